@@ -1,0 +1,217 @@
+/*
+ * Single privileged instructions as static inline functions. Nothing else
+ * in the kernel writes inline assembly for these.
+ */
+#ifndef KERNEL_ARCH_X86_64_CPU_H
+#define KERNEL_ARCH_X86_64_CPU_H
+
+#include <stdint.h>
+
+#define CR0_WP        (1ull << 16)
+#define CR4_PAE       (1ull << 5)
+#define CR4_PGE       (1ull << 7)
+#define CR4_UMIP      (1ull << 11)
+#define CR4_FSGSBASE  (1ull << 16)
+#define CR4_SMEP      (1ull << 20)
+#define CR4_SMAP      (1ull << 21)
+
+#define MSR_EFER      0xc0000080u
+#define EFER_SCE      (1ull << 0)
+#define EFER_LME      (1ull << 8)
+#define EFER_NXE      (1ull << 11)
+
+#define RFLAGS_IF     (1ull << 9)
+
+static inline void outb(uint16_t port, uint8_t value)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t value)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t value)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t value;
+
+	__asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t value;
+
+	__asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+struct cpuid_result {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_result cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_result r;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t low, high;
+
+	__asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
+	return ((uint64_t)high << 32) | low;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t value)
+{
+	__asm__ volatile("wrmsr"
+			 : : "c"(msr), "a"((uint32_t)value),
+			     "d"((uint32_t)(value >> 32)));
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t value;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(value));
+	return value;
+}
+
+static inline void write_cr0(uint64_t value)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(value) : "memory");
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t value;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(value));
+	return value;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t value;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(value));
+	return value;
+}
+
+static inline void write_cr3(uint64_t value)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(value) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t value;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(value));
+	return value;
+}
+
+static inline void write_cr4(uint64_t value)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(value) : "memory");
+}
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t value;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(value));
+	return value;
+}
+
+static inline uint64_t read_tsc(void)
+{
+	uint32_t low, high;
+
+	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+	return ((uint64_t)high << 32) | low;
+}
+
+/* A 10-byte descriptor-table pointer for LGDT and LIDT. */
+struct __attribute__((packed)) descriptor_pointer {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline void load_gdt(const struct descriptor_pointer *pointer)
+{
+	__asm__ volatile("lgdt %0" : : "m"(*pointer));
+}
+
+static inline void load_idt(const struct descriptor_pointer *pointer)
+{
+	__asm__ volatile("lidt %0" : : "m"(*pointer));
+}
+
+static inline void load_task_register(uint16_t selector)
+{
+	__asm__ volatile("ltr %0" : : "r"(selector));
+}
+
+/* Reloads CS through a far return and the data segment registers; FS and
+ * GS get the null selector (their bases are MSRs in long mode). */
+static inline void load_segments(uint16_t code, uint16_t data)
+{
+	__asm__ volatile("pushq %q0\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %w1, %%ds\n\t"
+			 "movw %w1, %%es\n\t"
+			 "movw %w1, %%ss\n\t"
+			 "movw %w2, %%fs\n\t"
+			 "movw %w2, %%gs"
+			 : : "r"((uint64_t)code), "r"(data), "r"(0)
+			 : "rax", "memory");
+}
+
+static inline void interrupts_disable(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+static inline void halt(void)
+{
+	__asm__ volatile("hlt" : : : "memory");
+}
+
+static inline void invalidate_page(uint64_t address)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(address) : "memory");
+}
+
+static inline uint64_t read_frame_pointer(void)
+{
+	return (uint64_t)__builtin_frame_address(0);
+}
+
+/* Stops this CPU for good: interrupts off, HLT in a loop (an NMI would
+ * leave HLT, hence the loop). */
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;) {
+		interrupts_disable();
+		halt();
+	}
+}
+
+#endif /* KERNEL_ARCH_X86_64_CPU_H */

@@ -1,0 +1,123 @@
+/*
+ * CPUID leaves and bits (Intel SDM vol. 2A, CPUID; AMD APM vol. 3):
+ *   1.ECX:  21 x2APIC, 24 TSC-deadline, 26 XSAVE, 30 RDRAND, 31 hypervisor
+ *   7.0.EBX: 0 FSGSBASE, 7 SMEP, 18 RDSEED, 20 SMAP;  7.0.ECX: 2 UMIP
+ *   0x80000001.EDX: 20 NX, 26 1 GiB pages;  0x80000007.EDX: 8 invariant TSC
+ */
+#include "arch/x86_64/cpu_features.h"
+
+#include "arch/x86_64/cpu.h"
+#include "console.h"
+#include "lib/string.h"
+
+#define BIT(n) (1u << (n))
+
+struct cpu_features cpu_features;
+
+static void copy_registers(char *to, struct cpuid_result r)
+{
+	memcpy(to, &r.eax, 4);
+	memcpy(to + 4, &r.ebx, 4);
+	memcpy(to + 8, &r.ecx, 4);
+	memcpy(to + 12, &r.edx, 4);
+}
+
+void cpu_features_detect(void)
+{
+	struct cpu_features *f = &cpu_features;
+	struct cpuid_result r = cpuid(0, 0);
+	uint32_t max_leaf = r.eax;
+
+	memcpy(f->vendor, &r.ebx, 4);
+	memcpy(f->vendor + 4, &r.edx, 4);
+	memcpy(f->vendor + 8, &r.ecx, 4);
+	f->vendor[12] = '\0';
+
+	r = cpuid(1, 0);
+	f->stepping = r.eax & 0xf;
+	f->model = (r.eax >> 4) & 0xf;
+	f->family = (r.eax >> 8) & 0xf;
+	if (f->family == 0xf)
+		f->family += (r.eax >> 20) & 0xff;
+	if (f->family == 0x6 || f->family >= 0xf)
+		f->model |= ((r.eax >> 16) & 0xf) << 4;
+	f->x2apic = r.ecx & BIT(21);
+	f->tsc_deadline = r.ecx & BIT(24);
+	f->xsave = r.ecx & BIT(26);
+	f->rdrand = r.ecx & BIT(30);
+	f->hypervisor = r.ecx & BIT(31);
+
+	if (max_leaf >= 7) {
+		r = cpuid(7, 0);
+		f->fsgsbase = r.ebx & BIT(0);
+		f->smep = r.ebx & BIT(7);
+		f->rdseed = r.ebx & BIT(18);
+		f->smap = r.ebx & BIT(20);
+		f->umip = r.ecx & BIT(2);
+	}
+
+	uint32_t max_extended = cpuid(0x80000000, 0).eax;
+	if (max_extended >= 0x80000001) {
+		r = cpuid(0x80000001, 0);
+		f->nx = r.edx & BIT(20);
+		f->gigabyte_pages = r.edx & BIT(26);
+	}
+	if (max_extended >= 0x80000004) {
+		copy_registers(f->brand, cpuid(0x80000002, 0));
+		copy_registers(f->brand + 16, cpuid(0x80000003, 0));
+		copy_registers(f->brand + 32, cpuid(0x80000004, 0));
+		f->brand[48] = '\0';
+	}
+	if (max_extended >= 0x80000007)
+		f->invariant_tsc = cpuid(0x80000007, 0).edx & BIT(8);
+}
+
+void cpu_enable_protections(void)
+{
+	const struct cpu_features *f = &cpu_features;
+	uint64_t cr4 = read_cr4();
+
+	if (f->nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (f->smep)
+		cr4 |= CR4_SMEP;
+	if (f->smap)
+		cr4 |= CR4_SMAP;
+	if (f->umip)
+		cr4 |= CR4_UMIP;
+	if (f->fsgsbase)
+		cr4 |= CR4_FSGSBASE;
+	write_cr4(cr4);
+	write_cr0(read_cr0() | CR0_WP);
+}
+
+static void print_feature(const char *name, bool present)
+{
+	kprintf(" %s%s", present ? "+" : "-", name);
+}
+
+void cpu_features_print(void)
+{
+	const struct cpu_features *f = &cpu_features;
+	const char *brand = f->brand;
+
+	while (*brand == ' ')
+		brand++;
+	kprintf("wicket: cpu: %s family %u model %#x stepping %u \"%s\"%s\n",
+		f->vendor, f->family, f->model, f->stepping, brand,
+		f->hypervisor ? " (virtual)" : "");
+	kprintf("wicket: cpu features:");
+	print_feature("smep", f->smep);
+	print_feature("smap", f->smap);
+	print_feature("umip", f->umip);
+	print_feature("nx", f->nx);
+	print_feature("fsgsbase", f->fsgsbase);
+	print_feature("xsave", f->xsave);
+	print_feature("x2apic", f->x2apic);
+	print_feature("tsc-deadline", f->tsc_deadline);
+	print_feature("invariant-tsc", f->invariant_tsc);
+	print_feature("rdrand", f->rdrand);
+	print_feature("rdseed", f->rdseed);
+	print_feature("1g-pages", f->gigabyte_pages);
+	kprintf("\n");
+}

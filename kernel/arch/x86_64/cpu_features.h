@@ -1,0 +1,29 @@
+/*
+ * What the boot CPU offers, read once with CPUID, and the protections the
+ * kernel turns on from it (NX, SMEP, SMAP, UMIP, FSGSBASE, CR0.WP).
+ */
+#ifndef KERNEL_ARCH_X86_64_CPU_FEATURES_H
+#define KERNEL_ARCH_X86_64_CPU_FEATURES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu_features {
+	char vendor[13];
+	char brand[49];
+	uint32_t family, model, stepping;
+	bool smep, smap, umip, nx, fsgsbase, xsave, x2apic, tsc_deadline;
+	bool invariant_tsc, rdrand, rdseed, gigabyte_pages, hypervisor;
+};
+
+extern struct cpu_features cpu_features;
+
+void cpu_features_detect(void);
+
+/* Turns on NX, SMEP, SMAP, UMIP and FSGSBASE where present, and CR0.WP. */
+void cpu_enable_protections(void);
+
+/* Prints the vendor/model line and the feature line of the banner. */
+void cpu_features_print(void);
+
+#endif /* KERNEL_ARCH_X86_64_CPU_FEATURES_H */

@@ -1,0 +1,61 @@
+#include "arch/x86_64/idt.h"
+
+#include <stdint.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/trap_frame.h"
+
+struct __attribute__((packed)) idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attributes;
+	uint16_t offset_middle;
+	uint32_t offset_high;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct idt_gate) == 16, "a long-mode IDT gate");
+
+#define GATE_INTERRUPT_DPL0 0x8e /* present, DPL 0, 64-bit interrupt gate */
+
+#define VECTOR_NMI           2
+#define VECTOR_DOUBLE_FAULT  8
+#define VECTOR_MACHINE_CHECK 18
+
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+
+static uint8_t idt_ist_for(unsigned vector)
+{
+	switch (vector) {
+	case VECTOR_DOUBLE_FAULT:
+		return IST_DOUBLE_FAULT;
+	case VECTOR_NMI:
+		return IST_NMI;
+	case VECTOR_MACHINE_CHECK:
+		return IST_MACHINE_CHECK;
+	default:
+		return 0;
+	}
+}
+
+void idt_init(void)
+{
+	for (unsigned vector = 0; vector < 256; vector++) {
+		uint64_t handler = trap_stub_table[vector];
+		idt[vector] = (struct idt_gate){
+			.offset_low = handler & 0xffff,
+			.selector = GDT_KERNEL_CODE,
+			.ist = idt_ist_for(vector),
+			.type_attributes = GATE_INTERRUPT_DPL0,
+			.offset_middle = (handler >> 16) & 0xffff,
+			.offset_high = handler >> 32,
+		};
+	}
+	struct descriptor_pointer pointer = {
+		.limit = sizeof(idt) - 1,
+		.base = (uint64_t)idt,
+	};
+	load_idt(&pointer);
+}

@@ -1,0 +1,15 @@
+/*
+ * COM1 at 115200 8N1, polled. The console's only output for now.
+ */
+#ifndef KERNEL_ARCH_X86_64_SERIAL_H
+#define KERNEL_ARCH_X86_64_SERIAL_H
+
+#include <stddef.h>
+
+void serial_init(void);
+
+/* Writes `length` bytes, turning "\n" into "\r\n". Safe before serial_init
+ * (QEMU's UART needs no set-up) and from a panic. */
+void serial_write(const char *bytes, size_t length);
+
+#endif /* KERNEL_ARCH_X86_64_SERIAL_H */

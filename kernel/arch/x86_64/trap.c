@@ -1,0 +1,104 @@
+/*
+ * trap_dispatch(): the one C entry for all 256 vectors, called by entry.S
+ * with interrupts off and the frame on the current stack (an IST stack for
+ * #DF, NMI and #MC).
+ *
+ * Until ring 3 exists (#3) every exception is a kernel bug: it becomes a
+ * panic report naming the vector, the faulting function and the stack.
+ * Other vectors are unexpected interrupts (the PICs are masked, the APIC is
+ * not yet in use): counted and ignored.
+ */
+#include <stdint.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap_frame.h"
+#include "console.h"
+#include "panic.h"
+
+#define VECTOR_PAGE_FAULT 14
+#define EXCEPTION_VECTORS 32
+
+static const char *const exception_names[EXCEPTION_VECTORS] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range exceeded", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault",
+	"coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack-segment fault",
+	"#GP general protection", "#PF page fault", "reserved (15)",
+	"#MF x87 floating-point error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD floating-point exception",
+	"#VE virtualization exception", "#CP control protection",
+	"reserved (22)", "reserved (23)", "reserved (24)", "reserved (25)",
+	"reserved (26)", "reserved (27)", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security exception", "reserved (31)",
+};
+
+uint64_t trap_unexpected_interrupts;
+
+static void print_page_fault(uint64_t error, uint64_t address)
+{
+	kprintf("wicket: page fault: %s %s at %#lx%s%s\n",
+		error & (1u << 4) ? "instruction fetch" :
+		error & (1u << 1) ? "write" : "read",
+		error & (1u << 0) ? "violating the protection of a present page"
+				  : "of a non-present page",
+		address, error & (1u << 2) ? " (user mode)" : "",
+		error & (1u << 3) ? " (reserved bit set)" : "");
+}
+
+static void print_stack_diagnosis(const struct trap_frame *frame,
+				  uint64_t cr2)
+{
+	const char *owner = kernel_stack_guard_owner(frame->rsp);
+	uint64_t bottom, top;
+	const char *name;
+
+	if (owner == NULL && frame->vector == VECTOR_PAGE_FAULT)
+		owner = kernel_stack_guard_owner(cr2);
+	if (owner != NULL)
+		kprintf("wicket: kernel stack overflow: the %s stack ran into "
+			"its guard page\n", owner);
+	else if (kernel_stack_find((uint64_t)frame, &bottom, &top, &name))
+		kprintf("wicket: reported on the %s stack\n", name);
+}
+
+static void panic_trap(const struct trap_frame *frame)
+{
+	uint64_t cr2 = read_cr2();
+
+	panic_begin();
+	kprintf("wicket: KERNEL PANIC: %s (vector %lu) in %s mode\n",
+		exception_names[frame->vector], frame->vector,
+		(frame->cs & 3) ? "user" : "kernel");
+	kprintf("  rip 0x%016lx", frame->rip);
+	panic_print_symbol(frame->rip, false);
+	kprintf("\n  error 0x%lx  cr2 0x%016lx  rflags 0x%lx  cs 0x%lx  ss 0x%lx\n",
+		frame->error_code, cr2, frame->rflags, frame->cs, frame->ss);
+	kprintf("  rax 0x%016lx  rbx 0x%016lx  rcx 0x%016lx\n", frame->rax,
+		frame->rbx, frame->rcx);
+	kprintf("  rdx 0x%016lx  rsi 0x%016lx  rdi 0x%016lx\n", frame->rdx,
+		frame->rsi, frame->rdi);
+	kprintf("  rbp 0x%016lx  rsp 0x%016lx  r8  0x%016lx\n", frame->rbp,
+		frame->rsp, frame->r8);
+	kprintf("  r9  0x%016lx  r10 0x%016lx  r11 0x%016lx\n", frame->r9,
+		frame->r10, frame->r11);
+	kprintf("  r12 0x%016lx  r13 0x%016lx  r14 0x%016lx\n", frame->r12,
+		frame->r13, frame->r14);
+	kprintf("  r15 0x%016lx  cr3 0x%016lx  cr4 0x%lx\n", frame->r15,
+		read_cr3(), read_cr4());
+	if (frame->vector == VECTOR_PAGE_FAULT)
+		print_page_fault(frame->error_code, cr2);
+	print_stack_diagnosis(frame, cr2);
+	panic_print_backtrace(frame->rip, false, frame->rbp);
+	panic_end();
+}
+
+void trap_dispatch(struct trap_frame *frame)
+{
+	if (frame->vector < EXCEPTION_VECTORS) {
+		panic_trap(frame);
+		return;
+	}
+	trap_unexpected_interrupts++;
+}

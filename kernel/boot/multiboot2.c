@@ -1,0 +1,257 @@
+/*
+ * The multiboot2 adapter: copies what the kernel needs from the loader's
+ * information structure (MBI) into struct boot_info.
+ *
+ * Called once by the multiboot2 entry path with the MBI the loader left in
+ * EBX, and by the host tests with hand-built (often broken) byte buffers.
+ * Every read stays inside [mbi, mbi + total_size), and total_size is checked
+ * against `available` first, so a lying MBI cannot make the parser read past
+ * what the caller vouched for. All reads go through memcpy because the MBI
+ * gives no alignment guarantee beyond 8 bytes per tag.
+ *
+ * MBI layout: u32 total_size, u32 reserved, then tags {u32 type, u32 size,
+ * payload}, each starting 8-byte aligned, ended by a tag of type 0, size 8.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot/boot_info.h"
+#include "lib/string.h"
+
+#define MULTIBOOT2_HEADER_SIZE  8u
+#define MULTIBOOT2_TAG_HEADER   8u
+#define MULTIBOOT2_MIN_SIZE     16u /* the header and an end tag */
+
+enum multiboot2_tag_type {
+	MULTIBOOT2_TAG_END = 0,
+	MULTIBOOT2_TAG_CMDLINE = 1,
+	MULTIBOOT2_TAG_LOADER_NAME = 2,
+	MULTIBOOT2_TAG_MODULE = 3,
+	MULTIBOOT2_TAG_MEMORY_MAP = 6,
+	MULTIBOOT2_TAG_FRAMEBUFFER = 8,
+	MULTIBOOT2_TAG_ACPI_OLD = 14,
+	MULTIBOOT2_TAG_ACPI_NEW = 15,
+};
+
+/* Payload offsets inside the tags we read. */
+#define MULTIBOOT2_MODULE_STRING       8u  /* after mod_start, mod_end */
+#define MULTIBOOT2_MEMORY_MAP_ENTRIES  8u  /* after entry_size, version */
+#define MULTIBOOT2_MEMORY_ENTRY_MIN    24u /* base, length, type, reserved */
+#define MULTIBOOT2_FRAMEBUFFER_MIN     22u /* addr .. type */
+#define MULTIBOOT2_RSDP_OLD_SIZE       20u
+#define MULTIBOOT2_RSDP_NEW_SIZE       36u
+
+static uint32_t multiboot2_read32(const uint8_t *bytes)
+{
+	uint32_t value;
+
+	memcpy(&value, bytes, sizeof(value));
+	return value;
+}
+
+static uint64_t multiboot2_read64(const uint8_t *bytes)
+{
+	uint64_t value;
+
+	memcpy(&value, bytes, sizeof(value));
+	return value;
+}
+
+/*
+ * Copies the string at `source`, which may use at most `source_length` bytes
+ * (the rest of its tag), into `destination` of `destination_size` bytes. A
+ * string with no NUL inside its tag ends at the tag's end; a string longer
+ * than the destination is cut and sets info->truncated. The result is always
+ * NUL-terminated.
+ */
+static void multiboot2_copy_string(char *destination, size_t destination_size,
+				   const uint8_t *source, size_t source_length,
+				   struct boot_info *info)
+{
+	size_t length = 0;
+
+	while (length < source_length && source[length] != '\0')
+		length++;
+	if (length > destination_size - 1) {
+		length = destination_size - 1;
+		info->truncated = true;
+	}
+	memcpy(destination, source, length);
+	destination[length] = '\0';
+}
+
+static int multiboot2_parse_module(const uint8_t *payload, size_t length,
+				   struct boot_info *info)
+{
+	if (length < MULTIBOOT2_MODULE_STRING)
+		return BOOT_PARSE_MALFORMED;
+
+	uint32_t start = multiboot2_read32(payload);
+	uint32_t end = multiboot2_read32(payload + 4);
+
+	if (end < start)
+		return BOOT_PARSE_MALFORMED;
+	if (info->module_count >= BOOT_MODULES_MAX) {
+		info->truncated = true;
+		return BOOT_PARSE_OK;
+	}
+
+	struct boot_module *module = &info->modules[info->module_count++];
+
+	module->start = start;
+	module->end = end;
+	multiboot2_copy_string(module->string, sizeof(module->string),
+			       payload + MULTIBOOT2_MODULE_STRING,
+			       length - MULTIBOOT2_MODULE_STRING, info);
+	return BOOT_PARSE_OK;
+}
+
+/* Entries are stepped by entry_size so that later, longer entry versions
+ * still parse; bytes after the last whole entry are ignored. */
+static int multiboot2_parse_memory_map(const uint8_t *payload, size_t length,
+				       struct boot_info *info)
+{
+	if (length < MULTIBOOT2_MEMORY_MAP_ENTRIES)
+		return BOOT_PARSE_MALFORMED;
+
+	uint32_t entry_size = multiboot2_read32(payload);
+
+	if (entry_size < MULTIBOOT2_MEMORY_ENTRY_MIN || entry_size % 8 != 0)
+		return BOOT_PARSE_MALFORMED;
+
+	size_t offset = MULTIBOOT2_MEMORY_MAP_ENTRIES;
+
+	while (length - offset >= entry_size) {
+		if (info->memory_region_count >= BOOT_MEMORY_REGIONS_MAX) {
+			info->truncated = true;
+			break;
+		}
+
+		struct boot_memory_region *region =
+			&info->memory_regions[info->memory_region_count++];
+
+		region->base = multiboot2_read64(payload + offset);
+		region->length = multiboot2_read64(payload + offset + 8);
+		region->type = multiboot2_read32(payload + offset + 16);
+		offset += entry_size;
+	}
+	return BOOT_PARSE_OK;
+}
+
+static int multiboot2_parse_framebuffer(const uint8_t *payload, size_t length,
+					struct boot_info *info)
+{
+	if (length < MULTIBOOT2_FRAMEBUFFER_MIN)
+		return BOOT_PARSE_MALFORMED;
+
+	info->has_framebuffer = true;
+	info->framebuffer.address = multiboot2_read64(payload);
+	info->framebuffer.pitch = multiboot2_read32(payload + 8);
+	info->framebuffer.width = multiboot2_read32(payload + 12);
+	info->framebuffer.height = multiboot2_read32(payload + 16);
+	info->framebuffer.bpp = payload[20];
+	info->framebuffer.type = payload[21];
+	return BOOT_PARSE_OK;
+}
+
+/* Tag 14 carries an ACPI 1.0 RSDP, tag 15 an ACPI 2.0+ one; the newer wins
+ * whatever order the loader put them in. */
+static int multiboot2_parse_rsdp(const uint8_t *payload, size_t length,
+				 uint32_t rsdp_length, struct boot_info *info)
+{
+	if (length < rsdp_length)
+		return BOOT_PARSE_MALFORMED;
+	if (info->rsdp_length > rsdp_length)
+		return BOOT_PARSE_OK;
+
+	memcpy(info->rsdp, payload, rsdp_length);
+	info->rsdp_length = rsdp_length;
+	info->rsdp_address = 0; /* a copy: the loader gives no address */
+	return BOOT_PARSE_OK;
+}
+
+int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
+		     struct boot_info *info)
+{
+	const uint8_t *bytes = mbi;
+
+	memset(info, 0, sizeof(*info));
+	info->protocol = BOOT_PROTOCOL_MULTIBOOT2;
+
+	if (available < MULTIBOOT2_MIN_SIZE)
+		return BOOT_PARSE_MALFORMED;
+
+	uint32_t total_size = multiboot2_read32(bytes);
+
+	if (total_size < MULTIBOOT2_MIN_SIZE || total_size > available)
+		return BOOT_PARSE_MALFORMED;
+
+	info->reserved[0].start = mbi_address;
+	info->reserved[0].end = mbi_address + total_size;
+	info->reserved_count = 1;
+
+	/* Walk the tags; `offset` is 8-byte aligned and below total_size. */
+	size_t offset = MULTIBOOT2_HEADER_SIZE;
+
+	for (;;) {
+		if (total_size - offset < MULTIBOOT2_TAG_HEADER)
+			return BOOT_PARSE_MALFORMED; /* no end tag */
+
+		uint32_t type = multiboot2_read32(bytes + offset);
+		uint32_t size = multiboot2_read32(bytes + offset + 4);
+
+		if (size < MULTIBOOT2_TAG_HEADER || size > total_size - offset)
+			return BOOT_PARSE_MALFORMED;
+
+		const uint8_t *payload = bytes + offset + MULTIBOOT2_TAG_HEADER;
+		size_t length = size - MULTIBOOT2_TAG_HEADER;
+		int status = BOOT_PARSE_OK;
+
+		switch (type) {
+		case MULTIBOOT2_TAG_END:
+			return BOOT_PARSE_OK;
+		case MULTIBOOT2_TAG_CMDLINE:
+			multiboot2_copy_string(info->cmdline,
+					       sizeof(info->cmdline), payload,
+					       length, info);
+			break;
+		case MULTIBOOT2_TAG_LOADER_NAME:
+			multiboot2_copy_string(info->loader_name,
+					       sizeof(info->loader_name),
+					       payload, length, info);
+			break;
+		case MULTIBOOT2_TAG_MODULE:
+			status = multiboot2_parse_module(payload, length, info);
+			break;
+		case MULTIBOOT2_TAG_MEMORY_MAP:
+			status = multiboot2_parse_memory_map(payload, length,
+							     info);
+			break;
+		case MULTIBOOT2_TAG_FRAMEBUFFER:
+			status = multiboot2_parse_framebuffer(payload, length,
+							      info);
+			break;
+		case MULTIBOOT2_TAG_ACPI_OLD:
+			status = multiboot2_parse_rsdp(payload, length,
+						       MULTIBOOT2_RSDP_OLD_SIZE,
+						       info);
+			break;
+		case MULTIBOOT2_TAG_ACPI_NEW:
+			status = multiboot2_parse_rsdp(payload, length,
+						       MULTIBOOT2_RSDP_NEW_SIZE,
+						       info);
+			break;
+		default:
+			break; /* unknown tags are skipped */
+		}
+		if (status != BOOT_PARSE_OK)
+			return status;
+
+		/* The next tag starts at the next 8-byte boundary; size is at
+		 * most total_size - offset, so this cannot overflow. */
+		offset += ((size_t)size + 7) & ~(size_t)7;
+		if (offset >= total_size)
+			return BOOT_PARSE_MALFORMED; /* no end tag */
+	}
+}

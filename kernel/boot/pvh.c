@@ -1,0 +1,353 @@
+/*
+ * The PVH adapter: copies what the kernel needs from Xen's hvm_start_info
+ * (as QEMU, Firecracker and cloud-hypervisor pass it) into struct boot_info.
+ *
+ * Called once by the PVH entry path with the address the VMM left in EBX, and
+ * by the host tests over a fake physical memory. PVH hands physical addresses
+ * rather than a self-contained blob, so every read goes through the caller's
+ * reader, which refuses ranges it cannot map. A pointer the reader returns is
+ * used only until the next read: values are copied out at once.
+ *
+ * Layouts (little endian):
+ *   hvm_start_info: u32 magic, u32 version, u32 flags, u32 nr_modules,
+ *     u64 modlist_paddr, u64 cmdline_paddr, u64 rsdp_paddr (40 bytes, v0);
+ *     version >= 1 adds u64 memmap_paddr, u32 memmap_entries, u32 reserved
+ *     (56 bytes).
+ *   module entry: u64 paddr, u64 size, u64 cmdline_paddr, u64 reserved.
+ *   memory map entry: u64 addr, u64 size, u32 type, u32 reserved.
+ * A physical address of 0 means the item is absent.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot/boot_info.h"
+#include "lib/string.h"
+
+#define PVH_START_INFO_V0_SIZE   40u
+#define PVH_START_INFO_V1_SIZE   56u
+#define PVH_MODULE_ENTRY_SIZE    32u
+#define PVH_MEMMAP_ENTRY_SIZE    24u
+#define PVH_RSDP_V1_SIZE         20u
+#define PVH_RSDP_V2_SIZE         36u
+#define PVH_RSDP_REVISION_OFFSET 15u
+#define PVH_STRING_CHUNK_LIMIT   4096u /* never read across a page */
+
+/* Everything the parser keeps from the start info itself. */
+struct pvh_start_info {
+	uint32_t version;
+	uint32_t module_count;
+	uint64_t module_list;
+	uint64_t cmdline;
+	uint64_t rsdp;
+	uint64_t memmap;
+	uint32_t memmap_entries;
+};
+
+/* The reader and its context, passed around together. */
+struct pvh_memory {
+	boot_phys_reader read;
+	void *context;
+};
+
+static uint32_t pvh_read32(const uint8_t *bytes)
+{
+	uint32_t value;
+
+	memcpy(&value, bytes, sizeof(value));
+	return value;
+}
+
+static uint64_t pvh_read64(const uint8_t *bytes)
+{
+	uint64_t value;
+
+	memcpy(&value, bytes, sizeof(value));
+	return value;
+}
+
+/* Whether [address, address + length) stays below 2^64. */
+static bool pvh_range_fits(uint64_t address, uint64_t length)
+{
+	return length <= UINT64_MAX - address;
+}
+
+/* Records a physical range the loader's structures occupy; a full table sets
+ * info->truncated. */
+static void pvh_reserve(struct boot_info *info, uint64_t start, uint64_t end)
+{
+	if (info->reserved_count >= BOOT_RESERVED_MAX) {
+		info->truncated = true;
+		return;
+	}
+	info->reserved[info->reserved_count].start = start;
+	info->reserved[info->reserved_count].end = end;
+	info->reserved_count++;
+}
+
+/*
+ * Copies the NUL-terminated string at physical `address` into `destination`
+ * of `size` bytes, reading at most up to the next page boundary at a time
+ * (and byte by byte where a whole chunk is refused, so that a string ending
+ * just before unreadable memory still parses). A string that does not fit is
+ * cut and sets info->truncated. Returns BOOT_PARSE_UNREADABLE when the reader
+ * refuses a byte before the string ends; `destination` then holds the part
+ * read so far.
+ */
+static int pvh_read_string(const struct pvh_memory *memory, uint64_t address,
+			   char *destination, size_t size,
+			   struct boot_info *info)
+{
+	size_t limit = size - 1;
+	size_t copied = 0;
+
+	destination[0] = '\0';
+	for (;;) {
+		/* One byte beyond the limit tells a string that exactly fits
+		 * from one that is too long. */
+		uint64_t chunk = (uint64_t)(limit - copied) + 1;
+		uint64_t page_left = PVH_STRING_CHUNK_LIMIT -
+				     (address & (PVH_STRING_CHUNK_LIMIT - 1));
+
+		if (chunk > page_left)
+			chunk = page_left;
+
+		const char *bytes = memory->read(address, (size_t)chunk,
+						 memory->context);
+
+		if (bytes == NULL && chunk > 1) {
+			chunk = 1;
+			bytes = memory->read(address, 1, memory->context);
+		}
+		if (bytes == NULL) {
+			if (copied == limit) {
+				info->truncated = true;
+				return BOOT_PARSE_OK;
+			}
+			return BOOT_PARSE_UNREADABLE;
+		}
+		for (uint64_t i = 0; i < chunk; i++) {
+			if (bytes[i] == '\0')
+				return BOOT_PARSE_OK;
+			if (copied == limit) {
+				info->truncated = true;
+				return BOOT_PARSE_OK;
+			}
+			destination[copied++] = bytes[i];
+			destination[copied] = '\0';
+		}
+		if (!pvh_range_fits(address, chunk))
+			return BOOT_PARSE_MALFORMED; /* runs into 2^64 */
+		address += chunk;
+	}
+}
+
+/* Reads the start info at `address` into `start`. Returns BOOT_PARSE_OK,
+ * BOOT_PARSE_BAD_MAGIC or BOOT_PARSE_UNREADABLE. */
+static int pvh_read_start_info(const struct pvh_memory *memory,
+			       uint64_t address, struct pvh_start_info *start,
+			       uint32_t *size)
+{
+	const uint8_t *bytes = memory->read(address, 4, memory->context);
+
+	if (bytes == NULL)
+		return BOOT_PARSE_UNREADABLE;
+	if (pvh_read32(bytes) != PVH_START_MAGIC)
+		return BOOT_PARSE_BAD_MAGIC;
+
+	bytes = memory->read(address, PVH_START_INFO_V0_SIZE, memory->context);
+	if (bytes == NULL)
+		return BOOT_PARSE_UNREADABLE;
+	start->version = pvh_read32(bytes + 4);
+	start->module_count = pvh_read32(bytes + 12);
+	start->module_list = pvh_read64(bytes + 16);
+	start->cmdline = pvh_read64(bytes + 24);
+	start->rsdp = pvh_read64(bytes + 32);
+	*size = PVH_START_INFO_V0_SIZE;
+
+	if (start->version >= 1) {
+		bytes = memory->read(address, PVH_START_INFO_V1_SIZE,
+				     memory->context);
+		if (bytes == NULL)
+			return BOOT_PARSE_UNREADABLE;
+		start->memmap = pvh_read64(bytes + 40);
+		start->memmap_entries = pvh_read32(bytes + 48);
+		*size = PVH_START_INFO_V1_SIZE;
+	}
+	return BOOT_PARSE_OK;
+}
+
+/*
+ * Checks a table of `count` entries of `entry_size` bytes at `address` and
+ * records it as reserved. Returns BOOT_PARSE_MALFORMED for a non-empty table
+ * at address 0 or one that wraps around 2^64.
+ */
+static int pvh_reserve_table(struct boot_info *info, uint64_t address,
+			     uint32_t count, uint32_t entry_size)
+{
+	uint64_t bytes = (uint64_t)count * entry_size;
+
+	if (count == 0)
+		return BOOT_PARSE_OK;
+	if (address == 0 || !pvh_range_fits(address, bytes))
+		return BOOT_PARSE_MALFORMED;
+	pvh_reserve(info, address, address + bytes);
+	return BOOT_PARSE_OK;
+}
+
+static int pvh_parse_modules(const struct pvh_memory *memory,
+			     const struct pvh_start_info *start,
+			     struct boot_info *info)
+{
+	uint32_t count = start->module_count;
+	int status = pvh_reserve_table(info, start->module_list, count,
+				       PVH_MODULE_ENTRY_SIZE);
+
+	if (status != BOOT_PARSE_OK)
+		return status;
+	if (count > BOOT_MODULES_MAX) {
+		count = BOOT_MODULES_MAX;
+		info->truncated = true;
+	}
+
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t entry = start->module_list +
+				 (uint64_t)i * PVH_MODULE_ENTRY_SIZE;
+		const uint8_t *bytes = memory->read(entry,
+						    PVH_MODULE_ENTRY_SIZE,
+						    memory->context);
+
+		if (bytes == NULL)
+			return BOOT_PARSE_UNREADABLE;
+
+		uint64_t address = pvh_read64(bytes);
+		uint64_t size = pvh_read64(bytes + 8);
+		uint64_t cmdline = pvh_read64(bytes + 16);
+
+		if (!pvh_range_fits(address, size))
+			return BOOT_PARSE_MALFORMED;
+
+		struct boot_module *module = &info->modules[info->module_count++];
+
+		module->start = address;
+		module->end = address + size;
+		if (cmdline != 0) {
+			status = pvh_read_string(memory, cmdline,
+						 module->string,
+						 sizeof(module->string), info);
+			if (status != BOOT_PARSE_OK)
+				return status;
+		}
+	}
+	return BOOT_PARSE_OK;
+}
+
+static int pvh_parse_memory_map(const struct pvh_memory *memory,
+				const struct pvh_start_info *start,
+				struct boot_info *info)
+{
+	uint32_t count = start->memmap_entries;
+	int status = pvh_reserve_table(info, start->memmap, count,
+				       PVH_MEMMAP_ENTRY_SIZE);
+
+	if (status != BOOT_PARSE_OK)
+		return status;
+	if (count > BOOT_MEMORY_REGIONS_MAX) {
+		count = BOOT_MEMORY_REGIONS_MAX;
+		info->truncated = true;
+	}
+
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t entry = start->memmap +
+				 (uint64_t)i * PVH_MEMMAP_ENTRY_SIZE;
+		const uint8_t *bytes = memory->read(entry,
+						    PVH_MEMMAP_ENTRY_SIZE,
+						    memory->context);
+
+		if (bytes == NULL)
+			return BOOT_PARSE_UNREADABLE;
+
+		struct boot_memory_region *region =
+			&info->memory_regions[info->memory_region_count++];
+
+		region->base = pvh_read64(bytes);
+		region->length = pvh_read64(bytes + 8);
+		region->type = pvh_read32(bytes + 16);
+	}
+	return BOOT_PARSE_OK;
+}
+
+/* Copies the RSDP: the 20-byte ACPI 1.0 part, then all 36 bytes when its
+ * revision (byte 15) says ACPI 2.0 or later. */
+static int pvh_parse_rsdp(const struct pvh_memory *memory, uint64_t address,
+			  struct boot_info *info)
+{
+	const uint8_t *bytes = memory->read(address, PVH_RSDP_V1_SIZE,
+					    memory->context);
+	uint32_t length = PVH_RSDP_V1_SIZE;
+
+	if (bytes == NULL)
+		return BOOT_PARSE_UNREADABLE;
+	if (bytes[PVH_RSDP_REVISION_OFFSET] >= 2) {
+		length = PVH_RSDP_V2_SIZE;
+		bytes = memory->read(address, length, memory->context);
+		if (bytes == NULL)
+			return BOOT_PARSE_UNREADABLE;
+	}
+	memcpy(info->rsdp, bytes, length);
+	info->rsdp_length = length;
+	info->rsdp_address = address;
+	return BOOT_PARSE_OK;
+}
+
+/*
+ * Steps, each returning on the first error with `info` keeping what the
+ * earlier steps filled in:
+ *   1. the start info (magic, version) and its own reserved range;
+ *   2. the command line;
+ *   3. the module list and each module's string;
+ *   4. the RSDP;
+ *   5. the memory map (version 1 and later; version 0 leaves it empty).
+ */
+int pvh_parse(uint64_t start_info_address, boot_phys_reader read,
+	      void *context, struct boot_info *info)
+{
+	struct pvh_memory memory = { read, context };
+	struct pvh_start_info start = { 0 };
+	uint32_t size = 0;
+	int status;
+
+	memset(info, 0, sizeof(*info));
+	info->protocol = BOOT_PROTOCOL_PVH;
+
+	if (start_info_address == 0)
+		return BOOT_PARSE_MALFORMED;
+	status = pvh_read_start_info(&memory, start_info_address, &start,
+				     &size);
+	if (status != BOOT_PARSE_OK)
+		return status;
+	if (!pvh_range_fits(start_info_address, size))
+		return BOOT_PARSE_MALFORMED;
+	pvh_reserve(info, start_info_address, start_info_address + size);
+
+	if (start.cmdline != 0) {
+		status = pvh_read_string(&memory, start.cmdline, info->cmdline,
+					 sizeof(info->cmdline), info);
+		if (status != BOOT_PARSE_OK)
+			return status;
+	}
+
+	status = pvh_parse_modules(&memory, &start, info);
+	if (status != BOOT_PARSE_OK)
+		return status;
+
+	if (start.rsdp != 0) {
+		status = pvh_parse_rsdp(&memory, start.rsdp, info);
+		if (status != BOOT_PARSE_OK)
+			return status;
+	}
+
+	if (start.version >= 1)
+		return pvh_parse_memory_map(&memory, &start, info);
+	return BOOT_PARSE_OK;
+}

@@ -1,0 +1,32 @@
+/*
+ * The console: the formatter writing to the serial port.
+ */
+#include "console.h"
+
+#include "arch/x86_64/serial.h"
+#include "lib/format.h"
+
+void console_write(const char *bytes, size_t length)
+{
+	serial_write(bytes, length);
+}
+
+static void console_sink(const char *bytes, size_t length, void *context)
+{
+	(void)context;
+	console_write(bytes, length);
+}
+
+void kvprintf(const char *fmt, va_list args)
+{
+	format_v(console_sink, NULL, fmt, args);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	kvprintf(fmt, args);
+	va_end(args);
+}

@@ -1,0 +1,16 @@
+/*
+ * Kernel console output: printf-style, to COM1. Callable from any context,
+ * panics included (it takes no lock: one CPU, and output from an exception
+ * handler may interleave with the line it interrupted).
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void console_write(const char *bytes, size_t length);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvprintf(const char *fmt, va_list args);
+
+#endif /* KERNEL_CONSOLE_H */

@@ -1,0 +1,197 @@
+/*
+ * kmain: the one C entry, reached from both boot protocols (boot.S) on the
+ * early page tables and the boot stack, interrupts off.
+ *
+ * Order matters: the console first (so everything can report), the CPU
+ * tables next (so a fault is a report, not a triple fault), then the boot
+ * information (copied before its memory can be handed out), the page
+ * allocator, the kernel's own page tables, guarded stacks, and the rest on
+ * the main stack.
+ */
+#include <stdint.h>
+
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/cpu_features.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/pic.h"
+#include "arch/x86_64/power.h"
+#include "arch/x86_64/serial.h"
+#include "boot/boot_info.h"
+#include "cmdline.h"
+#include "console.h"
+#include "mm/page.h"
+#include "selftest.h"
+#include "wicket/abi.h"
+
+#ifndef WICKET_VERSION
+#define WICKET_VERSION "unknown"
+#endif
+
+_Static_assert(BOOT_ENTRY_MULTIBOOT2 == BOOT_PROTOCOL_MULTIBOOT2 &&
+	       BOOT_ENTRY_PVH == BOOT_PROTOCOL_PVH,
+	       "boot.S passes enum boot_protocol values");
+
+#define MAIN_STACK_BYTES 16384
+#define IST_STACK_BYTES  8192
+
+void kmain(uint32_t protocol, uint32_t info_address);
+void arch_run_on_stack(uint64_t stack_top, void (*function)(void *),
+		       void *argument);
+
+static struct boot_info boot_info;
+
+static const char *protocol_name(uint32_t protocol)
+{
+	switch (protocol) {
+	case BOOT_PROTOCOL_MULTIBOOT2:
+		return "multiboot2";
+	case BOOT_PROTOCOL_PVH:
+		return "PVH";
+	default:
+		return "an unknown protocol";
+	}
+}
+
+/* The early tables map the first 4 GiB at DIRECT_MAP_BASE. */
+static const void *early_physical_reader(uint64_t address, size_t length,
+					 void *context)
+{
+	(void)context;
+	if (address >= EARLY_MAP_BYTES || length > EARLY_MAP_BYTES - address)
+		return NULL;
+	return (const void *)(DIRECT_MAP_BASE + address);
+}
+
+static int parse_boot_information(uint32_t protocol, uint64_t address)
+{
+	int status;
+
+	if (address == 0) {
+		kprintf("wicket: the boot loader passed no information\n");
+		return -1;
+	}
+	if (protocol == BOOT_PROTOCOL_MULTIBOOT2)
+		status = multiboot2_parse(
+			(const void *)(DIRECT_MAP_BASE + address),
+			EARLY_MAP_BYTES - address, address, &boot_info);
+	else
+		status = pvh_parse(address, early_physical_reader, NULL,
+				   &boot_info);
+	if (status != BOOT_PARSE_OK) {
+		kprintf("wicket: bad %s boot information at %#lx (error %d)\n",
+			protocol_name(protocol), address, status);
+		return -1;
+	}
+	if (boot_info.truncated)
+		kprintf("wicket: some boot information did not fit and was "
+			"cut short\n");
+	return 0;
+}
+
+static uint64_t memory_top(void)
+{
+	uint64_t top = 0;
+
+	for (uint32_t i = 0; i < boot_info.memory_region_count; i++) {
+		const struct boot_memory_region *r = &boot_info.memory_regions[i];
+		uint64_t end = r->base + r->length;
+		if (end < r->base)
+			end = UINT64_MAX;
+		if ((r->type == BOOT_MEMORY_USABLE ||
+		     r->type == BOOT_MEMORY_ACPI_RECLAIMABLE ||
+		     r->type == BOOT_MEMORY_ACPI_NVS) && end > top)
+			top = end;
+	}
+	return top;
+}
+
+static void banner_print(void)
+{
+	const struct boot_info *info = &boot_info;
+	uint8_t acpi_revision = 0;
+	uint64_t acpi_root = acpi_root_table(&acpi_revision);
+
+	cpu_features_print();
+	kprintf("wicket: memory: %lu MiB usable, %lu MiB free for pages in "
+		"%zu ranges\n",
+		page_usable_bytes(info) >> 20,
+		(page_allocator.free_pages * PAGE_SIZE) >> 20,
+		page_allocator.range_count);
+	kprintf("wicket: command line: \"%s\"\n", info->cmdline);
+	kprintf("wicket: modules: %u\n", info->module_count);
+	for (uint32_t i = 0; i < info->module_count; i++) {
+		const struct boot_module *m = &info->modules[i];
+		kprintf("wicket: module %u: %#lx-%#lx (%lu bytes) \"%s\"\n", i,
+			m->start, m->end, m->end - m->start, m->string);
+	}
+	if (info->has_framebuffer)
+		kprintf("wicket: framebuffer: %ux%u, %u bpp, type %u, at %#lx\n",
+			info->framebuffer.width, info->framebuffer.height,
+			info->framebuffer.bpp, info->framebuffer.type,
+			info->framebuffer.address);
+	else
+		kprintf("wicket: framebuffer: none\n");
+	if (acpi_root)
+		kprintf("wicket: acpi: revision %u, root table at %#lx\n",
+			acpi_revision, acpi_root);
+	else
+		kprintf("wicket: acpi: none found\n");
+}
+
+static void kmain_on_main_stack(void *unused)
+{
+	char test[64];
+
+	(void)unused;
+	cpu_enable_protections();
+	acpi_init(&boot_info);
+	banner_print();
+	if (cmdline_get(boot_info.cmdline, "wicket.test", test, sizeof(test)))
+		selftest_run(test);
+	kprintf("wicket: boot complete\n");
+	if (boot_info.module_count == 0)
+		kprintf("wicket: no libOS module was given; nothing to run\n");
+	else
+		kprintf("wicket: loading the libOS arrives with issue #3; "
+			"nothing to run yet\n");
+	power_exit(WK_EXIT_SUCCESS);
+}
+
+void kmain(uint32_t protocol, uint32_t info_address)
+{
+	serial_init();
+	kprintf("wicket: kernel %s (abi %d), booted by %s\n", WICKET_VERSION,
+		WK_ABI_VERSION, protocol_name(protocol));
+	cpu_features_detect();
+	gdt_init();
+	idt_init();
+	pic_remap_and_mask();
+
+	if (parse_boot_information(protocol, info_address) ||
+	    page_allocator_init(&boot_info))
+		power_exit(WK_EXIT_BAD_BOOT);
+	if (paging_init(memory_top())) {
+		kprintf("wicket: out of memory building the page tables\n");
+		power_exit(WK_EXIT_BAD_BOOT);
+	}
+
+	uint64_t main_stack = kernel_stack_create("main", MAIN_STACK_BYTES);
+	uint64_t double_fault_stack =
+		kernel_stack_create("double-fault", IST_STACK_BYTES);
+	uint64_t nmi_stack = kernel_stack_create("nmi", IST_STACK_BYTES);
+	uint64_t machine_check_stack =
+		kernel_stack_create("machine-check", IST_STACK_BYTES);
+	if (!main_stack || !double_fault_stack || !nmi_stack ||
+	    !machine_check_stack) {
+		kprintf("wicket: out of memory for the kernel stacks\n");
+		power_exit(WK_EXIT_BAD_BOOT);
+	}
+	gdt_set_ist(IST_DOUBLE_FAULT, double_fault_stack);
+	gdt_set_ist(IST_NMI, nmi_stack);
+	gdt_set_ist(IST_MACHINE_CHECK, machine_check_stack);
+	gdt_set_kernel_stack(main_stack);
+	arch_run_on_stack(main_stack, kmain_on_main_stack, NULL);
+}

@@ -1,0 +1,89 @@
+/*
+ * Freestanding definitions of the functions in string.h. Built with
+ * -fno-tree-loop-distribute-patterns so gcc does not turn these loops back
+ * into calls to themselves.
+ */
+#include "lib/string.h"
+
+#include <stdint.h>
+
+void *memcpy(void *restrict destination, const void *restrict source,
+	     size_t length)
+{
+	unsigned char *to = destination;
+	const unsigned char *from = source;
+
+	while (length--)
+		*to++ = *from++;
+	return destination;
+}
+
+void *memmove(void *destination, const void *source, size_t length)
+{
+	unsigned char *to = destination;
+	const unsigned char *from = source;
+
+	if ((uintptr_t)to < (uintptr_t)from) {
+		while (length--)
+			*to++ = *from++;
+	} else {
+		while (length--)
+			to[length] = from[length];
+	}
+	return destination;
+}
+
+void *memset(void *destination, int value, size_t length)
+{
+	unsigned char *to = destination;
+
+	while (length--)
+		*to++ = (unsigned char)value;
+	return destination;
+}
+
+int memcmp(const void *left, const void *right, size_t length)
+{
+	const unsigned char *a = left, *b = right;
+
+	for (size_t i = 0; i < length; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+size_t strlen(const char *string)
+{
+	size_t length = 0;
+
+	while (string[length])
+		length++;
+	return length;
+}
+
+size_t strnlen(const char *string, size_t limit)
+{
+	size_t length = 0;
+
+	while (length < limit && string[length])
+		length++;
+	return length;
+}
+
+int strcmp(const char *left, const char *right)
+{
+	while (*left && *left == *right) {
+		left++;
+		right++;
+	}
+	return (unsigned char)*left - (unsigned char)*right;
+}
+
+int strncmp(const char *left, const char *right, size_t limit)
+{
+	for (size_t i = 0; i < limit; i++) {
+		if (left[i] != right[i] || !left[i])
+			return (unsigned char)left[i] - (unsigned char)right[i];
+	}
+	return 0;
+}

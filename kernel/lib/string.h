@@ -1,0 +1,22 @@
+/*
+ * The few C library string functions the kernel uses, with their standard
+ * names and semantics (gcc may also emit calls to memcpy/memset/memmove/
+ * memcmp itself). The kernel's definitions are in string.c; the host tests
+ * use the C library's, so code shared with the tests includes this header.
+ */
+#ifndef KERNEL_LIB_STRING_H
+#define KERNEL_LIB_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *restrict destination, const void *restrict source,
+	     size_t length);
+void *memmove(void *destination, const void *source, size_t length);
+void *memset(void *destination, int value, size_t length);
+int memcmp(const void *left, const void *right, size_t length);
+size_t strlen(const char *string);
+size_t strnlen(const char *string, size_t limit);
+int strcmp(const char *left, const char *right);
+int strncmp(const char *left, const char *right, size_t limit);
+
+#endif /* KERNEL_LIB_STRING_H */

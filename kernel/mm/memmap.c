@@ -1,0 +1,209 @@
+/*
+ * Turning the loader's memory map into free page ranges (see memmap.h).
+ *
+ * Called once at boot, before any allocator exists, and by the host tests.
+ * It allocates nothing and needs no workspace: a sweep walks the boundaries
+ * of every region and exclusion in increasing order, and each elementary
+ * interval between two neighbouring boundaries is free exactly when some
+ * usable region covers it and no other region or exclusion does. Finding the
+ * next boundary and classifying an interval each scan all inputs, so the
+ * cost is O(n^2) for n = regions + exclusions (a few hundred at most).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/memmap.h"
+
+#define MEMMAP_PAGE_MASK ((uint64_t)MEMMAP_PAGE_SIZE - 1)
+
+/* The end of a region, clipped at 2^64 - 1 when base + length wraps. */
+static uint64_t memmap_region_end(const struct boot_memory_region *region)
+{
+	if (region->length > UINT64_MAX - region->base)
+		return UINT64_MAX;
+	return region->base + region->length;
+}
+
+/* Moves *next down to `candidate` when that is a closer boundary above
+ * `after`. */
+static void memmap_consider(uint64_t candidate, uint64_t after, uint64_t *next,
+			    bool *found)
+{
+	if (candidate > after && (!*found || candidate < *next)) {
+		*next = candidate;
+		*found = true;
+	}
+}
+
+/* The smallest boundary strictly above `after`; false when there is none. */
+static bool memmap_next_boundary(const struct boot_memory_region *regions,
+				 size_t count,
+				 const struct memmap_range *excluded,
+				 size_t excluded_count, uint64_t after,
+				 uint64_t *next)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < count; i++) {
+		if (regions[i].length == 0)
+			continue;
+		memmap_consider(regions[i].base, after, next, &found);
+		memmap_consider(memmap_region_end(&regions[i]), after, next,
+				&found);
+	}
+	for (size_t i = 0; i < excluded_count; i++) {
+		if (excluded[i].start >= excluded[i].end)
+			continue;
+		memmap_consider(excluded[i].start, after, next, &found);
+		memmap_consider(excluded[i].end, after, next, &found);
+	}
+	return found;
+}
+
+/* Whether the byte at `address` (and so the whole elementary interval that
+ * starts there) is usable RAM that nothing else claims. */
+static bool memmap_is_free(const struct boot_memory_region *regions,
+			   size_t count, const struct memmap_range *excluded,
+			   size_t excluded_count, uint64_t address)
+{
+	bool usable = false;
+
+	for (size_t i = 0; i < count; i++) {
+		if (regions[i].length == 0 || address < regions[i].base ||
+		    address >= memmap_region_end(&regions[i]))
+			continue;
+		if (regions[i].type != BOOT_MEMORY_USABLE)
+			return false;
+		usable = true;
+	}
+	for (size_t i = 0; i < excluded_count; i++) {
+		if (address >= excluded[i].start && address < excluded[i].end)
+			return false;
+	}
+	return usable;
+}
+
+/*
+ * Appends the free piece [start, end) after rounding it inward to pages.
+ * Returns false when `out` is full and the piece is not empty.
+ */
+static bool memmap_emit(uint64_t start, uint64_t end, struct memmap_range *out,
+			size_t capacity, size_t *written)
+{
+	if (start > UINT64_MAX - MEMMAP_PAGE_MASK)
+		return true; /* nothing page-aligned left above start */
+	start = (start + MEMMAP_PAGE_MASK) & ~MEMMAP_PAGE_MASK;
+	end &= ~MEMMAP_PAGE_MASK;
+	if (start >= end)
+		return true;
+	if (*written >= capacity)
+		return false;
+	out[*written].start = start;
+	out[*written].end = end;
+	(*written)++;
+	return true;
+}
+
+long memmap_free_ranges(const struct boot_memory_region *regions, size_t count,
+			const struct memmap_range *excluded, size_t excluded_count,
+			struct memmap_range *out, size_t capacity)
+{
+	size_t written = 0;
+	uint64_t point = 0;
+	bool in_piece = false;
+	uint64_t piece_start = 0;
+
+	/* The sweep starts at the lowest boundary; 0 is one when a region
+	 * starts there, and otherwise nothing below the first boundary is
+	 * covered by anything. */
+	for (;;) {
+		uint64_t next = 0;
+		bool more = memmap_next_boundary(regions, count, excluded,
+						 excluded_count, point, &next);
+		bool is_free = memmap_is_free(regions, count, excluded,
+					   excluded_count, point);
+
+		if (is_free && !in_piece) {
+			in_piece = true;
+			piece_start = point;
+		} else if (!is_free && in_piece) {
+			in_piece = false;
+			if (!memmap_emit(piece_start, point, out, capacity,
+					 &written))
+				return -1;
+		}
+		if (!more)
+			break;
+		point = next;
+	}
+	/* A piece still open at the last boundary can only be one that ends
+	 * at 2^64 - 1, where every clipped region ends. */
+	if (in_piece && !memmap_emit(piece_start, point, out, capacity,
+				     &written))
+		return -1;
+	return (long)written;
+}
+
+uint64_t memmap_total(const struct memmap_range *ranges, size_t count)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < count; i++)
+		total += ranges[i].end - ranges[i].start;
+	return total;
+}
+
+/*
+ * The first fit: the lowest range that holds `size` bytes at an aligned
+ * address. Address 0 is never returned (0 means failure), so a range that
+ * starts at 0 is used from `align` upward.
+ */
+uint64_t memmap_carve(struct memmap_range *ranges, size_t *count,
+		      size_t capacity, uint64_t size, uint64_t align)
+{
+	if (size == 0 || size > UINT64_MAX - MEMMAP_PAGE_MASK)
+		return 0;
+	if (align < MEMMAP_PAGE_SIZE || (align & (align - 1)) != 0)
+		return 0;
+	size = (size + MEMMAP_PAGE_MASK) & ~MEMMAP_PAGE_MASK;
+
+	for (size_t i = 0; i < *count; i++) {
+		struct memmap_range *range = &ranges[i];
+
+		if (range->start > UINT64_MAX - (align - 1))
+			continue;
+
+		uint64_t address = (range->start + align - 1) & ~(align - 1);
+
+		if (address == 0)
+			address = align;
+		if (address >= range->end || range->end - address < size)
+			continue;
+
+		uint64_t end = address + size;
+
+		if (address == range->start) {
+			range->start = end;
+			if (range->start == range->end) {
+				for (size_t j = i + 1; j < *count; j++)
+					ranges[j - 1] = ranges[j];
+				(*count)--;
+			}
+		} else if (end == range->end) {
+			range->end = address;
+		} else {
+			/* 1. Make room after this range, 2. split it. */
+			if (*count >= capacity)
+				return 0;
+			for (size_t j = *count; j > i + 1; j--)
+				ranges[j] = ranges[j - 1];
+			(*count)++;
+			ranges[i + 1].start = end;
+			ranges[i + 1].end = range->end;
+			range->end = address;
+		}
+		return address;
+	}
+	return 0;
+}

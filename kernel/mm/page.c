@@ -1,0 +1,93 @@
+#include "mm/page.h"
+
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/paging.h"
+#include "console.h"
+#include "lib/string.h"
+#include "mm/memmap.h"
+#include "panic.h"
+
+struct pmem page_allocator;
+
+extern char __kernel_phys_start[], __kernel_phys_end[];
+
+#define LOW_MEMORY_END 0x100000 /* the first MiB: BIOS data, EBDA, ROMs */
+
+int page_allocator_init(const struct boot_info *info)
+{
+	struct memmap_range excluded[2 + BOOT_MODULES_MAX + BOOT_RESERVED_MAX];
+	struct memmap_range ranges[PMEM_MAX_RANGES];
+	size_t excluded_count = 0;
+
+	if (info->memory_region_count == 0) {
+		kprintf("wicket: the boot loader gave no memory map\n");
+		return -1;
+	}
+	excluded[excluded_count++] = (struct memmap_range){0, LOW_MEMORY_END};
+	excluded[excluded_count++] = (struct memmap_range){
+		(uint64_t)__kernel_phys_start, (uint64_t)__kernel_phys_end};
+	for (uint32_t i = 0; i < info->module_count; i++)
+		excluded[excluded_count++] = (struct memmap_range){
+			info->modules[i].start, info->modules[i].end};
+	for (uint32_t i = 0; i < info->reserved_count; i++)
+		excluded[excluded_count++] = (struct memmap_range){
+			info->reserved[i].start, info->reserved[i].end};
+
+	long count = memmap_free_ranges(info->memory_regions,
+					info->memory_region_count, excluded,
+					excluded_count, ranges, PMEM_MAX_RANGES);
+	if (count < 0) {
+		kprintf("wicket: memory map has more than %u free ranges; "
+			"using the first %u\n", PMEM_MAX_RANGES, PMEM_MAX_RANGES);
+		count = PMEM_MAX_RANGES;
+	}
+	size_t range_count = (size_t)count;
+	size_t bitmap_bytes = pmem_bitmap_bytes(ranges, range_count);
+	uint64_t bitmap = memmap_carve(ranges, &range_count, PMEM_MAX_RANGES,
+				       bitmap_bytes, PMEM_PAGE_SIZE);
+	if (bitmap == 0 || bitmap + bitmap_bytes > EARLY_MAP_BYTES) {
+		kprintf("wicket: no room below 4 GiB for the page bitmap "
+			"(%zu bytes)\n", bitmap_bytes);
+		return -1;
+	}
+	if (pmem_init(&page_allocator, ranges, range_count,
+		      (uint64_t *)(DIRECT_MAP_BASE + bitmap),
+		      bitmap_bytes) != PMEM_OK) {
+		kprintf("wicket: bad free ranges for the page allocator\n");
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t page_alloc_zeroed(void)
+{
+	uint64_t address;
+
+	if (pmem_alloc(&page_allocator, &address) != PMEM_OK)
+		return 0;
+	memset(paging_physical_to_virtual(address), 0, PMEM_PAGE_SIZE);
+	return address;
+}
+
+void page_free(uint64_t address)
+{
+	int status = pmem_free(&page_allocator, address);
+
+	if (status == PMEM_DOUBLE_FREE)
+		panic("double free of physical page %#lx", address);
+	if (status != PMEM_OK)
+		panic("free of physical address %#lx, which the page "
+		      "allocator does not manage (status %d)", address, status);
+}
+
+uint64_t page_usable_bytes(const struct boot_info *info)
+{
+	struct memmap_range ranges[PMEM_MAX_RANGES];
+	long count = memmap_free_ranges(info->memory_regions,
+					info->memory_region_count, NULL, 0,
+					ranges, PMEM_MAX_RANGES);
+
+	if (count < 0)
+		count = PMEM_MAX_RANGES;
+	return memmap_total(ranges, (size_t)count);
+}

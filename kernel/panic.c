@@ -1,0 +1,89 @@
+#include "panic.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/power.h"
+#include "console.h"
+#include "ksyms.h"
+#include "wicket/abi.h"
+
+#define BACKTRACE_FRAMES_MAX 24
+
+static bool panicking;
+
+void panic_begin(void)
+{
+	interrupts_disable();
+	if (panicking) {
+		kprintf("wicket: panic while reporting a panic; stopping\n");
+		power_exit(WK_EXIT_KERNEL_PANIC);
+	}
+	panicking = true;
+}
+
+void panic_end(void)
+{
+	power_exit(WK_EXIT_KERNEL_PANIC);
+}
+
+void panic_print_symbol(uint64_t address, bool return_address)
+{
+	const char *name;
+	uint64_t offset;
+
+	/* A call to a noreturn function can be the caller's last
+	 * instruction: its return address is then past the caller's end, so
+	 * look up the byte before it. */
+	uint64_t lookup = return_address ? address - 1 : address;
+	if (ksyms_lookup(lookup, &name, &offset))
+		kprintf(" <%s+0x%lx>", name, offset + (address - lookup));
+}
+
+void panic_print_backtrace(uint64_t rip, bool rip_is_return_address,
+			   uint64_t rbp)
+{
+	uint64_t bottom, top;
+	const char *stack_name;
+
+	kprintf("wicket: backtrace:\n");
+	kprintf("  #0  0x%016lx", rip);
+	panic_print_symbol(rip, rip_is_return_address);
+	kprintf("\n");
+	for (unsigned depth = 1; depth < BACKTRACE_FRAMES_MAX; depth++) {
+		/* A frame is [rbp] = caller's rbp, [rbp + 8] = return address;
+		 * read it only if both words lie in one kernel stack. */
+		if (rbp % 8 != 0 ||
+		    !kernel_stack_find(rbp, &bottom, &top, &stack_name) ||
+		    rbp + 16 > top)
+			return;
+		const uint64_t *frame = (const uint64_t *)rbp;
+		uint64_t return_address = frame[1];
+		if (return_address == 0)
+			return;
+		kprintf("  #%-2u 0x%016lx", depth, return_address);
+		panic_print_symbol(return_address, true);
+		kprintf("\n");
+		if (frame[0] <= rbp)
+			return;
+		rbp = frame[0];
+	}
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list args;
+
+	panic_begin();
+	kprintf("wicket: KERNEL PANIC: ");
+	va_start(args, fmt);
+	kvprintf(fmt, args);
+	va_end(args);
+	kprintf("\n");
+	/* Start at our caller: its return address and its frame. */
+	const uint64_t *frame = __builtin_frame_address(0);
+	panic_print_backtrace(frame[1], true, frame[0]);
+	panic_end();
+}

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Builds a hybrid BIOS + UEFI GRUB ISO (grub-mkrescue with the i386-pc and
+# x86_64-efi platforms), bootable from a CD, a disk image or a USB stick.
+#
+#   mkiso.sh OUT.iso STAGING_DIR KERNEL [-c "CMDLINE"] [-m FILE "STRING"]...
+#
+# Modules are loaded in the order given (the first is the libOS from #3 on);
+# STRING is what the kernel sees as the module's string (for an app: its
+# argv). STAGING_DIR is emptied and used to lay out the ISO tree.
+set -eu
+
+usage() { echo "usage: $0 OUT.iso STAGING_DIR KERNEL [-c CMDLINE] [-m FILE STRING]..." >&2; exit 2; }
+[ $# -ge 3 ] || usage
+out=$1 staging=$2 kernel=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+template="$here/../iso/grub.cfg.in"
+
+cmdline=""
+modules=""
+index=0
+rm -rf "$staging"
+mkdir -p "$staging/boot/grub" "$staging/boot/modules"
+cp "$kernel" "$staging/boot/wicket.elf"
+
+# GRUB's config language: quote a word so that it arrives unchanged.
+quote() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-c) [ $# -ge 2 ] || usage; cmdline=$2; shift 2 ;;
+	-m) [ $# -ge 3 ] || usage
+	    cp "$2" "$staging/boot/modules/$index"
+	    words=""
+	    for word in $3; do words="$words $(quote "$word")"; done
+	    modules="$modules	module2 /boot/modules/$index$words
+"
+	    index=$((index + 1)); shift 3 ;;
+	*) usage ;;
+	esac
+done
+
+quoted_cmdline=""
+for word in $cmdline; do quoted_cmdline="$quoted_cmdline $(quote "$word")"; done
+
+awk -v cmdline="${quoted_cmdline# }" -v modules="$modules" '
+	{ gsub(/@CMDLINE@/, cmdline) }
+	/^@MODULES@$/ { printf "%s", modules; next }
+	{ print }' "$template" > "$staging/boot/grub/grub.cfg"
+
+for tool in grub-mkrescue xorriso mformat; do
+	command -v $tool >/dev/null || { echo "mkiso: $tool is missing (./wicket deps installs it)" >&2; exit 1; }
+done
+for platform in i386-pc x86_64-efi; do
+	[ -d /usr/lib/grub/$platform ] || { echo "mkiso: GRUB for $platform is missing (./wicket deps installs it)" >&2; exit 1; }
+done
+
+# Slim: only the modules the config uses, no locales, fonts or themes.
+# Every module named must exist for both platforms.
+grub-mkrescue --output="$out" \
+	--install-modules="multiboot2 normal iso9660 part_msdos part_gpt configfile echo serial terminal" \
+	--locales= --fonts= --themes= \
+	"$staging" >"$staging.log" 2>&1 || { cat "$staging.log" >&2; exit 1; }
