@@ -38,7 +38,7 @@ bool ksyms_lookup(uint64_t address, const char **name, uint64_t *offset)
 	if (low == 0)
 		return false;
 	const struct ksym *symbol = &ksyms_entries[low - 1];
-	if (target - symbol->offset >= symbol->size && symbol->size != 0)
+	if (target - symbol->offset >= symbol->size)
 		return false;
 	*name = &ksyms_names[symbol->name];
 	*offset = target - symbol->offset;

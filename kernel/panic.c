@@ -10,7 +10,8 @@
 #include "ksyms.h"
 #include "wicket/abi.h"
 
-#define BACKTRACE_FRAMES_MAX 24
+#define BACKTRACE_FRAMES_MAX 24   /* lines printed */
+#define BACKTRACE_WALK_MAX   4096 /* frames followed */
 
 static bool panicking;
 
@@ -45,31 +46,50 @@ void panic_print_symbol(uint64_t address, bool return_address)
 void panic_print_backtrace(uint64_t rip, bool rip_is_return_address,
 			   uint64_t rbp)
 {
-	uint64_t bottom, top;
+	uint64_t bottom, top, previous = 0;
+	unsigned printed = 1, repeats = 0;
 	const char *stack_name;
 
 	kprintf("wicket: backtrace:\n");
 	kprintf("  #0  0x%016lx", rip);
 	panic_print_symbol(rip, rip_is_return_address);
 	kprintf("\n");
-	for (unsigned depth = 1; depth < BACKTRACE_FRAMES_MAX; depth++) {
-		/* A frame is [rbp] = caller's rbp, [rbp + 8] = return address;
-		 * read it only if both words lie in one kernel stack. */
+	/* Each frame is [rbp] = the caller's rbp, [rbp + 8] = the return
+	 * address; read one only if both words lie in one kernel stack, and
+	 * only upwards, so a corrupt chain ends the walk. Runs of the same
+	 * return address (recursion) print once with a count. */
+	for (unsigned depth = 1; depth < BACKTRACE_WALK_MAX; depth++) {
 		if (rbp % 8 != 0 ||
 		    !kernel_stack_find(rbp, &bottom, &top, &stack_name) ||
 		    rbp + 16 > top)
-			return;
+			break;
 		const uint64_t *frame = (const uint64_t *)rbp;
 		uint64_t return_address = frame[1];
 		if (return_address == 0)
-			return;
-		kprintf("  #%-2u 0x%016lx", depth, return_address);
-		panic_print_symbol(return_address, true);
-		kprintf("\n");
+			break;
+		if (return_address == previous) {
+			repeats++;
+		} else {
+			if (repeats)
+				kprintf("      (the frame above repeats %u more "
+					"times)\n", repeats);
+			repeats = 0;
+			if (printed++ == BACKTRACE_FRAMES_MAX) {
+				kprintf("      (more frames not shown)\n");
+				return;
+			}
+			kprintf("  #%-2u 0x%016lx", depth, return_address);
+			panic_print_symbol(return_address, true);
+			kprintf("\n");
+		}
+		previous = return_address;
 		if (frame[0] <= rbp)
-			return;
+			break;
 		rbp = frame[0];
 	}
+	if (repeats)
+		kprintf("      (the frame above repeats %u more times)\n",
+			repeats);
 }
 
 void panic(const char *fmt, ...)

@@ -29,6 +29,18 @@ __attribute__((noinline)) static void selftest_write_text(void)
 	*text = 0xcc;
 }
 
+/* A RET instruction in the kernel's data, which is mapped NX. */
+static uint8_t selftest_data_code[16] = {0xc3};
+
+__attribute__((noinline)) static void selftest_execute_data(void)
+{
+	void (*volatile function)(void) =
+		(void (*)(void))(uintptr_t)selftest_data_code;
+
+	function();
+	function = NULL; /* not a tail call: keep this frame in the backtrace */
+}
+
 __attribute__((noinline)) static uint64_t selftest_recurse(volatile uint64_t depth)
 {
 	volatile uint8_t frame[512];
@@ -62,6 +74,8 @@ void selftest_run(const char *name)
 		selftest_panic();
 	} else if (strcmp(name, "write-text") == 0) {
 		selftest_write_text();
+	} else if (strcmp(name, "execute-data") == 0) {
+		selftest_execute_data();
 	} else if (strcmp(name, "stack-overflow") == 0) {
 		kprintf("wicket: recursion reached depth %lu\n",
 			selftest_recurse(0));

@@ -17,9 +17,13 @@ KSYMS_BASE = 0xFFFFFFFF80000000
 
 
 def text_symbols(nm, elf):
+    """The functions in [__text_start, __text_end), as (offset, size, name)
+    sorted by offset. A symbol without a size (an assembly label) extends
+    to the next symbol."""
     out = subprocess.run([nm, "-n", "-S", "--defined-only", elf],
                          check=True, capture_output=True, text=True).stdout
-    symbols = []
+    raw = []
+    bounds = {}
     for line in out.splitlines():
         fields = line.split()
         if len(fields) == 4:
@@ -29,12 +33,22 @@ def text_symbols(nm, elf):
             size = "0"
         else:
             continue
-        if kind not in ("t", "T", "W", "w"):
-            continue
-        address = int(address, 16)
-        if address < KSYMS_BASE:
-            continue  # the 32-bit boot code runs at its physical address
-        symbols.append((address - KSYMS_BASE, int(size, 16), name))
+        if name in ("__text_start", "__text_end"):
+            bounds[name] = int(address, 16)
+        elif kind in ("t", "T", "W", "w"):
+            raw.append((int(address, 16), int(size, 16), name))
+    start = bounds.get("__text_start")
+    end = bounds.get("__text_end")
+    if start is None or end is None:
+        sys.exit(f"gen_ksyms: {elf} lacks __text_start/__text_end")
+    raw = sorted(a for a in raw if start <= a[0] < end)
+    symbols = []
+    for i, (address, size, name) in enumerate(raw):
+        if size == 0:
+            following = raw[i + 1][0] if i + 1 < len(raw) else end
+            size = following - address
+        if size:
+            symbols.append((address - KSYMS_BASE, size, name))
     return symbols
 
 

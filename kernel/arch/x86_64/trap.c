@@ -14,6 +14,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap_frame.h"
 #include "console.h"
+#include "ksyms.h"
 #include "panic.h"
 
 #define VECTOR_PAGE_FAULT 14
@@ -63,6 +64,26 @@ static void print_stack_diagnosis(const struct trap_frame *frame,
 		kprintf("wicket: reported on the %s stack\n", name);
 }
 
+/* A fault at an address in no kernel function (a jump or call into data,
+ * an instruction fetch from a non-executable page) comes right after a CALL
+ * as often as not: the word at RSP is then the caller's return address. */
+static void print_caller_of_bad_jump(const struct trap_frame *frame)
+{
+	uint64_t bottom, top;
+	const char *name, *symbol;
+	uint64_t offset;
+
+	if (ksyms_lookup(frame->rip, &symbol, &offset) || frame->rsp % 8 ||
+	    !kernel_stack_find(frame->rsp, &bottom, &top, &name) ||
+	    frame->rsp + 8 > top)
+		return;
+	uint64_t return_address = *(const uint64_t *)frame->rsp;
+	kprintf("wicket: rip is in no kernel function; the word at rsp, "
+		"0x%016lx", return_address);
+	panic_print_symbol(return_address, true);
+	kprintf(", may be the return address of the call that got there\n");
+}
+
 static void panic_trap(const struct trap_frame *frame)
 {
 	uint64_t cr2 = read_cr2();
@@ -90,6 +111,7 @@ static void panic_trap(const struct trap_frame *frame)
 	if (frame->vector == VECTOR_PAGE_FAULT)
 		print_page_fault(frame->error_code, cr2);
 	print_stack_diagnosis(frame, cr2);
+	print_caller_of_bad_jump(frame);
 	panic_print_backtrace(frame->rip, false, frame->rbp);
 	panic_end();
 }
