@@ -13,7 +13,8 @@
 
 /*
  * Exit statuses. A run ends with one status in 0..255; the QEMU runner hands
- * it back as its own exit code (docs/exit-status.md has the transport).
+ * it back as its own exit code (docs/runner.md has the transport,
+ * docs/boot.md the ways the kernel powers off).
  *
  *   0..119    the app's own exit status (`exit(n)`), 0 is success
  *   120..123  the kernel's own verdicts, below

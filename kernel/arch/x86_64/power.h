@@ -1,6 +1,6 @@
 /*
  * Ending the run. power_exit() prints "wicket: exit status N" (the line the
- * runner reads, docs/exit-status.md), then tries in order: QEMU's
+ * runner reads, docs/runner.md), then tries in order: QEMU's
  * isa-debug-exit device (port 0xf4, only when fw_cfg says this is QEMU),
  * ACPI S5 power-off, and finally halts the CPU for good.
  */
