@@ -18,6 +18,7 @@
 
 #include "boot/boot_info.h"
 #include "lib/string.h"
+#include "lib/unaligned.h"
 
 #define MULTIBOOT2_HEADER_SIZE  8u
 #define MULTIBOOT2_TAG_HEADER   8u
@@ -41,22 +42,6 @@ enum multiboot2_tag_type {
 #define MULTIBOOT2_FRAMEBUFFER_MIN     22u /* addr .. type */
 #define MULTIBOOT2_RSDP_OLD_SIZE       20u
 #define MULTIBOOT2_RSDP_NEW_SIZE       36u
-
-static uint32_t multiboot2_read32(const uint8_t *bytes)
-{
-	uint32_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
-
-static uint64_t multiboot2_read64(const uint8_t *bytes)
-{
-	uint64_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
 
 /*
  * Copies the string at `source`, which may use at most `source_length` bytes
@@ -87,8 +72,8 @@ static int multiboot2_parse_module(const uint8_t *payload, size_t length,
 	if (length < MULTIBOOT2_MODULE_STRING)
 		return BOOT_PARSE_MALFORMED;
 
-	uint32_t start = multiboot2_read32(payload);
-	uint32_t end = multiboot2_read32(payload + 4);
+	uint32_t start = load_le32(payload);
+	uint32_t end = load_le32(payload + 4);
 
 	if (end < start)
 		return BOOT_PARSE_MALFORMED;
@@ -115,7 +100,7 @@ static int multiboot2_parse_memory_map(const uint8_t *payload, size_t length,
 	if (length < MULTIBOOT2_MEMORY_MAP_ENTRIES)
 		return BOOT_PARSE_MALFORMED;
 
-	uint32_t entry_size = multiboot2_read32(payload);
+	uint32_t entry_size = load_le32(payload);
 
 	if (entry_size < MULTIBOOT2_MEMORY_ENTRY_MIN || entry_size % 8 != 0)
 		return BOOT_PARSE_MALFORMED;
@@ -131,9 +116,9 @@ static int multiboot2_parse_memory_map(const uint8_t *payload, size_t length,
 		struct boot_memory_region *region =
 			&info->memory_regions[info->memory_region_count++];
 
-		region->base = multiboot2_read64(payload + offset);
-		region->length = multiboot2_read64(payload + offset + 8);
-		region->type = multiboot2_read32(payload + offset + 16);
+		region->base = load_le64(payload + offset);
+		region->length = load_le64(payload + offset + 8);
+		region->type = load_le32(payload + offset + 16);
 		offset += entry_size;
 	}
 	return BOOT_PARSE_OK;
@@ -146,10 +131,10 @@ static int multiboot2_parse_framebuffer(const uint8_t *payload, size_t length,
 		return BOOT_PARSE_MALFORMED;
 
 	info->has_framebuffer = true;
-	info->framebuffer.address = multiboot2_read64(payload);
-	info->framebuffer.pitch = multiboot2_read32(payload + 8);
-	info->framebuffer.width = multiboot2_read32(payload + 12);
-	info->framebuffer.height = multiboot2_read32(payload + 16);
+	info->framebuffer.address = load_le64(payload);
+	info->framebuffer.pitch = load_le32(payload + 8);
+	info->framebuffer.width = load_le32(payload + 12);
+	info->framebuffer.height = load_le32(payload + 16);
 	info->framebuffer.bpp = payload[20];
 	info->framebuffer.type = payload[21];
 	return BOOT_PARSE_OK;
@@ -182,7 +167,7 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 	if (available < MULTIBOOT2_MIN_SIZE)
 		return BOOT_PARSE_MALFORMED;
 
-	uint32_t total_size = multiboot2_read32(bytes);
+	uint32_t total_size = load_le32(bytes);
 
 	if (total_size < MULTIBOOT2_MIN_SIZE || total_size > available)
 		return BOOT_PARSE_MALFORMED;
@@ -198,8 +183,8 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 		if (total_size - offset < MULTIBOOT2_TAG_HEADER)
 			return BOOT_PARSE_MALFORMED; /* no end tag */
 
-		uint32_t type = multiboot2_read32(bytes + offset);
-		uint32_t size = multiboot2_read32(bytes + offset + 4);
+		uint32_t type = load_le32(bytes + offset);
+		uint32_t size = load_le32(bytes + offset + 4);
 
 		if (size < MULTIBOOT2_TAG_HEADER || size > total_size - offset)
 			return BOOT_PARSE_MALFORMED;

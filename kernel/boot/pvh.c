@@ -23,6 +23,7 @@
 
 #include "boot/boot_info.h"
 #include "lib/string.h"
+#include "lib/unaligned.h"
 
 #define PVH_START_INFO_V0_SIZE   40u
 #define PVH_START_INFO_V1_SIZE   56u
@@ -49,22 +50,6 @@ struct pvh_memory {
 	boot_phys_reader read;
 	void *context;
 };
-
-static uint32_t pvh_read32(const uint8_t *bytes)
-{
-	uint32_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
-
-static uint64_t pvh_read64(const uint8_t *bytes)
-{
-	uint64_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
 
 /* Whether [address, address + length) stays below 2^64. */
 static bool pvh_range_fits(uint64_t address, uint64_t length)
@@ -152,17 +137,17 @@ static int pvh_read_start_info(const struct pvh_memory *memory,
 
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
-	if (pvh_read32(bytes) != PVH_START_MAGIC)
+	if (load_le32(bytes) != PVH_START_MAGIC)
 		return BOOT_PARSE_BAD_MAGIC;
 
 	bytes = memory->read(address, PVH_START_INFO_V0_SIZE, memory->context);
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
-	start->version = pvh_read32(bytes + 4);
-	start->module_count = pvh_read32(bytes + 12);
-	start->module_list = pvh_read64(bytes + 16);
-	start->cmdline = pvh_read64(bytes + 24);
-	start->rsdp = pvh_read64(bytes + 32);
+	start->version = load_le32(bytes + 4);
+	start->module_count = load_le32(bytes + 12);
+	start->module_list = load_le64(bytes + 16);
+	start->cmdline = load_le64(bytes + 24);
+	start->rsdp = load_le64(bytes + 32);
 	*size = PVH_START_INFO_V0_SIZE;
 
 	if (start->version >= 1) {
@@ -170,8 +155,8 @@ static int pvh_read_start_info(const struct pvh_memory *memory,
 				     memory->context);
 		if (bytes == NULL)
 			return BOOT_PARSE_UNREADABLE;
-		start->memmap = pvh_read64(bytes + 40);
-		start->memmap_entries = pvh_read32(bytes + 48);
+		start->memmap = load_le64(bytes + 40);
+		start->memmap_entries = load_le32(bytes + 48);
 		*size = PVH_START_INFO_V1_SIZE;
 	}
 	return BOOT_PARSE_OK;
@@ -220,9 +205,9 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 		if (bytes == NULL)
 			return BOOT_PARSE_UNREADABLE;
 
-		uint64_t address = pvh_read64(bytes);
-		uint64_t size = pvh_read64(bytes + 8);
-		uint64_t cmdline = pvh_read64(bytes + 16);
+		uint64_t address = load_le64(bytes);
+		uint64_t size = load_le64(bytes + 8);
+		uint64_t cmdline = load_le64(bytes + 16);
 
 		if (!pvh_range_fits(address, size))
 			return BOOT_PARSE_MALFORMED;
@@ -270,9 +255,9 @@ static int pvh_parse_memory_map(const struct pvh_memory *memory,
 		struct boot_memory_region *region =
 			&info->memory_regions[info->memory_region_count++];
 
-		region->base = pvh_read64(bytes);
-		region->length = pvh_read64(bytes + 8);
-		region->type = pvh_read32(bytes + 16);
+		region->base = load_le64(bytes);
+		region->length = load_le64(bytes + 8);
+		region->type = load_le32(bytes + 16);
 	}
 	return BOOT_PARSE_OK;
 }

@@ -12,6 +12,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "lib/unaligned.h"
 #include "lib/string.h"
 
 #define ACPI_HEADER_BYTES 36
@@ -34,22 +35,6 @@ static bool checksum_ok(const uint8_t *bytes, size_t length)
 	for (size_t i = 0; i < length; i++)
 		sum += bytes[i];
 	return sum == 0;
-}
-
-static uint32_t read32(const uint8_t *p)
-{
-	uint32_t value;
-
-	memcpy(&value, p, sizeof(value));
-	return value;
-}
-
-static uint64_t read64(const uint8_t *p)
-{
-	uint64_t value;
-
-	memcpy(&value, p, sizeof(value));
-	return value;
 }
 
 static bool rsdp_valid(const uint8_t *candidate)
@@ -96,9 +81,9 @@ uint64_t acpi_root_table(uint8_t *revision)
 	if (!have_rsdp)
 		return 0;
 	*revision = rsdp[15];
-	if (rsdp[15] >= 2 && read64(rsdp + 24) != 0)
-		return read64(rsdp + 24);
-	return read32(rsdp + 16);
+	if (rsdp[15] >= 2 && load_le64(rsdp + 24) != 0)
+		return load_le64(rsdp + 24);
+	return load_le32(rsdp + 16);
 }
 
 /* Maps a whole table after checking its header; NULL if bad. */
@@ -108,7 +93,7 @@ static const uint8_t *map_table(uint64_t address)
 
 	if (header == NULL)
 		return NULL;
-	uint32_t length = read32(header + 4);
+	uint32_t length = load_le32(header + 4);
 	if (length < ACPI_HEADER_BYTES || length > ACPI_TABLE_MAX)
 		return NULL;
 	const uint8_t *table = paging_map_physical(address, length);
@@ -129,12 +114,12 @@ static const uint8_t *find_table(const char signature[4])
 		return NULL;
 	bool extended = memcmp(root, "XSDT", 4) == 0;
 	size_t entry_size = extended ? 8 : 4;
-	uint32_t length = read32(root + 4);
+	uint32_t length = load_le32(root + 4);
 
 	for (size_t offset = ACPI_HEADER_BYTES; offset + entry_size <= length;
 	     offset += entry_size) {
-		uint64_t address = extended ? read64(root + offset)
-					    : read32(root + offset);
+		uint64_t address = extended ? load_le64(root + offset)
+					    : load_le32(root + offset);
 		const uint8_t *table = map_table(address);
 		if (table != NULL && memcmp(table, signature, 4) == 0)
 			return table;
@@ -166,7 +151,7 @@ static bool read_small_integer(const uint8_t **p, const uint8_t *end,
 /* Finds `Name(_S5_, Package(){SLP_TYPa, SLP_TYPb, ...})` in the DSDT. */
 static bool find_s5(const uint8_t *dsdt, uint8_t *type_a, uint8_t *type_b)
 {
-	uint32_t length = read32(dsdt + 4);
+	uint32_t length = load_le32(dsdt + 4);
 	const uint8_t *end = dsdt + length;
 
 	for (const uint8_t *p = dsdt + ACPI_HEADER_BYTES; p + 4 < end; p++) {
@@ -197,19 +182,19 @@ void acpi_power_off(void)
 
 	if (fadt == NULL)
 		return;
-	uint32_t fadt_length = read32(fadt + 4);
-	uint64_t dsdt_address = read32(fadt + 40);
-	if (fadt_length >= 148 && read64(fadt + 140) != 0)
-		dsdt_address = read64(fadt + 140);
+	uint32_t fadt_length = load_le32(fadt + 4);
+	uint64_t dsdt_address = load_le32(fadt + 40);
+	if (fadt_length >= 148 && load_le64(fadt + 140) != 0)
+		dsdt_address = load_le64(fadt + 140);
 	const uint8_t *dsdt = map_table(dsdt_address);
 	uint8_t type_a, type_b;
 	if (dsdt == NULL || !find_s5(dsdt, &type_a, &type_b))
 		return;
 
-	uint32_t smi_command = read32(fadt + 48);
+	uint32_t smi_command = load_le32(fadt + 48);
 	uint8_t acpi_enable = fadt[52];
-	uint16_t pm1a = (uint16_t)read32(fadt + 64);
-	uint16_t pm1b = (uint16_t)read32(fadt + 68);
+	uint16_t pm1a = (uint16_t)load_le32(fadt + 64);
+	uint16_t pm1b = (uint16_t)load_le32(fadt + 68);
 	if (pm1a == 0)
 		return;
 
