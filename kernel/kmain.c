@@ -13,7 +13,9 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/pic.h"
@@ -22,6 +24,7 @@
 #include "boot/boot_info.h"
 #include "cmdline.h"
 #include "console.h"
+#include "kmain.h"
 #include "mm/page.h"
 #include "selftest.h"
 #include "wicket/abi.h"
@@ -36,10 +39,6 @@ _Static_assert(BOOT_ENTRY_MULTIBOOT2 == BOOT_PROTOCOL_MULTIBOOT2 &&
 
 #define MAIN_STACK_BYTES 16384
 #define IST_STACK_BYTES  8192
-
-void kmain(uint32_t protocol, uint32_t info_address);
-void arch_run_on_stack(uint64_t stack_top, void (*function)(void *),
-		       void *argument);
 
 static struct boot_info boot_info;
 

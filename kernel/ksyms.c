@@ -1,7 +1,7 @@
 /*
  * Lookup in the generated table. Layout (tools/gen_ksyms.py writes it):
  * ksyms_count entries of {offset, size, name} sorted by offset, offsets
- * relative to ksyms_base, names indexing ksyms_names.
+ * relative to __text_start, names indexing ksyms_names.
  */
 #include "ksyms.h"
 
@@ -16,16 +16,17 @@ struct ksym {
 extern const uint32_t ksyms_count;
 extern const struct ksym ksyms_entries[];
 extern const char ksyms_names[];
-
-#define KSYMS_BASE 0xffffffff80000000ull
+extern const char __text_start[];
 
 bool ksyms_lookup(uint64_t address, const char **name, uint64_t *offset)
 {
 	size_t low = 0, high = ksyms_count;
 
-	if (address < KSYMS_BASE || address - KSYMS_BASE > UINT32_MAX)
+	uint64_t base = (uint64_t)__text_start;
+
+	if (address < base || address - base > UINT32_MAX)
 		return false;
-	uint32_t target = (uint32_t)(address - KSYMS_BASE);
+	uint32_t target = (uint32_t)(address - base);
 
 	/* The last entry whose offset is <= target. */
 	while (low < high) {

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
+#include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/power.h"
 #include "console.h"
 #include "ksyms.h"

@@ -7,14 +7,11 @@
                                       symbols at the same addresses
 
 The table lives in section .ksyms: ksyms_count (u32), ksyms_entries
-({u32 offset, u32 size, u32 name} sorted by offset, offset from
-KSYMS_BASE), ksyms_names (NUL-terminated strings).
+({u32 offset, u32 size, u32 name} sorted by offset, offset from the
+linker symbol __text_start), ksyms_names (NUL-terminated strings).
 """
 import subprocess
 import sys
-
-KSYMS_BASE = 0xFFFFFFFF80000000
-
 
 def text_symbols(nm, elf):
     """The functions in [__text_start, __text_end), as (offset, size, name)
@@ -48,7 +45,7 @@ def text_symbols(nm, elf):
             following = raw[i + 1][0] if i + 1 < len(raw) else end
             size = following - address
         if size:
-            symbols.append((address - KSYMS_BASE, size, name))
+            symbols.append((address - start, size, name))
     return symbols
 
 

@@ -12,10 +12,14 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "console.h"
 #include "lib/unaligned.h"
 #include "lib/string.h"
 
 #define ACPI_HEADER_BYTES 36
+#define FADT_MIN_BYTES    72  /* through PM1b_CNT_BLK */
+#define FADT_X_DSDT_BYTES 148 /* through X_DSDT */
+#define PM1_SLEEP_TYPE    (7u << 10)
 #define ACPI_TABLE_MAX    (1u << 20) /* refuse absurd lengths */
 #define PM1_SCI_ENABLE    (1u << 0)
 #define PM1_SLEEP_ENABLE  (1u << 13)
@@ -183,8 +187,10 @@ void acpi_power_off(void)
 	if (fadt == NULL)
 		return;
 	uint32_t fadt_length = load_le32(fadt + 4);
+	if (fadt_length < FADT_MIN_BYTES)
+		return;
 	uint64_t dsdt_address = load_le32(fadt + 40);
-	if (fadt_length >= 148 && load_le64(fadt + 140) != 0)
+	if (fadt_length >= FADT_X_DSDT_BYTES && load_le64(fadt + 140) != 0)
 		dsdt_address = load_le64(fadt + 140);
 	const uint8_t *dsdt = map_table(dsdt_address);
 	uint8_t type_a, type_b;
@@ -204,9 +210,19 @@ void acpi_power_off(void)
 		for (unsigned i = 0; i < 1000000 && !(inw(pm1a) & PM1_SCI_ENABLE); i++)
 			;
 	}
-	outw(pm1a, (uint16_t)((type_a & 7) << 10) | PM1_SLEEP_ENABLE);
-	if (pm1b)
-		outw(pm1b, (uint16_t)((type_b & 7) << 10) | PM1_SLEEP_ENABLE);
+	kprintf("wicket: powering off through ACPI (PM1a %#x, sleep type %u)\n",
+		pm1a, type_a & 7);
+	/* Keep the other PM1 control bits; set SLP_TYP, then SLP_EN. */
+	uint16_t control = inw(pm1a) & ~(PM1_SLEEP_TYPE | PM1_SLEEP_ENABLE);
+	control |= (uint16_t)((type_a & 7) << 10);
+	outw(pm1a, control);
+	outw(pm1a, control | PM1_SLEEP_ENABLE);
+	if (pm1b) {
+		control = inw(pm1b) & ~(PM1_SLEEP_TYPE | PM1_SLEEP_ENABLE);
+		control |= (uint16_t)((type_b & 7) << 10);
+		outw(pm1b, control);
+		outw(pm1b, control | PM1_SLEEP_ENABLE);
+	}
 	/* S5 takes effect asynchronously on real hardware. */
 	for (unsigned i = 0; i < 100000000; i++)
 		__asm__ volatile("pause");

@@ -25,21 +25,19 @@
  * kmain replaces these tables with its own (paging.c) soon after.
  */
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/page_table.h"
+#include "arch/x86_64/serial.h"
 
 #define PHYS(symbol) ((symbol) - KERNEL_VMA)
 
 #define MULTIBOOT2_HEADER_MAGIC 0xe85250d6
 #define MULTIBOOT2_ARCH_I386    0
-#define PTE_PRESENT  0x1
-#define PTE_WRITABLE 0x2
-#define PTE_HUGE     0x80
 #define CR0_PG       0x80000000
 #define CR0_WP       0x00010000
 #define CR0_PE       0x00000001
 #define CR4_PAE      0x20
 #define MSR_EFER     0xc0000080
 #define EFER_LME     0x100
-#define COM1         0x3f8
 #define EARLY_PAGE_TABLE_PAGES 7 /* PML4, two PDPTs, four PDs */
 
 /* ---- multiboot2 header: 8-byte aligned, in the first 32 KiB of the file */
@@ -157,9 +155,9 @@ boot_start32:
 	addl $8, %edi
 	loop 2b
 
-	/* 4. PAE, CR3, EFER.LME, then paging with write protection. */
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
+	/* 4. CR4 = PAE alone (clearing whatever the firmware left, LA57
+	 * included), CR3, EFER.LME, then paging with write protection. */
+	movl $CR4_PAE, %eax
 	movl %eax, %cr4
 	movl $PHYS(early_pml4), %eax
 	movl %eax, %cr3
@@ -181,14 +179,14 @@ boot_no_long_mode:
 
 /* Prints the NUL-terminated string at ESI on COM1, then halts for good. */
 boot_fail32:
-	movw $(COM1 + 5), %dx
+	movw $(SERIAL_COM1 + 5), %dx
 3:	inb %dx, %al
 	testb $0x20, %al
 	jz 3b
 	movb (%esi), %al
 	testb %al, %al
 	jz 4f
-	movw $COM1, %dx
+	movw $SERIAL_COM1, %dx
 	outb %al, %dx
 	incl %esi
 	jmp boot_fail32

@@ -3,6 +3,7 @@
  *   1.ECX:  21 x2APIC, 24 TSC-deadline, 26 XSAVE, 30 RDRAND, 31 hypervisor
  *   7.0.EBX: 0 FSGSBASE, 7 SMEP, 18 RDSEED, 20 SMAP;  7.0.ECX: 2 UMIP
  *   0x80000001.EDX: 20 NX, 26 1 GiB pages;  0x80000007.EDX: 8 invariant TSC
+ *   0x80000008.EAX: 7:0 physical address width
  */
 #include "arch/x86_64/cpu_features.h"
 
@@ -70,6 +71,8 @@ void cpu_features_detect(void)
 	}
 	if (max_extended >= 0x80000007)
 		f->invariant_tsc = cpuid(0x80000007, 0).edx & BIT(8);
+	if (max_extended >= 0x80000008)
+		f->physical_address_bits = cpuid(0x80000008, 0).eax & 0xff;
 }
 
 void cpu_enable_protections(void)

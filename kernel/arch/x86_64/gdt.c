@@ -28,6 +28,8 @@ _Static_assert(sizeof(struct tss) == 104, "the 64-bit TSS is 104 bytes");
 #define TSS_TYPE_AVAILABLE       0x89ull               /* present, 64-bit TSS */
 
 static struct tss tss;
+uint8_t early_exception_stack[EARLY_EXCEPTION_STACK_BYTES]
+	__attribute__((aligned(16)));
 static uint64_t gdt[8] __attribute__((aligned(16)));
 
 _Static_assert(GDT_KERNEL_CODE == 1 * 8 && GDT_KERNEL_DATA == 2 * 8 &&
@@ -41,6 +43,9 @@ void gdt_init(void)
 	uint64_t limit = sizeof(tss) - 1;
 
 	tss.io_map_base = sizeof(tss); /* no I/O permission bitmap */
+	for (unsigned ist = 1; ist <= 7; ist++)
+		gdt_set_ist(ist, (uint64_t)early_exception_stack +
+					 EARLY_EXCEPTION_STACK_BYTES);
 
 	gdt[0] = 0;
 	gdt[1] = DESCRIPTOR_KERNEL_CODE64;

@@ -12,7 +12,13 @@
 #define IST_NMI          2
 #define IST_MACHINE_CHECK 3
 
-/* Loads the GDT and the TSS; reloads every segment register. */
+/* Until the guarded IST stacks exist, every IST slot points at this one,
+ * so that an early #DF, NMI or #MC is still reported. */
+#define EARLY_EXCEPTION_STACK_BYTES 4096
+extern uint8_t early_exception_stack[EARLY_EXCEPTION_STACK_BYTES];
+
+/* Loads the GDT and the TSS (IST slots on the early exception stack);
+ * reloads every segment register. */
 void gdt_init(void);
 
 /* Sets IST slot `ist` (1..7) to `stack_top`. */

@@ -7,31 +7,42 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
-#include "boot/boot_info.h"
+#include "arch/x86_64/page_table.h"
 #include "console.h"
 #include "mm/page.h"
 
-#define PTE_PRESENT  (1ull << 0)
-#define PTE_WRITABLE (1ull << 1)
-#define PTE_HUGE     (1ull << 7)
-#define PTE_GLOBAL   (1ull << 8)
-#define PTE_NX       (1ull << 63)
-#define PTE_ADDRESS  0x000ffffffffff000ull
-
+#define SIZE_4K (1ull << 12)
 #define SIZE_2M (1ull << 21)
 #define SIZE_1G (1ull << 30)
 
+/* The direct map's window ends where the kernel stacks begin. */
+#define DIRECT_MAP_LIMIT (KERNEL_STACK_AREA - DIRECT_MAP_BASE)
+
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __kernel_end[];
-extern char boot_stack_bottom[], boot_stack_top[];
 
 static uint64_t *kernel_pml4;
-static uint64_t kernel_pml4_physical;
 static uint64_t no_execute; /* PTE_NX when the CPU has NX, else 0 */
+/* While the early tables are live only their first 4 GiB is reachable, so
+ * new table pages must come from there. */
+static bool building_on_early_tables;
 
 static unsigned table_index(uint64_t address, unsigned level)
 {
 	return (address >> (12 + 9 * (level - 1))) & 0x1ff;
+}
+
+static uint64_t table_page_alloc(void)
+{
+	uint64_t page = page_alloc_zeroed();
+
+	if (page != 0 && building_on_early_tables &&
+	    page >= EARLY_MAP_BYTES - PAGE_SIZE) {
+		kprintf("wicket: page-table page %#lx is beyond the early "
+			"map\n", page);
+		return 0;
+	}
+	return page;
 }
 
 /*
@@ -46,7 +57,7 @@ static uint64_t *page_table_entry(uint64_t address, unsigned level)
 	for (unsigned current = 4; current > level; current--) {
 		uint64_t *entry = &table[table_index(address, current)];
 		if (!(*entry & PTE_PRESENT)) {
-			uint64_t page = page_alloc_zeroed();
+			uint64_t page = table_page_alloc();
 			if (page == 0)
 				return NULL;
 			*entry = page | PTE_PRESENT | PTE_WRITABLE;
@@ -58,27 +69,79 @@ static uint64_t *page_table_entry(uint64_t address, unsigned level)
 	return &table[table_index(address, level)];
 }
 
-static int map_range(uint64_t virtual, uint64_t physical, uint64_t length,
-		     uint64_t flags, uint64_t page_size)
+static int map_one(uint64_t virtual, uint64_t physical, uint64_t flags,
+		   uint64_t page_size)
 {
 	unsigned level = page_size == SIZE_1G ? 3 : page_size == SIZE_2M ? 2 : 1;
-	uint64_t huge = level > 1 ? PTE_HUGE : 0;
+	uint64_t *entry = page_table_entry(virtual, level);
 
-	for (uint64_t offset = 0; offset < length; offset += page_size) {
-		uint64_t *entry = page_table_entry(virtual + offset, level);
-		if (entry == NULL)
-			return -1;
-		*entry = (physical + offset) | flags | huge | PTE_PRESENT;
-	}
+	if (entry == NULL)
+		return -1;
+	*entry = physical | flags | (level > 1 ? PTE_HUGE : 0) | PTE_PRESENT;
 	return 0;
+}
+
+int paging_map_page(uint64_t virtual, uint64_t physical, uint64_t flags)
+{
+	return map_one(virtual, physical, flags | no_execute, SIZE_4K);
 }
 
 static int map_image_part(const char *start, const char *end, uint64_t flags)
 {
-	uint64_t virtual = (uint64_t)start;
+	for (uint64_t virtual = (uint64_t)start; virtual < (uint64_t)end;
+	     virtual += SIZE_4K)
+		if (map_one(virtual, virtual - KERNEL_VMA, flags | PTE_GLOBAL,
+			    SIZE_4K))
+			return -1;
+	return 0;
+}
 
-	return map_range(virtual, virtual - KERNEL_VMA,
-			 (uint64_t)end - virtual, flags | PTE_GLOBAL, PAGE_SIZE);
+static bool overlaps(uint64_t start, uint64_t size, uint64_t low,
+		     uint64_t high)
+{
+	return start < high && low < start + size;
+}
+
+/*
+ * The direct map of [0, top): RW and NX, in the largest pages that fit,
+ * except that the kernel image's text and rodata ([read_only_start,
+ * read_only_end)) get 4 KiB read-only pages, so that the alias cannot
+ * undo W^X.
+ */
+static int map_direct(uint64_t top, uint64_t read_only_start,
+		      uint64_t read_only_end)
+{
+	uint64_t rw = PTE_WRITABLE | PTE_GLOBAL | no_execute;
+
+	for (uint64_t physical = 0; physical < top;) {
+		uint64_t size = SIZE_4K;
+		if (cpu_features.gigabyte_pages && physical % SIZE_1G == 0 &&
+		    top - physical >= SIZE_1G &&
+		    !overlaps(physical, SIZE_1G, read_only_start, read_only_end))
+			size = SIZE_1G;
+		else if (physical % SIZE_2M == 0 && top - physical >= SIZE_2M &&
+			 !overlaps(physical, SIZE_2M, read_only_start,
+				   read_only_end))
+			size = SIZE_2M;
+		uint64_t flags = overlaps(physical, size, read_only_start,
+					  read_only_end)
+					 ? PTE_GLOBAL | no_execute : rw;
+		if (map_one(DIRECT_MAP_BASE + physical, physical, flags, size))
+			return -1;
+		physical += size;
+	}
+	return 0;
+}
+
+uint64_t paging_physical_limit(void)
+{
+	uint64_t limit = DIRECT_MAP_LIMIT;
+
+	if (cpu_features.physical_address_bits &&
+	    cpu_features.physical_address_bits < 64 &&
+	    (1ull << cpu_features.physical_address_bits) < limit)
+		limit = 1ull << cpu_features.physical_address_bits;
+	return limit;
 }
 
 int paging_init(uint64_t memory_top)
@@ -88,10 +151,11 @@ int paging_init(uint64_t memory_top)
 		/* The kernel's tables use NX from the start. */
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	}
-	kernel_pml4_physical = page_alloc_zeroed();
-	if (kernel_pml4_physical == 0)
+	building_on_early_tables = true;
+	uint64_t pml4_physical = table_page_alloc();
+	if (pml4_physical == 0)
 		return -1;
-	kernel_pml4 = paging_physical_to_virtual(kernel_pml4_physical);
+	kernel_pml4 = paging_physical_to_virtual(pml4_physical);
 
 	/* 1. The image: text RX, rodata R NX, data and bss RW NX. The boot
 	 * segment (32-bit code at its physical address) is left out. */
@@ -101,14 +165,17 @@ int paging_init(uint64_t memory_top)
 			   PTE_WRITABLE | no_execute))
 		return -1;
 
-	/* 2. The direct map, in the largest pages the CPU has. */
-	uint64_t page_size = cpu_features.gigabyte_pages ? SIZE_1G : SIZE_2M;
-	uint64_t top = (memory_top + page_size - 1) & ~(page_size - 1);
-	if (map_range(DIRECT_MAP_BASE, 0, top,
-		      PTE_WRITABLE | PTE_GLOBAL | no_execute, page_size))
+	/* 2. The direct map, up to the last RAM or ACPI byte rounded to 2 MiB
+	 * and at most to what the CPU and the window can address. */
+	uint64_t limit = paging_physical_limit();
+	uint64_t top = memory_top < limit ? memory_top : limit;
+	top = (top + SIZE_2M - 1) & ~(SIZE_2M - 1);
+	if (map_direct(top, (uint64_t)__text_start - KERNEL_VMA,
+		       (uint64_t)__rodata_end - KERNEL_VMA))
 		return -1;
 
-	write_cr3(kernel_pml4_physical);
+	write_cr3(pml4_physical);
+	building_on_early_tables = false;
 	return 0;
 }
 
@@ -117,7 +184,7 @@ const void *paging_map_physical(uint64_t address, size_t length)
 	uint64_t first = address & ~(PAGE_SIZE - 1);
 	uint64_t end = address + length;
 
-	if (length == 0 || end < address || end > (1ull << 46))
+	if (length == 0 || end < address || end > paging_physical_limit())
 		return NULL;
 	for (uint64_t page = first; page < end; page += PAGE_SIZE) {
 		uint64_t virtual = DIRECT_MAP_BASE + page;
@@ -137,84 +204,9 @@ const void *paging_map_physical(uint64_t address, size_t length)
 		}
 		if (mapped)
 			continue;
-		uint64_t *entry = page_table_entry(virtual, 1);
-		if (entry == NULL)
+		if (map_one(virtual, page, PTE_GLOBAL | no_execute, SIZE_4K))
 			return NULL;
-		*entry = page | PTE_PRESENT | no_execute;
 		invalidate_page(virtual);
 	}
 	return paging_physical_to_virtual(address);
-}
-
-/* ---- kernel stacks */
-
-#define KERNEL_STACKS_MAX 8
-
-struct kernel_stack {
-	const char *name;
-	uint64_t guard;  /* the unmapped page below the stack */
-	uint64_t bottom;
-	uint64_t top;
-};
-
-static struct kernel_stack kernel_stacks[KERNEL_STACKS_MAX];
-static unsigned kernel_stack_count;
-
-uint64_t kernel_stack_create(const char *name, size_t bytes)
-{
-	bytes = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (kernel_stack_count == KERNEL_STACKS_MAX ||
-	    bytes + PAGE_SIZE > KERNEL_STACK_STRIDE)
-		return 0;
-
-	uint64_t guard = KERNEL_STACK_AREA +
-			 (uint64_t)kernel_stack_count * KERNEL_STACK_STRIDE;
-	uint64_t bottom = guard + PAGE_SIZE;
-	for (uint64_t page = bottom; page < bottom + bytes; page += PAGE_SIZE) {
-		uint64_t physical = page_alloc_zeroed();
-		if (physical == 0)
-			return 0;
-		uint64_t *entry = page_table_entry(page, 1);
-		if (entry == NULL)
-			return 0;
-		*entry = physical | PTE_PRESENT | PTE_WRITABLE | PTE_GLOBAL |
-			 no_execute;
-	}
-	kernel_stacks[kernel_stack_count++] = (struct kernel_stack){
-		.name = name, .guard = guard, .bottom = bottom,
-		.top = bottom + bytes,
-	};
-	return bottom + bytes;
-}
-
-bool kernel_stack_find(uint64_t address, uint64_t *bottom, uint64_t *top,
-		       const char **name)
-{
-	if (address >= (uint64_t)boot_stack_bottom &&
-	    address < (uint64_t)boot_stack_top) {
-		*bottom = (uint64_t)boot_stack_bottom;
-		*top = (uint64_t)boot_stack_top;
-		*name = "boot";
-		return true;
-	}
-	for (unsigned i = 0; i < kernel_stack_count; i++) {
-		const struct kernel_stack *stack = &kernel_stacks[i];
-		if (address >= stack->bottom && address < stack->top) {
-			*bottom = stack->bottom;
-			*top = stack->top;
-			*name = stack->name;
-			return true;
-		}
-	}
-	return false;
-}
-
-const char *kernel_stack_guard_owner(uint64_t address)
-{
-	for (unsigned i = 0; i < kernel_stack_count; i++) {
-		const struct kernel_stack *stack = &kernel_stacks[i];
-		if (address >= stack->guard && address < stack->bottom)
-			return stack->name;
-	}
-	return NULL;
 }

@@ -1,12 +1,11 @@
 /*
- * Kernel page tables: the higher-half image with W^X, the direct map of
- * physical memory (NX) and guarded kernel stacks. The user half stays empty
- * (#3 fills it).
+ * Kernel page tables: the higher-half image with W^X and the direct map of
+ * physical memory (NX; read-only over the image's text and rodata). The
+ * user half stays empty (#3 fills it).
  */
 #ifndef KERNEL_ARCH_X86_64_PAGING_H
 #define KERNEL_ARCH_X86_64_PAGING_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,27 +20,26 @@ static inline void *paging_physical_to_virtual(uint64_t address)
 
 /*
  * Builds the kernel's page tables and switches to them. `memory_top` is the
- * end of the highest RAM or ACPI region: [0, memory_top) is direct-mapped.
- * Runs on the early tables (page-table pages must come from below 4 GiB).
- * Returns 0, or -1 when out of memory.
+ * end of the highest RAM or ACPI region: [0, memory_top) is direct-mapped,
+ * capped at paging_physical_limit(). Runs on the early tables; a page-table
+ * page from beyond their 4 GiB fails the call. Returns 0, or -1 when out of
+ * memory.
  */
 int paging_init(uint64_t memory_top);
 
+/* The highest physical address + 1 that the direct map can hold: the CPU's
+ * physical address width, or the window below KERNEL_STACK_AREA. */
+uint64_t paging_physical_limit(void);
+
+/* Maps one 4 KiB kernel page; `flags` are PTE_* bits (NX is added when the
+ * CPU has it). Returns 0, or -1 when out of memory or the address is inside
+ * a huge page. */
+int paging_map_page(uint64_t virtual, uint64_t physical, uint64_t flags);
+
 /* Makes sure [address, address + length) of physical memory is in the
- * direct map (4 KiB pages, read-only, NX for what memory_top left out,
- * such as firmware tables above RAM); returns its virtual address or NULL. */
+ * direct map (adding read-only NX 4 KiB pages for what paging_init left
+ * out, such as firmware tables above RAM); returns its virtual address or
+ * NULL. */
 const void *paging_map_physical(uint64_t address, size_t length);
-
-/* A kernel stack of `bytes` (whole pages) below an unmapped guard page,
- * named for reports. Returns its 16-byte aligned top, or 0. */
-uint64_t kernel_stack_create(const char *name, size_t bytes);
-
-/* The kernel stack (or boot stack) containing `address`: its bounds and
- * name. Returns false for addresses in none. */
-bool kernel_stack_find(uint64_t address, uint64_t *bottom, uint64_t *top,
-		       const char **name);
-
-/* The name of the stack whose guard page contains `address`, or NULL. */
-const char *kernel_stack_guard_owner(uint64_t address);
 
 #endif /* KERNEL_ARCH_X86_64_PAGING_H */

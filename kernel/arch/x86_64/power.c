@@ -1,3 +1,6 @@
+/*
+ * Ending the run: see power.h for the order of the attempts.
+ */
 #include "arch/x86_64/power.h"
 
 #include <stdbool.h>
@@ -30,7 +33,16 @@ static bool running_on_qemu(void)
 
 void power_exit(int status)
 {
+	static bool exiting;
+
 	interrupts_disable();
+	/* A fault while powering off (firmware tables can be bad) panics,
+	 * and the panic exits again: the second time, just stop. */
+	if (exiting) {
+		kprintf("wicket: fault while powering off; halting\n");
+		cpu_halt_forever();
+	}
+	exiting = true;
 	kprintf("wicket: exit status %d\n", status);
 	if (running_on_qemu())
 		outl(DEBUG_EXIT_PORT, (uint32_t)status & 0x7f);

@@ -6,7 +6,7 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define COM1 0x3f8
+#define COM1 SERIAL_COM1
 #define UART_DATA        0  /* with DLAB=1: divisor low byte */
 #define UART_IER         1  /* with DLAB=1: divisor high byte */
 #define UART_FCR         2

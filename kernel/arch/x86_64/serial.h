@@ -4,6 +4,9 @@
 #ifndef KERNEL_ARCH_X86_64_SERIAL_H
 #define KERNEL_ARCH_X86_64_SERIAL_H
 
+#define SERIAL_COM1 0x3f8 /* I/O base of the first UART */
+
+#ifndef __ASSEMBLER__
 #include <stddef.h>
 
 void serial_init(void);
@@ -11,5 +14,6 @@ void serial_init(void);
 /* Writes `length` bytes, turning "\n" into "\r\n". Safe before serial_init
  * (QEMU's UART needs no set-up) and from a panic. */
 void serial_write(const char *bytes, size_t length);
+#endif
 
 #endif /* KERNEL_ARCH_X86_64_SERIAL_H */

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
+#include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/trap_frame.h"
 #include "console.h"
 #include "ksyms.h"

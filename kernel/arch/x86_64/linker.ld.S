@@ -8,14 +8,14 @@
  * RW, the last two NX. The symbol table (.ksyms, generated after a first
  * link) follows rodata so that adding it moves no code.
  *
- * KERNEL_VMA and KERNEL_PHYS_BASE repeat arch/x86_64/layout.h.
+ * This file goes through the C preprocessor (kernel/meson.build) so that
+ * the addresses come from arch/x86_64/layout.h.
  */
+#include "arch/x86_64/layout.h"
+
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 ENTRY(boot_multiboot2_entry)
-
-KERNEL_VMA = 0xffffffff80000000;
-KERNEL_PHYS_BASE = 0x100000;
 
 PHDRS
 {

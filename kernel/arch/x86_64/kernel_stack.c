@@ -1,0 +1,83 @@
+#include "arch/x86_64/kernel_stack.h"
+
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/page_table.h"
+#include "arch/x86_64/paging.h"
+#include "mm/page.h"
+
+#define KERNEL_STACKS_MAX 8
+
+struct kernel_stack {
+	const char *name;
+	uint64_t guard; /* the unmapped page below the stack */
+	uint64_t bottom;
+	uint64_t top;
+};
+
+extern char boot_stack_bottom[], boot_stack_top[];
+
+static struct kernel_stack kernel_stacks[KERNEL_STACKS_MAX];
+static unsigned kernel_stack_count;
+
+uint64_t kernel_stack_create(const char *name, size_t bytes)
+{
+	bytes = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (kernel_stack_count == KERNEL_STACKS_MAX ||
+	    bytes + PAGE_SIZE > KERNEL_STACK_STRIDE)
+		return 0;
+
+	uint64_t guard = KERNEL_STACK_AREA +
+			 (uint64_t)kernel_stack_count * KERNEL_STACK_STRIDE;
+	uint64_t bottom = guard + PAGE_SIZE;
+	for (uint64_t page = bottom; page < bottom + bytes; page += PAGE_SIZE) {
+		uint64_t physical = page_alloc_zeroed();
+		if (physical == 0 ||
+		    paging_map_page(page, physical, PTE_WRITABLE | PTE_GLOBAL))
+			return 0;
+	}
+	kernel_stacks[kernel_stack_count++] = (struct kernel_stack){
+		.name = name, .guard = guard, .bottom = bottom,
+		.top = bottom + bytes,
+	};
+	return bottom + bytes;
+}
+
+bool kernel_stack_find(uint64_t address, uint64_t *bottom, uint64_t *top,
+		       const char **name)
+{
+	const struct kernel_stack fixed[] = {
+		{"boot", 0, (uint64_t)boot_stack_bottom, (uint64_t)boot_stack_top},
+		{"early-exception", 0, (uint64_t)early_exception_stack,
+		 (uint64_t)early_exception_stack + EARLY_EXCEPTION_STACK_BYTES},
+	};
+
+	for (unsigned i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (address >= fixed[i].bottom && address < fixed[i].top) {
+			*bottom = fixed[i].bottom;
+			*top = fixed[i].top;
+			*name = fixed[i].name;
+			return true;
+		}
+	}
+	for (unsigned i = 0; i < kernel_stack_count; i++) {
+		const struct kernel_stack *stack = &kernel_stacks[i];
+		if (address >= stack->bottom && address < stack->top) {
+			*bottom = stack->bottom;
+			*top = stack->top;
+			*name = stack->name;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *kernel_stack_guard_owner(uint64_t address)
+{
+	for (unsigned i = 0; i < kernel_stack_count; i++) {
+		const struct kernel_stack *stack = &kernel_stacks[i];
+		if (address >= stack->guard && address < stack->bottom)
+			return stack->name;
+	}
+	return NULL;
+}
