@@ -1,3 +1,7 @@
+/*
+ * Command-line lookup over the copy in struct boot_info. No quoting: a
+ * value ends at the next space.
+ */
 #include "cmdline.h"
 
 #include "lib/string.h"

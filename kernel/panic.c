@@ -1,3 +1,9 @@
+/*
+ * Panic reports: the message, a frame-pointer backtrace symbolised with the
+ * embedded table, then power_exit(WK_EXIT_KERNEL_PANIC). Used by panic()
+ * and by trap.c for exceptions. Runs with interrupts off and trusts no
+ * frame pointer outside a known kernel stack.
+ */
 #include "panic.h"
 
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/*
+ * The forced faults of selftest.h. Each is its own noinline function so
+ * that the panic report has a name to show.
+ */
 #include "selftest.h"
 
 #include <stdint.h>

@@ -8,6 +8,7 @@
 # STRING is what the kernel sees as the module's string (for an app: its
 # argv). STAGING_DIR is emptied and used to lay out the ISO tree.
 set -eu
+set -f # words of the command line and module strings are never globbed
 
 usage() { echo "usage: $0 OUT.iso STAGING_DIR KERNEL [-c CMDLINE] [-m FILE STRING]..." >&2; exit 2; }
 [ $# -ge 3 ] || usage
@@ -43,10 +44,15 @@ done
 quoted_cmdline=""
 for word in $cmdline; do quoted_cmdline="$quoted_cmdline $(quote "$word")"; done
 
-awk -v cmdline="${quoted_cmdline# }" -v modules="$modules" '
-	{ gsub(/@CMDLINE@/, cmdline) }
-	/^@MODULES@$/ { printf "%s", modules; next }
-	{ print }' "$template" > "$staging/boot/grub/grub.cfg"
+# The strings travel through the environment (awk -v would interpret
+# backslashes) and are spliced with index/substr (gsub would interpret &).
+WICKET_CMDLINE="${quoted_cmdline# }" WICKET_MODULES="$modules" awk '
+	/^@MODULES@$/ { printf "%s", ENVIRON["WICKET_MODULES"]; next }
+	{
+		at = index($0, "@CMDLINE@")
+		if (at) $0 = substr($0, 1, at - 1) ENVIRON["WICKET_CMDLINE"] substr($0, at + 9)
+		print
+	}' "$template" > "$staging/boot/grub/grub.cfg"
 
 for tool in grub-mkrescue xorriso mformat; do
 	command -v $tool >/dev/null || { echo "mkiso: $tool is missing (./wicket deps installs it)" >&2; exit 1; }

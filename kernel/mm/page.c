@@ -1,3 +1,8 @@
+/*
+ * The kernel's page allocator: set up once by kmain from the boot memory
+ * map, then used for page tables and kernel stacks (and, from #3, user
+ * memory). One CPU and no interrupts in the kernel: no lock.
+ */
 #include "mm/page.h"
 
 #include "arch/x86_64/layout.h"

@@ -1,3 +1,8 @@
+/*
+ * The IDT: 256 interrupt gates (IF cleared on entry) at DPL 0 onto the
+ * generated stubs; #DF, NMI and #MC with their IST slots. Called once by
+ * kmain after gdt_init.
+ */
 #include "arch/x86_64/idt.h"
 
 #include <stdint.h>

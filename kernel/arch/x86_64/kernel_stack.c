@@ -1,3 +1,7 @@
+/*
+ * Kernel stacks and their guard pages. Slots are never freed: the kernel
+ * has a fixed set of stacks (main, and one per IST vector).
+ */
 #include "arch/x86_64/kernel_stack.h"
 
 #include "arch/x86_64/gdt.h"

@@ -1,3 +1,7 @@
+/*
+ * 8259 initialisation words (ICW1..ICW4), as the Intel 8259A data sheet
+ * orders them. Called once by kmain, with interrupts off.
+ */
 #include "arch/x86_64/pic.h"
 
 #include "arch/x86_64/cpu.h"
