@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/acpi.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/entry.h"
@@ -18,13 +19,16 @@
 #include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/serial.h"
 #include "boot/boot_info.h"
 #include "cmdline.h"
 #include "console.h"
+#include "exception_table.h"
 #include "kmain.h"
+#include "libos.h"
 #include "mm/page.h"
 #include "selftest.h"
 #include "wicket/abi.h"
@@ -41,6 +45,7 @@ _Static_assert(BOOT_ENTRY_MULTIBOOT2 == BOOT_PROTOCOL_MULTIBOOT2 &&
 #define IST_STACK_BYTES  8192
 
 static struct boot_info boot_info;
+static uint64_t boot_tsc;
 
 static const char *protocol_name(uint32_t protocol)
 {
@@ -142,28 +147,28 @@ static void banner_print(void)
 
 static void kmain_on_main_stack(void *unused)
 {
-	char test[64];
+	char option[64];
 
 	(void)unused;
 	cpu_enable_protections();
 	acpi_init(&boot_info);
 	banner_print();
-	if (cmdline_get(boot_info.cmdline, "wicket.test", test, sizeof(test)))
-		selftest_run(test);
+	if (cmdline_get(boot_info.cmdline, "wicket.test", option, sizeof(option)))
+		selftest_run(option);
+	if (cmdline_get(boot_info.cmdline, "wicket.bench", option,
+			sizeof(option)))
+		selftest_bench(option);
 	kprintf("wicket: boot complete\n");
-	if (boot_info.module_count == 0)
-		kprintf("wicket: no libOS module was given; nothing to run\n");
-	else
-		kprintf("wicket: loading the libOS arrives with issue #3; "
-			"nothing to run yet\n");
-	power_exit(WK_EXIT_SUCCESS);
+	libos_start(&boot_info, boot_tsc);
 }
 
 void kmain(uint32_t protocol, uint32_t info_address)
 {
+	boot_tsc = read_tsc();
 	serial_init();
 	kprintf("wicket: kernel %s (abi %d), booted by %s\n", WICKET_VERSION,
 		WK_ABI_VERSION, protocol_name(protocol));
+	exception_table_check();
 	cpu_features_detect();
 	gdt_init();
 	idt_init();
@@ -191,6 +196,6 @@ void kmain(uint32_t protocol, uint32_t info_address)
 	gdt_set_ist(IST_DOUBLE_FAULT, double_fault_stack);
 	gdt_set_ist(IST_NMI, nmi_stack);
 	gdt_set_ist(IST_MACHINE_CHECK, machine_check_stack);
-	gdt_set_kernel_stack(main_stack);
+	percpu_init(main_stack);
 	arch_run_on_stack(main_stack, kmain_on_main_stack, NULL);
 }

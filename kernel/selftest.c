@@ -6,9 +6,13 @@
 
 #include <stdint.h>
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/power.h"
+#include "arch/x86_64/uaccess.h"
 #include "console.h"
 #include "lib/string.h"
+#include "mm/user_memory.h"
+#include "wicket/abi.h"
 #include "panic.h"
 
 /* The stack local gives the function a frame, so that the backtrace shows
@@ -91,4 +95,54 @@ void selftest_run(const char *name)
 		return;
 	}
 	kprintf("wicket: self-test %s returned; it should not have\n", name);
+}
+
+#define BENCH_ROUNDS 1000
+#define BENCH_USER_ADDRESS 0x100000000ull
+
+static void sort_samples(uint64_t *samples, unsigned count)
+{
+	for (unsigned i = 1; i < count; i++) {
+		uint64_t value = samples[i];
+		unsigned j = i;
+		for (; j > 0 && samples[j - 1] > value; j--)
+			samples[j] = samples[j - 1];
+		samples[j] = value;
+	}
+}
+
+static void bench_usercopy(void)
+{
+	static uint8_t buffer[WK_PAGE_SIZE];
+	static uint64_t samples[BENCH_ROUNDS];
+
+	if (user_memory_map(BENCH_USER_ADDRESS, WK_PAGE_SIZE,
+			    WK_PROT_READ | WK_PROT_WRITE)) {
+		kprintf("wicket: bench: usercopy: no memory\n");
+		return;
+	}
+	for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
+		uint64_t start = read_tsc();
+		int status = copy_from_user(buffer,
+					    user_pointer(BENCH_USER_ADDRESS),
+					    sizeof(buffer));
+		samples[i] = read_tsc() - start;
+		if (status) {
+			kprintf("wicket: bench: usercopy: copy failed\n");
+			break;
+		}
+	}
+	user_memory_unmap(BENCH_USER_ADDRESS, WK_PAGE_SIZE);
+	sort_samples(samples, BENCH_ROUNDS);
+	kprintf("wicket: bench: copy_from_user 4096 bytes: median %lu cycles, "
+		"min %lu cycles over %u copies\n", samples[BENCH_ROUNDS / 2],
+		samples[0], BENCH_ROUNDS);
+}
+
+void selftest_bench(const char *name)
+{
+	if (strcmp(name, "usercopy") == 0)
+		bench_usercopy();
+	else
+		kprintf("wicket: unknown benchmark \"%s\" ignored\n", name);
 }

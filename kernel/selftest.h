@@ -14,4 +14,12 @@
 
 void selftest_run(const char *name);
 
+/* Kernel-side benchmarks (`wicket.bench=NAME`), printed as
+ * "wicket: bench: ..." lines:
+ *   usercopy   copy_from_user of 4 KiB from a user page through the
+ *              exception-table path, 1,000 times: median and minimum
+ *              TSC cycles
+ */
+void selftest_bench(const char *name);
+
 #endif /* KERNEL_SELFTEST_H */

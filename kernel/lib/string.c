@@ -1,7 +1,9 @@
 /*
  * Freestanding definitions of the functions in string.h. Built with
  * -fno-tree-loop-distribute-patterns so gcc does not turn these loops back
- * into calls to themselves.
+ * into calls to themselves. memcpy and memset use the x86 string
+ * instructions (fast on current CPUs and under QEMU's TCG alike; DF is
+ * clear in the kernel).
  */
 #include "lib/string.h"
 
@@ -10,11 +12,11 @@
 void *memcpy(void *restrict destination, const void *restrict source,
 	     size_t length)
 {
-	unsigned char *to = destination;
-	const unsigned char *from = source;
+	void *to = destination;
 
-	while (length--)
-		*to++ = *from++;
+	__asm__ volatile("rep movsb"
+			 : "+D"(to), "+S"(source), "+c"(length)
+			 : : "memory");
 	return destination;
 }
 
@@ -35,10 +37,12 @@ void *memmove(void *destination, const void *source, size_t length)
 
 void *memset(void *destination, int value, size_t length)
 {
-	unsigned char *to = destination;
+	void *to = destination;
 
-	while (length--)
-		*to++ = (unsigned char)value;
+	__asm__ volatile("rep stosb"
+			 : "+D"(to), "+c"(length)
+			 : "a"(value)
+			 : "memory");
 	return destination;
 }
 

@@ -8,6 +8,7 @@
 #include "arch/x86_64/cpu_features.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/uaccess.h"
 #include "console.h"
 #include "lib/string.h"
 
@@ -86,6 +87,7 @@ void cpu_enable_protections(void)
 		cr4 |= CR4_SMEP;
 	if (f->smap)
 		cr4 |= CR4_SMAP;
+	uaccess_smap = f->smap;
 	if (f->umip)
 		cr4 |= CR4_UMIP;
 	if (f->fsgsbase)
@@ -123,4 +125,8 @@ void cpu_features_print(void)
 	print_feature("rdseed", f->rdseed);
 	print_feature("1g-pages", f->gigabyte_pages);
 	kprintf("\n");
+	kprintf("wicket: protections on: wp%s%s%s%s%s\n",
+		f->nx ? " nx" : "", f->smep ? " smep" : "",
+		f->smap ? " smap" : "", f->umip ? " umip" : "",
+		f->fsgsbase ? " fsgsbase" : "");
 }

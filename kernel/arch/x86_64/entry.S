@@ -1,15 +1,56 @@
 /*
- * Interrupt and exception entry: 256 stubs generated from one macro, one
- * common path to trap_dispatch(), and the stack switch kmain uses.
+ * Kernel entry and exit: 256 interrupt/exception stubs generated from one
+ * macro, SYSCALL, the two exits (IRETQ and SYSRET), and the stack switch
+ * kmain uses. Every entry builds the same struct trap_frame
+ * (trap_frame.h) and hands it to C; C decides everything.
  *
- * On entry the CPU has pushed SS, RSP, RFLAGS, CS, RIP and, for the vectors
- * in TRAP_VECTORS_WITH_ERROR_CODE, an error code; the stub pushes a zero in
- * its place for the others, then the vector. All entries so far come from
- * ring 0 (no user mode until #3), so no SWAPGS: #3 adds the CS.RPL test here.
+ * GS follows the SWAPGS rule in percpu.h: SWAPGS on entry from ring 3 and
+ * on exit to ring 3, never for ring 0. Nothing here uses GS between an
+ * entry and its SWAPGS.
  */
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap_frame.h"
 
 	.text
+
+.macro save_general_registers
+	movq %r15, TRAP_FRAME_R15(%rsp)
+	movq %r14, TRAP_FRAME_R14(%rsp)
+	movq %r13, TRAP_FRAME_R13(%rsp)
+	movq %r12, TRAP_FRAME_R12(%rsp)
+	movq %r11, TRAP_FRAME_R11(%rsp)
+	movq %r10, TRAP_FRAME_R10(%rsp)
+	movq %r9, TRAP_FRAME_R9(%rsp)
+	movq %r8, TRAP_FRAME_R8(%rsp)
+	movq %rbp, TRAP_FRAME_RBP(%rsp)
+	movq %rdi, TRAP_FRAME_RDI(%rsp)
+	movq %rsi, TRAP_FRAME_RSI(%rsp)
+	movq %rdx, TRAP_FRAME_RDX(%rsp)
+	movq %rcx, TRAP_FRAME_RCX(%rsp)
+	movq %rbx, TRAP_FRAME_RBX(%rsp)
+	movq %rax, TRAP_FRAME_RAX(%rsp)
+.endm
+
+.macro restore_general_registers
+	movq TRAP_FRAME_R15(%rsp), %r15
+	movq TRAP_FRAME_R14(%rsp), %r14
+	movq TRAP_FRAME_R13(%rsp), %r13
+	movq TRAP_FRAME_R12(%rsp), %r12
+	movq TRAP_FRAME_R11(%rsp), %r11
+	movq TRAP_FRAME_R10(%rsp), %r10
+	movq TRAP_FRAME_R9(%rsp), %r9
+	movq TRAP_FRAME_R8(%rsp), %r8
+	movq TRAP_FRAME_RBP(%rsp), %rbp
+	movq TRAP_FRAME_RDI(%rsp), %rdi
+	movq TRAP_FRAME_RSI(%rsp), %rsi
+	movq TRAP_FRAME_RDX(%rsp), %rdx
+	movq TRAP_FRAME_RCX(%rsp), %rcx
+	movq TRAP_FRAME_RBX(%rsp), %rbx
+	movq TRAP_FRAME_RAX(%rsp), %rax
+.endm
+
+/* ---- interrupts and exceptions */
 
 /* has_error_code VECTOR: sets the assembler symbol .Lerr to 1 when the CPU
  * pushes an error code for VECTOR. */
@@ -22,6 +63,9 @@
 	.endr
 .endm
 
+/* On entry the CPU has pushed SS, RSP, RFLAGS, CS, RIP and, for some
+ * vectors, an error code; the stub pushes a zero in its place for the
+ * others, then the vector. */
 .macro trap_stub vector
 	.balign 16
 trap_stub_\vector:
@@ -40,46 +84,72 @@ trap_stub_\vector:
 	.set vector, vector + 1
 .endr
 
-/* The frame: TRAP_FRAME_VECTOR bytes of registers below the vector. */
+/* RSP points at the vector: the saved CS is above it. */
 trap_common:
-	subq $TRAP_FRAME_VECTOR, %rsp
-	movq %r15, TRAP_FRAME_R15(%rsp)
-	movq %r14, TRAP_FRAME_R14(%rsp)
-	movq %r13, TRAP_FRAME_R13(%rsp)
-	movq %r12, TRAP_FRAME_R12(%rsp)
-	movq %r11, TRAP_FRAME_R11(%rsp)
-	movq %r10, TRAP_FRAME_R10(%rsp)
-	movq %r9, TRAP_FRAME_R9(%rsp)
-	movq %r8, TRAP_FRAME_R8(%rsp)
-	movq %rbp, TRAP_FRAME_RBP(%rsp)
-	movq %rdi, TRAP_FRAME_RDI(%rsp)
-	movq %rsi, TRAP_FRAME_RSI(%rsp)
-	movq %rdx, TRAP_FRAME_RDX(%rsp)
-	movq %rcx, TRAP_FRAME_RCX(%rsp)
-	movq %rbx, TRAP_FRAME_RBX(%rsp)
-	movq %rax, TRAP_FRAME_RAX(%rsp)
+	testb $3, (TRAP_FRAME_CS - TRAP_FRAME_VECTOR)(%rsp)
+	jz 1f
+	swapgs                          /* from ring 3 */
+1:	subq $TRAP_FRAME_VECTOR, %rsp
+	save_general_registers
 	cld
 	/* In long mode the CPU aligns RSP to 16 before pushing its frame, and
 	 * TRAP_FRAME_SIZE is a multiple of 16: the call below is aligned. */
 	movq %rsp, %rdi
 	call trap_dispatch
-	movq TRAP_FRAME_R15(%rsp), %r15
-	movq TRAP_FRAME_R14(%rsp), %r14
-	movq TRAP_FRAME_R13(%rsp), %r13
-	movq TRAP_FRAME_R12(%rsp), %r12
-	movq TRAP_FRAME_R11(%rsp), %r11
-	movq TRAP_FRAME_R10(%rsp), %r10
-	movq TRAP_FRAME_R9(%rsp), %r9
-	movq TRAP_FRAME_R8(%rsp), %r8
-	movq TRAP_FRAME_RBP(%rsp), %rbp
-	movq TRAP_FRAME_RDI(%rsp), %rdi
-	movq TRAP_FRAME_RSI(%rsp), %rsi
-	movq TRAP_FRAME_RDX(%rsp), %rdx
-	movq TRAP_FRAME_RCX(%rsp), %rcx
-	movq TRAP_FRAME_RBX(%rsp), %rbx
-	movq TRAP_FRAME_RAX(%rsp), %rax
+	jmp trap_return
+
+/*
+ * The IRETQ exit: RSP points at a complete struct trap_frame. Used by
+ * interrupts and exceptions, by SYSCALL when SYSRET is not safe, and by
+ * arch_enter_user.
+ */
+trap_return:
+	testb $3, TRAP_FRAME_CS(%rsp)
+	jz 2f
+	swapgs                          /* to ring 3 */
+2:	restore_general_registers
 	addq $TRAP_FRAME_RIP, %rsp
 	iretq
+
+/* void arch_enter_user(struct trap_frame *frame) */
+	.globl arch_enter_user
+arch_enter_user:
+	movq %rdi, %rsp
+	jmp trap_return
+
+/* ---- SYSCALL */
+
+/*
+ * The CPU just did: RCX = the user's RIP after the instruction, R11 = the
+ * user's RFLAGS, CS/SS from STAR, RFLAGS &= ~SFMASK (IF, TF, DF, AC, NT,
+ * IOPL now clear). RSP is still the user's and untrusted; GS is the user's.
+ */
+	.balign 16
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:PERCPU_USER_RSP
+	movq %gs:PERCPU_KERNEL_STACK, %rsp
+	pushq $(GDT_USER_DATA | 3)      /* SS */
+	pushq %gs:PERCPU_USER_RSP       /* RSP */
+	pushq %r11                      /* RFLAGS */
+	pushq $(GDT_USER_CODE64 | 3)    /* CS */
+	pushq %rcx                      /* RIP */
+	pushq $0                        /* error code */
+	pushq $TRAP_VECTOR_SYSCALL
+	subq $TRAP_FRAME_VECTOR, %rsp
+	save_general_registers
+	movq %rsp, %rdi
+	call syscall_dispatch
+	testb %al, %al
+	jz trap_return
+	/* SYSRET: syscall_dispatch checked that the frame's RCX is its RIP,
+	 * its R11 its RFLAGS, RIP canonical below the user limit, RF and TF
+	 * clear. The user RSP is loaded last, after the frame is read. */
+	restore_general_registers
+	movq TRAP_FRAME_RSP(%rsp), %rsp
+	swapgs
+	sysretq
 
 /* The stub addresses, for idt.c. */
 	.section .rodata

@@ -51,6 +51,16 @@ SECTIONS
 		__rodata_start = .;
 		*(.rodata .rodata.*)
 	} :rodata
+	/* The exception table, in link order until tools/extable_sort sorts
+	 * it in the ELF and sets the mark in .extable_sorted. */
+	.extable : AT(ADDR(.extable) - KERNEL_VMA) ALIGN(8) {
+		__extable_start = .;
+		KEEP(*(.extable))
+		__extable_end = .;
+	} :rodata
+	.extable_sorted : AT(ADDR(.extable_sorted) - KERNEL_VMA) ALIGN(4) {
+		KEEP(*(.extable_sorted))
+	} :rodata
 	.ksyms : AT(ADDR(.ksyms) - KERNEL_VMA) {
 		KEEP(*(.ksyms))
 		. = ALIGN(4096);

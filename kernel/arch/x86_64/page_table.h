@@ -9,6 +9,7 @@
 #define PTE_USER     0x4
 #define PTE_HUGE     0x80   /* a 2 MiB or 1 GiB page, in a PD or PDPT */
 #define PTE_GLOBAL   0x100
+#define PTE_SOFT_NONE 0x200 /* software: a user page mapped with no access */
 
 #ifndef __ASSEMBLER__
 #define PTE_NX      (1ull << 63)

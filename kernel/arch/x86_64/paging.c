@@ -10,6 +10,7 @@
 #include "arch/x86_64/page_table.h"
 #include "console.h"
 #include "mm/page.h"
+#include "wicket/abi.h"
 
 #define SIZE_4K (1ull << 12)
 #define SIZE_2M (1ull << 21)
@@ -53,6 +54,8 @@ static uint64_t table_page_alloc(void)
 static uint64_t *page_table_entry(uint64_t address, unsigned level)
 {
 	uint64_t *table = kernel_pml4;
+	/* Tables under the user half carry the user bit; the leaf decides. */
+	uint64_t user = address < WK_USER_LIMIT ? PTE_USER : 0;
 
 	for (unsigned current = 4; current > level; current--) {
 		uint64_t *entry = &table[table_index(address, current)];
@@ -60,7 +63,7 @@ static uint64_t *page_table_entry(uint64_t address, unsigned level)
 			uint64_t page = table_page_alloc();
 			if (page == 0)
 				return NULL;
-			*entry = page | PTE_PRESENT | PTE_WRITABLE;
+			*entry = page | PTE_PRESENT | PTE_WRITABLE | user;
 		} else if (*entry & PTE_HUGE) {
 			return NULL;
 		}
@@ -209,4 +212,74 @@ const void *paging_map_physical(uint64_t address, size_t length)
 		invalidate_page(virtual);
 	}
 	return paging_physical_to_virtual(address);
+}
+
+/* ---- the user half */
+
+/* The existing leaf entry for a user page, or NULL (no table on the way). */
+static uint64_t *user_leaf(uint64_t virtual)
+{
+	uint64_t *table = kernel_pml4;
+
+	for (unsigned level = 4; level > 1; level--) {
+		uint64_t entry = table[table_index(virtual, level)];
+		if (!(entry & PTE_PRESENT) || (entry & PTE_HUGE))
+			return NULL;
+		table = paging_physical_to_virtual(entry & PTE_ADDRESS);
+	}
+	return &table[table_index(virtual, 1)];
+}
+
+static uint64_t user_flags(unsigned prot)
+{
+	if (prot == 0)
+		return PTE_SOFT_NONE;
+	uint64_t flags = PTE_PRESENT | PTE_USER;
+	if (prot & WK_PROT_WRITE)
+		flags |= PTE_WRITABLE;
+	if (!(prot & WK_PROT_EXEC))
+		flags |= no_execute;
+	return flags;
+}
+
+int paging_user_map(uint64_t virtual, uint64_t physical, unsigned prot)
+{
+	uint64_t *entry = page_table_entry(virtual, 1);
+
+	if (entry == NULL)
+		return -1;
+	*entry = physical | user_flags(prot);
+	return 0;
+}
+
+bool paging_user_lookup(uint64_t virtual, uint64_t *physical)
+{
+	uint64_t *entry = user_leaf(virtual);
+
+	if (entry == NULL || !(*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
+		return false;
+	*physical = *entry & PTE_ADDRESS;
+	return true;
+}
+
+void paging_user_protect(uint64_t virtual, unsigned prot)
+{
+	uint64_t *entry = user_leaf(virtual);
+
+	if (entry == NULL || !(*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
+		return;
+	*entry = (*entry & PTE_ADDRESS) | user_flags(prot);
+	invalidate_page(virtual);
+}
+
+uint64_t paging_user_unmap(uint64_t virtual)
+{
+	uint64_t *entry = user_leaf(virtual);
+
+	if (entry == NULL || !(*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
+		return 0;
+	uint64_t physical = *entry & PTE_ADDRESS;
+	*entry = 0;
+	invalidate_page(virtual);
+	return physical;
 }

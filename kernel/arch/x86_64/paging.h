@@ -6,6 +6,7 @@
 #ifndef KERNEL_ARCH_X86_64_PAGING_H
 #define KERNEL_ARCH_X86_64_PAGING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,5 +42,25 @@ int paging_map_page(uint64_t virtual, uint64_t physical, uint64_t flags);
  * out, such as firmware tables above RAM); returns its virtual address or
  * NULL. */
 const void *paging_map_physical(uint64_t address, size_t length);
+
+/*
+ * The user half (PML4 entries 0..255). Protections are WK_PROT_* bits: 0
+ * keeps the frame but makes the page inaccessible (a software PTE bit
+ * remembers it), READ and EXEC give user-readable pages (NX unless EXEC),
+ * WRITE a writable NX page. The caller checks ranges and W^X.
+ */
+
+/* Maps the 4 KiB page at `virtual` to `physical`. 0, or -1 when out of
+ * memory for page tables. The page must not be mapped. */
+int paging_user_map(uint64_t virtual, uint64_t physical, unsigned prot);
+
+/* Whether `virtual` is mapped (accessible or not); its frame in *physical. */
+bool paging_user_lookup(uint64_t virtual, uint64_t *physical);
+
+/* Changes the protection of a mapped page. */
+void paging_user_protect(uint64_t virtual, unsigned prot);
+
+/* Removes the mapping; returns its frame, or 0 if it was not mapped. */
+uint64_t paging_user_unmap(uint64_t virtual);
 
 #endif /* KERNEL_ARCH_X86_64_PAGING_H */

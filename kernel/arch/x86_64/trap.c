@@ -3,20 +3,28 @@
  * with interrupts off and the frame on the current stack (an IST stack for
  * #DF, NMI and #MC).
  *
- * Until ring 3 exists (#3) every exception is a kernel bug: it becomes a
- * panic report naming the vector, the faulting function and the stack.
- * Other vectors are unexpected interrupts (the PICs are masked, the APIC is
- * not yet in use): counted and ignored.
+ * A #PF or #GP in the kernel at an instruction listed in the exception
+ * table resumes at its fixup (a user access that failed). Any other kernel
+ * exception is a bug: a panic report naming the vector, the faulting
+ * function and the stack. An exception in ring 3 ends the run with the
+ * user-fault report until events (#4) hand it to the libOS. Other vectors
+ * are unexpected interrupts (the PICs are masked, the APIC is not yet in
+ * use): counted and ignored.
  */
 #include <stdint.h>
+
+#include "wicket/abi.h"
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/trap_frame.h"
+#include "arch/x86_64/power.h"
 #include "console.h"
+#include "exception_table.h"
 #include "ksyms.h"
 #include "panic.h"
 
+#define VECTOR_GENERAL_PROTECTION 13
 #define VECTOR_PAGE_FAULT 14
 #define EXCEPTION_VECTORS 32
 
@@ -84,14 +92,8 @@ static void print_caller_of_bad_jump(const struct trap_frame *frame)
 	kprintf(", may be the return address of the call that got there\n");
 }
 
-static void panic_trap(const struct trap_frame *frame)
+static void print_registers(const struct trap_frame *frame, uint64_t cr2)
 {
-	uint64_t cr2 = read_cr2();
-
-	panic_begin();
-	kprintf("wicket: KERNEL PANIC: %s (vector %lu) in %s mode\n",
-		exception_names[frame->vector], frame->vector,
-		(frame->cs & 3) ? "user" : "kernel");
 	kprintf("  rip 0x%016lx", frame->rip);
 	panic_print_symbol(frame->rip, false);
 	kprintf("\n  error 0x%lx  cr2 0x%016lx  rflags 0x%lx  cs 0x%lx  ss 0x%lx\n",
@@ -110,6 +112,28 @@ static void panic_trap(const struct trap_frame *frame)
 		read_cr3(), read_cr4());
 	if (frame->vector == VECTOR_PAGE_FAULT)
 		print_page_fault(frame->error_code, cr2);
+}
+
+/* Until #4 delivers exceptions to the libOS, a fault in ring 3 ends the
+ * run: it is the libOS's (or the app's) bug, not the kernel's. */
+static void user_fault(const struct trap_frame *frame)
+{
+	interrupts_disable();
+	kprintf("wicket: USER FAULT: %s (vector %lu) at rip 0x%016lx\n",
+		exception_names[frame->vector], frame->vector, frame->rip);
+	print_registers(frame, read_cr2());
+	power_exit(WK_EXIT_USER_FAULT);
+}
+
+static void panic_trap(const struct trap_frame *frame)
+{
+	uint64_t cr2 = read_cr2();
+
+	panic_begin();
+	kprintf("wicket: KERNEL PANIC: %s (vector %lu) in %s mode\n",
+		exception_names[frame->vector], frame->vector,
+		(frame->cs & 3) ? "user" : "kernel");
+	print_registers(frame, cr2);
 	print_stack_diagnosis(frame, cr2);
 	print_caller_of_bad_jump(frame);
 	panic_print_backtrace(frame->rip, false, frame->rbp);
@@ -119,6 +143,12 @@ static void panic_trap(const struct trap_frame *frame)
 void trap_dispatch(struct trap_frame *frame)
 {
 	if (frame->vector < EXCEPTION_VECTORS) {
+		if (frame->cs & 3)
+			user_fault(frame);
+		if ((frame->vector == VECTOR_PAGE_FAULT ||
+		     frame->vector == VECTOR_GENERAL_PROTECTION) &&
+		    exception_table_fixup(frame))
+			return;
 		panic_trap(frame);
 		return;
 	}

@@ -34,6 +34,9 @@
 #define TRAP_FRAME_SS      168
 #define TRAP_FRAME_SIZE    176
 
+/* The frame's vector for a SYSCALL entry (above every IDT vector). */
+#define TRAP_VECTOR_SYSCALL 256
+
 /* Vectors for which the CPU pushes an error code; said once, used by the
  * stub generator in entry.S. */
 #define TRAP_VECTORS_WITH_ERROR_CODE 8, 10, 11, 12, 13, 14, 17, 21, 29, 30
@@ -78,6 +81,20 @@ TRAP_FRAME_PIN(ss, TRAP_FRAME_SS);
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE,
 	       "entry.S frame size");
 _Static_assert(TRAP_FRAME_SIZE % 16 == 0, "entry.S calls C with RSP aligned");
+
+/* The system-call argument registers, in order: RDI RSI RDX R10 R8 R9. */
+static inline uint64_t trap_frame_argument(const struct trap_frame *frame,
+					   unsigned index)
+{
+	switch (index) {
+	case 0: return frame->rdi;
+	case 1: return frame->rsi;
+	case 2: return frame->rdx;
+	case 3: return frame->r10;
+	case 4: return frame->r8;
+	default: return frame->r9;
+	}
+}
 
 /* The C dispatcher every stub calls with the frame (interrupts off). */
 void trap_dispatch(struct trap_frame *frame);

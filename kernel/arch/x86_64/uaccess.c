@@ -1,0 +1,98 @@
+/*
+ * The user-copy primitives. A fault inside one of the marked instructions
+ * sends trap_dispatch to the fixup through the exception table; the fixups
+ * here resume right after the instruction with the count left in RCX (rep
+ * movsb stops with RCX = bytes not copied) or an error flag set.
+ */
+#include "arch/x86_64/uaccess.h"
+
+#include "lib/extable.h"
+#include "wicket/abi.h"
+
+bool uaccess_smap;
+
+static inline void user_access_begin(void)
+{
+	if (uaccess_smap)
+		__asm__ volatile("stac" : : : "memory");
+}
+
+static inline void user_access_end(void)
+{
+	if (uaccess_smap)
+		__asm__ volatile("clac" : : : "memory");
+}
+
+bool user_range_ok(uint64_t address, uint64_t length)
+{
+	return address <= WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
+}
+
+/* Returns the number of bytes not copied. */
+static size_t copy_user_bytes(void *to, const void *from, size_t length)
+{
+	user_access_begin();
+	__asm__ volatile("1: rep movsb\n"
+			 "2:\n"
+			 EXTABLE_ENTRY(1b, 2b)
+			 : "+D"(to), "+S"(from), "+c"(length)
+			 : : "memory");
+	user_access_end();
+	return length;
+}
+
+int copy_from_user(void *to, struct user_pointer from, size_t length)
+{
+	if (!user_range_ok(from.address, length))
+		return -WK_EFAULT;
+	if (copy_user_bytes(to, (const void *)from.address, length))
+		return -WK_EFAULT;
+	return 0;
+}
+
+int copy_to_user(struct user_pointer to, const void *from, size_t length)
+{
+	if (!user_range_ok(to.address, length))
+		return -WK_EFAULT;
+	if (copy_user_bytes((void *)to.address, from, length))
+		return -WK_EFAULT;
+	return 0;
+}
+
+long strncpy_from_user(char *to, struct user_pointer from, size_t size)
+{
+	size_t length = 0;
+	int faulted = 0;
+
+	if (size == 0)
+		return -WK_EINVAL;
+	user_access_begin();
+	for (; length < size - 1; length++) {
+		uint64_t address = from.address + length;
+		char byte = 0;
+
+		if (address >= WK_USER_LIMIT) {
+			faulted = 1;
+			break;
+		}
+		__asm__ volatile("1: movb (%[address]), %[byte]\n"
+				 "   jmp 3f\n"
+				 "2: movl $1, %[faulted]\n"
+				 "3:\n"
+				 EXTABLE_ENTRY(1b, 2b)
+				 : [byte] "+q"(byte), [faulted] "+r"(faulted)
+				 : [address] "r"(address));
+		if (faulted)
+			break;
+		to[length] = byte;
+		if (byte == '\0')
+			break;
+	}
+	user_access_end();
+	if (faulted)
+		return -WK_EFAULT;
+	to[length] = '\0';
+	if (length == size - 1)
+		return -WK_EINVAL;
+	return (long)length;
+}

@@ -1,0 +1,259 @@
+/*
+ * Loading the libOS and entering it (abi.h has the layout and the entry
+ * state). The libOS is the first boot module, an ELF that the kernel does
+ * not trust: every header field is checked against the module's size and
+ * the user half before anything is mapped, and a refusal ends the run with
+ * a message and WK_EXIT_BAD_IMAGE.
+ */
+#include "libos.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_features.h"
+#include "arch/x86_64/entry.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/power.h"
+#include "arch/x86_64/trap_frame.h"
+#include "arch/x86_64/tsc.h"
+#include "console.h"
+#include "lib/string.h"
+#include "lib/unaligned.h"
+#include "mm/page.h"
+#include "mm/user_memory.h"
+#include "wicket/abi.h"
+
+/* ELF64 (System V gABI and the x86-64 psABI): the fields read here. */
+#define ELF_HEADER_BYTES     64
+#define ELF_PROGRAM_HEADER_BYTES 56
+#define ELF_CLASS_64         2
+#define ELF_DATA_LSB         1
+#define ELF_VERSION_CURRENT  1
+#define ELF_TYPE_EXEC        2
+#define ELF_MACHINE_X86_64   62
+#define ELF_SEGMENT_LOAD     1
+#define ELF_FLAG_X           1
+#define ELF_FLAG_W           2
+#define ELF_FLAG_R           4
+#define ELF_PROGRAM_HEADERS_MAX 64
+
+struct elf_segment {
+	uint32_t type, flags;
+	uint64_t offset, address, file_size, memory_size;
+};
+
+static uint64_t page_down(uint64_t address)
+{
+	return address & ~(uint64_t)(WK_PAGE_SIZE - 1);
+}
+
+static uint64_t page_up(uint64_t address)
+{
+	return page_down(address + WK_PAGE_SIZE - 1);
+}
+
+__attribute__((noreturn)) static void refuse(const char *reason)
+{
+	kprintf("wicket: bad libOS image: %s\n", reason);
+	power_exit(WK_EXIT_BAD_IMAGE);
+}
+
+static struct elf_segment read_segment(const uint8_t *header)
+{
+	return (struct elf_segment){
+		.type = load_le32(header),
+		.flags = load_le32(header + 4),
+		.offset = load_le64(header + 8),
+		.address = load_le64(header + 16),
+		.file_size = load_le64(header + 32),
+		.memory_size = load_le64(header + 40),
+	};
+}
+
+static unsigned segment_prot(uint32_t flags)
+{
+	return ((flags & ELF_FLAG_R) ? WK_PROT_READ : 0) |
+	       ((flags & ELF_FLAG_W) ? WK_PROT_WRITE : 0) |
+	       ((flags & ELF_FLAG_X) ? WK_PROT_EXEC : 0);
+}
+
+/* Checks the header and every PT_LOAD; returns the entry point. */
+static uint64_t check_image(const uint8_t *image, uint64_t size)
+{
+	if (size < ELF_HEADER_BYTES || memcmp(image, "\177ELF", 4) != 0)
+		refuse("not an ELF file (bad magic)");
+	if (image[4] != ELF_CLASS_64 || image[5] != ELF_DATA_LSB ||
+	    image[6] != ELF_VERSION_CURRENT)
+		refuse("not a little-endian ELF64 file");
+	if (load_le16(image + 18) != ELF_MACHINE_X86_64)
+		refuse("not an x86-64 ELF (wrong machine)");
+	if (load_le16(image + 16) != ELF_TYPE_EXEC)
+		refuse("not an executable linked at a fixed address (ET_EXEC)");
+
+	uint64_t entry = load_le64(image + 24);
+	uint64_t headers = load_le64(image + 32);
+	uint16_t header_size = load_le16(image + 54);
+	uint16_t count = load_le16(image + 56);
+	if (header_size != ELF_PROGRAM_HEADER_BYTES || count == 0 ||
+	    count > ELF_PROGRAM_HEADERS_MAX)
+		refuse("bad program header size or count");
+	if (headers > size || (uint64_t)count * header_size > size - headers)
+		refuse("program headers run past the end of the module");
+
+	bool entry_executable = false, loadable = false;
+	for (uint16_t i = 0; i < count; i++) {
+		struct elf_segment s =
+			read_segment(image + headers + (uint64_t)i * header_size);
+		if (s.type != ELF_SEGMENT_LOAD || s.memory_size == 0)
+			continue;
+		loadable = true;
+		if (s.file_size > s.memory_size)
+			refuse("a segment's file size exceeds its memory size");
+		if (s.offset > size || s.file_size > size - s.offset)
+			refuse("a segment runs past the end of the module");
+		if (s.address < WK_USER_MIN || s.address >= WK_USER_LIMIT ||
+		    s.memory_size > WK_USER_LIMIT - s.address)
+			refuse("a segment lies outside the user half");
+		if ((s.flags & ELF_FLAG_W) && (s.flags & ELF_FLAG_X))
+			refuse("a segment is both writable and executable");
+		if ((s.flags & ELF_FLAG_X) && entry >= s.address &&
+		    entry - s.address < s.memory_size)
+			entry_executable = true;
+	}
+	if (!loadable)
+		refuse("no loadable segment");
+	if (!entry_executable)
+		refuse("the entry point is not in an executable segment");
+	return entry;
+}
+
+static void load_elf_segments(const uint8_t *image)
+{
+	uint64_t headers = load_le64(image + 32);
+	uint16_t count = load_le16(image + 56);
+
+	for (uint16_t i = 0; i < count; i++) {
+		struct elf_segment s = read_segment(
+			image + headers + (uint64_t)i * ELF_PROGRAM_HEADER_BYTES);
+		if (s.type != ELF_SEGMENT_LOAD || s.memory_size == 0)
+			continue;
+		uint64_t start = page_down(s.address);
+		uint64_t length = page_up(s.address + s.memory_size) - start;
+		long status = user_memory_map(start, length,
+					      WK_PROT_READ | WK_PROT_WRITE);
+		if (status == -WK_EEXIST)
+			refuse("two segments share a page");
+		if (status != 0)
+			refuse("out of memory for the segments");
+		/* The pages are zeroed: the bss needs nothing more. */
+		user_memory_write(s.address, image + s.offset, s.file_size);
+		user_memory_protect(start, length, segment_prot(s.flags));
+	}
+}
+
+/* Maps `length` bytes at `address` and fills them from `bytes`; then makes
+ * them read-only. */
+static int map_read_only(uint64_t address, const void *bytes, uint64_t length)
+{
+	uint64_t mapped = page_up(length ? length : 1);
+
+	if (user_memory_map(address, mapped, WK_PROT_READ | WK_PROT_WRITE))
+		return -1;
+	user_memory_write(address, bytes, length);
+	user_memory_protect(address, mapped, WK_PROT_READ);
+	return 0;
+}
+
+static uint32_t info_cpu_features(void)
+{
+	const struct cpu_features *f = &cpu_features;
+
+	return (f->smep ? WK_CPU_SMEP : 0) | (f->smap ? WK_CPU_SMAP : 0) |
+	       (f->umip ? WK_CPU_UMIP : 0) | (f->nx ? WK_CPU_NX : 0) |
+	       (f->fsgsbase ? WK_CPU_FSGSBASE : 0) |
+	       (f->xsave ? WK_CPU_XSAVE : 0) | (f->x2apic ? WK_CPU_X2APIC : 0) |
+	       (f->tsc_deadline ? WK_CPU_TSC_DEADLINE : 0) |
+	       (f->invariant_tsc ? WK_CPU_INVARIANT_TSC : 0) |
+	       (f->rdrand ? WK_CPU_RDRAND : 0) | (f->rdseed ? WK_CPU_RDSEED : 0);
+}
+
+static void copy_string(char *to, const char *from, size_t size)
+{
+	size_t length = strnlen(from, size - 1);
+
+	memcpy(to, from, length);
+	to[length] = '\0';
+}
+
+void libos_start(const struct boot_info *boot, uint64_t boot_tsc)
+{
+	static struct wk_info info;
+
+	if (boot->module_count == 0) {
+		kprintf("wicket: no libOS module was given; nothing to run\n");
+		power_exit(WK_EXIT_SUCCESS);
+	}
+	const struct boot_module *libos = &boot->modules[0];
+	const uint8_t *image = paging_map_physical(
+		libos->start, libos->end > libos->start
+				      ? libos->end - libos->start : 1);
+	if (image == NULL)
+		refuse("the module is not in addressable memory");
+	uint64_t entry = check_image(image, libos->end - libos->start);
+	load_elf_segments(image);
+
+	info.magic = WK_INFO_MAGIC;
+	info.abi_version = WK_ABI_VERSION;
+	info.cpu_features = info_cpu_features();
+	info.tsc_frequency_hz = tsc_frequency(&info.tsc_source);
+	info.boot_tsc = boot_tsc;
+	info.memory_bytes = page_usable_bytes(boot);
+	info.stack_top = WK_STACK_TOP;
+	info.stack_bottom = WK_STACK_TOP - WK_STACK_BYTES;
+	copy_string(info.cmdline, boot->cmdline, sizeof(info.cmdline));
+
+	/* Module 0 is the libOS itself; the others are mapped read-only, one
+	 * after the other with an unmapped page between them. */
+	uint64_t next = WK_MODULES_ADDRESS;
+	for (uint32_t i = 0; i < boot->module_count && i < WK_INFO_MODULES_MAX;
+	     i++) {
+		const struct boot_module *m = &boot->modules[i];
+		struct wk_module *slot = &info.modules[i];
+		slot->size = m->end - m->start;
+		copy_string(slot->string, m->string, sizeof(slot->string));
+		info.module_count = i + 1;
+		if (i == 0)
+			continue;
+		const void *bytes = paging_map_physical(m->start,
+							slot->size ? slot->size : 1);
+		if (bytes == NULL || map_read_only(next, bytes, slot->size)) {
+			kprintf("wicket: cannot map module %u (%lu bytes)\n", i,
+				slot->size);
+			power_exit(WK_EXIT_BAD_BOOT);
+		}
+		slot->address = next;
+		next += page_up(slot->size ? slot->size : 1) + WK_PAGE_SIZE;
+	}
+
+	if (map_read_only(WK_INFO_ADDRESS, &info, sizeof(info)) ||
+	    user_memory_map(info.stack_bottom, WK_STACK_BYTES,
+			    WK_PROT_READ | WK_PROT_WRITE)) {
+		kprintf("wicket: out of memory for the libOS's info page and "
+			"stack\n");
+		power_exit(WK_EXIT_BAD_BOOT);
+	}
+
+	kprintf("wicket: entering the libOS at 0x%lx (tsc %lu Hz)\n", entry,
+		info.tsc_frequency_hz);
+	struct trap_frame frame = {
+		.rip = entry,
+		.cs = GDT_USER_CODE64 | 3,
+		.rflags = RFLAGS_IF,
+		.rsp = WK_STACK_TOP,
+		.ss = GDT_USER_DATA | 3,
+		.rdi = WK_INFO_ADDRESS,
+	};
+	arch_enter_user(&frame);
+}

@@ -1,0 +1,115 @@
+/*
+ * mem_map, mem_unmap and mem_protect. Every argument is untrusted: ranges
+ * must be page-aligned, non-empty, inside [WK_USER_MIN, WK_USER_LIMIT) and
+ * not wrap; protections are WK_PROT_* without W and X together. Running
+ * out of memory undoes what the call had done and returns -ENOMEM.
+ */
+#include "mm/user_memory.h"
+
+#include <stdbool.h>
+
+#include "arch/x86_64/paging.h"
+#include "lib/string.h"
+#include "mm/page.h"
+#include "wicket/abi.h"
+
+#define PROT_ALL (WK_PROT_READ | WK_PROT_WRITE | WK_PROT_EXEC)
+
+static bool range_valid(uint64_t address, uint64_t length)
+{
+	return address % WK_PAGE_SIZE == 0 && length % WK_PAGE_SIZE == 0 &&
+	       length != 0 && address >= WK_USER_MIN &&
+	       address < WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
+}
+
+static bool prot_valid(uint64_t prot)
+{
+	return !(prot & ~(uint64_t)PROT_ALL) &&
+	       (prot & (WK_PROT_WRITE | WK_PROT_EXEC)) !=
+		       (WK_PROT_WRITE | WK_PROT_EXEC);
+}
+
+static void unmap_and_free(uint64_t address, uint64_t length)
+{
+	for (uint64_t page = address; page < address + length;
+	     page += WK_PAGE_SIZE) {
+		uint64_t physical = paging_user_unmap(page);
+		if (physical)
+			page_free(physical);
+	}
+}
+
+long user_memory_map(uint64_t address, uint64_t length, uint64_t prot)
+{
+	uint64_t physical;
+
+	if (!range_valid(address, length) || !prot_valid(prot))
+		return -WK_EINVAL;
+	for (uint64_t page = address; page < address + length;
+	     page += WK_PAGE_SIZE)
+		if (paging_user_lookup(page, &physical))
+			return -WK_EEXIST;
+	/* Cheap refusal of what cannot fit (page tables come on top). */
+	if (length / WK_PAGE_SIZE > page_allocator.free_pages)
+		return -WK_ENOMEM;
+
+	for (uint64_t page = address; page < address + length;
+	     page += WK_PAGE_SIZE) {
+		physical = page_alloc_zeroed();
+		if (physical == 0 ||
+		    paging_user_map(page, physical, (unsigned)prot)) {
+			if (physical)
+				page_free(physical);
+			unmap_and_free(address, page - address);
+			return -WK_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+long user_memory_unmap(uint64_t address, uint64_t length)
+{
+	if (!range_valid(address, length))
+		return -WK_EINVAL;
+	unmap_and_free(address, length);
+	return 0;
+}
+
+long user_memory_protect(uint64_t address, uint64_t length, uint64_t prot)
+{
+	uint64_t physical;
+
+	if (!range_valid(address, length) || !prot_valid(prot))
+		return -WK_EINVAL;
+	for (uint64_t page = address; page < address + length;
+	     page += WK_PAGE_SIZE)
+		if (!paging_user_lookup(page, &physical))
+			return -WK_ENOMEM;
+	for (uint64_t page = address; page < address + length;
+	     page += WK_PAGE_SIZE)
+		paging_user_protect(page, (unsigned)prot);
+	return 0;
+}
+
+int user_memory_write(uint64_t address, const void *bytes, size_t length)
+{
+	const uint8_t *from = bytes;
+
+	while (length > 0) {
+		uint64_t physical;
+		uint64_t page = address & ~(uint64_t)(WK_PAGE_SIZE - 1);
+		size_t offset = address - page;
+		size_t chunk = WK_PAGE_SIZE - offset;
+
+		if (chunk > length)
+			chunk = length;
+		if (!paging_user_lookup(page, &physical))
+			return -1;
+		memcpy((uint8_t *)paging_physical_to_virtual(physical) + offset,
+		       from, chunk);
+		address += chunk;
+		from += chunk;
+		length -= chunk;
+	}
+	return 0;
+}

@@ -1,0 +1,82 @@
+/*
+ * The native calls. Arguments come from user registers and are untrusted:
+ * pointers go through the uaccess functions, ranges through the checks in
+ * user_memory.c. Runs with interrupts off on the per-CPU kernel stack.
+ */
+#include "native.h"
+
+#include <stddef.h>
+
+#include "arch/x86_64/power.h"
+#include "arch/x86_64/trap_frame.h"
+#include "arch/x86_64/uaccess.h"
+#include "console.h"
+#include "mm/user_memory.h"
+#include "wicket/abi.h"
+
+typedef long (*native_handler)(const struct trap_frame *frame);
+
+#define NATIVE_DECLARE(index, name, argc) \
+	static long native_##name(const struct trap_frame *frame);
+WK_NATIVE_CALLS(NATIVE_DECLARE)
+
+#define NATIVE_ENTRY(index, name, argc) [index] = native_##name,
+static const native_handler native_table[WK_NATIVE_COUNT] = {
+	WK_NATIVE_CALLS(NATIVE_ENTRY)
+};
+
+#define NATIVE_ONE(index, name, argc) +1
+_Static_assert(0 WK_NATIVE_CALLS(NATIVE_ONE) == WK_NATIVE_COUNT,
+	       "WK_NATIVE_COUNT matches the list");
+
+long native_call(uint64_t index, struct trap_frame *frame)
+{
+	return native_table[index](frame);
+}
+
+static long native_nop(const struct trap_frame *frame)
+{
+	(void)frame;
+	return 0;
+}
+
+/* All or nothing: the whole chunk is copied in before any byte is written,
+ * so a bad pointer prints nothing. */
+static long native_console_write(const struct trap_frame *frame)
+{
+	static char buffer[WK_CONSOLE_WRITE_MAX];
+	uint64_t length = trap_frame_argument(frame, 1);
+
+	if (length > WK_CONSOLE_WRITE_MAX)
+		length = WK_CONSOLE_WRITE_MAX;
+	if (copy_from_user(buffer, user_pointer(trap_frame_argument(frame, 0)),
+			   length))
+		return -WK_EFAULT;
+	console_write(buffer, length);
+	return (long)length;
+}
+
+static long native_mem_map(const struct trap_frame *frame)
+{
+	return user_memory_map(trap_frame_argument(frame, 0),
+			       trap_frame_argument(frame, 1),
+			       trap_frame_argument(frame, 2));
+}
+
+static long native_mem_unmap(const struct trap_frame *frame)
+{
+	return user_memory_unmap(trap_frame_argument(frame, 0),
+				 trap_frame_argument(frame, 1));
+}
+
+static long native_mem_protect(const struct trap_frame *frame)
+{
+	return user_memory_protect(trap_frame_argument(frame, 0),
+				   trap_frame_argument(frame, 1),
+				   trap_frame_argument(frame, 2));
+}
+
+static long native_exit(const struct trap_frame *frame)
+{
+	power_exit((int)(trap_frame_argument(frame, 0) & 0xff));
+}

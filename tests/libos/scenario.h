@@ -1,0 +1,29 @@
+/*
+ * The scenarios of the test libOS, one per boot, chosen by the word
+ * `test=NAME` on the kernel command line (main.c). Each returns the exit
+ * status; a fault scenario normally never returns (the kernel ends the run
+ * with its user-fault report).
+ */
+#ifndef LIBOS_TEST_SCENARIO_H
+#define LIBOS_TEST_SCENARIO_H
+
+#include <stddef.h>
+
+#include "wicket/abi.h"
+
+int scenario_hello(const struct wk_info *info);
+int scenario_efault(const struct wk_info *info);
+int scenario_memory(const struct wk_info *info);
+int scenario_enosys(const struct wk_info *info);
+int scenario_modules(const struct wk_info *info);
+int scenario_bench(const struct wk_info *info);
+
+/* name is what follows "test=fault=", length bytes of it. */
+int scenario_fault(const struct wk_info *info, const char *name,
+		   size_t length);
+
+/* Scratch user addresses for the scenarios' own mappings, far from the
+ * image, the info page, the modules and the stack (abi.h). */
+#define SCRATCH_BASE 0x0000100000000000ull
+
+#endif /* LIBOS_TEST_SCENARIO_H */
