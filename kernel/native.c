@@ -14,25 +14,18 @@
 #include "mm/user_memory.h"
 #include "wicket/abi.h"
 
-typedef long (*native_handler)(const struct trap_frame *frame);
-
 #define NATIVE_DECLARE(index, name, argc) \
 	static long native_##name(const struct trap_frame *frame);
 WK_NATIVE_CALLS(NATIVE_DECLARE)
 
 #define NATIVE_ENTRY(index, name, argc) [index] = native_##name,
-static const native_handler native_table[WK_NATIVE_COUNT] = {
+const native_handler native_table[WK_NATIVE_COUNT] = {
 	WK_NATIVE_CALLS(NATIVE_ENTRY)
 };
 
 #define NATIVE_ONE(index, name, argc) +1
 _Static_assert(0 WK_NATIVE_CALLS(NATIVE_ONE) == WK_NATIVE_COUNT,
 	       "WK_NATIVE_COUNT matches the list");
-
-long native_call(uint64_t index, struct trap_frame *frame)
-{
-	return native_table[index](frame);
-}
 
 static long native_nop(const struct trap_frame *frame)
 {

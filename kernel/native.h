@@ -9,8 +9,13 @@
 
 struct trap_frame;
 
-/* Runs native call `index` (< WK_NATIVE_COUNT) with the arguments in
- * `frame`; returns the value for RAX. */
-long native_call(uint64_t index, struct trap_frame *frame);
+#include "wicket/abi.h"
+
+/* A handler takes its arguments from the frame's registers and returns the
+ * value for RAX. */
+typedef long (*native_handler)(const struct trap_frame *frame);
+
+/* Indexed by call number - WK_NATIVE_BASE (< WK_NATIVE_COUNT). */
+extern const native_handler native_table[WK_NATIVE_COUNT];
 
 #endif /* KERNEL_NATIVE_H */

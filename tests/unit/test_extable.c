@@ -269,8 +269,11 @@ Test(extable_sort, targets_at_section_edges_and_far_away)
 
 Test(extable_sort, extreme_offsets_that_still_fit)
 {
-	/* Each entry stays where it is, so the extreme offsets stay valid. */
-	const uint64_t address = KERNEL_TABLE;
+	/*
+	 * Each entry stays where it is, so the extreme offsets stay valid. (Not
+	 * at KERNEL_TABLE, where address + 2 GiB would wrap around.)
+	 */
+	const uint64_t address = 0x10000000000ull;
 	struct pair pairs[] = {
 		{ address - 0x80000000ull, address + 4 + 0x7fffffffull, 0 },
 		{ address + 8 + 0x7fffffffull, address + 12 - 0x80000000ull, 0 },

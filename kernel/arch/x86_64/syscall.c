@@ -40,7 +40,7 @@ bool syscall_dispatch(struct trap_frame *frame)
 	uint64_t index = frame->rax - WK_NATIVE_BASE;
 
 	if (index < WK_NATIVE_COUNT)
-		frame->rax = (uint64_t)native_call(index, frame);
+		frame->rax = (uint64_t)native_table[index](frame);
 	else
 		frame->rax = (uint64_t)-WK_ENOSYS; /* reflection comes in #4 */
 	return sysret_allowed(frame);
