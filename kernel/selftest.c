@@ -4,9 +4,11 @@
  */
 #include "selftest.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/uaccess.h"
 #include "console.h"
@@ -59,6 +61,45 @@ __attribute__((noinline)) static uint64_t selftest_recurse(volatile uint64_t dep
 	return selftest_recurse(depth + 1) + frame[0];
 }
 
+#define SELFTEST_USER_PAGE 0x200000000ull
+
+/* Maps a user page holding a RET, for the SMAP and SMEP tests. */
+static bool map_user_page(void)
+{
+	static const uint8_t ret = 0xc3;
+
+	if (user_memory_map(SELFTEST_USER_PAGE, WK_PAGE_SIZE, WK_PROT_READ | WK_PROT_WRITE))
+		return false;
+	user_memory_write(SELFTEST_USER_PAGE, &ret, 1);
+	user_memory_protect(SELFTEST_USER_PAGE, WK_PAGE_SIZE,
+			    WK_PROT_READ | WK_PROT_EXEC);
+	return true;
+}
+
+/* With SMAP on, a kernel read of a user page outside STAC/CLAC faults. */
+__attribute__((noinline)) static void selftest_smap_read_user(void)
+{
+	if (!cpu_features.smap || !map_user_page()) {
+		kprintf("wicket: self-test smap-read-user: SMAP is absent\n");
+		return;
+	}
+	kprintf("wicket: read 0x%x\n",
+		*(volatile const uint8_t *)SELFTEST_USER_PAGE);
+}
+
+/* With SMEP on, the kernel cannot execute a user page. */
+__attribute__((noinline)) static void selftest_smep_execute_user(void)
+{
+	if (!cpu_features.smep || !map_user_page()) {
+		kprintf("wicket: self-test smep-execute-user: SMEP is absent\n");
+		return;
+	}
+	void (*volatile function)(void) =
+		(void (*)(void))(uintptr_t)SELFTEST_USER_PAGE;
+	function();
+	function = NULL;
+}
+
 static int parse_status(const char *text)
 {
 	int value = 0;
@@ -84,6 +125,12 @@ void selftest_run(const char *name)
 		selftest_write_text();
 	} else if (strcmp(name, "execute-data") == 0) {
 		selftest_execute_data();
+	} else if (strcmp(name, "smap-read-user") == 0) {
+		selftest_smap_read_user();
+		return;
+	} else if (strcmp(name, "smep-execute-user") == 0) {
+		selftest_smep_execute_user();
+		return;
 	} else if (strcmp(name, "stack-overflow") == 0) {
 		kprintf("wicket: recursion reached depth %lu\n",
 			selftest_recurse(0));

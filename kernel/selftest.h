@@ -5,6 +5,9 @@
  *   panic           panic() from selftest_panic
  *   write-text      a write to the kernel's own text (W^X)
  *   execute-data    a call into the kernel's data (NX)
+ *   smap-read-user  a kernel read of a user page without STAC (SMAP);
+ *                   without SMAP it says so and goes on
+ *   smep-execute-user  a kernel call into a user page (SMEP); likewise
  *   stack-overflow  unbounded recursion into the main stack's guard page
  *   exit:N          exit with status N (0..255)
  * An unknown name is reported and ignored.
