@@ -116,6 +116,9 @@ static uint64_t check_image(const uint8_t *image, uint64_t size)
 		if (s.address < WK_USER_MIN || s.address >= WK_USER_LIMIT ||
 		    s.memory_size > WK_USER_LIMIT - s.address)
 			refuse("a segment lies outside the user half");
+		if (s.address + s.memory_size > WK_INFO_ADDRESS)
+			refuse("a segment reaches the kernel-placed area (info "
+			       "page, modules, stack) at WK_INFO_ADDRESS");
 		if ((s.flags & ELF_FLAG_W) && (s.flags & ELF_FLAG_X))
 			refuse("a segment is both writable and executable");
 		if ((s.flags & ELF_FLAG_X) && entry >= s.address &&
@@ -212,6 +215,7 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc)
 	info.memory_bytes = page_usable_bytes(boot);
 	info.stack_top = WK_STACK_TOP;
 	info.stack_bottom = WK_STACK_TOP - WK_STACK_BYTES;
+	info.xsave_components = cpu_xsave_components;
 	copy_string(info.cmdline, boot->cmdline, sizeof(info.cmdline));
 
 	/* Module 0 is the libOS itself; the others are mapped read-only, one

@@ -100,6 +100,61 @@ __attribute__((noinline)) static void selftest_smep_execute_user(void)
 	function = NULL;
 }
 
+/* Exercises the uaccess functions on pages the kernel maps for the test:
+ * every bad-pointer class must give its error, never a kernel fault. */
+static unsigned uaccess_failures, uaccess_checks;
+
+static void uaccess_expect(const char *what, long got, long want)
+{
+	uaccess_checks++;
+	if (got != want) {
+		uaccess_failures++;
+		kprintf("wicket: self-test uaccess: FAIL %s: %ld, expected %ld\n",
+			what, got, want);
+	}
+}
+
+__attribute__((noinline)) static void selftest_uaccess(void)
+{
+	static char buffer[64];
+	const uint64_t page = SELFTEST_USER_PAGE;
+	const uint64_t end = page + WK_PAGE_SIZE; /* nothing is mapped here */
+
+	if (user_memory_map(page, WK_PAGE_SIZE, WK_PROT_READ | WK_PROT_WRITE)) {
+		kprintf("wicket: self-test uaccess: no memory\n");
+		return;
+	}
+	uaccess_expect("copy_to_user page", copy_to_user(user_pointer(page), "hello", 6), 0);
+	uaccess_expect("copy_from_user page", copy_from_user(buffer, user_pointer(page), 6), 0);
+	uaccess_expect("round trip", strcmp(buffer, "hello"), 0);
+	uaccess_expect("strncpy_from_user", strncpy_from_user(buffer, user_pointer(page), sizeof(buffer)), 5);
+	uaccess_expect("copy_to_user end of page", copy_to_user(user_pointer(end - 8), "12345678", 8), 0);
+	uaccess_expect("strncpy_from_user into unmapped page",
+		       strncpy_from_user(buffer, user_pointer(end - 8), sizeof(buffer)), -WK_EFAULT);
+	uaccess_expect("strncpy_from_user no NUL within size",
+		       strncpy_from_user(buffer, user_pointer(end - 8), 5), -WK_EINVAL);
+	uaccess_expect("copy_to_user straddling", copy_to_user(user_pointer(end - 4), "12345678", 8), -WK_EFAULT);
+	uaccess_expect("copy_from_user straddling", copy_from_user(buffer, user_pointer(end - 5), 9), -WK_EFAULT);
+	uaccess_expect("copy_from_user NULL", copy_from_user(buffer, user_pointer(0), 8), -WK_EFAULT);
+	uaccess_expect("copy_to_user kernel half",
+		       copy_to_user(user_pointer(0xffffffff80100000ull), "x", 1), -WK_EFAULT);
+	uaccess_expect("copy_from_user non-canonical",
+		       copy_from_user(buffer, user_pointer(0x0000800000000000ull), 1), -WK_EFAULT);
+	uaccess_expect("copy_from_user wrapping length",
+		       copy_from_user(buffer, user_pointer(page), UINT64_MAX - page + 2), -WK_EFAULT);
+	uaccess_expect("copy_from_user past the user limit",
+		       copy_from_user(buffer, user_pointer(WK_USER_LIMIT - 8), 16), -WK_EFAULT);
+	uaccess_expect("strncpy_from_user kernel half",
+		       strncpy_from_user(buffer, user_pointer(0xffff800000000000ull), sizeof(buffer)), -WK_EFAULT);
+	uaccess_expect("copy_from_user zero bytes anywhere in the half",
+		       copy_from_user(buffer, user_pointer(end), 0), 0);
+	user_memory_unmap(page, WK_PAGE_SIZE);
+	uaccess_expect("copy_from_user after unmap", copy_from_user(buffer, user_pointer(page), 1), -WK_EFAULT);
+	if (uaccess_failures == 0)
+		kprintf("wicket: self-test uaccess: all %u checks passed\n",
+			uaccess_checks);
+}
+
 static int parse_status(const char *text)
 {
 	int value = 0;
@@ -125,6 +180,9 @@ void selftest_run(const char *name)
 		selftest_write_text();
 	} else if (strcmp(name, "execute-data") == 0) {
 		selftest_execute_data();
+	} else if (strcmp(name, "uaccess") == 0) {
+		selftest_uaccess();
+		return;
 	} else if (strcmp(name, "smap-read-user") == 0) {
 		selftest_smap_read_user();
 		return;

@@ -5,6 +5,9 @@
  *   panic           panic() from selftest_panic
  *   write-text      a write to the kernel's own text (W^X)
  *   execute-data    a call into the kernel's data (NX)
+ *   uaccess         copy_from_user, copy_to_user and strncpy_from_user on
+ *                   good, straddling, unmapped, kernel-half, non-canonical
+ *                   and wrapping user ranges (prints a verdict, goes on)
  *   smap-read-user  a kernel read of a user page without STAC (SMAP);
  *                   without SMAP it says so and goes on
  *   smep-execute-user  a kernel call into a user page (SMEP); likewise

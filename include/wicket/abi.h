@@ -79,12 +79,15 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 
 /*
  * Where the kernel puts things for the libOS (all in the user half):
- *   the libOS ELF      linked at WK_LIBOS_BASE or above (ET_EXEC, W^X)
+ *   the libOS ELF      linked at WK_LIBOS_BASE (ET_EXEC, W^X); every
+ *                      segment in [WK_USER_MIN, WK_INFO_ADDRESS)
  *   the info page(s)   WK_INFO_ADDRESS, read-only, sizeof(struct wk_info)
  *   modules 1..n       from WK_MODULES_ADDRESS up, read-only, page-aligned,
  *                      a guard page between them
  *   the user stack     WK_STACK_BYTES ending at WK_STACK_TOP, an unmapped
  *                      guard page below it
+ * These are private copies: the libOS may later unmap or re-protect them
+ * like any of its pages (the kernel never reads them back).
  */
 #define WK_LIBOS_BASE      0x00007f0000000000
 #define WK_INFO_ADDRESS    0x00007ff000000000
@@ -132,7 +135,7 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 #define WK_CPU_UMIP          (1u << 2)
 #define WK_CPU_NX            (1u << 3)
 #define WK_CPU_FSGSBASE      (1u << 4) /* CR4.FSGSBASE on: wrfsbase works */
-#define WK_CPU_XSAVE         (1u << 5)
+#define WK_CPU_XSAVE         (1u << 5) /* CR4.OSXSAVE on, XCR0 set */
 #define WK_CPU_X2APIC        (1u << 6)
 #define WK_CPU_TSC_DEADLINE  (1u << 7)
 #define WK_CPU_INVARIANT_TSC (1u << 8)
@@ -169,6 +172,7 @@ struct wk_info {
 	uint64_t memory_bytes;     /* usable RAM */
 	uint64_t stack_bottom;     /* the user stack: [bottom, top) */
 	uint64_t stack_top;
+	uint64_t xsave_components; /* XCR0 (0 without XSAVE): what XSAVE saves */
 	char cmdline[WK_INFO_CMDLINE_MAX];
 	struct wk_module modules[WK_INFO_MODULES_MAX];
 };

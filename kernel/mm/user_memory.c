@@ -2,7 +2,11 @@
  * mem_map, mem_unmap and mem_protect. Every argument is untrusted: ranges
  * must be page-aligned, non-empty, inside [WK_USER_MIN, WK_USER_LIMIT) and
  * not wrap; protections are WK_PROT_* without W and X together. Running
- * out of memory undoes what the call had done and returns -ENOMEM.
+ * out of memory undoes what the call had done and returns -ENOMEM. Scans
+ * skip the span of missing page tables, so no call walks page by page
+ * through empty address space. Page-table pages are not freed on unmap (a
+ * known limit: a libOS that maps one page in many 2 MiB regions keeps
+ * their tables).
  */
 #include "mm/user_memory.h"
 
@@ -31,12 +35,26 @@ static bool prot_valid(uint64_t prot)
 
 static void unmap_and_free(uint64_t address, uint64_t length)
 {
-	for (uint64_t page = address; page < address + length;
-	     page += WK_PAGE_SIZE) {
+	uint64_t end = address + length;
+
+	for (uint64_t page = paging_user_next(address); page < end;
+	     page = paging_user_next(page + WK_PAGE_SIZE)) {
 		uint64_t physical = paging_user_unmap(page);
 		if (physical)
 			page_free(physical);
 	}
+}
+
+/* Whether any page in the range is mapped. */
+static bool any_mapped(uint64_t address, uint64_t length)
+{
+	uint64_t physical, end = address + length;
+
+	for (uint64_t page = paging_user_next(address); page < end;
+	     page = paging_user_next(page + WK_PAGE_SIZE))
+		if (paging_user_lookup(page, &physical))
+			return true;
+	return false;
 }
 
 long user_memory_map(uint64_t address, uint64_t length, uint64_t prot)
@@ -45,13 +63,12 @@ long user_memory_map(uint64_t address, uint64_t length, uint64_t prot)
 
 	if (!range_valid(address, length) || !prot_valid(prot))
 		return -WK_EINVAL;
-	for (uint64_t page = address; page < address + length;
-	     page += WK_PAGE_SIZE)
-		if (paging_user_lookup(page, &physical))
-			return -WK_EEXIST;
-	/* Cheap refusal of what cannot fit (page tables come on top). */
+	/* Cheap refusal of what cannot fit (page tables come on top), before
+	 * any walk, so a huge request costs nothing. */
 	if (length / WK_PAGE_SIZE > page_allocator.free_pages)
 		return -WK_ENOMEM;
+	if (any_mapped(address, length))
+		return -WK_EEXIST;
 
 	for (uint64_t page = address; page < address + length;
 	     page += WK_PAGE_SIZE) {

@@ -93,6 +93,45 @@ static void fault_null(void)
 
 static void fault_ud2(void) { __asm__ volatile("ud2"); }
 
+/* A page whose translation is in the TLB, then downgraded: the kernel must
+ * invalidate the stale entry, so the next access faults. */
+#define TLB_PAGE (SCRATCH_BASE + 0x31000000ull)
+
+static int map_warm_page(void)
+{
+	long result = wk_mem_map(TLB_PAGE, WK_PAGE_SIZE,
+				 WK_PROT_READ | WK_PROT_WRITE);
+	if (result != 0) {
+		print("libos: FAIL mem_map(rw) = %ld\n", result);
+		return -1;
+	}
+	*(volatile uint64_t *)TLB_PAGE = 7; /* the TLB now holds it, writable */
+	return 0;
+}
+
+static void fault_write_after_protect(void)
+{
+	if (map_warm_page() || wk_mem_protect(TLB_PAGE, WK_PAGE_SIZE, WK_PROT_READ))
+		return;
+	print("libos: the page still reads %lu\n",
+	      (unsigned long)*(volatile uint64_t *)TLB_PAGE);
+	*(volatile uint64_t *)TLB_PAGE = 8;
+}
+
+static void fault_read_after_protect_none(void)
+{
+	if (map_warm_page() || wk_mem_protect(TLB_PAGE, WK_PAGE_SIZE, 0))
+		return;
+	print("libos: read %lu\n", (unsigned long)*(volatile uint64_t *)TLB_PAGE);
+}
+
+static void fault_read_after_unmap(void)
+{
+	if (map_warm_page() || wk_mem_unmap(TLB_PAGE, WK_PAGE_SIZE))
+		return;
+	print("libos: read %lu\n", (unsigned long)*(volatile uint64_t *)TLB_PAGE);
+}
+
 struct fault {
 	const char *name;
 	void (*run)(void);
@@ -112,6 +151,9 @@ static const struct fault faults[] = {
 	{ "write-readonly", fault_write_readonly },
 	{ "null", fault_null },
 	{ "ud2", fault_ud2 },
+	{ "write-after-protect", fault_write_after_protect },
+	{ "read-after-protect-none", fault_read_after_protect_none },
+	{ "read-after-unmap", fault_read_after_unmap },
 };
 
 /* sgdt: #GP with UMIP, an ordinary instruction without it. */

@@ -26,6 +26,7 @@ static const struct scenario scenarios[] = {
 	{ "enosys", scenario_enosys },
 	{ "modules", scenario_modules },
 	{ "bench", scenario_bench },
+	{ "sse", scenario_sse },
 };
 
 /* Finds the value of the word "test=VALUE" in the command line: sets

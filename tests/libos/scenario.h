@@ -17,6 +17,7 @@ int scenario_memory(const struct wk_info *info);
 int scenario_enosys(const struct wk_info *info);
 int scenario_modules(const struct wk_info *info);
 int scenario_bench(const struct wk_info *info);
+int scenario_sse(const struct wk_info *info);
 
 /* name is what follows "test=fault=", length bytes of it. */
 int scenario_fault(const struct wk_info *info, const char *name,

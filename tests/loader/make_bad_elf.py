@@ -13,6 +13,7 @@ clear message and WK_EXIT_BAD_IMAGE (121):
   writable-code     the executable PT_LOAD also marked writable
   entry-outside     the entry point moved out of every executable segment
   file-over-memory  a PT_LOAD whose file size exceeds its memory size
+  stack-guard       the first PT_LOAD moved onto the user stack's guard page
 """
 import struct
 import sys
@@ -61,6 +62,9 @@ def main(kind, good, out):
         offset = first_load(data)
         memsz, = struct.unpack_from("<Q", data, offset + 40)
         struct.pack_into("<Q", data, offset + 32, memsz + 1)
+    elif kind == "stack-guard":
+        # WK_STACK_TOP - WK_STACK_BYTES - one page (include/wicket/abi.h).
+        struct.pack_into("<Q", data, first_load(data) + 16, 0x7ffffefbf000)
     else:
         sys.exit(f"make_bad_elf: unknown kind {kind}")
     open(out, "wb").write(data)

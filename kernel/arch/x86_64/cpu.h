@@ -7,12 +7,19 @@
 
 #include <stdint.h>
 
+#define CR0_MP        (1ull << 1)
+#define CR0_EM        (1ull << 2)
+#define CR0_TS        (1ull << 3)
+#define CR0_NE        (1ull << 5)
 #define CR0_WP        (1ull << 16)
 #define CR4_PAE       (1ull << 5)
 #define CR4_PGE       (1ull << 7)
+#define CR4_OSFXSR    (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_UMIP      (1ull << 11)
 #define CR4_FSGSBASE  (1ull << 16)
 #define CR4_SMEP      (1ull << 20)
+#define CR4_OSXSAVE   (1ull << 18)
 #define CR4_SMAP      (1ull << 21)
 
 #define MSR_EFER      0xc0000080u
@@ -143,6 +150,14 @@ static inline uint64_t read_tsc(void)
 
 	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
 	return ((uint64_t)high << 32) | low;
+}
+
+/* Sets extended control register `index` (XCR0: the XSAVE components). */
+static inline void write_xcr(uint32_t index, uint64_t value)
+{
+	__asm__ volatile("xsetbv"
+			 : : "c"(index), "a"((uint32_t)value),
+			     "d"((uint32_t)(value >> 32)));
 }
 
 /* A 10-byte descriptor-table pointer for LGDT and LIDT. */

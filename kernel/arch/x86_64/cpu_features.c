@@ -4,6 +4,8 @@
  *   7.0.EBX: 0 FSGSBASE, 7 SMEP, 18 RDSEED, 20 SMAP;  7.0.ECX: 2 UMIP
  *   0x80000001.EDX: 20 NX, 26 1 GiB pages;  0x80000007.EDX: 8 invariant TSC
  *   0x80000008.EAX: 7:0 physical address width
+ *   0xD.0.EAX: the XSAVE components XCR0 may enable (0 x87, 1 SSE, 2 AVX,
+ *   5-7 AVX-512 opmask, ZMM_Hi256, Hi16_ZMM; 5-7 only all together)
  */
 #include "arch/x86_64/cpu_features.h"
 
@@ -15,6 +17,33 @@
 #define BIT(n) (1u << (n))
 
 struct cpu_features cpu_features;
+uint64_t cpu_xsave_components;
+
+#define XSAVE_X87    (1ull << 0)
+#define XSAVE_SSE    (1ull << 1)
+#define XSAVE_AVX    (1ull << 2)
+#define XSAVE_AVX512 (7ull << 5)
+
+/* CR0: MP and NE set, EM and TS clear (x87 and SSE execute, errors as #MF);
+ * CR4: OSFXSR and OSXMMEXCPT (FXSAVE, SSE, #XM); with XSAVE, OSXSAVE and
+ * XCR0 = every user component the CPU offers among x87, SSE, AVX, AVX-512. */
+static void enable_user_fpu(uint64_t *cr4)
+{
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
+	*cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	if (!cpu_features.xsave)
+		return;
+	write_cr4(*cr4 | CR4_OSXSAVE);
+	*cr4 |= CR4_OSXSAVE;
+	uint64_t offered = cpuid(0xd, 0).eax;
+	uint64_t components = XSAVE_X87 | XSAVE_SSE;
+	if (offered & XSAVE_AVX)
+		components |= XSAVE_AVX;
+	if ((components & XSAVE_AVX) && (offered & XSAVE_AVX512) == XSAVE_AVX512)
+		components |= XSAVE_AVX512;
+	write_xcr(0, components);
+	cpu_xsave_components = components;
+}
 
 static void copy_registers(char *to, struct cpuid_result r)
 {
@@ -92,6 +121,7 @@ void cpu_enable_protections(void)
 		cr4 |= CR4_UMIP;
 	if (f->fsgsbase)
 		cr4 |= CR4_FSGSBASE;
+	enable_user_fpu(&cr4);
 	write_cr4(cr4);
 	write_cr0(read_cr0() | CR0_WP);
 }
@@ -129,4 +159,6 @@ void cpu_features_print(void)
 		f->nx ? " nx" : "", f->smep ? " smep" : "",
 		f->smap ? " smap" : "", f->umip ? " umip" : "",
 		f->fsgsbase ? " fsgsbase" : "");
+	kprintf("wicket: user FPU: x87 sse%s (xcr0 0x%lx)\n",
+		f->xsave ? " xsave" : "", cpu_xsave_components);
 }

@@ -21,8 +21,14 @@ extern struct cpu_features cpu_features;
 
 void cpu_features_detect(void);
 
-/* Turns on NX, SMEP, SMAP, UMIP and FSGSBASE where present, and CR0.WP. */
+/* Turns on NX, SMEP, SMAP, UMIP and FSGSBASE where present, and CR0.WP;
+ * and makes x87/SSE (and XSAVE with every user state component the CPU
+ * has, up to AVX-512) usable in ring 3. The kernel itself never touches
+ * FPU state (-mgeneral-regs-only). */
 void cpu_enable_protections(void);
+
+/* The XSAVE components enabled in XCR0 (0 without XSAVE). */
+extern uint64_t cpu_xsave_components;
 
 /* Prints the vendor/model line and the feature line of the banner. */
 void cpu_features_print(void);

@@ -230,6 +230,24 @@ static uint64_t *user_leaf(uint64_t virtual)
 	return &table[table_index(virtual, 1)];
 }
 
+uint64_t paging_user_next(uint64_t virtual)
+{
+	uint64_t *table = kernel_pml4;
+
+	for (unsigned level = 4; level > 1; level--) {
+		uint64_t entry = table[table_index(virtual, level)];
+		if (!(entry & PTE_PRESENT)) {
+			/* Nothing below this entry: go to the next one. */
+			uint64_t span = 1ull << (12 + 9 * (level - 1));
+			return (virtual & ~(span - 1)) + span;
+		}
+		if (entry & PTE_HUGE)
+			return virtual;
+		table = paging_physical_to_virtual(entry & PTE_ADDRESS);
+	}
+	return virtual;
+}
+
 static uint64_t user_flags(unsigned prot)
 {
 	if (prot == 0)

@@ -11,6 +11,7 @@
  * are unexpected interrupts (the PICs are masked, the APIC is not yet in
  * use): counted and ignored.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "wicket/abi.h"
@@ -19,11 +20,15 @@
 #include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/power.h"
+#include "arch/x86_64/uaccess.h"
 #include "console.h"
 #include "exception_table.h"
 #include "ksyms.h"
 #include "panic.h"
 
+#define VECTOR_NMI 2
+#define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_MACHINE_CHECK 18
 #define VECTOR_GENERAL_PROTECTION 13
 #define VECTOR_PAGE_FAULT 14
 #define EXCEPTION_VECTORS 32
@@ -140,13 +145,36 @@ static void panic_trap(const struct trap_frame *frame)
 	panic_end();
 }
 
+/* NMI, #DF and #MC are about the machine, not the code that ran. */
+static bool machine_vector(uint64_t vector)
+{
+	return vector == VECTOR_NMI || vector == VECTOR_DOUBLE_FAULT ||
+	       vector == VECTOR_MACHINE_CHECK;
+}
+
+/*
+ * Whether a kernel fault may take its exception-table fixup: a #PF only
+ * when the faulting address is a user one (a bad kernel-side operand of a
+ * user copy is a kernel bug and panics); a #GP always (a non-canonical user
+ * address; the range checks keep kernel operands canonical).
+ */
+static bool fixup_applies(const struct trap_frame *frame)
+{
+	if (frame->vector == VECTOR_PAGE_FAULT)
+		return read_cr2() < WK_USER_LIMIT;
+	return frame->vector == VECTOR_GENERAL_PROTECTION;
+}
+
 void trap_dispatch(struct trap_frame *frame)
 {
+	/* Interrupt gates do not clear AC, and ring 3 may set it with POPF:
+	 * without this, SMAP would be off in every handler. */
+	if (uaccess_smap)
+		__asm__ volatile("clac" : : : "memory");
 	if (frame->vector < EXCEPTION_VECTORS) {
-		if (frame->cs & 3)
+		if ((frame->cs & 3) && !machine_vector(frame->vector))
 			user_fault(frame);
-		if ((frame->vector == VECTOR_PAGE_FAULT ||
-		     frame->vector == VECTOR_GENERAL_PROTECTION) &&
+		if (!(frame->cs & 3) && fixup_applies(frame) &&
 		    exception_table_fixup(frame))
 			return;
 		panic_trap(frame);

@@ -32,7 +32,9 @@ bool user_range_ok(uint64_t address, uint64_t length)
  * Returns the number of bytes not copied. The bulk moves as quadwords, the
  * tail as bytes. A fault in the first loop leaves RCX = quadwords left, so
  * its fixup turns that into bytes (RCX * 8 + tail); a fault in the second
- * leaves RCX = bytes left.
+ * leaves RCX = bytes left. A quadword straddling into a bad page counts as
+ * not copied, though its first bytes were: the count may be up to 7 too
+ * high, so callers treat any non-zero count as a fault.
  */
 static size_t copy_user_bytes(void *to, const void *from, size_t length)
 {
