@@ -199,6 +199,18 @@ static void mem_map_checks(void)
 	check_true("map, touch, unmap 64 MiB after that",
 		   map_touch_unmap(TOUCH_AREA, 64 * MIB));
 
+	/* Huge ranges answer at once: the kernel neither walks empty address
+	 * space page by page nor tries what cannot fit (the runner's silence
+	 * timeout would catch a kernel busy for minutes). */
+	check_value("mem_map(the whole user half)",
+		    wk_mem_map(WK_USER_MIN, WK_USER_LIMIT - WK_USER_MIN,
+			       WK_PROT_READ),
+		    -WK_ENOMEM);
+	check_value("mem_unmap(16 TiB of empty address space)",
+		    wk_mem_unmap(SCRATCH_BASE + 0x10000000000ull,
+				 0x100000000000ull),
+		    0);
+
 	/* mem_protect: all or nothing. */
 	check_value("mem_protect(range with an unmapped page)",
 		    wk_mem_protect(RW_PAGE, 2 * PAGE, WK_PROT_READ),
