@@ -34,23 +34,12 @@
 #include <unistd.h>
 
 #include "../kernel/lib/extable.h"
+#include "extable_sort.h"
 
 #define EXTABLE_ENTRY_SIZE ((unsigned int)sizeof(struct extable_entry))
 #define EXTABLE_SECTION ".extable"
 #define EXTABLE_MARK_SECTION ".extable_sorted"
 
-/* The tool's interface, also called by tests/unit/test_extable.c. */
-int extable_sort_entries(uint8_t *bytes, size_t size, uint64_t section_address);
-int extable_sort_image(uint8_t *image, size_t size, char *error,
-		       size_t error_size);
-int extable_check_image(const uint8_t *image, size_t size, char *error,
-			size_t error_size);
-int extable_verify_image(const uint8_t *before, size_t before_size,
-			 const uint8_t *after, size_t after_size, char *error,
-			 size_t error_size);
-int extable_sort_file(const char *in_path, const char *out_path, char *error,
-		      size_t error_size);
-int extable_check_file(const char *path, char *error, size_t error_size);
 
 /* One entry with its absolute addresses and its position in the input. */
 struct extable_record {

@@ -20,19 +20,8 @@
 #include <unistd.h>
 
 #include "lib/extable.h"
+#include "../../tools/extable_sort.h"
 
-/* The interface of tools/extable_sort.c, which has no header of its own. */
-int extable_sort_entries(uint8_t *bytes, size_t size, uint64_t section_address);
-int extable_sort_image(uint8_t *image, size_t size, char *error,
-		       size_t error_size);
-int extable_check_image(const uint8_t *image, size_t size, char *error,
-			size_t error_size);
-int extable_verify_image(const uint8_t *before, size_t before_size,
-			 const uint8_t *after, size_t after_size, char *error,
-			 size_t error_size);
-int extable_sort_file(const char *in_path, const char *out_path, char *error,
-		      size_t error_size);
-int extable_check_file(const char *path, char *error, size_t error_size);
 
 #define ENTRY 8u
 #define GIB 0x40000000ull
