@@ -68,7 +68,7 @@
  * others, then the vector. */
 .macro trap_stub vector
 	.balign 16
-trap_stub_\vector:
+.Ltrap_stub_\vector:
 	has_error_code \vector
 	.if .Lerr == 0
 	pushq $0
@@ -77,7 +77,12 @@ trap_stub_\vector:
 	jmp trap_common
 .endm
 
+	/* One symbol for all 256 stubs (local labels keep the embedded symbol
+	 * table small); a backtrace names an address in them trap_stubs+N. */
 	.altmacro
+	.balign 16
+	.globl trap_stubs
+trap_stubs:
 .set vector, 0
 .rept 256
 	trap_stub %vector
@@ -157,7 +162,7 @@ syscall_entry:
 	.globl trap_stub_table
 trap_stub_table:
 .macro trap_stub_address vector
-	.quad trap_stub_\vector
+	.quad .Ltrap_stub_\vector
 .endm
 .set vector, 0
 .rept 256

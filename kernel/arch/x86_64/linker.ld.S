@@ -5,7 +5,8 @@
  * The boot segment (multiboot2 header, 32-bit code) runs at its physical
  * address; everything else runs at KERNEL_VMA + physical. Each segment
  * starts on a page so that paging.c can map text RX, rodata R and data/bss
- * RW, the last two NX. The symbol table (.ksyms, generated after a first
+ * RW, the last two NX; the link is --nmagic, so the file stores no padding
+ * between them (GRUB and QEMU load by p_offset and p_paddr). The symbol table (.ksyms, generated after a first
  * link) follows rodata so that adding it moves no code.
  *
  * This file goes through the C preprocessor (kernel/meson.build) so that
@@ -43,11 +44,12 @@ SECTIONS
 	.text : AT(ADDR(.text) - KERNEL_VMA) {
 		__text_start = .;
 		*(.text .text.*)
-		. = ALIGN(4096);
-		__text_end = .;
 	} :text
+	/* Page bounds for paging.c's W^X mapping; each segment starts on a
+	 * page, but no padding is stored in the file (linked --nmagic). */
+	__text_end = ALIGN(4096);
 
-	.rodata : AT(ADDR(.rodata) - KERNEL_VMA) {
+	.rodata : AT(ADDR(.rodata) - KERNEL_VMA) ALIGN(4096) {
 		__rodata_start = .;
 		*(.rodata .rodata.*)
 	} :rodata
@@ -63,11 +65,10 @@ SECTIONS
 	} :rodata
 	.ksyms : AT(ADDR(.ksyms) - KERNEL_VMA) {
 		KEEP(*(.ksyms))
-		. = ALIGN(4096);
-		__rodata_end = .;
 	} :rodata
+	__rodata_end = ALIGN(4096);
 
-	.data : AT(ADDR(.data) - KERNEL_VMA) {
+	.data : AT(ADDR(.data) - KERNEL_VMA) ALIGN(4096) {
 		__data_start = .;
 		*(.data .data.*)
 	} :data
