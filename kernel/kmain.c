@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/acpi.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/gdt.h"
@@ -23,9 +24,11 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/tsc.h"
 #include "boot/boot_info.h"
 #include "cmdline.h"
 #include "console.h"
+#include "events.h"
 #include "exception_table.h"
 #include "kmain.h"
 #include "libos.h"
@@ -95,23 +98,6 @@ static int parse_boot_information(uint32_t protocol, uint64_t address)
 	return 0;
 }
 
-static uint64_t memory_top(void)
-{
-	uint64_t top = 0;
-
-	for (uint32_t i = 0; i < boot_info.memory_region_count; i++) {
-		const struct boot_memory_region *r = &boot_info.memory_regions[i];
-		uint64_t end = r->base + r->length;
-		if (end < r->base)
-			end = UINT64_MAX;
-		if ((r->type == BOOT_MEMORY_USABLE ||
-		     r->type == BOOT_MEMORY_ACPI_RECLAIMABLE ||
-		     r->type == BOOT_MEMORY_ACPI_NVS) && end > top)
-			top = end;
-	}
-	return top;
-}
-
 static void banner_print(void)
 {
 	const struct boot_info *info = &boot_info;
@@ -158,8 +144,11 @@ static void kmain_on_main_stack(void *unused)
 	if (cmdline_get(boot_info.cmdline, "wicket.bench", option,
 			sizeof(option)))
 		selftest_bench(option);
+	uint32_t tsc_source;
+	uint64_t tsc_hz = tsc_frequency(&tsc_source);
+	events_init(apic_init(tsc_hz) == 0);
 	kprintf("wicket: boot complete\n");
-	libos_start(&boot_info, boot_tsc);
+	libos_start(&boot_info, boot_tsc, tsc_hz, tsc_source);
 }
 
 void kmain(uint32_t protocol, uint32_t info_address)
@@ -177,7 +166,7 @@ void kmain(uint32_t protocol, uint32_t info_address)
 	if (parse_boot_information(protocol, info_address) ||
 	    page_allocator_init(&boot_info))
 		power_exit(WK_EXIT_BAD_BOOT);
-	if (paging_init(memory_top())) {
+	if (paging_init(&boot_info)) {
 		kprintf("wicket: out of memory building the page tables\n");
 		power_exit(WK_EXIT_BAD_BOOT);
 	}

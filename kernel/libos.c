@@ -17,7 +17,6 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/trap_frame.h"
-#include "arch/x86_64/tsc.h"
 #include "console.h"
 #include "lib/string.h"
 #include "lib/unaligned.h"
@@ -190,7 +189,8 @@ static void copy_string(char *to, const char *from, size_t size)
 	to[length] = '\0';
 }
 
-void libos_start(const struct boot_info *boot, uint64_t boot_tsc)
+void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
+		 uint64_t tsc_hz, uint32_t tsc_source)
 {
 	static struct wk_info info;
 
@@ -210,7 +210,8 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc)
 	info.magic = WK_INFO_MAGIC;
 	info.abi_version = WK_ABI_VERSION;
 	info.cpu_features = info_cpu_features();
-	info.tsc_frequency_hz = tsc_frequency(&info.tsc_source);
+	info.tsc_frequency_hz = tsc_hz;
+	info.tsc_source = tsc_source;
 	info.boot_tsc = boot_tsc;
 	info.memory_bytes = page_usable_bytes(boot);
 	info.stack_top = WK_STACK_TOP;

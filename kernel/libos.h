@@ -9,9 +9,11 @@
 
 #include "boot/boot_info.h"
 
-/* Loads and enters the libOS in ring 3; never returns. Without modules it
+/* Loads and enters the libOS in ring 3; never returns. The TSC's frequency
+ * and its source (WK_TSC_FROM_*) go into the info page. Without modules it
  * says so and exits 0; a bad image exits WK_EXIT_BAD_IMAGE. */
 __attribute__((noreturn)) void libos_start(const struct boot_info *boot,
-					   uint64_t boot_tsc);
+					   uint64_t boot_tsc, uint64_t tsc_hz,
+					   uint32_t tsc_source);
 
 #endif /* KERNEL_LIBOS_H */

@@ -11,11 +11,12 @@
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/uaccess.h"
 #include "console.h"
+#include "events.h"
 #include "mm/user_memory.h"
 #include "wicket/abi.h"
 
 #define NATIVE_DECLARE(index, name, argc) \
-	static long native_##name(const struct trap_frame *frame);
+	static long native_##name(struct trap_frame *frame);
 WK_NATIVE_CALLS(NATIVE_DECLARE)
 
 #define NATIVE_ENTRY(index, name, argc) [index] = native_##name,
@@ -27,7 +28,7 @@ const native_handler native_table[WK_NATIVE_COUNT] = {
 _Static_assert(0 WK_NATIVE_CALLS(NATIVE_ONE) == WK_NATIVE_COUNT,
 	       "WK_NATIVE_COUNT matches the list");
 
-static long native_nop(const struct trap_frame *frame)
+static long native_nop(struct trap_frame *frame)
 {
 	(void)frame;
 	return 0;
@@ -35,7 +36,7 @@ static long native_nop(const struct trap_frame *frame)
 
 /* All or nothing: the whole chunk is copied in before any byte is written,
  * so a bad pointer prints nothing. */
-static long native_console_write(const struct trap_frame *frame)
+static long native_console_write(struct trap_frame *frame)
 {
 	static char buffer[WK_CONSOLE_WRITE_MAX];
 	uint64_t length = trap_frame_argument(frame, 1);
@@ -49,27 +50,52 @@ static long native_console_write(const struct trap_frame *frame)
 	return (long)length;
 }
 
-static long native_mem_map(const struct trap_frame *frame)
+static long native_mem_map(struct trap_frame *frame)
 {
 	return user_memory_map(trap_frame_argument(frame, 0),
 			       trap_frame_argument(frame, 1),
 			       trap_frame_argument(frame, 2));
 }
 
-static long native_mem_unmap(const struct trap_frame *frame)
+static long native_mem_unmap(struct trap_frame *frame)
 {
 	return user_memory_unmap(trap_frame_argument(frame, 0),
 				 trap_frame_argument(frame, 1));
 }
 
-static long native_mem_protect(const struct trap_frame *frame)
+static long native_mem_protect(struct trap_frame *frame)
 {
 	return user_memory_protect(trap_frame_argument(frame, 0),
 				   trap_frame_argument(frame, 1),
 				   trap_frame_argument(frame, 2));
 }
 
-static long native_exit(const struct trap_frame *frame)
+static long native_exit(struct trap_frame *frame)
 {
 	power_exit((int)(trap_frame_argument(frame, 0) & 0xff));
+}
+
+static long native_event_setup(struct trap_frame *frame)
+{
+	return events_setup(trap_frame_argument(frame, 0),
+			    trap_frame_argument(frame, 1),
+			    trap_frame_argument(frame, 2));
+}
+
+static long native_set_self_state(struct trap_frame *frame)
+{
+	return events_set_self_state(frame, trap_frame_argument(frame, 0),
+				     trap_frame_argument(frame, 1),
+				     trap_frame_argument(frame, 2));
+}
+
+static long native_timer_arm(struct trap_frame *frame)
+{
+	return events_timer_arm(trap_frame_argument(frame, 0));
+}
+
+static long native_block(struct trap_frame *frame)
+{
+	(void)frame;
+	return events_block();
 }

@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 2
+#define WK_ABI_VERSION 3
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -32,6 +32,19 @@
  *   mem_protect(address, length, prot)  0, -EINVAL, -ENOMEM (a page in the
  *                                       range is not mapped: nothing changes)
  *   exit(status)                        ends the run with status & 0xff
+ *   event_setup(entry, vcpu, stack)     where events go (see "Events" below);
+ *                                       0 or -EINVAL; entry 0 turns events off
+ *   set_self_state(state, size, flags)  becomes struct wk_regs *state (see
+ *                                       below); on success does not return to
+ *                                       its caller; -EFAULT, -EINVAL
+ *   timer_arm(deadline_tsc)             one-shot timer event when the TSC
+ *                                       reaches deadline_tsc; 0 cancels; a
+ *                                       deadline already past fires at once;
+ *                                       re-arming replaces; returns 0
+ *   block()                             halts until an event is pending;
+ *                                       returns 0 at once if one already is;
+ *                                       -EDEADLK when none can come (no
+ *                                       timer armed)
  */
 #define WK_NATIVE_CALLS(X)          \
 	X(0, nop, 0)                \
@@ -39,10 +52,14 @@
 	X(2, mem_map, 3)            \
 	X(3, mem_unmap, 2)          \
 	X(4, mem_protect, 3)        \
-	X(5, exit, 1)
+	X(5, exit, 1)               \
+	X(6, event_setup, 3)        \
+	X(7, set_self_state, 3)     \
+	X(8, timer_arm, 1)          \
+	X(9, block, 0)
 
 #define WK_NATIVE_BASE  0x574b0000 /* "WK" */
-#define WK_NATIVE_COUNT 6
+#define WK_NATIVE_COUNT 10
 
 #define WK_CALL_NUMBER(index, name, argc) \
 	WK_CALL_##name = WK_NATIVE_BASE + (index),
@@ -65,6 +82,7 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 #define WK_EFAULT  14
 #define WK_EEXIST  17
 #define WK_EINVAL  22
+#define WK_EDEADLK 35
 #define WK_ENOSYS  38
 
 /*
@@ -120,13 +138,149 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 #define WK_EXIT_USER_FAULT         119 /* ring 3 faulted, no event handler */
 #define WK_EXIT_KERNEL_PANIC       120
 #define WK_EXIT_BAD_IMAGE          121 /* the libOS ELF was refused */
-#define WK_EXIT_LIBOS_DOUBLE_FAULT 122
+#define WK_EXIT_LIBOS_DOUBLE_FAULT 122 /* a fault while events are masked,
+					   or an unusable vCPU page or upcall
+					   stack */
 #define WK_EXIT_BAD_BOOT           123
 #define WK_EXIT_RUNNER_TIMEOUT     124
 #define WK_EXIT_RUNNER_FAILURE     125
 
+/*
+ * Events (DESIGN.md section 4). After event_setup(entry, vcpu, stack):
+ *
+ *   - vcpu is the user address of a struct wk_vcpu (8-byte aligned, in the
+ *     user half), stack the top of the upcall stack (16-byte aligned, in
+ *     the user half). The kernel reads and writes them only through its
+ *     exception table: if either is unusable when an event arrives, the run
+ *     ends with a report and WK_EXIT_LIBOS_DOUBLE_FAULT.
+ *   - An event that arrives while vcpu->events_masked == 0: the kernel saves
+ *     the interrupted context in vcpu->frame, describes the event in
+ *     vcpu->event, sets events_masked = 1, and enters ring 3 at `entry`
+ *     with RSP = stack - 8 (as after a call), RDI = vcpu, RSI = the event
+ *     kind, RFLAGS = IF; the other registers are left as the interrupted
+ *     context had them.
+ *   - While masked: a timer event sets its bit in vcpu->pending (and in the
+ *     kernel's own record) and the interrupted code goes on; a synchronous
+ *     event (an exception, a reflected syscall) is a libOS double fault:
+ *     both frames are reported and the run ends with
+ *     WK_EXIT_LIBOS_DOUBLE_FAULT. NMI, #DF and #MC are never events.
+ *   - Kinds: WK_EVENT_EXCEPTION (vector, error code, fault address = CR2 for
+ *     #PF), WK_EVENT_SYSCALL (a `syscall` with a non-native number: the
+ *     frame holds the number in RAX, the arguments in RDI RSI RDX R10 R8 R9,
+ *     RIP after the instruction, and RCX/R11 as SYSCALL left them),
+ *     WK_EVENT_TIMER.
+ *   - Before event_setup (or after event_setup(0, 0, 0)): exceptions end the
+ *     run with the user-fault report, other syscalls return -ENOSYS, timer
+ *     events stay pending.
+ *
+ * set_self_state(state, size, flags) replaces the caller's user registers
+ * with *state (size must be sizeof(struct wk_regs)) and returns to the new
+ * RIP; RAX is the state's, not a return code. The kernel copies the state
+ * in through its exception table (-EFAULT) and checks it:
+ *   - refused with -EINVAL: size other than sizeof(struct wk_regs), unknown
+ *     flags, RIP not below WK_USER_LIMIT (non-canonical, kernel half, or the
+ *     last page below the canonical hole), RSP or FS base not a canonical
+ *     user address (< 0x0000800000000000);
+ *   - sanitised: RFLAGS keeps CF PF AF ZF SF TF DF OF AC ID as given; IF and
+ *     bit 1 are forced on; IOPL, NT, RF, VM, VIF, VIP and every reserved bit
+ *     are forced off. TF is allowed (ring 3 may single-step itself: each
+ *     step is a #DB event); AC is allowed (alignment checks in ring 3; the
+ *     kernel clears AC on every entry); RF is cleared (the kernel never
+ *     resumes a faulting instruction on the libOS's behalf).
+ *   - CS and SS are never taken from the state.
+ * With WK_UNMASK, events_masked is cleared in the same step; if an event is
+ * pending then, it is delivered at once with *state as the interrupted
+ * context, instead of returning to it (no lost wake-ups).
+ */
+#define WK_UNMASK 0x1
+
+#define WK_EVENT_EXCEPTION 1
+#define WK_EVENT_SYSCALL   2
+#define WK_EVENT_TIMER     3
+
+/* Bits of wk_vcpu.pending. */
+#define WK_PENDING_TIMER (1u << WK_EVENT_TIMER)
+
+/* Offsets for assembly (checked against the structures below). */
+#define WK_REGS_RAX 0
+#define WK_REGS_RBX 8
+#define WK_REGS_RCX 16
+#define WK_REGS_RDX 24
+#define WK_REGS_RSI 32
+#define WK_REGS_RDI 40
+#define WK_REGS_RBP 48
+#define WK_REGS_RSP 56
+#define WK_REGS_R8 64
+#define WK_REGS_R9 72
+#define WK_REGS_R10 80
+#define WK_REGS_R11 88
+#define WK_REGS_R12 96
+#define WK_REGS_R13 104
+#define WK_REGS_R14 112
+#define WK_REGS_R15 120
+#define WK_REGS_RIP 128
+#define WK_REGS_RFLAGS 136
+#define WK_REGS_FS_BASE 144
+#define WK_REGS_SIZE 152
+
+#define WK_VCPU_EVENTS_MASKED 0
+#define WK_VCPU_PENDING 4
+#define WK_VCPU_FRAME 8
+#define WK_VCPU_EVENT (8 + WK_REGS_SIZE)
+#define WK_VCPU_EVENT_KIND (WK_VCPU_EVENT + 0)
+#define WK_VCPU_EVENT_VECTOR (WK_VCPU_EVENT + 4)
+#define WK_VCPU_EVENT_ERROR_CODE (WK_VCPU_EVENT + 8)
+#define WK_VCPU_EVENT_FAULT_ADDRESS (WK_VCPU_EVENT + 16)
+#define WK_VCPU_EVENT_SYSCALL_NUMBER (WK_VCPU_EVENT + 24)
+#define WK_VCPU_SIZE (WK_VCPU_EVENT + 32)
+
 #ifndef __ASSEMBLER__
+#include <stddef.h>
 #include <stdint.h>
+
+/* A user register state: set_self_state's argument and the saved frame of
+ * an interrupted context. */
+struct wk_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags, fs_base;
+};
+
+struct wk_event {
+	uint32_t kind;           /* WK_EVENT_* */
+	uint32_t vector;         /* exception vector */
+	uint64_t error_code;     /* exception error code, 0 if none */
+	uint64_t fault_address;  /* CR2 for #PF, else 0 */
+	uint64_t syscall_number; /* the RAX of a reflected syscall */
+};
+
+/* The vCPU page, shared by the kernel and the libOS. */
+struct wk_vcpu {
+	uint32_t events_masked;  /* the kernel sets it on delivery */
+	uint32_t pending;        /* WK_PENDING_* bits of events held back */
+	struct wk_regs frame;    /* the interrupted context */
+	struct wk_event event;   /* what happened */
+};
+
+#define WK_ABI_PIN(type, field, offset) \
+	_Static_assert(offsetof(type, field) == (offset), #type "." #field)
+WK_ABI_PIN(struct wk_regs, rax, WK_REGS_RAX);
+WK_ABI_PIN(struct wk_regs, rsp, WK_REGS_RSP);
+WK_ABI_PIN(struct wk_regs, r8, WK_REGS_R8);
+WK_ABI_PIN(struct wk_regs, r15, WK_REGS_R15);
+WK_ABI_PIN(struct wk_regs, rip, WK_REGS_RIP);
+WK_ABI_PIN(struct wk_regs, rflags, WK_REGS_RFLAGS);
+WK_ABI_PIN(struct wk_regs, fs_base, WK_REGS_FS_BASE);
+_Static_assert(sizeof(struct wk_regs) == WK_REGS_SIZE, "struct wk_regs");
+WK_ABI_PIN(struct wk_vcpu, events_masked, WK_VCPU_EVENTS_MASKED);
+WK_ABI_PIN(struct wk_vcpu, pending, WK_VCPU_PENDING);
+WK_ABI_PIN(struct wk_vcpu, frame, WK_VCPU_FRAME);
+WK_ABI_PIN(struct wk_vcpu, event.kind, WK_VCPU_EVENT_KIND);
+WK_ABI_PIN(struct wk_vcpu, event.vector, WK_VCPU_EVENT_VECTOR);
+WK_ABI_PIN(struct wk_vcpu, event.error_code, WK_VCPU_EVENT_ERROR_CODE);
+WK_ABI_PIN(struct wk_vcpu, event.fault_address, WK_VCPU_EVENT_FAULT_ADDRESS);
+WK_ABI_PIN(struct wk_vcpu, event.syscall_number, WK_VCPU_EVENT_SYSCALL_NUMBER);
+_Static_assert(sizeof(struct wk_vcpu) == WK_VCPU_SIZE, "struct wk_vcpu");
 
 /* CPU features in wk_info.cpu_features: what the CPU has, and (for the
  * protections) whether the kernel turned it on. */

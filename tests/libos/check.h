@@ -19,4 +19,7 @@ bool check_true(const char *label, bool condition);
  * number of failures and returns 1. */
 int check_finish(const char *scenario);
 
+/* The same with a note: "libos: <scenario>: <note>, all N checks passed". */
+int check_finish_note(const char *scenario, const char *note);
+
 #endif /* LIBOS_TEST_CHECK_H */

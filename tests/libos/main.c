@@ -27,6 +27,16 @@ static const struct scenario scenarios[] = {
 	{ "modules", scenario_modules },
 	{ "bench", scenario_bench },
 	{ "sse", scenario_sse },
+	{ "events-exceptions", scenario_events_exceptions },
+	{ "events-syscall", scenario_events_syscall },
+	{ "set-self-state", scenario_set_self_state },
+	{ "timer-storm", scenario_timer_storm },
+	{ "double-fault", scenario_double_fault },
+	{ "double-fault-syscall", scenario_double_fault_syscall },
+	{ "bad-vcpu", scenario_bad_vcpu },
+	{ "bad-vcpu-timer", scenario_bad_vcpu_timer },
+	{ "bad-upcall-stack", scenario_bad_upcall_stack },
+	{ "events-bench", scenario_events_bench },
 };
 
 /* Finds the value of the word "test=VALUE" in the command line: sets

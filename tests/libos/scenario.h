@@ -19,6 +19,18 @@ int scenario_modules(const struct wk_info *info);
 int scenario_bench(const struct wk_info *info);
 int scenario_sse(const struct wk_info *info);
 
+/* Events and set_self_state (issue #4). */
+int scenario_events_exceptions(const struct wk_info *info);
+int scenario_events_syscall(const struct wk_info *info);
+int scenario_set_self_state(const struct wk_info *info);
+int scenario_timer_storm(const struct wk_info *info);
+int scenario_double_fault(const struct wk_info *info);
+int scenario_double_fault_syscall(const struct wk_info *info);
+int scenario_bad_vcpu(const struct wk_info *info);
+int scenario_bad_vcpu_timer(const struct wk_info *info);
+int scenario_bad_upcall_stack(const struct wk_info *info);
+int scenario_events_bench(const struct wk_info *info);
+
 /* name is what follows "test=fault=", length bytes of it. */
 int scenario_fault(const struct wk_info *info, const char *name,
 		   size_t length);

@@ -123,7 +123,8 @@ void cpu_enable_protections(void)
 		cr4 |= CR4_FSGSBASE;
 	enable_user_fpu(&cr4);
 	write_cr4(cr4);
-	write_cr0(read_cr0() | CR0_WP);
+	/* AM: RFLAGS.AC then turns on alignment checks in ring 3 (#AC). */
+	write_cr0(read_cr0() | CR0_WP | CR0_AM);
 }
 
 static void print_feature(const char *name, bool present)

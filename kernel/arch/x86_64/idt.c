@@ -24,6 +24,8 @@ struct __attribute__((packed)) idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "a long-mode IDT gate");
 
 #define GATE_INTERRUPT_DPL0 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_INTERRUPT_DPL3 0xee /* the same, reachable by INT n from ring 3 */
+#define VECTOR_BREAKPOINT 3 /* INT3 from ring 3 must reach #BP, not #GP */
 
 #define VECTOR_NMI           2
 #define VECTOR_DOUBLE_FAULT  8
@@ -53,7 +55,9 @@ void idt_init(void)
 			.offset_low = handler & 0xffff,
 			.selector = GDT_KERNEL_CODE,
 			.ist = idt_ist_for(vector),
-			.type_attributes = GATE_INTERRUPT_DPL0,
+			.type_attributes = vector == VECTOR_BREAKPOINT
+						   ? GATE_INTERRUPT_DPL3
+						   : GATE_INTERRUPT_DPL0,
 			.offset_middle = (handler >> 16) & 0xffff,
 			.offset_high = handler >> 32,
 		};

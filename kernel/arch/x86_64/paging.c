@@ -9,6 +9,8 @@
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/page_table.h"
 #include "console.h"
+#include "boot/boot_info.h"
+#include "mm/memmap.h"
 #include "mm/page.h"
 #include "wicket/abi.h"
 
@@ -106,23 +108,23 @@ static bool overlaps(uint64_t start, uint64_t size, uint64_t low,
 }
 
 /*
- * The direct map of [0, top): RW and NX, in the largest pages that fit,
+ * The direct map of [start, end): RW and NX, in the largest pages that fit,
  * except that the kernel image's text and rodata ([read_only_start,
  * read_only_end)) get 4 KiB read-only pages, so that the alias cannot
  * undo W^X.
  */
-static int map_direct(uint64_t top, uint64_t read_only_start,
+static int map_direct(uint64_t start, uint64_t end, uint64_t read_only_start,
 		      uint64_t read_only_end)
 {
 	uint64_t rw = PTE_WRITABLE | PTE_GLOBAL | no_execute;
 
-	for (uint64_t physical = 0; physical < top;) {
+	for (uint64_t physical = start; physical < end;) {
 		uint64_t size = SIZE_4K;
 		if (cpu_features.gigabyte_pages && physical % SIZE_1G == 0 &&
-		    top - physical >= SIZE_1G &&
+		    end - physical >= SIZE_1G &&
 		    !overlaps(physical, SIZE_1G, read_only_start, read_only_end))
 			size = SIZE_1G;
-		else if (physical % SIZE_2M == 0 && top - physical >= SIZE_2M &&
+		else if (physical % SIZE_2M == 0 && end - physical >= SIZE_2M &&
 			 !overlaps(physical, SIZE_2M, read_only_start,
 				   read_only_end))
 			size = SIZE_2M;
@@ -136,6 +138,59 @@ static int map_direct(uint64_t top, uint64_t read_only_start,
 	return 0;
 }
 
+/*
+ * The ranges to direct-map: RAM and ACPI regions, widened to 2 MiB and
+ * merged, below the limit. Holes between them (the PCI/MMIO window below
+ * 4 GiB, where the local APIC lives) stay unmapped, so that device pages
+ * can later be mapped uncached. The first 2 MiB is always included (BIOS
+ * data, the EBDA and the RSDP live there).
+ */
+static size_t direct_map_ranges(const struct boot_info *info, uint64_t limit,
+				struct memmap_range *ranges, size_t capacity)
+{
+	size_t count = 0;
+
+	ranges[count++] = (struct memmap_range){0, SIZE_2M};
+	for (uint32_t i = 0; i < info->memory_region_count; i++) {
+		const struct boot_memory_region *r = &info->memory_regions[i];
+		if (r->type != BOOT_MEMORY_USABLE &&
+		    r->type != BOOT_MEMORY_ACPI_RECLAIMABLE &&
+		    r->type != BOOT_MEMORY_ACPI_NVS)
+			continue;
+		uint64_t start = r->base & ~(SIZE_2M - 1);
+		uint64_t end = r->base + r->length;
+		if (end < r->base || end > limit)
+			end = limit;
+		end = (end + SIZE_2M - 1) & ~(SIZE_2M - 1);
+		if (start >= end)
+			continue;
+		/* Insert sorted by start, merging overlaps and neighbours. */
+		size_t at = 0;
+		while (at < count && ranges[at].start <= start)
+			at++;
+		if (at > 0 && ranges[at - 1].end >= start) {
+			if (end > ranges[at - 1].end)
+				ranges[at - 1].end = end;
+			at--;
+		} else {
+			if (count == capacity)
+				return count; /* keep what fits */
+			for (size_t j = count; j > at; j--)
+				ranges[j] = ranges[j - 1];
+			ranges[at] = (struct memmap_range){start, end};
+			count++;
+		}
+		while (at + 1 < count && ranges[at + 1].start <= ranges[at].end) {
+			if (ranges[at + 1].end > ranges[at].end)
+				ranges[at].end = ranges[at + 1].end;
+			for (size_t j = at + 1; j + 1 < count; j++)
+				ranges[j] = ranges[j + 1];
+			count--;
+		}
+	}
+	return count;
+}
+
 uint64_t paging_physical_limit(void)
 {
 	uint64_t limit = DIRECT_MAP_LIMIT;
@@ -147,7 +202,7 @@ uint64_t paging_physical_limit(void)
 	return limit;
 }
 
-int paging_init(uint64_t memory_top)
+int paging_init(const struct boot_info *info)
 {
 	if (cpu_features.nx) {
 		no_execute = PTE_NX;
@@ -168,14 +223,16 @@ int paging_init(uint64_t memory_top)
 			   PTE_WRITABLE | no_execute))
 		return -1;
 
-	/* 2. The direct map, up to the last RAM or ACPI byte rounded to 2 MiB
-	 * and at most to what the CPU and the window can address. */
-	uint64_t limit = paging_physical_limit();
-	uint64_t top = memory_top < limit ? memory_top : limit;
-	top = (top + SIZE_2M - 1) & ~(SIZE_2M - 1);
-	if (map_direct(top, (uint64_t)__text_start - KERNEL_VMA,
-		       (uint64_t)__rodata_end - KERNEL_VMA))
-		return -1;
+	/* 2. The direct map of RAM and ACPI tables, at most up to what the
+	 * CPU and the window can address. */
+	static struct memmap_range ranges[BOOT_MEMORY_REGIONS_MAX + 1];
+	size_t count = direct_map_ranges(info, paging_physical_limit(), ranges,
+					 BOOT_MEMORY_REGIONS_MAX + 1);
+	for (size_t i = 0; i < count; i++)
+		if (map_direct(ranges[i].start, ranges[i].end,
+			       (uint64_t)__text_start - KERNEL_VMA,
+			       (uint64_t)__rodata_end - KERNEL_VMA))
+			return -1;
 
 	write_cr3(pml4_physical);
 	building_on_early_tables = false;
@@ -300,4 +357,68 @@ uint64_t paging_user_unmap(uint64_t virtual)
 	*entry = 0;
 	invalidate_page(virtual);
 	return physical;
+}
+
+/* ---- device memory */
+
+/* The CPU sets these in a leaf by itself: they say nothing of the type. */
+#define PTE_ACCESSED_DIRTY 0x60ull
+
+/*
+ * The kernel-half leaf entry mapping `virtual` in 4 KiB, without creating
+ * tables: 0 in *entry when nothing maps it yet. Returns false when a huge
+ * page covers it.
+ */
+static bool kernel_leaf_lookup(uint64_t virtual, uint64_t *entry)
+{
+	uint64_t *table = kernel_pml4;
+
+	*entry = 0;
+	for (unsigned level = 4; level > 1; level--) {
+		uint64_t upper = table[table_index(virtual, level)];
+		if (!(upper & PTE_PRESENT))
+			return true;
+		if (upper & PTE_HUGE)
+			return false;
+		table = paging_physical_to_virtual(upper & PTE_ADDRESS);
+	}
+	*entry = table[table_index(virtual, 1)];
+	return true;
+}
+
+volatile void *paging_map_mmio(uint64_t physical, size_t length)
+{
+	uint64_t first = physical & ~(PAGE_SIZE - 1);
+	uint64_t end = physical + length;
+	uint64_t flags = PTE_PRESENT | PTE_WRITABLE | PTE_CACHE_DISABLE |
+			 PTE_WRITE_THROUGH | PTE_GLOBAL | no_execute;
+
+	if (length == 0 || end < physical || end > paging_physical_limit())
+		return NULL;
+	/* 1. Refuse the whole range before changing anything if any page is
+	 * in a huge page or mapped as something else. */
+	for (uint64_t page = first; page < end; page += PAGE_SIZE) {
+		uint64_t entry;
+		if (!kernel_leaf_lookup(DIRECT_MAP_BASE + page, &entry))
+			return NULL;
+		if ((entry & PTE_PRESENT) &&
+		    (entry & ~PTE_ACCESSED_DIRTY) != (page | flags))
+			return NULL;
+		if (!(entry & PTE_PRESENT) && entry != 0)
+			return NULL;
+	}
+	/* 2. Map what is missing. The pages were not present, so no stale
+	 * TLB entry can exist, but INVLPG costs little and keeps the rule
+	 * simple. */
+	for (uint64_t page = first; page < end; page += PAGE_SIZE) {
+		uint64_t virtual = DIRECT_MAP_BASE + page;
+		uint64_t entry;
+		kernel_leaf_lookup(virtual, &entry);
+		if (entry & PTE_PRESENT)
+			continue;
+		if (map_one(virtual, page, flags & ~PTE_PRESENT, SIZE_4K))
+			return NULL;
+		invalidate_page(virtual);
+	}
+	return (volatile void *)paging_physical_to_virtual(physical);
 }

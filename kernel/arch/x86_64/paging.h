@@ -19,14 +19,16 @@ static inline void *paging_physical_to_virtual(uint64_t address)
 	return (void *)(DIRECT_MAP_BASE + address);
 }
 
+struct boot_info;
+
 /*
- * Builds the kernel's page tables and switches to them. `memory_top` is the
- * end of the highest RAM or ACPI region: [0, memory_top) is direct-mapped,
- * capped at paging_physical_limit(). Runs on the early tables; a page-table
- * page from beyond their 4 GiB fails the call. Returns 0, or -1 when out of
- * memory.
+ * Builds the kernel's page tables and switches to them. The RAM and ACPI
+ * regions of `info` (widened to 2 MiB) are direct-mapped, capped at
+ * paging_physical_limit(); the holes between them are not. Runs on the
+ * early tables; a page-table page from beyond their 4 GiB fails the call.
+ * Returns 0, or -1 when out of memory.
  */
-int paging_init(uint64_t memory_top);
+int paging_init(const struct boot_info *info);
 
 /* The highest physical address + 1 that the direct map can hold: the CPU's
  * physical address width, or the window below KERNEL_STACK_AREA. */
@@ -67,5 +69,17 @@ uint64_t paging_user_next(uint64_t virtual);
 
 /* Removes the mapping; returns its frame, or 0 if it was not mapped. */
 uint64_t paging_user_unmap(uint64_t virtual);
+
+/*
+ * Maps [physical, physical + length) of device memory (a local APIC, say)
+ * into the direct map at DIRECT_MAP_BASE + physical: 4 KiB pages, RW, NX,
+ * uncached (PCD and PWT, which select UC under the power-on PAT). Pages
+ * already mapped that way are kept; a page mapped any other way (RAM in a
+ * huge direct-map page, a firmware table) fails the call, since two memory
+ * types for one frame are undefined behaviour. Returns the virtual address
+ * of `physical`, or NULL (also when out of memory for page tables, which
+ * may leave the pages before the failure mapped).
+ */
+volatile void *paging_map_mmio(uint64_t physical, size_t length);
 
 #endif /* KERNEL_ARCH_X86_64_PAGING_H */

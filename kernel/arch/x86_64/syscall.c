@@ -8,6 +8,7 @@
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/trap_frame.h"
+#include "events.h"
 #include "native.h"
 #include "wicket/abi.h"
 
@@ -39,9 +40,13 @@ bool syscall_dispatch(struct trap_frame *frame)
 {
 	uint64_t index = frame->rax - WK_NATIVE_BASE;
 
-	if (index < WK_NATIVE_COUNT)
-		frame->rax = (uint64_t)native_table[index](frame);
-	else
-		frame->rax = (uint64_t)-WK_ENOSYS; /* reflection comes in #4 */
+	if (index < WK_NATIVE_COUNT) {
+		long result = native_table[index](frame);
+		if (result != NATIVE_KEEP_FRAME)
+			frame->rax = (uint64_t)result;
+	} else if (!events_reflect_syscall(frame)) {
+		frame->rax = (uint64_t)-WK_ENOSYS;
+	}
+	events_return_to_user(frame);
 	return sysret_allowed(frame);
 }

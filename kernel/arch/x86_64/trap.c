@@ -6,10 +6,10 @@
  * A #PF or #GP in the kernel at an instruction listed in the exception
  * table resumes at its fixup (a user access that failed). Any other kernel
  * exception is a bug: a panic report naming the vector, the faulting
- * function and the stack. An exception in ring 3 ends the run with the
- * user-fault report until events (#4) hand it to the libOS. Other vectors
- * are unexpected interrupts (the PICs are masked, the APIC is not yet in
- * use): counted and ignored.
+ * function and the stack. An exception in ring 3 becomes an event for the
+ * libOS (events.c), or the user-fault report before it set events up; NMI,
+ * #DF and #MC are never events. The APIC timer's vector goes to events.c;
+ * other vectors are unexpected interrupts: counted and ignored.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,7 +21,9 @@
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/uaccess.h"
+#include "arch/x86_64/apic.h"
 #include "console.h"
+#include "events.h"
 #include "exception_table.h"
 #include "ksyms.h"
 #include "panic.h"
@@ -119,9 +121,9 @@ static void print_registers(const struct trap_frame *frame, uint64_t cr2)
 		print_page_fault(frame->error_code, cr2);
 }
 
-/* Until #4 delivers exceptions to the libOS, a fault in ring 3 ends the
- * run: it is the libOS's (or the app's) bug, not the kernel's. */
-static void user_fault(const struct trap_frame *frame)
+/* Before the libOS sets up events, a fault in ring 3 ends the run: it is
+ * the libOS's (or the app's) bug, not the kernel's. */
+__attribute__((noreturn)) static void user_fault(const struct trap_frame *frame)
 {
 	interrupts_disable();
 	kprintf("wicket: USER FAULT: %s (vector %lu) at rip 0x%016lx\n",
@@ -171,14 +173,29 @@ void trap_dispatch(struct trap_frame *frame)
 	 * without this, SMAP would be off in every handler. */
 	if (uaccess_smap)
 		__asm__ volatile("clac" : : : "memory");
+	bool from_user = frame->cs & 3;
+
 	if (frame->vector < EXCEPTION_VECTORS) {
-		if ((frame->cs & 3) && !machine_vector(frame->vector))
-			user_fault(frame);
-		if (!(frame->cs & 3) && fixup_applies(frame) &&
+		if (from_user && !machine_vector(frame->vector)) {
+			events_exception(frame);
+			events_return_to_user(frame);
+			return;
+		}
+		if (!from_user && fixup_applies(frame) &&
 		    exception_table_fixup(frame))
 			return;
 		panic_trap(frame);
 		return;
 	}
-	trap_unexpected_interrupts++;
+	if (frame->vector == APIC_TIMER_VECTOR)
+		events_timer_interrupt(frame);
+	else if (frame->vector != APIC_SPURIOUS_VECTOR)
+		trap_unexpected_interrupts++; /* the PICs are masked */
+	if (from_user)
+		events_return_to_user(frame);
+}
+
+void trap_user_fault(const struct trap_frame *frame)
+{
+	user_fault(frame);
 }

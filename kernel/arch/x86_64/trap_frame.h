@@ -99,6 +99,10 @@ static inline uint64_t trap_frame_argument(const struct trap_frame *frame,
 /* The C dispatcher every stub calls with the frame (interrupts off). */
 void trap_dispatch(struct trap_frame *frame);
 
+/* The user-fault report and the end of the run (WK_EXIT_USER_FAULT): for
+ * an exception in ring 3 before the libOS set up events. */
+__attribute__((noreturn)) void trap_user_fault(const struct trap_frame *frame);
+
 /* The 256 stub addresses, in vector order (entry.S). */
 extern const uint64_t trap_stub_table[256];
 #endif

@@ -1,0 +1,316 @@
+/*
+ * Event delivery and the self-state-set trap. The vCPU page and the upcall
+ * stack are user memory: every access goes through copy_to_user and
+ * copy_from_user, and a failure is the libOS's fatal error (reported, status
+ * WK_EXIT_LIBOS_DOUBLE_FAULT), never a kernel fault. The kernel keeps its
+ * own record of pending events (events_pending) and mirrors it into the
+ * page; the page's events_masked flag is the libOS's, read at each
+ * delivery.
+ */
+#include "events.h"
+
+#include <stddef.h>
+
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/power.h"
+#include "arch/x86_64/trap_frame.h"
+#include "arch/x86_64/uaccess.h"
+#include "console.h"
+#include "native.h"
+#include "wicket/abi.h"
+
+#define MSR_FS_BASE 0xc0000100u
+#define CANONICAL_USER_END 0x0000800000000000ull
+
+/* RFLAGS bits ring 3 may choose (CF PF AF ZF SF TF DF OF AC ID), and the
+ * ones always set (bit 1 is reserved-one; IF keeps interrupts on). */
+#define RFLAGS_USER_BITS 0x250fd5ull
+#define RFLAGS_ALWAYS    0x202ull
+
+uint32_t events_pending;
+
+static uint64_t event_entry;   /* 0: no events */
+static uint64_t event_vcpu;
+static uint64_t event_stack;
+static uint64_t timer_deadline; /* 0: not armed */
+static bool timer_present;
+
+static const char *const event_kind_names[] = {
+	[WK_EVENT_EXCEPTION] = "exception",
+	[WK_EVENT_SYSCALL] = "reflected syscall",
+	[WK_EVENT_TIMER] = "timer",
+};
+
+static void regs_from_frame(struct wk_regs *regs, const struct trap_frame *f)
+{
+	*regs = (struct wk_regs){
+		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
+		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp, .rsp = f->rsp,
+		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
+		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
+		.rip = f->rip, .rflags = f->rflags,
+		.fs_base = rdmsr(MSR_FS_BASE),
+	};
+}
+
+static void print_regs(const struct wk_regs *r)
+{
+	kprintf("  rip 0x%016lx  rsp 0x%016lx  rflags 0x%lx  fs 0x%lx\n",
+		r->rip, r->rsp, r->rflags, r->fs_base);
+	kprintf("  rax 0x%016lx  rbx 0x%016lx  rcx 0x%016lx\n", r->rax, r->rbx,
+		r->rcx);
+	kprintf("  rdx 0x%016lx  rsi 0x%016lx  rdi 0x%016lx\n", r->rdx, r->rsi,
+		r->rdi);
+	kprintf("  rbp 0x%016lx  r8  0x%016lx  r9  0x%016lx\n", r->rbp, r->r8,
+		r->r9);
+	kprintf("  r10 0x%016lx  r11 0x%016lx  r12 0x%016lx\n", r->r10, r->r11,
+		r->r12);
+	kprintf("  r13 0x%016lx  r14 0x%016lx  r15 0x%016lx\n", r->r13, r->r14,
+		r->r15);
+}
+
+static void print_event(const struct wk_event *event)
+{
+	kprintf("  event: %s, vector %u, error 0x%lx, address 0x%lx, "
+		"syscall %lu\n", event_kind_names[event->kind], event->vector,
+		event->error_code, event->fault_address, event->syscall_number);
+}
+
+/*
+ * The libOS cannot take an event: report what arrived, the frame it
+ * interrupted and, when readable, the frame the libOS was handling, then
+ * end the run.
+ */
+__attribute__((noreturn)) static void libos_double_fault(
+	const char *why, const struct trap_frame *frame,
+	const struct wk_event *event)
+{
+	struct wk_regs regs;
+	struct wk_vcpu vcpu;
+
+	interrupts_disable();
+	kprintf("wicket: LIBOS DOUBLE FAULT: %s\n", why);
+	print_event(event);
+	kprintf("wicket: the interrupted frame:\n");
+	regs_from_frame(&regs, frame);
+	print_regs(&regs);
+	if (copy_from_user(&vcpu, user_pointer(event_vcpu), sizeof(vcpu)) == 0) {
+		kprintf("wicket: the frame in the vCPU page (the event being "
+			"handled):\n");
+		print_event(&vcpu.event);
+		print_regs(&vcpu.frame);
+	} else {
+		kprintf("wicket: the vCPU page at 0x%lx is unreadable\n",
+			event_vcpu);
+	}
+	power_exit(WK_EXIT_LIBOS_DOUBLE_FAULT);
+}
+
+/* Reads the libOS's events_masked flag. */
+static uint32_t vcpu_masked(const struct trap_frame *frame,
+			    const struct wk_event *event)
+{
+	uint32_t masked;
+
+	if (copy_from_user(&masked,
+			   user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
+			   sizeof(masked)))
+		libos_double_fault("the vCPU page is not readable", frame,
+				   event);
+	return masked;
+}
+
+/* Saves `frame` and `event` in the vCPU page, masks events, and turns
+ * `frame` into the entry of the libOS's handler. */
+static void deliver(struct trap_frame *frame, const struct wk_event *event)
+{
+	struct wk_vcpu vcpu = {
+		.events_masked = 1,
+		.pending = events_pending,
+		.event = *event,
+	};
+
+	regs_from_frame(&vcpu.frame, frame);
+	if (copy_to_user(user_pointer(event_vcpu), &vcpu, sizeof(vcpu)))
+		libos_double_fault("the vCPU page is not writable", frame,
+				   event);
+	/* The upcall stack must be usable: probe its top word now, so that a
+	 * bad one is reported here rather than as a fault in the handler. */
+	uint64_t probe = 0;
+	if (copy_to_user(user_pointer(event_stack - 8), &probe, sizeof(probe)))
+		libos_double_fault("the upcall stack is not writable", frame,
+				   event);
+	frame->rip = event_entry;
+	frame->rsp = event_stack - 8;
+	frame->rdi = event_vcpu;
+	frame->rsi = event->kind;
+	frame->rflags = RFLAGS_ALWAYS;
+}
+
+/* A synchronous event: delivered if unmasked, else fatal. */
+static void deliver_synchronous(struct trap_frame *frame,
+				const struct wk_event *event)
+{
+	if (vcpu_masked(frame, event))
+		libos_double_fault("a synchronous event arrived while events "
+				   "were masked", frame, event);
+	deliver(frame, event);
+}
+
+void events_exception(struct trap_frame *frame)
+{
+	if (event_entry == 0)
+		trap_user_fault(frame);
+	struct wk_event event = {
+		.kind = WK_EVENT_EXCEPTION,
+		.vector = (uint32_t)frame->vector,
+		.error_code = frame->error_code,
+		.fault_address = frame->vector == 14 ? read_cr2() : 0,
+	};
+
+	deliver_synchronous(frame, &event);
+}
+
+bool events_reflect_syscall(struct trap_frame *frame)
+{
+	if (event_entry == 0)
+		return false;
+	struct wk_event event = {
+		.kind = WK_EVENT_SYSCALL,
+		.syscall_number = frame->rax,
+	};
+	deliver_synchronous(frame, &event);
+	return true;
+}
+
+void events_deliver_pending(struct trap_frame *frame)
+{
+	struct wk_event event = {.kind = WK_EVENT_TIMER};
+
+	if (!(events_pending & WK_PENDING_TIMER) || event_entry == 0)
+		return;
+	if (vcpu_masked(frame, &event)) {
+		uint32_t pending = events_pending;
+		if (copy_to_user(user_pointer(event_vcpu + WK_VCPU_PENDING),
+				 &pending, sizeof(pending)))
+			libos_double_fault("the vCPU page is not writable",
+					   frame, &event);
+		return;
+	}
+	events_pending &= ~WK_PENDING_TIMER;
+	deliver(frame, &event);
+}
+
+void events_timer_interrupt(struct trap_frame *frame)
+{
+	(void)frame;
+	apic_eoi();
+	if (timer_deadline == 0)
+		return; /* cancelled after it was programmed */
+	if (read_tsc() < timer_deadline) {
+		/* A one-shot count too short for a far deadline. */
+		apic_timer_arm(timer_deadline);
+		return;
+	}
+	timer_deadline = 0;
+	events_pending |= WK_PENDING_TIMER;
+}
+
+/* ---- the native calls */
+
+static bool user_address(uint64_t address)
+{
+	return address >= WK_USER_MIN && address < WK_USER_LIMIT;
+}
+
+long events_setup(uint64_t entry, uint64_t vcpu, uint64_t stack)
+{
+	if (entry == 0 && vcpu == 0 && stack == 0) {
+		event_entry = event_vcpu = event_stack = 0;
+		return 0;
+	}
+	if (!user_address(entry) || !user_address(vcpu) || vcpu % 8 ||
+	    vcpu > WK_USER_LIMIT - sizeof(struct wk_vcpu) ||
+	    stack <= WK_USER_MIN || stack > WK_USER_LIMIT || stack % 16)
+		return -WK_EINVAL;
+	event_entry = entry;
+	event_vcpu = vcpu;
+	event_stack = stack;
+	return 0;
+}
+
+long events_set_self_state(struct trap_frame *frame, uint64_t state,
+			   uint64_t size, uint64_t flags)
+{
+	struct wk_regs r;
+
+	if (size != sizeof(r) || (flags & ~(uint64_t)WK_UNMASK))
+		return -WK_EINVAL;
+	if (copy_from_user(&r, user_pointer(state), sizeof(r)))
+		return -WK_EFAULT;
+	if (r.rip >= WK_USER_LIMIT || r.rsp >= CANONICAL_USER_END ||
+	    r.fs_base >= CANONICAL_USER_END)
+		return -WK_EINVAL;
+	if ((flags & WK_UNMASK) && event_entry) {
+		uint32_t unmasked = 0;
+		if (copy_to_user(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
+				 &unmasked, sizeof(unmasked)))
+			return -WK_EFAULT;
+	}
+
+	frame->rax = r.rax; frame->rbx = r.rbx; frame->rcx = r.rcx;
+	frame->rdx = r.rdx; frame->rsi = r.rsi; frame->rdi = r.rdi;
+	frame->rbp = r.rbp; frame->rsp = r.rsp;
+	frame->r8 = r.r8; frame->r9 = r.r9; frame->r10 = r.r10;
+	frame->r11 = r.r11; frame->r12 = r.r12; frame->r13 = r.r13;
+	frame->r14 = r.r14; frame->r15 = r.r15;
+	frame->rip = r.rip;
+	frame->rflags = (r.rflags & RFLAGS_USER_BITS) | RFLAGS_ALWAYS;
+	wrmsr(MSR_FS_BASE, r.fs_base);
+	/* A pending event is delivered by the return path (syscall_dispatch
+	 * calls events_return_to_user), with this state as the interrupted
+	 * context. */
+	return NATIVE_KEEP_FRAME;
+}
+
+long events_timer_arm(uint64_t deadline)
+{
+	if (!timer_present)
+		return -WK_ENOSYS;
+	if (deadline == 0) {
+		timer_deadline = 0;
+		apic_timer_arm(0);
+		return 0;
+	}
+	if (deadline <= read_tsc()) {
+		timer_deadline = 0;
+		apic_timer_arm(0);
+		events_pending |= WK_PENDING_TIMER;
+		return 0;
+	}
+	timer_deadline = deadline;
+	apic_timer_arm(deadline);
+	return 0;
+}
+
+/*
+ * Halts until an event is pending. STI takes effect after the next
+ * instruction, so "sti; hlt" has no window in which an interrupt could
+ * arrive before the HLT and be missed; the interrupt ends the HLT.
+ */
+long events_block(void)
+{
+	while (!events_pending) {
+		if (timer_deadline == 0)
+			return -WK_EDEADLK; /* nothing could ever wake us */
+		__asm__ volatile("sti; hlt; cli" : : : "memory");
+	}
+	return 0;
+}
+
+void events_init(bool have_timer)
+{
+	timer_present = have_timer;
+}
