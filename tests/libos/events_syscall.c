@@ -167,7 +167,6 @@ static void syscall_loop(void)
 
 int scenario_events_syscall(const struct wk_info *info)
 {
-	(void)info;
 	if (!events_setup())
 		return 1;
 	/* A known FS base, to see it survive the round trip. */
