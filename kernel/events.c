@@ -269,10 +269,11 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 	frame->rip = r.rip;
 	frame->rflags = (r.rflags & RFLAGS_USER_BITS) | RFLAGS_ALWAYS;
 	wrmsr(MSR_FS_BASE, r.fs_base);
-	/* A pending event is delivered by the return path (syscall_dispatch
+	/* The dispatcher stores the result in RAX: return the state's own.
+	 * A pending event is delivered by the return path (syscall_dispatch
 	 * calls events_return_to_user), with this state as the interrupted
 	 * context. */
-	return NATIVE_KEEP_FRAME;
+	return (long)r.rax;
 }
 
 long events_timer_arm(uint64_t deadline)

@@ -42,7 +42,7 @@ static inline void events_return_to_user(struct trap_frame *frame)
 void events_init(bool have_timer);
 
 /* The native calls of this area (abi.h has their contracts). The frame is
- * the caller's; set_self_state replaces it and returns NATIVE_KEEP_FRAME. */
+ * the caller's; set_self_state replaces it and returns the new RAX. */
 long events_setup(uint64_t entry, uint64_t vcpu, uint64_t stack);
 long events_set_self_state(struct trap_frame *frame, uint64_t state,
 			   uint64_t size, uint64_t flags);

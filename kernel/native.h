@@ -12,11 +12,9 @@ struct trap_frame;
 #include "wicket/abi.h"
 
 /* A handler takes its arguments from the frame's registers and returns the
- * value for RAX, or NATIVE_KEEP_FRAME when it replaced the frame itself
- * (set_self_state: RAX is then the new state's). */
+ * value for RAX. One that replaces the frame (set_self_state) returns the
+ * new state's RAX. */
 typedef long (*native_handler)(struct trap_frame *frame);
-
-#define NATIVE_KEEP_FRAME INT64_MIN
 
 /* Indexed by call number - WK_NATIVE_BASE (< WK_NATIVE_COUNT). */
 extern const native_handler native_table[WK_NATIVE_COUNT];

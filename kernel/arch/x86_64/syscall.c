@@ -40,13 +40,10 @@ bool syscall_dispatch(struct trap_frame *frame)
 {
 	uint64_t index = frame->rax - WK_NATIVE_BASE;
 
-	if (index < WK_NATIVE_COUNT) {
-		long result = native_table[index](frame);
-		if (result != NATIVE_KEEP_FRAME)
-			frame->rax = (uint64_t)result;
-	} else if (!events_reflect_syscall(frame)) {
+	if (index < WK_NATIVE_COUNT)
+		frame->rax = (uint64_t)native_table[index](frame);
+	else if (!events_reflect_syscall(frame))
 		frame->rax = (uint64_t)-WK_ENOSYS;
-	}
 	events_return_to_user(frame);
 	return sysret_allowed(frame);
 }
