@@ -11,6 +11,7 @@
  *                       the call, and a record of what arrived.
  */
 #include "wicket/abi.h"
+#include "callee_saved.h"
 
 #define SELF_STATE_RESUMED 0x5e1f5e1f
 #define CALL_SET_SELF_STATE (WK_NATIVE_BASE + 7)
@@ -103,12 +104,7 @@ self_state_here_resume:
 	.globl	probe_landing_next
 	.type	self_state_probe, @function
 self_state_probe:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	push_callee_saved
 	pushq	%rdi
 	pushq	%rsi
 	pushq	%rdx			/* 9 pushes: RSP is 16-byte aligned */
@@ -140,12 +136,7 @@ probe_landing_next:
 	andq	$~0x40500, (%rsp)	/* AC, DF, TF off */
 	popfq
 	addq	$24, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
+	pop_callee_saved
 	ret
 	.size	self_state_probe, . - self_state_probe
 

@@ -14,6 +14,7 @@
  * the data while they hold the patterns.
  */
 #include "wicket/abi.h"
+#include "callee_saved.h"
 
 /* events.h: EVENT_SCRATCH = SCRATCH_BASE + 0x60000000 */
 /* Assembler symbols, not macros: the FAULT_CASE arguments are quoted. */
@@ -65,12 +66,7 @@
 	.globl	fault_case_\name
 	.type	fault_case_\name, @function
 fault_case_\name:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	push_callee_saved
 	leaq	1f(%rip), %rax
 	movq	%rax, fault_label_insn(%rip)
 	leaq	2f(%rip), %rax
@@ -91,12 +87,7 @@ fault_case_\name:
 	popfq
 	movq	fault_saved_rsp(%rip), %rsp
 	\post
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
+	pop_callee_saved
 	ret
 	.size	fault_case_\name, . - fault_case_\name
 .endm

@@ -8,18 +8,14 @@
  * itself clobbers RCX (return RIP) and R11 (RFLAGS); RAX is the result.
  * The callee-saved registers of the SysV ABI are saved and restored here.
  */
+#include "callee_saved.h"
 #define PATTERN(n) $(0x5a5a000000000000 + (n) * 0x0101010101)
 
 	.text
 	.globl	preserve_check
 	.type	preserve_check, @function
 preserve_check:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	push_callee_saved
 	movq	%rdi, %rax
 	movabsq	PATTERN(0), %rbx
 	movabsq	PATTERN(1), %rbp
@@ -56,12 +52,7 @@ preserve_check:
 	CHECK(%r13, 9)
 	CHECK(%r14, 10)
 	CHECK(%r15, 11)
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
+	pop_callee_saved
 	ret
 	.size	preserve_check, . - preserve_check
 
