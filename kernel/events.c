@@ -25,8 +25,9 @@
 #define CANONICAL_USER_END 0x0000800000000000ull
 
 /* RFLAGS bits ring 3 may choose (CF PF AF ZF SF TF DF OF AC ID), and the
- * ones always set (bit 1 is reserved-one; IF keeps interrupts on). */
-#define RFLAGS_USER_BITS 0x250fd5ull
+ * ones always set (bit 1 is reserved-one; IF keeps interrupts on). RF
+ * (bit 16) is not among them. */
+#define RFLAGS_USER_BITS 0x240fd5ull
 #define RFLAGS_ALWAYS    0x202ull
 
 uint32_t events_pending;
@@ -71,10 +72,16 @@ static void print_regs(const struct wk_regs *r)
 		r->r15);
 }
 
+/* `event` may come from the vCPU page, i.e. from ring 3: the kind is an
+ * untrusted index. */
 static void print_event(const struct wk_event *event)
 {
-	kprintf("  event: %s, vector %u, error 0x%lx, address 0x%lx, "
-		"syscall %lu\n", event_kind_names[event->kind], event->vector,
+	const char *kind = event->kind >= WK_EVENT_EXCEPTION &&
+				   event->kind <= WK_EVENT_TIMER
+			   ? event_kind_names[event->kind]
+			   : "unknown kind";
+	kprintf("  event: %s (%u), vector %u, error 0x%lx, address 0x%lx, "
+		"syscall %lu\n", kind, event->kind, event->vector,
 		event->error_code, event->fault_address, event->syscall_number);
 }
 

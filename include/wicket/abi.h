@@ -160,7 +160,10 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     kind, RFLAGS = IF; the other registers are left as the interrupted
  *     context had them.
  *   - While masked: a timer event sets its bit in vcpu->pending (and in the
- *     kernel's own record) and the interrupted code goes on; a synchronous
+ *     kernel's own record, which is what counts: the page's bits are for
+ *     the libOS to read; clearing them does not consume the event, which
+ *     the kernel still delivers once events are unmasked) and the
+ *     interrupted code goes on; a synchronous
  *     event (an exception, a reflected syscall) is a libOS double fault:
  *     both frames are reported and the run ends with
  *     WK_EXIT_LIBOS_DOUBLE_FAULT. NMI, #DF and #MC are never events.
@@ -184,7 +187,8 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *   - sanitised: RFLAGS keeps CF PF AF ZF SF TF DF OF AC ID as given; IF and
  *     bit 1 are forced on; IOPL, NT, RF, VM, VIF, VIP and every reserved bit
  *     are forced off. TF is allowed (ring 3 may single-step itself: each
- *     step is a #DB event); AC is allowed (alignment checks in ring 3; the
+ *     step is a #DB event; a `syscall` instruction's step is reported
+ *     after the instruction that follows it, since SYSCALL clears TF); AC is allowed (alignment checks in ring 3; the
  *     kernel clears AC on every entry); RF is cleared (the kernel never
  *     resumes a faulting instruction on the libOS's behalf).
  *   - CS and SS are never taken from the state.

@@ -5,6 +5,9 @@
  *
  *   double-fault          ud2 inside the event handler (events masked)
  *   double-fault-syscall  a reflected syscall inside the event handler
+ *   double-fault-bad-kind the handler scribbles a huge event kind into the
+ *                         vCPU page, then faults: the kernel's report reads
+ *                         that page and must not trust the kind
  *   bad-vcpu              event_setup refuses bad vCPU and stack addresses;
  *                         then a vCPU pointer to an unmapped page, and ud2
  *   bad-vcpu-timer        the same vCPU pointer, and a timer event
@@ -42,6 +45,16 @@ static void syscall_hook(struct wk_vcpu *vcpu, uint32_t kind)
 	      "%ld\n", result);
 }
 
+static void bad_kind_hook(struct wk_vcpu *vcpu, uint32_t kind)
+{
+	(void)kind;
+	vcpu->event.kind = 0x1000000;
+	print("libos: wrote event kind 0x1000000 into the vCPU page, about to "
+	      "ud2 with events masked\n");
+	__asm__ volatile("ud2");
+	print("libos: FAIL ud2 inside the handler did not end the run\n");
+}
+
 static int double_fault(event_hook_fn hook)
 {
 	if (!events_setup())
@@ -63,6 +76,12 @@ int scenario_double_fault_syscall(const struct wk_info *info)
 {
 	(void)info;
 	return double_fault(syscall_hook);
+}
+
+int scenario_double_fault_bad_kind(const struct wk_info *info)
+{
+	(void)info;
+	return double_fault(bad_kind_hook);
 }
 
 /* event_setup's own checks; returns false on a failure. */

@@ -33,6 +33,7 @@ static const struct scenario scenarios[] = {
 	{ "timer-storm", scenario_timer_storm },
 	{ "double-fault", scenario_double_fault },
 	{ "double-fault-syscall", scenario_double_fault_syscall },
+	{ "double-fault-bad-kind", scenario_double_fault_bad_kind },
 	{ "bad-vcpu", scenario_bad_vcpu },
 	{ "bad-vcpu-timer", scenario_bad_vcpu_timer },
 	{ "bad-upcall-stack", scenario_bad_upcall_stack },

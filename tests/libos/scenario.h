@@ -26,6 +26,7 @@ int scenario_set_self_state(const struct wk_info *info);
 int scenario_timer_storm(const struct wk_info *info);
 int scenario_double_fault(const struct wk_info *info);
 int scenario_double_fault_syscall(const struct wk_info *info);
+int scenario_double_fault_bad_kind(const struct wk_info *info);
 int scenario_bad_vcpu(const struct wk_info *info);
 int scenario_bad_vcpu_timer(const struct wk_info *info);
 int scenario_bad_upcall_stack(const struct wk_info *info);

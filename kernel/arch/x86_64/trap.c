@@ -19,6 +19,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/trap_frame.h"
+#include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/apic.h"
@@ -187,10 +188,17 @@ void trap_dispatch(struct trap_frame *frame)
 		panic_trap(frame);
 		return;
 	}
-	if (frame->vector == APIC_TIMER_VECTOR)
+	if (frame->vector == APIC_TIMER_VECTOR) {
 		events_timer_interrupt(frame);
-	else if (frame->vector != APIC_SPURIOUS_VECTOR)
-		trap_unexpected_interrupts++; /* the PICs are masked */
+	} else if (frame->vector != APIC_SPURIOUS_VECTOR) {
+		/* Nothing else is wired up (the PICs and the other LVTs are
+		 * masked). Above the PIC's range it can only be the local
+		 * APIC's: acknowledge it, or its in-service bit would block
+		 * the timer for good. */
+		trap_unexpected_interrupts++;
+		if (frame->vector >= PIC_VECTOR_BASE + 16)
+			apic_eoi();
+	}
 	if (from_user)
 		events_return_to_user(frame);
 }
