@@ -121,9 +121,8 @@ static uint32_t vcpu_masked(const struct trap_frame *frame,
 {
 	uint32_t masked;
 
-	if (copy_from_user(&masked,
-			   user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
-			   sizeof(masked)))
+	if (get_user_u32(&masked,
+			 user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED)))
 		libos_double_fault("the vCPU page is not readable", frame,
 				   event);
 	return masked;
@@ -199,9 +198,8 @@ void events_deliver_pending(struct trap_frame *frame)
 	if (!(events_pending & WK_PENDING_TIMER) || event_entry == 0)
 		return;
 	if (vcpu_masked(frame, &event)) {
-		uint32_t pending = events_pending;
-		if (copy_to_user(user_pointer(event_vcpu + WK_VCPU_PENDING),
-				 &pending, sizeof(pending)))
+		if (put_user_u32(user_pointer(event_vcpu + WK_VCPU_PENDING),
+				 events_pending))
 			libos_double_fault("the vCPU page is not writable",
 					   frame, &event);
 		return;
@@ -248,6 +246,43 @@ long events_setup(uint64_t entry, uint64_t vcpu, uint64_t stack)
 	return 0;
 }
 
+/* The checks of abi.h: RIP below the user limit, RSP and FS base canonical
+ * user addresses. */
+static bool state_valid(const struct wk_regs *r)
+{
+	return r->rip < WK_USER_LIMIT && r->rsp < CANONICAL_USER_END &&
+	       r->fs_base < CANONICAL_USER_END;
+}
+
+static uint64_t sanitised_rflags(uint64_t rflags)
+{
+	return (rflags & RFLAGS_USER_BITS) | RFLAGS_ALWAYS;
+}
+
+/* Clears events_masked in the vCPU page (when events are set up). */
+static int unmask(void)
+{
+	if (event_entry == 0)
+		return 0;
+	return put_user_u32(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
+			    0);
+}
+
+bool set_self_state_fast(uint64_t state, uint64_t size, uint64_t flags,
+			 struct wk_regs *regs)
+{
+	/* Anything but the plain success case goes the generic way, which
+	 * alone decides error codes and delivers pending events. */
+	if (size != sizeof(*regs) || (flags & ~(uint64_t)WK_UNMASK) ||
+	    events_pending ||
+	    copy_from_user(regs, user_pointer(state), sizeof(*regs)) ||
+	    !state_valid(regs) || ((flags & WK_UNMASK) && unmask()))
+		return false;
+	regs->rflags = sanitised_rflags(regs->rflags);
+	wrmsr(MSR_FS_BASE, regs->fs_base);
+	return true;
+}
+
 long events_set_self_state(struct trap_frame *frame, uint64_t state,
 			   uint64_t size, uint64_t flags)
 {
@@ -257,15 +292,10 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 		return -WK_EINVAL;
 	if (copy_from_user(&r, user_pointer(state), sizeof(r)))
 		return -WK_EFAULT;
-	if (r.rip >= WK_USER_LIMIT || r.rsp >= CANONICAL_USER_END ||
-	    r.fs_base >= CANONICAL_USER_END)
+	if (!state_valid(&r))
 		return -WK_EINVAL;
-	if ((flags & WK_UNMASK) && event_entry) {
-		uint32_t unmasked = 0;
-		if (copy_to_user(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
-				 &unmasked, sizeof(unmasked)))
-			return -WK_EFAULT;
-	}
+	if ((flags & WK_UNMASK) && unmask())
+		return -WK_EFAULT;
 
 	frame->rax = r.rax; frame->rbx = r.rbx; frame->rcx = r.rcx;
 	frame->rdx = r.rdx; frame->rsi = r.rsi; frame->rdi = r.rdi;
@@ -274,7 +304,7 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 	frame->r11 = r.r11; frame->r12 = r.r12; frame->r13 = r.r13;
 	frame->r14 = r.r14; frame->r15 = r.r15;
 	frame->rip = r.rip;
-	frame->rflags = (r.rflags & RFLAGS_USER_BITS) | RFLAGS_ALWAYS;
+	frame->rflags = sanitised_rflags(r.rflags);
 	wrmsr(MSR_FS_BASE, r.fs_base);
 	/* The dispatcher stores the result in RAX: return the state's own.
 	 * A pending event is delivered by the return path (syscall_dispatch

@@ -49,4 +49,16 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 long events_timer_arm(uint64_t deadline);
 long events_block(void);
 
+struct wk_regs;
+
+/*
+ * set_self_state's fast path (entry.S calls it before building a frame):
+ * copies and checks the state into *regs, sanitises RFLAGS, writes the FS
+ * base and unmasks. Returns true when entry.S may load *regs and IRETQ;
+ * false for everything else (bad arguments, an event to deliver), which
+ * then takes the generic path with the caller's registers intact.
+ */
+bool set_self_state_fast(uint64_t state, uint64_t size, uint64_t flags,
+			 struct wk_regs *regs);
+
 #endif /* KERNEL_EVENTS_H */

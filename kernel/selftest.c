@@ -146,6 +146,14 @@ __attribute__((noinline)) static void selftest_uaccess(void)
 		       copy_from_user(buffer, user_pointer(WK_USER_LIMIT - 8), 16), -WK_EFAULT);
 	uaccess_expect("strncpy_from_user kernel half",
 		       strncpy_from_user(buffer, user_pointer(0xffff800000000000ull), sizeof(buffer)), -WK_EFAULT);
+	uint32_t word = 0;
+	uaccess_expect("put_user_u32", put_user_u32(user_pointer(page + 8), 0x1234), 0);
+	uaccess_expect("get_user_u32", get_user_u32(&word, user_pointer(page + 8)), 0);
+	uaccess_expect("get_user_u32 value", word, 0x1234);
+	uaccess_expect("get_user_u32 misaligned", get_user_u32(&word, user_pointer(page + 2)), -WK_EFAULT);
+	uaccess_expect("put_user_u32 unmapped", put_user_u32(user_pointer(end), 1), -WK_EFAULT);
+	uaccess_expect("get_user_u32 kernel half",
+		       get_user_u32(&word, user_pointer(0xffffffff80100000ull)), -WK_EFAULT);
 	uaccess_expect("copy_from_user zero bytes anywhere in the half",
 		       copy_from_user(buffer, user_pointer(end), 0), 0);
 	user_memory_unmap(page, WK_PAGE_SIZE);

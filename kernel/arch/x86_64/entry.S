@@ -11,6 +11,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap_frame.h"
+#include "wicket/abi.h"
 
 	.text
 
@@ -135,6 +136,9 @@ syscall_entry:
 	swapgs
 	movq %rsp, %gs:PERCPU_USER_RSP
 	movq %gs:PERCPU_KERNEL_STACK, %rsp
+	cmpq $SYSCALL_SET_SELF_STATE, %rax
+	je set_self_state_entry
+syscall_generic:
 	pushq $(GDT_USER_DATA | 3)      /* SS */
 	pushq %gs:PERCPU_USER_RSP       /* RSP */
 	pushq %r11                      /* RFLAGS */
@@ -155,6 +159,68 @@ syscall_entry:
 	movq TRAP_FRAME_RSP(%rsp), %rsp
 	swapgs
 	sysretq
+
+/*
+ * set_self_state's fast path. The caller's registers are discarded on
+ * success, so no frame is built: the argument and SYSCALL registers are
+ * kept only for a fallback to the generic path, set_self_state_fast()
+ * copies and checks the new state into a buffer on the stack, and the new
+ * state is loaded from there and entered by IRETQ (CS and SS are the
+ * kernel's constants, RFLAGS already sanitised).
+ */
+#define FAST_SAVED (9 * 8)
+	.balign 16
+set_self_state_entry:
+	pushq %rax
+	pushq %rcx
+	pushq %r11
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r10
+	pushq %r8
+	pushq %r9
+	/* 9 words + the buffer keep RSP 16-byte aligned for the call. */
+	subq $WK_REGS_SIZE, %rsp
+	movq %rsp, %rcx
+	call set_self_state_fast
+	testb %al, %al
+	jz 3f
+	pushq $(GDT_USER_DATA | 3)                   /* SS; buffer at +8 */
+	pushq (WK_REGS_RSP + 8)(%rsp)                /* RSP; buffer at +16 */
+	pushq (WK_REGS_RFLAGS + 16)(%rsp)            /* RFLAGS; +24 */
+	pushq $(GDT_USER_CODE64 | 3)                 /* CS; +32 */
+	pushq (WK_REGS_RIP + 32)(%rsp)               /* RIP; +40 */
+	movq (WK_REGS_RAX + 40)(%rsp), %rax
+	movq (WK_REGS_RBX + 40)(%rsp), %rbx
+	movq (WK_REGS_RCX + 40)(%rsp), %rcx
+	movq (WK_REGS_RDX + 40)(%rsp), %rdx
+	movq (WK_REGS_RSI + 40)(%rsp), %rsi
+	movq (WK_REGS_RDI + 40)(%rsp), %rdi
+	movq (WK_REGS_RBP + 40)(%rsp), %rbp
+	movq (WK_REGS_R8 + 40)(%rsp), %r8
+	movq (WK_REGS_R9 + 40)(%rsp), %r9
+	movq (WK_REGS_R10 + 40)(%rsp), %r10
+	movq (WK_REGS_R11 + 40)(%rsp), %r11
+	movq (WK_REGS_R12 + 40)(%rsp), %r12
+	movq (WK_REGS_R13 + 40)(%rsp), %r13
+	movq (WK_REGS_R14 + 40)(%rsp), %r14
+	movq (WK_REGS_R15 + 40)(%rsp), %r15
+	swapgs
+	iretq
+	/* Fallback: the caller's registers back, then the generic path
+	 * (the user RSP is still in the per-CPU slot). */
+3:	addq $WK_REGS_SIZE, %rsp
+	popq %r9
+	popq %r8
+	popq %r10
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	popq %r11
+	popq %rcx
+	popq %rax
+	jmp syscall_generic
 
 /* The stub addresses, for idt.c. */
 	.section .rodata

@@ -12,6 +12,9 @@
 #include "native.h"
 #include "wicket/abi.h"
 
+_Static_assert(SYSCALL_SET_SELF_STATE == WK_CALL_set_self_state,
+	       "entry.S's fast path tests set_self_state's number");
+
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_RF (1ull << 16)
 

@@ -34,6 +34,10 @@
 #define TRAP_FRAME_SS      168
 #define TRAP_FRAME_SIZE    176
 
+/* The call number entry.S tests for set_self_state's fast path
+ * (WK_CALL_set_self_state; syscall.c checks that they agree). */
+#define SYSCALL_SET_SELF_STATE 0x574b0007
+
 /* The frame's vector for a SYSCALL entry (above every IDT vector). */
 #define TRAP_VECTOR_SYSCALL 256
 

@@ -75,6 +75,45 @@ int copy_to_user(struct user_pointer to, const void *from, size_t length)
 	return 0;
 }
 
+int get_user_u32(uint32_t *value, struct user_pointer from)
+{
+	int faulted = 0;
+	uint32_t word = 0;
+
+	if (from.address % 4 || !user_range_ok(from.address, 4))
+		return -WK_EFAULT;
+	user_access_begin();
+	__asm__ volatile("1: movl (%[address]), %[word]\n"
+			 "   jmp 3f\n"
+			 "2: movl $1, %[faulted]\n"
+			 "3:\n"
+			 EXTABLE_ENTRY(1b, 2b)
+			 : [word] "+r"(word), [faulted] "+r"(faulted)
+			 : [address] "r"(from.address));
+	user_access_end();
+	*value = word;
+	return faulted ? -WK_EFAULT : 0;
+}
+
+int put_user_u32(struct user_pointer to, uint32_t value)
+{
+	int faulted = 0;
+
+	if (to.address % 4 || !user_range_ok(to.address, 4))
+		return -WK_EFAULT;
+	user_access_begin();
+	__asm__ volatile("1: movl %[value], (%[address])\n"
+			 "   jmp 3f\n"
+			 "2: movl $1, %[faulted]\n"
+			 "3:\n"
+			 EXTABLE_ENTRY(1b, 2b)
+			 : [faulted] "+r"(faulted)
+			 : [address] "r"(to.address), [value] "r"(value)
+			 : "memory");
+	user_access_end();
+	return faulted ? -WK_EFAULT : 0;
+}
+
 long strncpy_from_user(char *to, struct user_pointer from, size_t size)
 {
 	size_t length = 0;
