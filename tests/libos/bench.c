@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "print.h"
+#include "samples.h"
 #include "scenario.h"
 #include "wicket/native.h"
 
@@ -17,51 +18,6 @@
 #define BUFFER_AREA (SCRATCH_BASE + 0x40000000ull)
 #define BUFFER_BYTES ((CALLS * 8 + WK_PAGE_SIZE - 1) & ~(uint64_t)(WK_PAGE_SIZE - 1))
 
-/* lfence keeps rdtsc from running before the instructions ahead of it. */
-static inline uint64_t read_tsc(void)
-{
-	uint32_t low, high;
-
-	__asm__ volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
-	return ((uint64_t)high << 32) | low;
-}
-
-static void sift_down(uint64_t *values, uint64_t root, uint64_t count)
-{
-	for (;;) {
-		uint64_t child = 2 * root + 1;
-		if (child >= count)
-			return;
-		if (child + 1 < count && values[child + 1] > values[child])
-			child++;
-		if (values[root] >= values[child])
-			return;
-		uint64_t swap = values[root];
-		values[root] = values[child];
-		values[child] = swap;
-		root = child;
-	}
-}
-
-static void heap_sort(uint64_t *values, uint64_t count)
-{
-	uint64_t i;
-
-	for (i = count / 2; i-- > 0;)
-		sift_down(values, i, count);
-	for (i = count; i-- > 1;) {
-		uint64_t swap = values[0];
-		values[0] = values[i];
-		values[i] = swap;
-		sift_down(values, 0, i);
-	}
-}
-
-static uint64_t median_of_sorted(const uint64_t *values, uint64_t count)
-{
-	return count % 2 ? values[count / 2]
-			 : (values[count / 2 - 1] + values[count / 2]) / 2;
-}
 
 int scenario_bench(const struct wk_info *info)
 {
@@ -83,7 +39,7 @@ int scenario_bench(const struct wk_info *info)
 		uint64_t start = read_tsc();
 		samples[i] = read_tsc() - start;
 	}
-	heap_sort(samples, CALLS);
+	sort_u64(samples, CALLS);
 	print("bench: rdtsc pair overhead: median %lu cycles\n",
 	      (unsigned long)median_of_sorted(samples, CALLS));
 
@@ -95,7 +51,7 @@ int scenario_bench(const struct wk_info *info)
 		wk_nop();
 		samples[i] = read_tsc() - start;
 	}
-	heap_sort(samples, CALLS);
+	sort_u64(samples, CALLS);
 	uint64_t median = median_of_sorted(samples, CALLS);
 	uint64_t minimum = samples[0];
 

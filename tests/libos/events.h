@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "samples.h"
+
 #include "scenario.h"
 #include "wicket/abi.h"
 
@@ -91,14 +93,6 @@ static inline uint64_t read_fs_qword(uint64_t offset)
 	return value;
 }
 
-static inline uint64_t read_tsc(void)
-{
-	uint32_t low, high;
-
-	__asm__ volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
-	return ((uint64_t)high << 32) | low;
-}
-
 static inline uint64_t read_rflags(void)
 {
 	uint64_t flags;
@@ -107,8 +101,6 @@ static inline uint64_t read_rflags(void)
 	return flags;
 }
 
-/* Sorting for the benchmarks (events_bench.c). */
-void sort_u64(uint64_t *values, uint64_t count);
 
 #pragma GCC visibility pop
 

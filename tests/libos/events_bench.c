@@ -38,7 +38,7 @@ static void bench_hook(struct wk_vcpu *vcpu, uint32_t kind)
 static uint64_t median(uint64_t *samples)
 {
 	sort_u64(samples, ROUNDS);
-	return (samples[ROUNDS / 2 - 1] + samples[ROUNDS / 2]) / 2;
+	return median_of_sorted(samples, ROUNDS);
 }
 
 static void report(const char *what, uint64_t *samples)

@@ -8,6 +8,7 @@
 
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap_frame.h"
 #include "console.h"
 
 /* QEMU's fw_cfg: write a 16-bit key to the selector port, read the item
@@ -43,6 +44,9 @@ void power_exit(int status)
 		cpu_halt_forever();
 	}
 	exiting = true;
+	if (trap_unexpected_interrupts)
+		kprintf("wicket: %lu unexpected interrupts were ignored\n",
+			trap_unexpected_interrupts);
 	kprintf("wicket: exit status %d\n", status);
 	if (running_on_qemu())
 		outl(DEBUG_EXIT_PORT, (uint32_t)status & 0x7f);

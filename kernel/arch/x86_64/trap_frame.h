@@ -100,6 +100,10 @@ static inline uint64_t trap_frame_argument(const struct trap_frame *frame,
 	}
 }
 
+/* Interrupts on no vector the kernel uses, counted and otherwise ignored
+ * (reported at exit). */
+extern uint64_t trap_unexpected_interrupts;
+
 /* The C dispatcher every stub calls with the frame (interrupts off). */
 void trap_dispatch(struct trap_frame *frame);
 
