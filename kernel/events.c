@@ -21,7 +21,7 @@
 #include "native.h"
 #include "wicket/abi.h"
 
-#define MSR_FS_BASE 0xc0000100u
+#define MSR_FS_BASE 0xc0000100u /* written by set_self_state */
 #define CANONICAL_USER_END 0x0000800000000000ull
 
 /* RFLAGS bits ring 3 may choose (CF PF AF ZF SF TF DF OF AC ID), and the
@@ -44,32 +44,11 @@ static const char *const event_kind_names[] = {
 	[WK_EVENT_TIMER] = "timer",
 };
 
-static void regs_from_frame(struct wk_regs *regs, const struct trap_frame *f)
-{
-	*regs = (struct wk_regs){
-		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
-		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp, .rsp = f->rsp,
-		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
-		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
-		.rip = f->rip, .rflags = f->rflags,
-		.fs_base = rdmsr(MSR_FS_BASE),
-	};
-}
-
 static void print_regs(const struct wk_regs *r)
 {
 	kprintf("  rip 0x%016lx  rsp 0x%016lx  rflags 0x%lx  fs 0x%lx\n",
 		r->rip, r->rsp, r->rflags, r->fs_base);
-	kprintf("  rax 0x%016lx  rbx 0x%016lx  rcx 0x%016lx\n", r->rax, r->rbx,
-		r->rcx);
-	kprintf("  rdx 0x%016lx  rsi 0x%016lx  rdi 0x%016lx\n", r->rdx, r->rsi,
-		r->rdi);
-	kprintf("  rbp 0x%016lx  r8  0x%016lx  r9  0x%016lx\n", r->rbp, r->r8,
-		r->r9);
-	kprintf("  r10 0x%016lx  r11 0x%016lx  r12 0x%016lx\n", r->r10, r->r11,
-		r->r12);
-	kprintf("  r13 0x%016lx  r14 0x%016lx  r15 0x%016lx\n", r->r13, r->r14,
-		r->r15);
+	trap_print_general_registers(r);
 }
 
 /* `event` may come from the vCPU page, i.e. from ring 3: the kind is an
@@ -101,7 +80,7 @@ __attribute__((noreturn)) static void libos_double_fault(
 	kprintf("wicket: LIBOS DOUBLE FAULT: %s\n", why);
 	print_event(event);
 	kprintf("wicket: the interrupted frame:\n");
-	regs_from_frame(&regs, frame);
+	trap_frame_to_regs(&regs, frame);
 	print_regs(&regs);
 	if (copy_from_user(&vcpu, user_pointer(event_vcpu), sizeof(vcpu)) == 0) {
 		kprintf("wicket: the frame in the vCPU page (the event being "
@@ -138,7 +117,7 @@ static void deliver(struct trap_frame *frame, const struct wk_event *event)
 		.event = *event,
 	};
 
-	regs_from_frame(&vcpu.frame, frame);
+	trap_frame_to_regs(&vcpu.frame, frame);
 	if (copy_to_user(user_pointer(event_vcpu), &vcpu, sizeof(vcpu)))
 		libos_double_fault("the vCPU page is not writable", frame,
 				   event);

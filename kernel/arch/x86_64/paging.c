@@ -139,56 +139,45 @@ static int map_direct(uint64_t start, uint64_t end, uint64_t read_only_start,
 }
 
 /*
- * The ranges to direct-map: RAM and ACPI regions, widened to 2 MiB and
- * merged, below the limit. Holes between them (the PCI/MMIO window below
- * 4 GiB, where the local APIC lives) stay unmapped, so that device pages
- * can later be mapped uncached. The first 2 MiB is always included (BIOS
- * data, the EBDA and the RSDP live there).
+ * The ranges to direct-map: RAM and ACPI regions (memmap_free_ranges on the
+ * map with ACPI counted as RAM), widened to 2 MiB and merged, below the
+ * limit. Holes between them (the PCI/MMIO window below 4 GiB, where the
+ * local APIC lives) stay unmapped, so that device pages can later be mapped
+ * uncached. The first 2 MiB is always included (BIOS data, the EBDA and the
+ * RSDP live there).
  */
 static size_t direct_map_ranges(const struct boot_info *info, uint64_t limit,
 				struct memmap_range *ranges, size_t capacity)
 {
-	size_t count = 0;
+	static struct boot_memory_region regions[BOOT_MEMORY_REGIONS_MAX];
+	uint32_t count = info->memory_region_count;
 
-	ranges[count++] = (struct memmap_range){0, SIZE_2M};
-	for (uint32_t i = 0; i < info->memory_region_count; i++) {
-		const struct boot_memory_region *r = &info->memory_regions[i];
-		if (r->type != BOOT_MEMORY_USABLE &&
-		    r->type != BOOT_MEMORY_ACPI_RECLAIMABLE &&
-		    r->type != BOOT_MEMORY_ACPI_NVS)
-			continue;
-		uint64_t start = r->base & ~(SIZE_2M - 1);
-		uint64_t end = r->base + r->length;
-		if (end < r->base || end > limit)
-			end = limit;
+	for (uint32_t i = 0; i < count; i++) {
+		regions[i] = info->memory_regions[i];
+		if (regions[i].type == BOOT_MEMORY_ACPI_RECLAIMABLE ||
+		    regions[i].type == BOOT_MEMORY_ACPI_NVS)
+			regions[i].type = BOOT_MEMORY_USABLE;
+	}
+	long found = memmap_free_ranges(regions, count, NULL, 0, ranges + 1,
+					capacity - 1);
+	size_t total = 1 + (found < 0 ? capacity - 1 : (size_t)found);
+	size_t merged = 0;
+
+	ranges[0] = (struct memmap_range){0, SIZE_2M};
+	for (size_t i = 0; i < total; i++) {
+		uint64_t start = ranges[i].start & ~(SIZE_2M - 1);
+		uint64_t end = ranges[i].end < limit ? ranges[i].end : limit;
 		end = (end + SIZE_2M - 1) & ~(SIZE_2M - 1);
 		if (start >= end)
 			continue;
-		/* Insert sorted by start, merging overlaps and neighbours. */
-		size_t at = 0;
-		while (at < count && ranges[at].start <= start)
-			at++;
-		if (at > 0 && ranges[at - 1].end >= start) {
-			if (end > ranges[at - 1].end)
-				ranges[at - 1].end = end;
-			at--;
+		if (merged > 0 && start <= ranges[merged - 1].end) {
+			if (end > ranges[merged - 1].end)
+				ranges[merged - 1].end = end;
 		} else {
-			if (count == capacity)
-				return count; /* keep what fits */
-			for (size_t j = count; j > at; j--)
-				ranges[j] = ranges[j - 1];
-			ranges[at] = (struct memmap_range){start, end};
-			count++;
-		}
-		while (at + 1 < count && ranges[at + 1].start <= ranges[at].end) {
-			if (ranges[at + 1].end > ranges[at].end)
-				ranges[at].end = ranges[at + 1].end;
-			for (size_t j = at + 1; j + 1 < count; j++)
-				ranges[j] = ranges[j + 1];
-			count--;
+			ranges[merged++] = (struct memmap_range){start, end};
 		}
 	}
-	return count;
+	return merged;
 }
 
 uint64_t paging_physical_limit(void)

@@ -29,6 +29,7 @@
 #include "ksyms.h"
 #include "panic.h"
 
+#define MSR_FS_BASE 0xc0000100u
 #define VECTOR_NMI 2
 #define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_MACHINE_CHECK 18
@@ -100,24 +101,44 @@ static void print_caller_of_bad_jump(const struct trap_frame *frame)
 	kprintf(", may be the return address of the call that got there\n");
 }
 
+void trap_frame_to_regs(struct wk_regs *regs, const struct trap_frame *f)
+{
+	*regs = (struct wk_regs){
+		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
+		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp, .rsp = f->rsp,
+		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
+		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
+		.rip = f->rip, .rflags = f->rflags,
+		.fs_base = rdmsr(MSR_FS_BASE),
+	};
+}
+
+void trap_print_general_registers(const struct wk_regs *r)
+{
+	kprintf("  rax 0x%016lx  rbx 0x%016lx  rcx 0x%016lx\n", r->rax, r->rbx,
+		r->rcx);
+	kprintf("  rdx 0x%016lx  rsi 0x%016lx  rdi 0x%016lx\n", r->rdx, r->rsi,
+		r->rdi);
+	kprintf("  rbp 0x%016lx  rsp 0x%016lx  r8  0x%016lx\n", r->rbp, r->rsp,
+		r->r8);
+	kprintf("  r9  0x%016lx  r10 0x%016lx  r11 0x%016lx\n", r->r9, r->r10,
+		r->r11);
+	kprintf("  r12 0x%016lx  r13 0x%016lx  r14 0x%016lx\n", r->r12, r->r13,
+		r->r14);
+	kprintf("  r15 0x%016lx  fs  0x%016lx\n", r->r15, r->fs_base);
+}
+
 static void print_registers(const struct trap_frame *frame, uint64_t cr2)
 {
+	struct wk_regs regs;
+
 	kprintf("  rip 0x%016lx", frame->rip);
 	panic_print_symbol(frame->rip, false);
 	kprintf("\n  error 0x%lx  cr2 0x%016lx  rflags 0x%lx  cs 0x%lx  ss 0x%lx\n",
 		frame->error_code, cr2, frame->rflags, frame->cs, frame->ss);
-	kprintf("  rax 0x%016lx  rbx 0x%016lx  rcx 0x%016lx\n", frame->rax,
-		frame->rbx, frame->rcx);
-	kprintf("  rdx 0x%016lx  rsi 0x%016lx  rdi 0x%016lx\n", frame->rdx,
-		frame->rsi, frame->rdi);
-	kprintf("  rbp 0x%016lx  rsp 0x%016lx  r8  0x%016lx\n", frame->rbp,
-		frame->rsp, frame->r8);
-	kprintf("  r9  0x%016lx  r10 0x%016lx  r11 0x%016lx\n", frame->r9,
-		frame->r10, frame->r11);
-	kprintf("  r12 0x%016lx  r13 0x%016lx  r14 0x%016lx\n", frame->r12,
-		frame->r13, frame->r14);
-	kprintf("  r15 0x%016lx  cr3 0x%016lx  cr4 0x%lx\n", frame->r15,
-		read_cr3(), read_cr4());
+	trap_frame_to_regs(&regs, frame);
+	trap_print_general_registers(&regs);
+	kprintf("  cr3 0x%016lx  cr4 0x%lx\n", read_cr3(), read_cr4());
 	if (frame->vector == VECTOR_PAGE_FAULT)
 		print_page_fault(frame->error_code, cr2);
 }

@@ -107,6 +107,13 @@ extern uint64_t trap_unexpected_interrupts;
 /* The C dispatcher every stub calls with the frame (interrupts off). */
 void trap_dispatch(struct trap_frame *frame);
 
+struct wk_regs;
+
+/* The frame's user registers as the ABI lays them out (FS base from its
+ * MSR), and their dump in the kernel's reports. */
+void trap_frame_to_regs(struct wk_regs *regs, const struct trap_frame *frame);
+void trap_print_general_registers(const struct wk_regs *regs);
+
 /* The user-fault report and the end of the run (WK_EXIT_USER_FAULT): for
  * an exception in ring 3 before the libOS set up events. */
 __attribute__((noreturn)) void trap_user_fault(const struct trap_frame *frame);
