@@ -33,7 +33,6 @@
 #include "kmain.h"
 #include "libos.h"
 #include "mm/page.h"
-#include "selftest.h"
 #include "wicket/abi.h"
 
 #ifndef WICKET_VERSION
@@ -133,17 +132,12 @@ static void banner_print(void)
 
 static void kmain_on_main_stack(void *unused)
 {
-	char option[64];
-
 	(void)unused;
 	cpu_enable_protections();
 	acpi_init(&boot_info);
 	banner_print();
-	if (cmdline_get(boot_info.cmdline, "wicket.test", option, sizeof(option)))
-		selftest_run(option);
-	if (cmdline_get(boot_info.cmdline, "wicket.bench", option,
-			sizeof(option)))
-		selftest_bench(option);
+	if (kernel_selftest)
+		kernel_selftest(boot_info.cmdline);
 	uint32_t tsc_source;
 	uint64_t tsc_hz = tsc_frequency(&tsc_source);
 	events_init(apic_init(tsc_hz) == 0);

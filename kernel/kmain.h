@@ -11,4 +11,11 @@
 
 __attribute__((noreturn)) void kmain(uint32_t protocol, uint32_t info_address);
 
+/*
+ * The self-tests of the test kernel (wicket-test.elf, tests/kernel/): run
+ * once the kernel is up, before the libOS, with the command line. Weak and
+ * undefined, so null, in the product kernel.
+ */
+__attribute__((weak)) void kernel_selftest(const char *cmdline);
+
 #endif /* KERNEL_KMAIN_H */
