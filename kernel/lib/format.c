@@ -32,17 +32,15 @@ struct format_spec {
 	size_t width;
 	bool has_precision;
 	size_t precision;
-	enum {
-		FORMAT_LENGTH_INT,
-		FORMAT_LENGTH_CHAR,      /* hh */
-		FORMAT_LENGTH_SHORT,     /* h */
-		FORMAT_LENGTH_LONG,      /* l */
-		FORMAT_LENGTH_LONG_LONG, /* ll */
-		FORMAT_LENGTH_SIZE,      /* z */
-		FORMAT_LENGTH_PTRDIFF,   /* t */
-		FORMAT_LENGTH_INTMAX,    /* j */
-	} length;
+	/* The argument's width in bits: 8 (hh), 16 (h), 32 (none) or 64 (l,
+	 * ll, z, t, j: all 64-bit types in the x86-64 ABI). */
+	unsigned bits;
 };
+
+_Static_assert(sizeof(long) == 8 && sizeof(long long) == 8 &&
+	       sizeof(size_t) == 8 && sizeof(ptrdiff_t) == 8 &&
+	       sizeof(intmax_t) == 8 && sizeof(int) == 4,
+	       "the length modifiers map to bit widths as on x86-64");
 
 /* Enough for the 22 octal digits of a 64-bit value. */
 #define FORMAT_DIGITS_MAX 24
@@ -86,56 +84,23 @@ static void format_emit_padded(struct format_output *output,
 		format_emit_fill(output, ' ', padding);
 }
 
-/* Fetches a signed argument of the spec's length, widened to intmax_t. */
-static intmax_t format_signed_argument(const struct format_spec *spec,
-				       va_list *args)
+/* Fetches an integer argument of the spec's width, truncated to it
+ * (hh and h arguments arrive promoted to int). */
+static uint64_t format_argument(const struct format_spec *spec, va_list *args)
 {
-	switch (spec->length) {
-	case FORMAT_LENGTH_CHAR:
-		return (signed char)va_arg(*args, int);
-	case FORMAT_LENGTH_SHORT:
-		return (short)va_arg(*args, int);
-	case FORMAT_LENGTH_LONG:
-		return va_arg(*args, long);
-	case FORMAT_LENGTH_LONG_LONG:
-		return va_arg(*args, long long);
-	case FORMAT_LENGTH_SIZE:
-		/* The signed type of size_t's width, as glibc reads %zd. */
-		return (intmax_t)(ptrdiff_t)va_arg(*args, size_t);
-	case FORMAT_LENGTH_PTRDIFF:
-		return va_arg(*args, ptrdiff_t);
-	case FORMAT_LENGTH_INTMAX:
-		return va_arg(*args, intmax_t);
-	case FORMAT_LENGTH_INT:
-	default:
-		return va_arg(*args, int);
-	}
+	uint64_t value = spec->bits == 64 ? va_arg(*args, uint64_t)
+					  : va_arg(*args, unsigned int);
+
+	return spec->bits == 64 ? value : value & ((1ull << spec->bits) - 1);
 }
 
-/* Fetches an unsigned argument of the spec's length, widened to uintmax_t. */
-static uintmax_t format_unsigned_argument(const struct format_spec *spec,
-					  va_list *args)
+/* The same, read as signed: sign-extended from the spec's width. */
+static int64_t format_signed_argument(const struct format_spec *spec,
+				      va_list *args)
 {
-	switch (spec->length) {
-	case FORMAT_LENGTH_CHAR:
-		return (unsigned char)va_arg(*args, unsigned int);
-	case FORMAT_LENGTH_SHORT:
-		return (unsigned short)va_arg(*args, unsigned int);
-	case FORMAT_LENGTH_LONG:
-		return va_arg(*args, unsigned long);
-	case FORMAT_LENGTH_LONG_LONG:
-		return va_arg(*args, unsigned long long);
-	case FORMAT_LENGTH_SIZE:
-		return va_arg(*args, size_t);
-	case FORMAT_LENGTH_PTRDIFF:
-		/* The unsigned type of ptrdiff_t's width. */
-		return (size_t)va_arg(*args, ptrdiff_t);
-	case FORMAT_LENGTH_INTMAX:
-		return va_arg(*args, uintmax_t);
-	case FORMAT_LENGTH_INT:
-	default:
-		return va_arg(*args, unsigned int);
-	}
+	unsigned shift = 64 - spec->bits;
+
+	return (int64_t)(format_argument(spec, args) << shift) >> shift;
 }
 
 /*
@@ -322,37 +287,16 @@ size_t format_v(format_sink sink, void *context, const char *fmt, va_list args)
 		}
 
 		/* 4. Length modifier. */
-		switch (*cursor) {
-		case 'h':
+		spec.bits = 32;
+		if (*cursor == 'h') {
+			spec.bits = cursor[1] == 'h' ? 8 : 16;
+			cursor += spec.bits == 8 ? 2 : 1;
+		} else if (*cursor == 'l') {
+			spec.bits = 64;
+			cursor += cursor[1] == 'l' ? 2 : 1;
+		} else if (*cursor == 'z' || *cursor == 't' || *cursor == 'j') {
+			spec.bits = 64;
 			cursor++;
-			spec.length = FORMAT_LENGTH_SHORT;
-			if (*cursor == 'h') {
-				cursor++;
-				spec.length = FORMAT_LENGTH_CHAR;
-			}
-			break;
-		case 'l':
-			cursor++;
-			spec.length = FORMAT_LENGTH_LONG;
-			if (*cursor == 'l') {
-				cursor++;
-				spec.length = FORMAT_LENGTH_LONG_LONG;
-			}
-			break;
-		case 'z':
-			cursor++;
-			spec.length = FORMAT_LENGTH_SIZE;
-			break;
-		case 't':
-			cursor++;
-			spec.length = FORMAT_LENGTH_PTRDIFF;
-			break;
-		case 'j':
-			cursor++;
-			spec.length = FORMAT_LENGTH_INTMAX;
-			break;
-		default:
-			break;
 		}
 
 		/* 5. Conversion. */
@@ -361,8 +305,8 @@ size_t format_v(format_sink sink, void *context, const char *fmt, va_list args)
 		switch (conversion) {
 		case 'd':
 		case 'i': {
-			intmax_t value = format_signed_argument(&spec, &ap);
-			uintmax_t magnitude = (uintmax_t)value;
+			int64_t value = format_signed_argument(&spec, &ap);
+			uint64_t magnitude = (uint64_t)value;
 			char sign = 0;
 
 			if (value < 0) {
@@ -380,18 +324,18 @@ size_t format_v(format_sink sink, void *context, const char *fmt, va_list args)
 		}
 		case 'u':
 			format_integer(&output, &spec,
-				       format_unsigned_argument(&spec, &ap), 0,
+				       format_argument(&spec, &ap), 0,
 				       10, false);
 			break;
 		case 'x':
 		case 'X':
 			format_integer(&output, &spec,
-				       format_unsigned_argument(&spec, &ap), 0,
+				       format_argument(&spec, &ap), 0,
 				       16, conversion == 'X');
 			break;
 		case 'o':
 			format_integer(&output, &spec,
-				       format_unsigned_argument(&spec, &ap), 0,
+				       format_argument(&spec, &ap), 0,
 				       8, false);
 			break;
 		case 'p':
