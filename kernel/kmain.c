@@ -105,10 +105,11 @@ static void banner_print(void)
 
 	cpu_features_print();
 	kprintf("wicket: memory: %lu MiB usable, %lu MiB free for pages in "
-		"%zu ranges\n",
+		"%zu range%s\n",
 		page_usable_bytes(info) >> 20,
 		(page_allocator.free_pages * PAGE_SIZE) >> 20,
-		page_allocator.range_count);
+		page_allocator.range_count,
+		page_allocator.range_count == 1 ? "" : "s");
 	kprintf("wicket: command line: \"%s\"\n", info->cmdline);
 	kprintf("wicket: modules: %u\n", info->module_count);
 	for (uint32_t i = 0; i < info->module_count; i++) {
