@@ -1,16 +1,17 @@
 /*
- * The few string functions the test libOS needs, freestanding. memset,
- * memcpy and memcmp keep their standard names because the compiler may
- * emit calls to them by itself.
+ * The string functions the libOS (and the test libOS) need, freestanding.
+ * memset, memcpy, memmove and memcmp keep their standard names because the
+ * compiler may emit calls to them by itself.
  */
-#ifndef LIBOS_TEST_STRING_H
-#define LIBOS_TEST_STRING_H
+#ifndef LIBOS_LIB_STRING_H
+#define LIBOS_LIB_STRING_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 void *memset(void *destination, int byte, size_t count);
 void *memcpy(void *destination, const void *source, size_t count);
+void *memmove(void *destination, const void *source, size_t count);
 int memcmp(const void *left, const void *right, size_t count);
 size_t strlen(const char *string);
 
@@ -20,4 +21,4 @@ bool string_starts_with(const char *string, const char *prefix);
 /* Whether the first length bytes of word equal the whole of string. */
 bool string_equals_word(const char *word, size_t length, const char *string);
 
-#endif /* LIBOS_TEST_STRING_H */
+#endif /* LIBOS_LIB_STRING_H */

@@ -145,6 +145,16 @@ size_t print_format(char *buffer, size_t size, const char *format,
 	return out.length;
 }
 
+size_t print_format_to(char *buffer, size_t size, const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	size_t length = print_format(buffer, size, format, arguments);
+	va_end(arguments);
+	return length;
+}
+
 long print(const char *format, ...)
 {
 	char buffer[PRINT_BUFFER_SIZE];

@@ -1,0 +1,212 @@
+/*
+ * The console (console.h) and the libOS's own messages.
+ */
+#include "console.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "errno.h"
+#include "lib/print.h"
+#include "lib/string.h"
+#include "libos.h"
+#include "linux/signal.h"
+#include "wicket/native.h"
+
+/* termios bits (asm-generic/termbits.h). */
+#define TTY_ICRNL  0000400
+#define TTY_IXON   0002000
+#define TTY_OPOST  0000001
+#define TTY_ONLCR  0000004
+#define TTY_B38400 0000017
+#define TTY_CS8    0000060
+#define TTY_CREAD  0000200
+#define TTY_ISIG   0000001
+#define TTY_ICANON 0000002
+#define TTY_ECHO   0000010
+#define TTY_ECHOE  0000020
+#define TTY_ECHOK  0000040
+#define TTY_ECHOCTL 0001000
+#define TTY_ECHOKE 0004000
+#define TTY_IEXTEN 0100000
+
+enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP,
+       VSUSP, VEOL, VREPRINT, VDISCARD, VWERASE, VLNEXT, VEOL2 };
+
+#define CONSOLE_LINE_MAX 4096
+#define CONSOLE_POLL_HZ  1000 /* input is polled: no serial interrupt yet */
+
+static struct linux_termios tty = {
+	.c_iflag = TTY_ICRNL | TTY_IXON,
+	.c_oflag = TTY_OPOST | TTY_ONLCR,
+	.c_cflag = TTY_B38400 | TTY_CS8 | TTY_CREAD,
+	.c_lflag = TTY_ISIG | TTY_ICANON | TTY_ECHO | TTY_ECHOE | TTY_ECHOK |
+		   TTY_ECHOCTL | TTY_ECHOKE | TTY_IEXTEN,
+	.c_cc = { [VINTR] = 3, [VQUIT] = 28, [VERASE] = 127, [VKILL] = 21,
+		  [VEOF] = 4, [VTIME] = 0, [VMIN] = 1, [VSTART] = 17,
+		  [VSTOP] = 19, [VSUSP] = 26, [VREPRINT] = 18,
+		  [VDISCARD] = 15, [VWERASE] = 23, [VLNEXT] = 22 },
+};
+
+/* Bytes from the port not yet taken by the line discipline. */
+static char raw[256];
+static size_t raw_head, raw_tail;
+
+/* Canonical mode: the line being edited, and how much of a finished line
+ * (or the bytes before an end-of-file) is still to be read. */
+static char line[CONSOLE_LINE_MAX];
+static size_t line_length, line_ready, line_taken;
+static bool end_of_file;
+
+long console_write(const void *bytes, size_t length)
+{
+	const char *at = bytes;
+	size_t done = 0;
+
+	while (done < length) {
+		size_t chunk = length - done;
+
+		if (chunk > WK_CONSOLE_WRITE_MAX)
+			chunk = WK_CONSOLE_WRITE_MAX;
+		long written = wk_console_write((long)(at + done), (long)chunk);
+
+		if (written < 0)
+			return done ? (long)done : written;
+		done += (size_t)written;
+	}
+	return (long)done;
+}
+
+void libos_report(const char *format, ...)
+{
+	char buffer[PRINT_BUFFER_SIZE];
+	va_list arguments;
+	size_t length;
+
+	memcpy(buffer, "wicket: ", 8);
+	va_start(arguments, format);
+	length = 8 + print_format(buffer + 8, sizeof(buffer) - 9, format,
+				  arguments);
+	va_end(arguments);
+	buffer[length++] = '\n';
+	console_write(buffer, length);
+}
+
+/* The next byte from the port; waits (polling) until there is one. */
+static char next_byte(void)
+{
+	while (raw_head == raw_tail) {
+		long count = wk_console_read((long)raw, sizeof(raw));
+
+		if (count > 0) {
+			raw_head = 0;
+			raw_tail = (size_t)count;
+			break;
+		}
+		wk_timer_arm((long)(rdtsc() + libos_info->tsc_frequency_hz /
+						      CONSOLE_POLL_HZ));
+		wk_block();
+	}
+	return raw[raw_head++];
+}
+
+static void echo(const char *bytes, size_t length)
+{
+	if (tty.c_lflag & TTY_ECHO)
+		console_write(bytes, length);
+}
+
+/* Reads until a line is finished or end-of-file. Returns false when ^C
+ * interrupted it. */
+static bool collect_line(void)
+{
+	for (;;) {
+		char c = next_byte();
+
+		if (c == '\r' && (tty.c_iflag & TTY_ICRNL))
+			c = '\n';
+		if ((tty.c_lflag & TTY_ISIG) && c == (char)tty.c_cc[VINTR]) {
+			echo("^C\n", 3);
+			line_length = 0;
+			signal_raise_process(SIGINT);
+			return false;
+		}
+		if (c == (char)tty.c_cc[VEOF]) {
+			if (line_length == 0)
+				end_of_file = true;
+			line_ready = line_length;
+			return true;
+		}
+		if (c == (char)tty.c_cc[VERASE] || c == '\b') {
+			if (line_length > 0) {
+				line_length--;
+				echo("\b \b", 3);
+			}
+			continue;
+		}
+		if (c == (char)tty.c_cc[VKILL]) {
+			while (line_length > 0) {
+				line_length--;
+				echo("\b \b", 3);
+			}
+			continue;
+		}
+		if (line_length < CONSOLE_LINE_MAX - 1 || c == '\n') {
+			line[line_length++] = c;
+			echo(&c, 1);
+		}
+		if (c == '\n') {
+			line_ready = line_length;
+			return true;
+		}
+	}
+}
+
+long console_read(char *buffer, size_t length)
+{
+	if (length == 0)
+		return 0;
+	if (!(tty.c_lflag & TTY_ICANON)) {
+		size_t count = 0;
+
+		buffer[count++] = next_byte();
+		while (count < length && raw_head != raw_tail)
+			buffer[count++] = raw[raw_head++];
+		return (long)count;
+	}
+
+	if (line_taken == line_ready) {
+		line_length = line_ready = line_taken = 0;
+		if (!collect_line())
+			return -EINTR;
+		if (end_of_file) {
+			end_of_file = false;
+			return 0;
+		}
+	}
+	size_t count = line_ready - line_taken;
+
+	if (count > length)
+		count = length;
+	memcpy(buffer, line + line_taken, count);
+	line_taken += count;
+	return (long)count;
+}
+
+void console_get_termios(struct linux_termios *termios)
+{
+	*termios = tty;
+}
+
+void console_set_termios(const struct linux_termios *termios)
+{
+	tty = *termios;
+}
+
+void console_set_echo(int on)
+{
+	if (on)
+		tty.c_lflag |= TTY_ECHO;
+	else
+		tty.c_lflag &= ~(uint32_t)TTY_ECHO;
+}

@@ -1,0 +1,39 @@
+/*
+ * The console: the one terminal behind fds 0, 1 and 2. Output goes to the
+ * kernel's console (which turns "\n" into "\r\n", as a tty's ONLCR does);
+ * input comes from the serial port through console_read, polled, through a
+ * small line discipline: canonical mode (ICANON) collects a line with
+ * echo, erase and kill, ^D at the start of a line is end-of-file and ^C
+ * raises SIGINT (ISIG); raw mode hands bytes over as they come.
+ */
+#ifndef LIBOS_CONSOLE_H
+#define LIBOS_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Linux's struct termios as the TCGETS/TCSETS ioctls pass it (the
+ * kernel's layout, with 19 control characters and no speed fields). */
+struct linux_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+_Static_assert(sizeof(struct linux_termios) == 36, "struct termios");
+
+/* Writes all of [bytes, bytes + length) from memory the libOS may read;
+ * returns the count written or the kernel's negative error. */
+long console_write(const void *bytes, size_t length);
+
+/* Reads into buffer as read(2) on a terminal: blocks until a line (or, in
+ * raw mode, a byte) is there; returns the count, 0 at end-of-file, or
+ * -EINTR after ^C raised SIGINT. buffer must be writable. */
+long console_read(char *buffer, size_t length);
+
+void console_get_termios(struct linux_termios *termios);
+void console_set_termios(const struct linux_termios *termios);
+
+/* Echo off (wicket.echo=off): for input fed by a program. */
+void console_set_echo(int on);
+
+#endif /* LIBOS_CONSOLE_H */

@@ -1,0 +1,23 @@
+/* Linux's errno values (asm-generic/errno-base.h and errno.h); the libOS
+ * returns them negated, as the kernel ABI does. */
+#ifndef LIBOS_ERRNO_H
+#define LIBOS_ERRNO_H
+
+#define EPERM    1
+#define ENOENT   2
+#define ESRCH    3
+#define EINTR    4
+#define EIO      5
+#define EBADF    9
+#define EAGAIN   11
+#define ENOMEM   12
+#define EACCES   13
+#define EFAULT   14
+#define EEXIST   17
+#define ENODEV   19
+#define EINVAL   22
+#define ENOTTY   25
+#define ESPIPE   29
+#define ENOSYS   38
+
+#endif /* LIBOS_ERRNO_H */

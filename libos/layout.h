@@ -1,0 +1,51 @@
+/*
+ * The libOS's view of the user half (docs/libos.md has the map). The app
+ * owns [WK_USER_MIN, APP_LIMIT); everything from APP_LIMIT up belongs to
+ * the libOS and the kernel (the libOS image at WK_LIBOS_BASE, the info
+ * page, the modules, the boot stack), and Linux calls that would map,
+ * unmap or re-protect it are refused.
+ */
+#ifndef LIBOS_LAYOUT_H
+#define LIBOS_LAYOUT_H
+
+#include <stdint.h>
+
+#include "wicket/abi.h"
+
+#define APP_LIMIT          UINT64_C(0x00007e0000000000)
+
+/* The app's stack: APP_STACK_MAX bytes reserved below APP_STACK_TOP, the
+ * top APP_STACK_INITIAL mapped at start, the rest mapped as faults reach
+ * it (growing down, like Linux's stack VMA), the lowest page never (the
+ * guard). */
+#define APP_STACK_TOP      0x00007dff00000000
+#define APP_STACK_MAX      (UINT64_C(8) << 20)
+#define APP_STACK_INITIAL  (UINT64_C(128) << 10)
+#define APP_STACK_GROWTH   (UINT64_C(64) << 10)
+
+/* mmap without an address searches down from here. */
+#define APP_MMAP_TOP       (APP_STACK_TOP - APP_STACK_MAX - (UINT64_C(1) << 30))
+
+/* Where a static PIE is loaded (its lowest segment), as Linux does
+ * without address-space randomisation. */
+#define APP_PIE_BASE       0x0000555555554000
+
+/* The libOS's own pages: the vCPU page, then a guard page, then the
+ * upcall stack. */
+#define LIBOS_VCPU_ADDRESS 0x00007f8000000000
+#define LIBOS_UPCALL_STACK_BOTTOM 0x00007f8000002000
+#define LIBOS_UPCALL_STACK_BYTES  (UINT64_C(64) << 10)
+
+#define PAGE_SIZE WK_PAGE_SIZE
+
+static inline uint64_t page_down(uint64_t address)
+{
+	return address & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+static inline uint64_t page_up(uint64_t address)
+{
+	return page_down(address + PAGE_SIZE - 1);
+}
+
+#endif /* LIBOS_LAYOUT_H */

@@ -1,0 +1,75 @@
+/*
+ * The system-call table, made from the one list (syscall_list.h), and the
+ * dispatcher. An unimplemented number returns -ENOSYS and is reported once
+ * (numbers past the table share one report).
+ */
+#include "linux/syscalls.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "libos.h"
+#include "options.h"
+
+typedef long syscall_handler(struct wk_regs *regs);
+
+struct syscall_entry {
+	syscall_handler *handler;
+	const char *name;
+};
+
+#define SYSCALL_HANDLER_1(name) sys_##name
+#define SYSCALL_HANDLER_0(name) 0
+#define SYSCALL_ENTRY(number, name, implemented) \
+	[number] = { SYSCALL_HANDLER_##implemented(name), #name },
+static const struct syscall_entry table[LINUX_SYSCALL_LIMIT] = {
+	LINUX_SYSCALLS(SYSCALL_ENTRY)
+};
+#undef SYSCALL_ENTRY
+
+static uint8_t reported[(LINUX_SYSCALL_LIMIT + 7) / 8];
+static bool reported_beyond;
+
+const char *syscall_name(uint64_t number)
+{
+	if (number < LINUX_SYSCALL_LIMIT && table[number].name)
+		return table[number].name;
+	return "unknown";
+}
+
+static void report_unimplemented(uint64_t number)
+{
+	if (number < LINUX_SYSCALL_LIMIT) {
+		if (reported[number / 8] & (1u << (number % 8)))
+			return;
+		reported[number / 8] |= (uint8_t)(1u << (number % 8));
+	} else {
+		if (reported_beyond)
+			return;
+		reported_beyond = true;
+	}
+	libos_report("unimplemented syscall %lu (%s)", number,
+		     syscall_name(number));
+}
+
+void syscall_dispatch(struct wk_regs *regs)
+{
+	uint64_t number = regs->rax;
+	uint64_t arguments[6] = { regs->rdi, regs->rsi, regs->rdx,
+				  regs->r10, regs->r8, regs->r9 };
+	long result;
+
+	if (number < LINUX_SYSCALL_LIMIT && table[number].handler) {
+		result = table[number].handler(regs);
+	} else {
+		report_unimplemented(number);
+		result = -ENOSYS;
+	}
+	regs->rax = (uint64_t)result;
+	if (options.strace)
+		libos_report("strace: %s(0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, "
+			     "0x%lx) = %ld", syscall_name(number),
+			     arguments[0], arguments[1], arguments[2],
+			     arguments[3], arguments[4], arguments[5], result);
+}

@@ -1,0 +1,284 @@
+/*
+ * brk, mmap, munmap, mprotect, mremap and madvise over the region table
+ * (mm/vm.h). Only anonymous memory exists (there are no files); shared
+ * anonymous memory is the same as private with one process. Anything that
+ * would touch the libOS's part of the address space (APP_LIMIT and up) is
+ * refused, and said so once.
+ */
+#include "linux/memory.h"
+
+#include <stdbool.h>
+
+#include "errno.h"
+#include "layout.h"
+#include "lib/string.h"
+#include "libos.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
+#define MAP_32BIT           0x40
+#define MAP_FIXED_NOREPLACE 0x100000
+
+#define MREMAP_MAYMOVE   1
+#define MREMAP_FIXED     2
+#define MREMAP_DONTUNMAP 4
+
+#define MADV_DONTNEED 4
+
+#define LOW_2GIB (UINT64_C(1) << 31)
+
+static uint64_t brk_start, brk_current;
+static bool told_about_libos;
+
+void memory_set_brk(uint64_t start)
+{
+	brk_start = brk_current = start;
+}
+
+/* Whether [start, start + length) is a page-aligned, non-empty range in
+ * the app's part. A range reaching into the libOS's part is reported. */
+static bool app_range(uint64_t start, uint64_t length)
+{
+	uint64_t end = start + length;
+
+	if (start % PAGE_SIZE || length == 0 || end < start ||
+	    start < WK_USER_MIN)
+		return false;
+	if (end > APP_LIMIT) {
+		if (!told_about_libos && start < WK_USER_LIMIT) {
+			told_about_libos = true;
+			libos_report("refused: the app tried to change memory "
+				     "at 0x%lx-0x%lx, which belongs to the "
+				     "libOS (the app has 0x%lx-0x%lx)", start,
+				     end, (uint64_t)WK_USER_MIN,
+				     (uint64_t)APP_LIMIT);
+		}
+		return false;
+	}
+	return true;
+}
+
+/* Rounds a length up to pages; 0 when it overflows. */
+static uint64_t page_length(uint64_t length)
+{
+	return length > UINT64_MAX - PAGE_SIZE ? 0 : page_up(length);
+}
+
+long sys_brk(struct wk_regs *regs)
+{
+	uint64_t wanted = regs->rdi;
+	uint64_t old_top = page_up(brk_current);
+
+	if (wanted < brk_start || wanted > APP_LIMIT)
+		return (long)brk_current;
+	uint64_t new_top = page_up(wanted);
+
+	if (new_top > old_top) {
+		if (!vm_range_free(old_top, new_top) ||
+		    vm_map(old_top, new_top - old_top, PROT_READ | PROT_WRITE,
+			   REGION_HEAP) < 0)
+			return (long)brk_current;
+	} else if (new_top < old_top) {
+		vm_unmap(new_top, old_top - new_top);
+	}
+	brk_current = wanted;
+	return (long)brk_current;
+}
+
+long sys_mmap(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi, length = page_length(regs->rsi);
+	uint32_t prot = (uint32_t)regs->rdx;
+	uint64_t flags = regs->r10 & 0xffffffff;
+	int32_t fd = (int32_t)regs->r8;
+	uint64_t type = flags & MAP_TYPE;
+
+	if (regs->rsi == 0 || (type != MAP_SHARED && type != MAP_PRIVATE &&
+			       type != MAP_SHARED_VALIDATE))
+		return -EINVAL;
+	if (length == 0)
+		return -ENOMEM;
+	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return fd >= 0 && fd < 3 ? -ENODEV : -EBADF;
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EACCES; /* W^X */
+
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+
+	if (fixed) {
+		if (address % PAGE_SIZE)
+			return -EINVAL;
+		if (!app_range(address, length))
+			return -ENOMEM;
+		if (!vm_range_free(address, address + length)) {
+			if (flags & MAP_FIXED_NOREPLACE)
+				return -EEXIST;
+			long status = vm_unmap(address, length);
+
+			if (status < 0)
+				return status;
+		}
+	} else {
+		uint64_t hint = page_down(address);
+
+		if (hint && hint + length > hint &&
+		    vm_range_free(hint, hint + length)) {
+			address = hint;
+		} else {
+			address = vm_find_free(length, (flags & MAP_32BIT)
+					       ? LOW_2GIB : APP_MMAP_TOP);
+			if (address == 0)
+				return -ENOMEM;
+		}
+	}
+	long status = vm_map(address, length, prot, REGION_ANONYMOUS);
+
+	return status < 0 ? status : (long)address;
+}
+
+long sys_munmap(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi, length = page_length(regs->rsi);
+
+	if (length == 0 || !app_range(address, length))
+		return -EINVAL;
+	return vm_unmap(address, length);
+}
+
+long sys_mprotect(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi, length = page_length(regs->rsi);
+	uint32_t prot = (uint32_t)regs->rdx;
+
+	if (address % PAGE_SIZE ||
+	    (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (regs->rsi == 0)
+		return 0;
+	if (length == 0 || !app_range(address, length))
+		return -ENOMEM;
+	return vm_protect(address, length, prot);
+}
+
+/* Moves [old, old + old_length) to a new mapping of new_length bytes at
+ * target (or anywhere when target is 0), copying the contents. */
+static long move(uint64_t old, uint64_t old_length, uint64_t new_length,
+		 uint64_t target)
+{
+	const struct region *region = vm_find(old);
+	uint32_t prot = region->prot;
+
+	if (target == 0)
+		target = vm_find_free(new_length, APP_MMAP_TOP);
+	if (target == 0)
+		return -ENOMEM;
+	long status = vm_map(target, new_length, PROT_READ | PROT_WRITE,
+			     REGION_ANONYMOUS);
+
+	if (status < 0)
+		return status;
+	memcpy((void *)target, (const void *)old,
+	       old_length < new_length ? old_length : new_length);
+	if (prot != (PROT_READ | PROT_WRITE))
+		vm_protect(target, new_length, prot);
+	vm_unmap(old, old_length);
+	return (long)target;
+}
+
+long sys_mremap(struct wk_regs *regs)
+{
+	uint64_t old = regs->rdi, old_length = page_length(regs->rsi);
+	uint64_t new_length = page_length(regs->rdx), flags = regs->r10;
+	uint64_t target = regs->r8;
+
+	if (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED |
+				MREMAP_DONTUNMAP) ||
+	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) ||
+	    old % PAGE_SIZE || regs->rdx == 0 || new_length == 0)
+		return -EINVAL;
+	if (flags & MREMAP_DONTUNMAP)
+		return -EINVAL; /* needs shared pages: not supported */
+	if (old_length == 0)
+		return -EINVAL; /* duplicating a shared mapping: none here */
+	if (!app_range(old, old_length))
+		return -EFAULT;
+
+	/* The old range must be one region, with pages behind it. */
+	const struct region *region = vm_find(old);
+
+	if (region == NULL || region->end < old + old_length ||
+	    region->kind == REGION_STACK ||
+	    !vm_user_ok(old, old_length, PROT_NONE) ||
+	    (old_length < new_length && region->prot == PROT_NONE))
+		return -EFAULT;
+
+	if (flags & MREMAP_FIXED) {
+		if (target % PAGE_SIZE || !app_range(target, new_length) ||
+		    (target < old + old_length && old < target + new_length))
+			return -EINVAL;
+		vm_unmap(target, new_length);
+		return move(old, old_length, new_length, target);
+	}
+	if (new_length <= old_length) {
+		vm_unmap(old + new_length, old_length - new_length);
+		return (long)old;
+	}
+	uint64_t grow_from = old + old_length;
+
+	if (grow_from + (new_length - old_length) <= APP_LIMIT &&
+	    vm_range_free(grow_from, old + new_length)) {
+		uint32_t prot = region->prot;
+		long status = vm_map(grow_from, new_length - old_length, prot,
+				     (enum region_kind)region->kind);
+
+		if (status < 0)
+			return status;
+		return (long)old;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	return move(old, old_length, new_length, 0);
+}
+
+long sys_madvise(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi, length = page_length(regs->rsi);
+	int advice = (int)regs->rdx;
+
+	if (address % PAGE_SIZE || advice < 0 || advice > 100)
+		return -EINVAL;
+	if (regs->rsi == 0)
+		return 0;
+	if (length == 0 || !app_range(address, length))
+		return -ENOMEM;
+	if (!vm_user_ok(address, length, PROT_NONE))
+		return -ENOMEM;
+	if (advice == MADV_DONTNEED) {
+		/* Anonymous private pages read as zero afterwards. */
+		for (uint64_t at = address; at < address + length;) {
+			const struct region *region = vm_find(at);
+			uint64_t end = region->end < address + length
+					       ? region->end : address + length;
+
+			if (region->prot & PROT_WRITE) {
+				memset((void *)at, 0, end - at);
+			} else {
+				uint32_t prot = region->prot;
+
+				vm_protect(at, end - at, PROT_READ | PROT_WRITE);
+				memset((void *)at, 0, end - at);
+				vm_protect(at, end - at, prot);
+			}
+			at = end;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * The Linux system calls as the libOS implements them. Each implemented
+ * call in syscall_list.h has a handler `long sys_NAME(struct wk_regs *)`
+ * that takes its arguments from the saved frame (RDI, RSI, RDX, R10, R8,
+ * R9) and returns the result for RAX (a negative errno value on failure).
+ * A handler may change other fields of the frame (arch_prctl sets the FS
+ * base); the app resumes with the frame as the handler leaves it.
+ */
+#ifndef LIBOS_LINUX_SYSCALLS_H
+#define LIBOS_LINUX_SYSCALLS_H
+
+#include "linux/syscall_list.h"
+#include "wicket/abi.h"
+
+/* The app is process 1, with one thread (1), no parent (0), run as root. */
+#define LINUX_PID  1
+#define LINUX_TID  1
+#define LINUX_PPID 0
+
+#define SYSCALL_DECLARE_1(name) long sys_##name(struct wk_regs *regs);
+#define SYSCALL_DECLARE_0(name)
+#define SYSCALL_DECLARE(number, name, implemented) \
+	SYSCALL_DECLARE_##implemented(name)
+LINUX_SYSCALLS(SYSCALL_DECLARE)
+#undef SYSCALL_DECLARE
+
+/* Runs the reflected system call in regs (number in RAX) and leaves the
+ * result in regs->rax. */
+void syscall_dispatch(struct wk_regs *regs);
+
+/* The name of system call `number` ("unknown" when it has none). */
+const char *syscall_name(uint64_t number);
+
+#endif /* LIBOS_LINUX_SYSCALLS_H */

@@ -1,0 +1,226 @@
+/*
+ * Time from the TSC, with no kernel entry: the monotonic clocks count from
+ * the kernel's boot TSC (info page), the real-time clock from the CMOS RTC
+ * reading the kernel took at boot. The TSC frequency comes from the info
+ * page; nanoseconds are (ticks * multiplier) >> 32, exact to a few parts
+ * in 10^10 (no 128-bit division needed).
+ *
+ * Sleeping (nanosleep, clock_nanosleep) arms the one kernel timer and
+ * blocks; with one thread there is nothing else to run meanwhile. The
+ * scheduler of #6 replaces this.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "libos.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+#include "wicket/native.h"
+
+#define CLOCK_REALTIME           0
+#define CLOCK_MONOTONIC          1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
+#define CLOCK_REALTIME_ALARM     8
+#define CLOCK_BOOTTIME_ALARM     9
+#define CLOCK_TAI                11
+#define TIMER_ABSTIME 1
+
+#define NS_PER_SECOND UINT64_C(1000000000)
+
+struct timespec {
+	int64_t seconds, nanoseconds;
+};
+
+struct timeval {
+	int64_t seconds, microseconds;
+};
+
+/* 2^32 * 10^9 / f and 2^32 * f / 10^9, computed on first use. */
+static uint64_t ns_per_tick_32, ticks_per_ns_32;
+
+static void calibrate(void)
+{
+	uint64_t hz = libos_info->tsc_frequency_hz;
+
+	if (ns_per_tick_32 == 0 && hz != 0) {
+		ns_per_tick_32 = (NS_PER_SECOND << 32) / hz;
+		ticks_per_ns_32 = ((hz / NS_PER_SECOND) << 32) +
+				  ((hz % NS_PER_SECOND) << 32) / NS_PER_SECOND;
+	}
+}
+
+static uint64_t ticks_to_ns(uint64_t ticks)
+{
+	calibrate();
+	return (uint64_t)(((unsigned __int128)ticks * ns_per_tick_32) >> 32);
+}
+
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	calibrate();
+	return (uint64_t)(((unsigned __int128)ns * ticks_per_ns_32) >> 32);
+}
+
+/* Nanoseconds on clock, or false for a clock Wicket does not have. */
+static bool clock_now(int64_t clock, uint64_t *ns)
+{
+	uint64_t now = rdtsc();
+
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_TAI:
+		*ns = libos_info->rtc_unix_seconds * NS_PER_SECOND +
+		      ticks_to_ns(now - libos_info->rtc_tsc);
+		return true;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = ticks_to_ns(now - libos_info->boot_tsc);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct timespec to_timespec(uint64_t ns)
+{
+	return (struct timespec){ (int64_t)(ns / NS_PER_SECOND),
+				  (int64_t)(ns % NS_PER_SECOND) };
+}
+
+long sys_clock_gettime(struct wk_regs *regs)
+{
+	uint64_t ns;
+
+	if (!clock_now((int64_t)(int32_t)regs->rdi, &ns))
+		return -EINVAL;
+	if (!vm_user_ok(regs->rsi, sizeof(struct timespec), PROT_WRITE))
+		return -EFAULT;
+	*(struct timespec *)regs->rsi = to_timespec(ns);
+	return 0;
+}
+
+long sys_clock_getres(struct wk_regs *regs)
+{
+	uint64_t ns;
+	int32_t clock = (int32_t)regs->rdi;
+
+	if (!clock_now(clock, &ns))
+		return -EINVAL;
+	if (regs->rsi == 0)
+		return 0;
+	if (!vm_user_ok(regs->rsi, sizeof(struct timespec), PROT_WRITE))
+		return -EFAULT;
+	*(struct timespec *)regs->rsi = to_timespec(1);
+	return 0;
+}
+
+long sys_gettimeofday(struct wk_regs *regs)
+{
+	uint64_t ns;
+
+	clock_now(CLOCK_REALTIME, &ns);
+	if (regs->rdi) {
+		if (!vm_user_ok(regs->rdi, sizeof(struct timeval), PROT_WRITE))
+			return -EFAULT;
+		*(struct timeval *)regs->rdi = (struct timeval){
+			(int64_t)(ns / NS_PER_SECOND),
+			(int64_t)(ns % NS_PER_SECOND / 1000) };
+	}
+	if (regs->rsi) { /* struct timezone: UTC, no DST */
+		if (!vm_user_ok(regs->rsi, 8, PROT_WRITE))
+			return -EFAULT;
+		*(uint64_t *)regs->rsi = 0;
+	}
+	return 0;
+}
+
+long sys_time(struct wk_regs *regs)
+{
+	uint64_t ns;
+
+	clock_now(CLOCK_REALTIME, &ns);
+	if (regs->rdi) {
+		if (!vm_user_ok(regs->rdi, 8, PROT_WRITE))
+			return -EFAULT;
+		*(int64_t *)regs->rdi = (int64_t)(ns / NS_PER_SECOND);
+	}
+	return (long)(ns / NS_PER_SECOND);
+}
+
+/* Blocks until the TSC reaches deadline. */
+static void sleep_until(uint64_t deadline)
+{
+	while (rdtsc() < deadline) {
+		wk_timer_arm((long)deadline);
+		wk_block();
+	}
+}
+
+/* Reads and checks a struct timespec argument; returns 0, -EFAULT or
+ * -EINVAL. */
+static long read_timespec(uint64_t address, struct timespec *out)
+{
+	if (!vm_user_ok(address, sizeof(*out), PROT_READ))
+		return -EFAULT;
+	*out = *(const struct timespec *)address;
+	if (out->seconds < 0 || out->nanoseconds < 0 ||
+	    (uint64_t)out->nanoseconds >= NS_PER_SECOND)
+		return -EINVAL;
+	return 0;
+}
+
+static uint64_t timespec_ns(const struct timespec *t)
+{
+	uint64_t limit = UINT64_MAX / 4; /* centuries: never overflows */
+	uint64_t seconds = (uint64_t)t->seconds;
+
+	if (seconds > limit / NS_PER_SECOND)
+		return limit;
+	return seconds * NS_PER_SECOND + (uint64_t)t->nanoseconds;
+}
+
+static long sleep_for(int64_t clock, bool absolute, uint64_t request,
+		      uint64_t remaining)
+{
+	struct timespec wanted;
+	uint64_t now;
+	long status = read_timespec(request, &wanted);
+
+	if (status < 0)
+		return status;
+	if (!clock_now(clock, &now) || clock == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	uint64_t ns = timespec_ns(&wanted);
+
+	if (absolute)
+		ns = ns > now ? ns - now : 0;
+	sleep_until(rdtsc() + ns_to_ticks(ns));
+	(void)remaining; /* written only when interrupted (#7) */
+	return 0;
+}
+
+long sys_nanosleep(struct wk_regs *regs)
+{
+	return sleep_for(CLOCK_MONOTONIC, false, regs->rdi, regs->rsi);
+}
+
+long sys_clock_nanosleep(struct wk_regs *regs)
+{
+	if (regs->rsi & ~(uint64_t)TIMER_ABSTIME)
+		return -EINVAL;
+	return sleep_for((int32_t)regs->rdi, regs->rsi & TIMER_ABSTIME,
+			 regs->rdx, regs->r10);
+}

@@ -1,0 +1,32 @@
+/*
+ * Loading the app: a static x86-64 Linux ELF, non-PIE (ET_EXEC, at its
+ * linked addresses) or static PIE (ET_DYN without PT_INTERP, moved to
+ * APP_PIE_BASE; it relocates itself, as musl's rcrt1.o and glibc's
+ * static-pie start-up do). Segments are mapped W^X from the module's bytes,
+ * which are never trusted: every header field is checked first.
+ */
+#ifndef LIBOS_LOADER_ELF_H
+#define LIBOS_LOADER_ELF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct app_image {
+	uint64_t entry;     /* the first instruction, relocated */
+	uint64_t base;      /* load bias: 0 for ET_EXEC */
+	uint64_t phdr;      /* the program headers in memory, 0 if none */
+	uint64_t phnum;
+	const void *file_phdrs; /* the same headers in the module */
+	uint64_t brk_start; /* the page after the highest segment */
+};
+
+/* Loads the ELF in [file, file + size). Returns 0, or -1 with *reason
+ * saying why the image was refused (nothing useful is left mapped). */
+int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
+	     const char **reason);
+
+/* Writes " (symbol+0xoffset)" for an address in the app's code when its
+ * symbol table says, else "". */
+void app_symbolise(uint64_t address, char *out, size_t size);
+
+#endif /* LIBOS_LOADER_ELF_H */

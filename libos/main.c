@@ -1,0 +1,161 @@
+/*
+ * The libOS's start (docs/libos.md): check the info page, take the
+ * options, set up events, load the app (module 1) with its argv and
+ * environment, and enter it. Runs once, on the kernel's boot stack; from
+ * then on the libOS runs only in its event handler.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "console.h"
+#include "layout.h"
+#include "lib/string.h"
+#include "libos.h"
+#include "linux/memory.h"
+#include "loader/argv.h"
+#include "loader/elf.h"
+#include "loader/stack.h"
+#include "mm/vm.h"
+#include "options.h"
+#include "trap/event.h"
+#include "wicket/native.h"
+
+#define ARGV_MAX 128
+#define ENV_MAX  (OPTIONS_ENV_MAX + 8)
+
+const struct wk_info *libos_info;
+struct wk_vcpu *libos_vcpu;
+
+static const char *const default_env[] = {
+	"HOME=/",
+	"PATH=/usr/local/bin:/usr/bin:/bin",
+	"TERM=linux",
+};
+
+void libos_exit(int status)
+{
+	for (;;)
+		wk_exit(status & 0xff);
+}
+
+__attribute__((noreturn)) static void refuse_app(const char *reason)
+{
+	libos_report("bad app: %s", reason);
+	libos_exit(LIBOS_EXIT_BAD_APP);
+}
+
+/* The environment: the defaults, then each wicket.env=NAME=VALUE,
+ * replacing an entry with the same NAME. */
+static int build_env(const char **env)
+{
+	int count = 0;
+
+	for (unsigned i = 0; i < sizeof(default_env) / sizeof(*default_env);
+	     i++)
+		env[count++] = default_env[i];
+	for (unsigned i = 0; i < options.env_count; i++) {
+		const char *entry = options.env[i];
+		size_t name = 0;
+		int slot = count;
+
+		while (entry[name] != '=')
+			name++;
+		for (int j = 0; j < count; j++)
+			if (memcmp(env[j], entry, name + 1) == 0)
+				slot = j;
+		env[slot] = entry;
+		if (slot == count)
+			count++;
+	}
+	return count;
+}
+
+/* The vCPU page and the upcall stack (layout.h), then event_setup. */
+static void setup_events(void)
+{
+	if (wk_mem_map(LIBOS_VCPU_ADDRESS, PAGE_SIZE,
+		       WK_PROT_READ | WK_PROT_WRITE) < 0 ||
+	    wk_mem_map(LIBOS_UPCALL_STACK_BOTTOM, LIBOS_UPCALL_STACK_BYTES,
+		       WK_PROT_READ | WK_PROT_WRITE) < 0) {
+		libos_report("no memory for the libOS's own pages");
+		libos_exit(WK_EXIT_LIBOS_DOUBLE_FAULT);
+	}
+	libos_vcpu = (struct wk_vcpu *)LIBOS_VCPU_ADDRESS;
+	/* Masked until the app runs: a fault in the libOS's start is then
+	 * the kernel's libOS double-fault report, not an app signal. */
+	libos_vcpu->events_masked = 1;
+	if (wk_event_setup((long)event_entry, LIBOS_VCPU_ADDRESS,
+			   LIBOS_UPCALL_STACK_BOTTOM +
+				   LIBOS_UPCALL_STACK_BYTES) < 0) {
+		libos_report("event_setup refused");
+		libos_exit(WK_EXIT_LIBOS_DOUBLE_FAULT);
+	}
+}
+
+__attribute__((noreturn)) void libos_main(const struct wk_info *info)
+{
+	static bool started;
+	static char argv_storage[2 * (WK_INFO_STRING_MAX + 1)];
+	char *argv[ARGV_MAX + 1];
+	const char *env[ENV_MAX];
+	struct app_image image;
+	const char *reason;
+
+	if (started) {
+		libos_report("the app jumped to the libOS's start");
+		libos_exit(139); /* as SIGSEGV would */
+	}
+	started = true;
+	if (info != (const void *)WK_INFO_ADDRESS ||
+	    info->magic != WK_INFO_MAGIC || info->abi_version != WK_ABI_VERSION) {
+		wk_console_write((long)"wicket: libOS and kernel ABI differ\n",
+				 36);
+		libos_exit(WK_EXIT_BAD_IMAGE);
+	}
+	libos_info = info;
+	options_parse(info->cmdline);
+	if (options.echo_off)
+		console_set_echo(0);
+	setup_events();
+
+	if (info->module_count < 2)
+		refuse_app("no app was given (module 1: a static x86-64 Linux "
+			   "ELF, its module string its argv)");
+	const struct wk_module *module = &info->modules[1];
+	int argc = argv_split(module->string, argv_storage,
+			      sizeof(argv_storage), argv, ARGV_MAX);
+
+	if (argc == ARGV_ERROR_QUOTE)
+		refuse_app("its argument string has an unclosed quote");
+	if (argc == ARGV_ERROR_TOO_MANY)
+		refuse_app("more than 128 arguments");
+	if (argc == 0) {
+		static char app_name[] = "app";
+
+		argv[argc++] = app_name;
+	}
+	argv[argc] = NULL;
+
+	if (vm_init_stack(APP_STACK_TOP, APP_STACK_MAX, APP_STACK_INITIAL) < 0)
+		refuse_app("no memory for its stack");
+	if (app_load((const uint8_t *)module->address, module->size, &image,
+		     &reason) < 0)
+		refuse_app(reason);
+	memory_set_brk(image.brk_start);
+
+	int envc = build_env(env);
+	uint64_t rsp = stack_build(APP_STACK_TOP, APP_STACK_INITIAL, argc,
+				   argv, envc, env, &image);
+
+	if (rsp == 0)
+		refuse_app("its arguments and environment do not fit");
+
+	/* The ELF entry state (psABI 3.4): RSP at argc, RDX 0 (no
+	 * function for atexit), the other registers 0. */
+	static struct wk_regs entry;
+
+	entry.rip = image.entry;
+	entry.rsp = rsp;
+	entry.rflags = 0x202;
+	event_resume(&entry);
+}

@@ -1,0 +1,82 @@
+/*
+ * The app's address space as the libOS keeps it: a sorted table of
+ * regions mirroring what the kernel has mapped in [WK_USER_MIN, APP_LIMIT).
+ * Every Linux memory call goes through here, and so does every check of a
+ * pointer the app hands the libOS (vm_user_ok): the libOS runs with events
+ * masked, where touching an unmapped page is a fatal libOS double fault,
+ * so it never dereferences an app pointer this table has not vouched for.
+ *
+ * Protections are Linux's PROT_* bits. Anonymous pages are mapped (zeroed
+ * by the kernel) when the region is made, except PROT_NONE regions, which
+ * stay unbacked until made accessible, and the stack, which is mapped as it
+ * grows down. The kernel refuses W+X, and so does this table.
+ */
+#ifndef LIBOS_MM_VM_H
+#define LIBOS_MM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PROT_NONE  0x0
+#define PROT_READ  0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC  0x4
+
+enum region_kind {
+	REGION_IMAGE,     /* the app's PT_LOAD segments */
+	REGION_STACK,     /* the main stack, grown on faults */
+	REGION_HEAP,      /* brk */
+	REGION_ANONYMOUS, /* mmap */
+};
+
+struct region {
+	uint64_t start, end; /* page-aligned, start < end */
+	uint32_t prot;       /* PROT_* */
+	uint8_t kind;        /* enum region_kind */
+	bool backed;         /* the kernel has pages there (not for the stack,
+				which tracks its mapped part itself) */
+};
+
+/* Makes the stack region [top - reserve, top) with its top `initial`
+ * bytes mapped. Returns 0 or a negative errno. */
+long vm_init_stack(uint64_t top, uint64_t reserve, uint64_t initial);
+
+/* Whether [start, end) is inside the app's part of the address space and
+ * holds no region. */
+bool vm_range_free(uint64_t start, uint64_t end);
+
+/* Maps [start, start + length) (page-aligned, free) as a new region.
+ * Returns 0, -ENOMEM (no pages or no table slot) or -EINVAL. */
+long vm_map(uint64_t start, uint64_t length, uint32_t prot,
+	    enum region_kind kind);
+
+/* Unmaps whatever regions overlap [start, start + length), splitting them
+ * at the edges. Returns 0 or -ENOMEM (no table slot for a split). */
+long vm_unmap(uint64_t start, uint64_t length);
+
+/* Changes the protection of [start, start + length), which regions must
+ * cover without a hole. Returns 0, -ENOMEM (a hole, or no slot) or the
+ * kernel's error. */
+long vm_protect(uint64_t start, uint64_t length, uint32_t prot);
+
+/* The highest page-aligned address a with [a, a + length) free and
+ * a + length <= below, or 0 when there is none. */
+uint64_t vm_find_free(uint64_t length, uint64_t below);
+
+/* The region containing address, or NULL. */
+const struct region *vm_find(uint64_t address);
+
+/* Whether the app may hand the libOS [address, address + length) for
+ * reading (PROT_READ) or writing (PROT_WRITE): inside mapped regions
+ * with that access, the stack grown to cover it if needed. A zero length
+ * is always fine. */
+bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access);
+
+/* Grows the stack down to cover a fault at address; false when the
+ * address is not in the stack's unmapped part (or no memory is left). */
+bool vm_grow_stack(uint64_t address);
+
+/* Bytes of the app's address space that have pages. */
+uint64_t vm_mapped_bytes(void);
+
+#endif /* LIBOS_MM_VM_H */

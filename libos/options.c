@@ -1,0 +1,61 @@
+/*
+ * The kernel command line's libOS options (options.h).
+ */
+#include "options.h"
+
+#include "lib/string.h"
+#include "libos.h"
+#include "wicket/abi.h"
+
+struct options options;
+
+/* The words, unescaped, each NUL-terminated; env entries point here. */
+static char words[WK_INFO_CMDLINE_MAX];
+
+static void option(const char *word)
+{
+	if (string_starts_with(word, "wicket.env=")) {
+		const char *entry = word + 11;
+		const char *equals = entry;
+
+		while (*equals && *equals != '=')
+			equals++;
+		if (*equals != '=' || equals == entry) {
+			libos_report("ignoring %s: wicket.env wants NAME=VALUE",
+				     word);
+			return;
+		}
+		if (options.env_count == OPTIONS_ENV_MAX) {
+			libos_report("ignoring %s: more than %d wicket.env "
+				     "options", word, OPTIONS_ENV_MAX);
+			return;
+		}
+		options.env[options.env_count++] = entry;
+	} else if (string_equals_word(word, strlen(word), "wicket.strace")) {
+		options.strace = true;
+	} else if (string_equals_word(word, strlen(word), "wicket.echo=off")) {
+		options.echo_off = true;
+	}
+}
+
+void options_parse(const char *cmdline)
+{
+	size_t out = 0;
+
+	for (size_t in = 0; cmdline[in] && out < sizeof(words) - 1;) {
+		while (cmdline[in] == ' ')
+			in++;
+		if (!cmdline[in])
+			break;
+		size_t start = out;
+
+		while (cmdline[in] && cmdline[in] != ' ' &&
+		       out < sizeof(words) - 1) {
+			if (cmdline[in] == '\\' && cmdline[in + 1])
+				in++;
+			words[out++] = cmdline[in++];
+		}
+		words[out++] = '\0';
+		option(&words[start]);
+	}
+}

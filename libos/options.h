@@ -1,0 +1,32 @@
+/*
+ * The libOS's options, from the kernel command line (words separated by
+ * spaces, a backslash keeping the next character as it is):
+ *
+ *   wicket.env=NAME=VALUE   sets NAME in the app's environment (repeatable;
+ *                           replaces the default value of NAME)
+ *   wicket.echo=off         the console does not echo input (for input
+ *                           that a program feeds in)
+ *   wicket.strace           prints every system call and its result
+ *
+ * Other words are the kernel's and are ignored here.
+ */
+#ifndef LIBOS_OPTIONS_H
+#define LIBOS_OPTIONS_H
+
+#include <stdbool.h>
+
+#define OPTIONS_ENV_MAX 32
+
+struct options {
+	bool strace;
+	bool echo_off;
+	unsigned env_count;
+	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */
+};
+
+extern struct options options;
+
+/* Parses cmdline into options; reports words it refuses. */
+void options_parse(const char *cmdline);
+
+#endif /* LIBOS_OPTIONS_H */
