@@ -5,9 +5,10 @@
     qemu_run.py [options] --iso ISO [--firmware bios|uefi]
     qemu_run.py --which-accel
 
-Anything after a lone "--" goes to QEMU verbatim. See docs/runner.md for the
-accelerator choice, the timeouts and the exit-status decoding. Python 3.11,
-standard library only.
+Anything after a lone "--" goes to QEMU verbatim. `--stdin FILE` feeds the
+file and then one Ctrl-D (0x04, the console's end of file) to the serial
+port. See docs/runner.md for the accelerator choice, the timeouts and the
+exit-status decoding. Python 3.11, standard library only.
 """
 
 import argparse
@@ -39,6 +40,8 @@ FATAL_RE = re.compile(r"emulation failure|KVM internal error")
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>c]")
 
 POLL_INTERVAL = 0.05        # seconds between timeout checks
+STDIN_EOF = b"\x04"         # Ctrl-D: the console's end-of-file convention
+STDIN_CHUNK = 4096          # bytes per write to QEMU's stdin
 DRAIN_LIMIT = 2.0           # seconds to wait for the pipes after QEMU exited
 
 
@@ -133,6 +136,8 @@ def parse_args(argv):
                    help="do not echo the serial log to stdout")
     p.add_argument("--log", metavar="FILE",
                    help="also write the serial log to FILE")
+    p.add_argument("--stdin", metavar="FILE",
+                   help="feed FILE, then Ctrl-D (0x04), to the serial input")
     p.add_argument("--ovmf-code", metavar="FILE", default=DEFAULT_OVMF_CODE)
     p.add_argument("--vars-template", metavar="FILE",
                    default=DEFAULT_OVMF_VARS)
@@ -236,6 +241,8 @@ class Run:
         self.last_output = None
         self.logfile = None
         self.echo = not args.quiet
+        self.input = b""                # --stdin bytes not yet written
+        self.input_fd = None            # QEMU's stdin while input remains
 
     # -- output handling ---------------------------------------------------
 
@@ -313,8 +320,11 @@ class Run:
         if self.t_exit is None and self.t0 is not None:
             self.t_exit = time.monotonic() - self.t0
 
-    def start(self, cmd):
-        stdin = None if os.isatty(0) else subprocess.DEVNULL
+    def start(self, cmd, input_bytes=None):
+        if input_bytes is not None:
+            stdin = subprocess.PIPE
+        else:
+            stdin = None if os.isatty(0) else subprocess.DEVNULL
         # Block our signals until self.proc is set so that a signal cannot
         # leave an untracked QEMU behind; the child unblocks them.
         signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED_SIGNALS)
@@ -327,6 +337,34 @@ class Run:
                 preexec_fn=_child_setup, bufsize=0)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, HANDLED_SIGNALS)
+        if input_bytes is not None:
+            # Written from the pump loop without blocking: QEMU reads its
+            # stdin only while the guest's UART can take a byte, so a
+            # blocking write of a large input would stop the runner from
+            # reading the serial output (and the guest may be waiting for
+            # that output to drain before it reads more input).
+            self.input = input_bytes
+            self.input_fd = self.proc.stdin.fileno()
+            os.set_blocking(self.input_fd, False)
+
+    def feed_input(self):
+        """Write what QEMU's stdin pipe takes now. After the last byte the
+        pipe stays open (QEMU is not shown an end of file on stdin) until
+        QEMU exits."""
+        try:
+            n = os.write(self.input_fd, self.input[:STDIN_CHUNK])
+        except BlockingIOError:
+            return
+        except (BrokenPipeError, OSError):
+            n = len(self.input)     # QEMU is gone or closed its stdin
+        self.input = self.input[n:]
+
+    def close_input(self):
+        if self.proc is not None and self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
 
     def pump(self):
         """Read QEMU's output until it exits. Returns None when QEMU exited
@@ -334,6 +372,8 @@ class Run:
         sel = selectors.DefaultSelector()
         sel.register(self.proc.stdout, selectors.EVENT_READ, "out")
         sel.register(self.proc.stderr, selectors.EVENT_READ, "err")
+        if self.input:
+            sel.register(self.input_fd, selectors.EVENT_WRITE, "in")
         open_pipes = 2
         deadline = self.t0 + self.args.timeout
         exited_at = None
@@ -354,6 +394,11 @@ class Run:
                         return self.fail_timeout(
                             "no output for %gs" % self.args.silence)
                 for key, _ in sel.select(POLL_INTERVAL):
+                    if key.data == "in":
+                        self.feed_input()
+                        if not self.input:
+                            sel.unregister(key.fileobj)
+                        continue
                     data = os.read(key.fileobj.fileno(), 65536)
                     now = time.monotonic()
                     if not data:
@@ -452,6 +497,14 @@ def run(args):
         if not os.path.isfile(path):
             say("no such file: %s" % path)
             return EXIT_FAILURE
+    input_bytes = None
+    if args.stdin is not None:
+        try:
+            with open(args.stdin, "rb") as f:
+                input_bytes = f.read() + STDIN_EOF
+        except OSError as e:
+            say("cannot read --stdin: %s" % e)
+            return EXIT_FAILURE
 
     r = Run(args)
     vars_copy = None
@@ -482,7 +535,7 @@ def run(args):
             sys.stderr.write("runner: command: %s\n" % quote(cmd))
             sys.stderr.flush()
         try:
-            r.start(cmd)
+            r.start(cmd, input_bytes)
         except OSError as e:
             say("cannot start QEMU: %s" % e)
             return EXIT_FAILURE
@@ -503,6 +556,7 @@ def run(args):
         for sig in old_handlers:
             signal.signal(sig, signal.SIG_IGN)
         r.kill()
+        r.close_input()
         if saved_tty is not None:
             try:
                 termios.tcsetattr(0, termios.TCSADRAIN, saved_tty)
