@@ -1,0 +1,189 @@
+/*
+ * A hostile app: each mode (argv[1]) does one thing an app must not be
+ * able to turn into a kernel fault or a silent corruption of the libOS.
+ * tests/hostile/meson.build runs each mode and checks the report and the
+ * exit status (docs/libos.md, "What an app can and cannot do").
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define LIBOS_BASE 0x00007f0000000000ul   /* WK_LIBOS_BASE (abi.h) */
+#define LIBOS_VCPU 0x00007f8000000000ul   /* libos/layout.h */
+#define KERNEL_TEXT 0xffffffff80100000ul
+#define NATIVE_MEM_UNMAP (0x574b0000 + 3)
+
+static void jump(uintptr_t address)
+{
+	fflush(stdout);
+	((void (*)(void))address)();
+}
+
+/* SplitMix64: a fixed sequence, so a failure can be replayed. */
+static uint64_t state = 0x5eed;
+static uint64_t next_random(void)
+{
+	uint64_t z = (state += 0x9e3779b97f4a7c15);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+	return z ^ (z >> 31);
+}
+
+static char scratch[4096];
+
+/* An argument of a random class: garbage, small, NULL, -1, a kernel
+ * address, the libOS's image or vCPU page, or a real buffer of garbage. */
+static long random_argument(void)
+{
+	switch (next_random() % 8) {
+	case 0: return (long)next_random();
+	case 1: return (long)(next_random() % 64);
+	case 2: return 0;
+	case 3: return -1;
+	case 4: return (long)KERNEL_TEXT;
+	case 5: return (long)LIBOS_BASE + (long)(next_random() % 0x10000);
+	case 6: return (long)LIBOS_VCPU;
+	default:
+		for (size_t i = 0; i < sizeof(scratch); i += 8)
+			memcpy(scratch + i, &(uint64_t){ next_random() }, 8);
+		return (long)scratch;
+	}
+}
+
+/* Calls that would block, end the app, or change what the app itself
+ * needs to go on (its stdout, its memory, its TLS, its signals): the
+ * garbage run leaves them out; other modes test them one by one. */
+static int skipped(long number)
+{
+	static const long numbers[] = {
+		SYS_read, SYS_readv, SYS_pread64, SYS_preadv, SYS_preadv2,
+		SYS_close, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_mremap,
+		SYS_brk, SYS_madvise, SYS_exit, SYS_exit_group, SYS_kill,
+		SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
+		SYS_rt_tgsigqueueinfo, SYS_pause, SYS_nanosleep,
+		SYS_clock_nanosleep, SYS_rt_sigsuspend, SYS_rt_sigtimedwait,
+		SYS_futex, SYS_select, SYS_pselect6, SYS_poll, SYS_ppoll,
+		SYS_epoll_wait, SYS_epoll_pwait, SYS_wait4, SYS_waitid,
+		SYS_arch_prctl, SYS_clone, SYS_clone3, SYS_fork, SYS_vfork,
+		SYS_execve, SYS_execveat, SYS_rt_sigreturn, SYS_dup2,
+		SYS_dup3, SYS_set_tid_address, SYS_alarm, SYS_setitimer,
+		SYS_timer_create, SYS_ioctl, SYS_munlockall,
+	};
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
+		if (numbers[i] == number)
+			return 1;
+	return 0;
+}
+
+static int garbage_syscalls(void)
+{
+	long calls = 0;
+
+	for (int round = 0; round < 4; round++) {
+		for (long number = 0; number < 460; number++) {
+			if (skipped(number))
+				continue;
+			long a[6];
+
+			for (int i = 0; i < 6; i++)
+				a[i] = random_argument();
+			syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+			calls++;
+		}
+	}
+	/* Numbers no table has. */
+	syscall(100000, 1, 2, 3, 4, 5, 6);
+	syscall(-1L, 1, 2, 3, 4, 5, 6);
+	syscall(0x40000000 + 39); /* x32's getpid */
+	printf("garbage: survived %ld calls; getpid() = %d\n", calls + 3,
+	       (int)getpid());
+	return 0;
+}
+
+static void check(const char *what, long result, int expected_errno)
+{
+	printf("%s: %ld errno %d (%s)\n", what, result, errno,
+	       result == -1 && errno == expected_errno ? "refused as expected"
+						       : "WRONG");
+}
+
+static int bad_pointers(void)
+{
+	errno = 0;
+	check("write(1, libOS image)", write(1, (void *)LIBOS_BASE, 64),
+	      EFAULT);
+	check("write(1, kernel)", write(1, (void *)KERNEL_TEXT, 64), EFAULT);
+	check("read(0, libOS vCPU page)", read(0, (void *)LIBOS_VCPU, 64),
+	      EFAULT);
+	check("clock_gettime(kernel)",
+	      syscall(SYS_clock_gettime, 1, KERNEL_TEXT), EFAULT);
+	check("uname(libOS)", syscall(SYS_uname, LIBOS_BASE), EFAULT);
+	check("getrandom(libOS vCPU page)",
+	      syscall(SYS_getrandom, LIBOS_VCPU, 16, 0), EFAULT);
+	check("arch_prctl(SET_FS, non-canonical)",
+	      syscall(SYS_arch_prctl, 0x1002, 0x0000800000000000ul), EPERM);
+	return 0;
+}
+
+static int libos_memory(void)
+{
+	check("munmap(libOS)", munmap((void *)LIBOS_BASE, 1 << 20), EINVAL);
+	check("mprotect(libOS vCPU page)",
+	      mprotect((void *)LIBOS_VCPU, 4096, PROT_READ), ENOMEM);
+	check("mmap(MAP_FIXED over the libOS)",
+	      (long)mmap((void *)LIBOS_BASE, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+	      ENOMEM);
+	check("munmap(kernel)", munmap((void *)KERNEL_TEXT, 4096), EINVAL);
+	printf("libos-memory: the libOS still answers: getpid() = %d\n",
+	       (int)getpid());
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(mode, "garbage-syscalls"))
+		return garbage_syscalls();
+	if (!strcmp(mode, "bad-pointers"))
+		return bad_pointers();
+	if (!strcmp(mode, "libos-memory"))
+		return libos_memory();
+	if (!strcmp(mode, "jump-libos-start")) {
+		printf("jumping to the libOS's first instruction\n");
+		jump(LIBOS_BASE);
+	}
+	if (!strcmp(mode, "jump-libos-data")) {
+		printf("jumping into the libOS's vCPU page\n");
+		jump(LIBOS_VCPU);
+	}
+	if (!strcmp(mode, "scribble-vcpu")) {
+		printf("scribbling on the vCPU page\n");
+		memset((void *)LIBOS_VCPU, 0xff, 4096);
+		getpid();
+	}
+	if (!strcmp(mode, "native-unmap-libos")) {
+		printf("unmapping the libOS with the native call\n");
+		syscall(NATIVE_MEM_UNMAP, LIBOS_BASE, 1ul << 30);
+		getpid();
+	}
+	if (!strcmp(mode, "bad-rsp")) {
+		printf("a syscall with a non-canonical RSP\n");
+		__asm__ volatile("mov %%rsp, %%rbx\n\t"
+				 "movabs $0x8000000000000000, %%rsp\n\t"
+				 "mov $39, %%eax\n\t"
+				 "syscall\n\t"
+				 "mov %%rbx, %%rsp"
+				 ::: "rax", "rbx", "rcx", "r11", "memory");
+	}
+	printf("hostile: mode %s came back\n", mode);
+	return 1;
+}
