@@ -1,0 +1,15 @@
+/*
+ * The host tests' stand-in for wicket/native.h: the memory calls the
+ * region table makes, answered by a fake kernel in test_vm.c that keeps a
+ * set of mapped pages and refuses what the real kernel refuses.
+ */
+#ifndef WICKET_NATIVE_H
+#define WICKET_NATIVE_H
+
+#include "wicket/abi.h"
+
+long wk_mem_map(long address, long length, long prot);
+long wk_mem_unmap(long address, long length);
+long wk_mem_protect(long address, long length, long prot);
+
+#endif /* WICKET_NATIVE_H */

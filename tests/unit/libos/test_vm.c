@@ -1,0 +1,168 @@
+/*
+ * The region table against a fake kernel: a set of mapped pages with
+ * their protections, refusing what the real kernel refuses (W+X, mapping
+ * over a mapped page, protecting an unmapped one).
+ */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "layout.h"
+#include "mm/vm.h"
+#include "wicket/native.h"
+
+#define FAKE_PAGES_MAX 8192
+
+static struct fake_page {
+	uint64_t address;
+	long prot;
+} pages[FAKE_PAGES_MAX];
+static unsigned page_count;
+
+static struct fake_page *fake_find(uint64_t address)
+{
+	for (unsigned i = 0; i < page_count; i++)
+		if (pages[i].address == address)
+			return &pages[i];
+	return NULL;
+}
+
+long wk_mem_map(long address, long length, long prot)
+{
+	if ((prot & WK_PROT_WRITE) && (prot & WK_PROT_EXEC))
+		return -WK_EINVAL;
+	for (long at = address; at < address + length; at += PAGE_SIZE)
+		if (fake_find((uint64_t)at))
+			return -WK_EEXIST;
+	if (page_count + (uint64_t)length / PAGE_SIZE > FAKE_PAGES_MAX)
+		return -WK_ENOMEM;
+	for (long at = address; at < address + length; at += PAGE_SIZE)
+		pages[page_count++] = (struct fake_page){ (uint64_t)at, prot };
+	return 0;
+}
+
+long wk_mem_unmap(long address, long length)
+{
+	for (long at = address; at < address + length; at += PAGE_SIZE) {
+		struct fake_page *page = fake_find((uint64_t)at);
+
+		if (page)
+			*page = pages[--page_count];
+	}
+	return 0;
+}
+
+long wk_mem_protect(long address, long length, long prot)
+{
+	for (long at = address; at < address + length; at += PAGE_SIZE)
+		if (!fake_find((uint64_t)at))
+			return -WK_ENOMEM;
+	for (long at = address; at < address + length; at += PAGE_SIZE)
+		fake_find((uint64_t)at)->prot = prot;
+	return 0;
+}
+
+static long fake_prot(uint64_t address)
+{
+	struct fake_page *page = fake_find(address);
+
+	return page ? page->prot : -1;
+}
+
+#define BASE UINT64_C(0x10000000)
+#define P(n) (BASE + (uint64_t)(n) * PAGE_SIZE)
+
+Test(vm, map_unmap_split)
+{
+	cr_assert_eq(vm_map(P(0), 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    REGION_ANONYMOUS), 0);
+	cr_assert_eq(fake_prot(P(7)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert(!vm_range_free(P(0), P(1)));
+	cr_assert_eq(vm_unmap(P(2), 2 * PAGE_SIZE), 0);
+	cr_assert(vm_range_free(P(2), P(4)));
+	cr_assert_eq(fake_prot(P(2)), -1);
+	cr_assert_eq(fake_prot(P(4)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(vm_find(P(1))->end, P(2));
+	cr_assert_eq(vm_find(P(5))->start, P(4));
+	cr_assert_null(vm_find(P(3)));
+	cr_assert_eq(vm_mapped_bytes(), 6 * PAGE_SIZE);
+}
+
+Test(vm, refuses_overlap_and_wx)
+{
+	cr_assert_eq(vm_map(P(0), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS), 0);
+	cr_assert_eq(vm_map(P(0), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS),
+		     -EINVAL);
+	cr_assert_eq(vm_map(P(1), PAGE_SIZE, PROT_WRITE | PROT_EXEC,
+			    REGION_ANONYMOUS), -EACCES);
+	cr_assert_eq(vm_map(P(1), 100, PROT_READ, REGION_ANONYMOUS), -EINVAL);
+	cr_assert_eq(vm_map(APP_LIMIT - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ,
+			    REGION_ANONYMOUS), -EINVAL);
+	cr_assert_eq(vm_protect(P(0), PAGE_SIZE, PROT_WRITE | PROT_EXEC),
+		     -EACCES);
+}
+
+Test(vm, protect_needs_cover_and_splits)
+{
+	vm_map(P(0), 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
+	vm_map(P(5), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
+	cr_assert_eq(vm_protect(P(3), 3 * PAGE_SIZE, PROT_READ), -ENOMEM);
+	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(vm_protect(P(1), 2 * PAGE_SIZE, PROT_READ), 0);
+	cr_assert_eq(fake_prot(P(0)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ);
+	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert(!vm_user_ok(P(1), 10, PROT_WRITE));
+	cr_assert(vm_user_ok(P(1), 10, PROT_READ));
+	cr_assert(vm_user_ok(P(0), 4 * PAGE_SIZE, PROT_READ));
+	cr_assert(!vm_user_ok(P(0), 5 * PAGE_SIZE + 1, PROT_READ));
+}
+
+Test(vm, prot_none_is_unbacked_until_needed)
+{
+	vm_map(P(0), 2 * PAGE_SIZE, PROT_NONE, REGION_ANONYMOUS);
+	cr_assert_eq(fake_prot(P(0)), -1);
+	cr_assert(!vm_user_ok(P(0), 1, PROT_READ));
+	cr_assert_eq(vm_protect(P(1), PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(fake_prot(P(0)), -1);
+	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert(vm_user_ok(P(1), PAGE_SIZE, PROT_WRITE));
+}
+
+Test(vm, find_free_searches_down)
+{
+	vm_map(P(10), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
+	cr_assert_eq(vm_find_free(PAGE_SIZE, P(11)), P(9));
+	cr_assert_eq(vm_find_free(2 * PAGE_SIZE, P(12)), P(8));
+	cr_assert_eq(vm_find_free(PAGE_SIZE, P(12)), P(11));
+	cr_assert_eq(vm_find_free(P(100), P(10)), 0);
+}
+
+Test(vm, neighbours_merge)
+{
+	vm_map(P(0), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
+	vm_map(P(1), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
+	vm_map(P(3), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
+	vm_map(P(2), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
+	cr_assert_eq(vm_find(P(0))->end, P(3));
+	cr_assert_eq(vm_find(P(3))->start, P(3));
+}
+
+Test(vm, stack_grows_down_to_its_guard)
+{
+	uint64_t top = P(1000), reserve = 64 * PAGE_SIZE;
+
+	cr_assert_eq(vm_init_stack(top, reserve, 4 * PAGE_SIZE), 0);
+	cr_assert_eq(fake_prot(top - PAGE_SIZE), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(top - 5 * PAGE_SIZE), -1);
+	cr_assert(vm_user_ok(top - 10 * PAGE_SIZE, 8, PROT_WRITE));
+	cr_assert_eq(fake_prot(top - 10 * PAGE_SIZE),
+		     WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert(vm_grow_stack(top - reserve + PAGE_SIZE));
+	cr_assert_eq(fake_prot(top - reserve + PAGE_SIZE),
+		     WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert(!vm_grow_stack(top - reserve)); /* the guard page */
+	cr_assert_eq(fake_prot(top - reserve), -1);
+	cr_assert(!vm_grow_stack(top + PAGE_SIZE));
+}
