@@ -30,3 +30,16 @@ void kprintf(const char *fmt, ...)
 	kvprintf(fmt, args);
 	va_end(args);
 }
+
+bool console_quiet;
+
+void kinfo(const char *fmt, ...)
+{
+	va_list args;
+
+	if (console_quiet)
+		return;
+	va_start(args, fmt);
+	kvprintf(fmt, args);
+	va_end(args);
+}

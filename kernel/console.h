@@ -7,10 +7,17 @@
 #define KERNEL_CONSOLE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 void console_write(const char *bytes, size_t length);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list args);
+
+/* `wicket.quiet` on the command line: the boot chatter before the libOS
+ * runs (kinfo) is dropped; errors, reports and the exit line (kprintf) are
+ * not. */
+extern bool console_quiet;
+void kinfo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* KERNEL_CONSOLE_H */

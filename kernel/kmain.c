@@ -23,6 +23,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
+#include "arch/x86_64/rtc.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/tsc.h"
 #include "boot/boot_info.h"
@@ -71,30 +72,19 @@ static const void *early_physical_reader(uint64_t address, size_t length,
 	return (const void *)(DIRECT_MAP_BASE + address);
 }
 
+/* Copies the boot information into boot_info; returns a BOOT_PARSE_*
+ * status (the caller reports it once the console may speak). */
 static int parse_boot_information(uint32_t protocol, uint64_t address)
 {
-	int status;
-
 	if (address == 0) {
-		kprintf("wicket: the boot loader passed no information\n");
-		return -1;
+		boot_info.problem = "the boot loader passed none";
+		return BOOT_PARSE_MALFORMED;
 	}
 	if (protocol == BOOT_PROTOCOL_MULTIBOOT2)
-		status = multiboot2_parse(
+		return multiboot2_parse(
 			(const void *)(DIRECT_MAP_BASE + address),
 			EARLY_MAP_BYTES - address, address, &boot_info);
-	else
-		status = pvh_parse(address, early_physical_reader, NULL,
-				   &boot_info);
-	if (status != BOOT_PARSE_OK) {
-		kprintf("wicket: bad %s boot information at %#lx (error %d)\n",
-			protocol_name(protocol), address, status);
-		return -1;
-	}
-	if (boot_info.truncated)
-		kprintf("wicket: some boot information did not fit and was "
-			"cut short\n");
-	return 0;
+	return pvh_parse(address, early_physical_reader, NULL, &boot_info);
 }
 
 static void banner_print(void)
@@ -136,13 +126,15 @@ static void kmain_on_main_stack(void *unused)
 	(void)unused;
 	cpu_enable_protections();
 	acpi_init(&boot_info);
-	banner_print();
+	if (!console_quiet)
+		banner_print();
+	rtc_init();
 	if (kernel_selftest)
 		kernel_selftest(boot_info.cmdline);
 	uint32_t tsc_source;
 	uint64_t tsc_hz = tsc_frequency(&tsc_source);
 	events_init(apic_init(tsc_hz) == 0);
-	kprintf("wicket: boot complete\n");
+	kinfo("wicket: boot complete\n");
 	libos_start(&boot_info, boot_tsc, tsc_hz, tsc_source);
 }
 
@@ -150,16 +142,28 @@ void kmain(uint32_t protocol, uint32_t info_address)
 {
 	boot_tsc = read_tsc();
 	serial_init();
-	kprintf("wicket: kernel %s (abi %d), booted by %s\n", WICKET_VERSION,
-		WK_ABI_VERSION, protocol_name(protocol));
-	exception_table_check();
 	cpu_features_detect();
 	gdt_init();
 	idt_init();
 	pic_remap_and_mask();
 
-	if (parse_boot_information(protocol, info_address) ||
-	    page_allocator_init(&boot_info))
+	/* The command line decides whether the first line is printed. */
+	int status = parse_boot_information(protocol, info_address);
+	console_quiet = cmdline_get(boot_info.cmdline, "wicket.quiet", NULL, 0);
+	kinfo("wicket: kernel %s (abi %d), booted by %s\n", WICKET_VERSION,
+	      WK_ABI_VERSION, protocol_name(protocol));
+	exception_table_check();
+	if (status != BOOT_PARSE_OK) {
+		kprintf("wicket: bad %s boot information at %#x (error %d%s%s)\n",
+			protocol_name(protocol), info_address, status,
+			boot_info.problem ? ": " : "",
+			boot_info.problem ? boot_info.problem : "");
+		power_exit(WK_EXIT_BAD_BOOT);
+	}
+	if (boot_info.truncated)
+		kprintf("wicket: some boot information did not fit and was "
+			"cut short\n");
+	if (page_allocator_init(&boot_info))
 		power_exit(WK_EXIT_BAD_BOOT);
 	if (paging_init(&boot_info)) {
 		kprintf("wicket: out of memory building the page tables\n");

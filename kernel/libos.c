@@ -16,6 +16,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/power.h"
+#include "arch/x86_64/rtc.h"
 #include "arch/x86_64/trap_frame.h"
 #include "console.h"
 #include "lib/string.h"
@@ -217,6 +218,8 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 	info.stack_top = WK_STACK_TOP;
 	info.stack_bottom = WK_STACK_TOP - WK_STACK_BYTES;
 	info.xsave_components = cpu_xsave_components;
+	info.rtc_unix_seconds = rtc_boot_seconds;
+	info.rtc_tsc = rtc_boot_tsc;
 	copy_string(info.cmdline, boot->cmdline, sizeof(info.cmdline));
 
 	/* Module 0 is the libOS itself; the others are mapped read-only, one
@@ -250,8 +253,8 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 		power_exit(WK_EXIT_BAD_BOOT);
 	}
 
-	kprintf("wicket: entering the libOS at 0x%lx (tsc %lu Hz)\n", entry,
-		info.tsc_frequency_hz);
+	kinfo("wicket: entering the libOS at 0x%lx (tsc %lu Hz)\n", entry,
+	      info.tsc_frequency_hz);
 	struct trap_frame frame = {
 		.rip = entry,
 		.cs = GDT_USER_CODE64 | 3,

@@ -6,7 +6,10 @@
 #
 # Modules are loaded in the order given (the first is the libOS from #3 on);
 # STRING is what the kernel sees as the module's string (for an app: its
-# argv). STAGING_DIR is emptied and used to lay out the ISO tree.
+# argv), byte for byte, except that GRUB puts a backslash before every \, '
+# and " (tools/mkbundle.py stores strings the same way for PVH). The command
+# line is split into words at whitespace. STAGING_DIR is emptied and used to
+# lay out the ISO tree.
 set -eu
 set -f # words of the command line and module strings are never globbed
 
@@ -32,8 +35,16 @@ while [ $# -gt 0 ]; do
 	-c) [ $# -ge 2 ] || usage; cmdline=$2; shift 2 ;;
 	-m) [ $# -ge 3 ] || usage
 	    cp "$2" "$staging/boot/modules/$index"
-	    words=""
-	    for word in $3; do words="$words $(quote "$word")"; done
+	    # GRUB joins a module's arguments with one space each and wraps an
+	    # argument that holds a space in double quotes: so one argument
+	    # per space-separated word, empty words included.
+	    words="" rest=$3
+	    while :; do
+		word=${rest%%" "*}
+		words="$words $(quote "$word")"
+		[ "$word" = "$rest" ] && break
+		rest=${rest#*" "}
+	    done
 	    modules="$modules	module2 /boot/modules/$index$words
 "
 	    index=$((index + 1)); shift 3 ;;

@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 3
+#define WK_ABI_VERSION 4
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -45,6 +45,12 @@
  *                                       returns 0 at once if one already is;
  *                                       -EDEADLK when none can come (no
  *                                       timer armed)
+ *   console_read(buffer, length)        copies bytes the serial console has
+ *                                       received, at most length (and at most
+ *                                       64 per call), untranslated; never
+ *                                       waits; returns the count (0: none
+ *                                       waiting) or -EFAULT (then no byte is
+ *                                       taken)
  */
 #define WK_NATIVE_CALLS(X)          \
 	X(0, nop, 0)                \
@@ -56,10 +62,11 @@
 	X(6, event_setup, 3)        \
 	X(7, set_self_state, 3)     \
 	X(8, timer_arm, 1)          \
-	X(9, block, 0)
+	X(9, block, 0)              \
+	X(10, console_read, 2)
 
 #define WK_NATIVE_BASE  0x574b0000 /* "WK" */
-#define WK_NATIVE_COUNT 10
+#define WK_NATIVE_COUNT 11
 
 #define WK_CALL_NUMBER(index, name, argc) \
 	WK_CALL_##name = WK_NATIVE_BASE + (index),
@@ -333,6 +340,8 @@ struct wk_info {
 	uint64_t xsave_components; /* XCR0 (0 without XSAVE): what XSAVE saves */
 	char cmdline[WK_INFO_CMDLINE_MAX];
 	struct wk_module modules[WK_INFO_MODULES_MAX];
+	uint64_t rtc_unix_seconds; /* Unix time from the CMOS RTC at boot, 0 if unreadable */
+	uint64_t rtc_tsc;          /* the TSC when it was read */
 };
 
 #endif /* !__ASSEMBLER__ */

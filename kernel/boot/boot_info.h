@@ -98,6 +98,9 @@ struct boot_info {
 
 	/* What did not fit or did not parse: set, never fatal by itself. */
 	bool truncated;
+
+	/* Why a parse failed, where the status alone does not say; or NULL. */
+	const char *problem;
 };
 
 /*

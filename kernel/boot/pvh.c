@@ -16,6 +16,14 @@
  *   module entry: u64 paddr, u64 size, u64 cmdline_paddr, u64 reserved.
  *   memory map entry: u64 addr, u64 size, u32 type, u32 reserved.
  * A physical address of 0 means the item is absent.
+ *
+ * A module that starts with "WKBUNDLE" is a bundle (docs/boot.md): QEMU's
+ * -initrd passes one module, so the bundle carries several, each with its
+ * string, and becomes its members here. Its first page:
+ *   char magic[8], u32 version (1), u32 count (1..BOOT_MODULES_MAX), then
+ *   count entries: u64 offset, u64 size, u32 string_offset,
+ *   u32 string_length (offsets from the bundle's start; members page-aligned
+ *   at 4096 or later and inside the bundle; strings in the first page).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +41,9 @@
 #define PVH_RSDP_V2_SIZE         36u
 #define PVH_RSDP_REVISION_OFFSET 15u
 #define PVH_STRING_CHUNK_LIMIT   4096u /* never read across a page */
+#define PVH_BUNDLE_PAGE          4096u
+#define PVH_BUNDLE_HEADER_SIZE   16u
+#define PVH_BUNDLE_ENTRY_SIZE    24u
 
 /* Everything the parser keeps from the start info itself. */
 struct pvh_start_info {
@@ -180,6 +191,77 @@ static int pvh_reserve_table(struct boot_info *info, uint64_t address,
 	return BOOT_PARSE_OK;
 }
 
+/* The next module slot for [start, start + size); NULL, setting
+ * info->truncated, when the table is full. */
+static struct boot_module *pvh_add_module(struct boot_info *info,
+					  uint64_t start, uint64_t size)
+{
+	if (info->module_count == BOOT_MODULES_MAX) {
+		info->truncated = true;
+		return NULL;
+	}
+	struct boot_module *module = &info->modules[info->module_count++];
+
+	module->start = start;
+	module->end = start + size;
+	return module;
+}
+
+static int pvh_bundle_malformed(struct boot_info *info, const char *why)
+{
+	info->problem = why;
+	return BOOT_PARSE_MALFORMED;
+}
+
+/* Adds the members of the bundle of `size` bytes at `address`, whose first
+ * page is `page`. Every entry is checked, also those that do not fit. */
+static int pvh_parse_bundle(const uint8_t *page, uint64_t address,
+			    uint64_t size, struct boot_info *info)
+{
+	if (size < PVH_BUNDLE_PAGE)
+		return pvh_bundle_malformed(info, "module bundle: shorter "
+					    "than its header page");
+
+	uint32_t count = load_le32(page + 12);
+
+	if (load_le32(page + 8) != 1 || count == 0 || count > BOOT_MODULES_MAX)
+		return pvh_bundle_malformed(info, "module bundle: bad version "
+					    "or member count");
+	pvh_reserve(info, address, address + size);
+
+	for (uint32_t i = 0; i < count; i++) {
+		const uint8_t *entry = page + PVH_BUNDLE_HEADER_SIZE +
+				       i * PVH_BUNDLE_ENTRY_SIZE;
+		uint64_t offset = load_le64(entry);
+		uint64_t length = load_le64(entry + 8);
+		uint32_t string = load_le32(entry + 16);
+		uint32_t string_length = load_le32(entry + 20);
+
+		if (offset % PVH_BUNDLE_PAGE || offset < PVH_BUNDLE_PAGE ||
+		    offset > size || length > size - offset)
+			return pvh_bundle_malformed(info, "module bundle: a "
+				"member is unaligned, in the header page or "
+				"past the end");
+		if (string > PVH_BUNDLE_PAGE ||
+		    string_length > PVH_BUNDLE_PAGE - string)
+			return pvh_bundle_malformed(info, "module bundle: a "
+				"string lies outside the header page");
+
+		struct boot_module *module =
+			pvh_add_module(info, address + offset, length);
+
+		if (module == NULL)
+			continue;
+		if (string_length >= sizeof(module->string)) {
+			string_length = sizeof(module->string) - 1;
+			info->truncated = true;
+		}
+		memcpy(module->string, page + string, string_length);
+		module->string[string_length] = '\0';
+	}
+	return BOOT_PARSE_OK;
+}
+
 static int pvh_parse_modules(const struct pvh_memory *memory,
 			     const struct pvh_start_info *start,
 			     struct boot_info *info)
@@ -212,11 +294,22 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 		if (!pvh_range_fits(address, size))
 			return BOOT_PARSE_MALFORMED;
 
-		struct boot_module *module = &info->modules[info->module_count++];
+		/* A module the reader cannot see is not a bundle. */
+		const uint8_t *head = size < 8 ? NULL : memory->read(
+			address, size < PVH_BUNDLE_PAGE ? size : PVH_BUNDLE_PAGE,
+			memory->context);
 
-		module->start = address;
-		module->end = address + size;
-		if (cmdline != 0) {
+		if (head != NULL && memcmp(head, "WKBUNDLE", 8) == 0) {
+			status = pvh_parse_bundle(head, address, size, info);
+			if (status != BOOT_PARSE_OK)
+				return status;
+			continue;
+		}
+
+		struct boot_module *module = pvh_add_module(info, address,
+							    size);
+
+		if (module != NULL && cmdline != 0) {
 			status = pvh_read_string(memory, cmdline,
 						 module->string,
 						 sizeof(module->string), info);
@@ -290,7 +383,8 @@ static int pvh_parse_rsdp(const struct pvh_memory *memory, uint64_t address,
  * earlier steps filled in:
  *   1. the start info (magic, version) and its own reserved range;
  *   2. the command line;
- *   3. the module list and each module's string;
+ *   3. the module list and each module's string (a bundle becomes its
+ *      members);
  *   4. the RSDP;
  *   5. the memory map (version 1 and later; version 0 leaves it empty).
  */

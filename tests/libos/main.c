@@ -38,6 +38,7 @@ static const struct scenario scenarios[] = {
 	{ "bad-vcpu-timer", scenario_bad_vcpu_timer },
 	{ "bad-upcall-stack", scenario_bad_upcall_stack },
 	{ "events-bench", scenario_events_bench },
+	{ "console-read", scenario_console_read },
 };
 
 /* Finds the value of the word "test=VALUE" in the command line: sets

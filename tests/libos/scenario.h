@@ -32,6 +32,9 @@ int scenario_bad_vcpu_timer(const struct wk_info *info);
 int scenario_bad_upcall_stack(const struct wk_info *info);
 int scenario_events_bench(const struct wk_info *info);
 
+/* Console input (issue #5). */
+int scenario_console_read(const struct wk_info *info);
+
 /* name is what follows "test=fault=", length bytes of it. */
 int scenario_fault(const struct wk_info *info, const char *name,
 		   size_t length);

@@ -281,7 +281,7 @@ Test(pvh, v0_has_no_memmap)
 	start_info(start, 0);
 	put_string(AT_CMDLINE, "v0");
 	set_cmdline(start, phys(AT_CMDLINE));
-	module_entry(AT_MODULES, 0, 0x3000000, 0x1000, 0);
+	module_entry(AT_MODULES, 0, phys(0x2000), 0x1000, 0);
 	set_modules(start, 1, phys(AT_MODULES));
 	rsdp(AT_RSDP, 0);
 	set_rsdp(start, phys(AT_RSDP));
@@ -482,16 +482,17 @@ Test(pvh, overlong_module_string_is_truncated)
 Test(pvh, too_many_modules)
 {
 	/* 20 entries are announced; only the 16 kept must be read, so the
-	 * list is placed where the last four would lie outside memory. */
+	 * list is placed where the last four would lie outside memory. The
+	 * modules (each read for a bundle's magic) tile the fake memory. */
 	size_t list = FAKE_SIZE - BOOT_MODULES_MAX * 32;
 
 	full_layout();
 	for (uint32_t i = 0; i < BOOT_MODULES_MAX; i++)
-		module_entry(list, i, 0x4000000 + i * 0x1000ull, 0x1000, 0);
+		module_entry(list, i, phys(i * 0x1000u), 0x1000, 0);
 	set_modules(AT_START, BOOT_MODULES_MAX + 4, phys(list));
 	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
 	cr_assert_eq(info.module_count, BOOT_MODULES_MAX);
-	cr_assert_eq(info.modules[15].start, 0x4000000 + 15 * 0x1000ull);
+	cr_assert_eq(info.modules[15].start, phys(15 * 0x1000u));
 	cr_assert(info.truncated);
 	cr_assert_eq(memory.refused, 0);
 	/* The whole announced list is kept away from the allocator. */
@@ -504,6 +505,7 @@ Test(pvh, too_many_memmap_entries)
 	size_t table = FAKE_SIZE - BOOT_MEMORY_REGIONS_MAX * 24;
 
 	full_layout();
+	set_modules(AT_START, 0, 0); /* outside memory: their reads fail */
 	for (uint32_t i = 0; i < BOOT_MEMORY_REGIONS_MAX; i++)
 		memmap_entry(table, i, i * 0x100000ull, 0x100000, 1);
 	set_memmap(AT_START, 0xffffffffu, phys(table));
@@ -611,6 +613,315 @@ Test(pvh, corrupted_start_info_is_handled)
 			      BOOT_MEMORY_REGIONS_MAX);
 		cr_assert_leq(info.reserved_count, BOOT_RESERVED_MAX);
 		/* Free the copies as we go to keep memory bounded. */
+		for (size_t c = 0; c < memory.copy_count; c++)
+			free(memory.copies[c]);
+		memory.copy_count = 0;
+	}
+}
+
+/* ---- module bundles (docs/boot.md, "Modules under PVH: the bundle") ---- */
+
+#define AT_BUNDLE 0x4000u
+#define PAGE      0x1000u
+
+static void bundle_header(uint32_t version, uint32_t count)
+{
+	memcpy(at(AT_BUNDLE), "WKBUNDLE", 8);
+	put32(AT_BUNDLE + 8, version);
+	put32(AT_BUNDLE + 12, count);
+}
+
+static void bundle_entry(uint32_t index, uint64_t offset, uint64_t size,
+			 uint32_t string, uint32_t length)
+{
+	size_t entry = AT_BUNDLE + 16 + index * 24u;
+
+	put64(entry, offset);
+	put64(entry + 8, size);
+	put32(entry + 16, string);
+	put32(entry + 20, length);
+}
+
+/* Puts `string` (no NUL) at `offset` in the bundle; returns its length. */
+static uint32_t bundle_string(uint32_t offset, const char *string)
+{
+	memcpy(at(AT_BUNDLE + offset), string, strlen(string));
+	return (uint32_t)strlen(string);
+}
+
+/* A v1 start info whose one module is the bundle of `size` bytes (with a
+ * module string of its own, which the members do not inherit). */
+static void bundle_layout(uint64_t size)
+{
+	start_info(AT_START, 1);
+	put_string(AT_STRINGS, "the bundle's own string");
+	module_entry(AT_MODULES, 0, phys(AT_BUNDLE), size, phys(AT_STRINGS));
+	set_modules(AT_START, 1, phys(AT_MODULES));
+}
+
+/* Three members: an ELF-sized one, one whose string has GRUB's escapes and
+ * a run of spaces, and an empty one at the very end with an empty string. */
+static void good_bundle(void)
+{
+	bundle_layout(0x4000);
+	bundle_header(1, 3);
+	bundle_entry(0, 0x1000, 0x1000, 0x100, bundle_string(0x100, "libos"));
+	bundle_entry(1, 0x2000, 0x1234, 0x105,
+		     bundle_string(0x105, "app \\\"q\\\"  c\\\\d \\'s\\'"));
+	bundle_entry(2, 0x4000, 0, 0x1000, 0);
+	memcpy(at(AT_BUNDLE + 0x1000), "\177ELF", 4);
+}
+
+static void assert_malformed(void)
+{
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_MALFORMED);
+	cr_assert_not_null(info.problem);
+	cr_assert_eq(strncmp(info.problem, "module bundle: ", 15), 0);
+}
+
+Test(pvh, bundle_members_become_modules)
+{
+	good_bundle();
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_eq(info.module_count, 3);
+	cr_assert_eq(info.modules[0].start, phys(AT_BUNDLE + 0x1000));
+	cr_assert_eq(info.modules[0].end, phys(AT_BUNDLE + 0x2000));
+	cr_assert_str_eq(info.modules[0].string, "libos");
+	cr_assert_eq(info.modules[1].start, phys(AT_BUNDLE + 0x2000));
+	cr_assert_eq(info.modules[1].end, phys(AT_BUNDLE + 0x3234));
+	cr_assert_str_eq(info.modules[1].string,
+			 "app \\\"q\\\"  c\\\\d \\'s\\'");
+	cr_assert_eq(info.modules[2].start, phys(AT_BUNDLE + 0x4000));
+	cr_assert_eq(info.modules[2].end, phys(AT_BUNDLE + 0x4000));
+	cr_assert_str_eq(info.modules[2].string, "");
+	cr_assert_not(info.truncated);
+	cr_assert_null(info.problem);
+	/* The whole bundle, header page included, stays reserved. */
+	cr_assert_eq(info.reserved_count, 3);
+	cr_assert_eq(info.reserved[2].start, phys(AT_BUNDLE));
+	cr_assert_eq(info.reserved[2].end, phys(AT_BUNDLE + 0x4000));
+	cr_assert_leq(memory.largest_read, 4096);
+}
+
+Test(pvh, bundle_between_plain_modules_keeps_the_order)
+{
+	good_bundle();
+	module_entry(AT_MODULES, 0, 0x2000000, 0x1000, 0);
+	module_entry(AT_MODULES, 1, phys(AT_BUNDLE), 0x4000, 0);
+	module_entry(AT_MODULES, 2, phys(0x100), 0x10, phys(AT_STRINGS));
+	set_modules(AT_START, 3, phys(AT_MODULES));
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_eq(info.module_count, 5);
+	cr_assert_eq(info.modules[0].start, 0x2000000);
+	cr_assert_str_eq(info.modules[1].string, "libos");
+	cr_assert_eq(info.modules[3].start, phys(AT_BUNDLE + 0x4000));
+	cr_assert_eq(info.modules[4].start, phys(0x100));
+	cr_assert_str_eq(info.modules[4].string, "the bundle's own string");
+}
+
+Test(pvh, module_without_the_magic_stays_one_module)
+{
+	good_bundle();
+	*at(AT_BUNDLE + 7) = 'X';
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_eq(info.module_count, 1);
+	cr_assert_eq(info.modules[0].start, phys(AT_BUNDLE));
+	cr_assert_str_eq(info.modules[0].string, "the bundle's own string");
+
+	/* Too short to hold the magic: not read at all. */
+	good_bundle();
+	module_entry(AT_MODULES, 0, phys(AT_BUNDLE), 7, 0);
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_eq(info.module_count, 1);
+	cr_assert_eq(info.modules[0].end, phys(AT_BUNDLE) + 7);
+}
+
+Test(pvh, bundle_truncated_header)
+{
+	/* The magic, then less than the header page. */
+	static const uint64_t sizes[] = { 8, 12, 16, 400, 4095 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		good_bundle();
+		module_entry(AT_MODULES, 0, phys(AT_BUNDLE), sizes[i], 0);
+		assert_malformed();
+	}
+}
+
+Test(pvh, bundle_bad_version_or_count)
+{
+	good_bundle();
+	put32(AT_BUNDLE + 8, 2);
+	assert_malformed();
+
+	good_bundle();
+	put32(AT_BUNDLE + 8, 0);
+	assert_malformed();
+
+	good_bundle();
+	put32(AT_BUNDLE + 12, 0);
+	assert_malformed();
+	cr_assert_eq(info.module_count, 0);
+
+	good_bundle();
+	put32(AT_BUNDLE + 12, BOOT_MODULES_MAX + 1);
+	assert_malformed();
+
+	good_bundle();
+	put32(AT_BUNDLE + 12, 0xffffffffu);
+	assert_malformed();
+}
+
+Test(pvh, bundle_member_past_the_end)
+{
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x2001, 0x105, 4);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x5000, 0, 0x105, 4);
+	assert_malformed();
+
+	/* The last byte exactly at the end is fine. */
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x2000, 0x105, 4);
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_eq(info.modules[1].end, phys(AT_BUNDLE + 0x4000));
+}
+
+Test(pvh, bundle_member_unaligned_or_in_the_header_page)
+{
+	good_bundle();
+	bundle_entry(1, 0x2800, 0x10, 0x105, 4);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2001, 0x10, 0x105, 4);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(0, 0, 0x10, 0x100, 5);
+	assert_malformed();
+}
+
+Test(pvh, bundle_string_outside_the_header_page)
+{
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x10, 0xfff, 2);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x10, 0x1001, 0);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x10, 0, 0x1001);
+	assert_malformed();
+
+	/* Up to the page's last byte, and empty right after it, are fine. */
+	good_bundle();
+	memcpy(at(AT_BUNDLE + 0xffe), "zz", 2);
+	bundle_entry(1, 0x2000, 0x10, 0xffe, 2);
+	bundle_entry(2, 0x4000, 0, 0x1000, 0);
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_str_eq(info.modules[1].string, "zz");
+}
+
+Test(pvh, bundle_huge_values_do_not_wrap)
+{
+	good_bundle();
+	bundle_entry(1, 0xfffffffffffff000ull, 0x2000, 0x105, 4);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2000, 0xffffffffffffffffull, 0x105, 4);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2000, 0xffffffffffffe000ull, 0x105, 4);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x10, 0xffffffffu, 2);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x10, 0x105, 0xffffffffu);
+	assert_malformed();
+
+	good_bundle();
+	bundle_entry(1, 0x2000, 0x10, 0xfffff000u, 0x2000);
+	assert_malformed();
+
+	/* A bundle that wraps 2^64 is refused as any module is. */
+	good_bundle();
+	module_entry(AT_MODULES, 0, 0xfffffffffffff000ull, 0x2000, 0);
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_MALFORMED);
+}
+
+Test(pvh, bundle_overlong_string_is_truncated)
+{
+	good_bundle();
+	memset(at(AT_BUNDLE + 0x200), 's', 0x300);
+	bundle_entry(1, 0x2000, 0x10, 0x200, 0x300);
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_eq(strlen(info.modules[1].string),
+		     BOOT_MODULE_STRING_MAX - 1);
+	cr_assert(info.truncated);
+	cr_assert_str_eq(info.modules[2].string, "");
+}
+
+Test(pvh, bundle_members_beyond_the_module_table)
+{
+	/* A plain module, then a bundle of 16: one member does not fit, and
+	 * is still checked. */
+	good_bundle();
+	bundle_header(1, BOOT_MODULES_MAX);
+	for (uint32_t i = 0; i < BOOT_MODULES_MAX; i++)
+		bundle_entry(i, 0x1000, 0x10, 0x300 + i, 1);
+	memset(at(AT_BUNDLE + 0x300), 'm', BOOT_MODULES_MAX);
+	module_entry(AT_MODULES, 0, 0x2000000, 0x1000, 0);
+	module_entry(AT_MODULES, 1, phys(AT_BUNDLE), 0x4000, 0);
+	set_modules(AT_START, 2, phys(AT_MODULES));
+	cr_assert_eq(parse(AT_START), BOOT_PARSE_OK);
+	cr_assert_eq(info.module_count, BOOT_MODULES_MAX);
+	cr_assert_str_eq(info.modules[15].string, "m");
+	cr_assert(info.truncated);
+
+	bundle_entry(BOOT_MODULES_MAX - 1, 0x1001, 0x10, 0x300, 1);
+	assert_malformed();
+}
+
+Test(pvh, corrupted_bundle_is_handled)
+{
+	uint64_t state = 0xb0d1e;
+	uint8_t pristine[0x200];
+
+	good_bundle();
+	memcpy(pristine, at(AT_BUNDLE), sizeof(pristine));
+	for (int round = 0; round < 5000; round++) {
+		memcpy(at(AT_BUNDLE), pristine, sizeof(pristine));
+		int flips = 1 + (int)(fuzz_next(&state) % 4);
+
+		for (int i = 0; i < flips; i++) {
+			size_t offset = fuzz_next(&state) % (16 + 3 * 24);
+
+			*at(AT_BUNDLE + offset) = (uint8_t)fuzz_next(&state);
+		}
+		int status = parse(AT_START);
+
+		cr_assert(status == BOOT_PARSE_OK ||
+			  status == BOOT_PARSE_MALFORMED);
+		cr_assert_leq(info.module_count, BOOT_MODULES_MAX);
+		bool bundle = memcmp(at(AT_BUNDLE), "WKBUNDLE", 8) == 0;
+
+		for (uint32_t m = 0; bundle && status == BOOT_PARSE_OK &&
+				     m < info.module_count; m++) {
+			cr_assert_geq(info.modules[m].start,
+				      phys(AT_BUNDLE + PAGE));
+			cr_assert_leq(info.modules[m].end,
+				      phys(AT_BUNDLE + 0x4000));
+		}
 		for (size_t c = 0; c < memory.copy_count; c++)
 			free(memory.copies[c]);
 		memory.copy_count = 0;

@@ -198,15 +198,15 @@ int apic_init(uint64_t tsc_hz)
 		 * ordered before the first IA32_TSC_DEADLINE write. */
 		__asm__ volatile("mfence; lfence" : : : "memory");
 		wrmsr(MSR_TSC_DEADLINE, 0);
-		kprintf("wicket: timer: local APIC (%s), TSC-deadline mode\n",
-			mode);
+		kinfo("wicket: timer: local APIC (%s), TSC-deadline mode\n",
+		      mode);
 		return 0;
 	}
 	if (calibrate_one_shot(tsc_hz))
 		return -1;
-	kprintf("wicket: timer: local APIC (%s), one-shot mode, %lu APIC "
-		"ticks per 1000 TSC ticks\n", mode,
-		(ticks_per_tsc * 1000 + ((uint64_t)1 << 31)) >> 32);
+	kinfo("wicket: timer: local APIC (%s), one-shot mode, %lu APIC "
+	      "ticks per 1000 TSC ticks\n", mode,
+	      (ticks_per_tsc * 1000 + ((uint64_t)1 << 31)) >> 32);
 	return 0;
 }
 

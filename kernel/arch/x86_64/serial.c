@@ -4,6 +4,9 @@
  */
 #include "arch/x86_64/serial.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "arch/x86_64/cpu.h"
 
 #define COM1 SERIAL_COM1
@@ -15,10 +18,20 @@
 #define UART_LSR         5
 #define LCR_DLAB         0x80
 #define LCR_8N1          0x03
-#define FCR_ENABLE_CLEAR 0x07  /* FIFO on, both FIFOs cleared */
+#define FCR_ENABLE_TRIGGER_14 0xc1 /* FIFOs on; QEMU then passes in up to
+				      * 14 received bytes at a time */
 #define MCR_DTR_RTS      0x03
+#define LSR_DATA_READY   0x01
 #define LSR_THR_EMPTY    0x20
 #define BAUD_DIVISOR     1     /* 115200 = 1.8432 MHz / 16 / 1 */
+
+/* A missing UART reads 0xff: data-ready, but no data. */
+static bool serial_has_byte(void)
+{
+	uint8_t status = inb(COM1 + UART_LSR);
+
+	return status != 0xff && (status & LSR_DATA_READY);
+}
 
 void serial_init(void)
 {
@@ -27,7 +40,12 @@ void serial_init(void)
 	outb(COM1 + UART_DATA, BAUD_DIVISOR & 0xff);
 	outb(COM1 + UART_IER, BAUD_DIVISOR >> 8);
 	outb(COM1 + UART_LCR, LCR_8N1);
-	outb(COM1 + UART_FCR, FCR_ENABLE_CLEAR);
+	/* Turning the FIFOs on empties them (QEMU does on any change of FCR
+	 * bit 0; taking the waiting byte first lets QEMU pass in the next
+	 * one before the write). So when input has come already, they stay
+	 * as they are. */
+	if (!serial_has_byte())
+		outb(COM1 + UART_FCR, FCR_ENABLE_TRIGGER_14);
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
 }
 
@@ -47,4 +65,13 @@ void serial_write(const char *bytes, size_t length)
 			serial_put('\r');
 		serial_put(bytes[i]);
 	}
+}
+
+size_t serial_read(char *bytes, size_t length)
+{
+	size_t count = 0;
+
+	while (count < length && serial_has_byte())
+		bytes[count++] = (char)inb(COM1 + UART_DATA);
+	return count;
 }

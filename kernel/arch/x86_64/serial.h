@@ -1,5 +1,5 @@
 /*
- * COM1 at 115200 8N1, polled. The console's only output for now.
+ * COM1 at 115200 8N1, polled. The console's only output, and its input.
  */
 #ifndef KERNEL_ARCH_X86_64_SERIAL_H
 #define KERNEL_ARCH_X86_64_SERIAL_H
@@ -14,6 +14,10 @@ void serial_init(void);
 /* Writes `length` bytes, turning "\n" into "\r\n". Safe before serial_init
  * (QEMU's UART needs no set-up) and from a panic. */
 void serial_write(const char *bytes, size_t length);
+
+/* Takes up to `length` received bytes, as they came; never waits. Returns
+ * how many. */
+size_t serial_read(char *bytes, size_t length);
 #endif
 
 #endif /* KERNEL_ARCH_X86_64_SERIAL_H */
