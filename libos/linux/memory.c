@@ -183,10 +183,15 @@ static long move(uint64_t old, uint64_t old_length, uint64_t new_length,
 	long status = vm_map(target, new_length, PROT_READ | PROT_WRITE,
 			     REGION_ANONYMOUS);
 
+	uint64_t copied = old_length < new_length ? old_length : new_length;
+
 	if (status < 0)
 		return status;
-	memcpy((void *)target, (const void *)old,
-	       old_length < new_length ? old_length : new_length);
+	if (!vm_populate(target, copied)) {
+		vm_unmap(target, new_length);
+		return -ENOMEM;
+	}
+	memcpy((void *)target, (const void *)old, copied);
 	if (prot != (PROT_READ | PROT_WRITE))
 		vm_protect(target, new_length, prot);
 	vm_unmap(old, old_length);
@@ -259,26 +264,13 @@ long sys_madvise(struct wk_regs *regs)
 		return 0;
 	if (length == 0 || !app_range(address, length))
 		return -ENOMEM;
-	if (!vm_user_ok(address, length, PROT_NONE))
+	uint64_t covered = address;
+
+	while (covered < address + length && vm_find(covered))
+		covered = vm_find(covered)->end;
+	if (covered < address + length)
 		return -ENOMEM;
-	if (advice == MADV_DONTNEED) {
-		/* Anonymous private pages read as zero afterwards. */
-		for (uint64_t at = address; at < address + length;) {
-			const struct region *region = vm_find(at);
-			uint64_t end = region->end < address + length
-					       ? region->end : address + length;
-
-			if (region->prot & PROT_WRITE) {
-				memset((void *)at, 0, end - at);
-			} else {
-				uint32_t prot = region->prot;
-
-				vm_protect(at, end - at, PROT_READ | PROT_WRITE);
-				memset((void *)at, 0, end - at);
-				vm_protect(at, end - at, prot);
-			}
-			at = end;
-		}
-	}
+	if (advice == MADV_DONTNEED)
+		vm_discard(address, length);
 	return 0;
 }

@@ -2,6 +2,12 @@
  * The region table (vm.h). Regions are kept sorted and never overlap;
  * operations first split regions at the edges of the range they touch, so
  * that the rest of the work is on whole regions.
+ *
+ * Demand paging: a region other than the image has pages only where the
+ * app (vm_fault) or the libOS (vm_populate) touched it, a chunk of up to
+ * VM_FAULT_CHUNK at a time. The kernel is the record of which pages are
+ * present: mem_map of a present page says -EEXIST, mem_protect of an
+ * absent one -ENOMEM, mem_unmap skips absent pages.
  */
 #include "mm/vm.h"
 
@@ -13,14 +19,33 @@
 #include "wicket/native.h"
 
 #define VM_REGIONS_MAX 4096
+#define VM_FAULT_CHUNK (UINT64_C(16) * PAGE_SIZE)
 
 static struct region regions[VM_REGIONS_MAX];
 static unsigned region_count;
 static uint64_t mapped_bytes;
 
-/* The stack's reserve is [stack_bottom, stack_top); pages are mapped in
- * [stack_mapped, stack_top); the page at stack_bottom is never mapped. */
-static uint64_t stack_bottom, stack_mapped, stack_top;
+/* Pages known to be present, so that checking a pointer the app passes
+ * again and again (its stack, its buffers) costs no kernel call: a
+ * direct-mapped cache of page addresses, cleared where pages go away. */
+#define PRESENT_CACHE_SIZE 256
+static uint64_t present_cache[PRESENT_CACHE_SIZE];
+
+static uint64_t *present_slot(uint64_t page)
+{
+	return &present_cache[(page / PAGE_SIZE) % PRESENT_CACHE_SIZE];
+}
+
+static void forget_present(uint64_t start, uint64_t end)
+{
+	if ((end - start) / PAGE_SIZE >= PRESENT_CACHE_SIZE) {
+		memset(present_cache, 0, sizeof(present_cache));
+		return;
+	}
+	for (uint64_t page = start; page < end; page += PAGE_SIZE)
+		if (*present_slot(page) == page)
+			*present_slot(page) = 0;
+}
 
 static unsigned kernel_prot(uint32_t prot)
 {
@@ -33,6 +58,11 @@ static unsigned kernel_prot(uint32_t prot)
 	if (prot & PROT_EXEC)
 		wk |= WK_PROT_EXEC;
 	return wk;
+}
+
+static bool demand_paged(const struct region *region)
+{
+	return region->kind != REGION_IMAGE;
 }
 
 /* The index of the first region that ends after address (region_count if
@@ -86,21 +116,6 @@ static bool split_at(uint64_t address)
 	return true;
 }
 
-/* The part of [start, end) that has pages: all of it for a backed region,
- * the mapped part for the stack, nothing otherwise. */
-static bool backed_part(const struct region *region, uint64_t *start,
-			uint64_t *end)
-{
-	*start = region->start;
-	*end = region->end;
-	if (region->kind == REGION_STACK) {
-		if (*start < stack_mapped)
-			*start = stack_mapped;
-		return *start < *end;
-	}
-	return region->backed;
-}
-
 bool vm_range_free(uint64_t start, uint64_t end)
 {
 	if (start < WK_USER_MIN || end > APP_LIMIT || start >= end)
@@ -121,7 +136,7 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 		return -EACCES;
 	if (region_count == VM_REGIONS_MAX)
 		return -ENOMEM;
-	if (prot != PROT_NONE) {
+	if (kind == REGION_IMAGE && prot != PROT_NONE) {
 		long status = wk_mem_map((long)start, (long)length,
 					 kernel_prot(prot));
 		if (status < 0)
@@ -129,31 +144,22 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 		mapped_bytes += length;
 	}
 
-	struct region region = { start, end, prot, (uint8_t)kind,
-				 prot != PROT_NONE };
 	unsigned i = first_ending_after(start);
 
 	/* Grow a neighbour of the same kind and protection instead of
 	 * adding a region, so that a series of mmaps stays one entry. */
-	if (kind == REGION_ANONYMOUS && i > 0) {
-		struct region *before = &regions[i - 1];
-
-		if (before->end == start && before->kind == kind &&
-		    before->prot == prot && before->backed == region.backed) {
-			before->end = end;
-			return 0;
-		}
+	if (kind == REGION_ANONYMOUS && i > 0 && regions[i - 1].end == start &&
+	    regions[i - 1].kind == kind && regions[i - 1].prot == prot) {
+		regions[i - 1].end = end;
+		return 0;
 	}
-	if (kind == REGION_ANONYMOUS && i < region_count) {
-		struct region *after = &regions[i];
-
-		if (after->start == end && after->kind == kind &&
-		    after->prot == prot && after->backed == region.backed) {
-			after->start = start;
-			return 0;
-		}
+	if (kind == REGION_ANONYMOUS && i < region_count &&
+	    regions[i].start == end && regions[i].kind == kind &&
+	    regions[i].prot == prot) {
+		regions[i].start = start;
+		return 0;
 	}
-	insert_at(i, region);
+	insert_at(i, (struct region){ start, end, prot, (uint8_t)kind });
 	return 0;
 }
 
@@ -166,13 +172,30 @@ long vm_unmap(uint64_t start, uint64_t length)
 	unsigned i = first_ending_after(start);
 
 	while (i < region_count && regions[i].start < end) {
-		uint64_t from, to;
+		uint64_t bytes = regions[i].end - regions[i].start;
 
-		if (backed_part(&regions[i], &from, &to)) {
-			wk_mem_unmap((long)from, (long)(to - from));
-			mapped_bytes -= to - from;
-		}
+		wk_mem_unmap((long)regions[i].start, (long)bytes);
+		forget_present(regions[i].start, regions[i].end);
+		mapped_bytes -= bytes < mapped_bytes ? bytes : mapped_bytes;
 		remove_at(i);
+	}
+	return 0;
+}
+
+/* Re-protects the present pages of [start, end): all at once when all are
+ * present, else page by page. */
+static long protect_present(uint64_t start, uint64_t end, uint32_t prot)
+{
+	long status = wk_mem_protect((long)start, (long)(end - start),
+				     kernel_prot(prot));
+
+	if (status != -ENOMEM)
+		return status;
+	for (uint64_t page = start; page < end; page += PAGE_SIZE) {
+		status = wk_mem_protect((long)page, PAGE_SIZE,
+					kernel_prot(prot));
+		if (status < 0 && status != -ENOMEM)
+			return status;
 	}
 	return 0;
 }
@@ -198,21 +221,16 @@ long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
 	for (unsigned i = first_ending_after(start);
 	     i < region_count && regions[i].start < end; i++) {
 		struct region *region = &regions[i];
-		uint64_t from, to;
-		long status = 0;
+		long status;
 
-		if (backed_part(region, &from, &to)) {
-			status = wk_mem_protect((long)from, (long)(to - from),
+		if (demand_paged(region))
+			status = protect_present(region->start, region->end,
+						 prot);
+		else /* the image: all present */
+			status = wk_mem_protect((long)region->start,
+						(long)(region->end -
+						       region->start),
 						kernel_prot(prot));
-		} else if (region->kind != REGION_STACK && prot != PROT_NONE) {
-			status = wk_mem_map((long)region->start,
-					    (long)(region->end - region->start),
-					    kernel_prot(prot));
-			if (status == 0) {
-				region->backed = true;
-				mapped_bytes += region->end - region->start;
-			}
-		}
 		if (status < 0)
 			return status == -EINVAL ? -EINVAL : -ENOMEM;
 		region->prot = prot;
@@ -248,50 +266,98 @@ const struct region *vm_find(uint64_t address)
 	return NULL;
 }
 
-long vm_init_stack(uint64_t top, uint64_t reserve, uint64_t initial)
+/* Maps the absent pages of [start, end) inside one demand-paged region:
+ * pages the cache knows are skipped; a run of others is mapped in one
+ * call, or page by page when some of it was present already. */
+static bool populate_range(const struct region *region, uint64_t start,
+			   uint64_t end)
 {
-	long status = wk_mem_map((long)(top - initial), (long)initial,
-				 WK_PROT_READ | WK_PROT_WRITE);
+	unsigned prot = kernel_prot(region->prot);
 
-	if (status < 0)
-		return status;
-	stack_bottom = top - reserve;
-	stack_mapped = top - initial;
-	stack_top = top;
-	mapped_bytes += initial;
-	struct region region = { stack_bottom, top, PROT_READ | PROT_WRITE,
-				 REGION_STACK, false };
+	for (uint64_t run = start; run < end;) {
+		uint64_t stop = run;
 
-	insert_at(first_ending_after(stack_bottom), region);
-	return 0;
+		while (stop < end && *present_slot(stop) != stop)
+			stop += PAGE_SIZE;
+		if (stop > run &&
+		    wk_mem_map((long)run, (long)(stop - run), prot) == 0) {
+			mapped_bytes += stop - run;
+		} else {
+			for (uint64_t page = run; page < stop; page += PAGE_SIZE) {
+				long status = wk_mem_map((long)page, PAGE_SIZE,
+							 prot);
+				if (status == 0)
+					mapped_bytes += PAGE_SIZE;
+				else if (status != -EEXIST)
+					return false;
+			}
+		}
+		for (uint64_t page = run; page < stop; page += PAGE_SIZE)
+			*present_slot(page) = page;
+		run = stop;
+		while (run < end && *present_slot(run) == run)
+			run += PAGE_SIZE;
+	}
+	return true;
 }
 
-bool vm_grow_stack(uint64_t address)
+long vm_init_stack(uint64_t top, uint64_t reserve, uint64_t initial)
+{
+	long status = vm_map(top - reserve, PAGE_SIZE, PROT_NONE, REGION_STACK);
+
+	if (status == 0)
+		status = vm_map(top - reserve + PAGE_SIZE, reserve - PAGE_SIZE,
+				PROT_READ | PROT_WRITE, REGION_STACK);
+	if (status == 0 && !vm_populate(top - initial, initial))
+		status = -ENOMEM;
+	return status;
+}
+
+bool vm_fault(uint64_t address, uint32_t access)
 {
 	const struct region *region = vm_find(address);
 
-	if (region == NULL || region->kind != REGION_STACK ||
-	    address < stack_bottom + PAGE_SIZE || address >= stack_mapped)
+	if (region == NULL || !demand_paged(region) ||
+	    region->prot == PROT_NONE || (access & ~region->prot & PROT_WRITE) ||
+	    (access & ~region->prot & PROT_EXEC))
 		return false;
 
-	uint64_t new_bottom = page_down(address) & ~(APP_STACK_GROWTH - 1);
+	/* The chunk around the page, inside the region; a fault on a page
+	 * already present is a protection fault, the app's error. */
+	uint64_t start = page_down(address) & ~(VM_FAULT_CHUNK - 1);
+	uint64_t end = start + VM_FAULT_CHUNK;
 
-	if (new_bottom < stack_bottom + PAGE_SIZE)
-		new_bottom = stack_bottom + PAGE_SIZE;
-	/* Page by page where something (the app through native calls) mapped
-	 * a page already; the kernel then says -EEXIST. */
-	if (wk_mem_map((long)new_bottom, (long)(stack_mapped - new_bottom),
-		       kernel_prot(region->prot)) < 0) {
-		for (uint64_t page = new_bottom; page < stack_mapped;
-		     page += PAGE_SIZE) {
-			long status = wk_mem_map((long)page, PAGE_SIZE,
-						 kernel_prot(region->prot));
-			if (status < 0 && status != -EEXIST)
-				return false;
-		}
+	if (start < region->start)
+		start = region->start;
+	if (end > region->end)
+		end = region->end;
+	if (wk_mem_map((long)start, (long)(end - start),
+		       kernel_prot(region->prot)) == 0) {
+		mapped_bytes += end - start;
+		return true;
 	}
-	mapped_bytes += stack_mapped - new_bottom;
-	stack_mapped = new_bottom;
+	long status = wk_mem_map((long)page_down(address), PAGE_SIZE,
+				 kernel_prot(region->prot));
+	if (status == 0)
+		mapped_bytes += PAGE_SIZE;
+	return status == 0;
+}
+
+bool vm_populate(uint64_t address, uint64_t length)
+{
+	uint64_t end = page_up(address + length);
+
+	for (uint64_t at = page_down(address); at < end;) {
+		const struct region *region = vm_find(at);
+
+		if (region == NULL)
+			return false;
+		uint64_t stop = region->end < end ? region->end : end;
+
+		if (demand_paged(region) && !populate_range(region, at, stop))
+			return false;
+		at = stop;
+	}
 	return true;
 }
 
@@ -309,14 +375,34 @@ bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access)
 		if (region == NULL || region->prot == PROT_NONE ||
 		    ((access & PROT_WRITE) && !(region->prot & PROT_WRITE)))
 			return false;
-		if (region->kind == REGION_STACK && at < stack_mapped &&
-		    !vm_grow_stack(at))
-			return false;
-		if (region->kind != REGION_STACK && !region->backed)
-			return false;
 		at = region->end;
 	}
-	return true;
+	return vm_populate(address, length);
+}
+
+void vm_discard(uint64_t address, uint64_t length)
+{
+	uint64_t end = address + length;
+
+	for (uint64_t at = address; at < end;) {
+		const struct region *region = vm_find(at);
+
+		if (region == NULL)
+			return;
+		uint64_t stop = region->end < end ? region->end : end;
+
+		if (demand_paged(region)) {
+			wk_mem_unmap((long)at, (long)(stop - at));
+			forget_present(at, stop);
+		} else {
+			uint32_t prot = region->prot;
+
+			vm_protect(at, stop - at, PROT_READ | PROT_WRITE);
+			memset((void *)at, 0, stop - at);
+			vm_protect(at, stop - at, prot);
+		}
+		at = stop;
+	}
 }
 
 uint64_t vm_mapped_bytes(void)

@@ -6,10 +6,11 @@
  * masked, where touching an unmapped page is a fatal libOS double fault,
  * so it never dereferences an app pointer this table has not vouched for.
  *
- * Protections are Linux's PROT_* bits. Anonymous pages are mapped (zeroed
- * by the kernel) when the region is made, except PROT_NONE regions, which
- * stay unbacked until made accessible, and the stack, which is mapped as it
- * grows down. The kernel refuses W+X, and so does this table.
+ * Protections are Linux's PROT_* bits. The app's image is mapped when it
+ * is loaded; every other region (brk, mmap, the stack) is demand-paged:
+ * the kernel maps a zeroed chunk the first time the app touches it (a page
+ * fault event, vm_fault), or when the libOS is about to (vm_user_ok). The
+ * kernel refuses W+X, and so does this table.
  */
 #ifndef LIBOS_MM_VM_H
 #define LIBOS_MM_VM_H
@@ -23,8 +24,8 @@
 #define PROT_EXEC  0x4
 
 enum region_kind {
-	REGION_IMAGE,     /* the app's PT_LOAD segments */
-	REGION_STACK,     /* the main stack, grown on faults */
+	REGION_IMAGE,     /* the app's PT_LOAD segments: mapped at once */
+	REGION_STACK,     /* the main stack (its lowest page: a guard) */
 	REGION_HEAP,      /* brk */
 	REGION_ANONYMOUS, /* mmap */
 };
@@ -33,12 +34,11 @@ struct region {
 	uint64_t start, end; /* page-aligned, start < end */
 	uint32_t prot;       /* PROT_* */
 	uint8_t kind;        /* enum region_kind */
-	bool backed;         /* the kernel has pages there (not for the stack,
-				which tracks its mapped part itself) */
 };
 
-/* Makes the stack region [top - reserve, top) with its top `initial`
- * bytes mapped. Returns 0 or a negative errno. */
+/* Makes the stack region [top - reserve, top): its lowest page a
+ * PROT_NONE guard, the rest demand-paged, the top `initial` bytes mapped
+ * now. Returns 0 or a negative errno. */
 long vm_init_stack(uint64_t top, uint64_t reserve, uint64_t initial);
 
 /* Whether [start, end) is inside the app's part of the address space and
@@ -72,11 +72,23 @@ const struct region *vm_find(uint64_t address);
  * is always fine. */
 bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access);
 
-/* Grows the stack down to cover a fault at address; false when the
- * address is not in the stack's unmapped part (or no memory is left). */
-bool vm_grow_stack(uint64_t address);
+/* Handles the app's page fault at address (access: PROT_READ, PROT_WRITE
+ * or PROT_EXEC) by mapping the demand-paged chunk around it. False when
+ * the fault is the app's own error (no region, or one that forbids the
+ * access): a SIGSEGV. */
+bool vm_fault(uint64_t address, uint32_t access);
 
-/* Bytes of the app's address space that have pages. */
+/* Makes [address, address + length) of a demand-paged region present,
+ * for the libOS to touch. False if no memory is left. */
+bool vm_populate(uint64_t address, uint64_t length);
+
+/* Makes [address, address + length), which regions cover, read as zeroes
+ * again (MADV_DONTNEED on private memory): demand-paged pages are dropped,
+ * image pages cleared. */
+void vm_discard(uint64_t address, uint64_t length);
+
+/* Bytes the libOS has had the kernel map for the app (an estimate: a
+ * demand-paged range that is unmapped counts as fully present). */
 uint64_t vm_mapped_bytes(void);
 
 #endif /* LIBOS_MM_VM_H */

@@ -54,7 +54,11 @@ static void exception(struct wk_vcpu *vcpu)
 	const struct wk_event *event = &vcpu->event;
 	bool page_fault = event->vector == VECTOR_PF;
 
-	if (page_fault && vm_grow_stack(event->fault_address))
+	/* #PF error code bits: 1 write, 4 instruction fetch. */
+	uint32_t access = (event->error_code & 2) ? PROT_WRITE :
+			  (event->error_code & 16) ? PROT_EXEC : PROT_READ;
+
+	if (page_fault && vm_fault(event->fault_address, access))
 		return;
 	if (page_fault && event->fault_address >= APP_LIMIT &&
 	    vcpu->frame.rip >= APP_LIMIT && vcpu->frame.rip < WK_USER_LIMIT)

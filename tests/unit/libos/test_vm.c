@@ -73,11 +73,16 @@ static long fake_prot(uint64_t address)
 #define BASE UINT64_C(0x10000000)
 #define P(n) (BASE + (uint64_t)(n) * PAGE_SIZE)
 
-Test(vm, map_unmap_split)
+Test(vm, demand_paged_map_unmap_split)
 {
 	cr_assert_eq(vm_map(P(0), 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 			    REGION_ANONYMOUS), 0);
+	cr_assert_eq(fake_prot(P(7)), -1); /* nothing until touched */
+	cr_assert(vm_fault(P(7) + 5, PROT_WRITE));
 	cr_assert_eq(fake_prot(P(7)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(0)), WK_PROT_READ | WK_PROT_WRITE); /* chunk */
+	cr_assert(!vm_fault(P(7), PROT_WRITE)); /* present: the app's error */
+	cr_assert(!vm_fault(P(7), PROT_EXEC));
 	cr_assert(!vm_range_free(P(0), P(1)));
 	cr_assert_eq(vm_unmap(P(2), 2 * PAGE_SIZE), 0);
 	cr_assert(vm_range_free(P(2), P(4)));
@@ -86,7 +91,14 @@ Test(vm, map_unmap_split)
 	cr_assert_eq(vm_find(P(1))->end, P(2));
 	cr_assert_eq(vm_find(P(5))->start, P(4));
 	cr_assert_null(vm_find(P(3)));
-	cr_assert_eq(vm_mapped_bytes(), 6 * PAGE_SIZE);
+	cr_assert(!vm_fault(P(3), PROT_READ)); /* no region */
+}
+
+Test(vm, image_is_mapped_at_once)
+{
+	cr_assert_eq(vm_map(P(0), 2 * PAGE_SIZE, PROT_READ, REGION_IMAGE), 0);
+	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ);
+	cr_assert_eq(vm_mapped_bytes(), 2 * PAGE_SIZE);
 }
 
 Test(vm, refuses_overlap_and_wx)
@@ -107,6 +119,7 @@ Test(vm, protect_needs_cover_and_splits)
 {
 	vm_map(P(0), 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
 	vm_map(P(5), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
+	cr_assert(vm_populate(P(0), 4 * PAGE_SIZE));
 	cr_assert_eq(vm_protect(P(3), 3 * PAGE_SIZE, PROT_READ), -ENOMEM);
 	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);
 	cr_assert_eq(vm_protect(P(1), 2 * PAGE_SIZE, PROT_READ), 0);
@@ -119,15 +132,31 @@ Test(vm, protect_needs_cover_and_splits)
 	cr_assert(!vm_user_ok(P(0), 5 * PAGE_SIZE + 1, PROT_READ));
 }
 
-Test(vm, prot_none_is_unbacked_until_needed)
+Test(vm, protect_keeps_absent_pages_absent)
 {
-	vm_map(P(0), 2 * PAGE_SIZE, PROT_NONE, REGION_ANONYMOUS);
-	cr_assert_eq(fake_prot(P(0)), -1);
+	vm_map(P(0), 32 * PAGE_SIZE, PROT_NONE, REGION_ANONYMOUS);
 	cr_assert(!vm_user_ok(P(0), 1, PROT_READ));
-	cr_assert_eq(vm_protect(P(1), PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
-	cr_assert_eq(fake_prot(P(0)), -1);
-	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ | WK_PROT_WRITE);
-	cr_assert(vm_user_ok(P(1), PAGE_SIZE, PROT_WRITE));
+	cr_assert(!vm_fault(P(0), PROT_READ));
+	cr_assert_eq(vm_protect(P(1), 31 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	cr_assert(!vm_fault(P(0), PROT_READ)); /* still the guard */
+	cr_assert_eq(fake_prot(P(20)), -1);
+	cr_assert(vm_user_ok(P(20), PAGE_SIZE, PROT_WRITE));
+	cr_assert_eq(fake_prot(P(20)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(21)), -1);
+	cr_assert_eq(vm_protect(P(1), 31 * PAGE_SIZE, PROT_READ), 0);
+	cr_assert_eq(fake_prot(P(20)), WK_PROT_READ);
+	cr_assert_eq(fake_prot(P(21)), -1);
+}
+
+Test(vm, discard_drops_pages)
+{
+	vm_map(P(0), 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
+	cr_assert(vm_populate(P(0), 4 * PAGE_SIZE));
+	vm_discard(P(1), 2 * PAGE_SIZE);
+	cr_assert_eq(fake_prot(P(0)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(1)), -1);
+	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert(vm_find(P(1)) != NULL);
 }
 
 Test(vm, find_free_searches_down)
@@ -149,7 +178,7 @@ Test(vm, neighbours_merge)
 	cr_assert_eq(vm_find(P(3))->start, P(3));
 }
 
-Test(vm, stack_grows_down_to_its_guard)
+Test(vm, stack_has_a_guard_and_pages_on_demand)
 {
 	uint64_t top = P(1000), reserve = 64 * PAGE_SIZE;
 
@@ -159,10 +188,8 @@ Test(vm, stack_grows_down_to_its_guard)
 	cr_assert(vm_user_ok(top - 10 * PAGE_SIZE, 8, PROT_WRITE));
 	cr_assert_eq(fake_prot(top - 10 * PAGE_SIZE),
 		     WK_PROT_READ | WK_PROT_WRITE);
-	cr_assert(vm_grow_stack(top - reserve + PAGE_SIZE));
-	cr_assert_eq(fake_prot(top - reserve + PAGE_SIZE),
-		     WK_PROT_READ | WK_PROT_WRITE);
-	cr_assert(!vm_grow_stack(top - reserve)); /* the guard page */
+	cr_assert(vm_fault(top - reserve + PAGE_SIZE, PROT_WRITE));
+	cr_assert(!vm_fault(top - reserve, PROT_WRITE)); /* the guard page */
 	cr_assert_eq(fake_prot(top - reserve), -1);
-	cr_assert(!vm_grow_stack(top + PAGE_SIZE));
+	cr_assert(!vm_fault(top + PAGE_SIZE, PROT_READ));
 }
