@@ -18,6 +18,8 @@
 #define EINVAL   22
 #define ENOTTY   25
 #define ESPIPE   29
+#define EDEADLK  35
 #define ENOSYS   38
+#define ETIMEDOUT 110
 
 #endif /* LIBOS_ERRNO_H */

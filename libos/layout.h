@@ -36,6 +36,13 @@
 #define LIBOS_UPCALL_STACK_BOTTOM 0x00007f8000002000
 #define LIBOS_UPCALL_STACK_BYTES  (UINT64_C(64) << 10)
 
+/* One page per thread slot for its FPU save area (sched/thread.c). */
+#define LIBOS_FPU_AREAS    0x00007f8100000000
+
+/* The idle context's stack (sched/sched.c). */
+#define LIBOS_IDLE_STACK_BOTTOM 0x00007f8000020000
+#define LIBOS_IDLE_STACK_BYTES  (UINT64_C(16) << 10)
+
 #define PAGE_SIZE WK_PAGE_SIZE
 
 static inline uint64_t page_down(uint64_t address)

@@ -17,6 +17,7 @@
 #include "loader/stack.h"
 #include "mm/vm.h"
 #include "options.h"
+#include "sched/sched.h"
 #include "trap/event.h"
 #include "wicket/native.h"
 
@@ -136,6 +137,8 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	}
 	argv[argc] = NULL;
 
+	if (sched_init(options.quantum_ms) == NULL)
+		refuse_app("no memory for its first thread");
 	if (vm_init_stack(APP_STACK_TOP, APP_STACK_MAX, APP_STACK_INITIAL) < 0)
 		refuse_app("no memory for its stack");
 	if (app_load((const uint8_t *)module->address, module->size, &image,
@@ -152,10 +155,10 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 
 	/* The ELF entry state (psABI 3.4): RSP at argc, RDX 0 (no
 	 * function for atexit), the other registers 0. */
-	static struct wk_regs entry;
+	struct thread *first = sched_current();
 
-	entry.rip = image.entry;
-	entry.rsp = rsp;
-	entry.rflags = 0x202;
-	event_resume(&entry);
+	first->regs.rip = image.entry;
+	first->regs.rsp = rsp;
+	first->regs.rflags = 0x202;
+	sched_resume();
 }

@@ -7,7 +7,7 @@
 #include "libos.h"
 #include "wicket/abi.h"
 
-struct options options;
+struct options options = { .quantum_ms = 10 };
 
 /* The words, unescaped, each NUL-terminated; env entries point here. */
 static char words[WK_INFO_CMDLINE_MAX];
@@ -31,6 +31,17 @@ static void option(const char *word)
 			return;
 		}
 		options.env[options.env_count++] = entry;
+	} else if (string_starts_with(word, "wicket.quantum=")) {
+		unsigned value = 0;
+		const char *digit = word + 15;
+
+		while (*digit >= '0' && *digit <= '9' && value < 100000)
+			value = value * 10 + (unsigned)(*digit++ - '0');
+		if (*digit || value < 1 || value > 1000)
+			libos_report("ignoring %s: the quantum is 1..1000 ms",
+				     word);
+		else
+			options.quantum_ms = value;
 	} else if (string_equals_word(word, strlen(word), "wicket.strace")) {
 		options.strace = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.echo=off")) {

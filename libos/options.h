@@ -7,6 +7,8 @@
  *   wicket.echo=off         the console does not echo input (for input
  *                           that a program feeds in)
  *   wicket.strace           prints every system call and its result
+ *   wicket.quantum=MS       the scheduler's time slice (1..1000 ms,
+ *                           default 10)
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -20,6 +22,7 @@
 struct options {
 	bool strace;
 	bool echo_off;
+	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */
 };

@@ -11,6 +11,10 @@
  * instruction of the image (WK_LIBOS_BASE), so an app that jumps to the
  * libOS's base lands in libos_main, which tells a second entry apart.
  */
+#include "wicket/abi.h"
+
+#define WK_CALL_block (WK_NATIVE_BASE + 9)
+
 	.section .text.entry, "ax", @progbits
 	.globl	_start
 	.type	_start, @function
@@ -29,5 +33,22 @@ event_entry:
 	call	libos_event		/* (vcpu, kind) */
 	ud2				/* libos_event does not return */
 	.size	event_entry, . - event_entry
+
+/*
+ * The idle context (sched/sched.c): runs in ring 3 with events unmasked
+ * when no thread can, halting in block() until the timer event that
+ * wakes a sleeper. block() fails only when no timer is armed.
+ */
+	.globl	sched_idle_loop
+	.type	sched_idle_loop, @function
+sched_idle_loop:
+	movl	$WK_CALL_block, %eax
+	syscall
+	testq	%rax, %rax
+	jns	sched_idle_loop
+	andq	$-16, %rsp
+	call	sched_deadlock
+	ud2
+	.size	sched_idle_loop, . - sched_idle_loop
 
 	.section .note.GNU-stack, "", @progbits

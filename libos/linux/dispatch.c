@@ -11,6 +11,7 @@
 #include "errno.h"
 #include "libos.h"
 #include "options.h"
+#include "sched/sched.h"
 
 typedef long syscall_handler(struct wk_regs *regs);
 
@@ -66,7 +67,8 @@ void syscall_dispatch(struct wk_regs *regs)
 		report_unimplemented(number);
 		result = -ENOSYS;
 	}
-	regs->rax = (uint64_t)result;
+	if (result != SYSCALL_NO_RESULT)
+		regs->rax = (uint64_t)result;
 	if (options.strace)
 		libos_report("strace: %s(0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, "
 			     "0x%lx) = %ld", syscall_name(number),

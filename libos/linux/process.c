@@ -1,6 +1,6 @@
 /*
- * The process: identity (one process, pid 1, run as root), limits, the
- * CPU set (one CPU), uname, sysinfo, arch_prctl and the ways out.
+ * The process: identity (one process, pid 1, run as root), limits,
+ * uname, sysinfo and arch_prctl.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,18 +48,12 @@ static struct rlimit limits[RLIMIT_COUNT] = {
 	[14] = { 0, 0 },                  /* RLIMIT_RTPRIO */
 };
 
-static uint64_t clear_child_tid, robust_list;
+static uint64_t robust_list;
 
 long sys_getpid(struct wk_regs *regs)
 {
 	(void)regs;
 	return LINUX_PID;
-}
-
-long sys_gettid(struct wk_regs *regs)
-{
-	(void)regs;
-	return LINUX_TID;
 }
 
 long sys_getppid(struct wk_regs *regs)
@@ -74,22 +68,6 @@ long sys_geteuid(struct wk_regs *regs) { (void)regs; return 0; }
 long sys_getgid(struct wk_regs *regs) { (void)regs; return 0; }
 long sys_getegid(struct wk_regs *regs) { (void)regs; return 0; }
 
-long sys_exit(struct wk_regs *regs)
-{
-	libos_exit((int)regs->rdi); /* the only thread: the process ends */
-}
-
-long sys_exit_group(struct wk_regs *regs)
-{
-	libos_exit((int)regs->rdi);
-}
-
-long sys_set_tid_address(struct wk_regs *regs)
-{
-	clear_child_tid = regs->rdi; /* used when threads exit (#6) */
-	return LINUX_TID;
-}
-
 long sys_set_robust_list(struct wk_regs *regs)
 {
 	if (regs->rsi != 24) /* sizeof(struct robust_list_head) */
@@ -102,26 +80,6 @@ long sys_rseq(struct wk_regs *regs)
 {
 	(void)regs;
 	return -ENOSYS; /* optional: libcs go on without it */
-}
-
-long sys_sched_yield(struct wk_regs *regs)
-{
-	(void)regs;
-	return 0; /* one thread: nothing else to run */
-}
-
-long sys_sched_getaffinity(struct wk_regs *regs)
-{
-	uint64_t length = regs->rsi, mask = regs->rdx;
-
-	if ((int32_t)regs->rdi != 0 && (int32_t)regs->rdi != LINUX_PID)
-		return -ESRCH;
-	if (length < 8 || length % 8)
-		return -EINVAL;
-	if (!vm_user_ok(mask, 8, PROT_WRITE))
-		return -EFAULT;
-	*(uint64_t *)mask = 1; /* CPU 0 */
-	return 8;
 }
 
 /* Linux's struct utsname: six 65-byte strings. */

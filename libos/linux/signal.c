@@ -14,6 +14,7 @@
 #include "linux/syscalls.h"
 #include "loader/elf.h"
 #include "mm/vm.h"
+#include "sched/sched.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -101,7 +102,7 @@ static void act(int signal)
 	if (handler == SIG_IGN ||
 	    (handler == SIG_DFL && ignored_by_default(signal)))
 		return;
-	terminate(signal, &libos_vcpu->frame, false, 0,
+	terminate(signal, &sched_current()->regs, false, 0,
 		  handler == SIG_DFL ? "" :
 		  " (its handler was not run: signal handlers arrive with "
 		  "issue #7)");

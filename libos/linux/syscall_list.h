@@ -66,7 +66,7 @@
 	S(53, socketpair, 0) \
 	S(54, setsockopt, 0) \
 	S(55, getsockopt, 0) \
-	S(56, clone, 0) \
+	S(56, clone, 1) \
 	S(57, fork, 0) \
 	S(58, vfork, 0) \
 	S(59, execve, 0) \
@@ -212,8 +212,8 @@
 	S(199, fremovexattr, 0) \
 	S(200, tkill, 1) \
 	S(201, time, 1) \
-	S(202, futex, 0) \
-	S(203, sched_setaffinity, 0) \
+	S(202, futex, 1) \
+	S(203, sched_setaffinity, 1) \
 	S(204, sched_getaffinity, 1) \
 	S(205, set_thread_area, 0) \
 	S(206, io_setup, 0) \

@@ -5,21 +5,19 @@
  * page; nanoseconds are (ticks * multiplier) >> 32, exact to a few parts
  * in 10^10 (no 128-bit division needed).
  *
- * Sleeping (nanosleep, clock_nanosleep) arms the one kernel timer and
- * blocks; with one thread there is nothing else to run meanwhile. The
- * scheduler of #6 replaces this.
+ * Sleeping (nanosleep, clock_nanosleep) blocks the thread until a TSC
+ * deadline on the scheduler's sleeper list (sched/sched.h).
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "errno.h"
+#include "linux/clock.h"
 #include "libos.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
-#include "wicket/native.h"
+#include "sched/sched.h"
 
-#define CLOCK_REALTIME           0
-#define CLOCK_MONOTONIC          1
 #define CLOCK_PROCESS_CPUTIME_ID 2
 #define CLOCK_THREAD_CPUTIME_ID  3
 #define CLOCK_MONOTONIC_RAW      4
@@ -33,9 +31,6 @@
 
 #define NS_PER_SECOND UINT64_C(1000000000)
 
-struct timespec {
-	int64_t seconds, nanoseconds;
-};
 
 struct timeval {
 	int64_t seconds, microseconds;
@@ -94,9 +89,9 @@ static bool clock_now(int64_t clock, uint64_t *ns)
 	}
 }
 
-static struct timespec to_timespec(uint64_t ns)
+static struct linux_timespec to_timespec(uint64_t ns)
 {
-	return (struct timespec){ (int64_t)(ns / NS_PER_SECOND),
+	return (struct linux_timespec){ (int64_t)(ns / NS_PER_SECOND),
 				  (int64_t)(ns % NS_PER_SECOND) };
 }
 
@@ -106,9 +101,9 @@ long sys_clock_gettime(struct wk_regs *regs)
 
 	if (!clock_now((int64_t)(int32_t)regs->rdi, &ns))
 		return -EINVAL;
-	if (!vm_user_ok(regs->rsi, sizeof(struct timespec), PROT_WRITE))
+	if (!vm_user_ok(regs->rsi, sizeof(struct linux_timespec), PROT_WRITE))
 		return -EFAULT;
-	*(struct timespec *)regs->rsi = to_timespec(ns);
+	*(struct linux_timespec *)regs->rsi = to_timespec(ns);
 	return 0;
 }
 
@@ -121,9 +116,9 @@ long sys_clock_getres(struct wk_regs *regs)
 		return -EINVAL;
 	if (regs->rsi == 0)
 		return 0;
-	if (!vm_user_ok(regs->rsi, sizeof(struct timespec), PROT_WRITE))
+	if (!vm_user_ok(regs->rsi, sizeof(struct linux_timespec), PROT_WRITE))
 		return -EFAULT;
-	*(struct timespec *)regs->rsi = to_timespec(1);
+	*(struct linux_timespec *)regs->rsi = to_timespec(1);
 	return 0;
 }
 
@@ -160,29 +155,18 @@ long sys_time(struct wk_regs *regs)
 	return (long)(ns / NS_PER_SECOND);
 }
 
-/* Blocks until the TSC reaches deadline. */
-static void sleep_until(uint64_t deadline)
-{
-	while (rdtsc() < deadline) {
-		wk_timer_arm((long)deadline);
-		wk_block();
-	}
-}
-
-/* Reads and checks a struct timespec argument; returns 0, -EFAULT or
- * -EINVAL. */
-static long read_timespec(uint64_t address, struct timespec *out)
+long clock_read_timespec(uint64_t address, struct linux_timespec *out)
 {
 	if (!vm_user_ok(address, sizeof(*out), PROT_READ))
 		return -EFAULT;
-	*out = *(const struct timespec *)address;
+	*out = *(const struct linux_timespec *)address;
 	if (out->seconds < 0 || out->nanoseconds < 0 ||
 	    (uint64_t)out->nanoseconds >= NS_PER_SECOND)
 		return -EINVAL;
 	return 0;
 }
 
-static uint64_t timespec_ns(const struct timespec *t)
+static uint64_t timespec_ns(const struct linux_timespec *t)
 {
 	uint64_t limit = UINT64_MAX / 4; /* centuries: never overflows */
 	uint64_t seconds = (uint64_t)t->seconds;
@@ -192,29 +176,53 @@ static uint64_t timespec_ns(const struct timespec *t)
 	return seconds * NS_PER_SECOND + (uint64_t)t->nanoseconds;
 }
 
-static long sleep_for(int64_t clock, bool absolute, uint64_t request,
-		      uint64_t remaining)
+uint64_t clock_deadline_relative(const struct linux_timespec *t)
 {
-	struct timespec wanted;
+	uint64_t ticks = ns_to_ticks(timespec_ns(t));
+	uint64_t now = rdtsc();
+
+	return ticks > UINT64_MAX / 2 - now ? UINT64_MAX / 2 : now + ticks;
+}
+
+uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t)
+{
+	uint64_t now_ns, wanted = timespec_ns(t);
+
+	if (!clock_now(clock, &now_ns))
+		return 0;
+	struct linux_timespec left = { 0, 0 };
+
+	if (wanted > now_ns) {
+		left.seconds = (int64_t)((wanted - now_ns) / NS_PER_SECOND);
+		left.nanoseconds = (int64_t)((wanted - now_ns) % NS_PER_SECOND);
+	}
+	return clock_deadline_relative(&left);
+}
+
+static long sleep_for(int64_t clock, bool absolute, uint64_t request)
+{
+	struct linux_timespec wanted;
 	uint64_t now;
-	long status = read_timespec(request, &wanted);
+	long status = clock_read_timespec(request, &wanted);
 
 	if (status < 0)
 		return status;
 	if (!clock_now(clock, &now) || clock == CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
-	uint64_t ns = timespec_ns(&wanted);
+	uint64_t deadline = absolute ? clock_deadline_absolute(clock, &wanted)
+				     : clock_deadline_relative(&wanted);
 
-	if (absolute)
-		ns = ns > now ? ns - now : 0;
-	sleep_until(rdtsc() + ns_to_ticks(ns));
-	(void)remaining; /* written only when interrupted (#7) */
-	return 0;
+	if (deadline <= rdtsc())
+		return 0;
+	/* The remaining time is written only when a signal interrupts
+	 * the sleep (#7). */
+	sched_block(deadline, 0);
+	return SYSCALL_NO_RESULT;
 }
 
 long sys_nanosleep(struct wk_regs *regs)
 {
-	return sleep_for(CLOCK_MONOTONIC, false, regs->rdi, regs->rsi);
+	return sleep_for(CLOCK_MONOTONIC, false, regs->rdi);
 }
 
 long sys_clock_nanosleep(struct wk_regs *regs)
@@ -222,5 +230,5 @@ long sys_clock_nanosleep(struct wk_regs *regs)
 	if (regs->rsi & ~(uint64_t)TIMER_ABSTIME)
 		return -EINVAL;
 	return sleep_for((int32_t)regs->rdi, regs->rsi & TIMER_ABSTIME,
-			 regs->rdx, regs->r10);
+			 regs->rdx);
 }

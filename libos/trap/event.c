@@ -1,7 +1,7 @@
 /*
  * Event dispatch (event.h): reflected system calls to the Linux table,
- * exceptions to stack growth or signals, timer events to nothing yet (the
- * console's polling and sleeps leave them behind; #6 schedules on them).
+ * exceptions to demand paging or signals, timer events to the scheduler,
+ * which then resumes whichever thread should run.
  */
 #include "trap/event.h"
 
@@ -12,6 +12,7 @@
 #include "linux/signal.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
+#include "sched/sched.h"
 #include "wicket/native.h"
 
 /* Exception vectors (Intel SDM vol. 3, table 6-1). */
@@ -49,7 +50,18 @@ static int exception_signal(uint32_t vector)
 	}
 }
 
-static void exception(struct wk_vcpu *vcpu)
+/* A fault just below the stack pointer in a page the app may not touch:
+ * a thread ran off its stack into the guard. */
+static bool stack_overflow(const struct wk_regs *regs, uint64_t address)
+{
+	const struct region *region = vm_find(address);
+
+	return address < regs->rsp + PAGE_SIZE &&
+	       address + (UINT64_C(64) << 10) > regs->rsp &&
+	       region && region->prot == PROT_NONE;
+}
+
+static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 {
 	const struct wk_event *event = &vcpu->event;
 	bool page_fault = event->vector == VECTOR_PF;
@@ -61,10 +73,14 @@ static void exception(struct wk_vcpu *vcpu)
 	if (page_fault && vm_fault(event->fault_address, access))
 		return;
 	if (page_fault && event->fault_address >= APP_LIMIT &&
-	    vcpu->frame.rip >= APP_LIMIT && vcpu->frame.rip < WK_USER_LIMIT)
+	    regs->rip >= APP_LIMIT && regs->rip < WK_USER_LIMIT)
 		libos_report("the app jumped into the libOS's memory");
-	signal_force(exception_signal(event->vector), &vcpu->frame,
-		     page_fault, event->fault_address);
+	if (page_fault && stack_overflow(regs, event->fault_address))
+		libos_report("thread %d overflowed its stack into the guard "
+			     "page at 0x%lx (rsp 0x%lx)", sched_current()->tid,
+			     page_down(event->fault_address), regs->rsp);
+	signal_force(exception_signal(event->vector), regs, page_fault,
+		     event->fault_address);
 }
 
 void event_resume(struct wk_regs *regs)
@@ -90,16 +106,24 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 		libos_report("the app jumped to the libOS's event entry");
 		libos_exit(128 + SIGSEGV);
 	}
+	if (!sched_enter(&vcpu->frame)) {
+		/* The idle context was waiting for a timer event. */
+		sched_timer();
+		sched_resume();
+	}
+	struct wk_regs *regs = &sched_current()->regs;
+
 	switch (kind) {
 	case WK_EVENT_SYSCALL:
-		syscall_dispatch(&vcpu->frame);
+		syscall_dispatch(regs);
 		break;
 	case WK_EVENT_EXCEPTION:
-		exception(vcpu);
+		exception(vcpu, regs);
 		break;
 	case WK_EVENT_TIMER:
 	default:
+		sched_timer();
 		break;
 	}
-	event_resume(&vcpu->frame);
+	sched_resume();
 }

@@ -1,0 +1,28 @@
+/*
+ * The clocks (linux/time.c) as the other system calls need them: reading
+ * a struct timespec argument and turning times into TSC deadlines.
+ */
+#ifndef LIBOS_LINUX_CLOCK_H
+#define LIBOS_LINUX_CLOCK_H
+
+#include <stdint.h>
+
+#define CLOCK_REALTIME           0
+#define CLOCK_MONOTONIC          1
+
+struct linux_timespec {
+	int64_t seconds, nanoseconds;
+};
+
+/* Copies in and checks (0 <= nanoseconds < 10^9, seconds >= 0) the
+ * timespec at address; 0, -EFAULT or -EINVAL. */
+long clock_read_timespec(uint64_t address, struct linux_timespec *out);
+
+/* The TSC value `t` from now. */
+uint64_t clock_deadline_relative(const struct linux_timespec *t);
+
+/* The TSC value when `clock` reads `t` (now if that is past); 0 for a
+ * clock Wicket does not have. */
+uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t);
+
+#endif /* LIBOS_LINUX_CLOCK_H */

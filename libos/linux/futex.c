@@ -1,0 +1,242 @@
+/*
+ * futex(2): WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE and
+ * WAKE_OP, private or not (one process: the same), with relative timeouts
+ * on CLOCK_MONOTONIC and absolute ones on MONOTONIC or REALTIME
+ * (FUTEX_CLOCK_REALTIME). The waiters are one FIFO list: wakes go in
+ * arrival order. Priority-inheritance operations are -ENOSYS.
+ *
+ * A waiter's result is decided by who ends the wait: 0 from a wake,
+ * -ETIMEDOUT from its deadline (sched.c).
+ */
+#include "linux/futex.h"
+
+#include <stdbool.h>
+
+#include "errno.h"
+#include "libos.h"
+#include "linux/clock.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+#include "sched/sched.h"
+
+#define FUTEX_WAIT            0
+#define FUTEX_WAKE            1
+#define FUTEX_REQUEUE         3
+#define FUTEX_CMP_REQUEUE     4
+#define FUTEX_WAKE_OP         5
+#define FUTEX_WAIT_BITSET     9
+#define FUTEX_WAKE_BITSET     10
+#define FUTEX_PRIVATE_FLAG    128
+#define FUTEX_CLOCK_REALTIME  256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+static struct thread *waiters_head, *waiters_tail;
+
+static void waiters_append(struct thread *thread)
+{
+	thread->queue_next = NULL;
+	if (waiters_tail)
+		waiters_tail->queue_next = thread;
+	else
+		waiters_head = thread;
+	waiters_tail = thread;
+}
+
+/* Unlinks the waiter after previous (NULL: the head). */
+static void waiters_unlink(struct thread *previous, struct thread *thread)
+{
+	if (previous)
+		previous->queue_next = thread->queue_next;
+	else
+		waiters_head = thread->queue_next;
+	if (waiters_tail == thread)
+		waiters_tail = previous;
+	thread->futex = 0;
+}
+
+void futex_forget(struct thread *thread)
+{
+	struct thread *previous = NULL;
+
+	if (thread->futex == 0)
+		return;
+	for (struct thread *t = waiters_head; t; previous = t, t = t->queue_next)
+		if (t == thread) {
+			waiters_unlink(previous, t);
+			return;
+		}
+}
+
+/* Wakes up to count waiters on address (and bitset); then moves up to
+ * requeue of the rest to target when target is not 0. Returns the number
+ * woken plus, for a requeue, the number moved. */
+static long wake_and_requeue(uint64_t address, long count, uint32_t bitset,
+			     uint64_t target, long requeue)
+{
+	long woken = 0, moved = 0;
+	struct thread *previous = NULL, *thread = waiters_head;
+
+	while (thread) {
+		struct thread *next = thread->queue_next;
+
+		if (thread->futex == address && (thread->futex_bitset & bitset)) {
+			if (woken < count) {
+				waiters_unlink(previous, thread);
+				thread->regs.rax = 0;
+				sched_wake(thread);
+				woken++;
+				thread = next;
+				continue;
+			}
+			if (target && moved < requeue) {
+				thread->futex = target;
+				moved++;
+			}
+		}
+		previous = thread;
+		thread = next;
+	}
+	return woken + moved;
+}
+
+long futex_wake(uint64_t address, long count, uint32_t bitset)
+{
+	return wake_and_requeue(address, count, bitset, 0, 0);
+}
+
+/* Reads the timeout argument: relative (FUTEX_WAIT) or absolute on the
+ * chosen clock; returns a TSC deadline (0: none) or a negative errno. */
+static int64_t wait_deadline(uint64_t address, bool absolute, bool realtime)
+{
+	struct linux_timespec timeout;
+	long status;
+
+	if (address == 0)
+		return 0;
+	status = clock_read_timespec(address, &timeout);
+	if (status < 0)
+		return status;
+	if (absolute)
+		return (int64_t)clock_deadline_absolute(
+			realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &timeout);
+	return (int64_t)clock_deadline_relative(&timeout);
+}
+
+static long wait(uint64_t address, uint32_t expected, uint64_t timeout,
+		 uint32_t bitset, bool absolute, bool realtime)
+{
+	if (bitset == 0)
+		return -EINVAL;
+	if (!vm_user_ok(address, 4, PROT_READ))
+		return -EFAULT;
+	if (*(volatile uint32_t *)address != expected)
+		return -EAGAIN;
+	int64_t deadline = wait_deadline(timeout, absolute, realtime);
+
+	if (deadline < 0)
+		return deadline;
+	if (deadline && (uint64_t)deadline <= rdtsc())
+		return -ETIMEDOUT;
+
+	struct thread *self = sched_current();
+
+	self->futex = address;
+	self->futex_bitset = bitset;
+	waiters_append(self);
+	sched_block((uint64_t)deadline, -ETIMEDOUT);
+	return SYSCALL_NO_RESULT;
+}
+
+/* FUTEX_WAKE_OP: *address2 = op(*address2, argument), wake count waiters
+ * on address, and count2 on address2 if the old value passes the test. */
+static long wake_op(uint64_t address, long count, uint64_t address2,
+		    long count2, uint32_t encoded)
+{
+	uint32_t op = (encoded >> 28) & 7, compare = (encoded >> 24) & 15;
+	uint32_t argument = (encoded >> 12) & 0xfff;
+	uint32_t compare_argument = encoded & 0xfff;
+
+	if ((encoded >> 31) & 1) /* FUTEX_OP_OPARG_SHIFT */
+		argument = 1u << (argument & 31);
+	if (!vm_user_ok(address2, 4, PROT_WRITE))
+		return -EFAULT;
+	uint32_t *word = (uint32_t *)address2, old = *word;
+
+	switch (op) {
+	case 0: *word = argument; break;
+	case 1: *word = old + argument; break;
+	case 2: *word = old | argument; break;
+	case 3: *word = old & ~argument; break;
+	case 4: *word = old ^ argument; break;
+	default: return -ENOSYS;
+	}
+	bool pass;
+
+	switch (compare) {
+	case 0: pass = old == compare_argument; break;
+	case 1: pass = old != compare_argument; break;
+	case 2: pass = (int32_t)old < (int32_t)compare_argument; break;
+	case 3: pass = (int32_t)old <= (int32_t)compare_argument; break;
+	case 4: pass = (int32_t)old > (int32_t)compare_argument; break;
+	case 5: pass = (int32_t)old >= (int32_t)compare_argument; break;
+	default: return -ENOSYS;
+	}
+	long woken = futex_wake(address, count, FUTEX_BITSET_MATCH_ANY);
+
+	if (pass)
+		woken += futex_wake(address2, count2, FUTEX_BITSET_MATCH_ANY);
+	return woken;
+}
+
+long sys_futex(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi;
+	uint32_t op = (uint32_t)regs->rsi;
+	uint32_t value = (uint32_t)regs->rdx;
+	uint64_t timeout = regs->r10; /* or value2 */
+	uint64_t address2 = regs->r8;
+	uint32_t value3 = (uint32_t)regs->r9;
+	uint32_t command = op & ~(uint32_t)(FUTEX_PRIVATE_FLAG |
+					    FUTEX_CLOCK_REALTIME);
+	bool realtime = op & FUTEX_CLOCK_REALTIME;
+
+	if (address % 4)
+		return -EINVAL;
+	if (realtime && command != FUTEX_WAIT_BITSET && command != FUTEX_WAIT)
+		return -ENOSYS;
+	switch (command) {
+	case FUTEX_WAIT: /* the timeout is relative, whatever the clock */
+		return wait(address, value, timeout, FUTEX_BITSET_MATCH_ANY,
+			    false, false);
+	case FUTEX_WAIT_BITSET:
+		return wait(address, value, timeout, value3, true, realtime);
+	case FUTEX_WAKE:
+		return futex_wake(address, (int32_t)value < 0 ? 0 : value,
+				  FUTEX_BITSET_MATCH_ANY);
+	case FUTEX_WAKE_BITSET:
+		if (value3 == 0)
+			return -EINVAL;
+		return futex_wake(address, (int32_t)value < 0 ? 0 : value,
+				  value3);
+	case FUTEX_CMP_REQUEUE:
+		if (!vm_user_ok(address, 4, PROT_READ))
+			return -EFAULT;
+		if (*(volatile uint32_t *)address != value3)
+			return -EAGAIN;
+		/* fall through */
+	case FUTEX_REQUEUE:
+		if ((int32_t)value < 0 || (int64_t)(int32_t)timeout < 0)
+			return -EINVAL;
+		if (address2 % 4)
+			return -EINVAL;
+		return wake_and_requeue(address, value, FUTEX_BITSET_MATCH_ANY,
+					address2, (int32_t)timeout);
+	case FUTEX_WAKE_OP:
+		if (address2 % 4)
+			return -EINVAL;
+		return wake_op(address, value, address2, (int32_t)timeout,
+			       value3);
+	default:
+		return -ENOSYS;
+	}
+}

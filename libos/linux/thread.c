@@ -1,0 +1,156 @@
+/*
+ * Threads as Linux system calls: clone (the flags musl's pthread_create
+ * and glibc's pass), exit, set_tid_address, gettid, sched_yield and the
+ * CPU set (one CPU). One process: clone without CLONE_VM, CLONE_THREAD
+ * and CLONE_SIGHAND (fork, vfork, posix_spawn) is refused with -ENOSYS
+ * and said once.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "libos.h"
+#include "linux/futex.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+#include "sched/sched.h"
+
+#define CLONE_VM             0x00000100
+#define CLONE_FS             0x00000200
+#define CLONE_FILES          0x00000400
+#define CLONE_SIGHAND        0x00000800
+#define CLONE_THREAD         0x00010000
+#define CLONE_SYSVSEM        0x00040000
+#define CLONE_SETTLS         0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED       0x00400000
+#define CLONE_CHILD_SETTID   0x01000000
+#define CLONE_SIGNAL_MASK    0x000000ff
+
+#define CLONE_A_THREAD (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
+#define CLONE_ALLOWED (CLONE_A_THREAD | CLONE_FS | CLONE_FILES | \
+		       CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+		       CLONE_CHILD_CLEARTID | CLONE_DETACHED | \
+		       CLONE_CHILD_SETTID)
+#define USER_ADDRESS_END UINT64_C(0x0000800000000000)
+
+static bool told_about_processes;
+
+long sys_clone(struct wk_regs *regs)
+{
+	uint64_t flags = regs->rdi, stack = regs->rsi;
+	uint64_t parent_tid = regs->rdx, child_tid = regs->r10, tls = regs->r8;
+
+	if ((flags & CLONE_A_THREAD) != CLONE_A_THREAD) {
+		if (!told_about_processes) {
+			told_about_processes = true;
+			libos_report("clone without CLONE_VM|CLONE_THREAD "
+				     "(fork, vfork, posix_spawn): Wicket runs "
+				     "one process; returning -ENOSYS");
+		}
+		return -ENOSYS;
+	}
+	if (flags & ~(uint64_t)(CLONE_ALLOWED | CLONE_SIGNAL_MASK))
+		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && tls >= USER_ADDRESS_END)
+		return -EPERM;
+	if (((flags & CLONE_PARENT_SETTID) &&
+	     !vm_user_ok(parent_tid, 4, PROT_WRITE)) ||
+	    ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) &&
+	     !vm_user_ok(child_tid, 4, PROT_WRITE)))
+		return -EFAULT;
+
+	struct thread *child = thread_create();
+
+	if (child == NULL)
+		return -EAGAIN;
+	child->regs = *regs;
+	child->regs.rax = 0;
+	if (stack)
+		child->regs.rsp = stack;
+	if (flags & CLONE_SETTLS)
+		child->regs.fs_base = tls;
+	if (flags & CLONE_PARENT_SETTID)
+		*(int32_t *)parent_tid = child->tid;
+	if (flags & CLONE_CHILD_SETTID)
+		*(int32_t *)child_tid = child->tid;
+	if (flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = child_tid;
+	sched_wake(child);
+	return child->tid;
+}
+
+long sys_exit(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	uint64_t clear = self->clear_child_tid;
+
+	if (thread_count() == 1)
+		libos_exit((int)regs->rdi); /* the last thread: the process */
+	/* CLONE_CHILD_CLEARTID: zero the tid word and wake one waiter
+	 * (pthread_join). A bad address is the app's loss, as on Linux. */
+	if (clear && vm_user_ok(clear, 4, PROT_WRITE)) {
+		*(volatile int32_t *)clear = 0;
+		futex_wake(clear, 1, 0xffffffffu);
+	}
+	sched_exit_current();
+	return SYSCALL_NO_RESULT;
+}
+
+long sys_exit_group(struct wk_regs *regs)
+{
+	libos_exit((int)regs->rdi);
+}
+
+long sys_set_tid_address(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+
+	self->clear_child_tid = regs->rdi;
+	return self->tid;
+}
+
+long sys_gettid(struct wk_regs *regs)
+{
+	(void)regs;
+	return sched_current()->tid;
+}
+
+long sys_sched_yield(struct wk_regs *regs)
+{
+	(void)regs;
+	sched_yield();
+	return 0;
+}
+
+/* Any thread of the process (0: the caller). */
+static bool ours(int32_t tid)
+{
+	return tid == 0 || thread_find(tid) != NULL;
+}
+
+long sys_sched_getaffinity(struct wk_regs *regs)
+{
+	uint64_t length = regs->rsi, mask = regs->rdx;
+
+	if (!ours((int32_t)regs->rdi))
+		return -ESRCH;
+	if (length < 8 || length % 8)
+		return -EINVAL;
+	if (!vm_user_ok(mask, 8, PROT_WRITE))
+		return -EFAULT;
+	*(uint64_t *)mask = 1; /* CPU 0 */
+	return 8;
+}
+
+long sys_sched_setaffinity(struct wk_regs *regs)
+{
+	uint64_t length = regs->rsi, mask = regs->rdx;
+
+	if (!ours((int32_t)regs->rdi))
+		return -ESRCH;
+	if (length == 0 || !vm_user_ok(mask, 1, PROT_READ))
+		return -EFAULT;
+	return (*(uint8_t *)mask & 1) ? 0 : -EINVAL; /* must allow CPU 0 */
+}

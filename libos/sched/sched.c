@@ -1,0 +1,226 @@
+/*
+ * The scheduler (sched.h).
+ *
+ * The kernel timer is armed for the earliest of two deadlines: the end of
+ * the current quantum when another thread is waiting to run, and the
+ * first sleeper's wake-up. It is re-armed only when that changes, so a
+ * system call that switches nothing makes no timer call.
+ *
+ * FPU state is switched lazily: the registers belong to fpu_owner, the
+ * last app thread that ran; they are saved only when another thread is
+ * about to run, and the idle context never touches them.
+ */
+#include "sched/sched.h"
+
+#include <stddef.h>
+
+#include "layout.h"
+#include "libos.h"
+#include "linux/futex.h"
+#include "trap/event.h"
+#include "wicket/native.h"
+
+static struct thread *current, *fpu_owner;
+static struct thread *run_head, *run_tail;
+static struct thread *sleepers;        /* by deadline */
+static struct wk_regs idle_regs;       /* the idle context */
+static bool idling;
+static uint64_t quantum_ticks, slice_start, armed;
+
+extern void sched_idle_loop(void);       /* start.S */
+
+struct thread *sched_current(void)
+{
+	return current;
+}
+
+static void run_queue_push(struct thread *thread)
+{
+	thread->queue_next = NULL;
+	if (run_tail)
+		run_tail->queue_next = thread;
+	else
+		run_head = thread;
+	run_tail = thread;
+}
+
+static struct thread *run_queue_pop(void)
+{
+	struct thread *thread = run_head;
+
+	if (thread) {
+		run_head = thread->queue_next;
+		if (!run_head)
+			run_tail = NULL;
+	}
+	return thread;
+}
+
+static void sleepers_remove(struct thread *thread)
+{
+	if (!thread->timer_queued)
+		return;
+	for (struct thread **link = &sleepers; *link;
+	     link = &(*link)->timer_next) {
+		if (*link == thread) {
+			*link = thread->timer_next;
+			break;
+		}
+	}
+	thread->timer_queued = false;
+}
+
+static void sleepers_insert(struct thread *thread)
+{
+	struct thread **link = &sleepers;
+
+	while (*link && (*link)->deadline <= thread->deadline)
+		link = &(*link)->timer_next;
+	thread->timer_next = *link;
+	*link = thread;
+	thread->timer_queued = true;
+}
+
+struct thread *sched_init(uint64_t quantum_ms)
+{
+	quantum_ticks = libos_info->tsc_frequency_hz / 1000 * quantum_ms;
+	current = thread_init();
+	if (current) {
+		current->state = THREAD_RUNNING;
+		fpu_owner = current;
+	}
+	idle_regs.rip = (uint64_t)sched_idle_loop;
+	idle_regs.rsp = LIBOS_IDLE_STACK_BOTTOM + LIBOS_IDLE_STACK_BYTES;
+	idle_regs.rflags = 0x202;
+	if (wk_mem_map(LIBOS_IDLE_STACK_BOTTOM, LIBOS_IDLE_STACK_BYTES,
+		       WK_PROT_READ | WK_PROT_WRITE) < 0)
+		return NULL;
+	return current;
+}
+
+bool sched_enter(const struct wk_regs *frame)
+{
+	if (idling)
+		return false;
+	current->regs = *frame;
+	return true;
+}
+
+void sched_wake(struct thread *thread)
+{
+	sleepers_remove(thread);
+	thread->state = THREAD_RUNNABLE;
+	run_queue_push(thread);
+}
+
+void sched_block(uint64_t deadline, long timeout_result)
+{
+	current->state = THREAD_BLOCKED;
+	current->deadline = deadline;
+	current->regs.rax = (uint64_t)timeout_result;
+	if (deadline)
+		sleepers_insert(current);
+}
+
+void sched_yield(void)
+{
+	if (run_head == NULL)
+		return;
+	current->state = THREAD_RUNNABLE;
+	run_queue_push(current);
+}
+
+void sched_exit_current(void)
+{
+	sleepers_remove(current);
+	if (fpu_owner == current)
+		fpu_owner = NULL;
+	thread_free(current);
+}
+
+static void wake_expired(uint64_t now)
+{
+	while (sleepers && sleepers->deadline <= now) {
+		struct thread *thread = sleepers;
+
+		sleepers = thread->timer_next;
+		thread->timer_queued = false;
+		futex_forget(thread);
+		thread->state = THREAD_RUNNABLE;
+		run_queue_push(thread); /* RAX: the timeout result */
+	}
+}
+
+void sched_timer(void)
+{
+	uint64_t now = rdtsc();
+
+	wake_expired(now);
+	if (!idling && current->state == THREAD_RUNNING && run_head &&
+	    now - slice_start >= quantum_ticks) {
+		current->state = THREAD_RUNNABLE;
+		run_queue_push(current);
+	}
+}
+
+static void arm_timer(void)
+{
+	uint64_t deadline = sleepers ? sleepers->deadline : 0;
+
+	if (run_head && !idling) {
+		uint64_t slice_end = slice_start + quantum_ticks;
+
+		if (deadline == 0 || slice_end < deadline)
+			deadline = slice_end;
+	}
+	if (deadline != armed) {
+		wk_timer_arm((long)deadline);
+		armed = deadline;
+	}
+}
+
+/* Called by the idle context when block() says no event can come: every
+ * thread waits for something that will never happen. */
+__attribute__((noreturn)) void sched_deadlock(void)
+{
+	libos_report("deadlock: all %u threads wait forever (futex); "
+		     "ending the run", thread_count());
+	libos_exit(128 + 9); /* as if killed */
+}
+
+void sched_resume(void)
+{
+	if (idling || current == NULL || current->state != THREAD_RUNNING) {
+		struct thread *next = run_queue_pop();
+
+		if (next == NULL) {
+			if (thread_count() == 0)
+				libos_exit(0); /* cannot happen: exit ends it */
+			/* Nothing to run: the idle context waits for the
+			 * next timer event. The timer fired already if the
+			 * first sleeper is due. */
+			wake_expired(rdtsc());
+			next = run_queue_pop();
+		}
+		if (next == NULL) {
+			idling = true;
+			armed = 0; /* re-arm: a due deadline may be pending */
+			arm_timer();
+			if (armed == 0) /* nothing will ever wake anyone */
+				sched_deadlock();
+			event_resume(&idle_regs);
+		}
+		idling = false;
+		current = next;
+		current->state = THREAD_RUNNING;
+		slice_start = rdtsc();
+	}
+	if (fpu_owner != current) {
+		if (fpu_owner)
+			thread_fpu_save(fpu_owner);
+		thread_fpu_restore(current);
+		fpu_owner = current;
+	}
+	arm_timer();
+	event_resume(&current->regs);
+}

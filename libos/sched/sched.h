@@ -1,0 +1,54 @@
+/*
+ * The scheduler (issue #6): one run queue, round-robin, preemption by
+ * timer events after a quantum (wicket.quantum=MS, default 10 ms), sleeps
+ * and futex timeouts on a deadline list, all multiplexed onto the one
+ * kernel timer; with nothing to run, an idle context blocks in the kernel.
+ *
+ * Every event enters through sched_enter (the interrupted thread's
+ * registers become current->regs) and leaves through sched_resume, which
+ * picks the thread to run and resumes it.
+ */
+#ifndef LIBOS_SCHED_SCHED_H
+#define LIBOS_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/thread.h"
+#include "wicket/abi.h"
+
+/* A system-call result meaning "the thread blocked; its RAX is set when it
+ * wakes" (futex_wait, nanosleep, exit). */
+#define SYSCALL_NO_RESULT INT64_MIN
+
+/* Sets the scheduler up with the first thread and returns it. */
+struct thread *sched_init(uint64_t quantum_ms);
+
+/* The thread on the CPU. */
+struct thread *sched_current(void);
+
+/* Takes the interrupted context from the vCPU page into the current
+ * thread; false when the idle context was interrupted (no thread). */
+bool sched_enter(const struct wk_regs *frame);
+
+/* A timer event: wakes the sleepers whose time has come and preempts the
+ * current thread when its quantum is over and another can run. */
+void sched_timer(void);
+
+/* Resumes the thread to run now. Does not return. */
+__attribute__((noreturn)) void sched_resume(void);
+
+/* Makes a thread runnable (at the back of the queue). */
+void sched_wake(struct thread *thread);
+
+/* Blocks the current thread until sched_wake, or until the TSC reaches
+ * deadline (0: no deadline), when its RAX becomes timeout_result. */
+void sched_block(uint64_t deadline, long timeout_result);
+
+/* Puts the current thread at the back of the run queue. */
+void sched_yield(void);
+
+/* Ends the current thread (after its CLONE_CHILD_CLEARTID work). */
+void sched_exit_current(void);
+
+#endif /* LIBOS_SCHED_SCHED_H */

@@ -1,0 +1,111 @@
+/*
+ * The thread table and FPU state (thread.h). Save areas live in the
+ * libOS's own pages (LIBOS_FPU_AREAS, one page per slot, mapped the first
+ * time the slot is used): XSAVE needs 64-byte alignment and, with the
+ * components this kernel enables (XCR0), at most a few KiB.
+ */
+#include "sched/thread.h"
+
+#include <stddef.h>
+
+#include "layout.h"
+#include "lib/string.h"
+#include "libos.h"
+#include "wicket/native.h"
+
+#define FPU_AREA_BYTES PAGE_SIZE
+
+static struct thread threads[THREADS_MAX];
+static bool area_mapped[THREADS_MAX];
+static unsigned live;
+static int32_t next_tid = 1;
+
+static bool xsave_on(void)
+{
+	return libos_has(WK_CPU_XSAVE);
+}
+
+void thread_fpu_save(struct thread *thread)
+{
+	if (xsave_on())
+		__asm__ volatile("xsave64 (%0)" : : "r"(thread->fpu),
+				 "a"(-1), "d"(-1) : "memory");
+	else
+		__asm__ volatile("fxsave64 (%0)" : : "r"(thread->fpu)
+				 : "memory");
+	thread->fpu_saved = true;
+}
+
+void thread_fpu_restore(struct thread *thread)
+{
+	if (!thread->fpu_saved)
+		return;
+	if (xsave_on())
+		__asm__ volatile("xrstor64 (%0)" : : "r"(thread->fpu),
+				 "a"(-1), "d"(-1) : "memory");
+	else
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(thread->fpu)
+				 : "memory");
+}
+
+static struct thread *allocate(void)
+{
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		struct thread *thread = &threads[i];
+
+		if (thread->state != THREAD_FREE)
+			continue;
+		uint64_t area = LIBOS_FPU_AREAS + (uint64_t)i * FPU_AREA_BYTES;
+
+		if (!area_mapped[i]) {
+			if (wk_mem_map((long)area, FPU_AREA_BYTES,
+				       WK_PROT_READ | WK_PROT_WRITE) < 0)
+				return NULL;
+			area_mapped[i] = true;
+		}
+		memset(thread, 0, sizeof(*thread));
+		thread->fpu = (void *)area;
+		thread->tid = next_tid++;
+		thread->state = THREAD_RUNNABLE;
+		live++;
+		return thread;
+	}
+	return NULL;
+}
+
+struct thread *thread_init(void)
+{
+	return allocate();
+}
+
+struct thread *thread_create(void)
+{
+	struct thread *thread = allocate();
+
+	if (thread) {
+		/* XSAVE leaves the header's other bytes as they were: a
+		 * fresh area needs them zero for XRSTOR to accept it. */
+		memset(thread->fpu, 0, FPU_AREA_BYTES);
+		thread_fpu_save(thread);
+	}
+	return thread;
+}
+
+void thread_free(struct thread *thread)
+{
+	thread->state = THREAD_FREE;
+	live--;
+}
+
+unsigned thread_count(void)
+{
+	return live;
+}
+
+struct thread *thread_find(int32_t tid)
+{
+	for (unsigned i = 0; i < THREADS_MAX; i++)
+		if (threads[i].state != THREAD_FREE && threads[i].tid == tid)
+			return &threads[i];
+	return NULL;
+}
