@@ -169,6 +169,15 @@ static int map_read_only(uint64_t address, const void *bytes, uint64_t length)
 	return 0;
 }
 
+/* The counters page (abi.h): a page of the kernel image of its own, so
+ * that the entry code counts with one RIP-relative increment; the user
+ * half sees it read-only at WK_COUNTERS_ADDRESS. */
+union counters_page {
+	struct wk_counters counters;
+	uint8_t page[WK_PAGE_SIZE];
+};
+__attribute__((aligned(WK_PAGE_SIZE))) union counters_page kernel_counters;
+
 static uint32_t info_cpu_features(void)
 {
 	const struct cpu_features *f = &cpu_features;
@@ -246,6 +255,9 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 	}
 
 	if (map_read_only(WK_INFO_ADDRESS, &info, sizeof(info)) ||
+	    paging_user_map(WK_COUNTERS_ADDRESS,
+			    (uint64_t)&kernel_counters - KERNEL_VMA,
+			    WK_PROT_READ) ||
 	    user_memory_map(info.stack_bottom, WK_STACK_BYTES,
 			    WK_PROT_READ | WK_PROT_WRITE)) {
 		kprintf("wicket: out of memory for the libOS's info page and "

@@ -8,15 +8,42 @@
  *   invalid syscall    number 100000: -ENOSYS from the dispatcher
  *   clock_gettime      CLOCK_MONOTONIC (Linux: the vDSO unless static
  *                      musl, which calls the kernel; Wicket: reflected)
+ *   sched_yield switch two threads yielding to each other: per switch
+ *   futex one-way      two threads waking each other through futexes:
+ *                      per one-way hand-over
+ *   create+join        pthread_create then pthread_join of an empty thread
  *
- * Issue #8 adds the rest (patched calls, signals, threads).
+ * On Wicket each row also says how many times the kernel was entered per
+ * operation (the kernel's counters page, abi.h); on Linux it prints "-".
+ * Issue #8 adds the rest (patched calls, signals).
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+
+/* futex(2) operations (musl has no <linux/futex.h>). */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+
+/* The kernel's counters page on Wicket (include/wicket/abi.h). */
+#define WICKET_COUNTERS 0x00007ff0ffff0000ul
+struct wicket_counters {
+	uint64_t syscalls, traps;
+};
+
+static const volatile struct wicket_counters *counters;
+
+static uint64_t kernel_entries(void)
+{
+	return counters ? counters->syscalls + counters->traps : 0;
+}
 
 #define BATCHES 31
 #define CALLS   200
@@ -46,9 +73,23 @@ static long raw_syscall0(long number)
 	return result;
 }
 
+static void print_row(const char *name, uint64_t median, uint64_t minimum,
+		      uint64_t entries, uint64_t operations)
+{
+	char entries_text[32] = "-";
+
+	if (counters)
+		snprintf(entries_text, sizeof(entries_text), "%.2f",
+			 (double)entries / (double)operations);
+	printf("bench: %-19s median %7lu  min %7lu cycles per op, kernel "
+	       "entries per op %s\n", name, (unsigned long)median,
+	       (unsigned long)minimum, entries_text);
+}
+
 static void row(const char *name, void (*body)(void))
 {
 	uint64_t per_call[BATCHES], empty[BATCHES];
+	uint64_t entries = kernel_entries();
 
 	for (int b = 0; b < BATCHES; b++) {
 		uint64_t start = timestamp();
@@ -61,13 +102,104 @@ static void row(const char *name, void (*body)(void))
 			body();
 		per_call[b] = timestamp() - start;
 	}
+	entries = kernel_entries() - entries;
 	qsort(per_call, BATCHES, sizeof(*per_call), compare);
 	qsort(empty, BATCHES, sizeof(*empty), compare);
 	uint64_t overhead = empty[BATCHES / 2];
 
-	printf("bench: %-16s median %6lu  min %6lu cycles per call\n", name,
-	       (unsigned long)((per_call[BATCHES / 2] - overhead) / CALLS),
-	       (unsigned long)((per_call[0] - overhead) / CALLS));
+	print_row(name, (per_call[BATCHES / 2] - overhead) / CALLS,
+		  (per_call[0] - overhead) / CALLS, entries,
+		  (uint64_t)BATCHES * CALLS);
+}
+
+/* Two threads handing a turn to each other ROUNDS times per batch, by
+ * sched_yield or by futexes; per one-way hand-over. */
+#define ROUNDS 200
+static _Atomic int turn;
+static int use_futex;
+
+static void futex_wait(_Atomic int *word, int value)
+{
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, value, NULL);
+}
+
+static void futex_wake(_Atomic int *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1);
+}
+
+/* Waits until turn == me, then passes it to the other thread. */
+static void hand_over(int me, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		while (atomic_load(&turn) != me) {
+			if (use_futex)
+				futex_wait(&turn, 1 - me);
+			else
+				sched_yield();
+		}
+		atomic_store(&turn, 1 - me);
+		if (use_futex)
+			futex_wake(&turn);
+	}
+}
+
+static void *partner(void *arg)
+{
+	hand_over(1, (int)(intptr_t)arg);
+	return NULL;
+}
+
+static void ping_pong(const char *name, int futexes)
+{
+	uint64_t per_batch[BATCHES];
+	uint64_t entries = kernel_entries();
+	pthread_t thread;
+
+	use_futex = futexes;
+	atomic_store(&turn, 0);
+	pthread_create(&thread, NULL, partner,
+		       (void *)(intptr_t)(BATCHES * ROUNDS));
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t start = timestamp();
+
+		hand_over(0, ROUNDS);
+		per_batch[b] = timestamp() - start;
+	}
+	pthread_join(thread, NULL);
+	entries = kernel_entries() - entries;
+	qsort(per_batch, BATCHES, sizeof(*per_batch), compare);
+	print_row(name, per_batch[BATCHES / 2] / (2 * ROUNDS),
+		  per_batch[0] / (2 * ROUNDS), entries,
+		  (uint64_t)BATCHES * ROUNDS * 2);
+}
+
+static void *empty_thread(void *arg)
+{
+	return arg;
+}
+
+static void create_join(void)
+{
+	enum { THREADS = 20 };
+	uint64_t per_batch[BATCHES];
+	uint64_t entries = kernel_entries();
+
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t start = timestamp();
+
+		for (int i = 0; i < THREADS; i++) {
+			pthread_t thread;
+
+			pthread_create(&thread, NULL, empty_thread, NULL);
+			pthread_join(thread, NULL);
+		}
+		per_batch[b] = timestamp() - start;
+	}
+	entries = kernel_entries() - entries;
+	qsort(per_batch, BATCHES, sizeof(*per_batch), compare);
+	print_row("create+join", per_batch[BATCHES / 2] / THREADS,
+		  per_batch[0] / THREADS, entries, (uint64_t)BATCHES * THREADS);
 }
 
 static void do_getpid(void) { raw_syscall0(SYS_getpid); }
@@ -81,8 +213,16 @@ static void do_clock(void)
 
 int main(void)
 {
+	struct utsname name;
+
+	if (uname(&name) == 0 && strstr(name.release, "wicket"))
+		counters = (const volatile struct wicket_counters *)
+			WICKET_COUNTERS;
 	row("getpid", do_getpid);
 	row("invalid syscall", do_invalid);
 	row("clock_gettime", do_clock);
+	ping_pong("sched_yield switch", 0);
+	ping_pong("futex one-way", 1);
+	create_join();
 	return 0;
 }

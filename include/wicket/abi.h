@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 4
+#define WK_ABI_VERSION 5
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -111,12 +111,17 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *                      a guard page between them
  *   the user stack     WK_STACK_BYTES ending at WK_STACK_TOP, an unmapped
  *                      guard page below it
+ *   the counters       WK_COUNTERS_ADDRESS, one read-only page that the
+ *                      kernel keeps updating (struct wk_counters): the
+ *                      one page mem_unmap and mem_protect refuse to touch
+ *                      (-EINVAL for a range that includes it)
  * These are private copies: the libOS may later unmap or re-protect them
  * like any of its pages (the kernel never reads them back).
  */
 #define WK_LIBOS_BASE      0x00007f0000000000
 #define WK_INFO_ADDRESS    0x00007ff000000000
 #define WK_MODULES_ADDRESS 0x00007ff100000000
+#define WK_COUNTERS_ADDRESS 0x00007ff0ffff0000
 #define WK_STACK_TOP       0x00007fffff000000
 #define WK_STACK_BYTES     0x40000 /* 256 KiB */
 
@@ -234,6 +239,10 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 #define WK_REGS_FS_BASE 144
 #define WK_REGS_SIZE 152
 
+/* Offsets of struct wk_counters, for the entry code. */
+#define WK_COUNTERS_SYSCALLS 0
+#define WK_COUNTERS_TRAPS    8
+
 #define WK_VCPU_EVENTS_MASKED 0
 #define WK_VCPU_PENDING 4
 #define WK_VCPU_FRAME 8
@@ -292,6 +301,17 @@ WK_ABI_PIN(struct wk_vcpu, event.error_code, WK_VCPU_EVENT_ERROR_CODE);
 WK_ABI_PIN(struct wk_vcpu, event.fault_address, WK_VCPU_EVENT_FAULT_ADDRESS);
 WK_ABI_PIN(struct wk_vcpu, event.syscall_number, WK_VCPU_EVENT_SYSCALL_NUMBER);
 _Static_assert(sizeof(struct wk_vcpu) == WK_VCPU_SIZE, "struct wk_vcpu");
+
+/* Kernel entries from ring 3, counted as they happen (at
+ * WK_COUNTERS_ADDRESS): every SYSCALL instruction (native calls and
+ * reflected Linux calls alike), and every interrupt or exception taken
+ * while ring 3 ran (the timer included). */
+struct wk_counters {
+	uint64_t syscalls;
+	uint64_t traps;
+};
+WK_ABI_PIN(struct wk_counters, syscalls, WK_COUNTERS_SYSCALLS);
+WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
 
 /* CPU features in wk_info.cpu_features: what the CPU has, and (for the
  * protections) whether the kernel turned it on. */

@@ -26,6 +26,14 @@ static bool range_valid(uint64_t address, uint64_t length)
 	       address < WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
 }
 
+/* The counters page is the kernel's own (a page of its image): it is
+ * never unmapped or re-protected. */
+static bool covers_counters(uint64_t address, uint64_t length)
+{
+	return address <= WK_COUNTERS_ADDRESS &&
+	       WK_COUNTERS_ADDRESS - address < length;
+}
+
 static bool prot_valid(uint64_t prot)
 {
 	return !(prot & ~(uint64_t)PROT_ALL) &&
@@ -86,7 +94,7 @@ long user_memory_map(uint64_t address, uint64_t length, uint64_t prot)
 
 long user_memory_unmap(uint64_t address, uint64_t length)
 {
-	if (!range_valid(address, length))
+	if (!range_valid(address, length) || covers_counters(address, length))
 		return -WK_EINVAL;
 	unmap_and_free(address, length);
 	return 0;
@@ -96,7 +104,8 @@ long user_memory_protect(uint64_t address, uint64_t length, uint64_t prot)
 {
 	uint64_t physical;
 
-	if (!range_valid(address, length) || !prot_valid(prot))
+	if (!range_valid(address, length) || !prot_valid(prot) ||
+	    covers_counters(address, length))
 		return -WK_EINVAL;
 	for (uint64_t page = address; page < address + length;
 	     page += WK_PAGE_SIZE)

@@ -152,12 +152,12 @@
 	S(139, sysfs, 0) \
 	S(140, getpriority, 0) \
 	S(141, setpriority, 0) \
-	S(142, sched_setparam, 0) \
-	S(143, sched_getparam, 0) \
-	S(144, sched_setscheduler, 0) \
-	S(145, sched_getscheduler, 0) \
-	S(146, sched_get_priority_max, 0) \
-	S(147, sched_get_priority_min, 0) \
+	S(142, sched_setparam, 1) \
+	S(143, sched_getparam, 1) \
+	S(144, sched_setscheduler, 1) \
+	S(145, sched_getscheduler, 1) \
+	S(146, sched_get_priority_max, 1) \
+	S(147, sched_get_priority_min, 1) \
 	S(148, sched_rr_get_interval, 0) \
 	S(149, mlock, 0) \
 	S(150, munlock, 0) \

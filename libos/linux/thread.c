@@ -154,3 +154,84 @@ long sys_sched_setaffinity(struct wk_regs *regs)
 		return -EFAULT;
 	return (*(uint8_t *)mask & 1) ? 0 : -EINVAL; /* must allow CPU 0 */
 }
+
+/* Scheduling policies: every thread is SCHED_OTHER at priority 0; the
+ * real-time policies exist (their priority range is Linux's) but the
+ * scheduler has no priorities, so setting one is refused with -EPERM. */
+#define SCHED_OTHER 0
+#define SCHED_FIFO  1
+#define SCHED_RR    2
+#define SCHED_BATCH 3
+#define SCHED_IDLE  5
+
+static bool policy_known(int64_t policy)
+{
+	return policy == SCHED_OTHER || policy == SCHED_FIFO ||
+	       policy == SCHED_RR || policy == SCHED_BATCH ||
+	       policy == SCHED_IDLE;
+}
+
+long sys_sched_get_priority_max(struct wk_regs *regs)
+{
+	int32_t policy = (int32_t)regs->rdi;
+
+	if (!policy_known(policy))
+		return -EINVAL;
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 99 : 0;
+}
+
+long sys_sched_get_priority_min(struct wk_regs *regs)
+{
+	int32_t policy = (int32_t)regs->rdi;
+
+	if (!policy_known(policy))
+		return -EINVAL;
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : 0;
+}
+
+long sys_sched_getscheduler(struct wk_regs *regs)
+{
+	if ((int32_t)regs->rdi < 0)
+		return -EINVAL;
+	return ours((int32_t)regs->rdi) ? SCHED_OTHER : -ESRCH;
+}
+
+long sys_sched_getparam(struct wk_regs *regs)
+{
+	if ((int32_t)regs->rdi < 0 || regs->rsi == 0)
+		return -EINVAL;
+	if (!ours((int32_t)regs->rdi))
+		return -ESRCH;
+	if (!vm_user_ok(regs->rsi, 4, PROT_WRITE))
+		return -EFAULT;
+	*(int32_t *)regs->rsi = 0;
+	return 0;
+}
+
+/* Only what is already so: SCHED_OTHER (or BATCH, IDLE) at priority 0. */
+static long set_policy(int32_t tid, int64_t policy, uint64_t param)
+{
+	if (tid < 0 || param == 0)
+		return -EINVAL;
+	if (!ours(tid))
+		return -ESRCH;
+	if (!vm_user_ok(param, 4, PROT_READ))
+		return -EFAULT;
+	int32_t priority = *(int32_t *)param;
+
+	if (!policy_known(policy))
+		return -EINVAL;
+	if (policy == SCHED_FIFO || policy == SCHED_RR)
+		return priority < 1 || priority > 99 ? -EINVAL : -EPERM;
+	return priority == 0 ? 0 : -EINVAL;
+}
+
+long sys_sched_setscheduler(struct wk_regs *regs)
+{
+	return set_policy((int32_t)regs->rdi, (int32_t)regs->rsi, regs->rdx);
+}
+
+long sys_sched_setparam(struct wk_regs *regs)
+{
+	return set_policy((int32_t)regs->rdi, SCHED_OTHER, regs->rsi);
+}

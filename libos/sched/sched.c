@@ -102,7 +102,8 @@ bool sched_enter(const struct wk_regs *frame)
 {
 	if (idling)
 		return false;
-	current->regs = *frame;
+	if (!event_interrupted_resume(frame))
+		current->regs = *frame;
 	return true;
 }
 

@@ -83,8 +83,31 @@ static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 		     event->fault_address);
 }
 
+/* start.S */
+void resume_in_user_mode(const struct wk_regs *regs);
+extern const char resume_begin[], resume_end[];
+
+/* RFLAGS bits ring 3 may hold (abi.h, set_self_state), IF and bit 1. */
+#define USER_RFLAGS 0x00240fd5u
+#define RFLAGS_FIXED 0x202u
+#define RFLAGS_TF 0x100u
+
+bool event_interrupted_resume(const struct wk_regs *frame)
+{
+	return frame->rip >= (uint64_t)resume_begin &&
+	       frame->rip < (uint64_t)resume_end;
+}
+
 void event_resume(struct wk_regs *regs)
 {
+	/* Without the kernel where the CPU allows: the FS base needs
+	 * WRFSBASE, a trap flag needs the kernel's IRETQ, and a state the
+	 * kernel would refuse is left for set_self_state to refuse. */
+	regs->rflags = (regs->rflags & USER_RFLAGS) | RFLAGS_FIXED;
+	if (libos_has(WK_CPU_FSGSBASE) && !(regs->rflags & RFLAGS_TF) &&
+	    regs->rip < WK_USER_LIMIT && regs->rsp < WK_USER_LIMIT &&
+	    regs->fs_base < WK_USER_LIMIT)
+		resume_in_user_mode(regs);
 	long status = wk_set_self_state((long)regs, sizeof(*regs), WK_UNMASK);
 
 	/* Only a state the kernel refuses comes back: the app set RSP or

@@ -6,6 +6,7 @@
 #ifndef LIBOS_TRAP_EVENT_H
 #define LIBOS_TRAP_EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "wicket/abi.h"
@@ -13,7 +14,14 @@
 /* The assembly entry (start.S). */
 void event_entry(void);
 
-/* Resumes the app in *regs, unmasking events. Does not return. */
+/* Whether an event interrupted event_resume's user-mode path, after it
+ * unmasked events: the thread's state is then still the one it was
+ * resuming. */
+bool event_interrupted_resume(const struct wk_regs *frame);
+
+/* Resumes the app in *regs, unmasking events: in user mode when it can
+ * (start.S: resume_in_user_mode), else through set_self_state. Does not
+ * return. */
 __attribute__((noreturn)) void event_resume(struct wk_regs *regs);
 
 #endif /* LIBOS_TRAP_EVENT_H */

@@ -95,6 +95,7 @@ trap_common:
 	testb $3, (TRAP_FRAME_CS - TRAP_FRAME_VECTOR)(%rsp)
 	jz 1f
 	swapgs                          /* from ring 3 */
+	incq kernel_counters + WK_COUNTERS_TRAPS(%rip)
 1:	subq $TRAP_FRAME_VECTOR, %rsp
 	save_general_registers
 	cld
@@ -134,6 +135,7 @@ arch_enter_user:
 	.globl syscall_entry
 syscall_entry:
 	swapgs
+	incq kernel_counters + WK_COUNTERS_SYSCALLS(%rip)
 	movq %rsp, %gs:PERCPU_USER_RSP
 	movq %gs:PERCPU_KERNEL_STACK, %rsp
 	cmpq $SYSCALL_SET_SELF_STATE, %rax
