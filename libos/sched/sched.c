@@ -3,8 +3,9 @@
  *
  * The kernel timer is armed for the earliest of two deadlines: the end of
  * the current quantum when another thread is waiting to run, and the
- * first sleeper's wake-up. It is re-armed only when that changes, so a
- * system call that switches nothing makes no timer call.
+ * first sleeper's wake-up. It is re-armed only when it would fire too
+ * late: one that fires early costs a timer event that re-arms it, which
+ * is cheaper than a timer call on every switch.
  *
  * FPU state is switched lazily: the registers belong to fpu_owner, the
  * last app thread that ran; they are saved only when another thread is
@@ -156,6 +157,7 @@ void sched_timer(void)
 {
 	uint64_t now = rdtsc();
 
+	armed = 0; /* it fired */
 	wake_expired(now);
 	if (!idling && current->state == THREAD_RUNNING && run_head &&
 	    now - slice_start >= quantum_ticks) {
@@ -174,7 +176,7 @@ static void arm_timer(void)
 		if (deadline == 0 || slice_end < deadline)
 			deadline = slice_end;
 	}
-	if (deadline != armed) {
+	if (deadline != 0 && (armed == 0 || deadline < armed)) {
 		wk_timer_arm((long)deadline);
 		armed = deadline;
 	}
