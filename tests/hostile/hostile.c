@@ -17,6 +17,8 @@
 #define LIBOS_VCPU 0x00007f8000000000ul   /* libos/layout.h */
 #define KERNEL_TEXT 0xffffffff80100000ul
 #define NATIVE_MEM_UNMAP (0x574b0000 + 3)
+#define NATIVE_MEM_PROTECT (0x574b0000 + 4)
+#define COUNTERS 0x00007ff0ffff0000ul     /* WK_COUNTERS_ADDRESS */
 
 static void jump(uintptr_t address)
 {
@@ -146,6 +148,30 @@ static int libos_memory(void)
 	return 0;
 }
 
+/* The kernel's counters page: readable, counting, and neither native
+ * mem_unmap nor mem_protect may touch it (it is a page of the kernel). */
+static int counters_page(void)
+{
+	const volatile uint64_t *counters = (const volatile uint64_t *)COUNTERS;
+	uint64_t before = counters[0];
+
+	getpid();
+	printf("counters: a getpid entered the kernel %s\n",
+	       counters[0] > before ? "(counted)" : "WRONG: not counted");
+	errno = 0;
+	check("native mem_unmap(counters page)",
+	      syscall(NATIVE_MEM_UNMAP, COUNTERS, 4096), EINVAL);
+	check("native mem_unmap(a range over it)",
+	      syscall(NATIVE_MEM_UNMAP, COUNTERS - 4096, 3 * 4096), EINVAL);
+	check("native mem_protect(counters page, RW)",
+	      syscall(NATIVE_MEM_PROTECT, COUNTERS, 4096, 3), EINVAL);
+	before = counters[0];
+	getpid();
+	printf("counters: still counting %s\n",
+	       counters[0] > before ? "(yes)" : "WRONG");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -157,6 +183,8 @@ int main(int argc, char **argv)
 		return bad_pointers();
 	if (!strcmp(mode, "libos-memory"))
 		return libos_memory();
+	if (!strcmp(mode, "counters-page"))
+		return counters_page();
 	if (!strcmp(mode, "jump-libos-start")) {
 		printf("jumping to the libOS's first instruction\n");
 		jump(LIBOS_BASE);
