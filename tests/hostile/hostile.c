@@ -5,6 +5,7 @@
  * exit status (docs/libos.md, "What an app can and cannot do").
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,37 @@ static int counters_page(void)
 	return 0;
 }
 
+/* Recursion that never ends, each frame touching its stack. */
+static int deeper(volatile char *previous)
+{
+	volatile char frame[512];
+
+	frame[0] = previous ? previous[0] + 1 : 0;
+	if (frame[1] == 42 && frame[2] == 42) /* volatile: never known */
+		return 0;
+	return deeper(frame) + frame[1];
+}
+
+static void *overflow(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)deeper(NULL);
+}
+
+/* A thread with a 64 KiB stack runs off it into musl's guard page. */
+static int thread_stack_overflow(void)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	printf("a thread overflows its stack\n");
+	pthread_create(&thread, &attr, overflow, NULL);
+	pthread_join(thread, NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -185,6 +217,11 @@ int main(int argc, char **argv)
 		return libos_memory();
 	if (!strcmp(mode, "counters-page"))
 		return counters_page();
+	if (!strcmp(mode, "thread-stack-overflow")) {
+		thread_stack_overflow();
+		printf("hostile: mode %s came back\n", mode);
+		return 1;
+	}
 	if (!strcmp(mode, "jump-libos-start")) {
 		printf("jumping to the libOS's first instruction\n");
 		jump(LIBOS_BASE);
