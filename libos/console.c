@@ -34,7 +34,6 @@ enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP,
        VSUSP, VEOL, VREPRINT, VDISCARD, VWERASE, VLNEXT, VEOL2 };
 
 #define CONSOLE_LINE_MAX 4096
-#define CONSOLE_POLL_HZ  1000 /* input is polled: no serial interrupt yet */
 
 static struct linux_termios tty = {
 	.c_iflag = TTY_ICRNL | TTY_IXON,
@@ -92,22 +91,19 @@ void libos_report(const char *format, ...)
 	console_write(buffer, length);
 }
 
-/* The next byte from the port; waits (polling) until there is one. */
-static char next_byte(void)
+/* The next byte from the port, if one has come. */
+static bool next_byte(char *c)
 {
-	while (raw_head == raw_tail) {
+	if (raw_head == raw_tail) {
 		long count = wk_console_read((long)raw, sizeof(raw));
 
-		if (count > 0) {
-			raw_head = 0;
-			raw_tail = (size_t)count;
-			break;
-		}
-		wk_timer_arm((long)(rdtsc() + libos_info->tsc_frequency_hz /
-						      CONSOLE_POLL_HZ));
-		wk_block();
+		if (count <= 0)
+			return false;
+		raw_head = 0;
+		raw_tail = (size_t)count;
 	}
-	return raw[raw_head++];
+	*c = raw[raw_head++];
+	return true;
 }
 
 static void echo(const char *bytes, size_t length)
@@ -116,26 +112,29 @@ static void echo(const char *bytes, size_t length)
 		console_write(bytes, length);
 }
 
-/* Reads until a line is finished or end-of-file. Returns false when ^C
- * interrupted it. */
-static bool collect_line(void)
+/* Takes the bytes that have come into the line being edited. Returns 1
+ * when a line (or end-of-file) is complete, 0 when more is needed, -1
+ * when ^C interrupted it. */
+static int collect_line(void)
 {
-	for (;;) {
-		char c = next_byte();
+	char c;
 
+	while (next_byte(&c)) {
 		if (c == '\r' && (tty.c_iflag & TTY_ICRNL))
 			c = '\n';
 		if ((tty.c_lflag & TTY_ISIG) && c == (char)tty.c_cc[VINTR]) {
+			struct signal_info info = { .code = SI_KERNEL };
+
 			echo("^C\n", 3);
 			line_length = 0;
-			signal_raise_process(SIGINT);
-			return false;
+			signal_send_process(SIGINT, &info);
+			return -1;
 		}
 		if (c == (char)tty.c_cc[VEOF]) {
 			if (line_length == 0)
 				end_of_file = true;
 			line_ready = line_length;
-			return true;
+			return 1;
 		}
 		if (c == (char)tty.c_cc[VERASE] || c == '\b') {
 			if (line_length > 0) {
@@ -157,9 +156,10 @@ static bool collect_line(void)
 		}
 		if (c == '\n') {
 			line_ready = line_length;
-			return true;
+			return 1;
 		}
 	}
+	return 0;
 }
 
 long console_read(char *buffer, size_t length)
@@ -169,18 +169,23 @@ long console_read(char *buffer, size_t length)
 	if (!(tty.c_lflag & TTY_ICANON)) {
 		size_t count = 0;
 
-		buffer[count++] = next_byte();
-		while (count < length && raw_head != raw_tail)
-			buffer[count++] = raw[raw_head++];
-		return (long)count;
+		while (count < length && next_byte(&buffer[count]))
+			count++;
+		return count ? (long)count : -EAGAIN;
 	}
 
 	if (line_taken == line_ready) {
-		line_length = line_ready = line_taken = 0;
-		if (!collect_line())
+		if (line_ready) /* the last line was read out: a new one */
+			line_length = line_ready = line_taken = 0;
+		int status = collect_line();
+
+		if (status < 0)
 			return -EINTR;
+		if (status == 0)
+			return -EAGAIN;
 		if (end_of_file) {
 			end_of_file = false;
+			line_length = line_ready = line_taken = 0;
 			return 0;
 		}
 	}

@@ -25,9 +25,11 @@ _Static_assert(sizeof(struct linux_termios) == 36, "struct termios");
  * returns the count written or the kernel's negative error. */
 long console_write(const void *bytes, size_t length);
 
-/* Reads into buffer as read(2) on a terminal: blocks until a line (or, in
- * raw mode, a byte) is there; returns the count, 0 at end-of-file, or
- * -EINTR after ^C raised SIGINT. buffer must be writable. */
+/* Reads into buffer as read(2) on a terminal, without waiting: returns the
+ * count of a line (or, in raw mode, of the bytes) that has come, 0 at
+ * end-of-file, -EAGAIN when nothing is complete yet (the caller waits and
+ * asks again: linux/io.c), or -EINTR after ^C raised SIGINT. buffer must
+ * be writable. */
 long console_read(char *buffer, size_t length);
 
 void console_get_termios(struct linux_termios *termios);

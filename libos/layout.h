@@ -36,8 +36,9 @@
 #define LIBOS_UPCALL_STACK_BOTTOM 0x00007f8000002000
 #define LIBOS_UPCALL_STACK_BYTES  (UINT64_C(64) << 10)
 
-/* One page per thread slot for its FPU save area (sched/thread.c). */
-#define LIBOS_FPU_AREAS    0x00007f8100000000
+/* Two pages per thread slot: its FPU save area and its pending signals'
+ * information (sched/thread.c). */
+#define LIBOS_THREAD_PAGES 0x00007f8100000000
 
 /* The idle context's stack (sched/sched.c). */
 #define LIBOS_IDLE_STACK_BOTTOM 0x00007f8000020000

@@ -143,7 +143,7 @@ static long wait(uint64_t address, uint32_t expected, uint64_t timeout,
 	self->futex = address;
 	self->futex_bitset = bitset;
 	waiters_append(self);
-	sched_block((uint64_t)deadline, -ETIMEDOUT);
+	sched_block(WAIT_FUTEX, (uint64_t)deadline, -ETIMEDOUT);
 	return SYSCALL_NO_RESULT;
 }
 

@@ -10,7 +10,9 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "linux/syscalls.h"
+#include "libos.h"
 #include "mm/vm.h"
+#include "sched/sched.h"
 
 #define CONSOLE_FDS 3
 #define IOV_MAX 1024
@@ -53,6 +55,16 @@ static long read_console(uint64_t buffer, uint64_t length)
 	return console_read((char *)buffer, length);
 }
 
+/* Nothing to read yet: the thread waits a millisecond, then its call runs
+ * again (a poll: there is no serial interrupt yet). A signal ends the wait
+ * with -EINTR, or restarts the call under SA_RESTART. */
+static long wait_for_input(void)
+{
+	sched_block(WAIT_POLL, rdtsc() + libos_info->tsc_frequency_hz / 1000,
+		    0);
+	return SYSCALL_NO_RESULT;
+}
+
 long sys_write(struct wk_regs *regs)
 {
 	if (!is_console(regs->rdi))
@@ -64,7 +76,9 @@ long sys_read(struct wk_regs *regs)
 {
 	if (!is_console(regs->rdi))
 		return -EBADF;
-	return read_console(regs->rsi, regs->rdx);
+	long result = read_console(regs->rsi, regs->rdx);
+
+	return result == -EAGAIN ? wait_for_input() : result;
 }
 
 /* readv and writev: the vector is checked first; a transfer stops at the
@@ -91,6 +105,8 @@ static long vector_io(struct wk_regs *regs, bool writing)
 			continue;
 		long result = writing ? write_console(iov[i].base, iov[i].length)
 				      : read_console(iov[i].base, iov[i].length);
+		if (result == -EAGAIN && done == 0)
+			return wait_for_input();
 		if (result < 0)
 			return done ? done : result;
 		done += result;

@@ -1,7 +1,27 @@
 /*
- * Signals (signal.h) and their system calls. One process, one thread: a
- * signal "for the process" and one "for the thread" are the same thing
- * until #6 brings threads.
+ * Signals (signal.h) and their system calls.
+ *
+ * The frame a handler gets is Linux's x86-64 rt_sigframe, byte for byte:
+ * below the interrupted RSP's 128-byte red zone (or at the top of the
+ * alternate stack with SA_ONSTACK), first the FPU state (64-byte aligned:
+ * an XSAVE area with the software-reserved words Linux writes, or an
+ * FXSAVE area), then the frame itself, placed so that RSP + 8 is 16-byte
+ * aligned at the handler's first instruction, as after a call:
+ *
+ *   +0    return address: sa_restorer
+ *   +8    ucontext: flags, link, uc_stack, uc_mcontext (struct sigcontext:
+ *         r8..r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags, cs gs fs ss,
+ *         err trapno oldmask cr2, fpstate, 8 reserved), uc_sigmask
+ *   +312  siginfo (128 bytes)
+ *
+ * rt_sigreturn takes the registers, the mask and the FPU state back from
+ * there; the state then passes event_resume's checks (and the kernel's, in
+ * set_self_state), so a handler cannot give itself IOPL, a kernel RIP or a
+ * non-canonical one: RFLAGS keeps the user bits only, and a RIP or RSP
+ * the CPU cannot resume at is a SIGSEGV.
+ *
+ * Standard and real-time signals alike are not queued: a second one of a
+ * number already pending is merged into it.
  */
 #include "linux/signal.h"
 
@@ -11,6 +31,7 @@
 #include "lib/print.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/clock.h"
 #include "linux/syscalls.h"
 #include "loader/elf.h"
 #include "mm/vm.h"
@@ -19,13 +40,42 @@
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+#define SA_SIGINFO   0x00000004u
+#define SA_RESTORER  0x04000000u
+#define SA_ONSTACK   0x08000000u
+#define SA_RESTART   0x10000000u
+#define SA_NODEFER   0x40000000u
+#define SA_RESETHAND 0x80000000u
+
 #define SIG_BLOCK   0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 
-#define SIGSET_BYTES 8
+#define SS_ONSTACK  1
+#define SS_DISABLE  2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
 
-/* Linux's struct sigaction as rt_sigaction passes it on x86-64. */
+#define SIGSET_BYTES 8
+#define RED_ZONE 128
+
+/* uc_flags (arch/x86/include/uapi/asm/ucontext.h). */
+#define UC_FP_XSTATE         0x1
+#define UC_SIGCONTEXT_SS     0x2
+#define UC_STRICT_RESTORE_SS 0x4
+/* The XSAVE frame's markers (uapi/asm/sigcontext.h). */
+#define FP_XSTATE_MAGIC1 0x46505853u
+#define FP_XSTATE_MAGIC2 0x46505845u
+#define FXSAVE_BYTES 512
+#define XSAVE_HEADER_BYTES 64
+/* Linux's user selectors, reported in uc_mcontext (never used here). */
+#define LINUX_USER_CS 0x33
+#define LINUX_USER_DS 0x2b
+
+#define RFLAGS_TF (1u << 8)
+#define RFLAGS_DF (1u << 10)
+#define RFLAGS_RF (1u << 16)
+
 struct kernel_sigaction {
 	uint64_t handler;
 	uint64_t flags;
@@ -33,17 +83,67 @@ struct kernel_sigaction {
 	uint64_t mask;
 };
 
+struct linux_stack {
+	uint64_t base;
+	int32_t flags, pad;
+	uint64_t size;
+};
+
+struct linux_sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2, fpstate;
+	uint64_t reserved[8];
+};
+
+struct linux_ucontext {
+	uint64_t flags, link;
+	struct linux_stack stack;
+	struct linux_sigcontext mcontext;
+	uint64_t sigmask;
+};
+
+struct linux_siginfo {
+	int32_t signo, errno_value, code, pad;
+	union {
+		struct { int32_t pid; uint32_t uid; } kill;
+		struct { int32_t tid, overrun; uint64_t value; } timer;
+		struct { uint64_t address; } fault;
+		uint8_t bytes[112];
+	};
+};
+
+struct rt_sigframe {
+	uint64_t return_address;
+	struct linux_ucontext uc;
+	struct linux_siginfo info;
+};
+
+_Static_assert(sizeof(struct linux_sigcontext) == 256, "sigcontext");
+_Static_assert(offsetof(struct linux_ucontext, mcontext) == 40, "uc_mcontext");
+_Static_assert(sizeof(struct linux_ucontext) == 304, "ucontext");
+_Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo");
+_Static_assert(offsetof(struct rt_sigframe, info) == 312, "rt_sigframe");
+_Static_assert(sizeof(struct rt_sigframe) == 440, "rt_sigframe");
+
 static struct kernel_sigaction actions[SIGNAL_MAX + 1];
-static uint64_t blocked, pending;
+static uint64_t process_pending;
+static struct signal_info process_infos[SIGNAL_MAX + 1];
+
+/* SIGKILL and SIGSTOP can be neither caught, blocked nor ignored. */
+static const uint64_t unblockable = (UINT64_C(1) << (SIGKILL - 1)) |
+				    (UINT64_C(1) << (SIGSTOP - 1));
+/* Delivered before the others (Linux's SYNCHRONOUS_MASK). */
+static const uint64_t synchronous = (UINT64_C(1) << (SIGSEGV - 1)) |
+	(UINT64_C(1) << (SIGBUS - 1)) | (UINT64_C(1) << (SIGILL - 1)) |
+	(UINT64_C(1) << (SIGTRAP - 1)) | (UINT64_C(1) << (SIGFPE - 1)) |
+	(UINT64_C(1) << (SIGSYS - 1));
 
 static uint64_t bit(int signal)
 {
 	return UINT64_C(1) << (signal - 1);
 }
-
-/* SIGKILL and SIGSTOP can be neither caught, blocked nor ignored. */
-static const uint64_t unblockable = (UINT64_C(1) << (SIGKILL - 1)) |
-				    (UINT64_C(1) << (SIGSTOP - 1));
 
 static const char *const names[32] = {
 	[1] = "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
@@ -62,78 +162,398 @@ const char *signal_name(int signal, char *scratch, unsigned scratch_size)
 	return scratch;
 }
 
-/* Linux's default is to ignore these; stopping (SIGSTOP, SIGTSTP,
- * SIGTTIN, SIGTTOU) has no one to continue the app here, so Wicket
- * ignores those too (docs/libos.md). */
+/* Linux ignores SIGCHLD, SIGCONT, SIGURG and SIGWINCH by default; the
+ * stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) would stop the app
+ * with no one to continue it, so Wicket ignores them too. */
 static bool ignored_by_default(int signal)
 {
-	switch (signal) {
-	case 17: case 18: case 23: case 28: /* CHLD CONT URG WINCH */
-	case 19: case 20: case 21: case 22: /* STOP TSTP TTIN TTOU */
-		return true;
-	default:
-		return false;
-	}
+	return (signal >= 17 && signal <= 23) || signal == 28;
+}
+
+/* Whether the signal's action is to do nothing. */
+static bool ignored(int signal)
+{
+	uint64_t handler = actions[signal].handler;
+
+	return handler == SIG_IGN ||
+	       (handler == SIG_DFL && ignored_by_default(signal));
+}
+
+static bool has_handler(int signal)
+{
+	return actions[signal].handler > SIG_IGN;
 }
 
 __attribute__((noreturn)) static void terminate(int signal,
 						const struct wk_regs *regs,
-						bool has_address,
-						uint64_t fault_address,
-						const char *why)
+						const struct signal_info *info)
 {
-	char scratch[24], symbol[128], address[48] = "";
+	char scratch[24], symbol[128], address[96] = "";
 
 	app_symbolise(regs->rip, symbol, sizeof(symbol));
-	if (has_address)
+	if (info && (signal == SIGSEGV || signal == SIGBUS) &&
+	    info->code != SI_KERNEL && info->code > 0)
 		print_format_to(address, sizeof(address),
-				", fault address 0x%lx", fault_address);
-	libos_report("app killed by %s at 0x%lx%s%s%s",
+				", fault address 0x%lx", info->value);
+	else if (regs->rip >= WK_USER_LIMIT || regs->rsp >= WK_USER_LIMIT ||
+		 regs->fs_base >= WK_USER_LIMIT)
+		print_format_to(address, sizeof(address),
+				": a state no CPU can resume (rsp 0x%lx, "
+				"fs 0x%lx)", regs->rsp, regs->fs_base);
+	libos_report("app killed by %s at 0x%lx%s%s",
 		     signal_name(signal, scratch, sizeof(scratch)), regs->rip,
-		     symbol, address, why);
+		     symbol, address);
 	libos_exit(128 + signal);
 }
 
-/* Runs the action of an unblocked signal. */
-static void act(int signal)
-{
-	uint64_t handler = actions[signal].handler;
+/* ---- frames */
 
-	if (handler == SIG_IGN ||
-	    (handler == SIG_DFL && ignored_by_default(signal)))
+static uint64_t fpu_frame_bytes;   /* the FPU state's size in a frame */
+static uint64_t xsave_bytes;       /* XSAVE's size for XCR0, or 0 */
+static uint32_t mxcsr_mask;
+/* The state a handler starts with: x87 and SSE as after reset, MXCSR
+ * 0x1f80, no other component (an XSAVE header with XSTATE_BV 0). */
+static uint8_t init_fpu[FXSAVE_BYTES + XSAVE_HEADER_BYTES]
+	__attribute__((aligned(64)));
+
+static void fpu_setup(void)
+{
+	if (fpu_frame_bytes)
 		return;
-	terminate(signal, &sched_current()->regs, false, 0,
-		  handler == SIG_DFL ? "" :
-		  " (its handler was not run: signal handlers arrive with "
-		  "issue #7)");
+	if (libos_has(WK_CPU_XSAVE)) {
+		uint32_t a = 0xd, b, c = 0, d;
+
+		__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+		xsave_bytes = b;
+		fpu_frame_bytes = b + 4; /* + FP_XSTATE_MAGIC2 */
+	} else {
+		fpu_frame_bytes = FXSAVE_BYTES;
+	}
+	/* FCW 0x37f, MXCSR 0x1f80. */
+	init_fpu[0] = 0x7f;
+	init_fpu[1] = 0x03;
+	init_fpu[24] = 0x80;
+	init_fpu[25] = 0x1f;
+	uint8_t probe[FXSAVE_BYTES] __attribute__((aligned(16)));
+
+	__asm__ volatile("fxsave64 %0" : "=m"(probe));
+	memcpy(&mxcsr_mask, probe + 28, 4);
+	if (mxcsr_mask == 0)
+		mxcsr_mask = 0xffbf; /* the architectural default */
 }
 
-static void deliver_unblocked(void)
+/* Saves the live FPU state (the thread's: it owns the FPU) at area, in
+ * the form Linux's frames have, then gives the handler a clean state. */
+static void save_fpu_to_frame(uint8_t *area)
 {
-	uint64_t ready = pending & ~blocked;
+	if (xsave_bytes) {
+		memset(area + FXSAVE_BYTES, 0, XSAVE_HEADER_BYTES);
+		__asm__ volatile("xsave64 (%0)" : : "r"(area), "a"(-1), "d"(-1)
+				 : "memory");
+		uint32_t sw[6] = { FP_XSTATE_MAGIC1, (uint32_t)fpu_frame_bytes,
+				   (uint32_t)libos_info->xsave_components,
+				   (uint32_t)(libos_info->xsave_components >> 32),
+				   (uint32_t)xsave_bytes, 0 };
+		memcpy(area + 464, sw, sizeof(sw));
+		uint32_t magic2 = FP_XSTATE_MAGIC2;
 
-	for (int signal = 1; ready && signal <= SIGNAL_MAX; signal++) {
-		if (!(ready & bit(signal)))
-			continue;
-		pending &= ~bit(signal);
-		ready &= ~bit(signal);
-		act(signal);
+		memcpy(area + xsave_bytes, &magic2, 4);
+		__asm__ volatile("xrstor64 (%0)" : : "r"(init_fpu), "a"(-1),
+				 "d"(-1) : "memory");
+	} else {
+		__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+		memset(area + 464, 0, 48);
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(init_fpu) : "memory");
 	}
 }
 
-void signal_raise_process(int signal)
+/* Restores the FPU state a frame holds, after checking what would make
+ * XRSTOR or FXRSTOR fault: MXCSR's reserved bits, the XSAVE header. */
+static bool restore_fpu_from_frame(uint64_t address)
 {
-	pending |= bit(signal);
-	deliver_unblocked();
+	uint8_t *area = (uint8_t *)address;
+	uint32_t mxcsr, magic1;
+
+	if (address == 0) { /* no state: the initial one (as Linux) */
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(init_fpu) : "memory");
+		return true;
+	}
+	if (address % 64 || !vm_user_ok(address, FXSAVE_BYTES, PROT_READ))
+		return false;
+	memcpy(&mxcsr, area + 24, 4);
+	memcpy(&magic1, area + 464, 4);
+	if (mxcsr & ~mxcsr_mask)
+		return false;
+	if (xsave_bytes && magic1 == FP_XSTATE_MAGIC1) {
+		uint64_t header[8];
+
+		if (!vm_user_ok(address, xsave_bytes, PROT_READ))
+			return false;
+		memcpy(header, area + FXSAVE_BYTES, sizeof(header));
+		if (header[0] & ~libos_info->xsave_components || header[1])
+			return false;
+		for (unsigned i = 2; i < 8; i++)
+			if (header[i])
+				return false;
+		__asm__ volatile("xrstor64 (%0)" : : "r"(area), "a"(-1), "d"(-1)
+				 : "memory");
+		return true;
+	}
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+	return true;
 }
 
-void signal_force(int signal, const struct wk_regs *regs, bool has_address,
-		  uint64_t fault_address)
+static bool on_altstack(const struct thread *thread, uint64_t sp)
 {
-	terminate(signal, regs, has_address, fault_address,
-		  actions[signal].handler > SIG_IGN ?
-		  " (its handler was not run: signal handlers arrive with "
-		  "issue #7)" : "");
+	return thread->altstack_size && sp - thread->altstack_base <=
+					       thread->altstack_size;
+}
+
+static int32_t altstack_flags(const struct thread *thread, uint64_t sp)
+{
+	if (!thread->altstack_size)
+		return SS_DISABLE;
+	return on_altstack(thread, sp) ? SS_ONSTACK : 0;
+}
+
+static void fill_siginfo(struct linux_siginfo *out, int signal,
+			 const struct signal_info *info)
+{
+	memset(out, 0, sizeof(*out));
+	out->signo = signal;
+	out->errno_value = info->errno_value;
+	out->code = info->code;
+	if (info->code == SI_USER || info->code == SI_TKILL) {
+		out->kill.pid = info->sender;
+		out->kill.uid = 0;
+	} else if (info->code == -2 /* SI_TIMER */) {
+		out->timer.tid = info->sender;
+		out->timer.overrun = info->overrun;
+		out->timer.value = info->value;
+	} else if (info->code > 0 && info->code < SI_KERNEL) {
+		out->fault.address = info->value;
+	}
+}
+
+/* Builds the frame for a handler of signal on thread and points its
+ * registers at the handler. */
+static void setup_frame(struct thread *thread, int signal,
+			const struct signal_info *info)
+{
+	struct wk_regs *regs = &thread->regs;
+	struct kernel_sigaction *action = &actions[signal];
+	uint64_t sp = regs->rsp;
+
+	fpu_setup();
+	if ((action->flags & SA_ONSTACK) && thread->altstack_size &&
+	    !on_altstack(thread, sp))
+		sp = thread->altstack_base + thread->altstack_size;
+	else
+		sp -= RED_ZONE;
+	uint64_t top = sp;
+	uint64_t fpstate = (sp - fpu_frame_bytes) & ~UINT64_C(63);
+	uint64_t frame_address = ((fpstate - sizeof(struct rt_sigframe)) &
+				  ~UINT64_C(15)) - 8;
+
+	if (!(action->flags & SA_RESTORER) || frame_address > top ||
+	    !vm_user_ok(frame_address, top - frame_address, PROT_WRITE)) {
+		/* As Linux's force_sigsegv: the handler cannot run. */
+		libos_report("cannot build the frame for a %s handler at "
+			     "rsp 0x%lx", names[signal < 32 ? signal : 0] ?
+			     names[signal] : "signal", regs->rsp);
+		terminate(SIGSEGV, regs, NULL);
+	}
+
+	struct rt_sigframe *frame = (struct rt_sigframe *)frame_address;
+	struct linux_sigcontext *sc = &frame->uc.mcontext;
+	uint64_t saved_mask = thread->sigsuspend_active
+				      ? thread->sigsuspend_mask
+				      : thread->signals_blocked;
+
+	save_fpu_to_frame((uint8_t *)fpstate);
+	frame->return_address = action->restorer;
+	frame->uc.flags = (xsave_bytes ? UC_FP_XSTATE : 0) |
+			  UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	frame->uc.link = 0;
+	frame->uc.stack = (struct linux_stack){
+		thread->altstack_base, altstack_flags(thread, regs->rsp), 0,
+		thread->altstack_size };
+	*sc = (struct linux_sigcontext){
+		.r8 = regs->r8, .r9 = regs->r9, .r10 = regs->r10,
+		.r11 = regs->r11, .r12 = regs->r12, .r13 = regs->r13,
+		.r14 = regs->r14, .r15 = regs->r15, .rdi = regs->rdi,
+		.rsi = regs->rsi, .rbp = regs->rbp, .rbx = regs->rbx,
+		.rdx = regs->rdx, .rax = regs->rax, .rcx = regs->rcx,
+		.rsp = regs->rsp, .rip = regs->rip, .rflags = regs->rflags,
+		.cs = LINUX_USER_CS, .ss = LINUX_USER_DS,
+		.err = info->error_code, .trapno = info->trapno,
+		.oldmask = saved_mask,
+		.cr2 = info->trapno == 14 ? info->value : 0,
+		.fpstate = fpstate,
+	};
+	frame->uc.sigmask = saved_mask;
+	fill_siginfo(&frame->info, signal, info);
+
+	regs->rip = action->handler;
+	regs->rsp = frame_address;
+	regs->rdi = (uint64_t)signal;
+	regs->rsi = frame_address + offsetof(struct rt_sigframe, info);
+	regs->rdx = frame_address + offsetof(struct rt_sigframe, uc);
+	regs->rax = 0;
+	regs->rflags &= ~(uint64_t)(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
+
+	thread->signals_blocked |= action->mask;
+	if (!(action->flags & SA_NODEFER))
+		thread->signals_blocked |= bit(signal);
+	thread->signals_blocked &= ~unblockable;
+	thread->sigsuspend_active = false;
+	if (action->flags & SA_RESETHAND)
+		action->handler = SIG_DFL;
+}
+
+/* ---- delivery */
+
+/* The next signal the thread can take now: synchronous ones first, then
+ * the lowest number; 0 if none. */
+static int next_deliverable(const struct thread *thread)
+{
+	uint64_t ready = (thread->signals_pending | process_pending) &
+			 ~thread->signals_blocked;
+
+	if (ready & synchronous)
+		ready &= synchronous;
+	return ready ? __builtin_ctzll(ready) + 1 : 0;
+}
+
+/* Takes the signal off the thread's pending set (or the process's). */
+static struct signal_info take(struct thread *thread, int signal)
+{
+	if (thread->signals_pending & bit(signal)) {
+		thread->signals_pending &= ~bit(signal);
+		return thread->signal_infos[signal];
+	}
+	process_pending &= ~bit(signal);
+	return process_infos[signal];
+}
+
+void signal_deliver(struct thread *thread)
+{
+	int signal;
+
+	/* Each handler's frame goes on the stack above the next one, so the
+	 * last set up runs first, as on Linux. */
+	while ((signal = next_deliverable(thread)) != 0) {
+		struct signal_info info = take(thread, signal);
+
+		if (ignored(signal))
+			continue;
+		if (!has_handler(signal))
+			terminate(signal, &thread->regs, &info);
+		setup_frame(thread, signal, &info);
+	}
+	if (thread->sigsuspend_active) { /* woken by nothing to handle */
+		thread->signals_blocked = thread->sigsuspend_mask;
+		thread->sigsuspend_active = false;
+	}
+}
+
+/* Whether a signal the thread does not block would run a handler or end
+ * the process (rather than be ignored). */
+static bool acts(int signal)
+{
+	return !ignored(signal);
+}
+
+/* A thread waiting in sigtimedwait for this signal takes it. */
+static bool give_to_waiter(struct thread *thread, int signal,
+			   const struct signal_info *info)
+{
+	if (thread->state != THREAD_BLOCKED ||
+	    thread->wait_kind != WAIT_SIGWAIT ||
+	    !(thread->sigwait_set & bit(signal)))
+		return false;
+	if (thread->sigwait_info) {
+		struct linux_siginfo out;
+
+		fill_siginfo(&out, signal, info);
+		memcpy((void *)thread->sigwait_info, &out, sizeof(out));
+	}
+	thread->regs.rax = (uint64_t)signal;
+	thread->sigwait_set = 0;
+	sched_wake(thread);
+	return true;
+}
+
+void signal_send_thread(struct thread *thread, int signal,
+			const struct signal_info *info)
+{
+	if (signal == 0 || give_to_waiter(thread, signal, info))
+		return;
+	if (ignored(signal) && !(thread->signals_blocked & bit(signal)))
+		return; /* discarded at once, as Linux does */
+	thread->signals_pending |= bit(signal);
+	thread->signal_infos[signal] = *info;
+	if (thread->signals_blocked & bit(signal))
+		return;
+	if (!has_handler(signal))
+		terminate(signal, &thread->regs, info);
+	sched_interrupt(thread, actions[signal].flags & SA_RESTART);
+}
+
+void signal_send_process(int signal, const struct signal_info *info)
+{
+	struct thread *current = sched_current(), *target = NULL;
+
+	if (signal == 0)
+		return;
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		struct thread *thread = thread_slot(i);
+
+		if (thread && give_to_waiter(thread, signal, info))
+			return;
+	}
+	if (ignored(signal))
+		return;
+	if (current && current->state != THREAD_FREE &&
+	    !(current->signals_blocked & bit(signal)))
+		target = current;
+	for (unsigned i = 0; !target && i < THREADS_MAX; i++) {
+		struct thread *thread = thread_slot(i);
+
+		if (thread && !(thread->signals_blocked & bit(signal)))
+			target = thread;
+	}
+	if (target) {
+		signal_send_thread(target, signal, info);
+		return;
+	}
+	process_pending |= bit(signal);
+	process_infos[signal] = *info;
+}
+
+bool signal_caught(int signal)
+{
+	return has_handler(signal) &&
+	       !(sched_current()->signals_blocked & bit(signal));
+}
+
+void signal_force(int signal, struct wk_regs *regs,
+		  const struct signal_info *info)
+{
+	struct thread *thread = sched_current();
+
+	if (!has_handler(signal) || (thread->signals_blocked & bit(signal)))
+		terminate(signal, regs, info);
+	thread->signals_pending |= bit(signal);
+	thread->signal_infos[signal] = *info;
+}
+
+/* ---- system calls */
+
+/* The first thread of the process (tid 1 = pid): the app's. */
+static bool is_our_pid(int64_t pid)
+{
+	return pid == LINUX_PID || pid == 0 || pid == -1;
 }
 
 long sys_rt_sigaction(struct wk_regs *regs)
@@ -156,18 +576,25 @@ long sys_rt_sigaction(struct wk_regs *regs)
 		memcpy(&action, (const void *)new_action, sizeof(action));
 	if (old_action)
 		memcpy((void *)old_action, &actions[signal], sizeof(action));
-	if (new_action) {
-		action.mask &= ~unblockable;
-		actions[signal] = action;
-		if (action.handler == SIG_IGN ||
-		    (action.handler == SIG_DFL && ignored_by_default(signal)))
-			pending &= ~bit(signal); /* POSIX: discarded */
+	if (!new_action)
+		return 0;
+	action.mask &= ~unblockable;
+	actions[signal] = action;
+	if (ignored(signal)) { /* POSIX: pending ones are discarded */
+		process_pending &= ~bit(signal);
+		for (unsigned i = 0; i < THREADS_MAX; i++) {
+			struct thread *thread = thread_slot(i);
+
+			if (thread)
+				thread->signals_pending &= ~bit(signal);
+		}
 	}
 	return 0;
 }
 
 long sys_rt_sigprocmask(struct wk_regs *regs)
 {
+	struct thread *self = sched_current();
 	int how = (int)regs->rdi;
 	uint64_t set_address = regs->rsi, old_address = regs->rdx;
 	uint64_t set;
@@ -181,56 +608,244 @@ long sys_rt_sigprocmask(struct wk_regs *regs)
 		return -EFAULT;
 	if (old_address && !vm_user_ok(old_address, 8, PROT_WRITE))
 		return -EFAULT;
-	if (old_address)
-		memcpy((void *)old_address, &blocked, 8);
-	if (set_address) {
+	if (set_address)
 		memcpy(&set, (const void *)set_address, 8);
+	if (old_address)
+		memcpy((void *)old_address, &self->signals_blocked, 8);
+	if (set_address) {
 		if (how == SIG_BLOCK)
-			blocked |= set;
+			self->signals_blocked |= set;
 		else if (how == SIG_UNBLOCK)
-			blocked &= ~set;
+			self->signals_blocked &= ~set;
 		else
-			blocked = set;
-		blocked &= ~unblockable;
-		deliver_unblocked();
+			self->signals_blocked = set;
+		self->signals_blocked &= ~unblockable;
 	}
+	return 0; /* what became deliverable goes at the resume */
+}
+
+long sys_rt_sigpending(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	uint64_t pending = (self->signals_pending | process_pending) &
+			   self->signals_blocked;
+
+	if (regs->rsi > SIGSET_BYTES)
+		return -EINVAL;
+	if (!vm_user_ok(regs->rdi, regs->rsi, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)regs->rdi, &pending, regs->rsi);
 	return 0;
 }
 
-/* The app is process 1 with one thread, 1. */
-static long send(int signal)
+/* Whether a signal the thread can take now would do something. */
+static bool something_deliverable(const struct thread *thread)
 {
-	if (signal < 0 || signal > SIGNAL_MAX)
+	uint64_t ready = (thread->signals_pending | process_pending) &
+			 ~thread->signals_blocked;
+
+	for (int signal = 1; ready; signal++, ready >>= 1)
+		if ((ready & 1) && acts(signal))
+			return true;
+	return false;
+}
+
+long sys_rt_sigsuspend(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	uint64_t mask;
+
+	if (regs->rsi != SIGSET_BYTES)
 		return -EINVAL;
-	if (signal != 0)
-		signal_raise_process(signal);
+	if (!vm_user_ok(regs->rdi, 8, PROT_READ))
+		return -EFAULT;
+	memcpy(&mask, (const void *)regs->rdi, 8);
+	self->sigsuspend_mask = self->signals_blocked;
+	self->sigsuspend_active = true;
+	self->signals_blocked = mask & ~unblockable;
+	if (something_deliverable(self))
+		return -EINTR;
+	sched_block(WAIT_SIGNAL, 0, -EINTR);
+	return SYSCALL_NO_RESULT;
+}
+
+long sys_pause(struct wk_regs *regs)
+{
+	(void)regs;
+	if (something_deliverable(sched_current()))
+		return -EINTR;
+	sched_block(WAIT_SIGNAL, 0, -EINTR);
+	return SYSCALL_NO_RESULT;
+}
+
+long sys_rt_sigtimedwait(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	uint64_t info_address = regs->rsi, timeout = regs->rdx;
+	uint64_t set;
+
+	if (regs->r10 != SIGSET_BYTES)
+		return -EINVAL;
+	if (!vm_user_ok(regs->rdi, 8, PROT_READ) ||
+	    (info_address &&
+	     !vm_user_ok(info_address, sizeof(struct linux_siginfo),
+			 PROT_WRITE)))
+		return -EFAULT;
+	memcpy(&set, (const void *)regs->rdi, 8);
+	set &= ~unblockable;
+
+	uint64_t ready = (self->signals_pending | process_pending) & set;
+
+	if (ready) {
+		int signal = __builtin_ctzll(ready) + 1;
+		struct signal_info info = take(self, signal);
+
+		if (info_address)
+			fill_siginfo((struct linux_siginfo *)info_address,
+				     signal, &info);
+		return signal;
+	}
+	uint64_t deadline = 0;
+
+	if (timeout) {
+		struct linux_timespec t;
+		long status = clock_read_timespec(timeout, &t);
+
+		if (status < 0)
+			return status;
+		if (t.seconds == 0 && t.nanoseconds == 0)
+			return -EAGAIN;
+		deadline = clock_deadline_relative(&t);
+	}
+	self->sigwait_set = set;
+	self->sigwait_info = info_address;
+	sched_block(WAIT_SIGWAIT, deadline, -EAGAIN);
+	return SYSCALL_NO_RESULT;
+}
+
+long sys_sigaltstack(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	uint64_t new_address = regs->rdi, old_address = regs->rsi;
+	struct linux_stack wanted;
+
+	if (new_address && !vm_user_ok(new_address, sizeof(wanted), PROT_READ))
+		return -EFAULT;
+	if (old_address &&
+	    !vm_user_ok(old_address, sizeof(wanted), PROT_WRITE))
+		return -EFAULT;
+	if (new_address)
+		memcpy(&wanted, (const void *)new_address, sizeof(wanted));
+	if (old_address)
+		*(struct linux_stack *)old_address = (struct linux_stack){
+			self->altstack_base,
+			altstack_flags(self, self->regs.rsp), 0,
+			self->altstack_size };
+	if (!new_address)
+		return 0;
+	if (on_altstack(self, self->regs.rsp))
+		return -EPERM;
+	uint32_t mode = (uint32_t)wanted.flags & ~SS_AUTODISARM;
+
+	if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		self->altstack_base = self->altstack_size = 0;
+		return 0;
+	}
+	if (wanted.size < MINSIGSTKSZ)
+		return -ENOMEM;
+	self->altstack_base = wanted.base;
+	self->altstack_size = wanted.size;
 	return 0;
+}
+
+long sys_rt_sigreturn(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	uint64_t address = regs->rsp; /* the handler's RET popped pretcode */
+	struct linux_ucontext uc;
+	struct signal_info bad = { .code = SI_KERNEL };
+
+	if (!vm_user_ok(address, sizeof(uc), PROT_READ)) {
+		signal_force(SIGSEGV, regs, &bad);
+		return SYSCALL_NO_RESULT;
+	}
+	memcpy(&uc, (const void *)address, sizeof(uc));
+	const struct linux_sigcontext *sc = &uc.mcontext;
+
+	if (!restore_fpu_from_frame(sc->fpstate)) {
+		signal_force(SIGSEGV, regs, &bad);
+		return SYSCALL_NO_RESULT;
+	}
+	regs->r8 = sc->r8;
+	regs->r9 = sc->r9;
+	regs->r10 = sc->r10;
+	regs->r11 = sc->r11;
+	regs->r12 = sc->r12;
+	regs->r13 = sc->r13;
+	regs->r14 = sc->r14;
+	regs->r15 = sc->r15;
+	regs->rdi = sc->rdi;
+	regs->rsi = sc->rsi;
+	regs->rbp = sc->rbp;
+	regs->rbx = sc->rbx;
+	regs->rdx = sc->rdx;
+	regs->rax = sc->rax;
+	regs->rcx = sc->rcx;
+	regs->rsp = sc->rsp;
+	regs->rip = sc->rip;
+	regs->rflags = sc->rflags; /* event_resume keeps the user bits */
+	self->signals_blocked = uc.sigmask & ~unblockable;
+	return SYSCALL_NO_RESULT;
+}
+
+/* The app is process 1; tids are its threads'. */
+static struct signal_info sent_by_app(int32_t code)
+{
+	return (struct signal_info){ .code = code, .sender = LINUX_PID };
 }
 
 long sys_kill(struct wk_regs *regs)
 {
 	int64_t pid = (int32_t)regs->rdi;
+	int signal = (int32_t)regs->rsi;
 
-	if (pid != 1 && pid != 0 && pid != -1)
-		return (int32_t)regs->rsi < 0 || (int32_t)regs->rsi > SIGNAL_MAX
-			       ? -EINVAL : -ESRCH;
-	return send((int)regs->rsi);
+	if (signal < 0 || signal > SIGNAL_MAX)
+		return -EINVAL;
+	if (!is_our_pid(pid))
+		return -ESRCH;
+	struct signal_info info = sent_by_app(SI_USER);
+
+	signal_send_process(signal, &info);
+	return 0;
+}
+
+static long send_to_thread(int64_t tid, int signal)
+{
+	struct thread *thread;
+
+	if (tid <= 0 || signal < 0 || signal > SIGNAL_MAX)
+		return -EINVAL;
+	thread = thread_find((int32_t)tid);
+	if (thread == NULL)
+		return -ESRCH;
+	struct signal_info info = sent_by_app(SI_TKILL);
+
+	signal_send_thread(thread, signal, &info);
+	return 0;
 }
 
 long sys_tkill(struct wk_regs *regs)
 {
-	if ((int32_t)regs->rdi <= 0)
-		return -EINVAL;
-	if ((int32_t)regs->rdi != LINUX_TID)
-		return -ESRCH;
-	return send((int)regs->rsi);
+	return send_to_thread((int32_t)regs->rdi, (int32_t)regs->rsi);
 }
 
 long sys_tgkill(struct wk_regs *regs)
 {
-	if ((int32_t)regs->rdi <= 0 || (int32_t)regs->rsi <= 0)
+	if ((int32_t)regs->rdi <= 0)
 		return -EINVAL;
-	if ((int32_t)regs->rdi != LINUX_PID || (int32_t)regs->rsi != LINUX_TID)
+	if ((int32_t)regs->rdi != LINUX_PID)
 		return -ESRCH;
-	return send((int)regs->rdx);
+	return send_to_thread((int32_t)regs->rsi, (int32_t)regs->rdx);
 }

@@ -1,10 +1,8 @@
 /*
- * POSIX signals, the part issue #5 needs: the process's actions and mask
- * (rt_sigaction, rt_sigprocmask), signals raised by the app (kill, tkill,
- * tgkill, ^C on the console) and by exceptions, and the default actions.
- * Running the app's handlers arrives with issue #7; until then a signal
- * whose action is a handler ends the app like the default action, saying
- * so.
+ * POSIX signals in user mode (issue #7): actions for the process, masks
+ * and pending sets per thread, delivery with Linux's x86-64 rt_sigframe,
+ * rt_sigreturn through the state checks every resume passes, exceptions
+ * as signals with Linux's siginfo, and the default actions.
  */
 #ifndef LIBOS_LINUX_SIGNAL_H
 #define LIBOS_LINUX_SIGNAL_H
@@ -12,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sched/thread.h"
 #include "wicket/abi.h"
 
 #define SIGHUP  1
@@ -28,16 +27,48 @@
 #define SIGSYS  31
 #define SIGNAL_MAX 64
 
-/* A signal for the whole process (kill, ^C): pending while blocked, else
- * its action now (which may end the run). */
-void signal_raise_process(int signal);
+/* si_code values (Linux's uapi/asm-generic/siginfo.h). */
+#define SI_USER    0
+#define SI_KERNEL  0x80
+#define SI_TKILL   (-6)
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN  1
+#define BUS_ADRERR  2
+#define FPE_INTDIV  1
+#define FPE_FLTDIV  3
+#define FPE_FLTOVF  4
+#define FPE_FLTUND  5
+#define FPE_FLTRES  6
+#define FPE_FLTINV  7
+#define ILL_ILLOPN  2
+#define TRAP_BRKPT  1
+#define TRAP_TRACE  2
 
-/* A synchronous signal from an exception in the app: blocking or ignoring
- * it does not apply (as on Linux, the action is reset to the default).
- * fault_address is printed when has_address. Does not return. */
-__attribute__((noreturn)) void signal_force(int signal, const struct wk_regs *regs,
-					    bool has_address,
-					    uint64_t fault_address);
+/* A signal for one thread (tkill, tgkill, SIGEV_THREAD_ID): pending on it;
+ * a blocked wait of that thread is interrupted when a handler will run. */
+void signal_send_thread(struct thread *thread, int signal,
+			const struct signal_info *info);
+
+/* A signal for the process (kill, ^C, timers): to a thread that does not
+ * block it, else pending for the process. A default action that ends the
+ * process ends it now. */
+void signal_send_process(int signal, const struct signal_info *info);
+
+/* A synchronous signal from an exception in the current thread: handled
+ * at once if it has a handler and is not blocked, else (as on Linux, the
+ * action reset to the default) the default action. regs is the thread's
+ * state at the fault. */
+void signal_force(int signal, struct wk_regs *regs,
+		  const struct signal_info *info);
+
+/* Whether the current thread would run a handler for this signal now
+ * (one is installed and the thread does not block it). */
+bool signal_caught(int signal);
+
+/* Sets up the handler frames of the signals the thread can take now;
+ * called just before it resumes, with its FPU state live. */
+void signal_deliver(struct thread *thread);
 
 /* "SIGSEGV" and so on ("signal 40" past the named ones). */
 const char *signal_name(int signal, char *scratch, unsigned scratch_size);

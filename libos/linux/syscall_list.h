@@ -25,7 +25,7 @@
 	S(12, brk, 1) \
 	S(13, rt_sigaction, 1) \
 	S(14, rt_sigprocmask, 1) \
-	S(15, rt_sigreturn, 0) \
+	S(15, rt_sigreturn, 1) \
 	S(16, ioctl, 1) \
 	S(17, pread64, 0) \
 	S(18, pwrite64, 0) \
@@ -44,11 +44,11 @@
 	S(31, shmctl, 0) \
 	S(32, dup, 0) \
 	S(33, dup2, 0) \
-	S(34, pause, 0) \
+	S(34, pause, 1) \
 	S(35, nanosleep, 1) \
-	S(36, getitimer, 0) \
-	S(37, alarm, 0) \
-	S(38, setitimer, 0) \
+	S(36, getitimer, 1) \
+	S(37, alarm, 1) \
+	S(38, setitimer, 1) \
 	S(39, getpid, 1) \
 	S(40, sendfile, 0) \
 	S(41, socket, 0) \
@@ -137,11 +137,11 @@
 	S(124, getsid, 0) \
 	S(125, capget, 0) \
 	S(126, capset, 0) \
-	S(127, rt_sigpending, 0) \
-	S(128, rt_sigtimedwait, 0) \
+	S(127, rt_sigpending, 1) \
+	S(128, rt_sigtimedwait, 1) \
 	S(129, rt_sigqueueinfo, 0) \
-	S(130, rt_sigsuspend, 0) \
-	S(131, sigaltstack, 0) \
+	S(130, rt_sigsuspend, 1) \
+	S(131, sigaltstack, 1) \
 	S(132, utime, 0) \
 	S(133, mknod, 0) \
 	S(134, uselib, 0) \
@@ -232,11 +232,11 @@
 	S(219, restart_syscall, 0) \
 	S(220, semtimedop, 0) \
 	S(221, fadvise64, 0) \
-	S(222, timer_create, 0) \
-	S(223, timer_settime, 0) \
-	S(224, timer_gettime, 0) \
-	S(225, timer_getoverrun, 0) \
-	S(226, timer_delete, 0) \
+	S(222, timer_create, 1) \
+	S(223, timer_settime, 1) \
+	S(224, timer_gettime, 1) \
+	S(225, timer_getoverrun, 1) \
+	S(226, timer_delete, 1) \
 	S(227, clock_settime, 0) \
 	S(228, clock_gettime, 1) \
 	S(229, clock_getres, 1) \

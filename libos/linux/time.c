@@ -50,17 +50,20 @@ static void calibrate(void)
 	}
 }
 
-static uint64_t ticks_to_ns(uint64_t ticks)
+uint64_t clock_ticks_to_ns(uint64_t ticks)
 {
 	calibrate();
 	return (uint64_t)(((unsigned __int128)ticks * ns_per_tick_32) >> 32);
 }
 
-static uint64_t ns_to_ticks(uint64_t ns)
+uint64_t clock_ns_to_ticks(uint64_t ns)
 {
 	calibrate();
 	return (uint64_t)(((unsigned __int128)ns * ticks_per_ns_32) >> 32);
 }
+
+#define ticks_to_ns clock_ticks_to_ns
+#define ns_to_ticks clock_ns_to_ticks
 
 /* Nanoseconds on clock, or false for a clock Wicket does not have. */
 static bool clock_now(int64_t clock, uint64_t *ns)
@@ -199,7 +202,16 @@ uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t)
 	return clock_deadline_relative(&left);
 }
 
-static long sleep_for(int64_t clock, bool absolute, uint64_t request)
+void clock_write_remaining(uint64_t address, uint64_t deadline)
+{
+	uint64_t now = rdtsc();
+	uint64_t ns = deadline > now ? ticks_to_ns(deadline - now) : 0;
+
+	*(struct linux_timespec *)address = to_timespec(ns);
+}
+
+static long sleep_for(int64_t clock, bool absolute, uint64_t request,
+		      uint64_t remaining)
 {
 	struct linux_timespec wanted;
 	uint64_t now;
@@ -214,15 +226,19 @@ static long sleep_for(int64_t clock, bool absolute, uint64_t request)
 
 	if (deadline <= rdtsc())
 		return 0;
-	/* The remaining time is written only when a signal interrupts
-	 * the sleep (#7). */
-	sched_block(deadline, 0);
+	/* A signal handler interrupting a relative sleep gets the time
+	 * left written to `remaining` (sched_interrupt). */
+	if (remaining && !absolute &&
+	    !vm_user_ok(remaining, sizeof(wanted), PROT_WRITE))
+		return -EFAULT;
+	sched_current()->sleep_remaining = absolute ? 0 : remaining;
+	sched_block(WAIT_SLEEP, deadline, 0);
 	return SYSCALL_NO_RESULT;
 }
 
 long sys_nanosleep(struct wk_regs *regs)
 {
-	return sleep_for(CLOCK_MONOTONIC, false, regs->rdi);
+	return sleep_for(CLOCK_MONOTONIC, false, regs->rdi, regs->rsi);
 }
 
 long sys_clock_nanosleep(struct wk_regs *regs)
@@ -230,5 +246,5 @@ long sys_clock_nanosleep(struct wk_regs *regs)
 	if (regs->rsi & ~(uint64_t)TIMER_ABSTIME)
 		return -EINVAL;
 	return sleep_for((int32_t)regs->rdi, regs->rsi & TIMER_ABSTIME,
-			 regs->rdx);
+			 regs->rdx, regs->r10);
 }

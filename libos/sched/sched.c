@@ -15,9 +15,13 @@
 
 #include <stddef.h>
 
+#include "errno.h"
 #include "layout.h"
 #include "libos.h"
+#include "linux/clock.h"
 #include "linux/futex.h"
+#include "linux/signal.h"
+#include "linux/timers.h"
 #include "trap/event.h"
 #include "wicket/native.h"
 
@@ -115,9 +119,10 @@ void sched_wake(struct thread *thread)
 	run_queue_push(thread);
 }
 
-void sched_block(uint64_t deadline, long timeout_result)
+void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result)
 {
 	current->state = THREAD_BLOCKED;
+	current->wait_kind = (uint8_t)kind;
 	current->deadline = deadline;
 	current->regs.rax = (uint64_t)timeout_result;
 	if (deadline)
@@ -140,6 +145,14 @@ void sched_exit_current(void)
 	thread_free(current);
 }
 
+/* The system call in regs runs again when the thread resumes: back over
+ * the 2-byte SYSCALL instruction, with its number in RAX. */
+static void restart_call(struct thread *thread)
+{
+	thread->regs.rip -= 2;
+	thread->regs.rax = (uint64_t)thread->syscall_number;
+}
+
 static void wake_expired(uint64_t now)
 {
 	while (sleepers && sleepers->deadline <= now) {
@@ -148,9 +161,32 @@ static void wake_expired(uint64_t now)
 		sleepers = thread->timer_next;
 		thread->timer_queued = false;
 		futex_forget(thread);
+		thread->sigwait_set = 0;
+		if (thread->wait_kind == WAIT_POLL)
+			restart_call(thread);
 		thread->state = THREAD_RUNNABLE;
-		run_queue_push(thread); /* RAX: the timeout result */
+		run_queue_push(thread); /* else RAX: the timeout result */
 	}
+}
+
+void sched_interrupt(struct thread *thread, bool restart)
+{
+	if (thread->state != THREAD_BLOCKED)
+		return;
+	futex_forget(thread);
+	sleepers_remove(thread);
+	thread->sigwait_set = 0;
+	if (restart && (thread->wait_kind == WAIT_FUTEX ||
+			thread->wait_kind == WAIT_POLL)) {
+		restart_call(thread);
+	} else {
+		thread->regs.rax = (uint64_t)-EINTR;
+		if (thread->wait_kind == WAIT_SLEEP && thread->sleep_remaining)
+			clock_write_remaining(thread->sleep_remaining,
+					      thread->deadline);
+	}
+	thread->state = THREAD_RUNNABLE;
+	run_queue_push(thread);
 }
 
 void sched_timer(void)
@@ -159,6 +195,7 @@ void sched_timer(void)
 
 	armed = 0; /* it fired */
 	wake_expired(now);
+	timers_fire(now);
 	if (!idling && current->state == THREAD_RUNNING && run_head &&
 	    now - slice_start >= quantum_ticks) {
 		current->state = THREAD_RUNNABLE;
@@ -169,6 +206,10 @@ void sched_timer(void)
 static void arm_timer(void)
 {
 	uint64_t deadline = sleepers ? sleepers->deadline : 0;
+	uint64_t timers = timers_deadline();
+
+	if (timers && (deadline == 0 || timers < deadline))
+		deadline = timers;
 
 	if (run_head && !idling) {
 		uint64_t slice_end = slice_start + quantum_ticks;
@@ -203,6 +244,7 @@ void sched_resume(void)
 			 * next timer event. The timer fired already if the
 			 * first sleeper is due. */
 			wake_expired(rdtsc());
+			timers_fire(rdtsc());
 			next = run_queue_pop();
 		}
 		if (next == NULL) {
@@ -224,6 +266,7 @@ void sched_resume(void)
 		thread_fpu_restore(current);
 		fpu_owner = current;
 	}
+	signal_deliver(current);
 	arm_timer();
 	event_resume(&current->regs);
 }

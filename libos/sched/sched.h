@@ -41,9 +41,14 @@ __attribute__((noreturn)) void sched_resume(void);
 /* Makes a thread runnable (at the back of the queue). */
 void sched_wake(struct thread *thread);
 
-/* Blocks the current thread until sched_wake, or until the TSC reaches
- * deadline (0: no deadline), when its RAX becomes timeout_result. */
-void sched_block(uint64_t deadline, long timeout_result);
+/* Blocks the current thread (waiting for `kind`) until sched_wake or
+ * sched_interrupt, or until the TSC reaches deadline (0: none), when its
+ * RAX becomes timeout_result (WAIT_POLL: the call runs again). */
+void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result);
+
+/* A signal for a blocked thread: it wakes with -EINTR, or with its system
+ * call to run again when `restart` (SA_RESTART, and the call allows it). */
+void sched_interrupt(struct thread *thread, bool restart);
 
 /* Puts the current thread at the back of the run queue. */
 void sched_yield(void);

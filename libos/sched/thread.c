@@ -1,8 +1,9 @@
 /*
- * The thread table and FPU state (thread.h). Save areas live in the
- * libOS's own pages (LIBOS_FPU_AREAS, one page per slot, mapped the first
- * time the slot is used): XSAVE needs 64-byte alignment and, with the
- * components this kernel enables (XCR0), at most a few KiB.
+ * The thread table and FPU state (thread.h). Each slot has two pages of
+ * the libOS's own (LIBOS_THREAD_PAGES, mapped the first time the slot is
+ * used): the FPU save area (XSAVE needs 64-byte alignment and, with the
+ * components this kernel enables, at most a few KiB) and the pending
+ * signals' information.
  */
 #include "sched/thread.h"
 
@@ -14,6 +15,7 @@
 #include "wicket/native.h"
 
 #define FPU_AREA_BYTES PAGE_SIZE
+#define SLOT_BYTES (2 * PAGE_SIZE)
 
 static struct thread threads[THREADS_MAX];
 static bool area_mapped[THREADS_MAX];
@@ -55,16 +57,18 @@ static struct thread *allocate(void)
 
 		if (thread->state != THREAD_FREE)
 			continue;
-		uint64_t area = LIBOS_FPU_AREAS + (uint64_t)i * FPU_AREA_BYTES;
+		uint64_t area = LIBOS_THREAD_PAGES + (uint64_t)i * SLOT_BYTES;
 
 		if (!area_mapped[i]) {
-			if (wk_mem_map((long)area, FPU_AREA_BYTES,
+			if (wk_mem_map((long)area, SLOT_BYTES,
 				       WK_PROT_READ | WK_PROT_WRITE) < 0)
 				return NULL;
 			area_mapped[i] = true;
 		}
 		memset(thread, 0, sizeof(*thread));
 		thread->fpu = (void *)area;
+		thread->signal_infos = (struct signal_info *)(area +
+							      FPU_AREA_BYTES);
 		thread->tid = next_tid++;
 		thread->state = THREAD_RUNNABLE;
 		live++;
@@ -100,6 +104,11 @@ void thread_free(struct thread *thread)
 unsigned thread_count(void)
 {
 	return live;
+}
+
+struct thread *thread_slot(unsigned index)
+{
+	return threads[index].state != THREAD_FREE ? &threads[index] : NULL;
 }
 
 struct thread *thread_find(int32_t tid)

@@ -17,6 +17,26 @@
 
 #define THREADS_MAX 2048
 
+/* What a blocked thread waits for (how a signal or a timeout ends it). */
+enum wait_kind {
+	WAIT_FUTEX,   /* futex: -ETIMEDOUT; a signal: -EINTR or restart */
+	WAIT_SLEEP,   /* nanosleep: 0; a signal: -EINTR */
+	WAIT_POLL,    /* console input: the call runs again when the time
+			 comes; a signal: -EINTR or restart */
+	WAIT_SIGNAL,  /* pause, sigsuspend: a signal only, -EINTR */
+	WAIT_SIGWAIT, /* sigtimedwait: a signal in the set, or -EAGAIN */
+};
+
+/* What a pending signal carries into its siginfo (signal.c). */
+struct signal_info {
+	int32_t code;     /* si_code */
+	int32_t sender;   /* si_pid, or the timer id */
+	uint64_t value;   /* si_addr, or the timer's sigval */
+	int32_t overrun;  /* timers */
+	int32_t errno_value;
+	uint32_t trapno, error_code; /* faults: for the ucontext */
+};
+
 enum thread_state {
 	THREAD_FREE,
 	THREAD_RUNNING,  /* on the CPU (current) */
@@ -31,8 +51,19 @@ struct thread {
 	bool fpu_saved;           /* fpu holds this thread's FPU state */
 	uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
 	struct thread *queue_next; /* the run queue or a futex's waiters */
+	int64_t syscall_number;   /* the call being served (for restarts) */
+	/* Signals (signal.c): */
+	uint64_t signals_blocked, signals_pending;
+	uint64_t sigsuspend_mask; /* the mask to restore after sigsuspend */
+	bool sigsuspend_active;
+	uint64_t sigwait_set, sigwait_info; /* sigtimedwait's set, info */
+	uint64_t altstack_base, altstack_size;
+	int32_t altstack_flags;
+	struct signal_info *signal_infos; /* [65], the slot's second page */
 	/* While blocked: */
+	uint8_t wait_kind;        /* enum wait_kind */
 	uint64_t futex;           /* the futex word waited on, or 0 */
+	uint64_t sleep_remaining; /* nanosleep's rem, or 0 */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
 	struct thread *timer_next; /* the sleepers, by deadline */
@@ -44,7 +75,8 @@ struct thread {
 struct thread *thread_init(void);
 
 /* A new thread with the next tid, its FPU state a copy of the running
- * thread's (Linux's clone copies it), or NULL when THREADS_MAX live. */
+ * thread's and its signal mask the creator's (Linux's clone copies both),
+ * or NULL when THREADS_MAX live. */
 struct thread *thread_create(void);
 
 /* Frees a thread that will not run again. */
@@ -52,6 +84,9 @@ void thread_free(struct thread *thread);
 
 /* Live threads. */
 unsigned thread_count(void);
+
+/* The live thread in slot index (< THREADS_MAX), or NULL. */
+struct thread *thread_slot(unsigned index);
 
 /* The thread with this tid, or NULL. */
 struct thread *thread_find(int32_t tid);

@@ -30,22 +30,64 @@
 #define VECTOR_AC 17
 #define VECTOR_XM 19
 
-/* The signal Linux sends for an exception in user mode. */
-static int exception_signal(uint32_t vector)
+/* The signal and siginfo Linux gives for an exception in user mode
+ * (arch/x86/kernel/traps.c); #XM's code comes from the unmasked MXCSR
+ * exception flags, as Linux's fpu__exception_code decides. */
+static int exception_signal(const struct wk_event *event,
+			    const struct wk_regs *regs,
+			    struct signal_info *info)
 {
-	switch (vector) {
+	info->trapno = event->vector;
+	info->error_code = (uint32_t)event->error_code;
+	switch (event->vector) {
 	case VECTOR_DE:
-	case VECTOR_MF:
-	case VECTOR_XM:
+		info->code = FPE_INTDIV;
+		info->value = regs->rip;
 		return SIGFPE;
 	case VECTOR_DB:
+		info->code = TRAP_TRACE;
+		info->value = regs->rip;
+		return SIGTRAP;
 	case VECTOR_BP:
+		info->code = SI_KERNEL;
 		return SIGTRAP;
 	case VECTOR_UD:
+		info->code = ILL_ILLOPN;
+		info->value = regs->rip;
 		return SIGILL;
 	case VECTOR_AC:
+		info->code = BUS_ADRALN;
 		return SIGBUS;
-	default: /* #OF #BR #NM #SS #GP #PF and the rest */
+	case VECTOR_SS:
+		info->code = SI_KERNEL;
+		return SIGBUS;
+	case VECTOR_MF:
+	case VECTOR_XM: {
+		uint32_t mxcsr, raised;
+
+		__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+		raised = mxcsr & 0x3f & ~((mxcsr >> 7) & 0x3f);
+		info->code = (raised & 0x01) ? FPE_FLTINV :
+			     (raised & 0x04) ? FPE_FLTDIV :
+			     (raised & 0x08) ? FPE_FLTOVF :
+			     (raised & 0x12) ? FPE_FLTUND :
+			     (raised & 0x20) ? FPE_FLTRES : FPE_FLTINV;
+		info->value = regs->rip;
+		return SIGFPE;
+	}
+	case VECTOR_PF: {
+		const struct region *region = vm_find(event->fault_address);
+
+		/* A region that forbids the access: ACCERR; none (or the
+		 * main stack's guard, which Linux has as a gap): MAPERR. */
+		info->code = region && !(region->kind == REGION_STACK &&
+					 region->prot == PROT_NONE)
+				     ? SEGV_ACCERR : SEGV_MAPERR;
+		info->value = event->fault_address;
+		return SIGSEGV;
+	}
+	default: /* #GP, #OF, #BR, #NM and the rest */
+		info->code = SI_KERNEL;
 		return SIGSEGV;
 	}
 }
@@ -65,22 +107,24 @@ static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 {
 	const struct wk_event *event = &vcpu->event;
 	bool page_fault = event->vector == VECTOR_PF;
-
 	/* #PF error code bits: 1 write, 4 instruction fetch. */
 	uint32_t access = (event->error_code & 2) ? PROT_WRITE :
 			  (event->error_code & 16) ? PROT_EXEC : PROT_READ;
+	struct signal_info info = { 0 };
 
 	if (page_fault && vm_fault(event->fault_address, access))
 		return;
 	if (page_fault && event->fault_address >= APP_LIMIT &&
 	    regs->rip >= APP_LIMIT && regs->rip < WK_USER_LIMIT)
 		libos_report("the app jumped into the libOS's memory");
-	if (page_fault && stack_overflow(regs, event->fault_address))
+	if (page_fault && stack_overflow(regs, event->fault_address) &&
+	    !signal_caught(SIGSEGV))
 		libos_report("thread %d overflowed its stack into the guard "
 			     "page at 0x%lx (rsp 0x%lx)", sched_current()->tid,
 			     page_down(event->fault_address), regs->rsp);
-	signal_force(exception_signal(event->vector), regs, page_fault,
-		     event->fault_address);
+	int signal = exception_signal(event, regs, &info);
+
+	signal_force(signal, regs, &info);
 }
 
 /* start.S */
@@ -112,10 +156,13 @@ void event_resume(struct wk_regs *regs)
 
 	/* Only a state the kernel refuses comes back: the app set RSP or
 	 * the FS base to something no CPU can resume with. */
-	libos_report("cannot resume the app (set_self_state: %ld): rip 0x%lx "
-		     "rsp 0x%lx fs 0x%lx", status, regs->rip, regs->rsp,
-		     regs->fs_base);
-	signal_force(SIGSEGV, regs, false, 0);
+	(void)status; /* -EINVAL: the report says what was wrong */
+	struct signal_info info = { .code = SI_KERNEL };
+
+	/* As Linux after a failed IRET: SIGSEGV, to a handler if there is
+	 * one (which runs with this state as its context). */
+	signal_force(SIGSEGV, regs, &info);
+	sched_resume();
 }
 
 __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
@@ -138,6 +185,7 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 
 	switch (kind) {
 	case WK_EVENT_SYSCALL:
+		sched_current()->syscall_number = (int64_t)regs->rax;
 		syscall_dispatch(regs);
 		break;
 	case WK_EVENT_EXCEPTION:

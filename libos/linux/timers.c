@@ -1,0 +1,348 @@
+/*
+ * alarm, setitimer/getitimer (ITIMER_REAL only), timer_create,
+ * timer_settime, timer_gettime, timer_getoverrun and timer_delete on
+ * CLOCK_REALTIME, CLOCK_MONOTONIC and CLOCK_BOOTTIME, notifying by
+ * SIGEV_SIGNAL, SIGEV_THREAD_ID or SIGEV_NONE. (musl builds SIGEV_THREAD
+ * on SIGEV_THREAD_ID.) Times are kept as TSC deadlines and periods.
+ * Slot 0 is the process's ITIMER_REAL; POSIX timer ids are 1.. in the
+ * others.
+ */
+#include "linux/timers.h"
+
+#include <stdbool.h>
+
+#include "errno.h"
+#include "libos.h"
+#include "linux/clock.h"
+#include "linux/signal.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+#include "sched/sched.h"
+
+#define TIMERS_MAX 64
+#define ITIMER_REAL 0
+#define SIGEV_SIGNAL    0
+#define SIGEV_NONE      1
+#define SIGEV_THREAD_ID 4
+#define TIMER_ABSTIME 1
+#define SIGALRM 14
+#define SI_KERNEL 0x80
+#define SI_TIMER  (-2)
+#define CLOCK_BOOTTIME 7
+
+struct timer {
+	bool used;
+	int32_t signal, notify, tid; /* SIGEV_*; the thread for THREAD_ID */
+	uint64_t value;              /* sigev_value */
+	uint64_t deadline, period;   /* TSC; 0: disarmed, one-shot */
+	int32_t overrun;             /* expirations missed before delivery */
+	int64_t clock;
+};
+
+static struct timer timers[TIMERS_MAX];
+
+struct linux_itimerval {
+	struct linux_timeval { int64_t seconds, microseconds; } interval, value;
+};
+
+struct linux_itimerspec {
+	struct linux_timespec interval, value;
+};
+
+/* Linux's struct sigevent (64 bytes): the fields read here. */
+struct linux_sigevent {
+	uint64_t value;
+	int32_t signal, notify;
+	int32_t tid;
+};
+
+uint64_t timers_deadline(void)
+{
+	uint64_t earliest = 0;
+
+	for (unsigned i = 0; i < TIMERS_MAX; i++)
+		if (timers[i].used && timers[i].deadline &&
+		    (earliest == 0 || timers[i].deadline < earliest))
+			earliest = timers[i].deadline;
+	return earliest;
+}
+
+static void expire(struct timer *timer, unsigned id)
+{
+	struct signal_info info = { 0 };
+
+	if (timer->notify == SIGEV_NONE)
+		return;
+	if (id == 0) {
+		info.code = SI_KERNEL; /* Linux's it_real_fn: kill_pid_info */
+		signal_send_process(SIGALRM, &info);
+		return;
+	}
+	info.code = SI_TIMER;
+	info.sender = (int32_t)id - 1; /* si_timerid */
+	info.value = timer->value;
+	info.overrun = timer->overrun;
+	timer->overrun = 0;
+	if (timer->notify == SIGEV_THREAD_ID) {
+		struct thread *thread = thread_find(timer->tid);
+
+		if (thread) {
+			signal_send_thread(thread, timer->signal, &info);
+			return;
+		}
+	}
+	signal_send_process(timer->signal, &info);
+}
+
+void timers_fire(uint64_t now)
+{
+	for (unsigned i = 0; i < TIMERS_MAX; i++) {
+		struct timer *timer = &timers[i];
+
+		if (!timer->used || !timer->deadline || timer->deadline > now)
+			continue;
+		if (timer->period) {
+			uint64_t missed = (now - timer->deadline) / timer->period;
+
+			timer->overrun += (int32_t)missed;
+			timer->deadline += (missed + 1) * timer->period;
+		} else {
+			timer->deadline = 0;
+		}
+		expire(timer, i);
+	}
+}
+
+/* The time left until deadline, as nanoseconds. */
+static uint64_t left_ns(uint64_t deadline)
+{
+	uint64_t now = rdtsc();
+
+	return deadline > now ? clock_ticks_to_ns(deadline - now) : 0;
+}
+
+static void arm(struct timer *timer, uint64_t value_ns, uint64_t period_ns)
+{
+	timer->deadline = value_ns ? rdtsc() + clock_ns_to_ticks(value_ns) : 0;
+	timer->period = value_ns ? clock_ns_to_ticks(period_ns) : 0;
+	timer->overrun = 0;
+}
+
+static int64_t timeval_ns(const struct linux_timeval *t)
+{
+	if (t->seconds < 0 || t->microseconds < 0 ||
+	    t->microseconds >= 1000000)
+		return -1;
+	return t->seconds * 1000000000 + t->microseconds * 1000;
+}
+
+static struct linux_timeval to_timeval(uint64_t ns)
+{
+	/* Round up, as Linux does, so that a set timer never reads 0. */
+	uint64_t us = (ns + 999) / 1000;
+
+	return (struct linux_timeval){ (int64_t)(us / 1000000),
+				       (int64_t)(us % 1000000) };
+}
+
+static void read_itimer(struct linux_itimerval *out)
+{
+	struct timer *timer = &timers[ITIMER_REAL];
+	bool armed = timer->used && timer->deadline;
+
+	out->value = to_timeval(armed ? left_ns(timer->deadline) : 0);
+	out->interval = to_timeval(armed ? clock_ticks_to_ns(timer->period)
+					 : 0);
+}
+
+long sys_getitimer(struct wk_regs *regs)
+{
+	struct linux_itimerval value;
+
+	if (regs->rdi != ITIMER_REAL)
+		return (int32_t)regs->rdi == 1 || (int32_t)regs->rdi == 2
+			       ? -ENOSYS : -EINVAL;
+	if (!vm_user_ok(regs->rsi, sizeof(value), PROT_WRITE))
+		return -EFAULT;
+	read_itimer(&value);
+	*(struct linux_itimerval *)regs->rsi = value;
+	return 0;
+}
+
+long sys_setitimer(struct wk_regs *regs)
+{
+	struct linux_itimerval wanted, old;
+
+	if (regs->rdi != ITIMER_REAL)
+		return (int32_t)regs->rdi == 1 || (int32_t)regs->rdi == 2
+			       ? -ENOSYS : -EINVAL;
+	if (regs->rsi && !vm_user_ok(regs->rsi, sizeof(wanted), PROT_READ))
+		return -EFAULT;
+	if (regs->rdx && !vm_user_ok(regs->rdx, sizeof(old), PROT_WRITE))
+		return -EFAULT;
+	struct linux_itimerval zero = { { 0, 0 }, { 0, 0 } };
+
+	wanted = regs->rsi ? *(const struct linux_itimerval *)regs->rsi : zero;
+	int64_t value = timeval_ns(&wanted.value);
+	int64_t period = timeval_ns(&wanted.interval);
+
+	if (value < 0 || period < 0)
+		return -EINVAL;
+	read_itimer(&old);
+	timers[ITIMER_REAL].used = true;
+	arm(&timers[ITIMER_REAL], (uint64_t)value, (uint64_t)period);
+	if (regs->rdx)
+		*(struct linux_itimerval *)regs->rdx = old;
+	return 0;
+}
+
+long sys_alarm(struct wk_regs *regs)
+{
+	struct linux_itimerval old;
+	uint64_t seconds = (uint32_t)regs->rdi;
+
+	read_itimer(&old);
+	timers[ITIMER_REAL].used = true;
+	arm(&timers[ITIMER_REAL], seconds * 1000000000, 0);
+	/* The seconds that were left, rounded to nearest, at least 1 when
+	 * the alarm was set (Linux's alarm_setitimer). */
+	uint64_t left = (uint64_t)old.value.seconds +
+			(old.value.microseconds >= 500000);
+
+	if (left == 0 && old.value.microseconds)
+		left = 1;
+	return (long)left;
+}
+
+static bool clock_known(int64_t clock)
+{
+	return clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC ||
+	       clock == CLOCK_BOOTTIME;
+}
+
+long sys_timer_create(struct wk_regs *regs)
+{
+	int64_t clock = (int32_t)regs->rdi;
+	struct linux_sigevent event = { 0, SIGALRM, SIGEV_SIGNAL, 0 };
+	unsigned id;
+
+	if (!clock_known(clock))
+		return -EINVAL;
+	if (regs->rsi) {
+		if (!vm_user_ok(regs->rsi, sizeof(event), PROT_READ))
+			return -EFAULT;
+		event = *(const struct linux_sigevent *)regs->rsi;
+	}
+	if (!vm_user_ok(regs->rdx, 4, PROT_WRITE))
+		return -EFAULT;
+	if (event.notify != SIGEV_SIGNAL && event.notify != SIGEV_NONE &&
+	    event.notify != SIGEV_THREAD_ID)
+		return -EINVAL;
+	if (event.notify != SIGEV_NONE &&
+	    (event.signal < 1 || event.signal > SIGNAL_MAX))
+		return -EINVAL;
+	if (event.notify == SIGEV_THREAD_ID && !thread_find(event.tid))
+		return -EINVAL;
+	for (id = 1; id < TIMERS_MAX && timers[id].used; id++)
+		;
+	if (id == TIMERS_MAX)
+		return -EAGAIN;
+	timers[id] = (struct timer){
+		.used = true, .signal = event.signal, .notify = event.notify,
+		.tid = event.tid, .clock = clock,
+		.value = regs->rsi ? event.value : id - 1,
+	};
+	*(int32_t *)regs->rdx = (int32_t)id - 1;
+	return 0;
+}
+
+static struct timer *posix_timer(uint64_t id)
+{
+	if ((int64_t)(int32_t)id < 0 || (int32_t)id >= TIMERS_MAX - 1 ||
+	    !timers[(int32_t)id + 1].used)
+		return NULL;
+	return &timers[(int32_t)id + 1];
+}
+
+static void read_timer(const struct timer *timer,
+		       struct linux_itimerspec *out)
+{
+	uint64_t left = timer->deadline ? left_ns(timer->deadline) : 0;
+	uint64_t period = timer->deadline ? clock_ticks_to_ns(timer->period)
+					  : 0;
+
+	if (timer->deadline && left == 0)
+		left = 1; /* due but not yet fired: still armed */
+	out->value = (struct linux_timespec){ (int64_t)(left / 1000000000),
+					      (int64_t)(left % 1000000000) };
+	out->interval = (struct linux_timespec){
+		(int64_t)(period / 1000000000), (int64_t)(period % 1000000000) };
+}
+
+long sys_timer_settime(struct wk_regs *regs)
+{
+	struct timer *timer = posix_timer(regs->rdi);
+	struct linux_itimerspec wanted, old;
+
+	if (timer == NULL || (regs->rsi & ~(uint64_t)TIMER_ABSTIME))
+		return -EINVAL;
+	if (!vm_user_ok(regs->rdx, sizeof(wanted), PROT_READ) ||
+	    (regs->r10 && !vm_user_ok(regs->r10, sizeof(old), PROT_WRITE)))
+		return -EFAULT;
+	wanted = *(const struct linux_itimerspec *)regs->rdx;
+	if (wanted.value.seconds < 0 || wanted.value.nanoseconds < 0 ||
+	    wanted.value.nanoseconds >= 1000000000 ||
+	    wanted.interval.seconds < 0 || wanted.interval.nanoseconds < 0 ||
+	    wanted.interval.nanoseconds >= 1000000000)
+		return -EINVAL;
+	read_timer(timer, &old);
+	uint64_t value = (uint64_t)wanted.value.seconds * 1000000000 +
+			 (uint64_t)wanted.value.nanoseconds;
+	uint64_t period = (uint64_t)wanted.interval.seconds * 1000000000 +
+			  (uint64_t)wanted.interval.nanoseconds;
+
+	if (value && (regs->rsi & TIMER_ABSTIME)) {
+		uint64_t deadline = clock_deadline_absolute(timer->clock,
+							    &wanted.value);
+		timer->deadline = deadline ? deadline : rdtsc();
+		timer->period = clock_ns_to_ticks(period);
+		timer->overrun = 0;
+	} else {
+		arm(timer, value, period);
+	}
+	if (regs->r10)
+		*(struct linux_itimerspec *)regs->r10 = old;
+	return 0;
+}
+
+long sys_timer_gettime(struct wk_regs *regs)
+{
+	struct timer *timer = posix_timer(regs->rdi);
+	struct linux_itimerspec value;
+
+	if (timer == NULL)
+		return -EINVAL;
+	if (!vm_user_ok(regs->rsi, sizeof(value), PROT_WRITE))
+		return -EFAULT;
+	read_timer(timer, &value);
+	*(struct linux_itimerspec *)regs->rsi = value;
+	return 0;
+}
+
+long sys_timer_getoverrun(struct wk_regs *regs)
+{
+	struct timer *timer = posix_timer(regs->rdi);
+
+	return timer ? timer->overrun : -EINVAL;
+}
+
+long sys_timer_delete(struct wk_regs *regs)
+{
+	struct timer *timer = posix_timer(regs->rdi);
+
+	if (timer == NULL)
+		return -EINVAL;
+	timer->used = false;
+	timer->deadline = 0;
+	return 0;
+}
