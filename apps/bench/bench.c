@@ -12,12 +12,23 @@
  *   futex one-way      two threads waking each other through futexes:
  *                      per one-way hand-over
  *   create+join        pthread_create then pthread_join of an empty thread
+ *   raise round trip   raise(SIGUSR1) -> handler -> sigreturn
+ *   fault round trip   a write to a read-only page -> SIGSEGV handler that
+ *                      skips the instruction -> resume
+ *   timer signal       a 2 ms ITIMER_REAL's SIGALRM reaching its handler:
+ *                      the cycles per tick are the period; the row is
+ *                      there for the kernel entries per tick
  *
  * On Wicket each row also says how many times the kernel was entered per
  * operation (the kernel's counters page, abi.h); on Linux it prints "-".
  * Issue #8 adds the rest (patched calls, signals).
  */
+#define _GNU_SOURCE /* REG_RIP */
 #include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <ucontext.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -211,6 +222,65 @@ static void do_clock(void)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 }
 
+static void on_usr1(int signal)
+{
+	(void)signal;
+}
+
+static void do_raise(void)
+{
+	raise(SIGUSR1);
+}
+
+/* The faulting store is `movb $1, (%rax)`: 3 bytes the handler skips. */
+static volatile char *read_only_page;
+
+static void on_segv(int signal, siginfo_t *info, void *context)
+{
+	ucontext_t *uc = context;
+
+	(void)signal;
+	(void)info;
+	uc->uc_mcontext.gregs[REG_RIP] += 3;
+}
+
+static void do_fault(void)
+{
+	__asm__ volatile("movb $1, (%0)" : : "a"(read_only_page) : "memory");
+}
+
+/* SIGALRM every 2 ms; the handler stamps its arrival, the main loop
+ * measures from the expected expiry (last arrival + period). */
+static volatile uint64_t last_tick, tick_count;
+
+static void on_alarm(int signal)
+{
+	(void)signal;
+	last_tick = timestamp();
+	tick_count++;
+}
+
+static void timer_signal(void)
+{
+	enum { TICKS = 50 };
+	struct itimerval period = { { 0, 2000 }, { 0, 2000 } };
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	uint64_t entries = kernel_entries();
+	uint64_t start = timestamp();
+
+	signal(SIGALRM, on_alarm);
+	tick_count = 0;
+	setitimer(ITIMER_REAL, &period, NULL);
+	while (tick_count < TICKS)
+		;
+	setitimer(ITIMER_REAL, &off, NULL);
+	uint64_t elapsed = last_tick - start;
+
+	entries = kernel_entries() - entries;
+	print_row("timer signal", elapsed / TICKS, elapsed / TICKS, entries,
+		  TICKS);
+}
+
 int main(void)
 {
 	struct utsname name;
@@ -224,5 +294,18 @@ int main(void)
 	ping_pong("sched_yield switch", 0);
 	ping_pong("futex one-way", 1);
 	create_join();
+
+	struct sigaction action = { 0 };
+
+	action.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &action, NULL);
+	row("raise round trip", do_raise);
+	read_only_page = mmap(NULL, 4096, PROT_READ,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	action.sa_sigaction = on_segv;
+	action.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &action, NULL);
+	row("fault round trip", do_fault);
+	timer_signal();
 	return 0;
 }
