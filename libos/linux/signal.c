@@ -33,6 +33,7 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/syscalls.h"
+#include "linux/timers.h"
 #include "loader/elf.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
@@ -40,7 +41,10 @@
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+#define SA_NOCLDSTOP 0x00000001u
+#define SA_NOCLDWAIT 0x00000002u
 #define SA_SIGINFO   0x00000004u
+#define SA_EXPOSE_TAGBITS 0x00000800u
 #define SA_RESTORER  0x04000000u
 #define SA_ONSTACK   0x08000000u
 #define SA_RESTART   0x10000000u
@@ -68,9 +72,6 @@
 #define FP_XSTATE_MAGIC2 0x46505845u
 #define FXSAVE_BYTES 512
 #define XSAVE_HEADER_BYTES 64
-/* Linux's user selectors, reported in uc_mcontext (never used here). */
-#define LINUX_USER_CS 0x33
-#define LINUX_USER_DS 0x2b
 
 #define RFLAGS_TF (1u << 8)
 #define RFLAGS_DF (1u << 10)
@@ -129,7 +130,11 @@ _Static_assert(sizeof(struct rt_sigframe) == 440, "rt_sigframe");
 
 static struct kernel_sigaction actions[SIGNAL_MAX + 1];
 static uint64_t process_pending;
+static uint8_t process_queued[SIGNAL_MAX + 1];
 static struct signal_info process_infos[SIGNAL_MAX + 1];
+
+#define SIGRTMIN 32
+#define QUEUE_MAX 255 /* real-time signals beyond this are dropped */
 
 /* SIGKILL and SIGSTOP can be neither caught, blocked nor ignored. */
 static const uint64_t unblockable = (UINT64_C(1) << (SIGKILL - 1)) |
@@ -216,10 +221,16 @@ static uint32_t mxcsr_mask;
 static uint8_t init_fpu[FXSAVE_BYTES + XSAVE_HEADER_BYTES]
 	__attribute__((aligned(64)));
 
+/* The selectors ring 3 runs with, for uc_mcontext (sigreturn never takes
+ * them back). */
+static uint16_t user_cs, user_ss;
+
 static void fpu_setup(void)
 {
 	if (fpu_frame_bytes)
 		return;
+	__asm__ volatile("mov %%cs, %0; mov %%ss, %1"
+			 : "=r"(user_cs), "=r"(user_ss));
 	if (libos_has(WK_CPU_XSAVE)) {
 		uint32_t a = 0xd, b, c = 0, d;
 
@@ -309,11 +320,14 @@ static bool on_altstack(const struct thread *thread, uint64_t sp)
 					       thread->altstack_size;
 }
 
+/* What sigaltstack reports: SS_DISABLE, SS_ONSTACK or 0, and
+ * SS_AUTODISARM as registered. */
 static int32_t altstack_flags(const struct thread *thread, uint64_t sp)
 {
 	if (!thread->altstack_size)
 		return SS_DISABLE;
-	return on_altstack(thread, sp) ? SS_ONSTACK : 0;
+	return (on_altstack(thread, sp) ? SS_ONSTACK : 0) |
+	       (int32_t)((uint32_t)thread->altstack_flags & SS_AUTODISARM);
 }
 
 static void fill_siginfo(struct linux_siginfo *out, int signal,
@@ -350,7 +364,7 @@ static void setup_frame(struct thread *thread, int signal,
 		sp = thread->altstack_base + thread->altstack_size;
 	else
 		sp -= RED_ZONE;
-	uint64_t top = sp;
+	uint64_t top = sp, frame_top = sp;
 	uint64_t fpstate = (sp - fpu_frame_bytes) & ~UINT64_C(63);
 	uint64_t frame_address = ((fpstate - sizeof(struct rt_sigframe)) &
 				  ~UINT64_C(15)) - 8;
@@ -358,9 +372,6 @@ static void setup_frame(struct thread *thread, int signal,
 	if (!(action->flags & SA_RESTORER) || frame_address > top ||
 	    !vm_user_ok(frame_address, top - frame_address, PROT_WRITE)) {
 		/* As Linux's force_sigsegv: the handler cannot run. */
-		libos_report("cannot build the frame for a %s handler at "
-			     "rsp 0x%lx", names[signal < 32 ? signal : 0] ?
-			     names[signal] : "signal", regs->rsp);
 		terminate(SIGSEGV, regs, NULL);
 	}
 
@@ -375,9 +386,16 @@ static void setup_frame(struct thread *thread, int signal,
 	frame->uc.flags = (xsave_bytes ? UC_FP_XSTATE : 0) |
 			  UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	frame->uc.link = 0;
+	/* uc_stack: the alternate stack as registered (Linux's
+	 * __save_altstack), for rt_sigreturn to put back. */
 	frame->uc.stack = (struct linux_stack){
-		thread->altstack_base, altstack_flags(thread, regs->rsp), 0,
+		thread->altstack_base, thread->altstack_flags, 0,
 		thread->altstack_size };
+	if (frame_top == thread->altstack_base + thread->altstack_size &&
+	    ((uint32_t)thread->altstack_flags & SS_AUTODISARM)) {
+		thread->altstack_base = thread->altstack_size = 0;
+		thread->altstack_flags = SS_DISABLE;
+	}
 	*sc = (struct linux_sigcontext){
 		.r8 = regs->r8, .r9 = regs->r9, .r10 = regs->r10,
 		.r11 = regs->r11, .r12 = regs->r12, .r13 = regs->r13,
@@ -385,7 +403,7 @@ static void setup_frame(struct thread *thread, int signal,
 		.rsi = regs->rsi, .rbp = regs->rbp, .rbx = regs->rbx,
 		.rdx = regs->rdx, .rax = regs->rax, .rcx = regs->rcx,
 		.rsp = regs->rsp, .rip = regs->rip, .rflags = regs->rflags,
-		.cs = LINUX_USER_CS, .ss = LINUX_USER_DS,
+		.cs = user_cs, .ss = user_ss,
 		.err = info->error_code, .trapno = info->trapno,
 		.oldmask = saved_mask,
 		.cr2 = info->trapno == 14 ? info->value : 0,
@@ -413,27 +431,63 @@ static void setup_frame(struct thread *thread, int signal,
 
 /* ---- delivery */
 
-/* The next signal the thread can take now: synchronous ones first, then
- * the lowest number; 0 if none. */
-static int next_deliverable(const struct thread *thread)
+/* The next of `set` to take, as Linux dequeues: the thread's own
+ * pending signals before the process's; in each, synchronous ones first,
+ * then the lowest number. 0 if none. */
+static int next_in(const struct thread *thread, uint64_t set)
 {
-	uint64_t ready = (thread->signals_pending | process_pending) &
-			 ~thread->signals_blocked;
+	uint64_t ready = thread->signals_pending & set;
 
+	if (!ready)
+		ready = process_pending & set;
 	if (ready & synchronous)
 		ready &= synchronous;
 	return ready ? __builtin_ctzll(ready) + 1 : 0;
 }
 
-/* Takes the signal off the thread's pending set (or the process's). */
+static int next_deliverable(const struct thread *thread)
+{
+	return next_in(thread, ~thread->signals_blocked);
+}
+
+/* Takes one of the signal off the thread's pending set (or the
+ * process's); a real-time signal queued more than once stays pending. */
 static struct signal_info take(struct thread *thread, int signal)
 {
+	struct signal_info info;
+
 	if (thread->signals_pending & bit(signal)) {
-		thread->signals_pending &= ~bit(signal);
-		return thread->signal_infos[signal];
+		info = thread->signal_infos[signal];
+		if (thread->signals_queued[signal])
+			thread->signals_queued[signal]--;
+		else
+			thread->signals_pending &= ~bit(signal);
+	} else {
+		info = process_infos[signal];
+		if (process_queued[signal])
+			process_queued[signal]--;
+		else
+			process_pending &= ~bit(signal);
 	}
-	process_pending &= ~bit(signal);
-	return process_infos[signal];
+	if (info.code == -2 /* SI_TIMER */)
+		info.overrun = timers_take_overrun(info.sender);
+	return info;
+}
+
+/* Marks the signal pending in (pending, queued, infos); a real-time one
+ * already pending is queued once more. */
+static void add_pending(uint64_t *pending, uint8_t *queued,
+			struct signal_info *infos, int signal,
+			const struct signal_info *info)
+{
+	if (*pending & bit(signal)) {
+		if (signal >= SIGRTMIN && queued[signal] < QUEUE_MAX)
+			queued[signal]++;
+		else if (signal < SIGRTMIN)
+			return; /* merged: the first one's information stays */
+	}
+	*pending |= bit(signal);
+	infos[signal] = *info;
 }
 
 void signal_deliver(struct thread *thread)
@@ -491,8 +545,8 @@ void signal_send_thread(struct thread *thread, int signal,
 		return;
 	if (ignored(signal) && !(thread->signals_blocked & bit(signal)))
 		return; /* discarded at once, as Linux does */
-	thread->signals_pending |= bit(signal);
-	thread->signal_infos[signal] = *info;
+	add_pending(&thread->signals_pending, thread->signals_queued,
+		    thread->signal_infos, signal, info);
 	if (thread->signals_blocked & bit(signal))
 		return;
 	if (!has_handler(signal))
@@ -527,8 +581,8 @@ void signal_send_process(int signal, const struct signal_info *info)
 		signal_send_thread(target, signal, info);
 		return;
 	}
-	process_pending |= bit(signal);
-	process_infos[signal] = *info;
+	add_pending(&process_pending, process_queued, process_infos, signal,
+		    info);
 }
 
 bool signal_caught(int signal)
@@ -545,7 +599,7 @@ void signal_force(int signal, struct wk_regs *regs,
 	if (!has_handler(signal) || (thread->signals_blocked & bit(signal)))
 		terminate(signal, regs, info);
 	thread->signals_pending |= bit(signal);
-	thread->signal_infos[signal] = *info;
+	thread->signal_infos[signal] = *info; /* a fault: the newest wins */
 }
 
 /* ---- system calls */
@@ -579,6 +633,11 @@ long sys_rt_sigaction(struct wk_regs *regs)
 	if (!new_action)
 		return 0;
 	action.mask &= ~unblockable;
+	/* As Linux since 5.11: unknown flag bits are dropped, so that
+	 * reading them back tells what this kernel knows. */
+	action.flags &= SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO |
+			SA_EXPOSE_TAGBITS | SA_RESTORER | SA_ONSTACK |
+			SA_RESTART | SA_NODEFER | SA_RESETHAND;
 	actions[signal] = action;
 	if (ignored(signal)) { /* POSIX: pending ones are discarded */
 		process_pending &= ~bit(signal);
@@ -694,10 +753,10 @@ long sys_rt_sigtimedwait(struct wk_regs *regs)
 	memcpy(&set, (const void *)regs->rdi, 8);
 	set &= ~unblockable;
 
-	uint64_t ready = (self->signals_pending | process_pending) & set;
+	int ready = next_in(self, set);
 
 	if (ready) {
-		int signal = __builtin_ctzll(ready) + 1;
+		int signal = ready;
 		struct signal_info info = take(self, signal);
 
 		if (info_address)
@@ -751,12 +810,14 @@ long sys_sigaltstack(struct wk_regs *regs)
 		return -EINVAL;
 	if (mode == SS_DISABLE) {
 		self->altstack_base = self->altstack_size = 0;
+		self->altstack_flags = SS_DISABLE;
 		return 0;
 	}
 	if (wanted.size < MINSIGSTKSZ)
 		return -ENOMEM;
 	self->altstack_base = wanted.base;
 	self->altstack_size = wanted.size;
+	self->altstack_flags = wanted.flags & (int32_t)SS_AUTODISARM;
 	return 0;
 }
 
@@ -777,6 +838,22 @@ long sys_rt_sigreturn(struct wk_regs *regs)
 	if (!restore_fpu_from_frame(sc->fpstate)) {
 		signal_force(SIGSEGV, regs, &bad);
 		return SYSCALL_NO_RESULT;
+	}
+	/* uc_stack back into force, as Linux's restore_altstack: silently
+	 * not while running on the alternate stack, nor when invalid. */
+	uint32_t mode = (uint32_t)uc.stack.flags & ~SS_AUTODISARM;
+
+	if (!on_altstack(self, regs->rsp)) {
+		if (mode == SS_DISABLE) {
+			self->altstack_base = self->altstack_size = 0;
+			self->altstack_flags = SS_DISABLE;
+		} else if ((mode == 0 || mode == SS_ONSTACK) &&
+			   uc.stack.size >= MINSIGSTKSZ) {
+			self->altstack_base = uc.stack.base;
+			self->altstack_size = uc.stack.size;
+			self->altstack_flags = uc.stack.flags &
+					       (int32_t)SS_AUTODISARM;
+		}
 	}
 	regs->r8 = sc->r8;
 	regs->r9 = sc->r9;

@@ -35,7 +35,10 @@ struct timer {
 	int32_t signal, notify, tid; /* SIGEV_*; the thread for THREAD_ID */
 	uint64_t value;              /* sigev_value */
 	uint64_t deadline, period;   /* TSC; 0: disarmed, one-shot */
-	int32_t overrun;             /* expirations missed before delivery */
+	uint64_t period_ns;          /* the period as it was set */
+	bool queued;                 /* its signal is pending, not taken */
+	int32_t overrun;             /* expirations while queued */
+	int32_t last_overrun;        /* of the last signal taken */
 	int64_t clock;
 };
 
@@ -78,11 +81,16 @@ static void expire(struct timer *timer, unsigned id)
 		signal_send_process(SIGALRM, &info);
 		return;
 	}
+	/* While its last signal waits to be taken, an expiry only counts
+	 * as an overrun (Linux's posix timers). */
+	if (timer->queued) {
+		timer->overrun++;
+		return;
+	}
+	timer->queued = true;
 	info.code = SI_TIMER;
 	info.sender = (int32_t)id - 1; /* si_timerid */
 	info.value = timer->value;
-	info.overrun = timer->overrun;
-	timer->overrun = 0;
 	if (timer->notify == SIGEV_THREAD_ID) {
 		struct thread *thread = thread_find(timer->tid);
 
@@ -104,7 +112,8 @@ void timers_fire(uint64_t now)
 		if (timer->period) {
 			uint64_t missed = (now - timer->deadline) / timer->period;
 
-			timer->overrun += (int32_t)missed;
+			if (timer->queued || i == 0)
+				timer->overrun += (int32_t)missed;
 			timer->deadline += (missed + 1) * timer->period;
 		} else {
 			timer->deadline = 0;
@@ -125,7 +134,21 @@ static void arm(struct timer *timer, uint64_t value_ns, uint64_t period_ns)
 {
 	timer->deadline = value_ns ? rdtsc() + clock_ns_to_ticks(value_ns) : 0;
 	timer->period = value_ns ? clock_ns_to_ticks(period_ns) : 0;
+	timer->period_ns = value_ns ? period_ns : 0;
 	timer->overrun = 0;
+}
+
+int32_t timers_take_overrun(int32_t timer_id)
+{
+	struct timer *timer;
+
+	if (timer_id < 0 || timer_id >= TIMERS_MAX - 1)
+		return 0;
+	timer = &timers[timer_id + 1];
+	timer->last_overrun = timer->overrun;
+	timer->overrun = 0;
+	timer->queued = false;
+	return timer->last_overrun;
 }
 
 static int64_t timeval_ns(const struct linux_timeval *t)
@@ -151,8 +174,7 @@ static void read_itimer(struct linux_itimerval *out)
 	bool armed = timer->used && timer->deadline;
 
 	out->value = to_timeval(armed ? left_ns(timer->deadline) : 0);
-	out->interval = to_timeval(armed ? clock_ticks_to_ns(timer->period)
-					 : 0);
+	out->interval = to_timeval(armed ? timer->period_ns : 0);
 }
 
 long sys_getitimer(struct wk_regs *regs)
@@ -268,8 +290,7 @@ static void read_timer(const struct timer *timer,
 		       struct linux_itimerspec *out)
 {
 	uint64_t left = timer->deadline ? left_ns(timer->deadline) : 0;
-	uint64_t period = timer->deadline ? clock_ticks_to_ns(timer->period)
-					  : 0;
+	uint64_t period = timer->deadline ? timer->period_ns : 0;
 
 	if (timer->deadline && left == 0)
 		left = 1; /* due but not yet fired: still armed */
@@ -306,6 +327,7 @@ long sys_timer_settime(struct wk_regs *regs)
 							    &wanted.value);
 		timer->deadline = deadline ? deadline : rdtsc();
 		timer->period = clock_ns_to_ticks(period);
+		timer->period_ns = period;
 		timer->overrun = 0;
 	} else {
 		arm(timer, value, period);
@@ -333,7 +355,7 @@ long sys_timer_getoverrun(struct wk_regs *regs)
 {
 	struct timer *timer = posix_timer(regs->rdi);
 
-	return timer ? timer->overrun : -EINVAL;
+	return timer ? timer->last_overrun : -EINVAL;
 }
 
 long sys_timer_delete(struct wk_regs *regs)

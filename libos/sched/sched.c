@@ -176,7 +176,10 @@ void sched_interrupt(struct thread *thread, bool restart)
 	futex_forget(thread);
 	sleepers_remove(thread);
 	thread->sigwait_set = 0;
-	if (restart && (thread->wait_kind == WAIT_FUTEX ||
+	/* Linux restarts a futex wait without a timeout (-ERESTARTSYS);
+	 * one with a timeout returns -EINTR once a handler ran. */
+	if (restart && ((thread->wait_kind == WAIT_FUTEX &&
+			 thread->deadline == 0) ||
 			thread->wait_kind == WAIT_POLL)) {
 		restart_call(thread);
 	} else {

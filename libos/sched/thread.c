@@ -69,6 +69,7 @@ static struct thread *allocate(void)
 		thread->fpu = (void *)area;
 		thread->signal_infos = (struct signal_info *)(area +
 							      FPU_AREA_BYTES);
+		thread->altstack_flags = 2; /* SS_DISABLE */
 		thread->tid = next_tid++;
 		thread->state = THREAD_RUNNABLE;
 		live++;

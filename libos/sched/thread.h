@@ -58,7 +58,9 @@ struct thread {
 	bool sigsuspend_active;
 	uint64_t sigwait_set, sigwait_info; /* sigtimedwait's set, info */
 	uint64_t altstack_base, altstack_size;
-	int32_t altstack_flags;
+	int32_t altstack_flags;   /* as given to sigaltstack (SS_DISABLE when
+				     none) */
+	uint8_t signals_queued[65]; /* real-time signals: how many more */
 	struct signal_info *signal_infos; /* [65], the slot's second page */
 	/* While blocked: */
 	uint8_t wait_kind;        /* enum wait_kind */

@@ -15,6 +15,8 @@
 #include "sched/sched.h"
 #include "wicket/native.h"
 
+#define KERNEL_HALF UINT64_C(0xffff800000000000)
+
 /* Exception vectors (Intel SDM vol. 3, table 6-1). */
 #define VECTOR_DE 0
 #define VECTOR_DB 1
@@ -77,6 +79,12 @@ static int exception_signal(const struct wk_event *event,
 	}
 	case VECTOR_PF: {
 		const struct region *region = vm_find(event->fault_address);
+
+		/* As Linux: an access to the kernel half reads as a
+		 * protection fault, whatever the kernel's page tables are,
+		 * so that they do not show through. */
+		if (event->fault_address >= KERNEL_HALF)
+			info->error_code |= 1;
 
 		/* A region that forbids the access: ACCERR; none (or the
 		 * main stack's guard, which Linux has as a gap): MAPERR. */
@@ -156,12 +164,24 @@ void event_resume(struct wk_regs *regs)
 
 	/* Only a state the kernel refuses comes back: the app set RSP or
 	 * the FS base to something no CPU can resume with. */
-	(void)status; /* -EINVAL: the report says what was wrong */
-	struct signal_info info = { .code = SI_KERNEL };
+	(void)status; /* -EINVAL: the state cannot be resumed */
+	struct signal_info info = { .code = SI_KERNEL, .trapno = 13 };
+	int signal = SIGSEGV;
 
-	/* As Linux after a failed IRET: SIGSEGV, to a handler if there is
-	 * one (which runs with this state as its context). */
-	signal_force(SIGSEGV, regs, &info);
+	/* What Linux's return to such a state ends in, to a handler if
+	 * there is one (which runs with this state as its context): a
+	 * kernel-half RIP faults on its instruction fetch; a non-canonical
+	 * one is #GP at IRET; a non-canonical RSP, #SS (SIGBUS). */
+	if (regs->rip >= KERNEL_HALF) {
+		info = (struct signal_info){ .code = SEGV_MAPERR,
+					     .value = regs->rip, .trapno = 14,
+					     .error_code = 0x15 };
+	} else if (regs->rip < WK_USER_LIMIT && regs->rsp >= WK_USER_LIMIT &&
+		   regs->fs_base < WK_USER_LIMIT) {
+		signal = SIGBUS;
+		info.trapno = 12;
+	}
+	signal_force(signal, regs, &info);
 	sched_resume();
 }
 
