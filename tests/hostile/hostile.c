@@ -1,11 +1,14 @@
 /*
  * A hostile app: each mode (argv[1]) does one thing an app must not be
- * able to turn into a kernel fault or a silent corruption of the libOS.
+ * able to turn into a kernel fault or a silent corruption of the libOS
+ * (and one, read-interrupted, checks what only Wicket's console can show).
  * tests/hostile/meson.build runs each mode and checks the report and the
  * exit status (docs/libos.md, "What an app can and cannot do").
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +176,45 @@ static int counters_page(void)
 	return 0;
 }
 
+/* A read of the console with nothing coming (the runner gives no input)
+ * interrupted by SIGALRM: -EINTR without SA_RESTART; with it the read
+ * goes on through the next alarm, and the one after ends the run. Not a
+ * differential test: on Linux an empty stdin is end-of-file at once. */
+static volatile int alarms;
+
+static void on_alarm(int signal)
+{
+	(void)signal;
+	alarms++;
+	printf("alarm %d\n", alarms);
+	if (alarms == 3) {
+		printf("the restarted read was still waiting\n");
+		_exit(0);
+	}
+}
+
+static int read_interrupted(void)
+{
+	struct sigaction action = { 0 };
+	struct itimerval every = { { 0, 300000 }, { 0, 300000 } };
+	char byte;
+
+	action.sa_handler = on_alarm;
+	sigaction(SIGALRM, &action, NULL);
+	alarm(1);
+	errno = 0;
+	long result = read(0, &byte, 1);
+
+	printf("read without SA_RESTART: %ld errno %d (%s)\n", result, errno,
+	       result == -1 && errno == EINTR ? "EINTR as expected" : "WRONG");
+	action.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &action, NULL);
+	setitimer(ITIMER_REAL, &every, NULL);
+	result = read(0, &byte, 1);
+	printf("read with SA_RESTART returned %ld (WRONG)\n", result);
+	return 1;
+}
+
 /* Recursion that never ends, each frame touching its stack. */
 static int deeper(volatile char *previous)
 {
@@ -217,6 +259,8 @@ int main(int argc, char **argv)
 		return libos_memory();
 	if (!strcmp(mode, "counters-page"))
 		return counters_page();
+	if (!strcmp(mode, "read-interrupted"))
+		return read_interrupted();
 	if (!strcmp(mode, "thread-stack-overflow")) {
 		thread_stack_overflow();
 		printf("hostile: mode %s came back\n", mode);
