@@ -44,6 +44,11 @@ struct timer {
 
 static struct timer timers[TIMERS_MAX];
 
+/* The earliest deadline, recomputed only after a timer changed: the
+ * scheduler asks on every resume. */
+static uint64_t earliest;
+static bool earliest_stale;
+
 struct linux_itimerval {
 	struct linux_timeval { int64_t seconds, microseconds; } interval, value;
 };
@@ -61,12 +66,14 @@ struct linux_sigevent {
 
 uint64_t timers_deadline(void)
 {
-	uint64_t earliest = 0;
-
+	if (!earliest_stale)
+		return earliest;
+	earliest = 0;
 	for (unsigned i = 0; i < TIMERS_MAX; i++)
 		if (timers[i].used && timers[i].deadline &&
 		    (earliest == 0 || timers[i].deadline < earliest))
 			earliest = timers[i].deadline;
+	earliest_stale = false;
 	return earliest;
 }
 
@@ -104,6 +111,11 @@ static void expire(struct timer *timer, unsigned id)
 
 void timers_fire(uint64_t now)
 {
+	uint64_t due = timers_deadline();
+
+	if (due == 0 || due > now)
+		return; /* nothing due */
+	earliest_stale = true;
 	for (unsigned i = 0; i < TIMERS_MAX; i++) {
 		struct timer *timer = &timers[i];
 
@@ -132,6 +144,7 @@ static uint64_t left_ns(uint64_t deadline)
 
 static void arm(struct timer *timer, uint64_t value_ns, uint64_t period_ns)
 {
+	earliest_stale = true;
 	timer->deadline = value_ns ? rdtsc() + clock_ns_to_ticks(value_ns) : 0;
 	timer->period = value_ns ? clock_ns_to_ticks(period_ns) : 0;
 	timer->period_ns = value_ns ? period_ns : 0;
@@ -326,6 +339,7 @@ long sys_timer_settime(struct wk_regs *regs)
 		uint64_t deadline = clock_deadline_absolute(timer->clock,
 							    &wanted.value);
 		timer->deadline = deadline ? deadline : rdtsc();
+		earliest_stale = true;
 		timer->period = clock_ns_to_ticks(period);
 		timer->period_ns = period;
 		timer->overrun = 0;
@@ -366,5 +380,6 @@ long sys_timer_delete(struct wk_regs *regs)
 		return -EINVAL;
 	timer->used = false;
 	timer->deadline = 0;
+	earliest_stale = true;
 	return 0;
 }
