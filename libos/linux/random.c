@@ -19,7 +19,6 @@
 #define RDRAND_RETRIES 10 /* Intel's advice for a transient failure */
 
 static uint64_t mix_state;
-static bool warned;
 
 static bool rdrand64(uint64_t *value)
 {
@@ -48,11 +47,6 @@ void random_bytes(void *buffer, size_t length)
 	uint8_t *out = buffer;
 	bool hardware = libos_has(WK_CPU_RDRAND);
 
-	if (!hardware && !warned) {
-		warned = true;
-		libos_report("no RDRAND: random numbers come from the TSC "
-			     "(not cryptographic)");
-	}
 	while (length > 0) {
 		uint64_t value;
 		size_t chunk = length < 8 ? length : 8;

@@ -121,6 +121,9 @@ def parse_args(argv):
                                                     "qemu_run.py"))
     p.add_argument("--mkbundle", default=os.path.join(ROOT, "tools",
                                                       "mkbundle.py"))
+    p.add_argument("--cpu", metavar="MODEL",
+                   help="QEMU CPU model for the Wicket side (default: the "
+                        "runner's choice)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="limit for each QEMU run (default 60 s)")
     p.add_argument("--host-timeout", type=float, default=30.0)
@@ -293,6 +296,8 @@ class WicketSide:
                "--quiet", "--log", log, "--timeout", "%g" % a.timeout]
         # Always a --stdin, so that a read sees end of file as on the host.
         cmd += ["--stdin", a.stdin or os.devnull]
+        if a.cpu:
+            cmd += ["--cpu", a.cpu]
         rc, out = self.call(cmd)
         runner_text = out.decode("utf-8", "replace")
         try:

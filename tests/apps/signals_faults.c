@@ -183,20 +183,23 @@ static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
 
 enum addr_kind { ADDR_LITERAL, ADDR_EXPECTED };
 
-/* Whether this is QEMU's TCG, whose INT n #GP error code is n * 16 + 2
- * where the hardware gives n * 8 + 2 (the IDT entry's index): a known
- * TCG quirk (QEMU 7.2), which tests/libos's events test accepts too,
- * only under TCG. */
+/* Whether this is QEMU's TCG (its hypervisor leaf says "TCGTCGTCGTCG"),
+ * whose INT n #GP error code is n * 16 + 2 where the hardware gives
+ * n * 8 + 2 (the IDT entry's index): a known TCG quirk (QEMU 7.2), which
+ * tests/libos's events test accepts too, only under TCG. */
 static int under_tcg(void)
 {
-	unsigned int brand[12];
+	unsigned int a, signature[3];
 
-	for (unsigned int i = 0; i < 3; i++)
-		__asm__ volatile("cpuid"
-				 : "=a"(brand[4 * i]), "=b"(brand[4 * i + 1]),
-				   "=c"(brand[4 * i + 2]), "=d"(brand[4 * i + 3])
-				 : "a"(0x80000002 + i), "c"(0));
-	return strstr((const char *)brand, "QEMU TCG") != NULL;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(signature[0]),
+			 "=c"(signature[1]), "=d"(signature[2])
+			 : "a"(1), "c"(0));
+	if (!(signature[1] & (1u << 31))) /* no hypervisor */
+		return 0;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(signature[0]),
+			 "=c"(signature[1]), "=d"(signature[2])
+			 : "a"(0x40000000), "c"(0));
+	return !memcmp(signature, "TCGTCGTCGTCG", 12);
 }
 
 /* The error code, except that an INT n's is printed as the IDT error
