@@ -89,11 +89,12 @@ resume_begin:
 	movq	WK_REGS_RSP(%rdi), %rsp
 	movq	resume_rdi(%rip), %rdi
 	jmp	*resume_rip(%rip)
-resume_end:
+	/* The fallback is inside the window too: it also runs unmasked. */
 2:	movl	$WK_REGS_SIZE, %esi
 	movl	$WK_UNMASK, %edx
 	movl	$WK_CALL_set_self_state, %eax
 	syscall
+resume_end:
 	ud2			/* the kernel refused a state it had given */
 	.size	resume_in_user_mode, . - resume_in_user_mode
 

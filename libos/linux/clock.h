@@ -29,8 +29,8 @@ uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t);
 uint64_t clock_ticks_to_ns(uint64_t ticks);
 uint64_t clock_ns_to_ticks(uint64_t ns);
 
-/* Writes the time left until the TSC deadline as a timespec to address
- * (checked writable by the caller). */
+/* Writes the time left until the TSC deadline as a timespec to address,
+ * if the app may still write there. */
 void clock_write_remaining(uint64_t address, uint64_t deadline);
 
 #endif /* LIBOS_LINUX_CLOCK_H */

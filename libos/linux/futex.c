@@ -153,8 +153,9 @@ static long wake_op(uint64_t address, long count, uint64_t address2,
 		    long count2, uint32_t encoded)
 {
 	uint32_t op = (encoded >> 28) & 7, compare = (encoded >> 24) & 15;
-	uint32_t argument = (encoded >> 12) & 0xfff;
-	uint32_t compare_argument = encoded & 0xfff;
+	/* Both arguments are 12-bit signed (Linux's sign_extend32). */
+	uint32_t argument = (uint32_t)(((int32_t)(encoded << 8)) >> 20);
+	uint32_t compare_argument = (uint32_t)(((int32_t)(encoded << 20)) >> 20);
 
 	if ((encoded >> 31) & 1) /* FUTEX_OP_OPARG_SHIFT */
 		argument = 1u << (argument & 31);
@@ -210,13 +211,14 @@ long sys_futex(struct wk_regs *regs)
 			    false, false);
 	case FUTEX_WAIT_BITSET:
 		return wait(address, value, timeout, value3, true, realtime);
+	/* A count of 0 (or less) wakes one, as Linux's loop does. */
 	case FUTEX_WAKE:
-		return futex_wake(address, (int32_t)value < 0 ? 0 : value,
+		return futex_wake(address, (int32_t)value <= 0 ? 1 : value,
 				  FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
 		if (value3 == 0)
 			return -EINVAL;
-		return futex_wake(address, (int32_t)value < 0 ? 0 : value,
+		return futex_wake(address, (int32_t)value <= 0 ? 1 : value,
 				  value3);
 	case FUTEX_CMP_REQUEUE:
 		if (!vm_user_ok(address, 4, PROT_READ))
@@ -229,6 +231,8 @@ long sys_futex(struct wk_regs *regs)
 			return -EINVAL;
 		if (address2 % 4)
 			return -EINVAL;
+		if (!vm_user_ok(address2, 4, PROT_READ))
+			return -EFAULT;
 		return wake_and_requeue(address, value, FUTEX_BITSET_MATCH_ANY,
 					address2, (int32_t)timeout);
 	case FUTEX_WAKE_OP:

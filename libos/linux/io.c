@@ -48,11 +48,23 @@ static long write_console(uint64_t buffer, uint64_t length)
 	return console_write((const void *)buffer, length);
 }
 
+/* Through a bounce buffer, so that only the bytes read are checked (and
+ * made present) in the app's buffer, however large it says it is. */
 static long read_console(uint64_t buffer, uint64_t length)
 {
-	if (!vm_user_ok(buffer, length, PROT_WRITE))
+	static char bounce[4096];
+	uint64_t wanted = length < sizeof(bounce) ? length : sizeof(bounce);
+
+	if (!vm_user_ok(buffer, wanted ? 1 : 0, PROT_WRITE))
 		return -EFAULT;
-	return console_read((char *)buffer, length);
+	long count = console_read(bounce, wanted);
+
+	if (count <= 0)
+		return count;
+	if (!vm_user_ok(buffer, (uint64_t)count, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)buffer, bounce, (size_t)count);
+	return count;
 }
 
 /* Nothing to read yet: the thread waits a millisecond, then its call runs

@@ -14,6 +14,7 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/syscalls.h"
+#include "loader/elf.h"
 #include "mm/vm.h"
 
 #define MAP_SHARED          0x01
@@ -271,6 +272,6 @@ long sys_madvise(struct wk_regs *regs)
 	if (covered < address + length)
 		return -ENOMEM;
 	if (advice == MADV_DONTNEED)
-		vm_discard(address, length);
+		vm_discard(address, length, app_original_page);
 	return 0;
 }

@@ -450,6 +450,14 @@ static int next_deliverable(const struct thread *thread)
 	return next_in(thread, ~thread->signals_blocked);
 }
 
+/* A timer's signal taken, handed to a waiter or dropped: the timer may
+ * raise it again, and its overrun count is what the signal carries. */
+static int32_t timer_signal_done(const struct signal_info *info)
+{
+	return info->code == -2 /* SI_TIMER */
+		       ? timers_take_overrun(info->sender) : info->overrun;
+}
+
 /* Takes one of the signal off the thread's pending set (or the
  * process's); a real-time signal queued more than once stays pending. */
 static struct signal_info take(struct thread *thread, int signal)
@@ -469,8 +477,7 @@ static struct signal_info take(struct thread *thread, int signal)
 		else
 			process_pending &= ~bit(signal);
 	}
-	if (info.code == -2 /* SI_TIMER */)
-		info.overrun = timers_take_overrun(info.sender);
+	info.overrun = timer_signal_done(&info);
 	return info;
 }
 
@@ -522,17 +529,26 @@ static bool acts(int signal)
 static bool give_to_waiter(struct thread *thread, int signal,
 			   const struct signal_info *info)
 {
+	long result = signal;
+
 	if (thread->state != THREAD_BLOCKED ||
 	    thread->wait_kind != WAIT_SIGWAIT ||
 	    !(thread->sigwait_set & bit(signal)))
 		return false;
+	struct signal_info taken = *info;
+
+	taken.overrun = timer_signal_done(info);
 	if (thread->sigwait_info) {
 		struct linux_siginfo out;
 
-		fill_siginfo(&out, signal, info);
-		memcpy((void *)thread->sigwait_info, &out, sizeof(out));
+		/* Checked again: the page may have gone since the call. */
+		fill_siginfo(&out, signal, &taken);
+		if (vm_user_ok(thread->sigwait_info, sizeof(out), PROT_WRITE))
+			memcpy((void *)thread->sigwait_info, &out, sizeof(out));
+		else
+			result = -EFAULT;
 	}
-	thread->regs.rax = (uint64_t)signal;
+	thread->regs.rax = (uint64_t)result;
 	thread->sigwait_set = 0;
 	sched_wake(thread);
 	return true;
@@ -543,8 +559,10 @@ void signal_send_thread(struct thread *thread, int signal,
 {
 	if (signal == 0 || give_to_waiter(thread, signal, info))
 		return;
-	if (ignored(signal) && !(thread->signals_blocked & bit(signal)))
+	if (ignored(signal) && !(thread->signals_blocked & bit(signal))) {
+		timer_signal_done(info);
 		return; /* discarded at once, as Linux does */
+	}
 	add_pending(&thread->signals_pending, thread->signals_queued,
 		    thread->signal_infos, signal, info);
 	if (thread->signals_blocked & bit(signal))
@@ -566,8 +584,10 @@ void signal_send_process(int signal, const struct signal_info *info)
 		if (thread && give_to_waiter(thread, signal, info))
 			return;
 	}
-	if (ignored(signal))
+	if (ignored(signal)) {
+		timer_signal_done(info);
 		return;
+	}
 	if (current && current->state != THREAD_FREE &&
 	    !(current->signals_blocked & bit(signal)))
 		target = current;
@@ -640,12 +660,18 @@ long sys_rt_sigaction(struct wk_regs *regs)
 			SA_RESTART | SA_NODEFER | SA_RESETHAND;
 	actions[signal] = action;
 	if (ignored(signal)) { /* POSIX: pending ones are discarded */
+		if (process_pending & bit(signal))
+			timer_signal_done(&process_infos[signal]);
 		process_pending &= ~bit(signal);
+		process_queued[signal] = 0;
 		for (unsigned i = 0; i < THREADS_MAX; i++) {
 			struct thread *thread = thread_slot(i);
 
-			if (thread)
-				thread->signals_pending &= ~bit(signal);
+			if (!thread || !(thread->signals_pending & bit(signal)))
+				continue;
+			timer_signal_done(&thread->signal_infos[signal]);
+			thread->signals_pending &= ~bit(signal);
+			thread->signals_queued[signal] = 0;
 		}
 	}
 	return 0;

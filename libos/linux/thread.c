@@ -67,6 +67,7 @@ long sys_clone(struct wk_regs *regs)
 		return -EAGAIN;
 	child->regs = *regs;
 	child->regs.rax = 0;
+	child->signals_blocked = sched_current()->signals_blocked;
 	if (stack)
 		child->regs.rsp = stack;
 	if (flags & CLONE_SETTLS)

@@ -207,7 +207,10 @@ void clock_write_remaining(uint64_t address, uint64_t deadline)
 	uint64_t now = rdtsc();
 	uint64_t ns = deadline > now ? ticks_to_ns(deadline - now) : 0;
 
-	*(struct linux_timespec *)address = to_timespec(ns);
+	/* Checked again: another thread may have unmapped it meanwhile (a
+	 * lost write, where Linux would return -EFAULT). */
+	if (vm_user_ok(address, sizeof(struct linux_timespec), PROT_WRITE))
+		*(struct linux_timespec *)address = to_timespec(ns);
 }
 
 static long sleep_for(int64_t clock, bool absolute, uint64_t request,

@@ -142,11 +142,19 @@ static uint64_t left_ns(uint64_t deadline)
 	return deadline > now ? clock_ticks_to_ns(deadline - now) : 0;
 }
 
+/* Far enough never to come (centuries), and safe to add to the TSC. */
+#define NEVER_NS (UINT64_MAX / 8)
+
+static uint64_t saturated_ticks(uint64_t ns)
+{
+	return clock_ns_to_ticks(ns < NEVER_NS ? ns : NEVER_NS);
+}
+
 static void arm(struct timer *timer, uint64_t value_ns, uint64_t period_ns)
 {
 	earliest_stale = true;
-	timer->deadline = value_ns ? rdtsc() + clock_ns_to_ticks(value_ns) : 0;
-	timer->period = value_ns ? clock_ns_to_ticks(period_ns) : 0;
+	timer->deadline = value_ns ? rdtsc() + saturated_ticks(value_ns) : 0;
+	timer->period = value_ns ? saturated_ticks(period_ns) : 0;
 	timer->period_ns = value_ns ? period_ns : 0;
 	timer->overrun = 0;
 }
@@ -169,7 +177,16 @@ static int64_t timeval_ns(const struct linux_timeval *t)
 	if (t->seconds < 0 || t->microseconds < 0 ||
 	    t->microseconds >= 1000000)
 		return -1;
+	if ((uint64_t)t->seconds >= NEVER_NS / 1000000000)
+		return (int64_t)NEVER_NS;
 	return t->seconds * 1000000000 + t->microseconds * 1000;
+}
+
+static uint64_t timespec_ns(const struct linux_timespec *t)
+{
+	if ((uint64_t)t->seconds >= NEVER_NS / 1000000000)
+		return NEVER_NS;
+	return (uint64_t)t->seconds * 1000000000 + (uint64_t)t->nanoseconds;
 }
 
 static struct linux_timeval to_timeval(uint64_t ns)
@@ -330,17 +347,15 @@ long sys_timer_settime(struct wk_regs *regs)
 	    wanted.interval.nanoseconds >= 1000000000)
 		return -EINVAL;
 	read_timer(timer, &old);
-	uint64_t value = (uint64_t)wanted.value.seconds * 1000000000 +
-			 (uint64_t)wanted.value.nanoseconds;
-	uint64_t period = (uint64_t)wanted.interval.seconds * 1000000000 +
-			  (uint64_t)wanted.interval.nanoseconds;
+	uint64_t value = timespec_ns(&wanted.value);
+	uint64_t period = timespec_ns(&wanted.interval);
 
 	if (value && (regs->rsi & TIMER_ABSTIME)) {
 		uint64_t deadline = clock_deadline_absolute(timer->clock,
 							    &wanted.value);
 		timer->deadline = deadline ? deadline : rdtsc();
 		earliest_stale = true;
-		timer->period = clock_ns_to_ticks(period);
+		timer->period = saturated_ticks(period);
 		timer->period_ns = period;
 		timer->overrun = 0;
 	} else {

@@ -59,9 +59,12 @@ _Static_assert(sizeof(struct elf_phdr) == 56, "program header");
 _Static_assert(sizeof(struct elf_shdr) == 64, "section header");
 _Static_assert(sizeof(struct elf_symbol) == 24, "symbol");
 
-/* The app's file, kept for symbolising addresses in reports. */
+/* The app's file and segments, kept for symbolising addresses in reports
+ * and for restoring pages of the image. */
 static const uint8_t *app_file;
 static uint64_t app_file_size, app_base;
+static struct elf_phdr app_loads[LOADS_MAX];
+static unsigned app_load_count;
 
 static uint32_t linux_prot(uint32_t flags)
 {
@@ -240,7 +243,27 @@ int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 	app_file = file;
 	app_file_size = size;
 	app_base = base;
+	memcpy(app_loads, loads, count * sizeof(loads[0]));
+	app_load_count = count;
 	return 0;
+}
+
+void app_original_page(uint64_t page, void *out)
+{
+	memset(out, 0, PAGE_SIZE);
+	for (unsigned i = 0; i < app_load_count; i++) {
+		const struct elf_phdr *load = &app_loads[i];
+		uint64_t start = load->vaddr + app_base;
+		uint64_t file_end = start + load->filesz;
+		uint64_t from = page > start ? page : start;
+		uint64_t to = page + PAGE_SIZE < file_end ? page + PAGE_SIZE
+							  : file_end;
+
+		if (from < to)
+			memcpy((uint8_t *)out + (from - page),
+			       app_file + load->offset + (from - start),
+			       to - from);
+	}
 }
 
 void app_symbolise(uint64_t address, char *out, size_t size)

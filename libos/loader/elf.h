@@ -25,6 +25,10 @@ struct app_image {
 int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 	     const char **reason);
 
+/* Fills the page at address with what the loaded image's file has there
+ * (zero beyond each segment's file bytes): MADV_DONTNEED on the image. */
+void app_original_page(uint64_t page, void *out);
+
 /* Writes " (symbol+0xoffset)" for an address in the app's code when its
  * symbol table says, else "". */
 void app_symbolise(uint64_t address, char *out, size_t size);

@@ -147,13 +147,14 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	unsigned i = first_ending_after(start);
 
 	/* Grow a neighbour of the same kind and protection instead of
-	 * adding a region, so that a series of mmaps stays one entry. */
-	if (kind == REGION_ANONYMOUS && i > 0 && regions[i - 1].end == start &&
+	 * adding a region, so that a series of mmaps (or brk steps) stays
+	 * one entry. */
+	if (kind != REGION_IMAGE && i > 0 && regions[i - 1].end == start &&
 	    regions[i - 1].kind == kind && regions[i - 1].prot == prot) {
 		regions[i - 1].end = end;
 		return 0;
 	}
-	if (kind == REGION_ANONYMOUS && i < region_count &&
+	if (kind != REGION_IMAGE && i < region_count &&
 	    regions[i].start == end && regions[i].kind == kind &&
 	    regions[i].prot == prot) {
 		regions[i].start = start;
@@ -380,8 +381,11 @@ bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access)
 	return vm_populate(address, length);
 }
 
-void vm_discard(uint64_t address, uint64_t length)
+void vm_discard(uint64_t address, uint64_t length,
+		vm_image_source *original)
 {
+	static uint8_t page_bytes[PAGE_SIZE];
+
 	uint64_t end = address + length;
 
 	for (uint64_t at = address; at < end;) {
@@ -394,12 +398,20 @@ void vm_discard(uint64_t address, uint64_t length)
 		if (demand_paged(region)) {
 			wk_mem_unmap((long)at, (long)(stop - at));
 			forget_present(at, stop);
-		} else {
-			uint32_t prot = region->prot;
-
-			vm_protect(at, stop - at, PROT_READ | PROT_WRITE);
-			memset((void *)at, 0, stop - at);
-			vm_protect(at, stop - at, prot);
+		} else if (original) {
+			/* The image: each page as the file has it, written
+			 * through a writable view for the moment (the region
+			 * table stays as it is). */
+			for (uint64_t page = at; page < stop; page += PAGE_SIZE) {
+				original(page, page_bytes);
+				if (wk_mem_protect((long)page, PAGE_SIZE,
+						   WK_PROT_READ |
+							   WK_PROT_WRITE) < 0)
+					continue;
+				memcpy((void *)page, page_bytes, PAGE_SIZE);
+				wk_mem_protect((long)page, PAGE_SIZE,
+					       kernel_prot(region->prot));
+			}
 		}
 		at = stop;
 	}

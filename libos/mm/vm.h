@@ -82,10 +82,15 @@ bool vm_fault(uint64_t address, uint32_t access);
  * for the libOS to touch. False if no memory is left. */
 bool vm_populate(uint64_t address, uint64_t length);
 
-/* Makes [address, address + length), which regions cover, read as zeroes
- * again (MADV_DONTNEED on private memory): demand-paged pages are dropped,
- * image pages cleared. */
-void vm_discard(uint64_t address, uint64_t length);
+/* Fills the page at address with what the app's file has there (zero
+ * beyond the file's bytes). */
+typedef void vm_image_source(uint64_t page, void *out);
+
+/* Makes [address, address + length), which regions cover, read as they
+ * were first (MADV_DONTNEED on private memory): demand-paged pages are
+ * dropped (zero again), image pages written from `original`. */
+void vm_discard(uint64_t address, uint64_t length,
+		vm_image_source *original);
 
 /* Bytes the libOS has had the kernel map for the app (an estimate: a
  * demand-paged range that is unmapped counts as fully present). */

@@ -152,37 +152,42 @@ bool event_interrupted_resume(const struct wk_regs *frame)
 
 void event_resume(struct wk_regs *regs)
 {
-	/* Without the kernel where the CPU allows: the FS base needs
-	 * WRFSBASE, a trap flag needs the kernel's IRETQ, and a state the
-	 * kernel would refuse is left for set_self_state to refuse. */
-	regs->rflags = (regs->rflags & USER_RFLAGS) | RFLAGS_FIXED;
-	if (libos_has(WK_CPU_FSGSBASE) && !(regs->rflags & RFLAGS_TF) &&
-	    regs->rip < WK_USER_LIMIT && regs->rsp < WK_USER_LIMIT &&
-	    regs->fs_base < WK_USER_LIMIT)
-		resume_in_user_mode(regs);
-	long status = wk_set_self_state((long)regs, sizeof(*regs), WK_UNMASK);
+	for (;;) {
+		/* Without the kernel where the CPU allows: the FS base
+		 * needs WRFSBASE, a trap flag needs the kernel's IRETQ, and
+		 * a state the kernel would refuse is left for
+		 * set_self_state to refuse. */
+		regs->rflags = (regs->rflags & USER_RFLAGS) | RFLAGS_FIXED;
+		if (libos_has(WK_CPU_FSGSBASE) && !(regs->rflags & RFLAGS_TF) &&
+		    regs->rip < WK_USER_LIMIT && regs->rsp < WK_USER_LIMIT &&
+		    regs->fs_base < WK_USER_LIMIT)
+			resume_in_user_mode(regs);
+		wk_set_self_state((long)regs, sizeof(*regs), WK_UNMASK);
 
-	/* Only a state the kernel refuses comes back: the app set RSP or
-	 * the FS base to something no CPU can resume with. */
-	(void)status; /* -EINVAL: the state cannot be resumed */
-	struct signal_info info = { .code = SI_KERNEL, .trapno = 13 };
-	int signal = SIGSEGV;
+		/* Refused (-EINVAL): what Linux's return to such a state
+		 * ends in, to a handler if there is one, which runs with
+		 * this state as its context (so the loop ends when a frame
+		 * no longer fits, or the signal is blocked in its handler):
+		 * a kernel-half RIP faults on its instruction fetch; a
+		 * non-canonical one is #GP at IRET; a non-canonical RSP,
+		 * #SS (SIGBUS). */
+		struct signal_info info = { .code = SI_KERNEL, .trapno = 13 };
+		int signal = SIGSEGV;
 
-	/* What Linux's return to such a state ends in, to a handler if
-	 * there is one (which runs with this state as its context): a
-	 * kernel-half RIP faults on its instruction fetch; a non-canonical
-	 * one is #GP at IRET; a non-canonical RSP, #SS (SIGBUS). */
-	if (regs->rip >= KERNEL_HALF) {
-		info = (struct signal_info){ .code = SEGV_MAPERR,
-					     .value = regs->rip, .trapno = 14,
-					     .error_code = 0x15 };
-	} else if (regs->rip < WK_USER_LIMIT && regs->rsp >= WK_USER_LIMIT &&
-		   regs->fs_base < WK_USER_LIMIT) {
-		signal = SIGBUS;
-		info.trapno = 12;
+		if (regs->rip >= KERNEL_HALF) {
+			info = (struct signal_info){ .code = SEGV_MAPERR,
+						     .value = regs->rip,
+						     .trapno = 14,
+						     .error_code = 0x15 };
+		} else if (regs->rip < WK_USER_LIMIT &&
+			   regs->rsp >= WK_USER_LIMIT &&
+			   regs->fs_base < WK_USER_LIMIT) {
+			signal = SIGBUS;
+			info.trapno = 12;
+		}
+		signal_force(signal, regs, &info);
+		signal_deliver(sched_current());
 	}
-	signal_force(signal, regs, &info);
-	sched_resume();
 }
 
 __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,

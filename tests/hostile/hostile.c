@@ -215,6 +215,21 @@ static int read_interrupted(void)
 	return 1;
 }
 
+/* A SIGSEGV handler at an address no CPU can run, with SA_NODEFER: each
+ * failed resume raises SIGSEGV for the same handler. The libOS must end
+ * it (Linux kills with SIGSEGV), not recurse until its own stack ends. */
+static int unresumable_handler(void)
+{
+	struct {
+		unsigned long handler, flags, restorer, mask;
+	} action = { 0xffff800000000000ul, 0x40000000 | 0x04000000, 0, 0 };
+
+	printf("sigaction: %ld\n",
+	       syscall(SYS_rt_sigaction, SIGSEGV, &action, NULL, 8));
+	kill(getpid(), SIGSEGV);
+	return 1;
+}
+
 /* Recursion that never ends, each frame touching its stack. */
 static int deeper(volatile char *previous)
 {
@@ -261,6 +276,11 @@ int main(int argc, char **argv)
 		return counters_page();
 	if (!strcmp(mode, "read-interrupted"))
 		return read_interrupted();
+	if (!strcmp(mode, "unresumable-handler")) {
+		unresumable_handler();
+		printf("hostile: mode %s came back\n", mode);
+		return 1;
+	}
 	if (!strcmp(mode, "thread-stack-overflow")) {
 		thread_stack_overflow();
 		printf("hostile: mode %s came back\n", mode);

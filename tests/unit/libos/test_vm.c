@@ -152,7 +152,7 @@ Test(vm, discard_drops_pages)
 {
 	vm_map(P(0), 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
 	cr_assert(vm_populate(P(0), 4 * PAGE_SIZE));
-	vm_discard(P(1), 2 * PAGE_SIZE);
+	vm_discard(P(1), 2 * PAGE_SIZE, NULL);
 	cr_assert_eq(fake_prot(P(0)), WK_PROT_READ | WK_PROT_WRITE);
 	cr_assert_eq(fake_prot(P(1)), -1);
 	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);

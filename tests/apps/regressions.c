@@ -1,0 +1,275 @@
+/*
+ * Regressions from the review of the libOS (one mode per run, argv[1]):
+ * each was a libOS bug, found by comparing with Linux, and each prints
+ * what Linux prints.
+ *
+ *   nanosleep-rem-gone   the rem page unmapped while a thread sleeps, then
+ *                        a signal interrupts the sleep
+ *   sigwait-info-gone    the siginfo page of a sigwaitinfo unmapped before
+ *                        the signal comes
+ *   clone-mask           a thread made by clone starts with its creator's
+ *                        signal mask
+ *   wake-op-signed       FUTEX_WAKE_OP's 12-bit arguments are signed
+ *   timer-sigwait        a periodic timer's signal taken by sigtimedwait,
+ *                        again and again
+ *   timer-ignored        a timer whose signal was ignored signals again
+ *                        once a handler is installed
+ *   timer-huge           a timer set centuries ahead does not fire
+ *   madvise-image        MADV_DONTNEED on the image reads back the file
+ *   brk-steps            6,000 one-page brk steps, then an mmap
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static void *page(void)
+{
+	return mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void ignore(int signal)
+{
+	(void)signal;
+}
+
+static struct timespec *remaining;
+
+static void *sleeper(void *arg)
+{
+	struct timespec request = { 5, 0 };
+
+	printf("nanosleep returned %d\n", nanosleep(&request, remaining));
+	return arg;
+}
+
+static int nanosleep_rem_gone(void)
+{
+	pthread_t thread;
+
+	signal(SIGUSR1, ignore);
+	remaining = page();
+	pthread_create(&thread, NULL, sleeper, NULL);
+	usleep(100000);
+	munmap(remaining, 4096);
+	pthread_kill(thread, SIGUSR1);
+	pthread_join(thread, NULL);
+	return 0;
+}
+
+static siginfo_t *wait_info;
+
+static void *waiter(void *arg)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	printf("sigwaitinfo returned %d\n", sigwaitinfo(&set, wait_info));
+	return arg;
+}
+
+static int sigwait_info_gone(void)
+{
+	sigset_t set;
+	pthread_t thread;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	wait_info = page();
+	pthread_create(&thread, NULL, waiter, NULL);
+	usleep(100000);
+	munmap(wait_info, 4096);
+	pthread_kill(thread, SIGUSR1);
+	pthread_join(thread, NULL);
+	return 0;
+}
+
+static volatile int child_done;
+static volatile unsigned long child_mask;
+
+static int child(void *arg)
+{
+	unsigned long mask = 0;
+
+	(void)arg;
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &mask, 8);
+	child_mask = mask;
+	child_done = 1;
+	syscall(SYS_exit, 0);
+	return 0;
+}
+
+static int clone_mask(void)
+{
+	sigset_t set;
+	char *stack = malloc(65536);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	clone(child, stack + 65536, CLONE_VM | CLONE_FS | CLONE_FILES |
+	      CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, NULL);
+	while (!child_done)
+		sched_yield();
+	printf("child inherited the SIGUSR1 block: %s\n",
+	       (child_mask & (1ul << (SIGUSR1 - 1))) ? "yes" : "no");
+	return 0;
+}
+
+static int wake_op_signed(void)
+{
+	static uint32_t word, other = 10;
+	/* ADD -1 to other (oparg 0xfff), wake if old < -1 (cmparg 0xfff). */
+	uint32_t op = (1u << 28) | (2u << 24) | (0xfffu << 12) | 0xfffu;
+	long woken = syscall(SYS_futex, &word, 5 /* FUTEX_WAKE_OP */, 1, 1,
+			     &other, op);
+
+	printf("FUTEX_WAKE_OP: %ld woken, the word is now %u\n", woken, other);
+	return 0;
+}
+
+static timer_t periodic(int signal, long period_ns)
+{
+	struct sigevent event = { 0 };
+	struct itimerspec every = { { 0, period_ns }, { 0, period_ns } };
+	timer_t timer;
+
+	event.sigev_notify = SIGEV_SIGNAL;
+	event.sigev_signo = signal;
+	timer_create(CLOCK_MONOTONIC, &event, &timer);
+	timer_settime(timer, 0, &every, NULL);
+	return timer;
+}
+
+static int timer_sigwait(void)
+{
+	sigset_t set;
+	struct timespec limit = { 1, 0 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	periodic(SIGUSR1, 20000000);
+	for (int round = 0; round < 5; round++) {
+		siginfo_t info;
+
+		printf("round %d: %d\n", round, sigtimedwait(&set, &info, &limit));
+	}
+	return 0;
+}
+
+static volatile int hits;
+
+static void count(int signal)
+{
+	(void)signal;
+	hits++;
+}
+
+static int timer_ignored(void)
+{
+	signal(SIGUSR1, SIG_IGN);
+	periodic(SIGUSR1, 10000000);
+	usleep(50000);
+	signal(SIGUSR1, count);
+	for (int i = 0; i < 20; i++)
+		usleep(10000);
+	printf("the handler ran: %s\n", hits > 3 ? "yes" : "no");
+	return 0;
+}
+
+static int timer_huge(void)
+{
+	struct sigevent event = { 0 };
+	struct itimerspec far = { { 0, 0 }, { 18446744074LL, 0 } };
+	struct itimerval farther = { { 0, 0 }, { 10000000000LL, 0 } };
+	timer_t timer;
+
+	signal(SIGUSR1, count);
+	event.sigev_notify = SIGEV_SIGNAL;
+	event.sigev_signo = SIGUSR1;
+	timer_create(CLOCK_MONOTONIC, &event, &timer);
+	int result = timer_settime(timer, 0, &far, NULL);
+
+	usleep(300000);
+	printf("timer_settime: %d, fired: %s\n", result, hits ? "yes" : "no");
+	printf("setitimer 1e10 s: %d\n", setitimer(ITIMER_REAL, &farther, NULL));
+	return 0;
+}
+
+__attribute__((aligned(4096))) static volatile int data_page[1024] = { 42 };
+
+__attribute__((noinline, aligned(4096))) static int next(int x)
+{
+	return x + 1;
+}
+
+static int madvise_image(void)
+{
+	data_page[0] = 7;
+	int result = madvise((void *)data_page, 4096, MADV_DONTNEED);
+
+	printf("madvise on data: %d, the word reads %d again\n", result,
+	       data_page[0]);
+	result = madvise((void *)((uintptr_t)next & ~4095ul), 4096,
+			 MADV_DONTNEED);
+	printf("madvise on text: %d, the code still runs: %d\n", result,
+	       next(1));
+	return 0;
+}
+
+static int brk_steps(void)
+{
+	unsigned long end = (unsigned long)syscall(SYS_brk, 0);
+	int steps;
+
+	for (steps = 0; steps < 6000; steps++) {
+		unsigned long grown = (unsigned long)syscall(SYS_brk, end + 4096);
+
+		if (grown != end + 4096)
+			break;
+		end = grown;
+	}
+	printf("brk grew %d times\n", steps);
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	printf("then mmap: %s\n", p == MAP_FAILED ? "failed" : "ok");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(void);
+	} modes[] = {
+		{ "nanosleep-rem-gone", nanosleep_rem_gone },
+		{ "sigwait-info-gone", sigwait_info_gone },
+		{ "clone-mask", clone_mask },
+		{ "wake-op-signed", wake_op_signed },
+		{ "timer-sigwait", timer_sigwait },
+		{ "timer-ignored", timer_ignored },
+		{ "timer-huge", timer_huge },
+		{ "madvise-image", madvise_image },
+		{ "brk-steps", brk_steps },
+	};
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	for (size_t i = 0; argc > 1 && i < sizeof(modes) / sizeof(*modes); i++)
+		if (!strcmp(argv[1], modes[i].name))
+			return modes[i].run();
+	printf("usage: regressions MODE\n");
+	return 2;
+}
