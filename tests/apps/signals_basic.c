@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "signals_util.h"
 #include "threads_util.h"
 
 /* The kernel's struct sigaction (x86-64), for raw rt_sigaction calls. */
@@ -52,90 +53,6 @@ static long k_sigaction(int sig, const struct ksigaction *act,
 			struct ksigaction *old, size_t size)
 {
 	return syscall(SYS_rt_sigaction, sig, act, old, size);
-}
-
-static uint64_t k_getmask(void)
-{
-	uint64_t m = 0;
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &m, 8);
-	return m;
-}
-
-static const char *err_name(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EINVAL: return "EINVAL";
-	case ESRCH: return "ESRCH";
-	case EPERM: return "EPERM";
-	case EFAULT: return "EFAULT";
-	case ENOSYS: return "ENOSYS";
-	default: return strerror(e);
-	}
-}
-
-/* "-1 EINVAL" or "0" for a call that sets errno. */
-static const char *res(long r)
-{
-	static char buf[64];
-	if (r >= 0) {
-		snprintf(buf, sizeof buf, "%ld", r);
-		return buf;
-	}
-	snprintf(buf, sizeof buf, "-1 %s", err_name(errno));
-	return buf;
-}
-
-static const char *code_name(int code)
-{
-	static char buf[32];
-	switch (code) {
-	case SI_USER: return "SI_USER";
-	case SI_KERNEL: return "SI_KERNEL";
-	case SI_QUEUE: return "SI_QUEUE";
-	case SI_TIMER: return "SI_TIMER";
-	case SI_TKILL: return "SI_TKILL";
-	default:
-		snprintf(buf, sizeof buf, "%d", code);
-		return buf;
-	}
-}
-
-/* The members of a mask (signals 1..64, from its first 64 bits). */
-static void print_mask(const char *what, const void *set)
-{
-	uint64_t m;
-	memcpy(&m, set, sizeof m);
-	printf("%s:", what);
-	if (!m)
-		printf(" (empty)");
-	for (int s = 1; s <= 64; s++)
-		if (m & (UINT64_C(1) << (s - 1)))
-			printf(" %d", s);
-	printf("\n");
-}
-
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags,
-	       const sigset_t *mask)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	if (mask)
-		sa.sa_mask = *mask;
-	if (sigaction(sig, &sa, NULL) != 0) {
-		printf("FAILED: sigaction(%d): %s\n", sig, strerror(errno));
-		exit(1);
-	}
-}
-
-static void set_action(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = fn;
-	sigaction(sig, &sa, NULL);
 }
 
 static void block(int how, int sig)
@@ -188,7 +105,7 @@ static void delivery_order(void)
 	memset(&full, 0xff, sizeof full);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < n; i++)
-			on(sigs[i], logger, 0, pass ? &full : NULL);
+			on_mask(sigs[i], logger, 0, pass ? &full : NULL);
 		sigprocmask(SIG_BLOCK, &all, &old);
 		printf("raised while blocked:");
 		for (int i = 0; i < n; i++) {
@@ -225,21 +142,21 @@ static void handler_masks(void)
 
 	sigemptyset(&m);
 	sigaddset(&m, SIGUSR2);
-	on(SIGUSR1, mask_probe, 0, &m);
-	on(SIGUSR2, logger, 0, NULL);
+	on_mask(SIGUSR1, mask_probe, 0, &m);
+	on(SIGUSR2, logger, 0);
 	block(SIG_SETMASK, SIGINT);
 	sigprocmask(SIG_BLOCK, NULL, &before);
-	print_mask("mask before raise(SIGUSR1)", &before);
+	print_bits("mask before raise(SIGUSR1)", mask64(&before));
 	raise(SIGUSR1);
 	sigprocmask(SIG_BLOCK, NULL, &after);
-	print_mask("mask in the SIGUSR1 handler (sa_mask SIGUSR2)",
-		   &mask_inside);
+	print_bits("mask in the SIGUSR1 handler (sa_mask SIGUSR2)",
+		   mask64(&mask_inside));
 	yesno("SIGUSR2 raised in the handler was pending there",
 	      usr2_pending_inside);
-	print_mask("mask in the handler after it blocked SIGQUIT",
-		   &mask_after_change);
+	print_bits("mask in the handler after it blocked SIGQUIT",
+		   mask64(&mask_after_change));
 	print_log("handlers ran in the order");
-	print_mask("mask after the handlers returned", &after);
+	print_bits("mask after the handlers returned", mask64(&after));
 	block(SIG_UNBLOCK, SIGINT);
 	set_action(SIGUSR1, SIG_DFL);
 	set_action(SIGUSR2, SIG_DFL);
@@ -270,7 +187,7 @@ static void nesting(void)
 {
 	for (int nodefer = 1; nodefer >= 0; nodefer--) {
 		calls = depth = max_depth = shape_n = 0;
-		on(SIGUSR1, nester, nodefer ? SA_NODEFER : 0, NULL);
+		on(SIGUSR1, nester, nodefer ? SA_NODEFER : 0);
 		raise(SIGUSR1);
 		shape[shape_n] = 0;
 		printf("%s: handler raising its own signal: %d calls, "
@@ -299,7 +216,7 @@ static void reset_hand(void)
 {
 	struct ksigaction k;
 
-	on(SIGURG, reset_handler, SA_RESETHAND, NULL);
+	on(SIGURG, reset_handler, SA_RESETHAND);
 	raise(SIGURG);
 	printf("SA_RESETHAND: handler ran %d time(s), its own signal blocked "
 	       "inside: %s\n", reset_calls, reset_own_blocked ? "yes" : "no");
@@ -373,8 +290,8 @@ static void show_info(const char *how)
 
 static void siginfo_codes(void)
 {
-	on(SIGUSR1, info_handler, 0, NULL);
-	on(SIGUSR2, info_handler, 0, NULL);
+	on(SIGUSR1, info_handler, 0);
+	on(SIGUSR2, info_handler, 0);
 	kill(getpid(), SIGUSR1);
 	show_info("kill(getpid(), SIGUSR1)");
 	raise(SIGUSR1);
@@ -408,14 +325,14 @@ static void ignoring(void)
 	}
 
 	/* A pending signal is discarded when its action becomes SIG_IGN. */
-	on(SIGUSR1, logger, 0, NULL);
+	on(SIGUSR1, logger, 0);
 	block(SIG_BLOCK, SIGUSR1);
 	raise(SIGUSR1);
 	printf("blocked SIGUSR1 raised: pending: %s", is_pending(SIGUSR1) ?
 	       "yes" : "no");
 	set_action(SIGUSR1, SIG_IGN);
 	printf(", after SIG_IGN: %s", is_pending(SIGUSR1) ? "yes" : "no");
-	on(SIGUSR1, logger, 0, NULL);
+	on(SIGUSR1, logger, 0);
 	block(SIG_UNBLOCK, SIGUSR1);
 	printf(", handler ran after unblocking: %s\n", log_n ? "yes" : "no");
 	log_n = 0;
@@ -427,7 +344,7 @@ static void ignoring(void)
 	raise(SIGUSR2);
 	printf("blocked SIGUSR2 raised while SIG_IGN: pending: %s",
 	       is_pending(SIGUSR2) ? "yes" : "no");
-	on(SIGUSR2, logger, 0, NULL);
+	on(SIGUSR2, logger, 0);
 	printf(", still pending with a handler: %s", is_pending(SIGUSR2) ?
 	       "yes" : "no");
 	block(SIG_UNBLOCK, SIGUSR2);
@@ -455,8 +372,8 @@ static void queueing(void)
 	int rt = SIGRTMIN + 1;
 
 	memset(&full, 0xff, sizeof full);
-	on(SIGUSR1, logger, 0, &full);
-	on(rt, logger, 0, &full);
+	on_mask(SIGUSR1, logger, 0, &full);
+	on_mask(rt, logger, 0, &full);
 	block(SIG_BLOCK, SIGUSR1);
 	block(SIG_BLOCK, rt);
 	for (int i = 0; i < 3; i++) {
@@ -504,7 +421,7 @@ static void errors(void)
 	uint64_t all = ~UINT64_C(0), saved, now;
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, &saved, 8);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, 8);
-	now = k_getmask();
+	now = get_mask();
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL, 8);
 	printf("rt_sigprocmask blocking all 64 reads back %#llx\n",
 	       (unsigned long long)now);

@@ -46,6 +46,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "signals_util.h"
 #include "threads_util.h"
 
 #define S_(x) #x
@@ -185,40 +186,11 @@ struct ksigaction {
 	uint64_t mask;
 };
 
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	if (sigaction(sig, &sa, NULL) != 0) {
-		printf("FAILED: sigaction(%d): %s\n", sig, strerror(errno));
-		exit(1);
-	}
-}
-
-static uint64_t mask64(const sigset_t *s)
-{
-	uint64_t m;
-	memcpy(&m, s, sizeof m);
-	return m;
-}
-
 static uint64_t live_mask(void)
 {
 	sigset_t s;
 	sigprocmask(SIG_BLOCK, NULL, &s);
 	return mask64(&s);
-}
-
-static uint64_t bit(int sig)
-{
-	return UINT64_C(1) << (sig - 1);
-}
-
-static void set_mask(uint64_t m)
-{
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &m, NULL, 8);
 }
 
 static uint64_t read_flags(void)

@@ -33,26 +33,11 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "signals_util.h"
+
 static void say(const char *s)
 {
 	write(1, s, strlen(s));
-}
-
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	sigaction(sig, &sa, NULL);
-}
-
-static void set_action(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = fn;
-	sigaction(sig, &sa, NULL);
 }
 
 static void null_read(void)

@@ -34,6 +34,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "signals_util.h"
 #include "threads_util.h"
 
 /* The faulting routines (System V calling convention: rdi, rsi). */
@@ -117,7 +118,7 @@ static const char *sig_name(int s)
 	}
 }
 
-static const char *code_name(int sig, int code)
+static const char *fault_code_name(int sig, int code)
 {
 	static char buf[32];
 	if (code == SI_KERNEL)
@@ -169,18 +170,6 @@ static void catch_and_jump(int sig, siginfo_t *si, void *uc)
 	siglongjmp(jump, 1);
 }
 
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	if (sigaction(sig, &sa, NULL) != 0) {
-		printf("FAILED: sigaction(%d): %s\n", sig, strerror(errno));
-		exit(1);
-	}
-}
-
 enum addr_kind { ADDR_LITERAL, ADDR_EXPECTED };
 
 /* Whether this is QEMU's TCG (its hypervisor leaf says "TCGTCGTCGTCG"),
@@ -224,7 +213,7 @@ static void fault(const char *what, probe_fn *fn,
 		printf("\n");
 		return;
 	}
-	printf(" %s, si_addr ", code_name(seen.signo, seen.code));
+	printf(" %s, si_addr ", fault_code_name(seen.signo, seen.code));
 	if (kind == ADDR_LITERAL)
 		printf("%#lx", (unsigned long)seen.addr);
 	else
@@ -339,7 +328,7 @@ static void retried_write(void)
 	probe_write((uintptr_t)fix_page + 100, 0);
 	printf("write to a PROT_READ page, the handler makes it writable and "
 	       "returns: handler ran %d time(s), %s, the write happened: %s\n",
-	       fix_calls, code_name(seen.signo, seen.code),
+	       fix_calls, fault_code_name(seen.signo, seen.code),
 	       fix_page[100] == 1 ? "yes" : "no");
 	probe_write((uintptr_t)fix_page + 200, 0);
 	printf("a second write: handler calls still %d, stored: %s\n",
@@ -511,7 +500,7 @@ static void *overflow_thread(void *arg)
 		printf("overflow %d: handler ran %d time(s), %s, si_addr in the "
 		       "guard page: %s, on the alternate stack: %s, sigaltstack "
 		       "there: %s, disabling it there: %s\n", round, of.calls,
-		       code_name(SIGSEGV, of.code),
+		       fault_code_name(SIGSEGV, of.code),
 		       of.addr >= (uintptr_t)of.guard &&
 		       of.addr < (uintptr_t)of.guard + 4096 ? "yes" : "no",
 		       of.on_alt ? "yes" : "no", flags_name(of.flags),

@@ -37,6 +37,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "signals_util.h"
 #include "threads_util.h"
 
 #define FUTEX_WAIT 0
@@ -83,33 +84,6 @@ static const char *raw_result(long r)
 	else
 		snprintf(buf, sizeof buf, "-%s", errno_name(-r));
 	return buf;
-}
-
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	if (sigaction(sig, &sa, NULL) != 0) {
-		printf("FAILED: sigaction(%d): %s\n", sig, strerror(errno));
-		exit(1);
-	}
-}
-
-static void set_action(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = fn;
-	sigaction(sig, &sa, NULL);
-}
-
-static void nap_ms(int ms)
-{
-	struct timespec t = ns_ts(ms * MS);
-	while (nanosleep(&t, &t) != 0 && errno == EINTR)
-		;
 }
 
 /* ---- futex waits in a thread ---- */

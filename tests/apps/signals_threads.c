@@ -34,39 +34,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "signals_util.h"
 #include "threads_util.h"
-
-static pid_t gettid_(void)
-{
-	return (pid_t)syscall(SYS_gettid);
-}
-
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	if (sigaction(sig, &sa, NULL) != 0) {
-		printf("FAILED: sigaction(%d): %s\n", sig, strerror(errno));
-		exit(1);
-	}
-}
-
-static void nap_ms(int ms)
-{
-	struct timespec t = ns_ts(ms * MS);
-	while (nanosleep(&t, &t) != 0 && errno == EINTR)
-		;
-}
-
-static sigset_t just(int sig)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	return s;
-}
 
 /* Wait (up to 5 s) until *flag is non-zero. */
 static int wait_for(volatile int *flag)

@@ -32,51 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "signals_util.h"
 #include "threads_util.h"
-
-static pid_t gettid_(void)
-{
-	return (pid_t)syscall(SYS_gettid);
-}
-
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	if (sigaction(sig, &sa, NULL) != 0) {
-		printf("FAILED: sigaction(%d): %s\n", sig, strerror(errno));
-		exit(1);
-	}
-}
-
-static void nap_ms(int ms)
-{
-	struct timespec t = ns_ts(ms * MS);
-	while (nanosleep(&t, &t) != 0 && errno == EINTR)
-		;
-}
-
-static sigset_t just(int sig)
-{
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	return s;
-}
-
-static const char *err_name(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EINVAL: return "EINVAL";
-	case EINTR: return "EINTR";
-	case EAGAIN: return "EAGAIN";
-	case EFAULT: return "EFAULT";
-	default: return strerror(e);
-	}
-}
 
 static int64_t tv_ns(const struct timeval *t)
 {

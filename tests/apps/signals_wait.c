@@ -31,70 +31,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "signals_util.h"
 #include "threads_util.h"
-
-static void on(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	if (sigaction(sig, &sa, NULL) != 0) {
-		printf("FAILED: sigaction(%d): %s\n", sig, strerror(errno));
-		exit(1);
-	}
-}
-
-static const char *err_name(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EINVAL: return "EINVAL";
-	case EINTR: return "EINTR";
-	case EAGAIN: return "EAGAIN";
-	case EFAULT: return "EFAULT";
-	default: return strerror(e);
-	}
-}
-
-static const char *code_name(int code)
-{
-	static char buf[16];
-	switch (code) {
-	case SI_USER: return "SI_USER";
-	case SI_KERNEL: return "SI_KERNEL";
-	case SI_TKILL: return "SI_TKILL";
-	case SI_TIMER: return "SI_TIMER";
-	case SI_QUEUE: return "SI_QUEUE";
-	default:
-		snprintf(buf, sizeof buf, "%d", code);
-		return buf;
-	}
-}
-
-static uint64_t mask64(const sigset_t *s)
-{
-	uint64_t m;
-	memcpy(&m, s, sizeof m);
-	return m;
-}
-
-static uint64_t bit(int sig)
-{
-	return UINT64_C(1) << (sig - 1);
-}
-
-static void set_mask(uint64_t m)
-{
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &m, NULL, 8);
-}
-
-static uint64_t get_mask(void)
-{
-	uint64_t m = 0;
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &m, 8);
-	return m;
-}
 
 static sigset_t set_of(uint64_t m)
 {
@@ -102,17 +40,6 @@ static sigset_t set_of(uint64_t m)
 	sigemptyset(&s);
 	memcpy(&s, &m, sizeof m);
 	return s;
-}
-
-static void print_bits(const char *what, uint64_t m)
-{
-	printf("%s:", what);
-	if (!m)
-		printf(" (empty)");
-	for (int s = 1; s <= 64; s++)
-		if (m & bit(s))
-			printf(" %d", s);
-	printf("\n");
 }
 
 static void arm_ms(int ms)

@@ -28,11 +28,6 @@
 
 #define NTHREADS 8
 
-static pid_t tid(void)
-{
-	return (pid_t)syscall(SYS_gettid);
-}
-
 /* ---- create, join, return values ---- */
 
 static void *add_one(void *arg)
@@ -157,7 +152,7 @@ static void *who_am_i(void *arg)
 {
 	struct identity *id = arg;
 	id->self = pthread_self();
-	id->tid = tid();
+	id->tid = gettid_();
 	id->pid = getpid();
 	sem_post(&id->ready);
 	while (sem_wait(&id->leave) != 0)
@@ -169,7 +164,7 @@ static void test_identity(void)
 {
 	static struct identity id[NTHREADS];
 	pthread_t t[NTHREADS];
-	pid_t main_tid = tid();
+	pid_t main_tid = gettid_();
 	pthread_t main_self = pthread_self();
 
 	yesno("main thread: gettid equals getpid", main_tid == getpid());

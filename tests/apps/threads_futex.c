@@ -45,26 +45,6 @@ static long futex(void *uaddr, int op, unsigned val, const struct timespec *t,
 	return syscall(SYS_futex, uaddr, op, val, t, uaddr2, val3);
 }
 
-static const char *result(long r)
-{
-	static char buf[64];
-	if (r >= 0) {
-		snprintf(buf, sizeof buf, "%ld", r);
-		return buf;
-	}
-	switch (errno) {
-	case ETIMEDOUT: return "-1 ETIMEDOUT";
-	case EAGAIN: return "-1 EAGAIN";
-	case EINVAL: return "-1 EINVAL";
-	case EFAULT: return "-1 EFAULT";
-	case ENOSYS: return "-1 ENOSYS";
-	case EINTR: return "-1 EINTR";
-	default:
-		snprintf(buf, sizeof buf, "-1 %s", strerror(errno));
-		return buf;
-	}
-}
-
 static void waited(const char *what, int64_t ns, int64_t at_least)
 {
 	printf("%s: waited at least %lld ms: %s, less than 5 s: %s\n", what,
@@ -83,41 +63,41 @@ static void single_thread(void)
 	t = ns_ts(50 * MS);
 	start = mono_ns();
 	r = futex(&word, FUTEX_WAIT, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT 50 ms, value matches: %s\n", result(r));
+	printf("FUTEX_WAIT 50 ms, value matches: %s\n", res(r));
 	waited("FUTEX_WAIT 50 ms", mono_ns() - start, 50 * MS);
 
 	start = mono_ns();
 	r = futex(&word, FUTEX_WAIT_PRIVATE, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT_PRIVATE 50 ms: %s\n", result(r));
+	printf("FUTEX_WAIT_PRIVATE 50 ms: %s\n", res(r));
 	waited("FUTEX_WAIT_PRIVATE 50 ms", mono_ns() - start, 50 * MS);
 
 	r = futex(&word, FUTEX_WAIT, 1, &t, NULL, 0);
-	printf("FUTEX_WAIT, value differs: %s\n", result(r));
+	printf("FUTEX_WAIT, value differs: %s\n", res(r));
 	r = futex(&word, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
-	printf("FUTEX_WAIT_PRIVATE, value differs, no timeout: %s\n", result(r));
+	printf("FUTEX_WAIT_PRIVATE, value differs, no timeout: %s\n", res(r));
 
 	t = ns_ts(0);
 	r = futex(&word, FUTEX_WAIT, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT, zero timeout: %s\n", result(r));
+	printf("FUTEX_WAIT, zero timeout: %s\n", res(r));
 	t.tv_sec = 0;
 	t.tv_nsec = 1000000000;
 	r = futex(&word, FUTEX_WAIT, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT, tv_nsec 1e9: %s\n", result(r));
+	printf("FUTEX_WAIT, tv_nsec 1e9: %s\n", res(r));
 	t.tv_nsec = -1;
 	r = futex(&word, FUTEX_WAIT, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT, tv_nsec -1: %s\n", result(r));
+	printf("FUTEX_WAIT, tv_nsec -1: %s\n", res(r));
 	t = ns_ts(10 * MS);
 	r = futex(NULL, FUTEX_WAIT, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT on NULL: %s\n", result(r));
+	printf("FUTEX_WAIT on NULL: %s\n", res(r));
 	r = futex((char *)&word + 1, FUTEX_WAIT, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT on a misaligned address: %s\n", result(r));
+	printf("FUTEX_WAIT on a misaligned address: %s\n", res(r));
 	r = futex(&word, 99, 0, &t, NULL, 0);
-	printf("futex op 99: %s\n", result(r));
+	printf("futex op 99: %s\n", res(r));
 
 	r = futex(&word, FUTEX_WAKE, 1, NULL, NULL, 0);
-	printf("FUTEX_WAKE without waiters: %s\n", result(r));
+	printf("FUTEX_WAKE without waiters: %s\n", res(r));
 	r = futex(&word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-	printf("FUTEX_WAKE_PRIVATE without waiters: %s\n", result(r));
+	printf("FUTEX_WAKE_PRIVATE without waiters: %s\n", res(r));
 
 	/* FUTEX_WAIT_BITSET: absolute deadlines, monotonic by default. */
 	start = mono_ns();
@@ -127,7 +107,7 @@ static void single_thread(void)
 		  FUTEX_BITSET_MATCH_ANY);
 	int64_t end = mono_ns();
 	printf("FUTEX_WAIT_BITSET, absolute CLOCK_MONOTONIC deadline in 50 ms: "
-	       "%s\n", result(r));
+	       "%s\n", res(r));
 	printf("FUTEX_WAIT_BITSET monotonic: returned after the deadline: %s\n",
 	       end >= deadline ? "yes" : "no");
 	waited("FUTEX_WAIT_BITSET monotonic", end - start, 50 * MS);
@@ -141,7 +121,7 @@ static void single_thread(void)
 		  FUTEX_BITSET_MATCH_ANY);
 	end = now_ns(CLOCK_REALTIME);
 	printf("FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, deadline in 50 ms: %s\n",
-	       result(r));
+	       res(r));
 	printf("FUTEX_WAIT_BITSET real time: returned after the deadline: %s\n",
 	       end >= deadline ? "yes" : "no");
 	waited("FUTEX_WAIT_BITSET real time", end - start, 50 * MS);
@@ -150,14 +130,14 @@ static void single_thread(void)
 	 * Wicket it counts from boot, so "now - 1 s" can be negative). */
 	t = ns_ts(mono_ns() / 2);
 	r = futex(&word, FUTEX_WAIT_BITSET, 0, &t, NULL, FUTEX_BITSET_MATCH_ANY);
-	printf("FUTEX_WAIT_BITSET, deadline in the past: %s\n", result(r));
+	printf("FUTEX_WAIT_BITSET, deadline in the past: %s\n", res(r));
 	t = ns_ts(mono_ns() + 10 * MS);
 	r = futex(&word, FUTEX_WAIT_BITSET, 0, &t, NULL, 0);
-	printf("FUTEX_WAIT_BITSET with bitset 0: %s\n", result(r));
+	printf("FUTEX_WAIT_BITSET with bitset 0: %s\n", res(r));
 	r = futex(&word, FUTEX_WAIT_BITSET, 1, &t, NULL, FUTEX_BITSET_MATCH_ANY);
-	printf("FUTEX_WAIT_BITSET, value differs: %s\n", result(r));
+	printf("FUTEX_WAIT_BITSET, value differs: %s\n", res(r));
 	r = futex(&word, FUTEX_WAKE_BITSET, 1, NULL, NULL, 0);
-	printf("FUTEX_WAKE_BITSET with bitset 0: %s\n", result(r));
+	printf("FUTEX_WAKE_BITSET with bitset 0: %s\n", res(r));
 }
 
 /* ---- waiters in other threads ---- */
@@ -262,12 +242,12 @@ static void with_waiters(void)
 	r1 = futex(&word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)(long)INT_MAX,
 		   &other, 5);
 	printf("4 waiters: FUTEX_CMP_REQUEUE expecting a wrong value: %s\n",
-	       result(r1));
+	       res(r1));
 	r1 = futex(&word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)1L, &other, 0);
-	printf("FUTEX_CMP_REQUEUE wake 1, move 1: %s\n", result(r1));
+	printf("FUTEX_CMP_REQUEUE wake 1, move 1: %s\n", res(r1));
 	r1 = futex(&word, FUTEX_REQUEUE_PRIVATE, 0, (void *)(long)INT_MAX,
 		   &other, 0);
-	printf("FUTEX_REQUEUE wake 0, move all: %s\n", result(r1));
+	printf("FUTEX_REQUEUE wake 0, move all: %s\n", res(r1));
 	r2 = futex(&word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 	r3 = futex(&other, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 	printf("then FUTEX_WAKE: on the first word %ld, on the second %ld\n",

@@ -20,26 +20,6 @@
 
 #define WORKERS 4
 
-static const char *err_name(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EBUSY: return "EBUSY";
-	case EDEADLK: return "EDEADLK";
-	case EPERM: return "EPERM";
-	case EAGAIN: return "EAGAIN";
-	case EINVAL: return "EINVAL";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	default: return strerror(e);
-	}
-}
-
-static void start_all(pthread_t *t, int n, void *(*fn)(void *))
-{
-	for (intptr_t i = 0; i < n; i++)
-		check0("pthread_create", pthread_create(&t[i], NULL, fn, (void *)i));
-}
-
 static void join_all(pthread_t *t, int n)
 {
 	for (int i = 0; i < n; i++)

@@ -17,19 +17,6 @@
 
 #include "threads_util.h"
 
-static const char *err_name(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case EINVAL: return "EINVAL";
-	case EAGAIN: return "EAGAIN";
-	case EBUSY: return "EBUSY";
-	case EPERM: return "EPERM";
-	default: return strerror(e);
-	}
-}
-
 static void waited(const char *what, int64_t ns, int64_t at_least)
 {
 	printf("%s: waited at least %lld ms: %s\n", what,

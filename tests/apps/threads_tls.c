@@ -18,12 +18,6 @@
 
 #define NTHREADS 8
 
-static void start_all(pthread_t *t, int n, void *(*fn)(void *))
-{
-	for (intptr_t i = 0; i < n; i++)
-		check0("pthread_create", pthread_create(&t[i], NULL, fn, (void *)i));
-}
-
 static long join_sum(pthread_t *t, int n)
 {
 	long sum = 0;
