@@ -15,8 +15,10 @@ import sys
 
 EXPECTED = [
     r"Breakpoint 1, 0x[0-9a-f]+ in main \(\)",
-    r"Breakpoint 2(\.1)?, write_console \(",
-    r"Breakpoint 3, native_console_write \(",
+    r"Breakpoint 2, (0x[0-9a-f]+ in )?syscall_entry \(\)",
+    r"^syscall_entry in section \.text",
+    r"Breakpoint 3(\.1)?, write_console \(",
+    r"Breakpoint 4, native_console_write \(",
     r"^hello, world",
 ]
 
@@ -45,7 +47,7 @@ def main():
         for pattern in missing:
             print("FAIL: not found: %s" % pattern)
         return 1
-    print("PASS: stopped in the app, the libOS and the kernel")
+    print("PASS: stopped in the app, the kernel's entry, the libOS and the kernel")
     return 0
 
 
