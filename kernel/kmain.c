@@ -49,6 +49,7 @@ _Static_assert(BOOT_ENTRY_MULTIBOOT2 == BOOT_PROTOCOL_MULTIBOOT2 &&
 
 static struct boot_info boot_info;
 static uint64_t boot_tsc;
+uint64_t boot_stage_tsc[WK_BOOT_STAGE_COUNT];
 
 static const char *protocol_name(uint32_t protocol)
 {
@@ -132,8 +133,10 @@ static void kmain_on_main_stack(void *unused)
 	if (kernel_selftest)
 		kernel_selftest(boot_info.cmdline);
 	uint32_t tsc_source;
+	boot_stage_tsc[3] = read_tsc();
 	uint64_t tsc_hz = tsc_frequency(&tsc_source);
 	events_init(apic_init(tsc_hz) == 0);
+	boot_stage_tsc[4] = read_tsc();
 	kinfo("wicket: boot complete\n");
 	libos_start(&boot_info, boot_tsc, tsc_hz, tsc_source);
 }
@@ -163,6 +166,7 @@ void kmain(uint32_t protocol, uint32_t info_address)
 	if (boot_info.truncated)
 		kprintf("wicket: some boot information did not fit and was "
 			"cut short\n");
+	boot_stage_tsc[0] = read_tsc();
 	if (page_allocator_init(&boot_info))
 		power_exit(WK_EXIT_BAD_BOOT);
 	if (paging_init(&boot_info)) {
@@ -170,6 +174,7 @@ void kmain(uint32_t protocol, uint32_t info_address)
 		power_exit(WK_EXIT_BAD_BOOT);
 	}
 
+	boot_stage_tsc[1] = read_tsc();
 	uint64_t main_stack = kernel_stack_create("main", MAIN_STACK_BYTES);
 	uint64_t double_fault_stack =
 		kernel_stack_create("double-fault", IST_STACK_BYTES);
@@ -185,5 +190,6 @@ void kmain(uint32_t protocol, uint32_t info_address)
 	gdt_set_ist(IST_NMI, nmi_stack);
 	gdt_set_ist(IST_MACHINE_CHECK, machine_check_stack);
 	percpu_init(main_stack);
+	boot_stage_tsc[2] = read_tsc();
 	arch_run_on_stack(main_stack, kmain_on_main_stack, NULL);
 }

@@ -254,6 +254,8 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 		next += page_up(slot->size ? slot->size : 1) + WK_PAGE_SIZE;
 	}
 
+	boot_stage_tsc[WK_BOOT_STAGE_COUNT - 1] = read_tsc();
+	memcpy(info.boot_stage_tsc, boot_stage_tsc, sizeof(boot_stage_tsc));
 	if (map_read_only(WK_INFO_ADDRESS, &info, sizeof(info)) ||
 	    paging_user_map(WK_COUNTERS_ADDRESS,
 			    (uint64_t)&kernel_counters - KERNEL_VMA,

@@ -8,6 +8,11 @@
 #include <stdint.h>
 
 #include "boot/boot_info.h"
+#include "wicket/abi.h"
+
+/* The TSC at the end of each boot stage (abi.h, WK_BOOT_STAGES), filled
+ * in by kmain and, for the last, by libos_start. */
+extern uint64_t boot_stage_tsc[WK_BOOT_STAGE_COUNT];
 
 /* Loads and enters the libOS in ring 3; never returns. The TSC's frequency
  * and its source (WK_TSC_FROM_*) go into the info page. Without modules it

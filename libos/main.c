@@ -33,6 +33,28 @@ static const char *const default_env[] = {
 	"TERM=linux",
 };
 
+/* wicket.bootlog: each stage's end in microseconds since the kernel's
+ * first instruction (the info page's TSC readings). */
+static void print_boot_log(uint64_t libos_start_tsc)
+{
+#define STAGE_NAME(index, name) name,
+	static const char *const names[] = { WK_BOOT_STAGES(STAGE_NAME) };
+#undef STAGE_NAME
+	uint64_t per_us = libos_info->tsc_frequency_hz / 1000000;
+
+	if (per_us == 0)
+		per_us = 1;
+	libos_report("boot log (microseconds since the kernel started):");
+	for (unsigned i = 0; i < WK_BOOT_STAGE_COUNT; i++)
+		libos_report("  %8lu  %s",
+			     (libos_info->boot_stage_tsc[i] -
+			      libos_info->boot_tsc) / per_us, names[i]);
+	libos_report("  %8lu  libOS started",
+		     (libos_start_tsc - libos_info->boot_tsc) / per_us);
+	libos_report("  %8lu  app loaded, entering it",
+		     (rdtsc() - libos_info->boot_tsc) / per_us);
+}
+
 void libos_exit(int status)
 {
 	for (;;)
@@ -102,6 +124,8 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	struct app_image image;
 	const char *reason;
 
+	uint64_t start_tsc = rdtsc();
+
 	if (started) {
 		libos_report("the app jumped to the libOS's start");
 		libos_exit(139); /* as SIGSEGV would */
@@ -156,6 +180,9 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	/* The ELF entry state (psABI 3.4): RSP at argc, RDX 0 (no
 	 * function for atexit), the other registers 0. */
 	struct thread *first = sched_current();
+
+	if (options.bootlog)
+		print_boot_log(start_tsc);
 
 	first->regs.rip = image.entry;
 	first->regs.rsp = rsp;

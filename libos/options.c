@@ -44,6 +44,8 @@ static void option(const char *word)
 			options.quantum_ms = value;
 	} else if (string_equals_word(word, strlen(word), "wicket.strace")) {
 		options.strace = true;
+	} else if (string_equals_word(word, strlen(word), "wicket.bootlog")) {
+		options.bootlog = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.echo=off")) {
 		options.echo_off = true;
 	}

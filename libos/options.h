@@ -9,6 +9,8 @@
  *   wicket.strace           prints every system call and its result
  *   wicket.quantum=MS       the scheduler's time slice (1..1000 ms,
  *                           default 10)
+ *   wicket.bootlog          prints the time of each boot stage before the
+ *                           app starts
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -22,6 +24,7 @@
 struct options {
 	bool strace;
 	bool echo_off;
+	bool bootlog;
 	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */

@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 5
+#define WK_ABI_VERSION 6
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -327,6 +327,18 @@ WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
 #define WK_CPU_RDRAND        (1u << 9)
 #define WK_CPU_RDSEED        (1u << 10)
 
+/* The boot stages the kernel times: X(index, name). wk_info's
+ * boot_stage_tsc[index] is the TSC when the stage ended (boot_tsc is the
+ * kernel's first instruction); the libOS prints them with wicket.bootlog. */
+#define WK_BOOT_STAGES(X)                       \
+	X(0, "cpu tables and boot information") \
+	X(1, "memory and page tables")          \
+	X(2, "kernel stacks")                   \
+	X(3, "protections, acpi, rtc")          \
+	X(4, "timer calibration")               \
+	X(5, "libOS loaded")
+#define WK_BOOT_STAGE_COUNT 6
+
 #define WK_INFO_MAGIC       0x6f666e496b57ull /* "WkInfo" */
 #define WK_INFO_MODULES_MAX 16
 #define WK_INFO_STRING_MAX  512
@@ -362,6 +374,7 @@ struct wk_info {
 	struct wk_module modules[WK_INFO_MODULES_MAX];
 	uint64_t rtc_unix_seconds; /* Unix time from the CMOS RTC at boot, 0 if unreadable */
 	uint64_t rtc_tsc;          /* the TSC when it was read */
+	uint64_t boot_stage_tsc[WK_BOOT_STAGE_COUNT]; /* WK_BOOT_STAGES */
 };
 
 #endif /* !__ASSEMBLER__ */
