@@ -153,6 +153,11 @@ void kmain(uint32_t protocol, uint32_t info_address)
 	/* The command line decides whether the first line is printed. */
 	int status = parse_boot_information(protocol, info_address);
 	console_quiet = cmdline_get(boot_info.cmdline, "wicket.quiet", NULL, 0);
+	char on_exit[16];
+
+	if (cmdline_get(boot_info.cmdline, "wicket.on_exit", on_exit,
+			sizeof(on_exit)))
+		power_set_on_exit(on_exit);
 	kinfo("wicket: kernel %s (abi %d), booted by %s\n", WICKET_VERSION,
 	      WK_ABI_VERSION, protocol_name(protocol));
 	exception_table_check();

@@ -19,6 +19,9 @@
 #define ACPI_HEADER_BYTES 36
 #define FADT_MIN_BYTES    72  /* through PM1b_CNT_BLK */
 #define FADT_X_DSDT_BYTES 148 /* through X_DSDT */
+#define FADT_RESET_BYTES  129 /* through RESET_VALUE */
+#define FADT_FLAG_RESET_REG (1u << 10)
+#define GAS_SYSTEM_IO     1
 #define PM1_SLEEP_TYPE    (7u << 10)
 #define ACPI_TABLE_MAX    (1u << 20) /* refuse absurd lengths */
 #define PM1_SCI_ENABLE    (1u << 0)
@@ -225,5 +228,27 @@ void acpi_power_off(void)
 	}
 	/* S5 takes effect asynchronously on real hardware. */
 	for (unsigned i = 0; i < 100000000; i++)
+		__asm__ volatile("pause");
+}
+
+/* The FADT (ACPI 6.x, table 5.9): flags at 112; RESET_REG, a Generic
+ * Address Structure, at 116 (address space at +0, address at +4); the
+ * value to write at 128. */
+void acpi_reset(void)
+{
+	const uint8_t *fadt = find_table("FACP");
+
+	if (fadt == NULL || load_le32(fadt + 4) < FADT_RESET_BYTES ||
+	    !(load_le32(fadt + 112) & FADT_FLAG_RESET_REG) ||
+	    fadt[116] != GAS_SYSTEM_IO)
+		return;
+	uint64_t port = load_le64(fadt + 120);
+
+	if (port == 0 || port > 0xffff)
+		return;
+	kprintf("wicket: resetting through ACPI (port %#lx, value %#x)\n",
+		port, fadt[128]);
+	outb((uint16_t)port, fadt[128]);
+	for (unsigned i = 0; i < 10000000; i++)
 		__asm__ volatile("pause");
 }

@@ -22,4 +22,9 @@ uint64_t acpi_root_table(uint8_t *revision);
 /* Enters S5. Returns only when that was impossible. */
 void acpi_power_off(void);
 
+/* Writes the FADT's reset value to its reset register (ACPI 2.0+, when the
+ * FADT says it is supported and it is in I/O space). Returns only when
+ * that was impossible or did not reset. */
+void acpi_reset(void);
+
 #endif /* KERNEL_ARCH_X86_64_ACPI_H */
