@@ -510,6 +510,15 @@ void signal_deliver(struct thread *thread)
 			continue;
 		if (!has_handler(signal))
 			terminate(signal, &thread->regs, &info);
+		/* A polling call (console read) between two polls is still
+		 * in progress: a handler interrupts it as it would a wait. */
+		if (thread->poll_restarting) {
+			thread->poll_restarting = false;
+			if (!(actions[signal].flags & SA_RESTART)) {
+				thread->regs.rip += 2;
+				thread->regs.rax = (uint64_t)-EINTR;
+			}
+		}
 		setup_frame(thread, signal, &info);
 	}
 	if (thread->sigsuspend_active) { /* woken by nothing to handle */

@@ -162,8 +162,10 @@ static void wake_expired(uint64_t now)
 		thread->timer_queued = false;
 		futex_forget(thread);
 		thread->sigwait_set = 0;
-		if (thread->wait_kind == WAIT_POLL)
+		if (thread->wait_kind == WAIT_POLL) {
 			restart_call(thread);
+			thread->poll_restarting = true;
+		}
 		thread->state = THREAD_RUNNABLE;
 		run_queue_push(thread); /* else RAX: the timeout result */
 	}
@@ -270,6 +272,7 @@ void sched_resume(void)
 		fpu_owner = current;
 	}
 	signal_deliver(current);
+	current->poll_restarting = false;
 	arm_timer();
 	event_resume(&current->regs);
 }

@@ -66,6 +66,8 @@ struct thread {
 	uint8_t wait_kind;        /* enum wait_kind */
 	uint64_t futex;           /* the futex word waited on, or 0 */
 	uint64_t sleep_remaining; /* nanosleep's rem, or 0 */
+	bool poll_restarting;     /* woken to run its polling call again: a
+				     handler before that interrupts the call */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
 	struct thread *timer_next; /* the sleepers, by deadline */
