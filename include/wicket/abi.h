@@ -115,8 +115,8 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *                      kernel keeps updating (struct wk_counters): the
  *                      one page mem_unmap and mem_protect refuse to touch
  *                      (-EINVAL for a range that includes it)
- * These are private copies: the libOS may later unmap or re-protect them
- * like any of its pages (the kernel never reads them back).
+ * The others are private copies: the libOS may later unmap or re-protect
+ * them like any of its pages (the kernel never reads them back).
  */
 #define WK_LIBOS_BASE      0x00007f0000000000
 #define WK_INFO_ADDRESS    0x00007ff000000000
