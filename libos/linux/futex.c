@@ -30,27 +30,12 @@
 #define FUTEX_CLOCK_REALTIME  256
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
-static struct thread *waiters_head, *waiters_tail;
-
-static void waiters_append(struct thread *thread)
-{
-	thread->queue_next = NULL;
-	if (waiters_tail)
-		waiters_tail->queue_next = thread;
-	else
-		waiters_head = thread;
-	waiters_tail = thread;
-}
+static struct thread_queue waiters;
 
 /* Unlinks the waiter after previous (NULL: the head). */
 static void waiters_unlink(struct thread *previous, struct thread *thread)
 {
-	if (previous)
-		previous->queue_next = thread->queue_next;
-	else
-		waiters_head = thread->queue_next;
-	if (waiters_tail == thread)
-		waiters_tail = previous;
+	thread_queue_unlink(&waiters, previous, thread);
 	thread->futex = 0;
 }
 
@@ -60,7 +45,7 @@ void futex_forget(struct thread *thread)
 
 	if (thread->futex == 0)
 		return;
-	for (struct thread *t = waiters_head; t; previous = t, t = t->queue_next)
+	for (struct thread *t = waiters.head; t; previous = t, t = t->queue_next)
 		if (t == thread) {
 			waiters_unlink(previous, t);
 			return;
@@ -74,7 +59,7 @@ static long wake_and_requeue(uint64_t address, long count, uint32_t bitset,
 			     uint64_t target, long requeue)
 {
 	long woken = 0, moved = 0;
-	struct thread *previous = NULL, *thread = waiters_head;
+	struct thread *previous = NULL, *thread = waiters.head;
 
 	while (thread) {
 		struct thread *next = thread->queue_next;
@@ -142,7 +127,7 @@ static long wait(uint64_t address, uint32_t expected, uint64_t timeout,
 
 	self->futex = address;
 	self->futex_bitset = bitset;
-	waiters_append(self);
+	thread_queue_push(&waiters, self);
 	sched_block(WAIT_FUTEX, (uint64_t)deadline, -ETIMEDOUT);
 	return SYSCALL_NO_RESULT;
 }

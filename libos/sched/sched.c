@@ -26,7 +26,7 @@
 #include "wicket/native.h"
 
 static struct thread *current, *fpu_owner;
-static struct thread *run_head, *run_tail;
+static struct thread_queue run_queue;
 static struct thread *sleepers;        /* by deadline */
 static struct wk_regs idle_regs;       /* the idle context */
 static bool idling;
@@ -41,23 +41,15 @@ struct thread *sched_current(void)
 
 static void run_queue_push(struct thread *thread)
 {
-	thread->queue_next = NULL;
-	if (run_tail)
-		run_tail->queue_next = thread;
-	else
-		run_head = thread;
-	run_tail = thread;
+	thread_queue_push(&run_queue, thread);
 }
 
 static struct thread *run_queue_pop(void)
 {
-	struct thread *thread = run_head;
+	struct thread *thread = run_queue.head;
 
-	if (thread) {
-		run_head = thread->queue_next;
-		if (!run_head)
-			run_tail = NULL;
-	}
+	if (thread)
+		thread_queue_unlink(&run_queue, NULL, thread);
 	return thread;
 }
 
@@ -131,7 +123,7 @@ void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result)
 
 void sched_yield(void)
 {
-	if (run_head == NULL)
+	if (run_queue.head == NULL)
 		return;
 	current->state = THREAD_RUNNABLE;
 	run_queue_push(current);
@@ -201,7 +193,7 @@ void sched_timer(void)
 	armed = 0; /* it fired */
 	wake_expired(now);
 	timers_fire(now);
-	if (!idling && current->state == THREAD_RUNNING && run_head &&
+	if (!idling && current->state == THREAD_RUNNING && run_queue.head &&
 	    now - slice_start >= quantum_ticks) {
 		current->state = THREAD_RUNNABLE;
 		run_queue_push(current);
@@ -216,7 +208,7 @@ static void arm_timer(void)
 	if (timers && (deadline == 0 || timers < deadline))
 		deadline = timers;
 
-	if (run_head && !idling) {
+	if (run_queue.head && !idling) {
 		uint64_t slice_end = slice_start + quantum_ticks;
 
 		if (deadline == 0 || slice_end < deadline)

@@ -75,6 +75,36 @@ struct thread {
 	void *fpu;                /* the save area (thread.c) */
 };
 
+/* A FIFO of threads linked through queue_next (a thread is on one at a
+ * time: the run queue or the futex waiters). */
+struct thread_queue {
+	struct thread *head, *tail;
+};
+
+static inline void thread_queue_push(struct thread_queue *queue,
+				     struct thread *thread)
+{
+	thread->queue_next = NULL;
+	if (queue->tail)
+		queue->tail->queue_next = thread;
+	else
+		queue->head = thread;
+	queue->tail = thread;
+}
+
+/* Unlinks thread, which follows previous (NULL: it is the head). */
+static inline void thread_queue_unlink(struct thread_queue *queue,
+				       struct thread *previous,
+				       struct thread *thread)
+{
+	if (previous)
+		previous->queue_next = thread->queue_next;
+	else
+		queue->head = thread->queue_next;
+	if (queue->tail == thread)
+		queue->tail = previous;
+}
+
 /* The first thread (tid 1 = pid). Returns NULL without memory. */
 struct thread *thread_init(void);
 
