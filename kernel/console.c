@@ -1,14 +1,16 @@
 /*
- * The console: the formatter writing to the serial port.
+ * The console: the formatter writing to the serial port and the screen.
  */
 #include "console.h"
 
 #include "arch/x86_64/serial.h"
+#include "screen.h"
 #include "lib/format.h"
 
 void console_write(const char *bytes, size_t length)
 {
 	serial_write(bytes, length);
+	screen_write(bytes, length);
 }
 
 static void console_sink(const char *bytes, size_t length, void *context)

@@ -29,6 +29,7 @@
 #include "boot/boot_info.h"
 #include "cmdline.h"
 #include "console.h"
+#include "screen.h"
 #include "events.h"
 #include "exception_table.h"
 #include "kmain.h"
@@ -179,6 +180,7 @@ void kmain(uint32_t protocol, uint32_t info_address)
 		power_exit(WK_EXIT_BAD_BOOT);
 	}
 
+	screen_init(&boot_info);
 	boot_stage_tsc[1] = read_tsc();
 	uint64_t main_stack = kernel_stack_create("main", MAIN_STACK_BYTES);
 	uint64_t double_fault_stack =
