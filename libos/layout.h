@@ -15,13 +15,11 @@
 #define APP_LIMIT          UINT64_C(0x00007e0000000000)
 
 /* The app's stack: APP_STACK_MAX bytes reserved below APP_STACK_TOP, the
- * top APP_STACK_INITIAL mapped at start, the rest mapped as faults reach
- * it (growing down, like Linux's stack VMA), the lowest page never (the
- * guard). */
+ * top APP_STACK_INITIAL mapped at start, the rest demand-paged like any
+ * region (mm/vm.c), the lowest page a PROT_NONE guard. */
 #define APP_STACK_TOP      0x00007dff00000000
 #define APP_STACK_MAX      (UINT64_C(8) << 20)
 #define APP_STACK_INITIAL  (UINT64_C(128) << 10)
-#define APP_STACK_GROWTH   (UINT64_C(64) << 10)
 
 /* mmap without an address searches down from here. */
 #define APP_MMAP_TOP       (APP_STACK_TOP - APP_STACK_MAX - (UINT64_C(1) << 30))
