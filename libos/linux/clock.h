@@ -18,6 +18,10 @@ struct linux_timespec {
  * timespec at address; 0, -EFAULT or -EINVAL. */
 long clock_read_timespec(uint64_t address, struct linux_timespec *out);
 
+/* The nanoseconds in a checked timespec, saturated at centuries (so that
+ * adding a TSC reading never wraps). */
+uint64_t clock_timespec_ns(const struct linux_timespec *t);
+
 /* The TSC value `t` from now. */
 uint64_t clock_deadline_relative(const struct linux_timespec *t);
 

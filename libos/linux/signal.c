@@ -129,6 +129,7 @@ _Static_assert(offsetof(struct rt_sigframe, info) == 312, "rt_sigframe");
 _Static_assert(sizeof(struct rt_sigframe) == 440, "rt_sigframe");
 
 static struct kernel_sigaction actions[SIGNAL_MAX + 1];
+static unsigned sigwaiters; /* threads blocked in sigtimedwait */
 static uint64_t process_pending;
 static uint8_t process_queued[SIGNAL_MAX + 1];
 static struct signal_info process_infos[SIGNAL_MAX + 1];
@@ -558,7 +559,7 @@ static bool give_to_waiter(struct thread *thread, int signal,
 			result = -EFAULT;
 	}
 	thread->regs.rax = (uint64_t)result;
-	thread->sigwait_set = 0;
+	signal_wait_ended(thread);
 	sched_wake(thread);
 	return true;
 }
@@ -587,7 +588,7 @@ void signal_send_process(int signal, const struct signal_info *info)
 
 	if (signal == 0)
 		return;
-	for (unsigned i = 0; i < THREADS_MAX; i++) {
+	for (unsigned i = 0; sigwaiters && i < THREADS_MAX; i++) {
 		struct thread *thread = thread_slot(i);
 
 		if (thread && give_to_waiter(thread, signal, info))
@@ -612,6 +613,14 @@ void signal_send_process(int signal, const struct signal_info *info)
 	}
 	add_pending(&process_pending, process_queued, process_infos, signal,
 		    info);
+}
+
+void signal_wait_ended(struct thread *thread)
+{
+	if (thread->sigwait_set) {
+		thread->sigwait_set = 0;
+		sigwaiters--;
+	}
 }
 
 bool signal_caught(int signal)
@@ -812,6 +821,8 @@ long sys_rt_sigtimedwait(struct wk_regs *regs)
 		deadline = clock_deadline_relative(&t);
 	}
 	self->sigwait_set = set;
+	if (set)
+		sigwaiters++;
 	self->sigwait_info = info_address;
 	sched_block(WAIT_SIGWAIT, deadline, -EAGAIN);
 	return SYSCALL_NO_RESULT;

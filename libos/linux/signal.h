@@ -70,6 +70,10 @@ bool signal_caught(int signal);
  * called just before it resumes, with its FPU state live. */
 void signal_deliver(struct thread *thread);
 
+/* A sigtimedwait of thread ended some other way (its timeout, a handled
+ * signal): it no longer takes signals of its set. */
+void signal_wait_ended(struct thread *thread);
+
 /* "SIGSEGV" and so on ("signal 40" past the named ones). */
 const char *signal_name(int signal, char *scratch, unsigned scratch_size);
 

@@ -62,8 +62,6 @@ uint64_t clock_ns_to_ticks(uint64_t ns)
 	return (uint64_t)(((unsigned __int128)ns * ticks_per_ns_32) >> 32);
 }
 
-#define ticks_to_ns clock_ticks_to_ns
-#define ns_to_ticks clock_ns_to_ticks
 
 /* Nanoseconds on clock, or false for a clock Wicket does not have. */
 static bool clock_now(int64_t clock, uint64_t *ns)
@@ -76,7 +74,7 @@ static bool clock_now(int64_t clock, uint64_t *ns)
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
 		*ns = libos_info->rtc_unix_seconds * NS_PER_SECOND +
-		      ticks_to_ns(now - libos_info->rtc_tsc);
+		      clock_ticks_to_ns(now - libos_info->rtc_tsc);
 		return true;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
@@ -85,7 +83,7 @@ static bool clock_now(int64_t clock, uint64_t *ns)
 	case CLOCK_BOOTTIME_ALARM:
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		*ns = ticks_to_ns(now - libos_info->boot_tsc);
+		*ns = clock_ticks_to_ns(now - libos_info->boot_tsc);
 		return true;
 	default:
 		return false;
@@ -169,7 +167,7 @@ long clock_read_timespec(uint64_t address, struct linux_timespec *out)
 	return 0;
 }
 
-static uint64_t timespec_ns(const struct linux_timespec *t)
+uint64_t clock_timespec_ns(const struct linux_timespec *t)
 {
 	uint64_t limit = UINT64_MAX / 4; /* centuries: never overflows */
 	uint64_t seconds = (uint64_t)t->seconds;
@@ -181,7 +179,7 @@ static uint64_t timespec_ns(const struct linux_timespec *t)
 
 uint64_t clock_deadline_relative(const struct linux_timespec *t)
 {
-	uint64_t ticks = ns_to_ticks(timespec_ns(t));
+	uint64_t ticks = clock_ns_to_ticks(clock_timespec_ns(t));
 	uint64_t now = rdtsc();
 
 	return ticks > UINT64_MAX / 2 - now ? UINT64_MAX / 2 : now + ticks;
@@ -189,7 +187,7 @@ uint64_t clock_deadline_relative(const struct linux_timespec *t)
 
 uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t)
 {
-	uint64_t now_ns, wanted = timespec_ns(t);
+	uint64_t now_ns, wanted = clock_timespec_ns(t);
 
 	if (!clock_now(clock, &now_ns))
 		return 0;
@@ -205,7 +203,7 @@ uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t)
 void clock_write_remaining(uint64_t address, uint64_t deadline)
 {
 	uint64_t now = rdtsc();
-	uint64_t ns = deadline > now ? ticks_to_ns(deadline - now) : 0;
+	uint64_t ns = deadline > now ? clock_ticks_to_ns(deadline - now) : 0;
 
 	/* Checked again: another thread may have unmapped it meanwhile (a
 	 * lost write, where Linux would return -EFAULT). */

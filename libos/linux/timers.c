@@ -182,13 +182,6 @@ static int64_t timeval_ns(const struct linux_timeval *t)
 	return t->seconds * 1000000000 + t->microseconds * 1000;
 }
 
-static uint64_t timespec_ns(const struct linux_timespec *t)
-{
-	if ((uint64_t)t->seconds >= NEVER_NS / 1000000000)
-		return NEVER_NS;
-	return (uint64_t)t->seconds * 1000000000 + (uint64_t)t->nanoseconds;
-}
-
 static struct linux_timeval to_timeval(uint64_t ns)
 {
 	/* Round up, as Linux does, so that a set timer never reads 0. */
@@ -347,8 +340,8 @@ long sys_timer_settime(struct wk_regs *regs)
 	    wanted.interval.nanoseconds >= 1000000000)
 		return -EINVAL;
 	read_timer(timer, &old);
-	uint64_t value = timespec_ns(&wanted.value);
-	uint64_t period = timespec_ns(&wanted.interval);
+	uint64_t value = clock_timespec_ns(&wanted.value);
+	uint64_t period = clock_timespec_ns(&wanted.interval);
 
 	if (value && (regs->rsi & TIMER_ABSTIME)) {
 		uint64_t deadline = clock_deadline_absolute(timer->clock,

@@ -153,7 +153,7 @@ static void wake_expired(uint64_t now)
 		sleepers = thread->timer_next;
 		thread->timer_queued = false;
 		futex_forget(thread);
-		thread->sigwait_set = 0;
+		signal_wait_ended(thread);
 		if (thread->wait_kind == WAIT_POLL) {
 			restart_call(thread);
 			thread->poll_restarting = true;
@@ -169,7 +169,7 @@ void sched_interrupt(struct thread *thread, bool restart)
 		return;
 	futex_forget(thread);
 	sleepers_remove(thread);
-	thread->sigwait_set = 0;
+	signal_wait_ended(thread);
 	/* Linux restarts a futex wait without a timeout (-ERESTARTSYS);
 	 * one with a timeout returns -EINTR once a handler ran. */
 	if (restart && ((thread->wait_kind == WAIT_FUTEX &&
