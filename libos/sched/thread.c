@@ -2,8 +2,10 @@
  * The thread table and FPU state (thread.h). Each slot has two pages of
  * the libOS's own (LIBOS_THREAD_PAGES, mapped the first time the slot is
  * used): the FPU save area (XSAVE needs 64-byte alignment and, with the
- * components this kernel enables, at most a few KiB) and the pending
- * signals' information.
+ * components this kernel enables, at most a few KiB), then the pending
+ * signals' information and the struct thread itself. Only the table of
+ * pointers is in the image, so that the libOS's bss stays small (the
+ * kernel zeroes it at boot).
  */
 #include "sched/thread.h"
 
@@ -17,8 +19,11 @@
 #define FPU_AREA_BYTES PAGE_SIZE
 #define SLOT_BYTES (2 * PAGE_SIZE)
 
-static struct thread threads[THREADS_MAX];
-static bool area_mapped[THREADS_MAX];
+#define SIGNAL_INFO_BYTES (65 * sizeof(struct signal_info))
+_Static_assert(SIGNAL_INFO_BYTES + sizeof(struct thread) <= PAGE_SIZE,
+	       "a thread's second page");
+
+static struct thread *slots[THREADS_MAX]; /* NULL: never used */
 static unsigned live;
 static int32_t next_tid = 1;
 
@@ -53,18 +58,19 @@ void thread_fpu_restore(struct thread *thread)
 static struct thread *allocate(void)
 {
 	for (unsigned i = 0; i < THREADS_MAX; i++) {
-		struct thread *thread = &threads[i];
-
-		if (thread->state != THREAD_FREE)
-			continue;
 		uint64_t area = LIBOS_THREAD_PAGES + (uint64_t)i * SLOT_BYTES;
 
-		if (!area_mapped[i]) {
+		if (slots[i] && slots[i]->state != THREAD_FREE)
+			continue;
+		if (!slots[i]) {
 			if (wk_mem_map((long)area, SLOT_BYTES,
 				       WK_PROT_READ | WK_PROT_WRITE) < 0)
 				return NULL;
-			area_mapped[i] = true;
+			slots[i] = (struct thread *)(area + FPU_AREA_BYTES +
+						     SIGNAL_INFO_BYTES);
 		}
+		struct thread *thread = slots[i];
+
 		memset(thread, 0, sizeof(*thread));
 		thread->fpu = (void *)area;
 		thread->signal_infos = (struct signal_info *)(area +
@@ -109,13 +115,18 @@ unsigned thread_count(void)
 
 struct thread *thread_slot(unsigned index)
 {
-	return threads[index].state != THREAD_FREE ? &threads[index] : NULL;
+	struct thread *thread = slots[index];
+
+	return thread && thread->state != THREAD_FREE ? thread : NULL;
 }
 
 struct thread *thread_find(int32_t tid)
 {
-	for (unsigned i = 0; i < THREADS_MAX; i++)
-		if (threads[i].state != THREAD_FREE && threads[i].tid == tid)
-			return &threads[i];
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		struct thread *thread = thread_slot(i);
+
+		if (thread && thread->tid == tid)
+			return thread;
+	}
 	return NULL;
 }
