@@ -16,8 +16,9 @@ and a hardware breakpoint on --break (default: the app's main). Hardware
 breakpoints, because the app's pages do not exist until the libOS maps
 them: a software breakpoint cannot be written there at the start. The
 serial console goes to the terminal (or, with --batch, to a log printed
-at the end). With --batch, gdb runs the commands in FILE and exits (the
-test mode); QEMU is stopped when gdb exits. Python 3.11, standard library.
+at the end). With --batch, gdb runs the commands in FILE and detaches, and
+the guest runs to its end (30 s at most); otherwise QEMU is stopped when
+gdb exits. Python 3.11, standard library.
 """
 
 import argparse
@@ -108,6 +109,13 @@ def main():
         gdb += ["-batch", "-x", a.batch]
     try:
         status = subprocess.call(gdb)
+        if a.batch:
+            # gdb detached: the guest runs on; let it finish its output
+            # (and exit) before QEMU is stopped.
+            try:
+                qemu.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
     finally:
         try:
             os.killpg(qemu.pid, 9)
