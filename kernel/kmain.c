@@ -110,10 +110,11 @@ static void banner_print(void)
 			m->start, m->end, m->end - m->start, m->string);
 	}
 	if (info->has_framebuffer)
-		kprintf("wicket: framebuffer: %ux%u, %u bpp, type %u, at %#lx\n",
+		kprintf("wicket: framebuffer: %ux%u, %u bpp, type %u, at %#lx%s\n",
 			info->framebuffer.width, info->framebuffer.height,
 			info->framebuffer.bpp, info->framebuffer.type,
-			info->framebuffer.address);
+			info->framebuffer.address,
+			screen_active() ? "" : " (not drawn)");
 	else
 		kprintf("wicket: framebuffer: none\n");
 	if (acpi_root)

@@ -73,8 +73,9 @@ for platform in i386-pc x86_64-efi; do
 done
 
 # Slim: only the modules the config uses, no locales, fonts or themes.
-# Every module named must exist for both platforms.
+# Every module named must exist for both platforms (all_video brings UEFI's
+# efi_gop, which grub.cfg loads; it has no BIOS twin to name).
 grub-mkrescue --output="$out" \
-	--install-modules="multiboot2 normal iso9660 part_msdos part_gpt configfile echo serial terminal" \
+	--install-modules="multiboot2 normal iso9660 part_msdos part_gpt configfile echo serial terminal test all_video" \
 	--locales= --fonts= --themes= \
 	"$staging" >"$staging.log" 2>&1 || { cat "$staging.log" >&2; exit 1; }

@@ -97,7 +97,7 @@ static int apic_enable(void)
 		return 0;
 	}
 	uint64_t physical = base & APIC_BASE_ADDRESS;
-	xapic_registers = paging_map_mmio(physical, PAGE_SIZE);
+	xapic_registers = paging_map_mmio(physical, PAGE_SIZE, false);
 	if (xapic_registers == NULL) {
 		kprintf("wicket: timer: cannot map the local APIC at %#lx "
 			"uncached (is it inside the RAM direct map?)\n",

@@ -65,6 +65,14 @@ multiboot2_info_request_end:
 	.word 6, 0
 	.long 8
 
+	/* Framebuffer, optional, any size: a linear framebuffer if the loader
+	 * sets one up (grub.cfg's gfxpayload: the GOP mode under UEFI, text
+	 * on BIOS). */
+	.balign 8
+	.word 5, 1
+	.long 20
+	.long 0, 0, 0
+
 	.balign 8
 	.word 0, 0
 	.long 8

@@ -23,6 +23,11 @@
 #define CR4_OSXSAVE   (1ull << 18)
 #define CR4_SMAP      (1ull << 21)
 
+#define MSR_PAT       0x277u
+/* The power-on PAT (WB, WT, UC-, UC, twice) with entry 1, selected by PWT
+ * alone, made write-combining: the framebuffer's memory type. */
+#define PAT_ENTRY1_WC 0x0007040600070106ull
+
 #define MSR_EFER      0xc0000080u
 #define EFER_SCE      (1ull << 0)
 #define EFER_LME      (1ull << 8)

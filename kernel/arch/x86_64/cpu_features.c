@@ -72,6 +72,7 @@ void cpu_features_detect(void)
 		f->family += (r.eax >> 20) & 0xff;
 	if (f->family == 0x6 || f->family >= 0xf)
 		f->model |= ((r.eax >> 16) & 0xf) << 4;
+	f->pat = r.edx & BIT(16);
 	f->x2apic = r.ecx & BIT(21);
 	f->tsc_deadline = r.ecx & BIT(24);
 	f->xsave = r.ecx & BIT(26);

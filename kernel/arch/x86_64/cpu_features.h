@@ -14,7 +14,7 @@ struct cpu_features {
 	uint32_t family, model, stepping;
 	uint32_t physical_address_bits; /* 0 when CPUID does not say */
 	bool smep, smap, umip, nx, fsgsbase, xsave, x2apic, tsc_deadline;
-	bool invariant_tsc, rdrand, rdseed, gigabyte_pages, hypervisor;
+	bool invariant_tsc, rdrand, rdseed, gigabyte_pages, hypervisor, pat;
 };
 
 extern struct cpu_features cpu_features;

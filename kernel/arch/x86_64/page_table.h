@@ -7,7 +7,7 @@
 #define PTE_PRESENT  0x1
 #define PTE_WRITABLE 0x2
 #define PTE_USER     0x4
-#define PTE_WRITE_THROUGH 0x8  /* PWT: with PCD and the default PAT, uncached */
+#define PTE_WRITE_THROUGH 0x8  /* PWT: with PCD, UC; alone, WC (paging_init) */
 #define PTE_CACHE_DISABLE 0x10 /* PCD */
 #define PTE_HUGE     0x80   /* a 2 MiB or 1 GiB page, in a PD or PDPT */
 #define PTE_GLOBAL   0x100

@@ -198,6 +198,8 @@ int paging_init(const struct boot_info *info)
 		/* The kernel's tables use NX from the start. */
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	}
+	if (cpu_features.pat) /* no mapping uses PWT alone yet */
+		wrmsr(MSR_PAT, PAT_ENTRY1_WC);
 	building_on_early_tables = true;
 	uint64_t pml4_physical = table_page_alloc();
 	if (pml4_physical == 0)
@@ -375,12 +377,14 @@ static bool kernel_leaf_lookup(uint64_t virtual, uint64_t *entry)
 	return true;
 }
 
-volatile void *paging_map_mmio(uint64_t physical, size_t length)
+volatile void *paging_map_mmio(uint64_t physical, size_t length,
+			       bool write_combining)
 {
 	uint64_t first = physical & ~(PAGE_SIZE - 1);
 	uint64_t end = physical + length;
-	uint64_t flags = PTE_PRESENT | PTE_WRITABLE | PTE_CACHE_DISABLE |
-			 PTE_WRITE_THROUGH | PTE_GLOBAL | no_execute;
+	uint64_t flags = PTE_PRESENT | PTE_WRITABLE | PTE_WRITE_THROUGH |
+			 (write_combining ? 0 : PTE_CACHE_DISABLE) |
+			 PTE_GLOBAL | no_execute;
 
 	if (length == 0 || end < physical || end > paging_physical_limit())
 		return NULL;

@@ -73,13 +73,15 @@ uint64_t paging_user_unmap(uint64_t virtual);
 /*
  * Maps [physical, physical + length) of device memory (a local APIC, say)
  * into the direct map at DIRECT_MAP_BASE + physical: 4 KiB pages, RW, NX,
- * uncached (PCD and PWT, which select UC under the power-on PAT). Pages
- * already mapped that way are kept; a page mapped any other way (RAM in a
+ * uncached (PCD and PWT: PAT entry 3, UC), or write-combining for a
+ * framebuffer (PWT alone: entry 1, which paging_init makes WC; WT on a CPU
+ * without the PAT). Pages already mapped the same way are kept; a page mapped any other way (RAM in a
  * huge direct-map page, a firmware table) fails the call, since two memory
  * types for one frame are undefined behaviour. Returns the virtual address
  * of `physical`, or NULL (also when out of memory for page tables, which
  * may leave the pages before the failure mapped).
  */
-volatile void *paging_map_mmio(uint64_t physical, size_t length);
+volatile void *paging_map_mmio(uint64_t physical, size_t length,
+			       bool write_combining);
 
 #endif /* KERNEL_ARCH_X86_64_PAGING_H */
