@@ -4,9 +4,10 @@
     screen_check.py RUNNER MKISO KERNEL LIBOS APP text
     screen_check.py RUNNER MKISO KERNEL LIBOS APP framebuffer FONT
 
-Makes an ISO (the libOS and APP, `wicket.on_exit=halt` so that the machine
-stays up), boots it with a QEMU monitor on a Unix socket, waits for the
-halt and reads the screen back:
+Makes an ISO (the libOS and APP, the hello app, with arguments enough to
+fill the screen and scroll it, and `wicket.on_exit=halt` so that the
+machine stays up), boots it with a QEMU monitor on a Unix socket, waits for
+the halt and reads the screen back:
 
   text         SeaBIOS, where GRUB leaves VGA text mode: the 80x25 cells
                at 0xb8000, through the monitor's `xp`;
@@ -16,9 +17,10 @@ halt and reads the screen back:
                font source: rows of bits, the leftmost pixel in bit 7)
                drawn light grey (0xaaaaaa) on black.
 
-Either way the screen's rows must be the last lines of the kernel's serial
-output (from its first line on, cut at the screen's width) and hold the
-app's output and the exit line. Exit 0 or 1.
+Either way the screen must have scrolled, and its rows must be the last
+lines of the kernel's serial output (from its first line on, cut at the
+screen's width), the app's last line and the exit line among them. Exit 0
+or 1.
 """
 
 import os
@@ -29,7 +31,9 @@ import sys
 import tempfile
 import time
 
-EXPECTED_ROWS = ["hello, world", "wicket: exit status 0",
+# hello prints each argument on a line: 60 of varying lengths.
+APP_ARGS = ["%d%s" % (i, "-" * (i * 5 % 11)) for i in range(60)]
+EXPECTED_ROWS = [APP_ARGS[-1], "wicket: exit status 0",
                  "wicket: halting (wicket.on_exit=halt)"]
 GREY, BLACK = 0xaa, 0x00
 
@@ -139,6 +143,8 @@ def check(screen, serial):
         rows.pop()
     if "\0" in "".join(rows):
         return "some cells are not glyphs of the font"
+    if len(rows) != len(screen) - 1:
+        return "the screen did not fill up and scroll"
     missing = [r for r in EXPECTED_ROWS if r not in rows]
     if missing:
         return "not on the screen: %s" % missing
@@ -157,7 +163,7 @@ def main():
     iso = os.path.join(work, "screen.iso")
     subprocess.run([mkiso, iso, os.path.join(work, "staging"), kernel,
                     "-c", "wicket.on_exit=halt", "-m", libos, "libos",
-                    "-m", app, "hello"], check=True)
+                    "-m", app, " ".join(["hello"] + APP_ARGS)], check=True)
     sock = os.path.join(work, "monitor.sock")
     log = os.path.join(work, "serial.log")
     qemu = subprocess.Popen(
