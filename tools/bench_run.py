@@ -52,6 +52,15 @@ ICOUNT = ["--accel", "tcg", "--", "-icount", "shift=0"]
 # -icount; QEMU can pause instead of exiting, so both limits are needed.
 TIMEOUT = ["--timeout", "240", "--silence", "90"]
 HOST_TIMEOUT = 120
+STEP_LIMIT = 600            # over the runner's own limits, just in case
+
+
+def read_rows(path):
+    try:
+        with open(path, errors="replace") as f:
+            return bench_report.parse(f.read())
+    except OSError:
+        return {}
 
 
 def progress(text, end="\n"):
@@ -74,54 +83,77 @@ class Bench:
 
     # -- one measurement ----------------------------------------------------
 
-    def run_step(self, title, log_name, spec_prefix, command, expect_rows=True):
-        """Runs one command whose output (or --log) is LOG_NAME; records
-        it for the report. Returns True on success."""
+    def run_step(self, title, log_name, spec_prefix, command, required=()):
+        """Runs one measurement whose serial log (or, for the host, output)
+        becomes LOG_NAME and records it for the report. It succeeds with
+        status 0, at least one row and every row of REQUIRED. Returns the
+        rows, or None on failure."""
         self.step += 1
         path = os.path.join(self.logs, log_name)
-        progress("bench: [%2d/%d] %s... " % (self.step, self.steps, title),
-                 end="")
+        diag_path = path + ".stderr"
+        head = "bench: [%2d/%d] %s... " % (self.step, self.steps, title)
+        live = sys.stderr.isatty()
+        progress(head, end="")
         started = time.monotonic()
-        if command[0] == "host":
+        with open(diag_path, "wb") as diag:
+            if command[0] == "host":
+                out = open(path, "wb")
+                argv, limit = command[1:], HOST_TIMEOUT
+            else:
+                out = diag
+                argv = [sys.executable, command[0], "--quiet", "--log",
+                        path] + command[1:]
+                limit = STEP_LIMIT
             try:
-                r = subprocess.run(command[1:], stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT,
-                                   timeout=HOST_TIMEOUT)
-                status, diag = r.returncode, ""
-                with open(path, "wb") as f:
-                    f.write(r.stdout)
-            except subprocess.TimeoutExpired as e:
-                status, diag = 124, "timeout after %d s" % HOST_TIMEOUT
-                with open(path, "wb") as f:
-                    f.write(e.stdout or b"")
-        else:
-            r = subprocess.run([sys.executable, command[0], "--quiet",
-                                "--log", path] + command[1:],
-                               stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-            status = r.returncode
-            diag = "\n".join(line for line in (r.stdout + r.stderr).splitlines()
-                             if not line.startswith("runner: accel="))
+                proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                        stdout=out, stderr=diag)
+                status = None
+                while status is None:
+                    try:
+                        status = proc.wait(timeout=0.5)
+                    except subprocess.TimeoutExpired:
+                        elapsed = time.monotonic() - started
+                        if elapsed > limit:
+                            proc.terminate()
+                            try:
+                                proc.wait(timeout=10)
+                            except subprocess.TimeoutExpired:
+                                proc.kill()
+                                proc.wait()
+                            status = 124
+                            diag.write(b"bench: stopped after %d s\n" % limit)
+                        elif live:
+                            n = len(read_rows(path))
+                            progress("\r\033[K%s%.0f s, %s" % (
+                                head, elapsed, "%d rows so far" % n if n
+                                else "no row yet"), end="")
+            finally:
+                if out is not diag:
+                    out.close()
         elapsed = time.monotonic() - started
-        try:
-            with open(path, errors="replace") as f:
-                rows = bench_report.parse(f.read())
-        except OSError:
-            rows = {}
-        if status == 0 and (rows or not expect_rows):
+        rows = read_rows(path)
+        missing = [name for name in required if name not in rows]
+        if live:
+            progress("\r\033[K" + head, end="")
+        if status == 0 and rows and not missing:
             progress("%.1f s, %d rows" % (elapsed, len(rows)))
             for prefix in spec_prefix:
                 self.specs.append("%s=%s" % (prefix, path))
-            return True
-        why = ("status %d" % status) if status else "no bench rows"
+            return rows
+        if status:
+            why = "status %d" % status
+        elif not rows:
+            why = "no bench rows"
+        else:
+            why = "rows missing: %s" % ", ".join(missing)
         progress("FAILED (%s) after %.1f s; log: %s" % (why, elapsed, path))
-        if diag.strip():
-            progress("\n".join("  | " + line for line in
-                               diag.strip().splitlines()[-40:]))
+        with open(diag_path, errors="replace") as f:
+            diag_lines = [line.rstrip() for line in f
+                          if not line.startswith("runner: accel=")]
+        if diag_lines:
+            progress("\n".join("  | " + line for line in diag_lines[-40:]))
         self.failures.append(title)
-        return False
+        return None
 
     # -- the configurations ---------------------------------------------------
 
@@ -153,14 +185,15 @@ class Bench:
                       [RUNNER, "--kernel", kernel, "--initrd", self.bundle,
                        "--append", "wicket.quiet"] + TIMEOUT + extra)
 
-    def linux(self, table, tag, slug, mitoff, extra):
+    def linux(self, table, tag, slug, mitoff, extra, required):
         cmdline = LINUX_CMDLINE + (" mitigations=off" if mitoff else "")
         config = "linux-mitoff" if mitoff else "linux"
         self.run_step("booting Linux guest%s, %s" % (
                           " (mitigations=off)" if mitoff else "", tag),
                       "%s-%s.log" % (slug, config), ["%s:%s" % (table, config)],
                       [LINUX_RUNNER, "--kernel", self.vmlinuz, "--initrd",
-                       self.initramfs, "--append", cmdline] + TIMEOUT + extra)
+                       self.initramfs, "--append", cmdline] + TIMEOUT + extra,
+                      required)
 
     # -- set-up ----------------------------------------------------------------
 
@@ -203,22 +236,27 @@ class Bench:
         self.prepare()
         self.plan()
         rounds = self.args.rounds
+        # The host's rows are the ones a Linux guest must print too (the
+        # same binary on the same kind of kernel): a guest whose bench
+        # died half-way still powers off.
+        reference = ()
         for r in range(1, rounds + 1):
             tag, slug = "TSC cycles, round %d/%d" % (r, rounds), "cycles-%d" % r
+            if not self.args.no_host:
+                rows = self.run_step("host, apps/bench natively, %s" % tag,
+                                     "%s-host.log" % slug, ["cycles:host"],
+                                     ["host", self.app])
+                reference = reference or tuple(rows or ())
             self.wicket("cycles", tag, slug, [])
             if self.vmlinuz:
-                self.linux("cycles", tag, slug, False, [])
-                self.linux("cycles", tag, slug, True, [])
-            if not self.args.no_host:
-                self.run_step("host, apps/bench natively, %s" % tag,
-                              "%s-host.log" % slug, ["cycles:host"],
-                              ["host", self.app])
+                self.linux("cycles", tag, slug, False, [], reference)
+                self.linux("cycles", tag, slug, True, [], reference)
         if not self.args.no_icount:
             tag, slug = "instructions (-icount shift=0)", "instructions"
             self.wicket("instructions", tag, slug, ICOUNT)
             if self.vmlinuz:
-                self.linux("instructions", tag, slug, False, ICOUNT)
-                self.linux("instructions", tag, slug, True, ICOUNT)
+                self.linux("instructions", tag, slug, False, ICOUNT, reference)
+                self.linux("instructions", tag, slug, True, ICOUNT, reference)
         meta = self.meta()
         report = bench_report.build(bench_report.read_logs(self.specs), meta)
         text, error = bench_report.write_all(report, self.out)
