@@ -13,6 +13,7 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/trap_frame.h"
@@ -21,20 +22,15 @@
 #include "native.h"
 #include "wicket/abi.h"
 
-#define MSR_FS_BASE 0xc0000100u /* written by set_self_state */
 #define CANONICAL_USER_END 0x0000800000000000ull
 
-/* RFLAGS bits ring 3 may choose (CF PF AF ZF SF TF DF OF AC ID), and the
- * ones always set (bit 1 is reserved-one; IF keeps interrupts on). RF
- * (bit 16) is not among them. */
-#define RFLAGS_USER_BITS 0x240fd5ull
-#define RFLAGS_ALWAYS    0x202ull
 
 uint32_t events_pending;
 
-static uint64_t event_entry;   /* 0: no events */
-static uint64_t event_vcpu;
-static uint64_t event_stack;
+uint64_t event_entry;
+uint64_t event_vcpu;
+uint64_t event_stack;
+bool entry_rdfsbase;
 static uint64_t timer_deadline; /* 0: not armed */
 static bool timer_present;
 
@@ -247,21 +243,6 @@ static int unmask(void)
 			    0);
 }
 
-bool set_self_state_fast(uint64_t state, uint64_t size, uint64_t flags,
-			 struct wk_regs *regs)
-{
-	/* Anything but the plain success case goes the generic way, which
-	 * alone decides error codes and delivers pending events. */
-	if (size != sizeof(*regs) || (flags & ~(uint64_t)WK_UNMASK) ||
-	    events_pending ||
-	    copy_from_user(regs, user_pointer(state), sizeof(*regs)) ||
-	    !state_valid(regs) || ((flags & WK_UNMASK) && unmask()))
-		return false;
-	regs->rflags = sanitised_rflags(regs->rflags);
-	wrmsr(MSR_FS_BASE, regs->fs_base);
-	return true;
-}
-
 long events_set_self_state(struct trap_frame *frame, uint64_t state,
 			   uint64_t size, uint64_t flags)
 {
@@ -330,4 +311,5 @@ long events_block(void)
 void events_init(bool have_timer)
 {
 	timer_present = have_timer;
+	entry_rdfsbase = cpu_features.fsgsbase;
 }

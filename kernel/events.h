@@ -49,16 +49,11 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 long events_timer_arm(uint64_t deadline);
 long events_block(void);
 
-struct wk_regs;
-
-/*
- * set_self_state's fast path (entry.S calls it before building a frame):
- * copies and checks the state into *regs, sanitises RFLAGS, writes the FS
- * base and unmasks. Returns true when entry.S may load *regs and IRETQ;
- * false for everything else (bad arguments, an event to deliver), which
- * then takes the generic path with the caller's registers intact.
- */
-bool set_self_state_fast(uint64_t state, uint64_t size, uint64_t flags,
-			 struct wk_regs *regs);
+/* Read by entry.S's paths for exceptions, reflected syscalls and
+ * set_self_state: the event_setup arguments (all 0 without events; else
+ * user addresses checked by events_setup), and whether RDFSBASE/WRFSBASE
+ * may replace the FS base MSR (CR4.FSGSBASE is on). */
+extern uint64_t event_entry, event_vcpu, event_stack;
+extern bool entry_rdfsbase;
 
 #endif /* KERNEL_EVENTS_H */

@@ -170,7 +170,9 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     vcpu->event, sets events_masked = 1, and enters ring 3 at `entry`
  *     with RSP = stack - 8 (as after a call), RDI = vcpu, RSI = the event
  *     kind, RFLAGS = IF; the other registers are left as the interrupted
- *     context had them.
+ *     context had them, except after a reflected syscall, which enters by
+ *     SYSRET: there RCX = entry and R11 = RFLAGS (the frame keeps the
+ *     app's).
  *   - While masked: a timer event sets its bit in vcpu->pending (and in the
  *     kernel's own record, which is what counts: the page's bits are for
  *     the libOS to read; clearing them does not consume the event, which

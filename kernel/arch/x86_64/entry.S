@@ -11,6 +11,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap_frame.h"
+#include "lib/extable.h"
 #include "wicket/abi.h"
 
 	.text
@@ -75,7 +76,59 @@
 	pushq $0
 	.endif
 	pushq $\vector
+	/* Exceptions that may become events (all but NMI, #DF and #MC). */
+	.if \vector < 32 && \vector != 2 && \vector != 8 && \vector != 18
+	jmp trap_exception
+	.else
 	jmp trap_common
+	.endif
+.endm
+
+/* STAC/CLAC only when SMAP is on (they are #UD without it). Clobber
+ * RFLAGS. */
+.macro user_access_begin
+	testb $1, uaccess_smap(%rip)
+	jz .Lno_stac\@
+	stac
+.Lno_stac\@:
+.endm
+.macro user_access_end
+	testb $1, uaccess_smap(%rip)
+	jz .Lno_clac\@
+	clac
+.Lno_clac\@:
+.endm
+
+/* A store to user memory covered by the exception table. */
+.macro put_user source, destination, fixup
+.Lput\@:
+	movq \source, \destination
+	EXTABLE_ENTRY(.Lput\@, \fixup)
+.endm
+
+/* The general registers other than \base and RSP into the struct wk_regs
+ * at \base + WK_VCPU_FRAME, each store covered by \fixup. */
+.macro save_one reg, offset, base, fixup
+	.ifnc \reg, \base
+	put_user \reg, (WK_VCPU_FRAME + \offset)(\base), \fixup
+	.endif
+.endm
+.macro save_to_vcpu base, fixup
+	save_one %rax, WK_REGS_RAX, \base, \fixup
+	save_one %rbx, WK_REGS_RBX, \base, \fixup
+	save_one %rcx, WK_REGS_RCX, \base, \fixup
+	save_one %rdx, WK_REGS_RDX, \base, \fixup
+	save_one %rsi, WK_REGS_RSI, \base, \fixup
+	save_one %rdi, WK_REGS_RDI, \base, \fixup
+	save_one %rbp, WK_REGS_RBP, \base, \fixup
+	save_one %r8, WK_REGS_R8, \base, \fixup
+	save_one %r9, WK_REGS_R9, \base, \fixup
+	save_one %r10, WK_REGS_R10, \base, \fixup
+	save_one %r11, WK_REGS_R11, \base, \fixup
+	save_one %r12, WK_REGS_R12, \base, \fixup
+	save_one %r13, WK_REGS_R13, \base, \fixup
+	save_one %r14, WK_REGS_R14, \base, \fixup
+	save_one %r15, WK_REGS_R15, \base, \fixup
 .endm
 
 	/* One symbol for all 256 stubs (local labels keep the embedded symbol
@@ -89,14 +142,17 @@ trap_stubs:
 	trap_stub %vector
 	.set vector, vector + 1
 .endr
+	.noaltmacro			/* "%" below is a register again */
 
 /* RSP points at the vector: the saved CS is above it. */
 trap_common:
 	testb $3, (TRAP_FRAME_CS - TRAP_FRAME_VECTOR)(%rsp)
-	jz 1f
-	swapgs                          /* from ring 3 */
+	jz .Ltrap_from_kernel
 	incq kernel_counters + WK_COUNTERS_TRAPS(%rip)
-1:	subq $TRAP_FRAME_VECTOR, %rsp
+.Ltrap_from_user:                       /* counted already */
+	swapgs
+.Ltrap_from_kernel:
+	subq $TRAP_FRAME_VECTOR, %rsp
 	save_general_registers
 	cld
 	/* In long mode the CPU aligns RSP to 16 before pushing its frame, and
@@ -104,6 +160,97 @@ trap_common:
 	movq %rsp, %rdi
 	call trap_dispatch
 	jmp trap_return
+
+/*
+ * An exception from ring 3 with events set up, delivered without C: the
+ * registers go straight into the vCPU page (abi.h, "Events"), and IRETQ
+ * enters the libOS with every register but RDI and RSI as the app had
+ * them. Every unusual case (events masked, an unusable vCPU page or
+ * upcall stack) takes the C path with the registers intact, and C
+ * decides; the C path re-reads CR2, which a fault here may have changed,
+ * only to report it. The upcall stack's top word and the vCPU page's
+ * first and last words are written first, so the stores after them
+ * cannot fault (one CPU, interrupts off); their fixups exist only so
+ * that no kernel instruction touches user memory without one. GS is not
+ * used, so no SWAPGS.
+ */
+#define EXCEPTION_SAVED (4 * 8)         /* RDX RCX RBX RAX, pushed */
+#define EXCEPTION_AT(offset) (EXCEPTION_SAVED + (offset) - TRAP_FRAME_VECTOR)(%rsp)
+trap_exception:
+	testb $3, (TRAP_FRAME_CS - TRAP_FRAME_VECTOR)(%rsp)
+	jz .Ltrap_from_kernel
+	incq kernel_counters + WK_COUNTERS_TRAPS(%rip)
+	cmpq $0, event_entry(%rip)
+	je .Ltrap_from_user
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	user_access_begin
+	movq event_stack(%rip), %rax
+	put_user $0, -8(%rax), .Lexception_slow
+	movq event_vcpu(%rip), %rax
+1:	orl $0, WK_VCPU_EVENTS_MASKED(%rax)
+	EXTABLE_ENTRY(1b, .Lexception_slow)
+	jnz .Lexception_slow            /* masked: C reports the double fault */
+	put_user $0, WK_VCPU_EVENT_SYSCALL_NUMBER(%rax), .Lexception_slow
+	save_to_vcpu %rax, .Lexception_slow
+	movq 24(%rsp), %rbx
+	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RAX)(%rax), .Lexception_slow
+	movq EXCEPTION_AT(TRAP_FRAME_RIP), %rbx
+	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RIP)(%rax), .Lexception_slow
+	movq EXCEPTION_AT(TRAP_FRAME_RSP), %rbx
+	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RSP)(%rax), .Lexception_slow
+	movq EXCEPTION_AT(TRAP_FRAME_RFLAGS), %rbx
+	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rax), .Lexception_slow
+	testb $1, entry_rdfsbase(%rip)
+	jz 2f
+	rdfsbase %rbx
+	jmp 3f
+2:	movq %rax, %rbx
+	movl $MSR_FS_BASE, %ecx
+	rdmsr
+	shlq $32, %rdx
+	orq %rdx, %rax
+	xchgq %rax, %rbx
+3:	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rax), .Lexception_slow
+	movl EXCEPTION_AT(TRAP_FRAME_VECTOR), %ebx      /* kind, vector */
+	shlq $32, %rbx
+	orq $WK_EVENT_EXCEPTION, %rbx
+	put_user %rbx, WK_VCPU_EVENT_KIND(%rax), .Lexception_slow
+	movq EXCEPTION_AT(TRAP_FRAME_ERROR), %rbx
+	put_user %rbx, WK_VCPU_EVENT_ERROR_CODE(%rax), .Lexception_slow
+	xorl %ebx, %ebx
+	cmpl $VECTOR_PAGE_FAULT, EXCEPTION_AT(TRAP_FRAME_VECTOR)
+	jne 4f
+	movq %cr2, %rbx
+4:	put_user %rbx, WK_VCPU_EVENT_FAULT_ADDRESS(%rax), .Lexception_slow
+	movl events_pending(%rip), %ebx                 /* masked = 1, pending */
+	shlq $32, %rbx
+	orq $1, %rbx
+	put_user %rbx, WK_VCPU_EVENTS_MASKED(%rax), .Lexception_slow
+	user_access_end
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $(TRAP_FRAME_RIP - TRAP_FRAME_VECTOR), %rsp /* the IRETQ frame */
+	movq event_entry(%rip), %rdi
+	movq %rdi, (TRAP_FRAME_RIP - TRAP_FRAME_RIP)(%rsp)
+	movq $RFLAGS_EVENT_ENTRY, (TRAP_FRAME_RFLAGS - TRAP_FRAME_RIP)(%rsp)
+	movq event_stack(%rip), %rdi
+	subq $8, %rdi
+	movq %rdi, (TRAP_FRAME_RSP - TRAP_FRAME_RIP)(%rsp)
+	movq event_vcpu(%rip), %rdi
+	movl $WK_EVENT_EXCEPTION, %esi
+	iretq
+.Lexception_slow:
+	user_access_end
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	jmp .Ltrap_from_user
 
 /*
  * The IRETQ exit: RSP points at a complete struct trap_frame. Used by
@@ -130,6 +277,9 @@ arch_enter_user:
  * The CPU just did: RCX = the user's RIP after the instruction, R11 = the
  * user's RFLAGS, CS/SS from STAR, RFLAGS &= ~SFMASK (IF, TF, DF, AC, NT,
  * IOPL now clear). RSP is still the user's and untrusted; GS is the user's.
+ * set_self_state and reflected calls have paths of their own below; native
+ * calls, and whatever those paths give up on, build a struct trap_frame
+ * and go to C.
  */
 	.balign 16
 	.globl syscall_entry
@@ -140,6 +290,10 @@ syscall_entry:
 	movq %gs:PERCPU_KERNEL_STACK, %rsp
 	cmpq $SYSCALL_SET_SELF_STATE, %rax
 	je set_self_state_entry
+	cmpq $WK_NATIVE_BASE, %rax
+	jb syscall_reflect
+	cmpq $(WK_NATIVE_BASE + WK_NATIVE_COUNT), %rax
+	jae syscall_reflect
 syscall_generic:
 	pushq $(GDT_USER_DATA | 3)      /* SS */
 	pushq %gs:PERCPU_USER_RSP       /* RSP */
@@ -163,65 +317,169 @@ syscall_generic:
 	sysretq
 
 /*
- * set_self_state's fast path. The caller's registers are discarded on
- * success, so no frame is built: the argument and SYSCALL registers are
- * kept only for a fallback to the generic path, set_self_state_fast()
- * copies and checks the new state into a buffer on the stack, and the new
- * state is loaded from there and entered by IRETQ (CS and SS are the
- * kernel's constants, RFLAGS already sanitised).
+ * A reflected syscall, delivered without C in the same way as
+ * trap_exception (its comment has the rules), then SYSRET into the libOS:
+ * RCX and R11 are SYSRET's (the entry address, RFLAGS_EVENT_ENTRY), the
+ * other registers but RDI and RSI as the app left them. SYSRET is safe:
+ * the entry is a user address below WK_USER_LIMIT (events_setup), RFLAGS
+ * has neither RF nor TF.
  */
-#define FAST_SAVED (9 * 8)
-	.balign 16
-set_self_state_entry:
+syscall_reflect:
+	cmpq $0, event_entry(%rip)
+	je syscall_generic              /* -ENOSYS */
+	pushq %rcx                      /* the app's RIP */
 	pushq %rax
+	pushq %rdx
+	user_access_begin
+	movq event_stack(%rip), %rcx
+	put_user $0, -8(%rcx), .Lreflect_slow
+	movq event_vcpu(%rip), %rcx
+1:	orl $0, WK_VCPU_EVENTS_MASKED(%rcx)
+	EXTABLE_ENTRY(1b, .Lreflect_slow)
+	jnz .Lreflect_slow
+	put_user %rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%rcx), .Lreflect_slow
+	save_to_vcpu %rcx, .Lreflect_slow
+	put_user %r11, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rcx), .Lreflect_slow
+	movq 16(%rsp), %rax
+	put_user %rax, (WK_VCPU_FRAME + WK_REGS_RIP)(%rcx), .Lreflect_slow
+	put_user %rax, (WK_VCPU_FRAME + WK_REGS_RCX)(%rcx), .Lreflect_slow
+	movq %gs:PERCPU_USER_RSP, %rax
+	put_user %rax, (WK_VCPU_FRAME + WK_REGS_RSP)(%rcx), .Lreflect_slow
+	testb $1, entry_rdfsbase(%rip)
+	jz 2f
+	rdfsbase %rax
+	jmp 3f
+2:	movq %rcx, %r11
+	movl $MSR_FS_BASE, %ecx
+	rdmsr
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movq %r11, %rcx
+3:	put_user %rax, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rcx), .Lreflect_slow
+	put_user $WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%rcx), .Lreflect_slow /* vector 0 */
+	put_user $0, WK_VCPU_EVENT_ERROR_CODE(%rcx), .Lreflect_slow
+	put_user $0, WK_VCPU_EVENT_FAULT_ADDRESS(%rcx), .Lreflect_slow
+	movl events_pending(%rip), %eax                 /* masked = 1, pending */
+	shlq $32, %rax
+	orq $1, %rax
+	put_user %rax, WK_VCPU_EVENTS_MASKED(%rcx), .Lreflect_slow
+	user_access_end
+	popq %rdx
+	popq %rax
+	movq %rcx, %rdi
+	movl $WK_EVENT_SYSCALL, %esi
+	movq event_entry(%rip), %rcx
+	movl $RFLAGS_EVENT_ENTRY, %r11d
+	movq event_stack(%rip), %rsp
+	subq $8, %rsp
+	swapgs
+	sysretq
+.Lreflect_slow:
+	user_access_end
+	popq %rdx
+	popq %rax
+	popq %rcx
+	jmp syscall_generic
+
+/*
+ * set_self_state, without C: the plain success case only. Any other
+ * (bad size or flags, an event pending, a state pointer outside the user
+ * half, an unreadable state, a RIP, RSP or FS base that abi.h refuses, an
+ * unwritable vCPU page) goes back to syscall_generic with the caller's
+ * registers, and C decides the error or delivers the event. The state's
+ * first and last words are read before anything changes, so the loads
+ * after them cannot fault (one CPU, interrupts off); if one did, the
+ * generic path would still start from the caller's registers: RCX, R11
+ * (the return RIP and RFLAGS) and RDX are kept above the IRETQ frame, and
+ * RDI is loaded last.
+ */
+.macro load_state reg, offset
+.Lload\@:
+	movq \offset(%rdi), \reg
+	EXTABLE_ENTRY(.Lload\@, .Lself_state_slow)
+.endm
+set_self_state_entry:
+	cmpq $WK_REGS_SIZE, %rsi
+	jne syscall_generic
+	testq $~WK_UNMASK, %rdx
+	jnz syscall_generic
+	cmpl $0, events_pending(%rip)
+	jne syscall_generic
+	movabsq $(WK_USER_LIMIT - WK_REGS_SIZE), %rax
+	cmpq %rax, %rdi
+	ja .Lself_state_generic
 	pushq %rcx
 	pushq %r11
-	pushq %rdi
-	pushq %rsi
 	pushq %rdx
-	pushq %r10
-	pushq %r8
-	pushq %r9
-	/* 9 words + the buffer keep RSP 16-byte aligned for the call. */
-	subq $WK_REGS_SIZE, %rsp
-	movq %rsp, %rcx
-	call set_self_state_fast
-	testb %al, %al
-	jz 3f
-	pushq $(GDT_USER_DATA | 3)                   /* SS; buffer at +8 */
-	pushq (WK_REGS_RSP + 8)(%rsp)                /* RSP; buffer at +16 */
-	pushq (WK_REGS_RFLAGS + 16)(%rsp)            /* RFLAGS; +24 */
-	pushq $(GDT_USER_CODE64 | 3)                 /* CS; +32 */
-	pushq (WK_REGS_RIP + 32)(%rsp)               /* RIP; +40 */
-	movq (WK_REGS_RAX + 40)(%rsp), %rax
-	movq (WK_REGS_RBX + 40)(%rsp), %rbx
-	movq (WK_REGS_RCX + 40)(%rsp), %rcx
-	movq (WK_REGS_RDX + 40)(%rsp), %rdx
-	movq (WK_REGS_RSI + 40)(%rsp), %rsi
-	movq (WK_REGS_RDI + 40)(%rsp), %rdi
-	movq (WK_REGS_RBP + 40)(%rsp), %rbp
-	movq (WK_REGS_R8 + 40)(%rsp), %r8
-	movq (WK_REGS_R9 + 40)(%rsp), %r9
-	movq (WK_REGS_R10 + 40)(%rsp), %r10
-	movq (WK_REGS_R11 + 40)(%rsp), %r11
-	movq (WK_REGS_R12 + 40)(%rsp), %r12
-	movq (WK_REGS_R13 + 40)(%rsp), %r13
-	movq (WK_REGS_R14 + 40)(%rsp), %r14
-	movq (WK_REGS_R15 + 40)(%rsp), %r15
+	user_access_begin
+1:	movq WK_REGS_RIP(%rdi), %rcx
+2:	movq WK_REGS_RSP(%rdi), %r11
+3:	movq WK_REGS_FS_BASE(%rdi), %rax
+4:	cmpq $0, WK_REGS_RAX(%rdi)              /* the first word readable */
+	EXTABLE_ENTRY(1b, .Lself_state_slow)
+	EXTABLE_ENTRY(2b, .Lself_state_slow)
+	EXTABLE_ENTRY(3b, .Lself_state_slow)
+	EXTABLE_ENTRY(4b, .Lself_state_slow)
+	movabsq $WK_USER_LIMIT, %rsi
+	cmpq %rsi, %rcx
+	jae .Lself_state_slow
+	movq %r11, %rsi                          /* RSP and FS base < 2^47 */
+	orq %rax, %rsi
+	shrq $47, %rsi
+	jnz .Lself_state_slow
+	testb $WK_UNMASK, %dl
+	jz 5f
+	movq event_vcpu(%rip), %rsi
+	testq %rsi, %rsi
+	jz 5f                                    /* no events: nothing to unmask */
+	put_user $0, WK_VCPU_EVENTS_MASKED(%rsi), .Lself_state_slow
+	/* Committed: nothing below fails. */
+5:	pushq $(GDT_USER_DATA | 3)               /* SS */
+	pushq %r11                               /* RSP */
+6:	movq WK_REGS_RFLAGS(%rdi), %r11
+	EXTABLE_ENTRY(6b, .Lself_state_slow)
+	andl $RFLAGS_USER_BITS, %r11d
+	orl $RFLAGS_ALWAYS, %r11d
+	pushq %r11                               /* RFLAGS */
+	pushq $(GDT_USER_CODE64 | 3)             /* CS */
+	pushq %rcx                               /* RIP */
+	testb $1, entry_rdfsbase(%rip)
+	jz 7f
+	wrfsbase %rax
+	jmp 8f
+7:	movl $MSR_FS_BASE, %ecx
+	movq %rax, %rdx
+	shrq $32, %rdx
+	wrmsr
+8:
+	load_state %rax, WK_REGS_RAX
+	load_state %rbx, WK_REGS_RBX
+	load_state %rcx, WK_REGS_RCX
+	load_state %rdx, WK_REGS_RDX
+	load_state %rsi, WK_REGS_RSI
+	load_state %rbp, WK_REGS_RBP
+	load_state %r8, WK_REGS_R8
+	load_state %r9, WK_REGS_R9
+	load_state %r10, WK_REGS_R10
+	load_state %r11, WK_REGS_R11
+	load_state %r12, WK_REGS_R12
+	load_state %r13, WK_REGS_R13
+	load_state %r14, WK_REGS_R14
+	load_state %r15, WK_REGS_R15
+	load_state %rdi, WK_REGS_RDI             /* the base, last */
+	user_access_end
 	swapgs
 	iretq
-	/* Fallback: the caller's registers back, then the generic path
-	 * (the user RSP is still in the per-CPU slot). */
-3:	addq $WK_REGS_SIZE, %rsp
-	popq %r9
-	popq %r8
-	popq %r10
+.Lself_state_slow:
+	user_access_end
+	movq %gs:PERCPU_KERNEL_STACK, %rsp
+	subq $24, %rsp
 	popq %rdx
-	popq %rsi
-	popq %rdi
 	popq %r11
 	popq %rcx
-	popq %rax
+.Lself_state_generic:
+	movl $SYSCALL_SET_SELF_STATE, %eax
+	movl $WK_REGS_SIZE, %esi
 	jmp syscall_generic
 
 /* The stub addresses, for idt.c. */
@@ -229,6 +487,7 @@ set_self_state_entry:
 	.balign 8
 	.globl trap_stub_table
 trap_stub_table:
+	.altmacro
 .macro trap_stub_address vector
 	.quad .Ltrap_stub_\vector
 .endm

@@ -8,11 +8,11 @@
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/trap_frame.h"
 
 #define MSR_STAR           0xc0000081u
 #define MSR_LSTAR          0xc0000082u
 #define MSR_SFMASK         0xc0000084u
-#define MSR_FS_BASE        0xc0000100u
 #define MSR_GS_BASE        0xc0000101u
 #define MSR_KERNEL_GS_BASE 0xc0000102u
 

@@ -14,9 +14,6 @@
 
 _Static_assert(SYSCALL_SET_SELF_STATE == WK_CALL_set_self_state,
 	       "entry.S's fast path tests set_self_state's number");
-_Static_assert((9 * 8 + WK_REGS_SIZE) % 16 == 0,
-	       "set_self_state_entry's 9 saved words and state buffer keep "
-	       "RSP 16-byte aligned for its C call");
 
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_RF (1ull << 16)

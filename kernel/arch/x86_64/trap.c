@@ -29,12 +29,10 @@
 #include "ksyms.h"
 #include "panic.h"
 
-#define MSR_FS_BASE 0xc0000100u
 #define VECTOR_NMI 2
 #define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_MACHINE_CHECK 18
 #define VECTOR_GENERAL_PROTECTION 13
-#define VECTOR_PAGE_FAULT 14
 #define EXCEPTION_VECTORS 32
 
 static const char *const exception_names[EXCEPTION_VECTORS] = {

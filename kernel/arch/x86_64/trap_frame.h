@@ -41,6 +41,19 @@
 /* The frame's vector for a SYSCALL entry (above every IDT vector). */
 #define TRAP_VECTOR_SYSCALL 256
 
+/* The FS base MSR: events save it, set_self_state writes it. */
+#define MSR_FS_BASE 0xc0000100
+
+#define VECTOR_PAGE_FAULT 14
+
+/* RFLAGS bits ring 3 may choose in set_self_state (CF PF AF ZF SF TF DF OF
+ * AC ID), and the ones always set (bit 1 is reserved-one; IF keeps
+ * interrupts on), which are also the whole RFLAGS at an event entry. RF
+ * (bit 16) is not among the user bits. */
+#define RFLAGS_USER_BITS   0x240fd5
+#define RFLAGS_ALWAYS      0x202
+#define RFLAGS_EVENT_ENTRY RFLAGS_ALWAYS
+
 /* Vectors for which the CPU pushes an error code; said once, used by the
  * stub generator in entry.S. */
 #define TRAP_VECTORS_WITH_ERROR_CODE 8, 10, 11, 12, 13, 14, 17, 21, 29, 30
