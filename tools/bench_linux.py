@@ -8,8 +8,9 @@ The options, accelerator choice, timeouts, fatal-error detection and
 logging are tools/qemu_run.py's (docs/runner.md). One difference: a
 Linux guest ends with an ACPI power-off (its /init calls
 reboot(RB_POWER_OFF)), so QEMU's status 0 is success here, where the
-runner wants Wicket's exit line. Everything else decodes as in the
-runner. `./wicket bench` boots apps/bench this way (docs/bench.md).
+runner wants Wicket's exit line. A panic under `panic=-1 -no-reboot`
+also ends with 0: the caller checks the output (tools/bench_run.py wants
+every row). Everything else decodes as in the runner. `./wicket bench` boots apps/bench this way (docs/bench.md).
 """
 
 import os
