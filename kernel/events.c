@@ -90,6 +90,14 @@ __attribute__((noreturn)) static void libos_double_fault(
 	power_exit(WK_EXIT_LIBOS_DOUBLE_FAULT);
 }
 
+void events_fast_path_fault(void)
+{
+	interrupts_disable();
+	kprintf("wicket: LIBOS DOUBLE FAULT: the vCPU page or a set_self_state "
+		"state became unusable in the middle of an event path\n");
+	power_exit(WK_EXIT_LIBOS_DOUBLE_FAULT);
+}
+
 /* Reads the libOS's events_masked flag. */
 static uint32_t vcpu_masked(const struct trap_frame *frame,
 			    const struct wk_event *event)

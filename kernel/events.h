@@ -56,4 +56,9 @@ long events_block(void);
 extern uint64_t event_entry, event_vcpu, event_stack;
 extern bool entry_rdfsbase;
 
+/* entry.S's fast paths: a user access faulted after the first ones had
+ * proven the memory usable, which one CPU with interrupts off cannot see
+ * happen. Reported as a libOS double fault; the run ends. */
+__attribute__((noreturn)) void events_fast_path_fault(void);
+
 #endif /* KERNEL_EVENTS_H */

@@ -280,10 +280,13 @@ static void selftest_bench(const char *name)
 		kprintf("wicket: unknown benchmark \"%s\" ignored\n", name);
 }
 
+void baseline_install(void); /* baseline.c */
+
 void kernel_selftest(const char *cmdline)
 {
 	char option[64];
 
+	baseline_install();
 	if (cmdline_get(cmdline, "wicket.test", option, sizeof(option)))
 		selftest_run(option);
 	if (cmdline_get(cmdline, "wicket.bench", option, sizeof(option)))

@@ -167,6 +167,24 @@ static void refused_cases(void)
 	check_value("state straddling, WK_UNMASK",
 		    wk_set_self_state((long)straddling, WK_REGS_SIZE,
 				      WK_UNMASK), -WK_EFAULT);
+	/* Valid RIP, RSP and FS base, but only the last word, or only the
+	 * first ones, unreadable (the kernel's fast path checks both ends
+	 * before it changes anything). */
+	struct wk_regs *tail_cut =
+		(struct wk_regs *)(STATE_PAGE + WK_PAGE_SIZE - WK_REGS_FS_BASE);
+	memset(tail_cut, 0, WK_REGS_FS_BASE);
+	tail_cut->rip = (uint64_t)(uintptr_t)refused_cases;
+	tail_cut->rsp = STATE_PAGE;
+	check_value("state whose last word is unmapped",
+		    wk_set_self_state((long)tail_cut, WK_REGS_SIZE, WK_UNMASK),
+		    -WK_EFAULT);
+	uint64_t head_cut = STATE_PAGE - 64;
+	uint64_t *fields = (uint64_t *)STATE_PAGE;
+	memset(fields, 0, WK_REGS_SIZE - 64);
+	fields[(WK_REGS_RIP - 64) / 8] = (uint64_t)(uintptr_t)refused_cases;
+	check_value("state whose first words are unmapped",
+		    wk_set_self_state((long)head_cut, WK_REGS_SIZE, WK_UNMASK),
+		    -WK_EFAULT);
 }
 
 static void sanitised_cases(void)

@@ -77,7 +77,9 @@
 	.endif
 	pushq $\vector
 	/* Exceptions that may become events (all but NMI, #DF and #MC). */
-	.if \vector < 32 && \vector != 2 && \vector != 8 && \vector != 18
+	.if \vector == VECTOR_PAGE_FAULT
+	jmp trap_page_fault
+	.elseif \vector < 32 && \vector != 2 && \vector != 8 && \vector != 18
 	jmp trap_exception
 	.else
 	jmp trap_common
@@ -106,29 +108,52 @@
 	EXTABLE_ENTRY(.Lput\@, \fixup)
 .endm
 
-/* The general registers other than \base and RSP into the struct wk_regs
- * at \base + WK_VCPU_FRAME, each store covered by \fixup. */
-.macro save_one reg, offset, base, fixup
+/* The general registers other than RSP, \base and \skip into the struct
+ * wk_regs at \base + WK_VCPU_FRAME, each store covered by \fixup. */
+.macro save_one reg, offset, base, skip, fixup
 	.ifnc \reg, \base
+	.ifnc \reg, \skip
 	put_user \reg, (WK_VCPU_FRAME + \offset)(\base), \fixup
 	.endif
+	.endif
 .endm
-.macro save_to_vcpu base, fixup
-	save_one %rax, WK_REGS_RAX, \base, \fixup
-	save_one %rbx, WK_REGS_RBX, \base, \fixup
-	save_one %rcx, WK_REGS_RCX, \base, \fixup
-	save_one %rdx, WK_REGS_RDX, \base, \fixup
-	save_one %rsi, WK_REGS_RSI, \base, \fixup
-	save_one %rdi, WK_REGS_RDI, \base, \fixup
-	save_one %rbp, WK_REGS_RBP, \base, \fixup
-	save_one %r8, WK_REGS_R8, \base, \fixup
-	save_one %r9, WK_REGS_R9, \base, \fixup
-	save_one %r10, WK_REGS_R10, \base, \fixup
-	save_one %r11, WK_REGS_R11, \base, \fixup
-	save_one %r12, WK_REGS_R12, \base, \fixup
-	save_one %r13, WK_REGS_R13, \base, \fixup
-	save_one %r14, WK_REGS_R14, \base, \fixup
-	save_one %r15, WK_REGS_R15, \base, \fixup
+.macro save_to_vcpu base, skip, fixup
+	save_one %rax, WK_REGS_RAX, \base, \skip, \fixup
+	save_one %rbx, WK_REGS_RBX, \base, \skip, \fixup
+	save_one %rcx, WK_REGS_RCX, \base, \skip, \fixup
+	save_one %rdx, WK_REGS_RDX, \base, \skip, \fixup
+	save_one %rsi, WK_REGS_RSI, \base, \skip, \fixup
+	save_one %rdi, WK_REGS_RDI, \base, \skip, \fixup
+	save_one %rbp, WK_REGS_RBP, \base, \skip, \fixup
+	save_one %r8, WK_REGS_R8, \base, \skip, \fixup
+	save_one %r9, WK_REGS_R9, \base, \skip, \fixup
+	save_one %r10, WK_REGS_R10, \base, \skip, \fixup
+	save_one %r11, WK_REGS_R11, \base, \skip, \fixup
+	save_one %r12, WK_REGS_R12, \base, \skip, \fixup
+	save_one %r13, WK_REGS_R13, \base, \skip, \fixup
+	save_one %r14, WK_REGS_R14, \base, \skip, \fixup
+	save_one %r15, WK_REGS_R15, \base, \skip, \fixup
+.endm
+
+/* \reg = the FS base (RDFSBASE, or the MSR with RAX, RCX and RDX kept). */
+.macro read_fs_base reg
+	testb $1, entry_rdfsbase(%rip)
+	jz .Lfs_msr\@
+	rdfsbase \reg
+	jmp .Lfs_done\@
+.Lfs_msr\@:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	movl $MSR_FS_BASE, %ecx
+	rdmsr
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movq %rax, \reg
+	popq %rdx
+	popq %rcx
+	popq %rax
+.Lfs_done\@:
 .endm
 
 	/* One symbol for all 256 stubs (local labels keep the embedded symbol
@@ -164,93 +189,95 @@ trap_common:
 /*
  * An exception from ring 3 with events set up, delivered without C: the
  * registers go straight into the vCPU page (abi.h, "Events"), and IRETQ
- * enters the libOS with every register but RDI and RSI as the app had
- * them. Every unusual case (events masked, an unusable vCPU page or
- * upcall stack) takes the C path with the registers intact, and C
- * decides; the C path re-reads CR2, which a fault here may have changed,
- * only to report it. The upcall stack's top word and the vCPU page's
- * first and last words are written first, so the stores after them
- * cannot fault (one CPU, interrupts off); their fixups exist only so
- * that no kernel instruction touches user memory without one. GS is not
- * used, so no SWAPGS.
+ * enters the libOS with every register but RDI (the vCPU) and RSI (the
+ * kind) as the app had them. GS is not used, so no SWAPGS.
+ *
+ * The rule of the fast paths (here, syscall_reflect, set_self_state_entry):
+ * the first user accesses prove the memory usable (the upcall stack's top
+ * word, then a read-modify-write of the vCPU page's first word and a write
+ * of its last; a state's first and last words). A fault there, or any
+ * unusual case (events masked, bad arguments, an event to deliver), takes
+ * the C path with the app's registers intact, and C decides (for a #PF,
+ * C re-reads CR2, which such a fault changed: only its report can show
+ * the wrong address). The accesses after those cannot fault with one CPU
+ * and interrupts off; their fixup, events_fast_path_fault, exists only
+ * so that no kernel instruction touches user memory without one.
  */
-#define EXCEPTION_SAVED (4 * 8)         /* RDX RCX RBX RAX, pushed */
-#define EXCEPTION_AT(offset) (EXCEPTION_SAVED + (offset) - TRAP_FRAME_VECTOR)(%rsp)
-trap_exception:
-	testb $3, (TRAP_FRAME_CS - TRAP_FRAME_VECTOR)(%rsp)
+#define EXCEPTION_AT(offset) ((offset) - TRAP_FRAME_VECTOR)(%rsp)
+.macro exception_event page_fault
+	testb $3, EXCEPTION_AT(TRAP_FRAME_CS)
 	jz .Ltrap_from_kernel
 	incq kernel_counters + WK_COUNTERS_TRAPS(%rip)
 	cmpq $0, event_entry(%rip)
 	je .Ltrap_from_user
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
+	pushq %rdi
+	pushq %rsi
 	user_access_begin
-	movq event_stack(%rip), %rax
-	put_user $0, -8(%rax), .Lexception_slow
-	movq event_vcpu(%rip), %rax
-1:	orl $0, WK_VCPU_EVENTS_MASKED(%rax)
-	EXTABLE_ENTRY(1b, .Lexception_slow)
-	jnz .Lexception_slow            /* masked: C reports the double fault */
-	put_user $0, WK_VCPU_EVENT_SYSCALL_NUMBER(%rax), .Lexception_slow
-	save_to_vcpu %rax, .Lexception_slow
-	movq 24(%rsp), %rbx
-	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RAX)(%rax), .Lexception_slow
-	movq EXCEPTION_AT(TRAP_FRAME_RIP), %rbx
-	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RIP)(%rax), .Lexception_slow
-	movq EXCEPTION_AT(TRAP_FRAME_RSP), %rbx
-	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RSP)(%rax), .Lexception_slow
-	movq EXCEPTION_AT(TRAP_FRAME_RFLAGS), %rbx
-	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rax), .Lexception_slow
-	testb $1, entry_rdfsbase(%rip)
-	jz 2f
-	rdfsbase %rbx
-	jmp 3f
-2:	movq %rax, %rbx
-	movl $MSR_FS_BASE, %ecx
-	rdmsr
-	shlq $32, %rdx
-	orq %rdx, %rax
-	xchgq %rax, %rbx
-3:	put_user %rbx, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rax), .Lexception_slow
-	movl EXCEPTION_AT(TRAP_FRAME_VECTOR), %ebx      /* kind, vector */
-	shlq $32, %rbx
-	orq $WK_EVENT_EXCEPTION, %rbx
-	put_user %rbx, WK_VCPU_EVENT_KIND(%rax), .Lexception_slow
-	movq EXCEPTION_AT(TRAP_FRAME_ERROR), %rbx
-	put_user %rbx, WK_VCPU_EVENT_ERROR_CODE(%rax), .Lexception_slow
-	xorl %ebx, %ebx
-	cmpl $VECTOR_PAGE_FAULT, EXCEPTION_AT(TRAP_FRAME_VECTOR)
-	jne 4f
-	movq %cr2, %rbx
-4:	put_user %rbx, WK_VCPU_EVENT_FAULT_ADDRESS(%rax), .Lexception_slow
-	movl events_pending(%rip), %ebx                 /* masked = 1, pending */
-	shlq $32, %rbx
-	orq $1, %rbx
-	put_user %rbx, WK_VCPU_EVENTS_MASKED(%rax), .Lexception_slow
-	user_access_end
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $(TRAP_FRAME_RIP - TRAP_FRAME_VECTOR), %rsp /* the IRETQ frame */
-	movq event_entry(%rip), %rdi
-	movq %rdi, (TRAP_FRAME_RIP - TRAP_FRAME_RIP)(%rsp)
-	movq $RFLAGS_EVENT_ENTRY, (TRAP_FRAME_RFLAGS - TRAP_FRAME_RIP)(%rsp)
 	movq event_stack(%rip), %rdi
-	subq $8, %rdi
-	movq %rdi, (TRAP_FRAME_RSP - TRAP_FRAME_RIP)(%rsp)
+	put_user $0, -8(%rdi), .Lexception_slow\@
 	movq event_vcpu(%rip), %rdi
+.Lmasked\@:
+	orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
+	EXTABLE_ENTRY(.Lmasked\@, .Lexception_slow\@)
+	jnz .Lexception_slow\@          /* masked: C reports the double fault */
+	put_user $0, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lexception_slow\@
+	save_to_vcpu %rdi, %rsi, .Lexception_lost
+	popq %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RSI)(%rdi), .Lexception_lost
+	popq %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RDI)(%rdi), .Lexception_lost
+	movq EXCEPTION_AT(TRAP_FRAME_RIP), %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RIP)(%rdi), .Lexception_lost
+	movq EXCEPTION_AT(TRAP_FRAME_RSP), %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RSP)(%rdi), .Lexception_lost
+	movq EXCEPTION_AT(TRAP_FRAME_RFLAGS), %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rdi), .Lexception_lost
+	read_fs_base %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rdi), .Lexception_lost
+	.if \page_fault
+	movabsq $((VECTOR_PAGE_FAULT << 32) | WK_EVENT_EXCEPTION), %rsi
+	put_user %rsi, WK_VCPU_EVENT_KIND(%rdi), .Lexception_lost
+	movq %cr2, %rsi
+	put_user %rsi, WK_VCPU_EVENT_FAULT_ADDRESS(%rdi), .Lexception_lost
+	.else
+	movl EXCEPTION_AT(TRAP_FRAME_VECTOR), %esi      /* kind, vector */
+	shlq $32, %rsi
+	orq $WK_EVENT_EXCEPTION, %rsi
+	put_user %rsi, WK_VCPU_EVENT_KIND(%rdi), .Lexception_lost
+	put_user $0, WK_VCPU_EVENT_FAULT_ADDRESS(%rdi), .Lexception_lost
+	.endif
+	movq EXCEPTION_AT(TRAP_FRAME_ERROR), %rsi
+	put_user %rsi, WK_VCPU_EVENT_ERROR_CODE(%rdi), .Lexception_lost
+	movl events_pending(%rip), %esi                 /* masked = 1, pending */
+	shlq $32, %rsi
+	orq $1, %rsi
+	put_user %rsi, WK_VCPU_EVENTS_MASKED(%rdi), .Lexception_lost
+	user_access_end
+	addq $(TRAP_FRAME_RIP - TRAP_FRAME_VECTOR), %rsp /* the IRETQ frame */
+	movq event_entry(%rip), %rsi
+	movq %rsi, (TRAP_FRAME_RIP - TRAP_FRAME_RIP)(%rsp)
+	movq $RFLAGS_EVENT_ENTRY, (TRAP_FRAME_RFLAGS - TRAP_FRAME_RIP)(%rsp)
+	movq event_stack(%rip), %rsi
+	subq $8, %rsi
+	movq %rsi, (TRAP_FRAME_RSP - TRAP_FRAME_RIP)(%rsp)
 	movl $WK_EVENT_EXCEPTION, %esi
 	iretq
-.Lexception_slow:
+.Lexception_slow\@:
 	user_access_end
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	popq %rsi
+	popq %rdi
 	jmp .Ltrap_from_user
+.endm
+
+trap_exception:
+	exception_event 0
+trap_page_fault:
+	exception_event 1
+.Lexception_lost:
+	swapgs                          /* C may use GS */
+.Lfast_path_lost:
+	andq $-16, %rsp
+	call events_fast_path_fault     /* does not return */
 
 /*
  * The IRETQ exit: RSP points at a complete struct trap_frame. Used by
@@ -317,56 +344,43 @@ syscall_generic:
 	sysretq
 
 /*
- * A reflected syscall, delivered without C in the same way as
- * trap_exception (its comment has the rules), then SYSRET into the libOS:
- * RCX and R11 are SYSRET's (the entry address, RFLAGS_EVENT_ENTRY), the
- * other registers but RDI and RSI as the app left them. SYSRET is safe:
- * the entry is a user address below WK_USER_LIMIT (events_setup), RFLAGS
- * has neither RF nor TF.
+ * A reflected syscall, delivered without C by the rule above
+ * trap_exception, then SYSRET into the libOS: RCX and R11 are SYSRET's
+ * (the entry address, RFLAGS_EVENT_ENTRY), RDI the vCPU, RSI the kind, the
+ * other registers as the app left them. SYSRET is safe: the entry is a
+ * user address below WK_USER_LIMIT (events_setup), RFLAGS has neither RF
+ * nor TF.
  */
 syscall_reflect:
 	cmpq $0, event_entry(%rip)
 	je syscall_generic              /* -ENOSYS */
-	pushq %rcx                      /* the app's RIP */
-	pushq %rax
-	pushq %rdx
+	pushq %rdi
 	user_access_begin
-	movq event_stack(%rip), %rcx
-	put_user $0, -8(%rcx), .Lreflect_slow
-	movq event_vcpu(%rip), %rcx
-1:	orl $0, WK_VCPU_EVENTS_MASKED(%rcx)
+	movq event_stack(%rip), %rdi
+	put_user $0, -8(%rdi), .Lreflect_slow
+	movq event_vcpu(%rip), %rdi
+1:	orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
 	EXTABLE_ENTRY(1b, .Lreflect_slow)
 	jnz .Lreflect_slow
-	put_user %rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%rcx), .Lreflect_slow
-	save_to_vcpu %rcx, .Lreflect_slow
-	put_user %r11, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rcx), .Lreflect_slow
-	movq 16(%rsp), %rax
-	put_user %rax, (WK_VCPU_FRAME + WK_REGS_RIP)(%rcx), .Lreflect_slow
-	put_user %rax, (WK_VCPU_FRAME + WK_REGS_RCX)(%rcx), .Lreflect_slow
-	movq %gs:PERCPU_USER_RSP, %rax
-	put_user %rax, (WK_VCPU_FRAME + WK_REGS_RSP)(%rcx), .Lreflect_slow
-	testb $1, entry_rdfsbase(%rip)
-	jz 2f
-	rdfsbase %rax
-	jmp 3f
-2:	movq %rcx, %r11
-	movl $MSR_FS_BASE, %ecx
-	rdmsr
-	shlq $32, %rdx
-	orq %rdx, %rax
-	movq %r11, %rcx
-3:	put_user %rax, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rcx), .Lreflect_slow
-	put_user $WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%rcx), .Lreflect_slow /* vector 0 */
-	put_user $0, WK_VCPU_EVENT_ERROR_CODE(%rcx), .Lreflect_slow
-	put_user $0, WK_VCPU_EVENT_FAULT_ADDRESS(%rcx), .Lreflect_slow
-	movl events_pending(%rip), %eax                 /* masked = 1, pending */
-	shlq $32, %rax
-	orq $1, %rax
-	put_user %rax, WK_VCPU_EVENTS_MASKED(%rcx), .Lreflect_slow
+	put_user %rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lreflect_slow
+	save_to_vcpu %rdi, %rcx, .Lfast_path_lost
+	put_user %rcx, (WK_VCPU_FRAME + WK_REGS_RCX)(%rdi), .Lfast_path_lost
+	put_user %rcx, (WK_VCPU_FRAME + WK_REGS_RIP)(%rdi), .Lfast_path_lost
+	put_user %r11, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rdi), .Lfast_path_lost
+	popq %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RDI)(%rdi), .Lfast_path_lost
+	movq %gs:PERCPU_USER_RSP, %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RSP)(%rdi), .Lfast_path_lost
+	read_fs_base %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rdi), .Lfast_path_lost
+	put_user $WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%rdi), .Lfast_path_lost /* vector 0 */
+	put_user $0, WK_VCPU_EVENT_ERROR_CODE(%rdi), .Lfast_path_lost
+	put_user $0, WK_VCPU_EVENT_FAULT_ADDRESS(%rdi), .Lfast_path_lost
+	movl events_pending(%rip), %esi                 /* masked = 1, pending */
+	shlq $32, %rsi
+	orq $1, %rsi
+	put_user %rsi, WK_VCPU_EVENTS_MASKED(%rdi), .Lfast_path_lost
 	user_access_end
-	popq %rdx
-	popq %rax
-	movq %rcx, %rdi
 	movl $WK_EVENT_SYSCALL, %esi
 	movq event_entry(%rip), %rcx
 	movl $RFLAGS_EVENT_ENTRY, %r11d
@@ -376,56 +390,51 @@ syscall_reflect:
 	sysretq
 .Lreflect_slow:
 	user_access_end
-	popq %rdx
-	popq %rax
-	popq %rcx
+	popq %rdi
 	jmp syscall_generic
 
 /*
- * set_self_state, without C: the plain success case only. Any other
- * (bad size or flags, an event pending, a state pointer outside the user
- * half, an unreadable state, a RIP, RSP or FS base that abi.h refuses, an
- * unwritable vCPU page) goes back to syscall_generic with the caller's
- * registers, and C decides the error or delivers the event. The state's
- * first and last words are read before anything changes, so the loads
- * after them cannot fault (one CPU, interrupts off); if one did, the
- * generic path would still start from the caller's registers: RCX, R11
- * (the return RIP and RFLAGS) and RDX are kept above the IRETQ frame, and
- * RDI is loaded last.
+ * set_self_state, without C: the plain success case only (the rule above
+ * trap_exception). Any other (bad size or flags, an event pending, a state
+ * pointer outside the user half, an unreadable state, a RIP, RSP or FS
+ * base that abi.h refuses, an unwritable vCPU page) goes to
+ * syscall_generic with the caller's registers: until the commit only RAX
+ * (the call number) and RSI (the size) serve as scratch.
  */
+/* Loads and pushes from the state after the commit. */
 .macro load_state reg, offset
 .Lload\@:
 	movq \offset(%rdi), \reg
-	EXTABLE_ENTRY(.Lload\@, .Lself_state_slow)
+	EXTABLE_ENTRY(.Lload\@, .Lfast_path_lost)
+.endm
+.macro push_state offset
+.Lpush\@:
+	pushq \offset(%rdi)
+	EXTABLE_ENTRY(.Lpush\@, .Lfast_path_lost)
 .endm
 set_self_state_entry:
 	cmpq $WK_REGS_SIZE, %rsi
-	jne syscall_generic
+	jne .Lself_state_generic
 	testq $~WK_UNMASK, %rdx
-	jnz syscall_generic
+	jnz .Lself_state_generic
 	cmpl $0, events_pending(%rip)
-	jne syscall_generic
+	jne .Lself_state_generic
 	movabsq $(WK_USER_LIMIT - WK_REGS_SIZE), %rax
 	cmpq %rax, %rdi
 	ja .Lself_state_generic
-	pushq %rcx
-	pushq %r11
-	pushq %rdx
 	user_access_begin
-1:	movq WK_REGS_RIP(%rdi), %rcx
-2:	movq WK_REGS_RSP(%rdi), %r11
-3:	movq WK_REGS_FS_BASE(%rdi), %rax
-4:	cmpq $0, WK_REGS_RAX(%rdi)              /* the first word readable */
+1:	movq WK_REGS_RIP(%rdi), %rax
 	EXTABLE_ENTRY(1b, .Lself_state_slow)
+	movabsq $WK_USER_LIMIT, %rsi
+	cmpq %rsi, %rax
+	jae .Lself_state_slow
+2:	movq WK_REGS_RSP(%rdi), %rax
+3:	orq WK_REGS_FS_BASE(%rdi), %rax          /* the last word */
+4:	cmpq $0, WK_REGS_RAX(%rdi)              /* the first word */
 	EXTABLE_ENTRY(2b, .Lself_state_slow)
 	EXTABLE_ENTRY(3b, .Lself_state_slow)
 	EXTABLE_ENTRY(4b, .Lself_state_slow)
-	movabsq $WK_USER_LIMIT, %rsi
-	cmpq %rsi, %rcx
-	jae .Lself_state_slow
-	movq %r11, %rsi                          /* RSP and FS base < 2^47 */
-	orq %rax, %rsi
-	shrq $47, %rsi
+	shrq $47, %rax                           /* RSP and FS base < 2^47 */
 	jnz .Lself_state_slow
 	testb $WK_UNMASK, %dl
 	jz 5f
@@ -433,16 +442,16 @@ set_self_state_entry:
 	testq %rsi, %rsi
 	jz 5f                                    /* no events: nothing to unmask */
 	put_user $0, WK_VCPU_EVENTS_MASKED(%rsi), .Lself_state_slow
-	/* Committed: nothing below fails. */
+	/* Committed. */
 5:	pushq $(GDT_USER_DATA | 3)               /* SS */
-	pushq %r11                               /* RSP */
-6:	movq WK_REGS_RFLAGS(%rdi), %r11
-	EXTABLE_ENTRY(6b, .Lself_state_slow)
-	andl $RFLAGS_USER_BITS, %r11d
-	orl $RFLAGS_ALWAYS, %r11d
-	pushq %r11                               /* RFLAGS */
+	push_state WK_REGS_RSP
+	load_state %rax, WK_REGS_RFLAGS
+	andl $RFLAGS_USER_BITS, %eax
+	orl $RFLAGS_ALWAYS, %eax
+	pushq %rax                               /* RFLAGS */
 	pushq $(GDT_USER_CODE64 | 3)             /* CS */
-	pushq %rcx                               /* RIP */
+	push_state WK_REGS_RIP
+	load_state %rax, WK_REGS_FS_BASE
 	testb $1, entry_rdfsbase(%rip)
 	jz 7f
 	wrfsbase %rax
@@ -451,8 +460,7 @@ set_self_state_entry:
 	movq %rax, %rdx
 	shrq $32, %rdx
 	wrmsr
-8:
-	load_state %rax, WK_REGS_RAX
+8:	load_state %rax, WK_REGS_RAX
 	load_state %rbx, WK_REGS_RBX
 	load_state %rcx, WK_REGS_RCX
 	load_state %rdx, WK_REGS_RDX
@@ -470,16 +478,11 @@ set_self_state_entry:
 	user_access_end
 	swapgs
 	iretq
-.Lself_state_slow:
+.Lself_state_slow:                       /* RSI was WK_REGS_SIZE */
 	user_access_end
-	movq %gs:PERCPU_KERNEL_STACK, %rsp
-	subq $24, %rsp
-	popq %rdx
-	popq %r11
-	popq %rcx
+	movl $WK_REGS_SIZE, %esi
 .Lself_state_generic:
 	movl $SYSCALL_SET_SELF_STATE, %eax
-	movl $WK_REGS_SIZE, %esi
 	jmp syscall_generic
 
 /* The stub addresses, for idt.c. */
