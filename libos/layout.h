@@ -38,6 +38,9 @@
  * information (sched/thread.c). */
 #define LIBOS_THREAD_PAGES 0x00007f8100000000
 
+/* The branch-target bitmap of call-site rewriting (trap/patch.c). */
+#define LIBOS_PATCH_BITMAP 0x00007f8200000000
+
 /* The idle context's stack (sched/sched.c). */
 #define LIBOS_IDLE_STACK_BOTTOM 0x00007f8000020000
 #define LIBOS_IDLE_STACK_BYTES  (UINT64_C(16) << 10)

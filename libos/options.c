@@ -42,6 +42,8 @@ static void option(const char *word)
 				     word);
 		else
 			options.quantum_ms = value;
+	} else if (string_equals_word(word, strlen(word), "wicket.patch=off")) {
+		options.patch_off = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.strace")) {
 		options.strace = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.bootlog")) {

@@ -11,6 +11,8 @@
  *                           default 10)
  *   wicket.bootlog          prints the time of each boot stage before the
  *                           app starts
+ *   wicket.patch=off        no call-site rewriting (trap/patch.c): every
+ *                           system call of the app enters the kernel
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -25,6 +27,7 @@ struct options {
 	bool strace;
 	bool echo_off;
 	bool bootlog;
+	bool patch_off;
 	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */

@@ -107,6 +107,76 @@ resume_rdi:
 	.text
 
 /*
+ * libos_syscall_entry: where a rewritten call site's trampoline jumps
+ * (trap/patch.c): RCX = the address the call returns to, R11 free (a
+ * SYSCALL destroys both), the rest as the app's SYSCALL would leave them.
+ * It does in user mode what the kernel's reflection does: the frame and
+ * the event into the vCPU page, events masked, then event_entry on the
+ * upcall stack. Until events are masked it is ordinary app code on the
+ * app's stack (below the red zone), which an event may interrupt and
+ * resume like any other, a signal handler included; TF, DF and AC are
+ * cleared first, so that nothing traps once events are masked.
+ */
+#define LIBOS_UPCALL_STACK_TOP (0x00007f8000002000 + (64 << 10)) /* layout.h */
+#define FRAME(reg) (WK_VCPU_FRAME + WK_REGS_##reg)(%r11)
+#define RFLAGS_TF_DF_AC 0x40500
+
+	.globl	libos_syscall_entry
+	.type	libos_syscall_entry, @function
+libos_syscall_entry:
+	leaq	-128(%rsp), %rsp
+	pushfq
+	movq	%rax, %r11
+	subq	$WK_NATIVE_BASE, %r11
+	cmpq	$WK_NATIVE_COUNT, %r11
+	jb	3f				/* a native call: the kernel's */
+	movq	(%rsp), %r11
+	andq	$~RFLAGS_TF_DF_AC, %r11
+	pushq	%r11
+	popfq
+	movabsq	$LIBOS_VCPU_ADDRESS, %r11
+	movl	$1, WK_VCPU_EVENTS_MASKED(%r11)
+	movq	%rax, FRAME(RAX)
+	movq	%rbx, FRAME(RBX)
+	movq	%rdx, FRAME(RDX)
+	movq	%rsi, FRAME(RSI)
+	movq	%rdi, FRAME(RDI)
+	movq	%rbp, FRAME(RBP)
+	movq	%r8, FRAME(R8)
+	movq	%r9, FRAME(R9)
+	movq	%r10, FRAME(R10)
+	movq	%r12, FRAME(R12)
+	movq	%r13, FRAME(R13)
+	movq	%r14, FRAME(R14)
+	movq	%r15, FRAME(R15)
+	movq	%rcx, FRAME(RCX)
+	movq	%rcx, FRAME(RIP)
+	popq	%rcx				/* the app's RFLAGS */
+	movq	%rcx, FRAME(RFLAGS)
+	movq	%rcx, FRAME(R11)
+	leaq	128(%rsp), %rcx
+	movq	%rcx, FRAME(RSP)
+	rdfsbase %rcx
+	movq	%rcx, FRAME(FS_BASE)
+	movq	$WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%r11)	/* vector 0 */
+	movq	$0, WK_VCPU_EVENT_ERROR_CODE(%r11)
+	movq	$0, WK_VCPU_EVENT_FAULT_ADDRESS(%r11)
+	movq	%rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%r11)
+	movq	%r11, %rdi
+	movl	$WK_EVENT_SYSCALL, %esi
+	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
+	jmp	event_entry
+	/* The kernel answers native calls (set_self_state included, which
+	 * does not come back here); SYSRET gives back these RFLAGS. */
+3:	popfq
+	pushq	%rcx
+	syscall
+	popq	%rcx
+	leaq	128(%rsp), %rsp
+	jmp	*%rcx
+	.size	libos_syscall_entry, . - libos_syscall_entry
+
+/*
  * The idle context (sched/sched.c): runs in ring 3 with events unmasked
  * when no thread can, halting in block() until the timer event that
  * wakes a sleeper. block() fails only when no timer is armed.

@@ -37,6 +37,7 @@
 #include "loader/elf.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
+#include "trap/patch.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -195,8 +196,9 @@ __attribute__((noreturn)) static void terminate(int signal,
 						const struct signal_info *info)
 {
 	char scratch[24], symbol[128], address[96] = "";
+	uint64_t rip = patch_app_rip(regs->rip);
 
-	app_symbolise(regs->rip, symbol, sizeof(symbol));
+	app_symbolise(rip, symbol, sizeof(symbol));
 	if (info && (signal == SIGSEGV || signal == SIGBUS) &&
 	    info->code != SI_KERNEL && info->code > 0)
 		print_format_to(address, sizeof(address),
@@ -207,7 +209,7 @@ __attribute__((noreturn)) static void terminate(int signal,
 				": a state no CPU can resume (rsp 0x%lx, "
 				"fs 0x%lx)", regs->rsp, regs->fs_base);
 	libos_report("app killed by %s at 0x%lx%s%s",
-		     signal_name(signal, scratch, sizeof(scratch)), regs->rip,
+		     signal_name(signal, scratch, sizeof(scratch)), rip,
 		     symbol, address);
 	libos_exit(128 + signal);
 }
@@ -403,7 +405,8 @@ static void setup_frame(struct thread *thread, int signal,
 		.r14 = regs->r14, .r15 = regs->r15, .rdi = regs->rdi,
 		.rsi = regs->rsi, .rbp = regs->rbp, .rbx = regs->rbx,
 		.rdx = regs->rdx, .rax = regs->rax, .rcx = regs->rcx,
-		.rsp = regs->rsp, .rip = regs->rip, .rflags = regs->rflags,
+		.rsp = regs->rsp, .rip = patch_app_rip(regs->rip),
+		.rflags = regs->rflags,
 		.cs = user_cs, .ss = user_ss,
 		.err = info->error_code, .trapno = info->trapno,
 		.oldmask = saved_mask,
@@ -917,7 +920,9 @@ long sys_rt_sigreturn(struct wk_regs *regs)
 	regs->rax = sc->rax;
 	regs->rcx = sc->rcx;
 	regs->rsp = sc->rsp;
-	regs->rip = sc->rip;
+	/* A context saved before its call site was rewritten resumes at the
+	 * same point in the trampoline. */
+	regs->rip = patch_resume_rip(sc->rip);
 	regs->rflags = sc->rflags; /* event_resume keeps the user bits */
 	self->signals_blocked = uc.sigmask & ~unblockable;
 	return SYSCALL_NO_RESULT;

@@ -13,6 +13,7 @@
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
+#include "trap/patch.h"
 #include "wicket/native.h"
 
 #define KERNEL_HALF UINT64_C(0xffff800000000000)
@@ -211,6 +212,7 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 	switch (kind) {
 	case WK_EVENT_SYSCALL:
 		sched_current()->syscall_number = (int64_t)regs->rax;
+		patch_reflected_site(regs);
 		syscall_dispatch(regs);
 		break;
 	case WK_EVENT_EXCEPTION:

@@ -1,0 +1,580 @@
+/*
+ * Call-site rewriting (patch.h; the scheme and its limits are in
+ * docs/patching.md).
+ *
+ * A site qualifies when the instructions after its `syscall` decode as
+ * ones this file can move (a small x86-64 subset: no RIP-relative memory
+ * operand; relative jumps and calls are re-aimed) and reach 5 bytes, or
+ * end in RET/JMP followed by padding; when no branch in the app's text
+ * lands inside the bytes that move (a conservative scan of every byte
+ * offset of the text, made once, before any rewrite); and when the
+ * trampoline is within reach of a rel32 jump. A trampoline is
+ *
+ *     lea after(%rip), %rcx ; jmp gate    (RCX: where the call returns)
+ *     jmp <the lea>                       (2 bytes: a restart backs up here)
+ *   after:
+ *     <the moved instructions> ; jmp <past the rewritten bytes>
+ *
+ * and the gate jumps to libos_syscall_entry. SYSCALL itself destroys RCX
+ * and R11, so a site never needs them kept. A call whose answer is fixed
+ * for the run has `mov $answer, %eax` in place of the first line.
+ */
+#include "trap/patch.h"
+
+#include <stddef.h>
+
+#include "layout.h"
+#include "libos.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+#include "options.h"
+#include "sched/thread.h"
+#include "string.h"
+#include "wicket/native.h"
+
+#define SITES_MAX 1024
+#define SITE_STEPS 6            /* moved instructions per site, at most */
+#define TRAMPOLINE_AREA (UINT64_C(64) << 10)
+#define TRAMPOLINE_MAX 96       /* bytes one trampoline may take */
+#define GATE_BYTES 16
+#define REL32_SPAN (UINT64_C(1) << 31)
+
+/* Linux numbers the rewriting treats apart. */
+enum {
+	NR_RT_SIGRETURN = 15, NR_GETPID = 39, NR_CLONE = 56, NR_FORK = 57,
+	NR_VFORK = 58, NR_EXECVE = 59, NR_EXIT = 60, NR_GETUID = 102,
+	NR_GETGID = 104, NR_GETEUID = 107, NR_GETEGID = 108,
+	NR_GETPPID = 110, NR_EXIT_GROUP = 231, NR_CLONE3 = 435,
+};
+
+enum step_kind { STEP_COPY, STEP_JCC, STEP_JMP, STEP_CALL, STEP_RET };
+
+struct step {
+	uint8_t offset;   /* from the site */
+	uint8_t length;   /* in the app's text */
+	uint8_t kind;     /* enum step_kind */
+	uint8_t condition;/* STEP_JCC: the low nibble of its opcode */
+	uint64_t target;  /* STEP_JCC, STEP_JMP, STEP_CALL */
+};
+
+struct site {
+	uint64_t start, end;    /* [start, end) rewritten */
+	uint64_t address;       /* the syscall: start, or start + 5 when the
+				   mov of its number went too */
+	uint64_t entry;         /* the trampoline */
+	uint64_t after;         /* where RIP address + 2 goes on */
+	uint8_t steps;
+	uint8_t offset[SITE_STEPS]; /* each moved instruction, from address */
+	uint16_t moved[SITE_STEPS]; /* the same, from after */
+};
+
+static struct site sites[SITES_MAX];
+static unsigned site_count;
+
+/* Every site tried, open-addressed: 0 empty, else the address. */
+#define TRIED_SLOTS 4096
+static uint64_t tried[TRIED_SLOTS];
+static struct patch_counts counts;
+
+/* The text the branch scan covered, and its bitmap of branch targets. */
+static uint64_t text_start, text_end;
+static const uint8_t *branch_targets;
+static uint64_t trampoline_start, trampoline_next;
+extern char libos_syscall_entry[];
+
+struct patch_counts patch_counts(void)
+{
+	return counts;
+}
+
+/* ---- a length decoder for what follows a syscall */
+
+/* Bytes of a ModRM operand from `p` (ModRM, SIB, displacement); 0 for a
+ * RIP-relative operand, which would need re-aiming. */
+static unsigned modrm_bytes(const uint8_t *p)
+{
+	unsigned mod = p[0] >> 6, rm = p[0] & 7, length = 1;
+
+	if (mod == 3)
+		return 1;
+	if (rm == 4) {
+		length++;
+		if (mod == 0 && (p[1] & 7) == 5)
+			return length + 4;
+	} else if (mod == 0 && rm == 5) {
+		return 0;
+	}
+	return length + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+/* Decodes the instruction at p (at most `room` bytes readable) into
+ * *step; returns its length, or 0 for one this file does not move. */
+static unsigned decode(const uint8_t *p, uint64_t room, uint64_t address,
+		       struct step *step)
+{
+	unsigned at = 0, operand_16 = 0, rex_w = 0, length = 0;
+
+	if (room > 15)
+		room = 15;
+	if (room >= 2 && p[0] == 0xf3 && p[1] == 0xc3) {
+		step->kind = STEP_RET;
+		return 2;
+	}
+	if (at < room && p[at] == 0x66)
+		operand_16 = ++at;
+	if (at < room && p[at] == 0x2e) /* CS: no effect in 64-bit mode */
+		at++;
+	if (at < room && (p[at] & 0xf0) == 0x40)
+		rex_w = p[at++] & 8;
+	if (at + 1 > room)
+		return 0;
+	uint8_t op = p[at++];
+	unsigned immediate = operand_16 ? 2 : 4;
+	unsigned modrm = at < room ? modrm_bytes(p + at) : 0;
+
+	step->kind = STEP_COPY;
+	if (op == 0xc3) {
+		step->kind = STEP_RET;
+		length = at;
+	} else if (op == 0x90 || op == 0xcc || op == 0x98 || op == 0x99 ||
+		   (op >= 0x50 && op <= 0x5f)) {
+		length = at;
+	} else if (op >= 0xb8 && op <= 0xbf) {
+		length = at + (rex_w ? 8 : immediate);
+	} else if (op == 0x3c || op == 0xa8 || op == 0x04 || op == 0x24 ||
+		   op == 0x2c) {
+		length = at + 1;
+	} else if (op == 0x3d || op == 0xa9 || op == 0x05 || op == 0x25 ||
+		   op == 0x2d || op == 0x35 || op == 0x0d) {
+		length = at + immediate;
+	} else if ((op < 0x40 && (op & 7) < 4) || op == 0x63 ||
+		   (op >= 0x84 && op <= 0x8b) || op == 0x8d || op == 0xd1 ||
+		   op == 0xd3 || op == 0xff) {
+		if (modrm == 0 || (op == 0xff && ((p[at] >> 3) & 7) == 7))
+			return 0;
+		length = at + modrm;
+	} else if (op == 0x80 || op == 0x83 || op == 0xc0 || op == 0xc1 ||
+		   op == 0xc6) {
+		length = modrm ? at + modrm + 1 : 0;
+	} else if (op == 0x81 || op == 0xc7) {
+		length = modrm ? at + modrm + immediate : 0;
+	} else if (op == 0xf6 || op == 0xf7) {
+		unsigned reg = (p[at] >> 3) & 7;
+		length = modrm == 0 || reg == 1 ? 0 :
+			 at + modrm + (reg == 0 ? (op == 0xf6 ? 1 : immediate) : 0);
+	} else if ((op >= 0x70 && op <= 0x7f) || op == 0xeb) {
+		if (at + 1 > room)
+			return 0;
+		step->kind = op == 0xeb ? STEP_JMP : STEP_JCC;
+		step->condition = op & 0x0f;
+		step->target = address + at + 1 + (uint64_t)(int64_t)(int8_t)p[at];
+		return at + 1;
+	} else if (op == 0xe8 || op == 0xe9) {
+		if (at + 4 > room || operand_16)
+			return 0;
+		int32_t relative;
+		memcpy(&relative, p + at, 4);
+		step->kind = op == 0xe8 ? STEP_CALL : STEP_JMP;
+		step->target = address + at + 4 + (uint64_t)(int64_t)relative;
+		return at + 4;
+	} else if (op == 0x0f && at < room) {
+		uint8_t second = p[at++];
+		modrm = at < room ? modrm_bytes(p + at) : 0;
+		if (second >= 0x80 && second <= 0x8f) {
+			if (at + 4 > room)
+				return 0;
+			int32_t relative;
+			memcpy(&relative, p + at, 4);
+			step->kind = STEP_JCC;
+			step->condition = second & 0x0f;
+			step->target = address + at + 4 +
+				       (uint64_t)(int64_t)relative;
+			return at + 4;
+		}
+		if (second == 0xb6 || second == 0xb7 || second == 0xbe ||
+		    second == 0xbf || second == 0x1f || second == 0xaf ||
+		    (second >= 0x40 && second <= 0x4f) ||
+		    (second >= 0x90 && second <= 0x9f))
+			length = modrm ? at + modrm : 0;
+	}
+	return length <= room ? length : 0;
+}
+
+/* ---- the branch targets of the text */
+
+static bool is_target(uint64_t address)
+{
+	uint64_t bit = address - text_start;
+
+	return branch_targets[bit / 8] & (1u << (bit % 8));
+}
+
+static void mark(uint64_t target)
+{
+	if (target >= text_start && target < text_end) {
+		uint64_t bit = target - text_start;
+		((uint8_t *)branch_targets)[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	}
+}
+
+/* Every byte offset read as a relative jump or call: a superset of the
+ * real targets (an indirect jump's target, a function reached only by a
+ * pointer, is not seen: docs/patching.md). */
+static void scan_branches(void)
+{
+	const uint8_t *text = (const uint8_t *)text_start;
+	uint64_t size = text_end - text_start;
+
+	for (uint64_t i = 0; i + 2 <= size; i++) {
+		uint8_t op = text[i];
+		uint64_t here = text_start + i;
+		int32_t relative;
+
+		if ((op >= 0x70 && op <= 0x7f) || op == 0xeb ||
+		    (op >= 0xe0 && op <= 0xe3)) {
+			mark(here + 2 + (uint64_t)(int64_t)(int8_t)text[i + 1]);
+		} else if ((op == 0xe8 || op == 0xe9) && i + 5 <= size) {
+			memcpy(&relative, text + i + 1, 4);
+			mark(here + 5 + (uint64_t)(int64_t)relative);
+		} else if (op == 0x0f && (text[i + 1] & 0xf0) == 0x80 &&
+			   i + 6 <= size) {
+			memcpy(&relative, text + i + 2, 4);
+			mark(here + 6 + (uint64_t)(int64_t)relative);
+		}
+	}
+}
+
+/* The text region holding `site`, its branch scan and the trampoline
+ * area below it: set up on the first rewrite. Later sites must be in the
+ * same region. */
+static bool text_ready(uint64_t site)
+{
+	const struct region *region = vm_find(site);
+
+	if (!region || region->kind != REGION_IMAGE ||
+	    !(region->prot & PROT_EXEC))
+		return false;
+	if (text_start)
+		return site >= text_start && site < text_end;
+	/* Copied: vm_map below moves the table's entries. */
+	uint64_t start = region->start, end = region->end;
+	uint64_t bitmap_bytes = page_up((end - start + 7) / 8);
+	uint64_t area = vm_find_free(TRAMPOLINE_AREA, start);
+
+	if (area == 0 || end - area > REL32_SPAN ||
+	    wk_mem_map(LIBOS_PATCH_BITMAP, bitmap_bytes,
+		       WK_PROT_READ | WK_PROT_WRITE) < 0)
+		return false;
+	if (vm_map(area, TRAMPOLINE_AREA, PROT_READ | PROT_WRITE,
+		   REGION_ANONYMOUS) < 0 ||
+	    !vm_populate(area, TRAMPOLINE_AREA)) {
+		wk_mem_unmap(LIBOS_PATCH_BITMAP, bitmap_bytes);
+		return false;
+	}
+	text_start = start;
+	text_end = end;
+	branch_targets = (const uint8_t *)LIBOS_PATCH_BITMAP;
+	scan_branches();
+
+	/* The gate: movabs $libos_syscall_entry, %r11; jmp *%r11. */
+	uint8_t *gate = (uint8_t *)area;
+	uint64_t entry = (uint64_t)libos_syscall_entry;
+	gate[0] = 0x49;
+	gate[1] = 0xbb;
+	memcpy(gate + 2, &entry, 8);
+	gate[10] = 0x41;
+	gate[11] = 0xff;
+	gate[12] = 0xe3;
+	memset(gate + 13, 0xcc, GATE_BYTES - 13);
+	vm_protect(area, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
+	trampoline_start = area;
+	trampoline_next = area + GATE_BYTES;
+	return true;
+}
+
+/* ---- building one site */
+
+static bool fits_rel32(uint64_t from_end, uint64_t target)
+{
+	int64_t distance = (int64_t)(target - from_end);
+
+	return distance == (int64_t)(int32_t)distance;
+}
+
+static uint8_t *put_rel32(uint8_t *out, uint64_t out_address, uint8_t op,
+			  unsigned op_bytes, uint64_t target)
+{
+	int32_t relative = (int32_t)(target - (out_address + op_bytes + 4));
+
+	if (op_bytes == 2)
+		*out++ = 0x0f;
+	*out++ = op;
+	memcpy(out, &relative, 4);
+	return out + 4;
+}
+
+/* A fixed answer for `number`, or false. */
+static bool fixed_answer(uint64_t number, uint32_t *answer)
+{
+	struct wk_regs none = { 0 };
+	long value;
+
+	switch (number) {
+	case NR_GETPID: value = sys_getpid(&none); break;
+	case NR_GETPPID: value = sys_getppid(&none); break;
+	case NR_GETUID: value = sys_getuid(&none); break;
+	case NR_GETGID: value = sys_getgid(&none); break;
+	case NR_GETEUID: value = sys_geteuid(&none); break;
+	case NR_GETEGID: value = sys_getegid(&none); break;
+	default: return false;
+	}
+	*answer = (uint32_t)value;
+	return true;
+}
+
+static bool overlaps_a_site(uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < site_count; i++)
+		if (start < sites[i].end && sites[i].start < end)
+			return true;
+	return false;
+}
+
+/* Writes `bytes` into the app's text at `address`: made writable (not
+ * executable) for the copy, then given its protection back. */
+static bool write_text(uint64_t address, const uint8_t *bytes,
+		       unsigned length)
+{
+	uint64_t first = page_down(address);
+	uint64_t span = page_up(address + length) - first;
+	const struct region *region = vm_find(address);
+	uint32_t prot = region->prot;
+
+	if (vm_protect(first, span, PROT_READ | PROT_WRITE) < 0)
+		return false;
+	memcpy((void *)address, bytes, length);
+	vm_protect(first, span, prot);
+	return true;
+}
+
+/* Moves threads stopped inside the rewritten bytes (and regs). */
+static void move_threads(const struct site *site, struct wk_regs *regs)
+{
+	regs->rip = patch_resume_rip(regs->rip);
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		struct thread *thread = thread_slot(i);
+
+		if (thread)
+			thread->regs.rip = patch_resume_rip(thread->regs.rip);
+	}
+	(void)site;
+}
+
+static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
+{
+	struct site *site = &sites[site_count];
+	struct step steps[SITE_STEPS];
+	unsigned count = 0, offset = 2;
+	bool ended = false;
+
+	if (site_count == SITES_MAX || !text_ready(address) ||
+	    address + 2 > text_end)
+		return false;
+	/* What moves: whole instructions up to 5 bytes, or to a RET or JMP
+	 * and the padding after it. */
+	while (offset < 5) {
+		struct step step = { .offset = (uint8_t)offset };
+		uint64_t here = address + offset;
+		unsigned length = decode((const uint8_t *)here,
+					 text_end - here, here, &step);
+
+		if (length == 0 || is_target(here))
+			return false;
+		step.length = (uint8_t)length;
+		if (ended) {
+			const uint8_t *b = (const uint8_t *)here;
+			bool padding = b[0] == 0x90 || b[0] == 0xcc ||
+				       (b[0] == 0x0f && b[1] == 0x1f) ||
+				       (b[0] == 0x66 && (b[1] == 0x90 ||
+							 b[1] == 0x0f ||
+							 b[1] == 0x2e));
+			if (!padding)
+				return false;
+		} else {
+			if (count == SITE_STEPS)
+				return false;
+			steps[count++] = step;
+			ended = step.kind == STEP_RET || step.kind == STEP_JMP;
+		}
+		offset += length;
+	}
+	uint64_t end = address + offset;
+	uint32_t answer = 0;
+	bool answered = address - 5 >= text_start && !is_target(address) &&
+			((const uint8_t *)address)[-5] == 0xb8 &&
+			memcmp((const uint8_t *)address - 4, &number, 4) == 0 &&
+			number < 0x80000000u && fixed_answer(number, &answer);
+
+	if (overlaps_a_site(address - (answered ? 5 : 0), end) ||
+	    trampoline_next + TRAMPOLINE_MAX >
+		    trampoline_start + TRAMPOLINE_AREA ||
+	    !fits_rel32(address + 5, trampoline_next) ||
+	    !fits_rel32(trampoline_next + TRAMPOLINE_MAX, end))
+		return false;
+
+	/* The trampoline. */
+	uint8_t code[TRAMPOLINE_MAX];
+	uint8_t *out = code;
+	uint64_t base = trampoline_next;
+
+	if (answered) {
+		*out++ = 0xb8;
+		memcpy(out, &answer, 4);
+		out += 4;
+	} else {
+		int32_t relative = 7 + 5 + 2 - 7;
+
+		*out++ = 0x48; *out++ = 0x8d; *out++ = 0x0d; /* lea rel(%rip), %rcx */
+		memcpy(out, &relative, 4);
+		out += 4;
+		out = put_rel32(out, base + 7, 0xe9, 1, trampoline_start);
+		*out++ = 0xeb;
+		*out++ = (uint8_t)-14;                     /* back to the lea */
+	}
+	site->after = base + (uint64_t)(out - code);
+	for (unsigned i = 0; i < count; i++) {
+		const struct step *step = &steps[i];
+		uint64_t at = base + (uint64_t)(out - code);
+
+		site->offset[i] = step->offset;
+		site->moved[i] = (uint16_t)(at - site->after);
+		switch (step->kind) {
+		case STEP_JCC:
+			out = put_rel32(out, at, (uint8_t)(0x80 | step->condition),
+					2, step->target);
+			break;
+		case STEP_JMP:
+			out = put_rel32(out, at, 0xe9, 1, step->target);
+			break;
+		case STEP_CALL:
+			out = put_rel32(out, at, 0xe8, 1, step->target);
+			break;
+		default:
+			memcpy(out, (const void *)(address + step->offset),
+			       step->length);
+			out += step->length;
+		}
+		if (step->kind != STEP_COPY && step->kind != STEP_RET &&
+		    !fits_rel32(at + 6, step->target))
+			return false;
+	}
+	if (!ended)
+		out = put_rel32(out, base + (uint64_t)(out - code), 0xe9, 1, end);
+	site->steps = (uint8_t)count;
+
+	/* In: the trampoline first, then the jump to it. */
+	unsigned size = (unsigned)(out - code);
+	if (vm_protect(trampoline_start, TRAMPOLINE_AREA,
+		       PROT_READ | PROT_WRITE) < 0)
+		return false;
+	memcpy((void *)base, code, size);
+	vm_protect(trampoline_start, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
+	trampoline_next = (base + size + 15) & ~(uint64_t)15;
+
+	uint8_t jump[16];
+	uint64_t from = answered ? address - 5 : address;
+	unsigned length = (unsigned)(end - from);
+
+	put_rel32(jump, from, 0xe9, 1, base);
+	memset(jump + 5, 0xcc, length - 5);       /* never reached */
+	if (!write_text(from, jump, length))
+		return false;
+	site->start = from;
+	site->address = address;
+	site->entry = base;
+	site->end = end;
+	site_count++;
+	counts.answered += answered;
+	move_threads(site, regs);
+	return true;
+}
+
+static bool first_try(uint64_t address)
+{
+	unsigned slot = (unsigned)((address * 0x9e3779b97f4a7c15ull) >> 52) %
+			TRIED_SLOTS;
+
+	for (unsigned n = 0; n < TRIED_SLOTS; n++) {
+		uint64_t *entry = &tried[(slot + n) % TRIED_SLOTS];
+
+		if (*entry == address)
+			return false;
+		if (*entry == 0) {
+			*entry = address;
+			return true;
+		}
+	}
+	return false; /* full: try no more */
+}
+
+void patch_reflected_site(struct wk_regs *regs)
+{
+	uint64_t address = regs->rip - 2;
+	uint64_t number = regs->rax;
+
+	if (options.patch_off || !libos_has(WK_CPU_FSGSBASE) ||
+	    address < WK_USER_MIN || address >= APP_LIMIT ||
+	    !first_try(address))
+		return;
+	const uint8_t *code = (const uint8_t *)address;
+	const struct region *region = vm_find(address);
+
+	if (!region || !(region->prot & PROT_EXEC) || code[0] != 0x0f ||
+	    code[1] != 0x05)
+		return;
+	bool skip = number == NR_RT_SIGRETURN || number == NR_CLONE ||
+		    number == NR_FORK || number == NR_VFORK ||
+		    number == NR_EXECVE || number == NR_EXIT ||
+		    number == NR_EXIT_GROUP || number == NR_CLONE3;
+
+	if (!skip && rewrite(address, number, regs)) {
+		counts.patched++;
+	} else {
+		counts.refused++;
+	}
+}
+
+uint64_t patch_resume_rip(uint64_t rip)
+{
+	for (unsigned i = 0; i < site_count; i++) {
+		const struct site *site = &sites[i];
+
+		if (rip <= site->start || rip >= site->end)
+			continue;
+		if (rip == site->address)       /* the mov of the number ran */
+			return site->entry;
+		for (unsigned k = 0; k < site->steps; k++)
+			if (rip == site->address + site->offset[k])
+				return site->after + site->moved[k];
+		return rip; /* not an instruction boundary */
+	}
+	return rip;
+}
+
+uint64_t patch_app_rip(uint64_t rip)
+{
+	if (rip < trampoline_start || rip >= trampoline_next)
+		return rip;
+	for (unsigned i = 0; i < site_count; i++) {
+		const struct site *site = &sites[i];
+
+		if (rip == site->entry)
+			return site->start;
+		if (rip > site->entry && rip < site->after)
+			return site->address;  /* on its way to the libOS */
+		for (unsigned k = 0; k < site->steps; k++)
+			if (rip == site->after + site->moved[k])
+				return site->address + site->offset[k];
+	}
+	return rip;
+}

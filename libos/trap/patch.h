@@ -1,0 +1,39 @@
+/*
+ * Call-site rewriting (docs/patching.md). After a site's first reflected
+ * system call, its 2-byte `syscall` and the instructions after it (at
+ * least 5 bytes in all) become a `jmp rel32` to a trampoline below the
+ * app's text; the trampoline enters the libOS in user mode
+ * (libos_syscall_entry in start.S), so later calls from the site never
+ * enter the kernel. Calls whose answer is fixed for the run (getpid and
+ * the user and group ids) are answered in the trampoline itself.
+ */
+#ifndef LIBOS_TRAP_PATCH_H
+#define LIBOS_TRAP_PATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wicket/abi.h"
+
+/* Called with the frame of a system call the kernel reflected, before it
+ * is handled: rewrites its site when it can, once per site, and moves
+ * every thread whose saved RIP is inside the rewritten bytes to the same
+ * point in the trampoline (regs among them). */
+void patch_reflected_site(struct wk_regs *regs);
+
+/* The RIP a context saved before its site was rewritten must resume at
+ * (rt_sigreturn): `rip` itself unless it is inside rewritten bytes. */
+uint64_t patch_resume_rip(uint64_t rip);
+
+/* The reverse, for what the app sees (a signal frame's RIP): a point in
+ * a trampoline as the same point at its site (the restart point and the
+ * way into the libOS read as the syscall itself). */
+uint64_t patch_app_rip(uint64_t rip);
+
+/* Sites rewritten and refused so far (the boot log and the tests). */
+struct patch_counts {
+	unsigned patched, answered, refused;
+};
+struct patch_counts patch_counts(void);
+
+#endif /* LIBOS_TRAP_PATCH_H */
