@@ -17,6 +17,7 @@
 #include "loader/stack.h"
 #include "mm/vm.h"
 #include "options.h"
+#include "trap/patch.h"
 #include "sched/sched.h"
 #include "trap/event.h"
 #include "wicket/native.h"
@@ -57,6 +58,13 @@ static void print_boot_log(uint64_t libos_start_tsc)
 
 void libos_exit(int status)
 {
+	if (options.strace) {
+		struct patch_counts sites = patch_counts();
+
+		libos_report("call sites: %u rewritten (%u answered in the "
+			     "trampoline), %u left to the kernel",
+			     sites.patched, sites.answered, sites.refused);
+	}
 	for (;;)
 		wk_exit(status & 0xff);
 }

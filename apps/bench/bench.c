@@ -4,8 +4,16 @@
  * `lfence; rdtsc` and prints the median and minimum cycles per call over
  * the batches. Under `-icount shift=0` the TSC counts guest instructions.
  *
- *   getpid             a reflected (on Wicket) or native (on Linux) getpid
- *   invalid syscall    number 100000: -ENOSYS from the dispatcher
+ *   native null call   Wicket only: the kernel's nop call, a SYSCALL and
+ *                      SYSRET with nothing between
+ *   getpid (patched)   on Wicket from a site the libOS has rewritten
+ *                      (libos/trap/patch.c: getpid is answered in the
+ *                      trampoline); on Linux a plain getpid
+ *   getpid (unpatched) from a site the rewriter cannot move: reflected by
+ *                      the kernel to the libOS on Wicket
+ *   invalid syscall    number 100000: -ENOSYS from the dispatcher (on
+ *                      Wicket through a rewritten site: no kernel entry)
+ *   write -EFAULT      write(1, (void *)16, 1)
  *   clock_gettime      CLOCK_MONOTONIC (Linux: the vDSO unless static
  *                      musl, which calls the kernel; Wicket: reflected)
  *   sched_yield switch two threads yielding to each other: per switch
@@ -21,7 +29,6 @@
  *
  * On Wicket each row also says how many times the kernel was entered per
  * operation (the kernel's counters page, abi.h); on Linux it prints "-".
- * Issue #8 adds the rest (patched calls, signals).
  *
  * The same binary is a Linux guest's /init (PID 1, `./wicket bench`,
  * docs/bench.md): then it opens the console itself if the initramfs has
@@ -54,6 +61,7 @@
 
 /* The kernel's counters page on Wicket (include/wicket/abi.h). */
 #define WICKET_COUNTERS 0x00007ff0ffff0000ul
+#define WICKET_NATIVE_NOP 0x574b0000 /* abi.h: WK_CALL_nop */
 struct wicket_counters {
 	uint64_t syscalls, traps;
 };
@@ -224,6 +232,25 @@ static void create_join(void)
 
 static void do_getpid(void) { raw_syscall0(SYS_getpid); }
 static void do_invalid(void) { raw_syscall0(100000); }
+static void do_native_nop(void) { raw_syscall0(WICKET_NATIVE_NOP); }
+
+/* getpid from a site Wicket's rewriter leaves alone (libos/trap/patch.c):
+ * no `mov $number, %eax` right before it (the number comes from memory),
+ * and PAUSE after it is not an instruction the rewriter moves. */
+static volatile long getpid_number = SYS_getpid;
+
+static void do_getpid_unpatched(void)
+{
+	long result;
+
+	__asm__ volatile("syscall; pause" : "=a"(result) : "a"(getpid_number)
+			 : "rcx", "r11", "memory");
+}
+
+static void do_write_efault(void)
+{
+	write(1, (const void *)16, 1);
+}
 static void do_clock(void)
 {
 	struct timespec t;
@@ -325,8 +352,12 @@ int main(void)
 			WICKET_COUNTERS;
 	if (!counters && getpid() == 1)
 		linux_init();
-	row("getpid", do_getpid);
+	if (counters)
+		row("native null call", do_native_nop);
+	row("getpid (patched)", do_getpid);
+	row("getpid (unpatched)", do_getpid_unpatched);
 	row("invalid syscall", do_invalid);
+	row("write -EFAULT", do_write_efault);
 	row("clock_gettime", do_clock);
 	ping_pong("sched_yield switch", 0);
 	ping_pong("futex one-way", 1);

@@ -370,18 +370,16 @@ static void move_threads(const struct site *site, struct wk_regs *regs)
 	(void)site;
 }
 
-static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
+/* Decodes what follows the syscall at `address` (form B): whole
+ * instructions up to 5 bytes, or to a RET or JMP and the padding after
+ * it. Returns the bytes from `address` that move, or 0. */
+static unsigned decode_followers(uint64_t address, struct step *steps,
+				 unsigned *count, bool *ended)
 {
-	struct site *site = &sites[site_count];
-	struct step steps[SITE_STEPS];
-	unsigned count = 0, offset = 2;
-	bool ended = false;
+	unsigned offset = 2;
 
-	if (site_count == SITES_MAX || !text_ready(address) ||
-	    address + 2 > text_end)
-		return false;
-	/* What moves: whole instructions up to 5 bytes, or to a RET or JMP
-	 * and the padding after it. */
+	*count = 0;
+	*ended = false;
 	while (offset < 5) {
 		struct step step = { .offset = (uint8_t)offset };
 		uint64_t here = address + offset;
@@ -389,9 +387,9 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 					 text_end - here, here, &step);
 
 		if (length == 0 || is_target(here))
-			return false;
+			return 0;
 		step.length = (uint8_t)length;
-		if (ended) {
+		if (*ended) {
 			const uint8_t *b = (const uint8_t *)here;
 			bool padding = b[0] == 0x90 || b[0] == 0xcc ||
 				       (b[0] == 0x0f && b[1] == 0x1f) ||
@@ -399,32 +397,61 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 							 b[1] == 0x0f ||
 							 b[1] == 0x2e));
 			if (!padding)
-				return false;
+				return 0;
 		} else {
-			if (count == SITE_STEPS)
-				return false;
-			steps[count++] = step;
-			ended = step.kind == STEP_RET || step.kind == STEP_JMP;
+			if (*count == SITE_STEPS)
+				return 0;
+			steps[(*count)++] = step;
+			*ended = step.kind == STEP_RET || step.kind == STEP_JMP;
 		}
 		offset += length;
 	}
-	uint64_t end = address + offset;
-	uint32_t answer = 0;
-	bool answered = address - 5 >= text_start && !is_target(address) &&
-			((const uint8_t *)address)[-5] == 0xb8 &&
-			memcmp((const uint8_t *)address - 4, &number, 4) == 0 &&
-			number < 0x80000000u && fixed_answer(number, &answer);
+	return offset;
+}
 
-	if (overlaps_a_site(address - (answered ? 5 : 0), end) ||
+/*
+ * Two forms. A: `mov $number, %eax` right before the syscall (5 bytes):
+ * only the mov becomes the jump, and the trampoline jumps back to the
+ * syscall's end; the syscall itself stays, so a jump straight to it still
+ * works (through the kernel), and no thread can be stopped inside the
+ * rewritten bytes. B: otherwise the syscall and what follows it move
+ * (decode_followers). A call with a fixed answer is answered in form A
+ * only.
+ */
+static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
+{
+	struct site *site = &sites[site_count];
+	struct step steps[SITE_STEPS];
+	const uint8_t *code = (const uint8_t *)address;
+	unsigned count = 0, moved_bytes = 0;
+	bool ended = false;
+
+	if (site_count == SITES_MAX || !text_ready(address) ||
+	    address + 2 > text_end)
+		return false;
+	bool prefixed = address - 5 >= text_start && code[-5] == 0xb8 &&
+			number < 0x80000000u && memcmp(code - 4, &number, 4) == 0;
+
+	if (!prefixed) {
+		moved_bytes = decode_followers(address, steps, &count, &ended);
+		if (moved_bytes == 0)
+			return false;
+	}
+	uint64_t start = prefixed ? address - 5 : address;
+	uint64_t end = prefixed ? address : address + moved_bytes;
+	uint32_t answer = 0;
+	bool answered = prefixed && fixed_answer(number, &answer);
+
+	if (overlaps_a_site(start, end + (prefixed ? 2 : 0)) ||
 	    trampoline_next + TRAMPOLINE_MAX >
 		    trampoline_start + TRAMPOLINE_AREA ||
-	    !fits_rel32(address + 5, trampoline_next) ||
-	    !fits_rel32(trampoline_next + TRAMPOLINE_MAX, end))
+	    !fits_rel32(start + 5, trampoline_next) ||
+	    !fits_rel32(trampoline_next + TRAMPOLINE_MAX, end + 2))
 		return false;
 
 	/* The trampoline. */
-	uint8_t code[TRAMPOLINE_MAX];
-	uint8_t *out = code;
+	uint8_t code_out[TRAMPOLINE_MAX];
+	uint8_t *out = code_out;
 	uint64_t base = trampoline_next;
 
 	if (answered) {
@@ -432,19 +459,24 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 		memcpy(out, &answer, 4);
 		out += 4;
 	} else {
-		int32_t relative = 7 + 5 + 2 - 7;
+		int32_t relative = 7;                      /* to after */
 
+		if (prefixed) {
+			memcpy(out, code - 5, 5);          /* the mov */
+			out += 5;
+		}
 		*out++ = 0x48; *out++ = 0x8d; *out++ = 0x0d; /* lea rel(%rip), %rcx */
 		memcpy(out, &relative, 4);
 		out += 4;
-		out = put_rel32(out, base + 7, 0xe9, 1, trampoline_start);
+		out = put_rel32(out, base + (uint64_t)(out - code_out), 0xe9, 1,
+				trampoline_start);
 		*out++ = 0xeb;
 		*out++ = (uint8_t)-14;                     /* back to the lea */
 	}
-	site->after = base + (uint64_t)(out - code);
+	site->after = base + (uint64_t)(out - code_out);
 	for (unsigned i = 0; i < count; i++) {
 		const struct step *step = &steps[i];
-		uint64_t at = base + (uint64_t)(out - code);
+		uint64_t at = base + (uint64_t)(out - code_out);
 
 		site->offset[i] = step->offset;
 		site->moved[i] = (uint16_t)(at - site->after);
@@ -460,36 +492,38 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 			out = put_rel32(out, at, 0xe8, 1, step->target);
 			break;
 		default:
-			memcpy(out, (const void *)(address + step->offset),
-			       step->length);
+			memcpy(out, code + step->offset, step->length);
 			out += step->length;
 		}
 		if (step->kind != STEP_COPY && step->kind != STEP_RET &&
 		    !fits_rel32(at + 6, step->target))
 			return false;
 	}
-	if (!ended)
-		out = put_rel32(out, base + (uint64_t)(out - code), 0xe9, 1, end);
+	if (prefixed)
+		out = put_rel32(out, base + (uint64_t)(out - code_out), 0xe9, 1,
+				address + 2);
+	else if (!ended)
+		out = put_rel32(out, base + (uint64_t)(out - code_out), 0xe9, 1,
+				end);
 	site->steps = (uint8_t)count;
 
 	/* In: the trampoline first, then the jump to it. */
-	unsigned size = (unsigned)(out - code);
+	unsigned size = (unsigned)(out - code_out);
 	if (vm_protect(trampoline_start, TRAMPOLINE_AREA,
 		       PROT_READ | PROT_WRITE) < 0)
 		return false;
-	memcpy((void *)base, code, size);
+	memcpy((void *)base, code_out, size);
 	vm_protect(trampoline_start, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
 	trampoline_next = (base + size + 15) & ~(uint64_t)15;
 
 	uint8_t jump[16];
-	uint64_t from = answered ? address - 5 : address;
-	unsigned length = (unsigned)(end - from);
+	unsigned length = (unsigned)(end - start);
 
-	put_rel32(jump, from, 0xe9, 1, base);
+	put_rel32(jump, start, 0xe9, 1, base);
 	memset(jump + 5, 0xcc, length - 5);       /* never reached */
-	if (!write_text(from, jump, length))
+	if (!write_text(start, jump, length))
 		return false;
-	site->start = from;
+	site->start = start;
 	site->address = address;
 	site->entry = base;
 	site->end = end;
@@ -541,6 +575,9 @@ void patch_reflected_site(struct wk_regs *regs)
 		counts.patched++;
 	} else {
 		counts.refused++;
+		if (options.strace)
+			libos_report("strace: call site 0x%lx (%s) left to the "
+				     "kernel", address, syscall_name(number));
 	}
 }
 
@@ -551,8 +588,6 @@ uint64_t patch_resume_rip(uint64_t rip)
 
 		if (rip <= site->start || rip >= site->end)
 			continue;
-		if (rip == site->address)       /* the mov of the number ran */
-			return site->entry;
 		for (unsigned k = 0; k < site->steps; k++)
 			if (rip == site->address + site->offset[k])
 				return site->after + site->moved[k];
@@ -572,6 +607,8 @@ uint64_t patch_app_rip(uint64_t rip)
 			return site->start;
 		if (rip > site->entry && rip < site->after)
 			return site->address;  /* on its way to the libOS */
+		if (rip == site->after)
+			return site->address + 2;
 		for (unsigned k = 0; k < site->steps; k++)
 			if (rip == site->after + site->moved[k])
 				return site->address + site->offset[k];
