@@ -22,10 +22,12 @@ Wicket side: tools/mkbundle.py packs the libOS and the app (the app's module
 string is shlex.join(argv): the libOS shell-splits it and argv[0] is its
 first word), tools/qemu_run.py boots the kernel with that bundle as initrd
 and the command line "wicket.quiet wicket.echo=off wicket.env=NAME=VALUE
-...", feeding --stdin FILE (or nothing) to the serial port followed by
-Ctrl-D, the console's end of file (wicket.echo=off: the console, a terminal,
-does not echo that input; Linux does not echo a file on stdin either). The
-serial log becomes the output after these steps, and only these:
+..." followed by each --append WORD (libOS options such as wicket.patch=off
+or wicket.quantum=1), feeding --stdin FILE (or nothing) to the serial port
+followed by Ctrl-D, the console's end of file (wicket.echo=off: the
+console, a terminal, does not echo that input; Linux does not echo a file
+on stdin either). The serial log becomes the output after these steps, and
+only these:
 
   1. "\\r\\n" becomes "\\n" (the console's line ending).
   2. The kernel's last line, "wicket: exit status N", is dropped (N must
@@ -121,6 +123,9 @@ def parse_args(argv):
                                                     "qemu_run.py"))
     p.add_argument("--mkbundle", default=os.path.join(ROOT, "tools",
                                                       "mkbundle.py"))
+    p.add_argument("--append", metavar="WORD", action="append", default=[],
+                   help="add WORD to Wicket's kernel command line "
+                        "(repeatable; e.g. wicket.patch=off)")
     p.add_argument("--cpu", metavar="MODEL",
                    help="QEMU CPU model for the Wicket side (default: the "
                         "runner's choice)")
@@ -146,6 +151,10 @@ def parse_args(argv):
     args.runs = runs
 
     env = list(DEFAULT_ENV)
+    for word in args.append:
+        if not word or re.search(r"[\s\"'\\]", word):
+            p.error("--append %r: one word, without blanks, quotes or "
+                    "backslashes" % word)
     for item in args.env:
         name, eq, value = item.partition("=")
         if not eq or not ENV_NAME_RE.match(name):
@@ -211,6 +220,7 @@ def kernel_command_line(args):
     words = ["wicket.quiet", "wicket.echo=off"]
     words += ["wicket.env=%s=%s" % (n, v) for n, v in args.environment
               if (n, v) not in DEFAULT_ENV]
+    words += args.append
     return " ".join(words)
 
 

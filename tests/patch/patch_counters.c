@@ -1,0 +1,232 @@
+/*
+ * Call-site rewriting, counted (issue #8; libos/trap/patch.c): how often
+ * a loop of system calls enters the kernel, read from the kernel's
+ * counters page (WK_COUNTERS_ADDRESS, struct wk_counters in abi.h: every
+ * SYSCALL instruction, and every interrupt or exception taken in ring 3).
+ * Wicket-only: tests/patch/meson.build boots one mode per test and checks
+ * the lines printed here.
+ *
+ *   patch_counters MODE max N   the loop's kernel entries are at most N
+ *   patch_counters MODE min N   ... at least N (wicket.patch=off)
+ *
+ * MODE is one of
+ *
+ *   getpid          1,000,000 getpid(): musl's `mov $39,%eax; syscall`
+ *                   site, answered in its trampoline once rewritten
+ *   syscall-getpid  1,000,000 syscall(SYS_getpid): musl's generic
+ *                   syscall() site, dispatched in the libOS in user mode
+ *   futex           100,000 round trips between two threads, each half a
+ *                   private FUTEX_WAIT that blocks and a FUTEX_WAKE, all
+ *                   through syscall(SYS_futex, ...)
+ *
+ * The count is counters.syscalls over the whole loop, the first call's
+ * share printed apart (it enters the kernel, and rewriting its site costs
+ * a few native calls: mem_protect of the trampoline area and the text). Timer interrupts
+ * are counted in counters.traps; with two threads the scheduler arms the
+ * timer, and each timer event may cost up to two native calls (the
+ * set_self_state that lets the kernel deliver an event that came while
+ * the libOS ran with events masked, and the re-arm), so with threads
+ * (futex) the bound is N + 2 * traps. Rewriting cuts ~1,000,000 (or
+ * ~400,000) entries to a handful, so the bound fails loudly when it
+ * breaks; the `min` runs (wicket.patch=off) show the other side. The last
+ * line is "patch_counters: ok ..." or starts with "WRONG".
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define COUNTERS 0x00007ff0ffff0000ul     /* WK_COUNTERS_ADDRESS */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_PRIVATE_FLAG 128
+
+struct wk_counters {
+	uint64_t syscalls;
+	uint64_t traps;
+};
+
+static const volatile struct wk_counters *const counters =
+	(const volatile struct wk_counters *)COUNTERS;
+
+struct sample {
+	uint64_t syscalls, traps;
+};
+
+static struct sample sample(void)
+{
+	return (struct sample){ counters->syscalls, counters->traps };
+}
+
+#define CALLS 1000000
+#define ROUND_TRIPS 100000
+
+static unsigned long wrong;
+static long pid;
+
+static void first_getpid(void)
+{
+	pid = getpid();
+}
+
+static void rest_getpid(void)
+{
+	for (long i = 1; i < CALLS; i++)
+		if (getpid() != pid)
+			wrong++;
+}
+
+static void first_syscall_getpid(void)
+{
+	pid = syscall(SYS_getpid);
+}
+
+static void rest_syscall_getpid(void)
+{
+	for (long i = 1; i < CALLS; i++)
+		if (syscall(SYS_getpid) != pid)
+			wrong++;
+}
+
+/* ---- futex ping-pong: `turn` says whose half it is (0 main, 1 the
+ * thread); each side waits while it is the other's. */
+
+static atomic_int turn;
+
+static long futex(atomic_int *word, int op, int value)
+{
+	return syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, value, NULL,
+		       NULL, 0);
+}
+
+static void half(int mine, int theirs, long trips)
+{
+	for (long i = 0; i < trips; i++) {
+		while (atomic_load(&turn) != mine)
+			if (futex(&turn, FUTEX_WAIT, theirs) != 0 &&
+			    errno != EAGAIN && errno != EINTR)
+				wrong++;
+		atomic_store(&turn, theirs);
+		if (futex(&turn, FUTEX_WAKE, 1) < 0)
+			wrong++;
+	}
+}
+
+static void *pong(void *arg)
+{
+	half(1, 0, (long)arg);
+	return NULL;
+}
+
+static pthread_t pong_thread;
+
+/* One warm-up round trip before the samples, so that the thread is up,
+ * its stack pages are in and every site the loop uses has had its first
+ * call. */
+static void setup_futex(void)
+{
+	if (pthread_create(&pong_thread, NULL, pong,
+			   (void *)(long)(1 + ROUND_TRIPS)) != 0) {
+		printf("WRONG: pthread_create failed\n");
+		exit(1);
+	}
+	half(0, 1, 1);
+	while (atomic_load(&turn) != 0)
+		futex(&turn, FUTEX_WAIT, 1);
+}
+
+static void first_futex(void)
+{
+	half(0, 1, 1);
+}
+
+static void rest_futex(void)
+{
+	half(0, 1, ROUND_TRIPS - 1);
+}
+
+static void finish_futex(void)
+{
+	pthread_join(pong_thread, NULL);
+}
+
+static void nothing(void)
+{
+}
+
+static const struct mode {
+	const char *name;
+	void (*setup)(void), (*first)(void), (*rest)(void), (*finish)(void);
+	const char *what;
+	long count;
+	int threads;
+} modes[] = {
+	{ "getpid", nothing, first_getpid, rest_getpid, nothing,
+	  "getpid()", CALLS, 0 },
+	{ "syscall-getpid", nothing, first_syscall_getpid,
+	  rest_syscall_getpid, nothing, "syscall(SYS_getpid)", CALLS, 0 },
+	{ "futex", setup_futex, first_futex, rest_futex, finish_futex,
+	  "futex round trips", ROUND_TRIPS, 1 },
+};
+
+int main(int argc, char **argv)
+{
+	const struct mode *mode = NULL;
+
+	if (argc == 4)
+		for (size_t i = 0; i < sizeof(modes) / sizeof(*modes); i++)
+			if (strcmp(argv[1], modes[i].name) == 0)
+				mode = &modes[i];
+	if (!mode || (strcmp(argv[2], "max") && strcmp(argv[2], "min"))) {
+		printf("usage: patch_counters getpid|syscall-getpid|futex "
+		       "max|min N\n");
+		return 2;
+	}
+	bool at_most = strcmp(argv[2], "max") == 0;
+	uint64_t bound = strtoull(argv[3], NULL, 10);
+
+	mode->setup();
+	struct sample before = sample();
+	mode->first();
+	struct sample middle = sample();
+	mode->rest();
+	struct sample after = sample();
+	mode->finish();
+
+	uint64_t syscalls = after.syscalls - before.syscalls;
+	uint64_t traps = after.traps - before.traps;
+	/* With threads, a timer event may cost two: the set_self_state that
+	 * lets the kernel deliver it when it came while the libOS ran with
+	 * events masked, and the scheduler's re-arm of the timer. */
+	uint64_t limit = bound + (mode->threads ? 2 * traps : 0);
+
+	printf("%ld %s: %llu kernel entries (syscalls), %llu traps; "
+	       "the first: %llu, the other %ld: %llu\n", mode->count,
+	       mode->what, (unsigned long long)syscalls,
+	       (unsigned long long)traps,
+	       (unsigned long long)(middle.syscalls - before.syscalls),
+	       mode->count - 1,
+	       (unsigned long long)(after.syscalls - middle.syscalls));
+	if (wrong) {
+		printf("WRONG: %lu calls gave a wrong result\n", wrong);
+		return 1;
+	}
+	const char *extra = at_most && mode->threads ? " + 2 * traps" : "";
+
+	if (at_most ? syscalls > limit : syscalls < bound) {
+		printf("WRONG: expected %s %llu%s\n",
+		       at_most ? "at most" : "at least",
+		       (unsigned long long)bound, extra);
+		return 1;
+	}
+	printf("patch_counters: ok (%s %llu%s)\n",
+	       at_most ? "at most" : "at least", (unsigned long long)bound,
+	       extra);
+	return 0;
+}
