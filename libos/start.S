@@ -158,7 +158,9 @@ libos_syscall_entry:
 	movq	%rcx, FRAME(RSP)
 	rdfsbase %rcx
 	movq	%rcx, FRAME(FS_BASE)
-	movq	$WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%r11)	/* vector 0 */
+	/* Vector 1 tells the libOS the call came from a rewritten site. */
+	movl	$WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%r11)
+	movl	$1, WK_VCPU_EVENT_VECTOR(%r11)
 	movq	$0, WK_VCPU_EVENT_ERROR_CODE(%r11)
 	movq	$0, WK_VCPU_EVENT_FAULT_ADDRESS(%r11)
 	movq	%rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%r11)

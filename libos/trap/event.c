@@ -212,7 +212,8 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 	switch (kind) {
 	case WK_EVENT_SYSCALL:
 		sched_current()->syscall_number = (int64_t)regs->rax;
-		patch_reflected_site(regs);
+		if (vcpu->event.vector == 0) /* the kernel's reflection */
+			patch_reflected_site(regs);
 		syscall_dispatch(regs);
 		break;
 	case WK_EVENT_EXCEPTION:
