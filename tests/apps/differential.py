@@ -23,7 +23,7 @@ string is shlex.join(argv): the libOS shell-splits it and argv[0] is its
 first word), tools/qemu_run.py boots the kernel with that bundle as initrd
 and the command line "wicket.quiet wicket.echo=off wicket.env=NAME=VALUE
 ..." followed by each --append WORD (libOS options such as wicket.patch=off
-or wicket.quantum=1), feeding --stdin FILE (or nothing) to the serial port
+or wicket.quantum=1), under -icount shift=N with --icount N, feeding --stdin FILE (or nothing) to the serial port
 followed by Ctrl-D, the console's end of file (wicket.echo=off: the
 console, a terminal, does not echo that input; Linux does not echo a file
 on stdin either). The serial log becomes the output after these steps, and
@@ -129,6 +129,11 @@ def parse_args(argv):
     p.add_argument("--cpu", metavar="MODEL",
                    help="QEMU CPU model for the Wicket side (default: the "
                         "runner's choice)")
+    p.add_argument("--icount", metavar="SHIFT", type=int,
+                   help="run the Wicket side under TCG with -icount "
+                        "shift=SHIFT (one instruction per 2^SHIFT ns of "
+                        "virtual time; interrupts then land at any "
+                        "instruction, not only between translated blocks)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="limit for each QEMU run (default 60 s)")
     p.add_argument("--host-timeout", type=float, default=30.0)
@@ -142,6 +147,8 @@ def parse_args(argv):
 
     if not args.host_only and not (args.kernel and args.libos):
         p.error("--kernel and --libos are required (or --host-only)")
+    if args.icount is not None and not 0 <= args.icount <= 10:
+        p.error("--icount: a shift of 0..10")
     args.name = args.name or os.path.basename(args.app)
     argv0 = args.argv0 if args.argv0 is not None else \
         os.path.basename(args.app)
@@ -308,6 +315,8 @@ class WicketSide:
         cmd += ["--stdin", a.stdin or os.devnull]
         if a.cpu:
             cmd += ["--cpu", a.cpu]
+        if a.icount is not None:
+            cmd += ["--accel", "tcg", "--", "-icount", "shift=%d" % a.icount]
         rc, out = self.call(cmd)
         runner_text = out.decode("utf-8", "replace")
         try:

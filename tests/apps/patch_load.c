@@ -127,6 +127,7 @@ static void one_call(struct worker *w, long tid, int s, int kind)
 	w->calls[s]++;
 	if (r != want)
 		w->wrong++;
+	patch_jitter();
 }
 
 static void *worker(void *arg)
@@ -165,6 +166,7 @@ static void *worker(void *arg)
 			w->calls[s]++;
 			if (r != want)
 				w->wrong++;
+			patch_jitter();
 		}
 	}
 	return NULL;

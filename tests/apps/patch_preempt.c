@@ -64,6 +64,7 @@ static volatile long wrong;
 
 static void expect(long got, long want)
 {
+	patch_jitter();
 	if (got != want)
 		__atomic_fetch_add(&wrong, 1, __ATOMIC_SEQ_CST);
 }

@@ -6,17 +6,19 @@
  * then makes calls through the very sites the interrupted code was in,
  * and the interrupted call must still complete once, with its result.
  *
- *  1. ITIMER_REAL every 1 ms while main loops on calls through every kind
- *     of site (patch_util.h), musl's getppid and syscall() included; the
- *     SIGALRM handler makes the same calls through the same sites. The
- *     sites are new when the timer starts, so some first calls (and
- *     rewrites) come from the handler. Main goes on until the handler has
- *     run 200 times.
+ *  1. ITIMER_REAL 1 ms after each handler run (the handler re-arms it:
+ *     a periodic timer faster than its handler, as under -icount with a
+ *     large shift, would starve main, on Linux too) while main loops on
+ *     calls through every kind of site (patch_util.h), musl's getppid and
+ *     syscall() included; the SIGALRM handler makes the same calls
+ *     through the same sites. The sites are new when the timer starts, so
+ *     some first calls (and rewrites) come from the handler. Main goes on
+ *     until the handler has run 200 times.
  *  2. A second thread sends SIGUSR1 to main with tgkill, 300 times, each
  *     after the handler acknowledged the previous one, while main loops
  *     the same way; the handler again calls through the same sites.
  *  3. Main blocks in FUTEX_WAIT (no timeout) through a new site while the
- *     timer's SIGALRM (SA_RESTART) interrupts it every 1 ms: the wait
+ *     timer's SIGALRM (SA_RESTART) interrupts it each 1 ms: the wait
  *     restarts each time, from the trampoline, until the other thread
  *     sets the word and wakes it through the same site. Once through a
  *     site rewritten in form B (the syscall and its tail move), once in
@@ -33,6 +35,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -97,6 +100,7 @@ static volatile const struct sites *current;
 
 static void expect(long got, long want)
 {
+	patch_jitter();
 	if (got != want)
 		wrong++;
 }
@@ -150,7 +154,18 @@ static int tails_match(void)
 	       tails[7][1] == 0;
 }
 
-static volatile int handler_runs;
+static volatile int handler_runs, rearm;
+
+/* ITIMER_REAL once, that many microseconds from now (0: off). */
+static void set_timer(long microseconds)
+{
+	struct itimerval it = { { 0, 0 }, { 0, microseconds } };
+
+	if (setitimer(ITIMER_REAL, &it, NULL) != 0) {
+		printf("FAILED: setitimer: %s\n", strerror(errno));
+		exit(1);
+	}
+}
 
 static void handler(int sig, siginfo_t *info, void *context)
 {
@@ -160,17 +175,21 @@ static void handler(int sig, siginfo_t *info, void *context)
 	if (current)
 		round_of_calls((const struct sites *)current, handler_calls);
 	handler_runs++;
+	if (rearm)
+		set_timer(1000);
 	errno = saved;
 }
 
-static void set_timer(long microseconds)
+static void start_timer(void)
 {
-	struct itimerval it = { { 0, microseconds }, { 0, microseconds } };
+	rearm = 1;
+	set_timer(1000);
+}
 
-	if (setitimer(ITIMER_REAL, &it, NULL) != 0) {
-		printf("FAILED: setitimer: %s\n", strerror(errno));
-		exit(1);
-	}
+static void stop_timer(void)
+{
+	rearm = 0;
+	set_timer(0);
 }
 
 /* ---- 1. ITIMER_REAL ---- */
@@ -186,12 +205,12 @@ static void test_timer(void)
 	current = &timer_sites;
 	handler_runs = 0;
 	on(SIGALRM, handler, SA_RESTART);
-	set_timer(1000);
+	start_timer();
 	while (handler_runs < TIMER_RUNS && mono_ns() < give_up) {
 		round_of_calls(&timer_sites, main_calls);
 		rounds++;
 	}
-	set_timer(0);
+	stop_timer();
 	current = NULL;
 	yesno("timer: the handler ran 200 times", handler_runs >= TIMER_RUNS);
 	yesno("timer: main made calls meanwhile", rounds > 0);
@@ -278,7 +297,7 @@ static void test_restart(const char *name, site_fn *site)
 	pthread_sigmask(SIG_BLOCK, &alarm, NULL);
 	check0("pthread_create", pthread_create(&t, NULL, opener, NULL));
 	pthread_sigmask(SIG_UNBLOCK, &alarm, NULL);
-	set_timer(1000);
+	start_timer();
 	while (__atomic_load_n(&gate, __ATOMIC_SEQ_CST) == 0) {
 		long r = site(SYS_futex, (long)&gate, FUTEX_WAIT_PRIVATE, 0, 0,
 			      wait_tail);
@@ -286,7 +305,7 @@ static void test_restart(const char *name, site_fn *site)
 		wait_calls++;
 		results_ok &= r == 0 || r == -EAGAIN;
 	}
-	set_timer(0);
+	stop_timer();
 	pthread_join(t, NULL);
 	printf("%s: the wait ended in 0 or EAGAIN, never EINTR: %s\n", name,
 	       results_ok ? "yes" : "no");

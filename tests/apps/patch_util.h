@@ -48,6 +48,25 @@
 
 #include <stdint.h>
 
+/* A spin of a pseudo-random length (0..31 steps), made between calls: a
+ * timer interrupt then lands at a different point of the call path each
+ * time rather than in step with a loop. Under -icount, where it can stop
+ * a thread at any instruction, this is what makes some land inside the
+ * libOS's user-mode entry. */
+static __thread uint64_t patch_jitter_state = 0x9e3779b97f4a7c15ull;
+
+static inline void patch_jitter(void)
+{
+	uint64_t x = patch_jitter_state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	patch_jitter_state = x;
+	for (volatile unsigned k = (unsigned)(x & 31); k; k--)
+		;
+}
+
 /* The arguments into place: nr to RAX, a1..a4 to RDI, RSI, RDX, R10. */
 #define PATCH_SITE_ARGS \
 	"mov %rdi, %rax\n\t" \
