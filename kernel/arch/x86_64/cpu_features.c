@@ -157,6 +157,10 @@ void cpu_features_print(void)
 	print_feature("rdseed", f->rdseed);
 	print_feature("1g-pages", f->gigabyte_pages);
 	kprintf("\n");
+	if (!f->invariant_tsc)
+		kprintf("wicket: warning: the TSC is not invariant: its rate may "
+			"change with power states, and clocks and the timer "
+			"assume it does not\n");
 	kprintf("wicket: protections on: wp%s%s%s%s%s\n",
 		f->nx ? " nx" : "", f->smep ? " smep" : "",
 		f->smap ? " smap" : "", f->umip ? " umip" : "",
