@@ -6,9 +6,9 @@
  * then makes calls through the very sites the interrupted code was in,
  * and the interrupted call must still complete once, with its result.
  *
- *  1. ITIMER_REAL 1 ms after each handler run (the handler re-arms it:
- *     a periodic timer faster than its handler, as under -icount with a
- *     large shift, would starve main, on Linux too) while main loops on
+ *  1. ITIMER_REAL, 1 ms after main's loop saw the last one handled (a
+ *     periodic timer faster than its handler, as under -icount with a
+ *     large shift, would starve main, on Linux too), while main loops on
  *     calls through every kind of site (patch_util.h), musl's getppid and
  *     syscall() included; the SIGALRM handler makes the same calls
  *     through the same sites. The sites are new when the timer starts, so
@@ -18,7 +18,8 @@
  *     after the handler acknowledged the previous one, while main loops
  *     the same way; the handler again calls through the same sites.
  *  3. Main blocks in FUTEX_WAIT (no timeout) through a new site while the
- *     timer's SIGALRM (SA_RESTART) interrupts it each 1 ms: the wait
+ *     timer's SIGALRM (SA_RESTART, re-armed by the handler for 1 ms
+ *     later) interrupts it again and again: the wait
  *     restarts each time, from the trampoline, until the other thread
  *     sets the word and wakes it through the same site. Once through a
  *     site rewritten in form B (the syscall and its tail move), once in
@@ -156,7 +157,7 @@ static int tails_match(void)
 	       tails[7][1] == 0;
 }
 
-static volatile int handler_runs, rearm;
+static volatile int handler_runs, rearm, armed;
 
 /* ITIMER_REAL once, that many microseconds from now (0: off). */
 static void set_timer(long microseconds)
@@ -177,20 +178,33 @@ static void handler(int sig, siginfo_t *info, void *context)
 	if (current)
 		round_of_calls((const struct sites *)current, handler_calls);
 	handler_runs++;
+	armed = 0;
 	if (rearm)
 		set_timer(1000);
 	errno = saved;
 }
 
-static void start_timer(void)
+/* `from_handler`: the handler arms the next one (main may be blocked),
+ * else main's loop does (arm_again), so that it runs between two. */
+static void start_timer(int from_handler)
 {
-	rearm = 1;
+	rearm = from_handler;
+	armed = 1;
 	set_timer(1000);
+}
+
+static void arm_again(void)
+{
+	if (!armed) {
+		armed = 1;
+		set_timer(1000);
+	}
 }
 
 static void stop_timer(void)
 {
 	rearm = 0;
+	armed = 1;
 	set_timer(0);
 }
 
@@ -207,10 +221,11 @@ static void test_timer(void)
 	current = &timer_sites;
 	handler_runs = 0;
 	on(SIGALRM, handler, SA_RESTART);
-	start_timer();
+	start_timer(0);
 	while (handler_runs < TIMER_RUNS && mono_ns() < give_up) {
 		round_of_calls(&timer_sites, main_calls);
 		rounds++;
+		arm_again();
 	}
 	stop_timer();
 	current = NULL;
@@ -299,7 +314,7 @@ static void test_restart(const char *name, site_fn *site)
 	pthread_sigmask(SIG_BLOCK, &alarm, NULL);
 	check0("pthread_create", pthread_create(&t, NULL, opener, NULL));
 	pthread_sigmask(SIG_UNBLOCK, &alarm, NULL);
-	start_timer();
+	start_timer(1);
 	while (__atomic_load_n(&gate, __ATOMIC_SEQ_CST) == 0) {
 		long r = site(SYS_futex, (long)&gate, FUTEX_WAIT_PRIVATE, 0, 0,
 			      wait_tail);
