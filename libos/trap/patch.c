@@ -431,6 +431,15 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 		return false;
 	bool prefixed = address - 5 >= text_start && code[-5] == 0xb8 &&
 			number < 0x80000000u && memcmp(code - 4, &number, 4) == 0;
+	/* B8 imm32 could also be the tail of an instruction with a ModRM
+	 * displacement and a 32-bit immediate (`movl $39, -0x48(%rbp)` ends
+	 * in b8 27 00 00 00): with such an opcode within reach before it,
+	 * the site takes form B instead. */
+	for (unsigned back = 6; prefixed && back <= 11; back++)
+		if (address - back >= text_start &&
+		    (code[-(int)back] == 0xc7 || code[-(int)back] == 0x81 ||
+		     code[-(int)back] == 0x69))
+			prefixed = false;
 
 	if (!prefixed) {
 		moved_bytes = decode_followers(address, steps, &count, &ended);
