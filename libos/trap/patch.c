@@ -358,7 +358,7 @@ static bool write_text(uint64_t address, const uint8_t *bytes,
 }
 
 /* Moves threads stopped inside the rewritten bytes (and regs). */
-static void move_threads(const struct site *site, struct wk_regs *regs)
+static void move_threads(struct wk_regs *regs)
 {
 	regs->rip = patch_resume_rip(regs->rip);
 	for (unsigned i = 0; i < THREADS_MAX; i++) {
@@ -367,7 +367,6 @@ static void move_threads(const struct site *site, struct wk_regs *regs)
 		if (thread)
 			thread->regs.rip = patch_resume_rip(thread->regs.rip);
 	}
-	(void)site;
 }
 
 /* Decodes what follows the syscall at `address` (form B): whole
@@ -538,7 +537,8 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	site->end = end;
 	site_count++;
 	counts.answered += answered;
-	move_threads(site, regs);
+	if (!prefixed) /* form A leaves no instruction split */
+		move_threads(regs);
 	return true;
 }
 
