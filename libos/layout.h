@@ -34,8 +34,8 @@
 #define LIBOS_UPCALL_STACK_BOTTOM 0x00007f8000002000
 #define LIBOS_UPCALL_STACK_BYTES  (UINT64_C(64) << 10)
 
-/* Two pages per thread slot: its FPU save area and its pending signals'
- * information (sched/thread.c). */
+/* Four pages per thread slot: a guard, its fast-call stack, its FPU save
+ * area and its pending signals' information (sched/thread.c). */
 #define LIBOS_THREAD_PAGES 0x00007f8100000000
 
 /* The branch-target bitmap of call-site rewriting (trap/patch.c). */

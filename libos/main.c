@@ -17,6 +17,7 @@
 #include "loader/stack.h"
 #include "mm/vm.h"
 #include "options.h"
+#include "trap/fastcall.h"
 #include "trap/patch.h"
 #include "sched/sched.h"
 #include "trap/event.h"
@@ -171,6 +172,8 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 
 	if (sched_init(options.quantum_ms) == NULL)
 		refuse_app("no memory for its first thread");
+	/* strace reports from the general dispatcher only. */
+	fastcall_init(!options.strace);
 	if (vm_init_stack(APP_STACK_TOP, APP_STACK_MAX, APP_STACK_INITIAL) < 0)
 		refuse_app("no memory for its stack");
 	if (app_load((const uint8_t *)module->address, module->size, &image,

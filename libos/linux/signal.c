@@ -454,6 +454,12 @@ static int next_deliverable(const struct thread *thread)
 	return next_in(thread, ~thread->signals_blocked);
 }
 
+bool signal_deliverable(const struct thread *thread)
+{
+	return ((thread->signals_pending | process_pending) &
+		~thread->signals_blocked) != 0;
+}
+
 /* A timer's signal taken, handed to a waiter or dropped: the timer may
  * raise it again, and its overrun count is what the signal carries. */
 static int32_t timer_signal_done(const struct signal_info *info)

@@ -70,6 +70,10 @@ bool signal_caught(int signal);
  * called just before it resumes, with its FPU state live. */
 void signal_deliver(struct thread *thread);
 
+/* Whether the thread has a signal it does not block, its own or the
+ * process's (signal_deliver would take one). */
+bool signal_deliverable(const struct thread *thread);
+
 /* A sigtimedwait of thread ended some other way (its timeout, a handled
  * signal): it no longer takes signals of its set. */
 void signal_wait_ended(struct thread *thread);

@@ -23,9 +23,12 @@
 #include "linux/signal.h"
 #include "linux/timers.h"
 #include "trap/event.h"
+#include "trap/fastcall.h"
 #include "wicket/native.h"
 
-static struct thread *current, *fpu_owner;
+/* The thread on the CPU (fastcall_entry.S reads it). */
+struct thread *sched_running;
+static struct thread *fpu_owner;
 static struct thread_queue run_queue;
 static struct thread *sleepers;        /* by deadline */
 static struct wk_regs idle_regs;       /* the idle context */
@@ -36,7 +39,7 @@ extern void sched_idle_loop(void);       /* start.S */
 
 struct thread *sched_current(void)
 {
-	return current;
+	return sched_running;
 }
 
 static void run_queue_push(struct thread *thread)
@@ -81,10 +84,10 @@ static void sleepers_insert(struct thread *thread)
 struct thread *sched_init(uint64_t quantum_ms)
 {
 	quantum_ticks = libos_info->tsc_frequency_hz / 1000 * quantum_ms;
-	current = thread_init();
-	if (current) {
-		current->state = THREAD_RUNNING;
-		fpu_owner = current;
+	sched_running = thread_init();
+	if (sched_running) {
+		sched_running->state = THREAD_RUNNING;
+		fpu_owner = sched_running;
 	}
 	idle_regs.rip = (uint64_t)sched_idle_loop;
 	idle_regs.rsp = LIBOS_IDLE_STACK_BOTTOM + LIBOS_IDLE_STACK_BYTES;
@@ -92,15 +95,16 @@ struct thread *sched_init(uint64_t quantum_ms)
 	if (wk_mem_map(LIBOS_IDLE_STACK_BOTTOM, LIBOS_IDLE_STACK_BYTES,
 		       WK_PROT_READ | WK_PROT_WRITE) < 0)
 		return NULL;
-	return current;
+	return sched_running;
 }
 
 bool sched_enter(const struct wk_regs *frame)
 {
 	if (idling)
 		return false;
-	if (!event_interrupted_resume(frame))
-		current->regs = *frame;
+	if (!event_interrupted_resume(frame) &&
+	    !fastcall_interrupted_exit(frame, &sched_running->regs))
+		sched_running->regs = *frame;
 	return true;
 }
 
@@ -113,28 +117,28 @@ void sched_wake(struct thread *thread)
 
 void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result)
 {
-	current->state = THREAD_BLOCKED;
-	current->wait_kind = (uint8_t)kind;
-	current->deadline = deadline;
-	current->regs.rax = (uint64_t)timeout_result;
+	sched_running->state = THREAD_BLOCKED;
+	sched_running->wait_kind = (uint8_t)kind;
+	sched_running->deadline = deadline;
+	sched_running->regs.rax = (uint64_t)timeout_result;
 	if (deadline)
-		sleepers_insert(current);
+		sleepers_insert(sched_running);
 }
 
 void sched_yield(void)
 {
 	if (run_queue.head == NULL)
 		return;
-	current->state = THREAD_RUNNABLE;
-	run_queue_push(current);
+	sched_running->state = THREAD_RUNNABLE;
+	run_queue_push(sched_running);
 }
 
 void sched_exit_current(void)
 {
-	sleepers_remove(current);
-	if (fpu_owner == current)
+	sleepers_remove(sched_running);
+	if (fpu_owner == sched_running)
 		fpu_owner = NULL;
-	thread_free(current);
+	thread_free(sched_running);
 }
 
 /* The system call in regs runs again when the thread resumes: back over
@@ -193,10 +197,10 @@ void sched_timer(void)
 	armed = 0; /* it fired */
 	wake_expired(now);
 	timers_fire(now);
-	if (!idling && current->state == THREAD_RUNNING && run_queue.head &&
+	if (!idling && sched_running->state == THREAD_RUNNING && run_queue.head &&
 	    now - slice_start >= quantum_ticks) {
-		current->state = THREAD_RUNNABLE;
-		run_queue_push(current);
+		sched_running->state = THREAD_RUNNABLE;
+		run_queue_push(sched_running);
 	}
 }
 
@@ -231,7 +235,7 @@ __attribute__((noreturn)) void sched_deadlock(void)
 
 void sched_resume(void)
 {
-	if (idling || current == NULL || current->state != THREAD_RUNNING) {
+	if (idling || sched_running == NULL || sched_running->state != THREAD_RUNNING) {
 		struct thread *next = run_queue_pop();
 
 		if (next == NULL) {
@@ -253,18 +257,29 @@ void sched_resume(void)
 			event_resume(&idle_regs);
 		}
 		idling = false;
-		current = next;
-		current->state = THREAD_RUNNING;
+		sched_running = next;
+		sched_running->state = THREAD_RUNNING;
 		slice_start = rdtsc();
 	}
-	if (fpu_owner != current) {
+	if (fpu_owner != sched_running) {
 		if (fpu_owner)
 			thread_fpu_save(fpu_owner);
-		thread_fpu_restore(current);
-		fpu_owner = current;
+		thread_fpu_restore(sched_running);
+		fpu_owner = sched_running;
 	}
-	signal_deliver(current);
-	current->poll_restarting = false;
+	if (sched_running->light_rsp) {
+		/* Inside a fast call, which delivers signals on its way
+		 * out (fastcall.c). */
+		uint64_t rsp = sched_running->light_rsp;
+
+		sched_running->light_rsp = 0;
+		arm_timer();
+		__asm__ volatile("wrfsbase %0"
+				 : : "r"(sched_running->regs.fs_base));
+		light_resume(rsp);
+	}
+	signal_deliver(sched_running);
+	sched_running->poll_restarting = false;
 	arm_timer();
-	event_resume(&current->regs);
+	event_resume(&sched_running->regs);
 }

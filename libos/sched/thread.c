@@ -1,9 +1,10 @@
 /*
- * The thread table and FPU state (thread.h). Each slot has two pages of
- * the libOS's own (LIBOS_THREAD_PAGES, mapped the first time the slot is
- * used): the FPU save area (XSAVE needs 64-byte alignment and, with the
- * components this kernel enables, at most a few KiB), then the pending
- * signals' information and the struct thread itself. Only the table of
+ * The thread table and FPU state (thread.h). Each slot is four pages of
+ * the libOS's own (LIBOS_THREAD_PAGES; the last three mapped the first
+ * time the slot is used): an unmapped guard, the stack its fast calls run
+ * on (trap/fastcall.c), the FPU save area (XSAVE needs 64-byte alignment
+ * and, with the components this kernel enables, at most a few KiB), then
+ * the pending signals' information and the struct thread itself. Only the table of
  * pointers is in the image, so that the libOS's bss stays small (the
  * kernel zeroes it at boot).
  */
@@ -17,7 +18,8 @@
 #include "wicket/native.h"
 
 #define FPU_AREA_BYTES PAGE_SIZE
-#define SLOT_BYTES (2 * PAGE_SIZE)
+#define SLOT_BYTES (4 * PAGE_SIZE)
+#define SLOT_MAPPED_BYTES (3 * PAGE_SIZE) /* all but the guard */
 
 #define SIGNAL_INFO_BYTES (65 * sizeof(struct signal_info))
 _Static_assert(SIGNAL_INFO_BYTES + sizeof(struct thread) <= PAGE_SIZE,
@@ -58,12 +60,14 @@ void thread_fpu_restore(struct thread *thread)
 static struct thread *allocate(void)
 {
 	for (unsigned i = 0; i < THREADS_MAX; i++) {
-		uint64_t area = LIBOS_THREAD_PAGES + (uint64_t)i * SLOT_BYTES;
+		uint64_t stack = LIBOS_THREAD_PAGES + (uint64_t)i * SLOT_BYTES +
+				 PAGE_SIZE;
+		uint64_t area = stack + PAGE_SIZE;
 
 		if (slots[i] && slots[i]->state != THREAD_FREE)
 			continue;
 		if (!slots[i]) {
-			if (wk_mem_map((long)area, SLOT_BYTES,
+			if (wk_mem_map((long)stack, SLOT_MAPPED_BYTES,
 				       WK_PROT_READ | WK_PROT_WRITE) < 0)
 				return NULL;
 			slots[i] = (struct thread *)(area + FPU_AREA_BYTES +
@@ -75,6 +79,8 @@ static struct thread *allocate(void)
 		thread->fpu = (void *)area;
 		thread->signal_infos = (struct signal_info *)(area +
 							      FPU_AREA_BYTES);
+		/* 16-byte aligned after fastcall_entry.S's one push. */
+		thread->light_stack_top = area - 8;
 		thread->altstack_flags = 2; /* SS_DISABLE */
 		thread->tid = next_tid++;
 		thread->state = THREAD_RUNNABLE;

@@ -17,6 +17,10 @@
 
 #define THREADS_MAX 2048
 
+/* The asm of trap/fastcall_entry.S reaches these at fixed offsets. */
+#define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE
+#define THREAD_LIGHT_RSP (WK_REGS_SIZE + 8)
+
 /* What a blocked thread waits for (how a signal or a timeout ends it). */
 enum wait_kind {
 	WAIT_FUTEX,   /* futex: -ETIMEDOUT; a signal: -EINTR or restart */
@@ -46,6 +50,11 @@ enum thread_state {
 
 struct thread {
 	struct wk_regs regs;
+	/* Fast calls (trap/fastcall.c; offsets pinned for its asm): */
+	uint64_t light_stack_top; /* the stack its fast calls run on */
+	uint64_t light_rsp;       /* suspended inside a fast call: the RSP
+				     that light_resume continues from; else
+				     0, and regs is its whole state */
 	int32_t tid;
 	uint8_t state;            /* enum thread_state */
 	bool fpu_saved;           /* fpu holds this thread's FPU state */
@@ -74,6 +83,11 @@ struct thread {
 	bool timer_queued;
 	void *fpu;                /* the save area (thread.c) */
 };
+
+_Static_assert(__builtin_offsetof(struct thread, light_stack_top) ==
+	       THREAD_LIGHT_STACK_TOP, "fastcall_entry.S");
+_Static_assert(__builtin_offsetof(struct thread, light_rsp) ==
+	       THREAD_LIGHT_RSP, "fastcall_entry.S");
 
 /* A FIFO of threads linked through queue_next (a thread is on one at a
  * time: the run queue or the futex waiters). */

@@ -1,0 +1,91 @@
+/*
+ * Fast calls (fastcall.h). The handlers are the general ones
+ * (linux/syscalls.h), limited to those that read no register but the
+ * arguments, RAX and RIP: syscall_entry.S stores only those into the
+ * thread's regs before the call, and the rest of the state only when the
+ * call ends the general way.
+ *
+ * A fast call ends the general way (fastcall_finish: sched_resume with
+ * the whole state) when a signal is deliverable at its end, which is
+ * where Linux delivers one too.
+ */
+#include "trap/fastcall.h"
+
+#include "linux/signal.h"
+#include "linux/syscalls.h"
+#include "sched/sched.h"
+
+typedef long syscall_handler(struct wk_regs *regs);
+
+/* syscall_entry.S reads it: NULL sends the number the general way. */
+syscall_handler *fastcall_table[FASTCALL_LIMIT];
+
+/* Linux numbers (syscall_list.h). */
+static const struct {
+	uint16_t number;
+	syscall_handler *handler;
+} fast[] = {
+	{ 14, sys_rt_sigprocmask }, { 24, sys_sched_yield },
+	{ 35, sys_nanosleep },      { 39, sys_getpid },
+	{ 110, sys_getppid },       { 186, sys_gettid },
+	{ 200, sys_tkill },         { 202, sys_futex },
+	{ 228, sys_clock_gettime }, { 230, sys_clock_nanosleep },
+	{ 234, sys_tgkill },
+};
+
+void fastcall_init(bool enabled)
+{
+	for (unsigned i = 0; enabled && i < sizeof(fast) / sizeof(*fast); i++)
+		fastcall_table[fast[i].number] = fast[i].handler;
+}
+
+struct fastcall_result fastcall_run(struct thread *self,
+				    syscall_handler *handler)
+{
+	self->syscall_number = (int64_t)self->regs.rax;
+	long value = handler(&self->regs);
+
+	if (value != SYSCALL_NO_RESULT)
+		self->regs.rax = (uint64_t)value;
+	/* Blocked or yielding: back here when it runs again, with its
+	 * result (or a restart: RIP back over the call) in regs. */
+	if (self->state != THREAD_RUNNING) {
+		/* Its TLS (the app may have set it with WRFSBASE itself);
+		 * sched_resume gives it back with light_resume. */
+		__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
+		light_suspend(&self->light_rsp, sched_resume);
+	}
+	return (struct fastcall_result){ (long)self->regs.rax,
+					 signal_deliverable(self) };
+}
+
+__attribute__((noreturn)) void fastcall_finish(void)
+{
+	sched_resume();
+}
+
+/* syscall_entry.S */
+extern const char fast_exit_window[], fast_exit_popped[], fast_exit_jump[],
+	fast_exit_end[];
+
+bool fastcall_interrupted_exit(const struct wk_regs *frame,
+			       struct wk_regs *regs)
+{
+	uint64_t rip = frame->rip, rsp = frame->rsp;
+
+	if (rip < (uint64_t)fast_exit_window || rip >= (uint64_t)fast_exit_end)
+		return false;
+	*regs = *frame;
+	if (rip == (uint64_t)fast_exit_jump) {
+		/* all done but the jump */
+	} else if (rip == (uint64_t)fast_exit_popped) {
+		rsp += 128;
+	} else {
+		regs->rflags = *(const uint64_t *)rsp;
+		rsp += 8 + 128;
+	}
+	regs->rsp = rsp;
+	regs->rip = frame->rcx;
+	regs->r11 = regs->rflags;
+	return true;
+}

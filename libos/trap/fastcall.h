@@ -1,0 +1,47 @@
+/*
+ * Fast calls: system calls from rewritten sites that a handler can serve
+ * on the calling thread's own stack, without an event frame
+ * (trap/syscall_entry.S; docs/patching.md, "Fast calls"). A thread that
+ * blocks or yields inside one is suspended there (light_suspend) and
+ * resumed by the scheduler (light_resume).
+ */
+#ifndef LIBOS_TRAP_FASTCALL_H
+#define LIBOS_TRAP_FASTCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/thread.h"
+#include "wicket/abi.h"
+
+/* Numbers below this may have a fast handler (syscall_entry.S). */
+#define FASTCALL_LIMIT 256
+
+/* Fills the table of fast handlers; none when every call must go through
+ * the general dispatcher (wicket.strace). */
+void fastcall_init(bool enabled);
+
+/* Whether an event interrupted a fast call's exit after it unmasked
+ * events; if so, *regs becomes the app's state at the call's end. */
+bool fastcall_interrupted_exit(const struct wk_regs *frame,
+			       struct wk_regs *regs);
+
+/* syscall_entry.S calls these two: fastcall_run runs the handler in the
+ * thread (blocking or yielding there) and returns the result in RAX, and
+ * in RDX whether the call must end the general way, through
+ * fastcall_finish, which does not return. */
+struct fastcall_result {
+	long value;
+	long general;
+};
+struct fastcall_result fastcall_run(struct thread *self,
+				    long (*handler)(struct wk_regs *regs));
+__attribute__((noreturn)) void fastcall_finish(void);
+
+/* syscall_entry.S: the callee-saved registers and RSP into *light_rsp,
+ * then `then` on the upcall stack; light_resume(*light_rsp) returns from
+ * light_suspend. */
+void light_suspend(uint64_t *light_rsp, void (*then)(void));
+__attribute__((noreturn)) void light_resume(uint64_t light_rsp);
+
+#endif /* LIBOS_TRAP_FASTCALL_H */

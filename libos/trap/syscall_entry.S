@@ -1,0 +1,221 @@
+/*
+ * libos_syscall_entry: where a rewritten call site's trampoline jumps
+ * (trap/patch.c): RCX = the address the call returns to, R11 free (a
+ * SYSCALL destroys both), the rest as the app's SYSCALL would leave them.
+ *
+ * Two ways through (docs/patching.md, "Fast calls"):
+ *
+ *   fast     a number with a fast handler (trap/fastcall.c): the
+ *            arguments, number and return address go straight into the
+ *            running thread's regs, the handler runs on that thread's own
+ *            fast-call stack, and the thread returns to the app without
+ *            an event frame. A handler that blocks or yields suspends the
+ *            thread on that stack (light_suspend) and another runs.
+ *   general  the rest: in user mode what the kernel's reflection does,
+ *            the frame and the event into the vCPU page, then event_entry
+ *            on the upcall stack.
+ *
+ * Until events are masked it is ordinary app code on the app's stack
+ * (below the red zone), which an event may interrupt and resume like any
+ * other, a signal handler included; TF, DF and AC are cleared (general)
+ * or send the call the general way (fast), so that nothing traps once
+ * events are masked.
+ */
+#include "wicket/abi.h"
+
+#define LIBOS_VCPU_ADDRESS 0x00007f8000000000 /* layout.h */
+#define LIBOS_UPCALL_STACK_TOP (0x00007f8000002000 + (64 << 10)) /* layout.h */
+#define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE /* sched/thread.h, pinned */
+#define FASTCALL_LIMIT 256 /* trap/fastcall.h */
+#define FRAME(reg) (WK_VCPU_FRAME + WK_REGS_##reg)(%r11)
+#define THREAD(reg, base) WK_REGS_##reg(base)
+#define RFLAGS_TF_DF_AC 0x40500
+
+	.text
+	.globl	libos_syscall_entry
+	.type	libos_syscall_entry, @function
+libos_syscall_entry:
+	leaq	-128(%rsp), %rsp
+	pushfq
+	cmpq	$FASTCALL_LIMIT, %rax
+	jae	general
+	testl	$RFLAGS_TF_DF_AC, (%rsp)
+	jnz	general
+	leaq	fastcall_table(%rip), %r11
+	movq	(%r11,%rax,8), %r11
+	testq	%r11, %r11
+	jz	general
+
+	/* Fast: RSP is the app's - 136, its RFLAGS at (%rsp). */
+	pushq	%rcx
+	movabsq	$LIBOS_VCPU_ADDRESS, %rcx
+	movl	$1, WK_VCPU_EVENTS_MASKED(%rcx)
+	movq	sched_running(%rip), %rcx
+	movq	%rax, THREAD(RAX, %rcx)
+	movq	%rdi, THREAD(RDI, %rcx)
+	movq	%rsi, THREAD(RSI, %rcx)
+	movq	%rdx, THREAD(RDX, %rcx)
+	movq	%r8, THREAD(R8, %rcx)
+	movq	%r9, THREAD(R9, %rcx)
+	movq	%r10, THREAD(R10, %rcx)
+	popq	THREAD(RIP, %rcx)
+	movq	%rsp, %rax
+	movq	THREAD_LIGHT_STACK_TOP(%rcx), %rsp
+	pushq	%rax				/* the app side of the stack */
+	movq	%rcx, %rdi
+	movq	%r11, %rsi
+	call	fastcall_run			/* RAX: the result; RDX: 1 to
+						   finish the general way */
+	popq	%rsp
+	movq	sched_running(%rip), %rcx
+	testq	%rdx, %rdx
+	jnz	fast_general
+	movq	THREAD(RDI, %rcx), %rdi
+	movq	THREAD(RSI, %rcx), %rsi
+	movq	THREAD(RDX, %rcx), %rdx
+	movq	THREAD(R8, %rcx), %r8
+	movq	THREAD(R9, %rcx), %r9
+	movq	THREAD(R10, %rcx), %r10
+	movq	THREAD(RIP, %rcx), %rcx
+	movabsq	$LIBOS_VCPU_ADDRESS, %r11
+	movl	$0, WK_VCPU_EVENTS_MASKED(%r11)
+	/*
+	 * The exit window: events are delivered from here on, and the
+	 * libOS, seeing RIP in [fast_exit_window, fast_exit_end), takes the
+	 * app's state as the call's end (fastcall_interrupted_exit): RIP =
+	 * RCX; RFLAGS at (%rsp) and RSP + 136 the app's, but RSP + 128 at
+	 * fast_exit_popped and RSP itself at fast_exit_jump.
+	 */
+	.globl	fast_exit_window, fast_exit_popped, fast_exit_jump
+	.globl	fast_exit_end
+fast_exit_window:
+	cmpl	$0, WK_VCPU_PENDING(%r11)
+	jne	fast_pending
+	movq	(%rsp), %r11			/* R11 = RFLAGS, as SYSRET */
+	popfq
+fast_exit_popped:
+	leaq	128(%rsp), %rsp
+fast_exit_jump:
+	jmp	*%rcx
+	/* An event was held back while masked: only the kernel can
+	 * deliver it, through the general way's resume. */
+fast_pending:
+	movl	$1, WK_VCPU_EVENTS_MASKED(%r11)
+fast_exit_end:
+	movq	sched_running(%rip), %rcx
+
+	/* The general way out of a fast call: the rest of the app's state
+	 * into regs (RIP, and the arguments, are there already), then
+	 * fastcall_finish on the upcall stack. RCX = the thread, RAX = the
+	 * result, RSP = the app's - 136 with its RFLAGS at (%rsp). */
+fast_general:
+	movq	%rax, THREAD(RAX, %rcx)
+	movq	%rbx, THREAD(RBX, %rcx)
+	movq	%rbp, THREAD(RBP, %rcx)
+	movq	%r12, THREAD(R12, %rcx)
+	movq	%r13, THREAD(R13, %rcx)
+	movq	%r14, THREAD(R14, %rcx)
+	movq	%r15, THREAD(R15, %rcx)
+	movq	THREAD(RIP, %rcx), %rax
+	movq	%rax, THREAD(RCX, %rcx)
+	popq	%rax
+	movq	%rax, THREAD(RFLAGS, %rcx)
+	movq	%rax, THREAD(R11, %rcx)
+	leaq	128(%rsp), %rax
+	movq	%rax, THREAD(RSP, %rcx)
+	rdfsbase %rax
+	movq	%rax, THREAD(FS_BASE, %rcx)
+	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
+	jmp	fastcall_finish
+
+	/* General: clear TF, DF and AC, mask events, and the frame. */
+general:
+	movq	%rax, %r11
+	subq	$WK_NATIVE_BASE, %r11
+	cmpq	$WK_NATIVE_COUNT, %r11
+	jb	native				/* a native call: the kernel's */
+	movq	(%rsp), %r11
+	andq	$~RFLAGS_TF_DF_AC, %r11
+	pushq	%r11
+	popfq
+	movabsq	$LIBOS_VCPU_ADDRESS, %r11
+	movl	$1, WK_VCPU_EVENTS_MASKED(%r11)
+	movq	%rax, FRAME(RAX)
+	movq	%rbx, FRAME(RBX)
+	movq	%rdx, FRAME(RDX)
+	movq	%rsi, FRAME(RSI)
+	movq	%rdi, FRAME(RDI)
+	movq	%rbp, FRAME(RBP)
+	movq	%r8, FRAME(R8)
+	movq	%r9, FRAME(R9)
+	movq	%r10, FRAME(R10)
+	movq	%r12, FRAME(R12)
+	movq	%r13, FRAME(R13)
+	movq	%r14, FRAME(R14)
+	movq	%r15, FRAME(R15)
+	movq	%rcx, FRAME(RCX)
+	movq	%rcx, FRAME(RIP)
+	popq	%rcx				/* the app's RFLAGS */
+	movq	%rcx, FRAME(RFLAGS)
+	movq	%rcx, FRAME(R11)
+	leaq	128(%rsp), %rcx
+	movq	%rcx, FRAME(RSP)
+	rdfsbase %rcx
+	movq	%rcx, FRAME(FS_BASE)
+	/* Vector 1 tells the libOS the call came from a rewritten site. */
+	movl	$WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%r11)
+	movl	$1, WK_VCPU_EVENT_VECTOR(%r11)
+	movq	$0, WK_VCPU_EVENT_ERROR_CODE(%r11)
+	movq	$0, WK_VCPU_EVENT_FAULT_ADDRESS(%r11)
+	movq	%rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%r11)
+	movq	%r11, %rdi
+	movl	$WK_EVENT_SYSCALL, %esi
+	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
+	jmp	event_entry
+	/* The kernel answers native calls (set_self_state included, which
+	 * does not come back here); SYSRET gives back these RFLAGS. */
+native:
+	popfq
+	pushq	%rcx
+	syscall
+	popq	%rcx
+	leaq	128(%rsp), %rsp
+	jmp	*%rcx
+	.size	libos_syscall_entry, . - libos_syscall_entry
+
+/*
+ * void light_suspend(uint64_t *light_rsp, void (*then)(void))
+ *
+ * Suspends the running fast call: the callee-saved registers go on its
+ * stack, that RSP into *light_rsp, and `then` (which does not return)
+ * runs on the upcall stack. light_resume(*light_rsp), from any stack,
+ * continues as if light_suspend had returned.
+ */
+	.globl	light_suspend
+	.type	light_suspend, @function
+light_suspend:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, (%rdi)
+	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
+	jmp	*%rsi
+	.size	light_suspend, . - light_suspend
+
+	.globl	light_resume
+	.type	light_resume, @function
+light_resume:
+	movq	%rdi, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+	.size	light_resume, . - light_resume
+
+	.section .note.GNU-stack, "", @progbits
