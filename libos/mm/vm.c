@@ -36,8 +36,30 @@ static uint64_t *present_slot(uint64_t page)
 	return &present_cache[(page / PAGE_SIZE) % PRESENT_CACHE_SIZE];
 }
 
+/* Pages vm_user_ok passed whole, with the access it passed them for (the
+ * futex word or buffer an app hands over again and again): direct-mapped,
+ * all forgotten whenever a region or a present page changes. */
+#define CHECKED_SIZE 8
+static struct {
+	uint64_t page; /* 1 (never a page address): empty */
+	uint32_t access;
+} checked[CHECKED_SIZE] = { { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 },
+			    { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 } };
+
+static unsigned checked_slot(uint64_t page)
+{
+	return (unsigned)(page / PAGE_SIZE) % CHECKED_SIZE;
+}
+
+static void forget_checked(void)
+{
+	for (unsigned i = 0; i < CHECKED_SIZE; i++)
+		checked[i].page = 1;
+}
+
 static void forget_present(uint64_t start, uint64_t end)
 {
+	forget_checked();
 	if ((end - start) / PAGE_SIZE >= PRESENT_CACHE_SIZE) {
 		memset(present_cache, 0, sizeof(present_cache));
 		return;
@@ -128,6 +150,7 @@ bool vm_range_free(uint64_t start, uint64_t end)
 long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	    enum region_kind kind)
 {
+	forget_checked();
 	uint64_t end = start + length;
 
 	if (!vm_range_free(start, end) || (start | length) % PAGE_SIZE)
@@ -166,6 +189,7 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 
 long vm_unmap(uint64_t start, uint64_t length)
 {
+	forget_checked();
 	uint64_t end = start + length;
 
 	if (!split_at(start) || !split_at(end))
@@ -203,6 +227,7 @@ static long protect_present(uint64_t start, uint64_t end, uint32_t prot)
 
 long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
 {
+	forget_checked();
 	uint64_t end = start + length;
 	uint64_t expected = start;
 
@@ -362,9 +387,12 @@ bool vm_populate(uint64_t address, uint64_t length)
 	return true;
 }
 
-bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access)
+static __attribute__((noinline)) bool user_ok(uint64_t address,
+					      uint64_t length,
+					      uint32_t access)
 {
 	uint64_t end = address + length;
+	uint32_t allowed = PROT_READ | PROT_WRITE;
 
 	if (length == 0)
 		return true;
@@ -376,9 +404,38 @@ bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access)
 		if (region == NULL || region->prot == PROT_NONE ||
 		    ((access & PROT_WRITE) && !(region->prot & PROT_WRITE)))
 			return false;
+		if (!(region->prot & PROT_WRITE))
+			allowed = PROT_READ;
 		at = region->end;
 	}
-	return vm_populate(address, length);
+	if (!vm_populate(address, length))
+		return false;
+	if (length <= CHECKED_SIZE * PAGE_SIZE / 2)
+		for (uint64_t page = page_down(address); page < end;
+		     page += PAGE_SIZE) {
+			checked[checked_slot(page)].page = page;
+			checked[checked_slot(page)].access = allowed;
+		}
+	return true;
+}
+
+bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access)
+{
+	uint64_t end = address + length;
+
+	/* Up to a few pages, each checked before (with at least this
+	 * access); the rest, length 0 and a wrap included, the long way. */
+	if (length - 1 >= CHECKED_SIZE * PAGE_SIZE / 2 || end < address)
+		return user_ok(address, length, access);
+	for (uint64_t page = page_down(address); page < end;
+	     page += PAGE_SIZE) {
+		unsigned slot = checked_slot(page);
+
+		if (checked[slot].page != page ||
+		    (access & ~checked[slot].access) != 0)
+			return user_ok(address, length, access);
+	}
+	return true;
 }
 
 void vm_discard(uint64_t address, uint64_t length,

@@ -68,8 +68,11 @@ struct site {
 	uint16_t moved[SITE_STEPS]; /* the same, from after */
 };
 
+/* In the order rewritten, which is also their trampolines' order;
+ * by_start lists them by app address. */
 static struct site sites[SITES_MAX];
 static unsigned site_count;
+static uint16_t by_start[SITES_MAX];
 
 /* Every site tried, open-addressed: 0 empty, else the address. */
 #define TRIED_SLOTS 4096
@@ -535,6 +538,11 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	site->address = address;
 	site->entry = base;
 	site->end = end;
+	unsigned at = site_count;
+
+	for (; at > 0 && sites[by_start[at - 1]].start > start; at--)
+		by_start[at] = by_start[at - 1];
+	by_start[at] = (uint16_t)site_count;
 	site_count++;
 	counts.answered += answered;
 	if (!prefixed) /* form A leaves no instruction split */
@@ -590,37 +598,57 @@ void patch_reflected_site(struct wk_regs *regs)
 	}
 }
 
+/* The last site in by_start (app address) or sites (trampoline) whose
+ * key is at most `at`; NULL if none. */
+static const struct site *site_before(uint64_t at, bool trampoline)
+{
+	unsigned low = 0, high = site_count; /* the answer is below high */
+
+	while (low < high) {
+		unsigned middle = (low + high) / 2;
+		const struct site *site =
+			trampoline ? &sites[middle] : &sites[by_start[middle]];
+
+		if ((trampoline ? site->entry : site->start) <= at)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	if (low == 0)
+		return NULL;
+	return trampoline ? &sites[low - 1] : &sites[by_start[low - 1]];
+}
+
 uint64_t patch_resume_rip(uint64_t rip)
 {
-	for (unsigned i = 0; i < site_count; i++) {
-		const struct site *site = &sites[i];
+	const struct site *site = site_before(rip, false);
 
-		if (rip <= site->start || rip >= site->end)
-			continue;
-		for (unsigned k = 0; k < site->steps; k++)
-			if (rip == site->address + site->offset[k])
-				return site->after + site->moved[k];
-		return rip; /* not an instruction boundary */
-	}
-	return rip;
+	/* Sites never overlap, so only the last one starting below RIP
+	 * can hold it. */
+	if (site == NULL || rip <= site->start || rip >= site->end)
+		return rip;
+	for (unsigned k = 0; k < site->steps; k++)
+		if (rip == site->address + site->offset[k])
+			return site->after + site->moved[k];
+	return rip; /* not an instruction boundary */
 }
 
 uint64_t patch_app_rip(uint64_t rip)
 {
 	if (rip < trampoline_start || rip >= trampoline_next)
 		return rip;
-	for (unsigned i = 0; i < site_count; i++) {
-		const struct site *site = &sites[i];
+	const struct site *site = site_before(rip, true);
 
-		if (rip == site->entry)
-			return site->start;
-		if (rip > site->entry && rip < site->after)
-			return site->address;  /* on its way to the libOS */
-		if (rip == site->after)
-			return site->address + 2;
-		for (unsigned k = 0; k < site->steps; k++)
-			if (rip == site->after + site->moved[k])
-				return site->address + site->offset[k];
-	}
+	if (site == NULL)
+		return rip;
+	if (rip == site->entry)
+		return site->start;
+	if (rip > site->entry && rip < site->after)
+		return site->address;  /* on its way to the libOS */
+	if (rip == site->after)
+		return site->address + 2;
+	for (unsigned k = 0; k < site->steps; k++)
+		if (rip == site->after + site->moved[k])
+			return site->address + site->offset[k];
 	return rip;
 }

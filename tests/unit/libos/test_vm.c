@@ -193,3 +193,31 @@ Test(vm, stack_has_a_guard_and_pages_on_demand)
 	cr_assert_eq(fake_prot(top - reserve), -1);
 	cr_assert(!vm_fault(top + PAGE_SIZE, PROT_READ));
 }
+
+/* vm_user_ok remembers the pages it passed; every change forgets them. */
+Test(vm, checked_pages_follow_changes)
+{
+	vm_map(P(0), 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
+	cr_assert(vm_user_ok(P(0), 4 * PAGE_SIZE, PROT_WRITE));
+	cr_assert(vm_user_ok(P(1) + 8, 8, PROT_WRITE));
+
+	cr_assert_eq(vm_protect(P(1), PAGE_SIZE, PROT_READ), 0);
+	cr_assert(!vm_user_ok(P(1) + 8, 8, PROT_WRITE));
+	cr_assert(vm_user_ok(P(1) + 8, 8, PROT_READ));
+	/* Checked for reading only, as its region allows: a write fails
+	 * again without a look at the regions passing it. */
+	cr_assert(!vm_user_ok(P(1), PAGE_SIZE, PROT_WRITE));
+
+	vm_discard(P(2), PAGE_SIZE, NULL);
+	cr_assert_eq(fake_prot(P(2)), -1);
+	cr_assert(vm_user_ok(P(2), 8, PROT_WRITE));
+	cr_assert_eq(fake_prot(P(2)), WK_PROT_READ | WK_PROT_WRITE);
+
+	cr_assert_eq(vm_unmap(P(3), PAGE_SIZE), 0);
+	cr_assert(!vm_user_ok(P(3), 8, PROT_READ));
+	cr_assert(!vm_user_ok(P(2), PAGE_SIZE + 1, PROT_READ));
+
+	cr_assert(vm_user_ok(P(0), 0, PROT_WRITE));
+	cr_assert(!vm_user_ok(UINT64_MAX - 7, 16, PROT_READ));
+	cr_assert(!vm_user_ok(P(0) + 8, UINT64_MAX - 8, PROT_READ));
+}
