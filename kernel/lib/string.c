@@ -35,13 +35,16 @@ void *memmove(void *destination, const void *source, size_t length)
 	return destination;
 }
 
+/* Eight bytes a repetition, then the tail: a fresh page is 512 stores. */
 void *memset(void *destination, int value, size_t length)
 {
 	void *to = destination;
+	size_t words = length / 8, tail = length % 8;
 
-	__asm__ volatile("rep stosb"
-			 : "+D"(to), "+c"(length)
-			 : "a"(value)
+	__asm__ volatile("rep stosq; movq %3, %%rcx; rep stosb"
+			 : "+D"(to), "+c"(words)
+			 : "a"((uint8_t)value * UINT64_C(0x0101010101010101)),
+			   "r"(tail)
 			 : "memory");
 	return destination;
 }
