@@ -183,7 +183,8 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 		regions[i].start = start;
 		return 0;
 	}
-	insert_at(i, (struct region){ start, end, prot, (uint8_t)kind });
+	insert_at(i, (struct region){ .start = start, .end = end,
+					.prot = prot, .kind = (uint8_t)kind });
 	return 0;
 }
 
@@ -199,7 +200,8 @@ long vm_unmap(uint64_t start, uint64_t length)
 	while (i < region_count && regions[i].start < end) {
 		uint64_t bytes = regions[i].end - regions[i].start;
 
-		wk_mem_unmap((long)regions[i].start, (long)bytes);
+		if (!demand_paged(&regions[i]) || regions[i].populated)
+			wk_mem_unmap((long)regions[i].start, (long)bytes);
 		forget_present(regions[i].start, regions[i].end);
 		mapped_bytes -= bytes < mapped_bytes ? bytes : mapped_bytes;
 		remove_at(i);
@@ -250,8 +252,10 @@ long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
 		long status;
 
 		if (demand_paged(region))
-			status = protect_present(region->start, region->end,
-						 prot);
+			status = region->populated
+					 ? protect_present(region->start,
+							   region->end, prot)
+					 : 0; /* nothing to re-protect */
 		else /* the image: all present */
 			status = wk_mem_protect((long)region->start,
 						(long)(region->end -
@@ -283,7 +287,7 @@ uint64_t vm_find_free(uint64_t length, uint64_t below)
 	return 0;
 }
 
-const struct region *vm_find(uint64_t address)
+static struct region *find(uint64_t address)
 {
 	unsigned i = first_ending_after(address);
 
@@ -292,13 +296,20 @@ const struct region *vm_find(uint64_t address)
 	return NULL;
 }
 
+const struct region *vm_find(uint64_t address)
+{
+	return find(address);
+}
+
 /* Maps the absent pages of [start, end) inside one demand-paged region:
  * pages the cache knows are skipped; a run of others is mapped in one
  * call, or page by page when some of it was present already. */
-static bool populate_range(const struct region *region, uint64_t start,
+static bool populate_range(struct region *region, uint64_t start,
 			   uint64_t end)
 {
 	unsigned prot = kernel_prot(region->prot);
+
+	region->populated = true;
 
 	for (uint64_t run = start; run < end;) {
 		uint64_t stop = run;
@@ -341,17 +352,26 @@ long vm_init_stack(uint64_t top, uint64_t reserve, uint64_t initial)
 
 bool vm_fault(uint64_t address, uint32_t access)
 {
-	const struct region *region = vm_find(address);
+	struct region *region = find(address);
 
 	if (region == NULL || !demand_paged(region) ||
 	    region->prot == PROT_NONE || (access & ~region->prot & PROT_WRITE) ||
 	    (access & ~region->prot & PROT_EXEC))
 		return false;
 
-	/* The chunk around the page, inside the region; a fault on a page
-	 * already present is a protection fault, the app's error. */
-	uint64_t start = page_down(address) & ~(VM_FAULT_CHUNK - 1);
-	uint64_t end = start + VM_FAULT_CHUNK;
+	/* The chunk around the page, inside the region: 1 page on the
+	 * region's first fault, then 2, 4, 8 and 16 (VM_FAULT_CHUNK), so
+	 * that a thread's stack costs a page or two and a big buffer few
+	 * faults. A fault on a page already present is a protection fault,
+	 * the app's error. */
+	uint64_t chunk = PAGE_SIZE << region->faults;
+	uint64_t start = page_down(address) & ~(chunk - 1);
+	uint64_t end = start + chunk;
+
+	_Static_assert(VM_FAULT_CHUNK == PAGE_SIZE << 4, "faults: up to 4");
+	if (chunk < VM_FAULT_CHUNK)
+		region->faults++;
+	region->populated = true;
 
 	if (start < region->start)
 		start = region->start;
@@ -374,7 +394,7 @@ bool vm_populate(uint64_t address, uint64_t length)
 	uint64_t end = page_up(address + length);
 
 	for (uint64_t at = page_down(address); at < end;) {
-		const struct region *region = vm_find(at);
+		struct region *region = find(at);
 
 		if (region == NULL)
 			return false;

@@ -34,6 +34,9 @@ struct region {
 	uint64_t start, end; /* page-aligned, start < end */
 	uint32_t prot;       /* PROT_* */
 	uint8_t kind;        /* enum region_kind */
+	bool populated;      /* demand-paged: pages may be present */
+	uint8_t faults;      /* demand-paged: faults so far, up to 4 (each
+				maps twice the pages of the one before) */
 };
 
 /* Makes the stack region [top - reserve, top): its lowest page a

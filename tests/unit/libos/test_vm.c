@@ -53,8 +53,11 @@ long wk_mem_unmap(long address, long length)
 	return 0;
 }
 
+static unsigned protect_calls;
+
 long wk_mem_protect(long address, long length, long prot)
 {
+	protect_calls++;
 	for (long at = address; at < address + length; at += PAGE_SIZE)
 		if (!fake_find((uint64_t)at))
 			return -WK_ENOMEM;
@@ -80,7 +83,15 @@ Test(vm, demand_paged_map_unmap_split)
 	cr_assert_eq(fake_prot(P(7)), -1); /* nothing until touched */
 	cr_assert(vm_fault(P(7) + 5, PROT_WRITE));
 	cr_assert_eq(fake_prot(P(7)), WK_PROT_READ | WK_PROT_WRITE);
-	cr_assert_eq(fake_prot(P(0)), WK_PROT_READ | WK_PROT_WRITE); /* chunk */
+	cr_assert_eq(fake_prot(P(6)), -1); /* the first fault: one page */
+	cr_assert(vm_fault(P(0), PROT_READ));
+	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ | WK_PROT_WRITE); /* two */
+	cr_assert_eq(fake_prot(P(2)), -1);
+	cr_assert(vm_fault(P(4), PROT_READ)); /* four, one present: one */
+	cr_assert_eq(fake_prot(P(4)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(5)), -1);
+	cr_assert(vm_fault(P(2), PROT_READ)); /* eight, some present: one */
+	cr_assert_eq(fake_prot(P(3)), -1);
 	cr_assert(!vm_fault(P(7), PROT_WRITE)); /* present: the app's error */
 	cr_assert(!vm_fault(P(7), PROT_EXEC));
 	cr_assert(!vm_range_free(P(0), P(1)));
@@ -220,4 +231,18 @@ Test(vm, checked_pages_follow_changes)
 	cr_assert(vm_user_ok(P(0), 0, PROT_WRITE));
 	cr_assert(!vm_user_ok(UINT64_MAX - 7, 16, PROT_READ));
 	cr_assert(!vm_user_ok(P(0) + 8, UINT64_MAX - 8, PROT_READ));
+}
+
+/* A region never touched has no page to re-protect: no kernel call (a
+ * thread stack is mapped PROT_NONE, then opened). */
+Test(vm, untouched_region_protects_without_the_kernel)
+{
+	vm_map(P(0), 8 * PAGE_SIZE, PROT_NONE, REGION_ANONYMOUS);
+	cr_assert_eq(vm_protect(P(1), 7 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(protect_calls, 0);
+	cr_assert(vm_fault(P(5), PROT_WRITE));
+	cr_assert_eq(vm_protect(P(1), 7 * PAGE_SIZE, PROT_READ), 0);
+	cr_assert_gt(protect_calls, 0);
+	cr_assert_eq(fake_prot(P(5)), WK_PROT_READ);
+	cr_assert(!vm_fault(P(0), PROT_READ)); /* still PROT_NONE */
 }
