@@ -293,7 +293,13 @@ uint64_t paging_user_next(uint64_t virtual)
 			return virtual;
 		table = paging_physical_to_virtual(entry & PTE_ADDRESS);
 	}
-	return virtual;
+	/* In the leaf table, the first entry that maps something. */
+	virtual &= ~(uint64_t)(WK_PAGE_SIZE - 1);
+	for (unsigned i = table_index(virtual, 1); i < 512;
+	     i++, virtual += WK_PAGE_SIZE)
+		if (table[i] & (PTE_PRESENT | PTE_SOFT_NONE))
+			return virtual;
+	return virtual; /* the next table's first page */
 }
 
 static uint64_t user_flags(unsigned prot)

@@ -63,8 +63,9 @@ bool paging_user_lookup(uint64_t virtual, uint64_t *physical);
 void paging_user_protect(uint64_t virtual, unsigned prot);
 
 /* The lowest address >= `virtual` (page-aligned) at which a user page
- * could be mapped: skips the whole span of any missing page table, so a
- * scan over a huge, mostly empty range takes a few steps. */
+ * could be mapped: skips the whole span of any missing page table and the
+ * empty entries of a leaf table, so a scan over a huge, mostly empty range
+ * takes a few steps. */
 uint64_t paging_user_next(uint64_t virtual);
 
 /* Removes the mapping; returns its frame, or 0 if it was not mapped. */
