@@ -45,8 +45,8 @@ static void unmap_and_free(uint64_t address, uint64_t length)
 {
 	uint64_t end = address + length;
 
-	for (uint64_t page = paging_user_next(address); page < end;
-	     page = paging_user_next(page + WK_PAGE_SIZE)) {
+	for (uint64_t page = paging_user_next(address, end); page < end;
+	     page = paging_user_next(page + WK_PAGE_SIZE, end)) {
 		uint64_t physical = paging_user_unmap(page);
 		if (physical)
 			page_free(physical);
@@ -58,8 +58,8 @@ static bool any_mapped(uint64_t address, uint64_t length)
 {
 	uint64_t physical, end = address + length;
 
-	for (uint64_t page = paging_user_next(address); page < end;
-	     page = paging_user_next(page + WK_PAGE_SIZE))
+	for (uint64_t page = paging_user_next(address, end); page < end;
+	     page = paging_user_next(page + WK_PAGE_SIZE, end))
 		if (paging_user_lookup(page, &physical))
 			return true;
 	return false;

@@ -278,7 +278,7 @@ static uint64_t *user_leaf(uint64_t virtual)
 	return &table[table_index(virtual, 1)];
 }
 
-uint64_t paging_user_next(uint64_t virtual)
+uint64_t paging_user_next(uint64_t virtual, uint64_t end)
 {
 	uint64_t *table = kernel_pml4;
 
@@ -295,7 +295,7 @@ uint64_t paging_user_next(uint64_t virtual)
 	}
 	/* In the leaf table, the first entry that maps something. */
 	virtual &= ~(uint64_t)(WK_PAGE_SIZE - 1);
-	for (unsigned i = table_index(virtual, 1); i < 512;
+	for (unsigned i = table_index(virtual, 1); i < 512 && virtual < end;
 	     i++, virtual += WK_PAGE_SIZE)
 		if (table[i] & (PTE_PRESENT | PTE_SOFT_NONE))
 			return virtual;

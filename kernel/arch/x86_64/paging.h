@@ -62,11 +62,11 @@ bool paging_user_lookup(uint64_t virtual, uint64_t *physical);
 /* Changes the protection of a mapped page. */
 void paging_user_protect(uint64_t virtual, unsigned prot);
 
-/* The lowest address >= `virtual` (page-aligned) at which a user page
- * could be mapped: skips the whole span of any missing page table and the
- * empty entries of a leaf table, so a scan over a huge, mostly empty range
- * takes a few steps. */
-uint64_t paging_user_next(uint64_t virtual);
+/* The lowest address in [virtual, end) (page-aligned) at which a user
+ * page is mapped, or an address >= end: skips the whole span of any
+ * missing page table and the empty entries of a leaf table, so a scan
+ * over a huge, mostly empty range takes a few steps. */
+uint64_t paging_user_next(uint64_t virtual, uint64_t end);
 
 /* Removes the mapping; returns its frame, or 0 if it was not mapped. */
 uint64_t paging_user_unmap(uint64_t virtual);
