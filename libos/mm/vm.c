@@ -316,19 +316,21 @@ static bool populate_range(struct region *region, uint64_t start,
 
 		while (stop < end && *present_slot(stop) != stop)
 			stop += PAGE_SIZE;
-		if (stop > run &&
-		    wk_mem_map((long)run, (long)(stop - run), prot) == 0) {
+		long status = stop > run ? wk_mem_map((long)run,
+						      (long)(stop - run), prot)
+					 : 0;
+
+		if (status == 0) {
 			mapped_bytes += stop - run;
-		} else {
+		} else if (status != -EEXIST || stop - run > PAGE_SIZE) {
 			for (uint64_t page = run; page < stop; page += PAGE_SIZE) {
-				long status = wk_mem_map((long)page, PAGE_SIZE,
-							 prot);
+				status = wk_mem_map((long)page, PAGE_SIZE, prot);
 				if (status == 0)
 					mapped_bytes += PAGE_SIZE;
 				else if (status != -EEXIST)
 					return false;
 			}
-		}
+		} /* else the one page was present already */
 		for (uint64_t page = run; page < stop; page += PAGE_SIZE)
 			*present_slot(page) = page;
 		run = stop;
@@ -380,12 +382,16 @@ bool vm_fault(uint64_t address, uint32_t access)
 	if (wk_mem_map((long)start, (long)(end - start),
 		       kernel_prot(region->prot)) == 0) {
 		mapped_bytes += end - start;
+		for (uint64_t page = start; page < end; page += PAGE_SIZE)
+			*present_slot(page) = page;
 		return true;
 	}
 	long status = wk_mem_map((long)page_down(address), PAGE_SIZE,
 				 kernel_prot(region->prot));
-	if (status == 0)
+	if (status == 0) {
 		mapped_bytes += PAGE_SIZE;
+		*present_slot(page_down(address)) = page_down(address);
+	}
 	return status == 0;
 }
 

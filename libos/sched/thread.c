@@ -100,9 +100,10 @@ struct thread *thread_create(void)
 	struct thread *thread = allocate();
 
 	if (thread) {
-		/* XSAVE leaves the header's other bytes as they were: a
-		 * fresh area needs them zero for XRSTOR to accept it. */
-		memset(thread->fpu, 0, FPU_AREA_BYTES);
+		/* XSAVE leaves the header's reserved bytes (the 64 after
+		 * the 512-byte legacy area) as they were: XRSTOR wants them
+		 * zero. It writes the rest it needs itself. */
+		memset((uint8_t *)thread->fpu + 512, 0, 64);
 		thread_fpu_save(thread);
 	}
 	return thread;
