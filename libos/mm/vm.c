@@ -287,12 +287,22 @@ uint64_t vm_find_free(uint64_t length, uint64_t below)
 	return 0;
 }
 
+/* The index of the region find() found last, tried first: checked against
+ * the live table, so a stale one costs a search, never a wrong answer. */
+static unsigned last_found;
+
 static struct region *find(uint64_t address)
 {
-	unsigned i = first_ending_after(address);
+	unsigned i = last_found;
 
-	if (i < region_count && regions[i].start <= address)
+	if (i < region_count && regions[i].start <= address &&
+	    address < regions[i].end)
 		return &regions[i];
+	i = first_ending_after(address);
+	if (i < region_count && regions[i].start <= address) {
+		last_found = i;
+		return &regions[i];
+	}
 	return NULL;
 }
 
