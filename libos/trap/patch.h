@@ -4,8 +4,8 @@
  * least 5 bytes in all) become a `jmp rel32` to a trampoline below the
  * app's text; the trampoline enters the libOS in user mode
  * (libos_syscall_entry in syscall_entry.S), so later calls from the site
- * never enter the kernel. Calls whose answer is fixed for the run (getpid and
- * the user and group ids) are answered in the trampoline itself.
+ * never enter the kernel. Calls whose answer is fixed for the run (getpid
+ * and the user and group ids) are answered in the trampoline itself.
  */
 #ifndef LIBOS_TRAP_PATCH_H
 #define LIBOS_TRAP_PATCH_H
