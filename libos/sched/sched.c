@@ -26,7 +26,7 @@
 #include "trap/fastcall.h"
 #include "wicket/native.h"
 
-/* The thread on the CPU (fastcall_entry.S reads it). */
+/* The thread on the CPU (trap/syscall_entry.S reads it). */
 struct thread *sched_running;
 static struct thread *fpu_owner;
 static struct thread_queue run_queue;
@@ -197,8 +197,8 @@ void sched_timer(void)
 	armed = 0; /* it fired */
 	wake_expired(now);
 	timers_fire(now);
-	if (!idling && sched_running->state == THREAD_RUNNING && run_queue.head &&
-	    now - slice_start >= quantum_ticks) {
+	if (!idling && sched_running->state == THREAD_RUNNING &&
+	    run_queue.head && now - slice_start >= quantum_ticks) {
 		sched_running->state = THREAD_RUNNABLE;
 		run_queue_push(sched_running);
 	}
@@ -235,7 +235,8 @@ __attribute__((noreturn)) void sched_deadlock(void)
 
 void sched_resume(void)
 {
-	if (idling || sched_running == NULL || sched_running->state != THREAD_RUNNING) {
+	if (idling || sched_running == NULL ||
+	    sched_running->state != THREAD_RUNNING) {
 		struct thread *next = run_queue_pop();
 
 		if (next == NULL) {

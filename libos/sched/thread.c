@@ -4,9 +4,9 @@
  * time the slot is used): an unmapped guard, the stack its fast calls run
  * on (trap/fastcall.c), the FPU save area (XSAVE needs 64-byte alignment
  * and, with the components this kernel enables, at most a few KiB), then
- * the pending signals' information and the struct thread itself. Only the table of
- * pointers is in the image, so that the libOS's bss stays small (the
- * kernel zeroes it at boot).
+ * the pending signals' information and the struct thread itself. Only the
+ * table of pointers is in the image, so that the libOS's bss stays small
+ * (the kernel zeroes it at boot).
  */
 #include "sched/thread.h"
 
@@ -79,7 +79,7 @@ static struct thread *allocate(void)
 		thread->fpu = (void *)area;
 		thread->signal_infos = (struct signal_info *)(area +
 							      FPU_AREA_BYTES);
-		/* 16-byte aligned after fastcall_entry.S's one push. */
+		/* 16-byte aligned after syscall_entry.S's one push. */
 		thread->light_stack_top = area - 8;
 		thread->altstack_flags = 2; /* SS_DISABLE */
 		thread->tid = next_tid++;

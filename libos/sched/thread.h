@@ -17,9 +17,8 @@
 
 #define THREADS_MAX 2048
 
-/* The asm of trap/fastcall_entry.S reaches these at fixed offsets. */
+/* trap/syscall_entry.S reaches regs (first) and this at fixed offsets. */
 #define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE
-#define THREAD_LIGHT_RSP (WK_REGS_SIZE + 8)
 
 /* What a blocked thread waits for (how a signal or a timeout ends it). */
 enum wait_kind {
@@ -50,7 +49,7 @@ enum thread_state {
 
 struct thread {
 	struct wk_regs regs;
-	/* Fast calls (trap/fastcall.c; offsets pinned for its asm): */
+	/* Fast calls (trap/fastcall.c; the offset pinned for its asm): */
 	uint64_t light_stack_top; /* the stack its fast calls run on */
 	uint64_t light_rsp;       /* suspended inside a fast call: the RSP
 				     that light_resume continues from; else
@@ -84,10 +83,9 @@ struct thread {
 	void *fpu;                /* the save area (thread.c) */
 };
 
-_Static_assert(__builtin_offsetof(struct thread, light_stack_top) ==
-	       THREAD_LIGHT_STACK_TOP, "fastcall_entry.S");
-_Static_assert(__builtin_offsetof(struct thread, light_rsp) ==
-	       THREAD_LIGHT_RSP, "fastcall_entry.S");
+_Static_assert(__builtin_offsetof(struct thread, regs) == 0 &&
+	       __builtin_offsetof(struct thread, light_stack_top) ==
+	       THREAD_LIGHT_STACK_TOP, "trap/syscall_entry.S");
 
 /* A FIFO of threads linked through queue_next (a thread is on one at a
  * time: the run queue or the futex waiters). */
