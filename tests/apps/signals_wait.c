@@ -114,8 +114,8 @@ static void suspends(void)
 	raise(SIGUSR1);
 	memset(&h, 0, sizeof h);
 	sigset_t keep_usr1 = set_of(bit(SIGUSR1));
+	start = mono_ns(); /* before arming, as above */
 	arm_ms(50);
-	start = mono_ns();
 	r = sigsuspend(&keep_usr1);
 	printf("sigsuspend keeping pending SIGUSR1 blocked: handler ran %d "
 	       "time(s), for %d, after at least 50 ms: %s\n", h.calls, h.last,
@@ -255,8 +255,8 @@ static void pauses(void)
 {
 	on(SIGALRM, record, 0);
 	memset(&h, 0, sizeof h);
+	int64_t start = mono_ns(); /* before arming, as above */
 	arm_ms(50);
-	int64_t start = mono_ns();
 	errno = 0;
 	int r = pause();
 	int e = errno;
