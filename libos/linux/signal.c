@@ -456,8 +456,7 @@ static int next_deliverable(const struct thread *thread)
 
 bool signal_deliverable(const struct thread *thread)
 {
-	return ((thread->signals_pending | process_pending) &
-		~thread->signals_blocked) != 0;
+	return next_deliverable(thread) != 0;
 }
 
 /* A timer's signal taken, handed to a waiter or dropped: the timer may

@@ -17,6 +17,11 @@
 #define LINUX_TID  1
 #define LINUX_PPID 0
 
+/* LINUX_NR_name: each call's number, from the one list. */
+#define SYSCALL_NUMBER(number, name, implemented) LINUX_NR_##name = number,
+enum linux_syscall_number { LINUX_SYSCALLS(SYSCALL_NUMBER) };
+#undef SYSCALL_NUMBER
+
 #define SYSCALL_DECLARE_1(name) long sys_##name(struct wk_regs *regs);
 #define SYSCALL_DECLARE_0(name)
 #define SYSCALL_DECLARE(number, name, implemented) \

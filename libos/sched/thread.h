@@ -17,9 +17,6 @@
 
 #define THREADS_MAX 2048
 
-/* trap/syscall_entry.S reaches regs (first) and this at fixed offsets. */
-#define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE
-
 /* What a blocked thread waits for (how a signal or a timeout ends it). */
 enum wait_kind {
 	WAIT_FUTEX,   /* futex: -ETIMEDOUT; a signal: -EINTR or restart */
@@ -49,7 +46,7 @@ enum thread_state {
 
 struct thread {
 	struct wk_regs regs;
-	/* Fast calls (trap/fastcall.c; the offset pinned for its asm): */
+	/* Fast calls (trap/fastcall.c, which pins the offset for its asm): */
 	uint64_t light_stack_top; /* the stack its fast calls run on */
 	uint64_t light_rsp;       /* suspended inside a fast call: the RSP
 				     that light_resume continues from; else
@@ -83,9 +80,6 @@ struct thread {
 	void *fpu;                /* the save area (thread.c) */
 };
 
-_Static_assert(__builtin_offsetof(struct thread, regs) == 0 &&
-	       __builtin_offsetof(struct thread, light_stack_top) ==
-	       THREAD_LIGHT_STACK_TOP, "trap/syscall_entry.S");
 
 /* A FIFO of threads linked through queue_next (a thread is on one at a
  * time: the run queue or the futex waiters). */

@@ -15,23 +15,26 @@
 #include "linux/syscalls.h"
 #include "sched/sched.h"
 
+_Static_assert(__builtin_offsetof(struct thread, regs) == 0 &&
+	       __builtin_offsetof(struct thread, light_stack_top) ==
+	       THREAD_LIGHT_STACK_TOP, "syscall_entry.S");
+
 typedef long syscall_handler(struct wk_regs *regs);
 
 /* syscall_entry.S reads it: NULL sends the number the general way. */
 syscall_handler *fastcall_table[FASTCALL_LIMIT];
 
-/* Linux numbers (syscall_list.h). */
+#define FAST(name) { LINUX_NR_##name, sys_##name }
 static const struct {
 	uint16_t number;
 	syscall_handler *handler;
 } fast[] = {
-	{ 14, sys_rt_sigprocmask }, { 24, sys_sched_yield },
-	{ 35, sys_nanosleep },      { 39, sys_getpid },
-	{ 110, sys_getppid },       { 186, sys_gettid },
-	{ 200, sys_tkill },         { 202, sys_futex },
-	{ 228, sys_clock_gettime }, { 230, sys_clock_nanosleep },
-	{ 234, sys_tgkill },
+	FAST(rt_sigprocmask), FAST(sched_yield), FAST(nanosleep),
+	FAST(getpid),         FAST(getppid),     FAST(gettid),
+	FAST(tkill),          FAST(futex),       FAST(clock_gettime),
+	FAST(clock_nanosleep), FAST(tgkill),
 };
+#undef FAST
 
 void fastcall_init(bool enabled)
 {

@@ -8,14 +8,20 @@
 #ifndef LIBOS_TRAP_FASTCALL_H
 #define LIBOS_TRAP_FASTCALL_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "sched/thread.h"
 #include "wicket/abi.h"
 
 /* Numbers below this may have a fast handler (syscall_entry.S). */
 #define FASTCALL_LIMIT 256
+
+/* Where syscall_entry.S finds a thread's fast-call stack: struct thread
+ * begins with its regs, then light_stack_top (pinned in fastcall.c). */
+#define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/thread.h"
 
 /* Fills the table of fast handlers; none when every call must go through
  * the general dispatcher (wicket.strace). */
@@ -44,4 +50,5 @@ __attribute__((noreturn)) void fastcall_finish(void);
 void light_suspend(uint64_t *light_rsp, void (*then)(void));
 __attribute__((noreturn)) void light_resume(uint64_t light_rsp);
 
+#endif /* !__ASSEMBLER__ */
 #endif /* LIBOS_TRAP_FASTCALL_H */

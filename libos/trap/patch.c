@@ -39,14 +39,6 @@
 #define GATE_BYTES 16
 #define REL32_SPAN (UINT64_C(1) << 31)
 
-/* Linux numbers the rewriting treats apart. */
-enum {
-	NR_RT_SIGRETURN = 15, NR_GETPID = 39, NR_CLONE = 56, NR_FORK = 57,
-	NR_VFORK = 58, NR_EXECVE = 59, NR_EXIT = 60, NR_GETUID = 102,
-	NR_GETGID = 104, NR_GETEUID = 107, NR_GETEGID = 108,
-	NR_GETPPID = 110, NR_EXIT_GROUP = 231, NR_CLONE3 = 435,
-};
-
 enum step_kind { STEP_COPY, STEP_JCC, STEP_JMP, STEP_CALL, STEP_RET };
 
 struct step {
@@ -323,12 +315,12 @@ static bool fixed_answer(uint64_t number, uint32_t *answer)
 	long value;
 
 	switch (number) {
-	case NR_GETPID: value = sys_getpid(&none); break;
-	case NR_GETPPID: value = sys_getppid(&none); break;
-	case NR_GETUID: value = sys_getuid(&none); break;
-	case NR_GETGID: value = sys_getgid(&none); break;
-	case NR_GETEUID: value = sys_geteuid(&none); break;
-	case NR_GETEGID: value = sys_getegid(&none); break;
+	case LINUX_NR_getpid: value = sys_getpid(&none); break;
+	case LINUX_NR_getppid: value = sys_getppid(&none); break;
+	case LINUX_NR_getuid: value = sys_getuid(&none); break;
+	case LINUX_NR_getgid: value = sys_getgid(&none); break;
+	case LINUX_NR_geteuid: value = sys_geteuid(&none); break;
+	case LINUX_NR_getegid: value = sys_getegid(&none); break;
 	default: return false;
 	}
 	*answer = (uint32_t)value;
@@ -583,10 +575,11 @@ void patch_reflected_site(struct wk_regs *regs)
 	if (!region || !(region->prot & PROT_EXEC) || code[0] != 0x0f ||
 	    code[1] != 0x05)
 		return;
-	bool skip = number == NR_RT_SIGRETURN || number == NR_CLONE ||
-		    number == NR_FORK || number == NR_VFORK ||
-		    number == NR_EXECVE || number == NR_EXIT ||
-		    number == NR_EXIT_GROUP || number == NR_CLONE3;
+	bool skip = number == LINUX_NR_rt_sigreturn ||
+		    number == LINUX_NR_clone || number == LINUX_NR_clone3 ||
+		    number == LINUX_NR_fork || number == LINUX_NR_vfork ||
+		    number == LINUX_NR_execve || number == LINUX_NR_exit ||
+		    number == LINUX_NR_exit_group;
 
 	if (!skip && rewrite(address, number, regs)) {
 		counts.patched++;

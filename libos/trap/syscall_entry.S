@@ -21,12 +21,11 @@
  * or send the call the general way (fast), so that nothing traps once
  * events are masked.
  */
+#include "trap/fastcall.h"
 #include "wicket/abi.h"
 
 #define LIBOS_VCPU_ADDRESS 0x00007f8000000000 /* layout.h */
 #define LIBOS_UPCALL_STACK_TOP (0x00007f8000002000 + (64 << 10)) /* layout.h */
-#define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE /* sched/thread.h, pinned */
-#define FASTCALL_LIMIT 256 /* trap/fastcall.h */
 #define FRAME(reg) (WK_VCPU_FRAME + WK_REGS_##reg)(%r11)
 #define THREAD(reg, base) WK_REGS_##reg(base)
 #define RFLAGS_TF_DF_AC 0x40500
