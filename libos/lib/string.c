@@ -9,6 +9,9 @@
 
 #include <stdint.h>
 
+#undef memset /* the functions themselves, not string.h's builtins */
+#undef memcpy
+
 void *memset(void *destination, int byte, size_t count)
 {
 	void *d = destination;

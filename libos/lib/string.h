@@ -15,6 +15,14 @@ void *memmove(void *destination, const void *source, size_t count);
 int memcmp(const void *left, const void *right, size_t count);
 size_t strlen(const char *string);
 
+/* -ffreestanding turns the builtins off: these let the compiler inline
+ * the small fixed-size copies and fills (a 4-byte read of app memory, a
+ * siginfo) and call the functions for the rest. */
+#define memset(destination, byte, count) \
+	__builtin_memset(destination, byte, count)
+#define memcpy(destination, source, count) \
+	__builtin_memcpy(destination, source, count)
+
 /* Whether string begins with prefix. */
 bool string_starts_with(const char *string, const char *prefix);
 

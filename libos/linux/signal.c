@@ -281,40 +281,48 @@ static void save_fpu_to_frame(uint8_t *area)
 	}
 }
 
-/* Restores the FPU state a frame holds, after checking what would make
- * XRSTOR or FXRSTOR fault: MXCSR's reserved bits, the XSAVE header. */
-static bool restore_fpu_from_frame(uint64_t address)
+/* Whether XRSTOR or FXRSTOR would take the FPU state a frame points at
+ * (0: none, the initial state, as Linux): readable, 64-byte aligned,
+ * MXCSR's reserved bits clear, a valid XSAVE header. */
+static bool fpu_frame_ok(uint64_t address)
 {
-	uint8_t *area = (uint8_t *)address;
-	uint32_t mxcsr, magic1;
+	const uint8_t *area = (const uint8_t *)address;
 
-	if (address == 0) { /* no state: the initial one (as Linux) */
-		__asm__ volatile("fxrstor64 (%0)" : : "r"(init_fpu) : "memory");
+	fpu_setup();
+	if (address == 0)
 		return true;
-	}
 	if (address % 64 || !vm_user_ok(address, FXSAVE_BYTES, PROT_READ))
 		return false;
-	memcpy(&mxcsr, area + 24, 4);
-	memcpy(&magic1, area + 464, 4);
-	if (mxcsr & ~mxcsr_mask)
+	if (*(const uint32_t *)(area + 24) & ~mxcsr_mask) /* MXCSR */
 		return false;
-	if (xsave_bytes && magic1 == FP_XSTATE_MAGIC1) {
-		uint64_t header[8];
+	if (!xsave_bytes ||
+	    *(const uint32_t *)(area + 464) != FP_XSTATE_MAGIC1)
+		return true;
+	const uint64_t *header = (const uint64_t *)(area + FXSAVE_BYTES);
 
-		if (!vm_user_ok(address, xsave_bytes, PROT_READ))
+	if (!vm_user_ok(address, xsave_bytes, PROT_READ) ||
+	    header[0] & ~libos_info->xsave_components)
+		return false;
+	for (unsigned i = 1; i < 8; i++)
+		if (header[i])
 			return false;
-		memcpy(header, area + FXSAVE_BYTES, sizeof(header));
-		if (header[0] & ~libos_info->xsave_components || header[1])
-			return false;
-		for (unsigned i = 2; i < 8; i++)
-			if (header[i])
-				return false;
+	return true;
+}
+
+/* Loads the state fpu_frame_ok accepted. */
+static void fpu_frame_load(uint64_t address)
+{
+	const uint8_t *area = (const uint8_t *)address;
+
+	if (address == 0) {
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(init_fpu) : "memory");
+		return;
+	}
+	if (xsave_bytes && *(const uint32_t *)(area + 464) == FP_XSTATE_MAGIC1)
 		__asm__ volatile("xrstor64 (%0)" : : "r"(area), "a"(-1), "d"(-1)
 				 : "memory");
-		return true;
-	}
-	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
-	return true;
+	else
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
 }
 
 static bool on_altstack(const struct thread *thread, uint64_t sp)
@@ -875,37 +883,30 @@ long sys_sigaltstack(struct wk_regs *regs)
 	return 0;
 }
 
-long sys_rt_sigreturn(struct wk_regs *regs)
+bool signal_return(struct thread *self, uint64_t address)
 {
-	struct thread *self = sched_current();
-	uint64_t address = regs->rsp; /* the handler's RET popped pretcode */
-	struct linux_ucontext uc;
-	struct signal_info bad = { .code = SI_KERNEL };
+	struct wk_regs *regs = &self->regs;
+	const struct linux_ucontext *uc = (const void *)address;
+	const struct linux_sigcontext *sc = &uc->mcontext;
 
-	if (!vm_user_ok(address, sizeof(uc), PROT_READ)) {
-		signal_force(SIGSEGV, regs, &bad);
-		return SYSCALL_NO_RESULT;
-	}
-	memcpy(&uc, (const void *)address, sizeof(uc));
-	const struct linux_sigcontext *sc = &uc.mcontext;
-
-	if (!restore_fpu_from_frame(sc->fpstate)) {
-		signal_force(SIGSEGV, regs, &bad);
-		return SYSCALL_NO_RESULT;
-	}
+	/* Read in place once checked: nothing else runs meanwhile. */
+	if (!vm_user_ok(address, sizeof(*uc), PROT_READ) ||
+	    !fpu_frame_ok(sc->fpstate))
+		return false;
+	fpu_frame_load(sc->fpstate);
 	/* uc_stack back into force, as Linux's restore_altstack: silently
 	 * not while running on the alternate stack, nor when invalid. */
-	uint32_t mode = (uint32_t)uc.stack.flags & ~SS_AUTODISARM;
+	uint32_t mode = (uint32_t)uc->stack.flags & ~SS_AUTODISARM;
 
-	if (!on_altstack(self, regs->rsp)) {
+	if (!on_altstack(self, address)) {
 		if (mode == SS_DISABLE) {
 			self->altstack_base = self->altstack_size = 0;
 			self->altstack_flags = SS_DISABLE;
 		} else if ((mode == 0 || mode == SS_ONSTACK) &&
-			   uc.stack.size >= MINSIGSTKSZ) {
-			self->altstack_base = uc.stack.base;
-			self->altstack_size = uc.stack.size;
-			self->altstack_flags = uc.stack.flags &
+			   uc->stack.size >= MINSIGSTKSZ) {
+			self->altstack_base = uc->stack.base;
+			self->altstack_size = uc->stack.size;
+			self->altstack_flags = uc->stack.flags &
 					       (int32_t)SS_AUTODISARM;
 		}
 	}
@@ -929,7 +930,17 @@ long sys_rt_sigreturn(struct wk_regs *regs)
 	 * same point in the trampoline. */
 	regs->rip = patch_resume_rip(sc->rip);
 	regs->rflags = sc->rflags; /* event_resume keeps the user bits */
-	self->signals_blocked = uc.sigmask & ~unblockable;
+	self->signals_blocked = uc->sigmask & ~unblockable;
+	return true;
+}
+
+long sys_rt_sigreturn(struct wk_regs *regs)
+{
+	struct signal_info bad = { .code = SI_KERNEL };
+
+	/* The handler's RET popped pretcode: RSP is at the ucontext. */
+	if (!signal_return(sched_current(), regs->rsp))
+		signal_force(SIGSEGV, regs, &bad);
 	return SYSCALL_NO_RESULT;
 }
 

@@ -74,6 +74,12 @@ void signal_deliver(struct thread *thread);
  * process's (signal_deliver would take one). */
 bool signal_deliverable(const struct thread *thread);
 
+/* rt_sigreturn for self (the running thread) with the ucontext at
+ * `address`: its registers, mask, FPU state and alternate stack back into
+ * force (regs->fs_base is left as it is). False, with nothing changed,
+ * when the frame cannot be taken back (the caller forces SIGSEGV). */
+bool signal_return(struct thread *self, uint64_t address);
+
 /* A sigtimedwait of thread ended some other way (its timeout, a handled
  * signal): it no longer takes signals of its set. */
 void signal_wait_ended(struct thread *thread);

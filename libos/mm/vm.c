@@ -36,25 +36,19 @@ static uint64_t *present_slot(uint64_t page)
 	return &present_cache[(page / PAGE_SIZE) % PRESENT_CACHE_SIZE];
 }
 
-/* Pages vm_user_ok passed whole, with the access it passed them for (the
- * futex word or buffer an app hands over again and again): direct-mapped,
- * all forgotten whenever a region or a present page changes. */
-#define CHECKED_SIZE 8
-static struct {
-	uint64_t page; /* 1 (never a page address): empty */
-	uint32_t access;
-} checked[CHECKED_SIZE] = { { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 },
-			    { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 } };
+struct vm_checked_page vm_checked[VM_CHECKED_SIZE] = {
+	{ 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 },
+	{ 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 } };
 
 static unsigned checked_slot(uint64_t page)
 {
-	return (unsigned)(page / PAGE_SIZE) % CHECKED_SIZE;
+	return (unsigned)(page / PAGE_SIZE) % VM_CHECKED_SIZE;
 }
 
 static void forget_checked(void)
 {
-	for (unsigned i = 0; i < CHECKED_SIZE; i++)
-		checked[i].page = 1;
+	for (unsigned i = 0; i < VM_CHECKED_SIZE; i++)
+		vm_checked[i].page = 1;
 }
 
 static void forget_present(uint64_t start, uint64_t end)
@@ -446,29 +440,29 @@ static __attribute__((noinline)) bool user_ok(uint64_t address,
 	}
 	if (!vm_populate(address, length))
 		return false;
-	if (length <= CHECKED_SIZE * PAGE_SIZE / 2)
+	if (length <= VM_CHECKED_SIZE * PAGE_SIZE / 2)
 		for (uint64_t page = page_down(address); page < end;
 		     page += PAGE_SIZE) {
-			checked[checked_slot(page)].page = page;
-			checked[checked_slot(page)].access = allowed;
+			vm_checked[checked_slot(page)].page = page;
+			vm_checked[checked_slot(page)].access = allowed;
 		}
 	return true;
 }
 
-bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access)
+bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 {
 	uint64_t end = address + length;
 
 	/* Up to a few pages, each checked before (with at least this
 	 * access); the rest, length 0 and a wrap included, the long way. */
-	if (length - 1 >= CHECKED_SIZE * PAGE_SIZE / 2 || end < address)
+	if (length - 1 >= VM_CHECKED_SIZE * PAGE_SIZE / 2 || end < address)
 		return user_ok(address, length, access);
 	for (uint64_t page = page_down(address); page < end;
 	     page += PAGE_SIZE) {
 		unsigned slot = checked_slot(page);
 
-		if (checked[slot].page != page ||
-		    (access & ~checked[slot].access) != 0)
+		if (vm_checked[slot].page != page ||
+		    (access & ~vm_checked[slot].access) != 0)
 			return user_ok(address, length, access);
 	}
 	return true;

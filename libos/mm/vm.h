@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "layout.h"
+
 #define PROT_NONE  0x0
 #define PROT_READ  0x1
 #define PROT_WRITE 0x2
@@ -73,7 +75,32 @@ const struct region *vm_find(uint64_t address);
  * reading (PROT_READ) or writing (PROT_WRITE): inside mapped regions
  * with that access, the stack grown to cover it if needed. A zero length
  * is always fine. */
-bool vm_user_ok(uint64_t address, uint64_t length, uint32_t access);
+bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access);
+
+/* Pages vm_user_ok passed whole, with the access it passed them for (the
+ * futex word or buffer an app hands over again and again): direct-mapped
+ * by page number, all forgotten whenever a region or a present page
+ * changes. The common case, a range within one page passed before, is
+ * answered inline. */
+#define VM_CHECKED_SIZE 8
+struct vm_checked_page {
+	uint64_t page; /* 1 (never a page address): empty */
+	uint32_t access;
+};
+extern struct vm_checked_page vm_checked[VM_CHECKED_SIZE];
+
+static inline bool vm_user_ok(uint64_t address, uint64_t length,
+			      uint32_t access)
+{
+	const struct vm_checked_page *checked =
+		&vm_checked[(address / PAGE_SIZE) % VM_CHECKED_SIZE];
+
+	if (length != 0 && (address ^ (address + length - 1)) < PAGE_SIZE &&
+	    checked->page == page_down(address) &&
+	    (access & ~checked->access) == 0)
+		return true;
+	return vm_user_ok_checking(address, length, access);
+}
 
 /* Handles the app's page fault at address (access: PROT_READ, PROT_WRITE
  * or PROT_EXEC) by mapping the demand-paged chunk around it. False when

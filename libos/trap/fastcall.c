@@ -21,6 +21,31 @@ _Static_assert(__builtin_offsetof(struct thread, regs) == 0 &&
 
 typedef long syscall_handler(struct wk_regs *regs);
 
+/* A fast handler's answer that sends the call the general way, as if it
+ * had no fast handler (nothing changed yet). */
+#define FASTCALL_DECLINED (SYSCALL_NO_RESULT + 1)
+
+/* syscall_entry.S: `then` on the upcall stack; the fast-call stack is
+ * left as it is (the next fast call starts it afresh). */
+__attribute__((noreturn)) void on_upcall_stack(void (*then)(void));
+
+/* rt_sigreturn: the frame's whole state becomes the thread's, so the call
+ * ends by resuming it (sched_resume), never through the fast exit. A
+ * frame that cannot be taken back goes the general way, where the
+ * SIGSEGV gets the whole state at the call. */
+static long fast_rt_sigreturn(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	/* The handler's RET popped pretcode: RSP is at the ucontext. */
+	uint64_t rsp = *(const uint64_t *)(self->light_stack_top - 8) +
+		       FASTCALL_APP_STACK_BYTES;
+
+	if (!signal_return(self, rsp))
+		return FASTCALL_DECLINED;
+	__asm__ volatile("rdfsbase %0" : "=r"(regs->fs_base));
+	on_upcall_stack(sched_resume);
+}
+
 /* syscall_entry.S reads it: NULL sends the number the general way. */
 syscall_handler *fastcall_table[FASTCALL_LIMIT];
 
@@ -33,6 +58,7 @@ static const struct {
 	FAST(getpid),         FAST(getppid),     FAST(gettid),
 	FAST(tkill),          FAST(futex),       FAST(clock_gettime),
 	FAST(clock_nanosleep), FAST(tgkill),
+	{ LINUX_NR_rt_sigreturn, fast_rt_sigreturn },
 };
 #undef FAST
 
@@ -48,6 +74,8 @@ struct fastcall_result fastcall_run(struct thread *self,
 	self->syscall_number = (int64_t)self->regs.rax;
 	long value = handler(&self->regs);
 
+	if (value == FASTCALL_DECLINED)
+		return (struct fastcall_result){ 0, FASTCALL_END_DECLINED };
 	if (value != SYSCALL_NO_RESULT)
 		self->regs.rax = (uint64_t)value;
 	/* Blocked or yielding: back here when it runs again, with its
@@ -58,8 +86,10 @@ struct fastcall_result fastcall_run(struct thread *self,
 		__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
 		light_suspend(&self->light_rsp, sched_resume);
 	}
-	return (struct fastcall_result){ (long)self->regs.rax,
-					 signal_deliverable(self) };
+	return (struct fastcall_result){
+		(long)self->regs.rax,
+		signal_deliverable(self) ? FASTCALL_END_GENERAL
+					 : FASTCALL_END_FAST };
 }
 
 __attribute__((noreturn)) void fastcall_finish(void)

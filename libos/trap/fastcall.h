@@ -17,6 +17,17 @@
  * begins with its regs, then light_stack_top (pinned in fastcall.c). */
 #define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE
 
+/* How a fast call ends (fastcall_run's RDX): the fast exit; the general
+ * way out, with a signal to deliver; or the general way in, the handler
+ * having declined the call. */
+#define FASTCALL_END_FAST 0
+#define FASTCALL_END_GENERAL 1
+#define FASTCALL_END_DECLINED 2
+
+/* During a fast call the word below its stack's top holds the app's RSP
+ * less this (the red zone and the saved RFLAGS). */
+#define FASTCALL_APP_STACK_BYTES 136
+
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,8 +45,8 @@ bool fastcall_interrupted_exit(const struct wk_regs *frame,
 
 /* syscall_entry.S calls these two: fastcall_run runs the handler in the
  * thread (blocking or yielding there) and returns the result in RAX, and
- * in RDX whether the call must end the general way, through
- * fastcall_finish, which does not return. */
+ * in RDX how the call ends (FASTCALL_END_*): the general way out is
+ * through fastcall_finish, which does not return. */
 struct fastcall_result {
 	long value;
 	long general;

@@ -403,14 +403,66 @@ static unsigned decode_followers(uint64_t address, struct step *steps,
 	return offset;
 }
 
+/* The bytes of the `mov` that loads the call's number right before the
+ * syscall at `address`: 5 for `mov $number, %eax` (B8 imm32), 7 for
+ * `mov $number, %rax` (48 C7 C0 imm32, as in musl's __restore_rt); 0 for
+ * none. The same bytes could also be the tail of a longer instruction
+ * (`movl $39, -0x48(%rbp)` ends in b8 27 00 00 00): with an opcode that
+ * takes a ModRM displacement and a 32-bit immediate (C7, 81, 69) within
+ * reach before it, or a MOVABS (B8+r imm64, 9 bytes before) whose
+ * immediate would hold it, the site takes form B instead. */
+static unsigned number_mov(const uint8_t *code, uint64_t address,
+			   uint64_t number)
+{
+	unsigned length = 0;
+
+	if (number >= 0x80000000u || address - 7 < text_start ||
+	    memcmp(code - 4, &number, 4) != 0)
+		return 0;
+	if (code[-5] == 0xb8)
+		length = 5;
+	else if (code[-7] == 0x48 && code[-6] == 0xc7 && code[-5] == 0xc0)
+		length = 7;
+	for (unsigned back = length + 1; length && back <= length + 6; back++)
+		if (address - back >= text_start &&
+		    (code[-(int)back] == 0xc7 || code[-(int)back] == 0x81 ||
+		     code[-(int)back] == 0x69 ||
+		     (back == 9 && (code[-9] & 0xf8) == 0xb8)))
+			return 0;
+	return length;
+}
+
+/* Marks the 32-byte blocks that hold the inside of a form-B site's
+ * rewritten bytes, so that patch_resume_rip answers most addresses
+ * without a search. */
+#define INSIDE_BLOCKS 4096
+static uint64_t inside_blocks[INSIDE_BLOCKS / 64];
+
+static unsigned inside_block(uint64_t address)
+{
+	return (unsigned)(address >> 5) % INSIDE_BLOCKS;
+}
+
+static void mark_inside(uint64_t start, uint64_t end)
+{
+	for (uint64_t at = start + 1; at < end; at += 32) {
+		unsigned block = inside_block(at);
+
+		inside_blocks[block / 64] |= UINT64_C(1) << (block % 64);
+	}
+	unsigned last = inside_block(end - 1);
+
+	inside_blocks[last / 64] |= UINT64_C(1) << (last % 64);
+}
+
 /*
- * Two forms. A: `mov $number, %eax` right before the syscall (5 bytes):
- * only the mov becomes the jump, and the trampoline jumps back to the
- * syscall's end; the syscall itself stays, so a jump straight to it still
- * works (through the kernel), and no thread can be stopped inside the
- * rewritten bytes. B: otherwise the syscall and what follows it move
- * (decode_followers). A call with a fixed answer is answered in form A
- * only.
+ * Two forms. A: the `mov` of the number right before the syscall
+ * (number_mov): only the mov becomes the jump, and the trampoline jumps
+ * back to the syscall's end; the syscall itself stays, so a jump straight
+ * to it still works (through the kernel), and no thread can be stopped
+ * inside the rewritten bytes. B: otherwise the syscall and what follows
+ * it move (decode_followers). A call with a fixed answer is answered in
+ * form A only.
  */
 static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 {
@@ -423,24 +475,15 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	if (site_count == SITES_MAX || !text_ready(address) ||
 	    address + 2 > text_end)
 		return false;
-	bool prefixed = address - 5 >= text_start && code[-5] == 0xb8 &&
-			number < 0x80000000u && memcmp(code - 4, &number, 4) == 0;
-	/* B8 imm32 could also be the tail of an instruction with a ModRM
-	 * displacement and a 32-bit immediate (`movl $39, -0x48(%rbp)` ends
-	 * in b8 27 00 00 00): with such an opcode within reach before it,
-	 * the site takes form B instead. */
-	for (unsigned back = 6; prefixed && back <= 11; back++)
-		if (address - back >= text_start &&
-		    (code[-(int)back] == 0xc7 || code[-(int)back] == 0x81 ||
-		     code[-(int)back] == 0x69))
-			prefixed = false;
+	unsigned prefix = number_mov(code, address, number);
+	bool prefixed = prefix != 0;
 
 	if (!prefixed) {
 		moved_bytes = decode_followers(address, steps, &count, &ended);
 		if (moved_bytes == 0)
 			return false;
 	}
-	uint64_t start = prefixed ? address - 5 : address;
+	uint64_t start = address - prefix;
 	uint64_t end = prefixed ? address : address + moved_bytes;
 	uint32_t answer = 0;
 	bool answered = prefixed && fixed_answer(number, &answer);
@@ -465,8 +508,8 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 		int32_t relative = 7;                      /* to after */
 
 		if (prefixed) {
-			memcpy(out, code - 5, 5);          /* the mov */
-			out += 5;
+			memcpy(out, code - prefix, prefix); /* the mov */
+			out += prefix;
 		}
 		*out++ = 0x48; *out++ = 0x8d; *out++ = 0x0d; /* lea rel(%rip), %rcx */
 		memcpy(out, &relative, 4);
@@ -537,8 +580,10 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	by_start[at] = (uint16_t)site_count;
 	site_count++;
 	counts.answered += answered;
-	if (!prefixed) /* form A leaves no instruction split */
+	if (!prefixed) { /* form A leaves no instruction split */
+		mark_inside(start, end);
 		move_threads(regs);
+	}
 	return true;
 }
 
@@ -575,8 +620,7 @@ void patch_reflected_site(struct wk_regs *regs)
 	if (!region || !(region->prot & PROT_EXEC) || code[0] != 0x0f ||
 	    code[1] != 0x05)
 		return;
-	bool skip = number == LINUX_NR_rt_sigreturn ||
-		    number == LINUX_NR_clone || number == LINUX_NR_clone3 ||
+	bool skip = number == LINUX_NR_clone || number == LINUX_NR_clone3 ||
 		    number == LINUX_NR_fork || number == LINUX_NR_vfork ||
 		    number == LINUX_NR_execve || number == LINUX_NR_exit ||
 		    number == LINUX_NR_exit_group;
@@ -614,6 +658,10 @@ static const struct site *site_before(uint64_t at, bool trampoline)
 
 uint64_t patch_resume_rip(uint64_t rip)
 {
+	unsigned block = inside_block(rip);
+
+	if (!(inside_blocks[block / 64] >> (block % 64) & 1))
+		return rip;
 	const struct site *site = site_before(rip, false);
 
 	/* Sites never overlap, so only the last one starting below RIP

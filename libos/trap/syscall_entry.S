@@ -45,7 +45,8 @@ libos_syscall_entry:
 	testq	%r11, %r11
 	jz	general
 
-	/* Fast: RSP is the app's - 136, its RFLAGS at (%rsp). */
+	/* Fast: RSP is the app's - FASTCALL_APP_STACK_BYTES, its RFLAGS at
+	 * (%rsp). */
 	pushq	%rcx
 	movabsq	$LIBOS_VCPU_ADDRESS, %rcx
 	movl	$1, WK_VCPU_EVENTS_MASKED(%rcx)
@@ -60,15 +61,16 @@ libos_syscall_entry:
 	popq	THREAD(RIP, %rcx)
 	movq	%rsp, %rax
 	movq	THREAD_LIGHT_STACK_TOP(%rcx), %rsp
-	pushq	%rax				/* the app side of the stack */
+	pushq	%rax				/* the app side of the stack
+						   (fastcall.h) */
 	movq	%rcx, %rdi
 	movq	%r11, %rsi
-	call	fastcall_run			/* RAX: the result; RDX: 1 to
-						   finish the general way */
+	call	fastcall_run			/* RAX: the result; RDX: how
+						   the call ends */
 	popq	%rsp
 	movq	sched_running(%rip), %rcx
 	testq	%rdx, %rdx
-	jnz	fast_general
+	jnz	fast_not_fast
 	movq	THREAD(RDI, %rcx), %rdi
 	movq	THREAD(RSI, %rcx), %rsi
 	movq	THREAD(RDX, %rcx), %rdx
@@ -102,6 +104,20 @@ fast_pending:
 	movl	$1, WK_VCPU_EVENTS_MASKED(%r11)
 fast_exit_end:
 	movq	sched_running(%rip), %rcx
+
+fast_not_fast:
+	cmpq	$FASTCALL_END_GENERAL, %rdx
+	je	fast_general
+	/* Declined: the call as it came, the general way. */
+	movq	THREAD(RDI, %rcx), %rdi
+	movq	THREAD(RSI, %rcx), %rsi
+	movq	THREAD(RDX, %rcx), %rdx
+	movq	THREAD(R8, %rcx), %r8
+	movq	THREAD(R9, %rcx), %r9
+	movq	THREAD(R10, %rcx), %r10
+	movq	THREAD(RAX, %rcx), %rax
+	movq	THREAD(RIP, %rcx), %rcx
+	jmp	general
 
 	/* The general way out of a fast call: the rest of the app's state
 	 * into regs (RIP, and the arguments, are there already), then
@@ -203,6 +219,13 @@ light_suspend:
 	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
 	jmp	*%rsi
 	.size	light_suspend, . - light_suspend
+
+	.globl	on_upcall_stack
+	.type	on_upcall_stack, @function
+on_upcall_stack:
+	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
+	jmp	*%rdi
+	.size	on_upcall_stack, . - on_upcall_stack
 
 	.globl	light_resume
 	.type	light_resume, @function
