@@ -300,13 +300,10 @@ static bool fpu_frame_ok(uint64_t address)
 		return true;
 	const uint64_t *header = (const uint64_t *)(area + FXSAVE_BYTES);
 
-	if (!vm_user_ok(address, xsave_bytes, PROT_READ) ||
-	    header[0] & ~libos_info->xsave_components)
-		return false;
-	for (unsigned i = 1; i < 8; i++)
-		if (header[i])
-			return false;
-	return true;
+	return vm_user_ok(address, xsave_bytes, PROT_READ) &&
+	       !(header[0] & ~libos_info->xsave_components) &&
+	       !(header[1] | header[2] | header[3] | header[4] | header[5] |
+		 header[6] | header[7]);
 }
 
 /* Loads the state fpu_frame_ok accepted. */
@@ -407,20 +404,35 @@ static void setup_frame(struct thread *thread, int signal,
 		thread->altstack_base = thread->altstack_size = 0;
 		thread->altstack_flags = SS_DISABLE;
 	}
-	*sc = (struct linux_sigcontext){
-		.r8 = regs->r8, .r9 = regs->r9, .r10 = regs->r10,
-		.r11 = regs->r11, .r12 = regs->r12, .r13 = regs->r13,
-		.r14 = regs->r14, .r15 = regs->r15, .rdi = regs->rdi,
-		.rsi = regs->rsi, .rbp = regs->rbp, .rbx = regs->rbx,
-		.rdx = regs->rdx, .rax = regs->rax, .rcx = regs->rcx,
-		.rsp = regs->rsp, .rip = patch_app_rip(regs->rip),
-		.rflags = regs->rflags,
-		.cs = user_cs, .ss = user_ss,
-		.err = info->error_code, .trapno = info->trapno,
-		.oldmask = saved_mask,
-		.cr2 = info->trapno == 14 ? info->value : 0,
-		.fpstate = fpstate,
-	};
+	/* Field by field: a compound literal is built aside and copied. */
+	sc->r8 = regs->r8;
+	sc->r9 = regs->r9;
+	sc->r10 = regs->r10;
+	sc->r11 = regs->r11;
+	sc->r12 = regs->r12;
+	sc->r13 = regs->r13;
+	sc->r14 = regs->r14;
+	sc->r15 = regs->r15;
+	sc->rdi = regs->rdi;
+	sc->rsi = regs->rsi;
+	sc->rbp = regs->rbp;
+	sc->rbx = regs->rbx;
+	sc->rdx = regs->rdx;
+	sc->rax = regs->rax;
+	sc->rcx = regs->rcx;
+	sc->rsp = regs->rsp;
+	sc->rip = patch_app_rip(regs->rip);
+	sc->rflags = regs->rflags;
+	sc->cs = user_cs;
+	sc->gs = 0;
+	sc->fs = 0;
+	sc->ss = user_ss;
+	sc->err = info->error_code;
+	sc->trapno = info->trapno;
+	sc->oldmask = saved_mask;
+	sc->cr2 = info->trapno == 14 ? info->value : 0;
+	sc->fpstate = fpstate;
+	memset(sc->reserved, 0, sizeof(sc->reserved));
 	frame->uc.sigmask = saved_mask;
 	fill_siginfo(&frame->info, signal, info);
 

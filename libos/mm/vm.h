@@ -80,8 +80,8 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access);
 /* Pages vm_user_ok passed whole, with the access it passed them for (the
  * futex word or buffer an app hands over again and again): direct-mapped
  * by page number, all forgotten whenever a region or a present page
- * changes. The common case, a range within one page passed before, is
- * answered inline. */
+ * changes. The common case, a range over one or two pages passed before,
+ * is answered inline. */
 #define VM_CHECKED_SIZE 8
 struct vm_checked_page {
 	uint64_t page; /* 1 (never a page address): empty */
@@ -89,15 +89,23 @@ struct vm_checked_page {
 };
 extern struct vm_checked_page vm_checked[VM_CHECKED_SIZE];
 
-static inline bool vm_user_ok(uint64_t address, uint64_t length,
-			      uint32_t access)
+static inline bool vm_page_checked(uint64_t address, uint32_t access)
 {
 	const struct vm_checked_page *checked =
 		&vm_checked[(address / PAGE_SIZE) % VM_CHECKED_SIZE];
 
-	if (length != 0 && (address ^ (address + length - 1)) < PAGE_SIZE &&
-	    checked->page == page_down(address) &&
-	    (access & ~checked->access) == 0)
+	return checked->page == page_down(address) &&
+	       (access & ~checked->access) == 0;
+}
+
+static inline bool vm_user_ok(uint64_t address, uint64_t length,
+			      uint32_t access)
+{
+	uint64_t last = address + length - 1;
+
+	if (length != 0 && last >= address &&
+	    last - page_down(address) < 2 * PAGE_SIZE &&
+	    vm_page_checked(address, access) && vm_page_checked(last, access))
 		return true;
 	return vm_user_ok_checking(address, length, access);
 }

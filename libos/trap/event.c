@@ -126,8 +126,8 @@ static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 	if (page_fault && event->fault_address >= APP_LIMIT &&
 	    regs->rip >= APP_LIMIT && regs->rip < WK_USER_LIMIT)
 		libos_report("the app jumped into the libOS's memory");
-	if (page_fault && stack_overflow(regs, event->fault_address) &&
-	    !signal_caught(SIGSEGV))
+	if (page_fault && !signal_caught(SIGSEGV) &&
+	    stack_overflow(regs, event->fault_address))
 		libos_report("thread %d overflowed its stack into the guard "
 			     "page at 0x%lx (rsp 0x%lx)", sched_current()->tid,
 			     page_down(event->fault_address), regs->rsp);

@@ -105,20 +105,6 @@ fast_pending:
 fast_exit_end:
 	movq	sched_running(%rip), %rcx
 
-fast_not_fast:
-	cmpq	$FASTCALL_END_GENERAL, %rdx
-	je	fast_general
-	/* Declined: the call as it came, the general way. */
-	movq	THREAD(RDI, %rcx), %rdi
-	movq	THREAD(RSI, %rcx), %rsi
-	movq	THREAD(RDX, %rcx), %rdx
-	movq	THREAD(R8, %rcx), %r8
-	movq	THREAD(R9, %rcx), %r9
-	movq	THREAD(R10, %rcx), %r10
-	movq	THREAD(RAX, %rcx), %rax
-	movq	THREAD(RIP, %rcx), %rcx
-	jmp	general
-
 	/* The general way out of a fast call: the rest of the app's state
 	 * into regs (RIP, and the arguments, are there already), then
 	 * fastcall_finish on the upcall stack. RCX = the thread, RAX = the
@@ -142,6 +128,20 @@ fast_general:
 	movq	%rax, THREAD(FS_BASE, %rcx)
 	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
 	jmp	fastcall_finish
+
+fast_not_fast:
+	cmpq	$FASTCALL_END_GENERAL, %rdx
+	je	fast_general
+	/* Declined: the call as it came, the general way. */
+	movq	THREAD(RDI, %rcx), %rdi
+	movq	THREAD(RSI, %rcx), %rsi
+	movq	THREAD(RDX, %rcx), %rdx
+	movq	THREAD(R8, %rcx), %r8
+	movq	THREAD(R9, %rcx), %r9
+	movq	THREAD(R10, %rcx), %r10
+	movq	THREAD(RAX, %rcx), %rax
+	movq	THREAD(RIP, %rcx), %rcx
+	jmp	general
 
 	/* General: clear TF, DF and AC, mask events, and the frame. */
 general:
