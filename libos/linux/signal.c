@@ -526,7 +526,7 @@ static void add_pending(uint64_t *pending, uint8_t *queued,
 	infos[signal] = *info;
 }
 
-void signal_deliver(struct thread *thread)
+static __attribute__((noinline)) void deliver(struct thread *thread)
 {
 	int signal;
 
@@ -554,6 +554,14 @@ void signal_deliver(struct thread *thread)
 		thread->signals_blocked = thread->sigsuspend_mask;
 		thread->sigsuspend_active = false;
 	}
+}
+
+void signal_deliver(struct thread *thread)
+{
+	/* On every resume: most find nothing to do. */
+	if (((thread->signals_pending | process_pending) &
+	     ~thread->signals_blocked) || thread->sigsuspend_active)
+		deliver(thread);
 }
 
 /* Whether a signal the thread does not block would run a handler or end

@@ -64,6 +64,11 @@ struct linux_sigevent {
 	int32_t tid;
 };
 
+bool timers_changed(void)
+{
+	return earliest_stale;
+}
+
 uint64_t timers_deadline(void)
 {
 	if (!earliest_stale)

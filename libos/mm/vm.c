@@ -36,7 +36,16 @@ static uint64_t *present_slot(uint64_t page)
 	return &present_cache[(page / PAGE_SIZE) % PRESENT_CACHE_SIZE];
 }
 
-struct vm_checked_page vm_checked[VM_CHECKED_SIZE] = {
+struct vm_checked_range vm_last_checked;
+
+/* Pages vm_user_ok passed whole, with the access it passed them for:
+ * direct-mapped by page number, all forgotten whenever a region or a
+ * present page changes. */
+#define VM_CHECKED_SIZE 8
+static struct {
+	uint64_t page; /* 1 (never a page address): empty */
+	uint32_t access;
+} vm_checked[VM_CHECKED_SIZE] = {
 	{ 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 },
 	{ 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 } };
 
@@ -49,6 +58,7 @@ static void forget_checked(void)
 {
 	for (unsigned i = 0; i < VM_CHECKED_SIZE; i++)
 		vm_checked[i].page = 1;
+	vm_last_checked.start = vm_last_checked.end = 0;
 }
 
 static void forget_present(uint64_t start, uint64_t end)
@@ -446,6 +456,8 @@ static __attribute__((noinline)) bool user_ok(uint64_t address,
 			vm_checked[checked_slot(page)].page = page;
 			vm_checked[checked_slot(page)].access = allowed;
 		}
+	vm_last_checked = (struct vm_checked_range){
+		page_down(address), page_up(end), allowed };
 	return true;
 }
 
@@ -457,6 +469,8 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 	 * access); the rest, length 0 and a wrap included, the long way. */
 	if (length - 1 >= VM_CHECKED_SIZE * PAGE_SIZE / 2 || end < address)
 		return user_ok(address, length, access);
+	uint32_t allowed = PROT_READ | PROT_WRITE;
+
 	for (uint64_t page = page_down(address); page < end;
 	     page += PAGE_SIZE) {
 		unsigned slot = checked_slot(page);
@@ -464,7 +478,10 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 		if (vm_checked[slot].page != page ||
 		    (access & ~vm_checked[slot].access) != 0)
 			return user_ok(address, length, access);
+		allowed &= vm_checked[slot].access;
 	}
+	vm_last_checked = (struct vm_checked_range){
+		page_down(address), page_up(end), allowed };
 	return true;
 }
 

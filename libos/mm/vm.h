@@ -77,35 +77,23 @@ const struct region *vm_find(uint64_t address);
  * is always fine. */
 bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access);
 
-/* Pages vm_user_ok passed whole, with the access it passed them for (the
- * futex word or buffer an app hands over again and again): direct-mapped
- * by page number, all forgotten whenever a region or a present page
- * changes. The common case, a range over one or two pages passed before,
- * is answered inline. */
-#define VM_CHECKED_SIZE 8
-struct vm_checked_page {
-	uint64_t page; /* 1 (never a page address): empty */
+/* The last range vm_user_ok passed (whole pages, with the access their
+ * regions allow): a frame, a buffer or a futex word handed over again
+ * and again is answered inline. Forgotten whenever a region or a
+ * present page changes, as vm.c's cache of single pages. */
+struct vm_checked_range {
+	uint64_t start, end;
 	uint32_t access;
 };
-extern struct vm_checked_page vm_checked[VM_CHECKED_SIZE];
-
-static inline bool vm_page_checked(uint64_t address, uint32_t access)
-{
-	const struct vm_checked_page *checked =
-		&vm_checked[(address / PAGE_SIZE) % VM_CHECKED_SIZE];
-
-	return checked->page == page_down(address) &&
-	       (access & ~checked->access) == 0;
-}
+extern struct vm_checked_range vm_last_checked;
 
 static inline bool vm_user_ok(uint64_t address, uint64_t length,
 			      uint32_t access)
 {
-	uint64_t last = address + length - 1;
+	const struct vm_checked_range *last = &vm_last_checked;
 
-	if (length != 0 && last >= address &&
-	    last - page_down(address) < 2 * PAGE_SIZE &&
-	    vm_page_checked(address, access) && vm_page_checked(last, access))
+	if (address - last->start < last->end - last->start &&
+	    length <= last->end - address && (access & ~last->access) == 0)
 		return true;
 	return vm_user_ok_checking(address, length, access);
 }

@@ -34,6 +34,9 @@ static struct thread *sleepers;        /* by deadline */
 static struct wk_regs idle_regs;       /* the idle context */
 static bool idling;
 static uint64_t quantum_ticks, slice_start, armed;
+/* Something arm_timer reads changed (besides the timers, which say so
+ * themselves): the next resume looks at the deadlines again. */
+static bool deadlines_changed = true;
 
 extern void sched_idle_loop(void);       /* start.S */
 
@@ -44,6 +47,7 @@ struct thread *sched_current(void)
 
 static void run_queue_push(struct thread *thread)
 {
+	deadlines_changed = true;
 	thread_queue_push(&run_queue, thread);
 }
 
@@ -79,6 +83,7 @@ static void sleepers_insert(struct thread *thread)
 	thread->timer_next = *link;
 	*link = thread;
 	thread->timer_queued = true;
+	deadlines_changed = true;
 }
 
 struct thread *sched_init(uint64_t quantum_ms)
@@ -195,6 +200,7 @@ void sched_timer(void)
 	uint64_t now = rdtsc();
 
 	armed = 0; /* it fired */
+	deadlines_changed = true;
 	wake_expired(now);
 	timers_fire(now);
 	if (!idling && sched_running->state == THREAD_RUNNING &&
@@ -206,6 +212,9 @@ void sched_timer(void)
 
 static void arm_timer(void)
 {
+	if (!deadlines_changed && !timers_changed())
+		return;
+	deadlines_changed = false;
 	uint64_t deadline = sleepers ? sleepers->deadline : 0;
 	uint64_t timers = timers_deadline();
 
@@ -252,6 +261,7 @@ void sched_resume(void)
 		if (next == NULL) {
 			idling = true;
 			armed = 0; /* re-arm: a due deadline may be pending */
+			deadlines_changed = true;
 			arm_timer();
 			if (armed == 0) /* nothing will ever wake anyone */
 				sched_deadlock();
@@ -261,6 +271,7 @@ void sched_resume(void)
 		sched_running = next;
 		sched_running->state = THREAD_RUNNING;
 		slice_start = rdtsc();
+		deadlines_changed = true;
 	}
 	if (fpu_owner != sched_running) {
 		if (fpu_owner)
