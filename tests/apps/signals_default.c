@@ -21,6 +21,11 @@
  *                    ucontext: rt_sigreturn's return to it faults
  *                    (#GP), no SIGSEGV handler                     139
  *   noncanonical-rsp the same with a non-canonical RSP             139
+ *   bad-mxcsr        a SIGUSR1 handler returns normally; a second one
+ *                    sets a reserved MXCSR bit in its frame's FPU
+ *                    state: rt_sigreturn refuses the frame (the second
+ *                    return goes through the call site the first one's
+ *                    rewrote, under Wicket)                          139
  *
  * Everything the program prints is flushed before it dies; handlers write
  * with write(2) after main flushed stdout.
@@ -67,6 +72,13 @@ static void bad_rip(int sig, siginfo_t *si, void *ucv)
 	ucontext_t *uc = ucv;
 	noted(sig, si, uc);
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)0x8000000000401000ULL;
+}
+
+static void bad_mxcsr(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	noted(sig, si, uc);
+	uc->uc_mcontext.fpregs->mxcsr |= 1u << 31;
 }
 
 static void bad_rsp(int sig, siginfo_t *si, void *ucv)
@@ -118,6 +130,12 @@ int main(int argc, char **argv)
 		null_read();
 	} else if (!strcmp(how, "noncanonical-rip")) {
 		on(SIGUSR1, bad_rip, 0);
+		raise(SIGUSR1);
+	} else if (!strcmp(how, "bad-mxcsr")) {
+		on(SIGUSR1, noted, 0);
+		raise(SIGUSR1);
+		say("first SIGUSR1 handled\n");
+		on(SIGUSR1, bad_mxcsr, 0);
 		raise(SIGUSR1);
 	} else if (!strcmp(how, "noncanonical-rsp")) {
 		on(SIGUSR1, bad_rsp, 0);
