@@ -64,9 +64,12 @@ struct linux_sigevent {
 	int32_t tid;
 };
 
-bool timers_changed(void)
+/* A timer's deadline changed: the earliest is found again when asked,
+ * and the scheduler asks at its next resume. */
+static void deadline_changed(void)
 {
-	return earliest_stale;
+	earliest_stale = true;
+	sched_deadlines_changed();
 }
 
 uint64_t timers_deadline(void)
@@ -120,7 +123,7 @@ void timers_fire(uint64_t now)
 
 	if (due == 0 || due > now)
 		return; /* nothing due */
-	earliest_stale = true;
+	deadline_changed();
 	for (unsigned i = 0; i < TIMERS_MAX; i++) {
 		struct timer *timer = &timers[i];
 
@@ -157,7 +160,7 @@ static uint64_t saturated_ticks(uint64_t ns)
 
 static void arm(struct timer *timer, uint64_t value_ns, uint64_t period_ns)
 {
-	earliest_stale = true;
+	deadline_changed();
 	timer->deadline = value_ns ? rdtsc() + saturated_ticks(value_ns) : 0;
 	timer->period = value_ns ? saturated_ticks(period_ns) : 0;
 	timer->period_ns = value_ns ? period_ns : 0;
@@ -352,7 +355,7 @@ long sys_timer_settime(struct wk_regs *regs)
 		uint64_t deadline = clock_deadline_absolute(timer->clock,
 							    &wanted.value);
 		timer->deadline = deadline ? deadline : rdtsc();
-		earliest_stale = true;
+		deadline_changed();
 		timer->period = saturated_ticks(period);
 		timer->period_ns = period;
 		timer->overrun = 0;
@@ -393,6 +396,6 @@ long sys_timer_delete(struct wk_regs *regs)
 		return -EINVAL;
 	timer->used = false;
 	timer->deadline = 0;
-	earliest_stale = true;
+	deadline_changed();
 	return 0;
 }

@@ -13,9 +13,6 @@
 /* The earliest TSC deadline of an armed timer, 0 if none. */
 uint64_t timers_deadline(void);
 
-/* Whether a timer changed since timers_deadline last answered. */
-bool timers_changed(void);
-
 /* Raises the signals of the timers due at `now` and re-arms the periodic
  * ones. */
 void timers_fire(uint64_t now);

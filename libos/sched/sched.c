@@ -5,7 +5,8 @@
  * the current quantum when another thread is waiting to run, and the
  * first sleeper's wake-up. It is re-armed only when it would fire too
  * late: one that fires early costs a timer event that re-arms it, which
- * is cheaper than a timer call on every switch.
+ * is cheaper than a timer call on every switch. The deadlines are looked
+ * at again only after one of them may have moved (deadlines_changed).
  *
  * FPU state is switched lazily: the registers belong to fpu_owner, the
  * last app thread that ran; they are saved only when another thread is
@@ -34,8 +35,8 @@ static struct thread *sleepers;        /* by deadline */
 static struct wk_regs idle_regs;       /* the idle context */
 static bool idling;
 static uint64_t quantum_ticks, slice_start, armed;
-/* Something arm_timer reads changed (besides the timers, which say so
- * themselves): the next resume looks at the deadlines again. */
+/* Something arm_timer reads changed: the next resume looks at the
+ * deadlines again. */
 static bool deadlines_changed = true;
 
 extern void sched_idle_loop(void);       /* start.S */
@@ -45,9 +46,17 @@ struct thread *sched_current(void)
 	return sched_running;
 }
 
+/* The current slice's end is a deadline once a thread waits to run; it
+ * needs looking at only when the kernel timer would fire after it. */
+static void slice_end_matters(void)
+{
+	if (armed == 0 || armed > slice_start + quantum_ticks)
+		deadlines_changed = true;
+}
+
 static void run_queue_push(struct thread *thread)
 {
-	deadlines_changed = true;
+	slice_end_matters();
 	thread_queue_push(&run_queue, thread);
 }
 
@@ -111,6 +120,11 @@ bool sched_enter(const struct wk_regs *frame)
 	    !fastcall_interrupted_exit(frame, &sched_running->regs))
 		sched_running->regs = *frame;
 	return true;
+}
+
+void sched_deadlines_changed(void)
+{
+	deadlines_changed = true;
 }
 
 void sched_wake(struct thread *thread)
@@ -212,7 +226,7 @@ void sched_timer(void)
 
 static void arm_timer(void)
 {
-	if (!deadlines_changed && !timers_changed())
+	if (!deadlines_changed)
 		return;
 	deadlines_changed = false;
 	uint64_t deadline = sleepers ? sleepers->deadline : 0;
@@ -271,7 +285,7 @@ void sched_resume(void)
 		sched_running = next;
 		sched_running->state = THREAD_RUNNING;
 		slice_start = rdtsc();
-		deadlines_changed = true;
+		slice_end_matters();
 	}
 	if (fpu_owner != sched_running) {
 		if (fpu_owner)

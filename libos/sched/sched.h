@@ -35,6 +35,10 @@ bool sched_enter(const struct wk_regs *frame);
  * current thread when its quantum is over and another can run. */
 void sched_timer(void);
 
+/* A timer (linux/timers.c) was armed, changed or fired: the kernel timer
+ * may need an earlier deadline. */
+void sched_deadlines_changed(void);
+
 /* Resumes the thread to run now. Does not return. */
 __attribute__((noreturn)) void sched_resume(void);
 

@@ -115,7 +115,7 @@ bool fastcall_interrupted_exit(const struct wk_regs *frame,
 		rsp += 128;
 	} else {
 		regs->rflags = *(const uint64_t *)rsp;
-		rsp += 8 + 128;
+		rsp += FASTCALL_APP_STACK_BYTES;
 	}
 	regs->rsp = rsp;
 	regs->rip = frame->rcx;

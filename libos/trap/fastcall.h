@@ -49,7 +49,7 @@ bool fastcall_interrupted_exit(const struct wk_regs *frame,
  * through fastcall_finish, which does not return. */
 struct fastcall_result {
 	long value;
-	long general;
+	long end;
 };
 struct fastcall_result fastcall_run(struct thread *self,
 				    long (*handler)(struct wk_regs *regs));
