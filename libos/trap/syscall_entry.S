@@ -30,6 +30,16 @@
 #define THREAD(reg, base) WK_REGS_##reg(base)
 #define RFLAGS_TF_DF_AC 0x40500
 
+/* The call's argument registers back from the thread's regs (RCX). */
+.macro ARGUMENTS_FROM_THREAD
+	movq	THREAD(RDI, %rcx), %rdi
+	movq	THREAD(RSI, %rcx), %rsi
+	movq	THREAD(RDX, %rcx), %rdx
+	movq	THREAD(R8, %rcx), %r8
+	movq	THREAD(R9, %rcx), %r9
+	movq	THREAD(R10, %rcx), %r10
+.endm
+
 	.text
 	.globl	libos_syscall_entry
 	.type	libos_syscall_entry, @function
@@ -71,12 +81,7 @@ libos_syscall_entry:
 	movq	sched_running(%rip), %rcx
 	testq	%rdx, %rdx
 	jnz	fast_not_fast
-	movq	THREAD(RDI, %rcx), %rdi
-	movq	THREAD(RSI, %rcx), %rsi
-	movq	THREAD(RDX, %rcx), %rdx
-	movq	THREAD(R8, %rcx), %r8
-	movq	THREAD(R9, %rcx), %r9
-	movq	THREAD(R10, %rcx), %r10
+	ARGUMENTS_FROM_THREAD
 	movq	THREAD(RIP, %rcx), %rcx
 	movabsq	$LIBOS_VCPU_ADDRESS, %r11
 	movl	$0, WK_VCPU_EVENTS_MASKED(%r11)
@@ -133,12 +138,7 @@ fast_not_fast:
 	cmpq	$FASTCALL_END_GENERAL, %rdx
 	je	fast_general
 	/* Declined: the call as it came, the general way. */
-	movq	THREAD(RDI, %rcx), %rdi
-	movq	THREAD(RSI, %rcx), %rsi
-	movq	THREAD(RDX, %rcx), %rdx
-	movq	THREAD(R8, %rcx), %r8
-	movq	THREAD(R9, %rcx), %r9
-	movq	THREAD(R10, %rcx), %r10
+	ARGUMENTS_FROM_THREAD
 	movq	THREAD(RAX, %rcx), %rax
 	movq	THREAD(RIP, %rcx), %rcx
 	jmp	general
