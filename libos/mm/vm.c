@@ -38,26 +38,25 @@ static uint64_t *present_slot(uint64_t page)
 
 struct vm_checked_range vm_last_checked;
 
-/* Pages vm_user_ok passed whole, with the access it passed them for:
- * direct-mapped by page number, all forgotten whenever a region or a
- * present page changes. */
-#define VM_CHECKED_SIZE 8
+/* Pages vm_user_ok passed whole, with the access it passed them for (the
+ * futex word or buffer an app hands over again and again): direct-mapped,
+ * all forgotten whenever a region or a present page changes. */
+#define CHECKED_SIZE 8
 static struct {
 	uint64_t page; /* 1 (never a page address): empty */
 	uint32_t access;
-} vm_checked[VM_CHECKED_SIZE] = {
-	{ 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 },
-	{ 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 } };
+} checked[CHECKED_SIZE] = { { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 },
+			    { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 } };
 
 static unsigned checked_slot(uint64_t page)
 {
-	return (unsigned)(page / PAGE_SIZE) % VM_CHECKED_SIZE;
+	return (unsigned)(page / PAGE_SIZE) % CHECKED_SIZE;
 }
 
 static void forget_checked(void)
 {
-	for (unsigned i = 0; i < VM_CHECKED_SIZE; i++)
-		vm_checked[i].page = 1;
+	for (unsigned i = 0; i < CHECKED_SIZE; i++)
+		checked[i].page = 1;
 	vm_last_checked.start = vm_last_checked.end = 0;
 }
 
@@ -450,11 +449,11 @@ static __attribute__((noinline)) bool user_ok(uint64_t address,
 	}
 	if (!vm_populate(address, length))
 		return false;
-	if (length <= VM_CHECKED_SIZE * PAGE_SIZE / 2)
+	if (length <= CHECKED_SIZE * PAGE_SIZE / 2)
 		for (uint64_t page = page_down(address); page < end;
 		     page += PAGE_SIZE) {
-			vm_checked[checked_slot(page)].page = page;
-			vm_checked[checked_slot(page)].access = allowed;
+			checked[checked_slot(page)].page = page;
+			checked[checked_slot(page)].access = allowed;
 		}
 	vm_last_checked = (struct vm_checked_range){
 		page_down(address), page_up(end), allowed };
@@ -467,7 +466,7 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 
 	/* Up to a few pages, each checked before (with at least this
 	 * access); the rest, length 0 and a wrap included, the long way. */
-	if (length - 1 >= VM_CHECKED_SIZE * PAGE_SIZE / 2 || end < address)
+	if (length - 1 >= CHECKED_SIZE * PAGE_SIZE / 2 || end < address)
 		return user_ok(address, length, access);
 	uint32_t allowed = PROT_READ | PROT_WRITE;
 
@@ -475,10 +474,10 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 	     page += PAGE_SIZE) {
 		unsigned slot = checked_slot(page);
 
-		if (vm_checked[slot].page != page ||
-		    (access & ~vm_checked[slot].access) != 0)
+		if (checked[slot].page != page ||
+		    (access & ~checked[slot].access) != 0)
 			return user_ok(address, length, access);
-		allowed &= vm_checked[slot].access;
+		allowed &= checked[slot].access;
 	}
 	vm_last_checked = (struct vm_checked_range){
 		page_down(address), page_up(end), allowed };

@@ -71,10 +71,7 @@ uint64_t vm_find_free(uint64_t length, uint64_t below);
 /* The region containing address, or NULL. */
 const struct region *vm_find(uint64_t address);
 
-/* Whether the app may hand the libOS [address, address + length) for
- * reading (PROT_READ) or writing (PROT_WRITE): inside mapped regions
- * with that access, the stack grown to cover it if needed. A zero length
- * is always fine. */
+/* vm_user_ok's way when the last range does not answer (vm.c). */
 bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access);
 
 /* The last range vm_user_ok passed (whole pages, with the access their
@@ -87,6 +84,10 @@ struct vm_checked_range {
 };
 extern struct vm_checked_range vm_last_checked;
 
+/* Whether the app may hand the libOS [address, address + length) for
+ * reading (PROT_READ) or writing (PROT_WRITE): inside mapped regions
+ * with that access, the stack grown to cover it if needed. A zero length
+ * is always fine. */
 static inline bool vm_user_ok(uint64_t address, uint64_t length,
 			      uint32_t access)
 {
