@@ -131,7 +131,7 @@ _Static_assert(sizeof(struct rt_sigframe) == 440, "rt_sigframe");
 
 static struct kernel_sigaction actions[SIGNAL_MAX + 1];
 static unsigned sigwaiters; /* threads blocked in sigtimedwait */
-static uint64_t process_pending;
+uint64_t signal_process_pending;
 static uint8_t process_queued[SIGNAL_MAX + 1];
 static struct signal_info process_infos[SIGNAL_MAX + 1];
 
@@ -388,6 +388,8 @@ static void setup_frame(struct thread *thread, int signal,
 	uint64_t saved_mask = thread->sigsuspend_active
 				      ? thread->sigsuspend_mask
 				      : thread->signals_blocked;
+	/* Before the copy below, which then needs no spills around it. */
+	uint64_t app_rip = patch_app_rip(regs->rip);
 
 	save_fpu_to_frame((uint8_t *)fpstate);
 	frame->return_address = action->restorer;
@@ -421,7 +423,7 @@ static void setup_frame(struct thread *thread, int signal,
 	sc->rax = regs->rax;
 	sc->rcx = regs->rcx;
 	sc->rsp = regs->rsp;
-	sc->rip = patch_app_rip(regs->rip);
+	sc->rip = app_rip;
 	sc->rflags = regs->rflags;
 	sc->cs = user_cs;
 	sc->gs = 0;
@@ -463,7 +465,7 @@ static int next_in(const struct thread *thread, uint64_t set)
 	uint64_t ready = thread->signals_pending & set;
 
 	if (!ready)
-		ready = process_pending & set;
+		ready = signal_process_pending & set;
 	if (ready & synchronous)
 		ready &= synchronous;
 	return ready ? __builtin_ctzll(ready) + 1 : 0;
@@ -472,11 +474,6 @@ static int next_in(const struct thread *thread, uint64_t set)
 static int next_deliverable(const struct thread *thread)
 {
 	return next_in(thread, ~thread->signals_blocked);
-}
-
-bool signal_deliverable(const struct thread *thread)
-{
-	return next_deliverable(thread) != 0;
 }
 
 /* A timer's signal taken, handed to a waiter or dropped: the timer may
@@ -504,7 +501,7 @@ static struct signal_info take(struct thread *thread, int signal)
 		if (process_queued[signal])
 			process_queued[signal]--;
 		else
-			process_pending &= ~bit(signal);
+			signal_process_pending &= ~bit(signal);
 	}
 	info.overrun = timer_signal_done(&info);
 	return info;
@@ -526,7 +523,7 @@ static void add_pending(uint64_t *pending, uint8_t *queued,
 	infos[signal] = *info;
 }
 
-static __attribute__((noinline)) void deliver(struct thread *thread)
+void signal_deliver_pending(struct thread *thread)
 {
 	int signal;
 
@@ -554,14 +551,6 @@ static __attribute__((noinline)) void deliver(struct thread *thread)
 		thread->signals_blocked = thread->sigsuspend_mask;
 		thread->sigsuspend_active = false;
 	}
-}
-
-void signal_deliver(struct thread *thread)
-{
-	/* On every resume: most find nothing to do. */
-	if (((thread->signals_pending | process_pending) &
-	     ~thread->signals_blocked) || thread->sigsuspend_active)
-		deliver(thread);
 }
 
 /* Whether a signal the thread does not block would run a handler or end
@@ -647,7 +636,7 @@ void signal_send_process(int signal, const struct signal_info *info)
 		signal_send_thread(target, signal, info);
 		return;
 	}
-	add_pending(&process_pending, process_queued, process_infos, signal,
+	add_pending(&signal_process_pending, process_queued, process_infos, signal,
 		    info);
 }
 
@@ -672,8 +661,8 @@ void signal_force(int signal, struct wk_regs *regs,
 
 	if (!has_handler(signal) || (thread->signals_blocked & bit(signal)))
 		terminate(signal, regs, info);
-	thread->signals_pending |= bit(signal);
-	thread->signal_infos[signal] = *info; /* a fault: the newest wins */
+	/* Its frame at once: made pending, it would be the first taken. */
+	setup_frame(thread, signal, info);
 }
 
 /* ---- system calls */
@@ -714,9 +703,9 @@ long sys_rt_sigaction(struct wk_regs *regs)
 			SA_RESTART | SA_NODEFER | SA_RESETHAND;
 	actions[signal] = action;
 	if (ignored(signal)) { /* POSIX: pending ones are discarded */
-		if (process_pending & bit(signal))
+		if (signal_process_pending & bit(signal))
 			timer_signal_done(&process_infos[signal]);
-		process_pending &= ~bit(signal);
+		signal_process_pending &= ~bit(signal);
 		process_queued[signal] = 0;
 		for (unsigned i = 0; i < THREADS_MAX; i++) {
 			struct thread *thread = thread_slot(i);
@@ -766,7 +755,7 @@ long sys_rt_sigprocmask(struct wk_regs *regs)
 long sys_rt_sigpending(struct wk_regs *regs)
 {
 	struct thread *self = sched_current();
-	uint64_t pending = (self->signals_pending | process_pending) &
+	uint64_t pending = (self->signals_pending | signal_process_pending) &
 			   self->signals_blocked;
 
 	if (regs->rsi > SIGSET_BYTES)
@@ -780,7 +769,7 @@ long sys_rt_sigpending(struct wk_regs *regs)
 /* Whether a signal the thread can take now would do something. */
 static bool something_deliverable(const struct thread *thread)
 {
-	uint64_t ready = (thread->signals_pending | process_pending) &
+	uint64_t ready = (thread->signals_pending | signal_process_pending) &
 			 ~thread->signals_blocked;
 
 	for (int signal = 1; ready; signal++, ready >>= 1)

@@ -55,10 +55,11 @@ void signal_send_thread(struct thread *thread, int signal,
  * process ends it now. */
 void signal_send_process(int signal, const struct signal_info *info);
 
-/* A synchronous signal from an exception in the current thread: handled
- * at once if it has a handler and is not blocked, else (as on Linux, the
- * action reset to the default) the default action. regs is the thread's
- * state at the fault. */
+/* A synchronous signal from an exception in the current thread: its
+ * handler's frame is set up at once if it has a handler and does not
+ * block it, else (as on Linux, the action reset to the default) the
+ * default action. regs is the thread's regs, its state at the fault; its
+ * FPU state is live. */
 void signal_force(int signal, struct wk_regs *regs,
 		  const struct signal_info *info);
 
@@ -66,13 +67,28 @@ void signal_force(int signal, struct wk_regs *regs,
  * (one is installed and the thread does not block it). */
 bool signal_caught(int signal);
 
-/* Sets up the handler frames of the signals the thread can take now;
- * called just before it resumes, with its FPU state live. */
-void signal_deliver(struct thread *thread);
+/* The process's pending signals (a bit per signal, as signals_pending). */
+extern uint64_t signal_process_pending;
 
 /* Whether the thread has a signal it does not block, its own or the
  * process's (signal_deliver would take one). */
-bool signal_deliverable(const struct thread *thread);
+static inline bool signal_deliverable(const struct thread *thread)
+{
+	return ((thread->signals_pending | signal_process_pending) &
+		~thread->signals_blocked) != 0;
+}
+
+/* signal_deliver's work, when there is some. */
+void signal_deliver_pending(struct thread *thread);
+
+/* Sets up the handler frames of the signals the thread can take now;
+ * called just before it resumes, with its FPU state live. On every
+ * resume: most find nothing to do. */
+static inline void signal_deliver(struct thread *thread)
+{
+	if (signal_deliverable(thread) || thread->sigsuspend_active)
+		signal_deliver_pending(thread);
+}
 
 /* rt_sigreturn for self (the running thread) with the ucontext at
  * `address`: its registers, mask, FPU state and alternate stack back into

@@ -27,7 +27,6 @@
 #include "trap/fastcall.h"
 #include "wicket/native.h"
 
-/* The thread on the CPU (trap/syscall_entry.S reads it). */
 struct thread *sched_running;
 static struct thread *fpu_owner;
 static struct thread_queue run_queue;
@@ -40,11 +39,6 @@ static uint64_t quantum_ticks, slice_start, armed;
 static bool deadlines_changed = true;
 
 extern void sched_idle_loop(void);       /* start.S */
-
-struct thread *sched_current(void)
-{
-	return sched_running;
-}
 
 /* The current slice's end is a deadline once a thread waits to run; it
  * needs looking at only when the kernel timer would fire after it. */
@@ -116,8 +110,9 @@ bool sched_enter(const struct wk_regs *frame)
 {
 	if (idling)
 		return false;
-	if (!event_interrupted_resume(frame) &&
-	    !fastcall_interrupted_exit(frame, &sched_running->regs))
+	/* The windows that hold a thread's state elsewhere are libOS code. */
+	if (frame->rip < APP_LIMIT || (!event_interrupted_resume(frame) &&
+	    !fastcall_interrupted_exit(frame, &sched_running->regs)))
 		sched_running->regs = *frame;
 	return true;
 }

@@ -24,8 +24,13 @@
 /* Sets the scheduler up with the first thread and returns it. */
 struct thread *sched_init(uint64_t quantum_ms);
 
-/* The thread on the CPU. */
-struct thread *sched_current(void);
+/* The thread on the CPU (trap/syscall_entry.S reads it too). */
+extern struct thread *sched_running;
+
+static inline struct thread *sched_current(void)
+{
+	return sched_running;
+}
 
 /* Takes the interrupted context from the vCPU page into the current
  * thread; false when the idle context was interrupted (no thread). */

@@ -105,11 +105,12 @@ static int exception_signal(const struct wk_event *event,
  * a thread ran off its stack into the guard. */
 static bool stack_overflow(const struct wk_regs *regs, uint64_t address)
 {
+	if (address >= regs->rsp + PAGE_SIZE ||
+	    address + (UINT64_C(64) << 10) <= regs->rsp)
+		return false;
 	const struct region *region = vm_find(address);
 
-	return address < regs->rsp + PAGE_SIZE &&
-	       address + (UINT64_C(64) << 10) > regs->rsp &&
-	       region && region->prot == PROT_NONE;
+	return region && region->prot == PROT_NONE;
 }
 
 static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
@@ -126,8 +127,8 @@ static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 	if (page_fault && event->fault_address >= APP_LIMIT &&
 	    regs->rip >= APP_LIMIT && regs->rip < WK_USER_LIMIT)
 		libos_report("the app jumped into the libOS's memory");
-	if (page_fault && !signal_caught(SIGSEGV) &&
-	    stack_overflow(regs, event->fault_address))
+	if (page_fault && stack_overflow(regs, event->fault_address) &&
+	    !signal_caught(SIGSEGV))
 		libos_report("thread %d overflowed its stack into the guard "
 			     "page at 0x%lx (rsp 0x%lx)", sched_current()->tid,
 			     page_down(event->fault_address), regs->rsp);
@@ -137,7 +138,8 @@ static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 }
 
 /* start.S */
-void resume_in_user_mode(const struct wk_regs *regs);
+__attribute__((noreturn)) void
+resume_in_user_mode(const struct wk_regs *regs);
 extern const char resume_begin[], resume_end[];
 
 /* RFLAGS bits ring 3 may hold (abi.h, set_self_state), IF and bit 1. */
@@ -151,27 +153,30 @@ bool event_interrupted_resume(const struct wk_regs *frame)
 	       frame->rip < (uint64_t)resume_end;
 }
 
-void event_resume(struct wk_regs *regs)
+/* Sanitises regs->rflags; whether resume_in_user_mode may become regs:
+ * the FS base needs WRFSBASE, a trap flag needs the kernel's IRETQ, and a
+ * state the kernel would refuse is left for set_self_state to refuse. */
+static inline __attribute__((always_inline)) bool
+user_mode_resumable(struct wk_regs *regs)
+{
+	regs->rflags = (regs->rflags & USER_RFLAGS) | RFLAGS_FIXED;
+	return libos_has(WK_CPU_FSGSBASE) && !(regs->rflags & RFLAGS_TF) &&
+	       regs->rip < WK_USER_LIMIT && regs->rsp < WK_USER_LIMIT &&
+	       regs->fs_base < WK_USER_LIMIT;
+}
+
+/* The rest of event_resume, through the kernel. A state it refuses
+ * (-EINVAL) ends as Linux's return to it does, in a handler if there is
+ * one, which runs with this state as its context (so the loop ends when a
+ * frame no longer fits, or the signal is blocked in its handler): a
+ * kernel-half RIP faults on its instruction fetch; a non-canonical one is
+ * #GP at IRET; a non-canonical RSP, #SS (SIGBUS). */
+static __attribute__((noinline, noreturn)) void
+resume_through_kernel(struct wk_regs *regs)
 {
 	for (;;) {
-		/* Without the kernel where the CPU allows: the FS base
-		 * needs WRFSBASE, a trap flag needs the kernel's IRETQ, and
-		 * a state the kernel would refuse is left for
-		 * set_self_state to refuse. */
-		regs->rflags = (regs->rflags & USER_RFLAGS) | RFLAGS_FIXED;
-		if (libos_has(WK_CPU_FSGSBASE) && !(regs->rflags & RFLAGS_TF) &&
-		    regs->rip < WK_USER_LIMIT && regs->rsp < WK_USER_LIMIT &&
-		    regs->fs_base < WK_USER_LIMIT)
-			resume_in_user_mode(regs);
 		wk_set_self_state((long)regs, sizeof(*regs), WK_UNMASK);
 
-		/* Refused (-EINVAL): what Linux's return to such a state
-		 * ends in, to a handler if there is one, which runs with
-		 * this state as its context (so the loop ends when a frame
-		 * no longer fits, or the signal is blocked in its handler):
-		 * a kernel-half RIP faults on its instruction fetch; a
-		 * non-canonical one is #GP at IRET; a non-canonical RSP,
-		 * #SS (SIGBUS). */
 		struct signal_info info = { .code = SI_KERNEL, .trapno = 13 };
 		int signal = SIGSEGV;
 
@@ -188,7 +193,16 @@ void event_resume(struct wk_regs *regs)
 		}
 		signal_force(signal, regs, &info);
 		signal_deliver(sched_current());
+		if (user_mode_resumable(regs))
+			resume_in_user_mode(regs);
 	}
+}
+
+void event_resume(struct wk_regs *regs)
+{
+	if (user_mode_resumable(regs))
+		resume_in_user_mode(regs);
+	resume_through_kernel(regs);
 }
 
 __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
