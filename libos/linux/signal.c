@@ -291,7 +291,12 @@ static bool fpu_frame_ok(uint64_t address)
 	fpu_setup();
 	if (address == 0)
 		return true;
-	if (address % 64 || !vm_user_ok(address, FXSAVE_BYTES, PROT_READ))
+	/* The largest area first: one check in the usual case. */
+	bool whole = vm_user_ok(address, xsave_bytes ? xsave_bytes
+						     : FXSAVE_BYTES, PROT_READ);
+
+	if (address % 64 ||
+	    (!whole && !vm_user_ok(address, FXSAVE_BYTES, PROT_READ)))
 		return false;
 	if (*(const uint32_t *)(area + 24) & ~mxcsr_mask) /* MXCSR */
 		return false;
@@ -300,8 +305,7 @@ static bool fpu_frame_ok(uint64_t address)
 		return true;
 	const uint64_t *header = (const uint64_t *)(area + FXSAVE_BYTES);
 
-	return vm_user_ok(address, xsave_bytes, PROT_READ) &&
-	       !(header[0] & ~libos_info->xsave_components) &&
+	return whole && !(header[0] & ~libos_info->xsave_components) &&
 	       !(header[1] | header[2] | header[3] | header[4] | header[5] |
 		 header[6] | header[7]);
 }
@@ -341,7 +345,8 @@ static int32_t altstack_flags(const struct thread *thread, uint64_t sp)
 static void fill_siginfo(struct linux_siginfo *out, int signal,
 			 const struct signal_info *info)
 {
-	memset(out, 0, sizeof(*out));
+	/* The frame has it 16-byte aligned. */
+	memset(__builtin_assume_aligned(out, 16), 0, sizeof(*out));
 	out->signo = signal;
 	out->errno_value = info->errno_value;
 	out->code = info->code;

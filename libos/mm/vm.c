@@ -365,14 +365,17 @@ long vm_init_stack(uint64_t top, uint64_t reserve, uint64_t initial)
 	return status;
 }
 
-bool vm_fault(uint64_t address, uint32_t access)
+enum vm_fault_result vm_fault(uint64_t address, uint32_t access)
 {
 	struct region *region = find(address);
 
-	if (region == NULL || !demand_paged(region) ||
-	    region->prot == PROT_NONE || (access & ~region->prot & PROT_WRITE) ||
+	if (region == NULL ||
+	    (region->kind == REGION_STACK && region->prot == PROT_NONE))
+		return VM_FAULT_MAPERR;
+	if (!demand_paged(region) || region->prot == PROT_NONE ||
+	    (access & ~region->prot & PROT_WRITE) ||
 	    (access & ~region->prot & PROT_EXEC))
-		return false;
+		return VM_FAULT_ACCERR;
 
 	/* The chunk around the page, inside the region: 1 page on the
 	 * region's first fault, then 2, 4, 8 and 16 (VM_FAULT_CHUNK), so
@@ -397,7 +400,7 @@ bool vm_fault(uint64_t address, uint32_t access)
 		mapped_bytes += end - start;
 		for (uint64_t page = start; page < end; page += PAGE_SIZE)
 			*present_slot(page) = page;
-		return true;
+		return VM_FAULT_MAPPED;
 	}
 	long status = wk_mem_map((long)page_down(address), PAGE_SIZE,
 				 kernel_prot(region->prot));
@@ -405,7 +408,7 @@ bool vm_fault(uint64_t address, uint32_t access)
 		mapped_bytes += PAGE_SIZE;
 		*present_slot(page_down(address)) = page_down(address);
 	}
-	return status == 0;
+	return status == 0 ? VM_FAULT_MAPPED : VM_FAULT_ACCERR;
 }
 
 bool vm_populate(uint64_t address, uint64_t length)

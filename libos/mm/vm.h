@@ -99,11 +99,19 @@ static inline bool vm_user_ok(uint64_t address, uint64_t length,
 	return vm_user_ok_checking(address, length, access);
 }
 
+/* What vm_fault made of a page fault: resolved, or the app's own error,
+ * a SIGSEGV with the si_code Linux gives. */
+enum vm_fault_result {
+	VM_FAULT_MAPPED, /* the page is there now: the app runs on */
+	VM_FAULT_ACCERR, /* a region forbids the access (or the page was
+			    present already) */
+	VM_FAULT_MAPERR, /* no region there, or the main stack's guard,
+			    which Linux has as a gap */
+};
+
 /* Handles the app's page fault at address (access: PROT_READ, PROT_WRITE
- * or PROT_EXEC) by mapping the demand-paged chunk around it. False when
- * the fault is the app's own error (no region, or one that forbids the
- * access): a SIGSEGV. */
-bool vm_fault(uint64_t address, uint32_t access);
+ * or PROT_EXEC) by mapping the demand-paged chunk around it. */
+enum vm_fault_result vm_fault(uint64_t address, uint32_t access);
 
 /* Makes [address, address + length) of a demand-paged region present,
  * for the libOS to touch. False if no memory is left. */

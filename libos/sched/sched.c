@@ -299,6 +299,11 @@ void sched_resume(void)
 				 : : "r"(sched_running->regs.fs_base));
 		light_resume(rsp);
 	}
+	sched_continue();
+}
+
+void sched_continue(void)
+{
 	signal_deliver(sched_running);
 	sched_running->poll_restarting = false;
 	arm_timer();

@@ -47,6 +47,11 @@ void sched_deadlines_changed(void);
 /* Resumes the thread to run now. Does not return. */
 __attribute__((noreturn)) void sched_resume(void);
 
+/* sched_resume's end: resumes the running thread, whose whole state is
+ * its regs, after its deliverable signals. For a thread that is RUNNING,
+ * owns the FPU and is not inside a fast call (rt_sigreturn's). */
+__attribute__((noreturn)) void sched_continue(void);
+
 /* Makes a thread runnable (at the back of the queue). */
 void sched_wake(struct thread *thread);
 

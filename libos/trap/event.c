@@ -34,9 +34,11 @@
 #define VECTOR_XM 19
 
 /* The signal and siginfo Linux gives for an exception in user mode
- * (arch/x86/kernel/traps.c); #XM's code comes from the unmasked MXCSR
- * exception flags, as Linux's fpu__exception_code decides. */
+ * (arch/x86/kernel/traps.c); a #PF's code from what vm_fault made of it,
+ * #XM's from the unmasked MXCSR exception flags, as Linux's
+ * fpu__exception_code decides. */
 static int exception_signal(const struct wk_event *event,
+			    enum vm_fault_result fault,
 			    const struct wk_regs *regs,
 			    struct signal_info *info)
 {
@@ -78,23 +80,16 @@ static int exception_signal(const struct wk_event *event,
 		info->value = regs->rip;
 		return SIGFPE;
 	}
-	case VECTOR_PF: {
-		const struct region *region = vm_find(event->fault_address);
-
+	case VECTOR_PF:
 		/* As Linux: an access to the kernel half reads as a
 		 * protection fault, whatever the kernel's page tables are,
 		 * so that they do not show through. */
 		if (event->fault_address >= KERNEL_HALF)
 			info->error_code |= 1;
-
-		/* A region that forbids the access: ACCERR; none (or the
-		 * main stack's guard, which Linux has as a gap): MAPERR. */
-		info->code = region && !(region->kind == REGION_STACK &&
-					 region->prot == PROT_NONE)
-				     ? SEGV_ACCERR : SEGV_MAPERR;
+		info->code = fault == VM_FAULT_ACCERR ? SEGV_ACCERR
+						      : SEGV_MAPERR;
 		info->value = event->fault_address;
 		return SIGSEGV;
-	}
 	default: /* #GP, #OF, #BR, #NM and the rest */
 		info->code = SI_KERNEL;
 		return SIGSEGV;
@@ -116,23 +111,29 @@ static bool stack_overflow(const struct wk_regs *regs, uint64_t address)
 static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 {
 	const struct wk_event *event = &vcpu->event;
-	bool page_fault = event->vector == VECTOR_PF;
-	/* #PF error code bits: 1 write, 4 instruction fetch. */
-	uint32_t access = (event->error_code & 2) ? PROT_WRITE :
-			  (event->error_code & 16) ? PROT_EXEC : PROT_READ;
+	enum vm_fault_result fault = VM_FAULT_MAPERR;
 	struct signal_info info = { 0 };
 
-	if (page_fault && vm_fault(event->fault_address, access))
-		return;
-	if (page_fault && event->fault_address >= APP_LIMIT &&
-	    regs->rip >= APP_LIMIT && regs->rip < WK_USER_LIMIT)
-		libos_report("the app jumped into the libOS's memory");
-	if (page_fault && stack_overflow(regs, event->fault_address) &&
-	    !signal_caught(SIGSEGV))
-		libos_report("thread %d overflowed its stack into the guard "
-			     "page at 0x%lx (rsp 0x%lx)", sched_current()->tid,
-			     page_down(event->fault_address), regs->rsp);
-	int signal = exception_signal(event, regs, &info);
+	if (event->vector == VECTOR_PF) {
+		uint64_t address = event->fault_address;
+		/* #PF error code bits: 1 write, 4 instruction fetch. */
+		uint32_t access = (event->error_code & 2) ? PROT_WRITE :
+				  (event->error_code & 16) ? PROT_EXEC
+							   : PROT_READ;
+
+		fault = vm_fault(address, access);
+		if (fault == VM_FAULT_MAPPED)
+			return;
+		if (address >= APP_LIMIT && regs->rip >= APP_LIMIT &&
+		    regs->rip < WK_USER_LIMIT)
+			libos_report("the app jumped into the libOS's memory");
+		if (stack_overflow(regs, address) && !signal_caught(SIGSEGV))
+			libos_report("thread %d overflowed its stack into the "
+				     "guard page at 0x%lx (rsp 0x%lx)",
+				     sched_current()->tid, page_down(address),
+				     regs->rsp);
+	}
+	int signal = exception_signal(event, fault, regs, &info);
 
 	signal_force(signal, regs, &info);
 }

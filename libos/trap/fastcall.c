@@ -30,7 +30,7 @@ typedef long syscall_handler(struct wk_regs *regs);
 __attribute__((noreturn)) void on_upcall_stack(void (*then)(void));
 
 /* rt_sigreturn: the frame's whole state becomes the thread's, so the call
- * ends by resuming it (sched_resume), never through the fast exit. A
+ * ends by resuming it (sched_continue), never through the fast exit. A
  * frame that cannot be taken back goes the general way, where the
  * SIGSEGV gets the whole state at the call. */
 static long fast_rt_sigreturn(struct wk_regs *regs)
@@ -43,7 +43,7 @@ static long fast_rt_sigreturn(struct wk_regs *regs)
 	if (!signal_return(self, rsp))
 		return FASTCALL_DECLINED;
 	__asm__ volatile("rdfsbase %0" : "=r"(regs->fs_base));
-	on_upcall_stack(sched_resume);
+	on_upcall_stack(sched_continue);
 }
 
 /* syscall_entry.S reads it: NULL sends the number the general way. */

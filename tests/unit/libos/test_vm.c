@@ -81,19 +81,21 @@ Test(vm, demand_paged_map_unmap_split)
 	cr_assert_eq(vm_map(P(0), 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 			    REGION_ANONYMOUS), 0);
 	cr_assert_eq(fake_prot(P(7)), -1); /* nothing until touched */
-	cr_assert(vm_fault(P(7) + 5, PROT_WRITE));
+	cr_assert_eq(vm_fault(P(7) + 5, PROT_WRITE), VM_FAULT_MAPPED);
 	cr_assert_eq(fake_prot(P(7)), WK_PROT_READ | WK_PROT_WRITE);
 	cr_assert_eq(fake_prot(P(6)), -1); /* the first fault: one page */
-	cr_assert(vm_fault(P(0), PROT_READ));
+	cr_assert_eq(vm_fault(P(0), PROT_READ), VM_FAULT_MAPPED);
 	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ | WK_PROT_WRITE); /* two */
 	cr_assert_eq(fake_prot(P(2)), -1);
-	cr_assert(vm_fault(P(4), PROT_READ)); /* four, one present: one */
+	/* four, one present: one */
+	cr_assert_eq(vm_fault(P(4), PROT_READ), VM_FAULT_MAPPED);
 	cr_assert_eq(fake_prot(P(4)), WK_PROT_READ | WK_PROT_WRITE);
 	cr_assert_eq(fake_prot(P(5)), -1);
-	cr_assert(vm_fault(P(2), PROT_READ)); /* eight, some present: one */
+	/* eight, some present: one */
+	cr_assert_eq(vm_fault(P(2), PROT_READ), VM_FAULT_MAPPED);
 	cr_assert_eq(fake_prot(P(3)), -1);
-	cr_assert(!vm_fault(P(7), PROT_WRITE)); /* present: the app's error */
-	cr_assert(!vm_fault(P(7), PROT_EXEC));
+	cr_assert_eq(vm_fault(P(7), PROT_WRITE), VM_FAULT_ACCERR); /* present */
+	cr_assert_eq(vm_fault(P(7), PROT_EXEC), VM_FAULT_ACCERR);
 	cr_assert(!vm_range_free(P(0), P(1)));
 	cr_assert_eq(vm_unmap(P(2), 2 * PAGE_SIZE), 0);
 	cr_assert(vm_range_free(P(2), P(4)));
@@ -102,7 +104,8 @@ Test(vm, demand_paged_map_unmap_split)
 	cr_assert_eq(vm_find(P(1))->end, P(2));
 	cr_assert_eq(vm_find(P(5))->start, P(4));
 	cr_assert_null(vm_find(P(3)));
-	cr_assert(!vm_fault(P(3), PROT_READ)); /* no region */
+	/* no region */
+	cr_assert_eq(vm_fault(P(3), PROT_READ), VM_FAULT_MAPERR);
 }
 
 Test(vm, image_is_mapped_at_once)
@@ -147,9 +150,10 @@ Test(vm, protect_keeps_absent_pages_absent)
 {
 	vm_map(P(0), 32 * PAGE_SIZE, PROT_NONE, REGION_ANONYMOUS);
 	cr_assert(!vm_user_ok(P(0), 1, PROT_READ));
-	cr_assert(!vm_fault(P(0), PROT_READ));
+	cr_assert_eq(vm_fault(P(0), PROT_READ), VM_FAULT_ACCERR);
 	cr_assert_eq(vm_protect(P(1), 31 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
-	cr_assert(!vm_fault(P(0), PROT_READ)); /* still the guard */
+	/* still the guard */
+	cr_assert_eq(vm_fault(P(0), PROT_READ), VM_FAULT_ACCERR);
 	cr_assert_eq(fake_prot(P(20)), -1);
 	cr_assert(vm_user_ok(P(20), PAGE_SIZE, PROT_WRITE));
 	cr_assert_eq(fake_prot(P(20)), WK_PROT_READ | WK_PROT_WRITE);
@@ -199,10 +203,12 @@ Test(vm, stack_has_a_guard_and_pages_on_demand)
 	cr_assert(vm_user_ok(top - 10 * PAGE_SIZE, 8, PROT_WRITE));
 	cr_assert_eq(fake_prot(top - 10 * PAGE_SIZE),
 		     WK_PROT_READ | WK_PROT_WRITE);
-	cr_assert(vm_fault(top - reserve + PAGE_SIZE, PROT_WRITE));
-	cr_assert(!vm_fault(top - reserve, PROT_WRITE)); /* the guard page */
+	cr_assert_eq(vm_fault(top - reserve + PAGE_SIZE, PROT_WRITE),
+		     VM_FAULT_MAPPED);
+	cr_assert_eq(vm_fault(top - reserve, PROT_WRITE),
+		     VM_FAULT_MAPERR); /* the guard page */
 	cr_assert_eq(fake_prot(top - reserve), -1);
-	cr_assert(!vm_fault(top + PAGE_SIZE, PROT_READ));
+	cr_assert_eq(vm_fault(top + PAGE_SIZE, PROT_READ), VM_FAULT_MAPERR);
 }
 
 /* vm_user_ok remembers the pages it passed; every change forgets them. */
@@ -240,9 +246,10 @@ Test(vm, untouched_region_protects_without_the_kernel)
 	vm_map(P(0), 8 * PAGE_SIZE, PROT_NONE, REGION_ANONYMOUS);
 	cr_assert_eq(vm_protect(P(1), 7 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
 	cr_assert_eq(protect_calls, 0);
-	cr_assert(vm_fault(P(5), PROT_WRITE));
+	cr_assert_eq(vm_fault(P(5), PROT_WRITE), VM_FAULT_MAPPED);
 	cr_assert_eq(vm_protect(P(1), 7 * PAGE_SIZE, PROT_READ), 0);
 	cr_assert_gt(protect_calls, 0);
 	cr_assert_eq(fake_prot(P(5)), WK_PROT_READ);
-	cr_assert(!vm_fault(P(0), PROT_READ)); /* still PROT_NONE */
+	/* still PROT_NONE */
+	cr_assert_eq(vm_fault(P(0), PROT_READ), VM_FAULT_ACCERR);
 }
