@@ -656,13 +656,27 @@ static const struct site *site_before(uint64_t at, bool trampoline)
 	return trampoline ? &sites[low - 1] : &sites[by_start[low - 1]];
 }
 
+/* The site the last answer of either mapping came from: a signal's frame
+ * is built at a site (patch_app_rip) and taken back there
+ * (patch_resume_rip), most often with nothing rewritten in between. */
+static const struct site *recent;
+
+/* The end of a site's trampoline: the next one's entry. */
+static uint64_t trampoline_end(const struct site *site)
+{
+	return site + 1 < &sites[site_count] ? site[1].entry : trampoline_next;
+}
+
 uint64_t patch_resume_rip(uint64_t rip)
 {
 	unsigned block = inside_block(rip);
 
 	if (!(inside_blocks[block / 64] >> (block % 64) & 1))
 		return rip;
-	const struct site *site = site_before(rip, false);
+	const struct site *site = recent;
+
+	if (site == NULL || rip <= site->start || rip >= site->end)
+		site = recent = site_before(rip, false);
 
 	/* Sites never overlap, so only the last one starting below RIP
 	 * can hold it. */
@@ -678,8 +692,10 @@ uint64_t patch_app_rip(uint64_t rip)
 {
 	if (rip < trampoline_start || rip >= trampoline_next)
 		return rip;
-	const struct site *site = site_before(rip, true);
+	const struct site *site = recent;
 
+	if (site == NULL || rip < site->entry || rip >= trampoline_end(site))
+		site = recent = site_before(rip, true);
 	if (site == NULL)
 		return rip;
 	if (rip == site->entry)
