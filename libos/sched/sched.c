@@ -251,6 +251,39 @@ __attribute__((noreturn)) void sched_deadlock(void)
 	libos_exit(128 + 9); /* as if killed */
 }
 
+/* The CPU to next, a new slice (the thread that had it is off the CPU:
+ * in a queue, blocked or gone). */
+static void take_cpu(struct thread *next)
+{
+	sched_running = next;
+	next->state = THREAD_RUNNING;
+	slice_start = rdtsc();
+	slice_end_matters();
+}
+
+/* The FPU registers to the running thread. */
+static void take_fpu(void)
+{
+	if (fpu_owner != sched_running) {
+		if (fpu_owner)
+			thread_fpu_save(fpu_owner);
+		thread_fpu_restore(sched_running);
+		fpu_owner = sched_running;
+	}
+}
+
+/* The running thread, suspended in a fast call, is about to go on there:
+ * the timer and its TLS set; returns the RSP light_resume continues from. */
+static uint64_t light_resume_point(void)
+{
+	uint64_t rsp = sched_running->light_rsp;
+
+	sched_running->light_rsp = 0;
+	arm_timer();
+	__asm__ volatile("wrfsbase %0" : : "r"(sched_running->regs.fs_base));
+	return rsp;
+}
+
 void sched_resume(void)
 {
 	if (idling || sched_running == NULL ||
@@ -277,29 +310,31 @@ void sched_resume(void)
 			event_resume(&idle_regs);
 		}
 		idling = false;
-		sched_running = next;
-		sched_running->state = THREAD_RUNNING;
-		slice_start = rdtsc();
-		slice_end_matters();
+		take_cpu(next);
 	}
-	if (fpu_owner != sched_running) {
-		if (fpu_owner)
-			thread_fpu_save(fpu_owner);
-		thread_fpu_restore(sched_running);
-		fpu_owner = sched_running;
-	}
+	take_fpu();
 	if (sched_running->light_rsp) {
 		/* Inside a fast call, which delivers signals on its way
 		 * out (fastcall.c). */
-		uint64_t rsp = sched_running->light_rsp;
-
-		sched_running->light_rsp = 0;
-		arm_timer();
-		__asm__ volatile("wrfsbase %0"
-				 : : "r"(sched_running->regs.fs_base));
-		light_resume(rsp);
+		light_resume(light_resume_point());
 	}
 	sched_continue();
+}
+
+void sched_leave_fast_call(void)
+{
+	struct thread *self = sched_running, *next = run_queue.head;
+
+	/* Straight to another thread suspended in a fast call: the rest
+	 * (idling, a thread to resume from its regs) through sched_resume. */
+	if (next == NULL || next == self || next->light_rsp == 0) {
+		light_suspend(&self->light_rsp, sched_resume);
+		return;
+	}
+	run_queue_pop();
+	take_cpu(next);
+	take_fpu();
+	light_switch(&self->light_rsp, light_resume_point());
 }
 
 void sched_continue(void)

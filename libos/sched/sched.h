@@ -47,6 +47,11 @@ void sched_deadlines_changed(void);
 /* Resumes the thread to run now. Does not return. */
 __attribute__((noreturn)) void sched_resume(void);
 
+/* The running thread stopped running inside a fast call (it blocked or
+ * yields; its TLS is in its regs): suspends it there (light_suspend) and
+ * runs the next thread. Returns when it runs again. */
+void sched_leave_fast_call(void);
+
 /* sched_resume's end: resumes the running thread, whose whole state is
  * its regs, after its deliverable signals. For a thread that is RUNNING,
  * owns the FPU and is not inside a fast call (rt_sigreturn's). */

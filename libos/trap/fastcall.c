@@ -84,7 +84,7 @@ struct fastcall_result fastcall_run(struct thread *self,
 		/* Its TLS (the app may have set it with WRFSBASE itself);
 		 * sched_resume gives it back with light_resume. */
 		__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
-		light_suspend(&self->light_rsp, sched_resume);
+		sched_leave_fast_call();
 	}
 	return (struct fastcall_result){
 		(long)self->regs.rax,

@@ -61,5 +61,9 @@ __attribute__((noreturn)) void fastcall_finish(void);
 void light_suspend(uint64_t *light_rsp, void (*then)(void));
 __attribute__((noreturn)) void light_resume(uint64_t light_rsp);
 
+/* syscall_entry.S: light_suspend's saving, then light_resume(next_rsp)
+ * instead of `then` (another thread's fast call goes on). */
+void light_switch(uint64_t *light_rsp, uint64_t next_rsp);
+
 #endif /* !__ASSEMBLER__ */
 #endif /* LIBOS_TRAP_FASTCALL_H */

@@ -206,9 +206,9 @@ native:
  * runs on the upcall stack. light_resume(*light_rsp), from any stack,
  * continues as if light_suspend had returned.
  */
-	.globl	light_suspend
-	.type	light_suspend, @function
-light_suspend:
+/* The callee-saved registers on the stack, that RSP into *(RDI):
+ * light_resume pops them. */
+.macro SUSPEND_INTO_RDI
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12
@@ -216,9 +216,30 @@ light_suspend:
 	pushq	%r14
 	pushq	%r15
 	movq	%rsp, (%rdi)
+.endm
+
+	.globl	light_suspend
+	.type	light_suspend, @function
+light_suspend:
+	SUSPEND_INTO_RDI
 	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
 	jmp	*%rsi
 	.size	light_suspend, . - light_suspend
+
+/*
+ * void light_switch(uint64_t *light_rsp, uint64_t next_rsp)
+ *
+ * light_suspend's saving, then light_resume(next_rsp): another thread's
+ * suspended fast call goes on; this one returns from light_switch when
+ * light_resume(*light_rsp) runs.
+ */
+	.globl	light_switch
+	.type	light_switch, @function
+light_switch:
+	SUSPEND_INTO_RDI
+	movq	%rsi, %rdi
+	jmp	light_resume
+	.size	light_switch, . - light_switch
 
 	.globl	on_upcall_stack
 	.type	on_upcall_stack, @function
