@@ -252,13 +252,14 @@ __attribute__((noreturn)) void sched_deadlock(void)
 }
 
 /* The CPU to next, a new slice (the thread that had it is off the CPU:
- * in a queue, blocked or gone). */
+ * in a queue, blocked or gone), whose end matters if a thread waits. */
 static void take_cpu(struct thread *next)
 {
 	sched_running = next;
 	next->state = THREAD_RUNNING;
 	slice_start = rdtsc();
-	slice_end_matters();
+	if (run_queue.head)
+		slice_end_matters();
 }
 
 /* The FPU registers to the running thread. */
