@@ -123,6 +123,8 @@ struct rt_sigframe {
 };
 
 _Static_assert(sizeof(struct linux_sigcontext) == 256, "sigcontext");
+_Static_assert(offsetof(struct linux_sigcontext, ss) ==
+	       offsetof(struct linux_sigcontext, cs) + 6, "user_selectors");
 _Static_assert(offsetof(struct linux_ucontext, mcontext) == 40, "uc_mcontext");
 _Static_assert(sizeof(struct linux_ucontext) == 304, "ucontext");
 _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo");
@@ -225,15 +227,17 @@ static uint8_t init_fpu[FXSAVE_BYTES + XSAVE_HEADER_BYTES]
 	__attribute__((aligned(64)));
 
 /* The selectors ring 3 runs with, for uc_mcontext (sigreturn never takes
- * them back). */
-static uint16_t user_cs, user_ss;
+ * them back): cs, gs, fs and ss as they lie there, gs and fs 0. */
+static uint64_t user_selectors;
 
 static void fpu_setup(void)
 {
 	if (fpu_frame_bytes)
 		return;
-	__asm__ volatile("mov %%cs, %0; mov %%ss, %1"
-			 : "=r"(user_cs), "=r"(user_ss));
+	uint16_t cs, ss;
+
+	__asm__ volatile("mov %%cs, %0; mov %%ss, %1" : "=r"(cs), "=r"(ss));
+	user_selectors = cs | (uint64_t)ss << 48;
 	if (libos_has(WK_CPU_XSAVE)) {
 		uint32_t a = 0xd, b, c = 0, d;
 
@@ -261,7 +265,12 @@ static void fpu_setup(void)
 static void save_fpu_to_frame(uint8_t *area)
 {
 	if (xsave_bytes) {
-		memset(area + FXSAVE_BYTES, 0, XSAVE_HEADER_BYTES);
+		/* XSAVE writes no more of the header than XSTATE_BV's bits
+		 * of the components it saves. */
+		uint64_t *header = (uint64_t *)(area + FXSAVE_BYTES);
+
+		header[0] = header[1] = header[2] = header[3] = 0;
+		header[4] = header[5] = header[6] = header[7] = 0;
 		__asm__ volatile("xsave64 (%0)" : : "r"(area), "a"(-1), "d"(-1)
 				 : "memory");
 		uint32_t sw[6] = { FP_XSTATE_MAGIC1, (uint32_t)fpu_frame_bytes,
@@ -430,16 +439,14 @@ static void setup_frame(struct thread *thread, int signal,
 	sc->rsp = regs->rsp;
 	sc->rip = app_rip;
 	sc->rflags = regs->rflags;
-	sc->cs = user_cs;
-	sc->gs = 0;
-	sc->fs = 0;
-	sc->ss = user_ss;
+	memcpy(&sc->cs, &user_selectors, sizeof(user_selectors));
 	sc->err = info->error_code;
 	sc->trapno = info->trapno;
 	sc->oldmask = saved_mask;
 	sc->cr2 = info->trapno == 14 ? info->value : 0;
 	sc->fpstate = fpstate;
-	memset(sc->reserved, 0, sizeof(sc->reserved));
+	for (unsigned i = 0; i < 8; i++) /* stores: a memset is a REP */
+		sc->reserved[i] = 0;
 	frame->uc.sigmask = saved_mask;
 	fill_siginfo(&frame->info, signal, info);
 

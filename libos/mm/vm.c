@@ -365,18 +365,11 @@ long vm_init_stack(uint64_t top, uint64_t reserve, uint64_t initial)
 	return status;
 }
 
-enum vm_fault_result vm_fault(uint64_t address, uint32_t access)
+/* vm_fault's mapping, out of line: the app's errors (a SIGSEGV, often
+ * caught) are answered without its register saving. */
+static __attribute__((noinline)) enum vm_fault_result
+map_around(struct region *region, uint64_t address)
 {
-	struct region *region = find(address);
-
-	if (region == NULL ||
-	    (region->kind == REGION_STACK && region->prot == PROT_NONE))
-		return VM_FAULT_MAPERR;
-	if (!demand_paged(region) || region->prot == PROT_NONE ||
-	    (access & ~region->prot & PROT_WRITE) ||
-	    (access & ~region->prot & PROT_EXEC))
-		return VM_FAULT_ACCERR;
-
 	/* The chunk around the page, inside the region: 1 page on the
 	 * region's first fault, then 2, 4, 8 and 16 (VM_FAULT_CHUNK), so
 	 * that a thread's stack costs a page or two and a big buffer few
@@ -409,6 +402,20 @@ enum vm_fault_result vm_fault(uint64_t address, uint32_t access)
 		*present_slot(page_down(address)) = page_down(address);
 	}
 	return status == 0 ? VM_FAULT_MAPPED : VM_FAULT_ACCERR;
+}
+
+enum vm_fault_result vm_fault(uint64_t address, uint32_t access)
+{
+	struct region *region = find(address);
+
+	if (region == NULL ||
+	    (region->kind == REGION_STACK && region->prot == PROT_NONE))
+		return VM_FAULT_MAPERR;
+	if (!demand_paged(region) || region->prot == PROT_NONE ||
+	    (access & ~region->prot & PROT_WRITE) ||
+	    (access & ~region->prot & PROT_EXEC))
+		return VM_FAULT_ACCERR;
+	return map_around(region, address);
 }
 
 bool vm_populate(uint64_t address, uint64_t length)

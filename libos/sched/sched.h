@@ -54,7 +54,8 @@ void sched_leave_fast_call(void);
 
 /* sched_resume's end: resumes the running thread, whose whole state is
  * its regs, after its deliverable signals. For a thread that is RUNNING,
- * owns the FPU and is not inside a fast call (rt_sigreturn's). */
+ * owns the FPU and is not inside a fast call (after an exception in its
+ * code, or its rt_sigreturn). */
 __attribute__((noreturn)) void sched_continue(void);
 
 /* Makes a thread runnable (at the back of the queue). */

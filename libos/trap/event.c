@@ -232,8 +232,10 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 		syscall_dispatch(regs);
 		break;
 	case WK_EVENT_EXCEPTION:
+		/* The app's own code faulted: the thread runs on (or the
+		 * process ends). */
 		exception(vcpu, regs);
-		break;
+		sched_continue();
 	case WK_EVENT_TIMER:
 	default:
 		sched_timer();
