@@ -354,8 +354,7 @@ static int32_t altstack_flags(const struct thread *thread, uint64_t sp)
 static void fill_siginfo(struct linux_siginfo *out, int signal,
 			 const struct signal_info *info)
 {
-	/* The frame has it 16-byte aligned. */
-	memset(__builtin_assume_aligned(out, 16), 0, sizeof(*out));
+	memset(__builtin_assume_aligned(out, 8), 0, sizeof(*out));
 	out->signo = signal;
 	out->errno_value = info->errno_value;
 	out->code = info->code;
@@ -377,6 +376,8 @@ static void setup_frame(struct thread *thread, int signal,
 			const struct signal_info *info)
 {
 	struct wk_regs *regs = &thread->regs;
+	/* The call first: fewer values live across it. */
+	uint64_t app_rip = patch_app_rip(regs->rip);
 	struct kernel_sigaction *action = &actions[signal];
 	uint64_t sp = regs->rsp;
 
@@ -402,8 +403,6 @@ static void setup_frame(struct thread *thread, int signal,
 	uint64_t saved_mask = thread->sigsuspend_active
 				      ? thread->sigsuspend_mask
 				      : thread->signals_blocked;
-	/* Before the copy below, which then needs no spills around it. */
-	uint64_t app_rip = patch_app_rip(regs->rip);
 
 	save_fpu_to_frame((uint8_t *)fpstate);
 	frame->return_address = action->restorer;

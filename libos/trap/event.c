@@ -34,11 +34,10 @@
 #define VECTOR_XM 19
 
 /* The signal and siginfo Linux gives for an exception in user mode
- * (arch/x86/kernel/traps.c); a #PF's code from what vm_fault made of it,
- * #XM's from the unmasked MXCSR exception flags, as Linux's
- * fpu__exception_code decides. */
+ * (arch/x86/kernel/traps.c), #PF's aside (page_fault); #XM's code comes
+ * from the unmasked MXCSR exception flags, as Linux's fpu__exception_code
+ * decides. */
 static int exception_signal(const struct wk_event *event,
-			    enum vm_fault_result fault,
 			    const struct wk_regs *regs,
 			    struct signal_info *info)
 {
@@ -80,16 +79,6 @@ static int exception_signal(const struct wk_event *event,
 		info->value = regs->rip;
 		return SIGFPE;
 	}
-	case VECTOR_PF:
-		/* As Linux: an access to the kernel half reads as a
-		 * protection fault, whatever the kernel's page tables are,
-		 * so that they do not show through. */
-		if (event->fault_address >= KERNEL_HALF)
-			info->error_code |= 1;
-		info->code = fault == VM_FAULT_ACCERR ? SEGV_ACCERR
-						      : SEGV_MAPERR;
-		info->value = event->fault_address;
-		return SIGSEGV;
 	default: /* #GP, #OF, #BR, #NM and the rest */
 		info->code = SI_KERNEL;
 		return SIGSEGV;
@@ -108,32 +97,50 @@ static bool stack_overflow(const struct wk_regs *regs, uint64_t address)
 	return region && region->prot == PROT_NONE;
 }
 
+/* A #PF: demand paging, else a SIGSEGV with the code Linux gives. */
+static void page_fault(const struct wk_event *event, struct wk_regs *regs)
+{
+	uint64_t address = event->fault_address;
+	/* Error code bits: 1 write, 4 instruction fetch. */
+	uint32_t access = (event->error_code & 2) ? PROT_WRITE :
+			  (event->error_code & 16) ? PROT_EXEC : PROT_READ;
+	enum vm_fault_result fault = vm_fault(address, access);
+
+	if (fault == VM_FAULT_MAPPED)
+		return;
+	if (address >= APP_LIMIT && regs->rip >= APP_LIMIT &&
+	    regs->rip < WK_USER_LIMIT)
+		libos_report("the app jumped into the libOS's memory");
+	if (stack_overflow(regs, address) && !signal_caught(SIGSEGV))
+		libos_report("thread %d overflowed its stack into the guard "
+			     "page at 0x%lx (rsp 0x%lx)", sched_current()->tid,
+			     page_down(address), regs->rsp);
+	/* Every field, each a store (an initialiser zeroes with REP STOS).
+	 * As Linux: an access to the kernel half reads as a protection
+	 * fault, whatever the kernel's page tables are, so that they do not
+	 * show through. */
+	struct signal_info info;
+
+	info.code = fault == VM_FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR;
+	info.sender = 0;
+	info.value = address;
+	info.overrun = 0;
+	info.errno_value = 0;
+	info.trapno = VECTOR_PF;
+	info.error_code = (uint32_t)event->error_code | (address >= KERNEL_HALF);
+	signal_force(SIGSEGV, regs, &info);
+}
+
 static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
 {
 	const struct wk_event *event = &vcpu->event;
-	enum vm_fault_result fault = VM_FAULT_MAPERR;
-	struct signal_info info = { 0 };
 
 	if (event->vector == VECTOR_PF) {
-		uint64_t address = event->fault_address;
-		/* #PF error code bits: 1 write, 4 instruction fetch. */
-		uint32_t access = (event->error_code & 2) ? PROT_WRITE :
-				  (event->error_code & 16) ? PROT_EXEC
-							   : PROT_READ;
-
-		fault = vm_fault(address, access);
-		if (fault == VM_FAULT_MAPPED)
-			return;
-		if (address >= APP_LIMIT && regs->rip >= APP_LIMIT &&
-		    regs->rip < WK_USER_LIMIT)
-			libos_report("the app jumped into the libOS's memory");
-		if (stack_overflow(regs, address) && !signal_caught(SIGSEGV))
-			libos_report("thread %d overflowed its stack into the "
-				     "guard page at 0x%lx (rsp 0x%lx)",
-				     sched_current()->tid, page_down(address),
-				     regs->rsp);
+		page_fault(event, regs);
+		return;
 	}
-	int signal = exception_signal(event, fault, regs, &info);
+	struct signal_info info = { 0 };
+	int signal = exception_signal(event, regs, &info);
 
 	signal_force(signal, regs, &info);
 }
