@@ -74,7 +74,7 @@ static struct patch_counts counts;
 /* The text the branch scan covered, and its bitmap of branch targets. */
 static uint64_t text_start, text_end;
 static const uint8_t *branch_targets;
-static uint64_t trampoline_start, trampoline_next;
+uint64_t patch_trampoline_start, patch_trampoline_next;
 extern char libos_syscall_entry[];
 
 struct patch_counts patch_counts(void)
@@ -282,8 +282,8 @@ static bool text_ready(uint64_t site)
 	gate[12] = 0xe3;
 	memset(gate + 13, 0xcc, GATE_BYTES - 13);
 	vm_protect(area, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
-	trampoline_start = area;
-	trampoline_next = area + GATE_BYTES;
+	patch_trampoline_start = area;
+	patch_trampoline_next = area + GATE_BYTES;
 	return true;
 }
 
@@ -435,24 +435,18 @@ static unsigned number_mov(const uint8_t *code, uint64_t address,
 /* Marks the 32-byte blocks that hold the inside of a form-B site's
  * rewritten bytes, so that patch_resume_rip answers most addresses
  * without a search. */
-#define INSIDE_BLOCKS 4096
-static uint64_t inside_blocks[INSIDE_BLOCKS / 64];
-
-static unsigned inside_block(uint64_t address)
-{
-	return (unsigned)(address >> 5) % INSIDE_BLOCKS;
-}
+uint64_t patch_inside_blocks[PATCH_INSIDE_BLOCKS / 64];
 
 static void mark_inside(uint64_t start, uint64_t end)
 {
 	for (uint64_t at = start + 1; at < end; at += 32) {
-		unsigned block = inside_block(at);
+		unsigned block = patch_inside_block(at);
 
-		inside_blocks[block / 64] |= UINT64_C(1) << (block % 64);
+		patch_inside_blocks[block / 64] |= UINT64_C(1) << (block % 64);
 	}
-	unsigned last = inside_block(end - 1);
+	unsigned last = patch_inside_block(end - 1);
 
-	inside_blocks[last / 64] |= UINT64_C(1) << (last % 64);
+	patch_inside_blocks[last / 64] |= UINT64_C(1) << (last % 64);
 }
 
 /*
@@ -489,16 +483,16 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	bool answered = prefixed && fixed_answer(number, &answer);
 
 	if (overlaps_a_site(start, end + (prefixed ? 2 : 0)) ||
-	    trampoline_next + TRAMPOLINE_MAX >
-		    trampoline_start + TRAMPOLINE_AREA ||
-	    !fits_rel32(start + 5, trampoline_next) ||
-	    !fits_rel32(trampoline_next + TRAMPOLINE_MAX, end + 2))
+	    patch_trampoline_next + TRAMPOLINE_MAX >
+		    patch_trampoline_start + TRAMPOLINE_AREA ||
+	    !fits_rel32(start + 5, patch_trampoline_next) ||
+	    !fits_rel32(patch_trampoline_next + TRAMPOLINE_MAX, end + 2))
 		return false;
 
 	/* The trampoline. */
 	uint8_t code_out[TRAMPOLINE_MAX];
 	uint8_t *out = code_out;
-	uint64_t base = trampoline_next;
+	uint64_t base = patch_trampoline_next;
 
 	if (answered) {
 		*out++ = 0xb8;
@@ -515,7 +509,7 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 		memcpy(out, &relative, 4);
 		out += 4;
 		out = put_rel32(out, base + (uint64_t)(out - code_out), 0xe9, 1,
-				trampoline_start);
+				patch_trampoline_start);
 		*out++ = 0xeb;
 		*out++ = (uint8_t)-14;                     /* back to the lea */
 	}
@@ -555,12 +549,12 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 
 	/* In: the trampoline first, then the jump to it. */
 	unsigned size = (unsigned)(out - code_out);
-	if (vm_protect(trampoline_start, TRAMPOLINE_AREA,
+	if (vm_protect(patch_trampoline_start, TRAMPOLINE_AREA,
 		       PROT_READ | PROT_WRITE) < 0)
 		return false;
 	memcpy((void *)base, code_out, size);
-	vm_protect(trampoline_start, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
-	trampoline_next = (base + size + 15) & ~(uint64_t)15;
+	vm_protect(patch_trampoline_start, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
+	patch_trampoline_next = (base + size + 15) & ~(uint64_t)15;
 
 	uint8_t jump[16];
 	unsigned length = (unsigned)(end - start);
@@ -664,15 +658,11 @@ static const struct site *recent;
 /* The end of a site's trampoline: the next one's entry. */
 static uint64_t trampoline_end(const struct site *site)
 {
-	return site + 1 < &sites[site_count] ? site[1].entry : trampoline_next;
+	return site + 1 < &sites[site_count] ? site[1].entry : patch_trampoline_next;
 }
 
-uint64_t patch_resume_rip(uint64_t rip)
+uint64_t patch_resume_rip_inside(uint64_t rip)
 {
-	unsigned block = inside_block(rip);
-
-	if (!(inside_blocks[block / 64] >> (block % 64) & 1))
-		return rip;
 	const struct site *site = recent;
 
 	if (site == NULL || rip <= site->start || rip >= site->end)
@@ -688,10 +678,8 @@ uint64_t patch_resume_rip(uint64_t rip)
 	return rip; /* not an instruction boundary */
 }
 
-uint64_t patch_app_rip(uint64_t rip)
+uint64_t patch_app_rip_in_trampoline(uint64_t rip)
 {
-	if (rip < trampoline_start || rip >= trampoline_next)
-		return rip;
 	const struct site *site = recent;
 
 	if (site == NULL || rip < site->entry || rip >= trampoline_end(site))

@@ -21,14 +21,42 @@
  * point in the trampoline (regs among them). */
 void patch_reflected_site(struct wk_regs *regs);
 
+/* patch.c's, read inline by the two mappings below: the trampolines'
+ * extent [start, next), and a bit per 32-byte block of the app's text
+ * (by address modulo the bits) set where a site's rewritten bytes are. */
+extern uint64_t patch_trampoline_start, patch_trampoline_next;
+#define PATCH_INSIDE_BLOCKS 4096
+extern uint64_t patch_inside_blocks[PATCH_INSIDE_BLOCKS / 64];
+
+static inline unsigned patch_inside_block(uint64_t address)
+{
+	return (unsigned)(address >> 5) % PATCH_INSIDE_BLOCKS;
+}
+
+/* The searching halves of the two mappings. */
+uint64_t patch_resume_rip_inside(uint64_t rip);
+uint64_t patch_app_rip_in_trampoline(uint64_t rip);
+
 /* The RIP a context saved before its site was rewritten must resume at
  * (rt_sigreturn): `rip` itself unless it is inside rewritten bytes. */
-uint64_t patch_resume_rip(uint64_t rip);
+static inline uint64_t patch_resume_rip(uint64_t rip)
+{
+	unsigned block = patch_inside_block(rip);
+
+	if (!(patch_inside_blocks[block / 64] >> (block % 64) & 1))
+		return rip;
+	return patch_resume_rip_inside(rip);
+}
 
 /* The reverse, for what the app sees (a signal frame's RIP): a point in
  * a trampoline as the same point at its site (the restart point and the
  * way into the libOS read as the syscall itself). */
-uint64_t patch_app_rip(uint64_t rip);
+static inline uint64_t patch_app_rip(uint64_t rip)
+{
+	if (rip < patch_trampoline_start || rip >= patch_trampoline_next)
+		return rip;
+	return patch_app_rip_in_trampoline(rip);
+}
 
 /* Sites rewritten and refused so far (the boot log and the tests). */
 struct patch_counts {
