@@ -647,8 +647,8 @@ void signal_send_process(int signal, const struct signal_info *info)
 		signal_send_thread(target, signal, info);
 		return;
 	}
-	add_pending(&signal_process_pending, process_queued, process_infos, signal,
-		    info);
+	add_pending(&signal_process_pending, process_queued, process_infos,
+		    signal, info);
 }
 
 void signal_wait_ended(struct thread *thread)

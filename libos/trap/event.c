@@ -127,7 +127,8 @@ static void page_fault(const struct wk_event *event, struct wk_regs *regs)
 	info.overrun = 0;
 	info.errno_value = 0;
 	info.trapno = VECTOR_PF;
-	info.error_code = (uint32_t)event->error_code | (address >= KERNEL_HALF);
+	info.error_code = (uint32_t)event->error_code |
+			  (address >= KERNEL_HALF);
 	signal_force(SIGSEGV, regs, &info);
 }
 

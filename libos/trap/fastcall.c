@@ -81,8 +81,8 @@ struct fastcall_result fastcall_run(struct thread *self,
 	/* Blocked or yielding: back here when it runs again, with its
 	 * result (or a restart: RIP back over the call) in regs. */
 	if (self->state != THREAD_RUNNING) {
-		/* Its TLS (the app may have set it with WRFSBASE itself);
-		 * sched_resume gives it back with light_resume. */
+		/* Its TLS (the app may have set it with WRFSBASE itself),
+		 * given back when the thread goes on here. */
 		__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
 		sched_leave_fast_call();
 	}

@@ -553,7 +553,8 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 		       PROT_READ | PROT_WRITE) < 0)
 		return false;
 	memcpy((void *)base, code_out, size);
-	vm_protect(patch_trampoline_start, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
+	vm_protect(patch_trampoline_start, TRAMPOLINE_AREA,
+		   PROT_READ | PROT_EXEC);
 	patch_trampoline_next = (base + size + 15) & ~(uint64_t)15;
 
 	uint8_t jump[16];
@@ -658,7 +659,8 @@ static const struct site *recent;
 /* The end of a site's trampoline: the next one's entry. */
 static uint64_t trampoline_end(const struct site *site)
 {
-	return site + 1 < &sites[site_count] ? site[1].entry : patch_trampoline_next;
+	return site + 1 < &sites[site_count] ? site[1].entry
+					      : patch_trampoline_next;
 }
 
 uint64_t patch_resume_rip_inside(uint64_t rip)

@@ -198,14 +198,6 @@ native:
 	jmp	*%rcx
 	.size	libos_syscall_entry, . - libos_syscall_entry
 
-/*
- * void light_suspend(uint64_t *light_rsp, void (*then)(void))
- *
- * Suspends the running fast call: the callee-saved registers go on its
- * stack, that RSP into *light_rsp, and `then` (which does not return)
- * runs on the upcall stack. light_resume(*light_rsp), from any stack,
- * continues as if light_suspend had returned.
- */
 /* The callee-saved registers on the stack, that RSP into *(RDI):
  * light_resume pops them. */
 .macro SUSPEND_INTO_RDI
@@ -218,6 +210,14 @@ native:
 	movq	%rsp, (%rdi)
 .endm
 
+/*
+ * void light_suspend(uint64_t *light_rsp, void (*then)(void))
+ *
+ * Suspends the running fast call: the callee-saved registers go on its
+ * stack, that RSP into *light_rsp, and `then` (which does not return)
+ * runs on the upcall stack. light_resume(*light_rsp), from any stack,
+ * continues as if light_suspend had returned.
+ */
 	.globl	light_suspend
 	.type	light_suspend, @function
 light_suspend:
