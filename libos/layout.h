@@ -21,6 +21,10 @@
 #define APP_STACK_MAX      (UINT64_C(8) << 20)
 #define APP_STACK_INITIAL  (UINT64_C(128) << 10)
 
+/* The vDSO (loader/vdso.c): its data page, then its image, above the
+ * stack with a page between. */
+#define APP_VDSO_DATA      (APP_STACK_TOP + PAGE_SIZE)
+
 /* mmap without an address searches down from here. */
 #define APP_MMAP_TOP       (APP_STACK_TOP - APP_STACK_MAX - (UINT64_C(1) << 30))
 

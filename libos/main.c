@@ -11,10 +11,12 @@
 #include "layout.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/clock.h"
 #include "linux/memory.h"
 #include "loader/argv.h"
 #include "loader/elf.h"
 #include "loader/stack.h"
+#include "loader/vdso.h"
 #include "mm/vm.h"
 #include "options.h"
 #include "trap/fastcall.h"
@@ -151,6 +153,7 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	if (options.echo_off)
 		console_set_echo(0);
 	setup_events();
+	clock_init();
 
 	if (info->module_count < 2)
 		refuse_app("no app was given (module 1: a static x86-64 Linux "
@@ -180,6 +183,9 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		     &reason) < 0)
 		refuse_app(reason);
 	memory_set_brk(image.brk_start);
+	/* Without it (no memory, or the app's segments are there) musl
+	 * makes system calls instead. */
+	image.vdso = options.vdso_off ? 0 : vdso_map();
 
 	int envc = build_env(env);
 	uint64_t rsp = stack_build(APP_STACK_TOP, APP_STACK_INITIAL, argc,

@@ -44,6 +44,8 @@ static void option(const char *word)
 			options.quantum_ms = value;
 	} else if (string_equals_word(word, strlen(word), "wicket.patch=off")) {
 		options.patch_off = true;
+	} else if (string_equals_word(word, strlen(word), "wicket.vdso=off")) {
+		options.vdso_off = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.strace")) {
 		options.strace = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.bootlog")) {

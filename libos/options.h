@@ -13,6 +13,8 @@
  *                           app starts
  *   wicket.patch=off        no call-site rewriting (trap/patch.c): every
  *                           system call of the app enters the kernel
+ *   wicket.vdso=off         no vDSO (loader/vdso.c): the app's clock
+ *                           reads are system calls
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -28,6 +30,7 @@ struct options {
 	bool echo_off;
 	bool bootlog;
 	bool patch_off;
+	bool vdso_off;
 	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */

@@ -7,12 +7,18 @@
 
 #include <stdint.h>
 
-#define CLOCK_REALTIME           0
-#define CLOCK_MONOTONIC          1
+#include "vdso/clock_source.h"
 
 struct linux_timespec {
 	int64_t seconds, nanoseconds;
 };
+
+/* Reads the clock's parameters off the info page; before any other call
+ * here. */
+void clock_init(void);
+
+/* Those parameters, for the vDSO's data page (loader/vdso.c). */
+const struct clock_source *clock_source(void);
 
 /* Copies in and checks (0 <= nanoseconds < 10^9, seconds >= 0) the
  * timespec at address; 0, -EFAULT or -EINVAL. */

@@ -18,76 +18,49 @@
 #include "mm/vm.h"
 #include "sched/sched.h"
 
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID  3
-#define CLOCK_MONOTONIC_RAW      4
-#define CLOCK_REALTIME_COARSE    5
-#define CLOCK_MONOTONIC_COARSE   6
-#define CLOCK_BOOTTIME           7
-#define CLOCK_REALTIME_ALARM     8
-#define CLOCK_BOOTTIME_ALARM     9
-#define CLOCK_TAI                11
 #define TIMER_ABSTIME 1
-
-#define NS_PER_SECOND UINT64_C(1000000000)
-
 
 struct timeval {
 	int64_t seconds, microseconds;
 };
 
-/* 2^32 * 10^9 / f and 2^32 * f / 10^9, computed on first use. */
-static uint64_t ns_per_tick_32, ticks_per_ns_32;
+/* The info page's clock, and 2^32 * f / 10^9, set by clock_init. */
+static struct clock_source source;
+static uint64_t ticks_per_ns_32;
 
-static void calibrate(void)
+void clock_init(void)
 {
 	uint64_t hz = libos_info->tsc_frequency_hz;
 
-	if (ns_per_tick_32 == 0 && hz != 0) {
-		ns_per_tick_32 = (NS_PER_SECOND << 32) / hz;
-		ticks_per_ns_32 = ((hz / NS_PER_SECOND) << 32) +
-				  ((hz % NS_PER_SECOND) << 32) / NS_PER_SECOND;
-	}
+	source.boot_tsc = libos_info->boot_tsc;
+	source.rtc_tsc = libos_info->rtc_tsc;
+	source.rtc_unix_seconds = libos_info->rtc_unix_seconds;
+	if (hz == 0)
+		return;
+	source.ns_per_tick_32 = (NS_PER_SECOND << 32) / hz;
+	ticks_per_ns_32 = ((hz / NS_PER_SECOND) << 32) +
+			  ((hz % NS_PER_SECOND) << 32) / NS_PER_SECOND;
+}
+
+const struct clock_source *clock_source(void)
+{
+	return &source;
 }
 
 uint64_t clock_ticks_to_ns(uint64_t ticks)
 {
-	calibrate();
-	return (uint64_t)(((unsigned __int128)ticks * ns_per_tick_32) >> 32);
+	return clock_source_ns(&source, ticks);
 }
 
 uint64_t clock_ns_to_ticks(uint64_t ns)
 {
-	calibrate();
 	return (uint64_t)(((unsigned __int128)ns * ticks_per_ns_32) >> 32);
 }
-
 
 /* Nanoseconds on clock, or false for a clock Wicket does not have. */
 static bool clock_now(int64_t clock, uint64_t *ns)
 {
-	uint64_t now = rdtsc();
-
-	switch (clock) {
-	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
-	case CLOCK_REALTIME_ALARM:
-	case CLOCK_TAI:
-		*ns = libos_info->rtc_unix_seconds * NS_PER_SECOND +
-		      clock_ticks_to_ns(now - libos_info->rtc_tsc);
-		return true;
-	case CLOCK_MONOTONIC:
-	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-	case CLOCK_BOOTTIME_ALARM:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
-		*ns = clock_ticks_to_ns(now - libos_info->boot_tsc);
-		return true;
-	default:
-		return false;
-	}
+	return clock_source_read(&source, clock, rdtsc(), ns);
 }
 
 static struct linux_timespec to_timespec(uint64_t ns)

@@ -28,7 +28,6 @@
 #define SIGALRM 14
 #define SI_KERNEL 0x80
 #define SI_TIMER  (-2)
-#define CLOCK_BOOTTIME 7
 
 struct timer {
 	bool used;

@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "lib/print.h"
 #include "lib/string.h"
+#include "loader/vdso.h"
 #include "mm/vm.h"
 
 #define ELF_TYPE_EXEC 2
@@ -251,6 +252,7 @@ int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 void app_original_page(uint64_t page, void *out)
 {
 	memset(out, 0, PAGE_SIZE);
+	vdso_original_page(page, out);
 	for (unsigned i = 0; i < app_load_count; i++) {
 		const struct elf_phdr *load = &app_loads[i];
 		uint64_t start = load->vaddr + app_base;

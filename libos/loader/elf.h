@@ -18,6 +18,7 @@ struct app_image {
 	uint64_t phnum;
 	const void *file_phdrs; /* the same headers in the module */
 	uint64_t brk_start; /* the page after the highest segment */
+	uint64_t vdso;      /* AT_SYSINFO_EHDR (loader/vdso.h), 0: none */
 };
 
 /* Loads the ELF in [file, file + size). Returns 0, or -1 with *reason

@@ -32,6 +32,7 @@
 #define AT_RANDOM   25
 #define AT_HWCAP2   26
 #define AT_EXECFN   31
+#define AT_SYSINFO_EHDR 33
 #define AUXV_PAIRS  20
 
 #define CLOCK_TICKS_PER_SECOND 100 /* Linux's USER_HZ */
@@ -107,6 +108,8 @@ uint64_t stack_build(uint64_t top, uint64_t room, int argc, char *const *argv,
 	AUX(AT_CLKTCK, CLOCK_TICKS_PER_SECOND);
 	AUX(AT_PLATFORM, platform);
 	AUX(AT_EXECFN, argc > 0 ? argv_at[0] : platform);
+	if (image->vdso)
+		AUX(AT_SYSINFO_EHDR, image->vdso);
 	AUX(AT_NULL, 0);
 #undef AUX
 

@@ -170,8 +170,7 @@ static void auxiliary_vector(const Elf64_auxv_t *av)
 	       getauxval(AT_EGID));
 	yesno("AT_HWCAP is present", has[AT_HWCAP]);
 	printf("VARIES AT_HWCAP: %#lx\n", getauxval(AT_HWCAP));
-	printf("VARIES AT_SYSINFO_EHDR (the vDSO) present: %s\n",
-	       has[AT_SYSINFO_EHDR] ? "yes" : "no");
+	yesno("AT_SYSINFO_EHDR (the vDSO) is present", has[AT_SYSINFO_EHDR]);
 	printf("sysconf(_SC_PAGESIZE): %ld\n", sysconf(_SC_PAGESIZE));
 }
 

@@ -18,6 +18,9 @@
  *   futex           100,000 round trips between two threads, each half a
  *                   private FUTEX_WAIT that blocks and a FUTEX_WAKE, all
  *                   through syscall(SYS_futex, ...)
+ *   clock           1,000,000 clock_gettime(CLOCK_MONOTONIC): musl calls
+ *                   the vDSO (libos/vdso), no system call at all; with
+ *                   wicket.vdso=off, the system call
  *
  * The count is counters.syscalls over the whole loop, the first call's
  * share printed apart (it enters the kernel, and rewriting its site costs
@@ -40,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define COUNTERS 0x00007ff0ffff0000ul     /* WK_COUNTERS_ADDRESS */
@@ -156,6 +160,37 @@ static void finish_futex(void)
 	pthread_join(pong_thread, NULL);
 }
 
+/* ---- clock: each read is later than the one before or equal. */
+
+static struct timespec last_time;
+
+static bool later(const struct timespec *now)
+{
+	bool ok = now->tv_sec > last_time.tv_sec ||
+		  (now->tv_sec == last_time.tv_sec &&
+		   now->tv_nsec >= last_time.tv_nsec);
+
+	last_time = *now;
+	return ok;
+}
+
+static void first_clock(void)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0 || !later(&now))
+		wrong++;
+}
+
+static void rest_clock(void)
+{
+	struct timespec now;
+
+	for (long i = 1; i < CALLS; i++)
+		if (clock_gettime(CLOCK_MONOTONIC, &now) != 0 || !later(&now))
+			wrong++;
+}
+
 static void nothing(void)
 {
 }
@@ -173,6 +208,8 @@ static const struct mode {
 	  rest_syscall_getpid, nothing, "syscall(SYS_getpid)", CALLS, 0 },
 	{ "futex", setup_futex, first_futex, rest_futex, finish_futex,
 	  "futex round trips", ROUND_TRIPS, 1 },
+	{ "clock", nothing, first_clock, rest_clock, nothing,
+	  "clock_gettime(CLOCK_MONOTONIC)", CALLS, 0 },
 };
 
 int main(int argc, char **argv)
@@ -184,8 +221,8 @@ int main(int argc, char **argv)
 			if (strcmp(argv[1], modes[i].name) == 0)
 				mode = &modes[i];
 	if (!mode || (strcmp(argv[2], "max") && strcmp(argv[2], "min"))) {
-		printf("usage: patch_counters getpid|syscall-getpid|futex "
-		       "max|min N\n");
+		printf("usage: patch_counters getpid|syscall-getpid|futex|"
+		       "clock max|min N\n");
 		return 2;
 	}
 	bool at_most = strcmp(argv[2], "max") == 0;
