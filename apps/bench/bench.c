@@ -14,8 +14,9 @@
  *   invalid syscall    number 100000: -ENOSYS from the dispatcher (on
  *                      Wicket through a rewritten site: no kernel entry)
  *   write -EFAULT      write(1, (void *)16, 1)
- *   clock_gettime      CLOCK_MONOTONIC (Linux: the vDSO unless static
- *                      musl, which calls the kernel; Wicket: reflected)
+ *   clock_gettime      CLOCK_MONOTONIC, through musl: the vDSO on both
+ *                      (Wicket's: libos/vdso; a system call with
+ *                      wicket.vdso=off)
  *   sched_yield switch two threads yielding to each other: per switch
  *   futex one-way      two threads waking each other through futexes:
  *                      per one-way hand-over
