@@ -37,20 +37,23 @@ void *memcpy(void *destination, const void *source, size_t count)
 	return destination;
 }
 
-/* Overlap with the destination above the source copies backwards (DF set
- * for the one instruction; the ABI wants it clear again at the end). */
+/* Overlap with the destination above the source copies backwards: the
+ * tail bytes from the last one down, then the words (DF set for the two
+ * moves; the ABI wants it clear again at the end). */
 void *memmove(void *destination, const void *source, size_t count)
 {
 	unsigned char *d = destination;
 	const unsigned char *s = source;
+	size_t words = count / 8, tail = count % 8;
 
 	if (d <= s || d >= s + count)
 		return memcpy(destination, source, count);
 	d += count - 1;
 	s += count - 1;
-	__asm__ volatile("std; rep movsb; cld"
-			 : "+D"(d), "+S"(s), "+c"(count)
-			 :
+	__asm__ volatile("std; rep movsb; subq $7, %%rdi; subq $7, %%rsi;"
+			 "movq %3, %%rcx; rep movsq; cld"
+			 : "+D"(d), "+S"(s), "+c"(tail)
+			 : "r"(words)
 			 : "memory");
 	return destination;
 }
