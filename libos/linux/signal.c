@@ -551,10 +551,10 @@ void signal_deliver_pending(struct thread *thread)
 		 * in progress: a handler interrupts it as it would a wait. */
 		if (thread->poll_restarting) {
 			thread->poll_restarting = false;
-			if (!(actions[signal].flags & SA_RESTART)) {
-				thread->regs.rip += 2;
+			if (actions[signal].flags & SA_RESTART)
+				sched_restart_call(thread);
+			else
 				thread->regs.rax = (uint64_t)-EINTR;
-			}
 		}
 		setup_frame(thread, signal, &info);
 	}

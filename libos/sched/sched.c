@@ -22,6 +22,7 @@
 #include "linux/clock.h"
 #include "linux/futex.h"
 #include "linux/signal.h"
+#include "linux/syscalls.h"
 #include "linux/timers.h"
 #include "trap/event.h"
 #include "trap/fastcall.h"
@@ -155,9 +156,7 @@ void sched_exit_current(void)
 	thread_free(sched_running);
 }
 
-/* The system call in regs runs again when the thread resumes: back over
- * the 2-byte SYSCALL instruction, with its number in RAX. */
-static void restart_call(struct thread *thread)
+void sched_restart_call(struct thread *thread)
 {
 	thread->regs.rip -= 2;
 	thread->regs.rax = (uint64_t)thread->syscall_number;
@@ -172,12 +171,11 @@ static void wake_expired(uint64_t now)
 		thread->timer_queued = false;
 		futex_forget(thread);
 		signal_wait_ended(thread);
-		if (thread->wait_kind == WAIT_POLL) {
-			restart_call(thread);
-			thread->poll_restarting = true;
-		}
+		/* A poll's call runs again in sched_continue; the others
+		 * return their timeout result (RAX). */
+		thread->poll_restarting = thread->wait_kind == WAIT_POLL;
 		thread->state = THREAD_RUNNABLE;
-		run_queue_push(thread); /* else RAX: the timeout result */
+		run_queue_push(thread);
 	}
 }
 
@@ -193,7 +191,7 @@ void sched_interrupt(struct thread *thread, bool restart)
 	if (restart && ((thread->wait_kind == WAIT_FUTEX &&
 			 thread->deadline == 0) ||
 			thread->wait_kind == WAIT_POLL)) {
-		restart_call(thread);
+		sched_restart_call(thread);
 	} else {
 		thread->regs.rax = (uint64_t)-EINTR;
 		if (thread->wait_kind == WAIT_SLEEP && thread->sleep_remaining)
@@ -340,8 +338,19 @@ void sched_leave_fast_call(void)
 
 void sched_continue(void)
 {
-	signal_deliver(sched_running);
-	sched_running->poll_restarting = false;
+	struct thread *self = sched_running;
+
+	signal_deliver(self);
+	/* Woken to poll again, and no handler ended its call: the call runs
+	 * again here, not from the app's code, so that no signal can come
+	 * between two polls and find the thread outside its call. */
+	if (self->poll_restarting) {
+		self->poll_restarting = false;
+		self->regs.rax = (uint64_t)self->syscall_number;
+		syscall_dispatch(&self->regs);
+		if (self->state != THREAD_RUNNING)
+			sched_resume();
+	}
 	arm_timer();
-	event_resume(&sched_running->regs);
+	event_resume(&self->regs);
 }

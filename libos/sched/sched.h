@@ -63,7 +63,8 @@ void sched_wake(struct thread *thread);
 
 /* Blocks the current thread (waiting for `kind`) until sched_wake or
  * sched_interrupt, or until the TSC reaches deadline (0: none), when its
- * RAX becomes timeout_result (WAIT_POLL: the call runs again). */
+ * RAX becomes timeout_result (WAIT_POLL: the call runs again, in
+ * sched_continue, unless a signal's handler ends it). */
 void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result);
 
 /* A signal for a blocked thread: it wakes with -EINTR, or with its system
@@ -72,6 +73,10 @@ void sched_interrupt(struct thread *thread, bool restart);
 
 /* Puts the current thread at the back of the run queue. */
 void sched_yield(void);
+
+/* The system call in the thread's regs runs again when it resumes: RIP
+ * back over the 2-byte SYSCALL instruction, RAX its number. */
+void sched_restart_call(struct thread *thread);
 
 /* Ends the current thread (after its CLONE_CHILD_CLEARTID work). */
 void sched_exit_current(void);
