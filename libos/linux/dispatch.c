@@ -1,7 +1,8 @@
 /*
  * The system-call table, made from the one list (syscall_list.h), and the
  * dispatcher. An unimplemented number returns -ENOSYS and is reported once
- * (numbers past the table share one report).
+ * (numbers past the table share one report); after that its calls from
+ * rewritten sites are fast calls (trap/fastcall.h).
  */
 #include "linux/syscalls.h"
 
@@ -12,6 +13,7 @@
 #include "libos.h"
 #include "options.h"
 #include "sched/sched.h"
+#include "trap/fastcall.h"
 
 typedef long syscall_handler(struct wk_regs *regs);
 
@@ -52,6 +54,7 @@ static void report_unimplemented(uint64_t number)
 	}
 	libos_report("unimplemented syscall %lu (%s)", number,
 		     syscall_name(number));
+	fastcall_enosys(number);
 }
 
 void syscall_dispatch(struct wk_regs *regs)

@@ -11,7 +11,9 @@
  */
 #include "trap/fastcall.h"
 
+#include "errno.h"
 #include "linux/signal.h"
+#include "linux/syscall_list.h"
 #include "linux/syscalls.h"
 #include "sched/sched.h"
 
@@ -47,7 +49,10 @@ static long fast_rt_sigreturn(struct wk_regs *regs)
 }
 
 /* syscall_entry.S reads it: NULL sends the number the general way. */
-syscall_handler *fastcall_table[FASTCALL_LIMIT];
+syscall_handler *fastcall_table[FASTCALL_LIMIT + 1];
+static bool fastcall_enabled;
+
+_Static_assert(LINUX_SYSCALL_LIMIT <= FASTCALL_LIMIT, "fastcall.h");
 
 #define FAST(name) { LINUX_NR_##name, sys_##name }
 static const struct {
@@ -64,8 +69,27 @@ static const struct {
 
 void fastcall_init(bool enabled)
 {
+	fastcall_enabled = enabled;
 	for (unsigned i = 0; enabled && i < sizeof(fast) / sizeof(*fast); i++)
 		fastcall_table[fast[i].number] = fast[i].handler;
+}
+
+static long fast_enosys(struct wk_regs *regs)
+{
+	(void)regs;
+	return -ENOSYS;
+}
+
+void fastcall_enosys(uint64_t number)
+{
+	uint64_t first = number, last = number;
+
+	if (number >= LINUX_SYSCALL_LIMIT) { /* they share one report */
+		first = LINUX_SYSCALL_LIMIT;
+		last = FASTCALL_LIMIT;
+	}
+	for (uint64_t slot = first; fastcall_enabled && slot <= last; slot++)
+		fastcall_table[slot] = fast_enosys;
 }
 
 struct fastcall_result fastcall_run(struct thread *self,

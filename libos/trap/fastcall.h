@@ -10,8 +10,10 @@
 
 #include "wicket/abi.h"
 
-/* Numbers below this may have a fast handler (syscall_entry.S). */
-#define FASTCALL_LIMIT 256
+/* Numbers below this may have a fast handler (syscall_entry.S), each its
+ * own; the numbers from here up (but the kernel's native ones) share the
+ * table's last slot. Past every Linux number (linux/syscall_list.h). */
+#define FASTCALL_LIMIT 512
 
 /* Where syscall_entry.S finds a thread's fast-call stack: struct thread
  * begins with its regs, then light_stack_top (pinned in fastcall.c). */
@@ -37,6 +39,11 @@
 /* Fills the table of fast handlers; none when every call must go through
  * the general dispatcher (wicket.strace). */
 void fastcall_init(bool enabled);
+
+/* An unimplemented number, reported once (linux/dispatch.c): from now on
+ * its calls, or those of every number past Linux's table, get -ENOSYS as
+ * fast calls. */
+void fastcall_enosys(uint64_t number);
 
 /* Whether an event interrupted a fast call's exit after it unmasked
  * events; if so, *regs becomes the app's state at the call's end. */

@@ -47,11 +47,12 @@ libos_syscall_entry:
 	leaq	-128(%rsp), %rsp
 	pushfq
 	cmpq	$FASTCALL_LIMIT, %rax
-	jae	general
-	testl	$RFLAGS_TF_DF_AC, (%rsp)
-	jnz	general
+	jae	fast_beyond
 	leaq	fastcall_table(%rip), %r11
 	movq	(%r11,%rax,8), %r11
+fast_handler:					/* R11: the handler, or 0 */
+	testl	$RFLAGS_TF_DF_AC, (%rsp)
+	jnz	general
 	testq	%r11, %r11
 	jz	general
 
@@ -142,6 +143,16 @@ fast_not_fast:
 	movq	THREAD(RAX, %rcx), %rax
 	movq	THREAD(RIP, %rcx), %rcx
 	jmp	general
+
+	/* The numbers from FASTCALL_LIMIT up share the table's last slot,
+	 * but the kernel's native calls. */
+fast_beyond:
+	movq	%rax, %r11
+	subq	$WK_NATIVE_BASE, %r11
+	cmpq	$WK_NATIVE_COUNT, %r11
+	jb	native
+	movq	(fastcall_table + 8 * FASTCALL_LIMIT)(%rip), %r11
+	jmp	fast_handler
 
 	/* General: clear TF, DF and AC, mask events, and the frame. */
 general:

@@ -18,6 +18,10 @@
  *   futex           100,000 round trips between two threads, each half a
  *                   private FUTEX_WAIT that blocks and a FUTEX_WAKE, all
  *                   through syscall(SYS_futex, ...)
+ *   enosys          1,000,000 syscall(N) with N unimplemented: 156
+ *                   (_sysctl), 400 (a hole in Linux's table), 100000 and
+ *                   -1 (past it) in turn; each must fail with ENOSYS (after
+ *                   its report, a fast call: trap/fastcall.h)
  *   clock           1,000,000 clock_gettime(CLOCK_MONOTONIC): musl calls
  *                   the vDSO (libos/vdso), no system call at all; with
  *                   wicket.vdso=off, the system call
@@ -160,6 +164,25 @@ static void finish_futex(void)
 	pthread_join(pong_thread, NULL);
 }
 
+/* ---- enosys */
+
+static const long unimplemented[4] = { 156, 400, 100000, -1 };
+
+static void first_enosys(void)
+{
+	if (syscall(unimplemented[0]) != -1 || errno != ENOSYS)
+		wrong++;
+}
+
+static void rest_enosys(void)
+{
+	for (long i = 1; i < CALLS; i++) {
+		errno = 0;
+		if (syscall(unimplemented[i % 4]) != -1 || errno != ENOSYS)
+			wrong++;
+	}
+}
+
 /* ---- clock: each read is later than the one before or equal. */
 
 static struct timespec last_time;
@@ -208,6 +231,8 @@ static const struct mode {
 	  rest_syscall_getpid, nothing, "syscall(SYS_getpid)", CALLS, 0 },
 	{ "futex", setup_futex, first_futex, rest_futex, finish_futex,
 	  "futex round trips", ROUND_TRIPS, 1 },
+	{ "enosys", nothing, first_enosys, rest_enosys, nothing,
+	  "unimplemented syscall(N)", CALLS, 0 },
 	{ "clock", nothing, first_clock, rest_clock, nothing,
 	  "clock_gettime(CLOCK_MONOTONIC)", CALLS, 0 },
 };
@@ -222,7 +247,7 @@ int main(int argc, char **argv)
 				mode = &modes[i];
 	if (!mode || (strcmp(argv[2], "max") && strcmp(argv[2], "min"))) {
 		printf("usage: patch_counters getpid|syscall-getpid|futex|"
-		       "clock max|min N\n");
+		       "enosys|clock max|min N\n");
 		return 2;
 	}
 	bool at_most = strcmp(argv[2], "max") == 0;
