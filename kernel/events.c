@@ -33,11 +33,13 @@ uint64_t event_stack;
 bool entry_rdfsbase;
 static uint64_t timer_deadline; /* 0: not armed */
 static bool timer_present;
+bool events_input_present;
 
 static const char *const event_kind_names[] = {
 	[WK_EVENT_EXCEPTION] = "exception",
 	[WK_EVENT_SYSCALL] = "reflected syscall",
 	[WK_EVENT_TIMER] = "timer",
+	[WK_EVENT_INPUT] = "input",
 };
 
 static void print_regs(const struct wk_regs *r)
@@ -52,7 +54,7 @@ static void print_regs(const struct wk_regs *r)
 static void print_event(const struct wk_event *event)
 {
 	const char *kind = event->kind >= WK_EVENT_EXCEPTION &&
-				   event->kind <= WK_EVENT_TIMER
+				   event->kind <= WK_EVENT_INPUT
 			   ? event_kind_names[event->kind]
 			   : "unknown kind";
 	kprintf("  event: %s (%u), vector %u, error 0x%lx, address 0x%lx, "
@@ -174,11 +176,16 @@ bool events_reflect_syscall(struct trap_frame *frame)
 	return true;
 }
 
+/* One pending event at a time, the timer's first; delivering it leaves
+ * the other pending in the page it writes, for the libOS to see. */
 void events_deliver_pending(struct trap_frame *frame)
 {
-	struct wk_event event = {.kind = WK_EVENT_TIMER};
+	struct wk_event event = {
+		.kind = (events_pending & WK_PENDING_TIMER) ? WK_EVENT_TIMER
+							    : WK_EVENT_INPUT,
+	};
 
-	if (!(events_pending & WK_PENDING_TIMER) || event_entry == 0)
+	if (events_pending == 0 || event_entry == 0)
 		return;
 	if (vcpu_masked(frame, &event)) {
 		if (put_user_u32(user_pointer(event_vcpu + WK_VCPU_PENDING),
@@ -187,7 +194,7 @@ void events_deliver_pending(struct trap_frame *frame)
 					   frame, &event);
 		return;
 	}
-	events_pending &= ~WK_PENDING_TIMER;
+	events_pending &= ~(1u << event.kind);
 	deliver(frame, &event);
 }
 
@@ -204,6 +211,12 @@ void events_timer_interrupt(struct trap_frame *frame)
 	}
 	timer_deadline = 0;
 	events_pending |= WK_PENDING_TIMER;
+}
+
+void events_input_interrupt(void)
+{
+	apic_eoi();
+	events_pending |= WK_PENDING_INPUT;
 }
 
 /* ---- the native calls */
@@ -309,15 +322,16 @@ long events_timer_arm(uint64_t deadline)
 long events_block(void)
 {
 	while (!events_pending) {
-		if (timer_deadline == 0)
+		if (timer_deadline == 0 && !events_input_present)
 			return -WK_EDEADLK; /* nothing could ever wake us */
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
 	}
 	return 0;
 }
 
-void events_init(bool have_timer)
+void events_init(bool have_timer, bool have_input)
 {
 	timer_present = have_timer;
+	events_input_present = have_input;
 	entry_rdfsbase = cpu_features.fsgsbase;
 }

@@ -1,5 +1,6 @@
 /*
- * Events: exceptions, reflected syscalls and timer expiries delivered to
+ * Events: exceptions, reflected syscalls, timer expiries and console input
+ * delivered to
  * the libOS's entry in ring 3 (DESIGN.md section 4; the contract is the
  * "Events" section of abi.h). One vCPU. Runs with interrupts off, except
  * inside block().
@@ -28,6 +29,10 @@ bool events_reflect_syscall(struct trap_frame *frame);
 /* The timer interrupt (from ring 3, or from ring 0 inside block()). */
 void events_timer_interrupt(struct trap_frame *frame);
 
+/* The serial port's receive interrupt: an input event, pending until
+ * delivered like the timer's. */
+void events_input_interrupt(void);
+
 /* Called before every return to ring 3: delivers a pending event when the
  * libOS has events unmasked, else records it in vcpu->pending. */
 void events_deliver_pending(struct trap_frame *frame);
@@ -38,8 +43,10 @@ static inline void events_return_to_user(struct trap_frame *frame)
 		events_deliver_pending(frame);
 }
 
-/* After the APIC set-up: whether timer_arm can work. */
-void events_init(bool have_timer);
+/* After the APIC set-up: whether timer_arm can work, and whether console
+ * input raises events (then block() may always wait). */
+void events_init(bool have_timer, bool have_input);
+extern bool events_input_present;
 
 /* The native calls of this area (abi.h has their contracts). The frame is
  * the caller's; set_self_state replaces it and returns the new RAX. */

@@ -14,9 +14,10 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
-#include "arch/x86_64/gdt.h"
 #include "arch/x86_64/entry.h"
+#include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/kernel_stack.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
@@ -33,6 +34,7 @@
 #include "events.h"
 #include "exception_table.h"
 #include "kmain.h"
+#include "lib/string.h"
 #include "libos.h"
 #include "mm/page.h"
 #include "wicket/abi.h"
@@ -137,7 +139,23 @@ static void kmain_on_main_stack(void *unused)
 	uint32_t tsc_source;
 	boot_stage_tsc[3] = read_tsc();
 	uint64_t tsc_hz = tsc_frequency(&tsc_source);
-	events_init(apic_init(tsc_hz) == 0);
+	bool timer = apic_init(tsc_hz) == 0;
+	char input_mode[8] = "";
+
+	cmdline_get(boot_info.cmdline, "wicket.input", input_mode,
+		    sizeof(input_mode));
+	int input_gsi = timer && strcmp(input_mode, "poll") != 0
+				? ioapic_route_isa_irq(SERIAL_IRQ,
+						       APIC_INPUT_VECTOR)
+				: -1;
+	bool input = input_gsi >= 0 && serial_enable_receive_interrupt();
+
+	if (input)
+		kinfo("wicket: console input: interrupt (IRQ %d at GSI %d)\n",
+		      SERIAL_IRQ, input_gsi);
+	else
+		kinfo("wicket: console input: polled\n");
+	events_init(timer, input);
 	boot_stage_tsc[4] = read_tsc();
 	kinfo("wicket: boot complete\n");
 	libos_start(&boot_info, boot_tsc, tsc_hz, tsc_source);

@@ -19,6 +19,7 @@
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/trap_frame.h"
 #include "console.h"
+#include "events.h"
 #include "lib/string.h"
 #include "lib/unaligned.h"
 #include "mm/page.h"
@@ -220,6 +221,7 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 	info.magic = WK_INFO_MAGIC;
 	info.abi_version = WK_ABI_VERSION;
 	info.cpu_features = info_cpu_features();
+	info.devices = events_input_present ? WK_DEVICE_INPUT_EVENTS : 0;
 	info.tsc_frequency_hz = tsc_hz;
 	info.tsc_source = tsc_source;
 	info.boot_tsc = boot_tsc;

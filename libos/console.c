@@ -11,6 +11,7 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/signal.h"
+#include "sched/sched.h"
 #include "wicket/native.h"
 
 /* termios bits (asm-generic/termbits.h). */
@@ -47,9 +48,12 @@ static struct linux_termios tty = {
 		  [VDISCARD] = 15, [VWERASE] = 23, [VLNEXT] = 22 },
 };
 
-/* Bytes from the port not yet taken by the line discipline. */
-static char raw[256];
+/* Bytes from the port not yet taken by the line discipline: taken in as
+ * they come (console_input) where the kernel raises input events, else
+ * when a read finds none. When it is full the rest waits in the port. */
+static char raw[4096];
 static size_t raw_head, raw_tail;
+static bool interrupted; /* ^C came during the console_read running */
 
 /* Canonical mode: the line being edited, and how much of a finished line
  * (or the bytes before an end-of-file) is still to be read. */
@@ -91,30 +95,72 @@ void libos_report(const char *format, ...)
 	console_write(buffer, length);
 }
 
-/* The next byte from the port, if one has come. */
-static bool next_byte(char *c)
-{
-	if (raw_head == raw_tail) {
-		long count = wk_console_read((long)raw, sizeof(raw));
-
-		if (count <= 0)
-			return false;
-		raw_head = 0;
-		raw_tail = (size_t)count;
-	}
-	*c = raw[raw_head++];
-	return true;
-}
-
 static void echo(const char *bytes, size_t length)
 {
 	if (tty.c_lflag & TTY_ECHO)
 		console_write(bytes, length);
 }
 
+/* What the port has received into raw, as far as there is room. With
+ * ISIG, ^C is not input: it discards the input before it (as Linux does
+ * without NOFLSH) and raises SIGINT, whatever the app is doing. */
+static void intake(void)
+{
+	char chunk[64]; /* what one console_read call gives at most */
+
+	if (raw_head == raw_tail) {
+		raw_head = raw_tail = 0;
+	} else if (raw_head) {
+		memmove(raw, raw + raw_head, raw_tail - raw_head);
+		raw_tail -= raw_head;
+		raw_head = 0;
+	}
+	while (raw_tail < sizeof(raw)) {
+		size_t room = sizeof(raw) - raw_tail;
+		long count = wk_console_read((long)chunk, room < sizeof(chunk)
+							     ? (long)room
+							     : (long)sizeof(chunk));
+
+		if (count <= 0)
+			return;
+		for (long i = 0; i < count; i++) {
+			if (!(tty.c_lflag & TTY_ISIG) ||
+			    chunk[i] != (char)tty.c_cc[VINTR]) {
+				raw[raw_tail++] = chunk[i];
+				continue;
+			}
+			struct signal_info info = { .code = SI_KERNEL };
+
+			raw_head = raw_tail = 0;
+			line_length = line_ready = line_taken = 0;
+			end_of_file = false;
+			interrupted = true;
+			echo("^C\n", 3);
+			signal_send_process(SIGINT, &info);
+		}
+	}
+}
+
+void console_input(void)
+{
+	intake();
+	sched_wake_input_waiters();
+}
+
+/* The next byte from the port, if one has come. */
+static bool next_byte(char *c)
+{
+	if (raw_head == raw_tail)
+		intake();
+	if (raw_head == raw_tail)
+		return false;
+	*c = raw[raw_head++];
+	return true;
+}
+
+
 /* Takes the bytes that have come into the line being edited. Returns 1
- * when a line (or end-of-file) is complete, 0 when more is needed, -1
- * when ^C interrupted it. */
+ * when a line (or end-of-file) is complete, 0 when more is needed. */
 static int collect_line(void)
 {
 	char c;
@@ -122,14 +168,6 @@ static int collect_line(void)
 	while (next_byte(&c)) {
 		if (c == '\r' && (tty.c_iflag & TTY_ICRNL))
 			c = '\n';
-		if ((tty.c_lflag & TTY_ISIG) && c == (char)tty.c_cc[VINTR]) {
-			struct signal_info info = { .code = SI_KERNEL };
-
-			echo("^C\n", 3);
-			line_length = 0;
-			signal_send_process(SIGINT, &info);
-			return -1;
-		}
 		if (c == (char)tty.c_cc[VEOF]) {
 			if (line_length == 0)
 				end_of_file = true;
@@ -166,11 +204,14 @@ long console_read(char *buffer, size_t length)
 {
 	if (length == 0)
 		return 0;
+	interrupted = false;
 	if (!(tty.c_lflag & TTY_ICANON)) {
 		size_t count = 0;
 
 		while (count < length && next_byte(&buffer[count]))
 			count++;
+		if (interrupted)
+			return -EINTR;
 		return count ? (long)count : -EAGAIN;
 	}
 
@@ -179,7 +220,7 @@ long console_read(char *buffer, size_t length)
 			line_length = line_ready = line_taken = 0;
 		int status = collect_line();
 
-		if (status < 0)
+		if (interrupted)
 			return -EINTR;
 		if (status == 0)
 			return -EAGAIN;

@@ -1,10 +1,12 @@
 /*
  * The console: the one terminal behind fds 0, 1 and 2. Output goes to the
  * kernel's console (which turns "\n" into "\r\n", as a tty's ONLCR does);
- * input comes from the serial port through console_read, polled, through a
- * small line discipline: canonical mode (ICANON) collects a line with
- * echo, erase and kill, ^D at the start of a line is end-of-file and ^C
- * raises SIGINT (ISIG); raw mode hands bytes over as they come.
+ * input comes from the serial port, taken in at each input event (or, where
+ * the kernel raises none, when a read finds nothing), through a small line
+ * discipline: ^C raises SIGINT as it comes (ISIG), whatever the app is
+ * doing; canonical mode (ICANON) collects a line with echo, erase and
+ * kill, ^D at the start of a line is end-of-file; raw mode hands bytes
+ * over as they come.
  */
 #ifndef LIBOS_CONSOLE_H
 #define LIBOS_CONSOLE_H
@@ -31,6 +33,10 @@ long console_write(const void *bytes, size_t length);
  * asks again: linux/io.c), or -EINTR after ^C raised SIGINT. buffer must
  * be writable. */
 long console_read(char *buffer, size_t length);
+
+/* An input event: takes in what the port received, and wakes the threads
+ * waiting to read. */
+void console_input(void);
 
 void console_get_termios(struct linux_termios *termios);
 void console_set_termios(const struct linux_termios *termios);

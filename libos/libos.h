@@ -29,6 +29,12 @@ static inline bool libos_has(uint32_t feature)
 	return (libos_info->cpu_features & feature) != 0;
 }
 
+/* Whether the kernel gave us device feature WK_DEVICE_*. */
+static inline bool libos_has_device(uint32_t device)
+{
+	return (libos_info->devices & device) != 0;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t low, high;

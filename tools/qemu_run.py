@@ -138,6 +138,12 @@ def parse_args(argv):
                    help="also write the serial log to FILE")
     p.add_argument("--stdin", metavar="FILE",
                    help="feed FILE, then Ctrl-D (0x04), to the serial input")
+    p.add_argument("--stdin-after", metavar="TEXT",
+                   help="hold the --stdin input until the serial output "
+                        "shows TEXT")
+    p.add_argument("--stdin-delay", metavar="SECONDS", type=float,
+                   default=0.0,
+                   help="and then until SECONDS more have passed")
     p.add_argument("--ovmf-code", metavar="FILE", default=DEFAULT_OVMF_CODE)
     p.add_argument("--vars-template", metavar="FILE",
                    default=DEFAULT_OVMF_VARS)
@@ -243,6 +249,9 @@ class Run:
         self.echo = not args.quiet
         self.input = b""                # --stdin bytes not yet written
         self.input_fd = None            # QEMU's stdin while input remains
+        self.input_gate = (args.stdin_after.encode()
+                           if args.stdin_after else None)
+        self.input_open_at = None       # when the held input may flow
 
     # -- output handling ---------------------------------------------------
 
@@ -372,7 +381,7 @@ class Run:
         sel = selectors.DefaultSelector()
         sel.register(self.proc.stdout, selectors.EVENT_READ, "out")
         sel.register(self.proc.stderr, selectors.EVENT_READ, "err")
-        if self.input:
+        if self.input and self.input_gate is None:
             sel.register(self.input_fd, selectors.EVENT_WRITE, "in")
         open_pipes = 2
         deadline = self.t0 + self.args.timeout
@@ -393,6 +402,15 @@ class Run:
                     if now - self.last_output >= self.args.silence:
                         return self.fail_timeout(
                             "no output for %gs" % self.args.silence)
+                    if self.input_open_at is None and self.input_gate \
+                            and self.input_gate in self.serial:
+                        self.input_open_at = now + self.args.stdin_delay
+                    if self.input_open_at is not None \
+                            and now >= self.input_open_at:
+                        self.input_gate = self.input_open_at = None
+                        if self.input:
+                            sel.register(self.input_fd,
+                                         selectors.EVENT_WRITE, "in")
                 for key, _ in sel.select(POLL_INTERVAL):
                     if key.data == "in":
                         self.feed_input()

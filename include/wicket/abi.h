@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 6
+#define WK_ABI_VERSION 7
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -44,7 +44,7 @@
  *   block()                             halts until an event is pending;
  *                                       returns 0 at once if one already is;
  *                                       -EDEADLK when none can come (no
- *                                       timer armed)
+ *                                       timer armed, and no input events)
  *   console_read(buffer, length)        copies bytes the serial console has
  *                                       received, at most length (and at most
  *                                       64 per call), untranslated; never
@@ -173,7 +173,7 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     context had them, except after a reflected syscall, which enters by
  *     SYSRET: there RCX = entry and R11 = RFLAGS (the frame keeps the
  *     app's).
- *   - While masked: a timer event sets its bit in vcpu->pending (and in the
+ *   - While masked: a timer or input event sets its bit in vcpu->pending (and in the
  *     kernel's own record, which is what counts: the page's bits are for
  *     the libOS to read; clearing them does not consume the event, which
  *     the kernel still delivers once events are unmasked) and the
@@ -185,10 +185,14 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     #PF), WK_EVENT_SYSCALL (a `syscall` with a non-native number: the
  *     frame holds the number in RAX, the arguments in RDI RSI RDX R10 R8 R9,
  *     RIP after the instruction, and RCX/R11 as SYSCALL left them),
- *     WK_EVENT_TIMER.
+ *     WK_EVENT_TIMER, WK_EVENT_INPUT (the serial port received bytes for
+ *     console_read, when wk_info.devices has WK_DEVICE_INPUT_EVENTS: one
+ *     comes after bytes arrive with none waiting; while bytes wait, more
+ *     may raise none until console_read has taken them all). With both
+ *     pending, the timer's comes first.
  *   - Before event_setup (or after event_setup(0, 0, 0)): exceptions end the
  *     run with the user-fault report, other syscalls return -ENOSYS, timer
- *     events stay pending.
+ *     and input events stay pending.
  *
  * set_self_state(state, size, flags) replaces the caller's user registers
  * with *state (size must be sizeof(struct wk_regs)) and returns to the new
@@ -215,9 +219,11 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 #define WK_EVENT_EXCEPTION 1
 #define WK_EVENT_SYSCALL   2
 #define WK_EVENT_TIMER     3
+#define WK_EVENT_INPUT     4
 
 /* Bits of wk_vcpu.pending. */
 #define WK_PENDING_TIMER (1u << WK_EVENT_TIMER)
+#define WK_PENDING_INPUT (1u << WK_EVENT_INPUT)
 
 /* Offsets for assembly (checked against the structures below). */
 #define WK_REGS_RAX 0
@@ -329,6 +335,9 @@ WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
 #define WK_CPU_RDRAND        (1u << 9)
 #define WK_CPU_RDSEED        (1u << 10)
 
+/* Devices in wk_info.devices. */
+#define WK_DEVICE_INPUT_EVENTS (1u << 0) /* console input raises events */
+
 /* The boot stages the kernel times: X(index, name). wk_info's
  * boot_stage_tsc[index] is the TSC when the stage ended (boot_tsc is the
  * kernel's first instruction); the libOS prints them with wicket.bootlog. */
@@ -377,6 +386,7 @@ struct wk_info {
 	uint64_t rtc_unix_seconds; /* Unix time from the CMOS RTC at boot, 0 if unreadable */
 	uint64_t rtc_tsc;          /* the TSC when it was read */
 	uint64_t boot_stage_tsc[WK_BOOT_STAGE_COUNT]; /* WK_BOOT_STAGES */
+	uint32_t devices;          /* WK_DEVICE_* */
 };
 
 #endif /* !__ASSEMBLER__ */

@@ -67,13 +67,17 @@ static long read_console(uint64_t buffer, uint64_t length)
 	return count;
 }
 
-/* Nothing to read yet: the thread waits a millisecond, then its call runs
- * again (a poll: there is no serial interrupt yet). A signal ends the wait
- * with -EINTR, or restarts the call under SA_RESTART. */
+/* Nothing to read yet: the thread waits for the next input event, or,
+ * where the kernel raises none, for a millisecond (a poll); then its call
+ * runs again. A signal ends the wait with -EINTR, or restarts the call
+ * under SA_RESTART. */
 static long wait_for_input(void)
 {
-	sched_block(WAIT_POLL, rdtsc() + libos_info->tsc_frequency_hz / 1000,
-		    0);
+	uint64_t deadline = 0;
+
+	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS))
+		deadline = rdtsc() + libos_info->tsc_frequency_hz / 1000;
+	sched_block(WAIT_POLL, deadline, 0);
 	return SYSCALL_NO_RESULT;
 }
 

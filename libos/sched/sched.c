@@ -240,6 +240,37 @@ static void arm_timer(void)
 	}
 }
 
+void sched_wake_input_waiters(void)
+{
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		struct thread *thread = thread_slot(i);
+
+		if (thread && thread->state == THREAD_BLOCKED &&
+		    thread->wait_kind == WAIT_POLL) {
+			sleepers_remove(thread);
+			thread->poll_restarting = true;
+			thread->state = THREAD_RUNNABLE;
+			run_queue_push(thread);
+		}
+	}
+}
+
+/* Whether a thread waits for console input that an input event will
+ * announce. */
+static bool input_awaited(void)
+{
+	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS))
+		return false;
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		struct thread *thread = thread_slot(i);
+
+		if (thread && thread->state == THREAD_BLOCKED &&
+		    thread->wait_kind == WAIT_POLL)
+			return true;
+	}
+	return false;
+}
+
 /* Called by the idle context when block() says no event can come: every
  * thread waits for something that will never happen. */
 __attribute__((noreturn)) void sched_deadlock(void)
@@ -304,8 +335,8 @@ void sched_resume(void)
 			armed = 0; /* re-arm: a due deadline may be pending */
 			deadlines_changed = true;
 			arm_timer();
-			if (armed == 0) /* nothing will ever wake anyone */
-				sched_deadlock();
+			if (armed == 0 && !input_awaited())
+				sched_deadlock(); /* nothing will wake anyone */
 			event_resume(&idle_regs);
 		}
 		idling = false;

@@ -71,6 +71,10 @@ void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result);
  * call to run again when `restart` (SA_RESTART, and the call allows it). */
 void sched_interrupt(struct thread *thread, bool restart);
 
+/* Console input came: the threads waiting for it (WAIT_POLL) run their
+ * calls again. */
+void sched_wake_input_waiters(void);
+
 /* Puts the current thread at the back of the run queue. */
 void sched_yield(void);
 

@@ -21,8 +21,9 @@
 enum wait_kind {
 	WAIT_FUTEX,   /* futex: -ETIMEDOUT; a signal: -EINTR or restart */
 	WAIT_SLEEP,   /* nanosleep: 0; a signal: -EINTR */
-	WAIT_POLL,    /* console input: the call runs again when the time
-			 comes; a signal: -EINTR or restart */
+	WAIT_POLL,    /* console input: the call runs again at the next
+			 input event (or poll); a signal: -EINTR or
+			 restart */
 	WAIT_SIGNAL,  /* pause, sigsuspend: a signal only, -EINTR */
 	WAIT_SIGWAIT, /* sigtimedwait: a signal in the set, or -EAGAIN */
 };

@@ -1,12 +1,14 @@
 /*
  * Event dispatch (event.h): reflected system calls to the Linux table,
  * exceptions to demand paging or signals, timer events to the scheduler,
- * which then resumes whichever thread should run.
+ * input events to the console; then the scheduler resumes whichever thread
+ * should run.
  */
 #include "trap/event.h"
 
 #include <stdbool.h>
 
+#include "console.h"
 #include "layout.h"
 #include "libos.h"
 #include "linux/signal.h"
@@ -226,8 +228,11 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 		libos_exit(128 + SIGSEGV);
 	}
 	if (!sched_enter(&vcpu->frame)) {
-		/* The idle context was waiting for a timer event. */
-		sched_timer();
+		/* The idle context was waiting for a timer or input event. */
+		if (kind == WK_EVENT_INPUT)
+			console_input();
+		else
+			sched_timer();
 		sched_resume();
 	}
 	struct wk_regs *regs = &sched_current()->regs;
@@ -244,6 +249,9 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 		 * process ends). */
 		exception(vcpu, regs);
 		sched_continue();
+	case WK_EVENT_INPUT:
+		console_input();
+		break;
 	case WK_EVENT_TIMER:
 	default:
 		sched_timer();

@@ -109,7 +109,7 @@ static const uint8_t *map_table(uint64_t address)
 	return table;
 }
 
-static const uint8_t *find_table(const char signature[4])
+const uint8_t *acpi_find_table(const char signature[4])
 {
 	uint8_t revision;
 	uint64_t root_address = acpi_root_table(&revision);
@@ -185,7 +185,7 @@ static bool find_s5(const uint8_t *dsdt, uint8_t *type_a, uint8_t *type_b)
 
 void acpi_power_off(void)
 {
-	const uint8_t *fadt = find_table("FACP");
+	const uint8_t *fadt = acpi_find_table("FACP");
 
 	if (fadt == NULL)
 		return;
@@ -236,7 +236,7 @@ void acpi_power_off(void)
  * value to write at 128. */
 void acpi_reset(void)
 {
-	const uint8_t *fadt = find_table("FACP");
+	const uint8_t *fadt = acpi_find_table("FACP");
 
 	if (fadt == NULL || load_le32(fadt + 4) < FADT_RESET_BYTES ||
 	    !(load_le32(fadt + 112) & FADT_FLAG_RESET_REG) ||

@@ -19,6 +19,10 @@ void acpi_init(const struct boot_info *info);
  * banner (0 when there is no ACPI). */
 uint64_t acpi_root_table(uint8_t *revision);
 
+/* The table with this signature (mapped, its checksum checked), or
+ * NULL. */
+const uint8_t *acpi_find_table(const char signature[4]);
+
 /* Enters S5. Returns only when that was impossible. */
 void acpi_power_off(void);
 

@@ -33,6 +33,7 @@
 #define CPUID_1_EDX_APIC     (1u << 9)
 
 /* Register offsets (xAPIC MMIO). */
+#define APIC_ID              0x020
 #define APIC_VERSION         0x030
 #define APIC_TPR             0x080
 #define APIC_EOI             0x0b0
@@ -236,6 +237,13 @@ void apic_timer_arm(uint64_t deadline_tsc)
 void apic_eoi(void)
 {
 	apic_write(APIC_EOI, 0);
+}
+
+uint32_t apic_id(void)
+{
+	uint32_t id = apic_read(APIC_ID);
+
+	return xapic_registers == NULL ? id : id >> 24;
 }
 
 bool apic_tsc_deadline_mode(void)

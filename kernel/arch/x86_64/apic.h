@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define APIC_TIMER_VECTOR    0x40
+#define APIC_INPUT_VECTOR    0x41 /* the serial port's, through the I/O APIC */
 /* Never acknowledged with apic_eoi(): a spurious interrupt sets no ISR bit. */
 #define APIC_SPURIOUS_VECTOR 0xff
 
@@ -46,6 +47,9 @@ void apic_timer_arm(uint64_t deadline_tsc);
 /* Ends the interrupt being handled (any vector but APIC_SPURIOUS_VECTOR).
  * Until then the APIC delivers nothing of the same or lower priority. */
 void apic_eoi(void);
+
+/* The boot CPU's APIC id (after apic_init). */
+uint32_t apic_id(void);
 
 /* Whether the timer is in TSC-deadline mode. */
 bool apic_tsc_deadline_mode(void);

@@ -1,6 +1,7 @@
 /*
- * The 16550 UART at COM1 (I/O port 0x3f8), polled: the kernel never takes a
- * serial interrupt.
+ * The 16550 UART at COM1 (I/O port 0x3f8). Output is polled; input is read
+ * when the libOS asks, and the receive interrupt (IER bit 0, which reaches
+ * the interrupt controller only with MCR's OUT2 set) tells it when to.
  */
 #include "arch/x86_64/serial.h"
 
@@ -21,6 +22,8 @@
 #define FCR_ENABLE_TRIGGER_14 0xc1 /* FIFOs on; QEMU then passes in up to
 				      * 14 received bytes at a time */
 #define MCR_DTR_RTS      0x03
+#define MCR_OUT2         0x08
+#define IER_RECEIVED     0x01
 #define LSR_DATA_READY   0x01
 #define LSR_THR_EMPTY    0x20
 #define BAUD_DIVISOR     1     /* 115200 = 1.8432 MHz / 16 / 1 */
@@ -47,6 +50,15 @@ void serial_init(void)
 	if (!serial_has_byte())
 		outb(COM1 + UART_FCR, FCR_ENABLE_TRIGGER_14);
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
+}
+
+bool serial_enable_receive_interrupt(void)
+{
+	if (inb(COM1 + UART_LSR) == 0xff)
+		return false;
+	outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(COM1 + UART_IER, IER_RECEIVED);
+	return true;
 }
 
 static void serial_put(char c)

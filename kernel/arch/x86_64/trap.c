@@ -8,8 +8,9 @@
  * exception is a bug: a panic report naming the vector, the faulting
  * function and the stack. An exception in ring 3 becomes an event for the
  * libOS (events.c), or the user-fault report before it set events up; NMI,
- * #DF and #MC are never events. The APIC timer's vector goes to events.c;
- * other vectors are unexpected interrupts: counted and ignored.
+ * #DF and #MC are never events. The APIC timer's vector and the serial
+ * input's go to events.c; other vectors are unexpected interrupts: counted
+ * and ignored.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -209,9 +210,12 @@ void trap_dispatch(struct trap_frame *frame)
 	}
 	if (frame->vector == APIC_TIMER_VECTOR) {
 		events_timer_interrupt(frame);
+	} else if (frame->vector == APIC_INPUT_VECTOR) {
+		events_input_interrupt();
 	} else if (frame->vector != APIC_SPURIOUS_VECTOR) {
 		/* Nothing else is wired up (the PICs and the other LVTs are
-		 * masked). Above the PIC's range it can only be the local
+		 * masked; the kernel routes only the serial port through the
+		 * I/O APIC). Above the PIC's range it can only be the local
 		 * APIC's: acknowledge it, or its in-service bit would block
 		 * the timer for good. */
 		trap_unexpected_interrupts++;
