@@ -27,6 +27,7 @@ import time
 
 EXIT_TIMEOUT = 124          # WK_EXIT_RUNNER_TIMEOUT in include/wicket/abi.h
 EXIT_FAILURE = 125          # WK_EXIT_RUNNER_FAILURE
+EXIT_STOPPED = 130          # stopped by the user (as a shell's ^C)
 
 QEMU = "qemu-system-x86_64"
 DEBUG_EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04"
@@ -170,6 +171,11 @@ def parse_args(argv):
     return args
 
 
+def interactive(args):
+    """Whether QEMU reads the serial input from our terminal."""
+    return args.stdin is None and os.isatty(0)
+
+
 def build_command(args, accel, cpu, vars_copy):
     cmd = [QEMU,
            "-machine", args.machine,
@@ -177,9 +183,15 @@ def build_command(args, accel, cpu, vars_copy):
            "-m", str(args.memory),
            "-display", "none",
            "-no-reboot",
-           "-serial", "stdio",
            "-monitor", "none",
            "-nic", "none"]
+    if interactive(args):
+        # A terminal: ^C goes to the guest (its console raises SIGINT),
+        # and QEMU's multiplexer keeps Ctrl-A x to stop the run.
+        cmd += ["-chardev", "stdio,id=console,mux=on,signal=off",
+                "-serial", "chardev:console"]
+    else:
+        cmd += ["-serial", "stdio"]
     if not args.no_debug_exit:
         cmd += ["-device", DEBUG_EXIT_DEVICE]
     if args.kernel:
@@ -474,6 +486,9 @@ class Run:
         if status == 0:
             if n is not None:
                 return n
+            if interactive(self.args) and b"QEMU: Terminated" in self.serial:
+                say("stopped with Ctrl-A x")
+                return EXIT_STOPPED
             say("QEMU powered off without an exit status "
                 "(a triple fault under -no-reboot also ends this way)")
             self.dump_log_if_quiet()
