@@ -218,7 +218,8 @@ long console_read(char *buffer, size_t length)
 	if (line_taken == line_ready) {
 		if (line_ready) /* the last line was read out: a new one */
 			line_length = line_ready = line_taken = 0;
-		int status = collect_line();
+		/* An end of file console_readable met is read first. */
+		int status = end_of_file ? 1 : collect_line();
 
 		if (interrupted)
 			return -EINTR;
@@ -255,4 +256,18 @@ void console_set_echo(int on)
 		tty.c_lflag |= TTY_ECHO;
 	else
 		tty.c_lflag &= ~(uint32_t)TTY_ECHO;
+}
+
+bool console_readable(void)
+{
+	if (!(tty.c_lflag & TTY_ICANON)) {
+		if (raw_head == raw_tail)
+			intake();
+		return raw_head != raw_tail;
+	}
+	if (line_taken != line_ready || end_of_file)
+		return true;
+	if (line_ready) /* the last line was read out: a new one */
+		line_length = line_ready = line_taken = 0;
+	return collect_line() == 1;
 }

@@ -11,6 +11,7 @@
 #ifndef LIBOS_CONSOLE_H
 #define LIBOS_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,11 @@ long console_write(const void *bytes, size_t length);
  * asks again: linux/io.c), or -EINTR after ^C raised SIGINT. buffer must
  * be writable. */
 long console_read(char *buffer, size_t length);
+
+/* Whether a read would return without waiting (a line, the bytes of raw
+ * mode, or an end of file has come), taking in what the port received
+ * (with canonical mode's echo) to see. */
+bool console_readable(void);
 
 /* An input event: takes in what the port received, and wakes the threads
  * waiting to read. */

@@ -16,8 +16,10 @@
 #define EEXIST   17
 #define ENODEV   19
 #define EINVAL   22
+#define EMFILE   24
 #define ENOTTY   25
 #define ESPIPE   29
+#define ERANGE   34
 #define EDEADLK  35
 #define ENOSYS   38
 #define ETIMEDOUT 110

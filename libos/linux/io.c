@@ -1,7 +1,10 @@
 /*
  * File descriptors: 0, 1 and 2 are the console (console.h), open for
- * reading and writing as a terminal's are; there are no files yet. A
- * closed descriptor stays closed (there is no open to bring it back).
+ * reading and writing as a terminal's are; there are no files yet. dup,
+ * dup2, dup3 and fcntl's F_DUPFD make more descriptors of it; all of them
+ * share one open file description, as a terminal's inherited 0, 1 and 2
+ * do, so O_NONBLOCK set through one holds for all. A descriptor closed
+ * stays closed until a dup reuses its number.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -9,13 +12,26 @@
 #include "console.h"
 #include "errno.h"
 #include "lib/string.h"
+#include "linux/io.h"
 #include "linux/syscalls.h"
 #include "libos.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 
-#define CONSOLE_FDS 3
+#define FDS_MAX 4096 /* RLIMIT_NOFILE's hard limit (process.c) */
 #define IOV_MAX 1024
+
+#define F_DUPFD         0
+#define F_GETFD         1
+#define F_SETFD         2
+#define F_GETFL         3
+#define F_SETFL         4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC      1
+#define O_RDWR          02
+#define O_NONBLOCK      04000
+#define O_LARGEFILE     0100000
+#define O_CLOEXEC       02000000
 
 #define TCGETS     0x5401
 #define TCSETS     0x5402
@@ -33,12 +49,20 @@ struct winsize {
 	uint16_t rows, columns, x_pixels, y_pixels;
 };
 
-static bool closed[CONSOLE_FDS];
+/* Each descriptor's state: FD_OPEN, and FD_CLOEXEC as fcntl sets it. */
+#define FD_OPEN 0x80
+static uint8_t fds[FDS_MAX] = { FD_OPEN, FD_OPEN, FD_OPEN };
+static bool nonblocking; /* the console's O_NONBLOCK */
 static struct winsize window = { 24, 80, 0, 0 };
 
 static bool is_console(uint64_t fd)
 {
-	return fd < CONSOLE_FDS && !closed[fd];
+	return fd < FDS_MAX && (fds[fd] & FD_OPEN);
+}
+
+bool io_fd_is_open(uint64_t fd)
+{
+	return is_console(fd);
 }
 
 static long write_console(uint64_t buffer, uint64_t length)
@@ -94,7 +118,7 @@ long sys_read(struct wk_regs *regs)
 		return -EBADF;
 	long result = read_console(regs->rsi, regs->rdx);
 
-	return result == -EAGAIN ? wait_for_input() : result;
+	return result == -EAGAIN && !nonblocking ? wait_for_input() : result;
 }
 
 /* readv and writev: the vector is checked first; a transfer stops at the
@@ -121,7 +145,7 @@ static long vector_io(struct wk_regs *regs, bool writing)
 			continue;
 		long result = writing ? write_console(iov[i].base, iov[i].length)
 				      : read_console(iov[i].base, iov[i].length);
-		if (result == -EAGAIN && done == 0)
+		if (result == -EAGAIN && done == 0 && !nonblocking)
 			return wait_for_input();
 		if (result < 0)
 			return done ? done : result;
@@ -146,8 +170,100 @@ long sys_close(struct wk_regs *regs)
 {
 	if (!is_console(regs->rdi))
 		return -EBADF;
-	closed[regs->rdi] = true;
+	fds[regs->rdi] = 0;
 	return 0;
+}
+
+/* How many descriptors there may be (RLIMIT_NOFILE, up to the table). */
+static uint64_t fd_limit(void)
+{
+	uint64_t limit = process_open_files_limit();
+
+	return limit < FDS_MAX ? limit : FDS_MAX;
+}
+
+/* A new descriptor of the console: the lowest free one from `lowest`. */
+static long duplicate(uint64_t fd, uint64_t lowest, bool close_on_exec)
+{
+	if (!is_console(fd))
+		return -EBADF;
+	for (uint64_t new_fd = lowest; new_fd < fd_limit(); new_fd++) {
+		if (!(fds[new_fd] & FD_OPEN)) {
+			fds[new_fd] = FD_OPEN | (close_on_exec ? FD_CLOEXEC : 0);
+			return (long)new_fd;
+		}
+	}
+	return -EMFILE;
+}
+
+/* dup2 and dup3: new_fd becomes a descriptor of the console, closed
+ * first if it was open. */
+static long duplicate_to(uint64_t fd, uint64_t new_fd, bool close_on_exec)
+{
+	if (!is_console(fd) || new_fd >= fd_limit())
+		return -EBADF;
+	fds[new_fd] = FD_OPEN | (close_on_exec ? FD_CLOEXEC : 0);
+	return (long)new_fd;
+}
+
+long sys_dup(struct wk_regs *regs)
+{
+	return duplicate(regs->rdi, 0, false);
+}
+
+long sys_dup2(struct wk_regs *regs)
+{
+	/* The same descriptor twice: nothing to do, if it is open. */
+	if (regs->rdi == regs->rsi)
+		return is_console(regs->rdi) ? (long)regs->rdi : -EBADF;
+	return duplicate_to(regs->rdi, regs->rsi, false);
+}
+
+long sys_dup3(struct wk_regs *regs)
+{
+	if (regs->rdx & ~(uint64_t)O_CLOEXEC || regs->rdi == regs->rsi)
+		return -EINVAL;
+	return duplicate_to(regs->rdi, regs->rsi, regs->rdx & O_CLOEXEC);
+}
+
+long sys_fcntl(struct wk_regs *regs)
+{
+	uint64_t fd = regs->rdi, argument = regs->rdx;
+
+	if (!is_console(fd))
+		return -EBADF;
+	switch ((uint32_t)regs->rsi) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (argument >= fd_limit())
+			return -EINVAL;
+		return duplicate(fd, argument,
+				 (uint32_t)regs->rsi == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return fds[fd] & FD_CLOEXEC;
+	case F_SETFD:
+		fds[fd] = FD_OPEN | (argument & FD_CLOEXEC);
+		return 0;
+	case F_GETFL:
+		return O_RDWR | O_LARGEFILE | (nonblocking ? O_NONBLOCK : 0);
+	case F_SETFL: /* of the status flags only O_NONBLOCK means something
+			 here (O_APPEND, O_ASYNC... are ignored) */
+		nonblocking = argument & O_NONBLOCK;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The one directory there is. */
+long sys_getcwd(struct wk_regs *regs)
+{
+	if (regs->rsi < 2)
+		return -ERANGE;
+	if (!vm_user_ok(regs->rdi, 2, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)regs->rdi, "/", 2);
+	return 2;
 }
 
 long sys_lseek(struct wk_regs *regs)

@@ -50,6 +50,11 @@ static struct rlimit limits[RLIMIT_COUNT] = {
 
 static uint64_t robust_list;
 
+uint64_t process_open_files_limit(void)
+{
+	return limits[RLIMIT_NOFILE].current;
+}
+
 long sys_getpid(struct wk_regs *regs)
 {
 	(void)regs;

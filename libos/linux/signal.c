@@ -551,7 +551,8 @@ void signal_deliver_pending(struct thread *thread)
 		 * in progress: a handler interrupts it as it would a wait. */
 		if (thread->poll_restarting) {
 			thread->poll_restarting = false;
-			if (actions[signal].flags & SA_RESTART)
+			if ((actions[signal].flags & SA_RESTART) &&
+			    thread->wait_kind == WAIT_POLL)
 				sched_restart_call(thread);
 			else
 				thread->regs.rax = (uint64_t)-EINTR;
@@ -806,6 +807,33 @@ long sys_rt_sigsuspend(struct wk_regs *regs)
 		return -EINTR;
 	sched_block(WAIT_SIGNAL, 0, -EINTR);
 	return SYSCALL_NO_RESULT;
+}
+
+long signal_wait_mask(uint64_t address, uint64_t size)
+{
+	struct thread *self = sched_current();
+	uint64_t mask;
+
+	if (size != SIGSET_BYTES)
+		return -EINVAL;
+	if (!vm_user_ok(address, 8, PROT_READ))
+		return -EFAULT;
+	memcpy(&mask, (const void *)address, 8);
+	if (!self->sigsuspend_active)
+		self->sigsuspend_mask = self->signals_blocked;
+	self->sigsuspend_active = true;
+	self->signals_blocked = mask & ~unblockable;
+	return 0;
+}
+
+void signal_wait_mask_end(void)
+{
+	struct thread *self = sched_current();
+
+	if (self->sigsuspend_active) {
+		self->signals_blocked = self->sigsuspend_mask;
+		self->sigsuspend_active = false;
+	}
 }
 
 long sys_pause(struct wk_regs *regs)

@@ -96,6 +96,13 @@ static inline void signal_deliver(struct thread *thread)
  * when the frame cannot be taken back (the caller forces SIGSEGV). */
 bool signal_return(struct thread *self, uint64_t address);
 
+/* ppoll and pselect6: the signal mask at address (size bytes, which must
+ * be 8) replaces the current thread's until signal_wait_mask_end, or
+ * until a handler runs, whose frame keeps the mask to go back to (as
+ * sigsuspend's). 0, -EINVAL or -EFAULT. */
+long signal_wait_mask(uint64_t address, uint64_t size);
+void signal_wait_mask_end(void);
+
 /* A sigtimedwait of thread ended some other way (its timeout, a handled
  * signal): it no longer takes signals of its set. */
 void signal_wait_ended(struct thread *thread);

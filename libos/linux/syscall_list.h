@@ -17,7 +17,7 @@
 	S(4, stat, 0) \
 	S(5, fstat, 1) \
 	S(6, lstat, 0) \
-	S(7, poll, 0) \
+	S(7, poll, 1) \
 	S(8, lseek, 1) \
 	S(9, mmap, 1) \
 	S(10, mprotect, 1) \
@@ -33,7 +33,7 @@
 	S(20, writev, 1) \
 	S(21, access, 0) \
 	S(22, pipe, 0) \
-	S(23, select, 0) \
+	S(23, select, 1) \
 	S(24, sched_yield, 1) \
 	S(25, mremap, 1) \
 	S(26, msync, 0) \
@@ -42,8 +42,8 @@
 	S(29, shmget, 0) \
 	S(30, shmat, 0) \
 	S(31, shmctl, 0) \
-	S(32, dup, 0) \
-	S(33, dup2, 0) \
+	S(32, dup, 1) \
+	S(33, dup2, 1) \
 	S(34, pause, 1) \
 	S(35, nanosleep, 1) \
 	S(36, getitimer, 1) \
@@ -82,14 +82,14 @@
 	S(69, msgsnd, 0) \
 	S(70, msgrcv, 0) \
 	S(71, msgctl, 0) \
-	S(72, fcntl, 0) \
+	S(72, fcntl, 1) \
 	S(73, flock, 0) \
 	S(74, fsync, 0) \
 	S(75, fdatasync, 0) \
 	S(76, truncate, 0) \
 	S(77, ftruncate, 0) \
 	S(78, getdents, 0) \
-	S(79, getcwd, 0) \
+	S(79, getcwd, 1) \
 	S(80, chdir, 0) \
 	S(81, fchdir, 0) \
 	S(82, rename, 0) \
@@ -280,8 +280,8 @@
 	S(267, readlinkat, 0) \
 	S(268, fchmodat, 0) \
 	S(269, faccessat, 0) \
-	S(270, pselect6, 0) \
-	S(271, ppoll, 0) \
+	S(270, pselect6, 1) \
+	S(271, ppoll, 1) \
 	S(272, unshare, 0) \
 	S(273, set_robust_list, 1) \
 	S(274, get_robust_list, 0) \
@@ -302,7 +302,7 @@
 	S(289, signalfd4, 0) \
 	S(290, eventfd2, 0) \
 	S(291, epoll_create1, 0) \
-	S(292, dup3, 0) \
+	S(292, dup3, 1) \
 	S(293, pipe2, 0) \
 	S(294, inotify_init1, 0) \
 	S(295, preadv, 0) \

@@ -29,6 +29,9 @@ enum linux_syscall_number { LINUX_SYSCALLS(SYSCALL_NUMBER) };
 LINUX_SYSCALLS(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
 
+/* RLIMIT_NOFILE's soft limit (process.c): descriptors stay below it. */
+uint64_t process_open_files_limit(void);
+
 /* Runs the reflected system call in regs (number in RAX) and leaves the
  * result in regs->rax. */
 void syscall_dispatch(struct wk_regs *regs);

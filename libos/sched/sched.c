@@ -173,7 +173,7 @@ static void wake_expired(uint64_t now)
 		signal_wait_ended(thread);
 		/* A poll's call runs again in sched_continue; the others
 		 * return their timeout result (RAX). */
-		thread->poll_restarting = thread->wait_kind == WAIT_POLL;
+		thread->poll_restarting = sched_waits_for_input(thread);
 		thread->state = THREAD_RUNNABLE;
 		run_queue_push(thread);
 	}
@@ -245,8 +245,7 @@ void sched_wake_input_waiters(void)
 	for (unsigned i = 0; i < THREADS_MAX; i++) {
 		struct thread *thread = thread_slot(i);
 
-		if (thread && thread->state == THREAD_BLOCKED &&
-		    thread->wait_kind == WAIT_POLL) {
+		if (sched_waits_for_input(thread)) {
 			sleepers_remove(thread);
 			thread->poll_restarting = true;
 			thread->state = THREAD_RUNNABLE;
@@ -264,8 +263,7 @@ static bool input_awaited(void)
 	for (unsigned i = 0; i < THREADS_MAX; i++) {
 		struct thread *thread = thread_slot(i);
 
-		if (thread && thread->state == THREAD_BLOCKED &&
-		    thread->wait_kind == WAIT_POLL)
+		if (sched_waits_for_input(thread))
 			return true;
 	}
 	return false;
@@ -378,7 +376,9 @@ void sched_continue(void)
 	if (self->poll_restarting) {
 		self->poll_restarting = false;
 		self->regs.rax = (uint64_t)self->syscall_number;
+		self->call_again = true;
 		syscall_dispatch(&self->regs);
+		self->call_again = false;
 		if (self->state != THREAD_RUNNING)
 			sched_resume();
 	}

@@ -71,9 +71,19 @@ void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result);
  * call to run again when `restart` (SA_RESTART, and the call allows it). */
 void sched_interrupt(struct thread *thread, bool restart);
 
-/* Console input came: the threads waiting for it (WAIT_POLL) run their
- * calls again. */
+/* Console input came: the threads waiting for it (WAIT_POLL, WAIT_READY)
+ * run their calls again. */
 void sched_wake_input_waiters(void);
+
+/* Whether thread (or NULL) is blocked until console input comes, or a
+ * poll's time: its call then runs again (sched_continue, with
+ * thread->call_again set while it does). */
+static inline bool sched_waits_for_input(const struct thread *thread)
+{
+	return thread && thread->state == THREAD_BLOCKED &&
+	       (thread->wait_kind == WAIT_POLL ||
+		thread->wait_kind == WAIT_READY);
+}
 
 /* Puts the current thread at the back of the run queue. */
 void sched_yield(void);

@@ -24,6 +24,8 @@ enum wait_kind {
 	WAIT_POLL,    /* console input: the call runs again at the next
 			 input event (or poll); a signal: -EINTR or
 			 restart */
+	WAIT_READY,   /* poll, select: as WAIT_POLL, but a signal's handler
+			 always ends it with -EINTR */
 	WAIT_SIGNAL,  /* pause, sigsuspend: a signal only, -EINTR */
 	WAIT_SIGWAIT, /* sigtimedwait: a signal in the set, or -EAGAIN */
 };
@@ -74,6 +76,9 @@ struct thread {
 	uint64_t sleep_remaining; /* nanosleep's rem, or 0 */
 	bool poll_restarting;     /* woken to run its polling call again: a
 				     handler before that interrupts the call */
+	bool call_again;          /* that call is running again (sched.c) */
+	uint64_t ready_deadline;  /* poll, select: the TSC deadline their
+				     first run computed, or 0 */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
 	struct thread *timer_next; /* the sleepers, by deadline */

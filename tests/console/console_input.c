@@ -12,9 +12,15 @@
  *   sleep         ^C ends a 100 s sleep at once
  *   late-input    a read waits for input that comes 0.2 s later; prints
  *                 how many times the kernel was entered meanwhile
+ *   poll-input    the same with poll, after a read with O_NONBLOCK found
+ *                 nothing
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,15 +69,28 @@ static int spin_handler(void)
 	return 0;
 }
 
-static int late_input(void)
+static int late_input(bool with_poll)
 {
 	const volatile uint64_t *counters = (const uint64_t *)COUNTERS;
 	char buffer[64] = "";
+	struct pollfd in = { 0, POLLIN, 0 };
 
+	if (with_poll) {
+		fcntl(0, F_SETFL, O_NONBLOCK);
+		ssize_t none = read(0, buffer, sizeof(buffer));
+
+		printf("read with O_NONBLOCK: %zd%s\n", none,
+		       none < 0 && errno == EAGAIN ? " EAGAIN" : "");
+		fcntl(0, F_SETFL, 0);
+	}
 	ready("ready");
 	uint64_t before = counters[0] + counters[1];
+	int polled = with_poll ? poll(&in, 1, -1) : 0;
 	ssize_t count = read(0, buffer, sizeof(buffer) - 1);
 	uint64_t entries = counters[0] + counters[1] - before;
+
+	if (with_poll)
+		printf("poll: %d, revents %#x\n", polled, in.revents);
 
 	buffer[count > 0 ? count : 0] = 0;
 	if (count > 0 && buffer[count - 1] == '\n')
@@ -102,7 +121,9 @@ int main(int argc, char **argv)
 		ready("sleeping");
 		nanosleep(&long_time, NULL);
 	} else if (!strcmp(mode, "late-input")) {
-		return late_input();
+		return late_input(false);
+	} else if (!strcmp(mode, "poll-input")) {
+		return late_input(true);
 	} else {
 		fprintf(stderr, "console_input: unknown mode \"%s\"\n", mode);
 		return 2;
