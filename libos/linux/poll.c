@@ -32,6 +32,7 @@
 #define POLLWRNORM 0x100
 
 #define FD_SETSIZE 1024 /* the descriptors a select set holds */
+#define POLL_FDS_MAX (1u << 20) /* Linux's default fs.nr_open */
 #define NS_PER_US 1000
 
 struct linux_pollfd {
@@ -124,7 +125,8 @@ static long poll_fds(uint64_t address, uint64_t count, bool wait,
 	struct readiness console = { 0 };
 	long ready = 0;
 
-	if (count > process_open_files_limit())
+	/* Linux's bound, and its own: RLIMIT_NOFILE, at most nr_open. */
+	if (count > process_open_files_limit() || count > POLL_FDS_MAX)
 		return -EINVAL;
 	if (!vm_user_ok(address, count * sizeof(*fds), PROT_READ | PROT_WRITE))
 		return -EFAULT;
