@@ -1,9 +1,8 @@
 /*
  * Events: exceptions, reflected syscalls, timer expiries and console input
- * delivered to
- * the libOS's entry in ring 3 (DESIGN.md section 4; the contract is the
- * "Events" section of abi.h). One vCPU. Runs with interrupts off, except
- * inside block().
+ * delivered to the libOS's entry in ring 3 (DESIGN.md section 4; the
+ * contract is the "Events" section of abi.h). One vCPU. Runs with
+ * interrupts off, except inside block().
  */
 #ifndef KERNEL_EVENTS_H
 #define KERNEL_EVENTS_H

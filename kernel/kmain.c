@@ -126,6 +126,26 @@ static void banner_print(void)
 		kprintf("wicket: acpi: none found\n");
 }
 
+/* Whether console input raises events: the UART's receive interrupt
+ * routed to the local APIC, unless the command line says
+ * wicket.input=poll. */
+static bool console_input_events(void)
+{
+	char mode[8] = "";
+	int gsi = -1;
+
+	cmdline_get(boot_info.cmdline, "wicket.input", mode, sizeof(mode));
+	if (strcmp(mode, "poll") != 0 && serial_enable_receive_interrupt())
+		gsi = ioapic_route_isa_irq(SERIAL_IRQ, APIC_INPUT_VECTOR);
+	if (gsi < 0) {
+		kinfo("wicket: console input: polled\n");
+		return false;
+	}
+	kinfo("wicket: console input: interrupt (IRQ %d at GSI %d)\n",
+	      SERIAL_IRQ, gsi);
+	return true;
+}
+
 static void kmain_on_main_stack(void *unused)
 {
 	(void)unused;
@@ -140,22 +160,8 @@ static void kmain_on_main_stack(void *unused)
 	boot_stage_tsc[3] = read_tsc();
 	uint64_t tsc_hz = tsc_frequency(&tsc_source);
 	bool timer = apic_init(tsc_hz) == 0;
-	char input_mode[8] = "";
 
-	cmdline_get(boot_info.cmdline, "wicket.input", input_mode,
-		    sizeof(input_mode));
-	int input_gsi = timer && strcmp(input_mode, "poll") != 0
-				? ioapic_route_isa_irq(SERIAL_IRQ,
-						       APIC_INPUT_VECTOR)
-				: -1;
-	bool input = input_gsi >= 0 && serial_enable_receive_interrupt();
-
-	if (input)
-		kinfo("wicket: console input: interrupt (IRQ %d at GSI %d)\n",
-		      SERIAL_IRQ, input_gsi);
-	else
-		kinfo("wicket: console input: polled\n");
-	events_init(timer, input);
+	events_init(timer, timer && console_input_events());
 	boot_stage_tsc[4] = read_tsc();
 	kinfo("wicket: boot complete\n");
 	libos_start(&boot_info, boot_tsc, tsc_hz, tsc_source);

@@ -173,11 +173,11 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     context had them, except after a reflected syscall, which enters by
  *     SYSRET: there RCX = entry and R11 = RFLAGS (the frame keeps the
  *     app's).
- *   - While masked: a timer or input event sets its bit in vcpu->pending (and in the
- *     kernel's own record, which is what counts: the page's bits are for
- *     the libOS to read; clearing them does not consume the event, which
- *     the kernel still delivers once events are unmasked) and the
- *     interrupted code goes on; a synchronous
+ *   - While masked: a timer or input event sets its bit in vcpu->pending
+ *     (and in the kernel's own record, which is what counts: the page's
+ *     bits are for the libOS to read; clearing them does not consume the
+ *     event, which the kernel still delivers once events are unmasked) and
+ *     the interrupted code goes on; a synchronous
  *     event (an exception, a reflected syscall) is a libOS double fault:
  *     both frames are reported and the run ends with
  *     WK_EXIT_LIBOS_DOUBLE_FAULT. NMI, #DF and #MC are never events.
