@@ -158,7 +158,6 @@ static bool next_byte(char *c)
 	return true;
 }
 
-
 /* Takes the bytes that have come into the line being edited. Returns 1
  * when a line (or end-of-file) is complete, 0 when more is needed. */
 static int collect_line(void)

@@ -240,33 +240,48 @@ static void arm_timer(void)
 	}
 }
 
-void sched_wake_input_waiters(void)
+/* Calls `each` for the threads blocked until console input comes, until
+ * it returns true; whether one did. The search stops after the last live
+ * thread. */
+static bool each_input_waiter(bool (*each)(struct thread *thread))
 {
-	for (unsigned i = 0; i < THREADS_MAX; i++) {
+	for (unsigned i = 0, live = 0; i < THREADS_MAX && live < thread_count();
+	     i++) {
 		struct thread *thread = thread_slot(i);
 
-		if (sched_waits_for_input(thread)) {
-			sleepers_remove(thread);
-			thread->poll_restarting = true;
-			thread->state = THREAD_RUNNABLE;
-			run_queue_push(thread);
-		}
+		live += thread != NULL;
+		if (sched_waits_for_input(thread) && each(thread))
+			return true;
 	}
+	return false;
+}
+
+static bool wake_for_input(struct thread *thread)
+{
+	sleepers_remove(thread);
+	thread->poll_restarting = true;
+	thread->state = THREAD_RUNNABLE;
+	run_queue_push(thread);
+	return false; /* and the next */
+}
+
+static bool found(struct thread *thread)
+{
+	(void)thread;
+	return true;
+}
+
+void sched_wake_input_waiters(void)
+{
+	each_input_waiter(wake_for_input);
 }
 
 /* Whether a thread waits for console input that an input event will
  * announce. */
 static bool input_awaited(void)
 {
-	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS))
-		return false;
-	for (unsigned i = 0; i < THREADS_MAX; i++) {
-		struct thread *thread = thread_slot(i);
-
-		if (sched_waits_for_input(thread))
-			return true;
-	}
-	return false;
+	return libos_has_device(WK_DEVICE_INPUT_EVENTS) &&
+	       each_input_waiter(found);
 }
 
 /* Called by the idle context when block() says no event can come: every
