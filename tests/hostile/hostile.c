@@ -135,6 +135,17 @@ static int bad_pointers(void)
 	      syscall(SYS_getrandom, LIBOS_VCPU, 16, 0), EFAULT);
 	check("arch_prctl(SET_FS, non-canonical)",
 	      syscall(SYS_arch_prctl, 0x1002, 0x0000800000000000ul), EPERM);
+	check("poll(libOS vCPU page)", syscall(SYS_poll, LIBOS_VCPU, 1, 0),
+	      EFAULT);
+	check("select(readfds in the kernel)",
+	      syscall(SYS_select, 1, KERNEL_TEXT, 0, 0, 0), EFAULT);
+	check("select(timeout in the libOS)",
+	      syscall(SYS_select, 0, 0, 0, 0, LIBOS_BASE), EFAULT);
+	check("ppoll(sigmask in the kernel)",
+	      syscall(SYS_ppoll, 0, 0, 0, KERNEL_TEXT, 8), EFAULT);
+	check("pselect6(its sigmask pair in the libOS)",
+	      syscall(SYS_pselect6, 0, 0, 0, 0, 0, LIBOS_BASE), EFAULT);
+	check("getcwd(libOS)", syscall(SYS_getcwd, LIBOS_BASE, 64), EFAULT);
 	return 0;
 }
 
