@@ -270,3 +270,10 @@ bool console_readable(void)
 		line_length = line_ready = line_taken = 0;
 	return collect_line() == 1;
 }
+
+long console_wait_deciseconds(void)
+{
+	if ((tty.c_lflag & TTY_ICANON) || tty.c_cc[VMIN] > 0)
+		return -1;
+	return tty.c_cc[VTIME];
+}

@@ -35,6 +35,13 @@ long console_write(const void *bytes, size_t length);
  * be writable. */
 long console_read(char *buffer, size_t length);
 
+/* How long a read that finds nothing waits, as termios says: -1 until
+ * input comes (canonical mode, or raw mode's VMIN > 0), else raw mode's
+ * VTIME in tenths of a second (0: not at all), after which it returns 0.
+ * (VMIN > 1 waits for the first byte only, and VTIME is no inter-byte
+ * timer there.) */
+long console_wait_deciseconds(void);
+
 /* Whether a read would return without waiting (a line, the bytes of raw
  * mode, or an end of file has come), taking in what the port received
  * (with canonical mode's echo) to see. */

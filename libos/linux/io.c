@@ -91,17 +91,38 @@ static long read_console(uint64_t buffer, uint64_t length)
 	return count;
 }
 
-/* Nothing to read yet: the thread waits for the next input event, or,
- * where the kernel raises none, for a millisecond (a poll); then its call
- * runs again. A signal ends the wait with -EINTR, or restarts the call
- * under SA_RESTART. */
+/* Nothing to read yet: unless O_NONBLOCK (-EAGAIN) or raw mode's VMIN 0
+ * (0 at once, or once VTIME has passed: console_wait_deciseconds) says
+ * otherwise, the thread waits for the next input event, or, where the
+ * kernel raises none, for a millisecond (a poll); then its call runs
+ * again, with the deadline its first run computed. A signal ends the
+ * wait with -EINTR, or restarts the call under SA_RESTART. */
 static long wait_for_input(void)
 {
-	uint64_t deadline = 0;
+	struct thread *self = sched_current();
+	long deciseconds = console_wait_deciseconds();
+	uint64_t now = rdtsc(), deadline = 0, wake;
 
-	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS))
-		deadline = rdtsc() + libos_info->tsc_frequency_hz / 1000;
-	sched_block(WAIT_POLL, deadline, 0);
+	if (nonblocking)
+		return -EAGAIN;
+	if (deciseconds == 0)
+		return 0;
+	if (deciseconds > 0) {
+		deadline = self->call_again ? self->ready_deadline
+					    : now + (uint64_t)deciseconds *
+						    (libos_info->tsc_frequency_hz / 10);
+		if (now >= deadline)
+			return 0;
+	}
+	wake = deadline;
+	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS)) {
+		uint64_t poll = now + libos_info->tsc_frequency_hz / 1000;
+
+		if (wake == 0 || poll < wake)
+			wake = poll;
+	}
+	self->ready_deadline = deadline;
+	sched_block(WAIT_POLL, wake, 0);
 	return SYSCALL_NO_RESULT;
 }
 
@@ -118,7 +139,7 @@ long sys_read(struct wk_regs *regs)
 		return -EBADF;
 	long result = read_console(regs->rsi, regs->rdx);
 
-	return result == -EAGAIN && !nonblocking ? wait_for_input() : result;
+	return result == -EAGAIN ? wait_for_input() : result;
 }
 
 /* readv and writev: the vector is checked first; a transfer stops at the
@@ -145,7 +166,7 @@ static long vector_io(struct wk_regs *regs, bool writing)
 			continue;
 		long result = writing ? write_console(iov[i].base, iov[i].length)
 				      : read_console(iov[i].base, iov[i].length);
-		if (result == -EAGAIN && done == 0 && !nonblocking)
+		if (result == -EAGAIN && done == 0)
 			return wait_for_input();
 		if (result < 0)
 			return done ? done : result;

@@ -77,8 +77,8 @@ struct thread {
 	bool poll_restarting;     /* woken to run its polling call again: a
 				     handler before that interrupts the call */
 	bool call_again;          /* that call is running again (sched.c) */
-	uint64_t ready_deadline;  /* poll, select: the TSC deadline their
-				     first run computed, or 0 */
+	uint64_t ready_deadline;  /* poll, select, a read with VTIME: the TSC
+				     deadline their first run computed, or 0 */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
 	struct thread *timer_next; /* the sleepers, by deadline */

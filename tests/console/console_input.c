@@ -14,6 +14,8 @@
  *                 how many times the kernel was entered meanwhile
  *   poll-input    the same with poll, after a read with O_NONBLOCK found
  *                 nothing
+ *   raw-timeouts  raw mode's VMIN 0: a read returns 0 at once (VTIME 0),
+ *                 or after VTIME (2: 0.2 s), or the input that comes
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +104,53 @@ static int late_input(bool with_poll)
 	return 0;
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+/* One raw-mode read with VMIN 0 and this VTIME: its count, and how long
+ * it took into *took_ms. */
+static ssize_t timed_read(struct termios *raw, cc_t vtime, long long *took_ms)
+{
+	char buffer[64];
+
+	raw->c_cc[VTIME] = vtime;
+	tcsetattr(0, TCSANOW, raw);
+	long long start = now_ms();
+	ssize_t count = read(0, buffer, sizeof(buffer));
+
+	*took_ms = now_ms() - start;
+	return count;
+}
+
+static int raw_timeouts(void)
+{
+	struct termios saved, raw;
+	long long took;
+
+	tcgetattr(0, &saved);
+	raw = saved;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	raw.c_cc[VMIN] = 0;
+	ssize_t count = timed_read(&raw, 0, &took);
+
+	printf("VMIN 0, VTIME 0: %zd, at once: %s\n", count,
+	       took < 100 ? "yes" : "no");
+	count = timed_read(&raw, 2, &took);
+	printf("VMIN 0, VTIME 2: %zd, after 0.2 s: %s\n", count,
+	       took >= 200 && took < 3000 ? "yes" : "no");
+	ready("ready");
+	count = timed_read(&raw, 50, &took);
+	printf("VMIN 0, VTIME 50: input before the 5 s: %s\n",
+	       count > 0 && took < 5000 ? "yes" : "no");
+	tcsetattr(0, TCSANOW, &saved);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -124,6 +174,8 @@ int main(int argc, char **argv)
 		return late_input(false);
 	} else if (!strcmp(mode, "poll-input")) {
 		return late_input(true);
+	} else if (!strcmp(mode, "raw-timeouts")) {
+		return raw_timeouts();
 	} else {
 		fprintf(stderr, "console_input: unknown mode \"%s\"\n", mode);
 		return 2;
