@@ -53,7 +53,7 @@ int ioapic_route_isa_irq(unsigned irq, uint8_t vector)
 	const uint8_t *madt = acpi_find_table("APIC");
 	uint32_t gsi = irq, low = vector;
 
-	if (madt == NULL)
+	if (madt == NULL || apic_id() > 0xff) /* 8-bit destinations */
 		return -1;
 	for (size_t at = 0; (at = madt_next(madt, at, MADT_OVERRIDE, 10));) {
 		uint16_t flags = load_le16(madt + at + 8);

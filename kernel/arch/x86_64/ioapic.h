@@ -12,8 +12,9 @@
  * (fixed delivery, physical destination, unmasked), through the I/O APIC
  * and the interrupt source overrides the ACPI MADT lists. Returns the
  * global system interrupt it used, or -1 when there is no MADT, no I/O
- * APIC serves that interrupt, or it is wired level-triggered (a line the
- * libOS leaves asserted would then interrupt without end).
+ * APIC serves that interrupt, it is wired level-triggered (a line the
+ * libOS leaves asserted would then interrupt without end), or the boot
+ * CPU's APIC id does not fit the entry's 8-bit destination.
  */
 int ioapic_route_isa_irq(unsigned irq, uint8_t vector);
 
