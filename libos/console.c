@@ -144,6 +144,10 @@ static void intake(void)
 void console_input(void)
 {
 	intake();
+	/* Canonical mode edits (and echoes) the line as it is typed, as a
+	 * terminal does, whether or not the app is reading yet. */
+	if (tty.c_lflag & TTY_ICANON)
+		console_readable();
 	sched_wake_input_waiters();
 }
 
@@ -156,6 +160,20 @@ static bool next_byte(char *c)
 		return false;
 	*c = raw[raw_head++];
 	return true;
+}
+
+/* Raw mode's next byte: first what canonical mode had taken into its
+ * line and the app has not read (the mode changed meanwhile), then the
+ * port's. */
+static bool next_raw_byte(char *c)
+{
+	if (line_taken < line_length) {
+		*c = line[line_taken++];
+		if (line_taken == line_length)
+			line_length = line_ready = line_taken = 0;
+		return true;
+	}
+	return next_byte(c);
 }
 
 /* Takes the bytes that have come into the line being edited. Returns 1
@@ -207,7 +225,7 @@ long console_read(char *buffer, size_t length)
 	if (!(tty.c_lflag & TTY_ICANON)) {
 		size_t count = 0;
 
-		while (count < length && next_byte(&buffer[count]))
+		while (count < length && next_raw_byte(&buffer[count]))
 			count++;
 		if (interrupted)
 			return -EINTR;
@@ -262,7 +280,7 @@ bool console_readable(void)
 	if (!(tty.c_lflag & TTY_ICANON)) {
 		if (raw_head == raw_tail)
 			intake();
-		return raw_head != raw_tail;
+		return line_taken < line_length || raw_head != raw_tail;
 	}
 	if (line_taken != line_ready || end_of_file)
 		return true;

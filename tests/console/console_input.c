@@ -16,6 +16,10 @@
  *                 nothing
  *   raw-timeouts  raw mode's VMIN 0: a read returns 0 at once (VTIME 0),
  *                 or after VTIME (2: 0.2 s), or the input that comes
+ *   typeahead     a line typed while the program computes is echoed as
+ *                 it comes (inside the "computing..." line), then read
+ *   raw-switch    the same, then raw mode: what canonical mode had taken
+ *                 in is what a raw read returns
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -151,6 +155,41 @@ static int raw_timeouts(void)
 	return 0;
 }
 
+/* Computes for a second without reading, on a line of its own. */
+static void compute(void)
+{
+	long long start = now_ms();
+
+	printf("computing...");
+	fflush(stdout);
+	while (now_ms() - start < 1000)
+		spins++;
+	printf(" done\n");
+}
+
+static int typeahead(bool then_raw)
+{
+	char buffer[64] = "";
+
+	ready("ready");
+	compute();
+	if (!then_raw) {
+		if (fgets(buffer, sizeof(buffer), stdin))
+			printf("line: %s", buffer);
+		return 0;
+	}
+	struct termios raw;
+
+	tcgetattr(0, &raw);
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	tcsetattr(0, TCSANOW, &raw);
+	ssize_t count = read(0, buffer, sizeof(buffer) - 1);
+
+	buffer[count > 0 ? count : 0] = 0;
+	printf("raw read after the switch: %zd bytes \"%s\"\n", count, buffer);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -176,6 +215,10 @@ int main(int argc, char **argv)
 		return late_input(true);
 	} else if (!strcmp(mode, "raw-timeouts")) {
 		return raw_timeouts();
+	} else if (!strcmp(mode, "typeahead")) {
+		return typeahead(false);
+	} else if (!strcmp(mode, "raw-switch")) {
+		return typeahead(true);
 	} else {
 		fprintf(stderr, "console_input: unknown mode \"%s\"\n", mode);
 		return 2;
