@@ -93,36 +93,26 @@ static long read_console(uint64_t buffer, uint64_t length)
 
 /* Nothing to read yet: unless O_NONBLOCK (-EAGAIN) or raw mode's VMIN 0
  * (0 at once, or once VTIME has passed: console_wait_deciseconds) says
- * otherwise, the thread waits for the next input event, or, where the
- * kernel raises none, for a millisecond (a poll); then its call runs
- * again, with the deadline its first run computed. A signal ends the
- * wait with -EINTR, or restarts the call under SA_RESTART. */
+ * otherwise, the thread waits for input (sched_wait_for_input), then its
+ * call runs again, with the deadline its first run computed. A signal
+ * ends the wait with -EINTR, or restarts the call under SA_RESTART. */
 static long wait_for_input(void)
 {
-	struct thread *self = sched_current();
 	long deciseconds = console_wait_deciseconds();
-	uint64_t now = rdtsc(), deadline = 0, wake;
+	uint64_t deadline = 0;
 
 	if (nonblocking)
 		return -EAGAIN;
 	if (deciseconds == 0)
 		return 0;
 	if (deciseconds > 0) {
-		deadline = self->call_again ? self->ready_deadline
-					    : now + (uint64_t)deciseconds *
-						    (libos_info->tsc_frequency_hz / 10);
-		if (now >= deadline)
+		deadline = sched_call_deadline(
+			rdtsc() + (uint64_t)deciseconds *
+					  (libos_info->tsc_frequency_hz / 10));
+		if (rdtsc() >= deadline)
 			return 0;
 	}
-	wake = deadline;
-	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS)) {
-		uint64_t poll = now + libos_info->tsc_frequency_hz / 1000;
-
-		if (wake == 0 || poll < wake)
-			wake = poll;
-	}
-	self->ready_deadline = deadline;
-	sched_block(WAIT_POLL, wake, 0);
+	sched_wait_for_input(WAIT_POLL, deadline);
 	return SYSCALL_NO_RESULT;
 }
 

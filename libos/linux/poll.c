@@ -58,35 +58,16 @@ static bool readable(struct readiness *console)
 	return console->readable;
 }
 
-/* The deadline a call waits until: its first run's, when this is its run
- * again; 0 for none. */
-static uint64_t deadline_of(uint64_t first_run)
-{
-	struct thread *self = sched_current();
-
-	return self->call_again ? self->ready_deadline : first_run;
-}
-
 /* What a call that found `count` ready does: returns it, or the timeout's
  * 0, or -EINTR for a signal to handle; else waits (SYSCALL_NO_RESULT) and
  * its call runs again at the next input, poll time or deadline. */
 static long ready_or_wait(long count, bool wait, uint64_t deadline)
 {
-	struct thread *self = sched_current();
-	uint64_t wake = deadline;
-
 	if (count || !wait || (deadline && rdtsc() >= deadline))
 		return count;
-	if (signal_deliverable(self))
+	if (signal_deliverable(sched_current()))
 		return -EINTR;
-	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS)) {
-		uint64_t poll = rdtsc() + libos_info->tsc_frequency_hz / 1000;
-
-		if (wake == 0 || poll < wake)
-			wake = poll;
-	}
-	self->ready_deadline = deadline;
-	sched_block(WAIT_READY, wake, 0);
+	sched_wait_for_input(WAIT_READY, deadline);
 	return SYSCALL_NO_RESULT;
 }
 
@@ -149,7 +130,7 @@ long sys_poll(struct wk_regs *regs)
 		deadline = rdtsc() + clock_ns_to_ticks((uint64_t)timeout_ms *
 						       1000000);
 	return poll_fds(regs->rdi, regs->rsi, timeout_ms != 0,
-			deadline_of(deadline));
+			sched_call_deadline(deadline));
 }
 
 /* The timeout argument of ppoll and pselect6 (a timespec, NULL for none):
@@ -181,7 +162,7 @@ long sys_ppoll(struct wk_regs *regs)
 		return status;
 	if (regs->r10 && (status = signal_wait_mask(regs->r10, regs->r8)) < 0)
 		return status;
-	deadline = deadline_of(deadline);
+	deadline = sched_call_deadline(deadline);
 	long result = finished(poll_fds(regs->rdi, regs->rsi, wait, deadline));
 
 	if (result != SYSCALL_NO_RESULT && regs->rdx)
@@ -275,7 +256,7 @@ long sys_select(struct wk_regs *regs)
 		wait = timeout.seconds || timeout.microseconds;
 		deadline = clock_deadline_relative(&as_timespec);
 	}
-	deadline = deadline_of(deadline);
+	deadline = sched_call_deadline(deadline);
 	long result = select_fds(regs->rdi, sets, wait, deadline);
 
 	if (result != SYSCALL_NO_RESULT && address) {
@@ -308,7 +289,7 @@ long sys_pselect6(struct wk_regs *regs)
 	}
 	if (mask[0] && (status = signal_wait_mask(mask[0], mask[1])) < 0)
 		return status;
-	deadline = deadline_of(deadline);
+	deadline = sched_call_deadline(deadline);
 	long result = finished(select_fds(regs->rdi, sets, wait, deadline));
 
 	if (result != SYSCALL_NO_RESULT && regs->r8)

@@ -156,6 +156,26 @@ void sched_exit_current(void)
 	thread_free(sched_running);
 }
 
+uint64_t sched_call_deadline(uint64_t first_run)
+{
+	return sched_running->call_again ? sched_running->ready_deadline
+					 : first_run;
+}
+
+void sched_wait_for_input(enum wait_kind kind, uint64_t deadline)
+{
+	uint64_t wake = deadline;
+
+	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS)) {
+		uint64_t poll = rdtsc() + libos_info->tsc_frequency_hz / 1000;
+
+		if (wake == 0 || poll < wake)
+			wake = poll;
+	}
+	sched_running->ready_deadline = deadline;
+	sched_block(kind, wake, 0);
+}
+
 void sched_restart_call(struct thread *thread)
 {
 	thread->regs.rip -= 2;

@@ -85,6 +85,16 @@ static inline bool sched_waits_for_input(const struct thread *thread)
 		thread->wait_kind == WAIT_READY);
 }
 
+/* Blocks the current thread (WAIT_POLL or WAIT_READY) until console
+ * input comes, the TSC reaches deadline (0: none) or a signal; where the
+ * kernel raises no input events, a millisecond at most (a poll). Its call
+ * then runs again, and sched_call_deadline gives it back this deadline. */
+void sched_wait_for_input(enum wait_kind kind, uint64_t deadline);
+
+/* The deadline a call that waits for input keeps: first_run on its first
+ * run, the one it waited with when it runs again. */
+uint64_t sched_call_deadline(uint64_t first_run);
+
 /* Puts the current thread at the back of the run queue. */
 void sched_yield(void);
 
