@@ -49,7 +49,11 @@ SECTIONS
 	 * page, but no padding is stored in the file (linked --nmagic). */
 	__text_end = ALIGN(4096);
 
-	.rodata : AT(ADDR(.rodata) - KERNEL_VMA) ALIGN(4096) {
+	/* The page start as an address, not as the section's alignment: a
+	 * section aligned to 4096 would make the segment's p_align 4096 and
+	 * pad the file to match. */
+	. = ALIGN(4096);
+	.rodata : AT(ADDR(.rodata) - KERNEL_VMA) {
 		__rodata_start = .;
 		*(.rodata .rodata.*)
 	} :rodata
@@ -68,7 +72,8 @@ SECTIONS
 	} :rodata
 	__rodata_end = ALIGN(4096);
 
-	.data : AT(ADDR(.data) - KERNEL_VMA) ALIGN(4096) {
+	. = ALIGN(4096);
+	.data : AT(ADDR(.data) - KERNEL_VMA) {
 		__data_start = .;
 		*(.data .data.*)
 	} :data
