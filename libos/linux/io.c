@@ -1,10 +1,23 @@
 /*
- * File descriptors: 0, 1 and 2 are the console (console.h), open for
- * reading and writing as a terminal's are; there are no files yet. dup,
- * dup2, dup3 and fcntl's F_DUPFD make more descriptors of it; all of them
- * share one open file description, as a terminal's inherited 0, 1 and 2
- * do, so O_NONBLOCK set through one holds for all. A descriptor closed
- * stays closed until a dup reuses its number.
+ * Descriptors and open file descriptions. Each descriptor names a
+ * description (struct file, io.h): what open made, with its access mode,
+ * status flags and directory position; dup, dup2, dup3 and fcntl's
+ * F_DUPFD make more descriptors of the same description, as on Linux, so
+ * O_NONBLOCK set through one holds for all. 0, 1 and 2 start as one
+ * description of the serial console, open for reading and writing as a
+ * terminal's inherited descriptors are. The names open finds are in
+ * linux/files.c; what a read or write does depends on the kind:
+ *
+ *   console    console.h: line discipline, waits for input
+ *   null       reads end at once; writes take everything
+ *   zero, full reads give zeros; writes take everything (zero) or fail
+ *              with -ENOSPC (full)
+ *   random     reads give random.h's bytes; writes take everything
+ *   directory  reads fail with -EISDIR (getdents64 lists it)
+ *
+ * A device read gives at most DEVICE_READ_MAX bytes, a short read as a
+ * character device may give, so that one call never makes gigabytes of
+ * the app's memory present.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,7 +25,9 @@
 #include "console.h"
 #include "errno.h"
 #include "lib/string.h"
+#include "linux/files.h"
 #include "linux/io.h"
+#include "linux/random.h"
 #include "linux/syscalls.h"
 #include "libos.h"
 #include "mm/vm.h"
@@ -20,6 +35,7 @@
 
 #define FDS_MAX 4096 /* RLIMIT_NOFILE's hard limit (process.c) */
 #define IOV_MAX 1024
+#define DEVICE_READ_MAX (1 << 20)
 
 #define F_DUPFD         0
 #define F_GETFD         1
@@ -28,10 +44,10 @@
 #define F_SETFL         4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC      1
-#define O_RDWR          02
-#define O_NONBLOCK      04000
-#define O_LARGEFILE     0100000
-#define O_CLOEXEC       02000000
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
 
 #define TCGETS     0x5401
 #define TCSETS     0x5402
@@ -41,6 +57,10 @@
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 
+/* The status flags F_SETFL changes (others it ignores, as Linux does
+ * O_ASYNC and the rest on these files). */
+#define STATUS_FLAGS (O_NONBLOCK | O_APPEND)
+
 struct iovec {
 	uint64_t base, length;
 };
@@ -49,20 +69,34 @@ struct winsize {
 	uint16_t rows, columns, x_pixels, y_pixels;
 };
 
-/* Each descriptor's state: FD_OPEN, and FD_CLOEXEC as fcntl sets it. */
+/* Each descriptor's state: FD_OPEN, FD_CLOEXEC as fcntl sets it, and its
+ * description. There are never more live descriptions than descriptors. */
 #define FD_OPEN 0x80
-static uint8_t fds[FDS_MAX] = { FD_OPEN, FD_OPEN, FD_OPEN };
-static bool nonblocking; /* the console's O_NONBLOCK */
+static uint8_t fd_state[FDS_MAX] = { FD_OPEN, FD_OPEN, FD_OPEN };
+static uint16_t fd_file[FDS_MAX]; /* 0, 1, 2: files[0] */
+static struct file files[FDS_MAX] = {
+	{ 3, O_RDWR, NODE_TTYS0, FILE_CONSOLE, 0 },
+};
 static struct winsize window = { 24, 80, 0, 0 };
 
-static bool is_console(uint64_t fd)
+struct file *io_file(uint64_t fd)
 {
-	return fd < FDS_MAX && (fds[fd] & FD_OPEN);
+	if (fd >= FDS_MAX || !(fd_state[fd] & FD_OPEN))
+		return NULL;
+	return &files[fd_file[fd]];
 }
 
-bool io_fd_is_open(uint64_t fd)
+/* The description of fd if it may be read (want O_RDONLY) or written
+ * (O_WRONLY), else NULL: closed, opened the other way or with O_PATH. */
+static struct file *io_file_for(uint64_t fd, uint32_t want)
 {
-	return is_console(fd);
+	struct file *file = io_file(fd);
+
+	if (file == NULL || (file->flags & O_PATH))
+		return NULL;
+	uint32_t mode = file->flags & O_ACCMODE;
+
+	return mode == O_RDWR || mode == want ? file : NULL;
 }
 
 static long write_console(uint64_t buffer, uint64_t length)
@@ -91,17 +125,32 @@ static long read_console(uint64_t buffer, uint64_t length)
 	return count;
 }
 
+/* zero, full and random: up to DEVICE_READ_MAX bytes of their kind. */
+static long read_device(const struct file *file, uint64_t buffer,
+			uint64_t length)
+{
+	if (length > DEVICE_READ_MAX)
+		length = DEVICE_READ_MAX;
+	if (!vm_user_ok(buffer, length, PROT_WRITE))
+		return -EFAULT;
+	if (file->kind == FILE_RANDOM)
+		random_bytes((void *)buffer, length);
+	else
+		memset((void *)buffer, 0, length);
+	return (long)length;
+}
+
 /* Nothing to read yet: unless O_NONBLOCK (-EAGAIN) or raw mode's VMIN 0
  * (0 at once, or once VTIME has passed: console_wait_deciseconds) says
  * otherwise, the thread waits for input (sched_wait_for_input), then its
  * call runs again, with the deadline its first run computed. A signal
  * ends the wait with -EINTR, or restarts the call under SA_RESTART. */
-static long wait_for_input(void)
+static long wait_for_input(const struct file *file)
 {
 	long deciseconds = console_wait_deciseconds();
 	uint64_t deadline = 0;
 
-	if (nonblocking)
+	if (file->flags & O_NONBLOCK)
 		return -EAGAIN;
 	if (deciseconds == 0)
 		return 0;
@@ -116,20 +165,91 @@ static long wait_for_input(void)
 	return SYSCALL_NO_RESULT;
 }
 
+/* One read from a description that may be read; -EAGAIN from the console
+ * means it would wait. */
+static long read_file(const struct file *file, uint64_t buffer,
+		      uint64_t length)
+{
+	switch (file->kind) {
+	case FILE_CONSOLE:
+		return read_console(buffer, length);
+	case FILE_NULL:
+		return 0;
+	case FILE_DIRECTORY:
+		return -EISDIR;
+	default:
+		return read_device(file, buffer, length);
+	}
+}
+
+/* One write to a description that may be written (never a directory:
+ * open refuses those for writing). As on Linux, the devices that take
+ * everything do not look at the buffer. */
+static long write_file(const struct file *file, uint64_t buffer,
+		       uint64_t length)
+{
+	if ((int64_t)length < 0)
+		return -EINVAL;
+	switch (file->kind) {
+	case FILE_CONSOLE:
+		return write_console(buffer, length);
+	case FILE_FULL:
+		return -ENOSPC;
+	default:
+		return (long)length;
+	}
+}
+
 long sys_write(struct wk_regs *regs)
 {
-	if (!is_console(regs->rdi))
-		return -EBADF;
-	return write_console(regs->rsi, regs->rdx);
+	const struct file *file = io_file_for(regs->rdi, O_WRONLY);
+
+	return file ? write_file(file, regs->rsi, regs->rdx) : -EBADF;
 }
 
 long sys_read(struct wk_regs *regs)
 {
-	if (!is_console(regs->rdi))
-		return -EBADF;
-	long result = read_console(regs->rsi, regs->rdx);
+	const struct file *file = io_file_for(regs->rdi, O_RDONLY);
 
-	return result == -EAGAIN ? wait_for_input() : result;
+	if (file == NULL)
+		return -EBADF;
+	long result = read_file(file, regs->rsi, regs->rdx);
+
+	return result == -EAGAIN && file->kind == FILE_CONSOLE
+		       ? wait_for_input(file)
+		       : result;
+}
+
+/* pread64 and pwrite64: none of these files has offsets to read at; the
+ * console cannot seek (-ESPIPE), the others ignore the offset. */
+static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
+			       long *error)
+{
+	struct file *file = io_file_for(fd, want);
+
+	*error = file == NULL                  ? -EBADF
+		 : file->kind == FILE_CONSOLE  ? -ESPIPE
+		 : offset < 0                  ? -EINVAL
+					       : 0;
+	return *error ? NULL : file;
+}
+
+long sys_pread64(struct wk_regs *regs)
+{
+	long error;
+	const struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
+					     O_RDONLY, &error);
+
+	return file ? read_file(file, regs->rsi, regs->rdx) : error;
+}
+
+long sys_pwrite64(struct wk_regs *regs)
+{
+	long error;
+	const struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
+					     O_WRONLY, &error);
+
+	return file ? write_file(file, regs->rsi, regs->rdx) : error;
 }
 
 /* readv and writev: the vector is checked first; a transfer stops at the
@@ -138,9 +258,11 @@ long sys_read(struct wk_regs *regs)
 static long vector_io(struct wk_regs *regs, bool writing)
 {
 	uint64_t vector = regs->rsi, count = regs->rdx;
+	const struct file *file =
+		io_file_for(regs->rdi, writing ? O_WRONLY : O_RDONLY);
 	long done = 0;
 
-	if (!is_console(regs->rdi))
+	if (file == NULL)
 		return -EBADF;
 	if (count > IOV_MAX)
 		return -EINVAL;
@@ -154,15 +276,19 @@ static long vector_io(struct wk_regs *regs, bool writing)
 	for (uint64_t i = 0; i < count; i++) {
 		if (iov[i].length == 0)
 			continue;
-		long result = writing ? write_console(iov[i].base, iov[i].length)
-				      : read_console(iov[i].base, iov[i].length);
-		if (result == -EAGAIN && done == 0)
-			return wait_for_input();
+		long result = writing ? write_file(file, iov[i].base,
+						   iov[i].length)
+				      : read_file(file, iov[i].base,
+						  iov[i].length);
+		if (result == -EAGAIN && done == 0 &&
+		    file->kind == FILE_CONSOLE)
+			return wait_for_input(file);
 		if (result < 0)
 			return done ? done : result;
 		done += result;
-		if ((uint64_t)result < iov[i].length || !writing)
-			break; /* a read returns what one line gave */
+		if ((uint64_t)result < iov[i].length ||
+		    (!writing && file->kind == FILE_CONSOLE))
+			break; /* a console read returns what one line gave */
 	}
 	return done;
 }
@@ -179,9 +305,12 @@ long sys_readv(struct wk_regs *regs)
 
 long sys_close(struct wk_regs *regs)
 {
-	if (!is_console(regs->rdi))
+	struct file *file = io_file(regs->rdi);
+
+	if (file == NULL)
 		return -EBADF;
-	fds[regs->rdi] = 0;
+	file->references--;
+	fd_state[regs->rdi] = 0;
 	return 0;
 }
 
@@ -193,28 +322,65 @@ static uint64_t fd_limit(void)
 	return limit < FDS_MAX ? limit : FDS_MAX;
 }
 
-/* A new descriptor of the console: the lowest free one from `lowest`. */
-static long duplicate(uint64_t fd, uint64_t lowest, bool close_on_exec)
+/* new_fd (free) becomes a descriptor of files[index]. */
+static long attach(uint64_t new_fd, unsigned index, bool close_on_exec)
 {
-	if (!is_console(fd))
-		return -EBADF;
-	for (uint64_t new_fd = lowest; new_fd < fd_limit(); new_fd++) {
-		if (!(fds[new_fd] & FD_OPEN)) {
-			fds[new_fd] = FD_OPEN | (close_on_exec ? FD_CLOEXEC : 0);
-			return (long)new_fd;
-		}
-	}
+	fd_state[new_fd] = FD_OPEN | (close_on_exec ? FD_CLOEXEC : 0);
+	fd_file[new_fd] = (uint16_t)index;
+	files[index].references++;
+	return (long)new_fd;
+}
+
+/* The lowest free descriptor from `lowest`, or -EMFILE. */
+static long free_fd(uint64_t lowest)
+{
+	for (uint64_t fd = lowest; fd < fd_limit(); fd++)
+		if (!(fd_state[fd] & FD_OPEN))
+			return (long)fd;
 	return -EMFILE;
 }
 
-/* dup2 and dup3: new_fd becomes a descriptor of the console, closed
+long io_open(enum file_kind kind, unsigned node, uint32_t flags,
+	     bool close_on_exec)
+{
+	long fd = free_fd(0);
+
+	if (fd < 0)
+		return fd;
+	for (unsigned i = 0; i < FDS_MAX; i++) {
+		if (files[i].references == 0) {
+			files[i] = (struct file){ 0, flags, (uint16_t)node,
+						  (uint8_t)kind, 0 };
+			return attach((uint64_t)fd, i, close_on_exec);
+		}
+	}
+	return -EMFILE; /* cannot happen: a free descriptor, a free slot */
+}
+
+/* A new descriptor of fd's description: the lowest free one from
+ * `lowest`. */
+static long duplicate(uint64_t fd, uint64_t lowest, bool close_on_exec)
+{
+	if (io_file(fd) == NULL)
+		return -EBADF;
+	long new_fd = free_fd(lowest);
+
+	return new_fd < 0 ? new_fd : attach((uint64_t)new_fd, fd_file[fd],
+					    close_on_exec);
+}
+
+/* dup2 and dup3: new_fd becomes a descriptor of fd's description, closed
  * first if it was open. */
 static long duplicate_to(uint64_t fd, uint64_t new_fd, bool close_on_exec)
 {
-	if (!is_console(fd) || new_fd >= fd_limit())
+	struct file *old;
+
+	if (io_file(fd) == NULL || new_fd >= fd_limit())
 		return -EBADF;
-	fds[new_fd] = FD_OPEN | (close_on_exec ? FD_CLOEXEC : 0);
-	return (long)new_fd;
+	old = io_file(new_fd);
+	if (old)
+		old->references--;
+	return attach(new_fd, fd_file[fd], close_on_exec);
 }
 
 long sys_dup(struct wk_regs *regs)
@@ -226,7 +392,7 @@ long sys_dup2(struct wk_regs *regs)
 {
 	/* The same descriptor twice: nothing to do, if it is open. */
 	if (regs->rdi == regs->rsi)
-		return is_console(regs->rdi) ? (long)regs->rdi : -EBADF;
+		return io_file(regs->rdi) ? (long)regs->rdi : -EBADF;
 	return duplicate_to(regs->rdi, regs->rsi, false);
 }
 
@@ -240,8 +406,9 @@ long sys_dup3(struct wk_regs *regs)
 long sys_fcntl(struct wk_regs *regs)
 {
 	uint64_t fd = regs->rdi, argument = regs->rdx;
+	struct file *file = io_file(fd);
 
-	if (!is_console(fd))
+	if (file == NULL)
 		return -EBADF;
 	switch ((uint32_t)regs->rsi) {
 	case F_DUPFD:
@@ -251,74 +418,62 @@ long sys_fcntl(struct wk_regs *regs)
 		return duplicate(fd, argument,
 				 (uint32_t)regs->rsi == F_DUPFD_CLOEXEC);
 	case F_GETFD:
-		return fds[fd] & FD_CLOEXEC;
+		return fd_state[fd] & FD_CLOEXEC;
 	case F_SETFD:
-		fds[fd] = FD_OPEN | (argument & FD_CLOEXEC);
+		fd_state[fd] = FD_OPEN | (argument & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
-		return O_RDWR | O_LARGEFILE | (nonblocking ? O_NONBLOCK : 0);
-	case F_SETFL: /* of the status flags only O_NONBLOCK means something
-			 here (O_APPEND, O_ASYNC... are ignored) */
-		nonblocking = argument & O_NONBLOCK;
+		return file->flags | O_LARGEFILE;
+	case F_SETFL:
+		if (file->flags & O_PATH)
+			return -EBADF;
+		file->flags = (file->flags & ~(uint32_t)STATUS_FLAGS) |
+			      ((uint32_t)argument & STATUS_FLAGS);
 		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-/* The one directory there is. */
-long sys_getcwd(struct wk_regs *regs)
-{
-	if (regs->rsi < 2)
-		return -ERANGE;
-	if (!vm_user_ok(regs->rdi, 2, PROT_WRITE))
-		return -EFAULT;
-	memcpy((void *)regs->rdi, "/", 2);
-	return 2;
-}
-
+/* The console cannot seek; the devices stay at 0, as Linux's do; a
+ * directory's position is the entry getdents64 lists next (rewinddir's
+ * lseek to 0 included). */
 long sys_lseek(struct wk_regs *regs)
 {
-	return is_console(regs->rdi) ? -ESPIPE : -EBADF;
-}
+	struct file *file = io_file(regs->rdi);
+	int64_t offset = (int64_t)regs->rsi;
 
-/* Linux's struct stat on x86-64 (144 bytes); the console is a character
- * device, ttyS0 (major 4, minor 64). */
-struct linux_stat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad0;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
-	int64_t reserved[3];
-};
-_Static_assert(sizeof(struct linux_stat) == 144, "struct stat");
-
-long sys_fstat(struct wk_regs *regs)
-{
-	struct linux_stat stat = { 0 };
-
-	if (!is_console(regs->rdi))
+	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	if (!vm_user_ok(regs->rsi, sizeof(stat), PROT_WRITE))
-		return -EFAULT;
-	stat.dev = 5;
-	stat.ino = 3;
-	stat.nlink = 1;
-	stat.mode = 0020000 | 0620; /* S_IFCHR, rw--w---- */
-	stat.rdev = (4 << 8) | 64;
-	stat.blksize = 1024;
-	memcpy((void *)regs->rsi, &stat, sizeof(stat));
-	return 0;
+	if (file->kind == FILE_CONSOLE)
+		return -ESPIPE;
+	if (file->kind != FILE_DIRECTORY)
+		return 0;
+	switch (regs->rdx) {
+	case SEEK_SET:
+		break;
+	case SEEK_CUR:
+		offset += (int64_t)file->position;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (offset < 0)
+		return -EINVAL;
+	file->position = (uint64_t)offset;
+	return offset;
 }
 
 long sys_ioctl(struct wk_regs *regs)
 {
 	uint64_t request = regs->rsi & 0xffffffff, argument = regs->rdx;
+	const struct file *file = io_file(regs->rdi);
 	struct linux_termios termios;
 
-	if (!is_console(regs->rdi))
+	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
+	if (file->kind != FILE_CONSOLE)
+		return -ENOTTY;
 	switch (request) {
 	case TCGETS:
 		if (!vm_user_ok(argument, sizeof(termios), PROT_WRITE))

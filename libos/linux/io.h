@@ -1,5 +1,6 @@
 /*
- * The file descriptors (linux/io.c) as the other system calls need them.
+ * Descriptors and open file descriptions (linux/io.c), as the namespace
+ * (linux/files.c) and poll/select (linux/poll.c) need them.
  */
 #ifndef LIBOS_LINUX_IO_H
 #define LIBOS_LINUX_IO_H
@@ -7,8 +8,48 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Whether fd is an open descriptor (of the console: there is nothing
- * else). */
-bool io_fd_is_open(uint64_t fd);
+/* open's flags (Linux's values on x86-64). */
+#define O_ACCMODE   03
+#define O_RDONLY    00
+#define O_WRONLY    01
+#define O_RDWR      02
+#define O_CREAT     0100
+#define O_EXCL      0200
+#define O_TRUNC     01000
+#define O_APPEND    02000
+#define O_NONBLOCK  04000
+#define O_LARGEFILE 0100000
+#define O_DIRECTORY 0200000
+#define O_CLOEXEC   02000000
+#define O_PATH      010000000
+#define O_TMPFILE   (020000000 | O_DIRECTORY)
+
+/* What a description reads and writes. */
+enum file_kind {
+	FILE_CONSOLE,   /* the serial console (console.h) */
+	FILE_NULL,      /* reads end, writes vanish */
+	FILE_ZERO,      /* reads zeros, writes vanish */
+	FILE_FULL,      /* reads zeros, writes fail with -ENOSPC */
+	FILE_RANDOM,    /* reads random bytes (random.h), writes vanish */
+	FILE_DIRECTORY, /* getdents64 lists it; no read or write */
+};
+
+/* An open file description: what open made, shared by the descriptors
+ * dup makes of it. */
+struct file {
+	uint32_t references; /* descriptors of it; 0: a free slot */
+	uint32_t flags;      /* O_ACCMODE, O_PATH, O_NONBLOCK, O_APPEND */
+	uint16_t node;       /* its name (linux/files.c) */
+	uint8_t kind;        /* enum file_kind */
+	uint64_t position;   /* a directory's next entry */
+};
+
+/* The description of an open descriptor, or NULL. */
+struct file *io_file(uint64_t fd);
+
+/* A new description of node (of `kind`) and the lowest free descriptor
+ * for it, or -EMFILE. */
+long io_open(enum file_kind kind, unsigned node, uint32_t flags,
+	     bool close_on_exec);
 
 #endif /* LIBOS_LINUX_IO_H */

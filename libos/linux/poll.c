@@ -1,7 +1,8 @@
 /*
- * poll, ppoll, select and pselect6 over the console's descriptors
- * (linux/io.c): readable when a read would not wait (console_readable),
- * always writable, never an exceptional condition. A call that finds
+ * poll, ppoll, select and pselect6 over the descriptors (linux/io.c): the
+ * console is readable when a read would not wait (console_readable), the
+ * devices and directories always are (their reads never wait); all are
+ * always writable, none has an exceptional condition. A call that finds
  * nothing ready waits (WAIT_READY) for console input, its timeout or a
  * signal, then runs again inside the libOS (sched_continue) with the
  * deadline its first run computed. As on Linux, a handler ends the wait
@@ -49,8 +50,10 @@ struct readiness {
 	bool known, readable;
 };
 
-static bool readable(struct readiness *console)
+static bool readable(const struct file *file, struct readiness *console)
 {
+	if (file->kind != FILE_CONSOLE)
+		return true;
 	if (!console->known) {
 		console->readable = console_readable();
 		console->known = true;
@@ -89,9 +92,12 @@ static int16_t poll_one(const struct linux_pollfd *entry,
 
 	if (entry->fd < 0)
 		return 0;
-	if (!io_fd_is_open((uint64_t)entry->fd))
+	const struct file *file = io_file((uint64_t)entry->fd);
+
+	if (file == NULL)
 		return POLLNVAL;
-	if ((entry->events & (POLLIN | POLLRDNORM)) && readable(console))
+	if ((entry->events & (POLLIN | POLLRDNORM)) &&
+	    readable(file, console))
 		ready |= POLLIN | POLLRDNORM;
 	ready |= POLLOUT | POLLWRNORM;
 	return ready & (entry->events | POLLERR | POLLHUP);
@@ -187,9 +193,11 @@ static long select_sets(uint64_t *const sets[3], uint64_t count,
 			asked[k] = sets[k] && (sets[k][fd / 64] & bit);
 		if (!asked[0] && !asked[1] && !asked[2])
 			continue;
-		if (!io_fd_is_open(fd))
+		const struct file *file = io_file(fd);
+
+		if (file == NULL)
 			return -EBADF;
-		bool now[3] = { asked[0] && readable(console), asked[1],
+		bool now[3] = { asked[0] && readable(file, console), asked[1],
 				false };
 
 		for (int k = 0; k < 3; k++) {

@@ -1,6 +1,11 @@
 /*
  * The process: identity (one process, pid 1, run as root), limits,
- * uname, sysinfo and arch_prctl.
+ * uname, sysinfo, arch_prctl, its file mode mask, priority and resource
+ * use, and the wait calls (it has no children).
+ *
+ * CPU time is what CLOCK_PROCESS_CPUTIME_ID says (vdso/clock_source.h):
+ * with one process on one CPU, all of the time since boot, spent in user
+ * mode.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,6 +13,7 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/clock.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "wicket/native.h"
@@ -198,4 +204,137 @@ long sys_arch_prctl(struct wk_regs *regs)
 	default:
 		return -EINVAL;
 	}
+}
+
+static uint32_t file_mode_mask = 022;
+
+long sys_umask(struct wk_regs *regs)
+{
+	uint32_t old = file_mode_mask;
+
+	file_mode_mask = (uint32_t)regs->rdi & 0777;
+	return old;
+}
+
+#define PRIO_PROCESS 0
+#define PRIO_PGRP    1
+#define PRIO_USER    2
+
+static int nice_value;
+
+/* Whether (which, who) names this process: itself (pid 1), its group (1)
+ * or its user (root). */
+static long priority_target(uint64_t which, int64_t who)
+{
+	if (which > PRIO_USER)
+		return -EINVAL;
+	if (who == 0 || (which == PRIO_USER ? who == 0 : who == LINUX_PID))
+		return 0;
+	return -ESRCH;
+}
+
+long sys_getpriority(struct wk_regs *regs)
+{
+	long error = priority_target(regs->rdi, (int32_t)regs->rsi);
+
+	return error ? error : 20 - nice_value; /* the ABI's 1..40 */
+}
+
+/* Root may raise and lower it; only the scheduler's order could use it,
+ * and with one process there is nothing to order. */
+long sys_setpriority(struct wk_regs *regs)
+{
+	long error = priority_target(regs->rdi, (int32_t)regs->rsi);
+	int64_t nice = (int32_t)regs->rdx;
+
+	if (error)
+		return error;
+	nice_value = nice < -20 ? -20 : nice > 19 ? 19 : (int)nice;
+	return 0;
+}
+
+#define RUSAGE_SELF     0
+#define RUSAGE_CHILDREN -1
+#define RUSAGE_THREAD   1
+
+/* Linux's struct rusage on x86-64 (144 bytes): two timevals, then
+ * fourteen counters, maxrss (KiB) first. */
+struct rusage {
+	int64_t user_seconds, user_microseconds;
+	int64_t system_seconds, system_microseconds;
+	int64_t max_rss_kib;
+	int64_t other[13];
+};
+_Static_assert(sizeof(struct rusage) == 144, "struct rusage");
+
+static uint64_t cpu_ns(void)
+{
+	return clock_ticks_to_ns(rdtsc() - libos_info->boot_tsc);
+}
+
+long sys_getrusage(struct wk_regs *regs)
+{
+	int64_t who = (int32_t)regs->rdi;
+	struct rusage usage = { 0 };
+
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN &&
+	    who != RUSAGE_THREAD)
+		return -EINVAL;
+	if (!vm_user_ok(regs->rsi, sizeof(usage), PROT_WRITE))
+		return -EFAULT;
+	if (who != RUSAGE_CHILDREN) {
+		uint64_t ns = cpu_ns();
+
+		usage.user_seconds = (int64_t)(ns / 1000000000);
+		usage.user_microseconds = (int64_t)(ns % 1000000000 / 1000);
+		usage.max_rss_kib = (int64_t)(vm_mapped_bytes() >> 10);
+	}
+	memcpy((void *)regs->rsi, &usage, sizeof(usage));
+	return 0;
+}
+
+/* times: clock ticks of USER_HZ (100 a second); the result counts from
+ * boot. */
+long sys_times(struct wk_regs *regs)
+{
+	uint64_t ticks = cpu_ns() / 10000000;
+
+	if (regs->rdi) {
+		uint64_t times[4] = { ticks, 0, 0, 0 }; /* struct tms */
+
+		if (!vm_user_ok(regs->rdi, sizeof(times), PROT_WRITE))
+			return -EFAULT;
+		memcpy((void *)regs->rdi, times, sizeof(times));
+	}
+	return (long)ticks;
+}
+
+#define WNOHANG    0x1
+#define WUNTRACED  0x2
+#define WSTOPPED   0x2
+#define WEXITED    0x4
+#define WCONTINUED 0x8
+#define WNOWAIT    0x1000000
+#define WAIT_THREAD_FLAGS 0xe0000000 /* __WNOTHREAD, __WALL, __WCLONE */
+#define P_PIDFD    3
+
+/* There are no children to wait for. */
+long sys_wait4(struct wk_regs *regs)
+{
+	if (regs->rdx & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED |
+				    WAIT_THREAD_FLAGS))
+		return -EINVAL;
+	return -ECHILD;
+}
+
+long sys_waitid(struct wk_regs *regs)
+{
+	uint64_t options = regs->r10;
+
+	if (regs->rdi > P_PIDFD ||
+	    options & ~(uint64_t)(WNOHANG | WSTOPPED | WEXITED | WCONTINUED |
+				  WNOWAIT | WAIT_THREAD_FLAGS) ||
+	    !(options & (WSTOPPED | WEXITED | WCONTINUED)))
+		return -EINVAL;
+	return -ECHILD;
 }

@@ -12,11 +12,11 @@
 #define LINUX_SYSCALLS(S) \
 	S(0, read, 1) \
 	S(1, write, 1) \
-	S(2, open, 0) \
+	S(2, open, 1) \
 	S(3, close, 1) \
-	S(4, stat, 0) \
+	S(4, stat, 1) \
 	S(5, fstat, 1) \
-	S(6, lstat, 0) \
+	S(6, lstat, 1) \
 	S(7, poll, 1) \
 	S(8, lseek, 1) \
 	S(9, mmap, 1) \
@@ -27,11 +27,11 @@
 	S(14, rt_sigprocmask, 1) \
 	S(15, rt_sigreturn, 1) \
 	S(16, ioctl, 1) \
-	S(17, pread64, 0) \
-	S(18, pwrite64, 0) \
+	S(17, pread64, 1) \
+	S(18, pwrite64, 1) \
 	S(19, readv, 1) \
 	S(20, writev, 1) \
-	S(21, access, 0) \
+	S(21, access, 1) \
 	S(22, pipe, 0) \
 	S(23, select, 1) \
 	S(24, sched_yield, 1) \
@@ -71,7 +71,7 @@
 	S(58, vfork, 0) \
 	S(59, execve, 0) \
 	S(60, exit, 1) \
-	S(61, wait4, 0) \
+	S(61, wait4, 1) \
 	S(62, kill, 1) \
 	S(63, uname, 1) \
 	S(64, semget, 0) \
@@ -84,33 +84,33 @@
 	S(71, msgctl, 0) \
 	S(72, fcntl, 1) \
 	S(73, flock, 0) \
-	S(74, fsync, 0) \
-	S(75, fdatasync, 0) \
-	S(76, truncate, 0) \
-	S(77, ftruncate, 0) \
+	S(74, fsync, 1) \
+	S(75, fdatasync, 1) \
+	S(76, truncate, 1) \
+	S(77, ftruncate, 1) \
 	S(78, getdents, 0) \
 	S(79, getcwd, 1) \
-	S(80, chdir, 0) \
-	S(81, fchdir, 0) \
-	S(82, rename, 0) \
-	S(83, mkdir, 0) \
-	S(84, rmdir, 0) \
-	S(85, creat, 0) \
-	S(86, link, 0) \
-	S(87, unlink, 0) \
-	S(88, symlink, 0) \
-	S(89, readlink, 0) \
-	S(90, chmod, 0) \
-	S(91, fchmod, 0) \
-	S(92, chown, 0) \
-	S(93, fchown, 0) \
-	S(94, lchown, 0) \
-	S(95, umask, 0) \
+	S(80, chdir, 1) \
+	S(81, fchdir, 1) \
+	S(82, rename, 1) \
+	S(83, mkdir, 1) \
+	S(84, rmdir, 1) \
+	S(85, creat, 1) \
+	S(86, link, 1) \
+	S(87, unlink, 1) \
+	S(88, symlink, 1) \
+	S(89, readlink, 1) \
+	S(90, chmod, 1) \
+	S(91, fchmod, 1) \
+	S(92, chown, 1) \
+	S(93, fchown, 1) \
+	S(94, lchown, 1) \
+	S(95, umask, 1) \
 	S(96, gettimeofday, 1) \
 	S(97, getrlimit, 1) \
-	S(98, getrusage, 0) \
+	S(98, getrusage, 1) \
 	S(99, sysinfo, 1) \
-	S(100, times, 0) \
+	S(100, times, 1) \
 	S(101, ptrace, 0) \
 	S(102, getuid, 1) \
 	S(103, syslog, 0) \
@@ -143,15 +143,15 @@
 	S(130, rt_sigsuspend, 1) \
 	S(131, sigaltstack, 1) \
 	S(132, utime, 0) \
-	S(133, mknod, 0) \
+	S(133, mknod, 1) \
 	S(134, uselib, 0) \
 	S(135, personality, 0) \
 	S(136, ustat, 0) \
 	S(137, statfs, 0) \
 	S(138, fstatfs, 0) \
 	S(139, sysfs, 0) \
-	S(140, getpriority, 0) \
-	S(141, setpriority, 0) \
+	S(140, getpriority, 1) \
+	S(141, setpriority, 1) \
 	S(142, sched_setparam, 1) \
 	S(143, sched_getparam, 1) \
 	S(144, sched_setscheduler, 1) \
@@ -227,7 +227,7 @@
 	S(214, epoll_ctl_old, 0) \
 	S(215, epoll_wait_old, 0) \
 	S(216, remap_file_pages, 0) \
-	S(217, getdents64, 0) \
+	S(217, getdents64, 1) \
 	S(218, set_tid_address, 1) \
 	S(219, restart_syscall, 0) \
 	S(220, semtimedop, 0) \
@@ -257,7 +257,7 @@
 	S(244, mq_notify, 0) \
 	S(245, mq_getsetattr, 0) \
 	S(246, kexec_load, 0) \
-	S(247, waitid, 0) \
+	S(247, waitid, 1) \
 	S(248, add_key, 0) \
 	S(249, request_key, 0) \
 	S(250, keyctl, 0) \
@@ -267,19 +267,19 @@
 	S(254, inotify_add_watch, 0) \
 	S(255, inotify_rm_watch, 0) \
 	S(256, migrate_pages, 0) \
-	S(257, openat, 0) \
-	S(258, mkdirat, 0) \
-	S(259, mknodat, 0) \
-	S(260, fchownat, 0) \
+	S(257, openat, 1) \
+	S(258, mkdirat, 1) \
+	S(259, mknodat, 1) \
+	S(260, fchownat, 1) \
 	S(261, futimesat, 0) \
-	S(262, newfstatat, 0) \
-	S(263, unlinkat, 0) \
-	S(264, renameat, 0) \
-	S(265, linkat, 0) \
-	S(266, symlinkat, 0) \
-	S(267, readlinkat, 0) \
-	S(268, fchmodat, 0) \
-	S(269, faccessat, 0) \
+	S(262, newfstatat, 1) \
+	S(263, unlinkat, 1) \
+	S(264, renameat, 1) \
+	S(265, linkat, 1) \
+	S(266, symlinkat, 1) \
+	S(267, readlinkat, 1) \
+	S(268, fchmodat, 1) \
+	S(269, faccessat, 1) \
 	S(270, pselect6, 1) \
 	S(271, ppoll, 1) \
 	S(272, unshare, 0) \
@@ -290,7 +290,7 @@
 	S(277, sync_file_range, 0) \
 	S(278, vmsplice, 0) \
 	S(279, move_pages, 0) \
-	S(280, utimensat, 0) \
+	S(280, utimensat, 1) \
 	S(281, epoll_pwait, 0) \
 	S(282, signalfd, 0) \
 	S(283, timerfd_create, 0) \
@@ -326,7 +326,7 @@
 	S(313, finit_module, 0) \
 	S(314, sched_setattr, 0) \
 	S(315, sched_getattr, 0) \
-	S(316, renameat2, 0) \
+	S(316, renameat2, 1) \
 	S(317, seccomp, 0) \
 	S(318, getrandom, 1) \
 	S(319, memfd_create, 0) \
@@ -360,7 +360,7 @@
 	S(436, close_range, 0) \
 	S(437, openat2, 0) \
 	S(438, pidfd_getfd, 0) \
-	S(439, faccessat2, 0) \
+	S(439, faccessat2, 1) \
 	S(440, process_madvise, 0) \
 	S(441, epoll_pwait2, 0) \
 	S(442, mount_setattr, 0) \

@@ -6,6 +6,7 @@
  * exit status (docs/libos.md, "What an app can and cannot do").
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -146,6 +147,21 @@ static int bad_pointers(void)
 	check("pselect6(its sigmask pair in the libOS)",
 	      syscall(SYS_pselect6, 0, 0, 0, 0, 0, LIBOS_BASE), EFAULT);
 	check("getcwd(libOS)", syscall(SYS_getcwd, LIBOS_BASE, 64), EFAULT);
+	check("open(path in the libOS)", syscall(SYS_open, LIBOS_BASE, 0),
+	      EFAULT);
+	check("stat(path in the kernel)",
+	      syscall(SYS_stat, KERNEL_TEXT, scratch), EFAULT);
+	check("newfstatat(buffer in the libOS)",
+	      syscall(SYS_newfstatat, AT_FDCWD, "/dev/null", LIBOS_BASE, 0),
+	      EFAULT);
+	int dev = open("/dev", O_RDONLY | O_DIRECTORY);
+	check("getdents64(libOS vCPU page)",
+	      syscall(SYS_getdents64, dev, LIBOS_VCPU, 4096), EFAULT);
+	check("readlink(path in the libOS vCPU page)",
+	      syscall(SYS_readlink, LIBOS_VCPU, scratch, 16), EFAULT);
+	check("getrusage(libOS)", syscall(SYS_getrusage, 0, LIBOS_BASE),
+	      EFAULT);
+	check("times(kernel)", syscall(SYS_times, KERNEL_TEXT), EFAULT);
 	return 0;
 }
 

@@ -1,0 +1,680 @@
+/*
+ * The file namespace: a fixed tree with no storage behind it, read-only
+ * as a whole (docs/libos.md, "Files"):
+ *
+ *   /                 directory
+ *   /dev              directory
+ *   /dev/console      the serial console (5:1)
+ *   /dev/full         1:7     /dev/null    1:3     /dev/random  1:8
+ *   /dev/tty          the serial console (5:0)
+ *   /dev/ttyS0        the serial console (4:64): descriptors 0, 1 and 2
+ *   /dev/urandom      1:9     /dev/zero    1:5
+ *
+ * Paths resolve as Linux resolves them (absolute, or from the working
+ * directory or a directory descriptor; ".", "..", repeated and trailing
+ * slashes; there are no symbolic links). What would create, remove,
+ * rename or change a name fails with -EROFS where the name resolves (or
+ * where only its last component is missing and creating it is asked),
+ * else with the lookup's error, as on a read-only mount. The app runs as
+ * root, so permission bits never refuse a read or write; they do refuse
+ * X_OK on a device, as Linux does for root.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "lib/string.h"
+#include "linux/clock.h"
+#include "linux/files.h"
+#include "linux/io.h"
+#include "linux/syscalls.h"
+#include "libos.h"
+#include "mm/vm.h"
+
+#define PATH_MAX 4096 /* with its NUL */
+#define NAME_MAX 255
+
+#define AT_FDCWD            -100
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR        0x200
+#define AT_EACCESS          0x200
+#define AT_NO_AUTOMOUNT     0x800
+#define AT_EMPTY_PATH       0x1000
+
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+
+#define DT_CHR 2
+#define DT_DIR 4
+
+/* The root's device number, and /dev's (a devtmpfs of its own). */
+#define ROOT_DEVICE 1
+#define DEV_DEVICE  5
+
+struct node {
+	const char *name;
+	uint8_t parent;
+	uint8_t kind;  /* enum file_kind */
+	uint16_t mode; /* S_IFDIR or S_IFCHR, and permission bits */
+	uint16_t rdev; /* a device's major << 8 | minor */
+};
+
+#define DEVICE(name, kind, permissions, major, minor) \
+	{ name, NODE_DEV, kind, S_IFCHR | (permissions), (major) << 8 | (minor) }
+
+static const struct node nodes[NODE_COUNT] = {
+	[NODE_ROOT] = { "/", NODE_ROOT, FILE_DIRECTORY, S_IFDIR | 0755, 0 },
+	[NODE_DEV] = { "dev", NODE_ROOT, FILE_DIRECTORY, S_IFDIR | 0755, 0 },
+	[NODE_CONSOLE] = DEVICE("console", FILE_CONSOLE, 0600, 5, 1),
+	[NODE_FULL] = DEVICE("full", FILE_FULL, 0666, 1, 7),
+	[NODE_NULL] = DEVICE("null", FILE_NULL, 0666, 1, 3),
+	[NODE_RANDOM] = DEVICE("random", FILE_RANDOM, 0666, 1, 8),
+	[NODE_TTY] = DEVICE("tty", FILE_CONSOLE, 0666, 5, 0),
+	[NODE_TTYS0] = DEVICE("ttyS0", FILE_CONSOLE, 0620, 4, 64),
+	[NODE_URANDOM] = DEVICE("urandom", FILE_RANDOM, 0666, 1, 9),
+	[NODE_ZERO] = DEVICE("zero", FILE_ZERO, 0666, 1, 5),
+};
+
+static unsigned working_directory = NODE_ROOT;
+
+static bool is_directory(unsigned node)
+{
+	return nodes[node].kind == FILE_DIRECTORY;
+}
+
+/* What a lookup found: the node, or the error; `parent` is the directory
+ * the last component was looked up in when only that one is missing
+ * (error -ENOENT), else NODE_COUNT. */
+struct lookup {
+	long error;
+	unsigned node, parent;
+};
+
+/* The app's NUL-terminated path into `path` (PATH_MAX bytes): 0, or
+ * -EFAULT or -ENAMETOOLONG. Each piece is checked before it is read, up to
+ * a page end at a time, so that a path ending just before unmapped memory
+ * is fine. */
+static long copy_path(uint64_t address, char *path)
+{
+	size_t copied = 0;
+
+	while (copied < PATH_MAX) {
+		uint64_t at = address + copied;
+		size_t piece = 4096 - (at & 4095);
+
+		if (piece > PATH_MAX - copied)
+			piece = PATH_MAX - copied;
+		if (at < address || !vm_user_ok(at, piece, PROT_READ))
+			return -EFAULT;
+		const char *bytes = (const char *)at;
+
+		for (size_t i = 0; i < piece; i++) {
+			path[copied + i] = bytes[i];
+			if (bytes[i] == '\0')
+				return 0;
+		}
+		copied += piece;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* The node a directory descriptor names, for a relative path. */
+static long directory_of(int64_t dirfd, unsigned *node)
+{
+	if (dirfd == AT_FDCWD) {
+		*node = working_directory;
+		return 0;
+	}
+	const struct file *file = dirfd < 0 ? NULL : io_file((uint64_t)dirfd);
+
+	if (file == NULL)
+		return -EBADF;
+	if (!is_directory(file->node))
+		return -ENOTDIR;
+	*node = file->node;
+	return 0;
+}
+
+static unsigned child(unsigned directory, const char *name, size_t length)
+{
+	for (unsigned node = NODE_ROOT + 1; node < NODE_COUNT; node++)
+		if (nodes[node].parent == directory &&
+		    strlen(nodes[node].name) == length &&
+		    memcmp(nodes[node].name, name, length) == 0)
+			return node;
+	return NODE_COUNT;
+}
+
+/* Resolves the app's path from dirfd. AT_EMPTY_PATH in `flags` makes an
+ * empty path name dirfd's own file, whatever it is. */
+static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
+{
+	char path[PATH_MAX];
+	struct lookup found = { 0, NODE_ROOT, NODE_COUNT };
+	long error = copy_path(address, path);
+
+	if (error)
+		return (struct lookup){ error, 0, NODE_COUNT };
+	if (path[0] == '\0') {
+		const struct file *file;
+
+		if (!(flags & AT_EMPTY_PATH))
+			return (struct lookup){ -ENOENT, 0, NODE_COUNT };
+		if (dirfd == AT_FDCWD) {
+			found.node = working_directory;
+			return found;
+		}
+		file = dirfd < 0 ? NULL : io_file((uint64_t)dirfd);
+		if (file == NULL)
+			return (struct lookup){ -EBADF, 0, NODE_COUNT };
+		found.node = file->node;
+		return found;
+	}
+	if (path[0] != '/') {
+		error = directory_of(dirfd, &found.node);
+		if (error)
+			return (struct lookup){ error, 0, NODE_COUNT };
+	}
+	for (const char *at = path; *at;) {
+		while (*at == '/')
+			at++;
+		if (*at == '\0')
+			break; /* trailing slashes: a directory, checked below */
+		const char *end = at;
+
+		while (*end && *end != '/')
+			end++;
+		size_t length = (size_t)(end - at);
+
+		if (!is_directory(found.node))
+			return (struct lookup){ -ENOTDIR, 0, NODE_COUNT };
+		if (length > NAME_MAX)
+			return (struct lookup){ -ENAMETOOLONG, 0, NODE_COUNT };
+		if (length == 2 && at[0] == '.' && at[1] == '.') {
+			found.node = nodes[found.node].parent;
+		} else if (!(length == 1 && at[0] == '.')) {
+			unsigned next = child(found.node, at, length);
+
+			if (next == NODE_COUNT) {
+				const char *rest = end;
+
+				while (*rest == '/')
+					rest++;
+				found.parent = *rest ? NODE_COUNT : found.node;
+				found.error = -ENOENT;
+				return found;
+			}
+			found.node = next;
+		}
+		at = end;
+	}
+	if (path[strlen(path) - 1] == '/' && !is_directory(found.node))
+		found.error = -ENOTDIR;
+	return found;
+}
+
+long sys_openat(struct wk_regs *regs)
+{
+	uint32_t flags = (uint32_t)regs->rdx;
+	struct lookup found = lookup((int64_t)(int32_t)regs->rdi, regs->rsi, 0);
+	uint32_t mode = flags & O_ACCMODE;
+
+	if ((flags & O_TMPFILE) == O_TMPFILE) /* an unnamed file to write */
+		return found.error ? found.error
+		       : is_directory(found.node) ? -EROFS : -ENOTDIR;
+	if (found.error == -ENOENT && (flags & O_CREAT) &&
+	    found.parent != NODE_COUNT)
+		return -EROFS;
+	if (found.error)
+		return found.error;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_CLOEXEC;
+	if ((flags & O_DIRECTORY) && !is_directory(found.node))
+		return -ENOTDIR;
+	if (is_directory(found.node) && !(flags & O_PATH) &&
+	    (mode != O_RDONLY || (flags & O_CREAT)))
+		return -EISDIR;
+	if (mode == O_ACCMODE && !(flags & O_PATH))
+		return -EINVAL;
+	return io_open((enum file_kind)nodes[found.node].kind, found.node,
+		       flags & (O_ACCMODE | O_PATH | O_NONBLOCK | O_APPEND),
+		       flags & O_CLOEXEC);
+}
+
+long sys_open(struct wk_regs *regs)
+{
+	struct wk_regs at = *regs;
+
+	at.rdi = (uint64_t)AT_FDCWD;
+	at.rsi = regs->rdi;
+	at.rdx = regs->rsi;
+	at.r10 = regs->rdx;
+	return sys_openat(&at);
+}
+
+long sys_creat(struct wk_regs *regs)
+{
+	struct wk_regs at = *regs;
+
+	at.rdi = (uint64_t)AT_FDCWD;
+	at.rsi = regs->rdi;
+	at.rdx = O_CREAT | O_WRONLY | O_TRUNC;
+	at.r10 = regs->rsi;
+	return sys_openat(&at);
+}
+
+/* Linux's struct stat on x86-64 (144 bytes). */
+struct linux_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t reserved[3];
+};
+_Static_assert(sizeof(struct linux_stat) == 144, "struct stat");
+
+/* Node's status into the app's buffer; all times are the boot's. */
+static long write_stat(unsigned node, uint64_t address)
+{
+	struct linux_stat stat = { 0 };
+	const struct clock_source *clock = clock_source();
+
+	if (!vm_user_ok(address, sizeof(stat), PROT_WRITE))
+		return -EFAULT;
+	stat.dev = node == NODE_ROOT ? ROOT_DEVICE : DEV_DEVICE;
+	stat.ino = node + 2; /* 2: a root's inode number */
+	stat.nlink = 1;
+	if (is_directory(node)) {
+		stat.nlink = 2;
+		for (unsigned other = NODE_ROOT + 1; other < NODE_COUNT; other++)
+			stat.nlink += nodes[other].parent == node &&
+				      is_directory(other);
+		stat.size = 4096;
+		stat.blocks = 8;
+	}
+	stat.mode = nodes[node].mode;
+	stat.rdev = nodes[node].rdev;
+	stat.blksize = 4096;
+	stat.atime = stat.mtime = stat.ctime =
+		clock->rtc_unix_seconds -
+		clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc) /
+			NS_PER_SECOND;
+	memcpy((void *)address, &stat, sizeof(stat));
+	return 0;
+}
+
+long sys_fstat(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	return file ? write_stat(file->node, regs->rsi) : -EBADF;
+}
+
+long sys_newfstatat(struct wk_regs *regs)
+{
+	uint32_t flags = (uint32_t)regs->r10;
+
+	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+				AT_EMPTY_PATH))
+		return -EINVAL;
+	struct lookup found = lookup((int64_t)(int32_t)regs->rdi, regs->rsi,
+				     flags);
+
+	return found.error ? found.error : write_stat(found.node, regs->rdx);
+}
+
+long sys_stat(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
+
+	return found.error ? found.error : write_stat(found.node, regs->rsi);
+}
+
+long sys_lstat(struct wk_regs *regs)
+{
+	return sys_stat(regs); /* there are no symbolic links */
+}
+
+static long access_check(int64_t dirfd, uint64_t path, uint64_t mode,
+			 uint64_t flags)
+{
+	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK) ||
+	    flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW |
+				AT_EMPTY_PATH))
+		return -EINVAL;
+	struct lookup found = lookup(dirfd, path, (uint32_t)flags);
+
+	if (found.error)
+		return found.error;
+	if ((mode & X_OK) && !is_directory(found.node))
+		return -EACCES;
+	if ((mode & W_OK) && is_directory(found.node))
+		return -EROFS;
+	return 0;
+}
+
+long sys_access(struct wk_regs *regs)
+{
+	return access_check(AT_FDCWD, regs->rdi, regs->rsi, 0);
+}
+
+long sys_faccessat(struct wk_regs *regs)
+{
+	return access_check((int32_t)regs->rdi, regs->rsi, regs->rdx, 0);
+}
+
+long sys_faccessat2(struct wk_regs *regs)
+{
+	return access_check((int32_t)regs->rdi, regs->rsi, regs->rdx,
+			    regs->r10);
+}
+
+/* Linux's struct linux_dirent64, without its name: 19 bytes. */
+struct dirent_head {
+	uint64_t ino;
+	int64_t next; /* d_off: the position after this entry */
+	uint16_t length;
+	uint8_t type;
+} __attribute__((packed));
+
+/* The entry at position in directory: ".", "..", then its children in
+ * the table's order; false past the last. */
+static bool entry_at(unsigned directory, uint64_t position, unsigned *node,
+		     const char **name)
+{
+	if (position < 2) {
+		*node = position ? nodes[directory].parent : directory;
+		*name = position ? ".." : ".";
+		return true;
+	}
+	for (unsigned other = NODE_ROOT + 1; other < NODE_COUNT; other++) {
+		if (nodes[other].parent == directory && position-- == 2) {
+			*node = other;
+			*name = nodes[other].name;
+			return true;
+		}
+	}
+	return false;
+}
+
+long sys_getdents64(struct wk_regs *regs)
+{
+	struct file *file = io_file(regs->rdi);
+	uint64_t buffer = regs->rsi, size = (uint32_t)regs->rdx, used = 0;
+	unsigned node;
+	const char *name;
+
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	if (file->kind != FILE_DIRECTORY)
+		return -ENOTDIR;
+	if (!vm_user_ok(buffer, size, PROT_WRITE))
+		return -EFAULT;
+	while (entry_at(file->node, file->position, &node, &name)) {
+		size_t name_length = strlen(name) + 1;
+		uint64_t length = (sizeof(struct dirent_head) + name_length +
+				   7) & ~UINT64_C(7);
+		struct dirent_head head = {
+			node + 2, (int64_t)file->position + 1,
+			(uint16_t)length,
+			is_directory(node) ? DT_DIR : DT_CHR };
+
+		if (length > size - used)
+			break;
+		memset((void *)(buffer + used), 0, length);
+		memcpy((void *)(buffer + used), &head, sizeof(head));
+		memcpy((void *)(buffer + used + sizeof(head)), name,
+		       name_length);
+		used += length;
+		file->position++;
+	}
+	if (used == 0 && entry_at(file->node, file->position, &node, &name))
+		return -EINVAL; /* the buffer holds not even one entry */
+	return (long)used;
+}
+
+long sys_chdir(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
+
+	if (found.error)
+		return found.error;
+	if (!is_directory(found.node))
+		return -ENOTDIR;
+	working_directory = found.node;
+	return 0;
+}
+
+long sys_fchdir(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	if (file == NULL)
+		return -EBADF;
+	if (!is_directory(file->node))
+		return -ENOTDIR;
+	working_directory = file->node;
+	return 0;
+}
+
+long sys_getcwd(struct wk_regs *regs)
+{
+	/* The tree is two levels deep: "/" or "/NAME". */
+	char path[2 + NAME_MAX] = "/";
+	size_t length;
+
+	if (working_directory != NODE_ROOT)
+		memcpy(path + 1, nodes[working_directory].name,
+		       strlen(nodes[working_directory].name) + 1);
+	length = strlen(path) + 1;
+	if (regs->rsi < length)
+		return -ERANGE;
+	if (!vm_user_ok(regs->rdi, length, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)regs->rdi, path, length);
+	return (long)length;
+}
+
+/* readlink and readlinkat: there are no symbolic links. */
+static long read_link(int64_t dirfd, uint64_t path, int64_t size)
+{
+	if (size <= 0)
+		return -EINVAL;
+	struct lookup found = lookup(dirfd, path, AT_EMPTY_PATH);
+
+	return found.error ? found.error : -EINVAL;
+}
+
+long sys_readlink(struct wk_regs *regs)
+{
+	return read_link(AT_FDCWD, regs->rdi, (int64_t)(int32_t)regs->rdx);
+}
+
+long sys_readlinkat(struct wk_regs *regs)
+{
+	return read_link((int32_t)regs->rdi, regs->rsi,
+			 (int64_t)(int32_t)regs->r10);
+}
+
+/*
+ * The calls that would change the tree. `creates`: the call makes the
+ * name, so an existing one is -EEXIST and a missing last component in an
+ * existing directory is -EROFS; otherwise the name must exist (-ENOENT),
+ * and -EROFS follows.
+ */
+static long read_only(int64_t dirfd, uint64_t path, bool creates)
+{
+	struct lookup found = lookup(dirfd, path, 0);
+
+	if (found.error == -ENOENT && creates && found.parent != NODE_COUNT)
+		return -EROFS;
+	if (found.error)
+		return found.error;
+	return creates ? -EEXIST : -EROFS;
+}
+
+long sys_mkdir(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, true);
+}
+
+long sys_mkdirat(struct wk_regs *regs)
+{
+	return read_only((int32_t)regs->rdi, regs->rsi, true);
+}
+
+long sys_rmdir(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, false);
+}
+
+long sys_unlink(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, false);
+}
+
+long sys_unlinkat(struct wk_regs *regs)
+{
+	if (regs->rdx & ~(uint64_t)AT_REMOVEDIR)
+		return -EINVAL;
+	return read_only((int32_t)regs->rdi, regs->rsi, false);
+}
+
+long sys_rename(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, false);
+}
+
+long sys_renameat(struct wk_regs *regs)
+{
+	return read_only((int32_t)regs->rdi, regs->rsi, false);
+}
+
+long sys_renameat2(struct wk_regs *regs)
+{
+	return read_only((int32_t)regs->rdi, regs->rsi, false);
+}
+
+long sys_chmod(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, false);
+}
+
+long sys_fchmodat(struct wk_regs *regs)
+{
+	return read_only((int32_t)regs->rdi, regs->rsi, false);
+}
+
+long sys_chown(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, false);
+}
+
+long sys_lchown(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, false);
+}
+
+long sys_fchownat(struct wk_regs *regs)
+{
+	return read_only((int32_t)regs->rdi, regs->rsi, false);
+}
+
+long sys_mknod(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rdi, true);
+}
+
+long sys_mknodat(struct wk_regs *regs)
+{
+	return read_only((int32_t)regs->rdi, regs->rsi, true);
+}
+
+long sys_symlink(struct wk_regs *regs)
+{
+	return read_only(AT_FDCWD, regs->rsi, true);
+}
+
+long sys_symlinkat(struct wk_regs *regs)
+{
+	return read_only((int32_t)regs->rsi, regs->rdx, true);
+}
+
+/* link and linkat: the existing name first, then the new one. */
+static long make_link(int64_t old_dirfd, uint64_t old_path,
+		      int64_t new_dirfd, uint64_t new_path)
+{
+	struct lookup found = lookup(old_dirfd, old_path, 0);
+
+	return found.error ? found.error
+			   : read_only(new_dirfd, new_path, true);
+}
+
+long sys_link(struct wk_regs *regs)
+{
+	return make_link(AT_FDCWD, regs->rdi, AT_FDCWD, regs->rsi);
+}
+
+long sys_linkat(struct wk_regs *regs)
+{
+	return make_link((int32_t)regs->rdi, regs->rsi, (int32_t)regs->rdx,
+			 regs->r10);
+}
+
+long sys_truncate(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
+
+	if (found.error)
+		return found.error;
+	return is_directory(found.node) ? -EISDIR : -EINVAL;
+}
+
+/* fchmod, fchown, ftruncate, fsync and fdatasync: what Linux answers for
+ * these kinds of file on a read-only mount. */
+long sys_fchmod(struct wk_regs *regs)
+{
+	return io_file(regs->rdi) ? -EROFS : -EBADF;
+}
+
+long sys_fchown(struct wk_regs *regs)
+{
+	return sys_fchmod(regs);
+}
+
+long sys_ftruncate(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	return file == NULL || (file->flags & O_PATH) ? -EBADF : -EINVAL;
+}
+
+long sys_fsync(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	return file->kind == FILE_DIRECTORY ? 0 : -EINVAL;
+}
+
+long sys_fdatasync(struct wk_regs *regs)
+{
+	return sys_fsync(regs);
+}
+
+/* utimensat: a NULL path means the descriptor itself. */
+long sys_utimensat(struct wk_regs *regs)
+{
+	if (regs->rsi == 0)
+		return io_file(regs->rdi) ? -EROFS : -EBADF;
+	return read_only((int32_t)regs->rdi, regs->rsi, false);
+}
