@@ -20,11 +20,13 @@
 #define ENOTDIR  20
 #define EISDIR   21
 #define EINVAL   22
+#define ENFILE   23
 #define EMFILE   24
 #define ENOTTY   25
 #define ENOSPC   28
 #define ESPIPE   29
 #define EROFS    30
+#define EPIPE    32
 #define ERANGE   34
 #define EDEADLK  35
 #define ENAMETOOLONG 36

@@ -45,6 +45,10 @@
 /* The branch-target bitmap of call-site rewriting (trap/patch.c). */
 #define LIBOS_PATCH_BITMAP 0x00007f8200000000
 
+/* The pipes' buffers, 64 KiB each, mapped when a pipe first uses its
+ * slot (linux/pipe.c). */
+#define LIBOS_PIPE_BUFFERS 0x00007f8300000000
+
 /* The idle context's stack (sched/sched.c). */
 #define LIBOS_IDLE_STACK_BOTTOM 0x00007f8000020000
 #define LIBOS_IDLE_STACK_BYTES  (UINT64_C(16) << 10)

@@ -48,13 +48,16 @@
 
 #define S_IFDIR 0040000
 #define S_IFCHR 0020000
+#define S_IFIFO 0010000
 
 #define DT_CHR 2
 #define DT_DIR 4
 
-/* The root's device number, and /dev's (a devtmpfs of its own). */
+/* The root's device number, /dev's (a devtmpfs of its own) and the
+ * pipes'. */
 #define ROOT_DEVICE 1
 #define DEV_DEVICE  5
+#define PIPE_DEVICE 12
 
 struct node {
 	const char *name;
@@ -78,6 +81,7 @@ static const struct node nodes[NODE_COUNT] = {
 	[NODE_TTYS0] = DEVICE("ttyS0", FILE_CONSOLE, 0620, 4, 64),
 	[NODE_URANDOM] = DEVICE("urandom", FILE_RANDOM, 0666, 1, 9),
 	[NODE_ZERO] = DEVICE("zero", FILE_ZERO, 0666, 1, 5),
+	[NODE_PIPE] = { "", NODE_PIPE, FILE_PIPE, S_IFIFO | 0600, 0 },
 };
 
 static unsigned working_directory = NODE_ROOT;
@@ -243,7 +247,7 @@ long sys_openat(struct wk_regs *regs)
 		return -EISDIR;
 	if (mode == O_ACCMODE && !(flags & O_PATH))
 		return -EINVAL;
-	return io_open((enum file_kind)nodes[found.node].kind, found.node,
+	return io_open((enum file_kind)nodes[found.node].kind, found.node, 0,
 		       flags & (O_ACCMODE | O_PATH | O_NONBLOCK | O_APPEND),
 		       flags & O_CLOEXEC);
 }
@@ -289,7 +293,9 @@ static long write_stat(unsigned node, uint64_t address)
 
 	if (!vm_user_ok(address, sizeof(stat), PROT_WRITE))
 		return -EFAULT;
-	stat.dev = node == NODE_ROOT ? ROOT_DEVICE : DEV_DEVICE;
+	stat.dev = node == NODE_ROOT   ? ROOT_DEVICE
+		   : node == NODE_PIPE ? PIPE_DEVICE
+				       : DEV_DEVICE;
 	stat.ino = node + 2; /* 2: a root's inode number */
 	stat.nlink = 1;
 	if (is_directory(node)) {

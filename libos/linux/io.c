@@ -14,6 +14,7 @@
  *              with -ENOSPC (full)
  *   random     reads give random.h's bytes; writes take everything
  *   directory  reads fail with -EISDIR (getdents64 lists it)
+ *   pipe       linux/pipe.c
  *
  * A device read gives at most DEVICE_READ_MAX bytes, a short read as a
  * character device may give, so that one call never makes gigabytes of
@@ -27,6 +28,7 @@
 #include "lib/string.h"
 #include "linux/files.h"
 #include "linux/io.h"
+#include "linux/pipe.h"
 #include "linux/random.h"
 #include "linux/syscalls.h"
 #include "libos.h"
@@ -43,6 +45,7 @@
 #define F_GETFL         3
 #define F_SETFL         4
 #define F_DUPFD_CLOEXEC 1030
+#define F_GETPIPE_SZ    1032
 #define FD_CLOEXEC      1
 
 #define SEEK_SET 0
@@ -56,6 +59,7 @@
 #define TIOCGPGRP  0x540f
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
+#define FIONREAD   0x541b
 
 /* The status flags F_SETFL changes (others it ignores, as Linux does
  * O_ASYNC and the rest on these files). */
@@ -166,13 +170,15 @@ static long wait_for_input(const struct file *file)
 }
 
 /* One read from a description that may be read; -EAGAIN from the console
- * means it would wait. */
+ * means it would wait. A pipe waits itself, if may_wait (pipe.h). */
 static long read_file(const struct file *file, uint64_t buffer,
-		      uint64_t length)
+		      uint64_t length, bool may_wait)
 {
 	switch (file->kind) {
 	case FILE_CONSOLE:
 		return read_console(buffer, length);
+	case FILE_PIPE:
+		return pipe_read(file, buffer, length, may_wait);
 	case FILE_NULL:
 		return 0;
 	case FILE_DIRECTORY:
@@ -186,13 +192,15 @@ static long read_file(const struct file *file, uint64_t buffer,
  * open refuses those for writing). As on Linux, the devices that take
  * everything do not look at the buffer. */
 static long write_file(const struct file *file, uint64_t buffer,
-		       uint64_t length)
+		       uint64_t length, bool may_wait)
 {
 	if ((int64_t)length < 0)
 		return -EINVAL;
 	switch (file->kind) {
 	case FILE_CONSOLE:
 		return write_console(buffer, length);
+	case FILE_PIPE:
+		return pipe_write(file, buffer, length, may_wait);
 	case FILE_FULL:
 		return -ENOSPC;
 	default:
@@ -204,7 +212,7 @@ long sys_write(struct wk_regs *regs)
 {
 	const struct file *file = io_file_for(regs->rdi, O_WRONLY);
 
-	return file ? write_file(file, regs->rsi, regs->rdx) : -EBADF;
+	return file ? write_file(file, regs->rsi, regs->rdx, true) : -EBADF;
 }
 
 long sys_read(struct wk_regs *regs)
@@ -213,7 +221,7 @@ long sys_read(struct wk_regs *regs)
 
 	if (file == NULL)
 		return -EBADF;
-	long result = read_file(file, regs->rsi, regs->rdx);
+	long result = read_file(file, regs->rsi, regs->rdx, true);
 
 	return result == -EAGAIN && file->kind == FILE_CONSOLE
 		       ? wait_for_input(file)
@@ -221,14 +229,16 @@ long sys_read(struct wk_regs *regs)
 }
 
 /* pread64 and pwrite64: none of these files has offsets to read at; the
- * console cannot seek (-ESPIPE), the others ignore the offset. */
+ * console and pipes cannot seek (-ESPIPE), the others ignore the offset. */
 static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 			       long *error)
 {
 	struct file *file = io_file_for(fd, want);
 
 	*error = file == NULL                  ? -EBADF
-		 : file->kind == FILE_CONSOLE  ? -ESPIPE
+		 : file->kind == FILE_CONSOLE ||
+				   file->kind == FILE_PIPE
+			 ? -ESPIPE
 		 : offset < 0                  ? -EINVAL
 					       : 0;
 	return *error ? NULL : file;
@@ -240,7 +250,7 @@ long sys_pread64(struct wk_regs *regs)
 	const struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
 					     O_RDONLY, &error);
 
-	return file ? read_file(file, regs->rsi, regs->rdx) : error;
+	return file ? read_file(file, regs->rsi, regs->rdx, false) : error;
 }
 
 long sys_pwrite64(struct wk_regs *regs)
@@ -249,7 +259,7 @@ long sys_pwrite64(struct wk_regs *regs)
 	const struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
 					     O_WRONLY, &error);
 
-	return file ? write_file(file, regs->rsi, regs->rdx) : error;
+	return file ? write_file(file, regs->rsi, regs->rdx, false) : error;
 }
 
 /* readv and writev: the vector is checked first; a transfer stops at the
@@ -277,12 +287,14 @@ static long vector_io(struct wk_regs *regs, bool writing)
 		if (iov[i].length == 0)
 			continue;
 		long result = writing ? write_file(file, iov[i].base,
-						   iov[i].length)
+						   iov[i].length, done == 0)
 				      : read_file(file, iov[i].base,
-						  iov[i].length);
+						  iov[i].length, done == 0);
 		if (result == -EAGAIN && done == 0 &&
 		    file->kind == FILE_CONSOLE)
 			return wait_for_input(file);
+		if (result == SYSCALL_NO_RESULT) /* waits (done is 0) */
+			return result;
 		if (result < 0)
 			return done ? done : result;
 		done += result;
@@ -303,15 +315,27 @@ long sys_readv(struct wk_regs *regs)
 	return vector_io(regs, false);
 }
 
-long sys_close(struct wk_regs *regs)
+/* A descriptor of file is gone; with the last one, the description. */
+static void release(struct file *file)
 {
-	struct file *file = io_file(regs->rdi);
+	if (--file->references == 0 && file->kind == FILE_PIPE)
+		pipe_release(file);
+}
+
+long io_close(uint64_t fd)
+{
+	struct file *file = io_file(fd);
 
 	if (file == NULL)
 		return -EBADF;
-	file->references--;
-	fd_state[regs->rdi] = 0;
+	fd_state[fd] = 0;
+	release(file);
 	return 0;
+}
+
+long sys_close(struct wk_regs *regs)
+{
+	return io_close(regs->rdi);
 }
 
 /* How many descriptors there may be (RLIMIT_NOFILE, up to the table). */
@@ -340,8 +364,8 @@ static long free_fd(uint64_t lowest)
 	return -EMFILE;
 }
 
-long io_open(enum file_kind kind, unsigned node, uint32_t flags,
-	     bool close_on_exec)
+long io_open(enum file_kind kind, unsigned node, uint64_t position,
+	     uint32_t flags, bool close_on_exec)
 {
 	long fd = free_fd(0);
 
@@ -350,7 +374,7 @@ long io_open(enum file_kind kind, unsigned node, uint32_t flags,
 	for (unsigned i = 0; i < FDS_MAX; i++) {
 		if (files[i].references == 0) {
 			files[i] = (struct file){ 0, flags, (uint16_t)node,
-						  (uint8_t)kind, 0 };
+						  (uint8_t)kind, position };
 			return attach((uint64_t)fd, i, close_on_exec);
 		}
 	}
@@ -378,9 +402,11 @@ static long duplicate_to(uint64_t fd, uint64_t new_fd, bool close_on_exec)
 	if (io_file(fd) == NULL || new_fd >= fd_limit())
 		return -EBADF;
 	old = io_file(new_fd);
+	/* attach first: a pipe end dup2'd over itself stays open */
+	attach(new_fd, fd_file[fd], close_on_exec);
 	if (old)
-		old->references--;
-	return attach(new_fd, fd_file[fd], close_on_exec);
+		release(old);
+	return (long)new_fd;
 }
 
 long sys_dup(struct wk_regs *regs)
@@ -424,6 +450,8 @@ long sys_fcntl(struct wk_regs *regs)
 		return 0;
 	case F_GETFL:
 		return file->flags | O_LARGEFILE;
+	case F_GETPIPE_SZ:
+		return file->kind == FILE_PIPE ? PIPE_CAPACITY : -EBADF;
 	case F_SETFL:
 		if (file->flags & O_PATH)
 			return -EBADF;
@@ -445,7 +473,7 @@ long sys_lseek(struct wk_regs *regs)
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	if (file->kind == FILE_CONSOLE)
+	if (file->kind == FILE_CONSOLE || file->kind == FILE_PIPE)
 		return -ESPIPE;
 	if (file->kind != FILE_DIRECTORY)
 		return 0;
@@ -472,6 +500,12 @@ long sys_ioctl(struct wk_regs *regs)
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
+	if (file->kind == FILE_PIPE && request == FIONREAD) {
+		if (!vm_user_ok(argument, 4, PROT_WRITE))
+			return -EFAULT;
+		*(int32_t *)argument = (int32_t)pipe_unread(file);
+		return 0;
+	}
 	if (file->kind != FILE_CONSOLE)
 		return -ENOTTY;
 	switch (request) {

@@ -32,7 +32,17 @@ enum file_kind {
 	FILE_FULL,      /* reads zeros, writes fail with -ENOSPC */
 	FILE_RANDOM,    /* reads random bytes (random.h), writes vanish */
 	FILE_DIRECTORY, /* getdents64 lists it; no read or write */
+	FILE_PIPE,      /* one end of a pipe (linux/pipe.h) */
 };
+
+/* poll's events (Linux's values). */
+#define POLLIN     0x001
+#define POLLOUT    0x004
+#define POLLERR    0x008
+#define POLLHUP    0x010
+#define POLLNVAL   0x020
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
 
 /* An open file description: what open made, shared by the descriptors
  * dup makes of it. */
@@ -41,15 +51,18 @@ struct file {
 	uint32_t flags;      /* O_ACCMODE, O_PATH, O_NONBLOCK, O_APPEND */
 	uint16_t node;       /* its name (linux/files.c) */
 	uint8_t kind;        /* enum file_kind */
-	uint64_t position;   /* a directory's next entry */
+	uint64_t position;   /* a directory's next entry; a pipe's slot */
 };
 
 /* The description of an open descriptor, or NULL. */
 struct file *io_file(uint64_t fd);
 
-/* A new description of node (of `kind`) and the lowest free descriptor
- * for it, or -EMFILE. */
-long io_open(enum file_kind kind, unsigned node, uint32_t flags,
-	     bool close_on_exec);
+/* A new description of node (of `kind`; `position` its first position)
+ * and the lowest free descriptor for it, or -EMFILE. */
+long io_open(enum file_kind kind, unsigned node, uint64_t position,
+	     uint32_t flags, bool close_on_exec);
+
+/* close: the descriptor goes; its description too with its last one. */
+long io_close(uint64_t fd);
 
 #endif /* LIBOS_LINUX_IO_H */

@@ -19,18 +19,12 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/io.h"
+#include "linux/pipe.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 
-#define POLLIN     0x001
-#define POLLOUT    0x004
-#define POLLERR    0x008
-#define POLLHUP    0x010
-#define POLLNVAL   0x020
-#define POLLRDNORM 0x040
-#define POLLWRNORM 0x100
 
 #define FD_SETSIZE 1024 /* the descriptors a select set holds */
 #define POLL_FDS_MAX (1u << 20) /* Linux's default fs.nr_open */
@@ -96,10 +90,14 @@ static int16_t poll_one(const struct linux_pollfd *entry,
 
 	if (file == NULL)
 		return POLLNVAL;
-	if ((entry->events & (POLLIN | POLLRDNORM)) &&
-	    readable(file, console))
-		ready |= POLLIN | POLLRDNORM;
-	ready |= POLLOUT | POLLWRNORM;
+	if (file->kind == FILE_PIPE) {
+		ready = pipe_poll(file);
+	} else {
+		if ((entry->events & (POLLIN | POLLRDNORM)) &&
+		    readable(file, console))
+			ready |= POLLIN | POLLRDNORM;
+		ready |= POLLOUT | POLLWRNORM;
+	}
 	return ready & (entry->events | POLLERR | POLLHUP);
 }
 
@@ -197,8 +195,14 @@ static long select_sets(uint64_t *const sets[3], uint64_t count,
 
 		if (file == NULL)
 			return -EBADF;
-		bool now[3] = { asked[0] && readable(file, console), asked[1],
-				false };
+		int16_t pipe = file->kind == FILE_PIPE ? pipe_poll(file) : 0;
+		bool now[3] = {
+			asked[0] && (file->kind == FILE_PIPE
+				     ? (pipe & (POLLIN | POLLHUP | POLLERR)) != 0
+				     : readable(file, console)),
+			asked[1] && (file->kind != FILE_PIPE ||
+				     (pipe & (POLLOUT | POLLERR)) != 0),
+			false };
 
 		for (int k = 0; k < 3; k++) {
 			if (now[k])

@@ -32,7 +32,7 @@
 	S(19, readv, 1) \
 	S(20, writev, 1) \
 	S(21, access, 1) \
-	S(22, pipe, 0) \
+	S(22, pipe, 1) \
 	S(23, select, 1) \
 	S(24, sched_yield, 1) \
 	S(25, mremap, 1) \
@@ -303,7 +303,7 @@
 	S(290, eventfd2, 0) \
 	S(291, epoll_create1, 0) \
 	S(292, dup3, 1) \
-	S(293, pipe2, 0) \
+	S(293, pipe2, 1) \
 	S(294, inotify_init1, 0) \
 	S(295, preadv, 0) \
 	S(296, pwritev, 0) \

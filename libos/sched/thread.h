@@ -79,6 +79,8 @@ struct thread {
 	bool call_again;          /* that call is running again (sched.c) */
 	uint64_t ready_deadline;  /* poll, select, a read with VTIME: the TSC
 				     deadline their first run computed, or 0 */
+	uint64_t call_done;       /* a pipe write: the bytes its earlier runs
+				     wrote */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
 	struct thread *timer_next; /* the sleepers, by deadline */

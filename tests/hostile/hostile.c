@@ -162,6 +162,7 @@ static int bad_pointers(void)
 	check("getrusage(libOS)", syscall(SYS_getrusage, 0, LIBOS_BASE),
 	      EFAULT);
 	check("times(kernel)", syscall(SYS_times, KERNEL_TEXT), EFAULT);
+	check("pipe2(libOS)", syscall(SYS_pipe2, LIBOS_BASE, 0), EFAULT);
 	return 0;
 }
 
