@@ -38,6 +38,7 @@
 #define FDS_MAX 4096 /* RLIMIT_NOFILE's hard limit (process.c) */
 #define IOV_MAX 1024
 #define DEVICE_READ_MAX (1 << 20)
+#define USER_HALF_END UINT64_C(0x00007ffffffff000) /* Linux's TASK_SIZE */
 
 #define F_DUPFD         0
 #define F_GETFD         1
@@ -169,11 +170,20 @@ static long wait_for_input(const struct file *file)
 	return SYSCALL_NO_RESULT;
 }
 
+/* Linux's first check of a read or write buffer, before the file sees
+ * it: the range lies in the user half (not whether it is mapped). */
+static bool in_user_half(uint64_t buffer, uint64_t length)
+{
+	return length <= USER_HALF_END && buffer <= USER_HALF_END - length;
+}
+
 /* One read from a description that may be read; -EAGAIN from the console
  * means it would wait. A pipe waits itself, if may_wait (pipe.h). */
 static long read_file(const struct file *file, uint64_t buffer,
 		      uint64_t length, bool may_wait)
 {
+	if (!in_user_half(buffer, length))
+		return -EFAULT;
 	switch (file->kind) {
 	case FILE_CONSOLE:
 		return read_console(buffer, length);
@@ -194,8 +204,8 @@ static long read_file(const struct file *file, uint64_t buffer,
 static long write_file(const struct file *file, uint64_t buffer,
 		       uint64_t length, bool may_wait)
 {
-	if ((int64_t)length < 0)
-		return -EINVAL;
+	if (!in_user_half(buffer, length))
+		return -EFAULT;
 	switch (file->kind) {
 	case FILE_CONSOLE:
 		return write_console(buffer, length);

@@ -118,6 +118,8 @@ static void devices(void)
 	int null = open("/dev/null", O_RDWR);
 	show("write(null, 5)", write(null, "hello", 5));
 	show("write(null, NULL, 10)", write(null, NULL, 10));
+	show("write(null, 2^62 bytes)", write(null, buffer, (size_t)1 << 62));
+	show("read(null, 2^62 bytes)", read(null, buffer, (size_t)1 << 62));
 	show("read(null)", read(null, buffer, sizeof(buffer)));
 	show("pread(null)", pread(null, buffer, sizeof(buffer), 100));
 	show("pread(null, offset -1)", pread(null, buffer, 1, -1));
