@@ -12,6 +12,7 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
+#include "linux/io.h"
 #include "linux/memory.h"
 #include "loader/argv.h"
 #include "loader/elf.h"
@@ -154,6 +155,7 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		console_set_echo(0);
 	setup_events();
 	clock_init();
+	io_init();
 
 	if (info->module_count < 2)
 		refuse_app("no app was given (module 1: a static x86-64 Linux "

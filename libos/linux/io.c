@@ -77,12 +77,17 @@ struct winsize {
 /* Each descriptor's state: FD_OPEN, FD_CLOEXEC as fcntl sets it, and its
  * description. There are never more live descriptions than descriptors. */
 #define FD_OPEN 0x80
-static uint8_t fd_state[FDS_MAX] = { FD_OPEN, FD_OPEN, FD_OPEN };
-static uint16_t fd_file[FDS_MAX]; /* 0, 1, 2: files[0] */
-static struct file files[FDS_MAX] = {
-	{ 3, O_RDWR, NODE_TTYS0, FILE_CONSOLE, 0 },
-};
+static uint8_t fd_state[FDS_MAX];
+static uint16_t fd_file[FDS_MAX];
+static struct file files[FDS_MAX];
 static struct winsize window = { 24, 80, 0, 0 };
+
+void io_init(void)
+{
+	files[0] = (struct file){ 3, O_RDWR, NODE_TTYS0, FILE_CONSOLE, 0 };
+	for (unsigned fd = 0; fd < 3; fd++)
+		fd_state[fd] = FD_OPEN; /* of files[0] */
+}
 
 struct file *io_file(uint64_t fd)
 {

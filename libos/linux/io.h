@@ -54,6 +54,9 @@ struct file {
 	uint64_t position;   /* a directory's next entry; a pipe's slot */
 };
 
+/* Descriptors 0, 1 and 2: one description of the console. */
+void io_init(void);
+
 /* The description of an open descriptor, or NULL. */
 struct file *io_file(uint64_t fd);
 
