@@ -14,6 +14,7 @@
 #include "linux/clock.h"
 #include "linux/io.h"
 #include "linux/memory.h"
+#include "linux/syscalls.h"
 #include "loader/argv.h"
 #include "loader/elf.h"
 #include "loader/stack.h"
@@ -177,6 +178,7 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 
 	if (sched_init(options.quantum_ms) == NULL)
 		refuse_app("no memory for its first thread");
+	process_name_first_thread(argv[0]);
 	/* strace reports from the general dispatcher only. */
 	fastcall_init(!options.strace);
 	if (vm_init_stack(APP_STACK_TOP, APP_STACK_MAX, APP_STACK_INITIAL) < 0)

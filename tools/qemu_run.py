@@ -35,7 +35,9 @@ DEFAULT_OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 DEFAULT_OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 KERNEL_LINE_RE = re.compile(r"^wicket: kernel\b")
-EXIT_LINE_RE = re.compile(r"^wicket: exit status (\d+)\s*$", re.MULTILINE)
+# At the end of a line, not necessarily its start: after app output that
+# did not end in a newline the kernel's line follows it (docs/runner.md).
+EXIT_LINE_RE = re.compile(r"wicket: exit status (\d+)\s*$", re.MULTILINE)
 FATAL_RE = re.compile(r"emulation failure|KVM internal error")
 # CSI escape sequences (OVMF and GRUB paint the serial console with them).
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>c]")

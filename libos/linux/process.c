@@ -14,8 +14,10 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
+#include "linux/io.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
+#include "sched/sched.h"
 #include "wicket/native.h"
 
 #define ARCH_SET_GS 0x1001
@@ -73,11 +75,85 @@ long sys_getppid(struct wk_regs *regs)
 	return LINUX_PPID;
 }
 
-/* Root: uid, euid, gid and egid are 0 (AT_UID and friends agree). */
+/* Root: uid, euid, gid and egid are 0 (AT_UID and friends agree); the
+ * saved ids too. No supplementary groups, as Linux's first process. */
 long sys_getuid(struct wk_regs *regs) { (void)regs; return 0; }
 long sys_geteuid(struct wk_regs *regs) { (void)regs; return 0; }
 long sys_getgid(struct wk_regs *regs) { (void)regs; return 0; }
 long sys_getegid(struct wk_regs *regs) { (void)regs; return 0; }
+
+static long three_zeros(const struct wk_regs *regs)
+{
+	const uint64_t ids[3] = { regs->rdi, regs->rsi, regs->rdx };
+
+	for (int i = 0; i < 3; i++)
+		if (!vm_user_ok(ids[i], 4, PROT_WRITE))
+			return -EFAULT;
+	for (int i = 0; i < 3; i++)
+		*(uint32_t *)ids[i] = 0;
+	return 0;
+}
+
+long sys_getresuid(struct wk_regs *regs) { return three_zeros(regs); }
+long sys_getresgid(struct wk_regs *regs) { return three_zeros(regs); }
+
+long sys_getgroups(struct wk_regs *regs)
+{
+	return (int32_t)regs->rdi < 0 ? -EINVAL : 0;
+}
+
+/* The process is its own group and session (pid 1 leads both). */
+static bool this_process(int64_t pid)
+{
+	return pid == 0 || pid == LINUX_PID;
+}
+
+long sys_getpgrp(struct wk_regs *regs)
+{
+	(void)regs;
+	return LINUX_PID;
+}
+
+long sys_getpgid(struct wk_regs *regs)
+{
+	return this_process((int32_t)regs->rdi) ? LINUX_PID : -ESRCH;
+}
+
+long sys_getsid(struct wk_regs *regs)
+{
+	return this_process((int32_t)regs->rdi) ? LINUX_PID : -ESRCH;
+}
+
+/* A group leader cannot start a session: Linux's -EPERM. */
+long sys_setsid(struct wk_regs *regs)
+{
+	(void)regs;
+	return -EPERM;
+}
+
+/* Only into the group it is in already. */
+long sys_setpgid(struct wk_regs *regs)
+{
+	int64_t pid = (int32_t)regs->rdi, group = (int32_t)regs->rsi;
+
+	if (group < 0)
+		return -EINVAL;
+	if (!this_process(pid))
+		return -ESRCH;
+	return this_process(group) ? 0 : -EPERM;
+}
+
+/* Nothing is buffered for a storage device. */
+long sys_sync(struct wk_regs *regs)
+{
+	(void)regs;
+	return 0;
+}
+
+long sys_syncfs(struct wk_regs *regs)
+{
+	return io_file(regs->rdi) ? 0 : -EBADF;
+}
 
 long sys_set_robust_list(struct wk_regs *regs)
 {
@@ -337,4 +413,121 @@ long sys_waitid(struct wk_regs *regs)
 	    !(options & (WSTOPPED | WEXITED | WCONTINUED)))
 		return -EINVAL;
 	return -ECHILD;
+}
+
+#define PR_SET_PDEATHSIG        1
+#define PR_GET_PDEATHSIG        2
+#define PR_GET_DUMPABLE         3
+#define PR_SET_DUMPABLE         4
+#define PR_SET_NAME             15
+#define PR_GET_NAME             16
+#define PR_GET_SECCOMP          21
+#define PR_SET_TIMERSLACK       29
+#define PR_GET_TIMERSLACK       30
+#define PR_SET_CHILD_SUBREAPER  36
+#define PR_GET_CHILD_SUBREAPER  37
+#define PR_SET_NO_NEW_PRIVS     38
+#define PR_GET_NO_NEW_PRIVS     39
+#define SIGNAL_LAST             64
+#define TIMER_SLACK_NS          50000 /* Linux's default */
+
+void process_name_first_thread(const char *path)
+{
+	const char *name = path;
+	struct thread *self = sched_current();
+	size_t length;
+
+	for (const char *at = path; *at; at++)
+		if (*at == '/')
+			name = at + 1;
+	length = strlen(name);
+	if (length >= sizeof(self->name))
+		length = sizeof(self->name) - 1;
+	memcpy(self->name, name, length);
+	self->name[length] = '\0';
+}
+
+/* An int the app asked for, into its memory. */
+static long put_int(uint64_t address, int32_t value)
+{
+	if (!vm_user_ok(address, sizeof(value), PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)address, &value, sizeof(value));
+	return 0;
+}
+
+/* What prctl keeps: nothing here acts on it (there is no parent to die,
+ * no core dump, no exec, no child to reap). */
+static struct {
+	int32_t parent_death_signal, dumpable, no_new_privileges, subreaper;
+	uint64_t timer_slack_ns;
+} control = { 0, 1, 0, 0, TIMER_SLACK_NS };
+
+/* PR_SET_NAME: up to 15 bytes of the app's string, each byte checked. */
+static long set_name(struct thread *self, uint64_t address)
+{
+	char name[sizeof(self->name)] = { 0 };
+
+	for (size_t i = 0; i + 1 < sizeof(name); i++) {
+		if (!vm_user_ok(address + i, 1, PROT_READ))
+			return -EFAULT;
+		name[i] = *(const char *)(address + i);
+		if (name[i] == '\0')
+			break;
+	}
+	memcpy(self->name, name, sizeof(name));
+	return 0;
+}
+
+long sys_prctl(struct wk_regs *regs)
+{
+	struct thread *self = sched_current();
+	uint64_t argument = regs->rsi;
+
+	switch (regs->rdi) {
+	case PR_SET_NAME:
+		return set_name(self, argument);
+	case PR_GET_NAME:
+		if (!vm_user_ok(argument, sizeof(self->name), PROT_WRITE))
+			return -EFAULT;
+		memcpy((void *)argument, self->name, sizeof(self->name));
+		return 0;
+	case PR_SET_PDEATHSIG:
+		if (argument > SIGNAL_LAST)
+			return -EINVAL;
+		control.parent_death_signal = (int32_t)argument;
+		return 0;
+	case PR_GET_PDEATHSIG:
+		return put_int(argument, control.parent_death_signal);
+	case PR_GET_DUMPABLE:
+		return control.dumpable;
+	case PR_SET_DUMPABLE:
+		if (argument > 1)
+			return -EINVAL;
+		control.dumpable = (int32_t)argument;
+		return 0;
+	case PR_GET_SECCOMP:
+		return 0;
+	case PR_SET_TIMERSLACK:
+		control.timer_slack_ns = argument ? argument : TIMER_SLACK_NS;
+		return 0;
+	case PR_GET_TIMERSLACK:
+		return (long)control.timer_slack_ns;
+	case PR_SET_CHILD_SUBREAPER:
+		control.subreaper = argument != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_int(argument, control.subreaper);
+	case PR_SET_NO_NEW_PRIVS:
+		if (argument != 1 || regs->rdx || regs->r10 || regs->r8)
+			return -EINVAL;
+		control.no_new_privileges = 1;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (regs->rsi || regs->rdx || regs->r10 || regs->r8)
+			return -EINVAL;
+		return control.no_new_privileges;
+	default:
+		return -EINVAL;
+	}
 }

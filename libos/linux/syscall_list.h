@@ -119,22 +119,22 @@
 	S(106, setgid, 0) \
 	S(107, geteuid, 1) \
 	S(108, getegid, 1) \
-	S(109, setpgid, 0) \
+	S(109, setpgid, 1) \
 	S(110, getppid, 1) \
-	S(111, getpgrp, 0) \
-	S(112, setsid, 0) \
+	S(111, getpgrp, 1) \
+	S(112, setsid, 1) \
 	S(113, setreuid, 0) \
 	S(114, setregid, 0) \
-	S(115, getgroups, 0) \
+	S(115, getgroups, 1) \
 	S(116, setgroups, 0) \
 	S(117, setresuid, 0) \
-	S(118, getresuid, 0) \
+	S(118, getresuid, 1) \
 	S(119, setresgid, 0) \
-	S(120, getresgid, 0) \
-	S(121, getpgid, 0) \
+	S(120, getresgid, 1) \
+	S(121, getpgid, 1) \
 	S(122, setfsuid, 0) \
 	S(123, setfsgid, 0) \
-	S(124, getsid, 0) \
+	S(124, getsid, 1) \
 	S(125, capget, 0) \
 	S(126, capset, 0) \
 	S(127, rt_sigpending, 1) \
@@ -167,12 +167,12 @@
 	S(154, modify_ldt, 0) \
 	S(155, pivot_root, 0) \
 	S(156, _sysctl, 0) \
-	S(157, prctl, 0) \
+	S(157, prctl, 1) \
 	S(158, arch_prctl, 1) \
 	S(159, adjtimex, 0) \
 	S(160, setrlimit, 0) \
 	S(161, chroot, 0) \
-	S(162, sync, 0) \
+	S(162, sync, 1) \
 	S(163, acct, 0) \
 	S(164, settimeofday, 0) \
 	S(165, mount, 0) \
@@ -316,7 +316,7 @@
 	S(303, name_to_handle_at, 0) \
 	S(304, open_by_handle_at, 0) \
 	S(305, clock_adjtime, 0) \
-	S(306, syncfs, 0) \
+	S(306, syncfs, 1) \
 	S(307, sendmmsg, 0) \
 	S(308, setns, 0) \
 	S(309, getcpu, 0) \

@@ -32,6 +32,10 @@ LINUX_SYSCALLS(SYSCALL_DECLARE)
 /* RLIMIT_NOFILE's soft limit (process.c): descriptors stay below it. */
 uint64_t process_open_files_limit(void);
 
+/* The first thread's name (prctl's PR_GET_NAME): the last component of
+ * the app's path, up to 15 bytes, as Linux names a process after exec. */
+void process_name_first_thread(const char *path);
+
 /* Runs the reflected system call in regs (number in RAX) and leaves the
  * result in regs->rax. */
 void syscall_dispatch(struct wk_regs *regs);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "errno.h"
+#include "lib/string.h"
 #include "libos.h"
 #include "linux/futex.h"
 #include "linux/syscalls.h"
@@ -68,6 +69,7 @@ long sys_clone(struct wk_regs *regs)
 	child->regs = *regs;
 	child->regs.rax = 0;
 	child->signals_blocked = sched_current()->signals_blocked;
+	memcpy(child->name, sched_current()->name, sizeof(child->name));
 	if (stack)
 		child->regs.rsp = stack;
 	if (flags & CLONE_SETTLS)

@@ -86,6 +86,7 @@ struct thread {
 	struct thread *timer_next; /* the sleepers, by deadline */
 	bool timer_queued;
 	void *fpu;                /* the save area (thread.c) */
+	char name[16];            /* prctl's PR_SET_NAME, NUL-terminated */
 };
 
 

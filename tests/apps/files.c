@@ -411,6 +411,25 @@ static void process(void)
 	expect("  nothing used by children",
 	       children.ru_utime.tv_sec == 0 && children.ru_utime.tv_usec == 0);
 	show("getrusage(5)", getrusage(5, &children));
+
+	uid_t real, effective, saved;
+	gid_t groups[64];
+	int count = getgroups(0, NULL);
+
+	expect("getpgrp() == getpgid(0)", getpgrp() == getpgid(0));
+	expect("getsid(0) == getsid(getpid())", getsid(0) == getsid(getpid()));
+	show("getpgid(no such process)", getpgid(0x3fffffff));
+	show("getsid(no such process)", getsid(0x3fffffff));
+	expect("getresuid: the real, effective and saved ids",
+	       getresuid(&real, &effective, &saved) == 0 &&
+		       real == getuid() && effective == geteuid() &&
+		       saved == geteuid());
+	expect("getgroups: the count, then as many groups",
+	       count >= 0 && count <= 64 && getgroups(64, groups) == count);
+	show("getgroups(-1)", getgroups(-1, groups));
+	sync();
+	show("syncfs(1)", syncfs(1));
+	show("syncfs(999)", syncfs(999));
 }
 
 /* Wicket only: the calls that would change the read-only tree. */
