@@ -277,6 +277,54 @@ long sys_pwrite64(struct wk_regs *regs)
 	return file ? write_file(file, regs->rsi, regs->rdx, false) : error;
 }
 
+/*
+ * sendfile: from a device that makes its bytes (null, zero, full,
+ * random) to one that takes them without waiting (the console, null,
+ * zero, full, random), through a libOS buffer. The other pairs (a pipe
+ * or the console as the source, a pipe as the destination) are -EINVAL,
+ * Linux's answer where a file cannot take part, and a program falls back
+ * to read and write.
+ */
+#define SENDFILE_MAX 0x7ffff000 /* Linux's MAX_RW_COUNT */
+
+long sys_sendfile(struct wk_regs *regs)
+{
+	static uint8_t buffer[4096];
+	const struct file *out = io_file_for(regs->rdi, O_WRONLY);
+	const struct file *in = io_file_for(regs->rsi, O_RDONLY);
+	uint64_t count = regs->r10 < SENDFILE_MAX ? regs->r10 : SENDFILE_MAX;
+	long done = 0;
+
+	if (out == NULL || in == NULL)
+		return -EBADF;
+	if (in->kind == FILE_CONSOLE || in->kind == FILE_PIPE ||
+	    in->kind == FILE_DIRECTORY || out->kind == FILE_PIPE)
+		return -EINVAL;
+	if (regs->rdx && !vm_user_ok(regs->rdx, 8, PROT_READ | PROT_WRITE))
+		return -EFAULT;
+	if (in->kind == FILE_NULL)
+		return 0;
+	if (out->kind == FILE_FULL)
+		return -ENOSPC;
+	if (out->kind != FILE_CONSOLE) /* it takes everything unread */
+		done = (long)count;
+	while ((uint64_t)done < count) {
+		uint64_t piece = count - (uint64_t)done;
+
+		if (piece > sizeof(buffer))
+			piece = sizeof(buffer);
+		if (in->kind == FILE_RANDOM)
+			random_bytes(buffer, piece);
+		else
+			memset(buffer, 0, piece);
+		console_write(buffer, piece);
+		done += (long)piece;
+	}
+	if (regs->rdx) /* the source's offset moves on, as a file's would */
+		*(int64_t *)regs->rdx += done;
+	return done;
+}
+
 /* readv and writev: the vector is checked first; a transfer stops at the
  * first short or failed piece, returning what was done (or its error when
  * nothing was). */

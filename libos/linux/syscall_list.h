@@ -50,7 +50,7 @@
 	S(37, alarm, 1) \
 	S(38, setitimer, 1) \
 	S(39, getpid, 1) \
-	S(40, sendfile, 0) \
+	S(40, sendfile, 1) \
 	S(41, socket, 0) \
 	S(42, connect, 0) \
 	S(43, accept, 0) \

@@ -6,7 +6,8 @@
  * changes a name, and only the devices every Linux /dev has are named.
  *
  * With the argument "read-only" (Wicket only, tests/apps/meson.build) it
- * prints what the calls that would change the tree answer instead.
+ * prints what the calls that would change the tree answer instead, and
+ * what sendfile does with these files.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -451,6 +453,24 @@ static void read_only(void)
 	int null = open("/dev/null", O_RDONLY);
 	show("fchmod(null)", fchmod(null, 0600));
 	show("futimens(null)", futimens(null, NULL));
+
+	/* sendfile (Linux's answers vary with the kernel's version). */
+	int zero = open("/dev/zero", O_RDONLY), sink = open("/dev/null", O_WRONLY);
+	int full = open("/dev/full", O_WRONLY), ends[2];
+	off_t offset = 5;
+	pipe(ends);
+	show("sendfile(null <- zero, 100000)",
+	     sendfile(sink, zero, NULL, 100000));
+	show("sendfile(null <- zero, offset 5, 10)",
+	     sendfile(sink, zero, &offset, 10));
+	printf("  offset %ld\n", (long)offset);
+	show("sendfile(null <- null)", sendfile(sink, null, NULL, 10));
+	show("sendfile(full <- zero)", sendfile(full, zero, NULL, 10));
+	show("sendfile(zero opened read-only <- zero)",
+	     sendfile(zero, zero, NULL, 10));
+	show("sendfile(pipe <- zero)", sendfile(ends[1], zero, NULL, 10));
+	show("sendfile(null <- pipe)", sendfile(sink, ends[0], NULL, 10));
+	show("sendfile(stdout <- zero, 3)", sendfile(1, zero, NULL, 3));
 }
 
 int main(int argc, char **argv)
