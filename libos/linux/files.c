@@ -58,6 +58,7 @@
 #define ROOT_DEVICE 1
 #define DEV_DEVICE  5
 #define PIPE_DEVICE 12
+#define ANONYMOUS_DEVICE 13
 
 struct node {
 	const char *name;
@@ -82,6 +83,7 @@ static const struct node nodes[NODE_COUNT] = {
 	[NODE_URANDOM] = DEVICE("urandom", FILE_RANDOM, 0666, 1, 9),
 	[NODE_ZERO] = DEVICE("zero", FILE_ZERO, 0666, 1, 5),
 	[NODE_PIPE] = { "", NODE_PIPE, FILE_PIPE, S_IFIFO | 0600, 0 },
+	[NODE_ANONYMOUS] = { "", NODE_ANONYMOUS, FILE_EVENTFD, 0600, 0 },
 };
 
 static unsigned working_directory = NODE_ROOT;
@@ -293,9 +295,10 @@ static long write_stat(unsigned node, uint64_t address)
 
 	if (!vm_user_ok(address, sizeof(stat), PROT_WRITE))
 		return -EFAULT;
-	stat.dev = node == NODE_ROOT   ? ROOT_DEVICE
-		   : node == NODE_PIPE ? PIPE_DEVICE
-				       : DEV_DEVICE;
+	stat.dev = node == NODE_ROOT		? ROOT_DEVICE
+		   : node == NODE_PIPE		? PIPE_DEVICE
+		   : node == NODE_ANONYMOUS	? ANONYMOUS_DEVICE
+						: DEV_DEVICE;
 	stat.ino = node + 2; /* 2: a root's inode number */
 	stat.nlink = 1;
 	if (is_directory(node)) {

@@ -17,7 +17,8 @@ enum file_node {
 	NODE_TTYS0, /* the serial console, as descriptors 0, 1 and 2 */
 	NODE_URANDOM,
 	NODE_ZERO,
-	NODE_PIPE, /* every pipe's: in no directory */
+	NODE_PIPE,      /* every pipe's: in no directory */
+	NODE_ANONYMOUS, /* eventfds' and epoll instances': in none either */
 	NODE_COUNT,
 };
 

@@ -15,6 +15,8 @@
  *   random     reads give random.h's bytes; writes take everything
  *   directory  reads fail with -EISDIR (getdents64 lists it)
  *   pipe       linux/pipe.c
+ *   eventfd    linux/eventfd.c
+ *   epoll      linux/poll.c: no read or write (-EINVAL)
  *
  * A device read gives at most DEVICE_READ_MAX bytes, a short read as a
  * character device may give, so that one call never makes gigabytes of
@@ -26,6 +28,7 @@
 #include "console.h"
 #include "errno.h"
 #include "lib/string.h"
+#include "linux/eventfd.h"
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
@@ -194,6 +197,10 @@ static long read_file(const struct file *file, uint64_t buffer,
 		return read_console(buffer, length);
 	case FILE_PIPE:
 		return pipe_read(file, buffer, length, may_wait);
+	case FILE_EVENTFD:
+		return eventfd_read(file, buffer, length, may_wait);
+	case FILE_EPOLL:
+		return -EINVAL;
 	case FILE_NULL:
 		return 0;
 	case FILE_DIRECTORY:
@@ -216,6 +223,10 @@ static long write_file(const struct file *file, uint64_t buffer,
 		return write_console(buffer, length);
 	case FILE_PIPE:
 		return pipe_write(file, buffer, length, may_wait);
+	case FILE_EVENTFD:
+		return eventfd_write(file, buffer, length, may_wait);
+	case FILE_EPOLL:
+		return -EINVAL;
 	case FILE_FULL:
 		return -ENOSPC;
 	default:
@@ -243,17 +254,23 @@ long sys_read(struct wk_regs *regs)
 		       : result;
 }
 
+/* The devices and directories; the console, pipes, eventfds and epoll
+ * instances cannot seek (-ESPIPE). */
+static bool seekable(const struct file *file)
+{
+	return file->kind != FILE_CONSOLE && file->kind != FILE_PIPE &&
+	       file->kind != FILE_EVENTFD && file->kind != FILE_EPOLL;
+}
+
 /* pread64 and pwrite64: none of these files has offsets to read at; the
- * console and pipes cannot seek (-ESPIPE), the others ignore the offset. */
+ * seekable ones ignore the offset. */
 static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 			       long *error)
 {
 	struct file *file = io_file_for(fd, want);
 
 	*error = file == NULL                  ? -EBADF
-		 : file->kind == FILE_CONSOLE ||
-				   file->kind == FILE_PIPE
-			 ? -ESPIPE
+		 : !seekable(file)             ? -ESPIPE
 		 : offset < 0                  ? -EINVAL
 					       : 0;
 	return *error ? NULL : file;
@@ -280,12 +297,19 @@ long sys_pwrite64(struct wk_regs *regs)
 /*
  * sendfile: from a device that makes its bytes (null, zero, full,
  * random) to one that takes them without waiting (the console, null,
- * zero, full, random), through a libOS buffer. The other pairs (a pipe
- * or the console as the source, a pipe as the destination) are -EINVAL,
+ * zero, full, random), through a libOS buffer. The other pairs (a pipe,
+ * eventfd or the console as the source, a pipe or eventfd as the
+ * destination) are -EINVAL,
  * Linux's answer where a file cannot take part, and a program falls back
  * to read and write.
  */
 #define SENDFILE_MAX 0x7ffff000 /* Linux's MAX_RW_COUNT */
+
+static bool is_device(const struct file *file)
+{
+	return file->kind == FILE_NULL || file->kind == FILE_ZERO ||
+	       file->kind == FILE_FULL || file->kind == FILE_RANDOM;
+}
 
 long sys_sendfile(struct wk_regs *regs)
 {
@@ -297,8 +321,7 @@ long sys_sendfile(struct wk_regs *regs)
 
 	if (out == NULL || in == NULL)
 		return -EBADF;
-	if (in->kind == FILE_CONSOLE || in->kind == FILE_PIPE ||
-	    in->kind == FILE_DIRECTORY || out->kind == FILE_PIPE)
+	if (!is_device(in) || !(is_device(out) || out->kind == FILE_CONSOLE))
 		return -EINVAL;
 	if (regs->rdx && !vm_user_ok(regs->rdx, 8, PROT_READ | PROT_WRITE))
 		return -EFAULT;
@@ -381,8 +404,15 @@ long sys_readv(struct wk_regs *regs)
 /* A descriptor of file is gone; with the last one, the description. */
 static void release(struct file *file)
 {
-	if (--file->references == 0 && file->kind == FILE_PIPE)
+	if (--file->references)
+		return;
+	epoll_forget(file);
+	if (file->kind == FILE_PIPE)
 		pipe_release(file);
+	else if (file->kind == FILE_EVENTFD)
+		eventfd_release(file);
+	else if (file->kind == FILE_EPOLL)
+		epoll_release(file);
 }
 
 long io_close(uint64_t fd)
@@ -536,7 +566,9 @@ long sys_lseek(struct wk_regs *regs)
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	if (file->kind == FILE_CONSOLE || file->kind == FILE_PIPE)
+	if (file->kind == FILE_EVENTFD) /* stays at 0, as Linux's */
+		return 0;
+	if (!seekable(file))
 		return -ESPIPE;
 	if (file->kind != FILE_DIRECTORY)
 		return 0;

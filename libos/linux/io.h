@@ -33,6 +33,8 @@ enum file_kind {
 	FILE_RANDOM,    /* reads random bytes (random.h), writes vanish */
 	FILE_DIRECTORY, /* getdents64 lists it; no read or write */
 	FILE_PIPE,      /* one end of a pipe (linux/pipe.h) */
+	FILE_EVENTFD,   /* a counter (linux/eventfd.h) */
+	FILE_EPOLL,     /* an epoll instance (linux/poll.c) */
 };
 
 /* poll's events (Linux's values). */
@@ -51,7 +53,8 @@ struct file {
 	uint32_t flags;      /* O_ACCMODE, O_PATH, O_NONBLOCK, O_APPEND */
 	uint16_t node;       /* its name (linux/files.c) */
 	uint8_t kind;        /* enum file_kind */
-	uint64_t position;   /* a directory's next entry; a pipe's slot */
+	uint64_t position;   /* a directory's next entry; a pipe's, eventfd's
+				or epoll instance's slot */
 };
 
 /* Descriptors 0, 1 and 2: one description of the console. */
@@ -67,5 +70,10 @@ long io_open(enum file_kind kind, unsigned node, uint64_t position,
 
 /* close: the descriptor goes; its description too with its last one. */
 long io_close(uint64_t fd);
+
+/* linux/poll.c: an epoll instance's description is gone; any description
+ * is gone (its interests in every instance go with it). */
+void epoll_release(const struct file *file);
+void epoll_forget(const struct file *file);
 
 #endif /* LIBOS_LINUX_IO_H */

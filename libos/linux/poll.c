@@ -18,6 +18,8 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
+#include "linux/eventfd.h"
+#include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
 #include "linux/signal.h"
@@ -44,15 +46,31 @@ struct readiness {
 	bool known, readable;
 };
 
-static bool readable(const struct file *file, struct readiness *console)
+static bool epoll_ready(const struct file *file, struct readiness *console);
+
+/* The events a description has now (POLLIN, POLLOUT, POLLHUP, POLLERR
+ * and their *NORM twins): the devices' and directories' reads and writes
+ * never wait. */
+static int16_t file_events(const struct file *file,
+			   struct readiness *console)
 {
-	if (file->kind != FILE_CONSOLE)
-		return true;
-	if (!console->known) {
-		console->readable = console_readable();
-		console->known = true;
+	switch (file->kind) {
+	case FILE_PIPE:
+		return pipe_poll(file);
+	case FILE_EVENTFD:
+		return eventfd_poll(file);
+	case FILE_EPOLL:
+		return epoll_ready(file, console) ? POLLIN | POLLRDNORM : 0;
+	case FILE_CONSOLE:
+		if (!console->known) {
+			console->readable = console_readable();
+			console->known = true;
+		}
+		return (console->readable ? POLLIN | POLLRDNORM : 0) |
+		       POLLOUT | POLLWRNORM;
+	default:
+		return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
 	}
-	return console->readable;
 }
 
 /* What a call that found `count` ready does: returns it, or the timeout's
@@ -82,23 +100,14 @@ static long finished(long result)
 static int16_t poll_one(const struct linux_pollfd *entry,
 			struct readiness *console)
 {
-	int16_t ready = 0;
-
 	if (entry->fd < 0)
 		return 0;
 	const struct file *file = io_file((uint64_t)entry->fd);
 
 	if (file == NULL)
 		return POLLNVAL;
-	if (file->kind == FILE_PIPE) {
-		ready = pipe_poll(file);
-	} else {
-		if ((entry->events & (POLLIN | POLLRDNORM)) &&
-		    readable(file, console))
-			ready |= POLLIN | POLLRDNORM;
-		ready |= POLLOUT | POLLWRNORM;
-	}
-	return ready & (entry->events | POLLERR | POLLHUP);
+	return file_events(file, console) &
+	       (entry->events | POLLERR | POLLHUP);
 }
 
 /* poll and ppoll, with the timeout as a deadline (0: none) or `wait`
@@ -195,14 +204,10 @@ static long select_sets(uint64_t *const sets[3], uint64_t count,
 
 		if (file == NULL)
 			return -EBADF;
-		int16_t pipe = file->kind == FILE_PIPE ? pipe_poll(file) : 0;
+		int16_t events = file_events(file, console);
 		bool now[3] = {
-			asked[0] && (file->kind == FILE_PIPE
-				     ? (pipe & (POLLIN | POLLHUP | POLLERR)) != 0
-				     : readable(file, console)),
-			asked[1] && (file->kind != FILE_PIPE ||
-				     (pipe & (POLLOUT | POLLERR)) != 0),
-			false };
+			asked[0] && (events & (POLLIN | POLLHUP | POLLERR)),
+			asked[1] && (events & (POLLOUT | POLLERR)), false };
 
 		for (int k = 0; k < 3; k++) {
 			if (now[k])
@@ -307,4 +312,250 @@ long sys_pselect6(struct wk_regs *regs)
 	if (result != SYSCALL_NO_RESULT && regs->r8)
 		clock_write_remaining(regs->r8, deadline);
 	return result;
+}
+
+/*
+ * epoll: an instance is a description (FILE_EPOLL, its slot in
+ * `position`) holding up to EPOLL_ENTRIES_MAX interests, each a
+ * descriptor number and its description, the events asked and the data
+ * to hand back. The console, pipes and eventfds can be watched; the
+ * devices and directories cannot (-EPERM, as Linux has them without a
+ * poll), nor another epoll instance (-EINVAL here). An interest goes when
+ * its description does (the last descriptor closed), as on Linux.
+ * epoll_wait reports level-triggered: EPOLLET is accepted and behaves as
+ * level-triggered, which wakes at least whenever edge-triggered would;
+ * EPOLLONESHOT disables an interest once reported, until EPOLL_CTL_MOD.
+ * A wait that finds nothing waits as poll does; each wait starts where
+ * the last report ended, so that a small maxevents starves no interest.
+ */
+#define EPOLLS_MAX        16
+#define EPOLL_ENTRIES_MAX 128
+#define EPOLL_CTL_ADD     1
+#define EPOLL_CTL_DEL     2
+#define EPOLL_CTL_MOD     3
+#define EPOLLEXCLUSIVE    (1u << 28)
+#define EPOLLONESHOT      (1u << 30)
+#define EPOLL_CLOEXEC     O_CLOEXEC
+
+/* Linux's struct epoll_event on x86-64: packed, 12 bytes. */
+struct epoll_event {
+	uint32_t events;
+	uint64_t data;
+} __attribute__((packed));
+
+struct epoll_interest {
+	const struct file *file;
+	int32_t fd;
+	uint32_t events;
+	uint64_t data;
+	bool disabled; /* EPOLLONESHOT, reported */
+};
+
+static struct epoll {
+	bool used;
+	uint32_t count, next; /* interests; where the next report starts */
+	struct epoll_interest interests[EPOLL_ENTRIES_MAX];
+} epolls[EPOLLS_MAX];
+
+static struct epoll *instance(const struct file *file)
+{
+	return &epolls[file->position];
+}
+
+static long create(uint64_t flags)
+{
+	if (flags & ~(uint64_t)EPOLL_CLOEXEC)
+		return -EINVAL;
+	for (unsigned slot = 0; slot < EPOLLS_MAX; slot++) {
+		if (epolls[slot].used)
+			continue;
+		long fd = io_open(FILE_EPOLL, NODE_ANONYMOUS, slot, O_RDWR,
+				  flags & EPOLL_CLOEXEC);
+
+		if (fd >= 0)
+			epolls[slot] = (struct epoll){ .used = true };
+		return fd;
+	}
+	return -EMFILE;
+}
+
+long sys_epoll_create(struct wk_regs *regs)
+{
+	return (int32_t)regs->rdi <= 0 ? -EINVAL : create(0);
+}
+
+long sys_epoll_create1(struct wk_regs *regs)
+{
+	return create(regs->rdi);
+}
+
+void epoll_release(const struct file *file)
+{
+	instance(file)->used = false;
+}
+
+static void forget(struct epoll *epoll, uint32_t index)
+{
+	epoll->interests[index] = epoll->interests[--epoll->count];
+}
+
+void epoll_forget(const struct file *file)
+{
+	for (unsigned slot = 0; slot < EPOLLS_MAX; slot++)
+		for (uint32_t i = 0; epolls[slot].used && i < epolls[slot].count;)
+			if (epolls[slot].interests[i].file == file)
+				forget(&epolls[slot], i);
+			else
+				i++;
+}
+
+long sys_epoll_ctl(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+	const struct file *target = io_file(regs->rdx);
+	uint32_t op = (uint32_t)regs->rsi;
+	struct epoll_event event = { 0 };
+
+	if (file == NULL || target == NULL)
+		return -EBADF;
+	if (file->kind != FILE_EPOLL || file == target ||
+	    target->kind == FILE_EPOLL)
+		return -EINVAL;
+	if (target->kind != FILE_CONSOLE && target->kind != FILE_PIPE &&
+	    target->kind != FILE_EVENTFD)
+		return -EPERM;
+	if (op != EPOLL_CTL_DEL) {
+		if (!vm_user_ok(regs->r10, sizeof(event), PROT_READ))
+			return -EFAULT;
+		memcpy(&event, (const void *)regs->r10, sizeof(event));
+	}
+	struct epoll *epoll = instance(file);
+	uint32_t index = 0;
+
+	while (index < epoll->count &&
+	       (epoll->interests[index].file != target ||
+		epoll->interests[index].fd != (int32_t)regs->rdx))
+		index++;
+	bool found = index < epoll->count;
+
+	switch (op) {
+	case EPOLL_CTL_ADD:
+		if (found)
+			return -EEXIST;
+		if (epoll->count == EPOLL_ENTRIES_MAX)
+			return -ENOSPC;
+		epoll->count++;
+		break;
+	case EPOLL_CTL_MOD:
+		if (!found)
+			return -ENOENT;
+		if (event.events & EPOLLEXCLUSIVE)
+			return -EINVAL;
+		break;
+	case EPOLL_CTL_DEL:
+		if (!found)
+			return -ENOENT;
+		forget(epoll, index);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+	epoll->interests[index] = (struct epoll_interest){
+		target, (int32_t)regs->rdx, event.events, event.data, false };
+	return 0;
+}
+
+/* The events an interest has now, of those it asks for. */
+static uint32_t interest_events(const struct epoll_interest *interest,
+				struct readiness *console)
+{
+	if (interest->disabled)
+		return 0;
+	return (uint32_t)(uint16_t)file_events(interest->file, console) &
+	       (interest->events | POLLERR | POLLHUP);
+}
+
+/* Whether an epoll instance would report something now: what poll and
+ * select see of its descriptor. */
+static bool epoll_ready(const struct file *file, struct readiness *console)
+{
+	const struct epoll *epoll = instance(file);
+
+	for (uint32_t i = 0; i < epoll->count; i++)
+		if (interest_events(&epoll->interests[i], console))
+			return true;
+	return false;
+}
+
+static long epoll_wait_for(const struct wk_regs *regs, bool wait,
+			   uint64_t deadline)
+{
+	const struct file *file = io_file(regs->rdi);
+	int64_t most = (int32_t)regs->rdx;
+	struct readiness console = { 0 };
+	long count = 0;
+
+	if (file == NULL)
+		return -EBADF;
+	if (file->kind != FILE_EPOLL || most <= 0 ||
+	    most > INT32_MAX / (int64_t)sizeof(struct epoll_event))
+		return -EINVAL;
+	if (!vm_user_ok(regs->rsi, (uint64_t)most * sizeof(struct epoll_event),
+			PROT_WRITE))
+		return -EFAULT;
+	struct epoll *epoll = instance(file);
+	struct epoll_event *out = (struct epoll_event *)regs->rsi;
+
+	uint32_t start = epoll->next;
+
+	for (uint32_t seen = 0; seen < epoll->count && count < most; seen++) {
+		uint32_t index = (start + seen) % epoll->count;
+		struct epoll_interest *interest = &epoll->interests[index];
+		uint32_t events = interest_events(interest, &console);
+
+		if (events == 0)
+			continue;
+		out[count++] = (struct epoll_event){ events, interest->data };
+		if (interest->events & EPOLLONESHOT)
+			interest->disabled = true;
+		epoll->next = index + 1;
+	}
+	return ready_or_wait(count, wait, deadline);
+}
+
+long sys_epoll_wait(struct wk_regs *regs)
+{
+	int32_t timeout_ms = (int32_t)regs->r10;
+	uint64_t deadline = 0;
+
+	if (timeout_ms > 0)
+		deadline = rdtsc() + clock_ns_to_ticks((uint64_t)timeout_ms *
+						       1000000);
+	return epoll_wait_for(regs, timeout_ms != 0,
+			      sched_call_deadline(deadline));
+}
+
+/* epoll_pwait: epoll_wait under the signal mask it is given. */
+long sys_epoll_pwait(struct wk_regs *regs)
+{
+	long status;
+
+	if (regs->r8 && (status = signal_wait_mask(regs->r8, regs->r9)) < 0)
+		return status;
+	return finished(sys_epoll_wait(regs));
+}
+
+/* epoll_pwait2: the timeout a timespec (NULL: none). */
+long sys_epoll_pwait2(struct wk_regs *regs)
+{
+	uint64_t deadline;
+	bool wait;
+	long status = read_timeout(regs->r10, &deadline, &wait);
+
+	if (status < 0)
+		return status;
+	if (regs->r8 && (status = signal_wait_mask(regs->r8, regs->r9)) < 0)
+		return status;
+	return finished(epoll_wait_for(regs, wait,
+				       sched_call_deadline(deadline)));
 }

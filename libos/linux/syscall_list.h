@@ -223,7 +223,7 @@
 	S(210, io_cancel, 0) \
 	S(211, get_thread_area, 0) \
 	S(212, lookup_dcookie, 0) \
-	S(213, epoll_create, 0) \
+	S(213, epoll_create, 1) \
 	S(214, epoll_ctl_old, 0) \
 	S(215, epoll_wait_old, 0) \
 	S(216, remap_file_pages, 0) \
@@ -242,8 +242,8 @@
 	S(229, clock_getres, 1) \
 	S(230, clock_nanosleep, 1) \
 	S(231, exit_group, 1) \
-	S(232, epoll_wait, 0) \
-	S(233, epoll_ctl, 0) \
+	S(232, epoll_wait, 1) \
+	S(233, epoll_ctl, 1) \
 	S(234, tgkill, 1) \
 	S(235, utimes, 0) \
 	S(236, vserver, 0) \
@@ -291,17 +291,17 @@
 	S(278, vmsplice, 0) \
 	S(279, move_pages, 0) \
 	S(280, utimensat, 1) \
-	S(281, epoll_pwait, 0) \
+	S(281, epoll_pwait, 1) \
 	S(282, signalfd, 0) \
 	S(283, timerfd_create, 0) \
-	S(284, eventfd, 0) \
+	S(284, eventfd, 1) \
 	S(285, fallocate, 0) \
 	S(286, timerfd_settime, 0) \
 	S(287, timerfd_gettime, 0) \
 	S(288, accept4, 0) \
 	S(289, signalfd4, 0) \
-	S(290, eventfd2, 0) \
-	S(291, epoll_create1, 0) \
+	S(290, eventfd2, 1) \
+	S(291, epoll_create1, 1) \
 	S(292, dup3, 1) \
 	S(293, pipe2, 1) \
 	S(294, inotify_init1, 0) \
@@ -362,7 +362,7 @@
 	S(438, pidfd_getfd, 0) \
 	S(439, faccessat2, 1) \
 	S(440, process_madvise, 0) \
-	S(441, epoll_pwait2, 0) \
+	S(441, epoll_pwait2, 1) \
 	S(442, mount_setattr, 0) \
 	S(443, quotactl_fd, 0) \
 	S(444, landlock_create_ruleset, 0) \

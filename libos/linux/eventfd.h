@@ -1,0 +1,27 @@
+/*
+ * eventfd (linux/eventfd.c), as the descriptors (linux/io.c) and
+ * poll/select/epoll (linux/poll.c) use it. An eventfd description's
+ * position is its counter's slot.
+ */
+#ifndef LIBOS_LINUX_EVENTFD_H
+#define LIBOS_LINUX_EVENTFD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "linux/io.h"
+
+/* read and write: as pipe.h's (may_wait false: -EAGAIN, no wait). */
+long eventfd_read(const struct file *file, uint64_t buffer, uint64_t length,
+		  bool may_wait);
+long eventfd_write(const struct file *file, uint64_t buffer,
+		   uint64_t length, bool may_wait);
+
+/* Its last descriptor closed. */
+void eventfd_release(const struct file *file);
+
+/* POLLIN while the counter is above 0, POLLOUT while one more can be
+ * added. */
+int16_t eventfd_poll(const struct file *file);
+
+#endif /* LIBOS_LINUX_EVENTFD_H */
