@@ -134,14 +134,19 @@ static long poll_fds(uint64_t address, uint64_t count, bool wait,
 	return result;
 }
 
+/* poll's and epoll_wait's timeout (above 0) as a TSC deadline. */
+static uint64_t milliseconds_from_now(int32_t milliseconds)
+{
+	return rdtsc() + clock_ns_to_ticks((uint64_t)milliseconds * 1000000);
+}
+
 long sys_poll(struct wk_regs *regs)
 {
 	int32_t timeout_ms = (int32_t)regs->rdx;
 	uint64_t deadline = 0;
 
 	if (timeout_ms > 0)
-		deadline = rdtsc() + clock_ns_to_ticks((uint64_t)timeout_ms *
-						       1000000);
+		deadline = milliseconds_from_now(timeout_ms);
 	return poll_fds(regs->rdi, regs->rsi, timeout_ms != 0,
 			sched_call_deadline(deadline));
 }
@@ -529,8 +534,7 @@ long sys_epoll_wait(struct wk_regs *regs)
 	uint64_t deadline = 0;
 
 	if (timeout_ms > 0)
-		deadline = rdtsc() + clock_ns_to_ticks((uint64_t)timeout_ms *
-						       1000000);
+		deadline = milliseconds_from_now(timeout_ms);
 	return epoll_wait_for(regs, timeout_ms != 0,
 			      sched_call_deadline(deadline));
 }
