@@ -8,6 +8,7 @@
 #define ESRCH    3
 #define EINTR    4
 #define EIO      5
+#define ENXIO    6
 #define EBADF    9
 #define ECHILD   10
 #define EAGAIN   11
@@ -31,6 +32,7 @@
 #define EDEADLK  35
 #define ENAMETOOLONG 36
 #define ENOSYS   38
+#define ELOOP    40
 #define ETIMEDOUT 110
 
 #endif /* LIBOS_ERRNO_H */

@@ -11,7 +11,9 @@
 #include "layout.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/archive.h"
 #include "linux/clock.h"
+#include "linux/files.h"
 #include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/syscalls.h"
@@ -72,6 +74,27 @@ void libos_exit(int status)
 	}
 	for (;;)
 		wk_exit(status & 0xff);
+}
+
+/* Modules 2 on: the file archive (module string "files", linux/archive.h);
+ * anything else is reported and left alone. */
+static void load_files(const struct wk_info *info)
+{
+	bool loaded = false;
+
+	for (uint32_t i = 2; i < info->module_count; i++) {
+		const struct wk_module *module = &info->modules[i];
+
+		if (!loaded && string_equals_word("files", 5, module->string)) {
+			archive_load((const uint8_t *)module->address,
+				     module->size);
+			loaded = true;
+		} else {
+			libos_report("module %u (\"%s\") is not the file "
+				     "archive (the first module \"files\"); "
+				     "left alone", i, module->string);
+		}
+	}
 }
 
 __attribute__((noreturn)) static void refuse_app(const char *reason)
@@ -156,7 +179,9 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		console_set_echo(0);
 	setup_events();
 	clock_init();
+	files_init();
 	io_init();
+	load_files(info);
 
 	if (info->module_count < 2)
 		refuse_app("no app was given (module 1: a static x86-64 Linux "

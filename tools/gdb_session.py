@@ -69,6 +69,8 @@ def main():
     p.add_argument("--argv", help="the app's argv, shell-quoted "
                    "(default: its file name)")
     p.add_argument("--append", default="", help="kernel command line")
+    p.add_argument("--files", metavar="DIR",
+                   help="the app's file tree (a directory or newc archive)")
     p.add_argument("--break", dest="breakpoint", default="main")
     p.add_argument("--batch", metavar="FILE",
                    help="gdb commands to run, then exit")
@@ -78,7 +80,8 @@ def main():
     work = tempfile.mkdtemp(prefix="wicket-gdb-")
     bundle = os.path.join(work, "bundle")
     subprocess.run([sys.executable, os.path.join(HERE, "mkbundle.py"),
-                    bundle, a.libos, "libos", a.app, argv], check=True)
+                    bundle, a.libos, "libos", a.app, argv]
+                   + ([a.files, "files"] if a.files else []), check=True)
     port = free_port()
     log = os.path.join(work, "serial.log")
     runner = [sys.executable, os.path.join(HERE, "qemu_run.py"),

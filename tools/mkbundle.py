@@ -2,6 +2,11 @@
 """Packs files and their module strings into one module bundle.
 
     mkbundle.py OUT FILE STRING [FILE STRING]...
+    mkbundle.py --archive OUT DIR
+
+A FILE that is a directory goes in as a newc cpio archive of what is
+under it (the libOS's file archive, module string "files": docs/libos.md,
+"Files"); --archive only writes that archive, for an ISO's module.
 
 QEMU's PVH boot (-initrd) passes a single module; the kernel splits a
 module that is a bundle into its members, in order (docs/boot.md, "Modules
@@ -19,7 +24,9 @@ same bytes on both boot paths.
 """
 
 import os
+import shutil
 import struct
+import subprocess
 import sys
 
 PAGE = 4096
@@ -65,18 +72,53 @@ def bundle(members):
     return bytes(header) + bytes(PAGE - len(header)) + bytes(body)
 
 
+def archive(directory):
+    """What is under directory as a newc cpio archive (bytes): names
+    sorted, owned by root, as `cpio -o -H newc` writes them."""
+    if shutil.which("cpio") is None:
+        raise ValueError("cpio not found (./wicket deps installs it)")
+    names = []
+    for top, dirs, files in os.walk(directory):
+        dirs.sort()
+        for name in dirs + files:
+            names.append(os.path.relpath(os.path.join(top, name), directory))
+    listing = b"".join(os.fsencode(n) + b"\0" for n in ["."] + sorted(names))
+    done = subprocess.run(["cpio", "-o", "-H", "newc", "-R", "0:0", "--null",
+                           "--quiet"], input=listing, cwd=directory,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if done.returncode != 0:
+        raise ValueError("cpio failed: %s"
+                         % done.stderr.decode("utf-8", "replace").strip())
+    return done.stdout
+
+
+def read_member(path):
+    if os.path.isdir(path):
+        return archive(path)
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--archive":
+        try:
+            data = archive(argv[3])
+        except (ValueError, OSError) as e:
+            sys.stderr.write("mkbundle: %s\n" % e)
+            return 1
+        with open(argv[2], "wb") as f:
+            f.write(data)
+        return 0
     if len(argv) < 4 or len(argv) % 2 != 0:
         sys.stderr.write("usage: mkbundle.py OUT FILE STRING "
                          "[FILE STRING]...\n")
         return 2
     members = []
-    for path, string in zip(argv[2::2], argv[3::2]):
-        with open(path, "rb") as f:
-            members.append((f.read(), string))
     try:
+        for path, string in zip(argv[2::2], argv[3::2]):
+            members.append((read_member(path), string))
         data = bundle(members)
-    except ValueError as e:
+    except (ValueError, OSError) as e:
         sys.stderr.write("mkbundle: %s\n" % e)
         return 1
     with open(argv[1], "wb") as f:

@@ -1,11 +1,17 @@
 /*
- * The file namespace (linux/files.c): a fixed, read-only tree of
- * directories and devices, with no storage behind it.
+ * The file namespace (linux/files.c): a read-only tree of directories,
+ * devices and, when the boot brought a file archive (linux/archive.c),
+ * that archive's directories, files and symbolic links.
  */
 #ifndef LIBOS_LINUX_FILES_H
 #define LIBOS_LINUX_FILES_H
 
-/* Its nodes, in its table's order: the root, /dev and the devices. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The nodes every boot has, in its table's order: the root, /dev and the
+ * devices. The archive's follow from NODE_FIXED_COUNT up. */
 enum file_node {
 	NODE_ROOT,
 	NODE_DEV,
@@ -19,7 +25,52 @@ enum file_node {
 	NODE_ZERO,
 	NODE_PIPE,      /* every pipe's: in no directory */
 	NODE_ANONYMOUS, /* eventfds' and epoll instances': in none either */
-	NODE_COUNT,
+	NODE_FIXED_COUNT,
 };
+
+/* At most this many nodes, the fixed ones included (struct file's node
+ * is 16 bits). */
+#define NODES_MAX 8192
+#define NO_NODE   0xffffffffu
+
+/* Linux's file types (st_mode's S_IFMT). */
+#define S_IFMT   0170000
+#define S_IFLNK  0120000
+#define S_IFREG  0100000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFIFO  0010000
+
+/* What the archive adds: a directory, regular file or symbolic link
+ * (mode's type); `data` (`size` bytes) is a file's contents or a link's
+ * target, and must stay where it is for the whole run. */
+struct file_entry {
+	const char *name; /* name_length bytes, no '/' */
+	size_t name_length;
+	uint32_t mode, uid, gid;
+	int64_t mtime; /* Unix seconds */
+	const uint8_t *data;
+	uint64_t size;
+};
+
+/* The fixed nodes. */
+void files_init(void);
+
+/* The child of directory `directory` named name (length bytes), or
+ * NO_NODE. */
+unsigned files_child(unsigned directory, const char *name, size_t length);
+
+/* A new node in directory `parent`: its number, or NO_NODE when the table
+ * is full. The name must be new there. */
+unsigned files_add(unsigned parent, const struct file_entry *entry);
+
+/* Whether node is a directory. */
+bool files_is_directory(unsigned node);
+
+/* Node `name` (a regular file's other name) has the bytes of `from`. */
+void files_share_contents(unsigned name, unsigned from);
+
+/* A regular file's contents (any other node: size 0). */
+const uint8_t *files_contents(unsigned node, uint64_t *size);
 
 #endif /* LIBOS_LINUX_FILES_H */

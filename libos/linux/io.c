@@ -14,6 +14,8 @@
  *              with -ENOSPC (full)
  *   random     reads give random.h's bytes; writes take everything
  *   directory  reads fail with -EISDIR (getdents64 lists it)
+ *   regular    the archive's file's bytes from the offset on; never
+ *              written (open refuses to)
  *   pipe       linux/pipe.c
  *   eventfd    linux/eventfd.c
  *   epoll      linux/poll.c: no read or write (-EINVAL)
@@ -41,6 +43,7 @@
 #define FDS_MAX 4096 /* RLIMIT_NOFILE's hard limit (process.c) */
 #define IOV_MAX 1024
 #define DEVICE_READ_MAX (1 << 20)
+#define RW_MAX 0x7ffff000 /* Linux's MAX_RW_COUNT */
 #define USER_HALF_END UINT64_C(0x00007ffffffff000) /* Linux's TASK_SIZE */
 
 #define F_DUPFD         0
@@ -55,6 +58,8 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
 
 #define TCGETS     0x5401
 #define TCSETS     0x5402
@@ -178,6 +183,25 @@ static long wait_for_input(const struct file *file)
 	return SYSCALL_NO_RESULT;
 }
 
+/* A regular file's bytes from offset on, up to length. */
+static long read_regular(const struct file *file, uint64_t offset,
+			 uint64_t buffer, uint64_t length)
+{
+	uint64_t size;
+	const uint8_t *data = files_contents(file->node, &size);
+
+	if (offset >= size)
+		return 0;
+	if (length > size - offset)
+		length = size - offset;
+	if (length > RW_MAX)
+		length = RW_MAX;
+	if (!vm_user_ok(buffer, length, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)buffer, data + offset, length);
+	return (long)length;
+}
+
 /* Linux's first check of a read or write buffer, before the file sees
  * it: the range lies in the user half (not whether it is mapped). */
 static bool in_user_half(uint64_t buffer, uint64_t length)
@@ -187,12 +211,19 @@ static bool in_user_half(uint64_t buffer, uint64_t length)
 
 /* One read from a description that may be read; -EAGAIN from the console
  * means it would wait. A pipe waits itself, if may_wait (pipe.h). */
-static long read_file(const struct file *file, uint64_t buffer,
+static long read_file(struct file *file, uint64_t buffer,
 		      uint64_t length, bool may_wait)
 {
+	long count;
+
 	if (!in_user_half(buffer, length))
 		return -EFAULT;
 	switch (file->kind) {
+	case FILE_REGULAR:
+		count = read_regular(file, file->position, buffer, length);
+		if (count > 0)
+			file->position += (uint64_t)count;
+		return count;
 	case FILE_CONSOLE:
 		return read_console(buffer, length);
 	case FILE_PIPE:
@@ -243,7 +274,7 @@ long sys_write(struct wk_regs *regs)
 
 long sys_read(struct wk_regs *regs)
 {
-	const struct file *file = io_file_for(regs->rdi, O_RDONLY);
+	struct file *file = io_file_for(regs->rdi, O_RDONLY);
 
 	if (file == NULL)
 		return -EBADF;
@@ -262,8 +293,8 @@ static bool seekable(const struct file *file)
 	       file->kind != FILE_EVENTFD && file->kind != FILE_EPOLL;
 }
 
-/* pread64 and pwrite64: none of these files has offsets to read at; the
- * seekable ones ignore the offset. */
+/* pread64 and pwrite64: a regular file reads at the offset; the other
+ * seekable ones ignore it. */
 static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 			       long *error)
 {
@@ -279,10 +310,16 @@ static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 long sys_pread64(struct wk_regs *regs)
 {
 	long error;
-	const struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
-					     O_RDONLY, &error);
+	struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
+				       O_RDONLY, &error);
 
-	return file ? read_file(file, regs->rsi, regs->rdx, false) : error;
+	if (file == NULL)
+		return error;
+	if (file->kind != FILE_REGULAR)
+		return read_file(file, regs->rsi, regs->rdx, false);
+	if (!in_user_half(regs->rsi, regs->rdx))
+		return -EFAULT;
+	return read_regular(file, regs->r10, regs->rsi, regs->rdx);
 }
 
 long sys_pwrite64(struct wk_regs *regs)
@@ -296,15 +333,15 @@ long sys_pwrite64(struct wk_regs *regs)
 
 /*
  * sendfile: from a device that makes its bytes (null, zero, full,
- * random) to one that takes them without waiting (the console, null,
- * zero, full, random), through a libOS buffer. The other pairs (a pipe,
- * eventfd or the console as the source, a pipe or eventfd as the
- * destination) are -EINVAL,
- * Linux's answer where a file cannot take part, and a program falls back
- * to read and write.
+ * random) or a regular file, to one that takes them without waiting (the
+ * console, null, zero, full, random), through a libOS buffer. The other
+ * pairs (a pipe, eventfd or the console as the source, a pipe or eventfd
+ * as the destination) are -EINVAL, Linux's answer where a file cannot
+ * take part, and a program falls back to read and write. A regular file
+ * is read from *offset when one is given (which moves on, the file's own
+ * offset staying), else from its offset; a device's "offset" moves on by
+ * what was sent, as a file's would.
  */
-#define SENDFILE_MAX 0x7ffff000 /* Linux's MAX_RW_COUNT */
-
 static bool is_device(const struct file *file)
 {
 	return file->kind == FILE_NULL || file->kind == FILE_ZERO ||
@@ -315,37 +352,52 @@ long sys_sendfile(struct wk_regs *regs)
 {
 	static uint8_t buffer[4096];
 	const struct file *out = io_file_for(regs->rdi, O_WRONLY);
-	const struct file *in = io_file_for(regs->rsi, O_RDONLY);
-	uint64_t count = regs->r10 < SENDFILE_MAX ? regs->r10 : SENDFILE_MAX;
-	long done = 0;
+	struct file *in = io_file_for(regs->rsi, O_RDONLY);
+	uint64_t count = regs->r10 < RW_MAX ? regs->r10 : RW_MAX;
+	uint64_t offset, size = UINT64_MAX;
+	const uint8_t *data = NULL;
+	uint64_t done = 0;
 
 	if (out == NULL || in == NULL)
 		return -EBADF;
-	if (!is_device(in) || !(is_device(out) || out->kind == FILE_CONSOLE))
+	if (!(is_device(in) || in->kind == FILE_REGULAR) ||
+	    !(is_device(out) || out->kind == FILE_CONSOLE))
 		return -EINVAL;
 	if (regs->rdx && !vm_user_ok(regs->rdx, 8, PROT_READ | PROT_WRITE))
 		return -EFAULT;
+	offset = regs->rdx ? *(const uint64_t *)regs->rdx : in->position;
+	if ((int64_t)offset < 0)
+		return -EINVAL;
 	if (in->kind == FILE_NULL)
 		return 0;
-	if (out->kind == FILE_FULL)
+	if (in->kind == FILE_REGULAR) {
+		data = files_contents(in->node, &size);
+		count = offset >= size ? 0
+			: count < size - offset ? count : size - offset;
+	}
+	if (out->kind == FILE_FULL && count)
 		return -ENOSPC;
 	if (out->kind != FILE_CONSOLE) /* it takes everything unread */
-		done = (long)count;
-	while ((uint64_t)done < count) {
-		uint64_t piece = count - (uint64_t)done;
+		done = count;
+	while (done < count) {
+		uint64_t piece = count - done;
 
 		if (piece > sizeof(buffer))
 			piece = sizeof(buffer);
-		if (in->kind == FILE_RANDOM)
+		if (data)
+			memcpy(buffer, data + offset + done, piece);
+		else if (in->kind == FILE_RANDOM)
 			random_bytes(buffer, piece);
 		else
 			memset(buffer, 0, piece);
 		console_write(buffer, piece);
-		done += (long)piece;
+		done += piece;
 	}
-	if (regs->rdx) /* the source's offset moves on, as a file's would */
-		*(int64_t *)regs->rdx += done;
-	return done;
+	if (regs->rdx)
+		*(uint64_t *)regs->rdx = offset + done;
+	else if (in->kind == FILE_REGULAR)
+		in->position = offset + done;
+	return (long)done;
 }
 
 /* readv and writev: the vector is checked first; a transfer stops at the
@@ -354,7 +406,7 @@ long sys_sendfile(struct wk_regs *regs)
 static long vector_io(struct wk_regs *regs, bool writing)
 {
 	uint64_t vector = regs->rsi, count = regs->rdx;
-	const struct file *file =
+	struct file *file =
 		io_file_for(regs->rdi, writing ? O_WRONLY : O_RDONLY);
 	long done = 0;
 
@@ -558,11 +610,13 @@ long sys_fcntl(struct wk_regs *regs)
 
 /* The console cannot seek; the devices stay at 0, as Linux's do; a
  * directory's position is the entry getdents64 lists next (rewinddir's
- * lseek to 0 included). */
+ * lseek to 0 included); a regular file's may go past its end, and has
+ * one piece of data and no hole before it. */
 long sys_lseek(struct wk_regs *regs)
 {
 	struct file *file = io_file(regs->rdi);
 	int64_t offset = (int64_t)regs->rsi;
+	uint64_t size = 0;
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
@@ -570,13 +624,31 @@ long sys_lseek(struct wk_regs *regs)
 		return 0;
 	if (!seekable(file))
 		return -ESPIPE;
-	if (file->kind != FILE_DIRECTORY)
+	if (file->kind == FILE_REGULAR)
+		files_contents(file->node, &size);
+	else if (file->kind != FILE_DIRECTORY)
 		return 0;
 	switch (regs->rdx) {
 	case SEEK_SET:
 		break;
 	case SEEK_CUR:
 		offset += (int64_t)file->position;
+		break;
+	case SEEK_END:
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (file->kind != FILE_REGULAR)
+			return -EINVAL;
+		if (regs->rdx == SEEK_END) {
+			offset += (int64_t)size;
+			break;
+		}
+		if (offset < 0)
+			return -EINVAL;
+		if ((uint64_t)offset >= size)
+			return -ENXIO;
+		if (regs->rdx == SEEK_HOLE)
+			offset = (int64_t)size;
 		break;
 	default:
 		return -EINVAL;
@@ -595,10 +667,21 @@ long sys_ioctl(struct wk_regs *regs)
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	if (file->kind == FILE_PIPE && request == FIONREAD) {
+	if ((file->kind == FILE_PIPE || file->kind == FILE_REGULAR) &&
+	    request == FIONREAD) {
+		uint64_t size = 0;
+
 		if (!vm_user_ok(argument, 4, PROT_WRITE))
 			return -EFAULT;
-		*(int32_t *)argument = (int32_t)pipe_unread(file);
+		if (file->kind == FILE_PIPE)
+			size = pipe_unread(file);
+		else if (files_contents(file->node, &size) &&
+			 file->position < size)
+			size -= file->position;
+		else
+			size = 0;
+		*(int32_t *)argument = (int32_t)(size < INT32_MAX ? size
+							       : INT32_MAX);
 		return 0;
 	}
 	if (file->kind != FILE_CONSOLE)

@@ -35,6 +35,7 @@ enum file_kind {
 	FILE_PIPE,      /* one end of a pipe (linux/pipe.h) */
 	FILE_EVENTFD,   /* a counter (linux/eventfd.h) */
 	FILE_EPOLL,     /* an epoll instance (linux/poll.c) */
+	FILE_REGULAR,   /* a file of the archive (linux/files.c): reads */
 };
 
 /* poll's events (Linux's values). */
@@ -53,8 +54,8 @@ struct file {
 	uint32_t flags;      /* O_ACCMODE, O_PATH, O_NONBLOCK, O_APPEND */
 	uint16_t node;       /* its name (linux/files.c) */
 	uint8_t kind;        /* enum file_kind */
-	uint64_t position;   /* a directory's next entry; a pipe's, eventfd's
-				or epoll instance's slot */
+	uint64_t position;   /* a file's offset; a directory's next entry; a
+				pipe's, eventfd's or epoll instance's slot */
 };
 
 /* Descriptors 0, 1 and 2: one description of the console. */

@@ -1,13 +1,18 @@
 /*
  * brk, mmap, munmap, mprotect, mremap and madvise over the region table
- * (mm/vm.h). Only anonymous memory exists (there are no files); shared
- * anonymous memory is the same as private with one process. Anything that
+ * (mm/vm.h). All memory is anonymous: shared anonymous memory is the same
+ * as private with one process, /dev/zero maps anonymous memory as on
+ * Linux, and a mapping of a regular file (the archive's, which never
+ * changes: linux/files.c) is a copy of its pages, zeros past its end. Anything that
  * would touch the libOS's part of the address space (APP_LIMIT and up) is
  * refused, and said so once.
  */
 #include "linux/memory.h"
 
 #include <stdbool.h>
+
+#include "linux/files.h"
+#include "linux/io.h"
 
 #include "errno.h"
 #include "layout.h"
@@ -92,6 +97,55 @@ long sys_brk(struct wk_regs *regs)
 	return (long)brk_current;
 }
 
+/* Whether descriptor fd may be mapped so: 0 with *file the regular file
+ * to copy (NULL: /dev/zero, anonymous memory), or Linux's error. */
+static long mappable(int32_t fd, uint64_t type, uint32_t prot,
+		     uint64_t offset, const struct file **file)
+{
+	const struct file *found = fd < 0 ? NULL : io_file((uint64_t)fd);
+	uint32_t mode;
+
+	if (found == NULL || (found->flags & O_PATH))
+		return -EBADF;
+	if (offset % PAGE_SIZE)
+		return -EINVAL;
+	if (found->kind == FILE_ZERO)
+		return 0;
+	if (found->kind != FILE_REGULAR)
+		return -ENODEV;
+	mode = found->flags & O_ACCMODE;
+	if (mode == O_WRONLY ||
+	    (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
+		return -EACCES;
+	*file = found;
+	return 0;
+}
+
+/* A mapping at address of the file's bytes from offset on: mapped
+ * writable to be filled, then given prot. */
+static long map_copy(const struct file *file, uint64_t offset,
+		     uint64_t address, uint64_t length, uint32_t prot)
+{
+	uint64_t size;
+	const uint8_t *data = files_contents(file->node, &size);
+	uint64_t count = offset >= size ? 0 : size - offset;
+	long status = vm_map(address, length, PROT_READ | PROT_WRITE,
+			     REGION_ANONYMOUS);
+
+	if (status < 0)
+		return status;
+	if (count > length)
+		count = length;
+	if (count && !vm_user_ok(address, count, PROT_WRITE)) {
+		vm_unmap(address, length);
+		return -ENOMEM;
+	}
+	memcpy((void *)address, data + offset, count);
+	if (prot != (PROT_READ | PROT_WRITE))
+		status = vm_protect(address, length, prot);
+	return status < 0 ? status : (long)address;
+}
+
 long sys_mmap(struct wk_regs *regs)
 {
 	uint64_t address = regs->rdi, length = page_length(regs->rsi);
@@ -107,8 +161,14 @@ long sys_mmap(struct wk_regs *regs)
 		return -ENOMEM;
 	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return fd >= 0 && fd < 3 ? -ENODEV : -EBADF;
+	const struct file *file = NULL;
+
+	if (!(flags & MAP_ANONYMOUS)) {
+		long error = mappable(fd, type, prot, regs->r9, &file);
+
+		if (error)
+			return error;
+	}
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES; /* W^X */
 
@@ -140,6 +200,8 @@ long sys_mmap(struct wk_regs *regs)
 				return -ENOMEM;
 		}
 	}
+	if (file)
+		return map_copy(file, regs->r9, address, length, prot);
 	long status = vm_map(address, length, prot, REGION_ANONYMOUS);
 
 	return status < 0 ? status : (long)address;

@@ -16,11 +16,13 @@ environment and a standard input, then compares
 Host side: the binary runs with exactly that argv (argv[0] through
 `executable=`), the environment HOME=/, PATH=/usr/local/bin:/usr/bin:/bin,
 TERM=linux (the libOS's default environment, in that order) plus each
---env NAME=VALUE (appended), stdin from --stdin FILE or empty, cwd /.
+--env NAME=VALUE (appended), stdin from --stdin FILE or empty, cwd / (or
+the --files DIR).
 
 Wicket side: tools/mkbundle.py packs the libOS and the app (the app's module
 string is shlex.join(argv): the libOS shell-splits it and argv[0] is its
-first word), tools/qemu_run.py boots the kernel with that bundle as initrd
+first word; with --files DIR, DIR packed as the file archive, the root of
+the app's tree, whose working directory starts there), tools/qemu_run.py boots the kernel with that bundle as initrd
 and the command line "wicket.quiet wicket.echo=off wicket.env=NAME=VALUE
 ..." followed by each --append WORD (libOS options such as wicket.patch=off
 or wicket.quantum=1), under -icount shift=N with --icount N, feeding --stdin FILE (or nothing) to the serial port
@@ -123,6 +125,9 @@ def parse_args(argv):
                                                     "qemu_run.py"))
     p.add_argument("--mkbundle", default=os.path.join(ROOT, "tools",
                                                       "mkbundle.py"))
+    p.add_argument("--files", metavar="DIR",
+                   help="the tree the app runs in: its working directory "
+                   "on the host, the file archive (the root) under Wicket")
     p.add_argument("--append", metavar="WORD", action="append", default=[],
                    help="add WORD to Wicket's kernel command line "
                         "(repeatable; e.g. wicket.patch=off)")
@@ -207,7 +212,8 @@ def run_host(args, argv):
     try:
         p = subprocess.run(argv, executable=os.path.abspath(args.app),
                            env=env, stdin=stdin, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, cwd="/",
+                           stderr=subprocess.STDOUT,
+                           cwd=args.files or "/",
                            timeout=args.host_timeout)
     except subprocess.TimeoutExpired as e:
         return Result(e.stdout or b"", None,
@@ -304,7 +310,8 @@ class WicketSide:
         bundle = os.path.join(self.workdir, "run%d.bundle" % index)
         log = os.path.join(self.workdir, "run%d.serial.log" % index)
         rc, out = self.call([sys.executable, a.mkbundle, bundle, a.libos,
-                             "libos", a.app, shlex.join(argv)])
+                             "libos", a.app, shlex.join(argv)]
+                            + ([a.files, "files"] if a.files else []))
         if rc != 0:
             return Result(b"", None, error="mkbundle.py failed (%d):\n%s"
                           % (rc, out.decode("utf-8", "replace")))
