@@ -259,6 +259,7 @@ void archive_load(const uint8_t *archive, uint64_t size)
 			     "the entries before it are there", at, damage);
 	if (skipped)
 		libos_report("files: %u entries of the archive left out "
-			     "(devices, FIFOs, sockets, or names the tree "
-			     "already has)", skipped);
+			     "(devices, FIFOs and sockets; names with \"..\", "
+			     "under a file, too long, or there already)",
+			     skipped);
 }
