@@ -240,13 +240,15 @@ static long directory_of(int64_t dirfd, unsigned *node)
 }
 
 /* `path` (PATH_MAX bytes) becomes link's target followed by `rest` (what
- * came after the link's component, its slash included): 0 or
- * -ENAMETOOLONG. */
+ * came after the link's component, its slash included): 0, or -ENOENT
+ * (an empty target) or -ENAMETOOLONG. */
 static long splice_link(char *path, unsigned link, const char *rest)
 {
 	char joined[PATH_MAX];
 	size_t target = nodes[link].size, tail = strlen(rest);
 
+	if (target == 0)
+		return -ENOENT; /* an empty target names nothing */
 	if (target + tail + 1 > PATH_MAX)
 		return -ENAMETOOLONG;
 	memcpy(joined, nodes[link].data, target);
@@ -424,42 +426,51 @@ struct linux_stat {
 };
 _Static_assert(sizeof(struct linux_stat) == 144, "struct stat");
 
-/* Node's status into the app's buffer; the fixed nodes' times are the
- * boot's, the archive's its own. */
-static long write_stat(unsigned node, uint64_t address)
+/* Node's status; the fixed nodes' times are the boot's, the archive's
+ * its own. */
+static void node_status(unsigned node, struct linux_stat *stat)
 {
-	struct linux_stat stat = { 0 };
 	const struct clock_source *clock = clock_source();
 
-	if (!vm_user_ok(address, sizeof(stat), PROT_WRITE))
-		return -EFAULT;
-	stat.dev = node == NODE_ROOT || node >= NODE_FIXED_COUNT
+	*stat = (struct linux_stat){ 0 };
+	stat->dev = node == NODE_ROOT || node >= NODE_FIXED_COUNT
 						? ROOT_DEVICE
-		   : node == NODE_PIPE		? PIPE_DEVICE
-		   : node == NODE_ANONYMOUS	? ANONYMOUS_DEVICE
+		    : node == NODE_PIPE		? PIPE_DEVICE
+		    : node == NODE_ANONYMOUS	? ANONYMOUS_DEVICE
 						: DEV_DEVICE;
-	stat.ino = node + 2; /* 2: a root's inode number */
-	stat.nlink = 1;
-	stat.size = (int64_t)nodes[node].size;
-	stat.blocks = (int64_t)(page_up(nodes[node].size) / 512);
+	stat->ino = node + 2; /* 2: a root's inode number */
+	stat->nlink = 1;
+	stat->size = (int64_t)nodes[node].size;
+	stat->blocks = (int64_t)(page_up(nodes[node].size) / 512);
 	if (is_directory(node)) {
-		stat.nlink = 2;
-		for (unsigned other = NODE_ROOT + 1; other < node_count; other++)
-			stat.nlink += nodes[other].parent == node &&
-				      is_directory(other);
-		stat.size = 4096;
-		stat.blocks = 8;
+		stat->nlink = 2;
+		for (unsigned other = NODE_ROOT + 1; other < node_count;
+		     other++)
+			stat->nlink += nodes[other].parent == node &&
+				       is_directory(other);
+		stat->size = 4096;
+		stat->blocks = 8;
 	}
-	stat.mode = nodes[node].mode;
-	stat.uid = nodes[node].uid;
-	stat.gid = nodes[node].gid;
-	stat.rdev = nodes[node].rdev;
-	stat.blksize = 4096;
-	stat.atime = stat.mtime = stat.ctime =
+	stat->mode = nodes[node].mode;
+	stat->uid = nodes[node].uid;
+	stat->gid = nodes[node].gid;
+	stat->rdev = nodes[node].rdev;
+	stat->blksize = 4096;
+	stat->atime = stat->mtime = stat->ctime =
 		nodes[node].mtime ? (uint64_t)nodes[node].mtime
 		: clock->rtc_unix_seconds -
 		  clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc) /
 			  NS_PER_SECOND;
+}
+
+/* Node's status into the app's buffer. */
+static long write_stat(unsigned node, uint64_t address)
+{
+	struct linux_stat stat;
+
+	if (!vm_user_ok(address, sizeof(stat), PROT_WRITE))
+		return -EFAULT;
+	node_status(node, &stat);
 	memcpy((void *)address, &stat, sizeof(stat));
 	return 0;
 }
@@ -496,6 +507,122 @@ long sys_lstat(struct wk_regs *regs)
 	struct lookup found = lookup(AT_FDCWD, regs->rdi, AT_SYMLINK_NOFOLLOW);
 
 	return found.error ? found.error : write_stat(found.node, regs->rsi);
+}
+
+/* Linux's struct statx (256 bytes). */
+struct statx_time {
+	int64_t seconds;
+	uint32_t nanoseconds;
+	int32_t reserved;
+};
+
+struct linux_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct statx_time atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mount_id;
+	uint32_t dio_memory_align, dio_offset_align;
+	uint64_t spare[12];
+};
+_Static_assert(sizeof(struct linux_statx) == 256 &&
+	       __builtin_offsetof(struct linux_statx, mtime) == 112 &&
+	       __builtin_offsetof(struct linux_statx, rdev_major) == 128,
+	       "struct statx");
+
+#define STATX_BASIC_STATS   0x7ff
+#define STATX_RESERVED      0x80000000u
+#define AT_STATX_SYNC_TYPE  0x6000
+
+/* statx: stat's answer in statx's form, every basic field filled
+ * whatever the mask asks (as Linux may), no birth time. */
+long sys_statx(struct wk_regs *regs)
+{
+	uint32_t flags = (uint32_t)regs->rdx;
+	struct linux_statx out = { 0 };
+	struct linux_stat stat;
+
+	if ((flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+				 AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) ||
+	    (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE ||
+	    (regs->r10 & STATX_RESERVED))
+		return -EINVAL;
+	struct lookup found = lookup((int64_t)(int32_t)regs->rdi, regs->rsi,
+				     flags);
+
+	if (found.error)
+		return found.error;
+	if (!vm_user_ok(regs->r8, sizeof(out), PROT_WRITE))
+		return -EFAULT;
+	node_status(found.node, &stat);
+	out.mask = STATX_BASIC_STATS;
+	out.blksize = (uint32_t)stat.blksize;
+	out.nlink = (uint32_t)stat.nlink;
+	out.uid = stat.uid;
+	out.gid = stat.gid;
+	out.mode = (uint16_t)stat.mode;
+	out.ino = stat.ino;
+	out.size = (uint64_t)stat.size;
+	out.blocks = (uint64_t)stat.blocks;
+	out.atime.seconds = out.ctime.seconds = out.mtime.seconds =
+		(int64_t)stat.mtime;
+	out.rdev_major = (uint32_t)(stat.rdev >> 8);
+	out.rdev_minor = (uint32_t)(stat.rdev & 0xff);
+	out.dev_major = (uint32_t)(stat.dev >> 8);
+	out.dev_minor = (uint32_t)(stat.dev & 0xff);
+	memcpy((void *)regs->r8, &out, sizeof(out));
+	return 0;
+}
+
+/* Linux's struct statfs on x86-64 (120 bytes). */
+struct linux_statfs {
+	int64_t type, block_size;
+	uint64_t blocks, blocks_free, blocks_available, files, files_free;
+	int32_t fsid[2];
+	int64_t name_max, fragment_size, flags, spare[4];
+};
+_Static_assert(sizeof(struct linux_statfs) == 120, "struct statfs");
+
+#define RAMFS_MAGIC 0x858458f6 /* the root: an initramfs's */
+#define TMPFS_MAGIC 0x01021994 /* /dev: a devtmpfs */
+#define ST_RDONLY   0x0001
+#define ST_VALID    0x0020
+
+/* statfs and fstatfs: the file system holding node, full and read-only. */
+static long write_statfs(unsigned node, uint64_t address)
+{
+	struct linux_statfs out = { 0 };
+	bool dev = node != NODE_ROOT && node < NODE_FIXED_COUNT;
+
+	if (!vm_user_ok(address, sizeof(out), PROT_WRITE))
+		return -EFAULT;
+	out.type = dev ? TMPFS_MAGIC : RAMFS_MAGIC;
+	out.block_size = out.fragment_size = 4096;
+	for (unsigned other = 0; other < node_count && !dev; other++)
+		out.blocks += page_up(nodes[other].size) / 4096;
+	out.files = dev ? NODE_FIXED_COUNT - 1 : node_count;
+	out.fsid[0] = dev ? DEV_DEVICE : ROOT_DEVICE;
+	out.name_max = NAME_MAX;
+	out.flags = ST_RDONLY | ST_VALID;
+	memcpy((void *)address, &out, sizeof(out));
+	return 0;
+}
+
+long sys_statfs(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
+
+	return found.error ? found.error : write_statfs(found.node, regs->rsi);
+}
+
+long sys_fstatfs(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	return file ? write_statfs(file->node, regs->rsi) : -EBADF;
 }
 
 static long access_check(int64_t dirfd, uint64_t path, uint64_t mode,

@@ -147,8 +147,8 @@
 	S(134, uselib, 0) \
 	S(135, personality, 0) \
 	S(136, ustat, 0) \
-	S(137, statfs, 0) \
-	S(138, fstatfs, 0) \
+	S(137, statfs, 1) \
+	S(138, fstatfs, 1) \
 	S(139, sysfs, 0) \
 	S(140, getpriority, 1) \
 	S(141, setpriority, 1) \
@@ -342,7 +342,7 @@
 	S(329, pkey_mprotect, 0) \
 	S(330, pkey_alloc, 0) \
 	S(331, pkey_free, 0) \
-	S(332, statx, 0) \
+	S(332, statx, 1) \
 	S(333, io_pgetevents, 0) \
 	S(334, rseq, 1) \
 	S(424, pidfd_send_signal, 0) \

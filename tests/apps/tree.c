@@ -27,6 +27,10 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -468,6 +472,85 @@ static void mappings(void)
 	close(fd);
 }
 
+/* Linux's struct statx (musl 1.2.3 has no statx()). */
+struct statx_time {
+	int64_t seconds;
+	uint32_t nanoseconds;
+	int32_t reserved;
+};
+
+struct statx_buffer {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct statx_time atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare[14];
+};
+
+static long statx_call(int dirfd, const char *path, int flags, unsigned mask,
+		       struct statx_buffer *out)
+{
+	return syscall(SYS_statx, dirfd, path, flags, mask, out);
+}
+
+/* statx of path must say what stat (or lstat) says. */
+static void statx_agrees(const char *path, int flags)
+{
+	struct statx_buffer x;
+	struct stat st;
+	int follow = !(flags & AT_SYMLINK_NOFOLLOW);
+
+	memset(&x, 0xa5, sizeof(x));
+	if (statx_call(AT_FDCWD, path, flags, 0x7ff, &x) < 0) {
+		printf("statx %s: -1 (%s)\n", path, strerror(errno));
+		return;
+	}
+	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0) {
+		printf("statx %s: stat failed\n", path);
+		failures++;
+		return;
+	}
+	int agrees = (x.mask & 0x7ff) == 0x7ff && x.mode == st.st_mode &&
+		     x.size == (uint64_t)st.st_size && x.ino == st.st_ino &&
+		     x.nlink == st.st_nlink && x.uid == st.st_uid &&
+		     x.blocks == (uint64_t)st.st_blocks &&
+		     x.mtime.seconds == st.st_mtim.tv_sec &&
+		     makedev(x.dev_major, x.dev_minor) == st.st_dev &&
+		     makedev(x.rdev_major, x.rdev_minor) == st.st_rdev;
+
+	printf("statx %s: %s %s\n", path, type_name(x.mode),
+	       agrees ? "agrees with stat" : "DIFFERS from stat");
+	failures += !agrees;
+}
+
+static void statx_calls(void)
+{
+	struct statx_buffer x;
+	int fd = open("data/lines.txt", O_RDONLY);
+
+	printf("-- statx\n");
+	statx_agrees("hello.txt", 0);
+	statx_agrees("data", 0);
+	statx_agrees("links/chain", 0);
+	statx_agrees("links/chain", AT_SYMLINK_NOFOLLOW);
+	statx_agrees("/dev/null", 0);
+	statx_agrees("links/loop-a", 0);
+	statx_agrees("missing", 0);
+	show("statx AT_EMPTY_PATH of a descriptor",
+	     statx_call(fd, "", AT_EMPTY_PATH, 0x7ff, &x));
+	printf("  size %llu\n", (unsigned long long)x.size);
+	show("statx bad flags", statx_call(AT_FDCWD, "hello.txt", 0x40000,
+					   0x7ff, &x));
+	show("statx both sync types", statx_call(AT_FDCWD, "hello.txt", 0x6000,
+						 0x7ff, &x));
+	show("statx reserved mask bit", statx_call(AT_FDCWD, "hello.txt", 0,
+						   0x80000000u, &x));
+	close(fd);
+}
+
 /* Wicket only: the archive's files beside /dev, and the calls that would
  * change them. */
 static void read_only(void)
@@ -511,6 +594,16 @@ static void read_only(void)
 	close(fd);
 	show("stat /dev/null", stat("/dev/null", &st));
 	printf("  %s\n", type_name(st.st_mode));
+
+	struct statfs fs;
+
+	show("statfs /", statfs("/", &fs));
+	printf("  type %lx read-only %d name max %ld\n", (long)fs.f_type,
+	       (int)(fs.f_flags & ST_RDONLY) != 0, (long)fs.f_namelen);
+	fd = open("/dev/null", O_RDONLY);
+	show("fstatfs /dev/null", fstatfs(fd, &fs));
+	printf("  type %lx\n", (long)fs.f_type);
+	close(fd);
 }
 
 /* Every name under path, depth first, in the order listed. */
@@ -576,6 +669,7 @@ int main(int argc, char **argv)
 	listings();
 	working_directory();
 	mappings();
+	statx_calls();
 	printf("%s\n", failures ? "FAILED" : "ok");
 	return failures ? 1 : 0;
 }
