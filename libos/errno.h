@@ -16,6 +16,7 @@
 #define EACCES   13
 #define EFAULT   14
 #define EBUSY    16
+#define EXDEV    18
 #define EEXIST   17
 #define ENODEV   19
 #define ENOTDIR  20
@@ -24,6 +25,7 @@
 #define ENFILE   23
 #define EMFILE   24
 #define ENOTTY   25
+#define EFBIG    27
 #define ENOSPC   28
 #define ESPIPE   29
 #define EROFS    30
@@ -32,6 +34,7 @@
 #define EDEADLK  35
 #define ENAMETOOLONG 36
 #define ENOSYS   38
+#define ENOTEMPTY 39
 #define ELOOP    40
 #define ETIMEDOUT 110
 

@@ -49,6 +49,12 @@
  * slot (linux/pipe.c). */
 #define LIBOS_PIPE_BUFFERS 0x00007f8300000000
 
+/* The written files' bytes, FILE_DATA_SLOT (128 MiB) of address space
+ * per node number, and their names, 256 bytes per node number; pages are
+ * mapped as they are needed (linux/file_data.c). */
+#define LIBOS_FILE_DATA  0x00007e0000000000
+#define LIBOS_FILE_NAMES 0x00007f8400000000
+
 /* The idle context's stack (sched/sched.c). */
 #define LIBOS_IDLE_STACK_BOTTOM 0x00007f8000020000
 #define LIBOS_IDLE_STACK_BYTES  (UINT64_C(16) << 10)

@@ -35,6 +35,9 @@ uint64_t clock_deadline_relative(const struct linux_timespec *t);
  * clock Wicket does not have. */
 uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t);
 
+/* CLOCK_REALTIME now, in nanoseconds since 1970. */
+uint64_t clock_realtime_ns(void);
+
 /* TSC ticks and nanoseconds, both ways (the info page's frequency). */
 uint64_t clock_ticks_to_ns(uint64_t ticks);
 uint64_t clock_ns_to_ticks(uint64_t ns);

@@ -1,7 +1,7 @@
 /*
- * The file namespace, read-only as a whole (docs/libos.md, "Files"): a
- * fixed tree of devices, and what the boot's file archive holds
- * (linux/archive.c) around it:
+ * The file namespace (docs/libos.md, "Files"): a tree in memory, a
+ * ramfs as Linux's initramfs is, of fixed devices and what the boot's
+ * file archive holds (linux/archive.c), which the app may change:
  *
  *   /                 directory
  *   /dev              directory
@@ -10,17 +10,20 @@
  *   /dev/tty          the serial console (5:0)
  *   /dev/ttyS0        the serial console (4:64): descriptors 0, 1 and 2
  *   /dev/urandom      1:9     /dev/zero    1:5
- *   ...               the archive's directories, files and symbolic links
+ *   ...               the archive's and the app's directories, files and
+ *                     symbolic links
  *
  * Paths resolve as Linux resolves them (absolute, or from the working
  * directory or a directory descriptor; ".", "..", repeated and trailing
  * slashes; symbolic links followed up to 40 times, the last component's
- * unless the call says not to). What would create, remove, rename or
- * change a name fails with -EROFS where the name resolves (or where only
- * its last component is missing and creating it is asked), else with the
- * lookup's error, as on a read-only mount. The app runs as root, so
- * permission bits never refuse a read; they do refuse X_OK on a file
- * with no execute bit, as Linux does for root.
+ * unless the call says not to). A node is a name and its file at once:
+ * there are no hard links. A node that loses its name lives until its
+ * last open description (or the working directory) lets it go. Written
+ * bytes live in the node's data slot (linux/file_data.c); an archive
+ * file's bytes are read in place until the first change copies them
+ * there. The app runs as root, so permission bits never refuse a read or
+ * write; they do refuse X_OK on a file with no execute bit, as Linux does
+ * for root.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +31,7 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "linux/clock.h"
+#include "linux/file_data.h"
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/syscalls.h"
@@ -45,6 +49,7 @@
 #define AT_EACCESS          0x200
 #define AT_NO_AUTOMOUNT     0x800
 #define AT_EMPTY_PATH       0x1000
+#define AT_SYMLINK_FOLLOW   0x400
 
 #define O_NOFOLLOW 0400000
 
@@ -66,16 +71,22 @@
 #define ANONYMOUS_DEVICE 13
 
 struct node {
-	const char *name; /* name_length bytes */
+	const char *name;    /* name_length bytes */
 	const uint8_t *data; /* a file's contents, a link's target */
 	uint64_t size;
-	int64_t mtime; /* 0: the boot's */
-	uint32_t parent;
-	uint32_t mode; /* type and permission bits */
+	uint64_t mapped;     /* bytes of its data slot mapped (file_data.h) */
+	/* Nanoseconds since 1970; 0: the boot's. */
+	uint64_t atime, mtime, ctime;
+	uint32_t parent;     /* NO_NODE: no name (removed, or O_TMPFILE) */
+	uint32_t up;         /* a removed directory's "..", held */
+	uint32_t mode;       /* type and permission bits */
 	uint32_t uid, gid;
+	uint32_t references; /* open descriptions, the working directory */
 	uint16_t name_length;
-	uint16_t rdev; /* a device's major << 8 | minor */
-	uint8_t kind;  /* enum file_kind */
+	uint16_t rdev;       /* a device's major << 8 | minor */
+	uint8_t kind;        /* enum file_kind */
+	bool used;           /* a free number otherwise */
+	bool owns_data;      /* data is its data slot */
 };
 
 #define DEVICE(name, kind, permissions, major, minor) \
@@ -114,9 +125,12 @@ void files_init(void)
 			.kind = fixed[node].kind,
 			.mode = fixed[node].mode,
 			.rdev = fixed[node].rdev,
+			.up = NO_NODE,
+			.used = true,
 		};
 	}
 	node_count = NODE_FIXED_COUNT;
+	nodes[NODE_ROOT].references = 1; /* the working directory */
 }
 
 static uint32_t file_type(unsigned node)
@@ -134,6 +148,30 @@ static bool is_link(unsigned node)
 	return file_type(node) == S_IFLNK;
 }
 
+/* The fixed nodes stay where they are: not removed, renamed or replaced
+ * (the root and /dev's devices). */
+static bool is_fixed(unsigned node)
+{
+	return node < NODE_FIXED_COUNT;
+}
+
+/* Whether node still has a name (the root always has). */
+static bool is_linked(unsigned node)
+{
+	return node == NODE_ROOT || nodes[node].parent != NO_NODE;
+}
+
+static uint64_t now_ns(void)
+{
+	return clock_realtime_ns();
+}
+
+/* The directory's contents changed. */
+static void directory_changed(unsigned directory)
+{
+	nodes[directory].mtime = nodes[directory].ctime = now_ns();
+}
+
 unsigned files_child(unsigned directory, const char *name, size_t length)
 {
 	for (unsigned node = NODE_ROOT + 1; node < node_count; node++)
@@ -144,25 +182,40 @@ unsigned files_child(unsigned directory, const char *name, size_t length)
 	return NO_NODE;
 }
 
+/* A free node number, or NO_NODE. */
+static unsigned new_node(void)
+{
+	if (node_count < NODES_MAX)
+		return node_count++;
+	for (unsigned node = NODE_FIXED_COUNT; node < NODES_MAX; node++)
+		if (!nodes[node].used)
+			return node;
+	return NO_NODE;
+}
+
 unsigned files_add(unsigned parent, const struct file_entry *entry)
 {
-	if (node_count == NODES_MAX)
-		return NO_NODE;
+	unsigned node = new_node();
 	uint32_t type = entry->mode & S_IFMT;
+	uint64_t time = (uint64_t)entry->mtime * NS_PER_SECOND;
 
-	nodes[node_count] = (struct node){
+	if (node == NO_NODE)
+		return NO_NODE;
+	nodes[node] = (struct node){
 		.name = entry->name,
 		.name_length = (uint16_t)entry->name_length,
 		.data = entry->data,
 		.size = type == S_IFDIR ? 0 : entry->size,
-		.mtime = entry->mtime,
+		.atime = time, .mtime = time, .ctime = time,
 		.parent = parent,
+		.up = NO_NODE,
 		.mode = entry->mode,
 		.uid = entry->uid,
 		.gid = entry->gid,
 		.kind = type == S_IFDIR ? FILE_DIRECTORY : FILE_REGULAR,
+		.used = true,
 	};
-	return node_count++;
+	return node;
 }
 
 bool files_is_directory(unsigned node)
@@ -184,15 +237,178 @@ const uint8_t *files_contents(unsigned node, uint64_t *size)
 	return regular ? nodes[node].data : NULL;
 }
 
+/* Node's number goes back to the free ones, with its data's pages. */
+static void free_node(unsigned node)
+{
+	unsigned up = nodes[node].up;
+
+	if (nodes[node].owns_data)
+		file_data_shrink(node, &nodes[node].mapped, 0);
+	nodes[node] = (struct node){ .parent = NO_NODE, .up = NO_NODE };
+	if (up != NO_NODE)
+		files_drop(up);
+}
+
+void files_hold(unsigned node)
+{
+	nodes[node].references++;
+}
+
+void files_drop(unsigned node)
+{
+	if (--nodes[node].references == 0 && !is_linked(node) &&
+	    !is_fixed(node))
+		free_node(node);
+}
+
+/* Node loses its name; it goes once nothing has it open. */
+static void detach(unsigned node)
+{
+	unsigned parent = nodes[node].parent;
+
+	directory_changed(parent);
+	if (is_directory(node)) { /* its ".." stays where it was */
+		nodes[node].up = parent;
+		files_hold(parent);
+	}
+	nodes[node].parent = NO_NODE;
+	nodes[node].ctime = now_ns();
+	if (nodes[node].references == 0)
+		free_node(node);
+}
+
+/* Gives node the name (length bytes) in directory `parent`: false when
+ * memory for it is out. */
+static bool set_name(unsigned node, unsigned parent, const char *name,
+		     size_t length)
+{
+	char *slot = file_name_slot(node);
+
+	if (slot == NULL)
+		return false;
+	memmove(slot, name, length);
+	nodes[node].name = slot;
+	nodes[node].name_length = (uint16_t)length;
+	nodes[node].parent = parent;
+	directory_changed(parent);
+	return true;
+}
+
+/* A new node named name in directory `parent`, of mode (type and
+ * permission bits), owned by root, its times now: its number, or NO_NODE
+ * (*error: -ENOSPC). */
+static unsigned create(unsigned parent, const char *name, size_t length,
+		       uint32_t mode, long *error)
+{
+	unsigned node = new_node();
+	uint64_t now = now_ns();
+
+	*error = -ENOSPC;
+	if (node == NO_NODE)
+		return NO_NODE;
+	nodes[node] = (struct node){
+		.data = file_data_slot(node),
+		.atime = now, .mtime = now, .ctime = now,
+		.parent = NO_NODE,
+		.up = NO_NODE,
+		.mode = mode,
+		.kind = (mode & S_IFMT) == S_IFDIR ? FILE_DIRECTORY
+						   : FILE_REGULAR,
+		.used = true,
+		.owns_data = true,
+	};
+	if (parent != NO_NODE && !set_name(node, parent, name, length)) {
+		free_node(node);
+		return NO_NODE;
+	}
+	*error = 0;
+	return node;
+}
+
+/* Node's bytes in its data slot, where they can change: a file of the
+ * archive is copied there first. */
+static long own_data(unsigned node)
+{
+	struct node *n = &nodes[node];
+
+	if (n->owns_data)
+		return 0;
+	long error = file_data_grow(node, &n->mapped, n->size);
+
+	if (error)
+		return error;
+	memcpy(file_data_slot(node), n->data, n->size);
+	n->data = file_data_slot(node);
+	n->owns_data = true;
+	return 0;
+}
+
+long files_write(unsigned node, uint64_t offset, uint64_t buffer,
+		 uint64_t length)
+{
+	struct node *n = &nodes[node];
+
+	if (length == 0)
+		return 0;
+	if (offset >= FILE_DATA_SLOT)
+		return -EFBIG;
+	if (length > FILE_DATA_SLOT - offset)
+		length = FILE_DATA_SLOT - offset; /* as far as it can go */
+	if (!vm_user_ok(buffer, length, PROT_READ))
+		return -EFAULT;
+	long error = own_data(node);
+
+	if (!error && offset + length > n->size)
+		error = file_data_grow(node, &n->mapped, offset + length);
+	if (error)
+		return error;
+	/* Past the old end, the slot's bytes are zeros already. */
+	memcpy(file_data_slot(node) + offset, (const void *)buffer, length);
+	if (offset + length > n->size)
+		n->size = offset + length;
+	n->mtime = n->ctime = now_ns();
+	return (long)length;
+}
+
+long files_truncate(unsigned node, uint64_t size)
+{
+	struct node *n = &nodes[node];
+
+	if (size > FILE_DATA_SLOT)
+		return -EFBIG;
+	long error = own_data(node);
+
+	if (!error && size > n->size)
+		error = file_data_grow(node, &n->mapped, size);
+	if (error)
+		return error;
+	if (size < n->size)
+		file_data_shrink(node, &n->mapped, size);
+	n->size = size;
+	n->mtime = n->ctime = now_ns();
+	return 0;
+}
+
+uint64_t files_size(unsigned node)
+{
+	return nodes[node].size;
+}
+
 /* What a lookup found: the node, or the error; `parent` is the directory
  * the last component was looked up in when only that one is missing
  * (error -ENOENT), else NO_NODE. */
 struct lookup {
 	long error;
 	unsigned node, parent;
+	/* The missing last component (error -ENOENT, parent set). */
+	char last[NAME_MAX + 1];
+	size_t last_length;
+	uint8_t dots_last; /* the last component was "." (1) or ".." (2) */
+	bool trailing_slash;
 };
 
-#define LOOKUP_ERROR(error) ((struct lookup){ (error), 0, NO_NODE })
+#define LOOKUP_ERROR(code) ((struct lookup){ .error = (code), \
+					     .parent = NO_NODE })
 
 /* The app's NUL-terminated path into `path` (PATH_MAX bytes): 0, or
  * -EFAULT or -ENAMETOOLONG. Each piece is checked before it is read, up to
@@ -262,7 +478,7 @@ static long splice_link(char *path, unsigned link, const char *rest)
  * (a trailing slash always follows it). */
 static struct lookup resolve(unsigned start, char *path, bool follow)
 {
-	struct lookup found = { 0, start, NO_NODE };
+	struct lookup found = { .node = start, .parent = NO_NODE };
 	unsigned links = 0;
 
 	if (path[0] == '/')
@@ -282,8 +498,13 @@ static struct lookup resolve(unsigned start, char *path, bool follow)
 			return LOOKUP_ERROR(-ENOTDIR);
 		if (length > NAME_MAX)
 			return LOOKUP_ERROR(-ENAMETOOLONG);
+		found.dots_last = (length == 1 && at[0] == '.') ? 1
+				  : (length == 2 && at[0] == '.' &&
+				     at[1] == '.') ? 2 : 0;
 		if (length == 2 && at[0] == '.' && at[1] == '.') {
-			found.node = nodes[found.node].parent;
+			found.node = is_linked(found.node)
+					     ? nodes[found.node].parent
+					     : nodes[found.node].up;
 			at = end;
 			continue;
 		}
@@ -298,8 +519,14 @@ static struct lookup resolve(unsigned start, char *path, bool follow)
 
 			while (*rest == '/')
 				rest++;
-			found.parent = *rest ? NO_NODE : found.node;
 			found.error = -ENOENT;
+			found.trailing_slash = *end == '/';
+			if (*rest == '\0' && is_linked(found.node)) {
+				found.parent = found.node;
+				memcpy(found.last, at, length);
+				found.last_length = length;
+				found.last[length] = '\0';
+			}
 			return found;
 		}
 		if (is_link(next) && (follow || *end == '/')) {
@@ -318,6 +545,9 @@ static struct lookup resolve(unsigned start, char *path, bool follow)
 		at = end;
 	}
 	size_t length = strlen(path);
+
+	if (length && path[length - 1] == '/')
+		found.trailing_slash = true;
 
 	if (length && path[length - 1] == '/' && !is_directory(found.node))
 		found.error = -ENOTDIR;
@@ -341,11 +571,12 @@ static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
 		if (!(flags & AT_EMPTY_PATH))
 			return LOOKUP_ERROR(-ENOENT);
 		if (dirfd == AT_FDCWD)
-			return (struct lookup){ 0, working_directory, NO_NODE };
+			return (struct lookup){ .node = working_directory,
+						.parent = NO_NODE };
 		file = dirfd < 0 ? NULL : io_file((uint64_t)dirfd);
 		if (file == NULL)
 			return LOOKUP_ERROR(-EBADF);
-		return (struct lookup){ 0, file->node, NO_NODE };
+		return (struct lookup){ .node = file->node, .parent = NO_NODE };
 	}
 	if (path[0] != '/') {
 		error = directory_of(dirfd, &start);
@@ -355,23 +586,61 @@ static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
 	return resolve(start, path, !(flags & AT_SYMLINK_NOFOLLOW));
 }
 
+/* The permission bits a new node gets: those asked, less the umask. */
+static uint32_t new_mode(uint64_t asked)
+{
+	return (uint32_t)asked & 07777 & ~process_umask();
+}
+
 long sys_openat(struct wk_regs *regs)
 {
 	uint32_t flags = (uint32_t)regs->rdx;
+	bool exclusive = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
 	struct lookup found = lookup((int64_t)(int32_t)regs->rdi, regs->rsi,
-				     flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW
-							: 0);
+				     flags & O_NOFOLLOW || exclusive
+					     ? AT_SYMLINK_NOFOLLOW : 0);
 	uint32_t mode = flags & O_ACCMODE;
+	long error;
 
-	if ((flags & O_TMPFILE) == O_TMPFILE) /* an unnamed file to write */
-		return found.error ? found.error
-		       : is_directory(found.node) ? -EROFS : -ENOTDIR;
+	if ((flags & O_TMPFILE) == O_TMPFILE) { /* an unnamed file to write */
+		if (found.error)
+			return found.error;
+		if (!is_directory(found.node))
+			return -ENOTDIR;
+		if (mode == O_RDONLY || mode == O_ACCMODE)
+			return -EINVAL;
+		unsigned node = create(NO_NODE, NULL, 0,
+				       S_IFREG | new_mode(regs->r10), &error);
+
+		if (node == NO_NODE)
+			return error;
+		long fd = io_open(FILE_REGULAR, node, 0,
+				  flags & (O_ACCMODE | O_NONBLOCK | O_APPEND),
+				  flags & O_CLOEXEC);
+
+		if (fd < 0)
+			free_node(node);
+		return fd;
+	}
 	if (found.error == -ENOENT && (flags & O_CREAT) &&
-	    found.parent != NO_NODE)
-		return -EROFS;
+	    found.parent != NO_NODE) {
+		if (found.trailing_slash)
+			return -EISDIR;
+		if (mode == O_ACCMODE)
+			return -EINVAL;
+		unsigned node = create(found.parent, found.last,
+				       found.last_length,
+				       S_IFREG | new_mode(regs->r10), &error);
+
+		if (node == NO_NODE)
+			return error;
+		return io_open(FILE_REGULAR, node, 0,
+			       flags & (O_ACCMODE | O_NONBLOCK | O_APPEND),
+			       flags & O_CLOEXEC);
+	}
 	if (found.error)
 		return found.error;
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+	if (exclusive)
 		return -EEXIST;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_CLOEXEC;
@@ -384,10 +653,12 @@ long sys_openat(struct wk_regs *regs)
 		return -EISDIR;
 	if (mode == O_ACCMODE && !(flags & O_PATH))
 		return -EINVAL;
-	/* The archive's files cannot change: not written, not truncated. */
-	if (file_type(found.node) == S_IFREG && !(flags & O_PATH) &&
-	    (mode != O_RDONLY || (flags & O_TRUNC)))
-		return -EROFS;
+	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
+	    !(flags & O_PATH)) {
+		error = files_truncate(found.node, 0);
+		if (error)
+			return error;
+	}
 	return io_open((enum file_kind)nodes[found.node].kind, found.node, 0,
 		       flags & (O_ACCMODE | O_PATH | O_NONBLOCK | O_APPEND),
 		       flags & O_CLOEXEC);
@@ -426,8 +697,8 @@ struct linux_stat {
 };
 _Static_assert(sizeof(struct linux_stat) == 144, "struct stat");
 
-/* Node's status; the fixed nodes' times are the boot's, the archive's
- * its own. */
+/* Node's status; the fixed nodes' times start as the boot's, the
+ * archive's as its own. */
 static void node_status(unsigned node, struct linux_stat *stat)
 {
 	const struct clock_source *clock = clock_source();
@@ -439,11 +710,11 @@ static void node_status(unsigned node, struct linux_stat *stat)
 		    : node == NODE_ANONYMOUS	? ANONYMOUS_DEVICE
 						: DEV_DEVICE;
 	stat->ino = node + 2; /* 2: a root's inode number */
-	stat->nlink = 1;
+	stat->nlink = is_linked(node) ? 1 : 0;
 	stat->size = (int64_t)nodes[node].size;
 	stat->blocks = (int64_t)(page_up(nodes[node].size) / 512);
 	if (is_directory(node)) {
-		stat->nlink = 2;
+		stat->nlink = is_linked(node) ? 2 : 0;
 		for (unsigned other = NODE_ROOT + 1; other < node_count;
 		     other++)
 			stat->nlink += nodes[other].parent == node &&
@@ -456,11 +727,19 @@ static void node_status(unsigned node, struct linux_stat *stat)
 	stat->gid = nodes[node].gid;
 	stat->rdev = nodes[node].rdev;
 	stat->blksize = 4096;
-	stat->atime = stat->mtime = stat->ctime =
-		nodes[node].mtime ? (uint64_t)nodes[node].mtime
-		: clock->rtc_unix_seconds -
-		  clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc) /
-			  NS_PER_SECOND;
+	uint64_t boot = (clock->rtc_unix_seconds -
+			 clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc) /
+				 NS_PER_SECOND) * NS_PER_SECOND;
+	uint64_t atime = nodes[node].atime ? nodes[node].atime : boot;
+	uint64_t mtime = nodes[node].mtime ? nodes[node].mtime : boot;
+	uint64_t ctime = nodes[node].ctime ? nodes[node].ctime : boot;
+
+	stat->atime = atime / NS_PER_SECOND;
+	stat->atime_ns = atime % NS_PER_SECOND;
+	stat->mtime = mtime / NS_PER_SECOND;
+	stat->mtime_ns = mtime % NS_PER_SECOND;
+	stat->ctime = ctime / NS_PER_SECOND;
+	stat->ctime_ns = ctime % NS_PER_SECOND;
 }
 
 /* Node's status into the app's buffer. */
@@ -567,8 +846,12 @@ long sys_statx(struct wk_regs *regs)
 	out.ino = stat.ino;
 	out.size = (uint64_t)stat.size;
 	out.blocks = (uint64_t)stat.blocks;
-	out.atime.seconds = out.ctime.seconds = out.mtime.seconds =
-		(int64_t)stat.mtime;
+	out.atime = (struct statx_time){ (int64_t)stat.atime,
+					 (uint32_t)stat.atime_ns, 0 };
+	out.mtime = (struct statx_time){ (int64_t)stat.mtime,
+					 (uint32_t)stat.mtime_ns, 0 };
+	out.ctime = (struct statx_time){ (int64_t)stat.ctime,
+					 (uint32_t)stat.ctime_ns, 0 };
 	out.rdev_major = (uint32_t)(stat.rdev >> 8);
 	out.rdev_minor = (uint32_t)(stat.rdev & 0xff);
 	out.dev_major = (uint32_t)(stat.dev >> 8);
@@ -588,10 +871,10 @@ _Static_assert(sizeof(struct linux_statfs) == 120, "struct statfs");
 
 #define RAMFS_MAGIC 0x858458f6 /* the root: an initramfs's */
 #define TMPFS_MAGIC 0x01021994 /* /dev: a devtmpfs */
-#define ST_RDONLY   0x0001
 #define ST_VALID    0x0020
 
-/* statfs and fstatfs: the file system holding node, full and read-only. */
+/* statfs and fstatfs: the file system holding node; its blocks are what
+ * the files hold, and memory decides how many more there can be. */
 static long write_statfs(unsigned node, uint64_t address)
 {
 	struct linux_statfs out = { 0 };
@@ -606,7 +889,7 @@ static long write_statfs(unsigned node, uint64_t address)
 	out.files = dev ? NODE_FIXED_COUNT - 1 : node_count;
 	out.fsid[0] = dev ? DEV_DEVICE : ROOT_DEVICE;
 	out.name_max = NAME_MAX;
-	out.flags = ST_RDONLY | ST_VALID;
+	out.flags = ST_VALID;
 	memcpy((void *)address, &out, sizeof(out));
 	return 0;
 }
@@ -636,13 +919,11 @@ static long access_check(int64_t dirfd, uint64_t path, uint64_t mode,
 
 	if (found.error)
 		return found.error;
-	/* Root may execute what has an execute bit; only the devices may be
-	 * written on a read-only mount. */
+	/* Root may read and write anything, and execute what has an execute
+	 * bit. */
 	if ((mode & X_OK) && !is_directory(found.node) &&
 	    !(nodes[found.node].mode & 0111))
 		return -EACCES;
-	if ((mode & W_OK) && file_type(found.node) != S_IFCHR)
-		return -EROFS;
 	return 0;
 }
 
@@ -749,28 +1030,30 @@ long sys_getdents64(struct wk_regs *regs)
 	return (long)used;
 }
 
+/* The working directory is held like an open description, so that a
+ * removed one lives on while it is the working directory. */
+static long change_directory(unsigned node)
+{
+	if (!is_directory(node))
+		return -ENOTDIR;
+	files_hold(node);
+	files_drop(working_directory);
+	working_directory = node;
+	return 0;
+}
+
 long sys_chdir(struct wk_regs *regs)
 {
 	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
 
-	if (found.error)
-		return found.error;
-	if (!is_directory(found.node))
-		return -ENOTDIR;
-	working_directory = found.node;
-	return 0;
+	return found.error ? found.error : change_directory(found.node);
 }
 
 long sys_fchdir(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
 
-	if (file == NULL)
-		return -EBADF;
-	if (!is_directory(file->node))
-		return -ENOTDIR;
-	working_directory = file->node;
-	return 0;
+	return file ? change_directory(file->node) : -EBADF;
 }
 
 long sys_getcwd(struct wk_regs *regs)
@@ -783,6 +1066,8 @@ long sys_getcwd(struct wk_regs *regs)
 	     node = nodes[node].parent) {
 		size_t name = nodes[node].name_length;
 
+		if (!is_linked(node))
+			return -ENOENT; /* removed, as Linux says */
 		if (at < name + 1)
 			return -ENAMETOOLONG;
 		at -= name;
@@ -836,131 +1121,395 @@ long sys_readlinkat(struct wk_regs *regs)
 }
 
 /*
- * The calls that would change the tree. `creates`: the call makes the
- * name, so an existing one is -EEXIST and a missing last component in an
- * existing directory is -EROFS; otherwise the name must exist (-ENOENT),
- * and -EROFS follows. `follow`: the call changes what a link in the last
- * component names, not the link.
+ * The calls that change the tree. The fixed nodes (the root, /dev and its
+ * devices) are not removed, renamed or replaced (-EPERM, -EBUSY for the
+ * root); anything else may be, as root may on Linux's tmpfs, but for
+ * hard links (-EPERM, as a file system without them says).
  */
-static long read_only(int64_t dirfd, uint64_t path, bool creates,
-		      bool follow)
-{
-	struct lookup found = lookup(dirfd, path,
-				     follow ? 0 : AT_SYMLINK_NOFOLLOW);
 
-	if (found.error == -ENOENT && creates && found.parent != NO_NODE)
-		return -EROFS;
-	if (found.error)
-		return found.error;
-	return creates ? -EEXIST : -EROFS;
+/* Where a call makes a name: the lookup's directory and missing last
+ * component, or its error (-EEXIST when the name is there). */
+static long new_name(const struct lookup *found)
+{
+	if (found->error == -ENOENT && found->parent != NO_NODE)
+		return 0;
+	return found->error ? found->error : -EEXIST;
+}
+
+static long make_directory(int64_t dirfd, uint64_t path, uint64_t mode)
+{
+	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
+	long error = new_name(&found);
+
+	if (error)
+		return error;
+	create(found.parent, found.last, found.last_length,
+	       S_IFDIR | new_mode(mode), &error);
+	return error;
 }
 
 long sys_mkdir(struct wk_regs *regs)
 {
-	return read_only(AT_FDCWD, regs->rdi, true, false);
+	return make_directory(AT_FDCWD, regs->rdi, regs->rsi);
 }
 
 long sys_mkdirat(struct wk_regs *regs)
 {
-	return read_only((int32_t)regs->rdi, regs->rsi, true, false);
+	return make_directory((int32_t)regs->rdi, regs->rsi, regs->rdx);
+}
+
+/* mknod: regular files only; FIFOs, sockets and devices are -EPERM (a
+ * FIFO is pipe()'s here, and there are no other devices). */
+static long make_node(int64_t dirfd, uint64_t path, uint64_t mode)
+{
+	uint32_t type = (uint32_t)mode & S_IFMT;
+
+	if (type != 0 && type != S_IFREG && type != S_IFIFO &&
+	    type != S_IFCHR && type != 0060000 && type != 0140000)
+		return -EINVAL;
+	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
+	long error = new_name(&found);
+
+	if (error)
+		return error;
+	if (type != 0 && type != S_IFREG)
+		return -EPERM;
+	create(found.parent, found.last, found.last_length,
+	       S_IFREG | new_mode(mode), &error);
+	return error;
+}
+
+long sys_mknod(struct wk_regs *regs)
+{
+	return make_node(AT_FDCWD, regs->rdi, regs->rsi);
+}
+
+long sys_mknodat(struct wk_regs *regs)
+{
+	return make_node((int32_t)regs->rdi, regs->rsi, regs->rdx);
+}
+
+static long make_link(uint64_t target, int64_t dirfd, uint64_t path)
+{
+	char text[PATH_MAX];
+	long error = copy_path(target, text);
+
+	if (error)
+		return error;
+	if (text[0] == '\0')
+		return -ENOENT;
+	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
+
+	error = new_name(&found);
+	if (error)
+		return error;
+	unsigned node = create(found.parent, found.last, found.last_length,
+			       S_IFLNK | 0777, &error);
+
+	if (node != NO_NODE) {
+		error = file_data_grow(node, &nodes[node].mapped,
+				       strlen(text));
+		if (error) {
+			detach(node);
+			return error;
+		}
+		memcpy(file_data_slot(node), text, strlen(text));
+		nodes[node].size = strlen(text);
+	}
+	return error;
+}
+
+long sys_symlink(struct wk_regs *regs)
+{
+	return make_link(regs->rdi, AT_FDCWD, regs->rsi);
+}
+
+long sys_symlinkat(struct wk_regs *regs)
+{
+	return make_link(regs->rdi, (int32_t)regs->rsi, regs->rdx);
+}
+
+static bool is_empty_directory(unsigned node)
+{
+	for (unsigned other = NODE_ROOT + 1; other < node_count; other++)
+		if (nodes[other].parent == node)
+			return false;
+	return true;
+}
+
+/* unlink, unlinkat and rmdir: `directory` says which kind goes. */
+static long remove_name(int64_t dirfd, uint64_t path, bool directory)
+{
+	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
+	unsigned node = found.node;
+
+	if (found.error)
+		return found.error;
+	if (found.dots_last) /* as Linux answers for "." and ".." */
+		return !directory ? -EISDIR
+		       : found.dots_last == 1 ? -EINVAL : -ENOTEMPTY;
+	if (node == NODE_ROOT)
+		return -EBUSY;
+	if (directory != is_directory(node))
+		return directory ? -ENOTDIR : -EISDIR;
+	if (is_fixed(node))
+		return -EPERM;
+	if (directory && !is_empty_directory(node))
+		return -ENOTEMPTY;
+	detach(node);
+	return 0;
 }
 
 long sys_rmdir(struct wk_regs *regs)
 {
-	return read_only(AT_FDCWD, regs->rdi, false, false);
+	return remove_name(AT_FDCWD, regs->rdi, true);
 }
 
 long sys_unlink(struct wk_regs *regs)
 {
-	return read_only(AT_FDCWD, regs->rdi, false, false);
+	return remove_name(AT_FDCWD, regs->rdi, false);
 }
 
 long sys_unlinkat(struct wk_regs *regs)
 {
 	if (regs->rdx & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
-	return read_only((int32_t)regs->rdi, regs->rsi, false, false);
+	return remove_name((int32_t)regs->rdi, regs->rsi,
+		      regs->rdx & AT_REMOVEDIR);
+}
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE  2
+
+/* Whether node is directory or below it. */
+static bool is_within(unsigned node, unsigned directory)
+{
+	for (unsigned at = node; at != NO_NODE; at = nodes[at].parent) {
+		if (at == directory)
+			return true;
+		if (at == NODE_ROOT)
+			break;
+	}
+	return false;
+}
+
+
+/* rename, renameat and renameat2 (RENAME_NOREPLACE, RENAME_EXCHANGE). */
+static long rename_node(int64_t old_dirfd, uint64_t old_path,
+			int64_t new_dirfd, uint64_t new_path, uint64_t flags)
+{
+	if (flags & ~(uint64_t)(RENAME_NOREPLACE | RENAME_EXCHANGE) ||
+	    flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return -EINVAL;
+	struct lookup from = lookup(old_dirfd, old_path, AT_SYMLINK_NOFOLLOW);
+
+	if (from.error)
+		return from.error;
+	struct lookup to = lookup(new_dirfd, new_path, AT_SYMLINK_NOFOLLOW);
+	bool exists = to.error == 0;
+
+	if (!exists && !(to.error == -ENOENT && to.parent != NO_NODE))
+		return to.error;
+	if (from.dots_last || to.dots_last || from.node == NODE_ROOT)
+		return -EBUSY;
+	if (exists && (flags & RENAME_NOREPLACE))
+		return -EEXIST;
+	if (!exists && (flags & RENAME_EXCHANGE))
+		return -ENOENT;
+	unsigned node = from.node, target = exists ? to.node : NO_NODE;
+	unsigned parent = exists ? nodes[target].parent : to.parent;
+
+	if (is_fixed(node) || (exists && is_fixed(target)))
+		return exists && target == NODE_ROOT ? -EBUSY : -EPERM;
+	if (node == target)
+		return 0;
+	/* A directory cannot go below itself. */
+	if (is_directory(node) && is_within(parent, node))
+		return -EINVAL;
+	if (flags & RENAME_EXCHANGE) {
+		if (is_directory(target) &&
+		    is_within(nodes[node].parent, target))
+			return -EINVAL;
+		char name[NAME_MAX + 1];
+		size_t length = nodes[node].name_length;
+		unsigned node_parent = nodes[node].parent;
+
+		memcpy(name, nodes[node].name, length);
+		if (!set_name(node, parent, nodes[target].name,
+			      nodes[target].name_length) ||
+		    !set_name(target, node_parent, name, length))
+			return -ENOSPC;
+		nodes[node].ctime = nodes[target].ctime = now_ns();
+		return 0;
+	}
+	if (!exists && to.trailing_slash && !is_directory(node))
+		return -ENOTDIR;
+	if (exists) {
+		if (is_directory(node) && !is_directory(target))
+			return -ENOTDIR;
+		if (!is_directory(node) && is_directory(target))
+			return -EISDIR;
+		if (is_directory(target) && !is_empty_directory(target))
+			return -ENOTEMPTY;
+	}
+	char name[NAME_MAX + 1];
+	size_t length = exists ? nodes[target].name_length : to.last_length;
+
+	memcpy(name, exists ? nodes[target].name : to.last, length);
+	if (file_name_slot(node) == NULL)
+		return -ENOSPC;
+	if (exists)
+		detach(target);
+	directory_changed(nodes[node].parent);
+	set_name(node, parent, name, length);
+	nodes[node].ctime = now_ns();
+	return 0;
 }
 
 long sys_rename(struct wk_regs *regs)
 {
-	return read_only(AT_FDCWD, regs->rdi, false, false);
+	return rename_node(AT_FDCWD, regs->rdi, AT_FDCWD, regs->rsi, 0);
 }
 
 long sys_renameat(struct wk_regs *regs)
 {
-	return read_only((int32_t)regs->rdi, regs->rsi, false, false);
+	return rename_node((int32_t)regs->rdi, regs->rsi, (int32_t)regs->rdx,
+			   regs->r10, 0);
 }
 
 long sys_renameat2(struct wk_regs *regs)
 {
-	return read_only((int32_t)regs->rdi, regs->rsi, false, false);
+	return rename_node((int32_t)regs->rdi, regs->rsi, (int32_t)regs->rdx,
+			   regs->r10, regs->r8 & 0xffffffff);
 }
 
-long sys_chmod(struct wk_regs *regs)
+/* link and linkat: the existing name first, then the new one; there are
+ * no hard links (-EPERM). */
+static long hard_link(int64_t old_dirfd, uint64_t old_path,
+		      int64_t new_dirfd, uint64_t new_path, uint32_t flags)
 {
-	return read_only(AT_FDCWD, regs->rdi, false, true);
-}
+	if (flags & ~(uint32_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct lookup found = lookup(old_dirfd, old_path,
+				     (flags & AT_EMPTY_PATH) |
+				     (flags & AT_SYMLINK_FOLLOW
+					      ? 0 : AT_SYMLINK_NOFOLLOW));
 
-long sys_fchmodat(struct wk_regs *regs)
-{
-	return read_only((int32_t)regs->rdi, regs->rsi, false, true);
-}
+	if (found.error)
+		return found.error;
+	found = lookup(new_dirfd, new_path, AT_SYMLINK_NOFOLLOW);
+	long error = new_name(&found);
 
-long sys_chown(struct wk_regs *regs)
-{
-	return read_only(AT_FDCWD, regs->rdi, false, true);
-}
-
-long sys_lchown(struct wk_regs *regs)
-{
-	return read_only(AT_FDCWD, regs->rdi, false, false);
-}
-
-long sys_fchownat(struct wk_regs *regs)
-{
-	return read_only((int32_t)regs->rdi, regs->rsi, false, true);
-}
-
-long sys_mknod(struct wk_regs *regs)
-{
-	return read_only(AT_FDCWD, regs->rdi, true, false);
-}
-
-long sys_mknodat(struct wk_regs *regs)
-{
-	return read_only((int32_t)regs->rdi, regs->rsi, true, false);
-}
-
-long sys_symlink(struct wk_regs *regs)
-{
-	return read_only(AT_FDCWD, regs->rsi, true, false);
-}
-
-long sys_symlinkat(struct wk_regs *regs)
-{
-	return read_only((int32_t)regs->rsi, regs->rdx, true, false);
-}
-
-/* link and linkat: the existing name first, then the new one. */
-static long make_link(int64_t old_dirfd, uint64_t old_path,
-		      int64_t new_dirfd, uint64_t new_path)
-{
-	struct lookup found = lookup(old_dirfd, old_path, AT_SYMLINK_NOFOLLOW);
-
-	return found.error ? found.error
-			   : read_only(new_dirfd, new_path, true, false);
+	return error ? error : -EPERM;
 }
 
 long sys_link(struct wk_regs *regs)
 {
-	return make_link(AT_FDCWD, regs->rdi, AT_FDCWD, regs->rsi);
+	return hard_link(AT_FDCWD, regs->rdi, AT_FDCWD, regs->rsi, 0);
 }
 
 long sys_linkat(struct wk_regs *regs)
 {
-	return make_link((int32_t)regs->rdi, regs->rsi, (int32_t)regs->rdx,
-			 regs->r10);
+	return hard_link((int32_t)regs->rdi, regs->rsi, (int32_t)regs->rdx,
+			 regs->r10, (uint32_t)regs->r8);
+}
+
+/* The pipes and anonymous files share their nodes: what would change one
+ * of those changes nothing. */
+static bool is_shared(unsigned node)
+{
+	return node == NODE_PIPE || node == NODE_ANONYMOUS;
+}
+
+static long change_mode(unsigned node, uint64_t mode)
+{
+	if (!is_shared(node)) {
+		nodes[node].mode = (nodes[node].mode & S_IFMT) |
+				   ((uint32_t)mode & 07777);
+		nodes[node].ctime = now_ns();
+	}
+	return 0;
+}
+
+long sys_chmod(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
+
+	return found.error ? found.error : change_mode(found.node, regs->rsi);
+}
+
+long sys_fchmodat(struct wk_regs *regs)
+{
+	struct lookup found = lookup((int32_t)regs->rdi, regs->rsi, 0);
+
+	return found.error ? found.error : change_mode(found.node, regs->rdx);
+}
+
+long sys_fchmod(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	return change_mode(file->node, regs->rsi);
+}
+
+/* chown and friends: -1 keeps an id; a regular file loses its set-user-
+ * and set-group-ID bits, as Linux's does. */
+static long change_owner(unsigned node, uint64_t uid, uint64_t gid)
+{
+	struct node *n = &nodes[node];
+
+	if (is_shared(node))
+		return 0;
+	if ((uint32_t)uid != UINT32_MAX)
+		n->uid = (uint32_t)uid;
+	if ((uint32_t)gid != UINT32_MAX)
+		n->gid = (uint32_t)gid;
+	if (file_type(node) == S_IFREG) {
+		n->mode &= ~(uint32_t)04000;
+		if (n->mode & 0010)
+			n->mode &= ~(uint32_t)02000;
+	}
+	n->ctime = now_ns();
+	return 0;
+}
+
+long sys_chown(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
+
+	return found.error ? found.error
+			   : change_owner(found.node, regs->rsi, regs->rdx);
+}
+
+long sys_lchown(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, AT_SYMLINK_NOFOLLOW);
+
+	return found.error ? found.error
+			   : change_owner(found.node, regs->rsi, regs->rdx);
+}
+
+long sys_fchownat(struct wk_regs *regs)
+{
+	uint32_t flags = (uint32_t)regs->r8;
+
+	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct lookup found = lookup((int32_t)regs->rdi, regs->rsi, flags);
+
+	return found.error ? found.error
+			   : change_owner(found.node, regs->rdx, regs->r10);
+}
+
+long sys_fchown(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	return change_owner(file->node, regs->rsi, regs->rdx);
 }
 
 long sys_truncate(struct wk_regs *regs)
@@ -969,30 +1518,28 @@ long sys_truncate(struct wk_regs *regs)
 
 	if (found.error)
 		return found.error;
-	return is_directory(found.node)			? -EISDIR
-	       : file_type(found.node) == S_IFREG	? -EROFS
-							: -EINVAL;
-}
-
-/* fchmod, fchown, ftruncate, fsync and fdatasync: what Linux answers for
- * these kinds of file on a read-only mount. */
-long sys_fchmod(struct wk_regs *regs)
-{
-	return io_file(regs->rdi) ? -EROFS : -EBADF;
-}
-
-long sys_fchown(struct wk_regs *regs)
-{
-	return sys_fchmod(regs);
+	if (is_directory(found.node))
+		return -EISDIR;
+	if ((int64_t)regs->rsi < 0 || file_type(found.node) != S_IFREG)
+		return -EINVAL;
+	return files_truncate(found.node, regs->rsi);
 }
 
 long sys_ftruncate(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
 
-	return file == NULL || (file->flags & O_PATH) ? -EBADF : -EINVAL;
+	if ((int64_t)regs->rsi < 0)
+		return -EINVAL;
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	if (file->kind != FILE_REGULAR || (file->flags & O_ACCMODE) == O_RDONLY ||
+	    file_type(file->node) != S_IFREG)
+		return -EINVAL;
+	return files_truncate(file->node, regs->rsi);
 }
 
+/* Memory is the storage: there is nothing to wait for. */
 long sys_fsync(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
@@ -1008,10 +1555,68 @@ long sys_fdatasync(struct wk_regs *regs)
 	return sys_fsync(regs);
 }
 
-/* utimensat: a NULL path means the descriptor itself. */
+#define UTIME_NOW  ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+/* One of utimensat's times: the new value, or 0 to keep it; -EINVAL. */
+static long time_asked(const struct linux_timespec *asked, uint64_t now,
+		       uint64_t *time)
+{
+	if (asked->nanoseconds == UTIME_OMIT) {
+		*time = 0;
+		return 0;
+	}
+	if (asked->nanoseconds == UTIME_NOW) {
+		*time = now;
+		return 0;
+	}
+	if (asked->nanoseconds < 0 || asked->nanoseconds >= (int64_t)NS_PER_SECOND ||
+	    asked->seconds < 0)
+		return -EINVAL;
+	*time = (uint64_t)asked->seconds * NS_PER_SECOND +
+		(uint64_t)asked->nanoseconds;
+	return 0;
+}
+
+/* utimensat (and futimens: a NULL path means the descriptor itself). */
 long sys_utimensat(struct wk_regs *regs)
 {
-	if (regs->rsi == 0)
-		return io_file(regs->rdi) ? -EROFS : -EBADF;
-	return read_only((int32_t)regs->rdi, regs->rsi, false, true);
+	uint32_t flags = (uint32_t)regs->r10;
+	uint64_t now = now_ns(), atime = now, mtime = now;
+	unsigned node;
+
+	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (regs->rdx) {
+		struct linux_timespec times[2];
+
+		if (!vm_user_ok(regs->rdx, sizeof(times), PROT_READ))
+			return -EFAULT;
+		memcpy(times, (const void *)regs->rdx, sizeof(times));
+		if (time_asked(&times[0], now, &atime) ||
+		    time_asked(&times[1], now, &mtime))
+			return -EINVAL;
+	}
+	if (regs->rsi == 0) {
+		const struct file *file = io_file(regs->rdi);
+
+		if (file == NULL)
+			return -EBADF;
+		node = file->node;
+	} else {
+		struct lookup found = lookup((int32_t)regs->rdi, regs->rsi,
+					     flags);
+
+		if (found.error)
+			return found.error;
+		node = found.node;
+	}
+	if (is_shared(node))
+		return 0;
+	if (atime)
+		nodes[node].atime = atime;
+	if (mtime)
+		nodes[node].mtime = mtime;
+	nodes[node].ctime = now;
+	return 0;
 }

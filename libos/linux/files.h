@@ -1,7 +1,8 @@
 /*
- * The file namespace (linux/files.c): a read-only tree of directories,
- * devices and, when the boot brought a file archive (linux/archive.c),
- * that archive's directories, files and symbolic links.
+ * The file namespace (linux/files.c): a tree of directories, devices,
+ * regular files and symbolic links in memory, which starts as /dev and,
+ * when the boot brought a file archive (linux/archive.c), that archive's
+ * directories, files and symbolic links.
  */
 #ifndef LIBOS_LINUX_FILES_H
 #define LIBOS_LINUX_FILES_H
@@ -72,5 +73,18 @@ void files_share_contents(unsigned name, unsigned from);
 
 /* A regular file's contents (any other node: size 0). */
 const uint8_t *files_contents(unsigned node, uint64_t *size);
+
+/* A description of node opens, or goes (linux/io.c): a node without a
+ * name lives until its last one goes. */
+void files_hold(unsigned node);
+void files_drop(unsigned node);
+
+/* A regular file's writes: length bytes from the app's buffer at offset
+ * (the count, or -EFAULT, -EFBIG, -ENOSPC), and its new size (0, -EFBIG
+ * or -ENOSPC). */
+long files_write(unsigned node, uint64_t offset, uint64_t buffer,
+		 uint64_t length);
+long files_truncate(unsigned node, uint64_t size);
+uint64_t files_size(unsigned node);
 
 #endif /* LIBOS_LINUX_FILES_H */

@@ -14,8 +14,8 @@
  *              with -ENOSPC (full)
  *   random     reads give random.h's bytes; writes take everything
  *   directory  reads fail with -EISDIR (getdents64 lists it)
- *   regular    the archive's file's bytes from the offset on; never
- *              written (open refuses to)
+ *   regular    a file of the tree (linux/files.c): bytes at the
+ *              offset, read and written; O_APPEND writes at the end
  *   pipe       linux/pipe.c
  *   eventfd    linux/eventfd.c
  *   epoll      linux/poll.c: no read or write (-EINVAL)
@@ -244,12 +244,22 @@ static long read_file(struct file *file, uint64_t buffer,
 /* One write to a description that may be written (never a directory:
  * open refuses those for writing). As on Linux, the devices that take
  * everything do not look at the buffer. */
-static long write_file(const struct file *file, uint64_t buffer,
+static long write_file(struct file *file, uint64_t buffer,
 		       uint64_t length, bool may_wait)
 {
+	long count;
+
 	if (!in_user_half(buffer, length))
 		return -EFAULT;
 	switch (file->kind) {
+	case FILE_REGULAR:
+		if (file->flags & O_APPEND)
+			file->position = files_size(file->node);
+		count = files_write(file->node, file->position, buffer,
+				    length);
+		if (count > 0)
+			file->position += (uint64_t)count;
+		return count;
 	case FILE_CONSOLE:
 		return write_console(buffer, length);
 	case FILE_PIPE:
@@ -267,7 +277,7 @@ static long write_file(const struct file *file, uint64_t buffer,
 
 long sys_write(struct wk_regs *regs)
 {
-	const struct file *file = io_file_for(regs->rdi, O_WRONLY);
+	struct file *file = io_file_for(regs->rdi, O_WRONLY);
 
 	return file ? write_file(file, regs->rsi, regs->rdx, true) : -EBADF;
 }
@@ -325,10 +335,20 @@ long sys_pread64(struct wk_regs *regs)
 long sys_pwrite64(struct wk_regs *regs)
 {
 	long error;
-	const struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
-					     O_WRONLY, &error);
+	struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
+				       O_WRONLY, &error);
 
-	return file ? write_file(file, regs->rsi, regs->rdx, false) : error;
+	if (file == NULL)
+		return error;
+	if (file->kind != FILE_REGULAR)
+		return write_file(file, regs->rsi, regs->rdx, false);
+	if (!in_user_half(regs->rsi, regs->rdx))
+		return -EFAULT;
+	/* O_APPEND appends whatever the offset says, as on Linux. */
+	return files_write(file->node,
+			   file->flags & O_APPEND ? files_size(file->node)
+						  : regs->r10,
+			   regs->rsi, regs->rdx);
 }
 
 /*
@@ -458,6 +478,7 @@ static void release(struct file *file)
 {
 	if (--file->references)
 		return;
+	files_drop(file->node);
 	epoll_forget(file);
 	if (file->kind == FILE_PIPE)
 		pipe_release(file);
@@ -520,6 +541,7 @@ long io_open(enum file_kind kind, unsigned node, uint64_t position,
 		if (files[i].references == 0) {
 			files[i] = (struct file){ 0, flags, (uint16_t)node,
 						  (uint8_t)kind, position };
+			files_hold(node);
 			return attach((uint64_t)fd, i, close_on_exec);
 		}
 	}

@@ -2,8 +2,10 @@
  * brk, mmap, munmap, mprotect, mremap and madvise over the region table
  * (mm/vm.h). All memory is anonymous: shared anonymous memory is the same
  * as private with one process, /dev/zero maps anonymous memory as on
- * Linux, and a mapping of a regular file (the archive's, which never
- * changes: linux/files.c) is a copy of its pages, zeros past its end. Anything that
+ * Linux, and a mapping of a regular file (linux/files.c) is a copy of its
+ * pages, zeros past its end: private, or shared but not writable (later
+ * writes to the file do not show in it); shared and writable, which would
+ * need the file's own pages, is -ENODEV. Anything that
  * would touch the libOS's part of the address space (APP_LIMIT and up) is
  * refused, and said so once.
  */
@@ -117,6 +119,9 @@ static long mappable(int32_t fd, uint64_t type, uint32_t prot,
 	if (mode == O_WRONLY ||
 	    (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
 		return -EACCES;
+	/* A copy cannot carry writes back to the file. */
+	if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+		return -ENODEV;
 	*file = found;
 	return 0;
 }

@@ -284,6 +284,11 @@ long sys_arch_prctl(struct wk_regs *regs)
 
 static uint32_t file_mode_mask = 022;
 
+uint32_t process_umask(void)
+{
+	return file_mode_mask;
+}
+
 long sys_umask(struct wk_regs *regs)
 {
 	uint32_t old = file_mode_mask;

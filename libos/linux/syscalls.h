@@ -36,6 +36,9 @@ uint64_t process_open_files_limit(void);
  * the app's path, up to 15 bytes, as Linux names a process after exec. */
 void process_name_first_thread(const char *path);
 
+/* linux/process.c: the umask, which new files' permission bits lose. */
+uint32_t process_umask(void);
+
 /* Runs the reflected system call in regs (number in RAX) and leaves the
  * result in regs->rax. */
 void syscall_dispatch(struct wk_regs *regs);

@@ -63,6 +63,14 @@ static bool clock_now(int64_t clock, uint64_t *ns)
 	return clock_source_read(&source, clock, rdtsc(), ns);
 }
 
+uint64_t clock_realtime_ns(void)
+{
+	uint64_t ns = 0;
+
+	clock_now(CLOCK_REALTIME, &ns);
+	return ns;
+}
+
 static struct linux_timespec to_timespec(uint64_t ns)
 {
 	return (struct linux_timespec){ (int64_t)(ns / NS_PER_SECOND),

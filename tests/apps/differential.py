@@ -17,7 +17,7 @@ Host side: the binary runs with exactly that argv (argv[0] through
 `executable=`), the environment HOME=/, PATH=/usr/local/bin:/usr/bin:/bin,
 TERM=linux (the libOS's default environment, in that order) plus each
 --env NAME=VALUE (appended), stdin from --stdin FILE or empty, cwd / (or
-the --files DIR).
+a fresh copy of the --files DIR, which the program may change).
 
 Wicket side: tools/mkbundle.py packs the libOS and the app (the app's module
 string is shlex.join(argv): the libOS shell-splits it and argv[0] is its
@@ -209,11 +209,15 @@ def host_status(returncode):
 def run_host(args, argv):
     env = dict(args.environment)
     stdin = open(args.stdin, "rb") if args.stdin else subprocess.DEVNULL
+    # A copy of the --files tree, which the program may change.
+    tree = tempfile.mkdtemp(prefix="wicket-tree-") if args.files else None
     try:
+        if tree:
+            os.rmdir(tree)
+            shutil.copytree(args.files, tree, symlinks=True)
         p = subprocess.run(argv, executable=os.path.abspath(args.app),
                            env=env, stdin=stdin, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT,
-                           cwd=args.files or "/",
+                           stderr=subprocess.STDOUT, cwd=tree or "/",
                            timeout=args.host_timeout)
     except subprocess.TimeoutExpired as e:
         return Result(e.stdout or b"", None,
@@ -224,6 +228,8 @@ def run_host(args, argv):
     finally:
         if stdin is not subprocess.DEVNULL:
             stdin.close()
+        if tree:
+            shutil.rmtree(tree, ignore_errors=True)
     return Result(p.stdout, host_status(p.returncode))
 
 

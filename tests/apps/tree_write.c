@@ -1,0 +1,459 @@
+/*
+ * Changing a file tree (differential): in tests/apps/tree (the host run
+ * gets a fresh copy as its working directory, Wicket the archive as its
+ * root), the program creates, writes, truncates, renames, links
+ * symbolically, changes modes and times, and removes, and prints what
+ * each call answered and what the tree then holds. Only what Linux's
+ * file systems share is printed: no hard links, O_TMPFILE or
+ * RENAME_EXCHANGE (not every host file system has them; the "wicket"
+ * argument's mode prints Wicket's answers to those for a boot check).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int failures;
+
+static long show(const char *label, long result)
+{
+	if (result < 0)
+		printf("%s: -1 (%s)\n", label, strerror(errno));
+	else
+		printf("%s: %ld\n", label, result);
+	return result;
+}
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		printf("FAILED: %s\n", what);
+		failures++;
+	}
+}
+
+/* A file's size, permission bits and contents (up to 40 bytes, newlines
+ * as '|', zeros as '0'). */
+static void show_file(const char *path)
+{
+	char buffer[41];
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		printf("file %s: -1 (%s)\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	ssize_t count = read(fd, buffer, sizeof(buffer) - 1);
+
+	for (ssize_t i = 0; i < count; i++)
+		buffer[i] = buffer[i] == '\n' ? '|' : buffer[i] == 0 ? '0'
+			    : buffer[i];
+	buffer[count < 0 ? 0 : count] = '\0';
+	printf("file %s: %04o size %lld \"%s\"\n", path,
+	       (unsigned)(st.st_mode & 07777), (long long)st.st_size, buffer);
+	close(fd);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list(const char *path)
+{
+	DIR *directory = opendir(path);
+	char *names[64];
+	int count = 0;
+	struct dirent *entry;
+
+	if (directory == NULL) {
+		printf("list %s: -1 (%s)\n", path, strerror(errno));
+		return;
+	}
+	while ((entry = readdir(directory)) != NULL && count < 64) {
+		if (strcmp(path, ".") == 0 && strcmp(entry->d_name, "dev") == 0)
+			continue; /* Wicket's /dev is beside the tree */
+		names[count] = malloc(300);
+		snprintf(names[count], 300, "%s%s", entry->d_name,
+			 entry->d_type == DT_DIR ? "/" : entry->d_type == DT_LNK
+			 ? "@" : "");
+		count++;
+	}
+	closedir(directory);
+	qsort(names, (size_t)count, sizeof(*names), compare_names);
+	printf("list %s:", path);
+	for (int i = 0; i < count; i++) {
+		printf(" %s", names[i]);
+		free(names[i]);
+	}
+	printf("\n");
+}
+
+static long write_text(int fd, const char *text)
+{
+	return write(fd, text, strlen(text));
+}
+
+static void creating(void)
+{
+	int fd;
+
+	printf("-- creating and writing\n");
+	umask(022);
+	show("mkdir scratch", mkdir("scratch", 0777));
+	show("mkdir scratch again", mkdir("scratch", 0777));
+	show("mkdir in a missing directory", mkdir("missing/x", 0777));
+	show("mkdir under a file", mkdir("hello.txt/x", 0777));
+	show("mkdir with a trailing slash", mkdir("scratch/sub/", 0700));
+	fd = show("create a.txt 0666", open("scratch/a.txt",
+					    O_CREAT | O_WRONLY, 0666));
+	show("write", write_text(fd, "hello\n"));
+	show("read from a write-only descriptor", read(fd, (char[4]){ 0 }, 4));
+	close(fd);
+	show_file("scratch/a.txt");
+	show("O_CREAT|O_EXCL of it", open("scratch/a.txt",
+					  O_CREAT | O_EXCL | O_WRONLY, 0600));
+	show("O_CREAT with a trailing slash", open("scratch/new/",
+						   O_CREAT | O_WRONLY, 0600));
+	show("O_CREAT in a missing directory", open("missing/new",
+						    O_CREAT | O_WRONLY, 0600));
+	fd = open("scratch/a.txt", O_WRONLY | O_APPEND);
+	show("append", write_text(fd, "world\n"));
+	show("pwrite at 0 with O_APPEND", pwrite(fd, "!", 1, 0));
+	show("offset after", lseek(fd, 0, SEEK_CUR));
+	close(fd);
+	show_file("scratch/a.txt");
+
+	fd = open("scratch/a.txt", O_RDWR);
+	show("pwrite at 2", pwrite(fd, "LL", 2, 2));
+	show("lseek to 20", lseek(fd, 20, SEEK_SET));
+	show("write past the end", write_text(fd, "end"));
+	close(fd);
+	show_file("scratch/a.txt");
+	show("truncate to 4", truncate("scratch/a.txt", 4));
+	show_file("scratch/a.txt");
+	fd = open("scratch/a.txt", O_RDWR);
+	show("ftruncate to 9", ftruncate(fd, 9));
+	show("ftruncate to -1", ftruncate(fd, -1));
+	close(fd);
+	show_file("scratch/a.txt");
+	fd = open("scratch/a.txt", O_RDONLY);
+	show("ftruncate a read-only descriptor", ftruncate(fd, 0));
+	show("write a read-only descriptor", write_text(fd, "x"));
+	close(fd);
+	show("truncate a directory", truncate("scratch", 0));
+	fd = open("scratch/a.txt", O_RDONLY | O_TRUNC);
+	show("O_RDONLY|O_TRUNC", fd >= 0);
+	close(fd);
+	show_file("scratch/a.txt");
+	fd = open("scratch/a.txt", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	show("O_CREAT|O_TRUNC of it", write_text(fd, "again\n"));
+	close(fd);
+	show_file("scratch/a.txt");
+	show("creat b.txt", fd = creat("scratch/b.txt", 0600));
+	close(fd);
+	show("mknod c.txt", mknod("scratch/c.txt", S_IFREG | 0644, 0));
+	show_file("scratch/b.txt");
+	show_file("scratch/c.txt");
+
+	/* An archive file changes in place; the link to it sees it. */
+	fd = open("hello.txt", O_WRONLY | O_APPEND);
+	show("append to hello.txt", write_text(fd, "second line\n"));
+	close(fd);
+	show_file("hello.txt");
+	show_file("links/to-hello");
+	show_file("deep/a/b/c/d.txt");
+}
+
+static void large(void)
+{
+	char chunk[7001];
+	uint64_t hash = 1469598103934665603u;
+	struct stat st;
+	int fd = open("scratch/large", O_CREAT | O_RDWR, 0644);
+
+	printf("-- a large file\n");
+	for (int i = 0; i < 43; i++) {
+		memset(chunk, 'a' + i % 26, sizeof(chunk));
+		chunk[sizeof(chunk) - 1] = '\n';
+		if (write(fd, chunk, sizeof(chunk)) != sizeof(chunk))
+			check(0, "a 7001-byte write");
+	}
+	fstat(fd, &st);
+	printf("size %lld, blocks hold it %d\n", (long long)st.st_size,
+	       st.st_blocks * 512 >= st.st_size);
+	lseek(fd, 0, SEEK_SET);
+	ssize_t count;
+	uint64_t total = 0;
+
+	while ((count = read(fd, chunk, 4096)) > 0) {
+		for (ssize_t i = 0; i < count; i++)
+			hash = (hash ^ (uint8_t)chunk[i]) * 1099511628211u;
+		total += (uint64_t)count;
+	}
+	printf("read back %llu bytes, hash %016llx\n",
+	       (unsigned long long)total, (unsigned long long)hash);
+	char *map = mmap(NULL, 20000, PROT_READ, MAP_PRIVATE, fd, 8192);
+
+	show("mmap private at 8192", map == MAP_FAILED ? -1 : 0);
+	if (map != MAP_FAILED) {
+		pread(fd, chunk, 20, 8192 + 7000);
+		check(memcmp(map + 7000, chunk, 20) == 0,
+		      "the mapping holds what was written");
+		munmap(map, 20000);
+	}
+	show("ftruncate to 5000", ftruncate(fd, 5000));
+	show("ftruncate to 10000", ftruncate(fd, 10000));
+	memset(chunk, 1, 5000);
+	show("pread 5000 at 5000", pread(fd, chunk, 5000, 5000));
+	int zeros = 1;
+
+	for (int i = 0; i < 5000; i++)
+		zeros &= chunk[i] == 0;
+	printf("  zeros after the shrink and growth: %d\n", zeros);
+	close(fd);
+}
+
+static void renaming(void)
+{
+	printf("-- renaming\n");
+	show("rename a.txt to d.txt", rename("scratch/a.txt", "scratch/d.txt"));
+	show_file("scratch/d.txt");
+	show_file("scratch/a.txt");
+	show("rename d.txt over b.txt", rename("scratch/d.txt",
+					      "scratch/b.txt"));
+	show_file("scratch/b.txt");
+	show("rename to itself", rename("scratch/b.txt", "scratch/b.txt"));
+	show("rename a missing name", rename("scratch/nothing", "scratch/x"));
+	show("rename into a missing directory",
+	     rename("scratch/b.txt", "scratch/missing/x"));
+	show("mkdir sub/inner", mkdir("scratch/sub/inner", 0755));
+	show("rename a directory below itself",
+	     rename("scratch/sub", "scratch/sub/inner/sub"));
+	show("rename a file over a directory",
+	     rename("scratch/b.txt", "scratch/sub"));
+	show("rename a directory over a file",
+	     rename("scratch/sub", "scratch/b.txt"));
+	show("mkdir empty", mkdir("scratch/empty", 0755));
+	show("rename a directory over a non-empty one",
+	     rename("scratch/empty", "scratch/sub"));
+	show("rename a directory over an empty one",
+	     rename("scratch/sub", "scratch/empty"));
+	list("scratch");
+	list("scratch/empty");
+	show("renameat2 NOREPLACE over a name",
+	     syscall(SYS_renameat2, AT_FDCWD, "scratch/c.txt", AT_FDCWD,
+		     "scratch/b.txt", 1));
+	show("renameat2 NOREPLACE to a new name",
+	     syscall(SYS_renameat2, AT_FDCWD, "scratch/c.txt", AT_FDCWD,
+		     "scratch/e.txt", 1));
+	show("renameat2 bad flags", syscall(SYS_renameat2, AT_FDCWD,
+					    "scratch/e.txt", AT_FDCWD,
+					    "scratch/f.txt", 64));
+	show("rename an archive file into scratch",
+	     rename("data/empty", "scratch/was-empty"));
+	list("data");
+	int directory = open("scratch", O_RDONLY | O_DIRECTORY);
+
+	show("renameat from a directory descriptor",
+	     renameat(directory, "e.txt", directory, "empty/e.txt"));
+	close(directory);
+	list("scratch/empty");
+}
+
+static void links_and_attributes(void)
+{
+	char target[64];
+	struct stat st;
+	struct timespec times[2] = { { 1000000000, 123456789 },
+				     { 1234567890, 987654321 } };
+
+	printf("-- links and attributes\n");
+	show("symlink", symlink("../hello.txt", "scratch/hello-link"));
+	show("symlink over a name", symlink("x", "scratch/hello-link"));
+	show("symlink to an empty target", symlink("", "scratch/empty-link"));
+	ssize_t length = readlink("scratch/hello-link", target, sizeof(target));
+
+	printf("readlink: %.*s\n", (int)(length < 0 ? 0 : length), target);
+	show_file("scratch/hello-link");
+	show("lstat", lstat("scratch/hello-link", &st));
+	printf("  link %d size %lld\n", S_ISLNK(st.st_mode),
+	       (long long)st.st_size);
+	show("symlink dangling", symlink("nowhere/x", "scratch/dangling"));
+	show("open O_CREAT through a link into a missing directory",
+	     open("scratch/dangling", O_CREAT | O_WRONLY, 0644));
+	show("chmod 0751", chmod("scratch/b.txt", 0751));
+	show("chmod through a link", chmod("scratch/hello-link", 0600));
+	show_file("scratch/b.txt");
+	show_file("hello.txt");
+	int fd = open("scratch/b.txt", O_RDONLY);
+
+	show("fchmod 04755", fchmod(fd, 04755));
+	show("fstat", fstat(fd, &st));
+	printf("  mode %04o\n", (unsigned)(st.st_mode & 07777));
+	show("fchown 0 0", fchown(fd, 0, 0));
+	show("fstat", fstat(fd, &st));
+	printf("  mode %04o uid %u\n", (unsigned)(st.st_mode & 07777),
+	       (unsigned)st.st_uid);
+	show("utimensat", utimensat(AT_FDCWD, "scratch/b.txt", times, 0));
+	show("fstat", fstat(fd, &st));
+	printf("  atime %lld.%09ld mtime %lld.%09ld\n",
+	       (long long)st.st_atim.tv_sec, st.st_atim.tv_nsec,
+	       (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	times[0].tv_nsec = UTIME_OMIT;
+	times[1].tv_sec = 5;
+	times[1].tv_nsec = 6;
+	show("futimens, atime omitted", futimens(fd, times));
+	show("fstat", fstat(fd, &st));
+	printf("  atime %lld.%09ld mtime %lld.%09ld\n",
+	       (long long)st.st_atim.tv_sec, st.st_atim.tv_nsec,
+	       (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	times[1].tv_nsec = 1000000000;
+	show("utimensat, a bad nanosecond count",
+	     utimensat(AT_FDCWD, "scratch/b.txt", times, 0));
+	show("utimensat of a missing name",
+	     utimensat(AT_FDCWD, "scratch/none", NULL, 0));
+	close(fd);
+}
+
+static void removing(void)
+{
+	char buffer[16] = "";
+	struct stat st;
+
+	printf("-- removing\n");
+	show("unlink a directory", unlink("scratch/empty"));
+	show("rmdir a file", rmdir("scratch/b.txt"));
+	show("rmdir a non-empty directory", rmdir("scratch/empty"));
+	show("rmdir scratch/empty/.", rmdir("scratch/empty/."));
+	show("rmdir scratch/empty/..", rmdir("scratch/empty/.."));
+	show("unlink scratch/.", unlink("scratch/."));
+	show("unlink a missing name", unlink("scratch/none"));
+	show("unlink a link, not its file", unlink("scratch/hello-link"));
+	show_file("hello.txt");
+
+	/* An open file outlives its name. */
+	int fd = open("scratch/b.txt", O_RDWR);
+
+	show("unlink b.txt while open", unlink("scratch/b.txt"));
+	show_file("scratch/b.txt");
+	show("fstat the open one", fstat(fd, &st));
+	printf("  nlink %ld size %lld\n", (long)st.st_nlink,
+	       (long long)st.st_size);
+	show("write to it", write_text(fd, "still"));
+	show("read it back", pread(fd, buffer, 5, 0));
+	printf("  \"%.5s\"\n", buffer);
+	close(fd);
+	show("create b.txt again", fd = open("scratch/b.txt",
+					     O_CREAT | O_RDWR, 0644));
+	show("fstat", fstat(fd, &st));
+	printf("  size %lld\n", (long long)st.st_size);
+	close(fd);
+
+	/* A removed working directory. */
+	show("mkdir gone", mkdir("scratch/gone", 0755));
+	show("chdir into it", chdir("scratch/gone"));
+	show("rmdir it from inside", rmdir("../gone"));
+	show("getcwd", getcwd(buffer, sizeof(buffer)) ? 0 : -1);
+	show("create in it", open("new", O_CREAT | O_WRONLY, 0644));
+	show("chdir ../..", chdir("../.."));
+	list(".");
+}
+
+/* Everything under path goes, depth first. */
+static void remove_tree(const char *path)
+{
+	DIR *directory = opendir(path);
+	struct dirent *entry;
+
+	while (directory && (entry = readdir(directory)) != NULL) {
+		char child[512];
+		struct stat st;
+
+		if (strcmp(entry->d_name, ".") == 0 ||
+		    strcmp(entry->d_name, "..") == 0)
+			continue;
+		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
+		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(child);
+		else if (unlink(child) < 0)
+			check(0, "unlink under scratch");
+		/* The listing goes on past names that went. */
+	}
+	if (directory)
+		closedir(directory);
+	if (rmdir(path) < 0)
+		check(0, path);
+}
+
+/* Wicket only: hard links, O_TMPFILE, RENAME_EXCHANGE, shared writable
+ * mappings, and what the fixed nodes refuse. */
+static void wicket_only(void)
+{
+	int fd;
+
+	mkdir("/w", 0755);
+	fd = open("/w/a", O_CREAT | O_WRONLY, 0644);
+	write_text(fd, "A");
+	close(fd);
+	fd = open("/w/b", O_CREAT | O_WRONLY, 0644);
+	write_text(fd, "B");
+	close(fd);
+	show("link", link("/w/a", "/w/c"));
+	show("link over a name", link("/w/a", "/w/b"));
+	show("renameat2 EXCHANGE", syscall(SYS_renameat2, AT_FDCWD, "/w/a",
+					   AT_FDCWD, "/w/b", 2));
+	show_file("/w/a");
+	show_file("/w/b");
+	fd = open("/w", O_TMPFILE | O_RDWR, 0600);
+	show("O_TMPFILE", fd >= 0);
+	show("write to it", write_text(fd, "unnamed"));
+	show("O_TMPFILE read-only", open("/w", O_TMPFILE | O_RDONLY, 0600));
+	close(fd);
+	list("/w");
+	fd = open("/w/a", O_RDWR);
+	show("mmap shared writable", mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					   MAP_SHARED, fd, 0) == MAP_FAILED
+					   ? -1 : 0);
+	close(fd);
+	show("unlink /dev/null", unlink("/dev/null"));
+	show("rename /dev/zero", rename("/dev/zero", "/w/zero"));
+	show("rename over /dev/full", rename("/w/a", "/dev/full"));
+	show("rmdir /dev", rmdir("/dev"));
+	show("rmdir /", rmdir("/"));
+	show("mknod a FIFO", mknod("/w/fifo", S_IFIFO | 0600, 0));
+	show("create in /dev", fd = open("/dev/mine", O_CREAT | O_WRONLY,
+					 0644));
+	close(fd);
+	show("unlink it", unlink("/dev/mine"));
+	show("chmod /dev/null", chmod("/dev/null", 0666));
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && strcmp(argv[1], "wicket") == 0) {
+		wicket_only();
+		return 0;
+	}
+	creating();
+	large();
+	renaming();
+	links_and_attributes();
+	removing();
+	remove_tree("scratch");
+	list(".");
+	printf("%s\n", failures ? "FAILED" : "ok");
+	return failures ? 1 : 0;
+}
