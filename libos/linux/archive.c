@@ -1,7 +1,8 @@
 /*
  * The boot's file archive (archive.h): a cpio archive in the "newc"
  * format (`cpio -o -H newc`, what Linux's initramfs uses), read in place
- * from its module, which stays mapped read-only for the whole run.
+ * from its module, which stays mapped read-only for the whole run (a file
+ * that changes is copied first: linux/files.c).
  *
  * Each entry is a 110-byte header: the magic "070701" (or "070702", with
  * checksums, which are not checked) and 13 fields of 8 hex digits (inode,
@@ -245,9 +246,9 @@ void archive_load(const uint8_t *archive, uint64_t size)
 		}
 		if (!add_entry(name, length, fields, archive + data_at,
 			       &skipped)) {
-			libos_report("files: the archive has more than %u "
-				     "names; the rest are left out",
-				     NODES_MAX - NODE_FIXED_COUNT);
+			libos_report("files: the tree is full (%u nodes); the "
+				     "rest of the archive is left out",
+				     NODES_MAX);
 			break;
 		}
 		at = align4(data_at + data_size);

@@ -1,7 +1,7 @@
 /*
  * The boot's file archive (linux/archive.c): a newc cpio archive whose
  * directories, regular files and symbolic links join the file namespace
- * (linux/files.h), read-only, from the root.
+ * (linux/files.h) from the root, as Linux's initramfs does.
  */
 #ifndef LIBOS_LINUX_ARCHIVE_H
 #define LIBOS_LINUX_ARCHIVE_H

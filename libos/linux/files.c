@@ -131,6 +131,11 @@ void files_init(void)
 	}
 	node_count = NODE_FIXED_COUNT;
 	nodes[NODE_ROOT].references = 1; /* the working directory */
+	/* /tmp, as programs expect it: an ordinary directory, sticky and
+	 * writable by all (an archive's tmp is the same directory). */
+	static const struct file_entry tmp = { "tmp", 3, S_IFDIR | 01777,
+					       0, 0, 0, NULL, 0 };
+	files_add(NODE_ROOT, &tmp);
 }
 
 static uint32_t file_type(unsigned node)
@@ -1334,6 +1339,8 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 		size_t length = nodes[node].name_length;
 		unsigned node_parent = nodes[node].parent;
 
+		if (!file_name_slot(node) || !file_name_slot(target))
+			return -ENOSPC;
 		memcpy(name, nodes[node].name, length);
 		if (!set_name(node, parent, nodes[target].name,
 			      nodes[target].name_length) ||

@@ -82,8 +82,10 @@ static void list(const char *path)
 		return;
 	}
 	while ((entry = readdir(directory)) != NULL && count < 64) {
-		if (strcmp(path, ".") == 0 && strcmp(entry->d_name, "dev") == 0)
-			continue; /* Wicket's /dev is beside the tree */
+		if (strcmp(path, ".") == 0 &&
+		    (strcmp(entry->d_name, "dev") == 0 ||
+		     strcmp(entry->d_name, "tmp") == 0))
+			continue; /* Wicket's /dev and /tmp are beside it */
 		names[count] = malloc(300);
 		snprintf(names[count], 300, "%s%s", entry->d_name,
 			 entry->d_type == DT_DIR ? "/" : entry->d_type == DT_LNK
