@@ -55,6 +55,9 @@
 #define LIBOS_FILE_DATA  0x00007e0000000000
 #define LIBOS_FILE_NAMES 0x00007f8400000000
 
+/* The file tree's node table, mapped as it grows (linux/files.c). */
+#define LIBOS_FILE_NODES 0x00007f8500000000
+
 /* The idle context's stack (sched/sched.c). */
 #define LIBOS_IDLE_STACK_BOTTOM 0x00007f8000020000
 #define LIBOS_IDLE_STACK_BYTES  (UINT64_C(16) << 10)

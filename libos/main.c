@@ -179,7 +179,8 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		console_set_echo(0);
 	setup_events();
 	clock_init();
-	files_init();
+	if (!files_init())
+		refuse_app("no memory for the file tree");
 	io_init();
 	load_files(info);
 

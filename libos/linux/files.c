@@ -38,6 +38,7 @@
 #include "layout.h"
 #include "libos.h"
 #include "mm/vm.h"
+#include "wicket/native.h"
 
 #define PATH_MAX 4096 /* with its NUL */
 #define NAME_MAX 255
@@ -111,12 +112,31 @@ static const struct {
 	[NODE_ANONYMOUS] = { "", NODE_ANONYMOUS, FILE_EVENTFD, 0600, 0 },
 };
 
-static struct node nodes[NODES_MAX];
+/* The node table, mapped a page at a time as it grows (layout.h). */
+static struct node *const nodes = (struct node *)LIBOS_FILE_NODES;
 static unsigned node_count;
+static uint64_t nodes_mapped; /* bytes */
+
+/* Room in the table for node number `count` - 1. */
+static bool nodes_room(unsigned count)
+{
+	uint64_t want = page_up((uint64_t)count * sizeof(struct node));
+
+	if (want <= nodes_mapped)
+		return true;
+	if (wk_mem_map((long)(LIBOS_FILE_NODES + nodes_mapped),
+		       (long)(want - nodes_mapped),
+		       WK_PROT_READ | WK_PROT_WRITE) < 0)
+		return false;
+	nodes_mapped = want;
+	return true;
+}
 static unsigned working_directory = NODE_ROOT;
 
-void files_init(void)
+bool files_init(void)
 {
+	if (!nodes_room(NODE_FIXED_COUNT))
+		return false;
 	for (unsigned node = 0; node < NODE_FIXED_COUNT; node++) {
 		nodes[node] = (struct node){
 			.name = fixed[node].name,
@@ -136,6 +156,7 @@ void files_init(void)
 	static const struct file_entry tmp = { "tmp", 3, S_IFDIR | 01777,
 					       0, 0, 0, NULL, 0 };
 	files_add(NODE_ROOT, &tmp);
+	return true;
 }
 
 static uint32_t file_type(unsigned node)
@@ -190,7 +211,7 @@ unsigned files_child(unsigned directory, const char *name, size_t length)
 /* A free node number, or NO_NODE. */
 static unsigned new_node(void)
 {
-	if (node_count < NODES_MAX)
+	if (node_count < NODES_MAX && nodes_room(node_count + 1))
 		return node_count++;
 	for (unsigned node = NODE_FIXED_COUNT; node < NODES_MAX; node++)
 		if (!nodes[node].used)

@@ -54,8 +54,8 @@ struct file_entry {
 	uint64_t size;
 };
 
-/* The fixed nodes. */
-void files_init(void);
+/* The fixed nodes and /tmp; false when memory for them is out. */
+bool files_init(void);
 
 /* The child of directory `directory` named name (length bytes), or
  * NO_NODE. */
