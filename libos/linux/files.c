@@ -369,19 +369,12 @@ static long own_data(unsigned node)
 	return 0;
 }
 
-long files_write(unsigned node, uint64_t offset, uint64_t buffer,
-		 uint64_t length)
+/* Length bytes at offset of a regular file, from `bytes` (checked, or
+ * libOS memory): the count, or -EFBIG or -ENOSPC. */
+static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
+			uint64_t length)
 {
 	struct node *n = &nodes[node];
-
-	if (length == 0)
-		return 0;
-	if (offset >= FILE_DATA_SLOT)
-		return -EFBIG;
-	if (length > FILE_DATA_SLOT - offset)
-		length = FILE_DATA_SLOT - offset; /* as far as it can go */
-	if (!vm_user_ok(buffer, length, PROT_READ))
-		return -EFAULT;
 	long error = own_data(node);
 
 	if (!error && offset + length > n->size)
@@ -389,11 +382,33 @@ long files_write(unsigned node, uint64_t offset, uint64_t buffer,
 	if (error)
 		return error;
 	/* Past the old end, the slot's bytes are zeros already. */
-	memcpy(file_data_slot(node) + offset, (const void *)buffer, length);
+	memmove(file_data_slot(node) + offset, bytes, length);
 	if (offset + length > n->size)
 		n->size = offset + length;
 	n->mtime = n->ctime = now_ns();
 	return (long)length;
+}
+
+/* The bytes from offset that fit below FILE_DATA_SLOT (Linux writes
+ * what fits and stops at the limit); 0 when none does. */
+static uint64_t fitting(uint64_t offset, uint64_t length)
+{
+	return offset >= FILE_DATA_SLOT ? 0
+	       : length < FILE_DATA_SLOT - offset ? length
+						  : FILE_DATA_SLOT - offset;
+}
+
+long files_write(unsigned node, uint64_t offset, uint64_t buffer,
+		 uint64_t length)
+{
+	if (length == 0)
+		return 0;
+	length = fitting(offset, length);
+	if (length == 0)
+		return -EFBIG;
+	if (!vm_user_ok(buffer, length, PROT_READ))
+		return -EFAULT;
+	return write_bytes(node, offset, (const void *)buffer, length);
 }
 
 long files_truncate(unsigned node, uint64_t size)
@@ -1647,4 +1662,175 @@ long sys_utimensat(struct wk_regs *regs)
 		nodes[node].mtime = mtime;
 	nodes[node].ctime = now;
 	return 0;
+}
+
+/* fallocate: mode 0 makes the file at least offset + length long;
+ * FALLOC_FL_KEEP_SIZE has nothing to do (memory is given as it is
+ * written); the other modes (holes, collapsing, zeroing ranges) are
+ * -EOPNOTSUPP. */
+#define FALLOC_FL_KEEP_SIZE 1
+
+long sys_fallocate(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+	int64_t offset = (int64_t)regs->rdx, length = (int64_t)regs->r10;
+
+	if (offset < 0 || length <= 0)
+		return -EINVAL;
+	if (regs->rsi & ~(uint64_t)FALLOC_FL_KEEP_SIZE)
+		return -EOPNOTSUPP;
+	if (file == NULL || (file->flags & O_PATH) ||
+	    (file->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (file->kind == FILE_DIRECTORY)
+		return -EISDIR;
+	if (file->kind == FILE_PIPE)
+		return -ESPIPE;
+	if (file->kind != FILE_REGULAR || file_type(file->node) != S_IFREG)
+		return -ENODEV;
+	if ((uint64_t)offset + (uint64_t)length > FILE_DATA_SLOT)
+		return -EFBIG;
+	if ((regs->rsi & FALLOC_FL_KEEP_SIZE) ||
+	    (uint64_t)(offset + length) <= nodes[file->node].size)
+		return 0;
+	return files_truncate(file->node, (uint64_t)(offset + length));
+}
+
+/* An offset copy_file_range reads or writes: *offset (checked) or the
+ * description's. */
+static long range_offset(uint64_t address, const struct file *file,
+			 uint64_t *offset)
+{
+	if (address == 0) {
+		*offset = file->position;
+		return 0;
+	}
+	if (!vm_user_ok(address, 8, PROT_READ | PROT_WRITE))
+		return -EFAULT;
+	*offset = *(const uint64_t *)address;
+	return (int64_t)*offset < 0 ? -EINVAL : 0;
+}
+
+/* copy_file_range between regular files (any other pair is -EINVAL, and
+ * a program falls back to read and write). */
+long sys_copy_file_range(struct wk_regs *regs)
+{
+	struct file *in = io_file(regs->rdi), *out = io_file(regs->rdx);
+	uint64_t in_at, out_at, count = regs->r8, size;
+	long error;
+
+	if (regs->r9 != 0)
+		return -EINVAL;
+	if (in == NULL || out == NULL || (in->flags & O_PATH) ||
+	    (out->flags & O_PATH) || (in->flags & O_ACCMODE) == O_WRONLY ||
+	    (out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_APPEND))
+		return -EBADF;
+	if (in->kind == FILE_DIRECTORY || out->kind == FILE_DIRECTORY)
+		return -EISDIR;
+	if (in->kind != FILE_REGULAR || out->kind != FILE_REGULAR ||
+	    file_type(in->node) != S_IFREG || file_type(out->node) != S_IFREG)
+		return -EINVAL;
+	error = range_offset(regs->rsi, in, &in_at);
+	if (!error)
+		error = range_offset(regs->r10, out, &out_at);
+	if (error)
+		return error;
+	const uint8_t *data = files_contents(in->node, &size);
+
+	count = in_at >= size ? 0 : count < size - in_at ? count
+							   : size - in_at;
+	if (in->node == out->node && in_at < out_at + count &&
+	    out_at < in_at + count)
+		return -EINVAL; /* overlapping ranges of one file */
+	count = fitting(out_at, count);
+	long done = count ? write_bytes(out->node, out_at, data + in_at, count)
+			  : 0;
+
+	if (done < 0)
+		return done;
+	if (regs->rsi)
+		*(uint64_t *)regs->rsi = in_at + (uint64_t)done;
+	else
+		in->position = in_at + (uint64_t)done;
+	if (regs->r10)
+		*(uint64_t *)regs->r10 = out_at + (uint64_t)done;
+	else
+		out->position = out_at + (uint64_t)done;
+	return done;
+}
+
+/* Extended attributes: none, on any file (-EOPNOTSUPP once the name or
+ * descriptor is found, as on a file system without them). */
+static long no_attributes(uint64_t path, uint32_t flags)
+{
+	struct lookup found = lookup(AT_FDCWD, path, flags);
+
+	return found.error ? found.error : -EOPNOTSUPP;
+}
+
+static long no_attributes_fd(uint64_t fd)
+{
+	const struct file *file = io_file(fd);
+
+	return file == NULL || (file->flags & O_PATH) ? -EBADF : -EOPNOTSUPP;
+}
+
+long sys_getxattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, 0);
+}
+
+long sys_lgetxattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fgetxattr(struct wk_regs *regs)
+{
+	return no_attributes_fd(regs->rdi);
+}
+
+long sys_setxattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, 0);
+}
+
+long sys_lsetxattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fsetxattr(struct wk_regs *regs)
+{
+	return no_attributes_fd(regs->rdi);
+}
+
+long sys_listxattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, 0);
+}
+
+long sys_llistxattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_flistxattr(struct wk_regs *regs)
+{
+	return no_attributes_fd(regs->rdi);
+}
+
+long sys_removexattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, 0);
+}
+
+long sys_lremovexattr(struct wk_regs *regs)
+{
+	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fremovexattr(struct wk_regs *regs)
+{
+	return no_attributes_fd(regs->rdi);
 }

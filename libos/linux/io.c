@@ -53,6 +53,19 @@
 #define F_SETFL         4
 #define F_DUPFD_CLOEXEC 1030
 #define F_GETPIPE_SZ    1032
+#define F_GETLK         5
+#define F_SETLK         6
+#define F_SETLKW        7
+#define F_OFD_GETLK     36
+#define F_OFD_SETLK     37
+#define F_OFD_SETLKW    38
+#define F_RDLCK         0
+#define F_WRLCK         1
+#define F_UNLCK         2
+#define LOCK_SH         1
+#define LOCK_EX         2
+#define LOCK_NB         4
+#define LOCK_UN         8
 #define FD_CLOEXEC      1
 
 #define SEEK_SET 0
@@ -596,6 +609,52 @@ long sys_dup3(struct wk_regs *regs)
 	return duplicate_to(regs->rdi, regs->rsi, regs->rdx & O_CLOEXEC);
 }
 
+/* Linux's struct flock (32 bytes). */
+struct linux_flock {
+	int16_t type, whence;
+	int64_t start, length;
+	int32_t pid;
+};
+_Static_assert(sizeof(struct linux_flock) == 32, "struct flock");
+
+/*
+ * Record locks (F_GETLK, F_SETLK, F_SETLKW and their OFD forms): checked
+ * as Linux checks them, then granted, and F_GETLK finds none in the way.
+ * With one process a POSIX lock never meets another's; an OFD lock or
+ * flock could meet one taken through another open of the same file in
+ * this process, which Wicket does not track (docs/libos.md).
+ */
+static long record_lock(const struct file *file, uint32_t command,
+			uint64_t address)
+{
+	struct linux_flock lock;
+	bool getting = command == F_GETLK || command == F_OFD_GETLK;
+	bool ofd = command >= F_OFD_GETLK;
+
+	if (file->flags & O_PATH)
+		return -EBADF;
+	if (!vm_user_ok(address, sizeof(lock),
+			getting ? PROT_READ | PROT_WRITE : PROT_READ))
+		return -EFAULT;
+	memcpy(&lock, (const void *)address, sizeof(lock));
+	if ((lock.type != F_RDLCK && lock.type != F_WRLCK &&
+	     lock.type != F_UNLCK) || lock.whence < 0 || lock.whence > 2 ||
+	    (ofd && lock.pid != 0))
+		return -EINVAL;
+	if (getting) {
+		if (lock.type == F_UNLCK)
+			return -EINVAL;
+		((struct linux_flock *)address)->type = F_UNLCK;
+		return 0;
+	}
+	uint32_t mode = file->flags & O_ACCMODE;
+
+	if ((lock.type == F_RDLCK && mode == O_WRONLY) ||
+	    (lock.type == F_WRLCK && mode == O_RDONLY))
+		return -EBADF;
+	return 0;
+}
+
 long sys_fcntl(struct wk_regs *regs)
 {
 	uint64_t fd = regs->rdi, argument = regs->rdx;
@@ -625,9 +684,62 @@ long sys_fcntl(struct wk_regs *regs)
 		file->flags = (file->flags & ~(uint32_t)STATUS_FLAGS) |
 			      ((uint32_t)argument & STATUS_FLAGS);
 		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return record_lock(file, (uint32_t)regs->rsi, argument);
 	default:
 		return -EINVAL;
 	}
+}
+
+/* flock: checked and granted (one process: see record_lock). */
+long sys_flock(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+	uint64_t operation = regs->rsi & ~(uint64_t)LOCK_NB;
+
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	return operation == LOCK_SH || operation == LOCK_EX ||
+	       operation == LOCK_UN ? 0 : -EINVAL;
+}
+
+/* The advice calls: checked, then nothing to do (memory is the storage,
+ * and it is all read ahead). */
+long sys_fadvise64(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	if (file->kind == FILE_PIPE)
+		return -ESPIPE;
+	return (int64_t)regs->rdx < 0 || regs->r10 > 5 ? -EINVAL : 0;
+}
+
+long sys_readahead(struct wk_regs *regs)
+{
+	const struct file *file = io_file_for(regs->rdi, O_RDONLY);
+
+	if (file == NULL)
+		return -EBADF;
+	return file->kind == FILE_REGULAR ? 0 : -EINVAL;
+}
+
+long sys_sync_file_range(struct wk_regs *regs)
+{
+	const struct file *file = io_file(regs->rdi);
+
+	if ((int64_t)regs->rsi < 0 || (int64_t)regs->rdx < 0 ||
+	    (regs->r10 & ~UINT64_C(7)))
+		return -EINVAL;
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	return file->kind == FILE_PIPE ? -ESPIPE : 0;
 }
 
 /* The console cannot seek; the devices stay at 0, as Linux's do; a

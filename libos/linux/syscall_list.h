@@ -83,7 +83,7 @@
 	S(70, msgrcv, 0) \
 	S(71, msgctl, 0) \
 	S(72, fcntl, 1) \
-	S(73, flock, 0) \
+	S(73, flock, 1) \
 	S(74, fsync, 1) \
 	S(75, fdatasync, 1) \
 	S(76, truncate, 1) \
@@ -197,19 +197,19 @@
 	S(184, tuxcall, 0) \
 	S(185, security, 0) \
 	S(186, gettid, 1) \
-	S(187, readahead, 0) \
-	S(188, setxattr, 0) \
-	S(189, lsetxattr, 0) \
-	S(190, fsetxattr, 0) \
-	S(191, getxattr, 0) \
-	S(192, lgetxattr, 0) \
-	S(193, fgetxattr, 0) \
-	S(194, listxattr, 0) \
-	S(195, llistxattr, 0) \
-	S(196, flistxattr, 0) \
-	S(197, removexattr, 0) \
-	S(198, lremovexattr, 0) \
-	S(199, fremovexattr, 0) \
+	S(187, readahead, 1) \
+	S(188, setxattr, 1) \
+	S(189, lsetxattr, 1) \
+	S(190, fsetxattr, 1) \
+	S(191, getxattr, 1) \
+	S(192, lgetxattr, 1) \
+	S(193, fgetxattr, 1) \
+	S(194, listxattr, 1) \
+	S(195, llistxattr, 1) \
+	S(196, flistxattr, 1) \
+	S(197, removexattr, 1) \
+	S(198, lremovexattr, 1) \
+	S(199, fremovexattr, 1) \
 	S(200, tkill, 1) \
 	S(201, time, 1) \
 	S(202, futex, 1) \
@@ -231,7 +231,7 @@
 	S(218, set_tid_address, 1) \
 	S(219, restart_syscall, 0) \
 	S(220, semtimedop, 0) \
-	S(221, fadvise64, 0) \
+	S(221, fadvise64, 1) \
 	S(222, timer_create, 1) \
 	S(223, timer_settime, 1) \
 	S(224, timer_gettime, 1) \
@@ -287,7 +287,7 @@
 	S(274, get_robust_list, 0) \
 	S(275, splice, 0) \
 	S(276, tee, 0) \
-	S(277, sync_file_range, 0) \
+	S(277, sync_file_range, 1) \
 	S(278, vmsplice, 0) \
 	S(279, move_pages, 0) \
 	S(280, utimensat, 1) \
@@ -295,7 +295,7 @@
 	S(282, signalfd, 0) \
 	S(283, timerfd_create, 0) \
 	S(284, eventfd, 1) \
-	S(285, fallocate, 0) \
+	S(285, fallocate, 1) \
 	S(286, timerfd_settime, 0) \
 	S(287, timerfd_gettime, 0) \
 	S(288, accept4, 0) \
@@ -336,7 +336,7 @@
 	S(323, userfaultfd, 0) \
 	S(324, membarrier, 0) \
 	S(325, mlock2, 0) \
-	S(326, copy_file_range, 0) \
+	S(326, copy_file_range, 1) \
 	S(327, preadv2, 0) \
 	S(328, pwritev2, 0) \
 	S(329, pkey_mprotect, 0) \

@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -373,6 +375,74 @@ static void removing(void)
 	list(".");
 }
 
+/* Locks, advice, fallocate and copy_file_range. */
+static void file_calls(void)
+{
+	struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			      .l_start = 0, .l_len = 10 };
+	int fd = open("scratch/calls", O_CREAT | O_RDWR, 0644);
+	int reader = open("scratch/calls", O_RDONLY);
+	struct stat st;
+	char buffer[32] = "";
+
+	printf("-- locks, advice, fallocate, copy_file_range\n");
+	show("F_SETLK write lock", fcntl(fd, F_SETLK, &lock));
+	show("F_SETLKW write lock again", fcntl(fd, F_SETLKW, &lock));
+	show("F_SETLK write lock, read-only descriptor",
+	     fcntl(reader, F_SETLK, &lock));
+	lock.l_type = F_RDLCK;
+	show("F_GETLK", fcntl(reader, F_GETLK, &lock));
+	printf("  type is F_UNLCK: %d\n", lock.l_type == F_UNLCK);
+	lock.l_type = 7;
+	show("F_SETLK bad type", fcntl(fd, F_SETLK, &lock));
+	lock.l_type = F_UNLCK;
+	show("F_SETLK unlock", fcntl(fd, F_SETLK, &lock));
+	lock.l_type = F_RDLCK;
+	lock.l_pid = 0;
+	show("F_OFD_SETLK read lock", fcntl(reader, F_OFD_SETLK, &lock));
+	show("F_SETLK on a bad pointer", fcntl(fd, F_SETLK, (void *)16));
+	show("flock LOCK_EX", flock(fd, LOCK_EX));
+	show("flock LOCK_UN", flock(fd, LOCK_UN));
+	show("flock bad operation", flock(fd, 64));
+	/* posix_fadvise returns the error number; errno stays. */
+	errno = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	show("posix_fadvise", errno ? -1 : 0);
+	errno = posix_fadvise(fd, 0, 0, 99);
+	show("posix_fadvise bad advice", errno ? -1 : 0);
+	show("fallocate 0..5000", fallocate(fd, 0, 0, 5000));
+	fstat(fd, &st);
+	printf("  size %lld\n", (long long)st.st_size);
+	show("fallocate KEEP_SIZE to 9000", fallocate(fd, 1, 0, 9000));
+	fstat(fd, &st);
+	printf("  size %lld\n", (long long)st.st_size);
+	show("fallocate length 0", fallocate(fd, 0, 0, 0));
+	show("fallocate read-only descriptor", fallocate(reader, 0, 0, 10));
+	show("fallocate a directory", fallocate(open("scratch", O_RDONLY),
+						0, 0, 10));
+	pwrite(fd, "0123456789", 10, 0);
+	int other = open("scratch/copy", O_CREAT | O_RDWR, 0644);
+	loff_t from = 2, to = 1;
+
+	show("copy_file_range 5 from 2 to 1",
+	     copy_file_range(fd, &from, other, &to, 5, 0));
+	printf("  offsets %lld %lld\n", (long long)from, (long long)to);
+	show("copy_file_range from the offsets",
+	     copy_file_range(fd, NULL, other, NULL, 3, 0));
+	show("copy_file_range past the end",
+	     copy_file_range(fd, &(loff_t){ 6000 }, other, NULL, 3, 0));
+	show("copy_file_range flags", copy_file_range(fd, NULL, other, NULL,
+						     3, 1));
+	show("copy_file_range overlapping", copy_file_range(
+		fd, &(loff_t){ 0 }, fd, &(loff_t){ 2 }, 5, 0));
+	show("pread the copy", pread(other, buffer, sizeof(buffer), 0));
+	for (int i = 0; i < 8; i++)
+		buffer[i] = buffer[i] ? buffer[i] : '0';
+	printf("  \"%.8s\"\n", buffer);
+	close(other);
+	close(reader);
+	close(fd);
+}
+
 /* Everything under path goes, depth first. */
 static void remove_tree(const char *path)
 {
@@ -440,6 +510,10 @@ static void wicket_only(void)
 	close(fd);
 	show("unlink it", unlink("/dev/mine"));
 	show("chmod /dev/null", chmod("/dev/null", 0666));
+	show("getxattr", getxattr("/w/a", "user.x", NULL, 0));
+	show("fsetxattr", fsetxattr(0, "user.x", "v", 1, 0));
+	show("listxattr of a missing name", listxattr("/w/none", NULL, 0));
+	show("fallocate PUNCH_HOLE", fallocate(open("/w/a", O_RDWR), 3, 0, 1));
 }
 
 int main(int argc, char **argv)
@@ -454,6 +528,7 @@ int main(int argc, char **argv)
 	renaming();
 	links_and_attributes();
 	removing();
+	file_calls();
 	remove_tree("scratch");
 	list(".");
 	printf("%s\n", failures ? "FAILED" : "ok");
