@@ -177,10 +177,19 @@ static bool add_entry(const char *name, size_t length,
 	unsigned existing = files_child(parent, name, length);
 
 	if (existing != NO_NODE) {
-		/* A directory the tree has already (/dev, or one made for a
-		 * name listed before it) is the same directory. */
-		if (type != S_IFDIR || !files_is_directory(existing))
+		/* A directory the tree has already (/dev, /tmp, or one made
+		 * for a name listed before it, as `find -depth` orders them)
+		 * is the same directory, with this entry's attributes. */
+		if (type != S_IFDIR || !files_is_directory(existing)) {
 			(*skipped)++;
+		} else {
+			struct file_entry entry = {
+				name, length, fields[FIELD_MODE],
+				fields[FIELD_UID], fields[FIELD_GID],
+				fields[FIELD_MTIME], NULL, 0 };
+
+			files_set_attributes(existing, &entry);
+		}
 		return true;
 	}
 	struct file_entry entry = {

@@ -76,8 +76,7 @@ struct node {
 	const uint8_t *data; /* a file's contents, a link's target */
 	uint64_t size;
 	uint64_t mapped;     /* bytes of its data slot mapped (file_data.h) */
-	/* Nanoseconds since 1970; 0: the boot's. */
-	uint64_t atime, mtime, ctime;
+	int64_t atime, mtime, ctime; /* nanoseconds since 1970 */
 	uint32_t parent;     /* NO_NODE: no name (removed, or O_TMPFILE) */
 	uint32_t up;         /* a removed directory's "..", held */
 	uint32_t mode;       /* type and permission bits */
@@ -133,12 +132,20 @@ static bool nodes_room(unsigned count)
 }
 static unsigned working_directory = NODE_ROOT;
 
+static int64_t now_ns(void)
+{
+	return (int64_t)clock_realtime_ns();
+}
+
 bool files_init(void)
 {
+	int64_t start = now_ns();
+
 	if (!nodes_room(NODE_FIXED_COUNT))
 		return false;
 	for (unsigned node = 0; node < NODE_FIXED_COUNT; node++) {
 		nodes[node] = (struct node){
+			.atime = start, .mtime = start, .ctime = start,
 			.name = fixed[node].name,
 			.name_length = (uint16_t)strlen(fixed[node].name),
 			.parent = fixed[node].parent,
@@ -155,7 +162,9 @@ bool files_init(void)
 	 * writable by all (an archive's tmp is the same directory). */
 	static const struct file_entry tmp = { "tmp", 3, S_IFDIR | 01777,
 					       0, 0, 0, NULL, 0 };
-	files_add(NODE_ROOT, &tmp);
+	unsigned made = files_add(NODE_ROOT, &tmp);
+
+	nodes[made].atime = nodes[made].mtime = nodes[made].ctime = start;
 	return true;
 }
 
@@ -187,11 +196,6 @@ static bool is_linked(unsigned node)
 	return node == NODE_ROOT || nodes[node].parent != NO_NODE;
 }
 
-static uint64_t now_ns(void)
-{
-	return clock_realtime_ns();
-}
-
 /* The directory's contents changed. */
 static void directory_changed(unsigned directory)
 {
@@ -213,7 +217,7 @@ static unsigned new_node(void)
 {
 	if (node_count < NODES_MAX && nodes_room(node_count + 1))
 		return node_count++;
-	for (unsigned node = NODE_FIXED_COUNT; node < NODES_MAX; node++)
+	for (unsigned node = NODE_FIXED_COUNT; node < node_count; node++)
 		if (!nodes[node].used)
 			return node;
 	return NO_NODE;
@@ -223,7 +227,7 @@ unsigned files_add(unsigned parent, const struct file_entry *entry)
 {
 	unsigned node = new_node();
 	uint32_t type = entry->mode & S_IFMT;
-	uint64_t time = (uint64_t)entry->mtime * NS_PER_SECOND;
+	int64_t time = entry->mtime * (int64_t)NS_PER_SECOND;
 
 	if (node == NO_NODE)
 		return NO_NODE;
@@ -247,6 +251,18 @@ unsigned files_add(unsigned parent, const struct file_entry *entry)
 bool files_is_directory(unsigned node)
 {
 	return is_directory(node);
+}
+
+void files_set_attributes(unsigned node, const struct file_entry *entry)
+{
+	int64_t time = entry->mtime * (int64_t)NS_PER_SECOND;
+
+	if (is_fixed(node))
+		return;
+	nodes[node].mode = (nodes[node].mode & S_IFMT) | (entry->mode & 07777);
+	nodes[node].uid = entry->uid;
+	nodes[node].gid = entry->gid;
+	nodes[node].atime = nodes[node].mtime = nodes[node].ctime = time;
 }
 
 void files_share_contents(unsigned name, unsigned from)
@@ -327,7 +343,7 @@ static unsigned create(unsigned parent, const char *name, size_t length,
 		       uint32_t mode, long *error)
 {
 	unsigned node = new_node();
-	uint64_t now = now_ns();
+	int64_t now = now_ns();
 
 	*error = -ENOSPC;
 	if (node == NO_NODE)
@@ -352,19 +368,23 @@ static unsigned create(unsigned parent, const char *name, size_t length,
 }
 
 /* Node's bytes in its data slot, where they can change: a file of the
- * archive is copied there first. */
-static long own_data(unsigned node)
+ * archive has its first `keep` bytes copied there first, and is that
+ * long then. */
+static long own_data(unsigned node, uint64_t keep)
 {
 	struct node *n = &nodes[node];
 
 	if (n->owns_data)
 		return 0;
-	long error = file_data_grow(node, &n->mapped, n->size);
+	if (keep > n->size)
+		keep = n->size;
+	long error = file_data_grow(node, &n->mapped, keep);
 
 	if (error)
 		return error;
-	memcpy(file_data_slot(node), n->data, n->size);
+	memcpy(file_data_slot(node), n->data, keep);
 	n->data = file_data_slot(node);
+	n->size = keep;
 	n->owns_data = true;
 	return 0;
 }
@@ -375,7 +395,7 @@ static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 			uint64_t length)
 {
 	struct node *n = &nodes[node];
-	long error = own_data(node);
+	long error = own_data(node, n->size);
 
 	if (!error && offset + length > n->size)
 		error = file_data_grow(node, &n->mapped, offset + length);
@@ -417,7 +437,7 @@ long files_truncate(unsigned node, uint64_t size)
 
 	if (size > FILE_DATA_SLOT)
 		return -EFBIG;
-	long error = own_data(node);
+	long error = own_data(node, size);
 
 	if (!error && size > n->size)
 		error = file_data_grow(node, &n->mapped, size);
@@ -446,6 +466,7 @@ struct lookup {
 	size_t last_length;
 	uint8_t dots_last; /* the last component was "." (1) or ".." (2) */
 	bool trailing_slash;
+	bool empty_path; /* AT_EMPTY_PATH named the descriptor's file */
 };
 
 #define LOOKUP_ERROR(code) ((struct lookup){ .error = (code), \
@@ -514,10 +535,22 @@ static long splice_link(char *path, unsigned link, const char *rest)
 	return 0;
 }
 
+/* How a link in the last component is taken: followed; followed only
+ * before a trailing slash (lstat, O_NOFOLLOW: as Linux does); or never,
+ * by the calls that make, remove or rename that name itself. */
+enum follow { FOLLOW, FOLLOW_SLASHED, NAME_ITSELF };
+
+/* What follows the slashes at `at`. */
+static const char *rest_of(const char *at)
+{
+	while (*at == '/')
+		at++;
+	return at;
+}
+
 /* Resolves `path` (PATH_MAX bytes, rewritten as links are followed) from
- * directory `start`; the last component's link is followed if `follow`
- * (a trailing slash always follows it). */
-static struct lookup resolve(unsigned start, char *path, bool follow)
+ * directory `start`, a link in the last component as `follow` says. */
+static struct lookup resolve(unsigned start, char *path, enum follow follow)
 {
 	struct lookup found = { .node = start, .parent = NO_NODE };
 	unsigned links = 0;
@@ -570,7 +603,9 @@ static struct lookup resolve(unsigned start, char *path, bool follow)
 			}
 			return found;
 		}
-		if (is_link(next) && (follow || *end == '/')) {
+		if (is_link(next) && (follow == FOLLOW ||
+				      (follow == FOLLOW_SLASHED && *end == '/') ||
+				      (*end == '/' && *rest_of(end) != '\0'))) {
 			if (++links > LINKS_MAX)
 				return LOOKUP_ERROR(-ELOOP);
 			long error = splice_link(path, next, end);
@@ -589,15 +624,21 @@ static struct lookup resolve(unsigned start, char *path, bool follow)
 
 	if (length && path[length - 1] == '/')
 		found.trailing_slash = true;
-
-	if (length && path[length - 1] == '/' && !is_directory(found.node))
+	/* A name's own calls look at a trailing slash themselves. */
+	if (found.trailing_slash && !is_directory(found.node) &&
+	    follow != NAME_ITSELF)
 		found.error = -ENOTDIR;
 	return found;
 }
 
+/* lookup's own flag (no AT_* value): the call makes, removes or renames
+ * the last component's name, so a link there is never followed. */
+#define LOOKUP_NAME_ITSELF 0x80000000u
+
 /* Resolves the app's path from dirfd. AT_EMPTY_PATH in `flags` makes an
- * empty path name dirfd's own file, whatever it is; AT_SYMLINK_NOFOLLOW
- * leaves a link in the last component unfollowed. */
+ * empty path name dirfd's own file, whatever it is (found.empty_path);
+ * AT_SYMLINK_NOFOLLOW leaves a link in the last component unfollowed but
+ * before a trailing slash; LOOKUP_NAME_ITSELF leaves it unfollowed. */
 static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
 {
 	char path[PATH_MAX];
@@ -613,18 +654,31 @@ static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
 			return LOOKUP_ERROR(-ENOENT);
 		if (dirfd == AT_FDCWD)
 			return (struct lookup){ .node = working_directory,
-						.parent = NO_NODE };
+						.parent = NO_NODE,
+						.empty_path = true };
 		file = dirfd < 0 ? NULL : io_file((uint64_t)dirfd);
 		if (file == NULL)
 			return LOOKUP_ERROR(-EBADF);
-		return (struct lookup){ .node = file->node, .parent = NO_NODE };
+		return (struct lookup){ .node = file->node, .parent = NO_NODE,
+					.empty_path = true };
 	}
 	if (path[0] != '/') {
 		error = directory_of(dirfd, &start);
 		if (error)
 			return LOOKUP_ERROR(error);
 	}
-	return resolve(start, path, !(flags & AT_SYMLINK_NOFOLLOW));
+	return resolve(start, path,
+		       flags & LOOKUP_NAME_ITSELF ? NAME_ITSELF
+		       : flags & AT_SYMLINK_NOFOLLOW ? FOLLOW_SLASHED : FOLLOW);
+}
+
+/* Whether a description may read (O_RDONLY) or write (O_WRONLY): its
+ * access mode allows it, and it is no O_PATH one. */
+static bool may(const struct file *file, uint32_t access)
+{
+	uint32_t mode = file->flags & O_ACCMODE;
+
+	return !(file->flags & O_PATH) && (mode == O_RDWR || mode == access);
 }
 
 /* The permission bits a new node gets: those asked, less the umask. */
@@ -643,13 +697,17 @@ long sys_openat(struct wk_regs *regs)
 	uint32_t mode = flags & O_ACCMODE;
 	long error;
 
-	if ((flags & O_TMPFILE) == O_TMPFILE) { /* an unnamed file to write */
+	if (flags & O_TMPFILE & ~O_DIRECTORY) { /* an unnamed file to write */
+		if (!(flags & O_DIRECTORY) || (flags & O_CREAT))
+			return -EINVAL;
 		if (found.error)
 			return found.error;
 		if (!is_directory(found.node))
 			return -ENOTDIR;
 		if (mode == O_RDONLY || mode == O_ACCMODE)
 			return -EINVAL;
+		if (!io_room())
+			return -EMFILE;
 		unsigned node = create(NO_NODE, NULL, 0,
 				       S_IFREG | new_mode(regs->r10), &error);
 
@@ -667,8 +725,8 @@ long sys_openat(struct wk_regs *regs)
 	    found.parent != NO_NODE) {
 		if (found.trailing_slash)
 			return -EISDIR;
-		if (mode == O_ACCMODE)
-			return -EINVAL;
+		if (!io_room()) /* nothing made without a descriptor for it */
+			return -EMFILE;
 		unsigned node = create(found.parent, found.last,
 				       found.last_length,
 				       S_IFREG | new_mode(regs->r10), &error);
@@ -692,10 +750,10 @@ long sys_openat(struct wk_regs *regs)
 	if (is_directory(found.node) && !(flags & O_PATH) &&
 	    (mode != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
-	if (mode == O_ACCMODE && !(flags & O_PATH))
-		return -EINVAL;
 	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
 	    !(flags & O_PATH)) {
+		if (!io_room())
+			return -EMFILE;
 		error = files_truncate(found.node, 0);
 		if (error)
 			return error;
@@ -738,12 +796,24 @@ struct linux_stat {
 };
 _Static_assert(sizeof(struct linux_stat) == 144, "struct stat");
 
-/* Node's status; the fixed nodes' times start as the boot's, the
+/* Nanoseconds since 1970 as seconds and nanoseconds (0 to 10^9 - 1). */
+static void split_time(int64_t time, uint64_t *seconds, uint64_t *ns)
+{
+	int64_t whole = time / (int64_t)NS_PER_SECOND;
+	int64_t part = time % (int64_t)NS_PER_SECOND;
+
+	if (part < 0) {
+		part += (int64_t)NS_PER_SECOND;
+		whole--;
+	}
+	*seconds = (uint64_t)whole;
+	*ns = (uint64_t)part;
+}
+
+/* Node's status; the fixed nodes' times start as the start's, the
  * archive's as its own. */
 static void node_status(unsigned node, struct linux_stat *stat)
 {
-	const struct clock_source *clock = clock_source();
-
 	*stat = (struct linux_stat){ 0 };
 	stat->dev = node == NODE_ROOT || node >= NODE_FIXED_COUNT
 						? ROOT_DEVICE
@@ -768,19 +838,9 @@ static void node_status(unsigned node, struct linux_stat *stat)
 	stat->gid = nodes[node].gid;
 	stat->rdev = nodes[node].rdev;
 	stat->blksize = 4096;
-	uint64_t boot = (clock->rtc_unix_seconds -
-			 clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc) /
-				 NS_PER_SECOND) * NS_PER_SECOND;
-	uint64_t atime = nodes[node].atime ? nodes[node].atime : boot;
-	uint64_t mtime = nodes[node].mtime ? nodes[node].mtime : boot;
-	uint64_t ctime = nodes[node].ctime ? nodes[node].ctime : boot;
-
-	stat->atime = atime / NS_PER_SECOND;
-	stat->atime_ns = atime % NS_PER_SECOND;
-	stat->mtime = mtime / NS_PER_SECOND;
-	stat->mtime_ns = mtime % NS_PER_SECOND;
-	stat->ctime = ctime / NS_PER_SECOND;
-	stat->ctime_ns = ctime % NS_PER_SECOND;
+	split_time(nodes[node].atime, &stat->atime, &stat->atime_ns);
+	split_time(nodes[node].mtime, &stat->mtime, &stat->mtime_ns);
+	split_time(nodes[node].ctime, &stat->ctime, &stat->ctime_ns);
 }
 
 /* Node's status into the app's buffer. */
@@ -1048,8 +1108,8 @@ long sys_getdents64(struct wk_regs *regs)
 		return -EBADF;
 	if (file->kind != FILE_DIRECTORY)
 		return -ENOTDIR;
-	if (!vm_user_ok(buffer, size, PROT_WRITE))
-		return -EFAULT;
+	if (!is_linked(file->node))
+		return -ENOENT; /* a removed directory lists nothing */
 	while (entry_at(file->node, file->position, &entry)) {
 		uint64_t length = (sizeof(struct dirent_head) +
 				   entry.name_length + 1 + 7) & ~UINT64_C(7);
@@ -1059,6 +1119,9 @@ long sys_getdents64(struct wk_regs *regs)
 
 		if (length > size - used)
 			break;
+		/* Only what is written is checked (and made present). */
+		if (!vm_user_ok(buffer + used, length, PROT_WRITE))
+			return used ? (long)used : -EFAULT;
 		memset((void *)(buffer + used), 0, length);
 		memcpy((void *)(buffer + used), &head, sizeof(head));
 		memcpy((void *)(buffer + used + sizeof(head)), entry.name,
@@ -1138,8 +1201,8 @@ static long read_link(int64_t dirfd, uint64_t path, uint64_t buffer,
 
 	if (found.error)
 		return found.error;
-	if (!is_link(found.node))
-		return -EINVAL;
+	if (!is_link(found.node)) /* an empty path names no link: -ENOENT */
+		return found.empty_path ? -ENOENT : -EINVAL;
 	uint64_t length = nodes[found.node].size < (uint64_t)size
 				  ? nodes[found.node].size : (uint64_t)size;
 
@@ -1170,22 +1233,23 @@ long sys_readlinkat(struct wk_regs *regs)
 
 /* Where a call makes a name: the lookup's directory and missing last
  * component, or its error (-EEXIST when the name is there). */
-static long new_name(const struct lookup *found)
+static long new_name(const struct lookup *found, bool directory)
 {
 	if (found->error == -ENOENT && found->parent != NO_NODE)
-		return 0;
+		return found->trailing_slash && !directory ? -ENOENT : 0;
 	return found->error ? found->error : -EEXIST;
 }
 
 static long make_directory(int64_t dirfd, uint64_t path, uint64_t mode)
 {
-	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
-	long error = new_name(&found);
+	struct lookup found = lookup(dirfd, path, LOOKUP_NAME_ITSELF);
+	long error = new_name(&found, true);
 
 	if (error)
 		return error;
+	/* A directory keeps no set-ID bits from mkdir (Linux's rule). */
 	create(found.parent, found.last, found.last_length,
-	       S_IFDIR | new_mode(mode), &error);
+	       S_IFDIR | (new_mode(mode) & 01777), &error);
 	return error;
 }
 
@@ -1205,11 +1269,13 @@ static long make_node(int64_t dirfd, uint64_t path, uint64_t mode)
 {
 	uint32_t type = (uint32_t)mode & S_IFMT;
 
+	if (type == S_IFDIR)
+		return -EPERM;
 	if (type != 0 && type != S_IFREG && type != S_IFIFO &&
 	    type != S_IFCHR && type != 0060000 && type != 0140000)
 		return -EINVAL;
-	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
-	long error = new_name(&found);
+	struct lookup found = lookup(dirfd, path, LOOKUP_NAME_ITSELF);
+	long error = new_name(&found, false);
 
 	if (error)
 		return error;
@@ -1239,9 +1305,9 @@ static long make_link(uint64_t target, int64_t dirfd, uint64_t path)
 		return error;
 	if (text[0] == '\0')
 		return -ENOENT;
-	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
+	struct lookup found = lookup(dirfd, path, LOOKUP_NAME_ITSELF);
 
-	error = new_name(&found);
+	error = new_name(&found, false);
 	if (error)
 		return error;
 	unsigned node = create(found.parent, found.last, found.last_length,
@@ -1281,11 +1347,13 @@ static bool is_empty_directory(unsigned node)
 /* unlink, unlinkat and rmdir: `directory` says which kind goes. */
 static long remove_name(int64_t dirfd, uint64_t path, bool directory)
 {
-	struct lookup found = lookup(dirfd, path, AT_SYMLINK_NOFOLLOW);
+	struct lookup found = lookup(dirfd, path, LOOKUP_NAME_ITSELF);
 	unsigned node = found.node;
 
 	if (found.error)
 		return found.error;
+	if (found.trailing_slash && !is_directory(node))
+		return -ENOTDIR; /* a link to a directory included */
 	if (found.dots_last) /* as Linux answers for "." and ".." */
 		return !directory ? -EISDIR
 		       : found.dots_last == 1 ? -EINVAL : -ENOTEMPTY;
@@ -1342,17 +1410,21 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 	if (flags & ~(uint64_t)(RENAME_NOREPLACE | RENAME_EXCHANGE) ||
 	    flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL;
-	struct lookup from = lookup(old_dirfd, old_path, AT_SYMLINK_NOFOLLOW);
+	struct lookup from = lookup(old_dirfd, old_path, LOOKUP_NAME_ITSELF);
 
 	if (from.error)
 		return from.error;
-	struct lookup to = lookup(new_dirfd, new_path, AT_SYMLINK_NOFOLLOW);
+	struct lookup to = lookup(new_dirfd, new_path, LOOKUP_NAME_ITSELF);
 	bool exists = to.error == 0;
 
 	if (!exists && !(to.error == -ENOENT && to.parent != NO_NODE))
 		return to.error;
 	if (from.dots_last || to.dots_last || from.node == NODE_ROOT)
 		return -EBUSY;
+	/* A trailing slash, on either side, moves only a directory. */
+	if (!is_directory(from.node) &&
+	    (from.trailing_slash || to.trailing_slash))
+		return -ENOTDIR;
 	if (exists && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
 	if (!exists && (flags & RENAME_EXCHANGE))
@@ -1385,8 +1457,6 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 		nodes[node].ctime = nodes[target].ctime = now_ns();
 		return 0;
 	}
-	if (!exists && to.trailing_slash && !is_directory(node))
-		return -ENOTDIR;
 	if (exists) {
 		if (is_directory(node) && !is_directory(target))
 			return -ENOTDIR;
@@ -1440,8 +1510,8 @@ static long hard_link(int64_t old_dirfd, uint64_t old_path,
 
 	if (found.error)
 		return found.error;
-	found = lookup(new_dirfd, new_path, AT_SYMLINK_NOFOLLOW);
-	long error = new_name(&found);
+	found = lookup(new_dirfd, new_path, LOOKUP_NAME_ITSELF);
+	long error = new_name(&found, false);
 
 	return error ? error : -EPERM;
 }
@@ -1576,7 +1646,7 @@ long sys_ftruncate(struct wk_regs *regs)
 		return -EINVAL;
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	if (file->kind != FILE_REGULAR || (file->flags & O_ACCMODE) == O_RDONLY ||
+	if (file->kind != FILE_REGULAR || !may(file, O_WRONLY) ||
 	    file_type(file->node) != S_IFREG)
 		return -EINVAL;
 	return files_truncate(file->node, regs->rsi);
@@ -1601,23 +1671,25 @@ long sys_fdatasync(struct wk_regs *regs)
 #define UTIME_NOW  ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
 
-/* One of utimensat's times: the new value, or 0 to keep it; -EINVAL. */
-static long time_asked(const struct linux_timespec *asked, uint64_t now,
-		       uint64_t *time)
+/* One of utimensat's times: *set false for UTIME_OMIT, else *time the
+ * new value (seconds past what nanoseconds can count are cut there, as
+ * a file system's limits cut them on Linux); -EINVAL for a bad one. */
+static long time_asked(const struct linux_timespec *asked, int64_t now,
+		       bool *set, int64_t *time)
 {
-	if (asked->nanoseconds == UTIME_OMIT) {
-		*time = 0;
-		return 0;
-	}
-	if (asked->nanoseconds == UTIME_NOW) {
+	const int64_t most = INT64_MAX / (int64_t)NS_PER_SECOND - 1;
+	int64_t seconds = asked->seconds;
+
+	*set = asked->nanoseconds != UTIME_OMIT;
+	if (asked->nanoseconds == UTIME_OMIT || asked->nanoseconds == UTIME_NOW) {
 		*time = now;
 		return 0;
 	}
-	if (asked->nanoseconds < 0 || asked->nanoseconds >= (int64_t)NS_PER_SECOND ||
-	    asked->seconds < 0)
+	if (asked->nanoseconds < 0 ||
+	    asked->nanoseconds >= (int64_t)NS_PER_SECOND)
 		return -EINVAL;
-	*time = (uint64_t)asked->seconds * NS_PER_SECOND +
-		(uint64_t)asked->nanoseconds;
+	seconds = seconds > most ? most : seconds < -most ? -most : seconds;
+	*time = seconds * (int64_t)NS_PER_SECOND + asked->nanoseconds;
 	return 0;
 }
 
@@ -1625,7 +1697,8 @@ static long time_asked(const struct linux_timespec *asked, uint64_t now,
 long sys_utimensat(struct wk_regs *regs)
 {
 	uint32_t flags = (uint32_t)regs->r10;
-	uint64_t now = now_ns(), atime = now, mtime = now;
+	int64_t now = now_ns(), atime = now, mtime = now;
+	bool set_atime = true, set_mtime = true;
 	unsigned node;
 
 	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
@@ -1636,14 +1709,19 @@ long sys_utimensat(struct wk_regs *regs)
 		if (!vm_user_ok(regs->rdx, sizeof(times), PROT_READ))
 			return -EFAULT;
 		memcpy(times, (const void *)regs->rdx, sizeof(times));
-		if (time_asked(&times[0], now, &atime) ||
-		    time_asked(&times[1], now, &mtime))
+		if (time_asked(&times[0], now, &set_atime, &atime) ||
+		    time_asked(&times[1], now, &set_mtime, &mtime))
 			return -EINVAL;
 	}
 	if (regs->rsi == 0) {
-		const struct file *file = io_file(regs->rdi);
+		const struct file *file;
 
-		if (file == NULL)
+		if ((int32_t)regs->rdi == AT_FDCWD)
+			return -EFAULT;
+		if (flags)
+			return -EINVAL;
+		file = io_file(regs->rdi);
+		if (file == NULL || (file->flags & O_PATH))
 			return -EBADF;
 		node = file->node;
 	} else {
@@ -1654,11 +1732,11 @@ long sys_utimensat(struct wk_regs *regs)
 			return found.error;
 		node = found.node;
 	}
-	if (is_shared(node))
+	if (is_shared(node) || (!set_atime && !set_mtime))
 		return 0;
-	if (atime)
+	if (set_atime)
 		nodes[node].atime = atime;
-	if (mtime)
+	if (set_mtime)
 		nodes[node].mtime = mtime;
 	nodes[node].ctime = now;
 	return 0;
@@ -1679,8 +1757,7 @@ long sys_fallocate(struct wk_regs *regs)
 		return -EINVAL;
 	if (regs->rsi & ~(uint64_t)FALLOC_FL_KEEP_SIZE)
 		return -EOPNOTSUPP;
-	if (file == NULL || (file->flags & O_PATH) ||
-	    (file->flags & O_ACCMODE) == O_RDONLY)
+	if (file == NULL || !may(file, O_WRONLY))
 		return -EBADF;
 	if (file->kind == FILE_DIRECTORY)
 		return -EISDIR;
@@ -1721,9 +1798,8 @@ long sys_copy_file_range(struct wk_regs *regs)
 
 	if (regs->r9 != 0)
 		return -EINVAL;
-	if (in == NULL || out == NULL || (in->flags & O_PATH) ||
-	    (out->flags & O_PATH) || (in->flags & O_ACCMODE) == O_WRONLY ||
-	    (out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_APPEND))
+	if (in == NULL || out == NULL || !may(in, O_RDONLY) ||
+	    !may(out, O_WRONLY) || (out->flags & O_APPEND))
 		return -EBADF;
 	if (in->kind == FILE_DIRECTORY || out->kind == FILE_DIRECTORY)
 		return -EISDIR;
@@ -1742,6 +1818,8 @@ long sys_copy_file_range(struct wk_regs *regs)
 	if (in->node == out->node && in_at < out_at + count &&
 	    out_at < in_at + count)
 		return -EINVAL; /* overlapping ranges of one file */
+	if (count && fitting(out_at, count) == 0)
+		return -EFBIG;
 	count = fitting(out_at, count);
 	long done = count ? write_bytes(out->node, out_at, data + in_at, count)
 			  : 0;

@@ -68,6 +68,10 @@ unsigned files_add(unsigned parent, const struct file_entry *entry);
 /* Whether node is a directory. */
 bool files_is_directory(unsigned node);
 
+/* A directory the archive lists after the tree has it takes the entry's
+ * permission bits, owner and time (not a fixed one's). */
+void files_set_attributes(unsigned node, const struct file_entry *entry);
+
 /* Node `name` (a regular file's other name) has the bytes of `from`. */
 void files_share_contents(unsigned name, unsigned from);
 

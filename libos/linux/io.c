@@ -106,6 +106,7 @@ static struct winsize window = { 24, 80, 0, 0 };
 void io_init(void)
 {
 	files[0] = (struct file){ 3, O_RDWR, NODE_TTYS0, FILE_CONSOLE, 0 };
+	files_hold(NODE_TTYS0);
 	for (unsigned fd = 0; fd < 3; fd++)
 		fd_state[fd] = FD_OPEN; /* of files[0] */
 }
@@ -543,6 +544,11 @@ static long free_fd(uint64_t lowest)
 	return -EMFILE;
 }
 
+bool io_room(void)
+{
+	return free_fd(0) >= 0;
+}
+
 long io_open(enum file_kind kind, unsigned node, uint64_t position,
 	     uint32_t flags, bool close_on_exec)
 {
@@ -766,7 +772,9 @@ long sys_lseek(struct wk_regs *regs)
 	case SEEK_SET:
 		break;
 	case SEEK_CUR:
-		offset += (int64_t)file->position;
+		if (__builtin_add_overflow(offset, (int64_t)file->position,
+					   &offset))
+			return -EINVAL;
 		break;
 	case SEEK_END:
 	case SEEK_DATA:
@@ -774,7 +782,9 @@ long sys_lseek(struct wk_regs *regs)
 		if (file->kind != FILE_REGULAR)
 			return -EINVAL;
 		if (regs->rdx == SEEK_END) {
-			offset += (int64_t)size;
+			if (__builtin_add_overflow(offset, (int64_t)size,
+						   &offset))
+				return -EINVAL;
 			break;
 		}
 		if (offset < 0)

@@ -69,6 +69,10 @@ struct file *io_file(uint64_t fd);
 long io_open(enum file_kind kind, unsigned node, uint64_t position,
 	     uint32_t flags, bool close_on_exec);
 
+/* Whether io_open would find a descriptor (else it says -EMFILE), so
+ * that open makes or truncates nothing it cannot hand out. */
+bool io_room(void);
+
 /* close: the descriptor goes; its description too with its last one. */
 long io_close(uint64_t fd);
 

@@ -116,7 +116,7 @@ static long mappable(int32_t fd, uint64_t type, uint32_t prot,
 	if (found->kind != FILE_REGULAR)
 		return -ENODEV;
 	mode = found->flags & O_ACCMODE;
-	if (mode == O_WRONLY ||
+	if (mode == O_WRONLY || mode == O_ACCMODE ||
 	    (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
 		return -EACCES;
 	/* A copy cannot carry writes back to the file. */

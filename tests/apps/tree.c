@@ -12,9 +12,9 @@
  * looks at the archive's files by absolute paths beside /dev, and at
  * what statfs says of both (tests/apps/tree_write.c changes the tree).
  * With "walk PATH" it
- * prints every name under PATH, its type and a file's size, a link's
- * target, and the first bytes of a file (tests/hostile: damaged
- * archives).
+ * prints every name under PATH, its type, a directory's permission bits
+ * and modification time, a file's size and first bytes, and a link's
+ * target (tests/hostile: damaged archives).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -602,6 +602,9 @@ static void walk(const char *path, int depth)
 			continue;
 		}
 		printf("walk %s %s", child, type_name(st.st_mode));
+		if (S_ISDIR(st.st_mode))
+			printf(" %04o %lld", (unsigned)(st.st_mode & 07777),
+			       (long long)st.st_mtime);
 		if (S_ISREG(st.st_mode)) {
 			int fd = open(child, O_RDONLY);
 			ssize_t count = read(fd, bytes, sizeof(bytes));

@@ -375,6 +375,79 @@ static void removing(void)
 	list(".");
 }
 
+/* What the review of the first version found: trailing slashes on the
+ * calls that name a link itself, times at and before 1970, set-ID bits on
+ * mkdir, removed directories listed, O_ACCMODE and O_TMPFILE's flags. */
+static void edges(void)
+{
+	struct timespec times[2] = { { 0, 0 }, { -5, 500 } };
+	struct stat st;
+	char buffer[512];
+	int fd;
+
+	printf("-- edges\n");
+	mkdir("scratch/dir", 0755);
+	symlink("dir", "scratch/to-dir");
+	symlink("nowhere", "scratch/dangling2");
+	fd = open("scratch/file", O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	show("rmdir a link to a directory, slashed",
+	     rmdir("scratch/to-dir/"));
+	show("unlink a link to a directory, slashed",
+	     unlink("scratch/to-dir/"));
+	show("unlink a file, slashed", unlink("scratch/file/"));
+	show("unlink a directory, slashed", unlink("scratch/dir/"));
+	show("rename a link to a directory, slashed",
+	     rename("scratch/to-dir/", "scratch/moved"));
+	show("rename a file onto a directory, slashed",
+	     rename("scratch/file", "scratch/dir/"));
+	show("rename a file to a new name, slashed",
+	     rename("scratch/file", "scratch/new/"));
+	show("mkdir a dangling link's name, slashed",
+	     mkdir("scratch/dangling2/", 0755));
+	show("symlink a new name, slashed", symlink("x", "scratch/new/"));
+	show("mknod a new name, slashed",
+	     mknod("scratch/new/", S_IFREG | 0644, 0));
+	show("mknod a directory", mknod("scratch/nd", S_IFDIR | 0755, 0));
+	show("stat the link's directory", stat("scratch/dir", &st));
+	show("lstat a link to a directory, slashed",
+	     lstat("scratch/to-dir/", &st));
+	printf("  directory %d\n", S_ISDIR(st.st_mode));
+
+	show("utimensat to 1970 and before",
+	     utimensat(AT_FDCWD, "scratch/file", times, 0));
+	show("stat", stat("scratch/file", &st));
+	printf("  atime %lld.%09ld mtime %lld.%09ld\n",
+	       (long long)st.st_atim.tv_sec, st.st_atim.tv_nsec,
+	       (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	times[0].tv_nsec = times[1].tv_nsec = UTIME_OMIT;
+	show("utimensat, both omitted",
+	     utimensat(AT_FDCWD, "scratch/file", times, 0));
+	show("utimensat AT_FDCWD with no path",
+	     syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0));
+
+	show("mkdir 04777", mkdir("scratch/setid", 04777));
+	show("stat", stat("scratch/setid", &st));
+	printf("  mode %04o\n", (unsigned)(st.st_mode & 07777));
+	show("readlink of an empty path", readlink("", buffer, 10));
+
+	fd = open("scratch/setid", O_RDONLY | O_DIRECTORY);
+	show("rmdir a directory open", rmdir("scratch/setid"));
+	show("getdents64 of it", syscall(SYS_getdents64, fd, buffer,
+					 sizeof(buffer)));
+	close(fd);
+
+	fd = open("scratch/file", O_ACCMODE);
+	show("open with access mode 3", fd >= 0);
+	show("read it", read(fd, buffer, 1));
+	show("write it", write(fd, "x", 1));
+	close(fd);
+	show("__O_TMPFILE without O_DIRECTORY",
+	     open("scratch", (O_TMPFILE & ~O_DIRECTORY) | O_RDWR, 0600));
+	show("O_TMPFILE | O_CREAT",
+	     open("scratch", O_TMPFILE | O_CREAT | O_RDWR, 0600));
+}
+
 /* Locks, advice, fallocate and copy_file_range. */
 static void file_calls(void)
 {
@@ -528,6 +601,7 @@ int main(int argc, char **argv)
 	renaming();
 	links_and_attributes();
 	removing();
+	edges();
 	file_calls();
 	remove_tree("scratch");
 	list(".");
