@@ -171,8 +171,10 @@ static void on_usr1(int sig, siginfo_t *info, void *context)
 	/* A call through the same site from the handler. */
 	if (wait_through(SYS_futex, (long)&other_word, FUTEX_WAKE_PRIVATE, 1,
 			 0, tail) != 0 || tail[0] != 1 || tail[1] != 0)
-		handler_wrong++;
-	handler_runs++;
+		__atomic_fetch_add(&handler_wrong, 1, __ATOMIC_SEQ_CST);
+	/* Atomic: on the host the handlers of three threads may run at
+	 * once, on two CPUs. */
+	__atomic_fetch_add(&handler_runs, 1, __ATOMIC_SEQ_CST);
 }
 
 static void *waiter_thread(void *arg)
