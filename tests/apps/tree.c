@@ -35,18 +35,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static int failures;
+#include "tree_util.h"
 
-/* "label: value", or "label: -1 (error)" with errno's text (one binary
- * runs on both sides, so the texts match). */
-static long show(const char *label, long result)
-{
-	if (result < 0)
-		printf("%s: -1 (%s)\n", label, strerror(errno));
-	else
-		printf("%s: %ld\n", label, result);
-	return result;
-}
 
 /* Up to 15 bytes with newlines as '|', for one line of output. */
 static const char *printable(const char *bytes, size_t count)
@@ -61,13 +51,6 @@ static const char *printable(const char *bytes, size_t count)
 	return text;
 }
 
-static void check(int ok, const char *what)
-{
-	if (!ok) {
-		printf("FAILED: %s\n", what);
-		failures++;
-	}
-}
 
 static const char *type_name(mode_t mode)
 {
@@ -97,45 +80,7 @@ static void show_stat(const char *path, int follow)
 	printf("\n");
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
-/* A directory's entries, sorted, each with its type. */
-static void list(const char *path)
-{
-	DIR *directory = opendir(path);
-	char *names[64];
-	int count = 0;
-	struct dirent *entry;
-
-	if (directory == NULL) {
-		printf("opendir %s: -1 (%s)\n", path, strerror(errno));
-		return;
-	}
-	while ((entry = readdir(directory)) != NULL && count < 64) {
-		/* Wicket's /dev and /tmp are beside the archive's. */
-		if (strcmp(path, ".") == 0 &&
-		    (strcmp(entry->d_name, "dev") == 0 ||
-		     strcmp(entry->d_name, "tmp") == 0))
-			continue;
-		char *line = malloc(300);
-
-		snprintf(line, 300, "%s%s", entry->d_name,
-			 entry->d_type == DT_DIR ? "/" : entry->d_type == DT_LNK
-			 ? "@" : entry->d_type == DT_REG ? "" : "?");
-		names[count++] = line;
-	}
-	closedir(directory);
-	qsort(names, (size_t)count, sizeof(*names), compare_names);
-	printf("list %s:", path);
-	for (int i = 0; i < count; i++) {
-		printf(" %s", names[i]);
-		free(names[i]);
-	}
-	printf("\n");
-}
 
 static void show_link(const char *path)
 {

@@ -23,24 +23,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int failures;
+#include "tree_util.h"
 
-static long show(const char *label, long result)
-{
-	if (result < 0)
-		printf("%s: -1 (%s)\n", label, strerror(errno));
-	else
-		printf("%s: %ld\n", label, result);
-	return result;
-}
 
-static void check(int ok, const char *what)
-{
-	if (!ok) {
-		printf("FAILED: %s\n", what);
-		failures++;
-	}
-}
 
 /* A file's size, permission bits and contents (up to 40 bytes, newlines
  * as '|', zeros as '0'). */
@@ -67,42 +52,7 @@ static void show_file(const char *path)
 	close(fd);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
-static void list(const char *path)
-{
-	DIR *directory = opendir(path);
-	char *names[64];
-	int count = 0;
-	struct dirent *entry;
-
-	if (directory == NULL) {
-		printf("list %s: -1 (%s)\n", path, strerror(errno));
-		return;
-	}
-	while ((entry = readdir(directory)) != NULL && count < 64) {
-		if (strcmp(path, ".") == 0 &&
-		    (strcmp(entry->d_name, "dev") == 0 ||
-		     strcmp(entry->d_name, "tmp") == 0))
-			continue; /* Wicket's /dev and /tmp are beside it */
-		names[count] = malloc(300);
-		snprintf(names[count], 300, "%s%s", entry->d_name,
-			 entry->d_type == DT_DIR ? "/" : entry->d_type == DT_LNK
-			 ? "@" : "");
-		count++;
-	}
-	closedir(directory);
-	qsort(names, (size_t)count, sizeof(*names), compare_names);
-	printf("list %s:", path);
-	for (int i = 0; i < count; i++) {
-		printf(" %s", names[i]);
-		free(names[i]);
-	}
-	printf("\n");
-}
 
 static long write_text(int fd, const char *text)
 {
