@@ -16,6 +16,7 @@
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/memory.h"
+#include "linux/procfs.h"
 #include "linux/syscalls.h"
 #include "loader/argv.h"
 #include "loader/elf.h"
@@ -201,6 +202,7 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		argv[argc++] = app_name;
 	}
 	argv[argc] = NULL;
+	procfs_init(argc, argv);
 
 	if (sched_init(options.quantum_ms) == NULL)
 		refuse_app("no memory for its first thread");

@@ -19,6 +19,8 @@ _Static_assert(LIBOS_FILE_DATA + NODES_MAX * FILE_DATA_SLOT <=
 
 #define NAME_SLOT 256
 
+static uint64_t data_bytes; /* mapped in all data slots */
+
 /* Which pages of the name slots are mapped. */
 static uint8_t name_pages[NODES_MAX * NAME_SLOT / PAGE_SIZE / 8];
 
@@ -38,6 +40,7 @@ long file_data_grow(unsigned node, uint64_t *mapped, uint64_t size)
 	if (wk_mem_map((long)(file_data_slot(node) + *mapped),
 		       (long)(want - *mapped), WK_PROT_READ | WK_PROT_WRITE) < 0)
 		return -ENOSPC;
+	data_bytes += want - *mapped;
 	*mapped = want;
 	return 0;
 }
@@ -49,10 +52,16 @@ void file_data_shrink(unsigned node, uint64_t *mapped, uint64_t size)
 	if (keep < *mapped) {
 		wk_mem_unmap((long)(file_data_slot(node) + keep),
 			     (long)(*mapped - keep));
+		data_bytes -= *mapped - keep;
 		*mapped = keep;
 	}
 	if (size < keep)
 		memset(file_data_slot(node) + size, 0, keep - size);
+}
+
+uint64_t file_data_bytes(void)
+{
+	return data_bytes;
 }
 
 char *file_name_slot(unsigned node)

@@ -23,6 +23,9 @@ long file_data_grow(unsigned node, uint64_t *mapped, uint64_t size);
  * rest of the last page is zeroed, so that a later growth reads zeros. */
 void file_data_shrink(unsigned node, uint64_t *mapped, uint64_t size);
 
+/* The bytes the data slots have mapped, all files together. */
+uint64_t file_data_bytes(void);
+
 /* Node's name slot (256 bytes), mapped when first asked for; NULL when
  * memory is out. */
 char *file_name_slot(unsigned node);

@@ -34,6 +34,7 @@
 #include "linux/file_data.h"
 #include "linux/files.h"
 #include "linux/io.h"
+#include "linux/memory.h"
 #include "linux/syscalls.h"
 #include "layout.h"
 #include "libos.h"
@@ -70,6 +71,7 @@
 #define DEV_DEVICE  5
 #define PIPE_DEVICE 12
 #define ANONYMOUS_DEVICE 13
+#define PROC_DEVICE 22
 
 struct node {
 	const char *name;    /* name_length bytes */
@@ -88,6 +90,10 @@ struct node {
 	bool used;           /* a free number otherwise */
 	bool owns_data;      /* data is its data slot */
 };
+
+/* A generated file of /proc (linux/procfs.c): read-only, size 0. */
+#define PROC(name, parent) \
+	{ name, parent, FILE_GENERATED, S_IFREG | 0444, 0 }
 
 #define DEVICE(name, kind, permissions, major, minor) \
 	{ name, NODE_DEV, kind, S_IFCHR | (permissions), (major) << 8 | (minor) }
@@ -109,6 +115,24 @@ static const struct {
 	[NODE_ZERO] = DEVICE("zero", FILE_ZERO, 0666, 1, 5),
 	[NODE_PIPE] = { "", NODE_PIPE, FILE_PIPE, S_IFIFO | 0600, 0 },
 	[NODE_ANONYMOUS] = { "", NODE_ANONYMOUS, FILE_EVENTFD, 0600, 0 },
+	[NODE_PROC] = { "proc", NODE_ROOT, FILE_DIRECTORY, S_IFDIR | 0555, 0 },
+	[NODE_PROC_SELF] = { "self", NODE_PROC, FILE_REGULAR, S_IFLNK | 0777,
+			     0 },
+	[NODE_PROC_PID] = { "1", NODE_PROC, FILE_DIRECTORY, S_IFDIR | 0555,
+			    0 },
+	[NODE_PROC_CPUINFO] = PROC("cpuinfo", NODE_PROC),
+	[NODE_PROC_MEMINFO] = PROC("meminfo", NODE_PROC),
+	[NODE_PROC_UPTIME] = PROC("uptime", NODE_PROC),
+	[NODE_PROC_LOADAVG] = PROC("loadavg", NODE_PROC),
+	[NODE_PROC_MOUNTS] = PROC("mounts", NODE_PROC),
+	[NODE_PROC_VERSION] = PROC("version", NODE_PROC),
+	[NODE_PROC_STAT] = PROC("stat", NODE_PROC),
+	[NODE_PID_CMDLINE] = PROC("cmdline", NODE_PROC_PID),
+	[NODE_PID_COMM] = PROC("comm", NODE_PROC_PID),
+	[NODE_PID_STATUS] = PROC("status", NODE_PROC_PID),
+	[NODE_PID_STAT] = PROC("stat", NODE_PROC_PID),
+	[NODE_PROC_EXE] = { "exe", NODE_PROC_PID, FILE_REGULAR, S_IFLNK | 0777,
+			    0 },
 };
 
 /* The node table, mapped a page at a time as it grows (layout.h). */
@@ -165,6 +189,7 @@ bool files_init(void)
 	unsigned made = files_add(NODE_ROOT, &tmp);
 
 	nodes[made].atime = nodes[made].mtime = nodes[made].ctime = start;
+	files_set_link(NODE_PROC_SELF, "1", 1);
 	return true;
 }
 
@@ -188,6 +213,11 @@ static bool is_link(unsigned node)
 static bool is_fixed(unsigned node)
 {
 	return node < NODE_FIXED_COUNT;
+}
+
+static bool is_proc(unsigned node)
+{
+	return node >= NODE_PROC && node <= NODE_PROC_EXE;
 }
 
 /* Whether node still has a name (the root always has). */
@@ -263,6 +293,12 @@ void files_set_attributes(unsigned node, const struct file_entry *entry)
 	nodes[node].uid = entry->uid;
 	nodes[node].gid = entry->gid;
 	nodes[node].atime = nodes[node].mtime = nodes[node].ctime = time;
+}
+
+void files_set_link(unsigned node, const char *target, size_t length)
+{
+	nodes[node].data = (const uint8_t *)target;
+	nodes[node].size = length;
 }
 
 void files_share_contents(unsigned name, unsigned from)
@@ -750,6 +786,9 @@ long sys_openat(struct wk_regs *regs)
 	if (is_directory(found.node) && !(flags & O_PATH) &&
 	    (mode != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
+	if (nodes[found.node].kind == FILE_GENERATED && !(flags & O_PATH) &&
+	    mode != O_RDONLY)
+		return -EACCES; /* /proc's files are only read */
 	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
 	    !(flags & O_PATH)) {
 		if (!io_room())
@@ -817,6 +856,7 @@ static void node_status(unsigned node, struct linux_stat *stat)
 	*stat = (struct linux_stat){ 0 };
 	stat->dev = node == NODE_ROOT || node >= NODE_FIXED_COUNT
 						? ROOT_DEVICE
+		    : is_proc(node)		? PROC_DEVICE
 		    : node == NODE_PIPE		? PIPE_DEVICE
 		    : node == NODE_ANONYMOUS	? ANONYMOUS_DEVICE
 						: DEV_DEVICE;
@@ -971,22 +1011,27 @@ struct linux_statfs {
 _Static_assert(sizeof(struct linux_statfs) == 120, "struct statfs");
 
 #define RAMFS_MAGIC 0x858458f6 /* the root: an initramfs's */
+#define PROC_MAGIC  0x9fa0
 #define TMPFS_MAGIC 0x01021994 /* /dev: a devtmpfs */
 #define ST_VALID    0x0020
 
-/* statfs and fstatfs: the file system holding node; its blocks are what
- * the files hold, and memory decides how many more there can be. */
+/* statfs and fstatfs: the file system holding node; the root's is as
+ * big as memory, and what is free of it is free for files too. */
 static long write_statfs(unsigned node, uint64_t address)
 {
 	struct linux_statfs out = { 0 };
-	bool dev = node != NODE_ROOT && node < NODE_FIXED_COUNT;
+	bool dev = node != NODE_ROOT && node < NODE_FIXED_COUNT &&
+		   !is_proc(node);
 
 	if (!vm_user_ok(address, sizeof(out), PROT_WRITE))
 		return -EFAULT;
-	out.type = dev ? TMPFS_MAGIC : RAMFS_MAGIC;
+	out.type = is_proc(node) ? PROC_MAGIC : dev ? TMPFS_MAGIC : RAMFS_MAGIC;
 	out.block_size = out.fragment_size = 4096;
-	for (unsigned other = 0; other < node_count && !dev; other++)
-		out.blocks += page_up(nodes[other].size) / 4096;
+	if (!dev && !is_proc(node)) { /* as big as memory, as a tmpfs */
+		out.blocks = libos_info->memory_bytes / 4096;
+		out.blocks_free = out.blocks_available =
+			memory_free_bytes() / 4096;
+	}
 	out.files = dev ? NODE_FIXED_COUNT - 1 : node_count;
 	out.fsid[0] = dev ? DEV_DEVICE : ROOT_DEVICE;
 	out.name_max = NAME_MAX;

@@ -26,6 +26,21 @@ enum file_node {
 	NODE_ZERO,
 	NODE_PIPE,      /* every pipe's: in no directory */
 	NODE_ANONYMOUS, /* eventfds' and epoll instances': in none either */
+	NODE_PROC,      /* /proc (linux/procfs.c) */
+	NODE_PROC_SELF, /* /proc/self: a link to 1 */
+	NODE_PROC_PID,  /* /proc/1 */
+	NODE_PROC_CPUINFO,
+	NODE_PROC_MEMINFO,
+	NODE_PROC_UPTIME,
+	NODE_PROC_LOADAVG,
+	NODE_PROC_MOUNTS,
+	NODE_PROC_VERSION,
+	NODE_PROC_STAT,
+	NODE_PID_CMDLINE,
+	NODE_PID_COMM,
+	NODE_PID_STATUS,
+	NODE_PID_STAT,
+	NODE_PROC_EXE, /* /proc/1/exe: a link to the app */
 	NODE_FIXED_COUNT,
 };
 
@@ -74,6 +89,9 @@ void files_set_attributes(unsigned node, const struct file_entry *entry);
 
 /* Node `name` (a regular file's other name) has the bytes of `from`. */
 void files_share_contents(unsigned name, unsigned from);
+
+/* A fixed link's target (length bytes, kept where it is). */
+void files_set_link(unsigned node, const char *target, size_t length);
 
 /* A regular file's contents (any other node: size 0). */
 const uint8_t *files_contents(unsigned node, uint64_t *size);

@@ -34,6 +34,7 @@
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
+#include "linux/procfs.h"
 #include "linux/random.h"
 #include "linux/syscalls.h"
 #include "libos.h"
@@ -234,7 +235,11 @@ static long read_file(struct file *file, uint64_t buffer,
 		return -EFAULT;
 	switch (file->kind) {
 	case FILE_REGULAR:
-		count = read_regular(file, file->position, buffer, length);
+	case FILE_GENERATED:
+		count = file->kind == FILE_REGULAR
+			? read_regular(file, file->position, buffer, length)
+			: procfs_read(file->node, file->position, buffer,
+				      length);
 		if (count > 0)
 			file->position += (uint64_t)count;
 		return count;
@@ -339,11 +344,14 @@ long sys_pread64(struct wk_regs *regs)
 
 	if (file == NULL)
 		return error;
-	if (file->kind != FILE_REGULAR)
+	if (file->kind != FILE_REGULAR && file->kind != FILE_GENERATED)
 		return read_file(file, regs->rsi, regs->rdx, false);
 	if (!in_user_half(regs->rsi, regs->rdx))
 		return -EFAULT;
-	return read_regular(file, regs->r10, regs->rsi, regs->rdx);
+	return file->kind == FILE_REGULAR
+		       ? read_regular(file, regs->r10, regs->rsi, regs->rdx)
+		       : procfs_read(file->node, regs->r10, regs->rsi,
+				     regs->rdx);
 }
 
 long sys_pwrite64(struct wk_regs *regs)
@@ -766,7 +774,8 @@ long sys_lseek(struct wk_regs *regs)
 		return -ESPIPE;
 	if (file->kind == FILE_REGULAR)
 		files_contents(file->node, &size);
-	else if (file->kind != FILE_DIRECTORY)
+	else if (file->kind != FILE_DIRECTORY &&
+		 file->kind != FILE_GENERATED) /* size 0, as /proc's are */
 		return 0;
 	switch (regs->rdx) {
 	case SEEK_SET:
@@ -779,7 +788,7 @@ long sys_lseek(struct wk_regs *regs)
 	case SEEK_END:
 	case SEEK_DATA:
 	case SEEK_HOLE:
-		if (file->kind != FILE_REGULAR)
+		if (file->kind == FILE_DIRECTORY)
 			return -EINVAL;
 		if (regs->rdx == SEEK_END) {
 			if (__builtin_add_overflow(offset, (int64_t)size,

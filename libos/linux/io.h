@@ -35,7 +35,8 @@ enum file_kind {
 	FILE_PIPE,      /* one end of a pipe (linux/pipe.h) */
 	FILE_EVENTFD,   /* a counter (linux/eventfd.h) */
 	FILE_EPOLL,     /* an epoll instance (linux/poll.c) */
-	FILE_REGULAR,   /* a file of the archive (linux/files.c): reads */
+	FILE_REGULAR,   /* a file of the tree (linux/files.c) */
+	FILE_GENERATED, /* a file of /proc (linux/procfs.c): reads */
 };
 
 /* poll's events (Linux's values). */

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 
+#include "linux/file_data.h"
 #include "linux/files.h"
 #include "linux/io.h"
 
@@ -47,6 +48,14 @@ static bool told_about_libos;
 void memory_set_brk(uint64_t start)
 {
 	brk_start = brk_current = start;
+}
+
+uint64_t memory_free_bytes(void)
+{
+	uint64_t total = libos_info->memory_bytes;
+	uint64_t used = vm_mapped_bytes() + file_data_bytes();
+
+	return used < total ? total - used : 0;
 }
 
 /* Whether [start, start + length) is a page-aligned, non-empty range in

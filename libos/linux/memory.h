@@ -7,4 +7,8 @@
 
 void memory_set_brk(uint64_t start);
 
+/* The guest's usable memory not yet holding the app's pages or the file
+ * tree's bytes (sysinfo, /proc/meminfo, statfs). */
+uint64_t memory_free_bytes(void);
+
 #endif /* LIBOS_LINUX_MEMORY_H */

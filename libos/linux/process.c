@@ -15,6 +15,7 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/io.h"
+#include "linux/memory.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
@@ -178,7 +179,7 @@ struct utsname {
 long sys_uname(struct wk_regs *regs)
 {
 	static const struct utsname name = {
-		"Linux", "wicket", "6.1.0-wicket", "#1 Wicket libOS",
+		"Linux", "wicket", LINUX_RELEASE, LINUX_VERSION,
 		"x86_64", "(none)",
 	};
 
@@ -204,14 +205,14 @@ _Static_assert(sizeof(struct sysinfo) == 112, "struct sysinfo");
 long sys_sysinfo(struct wk_regs *regs)
 {
 	struct sysinfo info = { 0 };
-	uint64_t total = libos_info->memory_bytes, used = vm_mapped_bytes();
+	uint64_t total = libos_info->memory_bytes;
 
 	if (!vm_user_ok(regs->rdi, sizeof(info), PROT_WRITE))
 		return -EFAULT;
 	info.uptime = (int64_t)((rdtsc() - libos_info->boot_tsc) /
 				libos_info->tsc_frequency_hz);
 	info.totalram = total;
-	info.freeram = used < total ? total - used : 0;
+	info.freeram = memory_free_bytes();
 	info.procs = 1;
 	info.mem_unit = 1;
 	memcpy((void *)regs->rdi, &info, sizeof(info));

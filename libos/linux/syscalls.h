@@ -17,6 +17,10 @@
 #define LINUX_TID  1
 #define LINUX_PPID 0
 
+/* uname's release and version, /proc/version's too. */
+#define LINUX_RELEASE "6.1.0-wicket"
+#define LINUX_VERSION "#1 Wicket libOS"
+
 /* LINUX_NR_name: each call's number, from the one list. */
 #define SYSCALL_NUMBER(number, name, implemented) LINUX_NR_##name = number,
 enum linux_syscall_number { LINUX_SYSCALLS(SYSCALL_NUMBER) };

@@ -565,15 +565,68 @@ static void walk(const char *path, int depth)
 		}
 		printf("\n");
 		if (S_ISDIR(st.st_mode) && depth < 64 &&
-		    strcmp(child, "/dev") != 0)
+		    strcmp(child, "/dev") != 0 && strcmp(child, "/proc") != 0)
 			walk(child, depth + 1);
 	}
 	closedir(directory);
 }
 
+/* Wicket only: /proc's files, each as one line ('|' for a newline, ' '
+ * for a NUL), and the links. */
+static void proc_files(void)
+{
+	static const char *const paths[] = {
+		"/proc/meminfo", "/proc/uptime", "/proc/loadavg",
+		"/proc/mounts", "/proc/version", "/proc/stat",
+		"/proc/self/cmdline", "/proc/self/comm", "/proc/1/status",
+		"/proc/1/stat", "/proc/cpuinfo",
+	};
+	char text[2048], target[64];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		int fd = open(paths[i], O_RDONLY);
+		ssize_t count = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+
+		for (ssize_t j = 0; j < count; j++)
+			text[j] = text[j] == '\n' ? '|' : text[j] ? text[j]
+				  : ' ';
+		text[count < 0 ? 0 : count] = '\0';
+		printf("%s: %s\n", paths[i], text);
+		close(fd);
+	}
+	ssize_t length = readlink("/proc/self/exe", target, sizeof(target));
+
+	printf("exe: %.*s\n", (int)(length < 0 ? 0 : length), target);
+	length = readlink("/proc/self", target, sizeof(target));
+	printf("self: %.*s\n", (int)(length < 0 ? 0 : length), target);
+	show("stat /proc/meminfo", stat("/proc/meminfo", &st));
+	printf("  mode %04o size %lld\n", (unsigned)(st.st_mode & 07777),
+	       (long long)st.st_size);
+	show("open /proc/meminfo for writing",
+	     open("/proc/meminfo", O_WRONLY));
+	show("unlink /proc/uptime", unlink("/proc/uptime"));
+	int fd = open("/proc/version", O_RDONLY);
+
+	show("lseek to 6", lseek(fd, 6, SEEK_SET));
+	show("read from 6", read(fd, text, 7));
+	printf("  \"%.7s\"\n", text);
+	show("mmap it", mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0)
+			    == MAP_FAILED ? -1 : 0);
+	close(fd);
+	struct statfs fs;
+
+	show("statfs /proc", statfs("/proc", &fs));
+	printf("  type %lx\n", (long)fs.f_type);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && strcmp(argv[1], "proc") == 0) {
+		proc_files();
+		return 0;
+	}
 	if (argc > 2 && strcmp(argv[1], "walk") == 0) {
 		walk(argv[2], 0);
 		printf("walked\n");

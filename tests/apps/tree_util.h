@@ -51,9 +51,10 @@ static void list(const char *path)
 		return;
 	}
 	while ((entry = readdir(directory)) != NULL && count < 64) {
-		/* Wicket's /dev and /tmp are beside the archive's. */
+		/* Wicket's /dev, /proc and /tmp are beside the archive's. */
 		if (strcmp(path, ".") == 0 &&
 		    (strcmp(entry->d_name, "dev") == 0 ||
+		     strcmp(entry->d_name, "proc") == 0 ||
 		     strcmp(entry->d_name, "tmp") == 0))
 			continue;
 		char *line = malloc(300);

@@ -1,0 +1,248 @@
+/*
+ * /proc (procfs.h): the files Linux's procfs has that programs read for
+ * the machine and themselves, generated at each read from what the libOS
+ * knows. One process, pid 1; /proc/self is a link to 1.
+ */
+#include "linux/procfs.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "layout.h"
+#include "lib/print.h"
+#include "lib/string.h"
+#include "libos.h"
+#include "linux/clock.h"
+#include "linux/files.h"
+#include "linux/memory.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+#include "sched/sched.h"
+#include "sched/thread.h"
+
+/* The app's argv, NUL after each (/proc/1/cmdline), and the link
+ * /proc/1/exe's target. */
+static char command[2 * 512 + 2];
+static size_t command_length;
+static char exe[2 + 255];
+
+void procfs_init(int argc, char *const argv[])
+{
+	const char *name = argc > 0 ? argv[0] : "app";
+
+	for (int i = 0; i < argc; i++) {
+		size_t length = strlen(argv[i]) + 1;
+
+		if (command_length + length > sizeof(command))
+			break;
+		memcpy(command + command_length, argv[i], length);
+		command_length += length;
+	}
+	/* The app came as a module, not a file: its "path" is its name at
+	 * the root. */
+	for (const char *at = name; *at; at++)
+		if (*at == '/' && at[1])
+			name = at + 1;
+	print_format_to(exe, sizeof(exe), "/%s", name);
+	files_set_link(NODE_PROC_EXE, exe, strlen(exe));
+}
+
+/* Seconds since the kernel started, and hundredths. */
+static void uptime(uint64_t *seconds, uint64_t *hundredths)
+{
+	uint64_t ticks = rdtsc() - libos_info->boot_tsc;
+	uint64_t hz = libos_info->tsc_frequency_hz;
+
+	*seconds = ticks / hz;
+	*hundredths = ticks % hz * 100 / hz;
+}
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(out[0]), "=b"(out[1]), "=c"(out[2]), "=d"(out[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+/* A few of Linux's flag names, by CPUID leaf 1 (EDX, ECX) and 7 (EBX). */
+static const struct {
+	uint8_t word, bit; /* word: 0 leaf 1 EDX, 1 leaf 1 ECX, 2 leaf 7 EBX */
+	const char *name;
+} flags[] = {
+	{ 0, 0, "fpu" },    { 0, 4, "tsc" },      { 0, 15, "cmov" },
+	{ 0, 23, "mmx" },   { 0, 24, "fxsr" },    { 0, 25, "sse" },
+	{ 0, 26, "sse2" },  { 1, 0, "pni" },      { 1, 9, "ssse3" },
+	{ 1, 12, "fma" },   { 1, 13, "cx16" },    { 1, 19, "sse4_1" },
+	{ 1, 20, "sse4_2" }, { 1, 22, "movbe" },  { 1, 23, "popcnt" },
+	{ 1, 25, "aes" },   { 1, 26, "xsave" },   { 1, 28, "avx" },
+	{ 1, 29, "f16c" },  { 1, 30, "rdrand" },  { 2, 0, "fsgsbase" },
+	{ 2, 3, "bmi1" },   { 2, 5, "avx2" },     { 2, 8, "bmi2" },
+	{ 2, 18, "rdseed" }, { 2, 19, "adx" },    { 2, 29, "sha_ni" },
+};
+
+static size_t cpuinfo(char *out, size_t size)
+{
+	uint32_t regs[4], words[3], name[12];
+	char vendor[13];
+	size_t length;
+
+	cpuid(0, 0, regs);
+	memcpy(vendor, &regs[1], 4);
+	memcpy(vendor + 4, &regs[3], 4);
+	memcpy(vendor + 8, &regs[2], 4);
+	vendor[12] = '\0';
+	uint32_t highest = regs[0];
+
+	cpuid(1, 0, regs);
+	uint32_t family = (regs[0] >> 8) & 0xf, model = (regs[0] >> 4) & 0xf;
+
+	if (family == 0xf)
+		family += (regs[0] >> 20) & 0xff;
+	if (family >= 6)
+		model |= ((regs[0] >> 16) & 0xf) << 4;
+	words[0] = regs[3];
+	words[1] = regs[2];
+	words[2] = 0;
+	if (highest >= 7) {
+		cpuid(7, 0, regs);
+		words[2] = regs[1];
+	}
+	cpuid(0x80000000, 0, regs);
+	if (regs[0] >= 0x80000004) {
+		for (uint32_t i = 0; i < 3; i++)
+			cpuid(0x80000002 + i, 0, name + 4 * i);
+	} else {
+		memcpy(name, "unknown", 8);
+	}
+	((char *)name)[47] = '\0';
+	cpuid(1, 0, regs);
+	length = print_format_to(
+		out, size,
+		"processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\n"
+		"model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
+		"cpu MHz\t\t: %lu.000\ncpu cores\t: 1\nflags\t\t:",
+		vendor, family, model, (const char *)name, regs[0] & 0xf,
+		(unsigned long)(libos_info->tsc_frequency_hz / 1000000));
+	for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++)
+		if (words[flags[i].word] & (1u << flags[i].bit))
+			length += print_format_to(out + length, size - length,
+						  " %s", flags[i].name);
+	length += print_format_to(out + length, size - length, "\n\n");
+	return length;
+}
+
+static size_t meminfo(char *out, size_t size)
+{
+	uint64_t total = libos_info->memory_bytes >> 10;
+	uint64_t free = memory_free_bytes() >> 10;
+
+	return print_format_to(
+		out, size,
+		"MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
+		"MemAvailable:   %8lu kB\nBuffers:               0 kB\n"
+		"Cached:                0 kB\nSwapTotal:             0 kB\n"
+		"SwapFree:              0 kB\n",
+		(unsigned long)total, (unsigned long)free, (unsigned long)free);
+}
+
+/* The first thread's name (prctl's), as /proc/1/comm and status have it. */
+static const char *process_name(void)
+{
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		const struct thread *thread = thread_slot(i);
+
+		if (thread)
+			return thread->name;
+	}
+	return "app";
+}
+
+static size_t generate(unsigned node, char *out, size_t size)
+{
+	uint64_t seconds, hundredths;
+	const struct clock_source *clock = clock_source();
+	uint64_t boot = clock->rtc_unix_seconds -
+			clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc) /
+				NS_PER_SECOND;
+
+	uptime(&seconds, &hundredths);
+	switch (node) {
+	case NODE_PROC_CPUINFO:
+		return cpuinfo(out, size);
+	case NODE_PROC_MEMINFO:
+		return meminfo(out, size);
+	case NODE_PROC_UPTIME:
+		return print_format_to(out, size, "%lu.%02lu 0.00\n",
+				       (unsigned long)seconds,
+				       (unsigned long)hundredths);
+	case NODE_PROC_LOADAVG:
+		return print_format_to(out, size, "0.00 0.00 0.00 1/%u 1\n",
+				       thread_count());
+	case NODE_PROC_MOUNTS:
+		return print_format_to(out, size,
+				       "ramfs / ramfs rw 0 0\n"
+				       "devtmpfs /dev devtmpfs rw 0 0\n"
+				       "proc /proc proc rw 0 0\n");
+	case NODE_PROC_VERSION:
+		return print_format_to(out, size, "Linux version %s (wicket) "
+				       "%s\n", LINUX_RELEASE, LINUX_VERSION);
+	case NODE_PROC_STAT:
+		/* USER_HZ ticks: the whole uptime is the app's. */
+		return print_format_to(
+			out, size,
+			"cpu  %lu 0 0 0 0 0 0 0 0 0\ncpu0 %lu 0 0 0 0 0 0 0 0 0\n"
+			"btime %lu\nprocesses 1\nprocs_running 1\n"
+			"procs_blocked 0\n",
+			(unsigned long)(seconds * 100 + hundredths),
+			(unsigned long)(seconds * 100 + hundredths),
+			(unsigned long)boot);
+	case NODE_PID_CMDLINE:
+		if (command_length > size)
+			return 0;
+		memcpy(out, command, command_length);
+		return command_length;
+	case NODE_PID_COMM:
+		return print_format_to(out, size, "%s\n", process_name());
+	case NODE_PID_STATUS:
+		return print_format_to(
+			out, size,
+			"Name:\t%s\nUmask:\t0%u%u%u\nState:\tR (running)\n"
+			"Tgid:\t1\nPid:\t1\nPPid:\t0\nUid:\t0\t0\t0\t0\n"
+			"Gid:\t0\t0\t0\t0\nVmRSS:\t%8lu kB\nThreads:\t%u\n",
+			process_name(), process_umask() >> 6,
+			(process_umask() >> 3) & 7, process_umask() & 7,
+			(unsigned long)(vm_mapped_bytes() >> 10),
+			thread_count());
+	case NODE_PID_STAT:
+		/* Fields 1-24 as Linux has them (utime in ticks, starttime 0,
+		 * vsize and rss), the rest 0. */
+		return print_format_to(
+			out, size,
+			"1 (%s) R 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %u "
+			"0 0 %lu %lu 18446744073709551615 0 0 0 0 0 0 0 0 0 0 "
+			"0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+			process_name(),
+			(unsigned long)(seconds * 100 + hundredths),
+			thread_count(), (unsigned long)vm_mapped_bytes(),
+			(unsigned long)(vm_mapped_bytes() / PAGE_SIZE));
+	default:
+		return 0;
+	}
+}
+
+long procfs_read(unsigned node, uint64_t offset, uint64_t buffer,
+		 uint64_t length)
+{
+	static char text[4096];
+	size_t size = generate(node, text, sizeof(text));
+
+	if (offset >= size)
+		return 0;
+	if (length > size - offset)
+		length = size - offset;
+	if (!vm_user_ok(buffer, length, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)buffer, text + offset, length);
+	return (long)length;
+}

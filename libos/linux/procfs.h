@@ -1,0 +1,19 @@
+/*
+ * /proc (linux/procfs.c): the files under /proc and /proc/1 (the fixed
+ * nodes NODE_PROC_* and NODE_PID_*, linux/files.h), generated at each
+ * read.
+ */
+#ifndef LIBOS_LINUX_PROCFS_H
+#define LIBOS_LINUX_PROCFS_H
+
+#include <stdint.h>
+
+/* The app's argv, for /proc/1/cmdline and /proc/1/exe. */
+void procfs_init(int argc, char *const argv[]);
+
+/* read's and pread64's answer for a generated file: up to length bytes
+ * of its text from offset into the app's buffer, or -EFAULT. */
+long procfs_read(unsigned node, uint64_t offset, uint64_t buffer,
+		 uint64_t length);
+
+#endif /* LIBOS_LINUX_PROCFS_H */
