@@ -131,6 +131,7 @@ static const struct {
 	[NODE_PID_COMM] = PROC("comm", NODE_PROC_PID),
 	[NODE_PID_STATUS] = PROC("status", NODE_PROC_PID),
 	[NODE_PID_STAT] = PROC("stat", NODE_PROC_PID),
+	[NODE_PID_MAPS] = PROC("maps", NODE_PROC_PID),
 	[NODE_PROC_EXE] = { "exe", NODE_PROC_PID, FILE_REGULAR, S_IFLNK | 0777,
 			    0 },
 };

@@ -40,7 +40,8 @@ enum file_node {
 	NODE_PID_COMM,
 	NODE_PID_STATUS,
 	NODE_PID_STAT,
-	NODE_PROC_EXE, /* /proc/1/exe: a link to the app */
+	NODE_PID_MAPS,
+	NODE_PROC_EXE, /* /proc/1/exe: a link to the app (the last of /proc) */
 	NODE_FIXED_COUNT,
 };
 

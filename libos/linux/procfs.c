@@ -231,10 +231,85 @@ static size_t generate(unsigned node, char *out, size_t size)
 	}
 }
 
+/* A region's name in /proc/1/maps. */
+static const char *map_name(const struct region *region)
+{
+	return region->kind == REGION_STACK ? "[stack]"
+	       : region->kind == REGION_HEAP ? "[heap]"
+	       : region->kind != REGION_IMAGE ? ""
+	       : region->start == APP_VDSO_DATA ? "[vvar]"
+	       : region->start > APP_VDSO_DATA ? "[vdso]" : exe;
+}
+
+/* One line of /proc/1/maps, as Linux writes it: addresses, permissions,
+ * offset, device, inode, then the name from column 73. */
+static size_t map_line(uint64_t start, uint64_t end, uint32_t prot,
+		       const char *name, char *out, size_t size)
+{
+	size_t length = print_format_to(
+		out, size, "%08lx-%08lx %c%c%cp 00000000 00:00 0",
+		(unsigned long)start, (unsigned long)end,
+		prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
+		prot & PROT_EXEC ? 'x' : '-');
+
+	if (*name) {
+		while (length < 73 && length + 1 < size)
+			out[length++] = ' ';
+		length += print_format_to(out + length, size - length, "%s",
+					  name);
+	}
+	length += print_format_to(out + length, size - length, "\n");
+	return length;
+}
+
+/* /proc/1/maps, a line at a time: only the lines in [offset, offset +
+ * length) are made and copied, however many regions there are. Adjacent
+ * regions alike (the libOS splits them, Linux would not) are one line. */
+static long read_maps(uint64_t offset, uint64_t buffer, uint64_t length)
+{
+	char line[160];
+	uint64_t at = 0, done = 0;
+	const struct region *region = vm_region(0);
+
+	for (unsigned i = 1; region && done < length;) {
+		uint64_t end = region->end;
+		const struct region *next;
+
+		while ((next = vm_region(i)) && next->start == end &&
+		       next->prot == region->prot &&
+		       map_name(next) == map_name(region)) {
+			end = next->end;
+			i++;
+		}
+		size_t size = map_line(region->start, end, region->prot,
+				       map_name(region), line, sizeof(line));
+
+		region = next;
+		i++;
+
+		if (at + size > offset) {
+			uint64_t from = offset > at ? offset - at : 0;
+			uint64_t piece = size - from;
+
+			if (piece > length - done)
+				piece = length - done;
+			if (!vm_user_ok(buffer + done, piece, PROT_WRITE))
+				return done ? (long)done : -EFAULT;
+			memcpy((void *)(buffer + done), line + from, piece);
+			done += piece;
+		}
+		at += size;
+	}
+	return (long)done;
+}
+
 long procfs_read(unsigned node, uint64_t offset, uint64_t buffer,
 		 uint64_t length)
 {
 	static char text[4096];
+
+	if (node == NODE_PID_MAPS)
+		return read_maps(offset, buffer, length);
 	size_t size = generate(node, text, sizeof(text));
 
 	if (offset >= size)

@@ -90,6 +90,11 @@ static bool demand_paged(const struct region *region)
 	return region->kind != REGION_IMAGE;
 }
 
+const struct region *vm_region(unsigned index)
+{
+	return index < region_count ? &regions[index] : NULL;
+}
+
 /* The index of the first region that ends after address (region_count if
  * none). */
 static unsigned first_ending_after(uint64_t address)

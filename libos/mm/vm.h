@@ -71,6 +71,10 @@ uint64_t vm_find_free(uint64_t length, uint64_t below);
 /* The region containing address, or NULL. */
 const struct region *vm_find(uint64_t address);
 
+/* The regions in address order, for /proc/self/maps: the index'th, or
+ * NULL past the last. */
+const struct region *vm_region(unsigned index);
+
 /* vm_user_ok's way when the last range does not answer (vm.c). */
 bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access);
 

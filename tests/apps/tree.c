@@ -614,6 +614,27 @@ static void proc_files(void)
 	show("mmap it", mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0)
 			    == MAP_FAILED ? -1 : 0);
 	close(fd);
+	/* maps, whole and in 7-byte reads. */
+	static char whole[16384], pieces[16384];
+	ssize_t count, total = 0;
+
+	fd = open("/proc/self/maps", O_RDONLY);
+	count = read(fd, whole, sizeof(whole) - 1);
+	whole[count < 0 ? 0 : count] = '\0';
+	lseek(fd, 0, SEEK_SET);
+	while ((count = read(fd, pieces + total, 7)) > 0 &&
+	       total < (ssize_t)sizeof(pieces) - 8)
+		total += count;
+	close(fd);
+	printf("maps: stack %d, heap %d, vdso %d, the app %d, "
+	       "pieces agree %d\n", strstr(whole, " [stack]\n") != NULL,
+	       strstr(whole, " [heap]\n") != NULL,
+	       strstr(whole, "r-xp 00000000 00:00 0") != NULL &&
+	       strstr(whole, " [vdso]\n") != NULL,
+	       strstr(whole, " /tree\n") != NULL,
+	       total == (ssize_t)strlen(whole) &&
+	       memcmp(whole, pieces, (size_t)total) == 0);
+
 	struct statfs fs;
 
 	show("statfs /proc", statfs("/proc", &fs));
