@@ -403,32 +403,87 @@ static unsigned decode_followers(uint64_t address, struct step *steps,
 	return offset;
 }
 
-/* The bytes of the `mov` that loads the call's number right before the
- * syscall at `address`: 5 for `mov $number, %eax` (B8 imm32), 7 for
- * `mov $number, %rax` (48 C7 C0 imm32, as in musl's __restore_rt); 0 for
- * none. The same bytes could also be the tail of a longer instruction
- * (`movl $39, -0x48(%rbp)` ends in b8 27 00 00 00): with an opcode that
+/* The value of general register `index` (x86's numbering: 0 RAX ... 7 RDI,
+ * 8 R8 ... 15 R15) in regs. */
+static uint64_t register_value(const struct wk_regs *regs, unsigned index)
+{
+	const uint64_t values[16] = {
+		regs->rax, regs->rcx, regs->rdx, regs->rbx, regs->rsp,
+		regs->rbp, regs->rsi, regs->rdi, regs->r8,  regs->r9,
+		regs->r10, regs->r11, regs->r12, regs->r13, regs->r14,
+		regs->r15 };
+
+	return values[index];
+}
+
+/*
+ * The bytes of a `mov $imm32` into a register right before the syscall at
+ * `address` that can become the jump (form A), or 0:
+ *
+ *   B8+r imm32         5 bytes  mov $imm, %r32 (zero-extended)
+ *   41 B8+r imm32      6 bytes  mov $imm, %r8d..%r15d
+ *   48/49 C7 C0+r imm  7 bytes  mov $imm, %r64 (sign-extended; musl's
+ *                               __restore_rt has `mov $15, %rax`)
+ *
+ * most often the call's number into EAX, but also an argument (musl's
+ * __restore_sigs ends `mov $2, %edi; syscall; ret` with no padding after
+ * it, which form B needs). Read backwards the same bytes could be the
+ * tail of a longer instruction (`movl $39, -0x48(%rbp)` ends in
+ * b8 27 00 00 00), so the register must hold the immediate at this call
+ * (regs: the state at the syscall, which the mov set; the first call
+ * must come through the mov), and an opcode that
  * takes a ModRM displacement and a 32-bit immediate (C7, 81, 69) within
  * reach before it, or a MOVABS (B8+r imm64, 9 bytes before) whose
- * immediate would hold it, the site takes form B instead. */
-static unsigned number_mov(const uint8_t *code, uint64_t address,
-			   uint64_t number)
+ * immediate would hold it, sends the site to form B. RCX, R11 (SYSCALL
+ * destroys them) and RSP never qualify. *to_eax: the mov is of the call's
+ * number, which a fixed answer may replace.
+ */
+static unsigned prefix_mov(const uint8_t *code, uint64_t address,
+			   const struct wk_regs *regs, bool *to_eax)
 {
-	unsigned length = 0;
+	unsigned length = 0, index = 0;
+	uint64_t value = 0;
+	int32_t immediate;
 
-	if (number >= 0x80000000u || address - 7 < text_start ||
-	    memcmp(code - 4, &number, 4) != 0)
+	if (address - 7 < text_start || address - 7 > address)
 		return 0;
-	if (code[-5] == 0xb8)
+	memcpy(&immediate, code - 4, 4);
+	if ((code[-5] & 0xf8) == 0xb8) {
+		/* With a REX.B byte before it, either the mov is 6 bytes
+		 * long (R8D..R15D) or that byte ends the instruction before:
+		 * the mov leaves its register holding the immediate, so
+		 * exactly one of the two registers must. */
+		unsigned low = code[-5] & 7;
+
+		value = (uint32_t)immediate;
 		length = 5;
-	else if (code[-7] == 0x48 && code[-6] == 0xc7 && code[-5] == 0xc0)
+		index = low;
+		if ((code[-6] & 0xf9) == 0x41) {
+			bool high = register_value(regs, low + 8) == value;
+
+			if (high == (register_value(regs, low) == value))
+				return 0;
+			if (high) {
+				length = 6;
+				index = low + 8;
+			}
+		}
+	} else if ((code[-7] & 0xfe) == 0x48 && code[-6] == 0xc7 &&
+		   (code[-5] & 0xf8) == 0xc0) {
 		length = 7;
-	for (unsigned back = length + 1; length && back <= length + 6; back++)
+		index = (code[-5] & 7) + (code[-7] & 1 ? 8 : 0);
+		value = (uint64_t)(int64_t)immediate;
+	}
+	if (length == 0 || index == 1 || index == 4 || index == 11 ||
+	    register_value(regs, index) != value)
+		return 0;
+	for (unsigned back = length + 1; back <= length + 6; back++)
 		if (address - back >= text_start &&
 		    (code[-(int)back] == 0xc7 || code[-(int)back] == 0x81 ||
 		     code[-(int)back] == 0x69 ||
 		     (back == 9 && (code[-9] & 0xf8) == 0xb8)))
 			return 0;
+	*to_eax = index == 0;
 	return length;
 }
 
@@ -450,8 +505,8 @@ static void mark_inside(uint64_t start, uint64_t end)
 }
 
 /*
- * Two forms. A: the `mov` of the number right before the syscall
- * (number_mov): only the mov becomes the jump, and the trampoline jumps
+ * Two forms. A: a `mov` of an immediate right before the syscall
+ * (prefix_mov): only the mov becomes the jump, and the trampoline jumps
  * back to the syscall's end; the syscall itself stays, so a jump straight
  * to it still works (through the kernel), and no thread can be stopped
  * inside the rewritten bytes. B: otherwise the syscall and what follows
@@ -469,7 +524,8 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	if (site_count == SITES_MAX || !text_ready(address) ||
 	    address + 2 > text_end)
 		return false;
-	unsigned prefix = number_mov(code, address, number);
+	bool to_eax = false;
+	unsigned prefix = prefix_mov(code, address, regs, &to_eax);
 	bool prefixed = prefix != 0;
 
 	if (!prefixed) {
@@ -480,7 +536,7 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	uint64_t start = address - prefix;
 	uint64_t end = prefixed ? address : address + moved_bytes;
 	uint32_t answer = 0;
-	bool answered = prefixed && fixed_answer(number, &answer);
+	bool answered = to_eax && fixed_answer(number, &answer);
 
 	if (overlaps_a_site(start, end + (prefixed ? 2 : 0)) ||
 	    patch_trampoline_next + TRAMPOLINE_MAX >

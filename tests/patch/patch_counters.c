@@ -18,6 +18,13 @@
  *   futex           100,000 round trips between two threads, each half a
  *                   private FUTEX_WAIT that blocks and a FUTEX_WAKE, all
  *                   through syscall(SYS_futex, ...)
+ *   prefix          1,000,000 getppid() from three hand-written sites,
+ *                   a third each, where the `mov $imm` right before the
+ *                   `syscall` loads an argument register (EDI, R10D,
+ *                   RSI), not the number, and `ret` is followed by the
+ *                   next function, not padding: as musl's __restore_sigs
+ *                   (`mov $2, %edi; syscall; ret`) when the linker puts
+ *                   a function right after it
  *   enosys          1,000,000 syscall(N) with N unimplemented: 156
  *                   (_sysctl), 400 (a hole in Linux's table), 100000 and
  *                   -1 (past it) in turn; each must fail with ENOSYS (after
@@ -164,6 +171,50 @@ static void finish_futex(void)
 	pthread_join(pong_thread, NULL);
 }
 
+/* ---- prefix: getppid (110) from sites whose last instruction before
+ * the syscall is a mov of an immediate into an argument register, in
+ * each of its encodings (5, 6 and 7 bytes), with no padding after the
+ * RET. EDX is zeroed so that it never holds R10D's value by chance (the
+ * rewriter must tell `41 BA imm32` from a byte 0x41 before `BA imm32`). */
+long prefix_edi(void), prefix_r10d(void), prefix_rsi(void);
+__asm__(".text\n"
+	"prefix_edi:\n"
+	"	mov $110, %eax\n"
+	"	mov $0, %edi\n"
+	"	syscall\n"
+	"	ret\n"
+	"prefix_r10d:\n"
+	"	mov $110, %eax\n"
+	"	xor %edx, %edx\n"
+	"	mov $0x1234, %r10d\n"
+	"	syscall\n"
+	"	ret\n"
+	"prefix_rsi:\n"
+	"	mov $110, %eax\n"
+	"	mov $-1, %rsi\n"
+	"	syscall\n"
+	"	ret\n"
+	"	mov $231, %eax\n" /* never reached: not padding either */
+	"	syscall\n");
+
+static long (*const prefix_sites[3])(void) = { prefix_edi, prefix_r10d,
+					       prefix_rsi };
+
+static void first_prefix(void)
+{
+	pid = prefix_sites[0]();
+	for (int i = 1; i < 3; i++)
+		if (prefix_sites[i]() != pid)
+			wrong++;
+}
+
+static void rest_prefix(void)
+{
+	for (long i = 3; i < CALLS; i++)
+		if (prefix_sites[i % 3]() != pid)
+			wrong++;
+}
+
 /* ---- enosys */
 
 static const long unimplemented[4] = { 156, 400, 100000, -1 };
@@ -231,6 +282,8 @@ static const struct mode {
 	  rest_syscall_getpid, nothing, "syscall(SYS_getpid)", CALLS, 0 },
 	{ "futex", setup_futex, first_futex, rest_futex, finish_futex,
 	  "futex round trips", ROUND_TRIPS, 1 },
+	{ "prefix", nothing, first_prefix, rest_prefix, nothing,
+	  "getppid() at three mov-prefixed sites", CALLS, 0 },
 	{ "enosys", nothing, first_enosys, rest_enosys, nothing,
 	  "unimplemented syscall(N)", CALLS, 0 },
 	{ "clock", nothing, first_clock, rest_clock, nothing,
@@ -247,7 +300,7 @@ int main(int argc, char **argv)
 				mode = &modes[i];
 	if (!mode || (strcmp(argv[2], "max") && strcmp(argv[2], "min"))) {
 		printf("usage: patch_counters getpid|syscall-getpid|futex|"
-		       "enosys|clock max|min N\n");
+		       "prefix|enosys|clock max|min N\n");
 		return 2;
 	}
 	bool at_most = strcmp(argv[2], "max") == 0;
