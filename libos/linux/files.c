@@ -89,6 +89,8 @@ struct node {
 	uint8_t kind;        /* enum file_kind */
 	bool used;           /* a free number otherwise */
 	bool owns_data;      /* data is its data slot */
+	bool memfd;          /* made by memfd_create: it has seals */
+	uint8_t seals;       /* F_SEAL_* (memfd_create's files) */
 };
 
 /* A generated file of /proc (linux/procfs.c): read-only, size 0. */
@@ -426,13 +428,37 @@ static long own_data(unsigned node, uint64_t keep)
 	return 0;
 }
 
+/* memfd_create's seals (fcntl F_ADD_SEALS): what they forbid. */
+#define F_SEAL_SEAL         0x01
+#define F_SEAL_SHRINK       0x02
+#define F_SEAL_GROW         0x04
+#define F_SEAL_WRITE        0x08
+#define F_SEAL_FUTURE_WRITE 0x10
+#define F_SEAL_ALL          0x1f
+
+/* -EPERM if a seal forbids writing (`writes`) or the size becoming
+ * new_size, else 0. */
+static long sealed_against(const struct node *n, bool writes,
+			   uint64_t new_size)
+{
+	if ((writes && (n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) ||
+	    (new_size < n->size && (n->seals & F_SEAL_SHRINK)) ||
+	    (new_size > n->size && (n->seals & F_SEAL_GROW)))
+		return -EPERM;
+	return 0;
+}
+
 /* Length bytes at offset of a regular file, from `bytes` (checked, or
- * libOS memory): the count, or -EFBIG or -ENOSPC. */
+ * libOS memory): the count, or -EFBIG, -ENOSPC or -EPERM (sealed). */
 static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 			uint64_t length)
 {
 	struct node *n = &nodes[node];
-	long error = own_data(node, n->size);
+	uint64_t end = offset + length > n->size ? offset + length : n->size;
+	long error = sealed_against(n, true, end);
+
+	if (!error)
+		error = own_data(node, n->size);
 
 	if (!error && offset + length > n->size)
 		error = file_data_grow(node, &n->mapped, offset + length);
@@ -474,7 +500,10 @@ long files_truncate(unsigned node, uint64_t size)
 
 	if (size > FILE_DATA_SLOT)
 		return -EFBIG;
-	long error = own_data(node, size);
+	long error = sealed_against(n, false, size);
+
+	if (!error)
+		error = own_data(node, size);
 
 	if (!error && size > n->size)
 		error = file_data_grow(node, &n->mapped, size);
@@ -1739,40 +1768,33 @@ static long time_asked(const struct linux_timespec *asked, int64_t now,
 	return 0;
 }
 
-/* utimensat (and futimens: a NULL path means the descriptor itself). */
-long sys_utimensat(struct wk_regs *regs)
+/* The two times of the node at (dirfd, path), or of descriptor dirfd when
+ * path is 0 (futimens); `times` NULL: both now. */
+static long set_times(int32_t dirfd, uint64_t path, uint32_t flags,
+		      const struct linux_timespec *times)
 {
-	uint32_t flags = (uint32_t)regs->r10;
 	int64_t now = now_ns(), atime = now, mtime = now;
 	bool set_atime = true, set_mtime = true;
 	unsigned node;
 
 	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if (regs->rdx) {
-		struct linux_timespec times[2];
-
-		if (!vm_user_ok(regs->rdx, sizeof(times), PROT_READ))
-			return -EFAULT;
-		memcpy(times, (const void *)regs->rdx, sizeof(times));
-		if (time_asked(&times[0], now, &set_atime, &atime) ||
-		    time_asked(&times[1], now, &set_mtime, &mtime))
-			return -EINVAL;
-	}
-	if (regs->rsi == 0) {
+	if (times && (time_asked(&times[0], now, &set_atime, &atime) ||
+		      time_asked(&times[1], now, &set_mtime, &mtime)))
+		return -EINVAL;
+	if (path == 0) {
 		const struct file *file;
 
-		if ((int32_t)regs->rdi == AT_FDCWD)
+		if (dirfd == AT_FDCWD)
 			return -EFAULT;
 		if (flags)
 			return -EINVAL;
-		file = io_file(regs->rdi);
+		file = io_file((uint64_t)(int64_t)dirfd);
 		if (file == NULL || (file->flags & O_PATH))
 			return -EBADF;
 		node = file->node;
 	} else {
-		struct lookup found = lookup((int32_t)regs->rdi, regs->rsi,
-					     flags);
+		struct lookup found = lookup(dirfd, path, flags);
 
 		if (found.error)
 			return found.error;
@@ -1785,6 +1807,130 @@ long sys_utimensat(struct wk_regs *regs)
 	if (set_mtime)
 		nodes[node].mtime = mtime;
 	nodes[node].ctime = now;
+	return 0;
+}
+
+/* utimensat (and futimens: a NULL path means the descriptor itself). */
+long sys_utimensat(struct wk_regs *regs)
+{
+	struct linux_timespec times[2];
+
+	if (regs->rdx) {
+		if (!vm_user_ok(regs->rdx, sizeof(times), PROT_READ))
+			return -EFAULT;
+		memcpy(times, (const void *)regs->rdx, sizeof(times));
+	}
+	return set_times((int32_t)regs->rdi, regs->rsi, (uint32_t)regs->r10,
+			 regs->rdx ? times : NULL);
+}
+
+/* futimesat and utimes: microseconds (struct timeval), 0 to 999,999. */
+static long set_times_us(int32_t dirfd, uint64_t path, uint64_t address)
+{
+	struct { int64_t seconds, microseconds; } values[2];
+	struct linux_timespec times[2];
+
+	if (address == 0)
+		return set_times(dirfd, path, 0, NULL);
+	if (!vm_user_ok(address, sizeof(values), PROT_READ))
+		return -EFAULT;
+	memcpy(values, (const void *)address, sizeof(values));
+	for (unsigned i = 0; i < 2; i++) {
+		if (values[i].microseconds < 0 ||
+		    values[i].microseconds >= 1000000)
+			return -EINVAL;
+		times[i] = (struct linux_timespec){
+			values[i].seconds, values[i].microseconds * 1000 };
+	}
+	return set_times(dirfd, path, 0, times);
+}
+
+long sys_futimesat(struct wk_regs *regs)
+{
+	return set_times_us((int32_t)regs->rdi, regs->rsi, regs->rdx);
+}
+
+long sys_utimes(struct wk_regs *regs)
+{
+	return regs->rdi ? set_times_us(AT_FDCWD, regs->rdi, regs->rsi)
+			 : -EFAULT;
+}
+
+/* utime: struct utimbuf, whole seconds (access, then modification). */
+long sys_utime(struct wk_regs *regs)
+{
+	int64_t seconds[2];
+	struct linux_timespec times[2];
+
+	if (regs->rdi == 0)
+		return -EFAULT;
+	if (regs->rsi == 0)
+		return set_times(AT_FDCWD, regs->rdi, 0, NULL);
+	if (!vm_user_ok(regs->rsi, sizeof(seconds), PROT_READ))
+		return -EFAULT;
+	memcpy(seconds, (const void *)regs->rsi, sizeof(seconds));
+	times[0] = (struct linux_timespec){ seconds[0], 0 };
+	times[1] = (struct linux_timespec){ seconds[1], 0 };
+	return set_times(AT_FDCWD, regs->rdi, 0, times);
+}
+
+/*
+ * memfd_create: an unnamed regular file in memory, as O_TMPFILE's
+ * (mode 0777, umask or not, as Linux's), open for reading and writing.
+ * Its name (at most 249 bytes) is only a label on Linux, and is not kept.
+ * MFD_ALLOW_SEALING lets F_ADD_SEALS add seals; without it the file is
+ * sealed against sealing. Huge pages (MFD_HUGETLB) are -EINVAL: there
+ * are none.
+ */
+#define MFD_CLOEXEC       1
+#define MFD_ALLOW_SEALING 2
+#define MEMFD_NAME_MAX    249
+
+long sys_memfd_create(struct wk_regs *regs)
+{
+	uint32_t flags = (uint32_t)regs->rsi;
+	uint64_t length = 0;
+	long error;
+
+	if (flags & ~(uint32_t)(MFD_CLOEXEC | MFD_ALLOW_SEALING))
+		return -EINVAL;
+	while (length <= MEMFD_NAME_MAX) {
+		if (!vm_user_ok(regs->rdi + length, 1, PROT_READ))
+			return -EFAULT;
+		if (*(const char *)(regs->rdi + length) == 0)
+			break;
+		length++;
+	}
+	if (length > MEMFD_NAME_MAX)
+		return -EINVAL;
+	if (!io_room())
+		return -EMFILE;
+	unsigned node = create(NO_NODE, NULL, 0, S_IFREG | 0777, &error);
+
+	if (node == NO_NODE)
+		return error;
+	nodes[node].memfd = true;
+	nodes[node].seals = flags & MFD_ALLOW_SEALING ? 0 : F_SEAL_SEAL;
+	long fd = io_open(FILE_REGULAR, node, 0, O_RDWR, flags & MFD_CLOEXEC);
+
+	if (fd < 0)
+		free_node(node);
+	return fd;
+}
+
+long files_seals(const struct file *file, bool add, uint64_t seals)
+{
+	struct node *n = &nodes[file->node];
+
+	if (file->kind != FILE_REGULAR || !n->memfd)
+		return -EINVAL;
+	if (!add)
+		return n->seals;
+	if (seals & ~(uint64_t)F_SEAL_ALL)
+		return -EINVAL;
+	if (!may(file, O_WRONLY) || (n->seals & F_SEAL_SEAL))
+		return -EPERM;
+	n->seals |= (uint8_t)seals;
 	return 0;
 }
 

@@ -103,11 +103,16 @@ void files_hold(unsigned node);
 void files_drop(unsigned node);
 
 /* A regular file's writes: length bytes from the app's buffer at offset
- * (the count, or -EFAULT, -EFBIG, -ENOSPC), and its new size (0, -EFBIG
- * or -ENOSPC). */
+ * (the count, or -EFAULT, -EFBIG, -ENOSPC, -EPERM for a seal), and its
+ * new size (0, -EFBIG, -ENOSPC or -EPERM). */
 long files_write(unsigned node, uint64_t offset, uint64_t buffer,
 		 uint64_t length);
 long files_truncate(unsigned node, uint64_t size);
+
+/* fcntl's F_GET_SEALS (add false: the seals) and F_ADD_SEALS (0, -EPERM
+ * or -EINVAL) on a memfd_create file; -EINVAL on any other. */
+struct file;
+long files_seals(const struct file *file, bool add, uint64_t seals);
 uint64_t files_size(unsigned node);
 
 #endif /* LIBOS_LINUX_FILES_H */

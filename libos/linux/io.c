@@ -53,6 +53,8 @@
 #define F_GETFL         3
 #define F_SETFL         4
 #define F_DUPFD_CLOEXEC 1030
+#define F_ADD_SEALS     1033
+#define F_GET_SEALS     1034
 #define F_GETPIPE_SZ    1032
 #define F_GETLK         5
 #define F_SETLK         6
@@ -336,22 +338,41 @@ static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 	return *error ? NULL : file;
 }
 
+/* One positioned transfer (pread64, pwrite64, preadv, pwritev) on a
+ * description `positioned` accepted. */
+static long read_at(struct file *file, uint64_t offset, uint64_t buffer,
+		    uint64_t length)
+{
+	if (file->kind != FILE_REGULAR && file->kind != FILE_GENERATED)
+		return read_file(file, buffer, length, false);
+	if (!in_user_half(buffer, length))
+		return -EFAULT;
+	return file->kind == FILE_REGULAR
+		       ? read_regular(file, offset, buffer, length)
+		       : procfs_read(file->node, offset, buffer, length);
+}
+
+static long write_at(struct file *file, uint64_t offset, uint64_t buffer,
+		     uint64_t length)
+{
+	if (file->kind != FILE_REGULAR)
+		return write_file(file, buffer, length, false);
+	if (!in_user_half(buffer, length))
+		return -EFAULT;
+	/* O_APPEND appends whatever the offset says, as on Linux. */
+	return files_write(file->node,
+			   file->flags & O_APPEND ? files_size(file->node)
+						  : offset,
+			   buffer, length);
+}
+
 long sys_pread64(struct wk_regs *regs)
 {
 	long error;
 	struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
 				       O_RDONLY, &error);
 
-	if (file == NULL)
-		return error;
-	if (file->kind != FILE_REGULAR && file->kind != FILE_GENERATED)
-		return read_file(file, regs->rsi, regs->rdx, false);
-	if (!in_user_half(regs->rsi, regs->rdx))
-		return -EFAULT;
-	return file->kind == FILE_REGULAR
-		       ? read_regular(file, regs->r10, regs->rsi, regs->rdx)
-		       : procfs_read(file->node, regs->r10, regs->rsi,
-				     regs->rdx);
+	return file ? read_at(file, regs->r10, regs->rsi, regs->rdx) : error;
 }
 
 long sys_pwrite64(struct wk_regs *regs)
@@ -360,17 +381,7 @@ long sys_pwrite64(struct wk_regs *regs)
 	struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
 				       O_WRONLY, &error);
 
-	if (file == NULL)
-		return error;
-	if (file->kind != FILE_REGULAR)
-		return write_file(file, regs->rsi, regs->rdx, false);
-	if (!in_user_half(regs->rsi, regs->rdx))
-		return -EFAULT;
-	/* O_APPEND appends whatever the offset says, as on Linux. */
-	return files_write(file->node,
-			   file->flags & O_APPEND ? files_size(file->node)
-						  : regs->r10,
-			   regs->rsi, regs->rdx);
+	return file ? write_at(file, regs->r10, regs->rsi, regs->rdx) : error;
 }
 
 /*
@@ -442,18 +453,19 @@ long sys_sendfile(struct wk_regs *regs)
 	return (long)done;
 }
 
-/* readv and writev: the vector is checked first; a transfer stops at the
- * first short or failed piece, returning what was done (or its error when
- * nothing was). */
-static long vector_io(struct wk_regs *regs, bool writing)
+/*
+ * readv, writev and their positioned forms: the vector is checked first;
+ * a transfer stops at the first short or failed piece, returning what was
+ * done (or its error when nothing was). `offset` is where a positioned
+ * call starts (the description's own offset stays), or -1 for the
+ * description's offset; only the first piece may wait, and only if
+ * `may_wait`.
+ */
+static long vector_io(struct file *file, uint64_t vector, uint64_t count,
+		      bool writing, int64_t offset, bool may_wait)
 {
-	uint64_t vector = regs->rsi, count = regs->rdx;
-	struct file *file =
-		io_file_for(regs->rdi, writing ? O_WRONLY : O_RDONLY);
 	long done = 0;
 
-	if (file == NULL)
-		return -EBADF;
 	if (count > IOV_MAX)
 		return -EINVAL;
 	if (!vm_user_ok(vector, count * sizeof(struct iovec), PROT_READ))
@@ -464,13 +476,24 @@ static long vector_io(struct wk_regs *regs, bool writing)
 		if ((int64_t)iov[i].length < 0)
 			return -EINVAL;
 	for (uint64_t i = 0; i < count; i++) {
+		uint64_t at = (uint64_t)offset + (uint64_t)done;
+		long result;
+
 		if (iov[i].length == 0)
 			continue;
-		long result = writing ? write_file(file, iov[i].base,
-						   iov[i].length, done == 0)
-				      : read_file(file, iov[i].base,
-						  iov[i].length, done == 0);
-		if (result == -EAGAIN && done == 0 &&
+		if (offset >= 0)
+			result = writing ? write_at(file, at, iov[i].base,
+						    iov[i].length)
+					 : read_at(file, at, iov[i].base,
+						   iov[i].length);
+		else
+			result = writing ? write_file(file, iov[i].base,
+						      iov[i].length,
+						      may_wait && done == 0)
+					 : read_file(file, iov[i].base,
+						     iov[i].length,
+						     may_wait && done == 0);
+		if (result == -EAGAIN && done == 0 && may_wait &&
 		    file->kind == FILE_CONSOLE)
 			return wait_for_input(file);
 		if (result == SYSCALL_NO_RESULT) /* waits (done is 0) */
@@ -485,14 +508,85 @@ static long vector_io(struct wk_regs *regs, bool writing)
 	return done;
 }
 
+static long vector_call(struct wk_regs *regs, bool writing)
+{
+	struct file *file =
+		io_file_for(regs->rdi, writing ? O_WRONLY : O_RDONLY);
+
+	return file ? vector_io(file, regs->rsi, regs->rdx, writing, -1, true)
+		    : -EBADF;
+}
+
 long sys_writev(struct wk_regs *regs)
 {
-	return vector_io(regs, true);
+	return vector_call(regs, true);
 }
 
 long sys_readv(struct wk_regs *regs)
 {
-	return vector_io(regs, false);
+	return vector_call(regs, false);
+}
+
+/* preadv and pwritev (the offset is R10 whole: on x86-64 Linux ignores
+ * the high half in R8); with flags, preadv2 and pwritev2, where offset -1
+ * is the description's own. RWF_HIPRI, RWF_DSYNC and RWF_SYNC change
+ * nothing here (nothing is slow, nothing is cached); RWF_NOWAIT never
+ * waits (a pipe's -EAGAIN); RWF_APPEND writes at the end. */
+#define RWF_HIPRI  0x01
+#define RWF_DSYNC  0x02
+#define RWF_SYNC   0x04
+#define RWF_NOWAIT 0x08
+#define RWF_APPEND 0x10
+
+static long positioned_vector(struct wk_regs *regs, bool writing,
+			      bool with_flags, uint64_t flags)
+{
+	int64_t offset = (int64_t)regs->r10;
+	long error;
+
+	if (flags & ~(uint64_t)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC |
+				RWF_NOWAIT | RWF_APPEND))
+		return -EOPNOTSUPP;
+	if (offset == -1 && with_flags) {
+		struct file *file =
+			io_file_for(regs->rdi, writing ? O_WRONLY : O_RDONLY);
+
+		if (file == NULL)
+			return -EBADF;
+		if (writing && (flags & RWF_APPEND) &&
+		    file->kind == FILE_REGULAR)
+			file->position = files_size(file->node);
+		return vector_io(file, regs->rsi, regs->rdx, writing, -1,
+				 !(flags & RWF_NOWAIT));
+	}
+	struct file *file = positioned(regs->rdi, offset,
+				       writing ? O_WRONLY : O_RDONLY, &error);
+
+	if (file == NULL)
+		return error;
+	if (writing && (flags & RWF_APPEND) && file->kind == FILE_REGULAR)
+		offset = (int64_t)files_size(file->node);
+	return vector_io(file, regs->rsi, regs->rdx, writing, offset, false);
+}
+
+long sys_preadv(struct wk_regs *regs)
+{
+	return positioned_vector(regs, false, false, 0);
+}
+
+long sys_pwritev(struct wk_regs *regs)
+{
+	return positioned_vector(regs, true, false, 0);
+}
+
+long sys_preadv2(struct wk_regs *regs)
+{
+	return positioned_vector(regs, false, true, (uint32_t)regs->r9);
+}
+
+long sys_pwritev2(struct wk_regs *regs)
+{
+	return positioned_vector(regs, true, true, (uint32_t)regs->r9);
 }
 
 /* A descriptor of file is gone; with the last one, the description. */
@@ -524,6 +618,31 @@ long io_close(uint64_t fd)
 long sys_close(struct wk_regs *regs)
 {
 	return io_close(regs->rdi);
+}
+
+/* close_range: the open descriptors from first to last (unsigned, up to
+ * the table) closed, or with CLOSE_RANGE_CLOEXEC marked close-on-exec;
+ * CLOSE_RANGE_UNSHARE has nothing to unshare (one process). */
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+
+long sys_close_range(struct wk_regs *regs)
+{
+	uint32_t first = (uint32_t)regs->rdi, last = (uint32_t)regs->rsi;
+	uint32_t flags = (uint32_t)regs->rdx;
+
+	if ((flags & ~(uint32_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) ||
+	    first > last)
+		return -EINVAL;
+	for (uint64_t fd = first; fd <= last && fd < FDS_MAX; fd++) {
+		if (!(fd_state[fd] & FD_OPEN))
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			fd_state[fd] |= FD_CLOEXEC;
+		else
+			io_close(fd);
+	}
+	return 0;
 }
 
 /* How many descriptors there may be (RLIMIT_NOFILE, up to the table). */
@@ -698,6 +817,10 @@ long sys_fcntl(struct wk_regs *regs)
 		file->flags = (file->flags & ~(uint32_t)STATUS_FLAGS) |
 			      ((uint32_t)argument & STATUS_FLAGS);
 		return 0;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return files_seals(file, (uint32_t)regs->rsi == F_ADD_SEALS,
+				   argument);
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:

@@ -1,5 +1,6 @@
 /*
- * brk, mmap, munmap, mprotect, mremap and madvise over the region table
+ * brk, mmap, munmap, mprotect, mremap, madvise, msync, mincore and the
+ * mlock family over the region table
  * (mm/vm.h). All memory is anonymous: shared anonymous memory is the same
  * as private with one process, /dev/zero maps anonymous memory as on
  * Linux, and a mapping of a regular file (linux/files.c) is a copy of its
@@ -330,24 +331,143 @@ long sys_mremap(struct wk_regs *regs)
 	return move(old, old_length, new_length, 0);
 }
 
+/* Whether regions cover [address, address + length) without a gap. */
+static bool covered(uint64_t address, uint64_t length)
+{
+	uint64_t at = address;
+
+	while (at < address + length && vm_find(at))
+		at = vm_find(at)->end;
+	return at >= address + length;
+}
+
+/* The page-aligned range of madvise, msync and mincore: 0 if it may go
+ * on, else -EINVAL (not aligned) or -ENOMEM (not all mapped); *length is
+ * rounded up to pages. */
+static long aligned_range(uint64_t address, uint64_t *length)
+{
+	uint64_t asked = *length;
+
+	*length = page_length(asked);
+	if (address % PAGE_SIZE)
+		return -EINVAL;
+	if (asked != 0 && (*length == 0 || !app_range(address, *length) ||
+			   !covered(address, *length)))
+		return -ENOMEM;
+	return 0;
+}
+
 long sys_madvise(struct wk_regs *regs)
 {
-	uint64_t address = regs->rdi, length = page_length(regs->rsi);
+	uint64_t address = regs->rdi, length = regs->rsi;
 	int advice = (int)regs->rdx;
 
-	if (address % PAGE_SIZE || advice < 0 || advice > 100)
+	if (advice < 0 || advice > 100)
 		return -EINVAL;
-	if (regs->rsi == 0)
-		return 0;
-	if (length == 0 || !app_range(address, length))
-		return -ENOMEM;
-	uint64_t covered = address;
+	long status = aligned_range(address, &length);
 
-	while (covered < address + length && vm_find(covered))
-		covered = vm_find(covered)->end;
-	if (covered < address + length)
-		return -ENOMEM;
+	if (status < 0 || length == 0)
+		return status;
 	if (advice == MADV_DONTNEED)
 		vm_discard(address, length, app_original_page);
+	return 0;
+}
+
+/* msync: every mapping is memory or a copy (a file's shared mapping is
+ * read-only), so there is nothing to write back. */
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+long sys_msync(struct wk_regs *regs)
+{
+	uint64_t length = regs->rsi, flags = regs->rdx;
+
+	if ((flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	return aligned_range(regs->rdi, &length);
+}
+
+/* mincore: a byte per page, 1 when it is present (the demand pager maps
+ * a chunk at a time, so a page next to one touched may be present too,
+ * as a page the kernel read ahead is on Linux). */
+long sys_mincore(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi, length = regs->rsi;
+	long status = aligned_range(address, &length);
+	uint64_t pages = length / PAGE_SIZE;
+
+	if (status < 0 || pages == 0)
+		return status;
+	if (!vm_user_ok(regs->rdx, pages, PROT_WRITE))
+		return -EFAULT;
+	uint8_t *vector = (uint8_t *)regs->rdx;
+
+	for (uint64_t i = 0; i < pages; i++)
+		vector[i] = vm_page_present(address + i * PAGE_SIZE);
+	return 0;
+}
+
+/* mlock and mlock2 make the range's accessible pages present (memory
+ * never leaves, so it stays locked), MLOCK_ONFAULT leaving them to the
+ * app's first touch; munlock, mlockall and munlockall only check their
+ * arguments (mlockall does not make every reserved page present). */
+#define MLOCK_ONFAULT 1
+#define MCL_CURRENT   1
+#define MCL_FUTURE    2
+#define MCL_ONFAULT   4
+
+static long lock_range(uint64_t address, uint64_t length, bool populate)
+{
+	uint64_t start = page_down(address);
+	uint64_t end = page_length(address - start + length);
+
+	if (length == 0)
+		return 0;
+	if (end == 0 || !app_range(start, end) || !covered(start, end))
+		return -ENOMEM;
+	end += start;
+	for (uint64_t at = start; populate && at < end;) {
+		const struct region *region = vm_find(at);
+		uint64_t stop = region->end < end ? region->end : end;
+
+		if (region->prot != PROT_NONE && !vm_populate(at, stop - at))
+			return -ENOMEM;
+		at = stop;
+	}
+	return 0;
+}
+
+long sys_mlock(struct wk_regs *regs)
+{
+	return lock_range(regs->rdi, regs->rsi, true);
+}
+
+long sys_mlock2(struct wk_regs *regs)
+{
+	if (regs->rdx & ~(uint64_t)MLOCK_ONFAULT)
+		return -EINVAL;
+	return lock_range(regs->rdi, regs->rsi, !(regs->rdx & MLOCK_ONFAULT));
+}
+
+long sys_munlock(struct wk_regs *regs)
+{
+	return lock_range(regs->rdi, regs->rsi, false);
+}
+
+long sys_mlockall(struct wk_regs *regs)
+{
+	uint64_t flags = regs->rdi;
+
+	if (flags == 0 || flags == MCL_ONFAULT ||
+	    (flags & ~(uint64_t)(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
+		return -EINVAL;
+	return 0;
+}
+
+long sys_munlockall(struct wk_regs *regs)
+{
+	(void)regs;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * The process: identity (one process, pid 1, run as root), limits,
- * uname, sysinfo, arch_prctl, its file mode mask, priority and resource
- * use, and the wait calls (it has no children).
+ * uname (with sethostname, setdomainname), sysinfo, arch_prctl, its file
+ * mode mask, priority and resource use, personality, reboot (the run
+ * ends), and the wait calls (it has no children).
  *
  * CPU time is what CLOCK_PROCESS_CPUTIME_ID says (vdso/clock_source.h):
  * with one process on one CPU, all of the time since boot, spent in user
@@ -176,17 +177,39 @@ struct utsname {
 		machine[65], domainname[65];
 };
 
+/* uname's names; sethostname and setdomainname change the last two. */
+static struct utsname names = {
+	"Linux", "wicket", LINUX_RELEASE, LINUX_VERSION, "x86_64", "(none)",
+};
+
 long sys_uname(struct wk_regs *regs)
 {
-	static const struct utsname name = {
-		"Linux", "wicket", LINUX_RELEASE, LINUX_VERSION,
-		"x86_64", "(none)",
-	};
-
-	if (!vm_user_ok(regs->rdi, sizeof(name), PROT_WRITE))
+	if (!vm_user_ok(regs->rdi, sizeof(names), PROT_WRITE))
 		return -EFAULT;
-	memcpy((void *)regs->rdi, &name, sizeof(name));
+	memcpy((void *)regs->rdi, &names, sizeof(names));
 	return 0;
+}
+
+/* A name of at most 64 bytes (it need not end in a NUL). */
+static long set_uts_name(char *name, uint64_t address, uint64_t length)
+{
+	if (length > 64)
+		return -EINVAL;
+	if (!vm_user_ok(address, length, PROT_READ))
+		return -EFAULT;
+	memcpy(name, (const void *)address, length);
+	memset(name + length, 0, 65 - length);
+	return 0;
+}
+
+long sys_sethostname(struct wk_regs *regs)
+{
+	return set_uts_name(names.nodename, regs->rdi, regs->rsi);
+}
+
+long sys_setdomainname(struct wk_regs *regs)
+{
+	return set_uts_name(names.domainname, regs->rdi, regs->rsi);
 }
 
 /* Linux's struct sysinfo on x86-64 (112 bytes). */
@@ -248,6 +271,11 @@ static long limits_of(int64_t pid, uint64_t resource, uint64_t new_limit,
 long sys_getrlimit(struct wk_regs *regs)
 {
 	return limits_of(0, regs->rdi, 0, regs->rsi);
+}
+
+long sys_setrlimit(struct wk_regs *regs)
+{
+	return limits_of(0, regs->rdi, regs->rsi, 0);
 }
 
 long sys_prlimit64(struct wk_regs *regs)
@@ -533,6 +561,61 @@ long sys_prctl(struct wk_regs *regs)
 		if (regs->rsi || regs->rdx || regs->r10 || regs->r8)
 			return -EINVAL;
 		return control.no_new_privileges;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* personality: kept and given back; it changes nothing here (there is no
+ * exec for it to act on). 0xffffffff only asks. */
+long sys_personality(struct wk_regs *regs)
+{
+	static uint32_t persona; /* PER_LINUX */
+	uint32_t old = persona;
+
+	if ((uint32_t)regs->rdi != 0xffffffffu)
+		persona = (uint32_t)regs->rdi;
+	return (int32_t)old;
+}
+
+/*
+ * reboot: powering off, halting and restarting end the run (the
+ * appliance stops; Wicket has no reboot, so a restart stops too), with
+ * the reason on the console and exit status 0. The Ctrl-Alt-Del switches
+ * are accepted and change nothing (there is no such key here); the rest
+ * (kexec, suspend) are -EINVAL, as Linux answers without a loaded image.
+ */
+#define REBOOT_MAGIC1         0xfee1deadu
+#define REBOOT_CMD_RESTART    0x01234567u
+#define REBOOT_CMD_HALT       0xcdef0123u
+#define REBOOT_CMD_CAD_ON     0x89abcdefu
+#define REBOOT_CMD_CAD_OFF    0x00000000u
+#define REBOOT_CMD_POWER_OFF  0x4321fedcu
+#define REBOOT_CMD_RESTART2   0xa1b2c3d4u
+
+long sys_reboot(struct wk_regs *regs)
+{
+	uint32_t magic2 = (uint32_t)regs->rsi, command = (uint32_t)regs->rdx;
+
+	if ((uint32_t)regs->rdi != REBOOT_MAGIC1 ||
+	    (magic2 != 672274793u && magic2 != 85072278u &&
+	     magic2 != 369367448u && magic2 != 537993216u))
+		return -EINVAL;
+	switch (command) {
+	case REBOOT_CMD_CAD_ON:
+	case REBOOT_CMD_CAD_OFF:
+		return 0;
+	case REBOOT_CMD_POWER_OFF:
+		libos_report("the app powered the machine off");
+		libos_exit(0);
+	case REBOOT_CMD_HALT:
+		libos_report("the app halted the machine");
+		libos_exit(0);
+	case REBOOT_CMD_RESTART:
+	case REBOOT_CMD_RESTART2:
+		libos_report("the app asked for a restart: Wicket stops the "
+			     "machine instead");
+		libos_exit(0);
 	default:
 		return -EINVAL;
 	}

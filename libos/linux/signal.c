@@ -111,6 +111,7 @@ struct linux_siginfo {
 	union {
 		struct { int32_t pid; uint32_t uid; } kill;
 		struct { int32_t tid, overrun; uint64_t value; } timer;
+		struct { int32_t pid; uint32_t uid; uint64_t value; } rt;
 		struct { uint64_t address; } fault;
 		uint8_t bytes[112];
 	};
@@ -365,6 +366,10 @@ static void fill_siginfo(struct linux_siginfo *out, int signal,
 		out->timer.tid = info->sender;
 		out->timer.overrun = info->overrun;
 		out->timer.value = info->value;
+	} else if (info->code < 0) { /* sigqueue's SI_QUEUE and the like */
+		out->rt.pid = info->sender;
+		out->rt.uid = 0;
+		out->rt.value = info->value;
 	} else if (info->code > 0 && info->code < SI_KERNEL) {
 		out->fault.address = info->value;
 	}
@@ -1031,6 +1036,63 @@ static long send_to_thread(int64_t tid, int signal)
 long sys_tkill(struct wk_regs *regs)
 {
 	return send_to_thread((int32_t)regs->rdi, (int32_t)regs->rsi);
+}
+
+/*
+ * rt_sigqueueinfo and rt_tgsigqueueinfo: the signal with the siginfo the
+ * app gives (its si_code, si_pid and, for a negative code such as
+ * sigqueue's SI_QUEUE, its si_value; si_uid is root's). As on Linux, a
+ * code of 0 or above, or SI_TKILL, may not be forged for another process
+ * (-EPERM before -ESRCH).
+ */
+static long queue_info(int64_t pid, int signal, uint64_t address,
+		       struct signal_info *info)
+{
+	struct linux_siginfo given;
+
+	if (!vm_user_ok(address, sizeof(given), PROT_READ))
+		return -EFAULT;
+	memcpy(&given, (const void *)address, sizeof(given));
+	if ((given.code >= 0 || given.code == SI_TKILL) && pid != LINUX_PID)
+		return -EPERM;
+	if (signal < 0 || signal > SIGNAL_MAX)
+		return -EINVAL;
+	if (pid != LINUX_PID)
+		return -ESRCH;
+	*info = (struct signal_info){ .code = given.code,
+				      .sender = given.rt.pid,
+				      .value = given.rt.value };
+	return 0;
+}
+
+long sys_rt_sigqueueinfo(struct wk_regs *regs)
+{
+	struct signal_info info;
+	int signal = (int32_t)regs->rsi;
+	long status = queue_info((int32_t)regs->rdi, signal, regs->rdx, &info);
+
+	if (status == 0)
+		signal_send_process(signal, &info);
+	return status;
+}
+
+long sys_rt_tgsigqueueinfo(struct wk_regs *regs)
+{
+	struct signal_info info;
+	int32_t tgid = (int32_t)regs->rdi, tid = (int32_t)regs->rsi;
+	int signal = (int32_t)regs->rdx;
+
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	long status = queue_info(tgid, signal, regs->r10, &info);
+	struct thread *thread = thread_find(tid);
+
+	if (status < 0)
+		return status;
+	if (thread == NULL)
+		return -ESRCH;
+	signal_send_thread(thread, signal, &info);
+	return 0;
 }
 
 long sys_tgkill(struct wk_regs *regs)

@@ -36,8 +36,8 @@
 	S(23, select, 1) \
 	S(24, sched_yield, 1) \
 	S(25, mremap, 1) \
-	S(26, msync, 0) \
-	S(27, mincore, 0) \
+	S(26, msync, 1) \
+	S(27, mincore, 1) \
 	S(28, madvise, 1) \
 	S(29, shmget, 0) \
 	S(30, shmat, 0) \
@@ -139,13 +139,13 @@
 	S(126, capset, 0) \
 	S(127, rt_sigpending, 1) \
 	S(128, rt_sigtimedwait, 1) \
-	S(129, rt_sigqueueinfo, 0) \
+	S(129, rt_sigqueueinfo, 1) \
 	S(130, rt_sigsuspend, 1) \
 	S(131, sigaltstack, 1) \
-	S(132, utime, 0) \
+	S(132, utime, 1) \
 	S(133, mknod, 1) \
 	S(134, uselib, 0) \
-	S(135, personality, 0) \
+	S(135, personality, 1) \
 	S(136, ustat, 0) \
 	S(137, statfs, 1) \
 	S(138, fstatfs, 1) \
@@ -158,11 +158,11 @@
 	S(145, sched_getscheduler, 1) \
 	S(146, sched_get_priority_max, 1) \
 	S(147, sched_get_priority_min, 1) \
-	S(148, sched_rr_get_interval, 0) \
-	S(149, mlock, 0) \
-	S(150, munlock, 0) \
-	S(151, mlockall, 0) \
-	S(152, munlockall, 0) \
+	S(148, sched_rr_get_interval, 1) \
+	S(149, mlock, 1) \
+	S(150, munlock, 1) \
+	S(151, mlockall, 1) \
+	S(152, munlockall, 1) \
 	S(153, vhangup, 0) \
 	S(154, modify_ldt, 0) \
 	S(155, pivot_root, 0) \
@@ -170,7 +170,7 @@
 	S(157, prctl, 1) \
 	S(158, arch_prctl, 1) \
 	S(159, adjtimex, 0) \
-	S(160, setrlimit, 0) \
+	S(160, setrlimit, 1) \
 	S(161, chroot, 0) \
 	S(162, sync, 1) \
 	S(163, acct, 0) \
@@ -179,9 +179,9 @@
 	S(166, umount2, 0) \
 	S(167, swapon, 0) \
 	S(168, swapoff, 0) \
-	S(169, reboot, 0) \
-	S(170, sethostname, 0) \
-	S(171, setdomainname, 0) \
+	S(169, reboot, 1) \
+	S(170, sethostname, 1) \
+	S(171, setdomainname, 1) \
 	S(172, iopl, 0) \
 	S(173, ioperm, 0) \
 	S(174, create_module, 0) \
@@ -245,7 +245,7 @@
 	S(232, epoll_wait, 1) \
 	S(233, epoll_ctl, 1) \
 	S(234, tgkill, 1) \
-	S(235, utimes, 0) \
+	S(235, utimes, 1) \
 	S(236, vserver, 0) \
 	S(237, mbind, 0) \
 	S(238, set_mempolicy, 0) \
@@ -271,7 +271,7 @@
 	S(258, mkdirat, 1) \
 	S(259, mknodat, 1) \
 	S(260, fchownat, 1) \
-	S(261, futimesat, 0) \
+	S(261, futimesat, 1) \
 	S(262, newfstatat, 1) \
 	S(263, unlinkat, 1) \
 	S(264, renameat, 1) \
@@ -305,9 +305,9 @@
 	S(292, dup3, 1) \
 	S(293, pipe2, 1) \
 	S(294, inotify_init1, 0) \
-	S(295, preadv, 0) \
-	S(296, pwritev, 0) \
-	S(297, rt_tgsigqueueinfo, 0) \
+	S(295, preadv, 1) \
+	S(296, pwritev, 1) \
+	S(297, rt_tgsigqueueinfo, 1) \
 	S(298, perf_event_open, 0) \
 	S(299, recvmmsg, 0) \
 	S(300, fanotify_init, 0) \
@@ -319,7 +319,7 @@
 	S(306, syncfs, 1) \
 	S(307, sendmmsg, 0) \
 	S(308, setns, 0) \
-	S(309, getcpu, 0) \
+	S(309, getcpu, 1) \
 	S(310, process_vm_readv, 0) \
 	S(311, process_vm_writev, 0) \
 	S(312, kcmp, 0) \
@@ -329,16 +329,16 @@
 	S(316, renameat2, 1) \
 	S(317, seccomp, 0) \
 	S(318, getrandom, 1) \
-	S(319, memfd_create, 0) \
+	S(319, memfd_create, 1) \
 	S(320, kexec_file_load, 0) \
 	S(321, bpf, 0) \
 	S(322, execveat, 0) \
 	S(323, userfaultfd, 0) \
-	S(324, membarrier, 0) \
-	S(325, mlock2, 0) \
+	S(324, membarrier, 1) \
+	S(325, mlock2, 1) \
 	S(326, copy_file_range, 1) \
-	S(327, preadv2, 0) \
-	S(328, pwritev2, 0) \
+	S(327, preadv2, 1) \
+	S(328, pwritev2, 1) \
 	S(329, pkey_mprotect, 0) \
 	S(330, pkey_alloc, 0) \
 	S(331, pkey_free, 0) \
@@ -357,7 +357,7 @@
 	S(433, fspick, 0) \
 	S(434, pidfd_open, 0) \
 	S(435, clone3, 0) \
-	S(436, close_range, 0) \
+	S(436, close_range, 1) \
 	S(437, openat2, 0) \
 	S(438, pidfd_getfd, 0) \
 	S(439, faccessat2, 1) \

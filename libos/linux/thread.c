@@ -11,9 +11,11 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/clock.h"
 #include "linux/futex.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
+#include "options.h"
 #include "sched/sched.h"
 
 #define CLONE_VM             0x00000100
@@ -237,4 +239,84 @@ long sys_sched_setscheduler(struct wk_regs *regs)
 long sys_sched_setparam(struct wk_regs *regs)
 {
 	return set_policy((int32_t)regs->rdi, SCHED_OTHER, regs->rsi);
+}
+
+/* The quantum, which is every thread's time slice. */
+long sys_sched_rr_get_interval(struct wk_regs *regs)
+{
+	struct linux_timespec slice = {
+		(int64_t)(options.quantum_ms / 1000),
+		(int64_t)(options.quantum_ms % 1000) * 1000000 };
+
+	if ((int32_t)regs->rdi < 0)
+		return -EINVAL;
+	if (!ours((int32_t)regs->rdi))
+		return -ESRCH;
+	if (!vm_user_ok(regs->rsi, sizeof(slice), PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)regs->rsi, &slice, sizeof(slice));
+	return 0;
+}
+
+/* getcpu: CPU 0 of node 0 (the third argument is unused since 2.6.24). */
+long sys_getcpu(struct wk_regs *regs)
+{
+	const uint32_t zero = 0;
+
+	if ((regs->rdi && !vm_user_ok(regs->rdi, 4, PROT_WRITE)) ||
+	    (regs->rsi && !vm_user_ok(regs->rsi, 4, PROT_WRITE)))
+		return -EFAULT;
+	if (regs->rdi)
+		memcpy((void *)regs->rdi, &zero, 4);
+	if (regs->rsi)
+		memcpy((void *)regs->rsi, &zero, 4);
+	return 0;
+}
+
+/*
+ * membarrier: with one CPU every thread sees the caller's stores in
+ * order, so each barrier is done when asked. The commands are Linux 6.1's;
+ * the private expedited ones need their registration first (-EPERM), as
+ * on Linux.
+ */
+#define MEMBARRIER_CMD_QUERY                       0
+#define MEMBARRIER_CMD_GLOBAL                      (1 << 0)
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED            (1 << 1)
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED   (1 << 2)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED           (1 << 3)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED  (1 << 4)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE (1 << 5)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE (1 << 6)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ      (1 << 7)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ (1 << 8)
+#define MEMBARRIER_CMD_FLAG_CPU                    1
+#define MEMBARRIER_COMMANDS 0x1ff
+
+long sys_membarrier(struct wk_regs *regs)
+{
+	static uint32_t registered; /* the REGISTER_PRIVATE_* bits given */
+	uint32_t command = (uint32_t)regs->rdi, flags = (uint32_t)regs->rsi;
+	uint32_t needs = command << 1; /* each one's registration */
+
+	if ((int32_t)command < 0 ||
+	    (command & (command - 1)) || (command & ~MEMBARRIER_COMMANDS))
+		return -EINVAL;
+	if (flags && !(command == MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ &&
+		       flags == MEMBARRIER_CMD_FLAG_CPU))
+		return -EINVAL;
+	switch (command) {
+	case MEMBARRIER_CMD_QUERY:
+		return MEMBARRIER_COMMANDS;
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ:
+		return (registered & needs) ? 0 : -EPERM;
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ:
+		registered |= command;
+		return 0;
+	default: /* GLOBAL, GLOBAL_EXPEDITED and its registration */
+		return 0;
+	}
 }

@@ -441,6 +441,25 @@ bool vm_populate(uint64_t address, uint64_t length)
 	return true;
 }
 
+bool vm_page_present(uint64_t page)
+{
+	const struct region *region = find(page);
+
+	if (region == NULL)
+		return false;
+	if (!demand_paged(region) || *present_slot(page) == page)
+		return true;
+	if (!region->populated)
+		return false;
+	/* The kernel knows: a protection change to what the page has
+	 * already is -ENOMEM for an absent page, and changes nothing. */
+	if (wk_mem_protect((long)page, PAGE_SIZE,
+			   kernel_prot(region->prot)) != 0)
+		return false;
+	*present_slot(page) = page;
+	return true;
+}
+
 static __attribute__((noinline)) bool user_ok(uint64_t address,
 					      uint64_t length,
 					      uint32_t access)

@@ -121,6 +121,11 @@ enum vm_fault_result vm_fault(uint64_t address, uint32_t access);
  * for the libOS to touch. False if no memory is left. */
 bool vm_populate(uint64_t address, uint64_t length);
 
+/* Whether the page at `page` (page-aligned) is mapped in a region and
+ * present: mincore's answer. A demand-paged page the libOS has not seen
+ * costs a kernel call. */
+bool vm_page_present(uint64_t page);
+
 /* Fills the page at address with what the app's file has there (zero
  * beyond the file's bytes). */
 typedef void vm_image_source(uint64_t page, void *out);
