@@ -19,6 +19,9 @@
  *   pipe       linux/pipe.c
  *   eventfd    linux/eventfd.c
  *   epoll      linux/poll.c: no read or write (-EINVAL)
+ *   timerfd    linux/timers.c: reads its expirations; no write (-EINVAL)
+ *   signalfd   linux/signalfd.c: reads pending signals; no write
+ *              (-EINVAL)
  *
  * A device read gives at most DEVICE_READ_MAX bytes, a short read as a
  * character device may give, so that one call never makes gigabytes of
@@ -36,7 +39,9 @@
 #include "linux/pipe.h"
 #include "linux/procfs.h"
 #include "linux/random.h"
+#include "linux/signalfd.h"
 #include "linux/syscalls.h"
+#include "linux/timers.h"
 #include "libos.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
@@ -251,6 +256,10 @@ static long read_file(struct file *file, uint64_t buffer,
 		return pipe_read(file, buffer, length, may_wait);
 	case FILE_EVENTFD:
 		return eventfd_read(file, buffer, length, may_wait);
+	case FILE_TIMERFD:
+		return timerfd_read(file, buffer, length, may_wait);
+	case FILE_SIGNALFD:
+		return signalfd_read(file, buffer, length, may_wait);
 	case FILE_EPOLL:
 		return -EINVAL;
 	case FILE_NULL:
@@ -288,6 +297,8 @@ static long write_file(struct file *file, uint64_t buffer,
 	case FILE_EVENTFD:
 		return eventfd_write(file, buffer, length, may_wait);
 	case FILE_EPOLL:
+	case FILE_TIMERFD:
+	case FILE_SIGNALFD:
 		return -EINVAL;
 	case FILE_FULL:
 		return -ENOSPC;
@@ -316,12 +327,20 @@ long sys_read(struct wk_regs *regs)
 		       : result;
 }
 
-/* The devices and directories; the console, pipes, eventfds and epoll
- * instances cannot seek (-ESPIPE). */
+/* Eventfds, timerfds and signalfds stay at 0 whatever lseek asks, as
+ * Linux's do. */
+static bool fixed_at_zero(const struct file *file)
+{
+	return file->kind == FILE_EVENTFD || file->kind == FILE_TIMERFD ||
+	       file->kind == FILE_SIGNALFD;
+}
+
+/* The devices and directories; the console, pipes, epoll instances and
+ * the descriptors fixed at 0 cannot seek (-ESPIPE). */
 static bool seekable(const struct file *file)
 {
 	return file->kind != FILE_CONSOLE && file->kind != FILE_PIPE &&
-	       file->kind != FILE_EVENTFD && file->kind != FILE_EPOLL;
+	       file->kind != FILE_EPOLL && !fixed_at_zero(file);
 }
 
 /* pread64 and pwrite64: a regular file reads at the offset; the other
@@ -600,6 +619,10 @@ static void release(struct file *file)
 		pipe_release(file);
 	else if (file->kind == FILE_EVENTFD)
 		eventfd_release(file);
+	else if (file->kind == FILE_TIMERFD)
+		timerfd_release(file);
+	else if (file->kind == FILE_SIGNALFD)
+		signalfd_release(file);
 	else if (file->kind == FILE_EPOLL)
 		epoll_release(file);
 }
@@ -891,7 +914,7 @@ long sys_lseek(struct wk_regs *regs)
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	if (file->kind == FILE_EVENTFD) /* stays at 0, as Linux's */
+	if (fixed_at_zero(file))
 		return 0;
 	if (!seekable(file))
 		return -ESPIPE;

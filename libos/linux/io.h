@@ -37,6 +37,8 @@ enum file_kind {
 	FILE_EPOLL,     /* an epoll instance (linux/poll.c) */
 	FILE_REGULAR,   /* a file of the tree (linux/files.c) */
 	FILE_GENERATED, /* a file of /proc (linux/procfs.c): reads */
+	FILE_TIMERFD,   /* a timer's expirations (linux/timers.h) */
+	FILE_SIGNALFD,  /* pending signals (linux/signalfd.h) */
 };
 
 /* poll's events (Linux's values). */
@@ -56,7 +58,8 @@ struct file {
 	uint16_t node;       /* its name (linux/files.c) */
 	uint8_t kind;        /* enum file_kind */
 	uint64_t position;   /* a file's offset; a directory's next entry; a
-				pipe's, eventfd's or epoll instance's slot */
+				pipe's, eventfd's, epoll instance's, timerfd's
+				or signalfd's slot */
 };
 
 /* Descriptors 0, 1 and 2: one description of the console. */

@@ -22,8 +22,10 @@
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
+#include "linux/signalfd.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
+#include "linux/timers.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 
@@ -59,6 +61,10 @@ static int16_t file_events(const struct file *file,
 		return pipe_poll(file);
 	case FILE_EVENTFD:
 		return eventfd_poll(file);
+	case FILE_TIMERFD:
+		return timerfd_poll(file);
+	case FILE_SIGNALFD:
+		return signalfd_poll(file);
 	case FILE_EPOLL:
 		return epoll_ready(file, console) ? POLLIN | POLLRDNORM : 0;
 	case FILE_CONSOLE:
@@ -427,7 +433,8 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	    target->kind == FILE_EPOLL)
 		return -EINVAL;
 	if (target->kind != FILE_CONSOLE && target->kind != FILE_PIPE &&
-	    target->kind != FILE_EVENTFD)
+	    target->kind != FILE_EVENTFD && target->kind != FILE_TIMERFD &&
+	    target->kind != FILE_SIGNALFD)
 		return -EPERM;
 	if (op != EPOLL_CTL_DEL) {
 		if (!vm_user_ok(regs->r10, sizeof(event), PROT_READ))

@@ -32,6 +32,7 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
+#include "linux/signalfd.h"
 #include "linux/syscalls.h"
 #include "linux/timers.h"
 #include "loader/elf.h"
@@ -537,6 +538,22 @@ static void add_pending(uint64_t *pending, uint8_t *queued,
 	}
 	*pending |= bit(signal);
 	infos[signal] = *info;
+	signalfd_signal_pending();
+}
+
+int signal_take(struct thread *thread, uint64_t set,
+		struct signal_info *info)
+{
+	int signal = next_in(thread, set & ~unblockable);
+
+	if (signal)
+		*info = take(thread, signal);
+	return signal;
+}
+
+uint64_t signal_pending_for(const struct thread *thread)
+{
+	return thread->signals_pending | signal_process_pending;
 }
 
 void signal_deliver_pending(struct thread *thread)

@@ -81,6 +81,15 @@ static inline bool signal_deliverable(const struct thread *thread)
 /* signal_deliver's work, when there is some. */
 void signal_deliver_pending(struct thread *thread);
 
+/* signalfd (linux/signalfd.c): takes the next pending signal of `set`
+ * (SIGKILL and SIGSTOP never) off the thread, or the process, as a
+ * handler's delivery would, into *info; 0 if none is pending. */
+int signal_take(struct thread *thread, uint64_t set,
+		struct signal_info *info);
+
+/* The signals pending for the thread: its own and the process's. */
+uint64_t signal_pending_for(const struct thread *thread);
+
 /* Sets up the handler frames of the signals the thread can take now;
  * called just before it resumes, with its FPU state live. On every
  * resume: most find nothing to do. */

@@ -292,14 +292,14 @@
 	S(279, move_pages, 0) \
 	S(280, utimensat, 1) \
 	S(281, epoll_pwait, 1) \
-	S(282, signalfd, 0) \
-	S(283, timerfd_create, 0) \
+	S(282, signalfd, 1) \
+	S(283, timerfd_create, 1) \
 	S(284, eventfd, 1) \
 	S(285, fallocate, 1) \
-	S(286, timerfd_settime, 0) \
-	S(287, timerfd_gettime, 0) \
+	S(286, timerfd_settime, 1) \
+	S(287, timerfd_gettime, 1) \
 	S(288, accept4, 0) \
-	S(289, signalfd4, 0) \
+	S(289, signalfd4, 1) \
 	S(290, eventfd2, 1) \
 	S(291, epoll_create1, 1) \
 	S(292, dup3, 1) \

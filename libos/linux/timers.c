@@ -5,15 +5,20 @@
  * SIGEV_SIGNAL, SIGEV_THREAD_ID or SIGEV_NONE. (musl builds SIGEV_THREAD
  * on SIGEV_THREAD_ID.) Times are kept as TSC deadlines and periods.
  * Slot 0 is the process's ITIMER_REAL; POSIX timer ids are 1.. in the
- * others.
+ * others, which timerfds share: a timerfd's timer counts its expirations
+ * for read() instead of raising a signal, and wakes the threads waiting
+ * for a descriptor (sched_wake_input_waiters).
  */
 #include "linux/timers.h"
 
 #include <stdbool.h>
 
 #include "errno.h"
+#include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
+#include "linux/files.h"
+#include "linux/io.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
@@ -39,6 +44,8 @@ struct timer {
 	int32_t overrun;             /* expirations while queued */
 	int32_t last_overrun;        /* of the last signal taken */
 	int64_t clock;
+	bool descriptor;             /* a timerfd's: no signal, a count */
+	uint64_t expirations;        /* a timerfd's, not yet read */
 };
 
 static struct timer timers[TIMERS_MAX];
@@ -88,6 +95,11 @@ static void expire(struct timer *timer, unsigned id)
 {
 	struct signal_info info = { 0 };
 
+	if (timer->descriptor) {
+		timer->expirations++;
+		sched_wake_input_waiters();
+		return;
+	}
 	if (timer->notify == SIGEV_NONE)
 		return;
 	if (id == 0) {
@@ -133,6 +145,7 @@ void timers_fire(uint64_t now)
 
 			if (timer->queued || i == 0)
 				timer->overrun += (int32_t)missed;
+			timer->expirations += missed;
 			timer->deadline += (missed + 1) * timer->period;
 		} else {
 			timer->deadline = 0;
@@ -311,7 +324,7 @@ long sys_timer_create(struct wk_regs *regs)
 static struct timer *posix_timer(uint64_t id)
 {
 	if ((int64_t)(int32_t)id < 0 || (int32_t)id >= TIMERS_MAX - 1 ||
-	    !timers[(int32_t)id + 1].used)
+	    !timers[(int32_t)id + 1].used || timers[(int32_t)id + 1].descriptor)
 		return NULL;
 	return &timers[(int32_t)id + 1];
 }
@@ -330,17 +343,17 @@ static void read_timer(const struct timer *timer,
 		(int64_t)(period / 1000000000), (int64_t)(period % 1000000000) };
 }
 
-long sys_timer_settime(struct wk_regs *regs)
+/* timer_settime's and timerfd_settime's work, from the app's new value
+ * at `wanted` (checked here) and into its old one at `old` (0: none). */
+static long set_timer(struct timer *timer, bool absolute, uint64_t wanted_at,
+		      uint64_t old_at)
 {
-	struct timer *timer = posix_timer(regs->rdi);
 	struct linux_itimerspec wanted, old;
 
-	if (timer == NULL || (regs->rsi & ~(uint64_t)TIMER_ABSTIME))
-		return -EINVAL;
-	if (!vm_user_ok(regs->rdx, sizeof(wanted), PROT_READ) ||
-	    (regs->r10 && !vm_user_ok(regs->r10, sizeof(old), PROT_WRITE)))
+	if (!vm_user_ok(wanted_at, sizeof(wanted), PROT_READ) ||
+	    (old_at && !vm_user_ok(old_at, sizeof(old), PROT_WRITE)))
 		return -EFAULT;
-	wanted = *(const struct linux_itimerspec *)regs->rdx;
+	wanted = *(const struct linux_itimerspec *)wanted_at;
 	if (wanted.value.seconds < 0 || wanted.value.nanoseconds < 0 ||
 	    wanted.value.nanoseconds >= 1000000000 ||
 	    wanted.interval.seconds < 0 || wanted.interval.nanoseconds < 0 ||
@@ -350,7 +363,7 @@ long sys_timer_settime(struct wk_regs *regs)
 	uint64_t value = clock_timespec_ns(&wanted.value);
 	uint64_t period = clock_timespec_ns(&wanted.interval);
 
-	if (value && (regs->rsi & TIMER_ABSTIME)) {
+	if (value && absolute) {
 		uint64_t deadline = clock_deadline_absolute(timer->clock,
 							    &wanted.value);
 		timer->deadline = deadline ? deadline : rdtsc();
@@ -361,9 +374,20 @@ long sys_timer_settime(struct wk_regs *regs)
 	} else {
 		arm(timer, value, period);
 	}
-	if (regs->r10)
-		*(struct linux_itimerspec *)regs->r10 = old;
+	timer->expirations = 0;
+	if (old_at)
+		*(struct linux_itimerspec *)old_at = old;
 	return 0;
+}
+
+long sys_timer_settime(struct wk_regs *regs)
+{
+	struct timer *timer = posix_timer(regs->rdi);
+
+	if (timer == NULL || (regs->rsi & ~(uint64_t)TIMER_ABSTIME))
+		return -EINVAL;
+	return set_timer(timer, regs->rsi & TIMER_ABSTIME, regs->rdx,
+			 regs->r10);
 }
 
 long sys_timer_gettime(struct wk_regs *regs)
@@ -397,4 +421,115 @@ long sys_timer_delete(struct wk_regs *regs)
 	timer->deadline = 0;
 	deadline_changed();
 	return 0;
+}
+
+/* ---- timerfd */
+
+#define TFD_TIMER_ABSTIME       1
+#define TFD_TIMER_CANCEL_ON_SET 2 /* the clock is never set: no cancel */
+#define CLOCK_REALTIME_ALARM    8
+#define CLOCK_BOOTTIME_ALARM    9
+
+long sys_timerfd_create(struct wk_regs *regs)
+{
+	int64_t clock = (int32_t)regs->rdi;
+	uint64_t flags = regs->rsi;
+	unsigned id;
+
+	/* The alarm clocks only also wake a suspended machine. */
+	if (clock == CLOCK_REALTIME_ALARM)
+		clock = CLOCK_REALTIME;
+	else if (clock == CLOCK_BOOTTIME_ALARM)
+		clock = CLOCK_BOOTTIME;
+	if (!clock_known(clock) ||
+	    (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK)))
+		return -EINVAL;
+	for (id = 1; id < TIMERS_MAX && timers[id].used; id++)
+		;
+	if (id == TIMERS_MAX)
+		return -EMFILE;
+	long fd = io_open(FILE_TIMERFD, NODE_ANONYMOUS, id,
+			  O_RDWR | ((uint32_t)flags & O_NONBLOCK),
+			  flags & O_CLOEXEC);
+
+	if (fd >= 0)
+		timers[id] = (struct timer){ .used = true, .clock = clock,
+					     .descriptor = true };
+	return fd;
+}
+
+/* The timer of a timerfd descriptor, brought up to date; NULL with
+ * *error -EBADF (no descriptor) or -EINVAL (another kind). */
+static struct timer *timerfd_timer(uint64_t fd, long *error)
+{
+	const struct file *file = io_file(fd);
+
+	*error = file == NULL ? -EBADF
+		 : file->kind != FILE_TIMERFD ? -EINVAL : 0;
+	if (*error)
+		return NULL;
+	timers_fire(rdtsc());
+	return &timers[file->position];
+}
+
+long sys_timerfd_settime(struct wk_regs *regs)
+{
+	long error;
+	struct timer *timer = timerfd_timer(regs->rdi, &error);
+
+	if (timer == NULL)
+		return error;
+	if (regs->rsi & ~(uint64_t)(TFD_TIMER_ABSTIME |
+				    TFD_TIMER_CANCEL_ON_SET))
+		return -EINVAL;
+	return set_timer(timer, regs->rsi & TFD_TIMER_ABSTIME, regs->rdx,
+			 regs->r10);
+}
+
+long sys_timerfd_gettime(struct wk_regs *regs)
+{
+	long error;
+	struct timer *timer = timerfd_timer(regs->rdi, &error);
+	struct linux_itimerspec value;
+
+	if (timer == NULL)
+		return error;
+	if (!vm_user_ok(regs->rsi, sizeof(value), PROT_WRITE))
+		return -EFAULT;
+	read_timer(timer, &value);
+	*(struct linux_itimerspec *)regs->rsi = value;
+	return 0;
+}
+
+long timerfd_read(const struct file *file, uint64_t buffer, uint64_t length,
+		  bool may_wait)
+{
+	struct timer *timer = &timers[file->position];
+
+	if (length < sizeof(timer->expirations))
+		return -EINVAL;
+	timers_fire(rdtsc());
+	if (timer->expirations == 0) {
+		if ((file->flags & O_NONBLOCK) || !may_wait)
+			return -EAGAIN;
+		sched_wait_for_input(WAIT_POLL, 0);
+		return SYSCALL_NO_RESULT;
+	}
+	if (!vm_user_ok(buffer, sizeof(timer->expirations), PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)buffer, &timer->expirations, sizeof(timer->expirations));
+	timer->expirations = 0;
+	return sizeof(timer->expirations);
+}
+
+int16_t timerfd_poll(const struct file *file)
+{
+	timers_fire(rdtsc());
+	return timers[file->position].expirations ? POLLIN | POLLRDNORM : 0;
+}
+
+void timerfd_release(const struct file *file)
+{
+	timers[file->position] = (struct timer){ 0 };
+	deadline_changed();
 }

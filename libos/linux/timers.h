@@ -1,8 +1,9 @@
 /*
- * Timers that raise signals (linux/timers.c): alarm and setitimer
- * (ITIMER_REAL), and POSIX timers (timer_create and friends). The
- * scheduler asks for the earliest deadline when it arms the kernel timer,
- * and fires what is due on every timer event.
+ * Timers (linux/timers.c): alarm and setitimer (ITIMER_REAL) and POSIX
+ * timers (timer_create and friends), which raise signals, and timerfds,
+ * which count expirations on a descriptor. The scheduler asks for the
+ * earliest deadline when it arms the kernel timer, and fires what is due
+ * on every timer event.
  */
 #ifndef LIBOS_LINUX_TIMERS_H
 #define LIBOS_LINUX_TIMERS_H
@@ -20,5 +21,16 @@ void timers_fire(uint64_t now);
 /* The overrun count a POSIX timer's signal carries, taken when the
  * signal is delivered (it also lets the timer raise its signal again). */
 int32_t timers_take_overrun(int32_t timer_id);
+
+/* A timerfd description (linux/io.c; its position is its timer's slot):
+ * read takes the expirations since the last read (as 8 bytes; -EINVAL
+ * for a shorter buffer), waiting for one (may_wait, no O_NONBLOCK) or
+ * -EAGAIN; poll says POLLIN while there are some; the last descriptor's
+ * close frees the timer. */
+struct file;
+long timerfd_read(const struct file *file, uint64_t buffer, uint64_t length,
+		  bool may_wait);
+int16_t timerfd_poll(const struct file *file);
+void timerfd_release(const struct file *file);
 
 #endif /* LIBOS_LINUX_TIMERS_H */
