@@ -501,44 +501,122 @@ static int32_t timer_signal_done(const struct signal_info *info)
 		       ? timers_take_overrun(info->sender) : info->overrun;
 }
 
+/*
+ * Real-time signals queued behind the one a pending set's infos[] holds:
+ * each with its own information, taken in the order they were sent (as
+ * Linux's sigqueue). Owner: the thread's tid, or 0 for the process's. A
+ * full pool first lets go of the entries of threads that have ended.
+ */
+#define EXTRAS_MAX 512
+static struct {
+	struct signal_info info;
+	uint32_t sequence;   /* the order sent */
+	int32_t owner;
+	uint8_t signal;      /* 0: a free entry */
+} extras[EXTRAS_MAX];
+static uint32_t extras_sent;
+
+static bool extra_add(int32_t owner, int signal,
+		      const struct signal_info *info)
+{
+	for (int round = 0; round < 2; round++) {
+		for (unsigned i = 0; i < EXTRAS_MAX; i++) {
+			if (extras[i].signal)
+				continue;
+			extras[i].info = *info;
+			extras[i].sequence = extras_sent++;
+			extras[i].owner = owner;
+			extras[i].signal = (uint8_t)signal;
+			return true;
+		}
+		for (unsigned i = 0; i < EXTRAS_MAX; i++)
+			if (extras[i].owner && !thread_find(extras[i].owner))
+				extras[i].signal = 0;
+	}
+	return false;
+}
+
+/* The oldest queued entry of (owner, signal), taken off the pool. */
+static struct signal_info extra_take(int32_t owner, int signal)
+{
+	unsigned oldest = EXTRAS_MAX;
+	struct signal_info info = { 0 };
+
+	for (unsigned i = 0; i < EXTRAS_MAX; i++)
+		if (extras[i].signal == signal && extras[i].owner == owner &&
+		    (oldest == EXTRAS_MAX ||
+		     extras[i].sequence - extras[oldest].sequence >= 1u << 31))
+			oldest = i;
+	if (oldest < EXTRAS_MAX) {
+		info = extras[oldest].info;
+		extras[oldest].signal = 0;
+	}
+	return info;
+}
+
+/* The queued entries of (owner, signal) discarded (SIG_IGN). */
+static void extra_forget(int32_t owner, int signal)
+{
+	for (unsigned i = 0; i < EXTRAS_MAX; i++)
+		if (extras[i].signal == signal && extras[i].owner == owner) {
+			timer_signal_done(&extras[i].info);
+			extras[i].signal = 0;
+		}
+}
+
 /* Takes one of the signal off the thread's pending set (or the
- * process's); a real-time signal queued more than once stays pending. */
+ * process's); a real-time signal queued more than once stays pending,
+ * the next one's information in its place. */
 static struct signal_info take(struct thread *thread, int signal)
 {
 	struct signal_info info;
 
 	if (thread->signals_pending & bit(signal)) {
 		info = thread->signal_infos[signal];
-		if (thread->signals_queued[signal])
+		if (thread->signals_queued[signal]) {
 			thread->signals_queued[signal]--;
-		else
+			thread->signal_infos[signal] =
+				extra_take(thread->tid, signal);
+		} else {
 			thread->signals_pending &= ~bit(signal);
+		}
 	} else {
 		info = process_infos[signal];
-		if (process_queued[signal])
+		if (process_queued[signal]) {
 			process_queued[signal]--;
-		else
+			process_infos[signal] = extra_take(0, signal);
+		} else {
 			signal_process_pending &= ~bit(signal);
+		}
 	}
 	info.overrun = timer_signal_done(&info);
 	return info;
 }
 
-/* Marks the signal pending in (pending, queued, infos); a real-time one
- * already pending is queued once more. */
-static void add_pending(uint64_t *pending, uint8_t *queued,
+/* Marks the signal pending in (pending, queued, infos) of owner (a tid,
+ * or 0 for the process); a real-time one already pending is queued once
+ * more, a standard one merged. False when a real-time signal could not be
+ * queued (QUEUE_MAX of it, or the pool full): it is dropped. */
+static bool add_pending(uint64_t *pending, uint8_t *queued,
 			struct signal_info *infos, int signal,
-			const struct signal_info *info)
+			const struct signal_info *info, int32_t owner)
 {
 	if (*pending & bit(signal)) {
-		if (signal >= SIGRTMIN && queued[signal] < QUEUE_MAX)
-			queued[signal]++;
-		else if (signal < SIGRTMIN)
-			return; /* merged: the first one's information stays */
+		if (signal < SIGRTMIN)
+			return true; /* merged: the first one's information
+					stays */
+		if (queued[signal] == QUEUE_MAX ||
+		    !extra_add(owner, signal, info)) {
+			timer_signal_done(info);
+			return false;
+		}
+		queued[signal]++;
+	} else {
+		*pending |= bit(signal);
+		infos[signal] = *info;
 	}
-	*pending |= bit(signal);
-	infos[signal] = *info;
 	signalfd_signal_pending();
+	return true;
 }
 
 int signal_take(struct thread *thread, uint64_t set,
@@ -623,39 +701,41 @@ static bool give_to_waiter(struct thread *thread, int signal,
 	return true;
 }
 
-void signal_send_thread(struct thread *thread, int signal,
+bool signal_send_thread(struct thread *thread, int signal,
 			const struct signal_info *info)
 {
 	if (signal == 0 || give_to_waiter(thread, signal, info))
-		return;
+		return true;
 	if (ignored(signal) && !(thread->signals_blocked & bit(signal))) {
 		timer_signal_done(info);
-		return; /* discarded at once, as Linux does */
+		return true; /* discarded at once, as Linux does */
 	}
-	add_pending(&thread->signals_pending, thread->signals_queued,
-		    thread->signal_infos, signal, info);
+	if (!add_pending(&thread->signals_pending, thread->signals_queued,
+			 thread->signal_infos, signal, info, thread->tid))
+		return false;
 	if (thread->signals_blocked & bit(signal))
-		return;
+		return true;
 	if (!has_handler(signal))
 		terminate(signal, &thread->regs, info);
 	sched_interrupt(thread, actions[signal].flags & SA_RESTART);
+	return true;
 }
 
-void signal_send_process(int signal, const struct signal_info *info)
+bool signal_send_process(int signal, const struct signal_info *info)
 {
 	struct thread *current = sched_current(), *target = NULL;
 
 	if (signal == 0)
-		return;
+		return true;
 	for (unsigned i = 0; sigwaiters && i < THREADS_MAX; i++) {
 		struct thread *thread = thread_slot(i);
 
 		if (thread && give_to_waiter(thread, signal, info))
-			return;
+			return true;
 	}
 	if (ignored(signal)) {
 		timer_signal_done(info);
-		return;
+		return true;
 	}
 	if (current && current->state != THREAD_FREE &&
 	    !(current->signals_blocked & bit(signal)))
@@ -666,12 +746,10 @@ void signal_send_process(int signal, const struct signal_info *info)
 		if (thread && !(thread->signals_blocked & bit(signal)))
 			target = thread;
 	}
-	if (target) {
-		signal_send_thread(target, signal, info);
-		return;
-	}
-	add_pending(&signal_process_pending, process_queued, process_infos,
-		    signal, info);
+	if (target)
+		return signal_send_thread(target, signal, info);
+	return add_pending(&signal_process_pending, process_queued,
+			   process_infos, signal, info, 0);
 }
 
 void signal_wait_ended(struct thread *thread)
@@ -741,6 +819,7 @@ long sys_rt_sigaction(struct wk_regs *regs)
 			timer_signal_done(&process_infos[signal]);
 		signal_process_pending &= ~bit(signal);
 		process_queued[signal] = 0;
+		extra_forget(0, signal);
 		for (unsigned i = 0; i < THREADS_MAX; i++) {
 			struct thread *thread = thread_slot(i);
 
@@ -749,6 +828,7 @@ long sys_rt_sigaction(struct wk_regs *regs)
 			timer_signal_done(&thread->signal_infos[signal]);
 			thread->signals_pending &= ~bit(signal);
 			thread->signals_queued[signal] = 0;
+			extra_forget(thread->tid, signal);
 		}
 	}
 	return 0;
@@ -1046,8 +1126,7 @@ static long send_to_thread(int64_t tid, int signal)
 		return -ESRCH;
 	struct signal_info info = sent_by_app(SI_TKILL);
 
-	signal_send_thread(thread, signal, &info);
-	return 0;
+	return signal_send_thread(thread, signal, &info) ? 0 : -EAGAIN;
 }
 
 long sys_tkill(struct wk_regs *regs)
@@ -1088,8 +1167,8 @@ long sys_rt_sigqueueinfo(struct wk_regs *regs)
 	int signal = (int32_t)regs->rsi;
 	long status = queue_info((int32_t)regs->rdi, signal, regs->rdx, &info);
 
-	if (status == 0)
-		signal_send_process(signal, &info);
+	if (status == 0 && !signal_send_process(signal, &info))
+		status = -EAGAIN;
 	return status;
 }
 
@@ -1108,8 +1187,7 @@ long sys_rt_tgsigqueueinfo(struct wk_regs *regs)
 		return status;
 	if (thread == NULL)
 		return -ESRCH;
-	signal_send_thread(thread, signal, &info);
-	return 0;
+	return signal_send_thread(thread, signal, &info) ? 0 : -EAGAIN;
 }
 
 long sys_tgkill(struct wk_regs *regs)

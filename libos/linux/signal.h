@@ -46,14 +46,16 @@
 #define TRAP_TRACE  2
 
 /* A signal for one thread (tkill, tgkill, SIGEV_THREAD_ID): pending on it;
- * a blocked wait of that thread is interrupted when a handler will run. */
-void signal_send_thread(struct thread *thread, int signal,
+ * a blocked wait of that thread is interrupted when a handler will run.
+ * False when a real-time signal could not be queued (too many pending)
+ * and was dropped; sigqueue then says -EAGAIN. */
+bool signal_send_thread(struct thread *thread, int signal,
 			const struct signal_info *info);
 
 /* A signal for the process (kill, ^C, timers): to a thread that does not
  * block it, else pending for the process. A default action that ends the
- * process ends it now. */
-void signal_send_process(int signal, const struct signal_info *info);
+ * process ends it now. False as signal_send_thread's. */
+bool signal_send_process(int signal, const struct signal_info *info);
 
 /* A synchronous signal from an exception in the current thread: its
  * handler's frame is set up at once if it has a handler and does not

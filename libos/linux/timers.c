@@ -343,29 +343,37 @@ static void read_timer(const struct timer *timer,
 		(int64_t)(period / 1000000000), (int64_t)(period % 1000000000) };
 }
 
-/* timer_settime's and timerfd_settime's work, from the app's new value
- * at `wanted` (checked here) and into its old one at `old` (0: none). */
-static long set_timer(struct timer *timer, bool absolute, uint64_t wanted_at,
-		      uint64_t old_at)
+/* A new value for timer_settime or timerfd_settime, from the app: 0,
+ * -EFAULT or -EINVAL (Linux checks both before the timer). */
+static long read_new_value(uint64_t address, struct linux_itimerspec *out)
 {
-	struct linux_itimerspec wanted, old;
-
-	if (!vm_user_ok(wanted_at, sizeof(wanted), PROT_READ) ||
-	    (old_at && !vm_user_ok(old_at, sizeof(old), PROT_WRITE)))
+	if (!vm_user_ok(address, sizeof(*out), PROT_READ))
 		return -EFAULT;
-	wanted = *(const struct linux_itimerspec *)wanted_at;
-	if (wanted.value.seconds < 0 || wanted.value.nanoseconds < 0 ||
-	    wanted.value.nanoseconds >= 1000000000 ||
-	    wanted.interval.seconds < 0 || wanted.interval.nanoseconds < 0 ||
-	    wanted.interval.nanoseconds >= 1000000000)
+	*out = *(const struct linux_itimerspec *)address;
+	if (out->value.seconds < 0 || out->value.nanoseconds < 0 ||
+	    out->value.nanoseconds >= 1000000000 ||
+	    out->interval.seconds < 0 || out->interval.nanoseconds < 0 ||
+	    out->interval.nanoseconds >= 1000000000)
 		return -EINVAL;
+	return 0;
+}
+
+/* timer_settime's and timerfd_settime's work: the old value into the
+ * app's `old_at` (0: none). */
+static long set_timer(struct timer *timer, bool absolute,
+		      const struct linux_itimerspec *wanted, uint64_t old_at)
+{
+	struct linux_itimerspec old;
+
+	if (old_at && !vm_user_ok(old_at, sizeof(old), PROT_WRITE))
+		return -EFAULT;
 	read_timer(timer, &old);
-	uint64_t value = clock_timespec_ns(&wanted.value);
-	uint64_t period = clock_timespec_ns(&wanted.interval);
+	uint64_t value = clock_timespec_ns(&wanted->value);
+	uint64_t period = clock_timespec_ns(&wanted->interval);
 
 	if (value && absolute) {
 		uint64_t deadline = clock_deadline_absolute(timer->clock,
-							    &wanted.value);
+							    &wanted->value);
 		timer->deadline = deadline ? deadline : rdtsc();
 		deadline_changed();
 		timer->period = saturated_ticks(period);
@@ -382,12 +390,15 @@ static long set_timer(struct timer *timer, bool absolute, uint64_t wanted_at,
 
 long sys_timer_settime(struct wk_regs *regs)
 {
+	struct linux_itimerspec wanted;
+	long status = read_new_value(regs->rdx, &wanted);
 	struct timer *timer = posix_timer(regs->rdi);
 
-	if (timer == NULL || (regs->rsi & ~(uint64_t)TIMER_ABSTIME))
-		return -EINVAL;
-	return set_timer(timer, regs->rsi & TIMER_ABSTIME, regs->rdx,
-			 regs->r10);
+	if (status == 0 &&
+	    (timer == NULL || (regs->rsi & ~(uint64_t)TIMER_ABSTIME)))
+		status = -EINVAL;
+	return status ? status : set_timer(timer, regs->rsi & TIMER_ABSTIME,
+					   &wanted, regs->r10);
 }
 
 long sys_timer_gettime(struct wk_regs *regs)
@@ -474,16 +485,19 @@ static struct timer *timerfd_timer(uint64_t fd, long *error)
 
 long sys_timerfd_settime(struct wk_regs *regs)
 {
-	long error;
-	struct timer *timer = timerfd_timer(regs->rdi, &error);
+	struct linux_itimerspec wanted;
+	long status = read_new_value(regs->rdx, &wanted);
 
-	if (timer == NULL)
-		return error;
-	if (regs->rsi & ~(uint64_t)(TFD_TIMER_ABSTIME |
-				    TFD_TIMER_CANCEL_ON_SET))
-		return -EINVAL;
-	return set_timer(timer, regs->rsi & TFD_TIMER_ABSTIME, regs->rdx,
-			 regs->r10);
+	if (status == 0 && (regs->rsi & ~(uint64_t)(TFD_TIMER_ABSTIME |
+						    TFD_TIMER_CANCEL_ON_SET)))
+		status = -EINVAL;
+	if (status)
+		return status;
+	struct timer *timer = timerfd_timer(regs->rdi, &status);
+
+	return timer ? set_timer(timer, regs->rsi & TFD_TIMER_ABSTIME,
+				 &wanted, regs->r10)
+		     : status;
 }
 
 long sys_timerfd_gettime(struct wk_regs *regs)

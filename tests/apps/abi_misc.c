@@ -1,0 +1,330 @@
+/*
+ * Smaller calls of the Linux ABI (differential): preadv, pwritev and their
+ * flagged forms; memfd_create and its seals; utime, utimes and
+ * futimesat; msync, mincore and the mlock family; close_range; getcpu,
+ * membarrier and sched_rr_get_interval; setrlimit; personality; the error
+ * paths of sethostname and setdomainname (the host's names must not
+ * change). Where the host's answer depends on the machine (which CPU,
+ * the slice's length) the program prints only what both must agree on.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <utime.h>
+
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
+#define F_SEAL_SEAL   1
+#define F_SEAL_SHRINK 2
+#define F_SEAL_GROW   4
+#define F_SEAL_WRITE  8
+#endif
+#define CLOSE_RANGE_CLOEXEC 4
+#define RWF_APPEND 0x10
+#define MEMBARRIER_CMD_QUERY 0
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED 8
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16
+
+static const char *error_name(int error)
+{
+	switch (error) {
+	case EBADF: return "EBADF";
+	case EFAULT: return "EFAULT";
+	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
+	case ENOMEM: return "ENOMEM";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EPERM: return "EPERM";
+	case ESPIPE: return "ESPIPE";
+	case ESRCH: return "ESRCH";
+	default: return "other";
+	}
+}
+
+static void show(const char *what, long result)
+{
+	if (result < 0)
+		printf("%s: -1 %s\n", what, error_name(errno));
+	else
+		printf("%s: %ld\n", what, result);
+	errno = 0;
+}
+
+/* musl has no preadv2 or pwritev2: the offset's halves are R10 and R8
+ * (x86-64 Linux takes R10 whole). */
+static long preadv2(int fd, const struct iovec *vector, int count,
+		    long offset, int flags)
+{
+	return syscall(SYS_preadv2, fd, vector, count, offset, 0, flags);
+}
+
+static long pwritev2(int fd, const struct iovec *vector, int count,
+		     long offset, int flags)
+{
+	return syscall(SYS_pwritev2, fd, vector, count, offset, 0, flags);
+}
+
+static int memfd(const char *name, unsigned flags)
+{
+	return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+static void vectors(void)
+{
+	int fd = memfd("vectors", 0);
+	char one[6], two[6];
+	struct iovec out[2] = { { "hello ", 6 }, { "world", 5 } };
+	struct iovec in[2] = { { one, 3 }, { two, 5 } };
+
+	show("pwritev", pwritev(fd, out, 2, 0));
+	show("offset after pwritev", lseek(fd, 0, SEEK_CUR));
+	memset(one, 0, sizeof(one));
+	memset(two, 0, sizeof(two));
+	show("preadv at 3", preadv(fd, in, 2, 3));
+	printf("  '%s' '%s'\n", one, two);
+	show("preadv at the end", preadv(fd, in, 2, 11));
+	show("preadv offset -1", preadv(fd, in, 2, -1));
+	show("pwritev2 offset -1",
+	     pwritev2(fd, out, 1, -1, 0));
+	show("offset after pwritev2", lseek(fd, 0, SEEK_CUR));
+	show("pwritev2 append", pwritev2(fd, &out[1], 1, 0, RWF_APPEND));
+	struct stat status;
+
+	fstat(fd, &status);
+	printf("size: %ld\n", (long)status.st_size);
+	show("preadv2 offset -1", preadv2(fd, in, 2, -1, 0));
+	printf("  '%s' '%s'\n", one, two);
+	show("preadv2 bad flags", preadv2(fd, in, 2, 0, 0x1000));
+	int pipes[2];
+
+	pipe(pipes);
+	show("pwritev on a pipe", pwritev(pipes[1], out, 2, 0));
+	show("pwritev2 -1 on a pipe", pwritev2(pipes[1], out, 2, -1, 0));
+	show("preadv2 -1 on a pipe", preadv2(pipes[0], in, 2, -1, 0));
+	show("preadv bad fd", preadv(99, in, 2, 0));
+	show("preadv bad vector", preadv(fd, (struct iovec *)16, 2, 0));
+	close(pipes[0]);
+	close(pipes[1]);
+	close(fd);
+}
+
+static void memfds(void)
+{
+	char long_name[300];
+	struct stat status;
+
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = 0;
+	show("memfd bad flags", memfd("x", 0x100));
+	show("memfd long name", memfd(long_name, 0));
+	show("memfd bad name", syscall(SYS_memfd_create, (void *)16, 0));
+
+	int fd = memfd("sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+
+	fstat(fd, &status);
+	printf("mode %o size %ld links %ld\n", status.st_mode,
+	       (long)status.st_size, (long)status.st_nlink);
+	show("cloexec", fcntl(fd, F_GETFD));
+	show("get seals", fcntl(fd, F_GET_SEALS));
+	show("write", write(fd, "0123456789", 10));
+	show("add bad seal", fcntl(fd, F_ADD_SEALS, 0x100));
+	show("add GROW", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
+	show("write past the end", pwrite(fd, "ab", 2, 9));
+	show("write inside", pwrite(fd, "ab", 2, 0));
+	show("ftruncate longer", ftruncate(fd, 20));
+	show("ftruncate shorter", ftruncate(fd, 8));
+	show("add SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
+	show("ftruncate shorter again", ftruncate(fd, 4));
+	show("ftruncate same", ftruncate(fd, 8));
+	show("add WRITE", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+	show("write sealed", pwrite(fd, "ab", 2, 0));
+	char back[9] = { 0 };
+
+	show("read sealed", pread(fd, back, 8, 0));
+	printf("  '%s'\n", back);
+	char *map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+
+	printf("private map: %.8s\n", map == MAP_FAILED ? "failed" : map);
+	show("add SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL));
+	show("add after SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
+	show("seals now", fcntl(fd, F_GET_SEALS));
+	close(fd);
+
+	fd = memfd("plain", 0);
+	show("plain seals", fcntl(fd, F_GET_SEALS));
+	show("plain add", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+	show("plain cloexec", fcntl(fd, F_GETFD));
+	close(fd);
+	int pipes[2];
+
+	pipe(pipes);
+	show("seals of a pipe", fcntl(pipes[0], F_GET_SEALS));
+	close(pipes[0]);
+	close(pipes[1]);
+}
+
+static void show_times(const char *path)
+{
+	struct stat status;
+
+	stat(path, &status);
+	printf("  atime %ld.%09ld mtime %ld.%09ld\n",
+	       (long)status.st_atim.tv_sec, status.st_atim.tv_nsec,
+	       (long)status.st_mtim.tv_sec, status.st_mtim.tv_nsec);
+}
+
+static void times(void)
+{
+	char path[] = "/tmp/abi_misc_XXXXXX";
+	int fd = mkstemp(path);
+	struct timeval values[2] = { { 1000, 500 }, { 2000, 250000 } };
+	struct utimbuf whole = { 3000, 4000 };
+	struct stat status;
+
+	close(fd);
+	show("utimes", utimes(path, values));
+	show_times(path);
+	show("utime", utime(path, &whole));
+	show_times(path);
+	values[0].tv_sec = 5000;
+	show("futimesat", syscall(SYS_futimesat, AT_FDCWD, path, values));
+	show_times(path);
+	show("utime now", utime(path, NULL));
+	stat(path, &status);
+	printf("  recent: %s\n", status.st_mtim.tv_sec > 1700000000 ? "yes" : "no");
+	values[1].tv_usec = 1000000;
+	show("utimes bad usec", utimes(path, values));
+	show("utimes null path", syscall(SYS_utimes, NULL, NULL));
+	show("utime missing", utime("/tmp/abi_misc_none/x", NULL));
+	show("utime bad times", syscall(SYS_utime, path, (void *)16));
+	unlink(path);
+}
+
+static void memory(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *area = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char vector[4];
+
+	area[0] = 1;
+	area[2 * page] = 1;
+	show("msync", msync(area, 2 * page, MS_SYNC));
+	show("msync async", msync(area, 2 * page, MS_ASYNC | MS_INVALIDATE));
+	show("msync both", msync(area, page, MS_ASYNC | MS_SYNC));
+	show("msync bad flags", msync(area, page, 0x40));
+	show("msync unaligned", msync(area + 1, page, MS_SYNC));
+	show("msync zero length", msync(area, 0, MS_SYNC));
+	show("mincore", mincore(area, 4 * page, vector));
+	printf("  touched pages present: %d %d\n", vector[0] & 1,
+	       vector[2] & 1);
+	show("mincore unaligned", mincore(area + 1, page, vector));
+	show("mincore bad vector", mincore(area, page, (unsigned char *)16));
+	show("mlock", mlock(area + 10, page));
+	show("munlock", munlock(area, page));
+	show("mlock2 onfault", syscall(SYS_mlock2, area, page, 1));
+	show("mlock2 bad flags", syscall(SYS_mlock2, area, page, 2));
+	show("mlockall none", mlockall(0));
+	show("mlockall onfault alone", mlockall(4));
+	show("mlockall bad", mlockall(0x10));
+	show("munlockall", munlockall());
+	munmap(area, 4 * page);
+	show("msync unmapped", msync(area, page, MS_SYNC));
+	show("mincore unmapped", mincore(area, page, vector));
+	show("mlock unmapped", mlock(area, page));
+}
+
+static void descriptors(void)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	dup2(null, 40);
+	dup2(null, 41);
+	dup2(null, 42);
+	show("close_range 40-41", syscall(SYS_close_range, 40, 41, 0));
+	show("40 after", fcntl(40, F_GETFD));
+	show("41 after", fcntl(41, F_GETFD));
+	show("42 after", fcntl(42, F_GETFD));
+	show("close_range cloexec",
+	     syscall(SYS_close_range, 42, 42, CLOSE_RANGE_CLOEXEC));
+	show("42 flags", fcntl(42, F_GETFD));
+	show("close_range backwards", syscall(SYS_close_range, 5, 4, 0));
+	show("close_range bad flags", syscall(SYS_close_range, 40, 50, 1));
+	show("close_range to the top", syscall(SYS_close_range, 42, ~0u, 0));
+	show("42 at last", fcntl(42, F_GETFD));
+	close(null);
+}
+
+static void process(void)
+{
+	unsigned cpu = 99, node = 99;
+	struct timespec slice = { -1, -1 };
+	struct rlimit limit = { 64, 128 };
+
+	show("getcpu", syscall(SYS_getcpu, &cpu, &node, NULL));
+	printf("  cpu and node set: %s\n", cpu != 99 && node != 99 ? "yes" : "no");
+	show("getcpu nulls", syscall(SYS_getcpu, NULL, NULL, NULL));
+	show("getcpu bad", syscall(SYS_getcpu, (void *)16, NULL, NULL));
+	long commands = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	printf("membarrier has private expedited: %ld\n",
+	       commands > 0 ? (commands & MEMBARRIER_CMD_PRIVATE_EXPEDITED) : -1);
+	show("private expedited unregistered",
+	     syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0));
+	show("register", syscall(SYS_membarrier,
+				 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0));
+	show("private expedited",
+	     syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0));
+	show("membarrier two commands", syscall(SYS_membarrier, 24, 0, 0));
+	show("membarrier flags", syscall(SYS_membarrier,
+					 MEMBARRIER_CMD_PRIVATE_EXPEDITED, 1, 0));
+	show("sched_rr_get_interval", sched_rr_get_interval(0, &slice));
+	printf("  slice set: %s\n", slice.tv_sec >= 0 && slice.tv_nsec >= 0 &&
+	       slice.tv_nsec < 1000000000 ? "yes" : "no");
+	show("sched_rr_get_interval -1", sched_rr_get_interval(-1, &slice));
+	show("sched_rr_get_interval none", sched_rr_get_interval(999999, &slice));
+	show("sched_rr_get_interval bad",
+	     syscall(SYS_sched_rr_get_interval, 0, (void *)16));
+	show("setrlimit", setrlimit(RLIMIT_NOFILE, &limit));
+	getrlimit(RLIMIT_NOFILE, &limit);
+	printf("  nofile %ld %ld\n", (long)limit.rlim_cur, (long)limit.rlim_max);
+	show("dup2 past the limit", dup2(0, 70));
+	limit.rlim_cur = 200;
+	show("setrlimit soft above hard", setrlimit(RLIMIT_NOFILE, &limit));
+	show("setrlimit bad pointer",
+	     syscall(SYS_setrlimit, RLIMIT_NOFILE, (void *)16));
+	show("setrlimit bad resource", setrlimit(99, &limit));
+	show("personality query", personality(0xffffffff));
+	show("personality set", personality(PER_LINUX));
+	show("personality again", personality(0xffffffff));
+	show("sethostname too long", sethostname("x", 65));
+	show("sethostname bad pointer", sethostname(NULL, 5));
+	show("setdomainname too long", setdomainname("x", 65));
+	show("setdomainname bad pointer", setdomainname(NULL, 5));
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	vectors();
+	memfds();
+	times();
+	memory();
+	descriptors();
+	process();
+	return 0;
+}
