@@ -170,6 +170,36 @@ static int bad_pointers(void)
 	      EFAULT);
 	check("statfs(buffer in the kernel)",
 	      syscall(SYS_statfs, "/", KERNEL_TEXT), EFAULT);
+	check("preadv(vector in the libOS)",
+	      syscall(SYS_preadv, open("/dev/null", O_RDONLY), LIBOS_BASE, 2,
+		      0, 0), EFAULT);
+	int timer = (int)syscall(SYS_timerfd_create, 1, 0);
+	check("timerfd_settime(value in the kernel)",
+	      syscall(SYS_timerfd_settime, timer, 0, KERNEL_TEXT, 0), EFAULT);
+	check("timerfd_gettime(libOS vCPU page)",
+	      syscall(SYS_timerfd_gettime, timer, LIBOS_VCPU), EFAULT);
+	struct { long interval[2], value[2]; } at_once = { { 0, 0 }, { 0, 1 } };
+	syscall(SYS_timerfd_settime, timer, 0, &at_once, 0);
+	check("read(timerfd, libOS)", read(timer, (void *)LIBOS_BASE, 8),
+	      EFAULT);
+	check("signalfd4(mask in the libOS)",
+	      syscall(SYS_signalfd4, -1, LIBOS_BASE, 8, 0), EFAULT);
+	check("rt_sigqueueinfo(siginfo in the kernel)",
+	      syscall(SYS_rt_sigqueueinfo, getpid(), 10, KERNEL_TEXT), EFAULT);
+	check("memfd_create(name in the libOS vCPU page)",
+	      syscall(SYS_memfd_create, LIBOS_VCPU, 0), EFAULT);
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check("mincore(vector in the libOS)",
+	      syscall(SYS_mincore, page, 4096, LIBOS_BASE), EFAULT);
+	check("utimes(times in the kernel)",
+	      syscall(SYS_utimes, "/dev/null", KERNEL_TEXT), EFAULT);
+	check("sethostname(name in the libOS)",
+	      syscall(SYS_sethostname, LIBOS_BASE, 8), EFAULT);
+	check("getcpu(libOS vCPU page)",
+	      syscall(SYS_getcpu, LIBOS_VCPU, 0, 0), EFAULT);
+	check("sched_rr_get_interval(kernel)",
+	      syscall(SYS_sched_rr_get_interval, 0, KERNEL_TEXT), EFAULT);
 	return 0;
 }
 
