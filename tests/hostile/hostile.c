@@ -71,7 +71,7 @@ static int skipped(long number)
 {
 	static const long numbers[] = {
 		SYS_read, SYS_readv, SYS_pread64, SYS_preadv, SYS_preadv2,
-		SYS_close, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_mremap,
+		SYS_close, SYS_close_range, SYS_reboot, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_mremap,
 		SYS_brk, SYS_madvise, SYS_exit, SYS_exit_group, SYS_kill,
 		SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
 		SYS_rt_tgsigqueueinfo, SYS_pause, SYS_nanosleep,
