@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "show_util.h"
+
 #ifndef F_ADD_SEALS
 #define F_ADD_SEALS 1033
 #define F_GET_SEALS 1034
@@ -38,31 +40,6 @@
 #define MEMBARRIER_CMD_QUERY 0
 #define MEMBARRIER_CMD_PRIVATE_EXPEDITED 8
 #define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 16
-
-static const char *error_name(int error)
-{
-	switch (error) {
-	case EBADF: return "EBADF";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case ENOENT: return "ENOENT";
-	case ENOMEM: return "ENOMEM";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EPERM: return "EPERM";
-	case ESPIPE: return "ESPIPE";
-	case ESRCH: return "ESRCH";
-	default: return "other";
-	}
-}
-
-static void show(const char *what, long result)
-{
-	if (result < 0)
-		printf("%s: -1 %s\n", what, error_name(errno));
-	else
-		printf("%s: %ld\n", what, result);
-	errno = 0;
-}
 
 /* musl has no preadv2 or pwritev2: the offset's halves are R10 and R8
  * (x86-64 Linux takes R10 whole). */

@@ -23,28 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *error_name(int error)
-{
-	switch (error) {
-	case EAGAIN: return "EAGAIN";
-	case EBADF: return "EBADF";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case EPERM: return "EPERM";
-	case ESPIPE: return "ESPIPE";
-	case ESRCH: return "ESRCH";
-	default: return "other";
-	}
-}
-
-static void show(const char *what, long result)
-{
-	if (result < 0)
-		printf("%s: -1 %s\n", what, error_name(errno));
-	else
-		printf("%s: %ld\n", what, result);
-	errno = 0;
-}
+#include "show_util.h"
 
 static uint64_t now_ms(void)
 {

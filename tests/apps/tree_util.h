@@ -1,6 +1,7 @@
 /*
  * What the file tree tests (tree.c, tree_write.c) share: printing a
- * call's answer, counting failed checks, and listing a directory sorted.
+ * call's answer (show_util.h), counting failed checks, and listing a
+ * directory sorted.
  * Each test program includes it once.
  */
 #ifndef TREE_UTIL_H
@@ -12,18 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
+#include "show_util.h"
 
-/* "label: value", or "label: -1 (error)" with errno's text (one binary
- * runs on both sides, so the texts match). */
-static long show(const char *label, long result)
-{
-	if (result < 0)
-		printf("%s: -1 (%s)\n", label, strerror(errno));
-	else
-		printf("%s: %ld\n", label, result);
-	return result;
-}
+static int failures;
 
 static void check(int ok, const char *what)
 {
