@@ -449,11 +449,17 @@ static long sealed_against(const struct node *n, bool writes,
 }
 
 /* Length bytes at offset of a regular file, from `bytes` (checked, or
- * libOS memory): the count, or -EFBIG, -ENOSPC or -EPERM (sealed). */
+ * libOS memory): the count, or -EFBIG, -ENOSPC or -EPERM (sealed). As
+ * Linux writes a page at a time, a write that F_SEAL_GROW stops at the
+ * end writes the pages before the one that would grow the file. */
 static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 			uint64_t length)
 {
 	struct node *n = &nodes[node];
+
+	if ((n->seals & F_SEAL_GROW) && offset + length > n->size &&
+	    page_down(n->size) > offset)
+		length = page_down(n->size) - offset;
 	uint64_t end = offset + length > n->size ? offset + length : n->size;
 	long error = sealed_against(n, true, end);
 
@@ -1959,6 +1965,9 @@ long sys_fallocate(struct wk_regs *regs)
 		return -ENODEV;
 	if ((uint64_t)offset + (uint64_t)length > FILE_DATA_SLOT)
 		return -EFBIG;
+	if ((nodes[file->node].seals & F_SEAL_GROW) &&
+	    (uint64_t)(offset + length) > nodes[file->node].size)
+		return -EPERM; /* KEEP_SIZE or not, as Linux's tmpfs */
 	if ((regs->rsi & FALLOC_FL_KEEP_SIZE) ||
 	    (uint64_t)(offset + length) <= nodes[file->node].size)
 		return 0;

@@ -350,9 +350,9 @@ static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 {
 	struct file *file = io_file_for(fd, want);
 
-	*error = file == NULL                  ? -EBADF
+	*error = offset < 0                    ? -EINVAL
+		 : file == NULL                ? -EBADF
 		 : !seekable(file)             ? -ESPIPE
-		 : offset < 0                  ? -EINVAL
 					       : 0;
 	return *error ? NULL : file;
 }
@@ -385,12 +385,21 @@ static long write_at(struct file *file, uint64_t offset, uint64_t buffer,
 			   buffer, length);
 }
 
+/* Whether a positioned transfer of length bytes at offset would pass the
+ * largest offset (Linux's rw_verify_area: -EINVAL). */
+static bool past_offsets(uint64_t offset, uint64_t length)
+{
+	return (int64_t)length < 0 || (int64_t)(offset + length) < 0;
+}
+
 long sys_pread64(struct wk_regs *regs)
 {
 	long error;
 	struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
 				       O_RDONLY, &error);
 
+	if (file && past_offsets(regs->r10, regs->rdx))
+		return -EINVAL;
 	return file ? read_at(file, regs->r10, regs->rsi, regs->rdx) : error;
 }
 
@@ -400,6 +409,8 @@ long sys_pwrite64(struct wk_regs *regs)
 	struct file *file = positioned(regs->rdi, (int64_t)regs->r10,
 				       O_WRONLY, &error);
 
+	if (file && past_offsets(regs->r10, regs->rdx))
+		return -EINVAL;
 	return file ? write_at(file, regs->r10, regs->rsi, regs->rdx) : error;
 }
 
@@ -478,12 +489,14 @@ long sys_sendfile(struct wk_regs *regs)
  * done (or its error when nothing was). `offset` is where a positioned
  * call starts (the description's own offset stays), or -1 for the
  * description's offset; only the first piece may wait, and only if
- * `may_wait`.
+ * `may_wait`. `late` is an error found before (preadv2's flags) that
+ * Linux reports only once the vector is checked and not empty.
  */
 static long vector_io(struct file *file, uint64_t vector, uint64_t count,
-		      bool writing, int64_t offset, bool may_wait)
+		      bool writing, int64_t offset, bool may_wait, long late)
 {
 	long done = 0;
+	uint64_t total = 0;
 
 	if (count > IOV_MAX)
 		return -EINVAL;
@@ -491,9 +504,19 @@ static long vector_io(struct file *file, uint64_t vector, uint64_t count,
 		return -EFAULT;
 	const struct iovec *iov = (const struct iovec *)vector;
 
-	for (uint64_t i = 0; i < count; i++)
+	/* The total as Linux counts it: at most RW_MAX. */
+	for (uint64_t i = 0; i < count; i++) {
 		if ((int64_t)iov[i].length < 0)
 			return -EINVAL;
+		total += iov[i].length < RW_MAX - total ? iov[i].length
+							: RW_MAX - total;
+	}
+	if (total == 0)
+		return 0;
+	if (offset >= 0 && past_offsets((uint64_t)offset, total))
+		return -EINVAL;
+	if (late)
+		return late;
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t at = (uint64_t)offset + (uint64_t)done;
 		long result;
@@ -532,7 +555,8 @@ static long vector_call(struct wk_regs *regs, bool writing)
 	struct file *file =
 		io_file_for(regs->rdi, writing ? O_WRONLY : O_RDONLY);
 
-	return file ? vector_io(file, regs->rsi, regs->rdx, writing, -1, true)
+	return file ? vector_io(file, regs->rsi, regs->rdx, writing, -1, true,
+				0)
 		    : -EBADF;
 }
 
@@ -561,22 +585,22 @@ static long positioned_vector(struct wk_regs *regs, bool writing,
 			      bool with_flags, uint64_t flags)
 {
 	int64_t offset = (int64_t)regs->r10;
-	long error;
+	long error, late = 0;
 
 	if (flags & ~(uint64_t)(RWF_HIPRI | RWF_DSYNC | RWF_SYNC |
 				RWF_NOWAIT | RWF_APPEND))
-		return -EOPNOTSUPP;
+		late = -EOPNOTSUPP;
 	if (offset == -1 && with_flags) {
 		struct file *file =
 			io_file_for(regs->rdi, writing ? O_WRONLY : O_RDONLY);
 
 		if (file == NULL)
 			return -EBADF;
-		if (writing && (flags & RWF_APPEND) &&
+		if (!late && writing && (flags & RWF_APPEND) &&
 		    file->kind == FILE_REGULAR)
 			file->position = files_size(file->node);
 		return vector_io(file, regs->rsi, regs->rdx, writing, -1,
-				 !(flags & RWF_NOWAIT));
+				 !(flags & RWF_NOWAIT), late);
 	}
 	struct file *file = positioned(regs->rdi, offset,
 				       writing ? O_WRONLY : O_RDONLY, &error);
@@ -585,7 +609,8 @@ static long positioned_vector(struct wk_regs *regs, bool writing,
 		return error;
 	if (writing && (flags & RWF_APPEND) && file->kind == FILE_REGULAR)
 		offset = (int64_t)files_size(file->node);
-	return vector_io(file, regs->rsi, regs->rdx, writing, offset, false);
+	return vector_io(file, regs->rsi, regs->rdx, writing, offset, false,
+			 late);
 }
 
 long sys_preadv(struct wk_regs *regs)

@@ -190,15 +190,18 @@ long sys_uname(struct wk_regs *regs)
 	return 0;
 }
 
-/* A name of at most 64 bytes (it need not end in a NUL). */
-static long set_uts_name(char *name, uint64_t address, uint64_t length)
+/* A name of at most 64 bytes (it need not end in a NUL); the length is
+ * an int, as Linux's. */
+static long set_uts_name(char *name, uint64_t address, uint64_t int_length)
 {
-	if (length > 64)
+	int32_t length = (int32_t)int_length;
+
+	if (length < 0 || length > 64)
 		return -EINVAL;
-	if (!vm_user_ok(address, length, PROT_READ))
+	if (!vm_user_ok(address, (uint64_t)length, PROT_READ))
 		return -EFAULT;
-	memcpy(name, (const void *)address, length);
-	memset(name + length, 0, 65 - length);
+	memcpy(name, (const void *)address, (size_t)length);
+	memset(name + length, 0, 65 - (size_t)length);
 	return 0;
 }
 

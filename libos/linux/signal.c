@@ -497,7 +497,7 @@ static int next_deliverable(const struct thread *thread)
  * raise it again, and its overrun count is what the signal carries. */
 static int32_t timer_signal_done(const struct signal_info *info)
 {
-	return info->code == -2 /* SI_TIMER */
+	return info->code == -2 /* SI_TIMER */ && !info->from_app
 		       ? timers_take_overrun(info->sender) : info->overrun;
 }
 
@@ -733,10 +733,9 @@ bool signal_send_process(int signal, const struct signal_info *info)
 		if (thread && give_to_waiter(thread, signal, info))
 			return true;
 	}
-	if (ignored(signal)) {
-		timer_signal_done(info);
-		return true;
-	}
+	/* An ignored signal goes to a thread that does not block it (which
+	 * discards it), else stays pending, as on Linux: a signalfd or
+	 * sigwait may take it. */
 	if (current && current->state != THREAD_FREE &&
 	    !(current->signals_blocked & bit(signal)))
 		target = current;
@@ -1138,10 +1137,11 @@ long sys_tkill(struct wk_regs *regs)
  * rt_sigqueueinfo and rt_tgsigqueueinfo: the signal with the siginfo the
  * app gives (its si_code, si_pid and, for a negative code such as
  * sigqueue's SI_QUEUE, its si_value; si_uid is root's). As on Linux, a
- * code of 0 or above, or SI_TKILL, may not be forged for another process
- * (-EPERM before -ESRCH).
+ * code of 0 or above, or SI_TKILL, may only be forged by the thread
+ * whose id is the target (`pid`, or rt_tgsigqueueinfo's tid): -EPERM.
+ * The order of the checks is Linux's: -EFAULT, -EPERM, -ESRCH, -EINVAL.
  */
-static long queue_info(int64_t pid, int signal, uint64_t address,
+static long queue_info(int64_t target, uint64_t address,
 		       struct signal_info *info)
 {
 	struct linux_siginfo given;
@@ -1149,27 +1149,30 @@ static long queue_info(int64_t pid, int signal, uint64_t address,
 	if (!vm_user_ok(address, sizeof(given), PROT_READ))
 		return -EFAULT;
 	memcpy(&given, (const void *)address, sizeof(given));
-	if ((given.code >= 0 || given.code == SI_TKILL) && pid != LINUX_PID)
+	if ((given.code >= 0 || given.code == SI_TKILL) &&
+	    target != sched_current()->tid)
 		return -EPERM;
-	if (signal < 0 || signal > SIGNAL_MAX)
-		return -EINVAL;
-	if (pid != LINUX_PID)
-		return -ESRCH;
 	*info = (struct signal_info){ .code = given.code,
 				      .sender = given.rt.pid,
-				      .value = given.rt.value };
+				      .value = given.rt.value,
+				      .from_app = true };
 	return 0;
 }
 
 long sys_rt_sigqueueinfo(struct wk_regs *regs)
 {
 	struct signal_info info;
+	int64_t pid = (int32_t)regs->rdi;
 	int signal = (int32_t)regs->rsi;
-	long status = queue_info((int32_t)regs->rdi, signal, regs->rdx, &info);
+	long status = queue_info(pid, regs->rdx, &info);
 
-	if (status == 0 && !signal_send_process(signal, &info))
-		status = -EAGAIN;
-	return status;
+	if (status)
+		return status;
+	if (pid != LINUX_PID)
+		return -ESRCH;
+	if (signal < 0 || signal > SIGNAL_MAX)
+		return -EINVAL;
+	return signal_send_process(signal, &info) ? 0 : -EAGAIN;
 }
 
 long sys_rt_tgsigqueueinfo(struct wk_regs *regs)
@@ -1177,16 +1180,21 @@ long sys_rt_tgsigqueueinfo(struct wk_regs *regs)
 	struct signal_info info;
 	int32_t tgid = (int32_t)regs->rdi, tid = (int32_t)regs->rsi;
 	int signal = (int32_t)regs->rdx;
+	long status;
 
+	if (!vm_user_ok(regs->r10, sizeof(struct linux_siginfo), PROT_READ))
+		return -EFAULT;
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
-	long status = queue_info(tgid, signal, regs->r10, &info);
+	status = queue_info(tid, regs->r10, &info);
+	if (status)
+		return status;
 	struct thread *thread = thread_find(tid);
 
-	if (status < 0)
-		return status;
-	if (thread == NULL)
+	if (thread == NULL || tgid != LINUX_PID)
 		return -ESRCH;
+	if (signal < 0 || signal > SIGNAL_MAX)
+		return -EINVAL;
 	return signal_send_thread(thread, signal, &info) ? 0 : -EAGAIN;
 }
 

@@ -94,19 +94,21 @@ long signalfd_read(const struct file *file, uint64_t buffer,
 		sched_wait_for_input(WAIT_POLL, 0);
 		return SYSCALL_NO_RESULT;
 	}
-	/* Checked before anything is taken: a signal is never lost. */
-	if (!vm_user_ok(buffer, room * sizeof(struct signalfd_siginfo),
-			PROT_WRITE))
-		return -EFAULT;
-	for (int signal; done < room &&
-			 (signal = signal_take(self, mask, &info)) != 0;
-	     done++) {
+	/* Each record's place is checked before its signal is taken: a
+	 * signal is never lost, and a buffer that ends early gets what
+	 * fits (-EFAULT if nothing does), as on Linux. */
+	for (; done < room && (signal_pending_for(self) & mask); done++) {
+		uint64_t at = buffer + done * sizeof(struct signalfd_siginfo);
+
+		if (!vm_user_ok(at, sizeof(struct signalfd_siginfo),
+				PROT_WRITE))
+			break;
+		int signal = signal_take(self, mask, &info);
 		struct signalfd_siginfo out = to_signalfd(signal, &info);
 
-		memcpy((void *)(buffer + done * sizeof(out)), &out,
-		       sizeof(out));
+		memcpy((void *)at, &out, sizeof(out));
 	}
-	return (long)(done * sizeof(struct signalfd_siginfo));
+	return done ? (long)(done * sizeof(struct signalfd_siginfo)) : -EFAULT;
 }
 
 int16_t signalfd_poll(const struct file *file)
@@ -133,10 +135,12 @@ long sys_signalfd4(struct wk_regs *regs)
 	int32_t fd = (int32_t)regs->rdi;
 	uint64_t flags = regs->r10, mask;
 
-	if ((flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK)) || regs->rdx != 8)
+	if (regs->rdx != 8)
 		return -EINVAL;
 	if (!vm_user_ok(regs->rsi, sizeof(mask), PROT_READ))
 		return -EFAULT;
+	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
 	memcpy(&mask, (const void *)regs->rsi, sizeof(mask));
 	mask &= ~(SIGKILL_BIT | SIGSTOP_BIT);
 	if (fd != -1) {

@@ -38,6 +38,7 @@ struct signal_info {
 	int32_t overrun;  /* timers */
 	int32_t errno_value;
 	uint32_t trapno, error_code; /* faults: for the ucontext */
+	bool from_app;    /* sigqueue's: a timer id in it is not a timer's */
 };
 
 enum thread_state {

@@ -430,13 +430,22 @@ static uint64_t register_value(const struct wk_regs *regs, unsigned index)
  * it, which form B needs). Read backwards the same bytes could be the
  * tail of a longer instruction (`movl $39, -0x48(%rbp)` ends in
  * b8 27 00 00 00), so the register must hold the immediate at this call
- * (regs: the state at the syscall, which the mov set; the first call
- * must come through the mov), and an opcode that
- * takes a ModRM displacement and a 32-bit immediate (C7, 81, 69) within
- * reach before it, or a MOVABS (B8+r imm64, 9 bytes before) whose
- * immediate would hold it, sends the site to form B. RCX, R11 (SYSCALL
- * destroys them) and RSP never qualify. *to_eax: the mov is of the call's
- * number, which a fixed answer may replace.
+ * (regs: the state at the syscall, which the mov set), and the site goes
+ * to form B when the bytes could belong to a longer instruction:
+ *
+ *   - the byte before is LEA, whose ModRM byte B8+r would then be, with
+ *     a 32-bit displacement after it (`lea 0x100(%rdi), %edi` is
+ *     8D BF 00 01 00 00, and leaves EDI = 0x100 when RDI was 0), or
+ *     LEA's ModRM byte, B8+r being its SIB byte, or an operand-size
+ *     prefix. (Other ModRM opcodes would touch memory at the register
+ *     plus a displacement equal to it: no address. Refusing every such
+ *     byte would lose half the sites: 00 ends most padding.)
+ *   - an opcode with a ModRM displacement and a 32-bit immediate (C7,
+ *     81, 69, F7) within reach before it, or a MOVABS (B8+r imm64, 9
+ *     bytes before) whose immediate would hold it.
+ *
+ * RCX, R11 (SYSCALL destroys them) and RSP never qualify. *to_eax: the
+ * mov is of the call's number, which a fixed answer may replace.
  */
 static unsigned prefix_mov(const uint8_t *code, uint64_t address,
 			   const struct wk_regs *regs, bool *to_eax)
@@ -445,7 +454,9 @@ static unsigned prefix_mov(const uint8_t *code, uint64_t address,
 	uint64_t value = 0;
 	int32_t immediate;
 
-	if (address - 7 < text_start || address - 7 > address)
+	if (address - 10 < text_start || address - 10 > address ||
+	    code[-6] == 0x8d || code[-6] == 0x66 ||
+	    (code[-7] == 0x8d && (code[-6] & 0xc7) == 0x84))
 		return 0;
 	memcpy(&immediate, code - 4, 4);
 	if ((code[-5] & 0xf8) == 0xb8) {
@@ -461,7 +472,11 @@ static unsigned prefix_mov(const uint8_t *code, uint64_t address,
 		if ((code[-6] & 0xf9) == 0x41) {
 			bool high = register_value(regs, low + 8) == value;
 
-			if (high == (register_value(regs, low) == value))
+			/* Either register must be one SYSCALL keeps, and the
+			 * call must have come through the mov. */
+			if (low == 1 || low == 3 || low == 4 ||
+			    is_target(address) ||
+			    high == (register_value(regs, low) == value))
 				return 0;
 			if (high) {
 				length = 6;
@@ -480,7 +495,7 @@ static unsigned prefix_mov(const uint8_t *code, uint64_t address,
 	for (unsigned back = length + 1; back <= length + 6; back++)
 		if (address - back >= text_start &&
 		    (code[-(int)back] == 0xc7 || code[-(int)back] == 0x81 ||
-		     code[-(int)back] == 0x69 ||
+		     code[-(int)back] == 0x69 || code[-(int)back] == 0xf7 ||
 		     (back == 9 && (code[-9] & 0xf8) == 0xb8)))
 			return 0;
 	*to_eax = index == 0;

@@ -93,6 +93,16 @@ static void vectors(void)
 	show("pwritev2 -1 on a pipe", pwritev2(pipes[1], out, 2, -1, 0));
 	show("preadv2 -1 on a pipe", preadv2(pipes[0], in, 2, -1, 0));
 	show("preadv bad fd", preadv(99, in, 2, 0));
+	show("preadv bad fd, negative offset", preadv(99, in, 2, -5));
+	show("preadv2 bad fd, bad flags", preadv2(99, in, 2, 0, 0x1000));
+	show("preadv2 bad flags, nothing to read",
+	     preadv2(fd, in, 0, 0, 0x1000));
+	show("pread past the largest offset",
+	     pread(fd, one, 5, 0x7ffffffffffffffe));
+	show("preadv past the largest offset",
+	     preadv(fd, in, 2, 0x7ffffffffffffffe));
+	show("pwrite past the largest offset",
+	     pwrite(fd, one, 5, 0x7ffffffffffffffe));
 	show("preadv bad vector", preadv(fd, (struct iovec *)16, 2, 0));
 	close(pipes[0]);
 	close(pipes[1]);
@@ -123,6 +133,8 @@ static void memfds(void)
 	show("write past the end", pwrite(fd, "ab", 2, 9));
 	show("write inside", pwrite(fd, "ab", 2, 0));
 	show("ftruncate longer", ftruncate(fd, 20));
+	show("fallocate keep size, past the end",
+	     fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 100));
 	show("ftruncate shorter", ftruncate(fd, 8));
 	show("add SHRINK", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
 	show("ftruncate shorter again", ftruncate(fd, 4));
@@ -137,8 +149,22 @@ static void memfds(void)
 
 	printf("private map: %.8s\n", map == MAP_FAILED ? "failed" : map);
 	show("add SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL));
-	show("add after SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_GROW));
+	show("add after SEAL", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
 	show("seals now", fcntl(fd, F_GET_SEALS));
+	close(fd);
+
+	/* F_SEAL_GROW stops a write at the page that would grow the file:
+	 * the pages before it are written. */
+	static char big[6000];
+
+	fd = memfd("grow", MFD_ALLOW_SEALING);
+	memset(big, 'g', sizeof(big));
+	ftruncate(fd, 4096 + 100);
+	fcntl(fd, F_ADD_SEALS, F_SEAL_GROW);
+	show("write across the end", pwrite(fd, big, sizeof(big), 0));
+	show("write from the last page", pwrite(fd, big, 200, 4096));
+	fstat(fd, &status);
+	printf("size %ld\n", (long)status.st_size);
 	close(fd);
 
 	fd = memfd("plain", 0);
