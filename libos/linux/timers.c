@@ -391,7 +391,8 @@ static long set_timer(struct timer *timer, bool absolute,
 long sys_timer_settime(struct wk_regs *regs)
 {
 	struct linux_itimerspec wanted;
-	long status = read_new_value(regs->rdx, &wanted);
+	long status = regs->rdx ? read_new_value(regs->rdx, &wanted)
+				: -EINVAL; /* Linux's answer for none */
 	struct timer *timer = posix_timer(regs->rdi);
 
 	if (status == 0 &&
