@@ -13,48 +13,27 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-static const char *error_name(int error)
-{
-	switch (error) {
-	case EAGAIN: return "EAGAIN";
-	case EBADF: return "EBADF";
-	case EEXIST: return "EEXIST";
-	case EFAULT: return "EFAULT";
-	case EINTR: return "EINTR";
-	case EINVAL: return "EINVAL";
-	case ENOENT: return "ENOENT";
-	case EPERM: return "EPERM";
-	default: return "other";
-	}
-}
-
-static void show(const char *what, long result)
-{
-	if (result < 0)
-		printf("%s: -1 %s\n", what, error_name(errno));
-	else
-		printf("%s: %ld\n", what, result);
-	errno = 0;
-}
+#include "show_util.h"
 
 static uint64_t take(int fd)
 {
 	uint64_t value = 0;
 
 	if (read(fd, &value, sizeof(value)) < 0)
-		printf("  read: -1 %s\n", error_name(errno));
+		printf("  read: -1 %s\n", strerror(errno));
 	return value;
 }
 
 static void add(int fd, uint64_t value)
 {
 	if (write(fd, &value, sizeof(value)) < 0)
-		printf("  write: -1 %s\n", error_name(errno));
+		printf("  write: -1 %s\n", strerror(errno));
 }
 
 static void counters(void)
@@ -104,7 +83,7 @@ static void report(const char *what, int epoll, int timeout_ms)
 	int count = epoll_wait(epoll, events, 8, timeout_ms);
 
 	if (count < 0) {
-		printf("%s: -1 %s\n", what, error_name(errno));
+		printf("%s: -1 %s\n", what, strerror(errno));
 		return;
 	}
 	qsort(events, (size_t)count, sizeof(*events), compare);

@@ -21,29 +21,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static const char *error_name(int error)
-{
-	switch (error) {
-	case 0: return "0";
-	case EAGAIN: return "EAGAIN";
-	case EBADF: return "EBADF";
-	case EFAULT: return "EFAULT";
-	case EINTR: return "EINTR";
-	case EINVAL: return "EINVAL";
-	case EPIPE: return "EPIPE";
-	case ESPIPE: return "ESPIPE";
-	default: return "other";
-	}
-}
-
-static void show(const char *what, long result)
-{
-	if (result < 0)
-		printf("%s: -1 %s\n", what, error_name(errno));
-	else
-		printf("%s: %ld\n", what, result);
-	errno = 0;
-}
+#include "show_util.h"
 
 static void basics(void)
 {
