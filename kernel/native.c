@@ -14,101 +14,32 @@
 #include "console.h"
 #include "events.h"
 #include "mm/user_memory.h"
-#include "wicket/abi.h"
-
-#define NATIVE_DECLARE(index, name, argc) \
-	static long native_##name(struct trap_frame *frame);
-WK_NATIVE_CALLS(NATIVE_DECLARE)
-
-#define NATIVE_ENTRY(index, name, argc) [index] = native_##name,
-const native_handler native_table[WK_NATIVE_COUNT] = {
-	WK_NATIVE_CALLS(NATIVE_ENTRY)
-};
 
 #define NATIVE_ONE(index, name, argc) +1
 _Static_assert(0 WK_NATIVE_CALLS(NATIVE_ONE) == WK_NATIVE_COUNT,
 	       "WK_NATIVE_COUNT matches the list");
 
-static long native_nop(struct trap_frame *frame)
-{
-	(void)frame;
-	return 0;
-}
-
 /* All or nothing: the whole chunk is copied in before any byte is written,
  * so a bad pointer prints nothing. */
-static long native_console_write(struct trap_frame *frame)
+static long console_write_call(uint64_t from, uint64_t length)
 {
 	static char buffer[WK_CONSOLE_WRITE_MAX];
-	uint64_t length = trap_frame_argument(frame, 1);
 
 	if (length > WK_CONSOLE_WRITE_MAX)
 		length = WK_CONSOLE_WRITE_MAX;
-	if (copy_from_user(buffer, user_pointer(trap_frame_argument(frame, 0)),
-			   length))
+	if (copy_from_user(buffer, user_pointer(from), length))
 		return -WK_EFAULT;
 	console_write(buffer, length);
 	return (long)length;
 }
 
-static long native_mem_map(struct trap_frame *frame)
-{
-	return user_memory_map(trap_frame_argument(frame, 0),
-			       trap_frame_argument(frame, 1),
-			       trap_frame_argument(frame, 2));
-}
-
-static long native_mem_unmap(struct trap_frame *frame)
-{
-	return user_memory_unmap(trap_frame_argument(frame, 0),
-				 trap_frame_argument(frame, 1));
-}
-
-static long native_mem_protect(struct trap_frame *frame)
-{
-	return user_memory_protect(trap_frame_argument(frame, 0),
-				   trap_frame_argument(frame, 1),
-				   trap_frame_argument(frame, 2));
-}
-
-static long native_exit(struct trap_frame *frame)
-{
-	power_exit((int)(trap_frame_argument(frame, 0) & 0xff));
-}
-
-static long native_event_setup(struct trap_frame *frame)
-{
-	return events_setup(trap_frame_argument(frame, 0),
-			    trap_frame_argument(frame, 1),
-			    trap_frame_argument(frame, 2));
-}
-
-static long native_set_self_state(struct trap_frame *frame)
-{
-	return events_set_self_state(frame, trap_frame_argument(frame, 0),
-				     trap_frame_argument(frame, 1),
-				     trap_frame_argument(frame, 2));
-}
-
-static long native_timer_arm(struct trap_frame *frame)
-{
-	return events_timer_arm(trap_frame_argument(frame, 0));
-}
-
-static long native_block(struct trap_frame *frame)
-{
-	(void)frame;
-	return events_block();
-}
-
 /* The buffer is probed (read and written back unchanged) before any byte
  * leaves the UART, so a bad buffer loses no input; the final copy cannot
  * fault then (one CPU, nothing unmaps in between). */
-static long native_console_read(struct trap_frame *frame)
+static long console_read_call(uint64_t to_address, uint64_t length)
 {
 	static char buffer[64]; /* more than the 16550's 16-byte FIFO */
-	struct user_pointer to = user_pointer(trap_frame_argument(frame, 0));
-	uint64_t length = trap_frame_argument(frame, 1);
+	struct user_pointer to = user_pointer(to_address);
 
 	if (length > sizeof(buffer))
 		length = sizeof(buffer);
@@ -118,4 +49,38 @@ static long native_console_read(struct trap_frame *frame)
 	length = serial_read(buffer, length);
 	copy_to_user(to, buffer, length);
 	return (long)length;
+}
+
+/* The switch has a case for each call of WK_NATIVE_CALLS and no default:
+ * the kernel builds with -Werror=switch, so a call added to the list
+ * without a case here does not build. */
+long native_call(struct trap_frame *frame, enum wk_call call)
+{
+	uint64_t a0 = frame->rdi, a1 = frame->rsi, a2 = frame->rdx;
+
+	switch (call) {
+	case WK_CALL_nop:
+		return 0;
+	case WK_CALL_console_write:
+		return console_write_call(a0, a1);
+	case WK_CALL_mem_map:
+		return user_memory_map(a0, a1, a2);
+	case WK_CALL_mem_unmap:
+		return user_memory_unmap(a0, a1);
+	case WK_CALL_mem_protect:
+		return user_memory_protect(a0, a1, a2);
+	case WK_CALL_exit:
+		power_exit((int)(a0 & 0xff));
+	case WK_CALL_event_setup:
+		return events_setup(a0, a1, a2);
+	case WK_CALL_set_self_state:
+		return events_set_self_state(frame, a0, a1, a2);
+	case WK_CALL_timer_arm:
+		return events_timer_arm(a0);
+	case WK_CALL_block:
+		return events_block();
+	case WK_CALL_console_read:
+		return console_read_call(a0, a1);
+	}
+	return -WK_ENOSYS; /* not reached: the caller checks the range */
 }

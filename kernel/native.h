@@ -1,22 +1,17 @@
 /*
- * The native calls' kernel side: one handler per entry of WK_NATIVE_CALLS
- * (abi.h), in a table generated from that list.
+ * The native calls' kernel side: one case per entry of WK_NATIVE_CALLS
+ * (abi.h).
  */
 #ifndef KERNEL_NATIVE_H
 #define KERNEL_NATIVE_H
 
-#include <stdint.h>
+#include "wicket/abi.h"
 
 struct trap_frame;
 
-#include "wicket/abi.h"
-
-/* A handler takes its arguments from the frame's registers and returns the
- * value for RAX. One that replaces the frame (set_self_state) returns the
- * new state's RAX. */
-typedef long (*native_handler)(struct trap_frame *frame);
-
-/* Indexed by call number - WK_NATIVE_BASE (< WK_NATIVE_COUNT). */
-extern const native_handler native_table[WK_NATIVE_COUNT];
+/* Runs `call` (a number of the list) with the arguments in the frame's
+ * registers and returns the value for RAX. One that replaces the frame
+ * (set_self_state) returns the new state's RAX. */
+long native_call(struct trap_frame *frame, enum wk_call call);
 
 #endif /* KERNEL_NATIVE_H */

@@ -16,40 +16,33 @@
 
 	.text
 
+/*
+ * The general registers in struct trap_frame's order (trap_frame.h): from
+ * r15 at offset 0 up to rax, 8 bytes apart. for_each_frame_register OP
+ * expands "OP register, offset" for each.
+ */
+.macro for_each_frame_register op
+	.set .Lframe_offset, 0
+	.irp reg, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
+	\op \reg, .Lframe_offset
+	.set .Lframe_offset, .Lframe_offset + 8
+	.endr
+.endm
+
+.macro save_frame_register reg, offset
+	movq %\reg, \offset(%rsp)
+.endm
+
+.macro restore_frame_register reg, offset
+	movq \offset(%rsp), %\reg
+.endm
+
 .macro save_general_registers
-	movq %r15, TRAP_FRAME_R15(%rsp)
-	movq %r14, TRAP_FRAME_R14(%rsp)
-	movq %r13, TRAP_FRAME_R13(%rsp)
-	movq %r12, TRAP_FRAME_R12(%rsp)
-	movq %r11, TRAP_FRAME_R11(%rsp)
-	movq %r10, TRAP_FRAME_R10(%rsp)
-	movq %r9, TRAP_FRAME_R9(%rsp)
-	movq %r8, TRAP_FRAME_R8(%rsp)
-	movq %rbp, TRAP_FRAME_RBP(%rsp)
-	movq %rdi, TRAP_FRAME_RDI(%rsp)
-	movq %rsi, TRAP_FRAME_RSI(%rsp)
-	movq %rdx, TRAP_FRAME_RDX(%rsp)
-	movq %rcx, TRAP_FRAME_RCX(%rsp)
-	movq %rbx, TRAP_FRAME_RBX(%rsp)
-	movq %rax, TRAP_FRAME_RAX(%rsp)
+	for_each_frame_register save_frame_register
 .endm
 
 .macro restore_general_registers
-	movq TRAP_FRAME_R15(%rsp), %r15
-	movq TRAP_FRAME_R14(%rsp), %r14
-	movq TRAP_FRAME_R13(%rsp), %r13
-	movq TRAP_FRAME_R12(%rsp), %r12
-	movq TRAP_FRAME_R11(%rsp), %r11
-	movq TRAP_FRAME_R10(%rsp), %r10
-	movq TRAP_FRAME_R9(%rsp), %r9
-	movq TRAP_FRAME_R8(%rsp), %r8
-	movq TRAP_FRAME_RBP(%rsp), %rbp
-	movq TRAP_FRAME_RDI(%rsp), %rdi
-	movq TRAP_FRAME_RSI(%rsp), %rsi
-	movq TRAP_FRAME_RDX(%rsp), %rdx
-	movq TRAP_FRAME_RCX(%rsp), %rcx
-	movq TRAP_FRAME_RBX(%rsp), %rbx
-	movq TRAP_FRAME_RAX(%rsp), %rax
+	for_each_frame_register restore_frame_register
 .endm
 
 /* ---- interrupts and exceptions */
@@ -108,31 +101,36 @@
 	EXTABLE_ENTRY(.Lput\@, \fixup)
 .endm
 
+/*
+ * The general registers in struct wk_regs's order (abi.h): rax at
+ * WK_REGS_RAX up to r15, 8 bytes apart, rsp among them.
+ * for_each_user_register OP, ARGS expands "OP register, offset, ARGS" for
+ * each.
+ */
+.if WK_REGS_RSP != WK_REGS_RAX + 7 * 8 || WK_REGS_R15 != WK_REGS_RAX + 15 * 8
+.error "struct wk_regs is not in the order for_each_user_register assumes"
+.endif
+.macro for_each_user_register op, args:vararg
+	.set .Luser_offset, WK_REGS_RAX
+	.irp reg, rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15
+	\op \reg, .Luser_offset, \args
+	.set .Luser_offset, .Luser_offset + 8
+	.endr
+.endm
+
 /* The general registers other than RSP, \base and \skip into the struct
  * wk_regs at \base + WK_VCPU_FRAME, each store covered by \fixup. */
 .macro save_one reg, offset, base, skip, fixup
-	.ifnc \reg, \base
-	.ifnc \reg, \skip
-	put_user \reg, (WK_VCPU_FRAME + \offset)(\base), \fixup
+	.ifnc %\reg, \base
+	.ifnc %\reg, \skip
+	.ifnc \reg, rsp
+	put_user %\reg, (WK_VCPU_FRAME + \offset)(\base), \fixup
+	.endif
 	.endif
 	.endif
 .endm
 .macro save_to_vcpu base, skip, fixup
-	save_one %rax, WK_REGS_RAX, \base, \skip, \fixup
-	save_one %rbx, WK_REGS_RBX, \base, \skip, \fixup
-	save_one %rcx, WK_REGS_RCX, \base, \skip, \fixup
-	save_one %rdx, WK_REGS_RDX, \base, \skip, \fixup
-	save_one %rsi, WK_REGS_RSI, \base, \skip, \fixup
-	save_one %rdi, WK_REGS_RDI, \base, \skip, \fixup
-	save_one %rbp, WK_REGS_RBP, \base, \skip, \fixup
-	save_one %r8, WK_REGS_R8, \base, \skip, \fixup
-	save_one %r9, WK_REGS_R9, \base, \skip, \fixup
-	save_one %r10, WK_REGS_R10, \base, \skip, \fixup
-	save_one %r11, WK_REGS_R11, \base, \skip, \fixup
-	save_one %r12, WK_REGS_R12, \base, \skip, \fixup
-	save_one %r13, WK_REGS_R13, \base, \skip, \fixup
-	save_one %r14, WK_REGS_R14, \base, \skip, \fixup
-	save_one %r15, WK_REGS_R15, \base, \skip, \fixup
+	for_each_user_register save_one, \base, \skip, \fixup
 .endm
 
 /* \reg = the FS base (RDFSBASE, or the MSR with RAX, RCX and RDX kept). */
@@ -412,6 +410,16 @@ syscall_reflect:
 	pushq \offset(%rdi)
 	EXTABLE_ENTRY(.Lpush\@, .Lfast_path_lost)
 .endm
+
+/* Every general register but RSP (in the IRETQ frame) and RDI (the base,
+ * loaded last). */
+.macro load_general_register reg, offset
+	.ifnc \reg, rsp
+	.ifnc \reg, rdi
+	load_state %\reg, \offset
+	.endif
+	.endif
+.endm
 set_self_state_entry:
 	cmpq $WK_REGS_SIZE, %rsi
 	jne .Lself_state_generic
@@ -460,20 +468,7 @@ set_self_state_entry:
 	movq %rax, %rdx
 	shrq $32, %rdx
 	wrmsr
-8:	load_state %rax, WK_REGS_RAX
-	load_state %rbx, WK_REGS_RBX
-	load_state %rcx, WK_REGS_RCX
-	load_state %rdx, WK_REGS_RDX
-	load_state %rsi, WK_REGS_RSI
-	load_state %rbp, WK_REGS_RBP
-	load_state %r8, WK_REGS_R8
-	load_state %r9, WK_REGS_R9
-	load_state %r10, WK_REGS_R10
-	load_state %r11, WK_REGS_R11
-	load_state %r12, WK_REGS_R12
-	load_state %r13, WK_REGS_R13
-	load_state %r14, WK_REGS_R14
-	load_state %r15, WK_REGS_R15
+8:	for_each_user_register load_general_register
 	load_state %rdi, WK_REGS_RDI             /* the base, last */
 	user_access_end
 	swapgs

@@ -41,10 +41,9 @@ static bool sysret_allowed(const struct trap_frame *frame)
 
 bool syscall_dispatch(struct trap_frame *frame)
 {
-	uint64_t index = frame->rax - WK_NATIVE_BASE;
-
-	if (index < WK_NATIVE_COUNT)
-		frame->rax = (uint64_t)native_table[index](frame);
+	if (frame->rax - WK_NATIVE_BASE < WK_NATIVE_COUNT)
+		frame->rax = (uint64_t)native_call(frame,
+						   (enum wk_call)frame->rax);
 	else if (!events_reflect_syscall(frame))
 		frame->rax = (uint64_t)-WK_ENOSYS;
 	events_return_to_user(frame);

@@ -3,28 +3,15 @@
  * before calling trap_dispatch(). entry.S addresses it only through these
  * offsets; the _Static_asserts below pin them to struct trap_frame.
  *
- * From low to high addresses: the 15 general registers saved by the stub,
- * the vector and error code it pushed (0 for vectors without one), then the
- * frame the CPU pushed (RIP, CS, RFLAGS, RSP, SS).
+ * From low to high addresses: the 15 general registers saved by the stub
+ * (r15 at offset 0 up to rax, in the order of entry.S's
+ * for_each_frame_register), the vector and error code it pushed (0 for
+ * vectors without one), then the frame the CPU pushed (RIP, CS, RFLAGS, RSP,
+ * SS).
  */
 #ifndef KERNEL_ARCH_X86_64_TRAP_FRAME_H
 #define KERNEL_ARCH_X86_64_TRAP_FRAME_H
 
-#define TRAP_FRAME_R15     0
-#define TRAP_FRAME_R14     8
-#define TRAP_FRAME_R13     16
-#define TRAP_FRAME_R12     24
-#define TRAP_FRAME_R11     32
-#define TRAP_FRAME_R10     40
-#define TRAP_FRAME_R9      48
-#define TRAP_FRAME_R8      56
-#define TRAP_FRAME_RBP     64
-#define TRAP_FRAME_RDI     72
-#define TRAP_FRAME_RSI     80
-#define TRAP_FRAME_RDX     88
-#define TRAP_FRAME_RCX     96
-#define TRAP_FRAME_RBX     104
-#define TRAP_FRAME_RAX     112
 #define TRAP_FRAME_VECTOR  120
 #define TRAP_FRAME_ERROR   128
 #define TRAP_FRAME_RIP     136
@@ -73,21 +60,8 @@ struct trap_frame {
 #define TRAP_FRAME_PIN(field, offset) \
 	_Static_assert(offsetof(struct trap_frame, field) == (offset), \
 		       "entry.S offset of " #field)
-TRAP_FRAME_PIN(r15, TRAP_FRAME_R15);
-TRAP_FRAME_PIN(r14, TRAP_FRAME_R14);
-TRAP_FRAME_PIN(r13, TRAP_FRAME_R13);
-TRAP_FRAME_PIN(r12, TRAP_FRAME_R12);
-TRAP_FRAME_PIN(r11, TRAP_FRAME_R11);
-TRAP_FRAME_PIN(r10, TRAP_FRAME_R10);
-TRAP_FRAME_PIN(r9, TRAP_FRAME_R9);
-TRAP_FRAME_PIN(r8, TRAP_FRAME_R8);
-TRAP_FRAME_PIN(rbp, TRAP_FRAME_RBP);
-TRAP_FRAME_PIN(rdi, TRAP_FRAME_RDI);
-TRAP_FRAME_PIN(rsi, TRAP_FRAME_RSI);
-TRAP_FRAME_PIN(rdx, TRAP_FRAME_RDX);
-TRAP_FRAME_PIN(rcx, TRAP_FRAME_RCX);
-TRAP_FRAME_PIN(rbx, TRAP_FRAME_RBX);
-TRAP_FRAME_PIN(rax, TRAP_FRAME_RAX);
+TRAP_FRAME_PIN(r15, 0);
+TRAP_FRAME_PIN(rax, TRAP_FRAME_VECTOR - 8);
 TRAP_FRAME_PIN(vector, TRAP_FRAME_VECTOR);
 TRAP_FRAME_PIN(error_code, TRAP_FRAME_ERROR);
 TRAP_FRAME_PIN(rip, TRAP_FRAME_RIP);
