@@ -298,19 +298,12 @@ long events_timer_arm(uint64_t deadline)
 {
 	if (!timer_present)
 		return -WK_ENOSYS;
-	if (deadline == 0) {
-		timer_deadline = 0;
-		apic_timer_arm(0);
-		return 0;
-	}
-	if (deadline <= read_tsc()) {
-		timer_deadline = 0;
-		apic_timer_arm(0);
+	bool due = deadline != 0 && deadline <= read_tsc();
+
+	timer_deadline = due ? 0 : deadline;
+	apic_timer_arm(timer_deadline);
+	if (due)
 		events_pending |= WK_PENDING_TIMER;
-		return 0;
-	}
-	timer_deadline = deadline;
-	apic_timer_arm(deadline);
 	return 0;
 }
 

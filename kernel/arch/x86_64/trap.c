@@ -144,7 +144,7 @@ static void print_registers(const struct trap_frame *frame, uint64_t cr2)
 
 /* Before the libOS sets up events, a fault in ring 3 ends the run: it is
  * the libOS's (or the app's) bug, not the kernel's. */
-__attribute__((noreturn)) static void user_fault(const struct trap_frame *frame)
+void trap_user_fault(const struct trap_frame *frame)
 {
 	interrupts_disable();
 	kprintf("wicket: USER FAULT: %s (vector %lu) at rip 0x%016lx\n",
@@ -224,9 +224,4 @@ void trap_dispatch(struct trap_frame *frame)
 	}
 	if (from_user)
 		events_return_to_user(frame);
-}
-
-void trap_user_fault(const struct trap_frame *frame)
-{
-	user_fault(frame);
 }
