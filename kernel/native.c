@@ -21,7 +21,7 @@ _Static_assert(0 WK_NATIVE_CALLS(NATIVE_ONE) == WK_NATIVE_COUNT,
 
 /* All or nothing: the whole chunk is copied in before any byte is written,
  * so a bad pointer prints nothing. */
-static long console_write_call(uint64_t from, uint64_t length)
+static long native_console_write(uint64_t from, uint64_t length)
 {
 	static char buffer[WK_CONSOLE_WRITE_MAX];
 
@@ -36,7 +36,7 @@ static long console_write_call(uint64_t from, uint64_t length)
 /* The buffer is probed (read and written back unchanged) before any byte
  * leaves the UART, so a bad buffer loses no input; the final copy cannot
  * fault then (one CPU, nothing unmaps in between). */
-static long console_read_call(uint64_t to_address, uint64_t length)
+static long native_console_read(uint64_t to_address, uint64_t length)
 {
 	static char buffer[64]; /* more than the 16550's 16-byte FIFO */
 	struct user_pointer to = user_pointer(to_address);
@@ -62,7 +62,7 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 	case WK_CALL_nop:
 		return 0;
 	case WK_CALL_console_write:
-		return console_write_call(a0, a1);
+		return native_console_write(a0, a1);
 	case WK_CALL_mem_map:
 		return user_memory_map(a0, a1, a2);
 	case WK_CALL_mem_unmap:
@@ -80,7 +80,7 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 	case WK_CALL_block:
 		return events_block();
 	case WK_CALL_console_read:
-		return console_read_call(a0, a1);
+		return native_console_read(a0, a1);
 	}
 	return -WK_ENOSYS; /* not reached: the caller checks the range */
 }
