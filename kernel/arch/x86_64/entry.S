@@ -201,6 +201,32 @@ trap_common:
  * and interrupts off; their fixup, events_fast_path_fault, exists only
  * so that no kernel instruction touches user memory without one.
  */
+/* The first accesses of a fast path, by the rule above: the upcall stack's
+ * top word, then a read-modify-write of events_masked. Leaves the vCPU
+ * page's address in RDI; a fault, or events masked, goes to \slow. */
+.macro open_vcpu_page slow
+	user_access_begin
+	movq event_stack(%rip), %rdi
+	put_user $0, -8(%rdi), \slow
+	movq event_vcpu(%rip), %rdi
+.Lmasked\@:
+	orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
+	EXTABLE_ENTRY(.Lmasked\@, \slow)
+	jnz \slow
+.endm
+
+/* The last words of a delivery: the FS base, then events_masked = 1 with
+ * the kernel's pending bits beside it, in one store. Uses RSI. */
+.macro close_vcpu_page fixup
+	read_fs_base %rsi
+	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rdi), \fixup
+	movl events_pending(%rip), %esi
+	shlq $32, %rsi
+	orq $1, %rsi
+	put_user %rsi, WK_VCPU_EVENTS_MASKED(%rdi), \fixup
+	user_access_end
+.endm
+
 #define EXCEPTION_AT(offset) ((offset) - TRAP_FRAME_VECTOR)(%rsp)
 .macro exception_event page_fault
 	testb $3, EXCEPTION_AT(TRAP_FRAME_CS)
@@ -210,14 +236,7 @@ trap_common:
 	je .Ltrap_from_user
 	pushq %rdi
 	pushq %rsi
-	user_access_begin
-	movq event_stack(%rip), %rdi
-	put_user $0, -8(%rdi), .Lexception_slow\@
-	movq event_vcpu(%rip), %rdi
-.Lmasked\@:
-	orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
-	EXTABLE_ENTRY(.Lmasked\@, .Lexception_slow\@)
-	jnz .Lexception_slow\@          /* masked: C reports the double fault */
+	open_vcpu_page .Lexception_slow\@ /* masked: C reports the double fault */
 	put_user $0, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lexception_slow\@
 	save_to_vcpu %rdi, %rsi, .Lexception_lost
 	popq %rsi
@@ -230,8 +249,6 @@ trap_common:
 	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RSP)(%rdi), .Lexception_lost
 	movq EXCEPTION_AT(TRAP_FRAME_RFLAGS), %rsi
 	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rdi), .Lexception_lost
-	read_fs_base %rsi
-	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rdi), .Lexception_lost
 	.if \page_fault
 	movabsq $((VECTOR_PAGE_FAULT << 32) | WK_EVENT_EXCEPTION), %rsi
 	put_user %rsi, WK_VCPU_EVENT_KIND(%rdi), .Lexception_lost
@@ -246,11 +263,7 @@ trap_common:
 	.endif
 	movq EXCEPTION_AT(TRAP_FRAME_ERROR), %rsi
 	put_user %rsi, WK_VCPU_EVENT_ERROR_CODE(%rdi), .Lexception_lost
-	movl events_pending(%rip), %esi                 /* masked = 1, pending */
-	shlq $32, %rsi
-	orq $1, %rsi
-	put_user %rsi, WK_VCPU_EVENTS_MASKED(%rdi), .Lexception_lost
-	user_access_end
+	close_vcpu_page .Lexception_lost
 	addq $(TRAP_FRAME_RIP - TRAP_FRAME_VECTOR), %rsp /* the IRETQ frame */
 	movq event_entry(%rip), %rsi
 	movq %rsi, (TRAP_FRAME_RIP - TRAP_FRAME_RIP)(%rsp)
@@ -353,13 +366,7 @@ syscall_reflect:
 	cmpq $0, event_entry(%rip)
 	je syscall_generic              /* -ENOSYS */
 	pushq %rdi
-	user_access_begin
-	movq event_stack(%rip), %rdi
-	put_user $0, -8(%rdi), .Lreflect_slow
-	movq event_vcpu(%rip), %rdi
-1:	orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
-	EXTABLE_ENTRY(1b, .Lreflect_slow)
-	jnz .Lreflect_slow
+	open_vcpu_page .Lreflect_slow
 	put_user %rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lreflect_slow
 	save_to_vcpu %rdi, %rcx, .Lfast_path_lost
 	put_user %rcx, (WK_VCPU_FRAME + WK_REGS_RCX)(%rdi), .Lfast_path_lost
@@ -369,16 +376,10 @@ syscall_reflect:
 	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RDI)(%rdi), .Lfast_path_lost
 	movq %gs:PERCPU_USER_RSP, %rsi
 	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RSP)(%rdi), .Lfast_path_lost
-	read_fs_base %rsi
-	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rdi), .Lfast_path_lost
 	put_user $WK_EVENT_SYSCALL, WK_VCPU_EVENT_KIND(%rdi), .Lfast_path_lost /* vector 0 */
 	put_user $0, WK_VCPU_EVENT_ERROR_CODE(%rdi), .Lfast_path_lost
 	put_user $0, WK_VCPU_EVENT_FAULT_ADDRESS(%rdi), .Lfast_path_lost
-	movl events_pending(%rip), %esi                 /* masked = 1, pending */
-	shlq $32, %rsi
-	orq $1, %rsi
-	put_user %rsi, WK_VCPU_EVENTS_MASKED(%rdi), .Lfast_path_lost
-	user_access_end
+	close_vcpu_page .Lfast_path_lost
 	movl $WK_EVENT_SYSCALL, %esi
 	movq event_entry(%rip), %rcx
 	movl $RFLAGS_EVENT_ENTRY, %r11d
