@@ -22,6 +22,8 @@ struct format_spec {
 	size_t width;
 };
 
+_Static_assert(sizeof(size_t) == sizeof(long), "z reads what l reads");
+
 static void format_emit(format_sink sink, const char *bytes, size_t length)
 {
 	if (length > 0)
