@@ -22,21 +22,20 @@ bool cmdline_get(const char *cmdline, const char *key, char *value,
 		size_t word_length = (size_t)(p - word);
 
 		if (word_length < key_length ||
-		    memcmp(word, key, key_length) != 0)
+		    memcmp(word, key, key_length) != 0 ||
+		    (word_length > key_length && word[key_length] != '='))
 			continue;
-		if (word_length == key_length) {
-			if (size)
-				value[0] = '\0';
-			found = true;
-		} else if (word[key_length] == '=') {
-			size_t n = word_length - key_length - 1;
-			if (size) {
-				if (n >= size)
-					n = size - 1;
-				memcpy(value, word + key_length + 1, n);
-				value[n] = '\0';
-			}
-			found = true;
+		found = true;
+		/* The value ends the word: after "key=", or empty for "key". */
+		size_t n = word_length > key_length ? word_length - key_length - 1
+						    : 0;
+		const char *text = p - n;
+
+		if (size) {
+			if (n >= size)
+				n = size - 1;
+			memcpy(value, text, n);
+			value[n] = '\0';
 		}
 	}
 	return found;

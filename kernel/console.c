@@ -13,15 +13,9 @@ void console_write(const char *bytes, size_t length)
 	screen_write(bytes, length);
 }
 
-static void console_sink(const char *bytes, size_t length, void *context)
-{
-	(void)context;
-	console_write(bytes, length);
-}
-
 void kvprintf(const char *fmt, va_list args)
 {
-	format_v(console_sink, NULL, fmt, args);
+	format_v(console_write, fmt, args);
 }
 
 void kprintf(const char *fmt, ...)

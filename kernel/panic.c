@@ -52,28 +52,18 @@ void panic_print_symbol(uint64_t address, bool return_address)
 void panic_print_backtrace(uint64_t rip, bool rip_is_return_address,
 			   uint64_t rbp)
 {
-	uint64_t bottom, top, previous = 0;
-	unsigned printed = 1, repeats = 0;
+	uint64_t bottom, top, previous = 0, below = 0;
+	unsigned printed = 0, repeats = 0;
 	const char *stack_name;
 
 	kprintf("wicket: backtrace:\n");
-	kprintf("  #0  0x%016lx", rip);
-	panic_print_symbol(rip, rip_is_return_address);
-	kprintf("\n");
-	/* Each frame is [rbp] = the caller's rbp, [rbp + 8] = the return
-	 * address; read one only if both words lie in one kernel stack, and
-	 * only upwards, so a corrupt chain ends the walk. Runs of the same
-	 * return address (recursion) print once with a count. */
-	for (unsigned depth = 1; depth < BACKTRACE_WALK_MAX; depth++) {
-		if (rbp % 8 != 0 ||
-		    !kernel_stack_find(rbp, &bottom, &top, &stack_name) ||
-		    rbp + 16 > top)
-			break;
-		const uint64_t *frame = (const uint64_t *)rbp;
-		uint64_t return_address = frame[1];
-		if (return_address == 0)
-			break;
-		if (return_address == previous) {
+	/* Frame 0 is `rip`. Each frame is [rbp] = the caller's rbp, [rbp + 8]
+	 * = the return address; read one only if both words lie in one
+	 * kernel stack, and only upwards, so a corrupt chain ends the walk.
+	 * Runs of the same return address (recursion) print once with a
+	 * count. */
+	for (unsigned depth = 0; depth <= BACKTRACE_WALK_MAX; depth++) {
+		if (depth > 0 && rip == previous) {
 			repeats++;
 		} else {
 			if (repeats)
@@ -84,13 +74,21 @@ void panic_print_backtrace(uint64_t rip, bool rip_is_return_address,
 				kprintf("      (more frames not shown)\n");
 				return;
 			}
-			kprintf("  #%-2u 0x%016lx", depth, return_address);
-			panic_print_symbol(return_address, true);
+			kprintf("  #%-2u 0x%016lx", depth, rip);
+			panic_print_symbol(rip, depth > 0 ||
+						rip_is_return_address);
 			kprintf("\n");
 		}
-		previous = return_address;
-		if (frame[0] <= rbp)
+		previous = rip;
+		if (rbp <= below || rbp % 8 != 0 ||
+		    !kernel_stack_find(rbp, &bottom, &top, &stack_name) ||
+		    rbp + 16 > top)
 			break;
+		const uint64_t *frame = (const uint64_t *)rbp;
+		rip = frame[1];
+		if (rip == 0)
+			break;
+		below = rbp;
 		rbp = frame[0];
 	}
 	if (repeats)

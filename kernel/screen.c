@@ -137,27 +137,20 @@ void screen_write(const char *bytes, size_t length)
 		return;
 	for (size_t i = 0; i < length; i++) {
 		uint8_t c = (uint8_t)bytes[i];
+		bool drawn = c != '\n' && c != '\r' && c != '\b';
 
-		if (c == '\n') {
+		if (c == '\r')
 			column = 0;
-			row++;
-		} else if (c == '\r') {
+		else if (c == '\b' && column > 0)
+			column--;
+		/* A new line, or a character past a full one: the next row. */
+		if (c == '\n' || (drawn && column == columns)) {
 			column = 0;
-		} else if (c == '\b') {
-			if (column > 0)
-				column--;
-		} else {
-			if (column == columns) {
-				column = 0;
-				row++;
-			}
-			if (row == rows)
+			if (++row == rows)
 				scroll();
-			draw(row * columns + column++, c);
-			continue;
 		}
-		if (row == rows)
-			scroll();
+		if (drawn)
+			draw(row * columns + column++, c);
 	}
 	if (cells == NULL)
 		return;

@@ -12,10 +12,8 @@
 bool extable_is_sorted(const struct extable_entry *start,
 		       const struct extable_entry *end)
 {
-	if (start == end)
-		return true;
-	for (const struct extable_entry *entry = start + 1; entry < end; entry++)
-		if (extable_instruction(entry - 1) > extable_instruction(entry))
+	for (; end - start > 1; start++)
+		if (extable_instruction(start) > extable_instruction(start + 1))
 			return false;
 	return true;
 }

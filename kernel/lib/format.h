@@ -1,11 +1,13 @@
 /*
- * A printf-style formatter that writes through a sink, shared by the kernel
- * console and the host tests.
+ * A printf-style formatter that writes through a sink: the kernel console's,
+ * tested on the host against the C library's snprintf.
  *
- * Conversions: %d %i %u %x %X %o %p %s %c %%, flags '-' '0' '+' ' ' '#',
- * a field width and a precision (both may be '*'), length modifiers hh h l
- * ll z t j. %p prints 0x and 16 hex digits. A NULL %s prints "(null)". An
- * unknown conversion is printed as written. No floating point.
+ * Only what the kernel's messages use: conversions %d %u %x %s %%, flags
+ * '-' '0' '#' (0x before a non-zero %x), a decimal field width, length
+ * modifiers l ll z. A NULL %s prints "(null)". Anything else (%c, %p, a
+ * precision, '+' ...) is an unknown conversion: printed as written, from
+ * its '%' to the first character that is no flag, width digit or length
+ * modifier, and reading no argument. No floating point.
  */
 #ifndef KERNEL_LIB_FORMAT_H
 #define KERNEL_LIB_FORMAT_H
@@ -13,17 +15,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Receives `length` bytes of output; never NULL-terminated. */
-typedef void (*format_sink)(const char *bytes, size_t length, void *context);
+/* Receives `length` (> 0) bytes of output; never NUL-terminated. */
+typedef void (*format_sink)(const char *bytes, size_t length);
 
-/* Formats through `sink`; returns the number of bytes produced. */
-size_t format_v(format_sink sink, void *context, const char *fmt, va_list args);
-
-/* snprintf semantics: writes at most size-1 bytes plus a NUL (when size > 0)
- * and returns the length the full output would have had. */
-size_t format_string(char *buffer, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-size_t format_string_v(char *buffer, size_t size, const char *fmt,
-		       va_list args);
+/* Formats `fmt` with `args` through `sink`. */
+void format_v(format_sink sink, const char *fmt, va_list args);
 
 #endif /* KERNEL_LIB_FORMAT_H */

@@ -59,15 +59,6 @@ int memcmp(const void *left, const void *right, size_t length)
 	return 0;
 }
 
-size_t strlen(const char *string)
-{
-	size_t length = 0;
-
-	while (string[length])
-		length++;
-	return length;
-}
-
 size_t strnlen(const char *string, size_t limit)
 {
 	size_t length = 0;
@@ -77,13 +68,9 @@ size_t strnlen(const char *string, size_t limit)
 	return length;
 }
 
-int strcmp(const char *left, const char *right)
+size_t strlen(const char *string)
 {
-	while (*left && *left == *right) {
-		left++;
-		right++;
-	}
-	return (unsigned char)*left - (unsigned char)*right;
+	return strnlen(string, SIZE_MAX);
 }
 
 int strncmp(const char *left, const char *right, size_t limit)
@@ -93,4 +80,9 @@ int strncmp(const char *left, const char *right, size_t limit)
 			return (unsigned char)left[i] - (unsigned char)right[i];
 	}
 	return 0;
+}
+
+int strcmp(const char *left, const char *right)
+{
+	return strncmp(left, right, SIZE_MAX);
 }
