@@ -31,16 +31,15 @@ static void enable_user_fpu(uint64_t *cr4)
 	*cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (!cpu_features.xsave)
 		return;
-	write_cr4(*cr4 | CR4_OSXSAVE);
 	*cr4 |= CR4_OSXSAVE;
+	write_cr4(*cr4);
 	uint64_t offered = cpuid(0xd, 0).eax;
-	uint64_t components = XSAVE_X87 | XSAVE_SSE;
+	cpu_xsave_components = XSAVE_X87 | XSAVE_SSE;
 	if (offered & XSAVE_AVX)
-		components |= XSAVE_AVX;
-	if ((components & XSAVE_AVX) && (offered & XSAVE_AVX512) == XSAVE_AVX512)
-		components |= XSAVE_AVX512;
-	write_xcr(0, components);
-	cpu_xsave_components = components;
+		cpu_xsave_components |= XSAVE_AVX;
+	if ((offered & XSAVE_AVX) && (offered & XSAVE_AVX512) == XSAVE_AVX512)
+		cpu_xsave_components |= XSAVE_AVX512;
+	write_xcr(0, cpu_xsave_components);
 }
 
 enum { EAX, EBX, ECX, EDX };
