@@ -45,8 +45,8 @@ static void enable_user_fpu(uint64_t *cr4)
 enum { EAX, EBX, ECX, EDX };
 
 /* A feature's CPUID bit (subleaf 0), its flag, and the CR4 bit that turns
- * on the protection it offers. The banner's feature line names those with
- * a name, in this order. */
+ * on the protection it offers (0: none, or not in CR4, as NX). The
+ * banner's feature line names those with a name, in this order. */
 static const struct feature_bit {
 	const char *name;
 	bool *flag;
