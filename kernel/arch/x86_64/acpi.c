@@ -156,7 +156,7 @@ static bool read_small_integer(const uint8_t **p, const uint8_t *end,
 }
 
 /* Finds `Name(_S5_, Package(){SLP_TYPa, SLP_TYPb, ...})` in the DSDT. */
-static bool find_s5(const uint8_t *dsdt, uint8_t *type_a, uint8_t *type_b)
+static bool find_s5(const uint8_t *dsdt, uint8_t type[2])
 {
 	uint32_t length = load_le32(dsdt + 4);
 	const uint8_t *end = dsdt + length;
@@ -177,8 +177,8 @@ static bool find_s5(const uint8_t *dsdt, uint8_t *type_a, uint8_t *type_b)
 			return false;
 		q += 1 + (*q >> 6); /* PkgLength: lead byte + 0..3 more */
 		q++;                /* NumElements */
-		return read_small_integer(&q, end, type_a) &&
-		       read_small_integer(&q, end, type_b);
+		return read_small_integer(&q, end, &type[0]) &&
+		       read_small_integer(&q, end, &type[1]);
 	}
 	return false;
 }
@@ -196,35 +196,33 @@ void acpi_power_off(void)
 	if (fadt_length >= FADT_X_DSDT_BYTES && load_le64(fadt + 140) != 0)
 		dsdt_address = load_le64(fadt + 140);
 	const uint8_t *dsdt = map_table(dsdt_address);
-	uint8_t type_a, type_b;
-	if (dsdt == NULL || !find_s5(dsdt, &type_a, &type_b))
+	uint8_t type[2];
+	if (dsdt == NULL || !find_s5(dsdt, type))
 		return;
 
 	uint32_t smi_command = load_le32(fadt + 48);
 	uint8_t acpi_enable = fadt[52];
-	uint16_t pm1a = (uint16_t)load_le32(fadt + 64);
-	uint16_t pm1b = (uint16_t)load_le32(fadt + 68);
-	if (pm1a == 0)
+	/* PM1a and PM1b control ports; PM1b is optional (0). */
+	uint16_t pm1[2] = { load_le32(fadt + 64), load_le32(fadt + 68) };
+	if (pm1[0] == 0)
 		return;
 
 	/* ACPI mode: hand the SCI over from SMM if the firmware has not. */
-	if (!(inw(pm1a) & PM1_SCI_ENABLE) && smi_command && acpi_enable) {
+	if (!(inw(pm1[0]) & PM1_SCI_ENABLE) && smi_command && acpi_enable) {
 		outb((uint16_t)smi_command, acpi_enable);
-		for (unsigned i = 0; i < 1000000 && !(inw(pm1a) & PM1_SCI_ENABLE); i++)
+		for (unsigned i = 0;
+		     i < 1000000 && !(inw(pm1[0]) & PM1_SCI_ENABLE); i++)
 			;
 	}
 	kprintf("wicket: powering off through ACPI (PM1a %#x, sleep type %u)\n",
-		pm1a, type_a & 7);
+		pm1[0], type[0] & 7);
 	/* Keep the other PM1 control bits; set SLP_TYP, then SLP_EN. */
-	uint16_t control = inw(pm1a) & ~(PM1_SLEEP_TYPE | PM1_SLEEP_ENABLE);
-	control |= (uint16_t)((type_a & 7) << 10);
-	outw(pm1a, control);
-	outw(pm1a, control | PM1_SLEEP_ENABLE);
-	if (pm1b) {
-		control = inw(pm1b) & ~(PM1_SLEEP_TYPE | PM1_SLEEP_ENABLE);
-		control |= (uint16_t)((type_b & 7) << 10);
-		outw(pm1b, control);
-		outw(pm1b, control | PM1_SLEEP_ENABLE);
+	for (int i = 0; i < 2 && pm1[i]; i++) {
+		uint16_t control = inw(pm1[i]) &
+				   ~(PM1_SLEEP_TYPE | PM1_SLEEP_ENABLE);
+		control |= (uint16_t)((type[i] & 7) << 10);
+		outw(pm1[i], control);
+		outw(pm1[i], control | PM1_SLEEP_ENABLE);
 	}
 	/* S5 takes effect asynchronously on real hardware. */
 	for (unsigned i = 0; i < 100000000; i++)

@@ -18,6 +18,8 @@
  */
 #include "arch/x86_64/apic.h"
 
+#include <stdbool.h>
+
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/paging.h"
@@ -244,9 +246,4 @@ uint32_t apic_id(void)
 	uint32_t id = apic_read(APIC_ID);
 
 	return xapic_registers == NULL ? id : id >> 24;
-}
-
-bool apic_tsc_deadline_mode(void)
-{
-	return tsc_deadline;
 }

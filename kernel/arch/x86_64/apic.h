@@ -9,7 +9,6 @@
 #ifndef KERNEL_ARCH_X86_64_APIC_H
 #define KERNEL_ARCH_X86_64_APIC_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #define APIC_TIMER_VECTOR    0x40
@@ -50,8 +49,5 @@ void apic_eoi(void);
 
 /* The boot CPU's APIC id (after apic_init). */
 uint32_t apic_id(void);
-
-/* Whether the timer is in TSC-deadline mode. */
-bool apic_tsc_deadline_mode(void);
 
 #endif /* KERNEL_ARCH_X86_64_APIC_H */

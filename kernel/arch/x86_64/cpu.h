@@ -13,8 +13,6 @@
 #define CR0_NE        (1ull << 5)
 #define CR0_WP        (1ull << 16)
 #define CR0_AM        (1ull << 18)
-#define CR4_PAE       (1ull << 5)
-#define CR4_PGE       (1ull << 7)
 #define CR4_OSFXSR    (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_UMIP      (1ull << 11)
@@ -30,7 +28,6 @@
 
 #define MSR_EFER      0xc0000080u
 #define EFER_SCE      (1ull << 0)
-#define EFER_LME      (1ull << 8)
 #define EFER_NXE      (1ull << 11)
 
 #define RFLAGS_IF     (1ull << 9)
@@ -142,14 +139,6 @@ static inline void write_cr4(uint64_t value)
 	__asm__ volatile("mov %0, %%cr4" : : "r"(value) : "memory");
 }
 
-static inline uint64_t read_rflags(void)
-{
-	uint64_t value;
-
-	__asm__ volatile("pushfq; popq %0" : "=r"(value));
-	return value;
-}
-
 static inline uint64_t read_tsc(void)
 {
 	uint32_t low, high;
@@ -166,20 +155,25 @@ static inline void write_xcr(uint32_t index, uint64_t value)
 			     "d"((uint32_t)(value >> 32)));
 }
 
-/* A 10-byte descriptor-table pointer for LGDT and LIDT. */
+/* A 10-byte descriptor-table pointer for LGDT and LIDT (and SIDT). */
 struct __attribute__((packed)) descriptor_pointer {
 	uint16_t limit;
 	uint64_t base;
 };
 
-static inline void load_gdt(const struct descriptor_pointer *pointer)
+/* LGDT and LIDT: `limit` is the table's size in bytes minus one. */
+static inline void load_gdt(const void *base, uint16_t limit)
 {
-	__asm__ volatile("lgdt %0" : : "m"(*pointer));
+	struct descriptor_pointer pointer = { limit, (uint64_t)base };
+
+	__asm__ volatile("lgdt %0" : : "m"(pointer) : "memory");
 }
 
-static inline void load_idt(const struct descriptor_pointer *pointer)
+static inline void load_idt(const void *base, uint16_t limit)
 {
-	__asm__ volatile("lidt %0" : : "m"(*pointer));
+	struct descriptor_pointer pointer = { limit, (uint64_t)base };
+
+	__asm__ volatile("lidt %0" : : "m"(pointer) : "memory");
 }
 
 static inline void load_task_register(uint16_t selector)
@@ -210,29 +204,17 @@ static inline void interrupts_disable(void)
 	__asm__ volatile("cli" : : : "memory");
 }
 
-static inline void halt(void)
-{
-	__asm__ volatile("hlt" : : : "memory");
-}
-
 static inline void invalidate_page(uint64_t address)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(address) : "memory");
-}
-
-static inline uint64_t read_frame_pointer(void)
-{
-	return (uint64_t)__builtin_frame_address(0);
 }
 
 /* Stops this CPU for good: interrupts off, HLT in a loop (an NMI would
  * leave HLT, hence the loop). */
 static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {
-	for (;;) {
-		interrupts_disable();
-		halt();
-	}
+	for (;;)
+		__asm__ volatile("cli; hlt" : : : "memory");
 }
 
 #endif /* KERNEL_ARCH_X86_64_CPU_H */

@@ -14,8 +14,6 @@
 #include "console.h"
 #include "lib/string.h"
 
-#define BIT(n) (1u << (n))
-
 struct cpu_features cpu_features;
 uint64_t cpu_xsave_components;
 
@@ -33,31 +31,53 @@ static void enable_user_fpu(uint64_t *cr4)
 	*cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (!cpu_features.xsave)
 		return;
-	write_cr4(*cr4 | CR4_OSXSAVE);
 	*cr4 |= CR4_OSXSAVE;
+	write_cr4(*cr4);
 	uint64_t offered = cpuid(0xd, 0).eax;
-	uint64_t components = XSAVE_X87 | XSAVE_SSE;
+	cpu_xsave_components = XSAVE_X87 | XSAVE_SSE;
 	if (offered & XSAVE_AVX)
-		components |= XSAVE_AVX;
-	if ((components & XSAVE_AVX) && (offered & XSAVE_AVX512) == XSAVE_AVX512)
-		components |= XSAVE_AVX512;
-	write_xcr(0, components);
-	cpu_xsave_components = components;
+		cpu_xsave_components |= XSAVE_AVX;
+	if ((offered & XSAVE_AVX) && (offered & XSAVE_AVX512) == XSAVE_AVX512)
+		cpu_xsave_components |= XSAVE_AVX512;
+	write_xcr(0, cpu_xsave_components);
 }
 
-static void copy_registers(char *to, struct cpuid_result r)
-{
-	memcpy(to, &r.eax, 4);
-	memcpy(to + 4, &r.ebx, 4);
-	memcpy(to + 8, &r.ecx, 4);
-	memcpy(to + 12, &r.edx, 4);
-}
+enum { EAX, EBX, ECX, EDX };
+
+/* A feature's CPUID bit (subleaf 0), its flag, and the CR4 bit that turns
+ * on the protection it offers (0: none, or not in CR4, as NX). The
+ * banner's feature line names those with a name, in this order. */
+static const struct feature_bit {
+	const char *name;
+	bool *flag;
+	uint32_t leaf;
+	uint32_t cr4;
+	uint8_t reg;
+	uint8_t bit;
+} feature_bits[] = {
+	{ "smep", &cpu_features.smep, 7, CR4_SMEP, EBX, 7 },
+	{ "smap", &cpu_features.smap, 7, CR4_SMAP, EBX, 20 },
+	{ "umip", &cpu_features.umip, 7, CR4_UMIP, ECX, 2 },
+	{ "nx", &cpu_features.nx, 0x80000001, 0, EDX, 20 },
+	{ "fsgsbase", &cpu_features.fsgsbase, 7, CR4_FSGSBASE, EBX, 0 },
+	{ "xsave", &cpu_features.xsave, 1, 0, ECX, 26 },
+	{ "x2apic", &cpu_features.x2apic, 1, 0, ECX, 21 },
+	{ "tsc-deadline", &cpu_features.tsc_deadline, 1, 0, ECX, 24 },
+	{ "invariant-tsc", &cpu_features.invariant_tsc, 0x80000007, 0, EDX, 8 },
+	{ "rdrand", &cpu_features.rdrand, 1, 0, ECX, 30 },
+	{ "rdseed", &cpu_features.rdseed, 7, 0, EBX, 18 },
+	{ "1g-pages", &cpu_features.gigabyte_pages, 0x80000001, 0, EDX, 26 },
+	{ NULL, &cpu_features.hypervisor, 1, 0, ECX, 31 },
+	{ NULL, &cpu_features.pat, 1, 0, EDX, 16 },
+};
+#define FEATURE_BITS (sizeof(feature_bits) / sizeof(feature_bits[0]))
 
 void cpu_features_detect(void)
 {
 	struct cpu_features *f = &cpu_features;
 	struct cpuid_result r = cpuid(0, 0);
 	uint32_t max_leaf = r.eax;
+	uint32_t max_extended = cpuid(0x80000000, 0).eax;
 
 	memcpy(f->vendor, &r.ebx, 4);
 	memcpy(f->vendor + 4, &r.edx, 4);
@@ -72,36 +92,20 @@ void cpu_features_detect(void)
 		f->family += (r.eax >> 20) & 0xff;
 	if (f->family == 0x6 || f->family >= 0xf)
 		f->model |= ((r.eax >> 16) & 0xf) << 4;
-	f->pat = r.edx & BIT(16);
-	f->x2apic = r.ecx & BIT(21);
-	f->tsc_deadline = r.ecx & BIT(24);
-	f->xsave = r.ecx & BIT(26);
-	f->rdrand = r.ecx & BIT(30);
-	f->hypervisor = r.ecx & BIT(31);
 
-	if (max_leaf >= 7) {
-		r = cpuid(7, 0);
-		f->fsgsbase = r.ebx & BIT(0);
-		f->smep = r.ebx & BIT(7);
-		f->rdseed = r.ebx & BIT(18);
-		f->smap = r.ebx & BIT(20);
-		f->umip = r.ecx & BIT(2);
+	for (const struct feature_bit *b = feature_bits;
+	     b < feature_bits + FEATURE_BITS; b++) {
+		if (b->leaf > (b->leaf >= 0x80000000 ? max_extended : max_leaf))
+			continue;
+		r = cpuid(b->leaf, 0);
+		uint32_t regs[4] = { r.eax, r.ebx, r.ecx, r.edx };
+		*b->flag = (regs[b->reg] >> b->bit) & 1;
 	}
-
-	uint32_t max_extended = cpuid(0x80000000, 0).eax;
-	if (max_extended >= 0x80000001) {
-		r = cpuid(0x80000001, 0);
-		f->nx = r.edx & BIT(20);
-		f->gigabyte_pages = r.edx & BIT(26);
+	for (unsigned i = 0; i < 3 && max_extended >= 0x80000004; i++) {
+		r = cpuid(0x80000002 + i, 0);
+		uint32_t regs[4] = { r.eax, r.ebx, r.ecx, r.edx };
+		memcpy(f->brand + 16 * i, regs, 16);
 	}
-	if (max_extended >= 0x80000004) {
-		copy_registers(f->brand, cpuid(0x80000002, 0));
-		copy_registers(f->brand + 16, cpuid(0x80000003, 0));
-		copy_registers(f->brand + 32, cpuid(0x80000004, 0));
-		f->brand[48] = '\0';
-	}
-	if (max_extended >= 0x80000007)
-		f->invariant_tsc = cpuid(0x80000007, 0).edx & BIT(8);
 	if (max_extended >= 0x80000008)
 		f->physical_address_bits = cpuid(0x80000008, 0).eax & 0xff;
 }
@@ -113,24 +117,14 @@ void cpu_enable_protections(void)
 
 	if (f->nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	if (f->smep)
-		cr4 |= CR4_SMEP;
-	if (f->smap)
-		cr4 |= CR4_SMAP;
+	for (size_t i = 0; i < FEATURE_BITS; i++)
+		if (*feature_bits[i].flag)
+			cr4 |= feature_bits[i].cr4;
 	uaccess_smap = f->smap;
-	if (f->umip)
-		cr4 |= CR4_UMIP;
-	if (f->fsgsbase)
-		cr4 |= CR4_FSGSBASE;
 	enable_user_fpu(&cr4);
 	write_cr4(cr4);
 	/* AM: RFLAGS.AC then turns on alignment checks in ring 3 (#AC). */
 	write_cr0(read_cr0() | CR0_WP | CR0_AM);
-}
-
-static void print_feature(const char *name, bool present)
-{
-	kprintf(" %s%s", present ? "+" : "-", name);
 }
 
 void cpu_features_print(void)
@@ -144,18 +138,9 @@ void cpu_features_print(void)
 		f->vendor, f->family, f->model, f->stepping, brand,
 		f->hypervisor ? " (virtual)" : "");
 	kprintf("wicket: cpu features:");
-	print_feature("smep", f->smep);
-	print_feature("smap", f->smap);
-	print_feature("umip", f->umip);
-	print_feature("nx", f->nx);
-	print_feature("fsgsbase", f->fsgsbase);
-	print_feature("xsave", f->xsave);
-	print_feature("x2apic", f->x2apic);
-	print_feature("tsc-deadline", f->tsc_deadline);
-	print_feature("invariant-tsc", f->invariant_tsc);
-	print_feature("rdrand", f->rdrand);
-	print_feature("rdseed", f->rdseed);
-	print_feature("1g-pages", f->gigabyte_pages);
+	for (const struct feature_bit *b = feature_bits;
+	     b < feature_bits + FEATURE_BITS && b->name; b++)
+		kprintf(" %s%s", *b->flag ? "+" : "-", b->name);
 	kprintf("\n");
 	if (!f->invariant_tsc)
 		kprintf("wicket: warning: the TSC is not invariant: its rate may "

@@ -4,8 +4,6 @@
  */
 #include "arch/x86_64/gdt.h"
 
-#include <stddef.h>
-
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
 
@@ -30,12 +28,7 @@ _Static_assert(sizeof(struct tss) == 104, "the 64-bit TSS is 104 bytes");
 static struct tss tss;
 uint8_t early_exception_stack[EARLY_EXCEPTION_STACK_BYTES]
 	__attribute__((aligned(16)));
-static uint64_t gdt[8] __attribute__((aligned(16)));
-
-_Static_assert(GDT_KERNEL_CODE == 1 * 8 && GDT_KERNEL_DATA == 2 * 8 &&
-	       GDT_USER_CODE32 == 3 * 8 && GDT_USER_DATA == 4 * 8 &&
-	       GDT_USER_CODE64 == 5 * 8 && GDT_TSS == 6 * 8,
-	       "gdt[] order matches layout.h");
+static uint64_t gdt[GDT_TSS / 8 + 2] __attribute__((aligned(16)));
 
 void gdt_init(void)
 {
@@ -47,22 +40,17 @@ void gdt_init(void)
 		gdt_set_ist(ist, (uint64_t)early_exception_stack +
 					 EARLY_EXCEPTION_STACK_BYTES);
 
-	gdt[0] = 0;
-	gdt[1] = DESCRIPTOR_KERNEL_CODE64;
-	gdt[2] = DESCRIPTOR_KERNEL_DATA;
-	gdt[3] = DESCRIPTOR_USER_CODE32;
-	gdt[4] = DESCRIPTOR_USER_DATA;
-	gdt[5] = DESCRIPTOR_USER_CODE64;
-	gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		 (TSS_TYPE_AVAILABLE << 40) | (((limit >> 16) & 0xf) << 48) |
-		 (((base >> 24) & 0xff) << 56);
-	gdt[7] = base >> 32;
-
-	struct descriptor_pointer pointer = {
-		.limit = sizeof(gdt) - 1,
-		.base = (uint64_t)gdt,
-	};
-	load_gdt(&pointer);
+	/* Slot n holds selector n * 8 of layout.h; slot 0 stays null. */
+	gdt[GDT_KERNEL_CODE / 8] = DESCRIPTOR_KERNEL_CODE64;
+	gdt[GDT_KERNEL_DATA / 8] = DESCRIPTOR_KERNEL_DATA;
+	gdt[GDT_USER_CODE32 / 8] = DESCRIPTOR_USER_CODE32;
+	gdt[GDT_USER_DATA / 8] = DESCRIPTOR_USER_DATA;
+	gdt[GDT_USER_CODE64 / 8] = DESCRIPTOR_USER_CODE64;
+	gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+		(TSS_TYPE_AVAILABLE << 40) | (((limit >> 16) & 0xf) << 48) |
+		(((base >> 24) & 0xff) << 56);
+	gdt[GDT_TSS / 8 + 1] = base >> 32;
+	load_gdt(gdt, sizeof(gdt) - 1);
 	load_segments(GDT_KERNEL_CODE, GDT_KERNEL_DATA);
 	load_task_register(GDT_TSS);
 }

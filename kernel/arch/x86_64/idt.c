@@ -33,20 +33,6 @@ _Static_assert(sizeof(struct idt_gate) == 16, "a long-mode IDT gate");
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
-static uint8_t idt_ist_for(unsigned vector)
-{
-	switch (vector) {
-	case VECTOR_DOUBLE_FAULT:
-		return IST_DOUBLE_FAULT;
-	case VECTOR_NMI:
-		return IST_NMI;
-	case VECTOR_MACHINE_CHECK:
-		return IST_MACHINE_CHECK;
-	default:
-		return 0;
-	}
-}
-
 void idt_init(void)
 {
 	for (unsigned vector = 0; vector < 256; vector++) {
@@ -54,17 +40,14 @@ void idt_init(void)
 		idt[vector] = (struct idt_gate){
 			.offset_low = handler & 0xffff,
 			.selector = GDT_KERNEL_CODE,
-			.ist = idt_ist_for(vector),
-			.type_attributes = vector == VECTOR_BREAKPOINT
-						   ? GATE_INTERRUPT_DPL3
-						   : GATE_INTERRUPT_DPL0,
+			.type_attributes = GATE_INTERRUPT_DPL0,
 			.offset_middle = (handler >> 16) & 0xffff,
 			.offset_high = handler >> 32,
 		};
 	}
-	struct descriptor_pointer pointer = {
-		.limit = sizeof(idt) - 1,
-		.base = (uint64_t)idt,
-	};
-	load_idt(&pointer);
+	idt[VECTOR_BREAKPOINT].type_attributes = GATE_INTERRUPT_DPL3;
+	idt[VECTOR_NMI].ist = IST_NMI;
+	idt[VECTOR_DOUBLE_FAULT].ist = IST_DOUBLE_FAULT;
+	idt[VECTOR_MACHINE_CHECK].ist = IST_MACHINE_CHECK;
+	load_idt(idt, sizeof(idt) - 1);
 }

@@ -6,29 +6,28 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define PIC1_COMMAND 0x20
-#define PIC1_DATA    0x21
-#define PIC2_COMMAND 0xa0
-#define PIC2_DATA    0xa1
 #define ICW1_INIT_WITH_ICW4 0x11
-#define ICW3_PIC1_SLAVE_ON_IRQ2 0x04
-#define ICW3_PIC2_CASCADE_ID 0x02
 #define ICW4_8086 0x01
+
+/* The first and the second PIC: the command port (the data port is the
+ * next one) and ICW3, the cascade wiring: the second hangs off the
+ * first's IRQ2 (a mask on the first, an id on the second). */
+static const struct {
+	uint16_t command;
+	uint8_t icw3;
+} pics[2] = { { 0x20, 0x04 }, { 0xa0, 0x02 } };
 
 void pic_remap_and_mask(void)
 {
-	/* 1. Start the initialisation sequence on both. */
-	outb(PIC1_COMMAND, ICW1_INIT_WITH_ICW4);
-	outb(PIC2_COMMAND, ICW1_INIT_WITH_ICW4);
-	/* 2. Vector bases. */
-	outb(PIC1_DATA, PIC_VECTOR_BASE);
-	outb(PIC2_DATA, PIC_VECTOR_BASE + 8);
-	/* 3. Cascade wiring: the second PIC hangs off IRQ2. */
-	outb(PIC1_DATA, ICW3_PIC1_SLAVE_ON_IRQ2);
-	outb(PIC2_DATA, ICW3_PIC2_CASCADE_ID);
-	/* 4. 8086 mode, then mask all 16 lines. */
-	outb(PIC1_DATA, ICW4_8086);
-	outb(PIC2_DATA, ICW4_8086);
-	outb(PIC1_DATA, 0xff);
-	outb(PIC2_DATA, 0xff);
+	for (unsigned i = 0; i < 2; i++) {
+		/* 1. Start the initialisation sequence. */
+		outb(pics[i].command, ICW1_INIT_WITH_ICW4);
+		/* 2. The vector base: 8 vectors per PIC. */
+		outb(pics[i].command + 1, PIC_VECTOR_BASE + 8 * i);
+		/* 3. Cascade wiring. */
+		outb(pics[i].command + 1, pics[i].icw3);
+		/* 4. 8086 mode, then mask all 8 lines. */
+		outb(pics[i].command + 1, ICW4_8086);
+		outb(pics[i].command + 1, 0xff);
+	}
 }

@@ -43,16 +43,14 @@ void power_set_on_exit(const char *word)
  * an exception), cannot fail. */
 __attribute__((noreturn)) static void reboot(void)
 {
-	static const struct { uint16_t limit; uint64_t base; }
-		__attribute__((packed)) no_idt = { 0, 0 };
-
 	acpi_reset();
 	kprintf("wicket: resetting through the 8042\n");
 	outb(KBC_COMMAND, KBC_RESET);
 	for (unsigned i = 0; i < 10000000; i++)
 		__asm__ volatile("pause");
 	kprintf("wicket: resetting by a triple fault\n");
-	__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
+	load_idt(NULL, 0);
+	__asm__ volatile("int3");
 	cpu_halt_forever();
 }
 
