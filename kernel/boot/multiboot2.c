@@ -103,8 +103,12 @@ static int multiboot2_parse_framebuffer(const uint8_t *payload, size_t length,
 /* Tag 14 carries an ACPI 1.0 RSDP, tag 15 an ACPI 2.0+ one; the newer wins
  * whatever order the loader put them in. */
 static int multiboot2_parse_rsdp(const uint8_t *payload, size_t length,
-				 uint32_t rsdp_length, struct boot_info *info)
+				 uint32_t type, struct boot_info *info)
 {
+	uint32_t rsdp_length = type == MULTIBOOT2_TAG_ACPI_NEW ?
+			       MULTIBOOT2_RSDP_NEW_SIZE :
+			       MULTIBOOT2_RSDP_OLD_SIZE;
+
 	if (length < rsdp_length)
 		return BOOT_PARSE_MALFORMED;
 	if (info->rsdp_length > rsdp_length)
@@ -170,10 +174,8 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 			break;
 		case MULTIBOOT2_TAG_ACPI_OLD:
 		case MULTIBOOT2_TAG_ACPI_NEW:
-			status = multiboot2_parse_rsdp(payload, length,
-				type == MULTIBOOT2_TAG_ACPI_NEW ?
-				MULTIBOOT2_RSDP_NEW_SIZE : MULTIBOOT2_RSDP_OLD_SIZE,
-				info);
+			status = multiboot2_parse_rsdp(payload, length, type,
+						       info);
 			break;
 		default:
 			break; /* unknown tags are skipped */

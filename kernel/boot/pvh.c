@@ -232,9 +232,9 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 				       PVH_MODULE_ENTRY_SIZE, BOOT_MODULES_MAX);
 
 	for (uint32_t i = 0; status == BOOT_PARSE_OK && i < count; i++) {
-		const uint8_t *bytes = pvh_read(memory, start->module_list +
-						(uint64_t)i * PVH_MODULE_ENTRY_SIZE,
-						PVH_MODULE_ENTRY_SIZE);
+		const uint8_t *bytes = pvh_read(memory,
+			start->module_list + (uint64_t)i * PVH_MODULE_ENTRY_SIZE,
+			PVH_MODULE_ENTRY_SIZE);
 
 		if (bytes == NULL)
 			return BOOT_PARSE_UNREADABLE;
@@ -247,8 +247,9 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 			return BOOT_PARSE_MALFORMED;
 
 		/* A module the reader cannot see is not a bundle. */
-		const uint8_t *head = size < 8 ? NULL : pvh_read(memory,
-			address, size < PVH_BUNDLE_PAGE ? size : PVH_BUNDLE_PAGE);
+		const uint8_t *head = size < 8 ? NULL :
+			pvh_read(memory, address, size < PVH_BUNDLE_PAGE ?
+						  size : PVH_BUNDLE_PAGE);
 
 		if (head != NULL && memcmp(head, "WKBUNDLE", 8) == 0) {
 			status = pvh_parse_bundle(head, address, size, info);
@@ -276,9 +277,9 @@ static int pvh_parse_memory_map(const struct pvh_memory *memory,
 				       BOOT_MEMORY_REGIONS_MAX);
 
 	for (uint32_t i = 0; status == BOOT_PARSE_OK && i < count; i++) {
-		const uint8_t *bytes = pvh_read(memory, start->memmap +
-						(uint64_t)i * PVH_MEMMAP_ENTRY_SIZE,
-						PVH_MEMMAP_ENTRY_SIZE);
+		const uint8_t *bytes = pvh_read(memory,
+			start->memmap + (uint64_t)i * PVH_MEMMAP_ENTRY_SIZE,
+			PVH_MEMMAP_ENTRY_SIZE);
 
 		if (bytes == NULL)
 			return BOOT_PARSE_UNREADABLE;
