@@ -137,11 +137,12 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 
 	boot_reserve(info, mbi_address, mbi_address + total_size);
 
-	/* Walk the tags; `offset` is 8-byte aligned and below total_size. */
+	/* Walk the tags; `offset` is 8-byte aligned. */
 	size_t offset = MULTIBOOT2_HEADER_SIZE;
 
 	for (;;) {
-		if (total_size - offset < MULTIBOOT2_TAG_HEADER)
+		if (offset >= total_size ||
+		    total_size - offset < MULTIBOOT2_TAG_HEADER)
 			return BOOT_PARSE_MALFORMED; /* no end tag */
 
 		uint32_t type = load_le32(bytes + offset);
@@ -186,7 +187,5 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 		/* The next tag starts at the next 8-byte boundary; size is at
 		 * most total_size - offset, so this cannot overflow. */
 		offset += ((size_t)size + 7) & ~(size_t)7;
-		if (offset >= total_size)
-			return BOOT_PARSE_MALFORMED; /* no end tag */
 	}
 }
