@@ -8,6 +8,7 @@
  * allocator, the kernel's own page tables, guarded stacks, and the rest on
  * the main stack.
  */
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "arch/x86_64/acpi.h"
@@ -54,16 +55,14 @@ static struct boot_info boot_info;
 static uint64_t boot_tsc;
 uint64_t boot_stage_tsc[WK_BOOT_STAGE_COUNT];
 
-static const char *protocol_name(uint32_t protocol)
+void boot_fail(const char *fmt, ...)
 {
-	switch (protocol) {
-	case BOOT_PROTOCOL_MULTIBOOT2:
-		return "multiboot2";
-	case BOOT_PROTOCOL_PVH:
-		return "PVH";
-	default:
-		return "an unknown protocol";
-	}
+	va_list args;
+
+	va_start(args, fmt);
+	kvprintf(fmt, args);
+	va_end(args);
+	power_exit(WK_EXIT_BAD_BOOT);
 }
 
 /* The early tables map the first 4 GiB at DIRECT_MAP_BASE. */
@@ -178,6 +177,9 @@ void kmain(uint32_t protocol, uint32_t info_address)
 
 	/* The command line decides whether the first line is printed. */
 	int status = parse_boot_information(protocol, info_address);
+	/* boot.S passes one of the two protocols. */
+	const char *booted_by =
+		protocol == BOOT_PROTOCOL_PVH ? "PVH" : "multiboot2";
 	console_quiet = cmdline_get(boot_info.cmdline, "wicket.quiet", NULL, 0);
 	char on_exit[16];
 
@@ -185,25 +187,21 @@ void kmain(uint32_t protocol, uint32_t info_address)
 			sizeof(on_exit)))
 		power_set_on_exit(on_exit);
 	kinfo("wicket: kernel %s (abi %d), booted by %s\n", WICKET_VERSION,
-	      WK_ABI_VERSION, protocol_name(protocol));
+	      WK_ABI_VERSION, booted_by);
 	exception_table_check();
-	if (status != BOOT_PARSE_OK) {
-		kprintf("wicket: bad %s boot information at %#x (error %d%s%s)\n",
-			protocol_name(protocol), info_address, status,
-			boot_info.problem ? ": " : "",
-			boot_info.problem ? boot_info.problem : "");
-		power_exit(WK_EXIT_BAD_BOOT);
-	}
+	if (status != BOOT_PARSE_OK)
+		boot_fail("wicket: bad %s boot information at %#x "
+			  "(error %d%s%s)\n", booted_by, info_address, status,
+			  boot_info.problem ? ": " : "",
+			  boot_info.problem ? boot_info.problem : "");
 	if (boot_info.truncated)
 		kprintf("wicket: some boot information did not fit and was "
 			"cut short\n");
 	boot_stage_tsc[0] = read_tsc();
 	if (page_allocator_init(&boot_info))
 		power_exit(WK_EXIT_BAD_BOOT);
-	if (paging_init(&boot_info)) {
-		kprintf("wicket: out of memory building the page tables\n");
-		power_exit(WK_EXIT_BAD_BOOT);
-	}
+	if (paging_init(&boot_info))
+		boot_fail("wicket: out of memory building the page tables\n");
 
 	screen_init(&boot_info);
 	boot_stage_tsc[1] = read_tsc();
@@ -214,10 +212,8 @@ void kmain(uint32_t protocol, uint32_t info_address)
 	uint64_t machine_check_stack =
 		kernel_stack_create("machine-check", IST_STACK_BYTES);
 	if (!main_stack || !double_fault_stack || !nmi_stack ||
-	    !machine_check_stack) {
-		kprintf("wicket: out of memory for the kernel stacks\n");
-		power_exit(WK_EXIT_BAD_BOOT);
-	}
+	    !machine_check_stack)
+		boot_fail("wicket: out of memory for the kernel stacks\n");
 	gdt_set_ist(IST_DOUBLE_FAULT, double_fault_stack);
 	gdt_set_ist(IST_NMI, nmi_stack);
 	gdt_set_ist(IST_MACHINE_CHECK, machine_check_stack);

@@ -11,6 +11,11 @@
 
 __attribute__((noreturn)) void kmain(uint32_t protocol, uint32_t info_address);
 
+/* Prints why the boot cannot go on (a printf format and its arguments, the
+ * whole line) and exits with WK_EXIT_BAD_BOOT. */
+__attribute__((noreturn, format(printf, 1, 2)))
+void boot_fail(const char *fmt, ...);
+
 /*
  * The self-tests of the test kernel (wicket-test.elf, tests/kernel/): run
  * once the kernel is up, before the libOS, with the command line. Weak and

@@ -1,9 +1,10 @@
 /*
  * Loading the libOS and entering it (abi.h has the layout and the entry
  * state). The libOS is the first boot module, an ELF that the kernel does
- * not trust: every header field is checked against the module's size and
- * the user half before anything is mapped, and a refusal ends the run with
- * a message and WK_EXIT_BAD_IMAGE.
+ * not trust: the header is checked against the module's size before
+ * anything is mapped, and each segment against the module and the user half
+ * before it is mapped; a refusal ends the run (nothing of the image runs)
+ * with a message and WK_EXIT_BAD_IMAGE.
  */
 #include "libos.h"
 
@@ -20,6 +21,7 @@
 #include "arch/x86_64/trap_frame.h"
 #include "console.h"
 #include "events.h"
+#include "kmain.h"
 #include "lib/string.h"
 #include "lib/unaligned.h"
 #include "mm/page.h"
@@ -80,8 +82,9 @@ static unsigned segment_prot(uint32_t flags)
 	       ((flags & ELF_FLAG_X) ? WK_PROT_EXEC : 0);
 }
 
-/* Checks the header and every PT_LOAD; returns the entry point. */
-static uint64_t check_image(const uint8_t *image, uint64_t size)
+/* Checks the header, then checks and maps each PT_LOAD; returns the entry
+ * point. */
+static uint64_t load_image(const uint8_t *image, uint64_t size)
 {
 	if (size < ELF_HEADER_BYTES || memcmp(image, "\177ELF", 4) != 0)
 		refuse("not an ELF file (bad magic)");
@@ -125,24 +128,9 @@ static uint64_t check_image(const uint8_t *image, uint64_t size)
 		if ((s.flags & ELF_FLAG_X) && entry >= s.address &&
 		    entry - s.address < s.memory_size)
 			entry_executable = true;
-	}
-	if (!loadable)
-		refuse("no loadable segment");
-	if (!entry_executable)
-		refuse("the entry point is not in an executable segment");
-	return entry;
-}
 
-static void load_elf_segments(const uint8_t *image)
-{
-	uint64_t headers = load_le64(image + 32);
-	uint16_t count = load_le16(image + 56);
-
-	for (uint16_t i = 0; i < count; i++) {
-		struct elf_segment s = read_segment(
-			image + headers + (uint64_t)i * ELF_PROGRAM_HEADER_BYTES);
-		if (s.type != ELF_SEGMENT_LOAD || s.memory_size == 0)
-			continue;
+		/* Checked: map it zeroed (the bss needs nothing more), copy
+		 * the file bytes in, then give it its own protection. */
 		uint64_t start = page_down(s.address);
 		uint64_t length = page_up(s.address + s.memory_size) - start;
 		long status = user_memory_map(start, length,
@@ -151,10 +139,14 @@ static void load_elf_segments(const uint8_t *image)
 			refuse("two segments share a page");
 		if (status != 0)
 			refuse("out of memory for the segments");
-		/* The pages are zeroed: the bss needs nothing more. */
 		user_memory_write(s.address, image + s.offset, s.file_size);
 		user_memory_protect(start, length, segment_prot(s.flags));
 	}
+	if (!loadable)
+		refuse("no loadable segment");
+	if (!entry_executable)
+		refuse("the entry point is not in an executable segment");
+	return entry;
 }
 
 /* Maps `length` bytes at `address` and fills them from `bytes`; then makes
@@ -192,13 +184,11 @@ static uint32_t info_cpu_features(void)
 	       (f->rdrand ? WK_CPU_RDRAND : 0) | (f->rdseed ? WK_CPU_RDSEED : 0);
 }
 
-static void copy_string(char *to, const char *from, size_t size)
-{
-	size_t length = strnlen(from, size - 1);
-
-	memcpy(to, from, length);
-	to[length] = '\0';
-}
+/* The info page holds all that boot_info holds, strings whole. */
+_Static_assert(WK_INFO_MODULES_MAX >= BOOT_MODULES_MAX &&
+	       WK_INFO_STRING_MAX == BOOT_MODULE_STRING_MAX &&
+	       WK_INFO_CMDLINE_MAX == BOOT_CMDLINE_MAX,
+	       "wk_info's tables and strings match boot_info's");
 
 void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 		 uint64_t tsc_hz, uint32_t tsc_source)
@@ -215,8 +205,7 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 				      ? libos->end - libos->start : 1);
 	if (image == NULL)
 		refuse("the module is not in addressable memory");
-	uint64_t entry = check_image(image, libos->end - libos->start);
-	load_elf_segments(image);
+	uint64_t entry = load_image(image, libos->end - libos->start);
 
 	info.magic = WK_INFO_MAGIC;
 	info.abi_version = WK_ABI_VERSION;
@@ -231,27 +220,24 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 	info.xsave_components = cpu_xsave_components;
 	info.rtc_unix_seconds = rtc_boot_seconds;
 	info.rtc_tsc = rtc_boot_tsc;
-	copy_string(info.cmdline, boot->cmdline, sizeof(info.cmdline));
+	memcpy(info.cmdline, boot->cmdline, sizeof(info.cmdline));
 
 	/* Module 0 is the libOS itself; the others are mapped read-only, one
 	 * after the other with an unmapped page between them. */
 	uint64_t next = WK_MODULES_ADDRESS;
-	for (uint32_t i = 0; i < boot->module_count && i < WK_INFO_MODULES_MAX;
-	     i++) {
+	info.module_count = boot->module_count;
+	for (uint32_t i = 0; i < boot->module_count; i++) {
 		const struct boot_module *m = &boot->modules[i];
 		struct wk_module *slot = &info.modules[i];
 		slot->size = m->end - m->start;
-		copy_string(slot->string, m->string, sizeof(slot->string));
-		info.module_count = i + 1;
+		memcpy(slot->string, m->string, sizeof(slot->string));
 		if (i == 0)
 			continue;
 		const void *bytes = paging_map_physical(m->start,
 							slot->size ? slot->size : 1);
-		if (bytes == NULL || map_read_only(next, bytes, slot->size)) {
-			kprintf("wicket: cannot map module %u (%lu bytes)\n", i,
-				slot->size);
-			power_exit(WK_EXIT_BAD_BOOT);
-		}
+		if (bytes == NULL || map_read_only(next, bytes, slot->size))
+			boot_fail("wicket: cannot map module %u (%lu bytes)\n",
+				  i, slot->size);
 		slot->address = next;
 		next += page_up(slot->size ? slot->size : 1) + WK_PAGE_SIZE;
 	}
@@ -263,11 +249,9 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 			    (uint64_t)&kernel_counters - KERNEL_VMA,
 			    WK_PROT_READ) ||
 	    user_memory_map(info.stack_bottom, WK_STACK_BYTES,
-			    WK_PROT_READ | WK_PROT_WRITE)) {
-		kprintf("wicket: out of memory for the libOS's info page and "
-			"stack\n");
-		power_exit(WK_EXIT_BAD_BOOT);
-	}
+			    WK_PROT_READ | WK_PROT_WRITE))
+		boot_fail("wicket: out of memory for the libOS's info page and "
+			  "stack\n");
 
 	kinfo("wicket: entering the libOS at 0x%lx (tsc %lu Hz)\n", entry,
 	      info.tsc_frequency_hz);

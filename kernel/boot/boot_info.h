@@ -76,7 +76,6 @@ struct boot_range {
 struct boot_info {
 	enum boot_protocol protocol;
 	char cmdline[BOOT_CMDLINE_MAX];
-	char loader_name[64];
 
 	uint32_t memory_region_count;
 	struct boot_memory_region memory_regions[BOOT_MEMORY_REGIONS_MAX];
@@ -87,11 +86,9 @@ struct boot_info {
 	bool has_framebuffer;
 	struct boot_framebuffer framebuffer;
 
-	/* A copy of the RSDP (multiboot2 hands a copy, PVH an address), and
-	 * its physical address when the loader gave one (0 otherwise). */
+	/* A copy of the RSDP (multiboot2 hands a copy, PVH an address). */
 	uint32_t rsdp_length;
 	uint8_t rsdp[BOOT_RSDP_MAX];
-	uint64_t rsdp_address;
 
 	uint32_t reserved_count;
 	struct boot_range reserved[BOOT_RESERVED_MAX];
@@ -133,6 +130,23 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
  * the module list, strings and memory map through `read`. */
 int pvh_parse(uint64_t start_info_address, boot_phys_reader read,
 	      void *context, struct boot_info *info);
+
+/*
+ * Shared by the parsers (boot_info.c); each table that is full sets
+ * info->truncated instead of growing. boot_reserve records [start, end) as
+ * the loader's. boot_add_module returns the new module, or NULL when the
+ * table is full. boot_add_memory_region appends the E820-style entry at
+ * `entry` (u64 base, u64 length, u32 type), or returns false when the map
+ * is full. boot_copy_string copies the string at `source`, which ends at
+ * its NUL or after `source_length` bytes, into `destination` of `size`
+ * bytes, cutting it to fit; the result is always NUL-terminated.
+ */
+void boot_reserve(struct boot_info *info, uint64_t start, uint64_t end);
+struct boot_module *boot_add_module(struct boot_info *info, uint64_t start,
+				    uint64_t end);
+bool boot_add_memory_region(struct boot_info *info, const uint8_t *entry);
+void boot_copy_string(char *destination, size_t size, const uint8_t *source,
+		      size_t source_length, struct boot_info *info);
 
 /* The magic values each entry receives (EAX for multiboot2, the start info's
  * first word for PVH). */

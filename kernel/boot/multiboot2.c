@@ -27,7 +27,6 @@
 enum multiboot2_tag_type {
 	MULTIBOOT2_TAG_END = 0,
 	MULTIBOOT2_TAG_CMDLINE = 1,
-	MULTIBOOT2_TAG_LOADER_NAME = 2,
 	MULTIBOOT2_TAG_MODULE = 3,
 	MULTIBOOT2_TAG_MEMORY_MAP = 6,
 	MULTIBOOT2_TAG_FRAMEBUFFER = 8,
@@ -43,29 +42,6 @@ enum multiboot2_tag_type {
 #define MULTIBOOT2_RSDP_OLD_SIZE       20u
 #define MULTIBOOT2_RSDP_NEW_SIZE       36u
 
-/*
- * Copies the string at `source`, which may use at most `source_length` bytes
- * (the rest of its tag), into `destination` of `destination_size` bytes. A
- * string with no NUL inside its tag ends at the tag's end; a string longer
- * than the destination is cut and sets info->truncated. The result is always
- * NUL-terminated.
- */
-static void multiboot2_copy_string(char *destination, size_t destination_size,
-				   const uint8_t *source, size_t source_length,
-				   struct boot_info *info)
-{
-	size_t length = 0;
-
-	while (length < source_length && source[length] != '\0')
-		length++;
-	if (length > destination_size - 1) {
-		length = destination_size - 1;
-		info->truncated = true;
-	}
-	memcpy(destination, source, length);
-	destination[length] = '\0';
-}
-
 static int multiboot2_parse_module(const uint8_t *payload, size_t length,
 				   struct boot_info *info)
 {
@@ -77,18 +53,13 @@ static int multiboot2_parse_module(const uint8_t *payload, size_t length,
 
 	if (end < start)
 		return BOOT_PARSE_MALFORMED;
-	if (info->module_count >= BOOT_MODULES_MAX) {
-		info->truncated = true;
-		return BOOT_PARSE_OK;
-	}
 
-	struct boot_module *module = &info->modules[info->module_count++];
+	struct boot_module *module = boot_add_module(info, start, end);
 
-	module->start = start;
-	module->end = end;
-	multiboot2_copy_string(module->string, sizeof(module->string),
-			       payload + MULTIBOOT2_MODULE_STRING,
-			       length - MULTIBOOT2_MODULE_STRING, info);
+	if (module != NULL)
+		boot_copy_string(module->string, sizeof(module->string),
+				 payload + MULTIBOOT2_MODULE_STRING,
+				 length - MULTIBOOT2_MODULE_STRING, info);
 	return BOOT_PARSE_OK;
 }
 
@@ -105,21 +76,10 @@ static int multiboot2_parse_memory_map(const uint8_t *payload, size_t length,
 	if (entry_size < MULTIBOOT2_MEMORY_ENTRY_MIN || entry_size % 8 != 0)
 		return BOOT_PARSE_MALFORMED;
 
-	size_t offset = MULTIBOOT2_MEMORY_MAP_ENTRIES;
-
-	while (length - offset >= entry_size) {
-		if (info->memory_region_count >= BOOT_MEMORY_REGIONS_MAX) {
-			info->truncated = true;
+	for (size_t offset = MULTIBOOT2_MEMORY_MAP_ENTRIES;
+	     length - offset >= entry_size; offset += entry_size) {
+		if (!boot_add_memory_region(info, payload + offset))
 			break;
-		}
-
-		struct boot_memory_region *region =
-			&info->memory_regions[info->memory_region_count++];
-
-		region->base = load_le64(payload + offset);
-		region->length = load_le64(payload + offset + 8);
-		region->type = load_le32(payload + offset + 16);
-		offset += entry_size;
 	}
 	return BOOT_PARSE_OK;
 }
@@ -143,8 +103,12 @@ static int multiboot2_parse_framebuffer(const uint8_t *payload, size_t length,
 /* Tag 14 carries an ACPI 1.0 RSDP, tag 15 an ACPI 2.0+ one; the newer wins
  * whatever order the loader put them in. */
 static int multiboot2_parse_rsdp(const uint8_t *payload, size_t length,
-				 uint32_t rsdp_length, struct boot_info *info)
+				 uint32_t type, struct boot_info *info)
 {
+	uint32_t rsdp_length = type == MULTIBOOT2_TAG_ACPI_NEW ?
+			       MULTIBOOT2_RSDP_NEW_SIZE :
+			       MULTIBOOT2_RSDP_OLD_SIZE;
+
 	if (length < rsdp_length)
 		return BOOT_PARSE_MALFORMED;
 	if (info->rsdp_length > rsdp_length)
@@ -152,7 +116,6 @@ static int multiboot2_parse_rsdp(const uint8_t *payload, size_t length,
 
 	memcpy(info->rsdp, payload, rsdp_length);
 	info->rsdp_length = rsdp_length;
-	info->rsdp_address = 0; /* a copy: the loader gives no address */
 	return BOOT_PARSE_OK;
 }
 
@@ -172,15 +135,14 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 	if (total_size < MULTIBOOT2_MIN_SIZE || total_size > available)
 		return BOOT_PARSE_MALFORMED;
 
-	info->reserved[0].start = mbi_address;
-	info->reserved[0].end = mbi_address + total_size;
-	info->reserved_count = 1;
+	boot_reserve(info, mbi_address, mbi_address + total_size);
 
-	/* Walk the tags; `offset` is 8-byte aligned and below total_size. */
+	/* Walk the tags; `offset` is 8-byte aligned. */
 	size_t offset = MULTIBOOT2_HEADER_SIZE;
 
 	for (;;) {
-		if (total_size - offset < MULTIBOOT2_TAG_HEADER)
+		if (offset >= total_size ||
+		    total_size - offset < MULTIBOOT2_TAG_HEADER)
 			return BOOT_PARSE_MALFORMED; /* no end tag */
 
 		uint32_t type = load_le32(bytes + offset);
@@ -197,14 +159,8 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 		case MULTIBOOT2_TAG_END:
 			return BOOT_PARSE_OK;
 		case MULTIBOOT2_TAG_CMDLINE:
-			multiboot2_copy_string(info->cmdline,
-					       sizeof(info->cmdline), payload,
-					       length, info);
-			break;
-		case MULTIBOOT2_TAG_LOADER_NAME:
-			multiboot2_copy_string(info->loader_name,
-					       sizeof(info->loader_name),
-					       payload, length, info);
+			boot_copy_string(info->cmdline, sizeof(info->cmdline),
+					 payload, length, info);
 			break;
 		case MULTIBOOT2_TAG_MODULE:
 			status = multiboot2_parse_module(payload, length, info);
@@ -218,13 +174,8 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 							      info);
 			break;
 		case MULTIBOOT2_TAG_ACPI_OLD:
-			status = multiboot2_parse_rsdp(payload, length,
-						       MULTIBOOT2_RSDP_OLD_SIZE,
-						       info);
-			break;
 		case MULTIBOOT2_TAG_ACPI_NEW:
-			status = multiboot2_parse_rsdp(payload, length,
-						       MULTIBOOT2_RSDP_NEW_SIZE,
+			status = multiboot2_parse_rsdp(payload, length, type,
 						       info);
 			break;
 		default:
@@ -236,7 +187,5 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 		/* The next tag starts at the next 8-byte boundary; size is at
 		 * most total_size - offset, so this cannot overflow. */
 		offset += ((size_t)size + 7) & ~(size_t)7;
-		if (offset >= total_size)
-			return BOOT_PARSE_MALFORMED; /* no end tag */
 	}
 }

@@ -40,14 +40,13 @@
 #define PVH_RSDP_V1_SIZE         20u
 #define PVH_RSDP_V2_SIZE         36u
 #define PVH_RSDP_REVISION_OFFSET 15u
-#define PVH_STRING_CHUNK_LIMIT   4096u /* never read across a page */
 #define PVH_BUNDLE_PAGE          4096u
 #define PVH_BUNDLE_HEADER_SIZE   16u
 #define PVH_BUNDLE_ENTRY_SIZE    24u
 
-/* Everything the parser keeps from the start info itself. */
+/* Everything the parser keeps from the start info itself; a version 0
+ * start info has no memory map (memmap_entries stays 0). */
 struct pvh_start_info {
-	uint32_t version;
 	uint32_t module_count;
 	uint64_t module_list;
 	uint64_t cmdline;
@@ -68,143 +67,110 @@ static bool pvh_range_fits(uint64_t address, uint64_t length)
 	return length <= UINT64_MAX - address;
 }
 
-/* Records a physical range the loader's structures occupy; a full table sets
- * info->truncated. */
-static void pvh_reserve(struct boot_info *info, uint64_t start, uint64_t end)
+static const uint8_t *pvh_read(const struct pvh_memory *memory,
+			       uint64_t address, size_t length)
 {
-	if (info->reserved_count >= BOOT_RESERVED_MAX) {
-		info->truncated = true;
-		return;
-	}
-	info->reserved[info->reserved_count].start = start;
-	info->reserved[info->reserved_count].end = end;
-	info->reserved_count++;
+	return memory->read(address, length, memory->context);
 }
 
 /*
  * Copies the NUL-terminated string at physical `address` into `destination`
- * of `size` bytes, reading at most up to the next page boundary at a time
- * (and byte by byte where a whole chunk is refused, so that a string ending
- * just before unreadable memory still parses). A string that does not fit is
- * cut and sets info->truncated. Returns BOOT_PARSE_UNREADABLE when the reader
- * refuses a byte before the string ends; `destination` then holds the part
- * read so far.
+ * of `size` bytes, reading one byte at a time (so that a string ending just
+ * before unreadable memory still parses). A string that does not fit is cut
+ * and sets info->truncated. Returns BOOT_PARSE_UNREADABLE when the reader
+ * refuses a byte before the string ends (`destination` then holds the part
+ * read so far), or BOOT_PARSE_MALFORMED when the string runs into 2^64.
+ * At address 0 (no string) it leaves `destination` as it is.
  */
 static int pvh_read_string(const struct pvh_memory *memory, uint64_t address,
 			   char *destination, size_t size,
 			   struct boot_info *info)
 {
-	size_t limit = size - 1;
-	size_t copied = 0;
-
-	destination[0] = '\0';
-	for (;;) {
-		/* One byte beyond the limit tells a string that exactly fits
-		 * from one that is too long. */
-		uint64_t chunk = (uint64_t)(limit - copied) + 1;
-		uint64_t page_left = PVH_STRING_CHUNK_LIMIT -
-				     (address & (PVH_STRING_CHUNK_LIMIT - 1));
-
-		if (chunk > page_left)
-			chunk = page_left;
-
-		const char *bytes = memory->read(address, (size_t)chunk,
-						 memory->context);
-
-		if (bytes == NULL && chunk > 1) {
-			chunk = 1;
-			bytes = memory->read(address, 1, memory->context);
-		}
-		if (bytes == NULL) {
-			if (copied == limit) {
-				info->truncated = true;
-				return BOOT_PARSE_OK;
-			}
-			return BOOT_PARSE_UNREADABLE;
-		}
-		for (uint64_t i = 0; i < chunk; i++) {
-			if (bytes[i] == '\0')
-				return BOOT_PARSE_OK;
-			if (copied == limit) {
-				info->truncated = true;
-				return BOOT_PARSE_OK;
-			}
-			destination[copied++] = bytes[i];
-			destination[copied] = '\0';
-		}
-		if (!pvh_range_fits(address, chunk))
+	if (address == 0)
+		return BOOT_PARSE_OK;
+	for (size_t copied = 0;; copied++) {
+		destination[copied] = '\0';
+		if (address + copied < address)
 			return BOOT_PARSE_MALFORMED; /* runs into 2^64 */
-		address += chunk;
+
+		const uint8_t *byte = pvh_read(memory, address + copied, 1);
+
+		/* The byte after the last that fits tells a string that
+		 * exactly fits from one that is too long. */
+		if (byte != NULL && *byte == '\0')
+			return BOOT_PARSE_OK;
+		if (copied == size - 1) {
+			info->truncated = true;
+			return BOOT_PARSE_OK;
+		}
+		if (byte == NULL)
+			return BOOT_PARSE_UNREADABLE;
+		destination[copied] = (char)*byte;
 	}
 }
 
-/* Reads the start info at `address` into `start`. Returns BOOT_PARSE_OK,
- * BOOT_PARSE_BAD_MAGIC or BOOT_PARSE_UNREADABLE. */
+/* Reads the start info at `address` into `start` and reserves it. Returns
+ * BOOT_PARSE_OK, BOOT_PARSE_BAD_MAGIC, BOOT_PARSE_MALFORMED (at 0 or
+ * wrapping around 2^64) or BOOT_PARSE_UNREADABLE. */
 static int pvh_read_start_info(const struct pvh_memory *memory,
 			       uint64_t address, struct pvh_start_info *start,
-			       uint32_t *size)
+			       struct boot_info *info)
 {
-	const uint8_t *bytes = memory->read(address, 4, memory->context);
+	if (address == 0)
+		return BOOT_PARSE_MALFORMED;
+
+	const uint8_t *bytes = pvh_read(memory, address, 4);
 
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
 	if (load_le32(bytes) != PVH_START_MAGIC)
 		return BOOT_PARSE_BAD_MAGIC;
 
-	bytes = memory->read(address, PVH_START_INFO_V0_SIZE, memory->context);
+	uint32_t size = PVH_START_INFO_V0_SIZE;
+
+	bytes = pvh_read(memory, address, size);
+	if (bytes != NULL && load_le32(bytes + 4) >= 1) { /* the version */
+		size = PVH_START_INFO_V1_SIZE;
+		bytes = pvh_read(memory, address, size);
+	}
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
-	start->version = load_le32(bytes + 4);
 	start->module_count = load_le32(bytes + 12);
 	start->module_list = load_le64(bytes + 16);
 	start->cmdline = load_le64(bytes + 24);
 	start->rsdp = load_le64(bytes + 32);
-	*size = PVH_START_INFO_V0_SIZE;
-
-	if (start->version >= 1) {
-		bytes = memory->read(address, PVH_START_INFO_V1_SIZE,
-				     memory->context);
-		if (bytes == NULL)
-			return BOOT_PARSE_UNREADABLE;
+	if (size == PVH_START_INFO_V1_SIZE) {
 		start->memmap = load_le64(bytes + 40);
 		start->memmap_entries = load_le32(bytes + 48);
-		*size = PVH_START_INFO_V1_SIZE;
 	}
+	if (!pvh_range_fits(address, size))
+		return BOOT_PARSE_MALFORMED;
+	boot_reserve(info, address, address + size);
 	return BOOT_PARSE_OK;
 }
 
 /*
- * Checks a table of `count` entries of `entry_size` bytes at `address` and
- * records it as reserved. Returns BOOT_PARSE_MALFORMED for a non-empty table
- * at address 0 or one that wraps around 2^64.
+ * Checks a table of `*count` entries of `entry_size` bytes at `address`,
+ * records all of it as reserved and cuts *count to the `max` entries kept
+ * (setting info->truncated). Returns BOOT_PARSE_MALFORMED for a non-empty
+ * table at address 0 or one that wraps around 2^64.
  */
 static int pvh_reserve_table(struct boot_info *info, uint64_t address,
-			     uint32_t count, uint32_t entry_size)
+			     uint32_t *count, uint32_t entry_size,
+			     uint32_t max)
 {
-	uint64_t bytes = (uint64_t)count * entry_size;
+	uint64_t bytes = (uint64_t)*count * entry_size;
 
-	if (count == 0)
+	if (*count == 0)
 		return BOOT_PARSE_OK;
 	if (address == 0 || !pvh_range_fits(address, bytes))
 		return BOOT_PARSE_MALFORMED;
-	pvh_reserve(info, address, address + bytes);
-	return BOOT_PARSE_OK;
-}
-
-/* The next module slot for [start, start + size); NULL, setting
- * info->truncated, when the table is full. */
-static struct boot_module *pvh_add_module(struct boot_info *info,
-					  uint64_t start, uint64_t size)
-{
-	if (info->module_count == BOOT_MODULES_MAX) {
+	boot_reserve(info, address, address + bytes);
+	if (*count > max) {
+		*count = max;
 		info->truncated = true;
-		return NULL;
 	}
-	struct boot_module *module = &info->modules[info->module_count++];
-
-	module->start = start;
-	module->end = start + size;
-	return module;
+	return BOOT_PARSE_OK;
 }
 
 static int pvh_bundle_malformed(struct boot_info *info, const char *why)
@@ -227,7 +193,7 @@ static int pvh_parse_bundle(const uint8_t *page, uint64_t address,
 	if (load_le32(page + 8) != 1 || count == 0 || count > BOOT_MODULES_MAX)
 		return pvh_bundle_malformed(info, "module bundle: bad version "
 					    "or member count");
-	pvh_reserve(info, address, address + size);
+	boot_reserve(info, address, address + size);
 
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *entry = page + PVH_BUNDLE_HEADER_SIZE +
@@ -247,17 +213,12 @@ static int pvh_parse_bundle(const uint8_t *page, uint64_t address,
 			return pvh_bundle_malformed(info, "module bundle: a "
 				"string lies outside the header page");
 
-		struct boot_module *module =
-			pvh_add_module(info, address + offset, length);
+		struct boot_module *module = boot_add_module(
+			info, address + offset, address + offset + length);
 
-		if (module == NULL)
-			continue;
-		if (string_length >= sizeof(module->string)) {
-			string_length = sizeof(module->string) - 1;
-			info->truncated = true;
-		}
-		memcpy(module->string, page + string, string_length);
-		module->string[string_length] = '\0';
+		if (module != NULL)
+			boot_copy_string(module->string, sizeof(module->string),
+					 page + string, string_length, info);
 	}
 	return BOOT_PARSE_OK;
 }
@@ -267,22 +228,13 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 			     struct boot_info *info)
 {
 	uint32_t count = start->module_count;
-	int status = pvh_reserve_table(info, start->module_list, count,
-				       PVH_MODULE_ENTRY_SIZE);
+	int status = pvh_reserve_table(info, start->module_list, &count,
+				       PVH_MODULE_ENTRY_SIZE, BOOT_MODULES_MAX);
 
-	if (status != BOOT_PARSE_OK)
-		return status;
-	if (count > BOOT_MODULES_MAX) {
-		count = BOOT_MODULES_MAX;
-		info->truncated = true;
-	}
-
-	for (uint32_t i = 0; i < count; i++) {
-		uint64_t entry = start->module_list +
-				 (uint64_t)i * PVH_MODULE_ENTRY_SIZE;
-		const uint8_t *bytes = memory->read(entry,
-						    PVH_MODULE_ENTRY_SIZE,
-						    memory->context);
+	for (uint32_t i = 0; status == BOOT_PARSE_OK && i < count; i++) {
+		const uint8_t *bytes = pvh_read(memory,
+			start->module_list + (uint64_t)i * PVH_MODULE_ENTRY_SIZE,
+			PVH_MODULE_ENTRY_SIZE);
 
 		if (bytes == NULL)
 			return BOOT_PARSE_UNREADABLE;
@@ -295,29 +247,24 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 			return BOOT_PARSE_MALFORMED;
 
 		/* A module the reader cannot see is not a bundle. */
-		const uint8_t *head = size < 8 ? NULL : memory->read(
-			address, size < PVH_BUNDLE_PAGE ? size : PVH_BUNDLE_PAGE,
-			memory->context);
+		const uint8_t *head = size < 8 ? NULL :
+			pvh_read(memory, address, size < PVH_BUNDLE_PAGE ?
+						  size : PVH_BUNDLE_PAGE);
 
 		if (head != NULL && memcmp(head, "WKBUNDLE", 8) == 0) {
 			status = pvh_parse_bundle(head, address, size, info);
-			if (status != BOOT_PARSE_OK)
-				return status;
 			continue;
 		}
 
-		struct boot_module *module = pvh_add_module(info, address,
-							    size);
+		struct boot_module *module = boot_add_module(info, address,
+							     address + size);
 
-		if (module != NULL && cmdline != 0) {
+		if (module != NULL)
 			status = pvh_read_string(memory, cmdline,
 						 module->string,
 						 sizeof(module->string), info);
-			if (status != BOOT_PARSE_OK)
-				return status;
-		}
 	}
-	return BOOT_PARSE_OK;
+	return status;
 }
 
 static int pvh_parse_memory_map(const struct pvh_memory *memory,
@@ -325,62 +272,47 @@ static int pvh_parse_memory_map(const struct pvh_memory *memory,
 				struct boot_info *info)
 {
 	uint32_t count = start->memmap_entries;
-	int status = pvh_reserve_table(info, start->memmap, count,
-				       PVH_MEMMAP_ENTRY_SIZE);
+	int status = pvh_reserve_table(info, start->memmap, &count,
+				       PVH_MEMMAP_ENTRY_SIZE,
+				       BOOT_MEMORY_REGIONS_MAX);
 
-	if (status != BOOT_PARSE_OK)
-		return status;
-	if (count > BOOT_MEMORY_REGIONS_MAX) {
-		count = BOOT_MEMORY_REGIONS_MAX;
-		info->truncated = true;
-	}
-
-	for (uint32_t i = 0; i < count; i++) {
-		uint64_t entry = start->memmap +
-				 (uint64_t)i * PVH_MEMMAP_ENTRY_SIZE;
-		const uint8_t *bytes = memory->read(entry,
-						    PVH_MEMMAP_ENTRY_SIZE,
-						    memory->context);
+	for (uint32_t i = 0; status == BOOT_PARSE_OK && i < count; i++) {
+		const uint8_t *bytes = pvh_read(memory,
+			start->memmap + (uint64_t)i * PVH_MEMMAP_ENTRY_SIZE,
+			PVH_MEMMAP_ENTRY_SIZE);
 
 		if (bytes == NULL)
 			return BOOT_PARSE_UNREADABLE;
-
-		struct boot_memory_region *region =
-			&info->memory_regions[info->memory_region_count++];
-
-		region->base = load_le64(bytes);
-		region->length = load_le64(bytes + 8);
-		region->type = load_le32(bytes + 16);
+		boot_add_memory_region(info, bytes);
 	}
-	return BOOT_PARSE_OK;
+	return status;
 }
 
-/* Copies the RSDP: the 20-byte ACPI 1.0 part, then all 36 bytes when its
- * revision (byte 15) says ACPI 2.0 or later. */
+/* Copies the RSDP, if any (address 0 is none): the 20-byte ACPI 1.0 part,
+ * then all 36 bytes when its revision (byte 15) says ACPI 2.0 or later. */
 static int pvh_parse_rsdp(const struct pvh_memory *memory, uint64_t address,
 			  struct boot_info *info)
 {
-	const uint8_t *bytes = memory->read(address, PVH_RSDP_V1_SIZE,
-					    memory->context);
+	if (address == 0)
+		return BOOT_PARSE_OK;
+
+	const uint8_t *bytes = pvh_read(memory, address, PVH_RSDP_V1_SIZE);
 	uint32_t length = PVH_RSDP_V1_SIZE;
 
+	if (bytes != NULL && bytes[PVH_RSDP_REVISION_OFFSET] >= 2) {
+		length = PVH_RSDP_V2_SIZE;
+		bytes = pvh_read(memory, address, length);
+	}
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
-	if (bytes[PVH_RSDP_REVISION_OFFSET] >= 2) {
-		length = PVH_RSDP_V2_SIZE;
-		bytes = memory->read(address, length, memory->context);
-		if (bytes == NULL)
-			return BOOT_PARSE_UNREADABLE;
-	}
 	memcpy(info->rsdp, bytes, length);
 	info->rsdp_length = length;
-	info->rsdp_address = address;
 	return BOOT_PARSE_OK;
 }
 
 /*
- * Steps, each returning on the first error with `info` keeping what the
- * earlier steps filled in:
+ * Steps, each stopping the parse on the first error with `info` keeping
+ * what the earlier steps filled in:
  *   1. the start info (magic, version) and its own reserved range;
  *   2. the command line;
  *   3. the module list and each module's string (a bundle becomes its
@@ -393,40 +325,21 @@ int pvh_parse(uint64_t start_info_address, boot_phys_reader read,
 {
 	struct pvh_memory memory = { read, context };
 	struct pvh_start_info start = { 0 };
-	uint32_t size = 0;
-	int status;
 
 	memset(info, 0, sizeof(*info));
 	info->protocol = BOOT_PROTOCOL_PVH;
 
-	if (start_info_address == 0)
-		return BOOT_PARSE_MALFORMED;
-	status = pvh_read_start_info(&memory, start_info_address, &start,
-				     &size);
-	if (status != BOOT_PARSE_OK)
-		return status;
-	if (!pvh_range_fits(start_info_address, size))
-		return BOOT_PARSE_MALFORMED;
-	pvh_reserve(info, start_info_address, start_info_address + size);
+	int status = pvh_read_start_info(&memory, start_info_address, &start,
+					 info);
 
-	if (start.cmdline != 0) {
+	if (status == BOOT_PARSE_OK)
 		status = pvh_read_string(&memory, start.cmdline, info->cmdline,
 					 sizeof(info->cmdline), info);
-		if (status != BOOT_PARSE_OK)
-			return status;
-	}
-
-	status = pvh_parse_modules(&memory, &start, info);
-	if (status != BOOT_PARSE_OK)
-		return status;
-
-	if (start.rsdp != 0) {
+	if (status == BOOT_PARSE_OK)
+		status = pvh_parse_modules(&memory, &start, info);
+	if (status == BOOT_PARSE_OK)
 		status = pvh_parse_rsdp(&memory, start.rsdp, info);
-		if (status != BOOT_PARSE_OK)
-			return status;
-	}
-
-	if (start.version >= 1)
-		return pvh_parse_memory_map(&memory, &start, info);
-	return BOOT_PARSE_OK;
+	if (status == BOOT_PARSE_OK)
+		status = pvh_parse_memory_map(&memory, &start, info);
+	return status;
 }

@@ -96,26 +96,24 @@ multiboot2_header_end:
 	.globl boot_multiboot2_entry
 boot_multiboot2_entry:
 	cli
-	cld
+	movl $boot_message_not_multiboot2, %esi
 	cmpl $0x36d76289, %eax
-	jne boot_not_multiboot2
-	movl $BOOT_ENTRY_MULTIBOOT2, PHYS(boot_protocol)
-	movl %ebx, PHYS(boot_info_address)
+	jne boot_fail32
+	movl $BOOT_ENTRY_MULTIBOOT2, %eax
 	jmp boot_start32
 
 	.globl boot_pvh_entry
 boot_pvh_entry:
+	movl $BOOT_ENTRY_PVH, %eax
+	/* fall through */
+
+/* EAX = the protocol (BOOT_ENTRY_*), EBX = the info address. */
+boot_start32:
 	cli
 	cld
-	movl $BOOT_ENTRY_PVH, PHYS(boot_protocol)
+	/* 1. For kmain. */
+	movl %eax, PHYS(boot_protocol)
 	movl %ebx, PHYS(boot_info_address)
-	jmp boot_start32
-
-boot_not_multiboot2:
-	movl $boot_message_not_multiboot2, %esi
-	jmp boot_fail32
-
-boot_start32:
 	movl $PHYS(boot_stack_top), %esp
 
 	/* 2. Long mode: CPUID 0x80000001 EDX bit 29. */

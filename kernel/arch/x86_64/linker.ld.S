@@ -6,8 +6,9 @@
  * address; everything else runs at KERNEL_VMA + physical. Each segment
  * starts on a page so that paging.c can map text RX, rodata R and data/bss
  * RW, the last two NX; the link is --nmagic, so the file stores no padding
- * between them (GRUB and QEMU load by p_offset and p_paddr). The symbol table (.ksyms, generated after a first
- * link) follows rodata so that adding it moves no code.
+ * between them (GRUB and QEMU load by p_offset and p_paddr). The symbol
+ * table (.ksyms, generated after a first link) follows rodata so that adding
+ * it moves no code.
  *
  * This file goes through the C preprocessor (kernel/meson.build) so that
  * the addresses come from arch/x86_64/layout.h.
@@ -77,12 +78,11 @@ SECTIONS
 		__data_start = .;
 		*(.data .data.*)
 	} :data
+	/* Ends on a page: paging.c maps the data segment up to __kernel_end. */
 	.bss : AT(ADDR(.bss) - KERNEL_VMA) {
-		__bss_start = .;
 		*(.bss .bss.*)
 		*(COMMON)
 		. = ALIGN(4096);
-		__bss_end = .;
 	} :data
 
 	/* Linker-made sections that a non-PIC static kernel leaves empty. */
