@@ -154,54 +154,23 @@ uint64_t memmap_total(const struct memmap_range *ranges, size_t count)
 	return total;
 }
 
-/*
- * The first fit: the lowest range that holds `size` bytes at an aligned
- * address. Address 0 is never returned (0 means failure), so a range that
- * starts at 0 is used from `align` upward.
- */
 uint64_t memmap_carve(struct memmap_range *ranges, size_t *count,
-		      size_t capacity, uint64_t size, uint64_t align)
+		      uint64_t size)
 {
 	if (size == 0 || size > UINT64_MAX - MEMMAP_PAGE_MASK)
-		return 0;
-	if (align < MEMMAP_PAGE_SIZE || (align & (align - 1)) != 0)
 		return 0;
 	size = (size + MEMMAP_PAGE_MASK) & ~MEMMAP_PAGE_MASK;
 
 	for (size_t i = 0; i < *count; i++) {
-		struct memmap_range *range = &ranges[i];
+		uint64_t address = ranges[i].start;
 
-		if (range->start > UINT64_MAX - (align - 1))
+		if (address == 0 || ranges[i].end - address < size)
 			continue;
-
-		uint64_t address = (range->start + align - 1) & ~(align - 1);
-
-		if (address == 0)
-			address = align;
-		if (address >= range->end || range->end - address < size)
-			continue;
-
-		uint64_t end = address + size;
-
-		if (address == range->start) {
-			range->start = end;
-			if (range->start == range->end) {
-				for (size_t j = i + 1; j < *count; j++)
-					ranges[j - 1] = ranges[j];
-				(*count)--;
-			}
-		} else if (end == range->end) {
-			range->end = address;
-		} else {
-			/* 1. Make room after this range, 2. split it. */
-			if (*count >= capacity)
-				return 0;
-			for (size_t j = *count; j > i + 1; j--)
-				ranges[j] = ranges[j - 1];
-			(*count)++;
-			ranges[i + 1].start = end;
-			ranges[i + 1].end = range->end;
-			range->end = address;
+		ranges[i].start += size;
+		if (ranges[i].start == ranges[i].end) {
+			for (size_t j = i + 1; j < *count; j++)
+				ranges[j - 1] = ranges[j];
+			(*count)--;
 		}
 		return address;
 	}

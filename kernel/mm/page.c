@@ -48,8 +48,7 @@ int page_allocator_init(const struct boot_info *info)
 	}
 	size_t range_count = (size_t)count;
 	size_t bitmap_bytes = pmem_bitmap_bytes(ranges, range_count);
-	uint64_t bitmap = memmap_carve(ranges, &range_count, PMEM_MAX_RANGES,
-				       bitmap_bytes, PMEM_PAGE_SIZE);
+	uint64_t bitmap = memmap_carve(ranges, &range_count, bitmap_bytes);
 	if (bitmap == 0 || bitmap + bitmap_bytes > EARLY_MAP_BYTES) {
 		kprintf("wicket: no room below 4 GiB for the page bitmap "
 			"(%zu bytes)\n", bitmap_bytes);
