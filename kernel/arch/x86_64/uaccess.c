@@ -23,7 +23,10 @@ static inline void user_access_end(void)
 		__asm__ volatile("clac" : : : "memory");
 }
 
-bool user_range_ok(uint64_t address, uint64_t length)
+/* Whether [address, address + length) lies in the user half
+ * ([0, WK_USER_LIMIT)), which also makes it canonical, without wrapping.
+ * Mapped or not is for the access itself to find out. */
+static bool user_range_ok(uint64_t address, uint64_t length)
 {
 	return address <= WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
 }
@@ -59,18 +62,16 @@ static size_t copy_user_bytes(void *to, const void *from, size_t length)
 
 int copy_from_user(void *to, struct user_pointer from, size_t length)
 {
-	if (!user_range_ok(from.address, length))
-		return -WK_EFAULT;
-	if (copy_user_bytes(to, (const void *)from.address, length))
+	if (!user_range_ok(from.address, length) ||
+	    copy_user_bytes(to, (const void *)from.address, length))
 		return -WK_EFAULT;
 	return 0;
 }
 
 int copy_to_user(struct user_pointer to, const void *from, size_t length)
 {
-	if (!user_range_ok(to.address, length))
-		return -WK_EFAULT;
-	if (copy_user_bytes((void *)to.address, from, length))
+	if (!user_range_ok(to.address, length) ||
+	    copy_user_bytes((void *)to.address, from, length))
 		return -WK_EFAULT;
 	return 0;
 }
