@@ -6,8 +6,8 @@
  * of every region and exclusion in increasing order, and each elementary
  * interval between two neighbouring boundaries is free exactly when some
  * usable region covers it and no other region or exclusion does. Finding the
- * next boundary and classifying an interval each scan all inputs, so the
- * cost is O(n^2) for n = regions + exclusions (a few hundred at most).
+ * next boundary and classifying an interval take one scan of all inputs, so
+ * the cost is O(n^2) for n = regions + exclusions (a few hundred at most).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,52 +36,44 @@ static void memmap_consider(uint64_t candidate, uint64_t after, uint64_t *next,
 	}
 }
 
-/* The smallest boundary strictly above `after`; false when there is none. */
-static bool memmap_next_boundary(const struct boot_memory_region *regions,
-				 size_t count,
-				 const struct memmap_range *excluded,
-				 size_t excluded_count, uint64_t after,
-				 uint64_t *next)
+/*
+ * Looks at every region and exclusion once: puts the smallest boundary
+ * strictly above `point` in *next (*more says whether there is one) and
+ * returns whether the byte at `point` (and so the whole elementary
+ * interval that starts there) is usable RAM that nothing else claims.
+ */
+static bool memmap_scan(const struct boot_memory_region *regions,
+			size_t count, const struct memmap_range *excluded,
+			size_t excluded_count, uint64_t point, uint64_t *next,
+			bool *more)
 {
-	bool found = false;
+	bool usable = false;
+	bool claimed = false;
 
+	*more = false;
 	for (size_t i = 0; i < count; i++) {
+		uint64_t end = memmap_region_end(&regions[i]);
+
 		if (regions[i].length == 0)
 			continue;
-		memmap_consider(regions[i].base, after, next, &found);
-		memmap_consider(memmap_region_end(&regions[i]), after, next,
-				&found);
+		memmap_consider(regions[i].base, point, next, more);
+		memmap_consider(end, point, next, more);
+		if (point < regions[i].base || point >= end)
+			continue;
+		if (regions[i].type == BOOT_MEMORY_USABLE)
+			usable = true;
+		else
+			claimed = true;
 	}
 	for (size_t i = 0; i < excluded_count; i++) {
 		if (excluded[i].start >= excluded[i].end)
 			continue;
-		memmap_consider(excluded[i].start, after, next, &found);
-		memmap_consider(excluded[i].end, after, next, &found);
+		memmap_consider(excluded[i].start, point, next, more);
+		memmap_consider(excluded[i].end, point, next, more);
+		if (point >= excluded[i].start && point < excluded[i].end)
+			claimed = true;
 	}
-	return found;
-}
-
-/* Whether the byte at `address` (and so the whole elementary interval that
- * starts there) is usable RAM that nothing else claims. */
-static bool memmap_is_free(const struct boot_memory_region *regions,
-			   size_t count, const struct memmap_range *excluded,
-			   size_t excluded_count, uint64_t address)
-{
-	bool usable = false;
-
-	for (size_t i = 0; i < count; i++) {
-		if (regions[i].length == 0 || address < regions[i].base ||
-		    address >= memmap_region_end(&regions[i]))
-			continue;
-		if (regions[i].type != BOOT_MEMORY_USABLE)
-			return false;
-		usable = true;
-	}
-	for (size_t i = 0; i < excluded_count; i++) {
-		if (address >= excluded[i].start && address < excluded[i].end)
-			return false;
-	}
-	return usable;
+	return usable && !claimed;
 }
 
 /*
@@ -119,10 +111,9 @@ long memmap_free_ranges(const struct boot_memory_region *regions, size_t count,
 	 * covered by anything. */
 	for (;;) {
 		uint64_t next = 0;
-		bool more = memmap_next_boundary(regions, count, excluded,
-						 excluded_count, point, &next);
-		bool is_free = memmap_is_free(regions, count, excluded,
-					   excluded_count, point);
+		bool more;
+		bool is_free = memmap_scan(regions, count, excluded,
+					   excluded_count, point, &next, &more);
 
 		if (is_free && !in_piece) {
 			in_piece = true;
