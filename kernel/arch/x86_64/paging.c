@@ -143,49 +143,9 @@ static int map_direct(uint64_t start, uint64_t end)
 	return 0;
 }
 
-/*
- * The ranges to direct-map: RAM and ACPI regions (memmap_free_ranges on the
- * map with ACPI counted as RAM), widened to 2 MiB and merged, below the
- * limit. Holes between them (the PCI/MMIO window below 4 GiB, where the
- * local APIC lives) stay unmapped, so that device pages can later be mapped
- * uncached. The first 2 MiB is always included (BIOS data, the EBDA and the
- * RSDP live there).
- */
-static size_t direct_map_ranges(const struct boot_info *info, uint64_t limit,
-				struct memmap_range *ranges, size_t capacity)
-{
-	static struct boot_memory_region regions[BOOT_MEMORY_REGIONS_MAX];
-	uint32_t count = info->memory_region_count;
-
-	for (uint32_t i = 0; i < count; i++) {
-		regions[i] = info->memory_regions[i];
-		if (regions[i].type == BOOT_MEMORY_ACPI_RECLAIMABLE ||
-		    regions[i].type == BOOT_MEMORY_ACPI_NVS)
-			regions[i].type = BOOT_MEMORY_USABLE;
-	}
-	long found = memmap_free_ranges(regions, count, NULL, 0, ranges + 1,
-					capacity - 1);
-	size_t total = 1 + (found < 0 ? capacity - 1 : (size_t)found);
-	size_t merged = 0;
-
-	ranges[0] = (struct memmap_range){0, level_size(2)};
-	for (size_t i = 0; i < total; i++) {
-		uint64_t start = ranges[i].start & ~(level_size(2) - 1);
-		uint64_t end = ranges[i].end < limit ? ranges[i].end : limit;
-		end = (end + level_size(2) - 1) & ~(level_size(2) - 1);
-		if (start >= end)
-			continue;
-		if (merged > 0 && start <= ranges[merged - 1].end) {
-			if (end > ranges[merged - 1].end)
-				ranges[merged - 1].end = end;
-		} else {
-			ranges[merged++] = (struct memmap_range){start, end};
-		}
-	}
-	return merged;
-}
-
-uint64_t paging_physical_limit(void)
+/* The highest physical address + 1 that the direct map can hold: the CPU's
+ * physical address width, or the window below KERNEL_STACK_AREA. */
+static uint64_t paging_physical_limit(void)
 {
 	uint64_t limit = DIRECT_MAP_LIMIT;
 
@@ -194,6 +154,51 @@ uint64_t paging_physical_limit(void)
 	    (1ull << cpu_features.physical_address_bits) < limit)
 		limit = 1ull << cpu_features.physical_address_bits;
 	return limit;
+}
+
+/*
+ * Direct-maps RAM and ACPI regions (memmap_free_ranges on the map with ACPI
+ * counted as RAM), widened to 2 MiB and merged, below
+ * paging_physical_limit(). Holes between them (the PCI/MMIO window below
+ * 4 GiB, where the local APIC lives) stay unmapped, so that device pages can
+ * later be mapped uncached. The first 2 MiB is always included (BIOS data,
+ * the EBDA and the RSDP live there).
+ */
+static int map_direct_ranges(const struct boot_info *info)
+{
+	static struct boot_memory_region regions[BOOT_MEMORY_REGIONS_MAX];
+	static struct memmap_range ranges[BOOT_MEMORY_REGIONS_MAX];
+	uint32_t count = info->memory_region_count;
+	uint64_t limit = paging_physical_limit();
+	uint64_t start = 0;
+	uint64_t end = level_size(2);
+
+	for (uint32_t i = 0; i < count; i++) {
+		regions[i] = info->memory_regions[i];
+		if (regions[i].type == BOOT_MEMORY_ACPI_RECLAIMABLE ||
+		    regions[i].type == BOOT_MEMORY_ACPI_NVS)
+			regions[i].type = BOOT_MEMORY_USABLE;
+	}
+	long found = memmap_free_ranges(regions, count, NULL, 0, ranges,
+					BOOT_MEMORY_REGIONS_MAX);
+	if (found < 0)
+		found = BOOT_MEMORY_REGIONS_MAX;
+	/* [start, end) grows while the next range touches it. */
+	for (long i = 0; i < found; i++) {
+		uint64_t next_start = ranges[i].start & ~(level_size(2) - 1);
+		uint64_t next_end = ranges[i].end < limit ? ranges[i].end : limit;
+		next_end = (next_end + level_size(2) - 1) & ~(level_size(2) - 1);
+		if (next_start >= next_end)
+			continue;
+		if (next_start > end) {
+			if (map_direct(start, end))
+				return -1;
+			start = next_start;
+		}
+		if (next_end > end)
+			end = next_end;
+	}
+	return map_direct(start, end);
 }
 
 int paging_init(const struct boot_info *info)
@@ -221,12 +226,8 @@ int paging_init(const struct boot_info *info)
 
 	/* 2. The direct map of RAM and ACPI tables, at most up to what the
 	 * CPU and the window can address. */
-	static struct memmap_range ranges[BOOT_MEMORY_REGIONS_MAX + 1];
-	size_t count = direct_map_ranges(info, paging_physical_limit(), ranges,
-					 BOOT_MEMORY_REGIONS_MAX + 1);
-	for (size_t i = 0; i < count; i++)
-		if (map_direct(ranges[i].start, ranges[i].end))
-			return -1;
+	if (map_direct_ranges(info))
+		return -1;
 
 	write_cr3(pml4_physical);
 	building_on_early_tables = false;

@@ -23,16 +23,13 @@ struct boot_info;
 
 /*
  * Builds the kernel's page tables and switches to them. The RAM and ACPI
- * regions of `info` (widened to 2 MiB) are direct-mapped, capped at
- * paging_physical_limit(); the holes between them are not. Runs on the
- * early tables; a page-table page from beyond their 4 GiB fails the call.
- * Returns 0, or -1 when out of memory.
+ * regions of `info` (widened to 2 MiB) are direct-mapped, up to what both
+ * the CPU's physical address width and the window below KERNEL_STACK_AREA
+ * can hold; the holes between them are not. Runs on the early tables; a
+ * page-table page from beyond their 4 GiB fails the call. Returns 0, or -1
+ * when out of memory.
  */
 int paging_init(const struct boot_info *info);
-
-/* The highest physical address + 1 that the direct map can hold: the CPU's
- * physical address width, or the window below KERNEL_STACK_AREA. */
-uint64_t paging_physical_limit(void);
 
 /* Maps one 4 KiB kernel page; `flags` are PTE_* bits (NX is added when the
  * CPU has it). Returns 0, or -1 when out of memory or the address is inside
