@@ -54,12 +54,8 @@ int page_allocator_init(const struct boot_info *info)
 			"(%zu bytes)\n", bitmap_bytes);
 		return -1;
 	}
-	if (pmem_init(&page_allocator, ranges, range_count,
-		      (uint64_t *)(DIRECT_MAP_BASE + bitmap),
-		      bitmap_bytes) != PMEM_OK) {
-		kprintf("wicket: bad free ranges for the page allocator\n");
-		return -1;
-	}
+	pmem_init(&page_allocator, ranges, range_count,
+		  (uint64_t *)(DIRECT_MAP_BASE + bitmap));
 	return 0;
 }
 

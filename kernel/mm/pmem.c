@@ -70,30 +70,14 @@ size_t pmem_bitmap_bytes(const struct memmap_range *ranges, size_t count)
 	return (size_t)(words * sizeof(uint64_t));
 }
 
-int pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
-	      size_t count, uint64_t *bitmap, size_t bitmap_bytes)
+void pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
+	       size_t count, uint64_t *bitmap)
 {
-	if (count > PMEM_MAX_RANGES)
-		return PMEM_BAD_ARGUMENT;
-	for (size_t i = 0; i < count; i++) {
-		if (ranges[i].start >= ranges[i].end ||
-		    (ranges[i].start & PMEM_PAGE_MASK) != 0 ||
-		    (ranges[i].end & PMEM_PAGE_MASK) != 0)
-			return PMEM_BAD_ARGUMENT;
-		if (i > 0 && ranges[i].start < ranges[i - 1].end)
-			return PMEM_BAD_ARGUMENT;
-	}
-
-	size_t needed = pmem_bitmap_bytes(ranges, count);
-
-	if (bitmap_bytes < needed || (needed > 0 && bitmap == NULL))
-		return PMEM_BAD_ARGUMENT;
-
 	memset(pmem, 0, sizeof(*pmem));
 	pmem->bitmap = bitmap;
 	pmem->range_count = count;
 	if (count == 0)
-		return PMEM_OK;
+		return;
 
 	/* 1. Everything starts as "not RAM", the tail bits of the last word
 	 * included, so searches never hand them out. 2. Each range's pages
@@ -101,7 +85,7 @@ int pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
 	memcpy(pmem->ranges, ranges, count * sizeof(*ranges));
 	pmem->base = ranges[0].start;
 	pmem->page_count = (ranges[count - 1].end - pmem->base) / PMEM_PAGE_SIZE;
-	memset(bitmap, 0xff, needed);
+	memset(bitmap, 0xff, pmem_bitmap_bytes(ranges, count));
 	for (size_t i = 0; i < count; i++) {
 		uint64_t first = (ranges[i].start - pmem->base) / PMEM_PAGE_SIZE;
 		uint64_t last = (ranges[i].end - pmem->base) / PMEM_PAGE_SIZE;
@@ -110,7 +94,6 @@ int pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
 			pmem_clear(pmem, page);
 		pmem->free_pages += last - first;
 	}
-	return PMEM_OK;
 }
 
 /* The first clear bit in [from, to), scanning a word at a time; returns

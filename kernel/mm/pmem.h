@@ -22,7 +22,6 @@ enum pmem_status {
 	PMEM_DOUBLE_FREE = -2,    /* the page was already free */
 	PMEM_NOT_MANAGED = -3,    /* the address is not in a free range */
 	PMEM_MISALIGNED = -4,     /* the address is not page-aligned */
-	PMEM_BAD_ARGUMENT = -5,
 };
 
 struct pmem {
@@ -39,14 +38,13 @@ struct pmem {
 size_t pmem_bitmap_bytes(const struct memmap_range *ranges, size_t count);
 
 /*
- * Sets up `pmem` over `ranges` (sorted, disjoint, page-aligned, as
- * memmap_free_ranges returns them) with `bitmap` of at least
+ * Sets up `pmem` over `ranges`: at most PMEM_MAX_RANGES, sorted, disjoint,
+ * non-empty and page-aligned, as memmap_free_ranges returns them (the
+ * caller's contract: nothing is checked), with `bitmap` of at least
  * pmem_bitmap_bytes() bytes. Every page in the ranges starts free.
- * Returns PMEM_BAD_ARGUMENT for more than PMEM_MAX_RANGES ranges, unsorted or
- * misaligned ranges.
  */
-int pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
-	      size_t count, uint64_t *bitmap, size_t bitmap_bytes);
+void pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
+	       size_t count, uint64_t *bitmap);
 
 /* One page; returns PMEM_OK and its address in *address, or
  * PMEM_NO_MEMORY. */
