@@ -27,37 +27,32 @@ static uint64_t memmap_region_end(const struct boot_memory_region *region)
 
 /* Moves *next down to `candidate` when that is a closer boundary above
  * `after`. */
-static void memmap_consider(uint64_t candidate, uint64_t after, uint64_t *next,
-			    bool *found)
+static void memmap_consider(uint64_t candidate, uint64_t after, uint64_t *next)
 {
-	if (candidate > after && (!*found || candidate < *next)) {
+	if (candidate > after && candidate < *next)
 		*next = candidate;
-		*found = true;
-	}
 }
 
 /*
- * Looks at every region and exclusion once: puts the smallest boundary
- * strictly above `point` in *next (*more says whether there is one) and
- * returns whether the byte at `point` (and so the whole elementary
- * interval that starts there) is usable RAM that nothing else claims.
+ * Looks at every region and exclusion once: lowers *next to the smallest
+ * boundary strictly above `point`, if there is one below it, and returns
+ * whether the byte at `point` (and so the whole elementary interval that
+ * starts there) is usable RAM that nothing else claims.
  */
 static bool memmap_scan(const struct boot_memory_region *regions,
 			size_t count, const struct memmap_range *excluded,
-			size_t excluded_count, uint64_t point, uint64_t *next,
-			bool *more)
+			size_t excluded_count, uint64_t point, uint64_t *next)
 {
 	bool usable = false;
 	bool claimed = false;
 
-	*more = false;
 	for (size_t i = 0; i < count; i++) {
 		uint64_t end = memmap_region_end(&regions[i]);
 
 		if (regions[i].length == 0)
 			continue;
-		memmap_consider(regions[i].base, point, next, more);
-		memmap_consider(end, point, next, more);
+		memmap_consider(regions[i].base, point, next);
+		memmap_consider(end, point, next);
 		if (point < regions[i].base || point >= end)
 			continue;
 		if (regions[i].type == BOOT_MEMORY_USABLE)
@@ -68,8 +63,8 @@ static bool memmap_scan(const struct boot_memory_region *regions,
 	for (size_t i = 0; i < excluded_count; i++) {
 		if (excluded[i].start >= excluded[i].end)
 			continue;
-		memmap_consider(excluded[i].start, point, next, more);
-		memmap_consider(excluded[i].end, point, next, more);
+		memmap_consider(excluded[i].start, point, next);
+		memmap_consider(excluded[i].end, point, next);
 		if (point >= excluded[i].start && point < excluded[i].end)
 			claimed = true;
 	}
@@ -106,14 +101,14 @@ long memmap_free_ranges(const struct boot_memory_region *regions, size_t count,
 	bool in_piece = false;
 	uint64_t piece_start = 0;
 
-	/* The sweep starts at the lowest boundary; 0 is one when a region
-	 * starts there, and otherwise nothing below the first boundary is
-	 * covered by anything. */
+	/* The sweep visits 0, every boundary above it, and 2^64 - 1. A piece
+	 * open at one point is closed at a later one: the usable region that
+	 * covers it ends there, and no byte at 2^64 - 1 (where clipped regions
+	 * end) is free. */
 	for (;;) {
-		uint64_t next = 0;
-		bool more;
+		uint64_t next = UINT64_MAX;
 		bool is_free = memmap_scan(regions, count, excluded,
-					   excluded_count, point, &next, &more);
+					   excluded_count, point, &next);
 
 		if (is_free && !in_piece) {
 			in_piece = true;
@@ -124,15 +119,10 @@ long memmap_free_ranges(const struct boot_memory_region *regions, size_t count,
 					 &written))
 				return -1;
 		}
-		if (!more)
+		if (point == UINT64_MAX)
 			break;
 		point = next;
 	}
-	/* A piece still open at the last boundary can only be one that ends
-	 * at 2^64 - 1, where every clipped region ends. */
-	if (in_piece && !memmap_emit(piece_start, point, out, capacity,
-				     &written))
-		return -1;
 	return (long)written;
 }
 
