@@ -295,11 +295,10 @@ uint64_t paging_user_next(uint64_t virtual, uint64_t end)
 		unsigned level;
 		uint64_t *entry = walk(virtual, 1, false, &level);
 
-		/* A mapped leaf (or a huge page, which the user half never
-		 * has, but which would be mapped too). */
-		if (*entry & (PTE_PRESENT | PTE_SOFT_NONE))
+		if (level == 1 && (*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
 			return virtual;
-		/* Nothing below this entry: go to the next one. */
+		/* Nothing mapped by this entry: go to the next one. (User
+		 * pages are 4 KiB: the user half has no huge pages.) */
 		virtual = (virtual | (level_size(level) - 1)) + 1;
 	}
 	return virtual;
