@@ -6,8 +6,8 @@
  * of every region and exclusion in increasing order, and each elementary
  * interval between two neighbouring boundaries is free exactly when some
  * usable region covers it and no other region or exclusion does. Finding the
- * next boundary and classifying an interval each scan all inputs, so the
- * cost is O(n^2) for n = regions + exclusions (a few hundred at most).
+ * next boundary and classifying an interval take one scan of all inputs, so
+ * the cost is O(n^2) for n = regions + exclusions (a few hundred at most).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,61 +27,48 @@ static uint64_t memmap_region_end(const struct boot_memory_region *region)
 
 /* Moves *next down to `candidate` when that is a closer boundary above
  * `after`. */
-static void memmap_consider(uint64_t candidate, uint64_t after, uint64_t *next,
-			    bool *found)
+static void memmap_consider(uint64_t candidate, uint64_t after, uint64_t *next)
 {
-	if (candidate > after && (!*found || candidate < *next)) {
+	if (candidate > after && candidate < *next)
 		*next = candidate;
-		*found = true;
-	}
 }
 
-/* The smallest boundary strictly above `after`; false when there is none. */
-static bool memmap_next_boundary(const struct boot_memory_region *regions,
-				 size_t count,
-				 const struct memmap_range *excluded,
-				 size_t excluded_count, uint64_t after,
-				 uint64_t *next)
+/*
+ * Looks at every region and exclusion once: lowers *next to the smallest
+ * boundary strictly above `point`, if there is one below it, and returns
+ * whether the byte at `point` (and so the whole elementary interval that
+ * starts there) is usable RAM that nothing else claims.
+ */
+static bool memmap_scan(const struct boot_memory_region *regions,
+			size_t count, const struct memmap_range *excluded,
+			size_t excluded_count, uint64_t point, uint64_t *next)
 {
-	bool found = false;
+	bool usable = false;
+	bool claimed = false;
 
 	for (size_t i = 0; i < count; i++) {
+		uint64_t end = memmap_region_end(&regions[i]);
+
 		if (regions[i].length == 0)
 			continue;
-		memmap_consider(regions[i].base, after, next, &found);
-		memmap_consider(memmap_region_end(&regions[i]), after, next,
-				&found);
+		memmap_consider(regions[i].base, point, next);
+		memmap_consider(end, point, next);
+		if (point < regions[i].base || point >= end)
+			continue;
+		if (regions[i].type == BOOT_MEMORY_USABLE)
+			usable = true;
+		else
+			claimed = true;
 	}
 	for (size_t i = 0; i < excluded_count; i++) {
 		if (excluded[i].start >= excluded[i].end)
 			continue;
-		memmap_consider(excluded[i].start, after, next, &found);
-		memmap_consider(excluded[i].end, after, next, &found);
+		memmap_consider(excluded[i].start, point, next);
+		memmap_consider(excluded[i].end, point, next);
+		if (point >= excluded[i].start && point < excluded[i].end)
+			claimed = true;
 	}
-	return found;
-}
-
-/* Whether the byte at `address` (and so the whole elementary interval that
- * starts there) is usable RAM that nothing else claims. */
-static bool memmap_is_free(const struct boot_memory_region *regions,
-			   size_t count, const struct memmap_range *excluded,
-			   size_t excluded_count, uint64_t address)
-{
-	bool usable = false;
-
-	for (size_t i = 0; i < count; i++) {
-		if (regions[i].length == 0 || address < regions[i].base ||
-		    address >= memmap_region_end(&regions[i]))
-			continue;
-		if (regions[i].type != BOOT_MEMORY_USABLE)
-			return false;
-		usable = true;
-	}
-	for (size_t i = 0; i < excluded_count; i++) {
-		if (address >= excluded[i].start && address < excluded[i].end)
-			return false;
-	}
-	return usable;
+	return usable && !claimed;
 }
 
 /*
@@ -114,15 +101,14 @@ long memmap_free_ranges(const struct boot_memory_region *regions, size_t count,
 	bool in_piece = false;
 	uint64_t piece_start = 0;
 
-	/* The sweep starts at the lowest boundary; 0 is one when a region
-	 * starts there, and otherwise nothing below the first boundary is
-	 * covered by anything. */
+	/* The sweep visits 0, every boundary above it, and 2^64 - 1. A piece
+	 * open at one point is closed at a later one: the usable region that
+	 * covers it ends there, and no byte at 2^64 - 1 (where clipped regions
+	 * end) is free. */
 	for (;;) {
-		uint64_t next = 0;
-		bool more = memmap_next_boundary(regions, count, excluded,
-						 excluded_count, point, &next);
-		bool is_free = memmap_is_free(regions, count, excluded,
-					   excluded_count, point);
+		uint64_t next = UINT64_MAX;
+		bool is_free = memmap_scan(regions, count, excluded,
+					   excluded_count, point, &next);
 
 		if (is_free && !in_piece) {
 			in_piece = true;
@@ -133,15 +119,10 @@ long memmap_free_ranges(const struct boot_memory_region *regions, size_t count,
 					 &written))
 				return -1;
 		}
-		if (!more)
+		if (point == UINT64_MAX)
 			break;
 		point = next;
 	}
-	/* A piece still open at the last boundary can only be one that ends
-	 * at 2^64 - 1, where every clipped region ends. */
-	if (in_piece && !memmap_emit(piece_start, point, out, capacity,
-				     &written))
-		return -1;
 	return (long)written;
 }
 
@@ -154,54 +135,23 @@ uint64_t memmap_total(const struct memmap_range *ranges, size_t count)
 	return total;
 }
 
-/*
- * The first fit: the lowest range that holds `size` bytes at an aligned
- * address. Address 0 is never returned (0 means failure), so a range that
- * starts at 0 is used from `align` upward.
- */
 uint64_t memmap_carve(struct memmap_range *ranges, size_t *count,
-		      size_t capacity, uint64_t size, uint64_t align)
+		      uint64_t size)
 {
 	if (size == 0 || size > UINT64_MAX - MEMMAP_PAGE_MASK)
-		return 0;
-	if (align < MEMMAP_PAGE_SIZE || (align & (align - 1)) != 0)
 		return 0;
 	size = (size + MEMMAP_PAGE_MASK) & ~MEMMAP_PAGE_MASK;
 
 	for (size_t i = 0; i < *count; i++) {
-		struct memmap_range *range = &ranges[i];
+		uint64_t address = ranges[i].start;
 
-		if (range->start > UINT64_MAX - (align - 1))
+		if (address == 0 || ranges[i].end - address < size)
 			continue;
-
-		uint64_t address = (range->start + align - 1) & ~(align - 1);
-
-		if (address == 0)
-			address = align;
-		if (address >= range->end || range->end - address < size)
-			continue;
-
-		uint64_t end = address + size;
-
-		if (address == range->start) {
-			range->start = end;
-			if (range->start == range->end) {
-				for (size_t j = i + 1; j < *count; j++)
-					ranges[j - 1] = ranges[j];
-				(*count)--;
-			}
-		} else if (end == range->end) {
-			range->end = address;
-		} else {
-			/* 1. Make room after this range, 2. split it. */
-			if (*count >= capacity)
-				return 0;
-			for (size_t j = *count; j > i + 1; j--)
-				ranges[j] = ranges[j - 1];
-			(*count)++;
-			ranges[i + 1].start = end;
-			ranges[i + 1].end = range->end;
-			range->end = address;
+		ranges[i].start += size;
+		if (ranges[i].start == ranges[i].end) {
+			for (size_t j = i + 1; j < *count; j++)
+				ranges[j - 1] = ranges[j];
+			(*count)--;
 		}
 		return address;
 	}

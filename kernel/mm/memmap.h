@@ -37,13 +37,13 @@ long memmap_free_ranges(const struct boot_memory_region *regions, size_t count,
 uint64_t memmap_total(const struct memmap_range *ranges, size_t count);
 
 /*
- * Takes `size` bytes (rounded up to whole pages) from the first range that
- * holds them at an address aligned to `align` (a power of two, at least a
- * page), shrinking or splitting that range in place. Returns the physical
- * address, or 0 when no range fits. `*count` may grow by one on a split, up
- * to `capacity`; returns 0 if a split would exceed it.
+ * Takes `size` bytes (rounded up to whole pages) from the start of the
+ * lowest range that holds them, shrinking it in place and removing it from
+ * the `*count` ranges when it is used up. Returns their physical address,
+ * or 0 when no range fits (a range that starts at 0 is never used, since 0
+ * means failure).
  */
 uint64_t memmap_carve(struct memmap_range *ranges, size_t *count,
-		      size_t capacity, uint64_t size, uint64_t align);
+		      uint64_t size);
 
 #endif /* KERNEL_MM_MEMMAP_H */

@@ -48,19 +48,14 @@ int page_allocator_init(const struct boot_info *info)
 	}
 	size_t range_count = (size_t)count;
 	size_t bitmap_bytes = pmem_bitmap_bytes(ranges, range_count);
-	uint64_t bitmap = memmap_carve(ranges, &range_count, PMEM_MAX_RANGES,
-				       bitmap_bytes, PMEM_PAGE_SIZE);
+	uint64_t bitmap = memmap_carve(ranges, &range_count, bitmap_bytes);
 	if (bitmap == 0 || bitmap + bitmap_bytes > EARLY_MAP_BYTES) {
 		kprintf("wicket: no room below 4 GiB for the page bitmap "
 			"(%zu bytes)\n", bitmap_bytes);
 		return -1;
 	}
-	if (pmem_init(&page_allocator, ranges, range_count,
-		      (uint64_t *)(DIRECT_MAP_BASE + bitmap),
-		      bitmap_bytes) != PMEM_OK) {
-		kprintf("wicket: bad free ranges for the page allocator\n");
-		return -1;
-	}
+	pmem_init(&page_allocator, ranges, range_count,
+		  (uint64_t *)(DIRECT_MAP_BASE + bitmap));
 	return 0;
 }
 

@@ -37,11 +37,6 @@ static void pmem_clear(struct pmem *pmem, uint64_t page)
 		~((uint64_t)1 << (page % PMEM_WORD_BITS));
 }
 
-static uint64_t pmem_address(const struct pmem *pmem, uint64_t page)
-{
-	return pmem->base + page * PMEM_PAGE_SIZE;
-}
-
 /* Whether `address` lies in one of the managed ranges: a binary search of
  * the sorted, disjoint ranges. */
 static bool pmem_manages(const struct pmem *pmem, uint64_t address)
@@ -75,30 +70,14 @@ size_t pmem_bitmap_bytes(const struct memmap_range *ranges, size_t count)
 	return (size_t)(words * sizeof(uint64_t));
 }
 
-int pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
-	      size_t count, uint64_t *bitmap, size_t bitmap_bytes)
+void pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
+	       size_t count, uint64_t *bitmap)
 {
-	if (count > PMEM_MAX_RANGES)
-		return PMEM_BAD_ARGUMENT;
-	for (size_t i = 0; i < count; i++) {
-		if (ranges[i].start >= ranges[i].end ||
-		    (ranges[i].start & PMEM_PAGE_MASK) != 0 ||
-		    (ranges[i].end & PMEM_PAGE_MASK) != 0)
-			return PMEM_BAD_ARGUMENT;
-		if (i > 0 && ranges[i].start < ranges[i - 1].end)
-			return PMEM_BAD_ARGUMENT;
-	}
-
-	size_t needed = pmem_bitmap_bytes(ranges, count);
-
-	if (bitmap_bytes < needed || (needed > 0 && bitmap == NULL))
-		return PMEM_BAD_ARGUMENT;
-
 	memset(pmem, 0, sizeof(*pmem));
 	pmem->bitmap = bitmap;
 	pmem->range_count = count;
 	if (count == 0)
-		return PMEM_OK;
+		return;
 
 	/* 1. Everything starts as "not RAM", the tail bits of the last word
 	 * included, so searches never hand them out. 2. Each range's pages
@@ -106,45 +85,14 @@ int pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
 	memcpy(pmem->ranges, ranges, count * sizeof(*ranges));
 	pmem->base = ranges[0].start;
 	pmem->page_count = (ranges[count - 1].end - pmem->base) / PMEM_PAGE_SIZE;
-	memset(bitmap, 0xff, needed);
+	memset(bitmap, 0xff, pmem_bitmap_bytes(ranges, count));
 	for (size_t i = 0; i < count; i++) {
 		uint64_t first = (ranges[i].start - pmem->base) / PMEM_PAGE_SIZE;
 		uint64_t last = (ranges[i].end - pmem->base) / PMEM_PAGE_SIZE;
 
 		for (uint64_t page = first; page < last; page++)
 			pmem_clear(pmem, page);
-		pmem->total_pages += last - first;
-	}
-	pmem->free_pages = pmem->total_pages;
-	return PMEM_OK;
-}
-
-/* Pages partly inside [start, end) count as inside: the range is rounded
- * outward. */
-void pmem_reserve(struct pmem *pmem, uint64_t start, uint64_t end)
-{
-	if (pmem->page_count == 0 || start >= end)
-		return;
-
-	uint64_t limit = pmem_address(pmem, pmem->page_count);
-
-	if (end <= pmem->base || start >= limit)
-		return;
-	if (start < pmem->base)
-		start = pmem->base;
-	if (end > limit)
-		end = limit;
-
-	uint64_t first = (start - pmem->base) / PMEM_PAGE_SIZE;
-	uint64_t last = (end - pmem->base + PMEM_PAGE_MASK) / PMEM_PAGE_SIZE;
-
-	/* Bits outside the ranges are already set, so only free pages of
-	 * managed RAM change. */
-	for (uint64_t page = first; page < last; page++) {
-		if (!pmem_test(pmem, page)) {
-			pmem_set(pmem, page);
-			pmem->free_pages--;
-		}
+		pmem->free_pages += last - first;
 	}
 }
 
@@ -184,71 +132,7 @@ int pmem_alloc(struct pmem *pmem, uint64_t *address)
 	pmem_set(pmem, page);
 	pmem->free_pages--;
 	pmem->next_hint = page + 1 < pmem->page_count ? page + 1 : 0;
-	*address = pmem_address(pmem, page);
-	return PMEM_OK;
-}
-
-/* The first page index at or after `page` whose address is aligned to
- * `align`; may exceed page_count. */
-static uint64_t pmem_align_page(const struct pmem *pmem, uint64_t page,
-				uint64_t align)
-{
-	uint64_t address = pmem_address(pmem, page);
-	uint64_t aligned = (address + align - 1) & ~(align - 1);
-
-	if (aligned < address)
-		return UINT64_MAX; /* wrapped: no aligned address above */
-	return (aligned - pmem->base) / PMEM_PAGE_SIZE;
-}
-
-/*
- * The first run of `count` clear bits starting at an aligned page in
- * [from, to) (the run itself may extend up to page_count). After a set bit
- * at j the next candidate is the first aligned page above j.
- */
-static bool pmem_find_run(const struct pmem *pmem, uint64_t from, uint64_t to,
-			  uint64_t count, uint64_t align, uint64_t *result)
-{
-	uint64_t candidate = pmem_align_page(pmem, from, align);
-
-	while (candidate < to && count <= pmem->page_count - candidate) {
-		uint64_t used = UINT64_MAX;
-
-		for (uint64_t page = candidate; page < candidate + count;
-		     page++) {
-			if (pmem_test(pmem, page)) {
-				used = page;
-				break;
-			}
-		}
-		if (used == UINT64_MAX) {
-			*result = candidate;
-			return true;
-		}
-		candidate = pmem_align_page(pmem, used + 1, align);
-	}
-	return false;
-}
-
-int pmem_alloc_contiguous(struct pmem *pmem, uint64_t count, uint64_t align,
-			  uint64_t *address)
-{
-	uint64_t first;
-
-	if (count == 0 || align < PMEM_PAGE_SIZE || (align & (align - 1)) != 0)
-		return PMEM_BAD_ARGUMENT;
-	if (count > pmem->free_pages)
-		return PMEM_NO_MEMORY;
-	if (!pmem_find_run(pmem, pmem->next_hint, pmem->page_count, count,
-			   align, &first) &&
-	    !pmem_find_run(pmem, 0, pmem->next_hint, count, align, &first))
-		return PMEM_NO_MEMORY;
-
-	for (uint64_t page = first; page < first + count; page++)
-		pmem_set(pmem, page);
-	pmem->free_pages -= count;
-	pmem->next_hint = first + count < pmem->page_count ? first + count : 0;
-	*address = pmem_address(pmem, first);
+	*address = pmem->base + page * PMEM_PAGE_SIZE;
 	return PMEM_OK;
 }
 
@@ -266,13 +150,4 @@ int pmem_free(struct pmem *pmem, uint64_t address)
 	pmem_clear(pmem, page);
 	pmem->free_pages++;
 	return PMEM_OK;
-}
-
-/* False for addresses outside the managed ranges. */
-bool pmem_is_allocated(const struct pmem *pmem, uint64_t address)
-{
-	address &= ~PMEM_PAGE_MASK;
-	if (!pmem_manages(pmem, address))
-		return false;
-	return pmem_test(pmem, (address - pmem->base) / PMEM_PAGE_SIZE);
 }

@@ -2,13 +2,12 @@
  * The physical page allocator: one bit per 4 KiB page between the lowest and
  * the highest free address, set while the page is allocated (or is not
  * RAM). Pure logic over caller-provided bitmap storage, so the host tests
- * run the same code; the kernel wraps it in pmem_alloc_page() and friends
- * (kernel/mm/page.c) that panic on a detected double free.
+ * run the same code; the kernel wraps it in page_alloc_zeroed() and
+ * page_free() (kernel/mm/page.c), which panics on a detected double free.
  */
 #ifndef KERNEL_MM_PMEM_H
 #define KERNEL_MM_PMEM_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +22,6 @@ enum pmem_status {
 	PMEM_DOUBLE_FREE = -2,    /* the page was already free */
 	PMEM_NOT_MANAGED = -3,    /* the address is not in a free range */
 	PMEM_MISALIGNED = -4,     /* the address is not page-aligned */
-	PMEM_BAD_ARGUMENT = -5,
 };
 
 struct pmem {
@@ -31,7 +29,6 @@ struct pmem {
 	uint64_t page_count;       /* bits in the bitmap */
 	uint64_t *bitmap;          /* 1 = allocated or not RAM */
 	uint64_t free_pages;
-	uint64_t total_pages;      /* pages in the free ranges at init */
 	uint64_t next_hint;        /* page index where the next search starts */
 	size_t range_count;
 	struct memmap_range ranges[PMEM_MAX_RANGES];
@@ -41,33 +38,20 @@ struct pmem {
 size_t pmem_bitmap_bytes(const struct memmap_range *ranges, size_t count);
 
 /*
- * Sets up `pmem` over `ranges` (sorted, disjoint, page-aligned, as
- * memmap_free_ranges returns them) with `bitmap` of at least
+ * Sets up `pmem` over `ranges`: at most PMEM_MAX_RANGES, sorted, disjoint,
+ * non-empty and page-aligned, as memmap_free_ranges returns them (the
+ * caller's contract: nothing is checked), with `bitmap` of at least
  * pmem_bitmap_bytes() bytes. Every page in the ranges starts free.
- * Returns PMEM_BAD_ARGUMENT for more than PMEM_MAX_RANGES ranges, unsorted or
- * misaligned ranges.
  */
-int pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
-	      size_t count, uint64_t *bitmap, size_t bitmap_bytes);
-
-/* Marks [start, end) allocated (for storage carved out after init). Pages
- * outside the managed ranges are ignored. */
-void pmem_reserve(struct pmem *pmem, uint64_t start, uint64_t end);
+void pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
+	       size_t count, uint64_t *bitmap);
 
 /* One page; returns PMEM_OK and its address in *address, or
  * PMEM_NO_MEMORY. */
 int pmem_alloc(struct pmem *pmem, uint64_t *address);
 
-/* `count` contiguous pages whose first address is aligned to `align` (a
- * power of two, at least a page). */
-int pmem_alloc_contiguous(struct pmem *pmem, uint64_t count, uint64_t align,
-			  uint64_t *address);
-
 /* Frees one page. Detects double frees, misaligned addresses and addresses
  * the allocator does not manage; on error nothing changes. */
 int pmem_free(struct pmem *pmem, uint64_t address);
-
-/* Whether the page at `address` is currently allocated. */
-bool pmem_is_allocated(const struct pmem *pmem, uint64_t address);
 
 #endif /* KERNEL_MM_PMEM_H */

@@ -46,23 +46,8 @@ static void unmap_and_free(uint64_t address, uint64_t length)
 	uint64_t end = address + length;
 
 	for (uint64_t page = paging_user_next(address, end); page < end;
-	     page = paging_user_next(page + WK_PAGE_SIZE, end)) {
-		uint64_t physical = paging_user_unmap(page);
-		if (physical)
-			page_free(physical);
-	}
-}
-
-/* Whether any page in the range is mapped. */
-static bool any_mapped(uint64_t address, uint64_t length)
-{
-	uint64_t physical, end = address + length;
-
-	for (uint64_t page = paging_user_next(address, end); page < end;
 	     page = paging_user_next(page + WK_PAGE_SIZE, end))
-		if (paging_user_lookup(page, &physical))
-			return true;
-	return false;
+		page_free(paging_user_unmap(page));
 }
 
 long user_memory_map(uint64_t address, uint64_t length, uint64_t prot)
@@ -75,7 +60,7 @@ long user_memory_map(uint64_t address, uint64_t length, uint64_t prot)
 	 * any walk, so a huge request costs nothing. */
 	if (length / WK_PAGE_SIZE > page_allocator.free_pages)
 		return -WK_ENOMEM;
-	if (any_mapped(address, length))
+	if (paging_user_next(address, address + length) < address + length)
 		return -WK_EEXIST;
 
 	for (uint64_t page = address; page < address + length;

@@ -418,17 +418,17 @@ Test(memmap, carve_from_start_of_first_fit)
 	};
 	size_t count = 2;
 
-	cr_assert_eq(memmap_carve(ranges, &count, 4, 0x2000, 0x1000), MIB);
+	cr_assert_eq(memmap_carve(ranges, &count, 0x2000), MIB);
 	cr_assert_eq(count, 2);
 	cr_assert_eq(ranges[0].start, MIB + 0x2000);
 
 	/* Too big for the rest of the first range: taken from the second. */
-	cr_assert_eq(memmap_carve(ranges, &count, 4, 0x1001, 0x1000), 4 * MIB);
+	cr_assert_eq(memmap_carve(ranges, &count, 0x1001), 4 * MIB);
 	cr_assert_eq(count, 2);
 	cr_assert_eq(ranges[1].start, 4 * MIB + 0x2000);
 
 	/* The last page of the first range. */
-	cr_assert_eq(memmap_carve(ranges, &count, 4, 0x1000, 0x1000),
+	cr_assert_eq(memmap_carve(ranges, &count, 0x1000),
 		     MIB + 0x2000);
 	cr_assert_eq(count, 1, "an exhausted range is removed");
 	cr_assert_eq(ranges[0].start, 4 * MIB + 0x2000);
@@ -440,54 +440,12 @@ Test(memmap, carve_rounds_size_to_pages)
 	struct memmap_range ranges[2] = { { MIB, 2 * MIB } };
 	size_t count = 1;
 
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 1, 0x1000), MIB);
+	cr_assert_eq(memmap_carve(ranges, &count, 1), MIB);
 	cr_assert_eq(ranges[0].start, MIB + 0x1000);
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 0x1fff, 0x1000),
+	cr_assert_eq(memmap_carve(ranges, &count, 0x1fff),
 		     MIB + 0x1000);
 	cr_assert_eq(ranges[0].start, MIB + 0x3000);
 	cr_assert_eq(memmap_total(ranges, count), MIB - 0x3000);
-}
-
-Test(memmap, carve_aligned_splits_a_range)
-{
-	struct memmap_range ranges[4] = {
-		{ MIB + 0x1000, 4 * MIB },
-		{ 8 * MIB, 9 * MIB },
-	};
-	size_t count = 2;
-
-	cr_assert_eq(memmap_carve(ranges, &count, 4, 0x1000, 2 * MIB), 2 * MIB);
-	cr_assert_eq(count, 3);
-	cr_assert_eq(ranges[0].start, MIB + 0x1000);
-	cr_assert_eq(ranges[0].end, 2 * MIB);
-	cr_assert_eq(ranges[1].start, 2 * MIB + 0x1000);
-	cr_assert_eq(ranges[1].end, 4 * MIB);
-	cr_assert_eq(ranges[2].start, 8 * MIB);
-	cr_assert_eq(ranges[2].end, 9 * MIB);
-}
-
-Test(memmap, carve_aligned_at_range_end_shrinks_it)
-{
-	struct memmap_range ranges[1] = { { MIB + 0x1000, 4 * MIB } };
-	size_t count = 1;
-
-	cr_assert_eq(memmap_carve(ranges, &count, 1, 2 * MIB, 2 * MIB), 2 * MIB);
-	cr_assert_eq(count, 1);
-	cr_assert_eq(ranges[0].start, MIB + 0x1000);
-	cr_assert_eq(ranges[0].end, 2 * MIB);
-}
-
-Test(memmap, carve_split_beyond_capacity_fails)
-{
-	struct memmap_range ranges[2] = { { MIB + 0x1000, 4 * MIB },
-					  { 16 * MIB, 17 * MIB } };
-	size_t count = 2;
-
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 0x1000, 2 * MIB), 0);
-	cr_assert_eq(count, 2);
-	cr_assert_eq(ranges[0].start, MIB + 0x1000);
-	cr_assert_eq(ranges[0].end, 4 * MIB);
-	cr_assert_eq(ranges[1].start, 16 * MIB);
 }
 
 Test(memmap, carve_failures)
@@ -495,31 +453,29 @@ Test(memmap, carve_failures)
 	struct memmap_range ranges[2] = { { MIB, 2 * MIB } };
 	size_t count = 1;
 
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 2 * MIB, 0x1000), 0);
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 0x1000, 4 * MIB), 0);
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 0, 0x1000), 0);
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 0x1000, 0x800), 0);
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 0x1000, 0x3000), 0);
-	cr_assert_eq(memmap_carve(ranges, &count, 2, UINT64_MAX, 0x1000), 0);
+	cr_assert_eq(memmap_carve(ranges, &count, 2 * MIB), 0);
+	cr_assert_eq(memmap_carve(ranges, &count, 0), 0);
+	cr_assert_eq(memmap_carve(ranges, &count, UINT64_MAX), 0);
 	cr_assert_eq(count, 1);
 	cr_assert_eq(ranges[0].start, MIB);
 	cr_assert_eq(ranges[0].end, 2 * MIB);
 
 	size_t none = 0;
-	cr_assert_eq(memmap_carve(ranges, &none, 2, 0x1000, 0x1000), 0);
+	cr_assert_eq(memmap_carve(ranges, &none, 0x1000), 0);
 }
 
 Test(memmap, carve_never_returns_address_zero)
 {
-	struct memmap_range ranges[2] = { { 0, 0x4000 } };
+	struct memmap_range ranges[2] = { { 0, 0x4000 }, { MIB, 2 * MIB } };
 	size_t count = 1;
 
-	cr_assert_eq(memmap_carve(ranges, &count, 2, 0x1000, 0x1000), 0x1000);
+	cr_assert_eq(memmap_carve(ranges, &count, 0x1000), 0);
+	count = 2;
+	cr_assert_eq(memmap_carve(ranges, &count, 0x1000), MIB);
 	cr_assert_eq(count, 2);
 	cr_assert_eq(ranges[0].start, 0);
-	cr_assert_eq(ranges[0].end, 0x1000);
-	cr_assert_eq(ranges[1].start, 0x2000);
-	cr_assert_eq(ranges[1].end, 0x4000);
+	cr_assert_eq(ranges[0].end, 0x4000);
+	cr_assert_eq(ranges[1].start, MIB + 0x1000);
 }
 
 Test(memmap, carve_whole_range_until_empty)
@@ -528,8 +484,8 @@ Test(memmap, carve_whole_range_until_empty)
 	size_t count = 1;
 
 	for (uint64_t i = 0; i < 4; i++)
-		cr_assert_eq(memmap_carve(ranges, &count, 1, 0x1000, 0x1000),
+		cr_assert_eq(memmap_carve(ranges, &count, 0x1000),
 			     MIB + i * 0x1000);
 	cr_assert_eq(count, 0);
-	cr_assert_eq(memmap_carve(ranges, &count, 1, 0x1000, 0x1000), 0);
+	cr_assert_eq(memmap_carve(ranges, &count, 0x1000), 0);
 }

@@ -10,19 +10,28 @@
 #include "arch/x86_64/paging.h"
 #include "mm/page.h"
 
-#define KERNEL_STACKS_MAX 8
+#define FIXED_STACKS 2
+#define KERNEL_STACKS_MAX (FIXED_STACKS + 8)
 
 struct kernel_stack {
 	const char *name;
-	uint64_t guard; /* the unmapped page below the stack */
+	uint64_t guard; /* the unmapped page below the stack, or `bottom` */
 	uint64_t bottom;
 	uint64_t top;
 };
 
 extern char boot_stack_bottom[], boot_stack_top[];
 
-static struct kernel_stack kernel_stacks[KERNEL_STACKS_MAX];
-static unsigned kernel_stack_count;
+/* First the stacks that the image holds, without guard pages, then the
+ * created ones. */
+static struct kernel_stack kernel_stacks[KERNEL_STACKS_MAX] = {
+	{"boot", (uint64_t)boot_stack_bottom, (uint64_t)boot_stack_bottom,
+	 (uint64_t)boot_stack_top},
+	{"early-exception", (uint64_t)early_exception_stack,
+	 (uint64_t)early_exception_stack,
+	 (uint64_t)early_exception_stack + EARLY_EXCEPTION_STACK_BYTES},
+};
+static unsigned kernel_stack_count = FIXED_STACKS;
 
 uint64_t kernel_stack_create(const char *name, size_t bytes)
 {
@@ -32,7 +41,8 @@ uint64_t kernel_stack_create(const char *name, size_t bytes)
 		return 0;
 
 	uint64_t guard = KERNEL_STACK_AREA +
-			 (uint64_t)kernel_stack_count * KERNEL_STACK_STRIDE;
+			 (uint64_t)(kernel_stack_count - FIXED_STACKS) *
+				 KERNEL_STACK_STRIDE;
 	uint64_t bottom = guard + PAGE_SIZE;
 	for (uint64_t page = bottom; page < bottom + bytes; page += PAGE_SIZE) {
 		uint64_t physical = page_alloc_zeroed();
@@ -50,20 +60,6 @@ uint64_t kernel_stack_create(const char *name, size_t bytes)
 bool kernel_stack_find(uint64_t address, uint64_t *bottom, uint64_t *top,
 		       const char **name)
 {
-	const struct kernel_stack fixed[] = {
-		{"boot", 0, (uint64_t)boot_stack_bottom, (uint64_t)boot_stack_top},
-		{"early-exception", 0, (uint64_t)early_exception_stack,
-		 (uint64_t)early_exception_stack + EARLY_EXCEPTION_STACK_BYTES},
-	};
-
-	for (unsigned i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		if (address >= fixed[i].bottom && address < fixed[i].top) {
-			*bottom = fixed[i].bottom;
-			*top = fixed[i].top;
-			*name = fixed[i].name;
-			return true;
-		}
-	}
 	for (unsigned i = 0; i < kernel_stack_count; i++) {
 		const struct kernel_stack *stack = &kernel_stacks[i];
 		if (address >= stack->bottom && address < stack->top) {

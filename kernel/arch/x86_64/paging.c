@@ -14,10 +14,6 @@
 #include "mm/page.h"
 #include "wicket/abi.h"
 
-#define SIZE_4K (1ull << 12)
-#define SIZE_2M (1ull << 21)
-#define SIZE_1G (1ull << 30)
-
 /* The direct map's window ends where the kernel stacks begin. */
 #define DIRECT_MAP_LIMIT (KERNEL_STACK_AREA - DIRECT_MAP_BASE)
 
@@ -29,6 +25,12 @@ static uint64_t no_execute; /* PTE_NX when the CPU has NX, else 0 */
 /* While the early tables are live only their first 4 GiB is reachable, so
  * new table pages must come from there. */
 static bool building_on_early_tables;
+
+/* Bytes that one entry at `level` (1 = page table ... 4 = PML4) covers. */
+static uint64_t level_size(unsigned level)
+{
+	return 1ull << (12 + 9 * (level - 1));
+}
 
 static unsigned table_index(uint64_t address, unsigned level)
 {
@@ -49,138 +51,101 @@ static uint64_t table_page_alloc(void)
 }
 
 /*
- * The entry for `address` at `level` (1 = page table ... 4 = PML4),
- * creating missing tables on the way. Returns NULL when out of memory or
- * when a huge page already covers `address` above `level`.
+ * Walks from the PML4 towards the entry for `address` at `target` (1 = page
+ * table ... 4 = PML4) and returns the first entry on the way that is not
+ * present or maps a huge page, else the entry at `target`; its level goes
+ * to *level. With `create`, missing tables are made on the way instead
+ * (NULL when out of memory): then only a huge page stops the walk early.
  */
-static uint64_t *page_table_entry(uint64_t address, unsigned level)
+static uint64_t *walk(uint64_t address, unsigned target, bool create,
+		      unsigned *level)
 {
 	uint64_t *table = kernel_pml4;
 	/* Tables under the user half carry the user bit; the leaf decides. */
 	uint64_t user = address < WK_USER_LIMIT ? PTE_USER : 0;
 
-	for (unsigned current = 4; current > level; current--) {
-		uint64_t *entry = &table[table_index(address, current)];
-		if (!(*entry & PTE_PRESENT)) {
+	for (*level = 4; *level > target; (*level)--) {
+		uint64_t *entry = &table[table_index(address, *level)];
+		if (create && !(*entry & PTE_PRESENT)) {
 			uint64_t page = table_page_alloc();
 			if (page == 0)
 				return NULL;
 			*entry = page | PTE_PRESENT | PTE_WRITABLE | user;
-		} else if (*entry & PTE_HUGE) {
-			return NULL;
 		}
+		if (!(*entry & PTE_PRESENT) || (*entry & PTE_HUGE))
+			return entry;
 		table = paging_physical_to_virtual(*entry & PTE_ADDRESS);
 	}
-	return &table[table_index(address, level)];
+	return &table[table_index(address, target)];
 }
 
+/* Maps `virtual` with one page of `level` (1: 4 KiB, 2: 2 MiB, 3: 1 GiB);
+ * `flags` include PTE_PRESENT (or not, for a user page with no access).
+ * -1 when out of memory or when a huge page already covers `virtual`. */
 static int map_one(uint64_t virtual, uint64_t physical, uint64_t flags,
-		   uint64_t page_size)
+		   unsigned level)
 {
-	unsigned level = page_size == SIZE_1G ? 3 : page_size == SIZE_2M ? 2 : 1;
-	uint64_t *entry = page_table_entry(virtual, level);
+	unsigned reached;
+	uint64_t *entry = walk(virtual, level, true, &reached);
 
-	if (entry == NULL)
+	if (entry == NULL || reached != level)
 		return -1;
-	*entry = physical | flags | (level > 1 ? PTE_HUGE : 0) | PTE_PRESENT;
+	*entry = physical | flags | (level > 1 ? PTE_HUGE : 0);
 	return 0;
 }
 
 int paging_map_page(uint64_t virtual, uint64_t physical, uint64_t flags)
 {
-	return map_one(virtual, physical, flags | no_execute, SIZE_4K);
+	return map_one(virtual, physical, flags | PTE_PRESENT | no_execute, 1);
 }
 
 static int map_image_part(const char *start, const char *end, uint64_t flags)
 {
 	for (uint64_t virtual = (uint64_t)start; virtual < (uint64_t)end;
-	     virtual += SIZE_4K)
-		if (map_one(virtual, virtual - KERNEL_VMA, flags | PTE_GLOBAL,
-			    SIZE_4K))
+	     virtual += PAGE_SIZE)
+		if (map_one(virtual, virtual - KERNEL_VMA,
+			    flags | PTE_GLOBAL | PTE_PRESENT, 1))
 			return -1;
 	return 0;
 }
 
-static bool overlaps(uint64_t start, uint64_t size, uint64_t low,
-		     uint64_t high)
+/* Whether physical [start, start + size) touches the image's text or
+ * rodata, which the direct map must not make writable (W^X). */
+static bool overlaps_read_only(uint64_t start, uint64_t size)
 {
-	return start < high && low < start + size;
+	return start < (uint64_t)__rodata_end - KERNEL_VMA &&
+	       (uint64_t)__text_start - KERNEL_VMA < start + size;
 }
 
 /*
- * The direct map of [start, end): RW and NX, in the largest pages that fit,
- * except that the kernel image's text and rodata ([read_only_start,
- * read_only_end)) get 4 KiB read-only pages, so that the alias cannot
- * undo W^X.
+ * The direct map of [start, end): RW and NX, in the largest pages that are
+ * aligned and fit, except that the kernel image's text and rodata get 4 KiB
+ * read-only pages, so that the alias cannot undo W^X.
  */
-static int map_direct(uint64_t start, uint64_t end, uint64_t read_only_start,
-		      uint64_t read_only_end)
+static int map_direct(uint64_t start, uint64_t end)
 {
-	uint64_t rw = PTE_WRITABLE | PTE_GLOBAL | no_execute;
+	uint64_t size;
 
-	for (uint64_t physical = start; physical < end;) {
-		uint64_t size = SIZE_4K;
-		if (cpu_features.gigabyte_pages && physical % SIZE_1G == 0 &&
-		    end - physical >= SIZE_1G &&
-		    !overlaps(physical, SIZE_1G, read_only_start, read_only_end))
-			size = SIZE_1G;
-		else if (physical % SIZE_2M == 0 && end - physical >= SIZE_2M &&
-			 !overlaps(physical, SIZE_2M, read_only_start,
-				   read_only_end))
-			size = SIZE_2M;
-		uint64_t flags = overlaps(physical, size, read_only_start,
-					  read_only_end)
-					 ? PTE_GLOBAL | no_execute : rw;
-		if (map_one(DIRECT_MAP_BASE + physical, physical, flags, size))
+	for (uint64_t physical = start; physical < end; physical += size) {
+		unsigned level = cpu_features.gigabyte_pages ? 3 : 2;
+		while (level > 1 && (physical % level_size(level) != 0 ||
+				     end - physical < level_size(level) ||
+				     overlaps_read_only(physical,
+							level_size(level))))
+			level--;
+		size = level_size(level);
+		uint64_t flags = PTE_PRESENT | PTE_GLOBAL | no_execute;
+		if (!overlaps_read_only(physical, size))
+			flags |= PTE_WRITABLE;
+		if (map_one(DIRECT_MAP_BASE + physical, physical, flags, level))
 			return -1;
-		physical += size;
 	}
 	return 0;
 }
 
-/*
- * The ranges to direct-map: RAM and ACPI regions (memmap_free_ranges on the
- * map with ACPI counted as RAM), widened to 2 MiB and merged, below the
- * limit. Holes between them (the PCI/MMIO window below 4 GiB, where the
- * local APIC lives) stay unmapped, so that device pages can later be mapped
- * uncached. The first 2 MiB is always included (BIOS data, the EBDA and the
- * RSDP live there).
- */
-static size_t direct_map_ranges(const struct boot_info *info, uint64_t limit,
-				struct memmap_range *ranges, size_t capacity)
-{
-	static struct boot_memory_region regions[BOOT_MEMORY_REGIONS_MAX];
-	uint32_t count = info->memory_region_count;
-
-	for (uint32_t i = 0; i < count; i++) {
-		regions[i] = info->memory_regions[i];
-		if (regions[i].type == BOOT_MEMORY_ACPI_RECLAIMABLE ||
-		    regions[i].type == BOOT_MEMORY_ACPI_NVS)
-			regions[i].type = BOOT_MEMORY_USABLE;
-	}
-	long found = memmap_free_ranges(regions, count, NULL, 0, ranges + 1,
-					capacity - 1);
-	size_t total = 1 + (found < 0 ? capacity - 1 : (size_t)found);
-	size_t merged = 0;
-
-	ranges[0] = (struct memmap_range){0, SIZE_2M};
-	for (size_t i = 0; i < total; i++) {
-		uint64_t start = ranges[i].start & ~(SIZE_2M - 1);
-		uint64_t end = ranges[i].end < limit ? ranges[i].end : limit;
-		end = (end + SIZE_2M - 1) & ~(SIZE_2M - 1);
-		if (start >= end)
-			continue;
-		if (merged > 0 && start <= ranges[merged - 1].end) {
-			if (end > ranges[merged - 1].end)
-				ranges[merged - 1].end = end;
-		} else {
-			ranges[merged++] = (struct memmap_range){start, end};
-		}
-	}
-	return merged;
-}
-
-uint64_t paging_physical_limit(void)
+/* The highest physical address + 1 that the direct map can hold: the CPU's
+ * physical address width, or the window below KERNEL_STACK_AREA. */
+static uint64_t paging_physical_limit(void)
 {
 	uint64_t limit = DIRECT_MAP_LIMIT;
 
@@ -189,6 +154,51 @@ uint64_t paging_physical_limit(void)
 	    (1ull << cpu_features.physical_address_bits) < limit)
 		limit = 1ull << cpu_features.physical_address_bits;
 	return limit;
+}
+
+/*
+ * Direct-maps RAM and ACPI regions (memmap_free_ranges on the map with ACPI
+ * counted as RAM), widened to 2 MiB and merged, below
+ * paging_physical_limit(). Holes between them (the PCI/MMIO window below
+ * 4 GiB, where the local APIC lives) stay unmapped, so that device pages can
+ * later be mapped uncached. The first 2 MiB is always included (BIOS data,
+ * the EBDA and the RSDP live there).
+ */
+static int map_direct_ranges(const struct boot_info *info)
+{
+	static struct boot_memory_region regions[BOOT_MEMORY_REGIONS_MAX];
+	static struct memmap_range ranges[BOOT_MEMORY_REGIONS_MAX];
+	uint32_t count = info->memory_region_count;
+	uint64_t limit = paging_physical_limit();
+	uint64_t start = 0;
+	uint64_t end = level_size(2);
+
+	for (uint32_t i = 0; i < count; i++) {
+		regions[i] = info->memory_regions[i];
+		if (regions[i].type == BOOT_MEMORY_ACPI_RECLAIMABLE ||
+		    regions[i].type == BOOT_MEMORY_ACPI_NVS)
+			regions[i].type = BOOT_MEMORY_USABLE;
+	}
+	long found = memmap_free_ranges(regions, count, NULL, 0, ranges,
+					BOOT_MEMORY_REGIONS_MAX);
+	if (found < 0)
+		found = BOOT_MEMORY_REGIONS_MAX;
+	/* [start, end) grows while the next range touches it. */
+	for (long i = 0; i < found; i++) {
+		uint64_t next_start = ranges[i].start & ~(level_size(2) - 1);
+		uint64_t next_end = ranges[i].end < limit ? ranges[i].end : limit;
+		next_end = (next_end + level_size(2) - 1) & ~(level_size(2) - 1);
+		if (next_start >= next_end)
+			continue;
+		if (next_start > end) {
+			if (map_direct(start, end))
+				return -1;
+			start = next_start;
+		}
+		if (next_end > end)
+			end = next_end;
+	}
+	return map_direct(start, end);
 }
 
 int paging_init(const struct boot_info *info)
@@ -216,90 +226,82 @@ int paging_init(const struct boot_info *info)
 
 	/* 2. The direct map of RAM and ACPI tables, at most up to what the
 	 * CPU and the window can address. */
-	static struct memmap_range ranges[BOOT_MEMORY_REGIONS_MAX + 1];
-	size_t count = direct_map_ranges(info, paging_physical_limit(), ranges,
-					 BOOT_MEMORY_REGIONS_MAX + 1);
-	for (size_t i = 0; i < count; i++)
-		if (map_direct(ranges[i].start, ranges[i].end,
-			       (uint64_t)__text_start - KERNEL_VMA,
-			       (uint64_t)__rodata_end - KERNEL_VMA))
-			return -1;
+	if (map_direct_ranges(info))
+		return -1;
 
 	write_cr3(pml4_physical);
 	building_on_early_tables = false;
 	return 0;
 }
 
-const void *paging_map_physical(uint64_t address, size_t length)
+/* Whether physical [address, address + length) is not empty, does not
+ * wrap and lies within the direct map's reach. */
+static bool direct_range_ok(uint64_t address, size_t length)
 {
-	uint64_t first = address & ~(PAGE_SIZE - 1);
 	uint64_t end = address + length;
 
-	if (length == 0 || end < address || end > paging_physical_limit())
-		return NULL;
-	for (uint64_t page = first; page < end; page += PAGE_SIZE) {
-		uint64_t virtual = DIRECT_MAP_BASE + page;
-		uint64_t *table = kernel_pml4;
-		bool mapped = false;
+	return length != 0 && end >= address && end <= paging_physical_limit();
+}
 
-		/* Already covered, by a huge page or a 4 KiB one? */
-		for (unsigned level = 4; level >= 1; level--) {
-			uint64_t entry = table[table_index(virtual, level)];
-			if (!(entry & PTE_PRESENT))
-				break;
-			if (level == 1 || (entry & PTE_HUGE)) {
-				mapped = true;
-				break;
-			}
-			table = paging_physical_to_virtual(entry & PTE_ADDRESS);
-		}
-		if (mapped)
+/*
+ * Maps the pages of physical [address, address + length) that nothing maps
+ * yet into the direct map, in 4 KiB pages with `flags`; returns the virtual
+ * address of `address`, or NULL when out of memory. The pages were not
+ * present, so no stale TLB entry can exist, but INVLPG costs little and
+ * keeps the rule simple.
+ */
+static void *map_missing(uint64_t address, size_t length, uint64_t flags)
+{
+	for (uint64_t page = address & ~(PAGE_SIZE - 1);
+	     page < address + length; page += PAGE_SIZE) {
+		uint64_t virtual = DIRECT_MAP_BASE + page;
+		unsigned level;
+
+		if (*walk(virtual, 1, false, &level) & PTE_PRESENT)
 			continue;
-		if (map_one(virtual, page, PTE_GLOBAL | no_execute, SIZE_4K))
+		if (map_one(virtual, page, flags, 1))
 			return NULL;
 		invalidate_page(virtual);
 	}
 	return paging_physical_to_virtual(address);
 }
 
+const void *paging_map_physical(uint64_t address, size_t length)
+{
+	if (!direct_range_ok(address, length))
+		return NULL;
+	/* A huge page or a 4 KiB one already there is kept as it is. */
+	return map_missing(address, length,
+			   PTE_PRESENT | PTE_GLOBAL | no_execute);
+}
+
 /* ---- the user half */
 
-/* The existing leaf entry for a user page, or NULL (no table on the way). */
-static uint64_t *user_leaf(uint64_t virtual)
+/* The leaf entry of a mapped user page (accessible or not), or NULL. */
+static uint64_t *user_page(uint64_t virtual)
 {
-	uint64_t *table = kernel_pml4;
+	unsigned level;
+	uint64_t *entry = walk(virtual, 1, false, &level);
 
-	for (unsigned level = 4; level > 1; level--) {
-		uint64_t entry = table[table_index(virtual, level)];
-		if (!(entry & PTE_PRESENT) || (entry & PTE_HUGE))
-			return NULL;
-		table = paging_physical_to_virtual(entry & PTE_ADDRESS);
-	}
-	return &table[table_index(virtual, 1)];
+	if (level != 1 || !(*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
+		return NULL;
+	return entry;
 }
 
 uint64_t paging_user_next(uint64_t virtual, uint64_t end)
 {
-	uint64_t *table = kernel_pml4;
+	virtual &= ~(PAGE_SIZE - 1);
+	while (virtual < end) {
+		unsigned level;
+		uint64_t *entry = walk(virtual, 1, false, &level);
 
-	for (unsigned level = 4; level > 1; level--) {
-		uint64_t entry = table[table_index(virtual, level)];
-		if (!(entry & PTE_PRESENT)) {
-			/* Nothing below this entry: go to the next one. */
-			uint64_t span = 1ull << (12 + 9 * (level - 1));
-			return (virtual & ~(span - 1)) + span;
-		}
-		if (entry & PTE_HUGE)
+		if (level == 1 && (*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
 			return virtual;
-		table = paging_physical_to_virtual(entry & PTE_ADDRESS);
+		/* Nothing mapped by this entry: go to the next one. (User
+		 * pages are 4 KiB: the user half has no huge pages.) */
+		virtual = (virtual | (level_size(level) - 1)) + 1;
 	}
-	/* In the leaf table, the first entry that maps something. */
-	virtual &= ~(uint64_t)(WK_PAGE_SIZE - 1);
-	for (unsigned i = table_index(virtual, 1); i < 512 && virtual < end;
-	     i++, virtual += WK_PAGE_SIZE)
-		if (table[i] & (PTE_PRESENT | PTE_SOFT_NONE))
-			return virtual;
-	return virtual; /* the next table's first page */
+	return virtual;
 }
 
 static uint64_t user_flags(unsigned prot)
@@ -316,19 +318,14 @@ static uint64_t user_flags(unsigned prot)
 
 int paging_user_map(uint64_t virtual, uint64_t physical, unsigned prot)
 {
-	uint64_t *entry = page_table_entry(virtual, 1);
-
-	if (entry == NULL)
-		return -1;
-	*entry = physical | user_flags(prot);
-	return 0;
+	return map_one(virtual, physical, user_flags(prot), 1);
 }
 
 bool paging_user_lookup(uint64_t virtual, uint64_t *physical)
 {
-	uint64_t *entry = user_leaf(virtual);
+	uint64_t *entry = user_page(virtual);
 
-	if (entry == NULL || !(*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
+	if (entry == NULL)
 		return false;
 	*physical = *entry & PTE_ADDRESS;
 	return true;
@@ -336,9 +333,9 @@ bool paging_user_lookup(uint64_t virtual, uint64_t *physical)
 
 void paging_user_protect(uint64_t virtual, unsigned prot)
 {
-	uint64_t *entry = user_leaf(virtual);
+	uint64_t *entry = user_page(virtual);
 
-	if (entry == NULL || !(*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
+	if (entry == NULL)
 		return;
 	*entry = (*entry & PTE_ADDRESS) | user_flags(prot);
 	invalidate_page(virtual);
@@ -346,9 +343,9 @@ void paging_user_protect(uint64_t virtual, unsigned prot)
 
 uint64_t paging_user_unmap(uint64_t virtual)
 {
-	uint64_t *entry = user_leaf(virtual);
+	uint64_t *entry = user_page(virtual);
 
-	if (entry == NULL || !(*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
+	if (entry == NULL)
 		return 0;
 	uint64_t physical = *entry & PTE_ADDRESS;
 	*entry = 0;
@@ -361,63 +358,26 @@ uint64_t paging_user_unmap(uint64_t virtual)
 /* The CPU sets these in a leaf by itself: they say nothing of the type. */
 #define PTE_ACCESSED_DIRTY 0x60ull
 
-/*
- * The kernel-half leaf entry mapping `virtual` in 4 KiB, without creating
- * tables: 0 in *entry when nothing maps it yet. Returns false when a huge
- * page covers it.
- */
-static bool kernel_leaf_lookup(uint64_t virtual, uint64_t *entry)
-{
-	uint64_t *table = kernel_pml4;
-
-	*entry = 0;
-	for (unsigned level = 4; level > 1; level--) {
-		uint64_t upper = table[table_index(virtual, level)];
-		if (!(upper & PTE_PRESENT))
-			return true;
-		if (upper & PTE_HUGE)
-			return false;
-		table = paging_physical_to_virtual(upper & PTE_ADDRESS);
-	}
-	*entry = table[table_index(virtual, 1)];
-	return true;
-}
-
 volatile void *paging_map_mmio(uint64_t physical, size_t length,
 			       bool write_combining)
 {
-	uint64_t first = physical & ~(PAGE_SIZE - 1);
-	uint64_t end = physical + length;
 	uint64_t flags = PTE_PRESENT | PTE_WRITABLE | PTE_WRITE_THROUGH |
 			 (write_combining ? 0 : PTE_CACHE_DISABLE) |
 			 PTE_GLOBAL | no_execute;
 
-	if (length == 0 || end < physical || end > paging_physical_limit())
+	if (!direct_range_ok(physical, length))
 		return NULL;
 	/* 1. Refuse the whole range before changing anything if any page is
-	 * in a huge page or mapped as something else. */
-	for (uint64_t page = first; page < end; page += PAGE_SIZE) {
-		uint64_t entry;
-		if (!kernel_leaf_lookup(DIRECT_MAP_BASE + page, &entry))
-			return NULL;
-		if ((entry & PTE_PRESENT) &&
-		    (entry & ~PTE_ACCESSED_DIRTY) != (page | flags))
-			return NULL;
-		if (!(entry & PTE_PRESENT) && entry != 0)
+	 * in a huge page (whose entry has PTE_HUGE, so it never matches) or
+	 * mapped as something else. */
+	for (uint64_t page = physical & ~(PAGE_SIZE - 1);
+	     page < physical + length; page += PAGE_SIZE) {
+		unsigned level;
+		uint64_t entry = *walk(DIRECT_MAP_BASE + page, 1, false, &level);
+
+		if (entry != 0 && (entry & ~PTE_ACCESSED_DIRTY) != (page | flags))
 			return NULL;
 	}
-	/* 2. Map what is missing. The pages were not present, so no stale
-	 * TLB entry can exist, but INVLPG costs little and keeps the rule
-	 * simple. */
-	for (uint64_t page = first; page < end; page += PAGE_SIZE) {
-		uint64_t virtual = DIRECT_MAP_BASE + page;
-		uint64_t entry;
-		kernel_leaf_lookup(virtual, &entry);
-		if (entry & PTE_PRESENT)
-			continue;
-		if (map_one(virtual, page, flags & ~PTE_PRESENT, SIZE_4K))
-			return NULL;
-		invalidate_page(virtual);
-	}
-	return (volatile void *)paging_physical_to_virtual(physical);
+	/* 2. Map what is missing. */
+	return map_missing(physical, length, flags);
 }

@@ -23,16 +23,13 @@ struct boot_info;
 
 /*
  * Builds the kernel's page tables and switches to them. The RAM and ACPI
- * regions of `info` (widened to 2 MiB) are direct-mapped, capped at
- * paging_physical_limit(); the holes between them are not. Runs on the
- * early tables; a page-table page from beyond their 4 GiB fails the call.
- * Returns 0, or -1 when out of memory.
+ * regions of `info` (widened to 2 MiB) are direct-mapped, up to what both
+ * the CPU's physical address width and the window below KERNEL_STACK_AREA
+ * can hold; the holes between them are not. Runs on the early tables; a
+ * page-table page from beyond their 4 GiB fails the call. Returns 0, or -1
+ * when out of memory.
  */
 int paging_init(const struct boot_info *info);
-
-/* The highest physical address + 1 that the direct map can hold: the CPU's
- * physical address width, or the window below KERNEL_STACK_AREA. */
-uint64_t paging_physical_limit(void);
 
 /* Maps one 4 KiB kernel page; `flags` are PTE_* bits (NX is added when the
  * CPU has it). Returns 0, or -1 when out of memory or the address is inside
@@ -63,9 +60,9 @@ bool paging_user_lookup(uint64_t virtual, uint64_t *physical);
 void paging_user_protect(uint64_t virtual, unsigned prot);
 
 /* The lowest address in [virtual, end) (page-aligned) at which a user
- * page is mapped, or an address >= end: skips the whole span of any
- * missing page table and the empty entries of a leaf table, so a scan
- * over a huge, mostly empty range takes a few steps. */
+ * page is mapped (accessible or not), or an address >= end: skips the
+ * whole span of any missing page table, so a scan over a huge, mostly
+ * empty range takes a few steps. */
 uint64_t paging_user_next(uint64_t virtual, uint64_t end);
 
 /* Removes the mapping; returns its frame, or 0 if it was not mapped. */
@@ -76,8 +73,9 @@ uint64_t paging_user_unmap(uint64_t virtual);
  * into the direct map at DIRECT_MAP_BASE + physical: 4 KiB pages, RW, NX,
  * uncached (PCD and PWT: PAT entry 3, UC), or write-combining for a
  * framebuffer (PWT alone: entry 1, which paging_init makes WC; WT on a CPU
- * without the PAT). Pages already mapped the same way are kept; a page mapped any other way (RAM in a
- * huge direct-map page, a firmware table) fails the call, since two memory
+ * without the PAT). Pages already mapped the same way are kept; a page
+ * mapped any other way (RAM in a huge direct-map page, a firmware table)
+ * fails the call, since two memory
  * types for one frame are undefined behaviour. Returns the virtual address
  * of `physical`, or NULL (also when out of memory for page tables, which
  * may leave the pages before the failure mapped).

@@ -23,7 +23,19 @@ static inline void user_access_end(void)
 		__asm__ volatile("clac" : : : "memory");
 }
 
-bool user_range_ok(uint64_t address, uint64_t length)
+/* One instruction that may fault on a user address: a fault skips it and
+ * sets the operand [faulted] to 1. */
+#define USER_ACCESS(instruction)   \
+	"1: " instruction "\n"     \
+	"   jmp 3f\n"              \
+	"2: movl $1, %[faulted]\n" \
+	"3:\n"                     \
+	EXTABLE_ENTRY(1b, 2b)
+
+/* Whether [address, address + length) lies in the user half
+ * ([0, WK_USER_LIMIT)), which also makes it canonical, without wrapping.
+ * Mapped or not is for the access itself to find out. */
+static bool user_range_ok(uint64_t address, uint64_t length)
 {
 	return address <= WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
 }
@@ -59,18 +71,16 @@ static size_t copy_user_bytes(void *to, const void *from, size_t length)
 
 int copy_from_user(void *to, struct user_pointer from, size_t length)
 {
-	if (!user_range_ok(from.address, length))
-		return -WK_EFAULT;
-	if (copy_user_bytes(to, (const void *)from.address, length))
+	if (!user_range_ok(from.address, length) ||
+	    copy_user_bytes(to, (const void *)from.address, length))
 		return -WK_EFAULT;
 	return 0;
 }
 
 int copy_to_user(struct user_pointer to, const void *from, size_t length)
 {
-	if (!user_range_ok(to.address, length))
-		return -WK_EFAULT;
-	if (copy_user_bytes((void *)to.address, from, length))
+	if (!user_range_ok(to.address, length) ||
+	    copy_user_bytes((void *)to.address, from, length))
 		return -WK_EFAULT;
 	return 0;
 }
@@ -83,11 +93,7 @@ int get_user_u32(uint32_t *value, struct user_pointer from)
 	if (from.address % 4 || !user_range_ok(from.address, 4))
 		return -WK_EFAULT;
 	user_access_begin();
-	__asm__ volatile("1: movl (%[address]), %[word]\n"
-			 "   jmp 3f\n"
-			 "2: movl $1, %[faulted]\n"
-			 "3:\n"
-			 EXTABLE_ENTRY(1b, 2b)
+	__asm__ volatile(USER_ACCESS("movl (%[address]), %[word]")
 			 : [word] "+r"(word), [faulted] "+r"(faulted)
 			 : [address] "r"(from.address));
 	user_access_end();
@@ -102,11 +108,7 @@ int put_user_u32(struct user_pointer to, uint32_t value)
 	if (to.address % 4 || !user_range_ok(to.address, 4))
 		return -WK_EFAULT;
 	user_access_begin();
-	__asm__ volatile("1: movl %[value], (%[address])\n"
-			 "   jmp 3f\n"
-			 "2: movl $1, %[faulted]\n"
-			 "3:\n"
-			 EXTABLE_ENTRY(1b, 2b)
+	__asm__ volatile(USER_ACCESS("movl %[value], (%[address])")
 			 : [faulted] "+r"(faulted)
 			 : [address] "r"(to.address), [value] "r"(value)
 			 : "memory");
@@ -130,11 +132,7 @@ long strncpy_from_user(char *to, struct user_pointer from, size_t size)
 			faulted = 1;
 			break;
 		}
-		__asm__ volatile("1: movb (%[address]), %[byte]\n"
-				 "   jmp 3f\n"
-				 "2: movl $1, %[faulted]\n"
-				 "3:\n"
-				 EXTABLE_ENTRY(1b, 2b)
+		__asm__ volatile(USER_ACCESS("movb (%[address]), %[byte]")
 				 : [byte] "+q"(byte), [faulted] "+r"(faulted)
 				 : [address] "r"(address));
 		if (faulted)

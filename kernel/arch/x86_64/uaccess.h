@@ -21,11 +21,6 @@ static inline struct user_pointer user_pointer(uint64_t address)
 	return (struct user_pointer){address};
 }
 
-/* Whether [address, address + length) lies in the user half
- * ([0, WK_USER_LIMIT)), which also makes it canonical, without wrapping.
- * Mapped or not is for the access itself to find out. */
-bool user_range_ok(uint64_t address, uint64_t length);
-
 /* 0, or -WK_EFAULT when any byte could not be copied. */
 int copy_from_user(void *to, struct user_pointer from, size_t length);
 int copy_to_user(struct user_pointer to, const void *from, size_t length);
