@@ -37,14 +37,6 @@
 	movq \offset(%rsp), %\reg
 .endm
 
-.macro save_general_registers
-	for_each_frame_register save_frame_register
-.endm
-
-.macro restore_general_registers
-	for_each_frame_register restore_frame_register
-.endm
-
 /* ---- interrupts and exceptions */
 
 /* has_error_code VECTOR: sets the assembler symbol .Lerr to 1 when the CPU
@@ -60,10 +52,14 @@
 
 /* On entry the CPU has pushed SS, RSP, RFLAGS, CS, RIP and, for some
  * vectors, an error code; the stub pushes a zero in its place for the
- * others, then the vector. */
+ * others, then the vector. Each stub adds its address to
+ * trap_stub_table. */
 .macro trap_stub vector
 	.balign 16
 .Ltrap_stub_\vector:
+	.pushsection .rodata
+	.quad .Ltrap_stub_\vector
+	.popsection
 	has_error_code \vector
 	.if .Lerr == 0
 	pushq $0
@@ -79,26 +75,26 @@
 	.endif
 .endm
 
-/* STAC/CLAC only when SMAP is on (they are #UD without it). Clobber
- * RFLAGS. */
-.macro user_access_begin
+/* \instruction (STAC or CLAC) only when SMAP is on (they are #UD
+ * without it). Clobbers RFLAGS. */
+.macro if_smap instruction
 	testb $1, uaccess_smap(%rip)
-	jz .Lno_stac\@
-	stac
-.Lno_stac\@:
+	jz .Lno_smap\@
+	\instruction
+.Lno_smap\@:
 .endm
-.macro user_access_end
-	testb $1, uaccess_smap(%rip)
-	jz .Lno_clac\@
-	clac
-.Lno_clac\@:
+
+/* One instruction that accesses user memory, covered by the exception
+ * table: a fault there resumes at \fixup. */
+.macro user_insn fixup, instruction:vararg
+.Luser\@:
+	\instruction
+	EXTABLE_ENTRY(.Luser\@, \fixup)
 .endm
 
 /* A store to user memory covered by the exception table. */
 .macro put_user source, destination, fixup
-.Lput\@:
-	movq \source, \destination
-	EXTABLE_ENTRY(.Lput\@, \fixup)
+	user_insn \fixup, movq \source, \destination
 .endm
 
 /*
@@ -154,6 +150,12 @@
 .Lfs_done\@:
 .endm
 
+	/* The stub addresses, in vector order, for idt.c. */
+	.pushsection .rodata
+	.balign 8
+	.globl trap_stub_table
+trap_stub_table:
+	.popsection
 	/* One symbol for all 256 stubs (local labels keep the embedded symbol
 	 * table small); a backtrace names an address in them trap_stubs+N. */
 	.altmacro
@@ -176,7 +178,7 @@ trap_common:
 	swapgs
 .Ltrap_from_kernel:
 	subq $TRAP_FRAME_VECTOR, %rsp
-	save_general_registers
+	for_each_frame_register save_frame_register
 	cld
 	/* In long mode the CPU aligns RSP to 16 before pushing its frame, and
 	 * TRAP_FRAME_SIZE is a multiple of 16: the call below is aligned. */
@@ -205,13 +207,11 @@ trap_common:
  * top word, then a read-modify-write of events_masked. Leaves the vCPU
  * page's address in RDI; a fault, or events masked, goes to \slow. */
 .macro open_vcpu_page slow
-	user_access_begin
+	if_smap stac
 	movq event_stack(%rip), %rdi
 	put_user $0, -8(%rdi), \slow
 	movq event_vcpu(%rip), %rdi
-.Lmasked\@:
-	orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
-	EXTABLE_ENTRY(.Lmasked\@, \slow)
+	user_insn \slow, orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
 	jnz \slow
 .endm
 
@@ -224,7 +224,7 @@ trap_common:
 	shlq $32, %rsi
 	orq $1, %rsi
 	put_user %rsi, WK_VCPU_EVENTS_MASKED(%rdi), \fixup
-	user_access_end
+	if_smap clac
 .endm
 
 #define EXCEPTION_AT(offset) ((offset) - TRAP_FRAME_VECTOR)(%rsp)
@@ -274,7 +274,7 @@ trap_common:
 	movl $WK_EVENT_EXCEPTION, %esi
 	iretq
 .Lexception_slow\@:
-	user_access_end
+	if_smap clac
 	popq %rsi
 	popq %rdi
 	jmp .Ltrap_from_user
@@ -299,7 +299,7 @@ trap_return:
 	testb $3, TRAP_FRAME_CS(%rsp)
 	jz 2f
 	swapgs                          /* to ring 3 */
-2:	restore_general_registers
+2:	for_each_frame_register restore_frame_register
 	addq $TRAP_FRAME_RIP, %rsp
 	iretq
 
@@ -341,7 +341,7 @@ syscall_generic:
 	pushq $0                        /* error code */
 	pushq $TRAP_VECTOR_SYSCALL
 	subq $TRAP_FRAME_VECTOR, %rsp
-	save_general_registers
+	for_each_frame_register save_frame_register
 	movq %rsp, %rdi
 	call syscall_dispatch
 	testb %al, %al
@@ -349,7 +349,7 @@ syscall_generic:
 	/* SYSRET: syscall_dispatch checked that the frame's RCX is its RIP,
 	 * its R11 its RFLAGS, RIP canonical below the user limit, RF and TF
 	 * clear. The user RSP is loaded last, after the frame is read. */
-	restore_general_registers
+	for_each_frame_register restore_frame_register
 	movq TRAP_FRAME_RSP(%rsp), %rsp
 	swapgs
 	sysretq
@@ -388,7 +388,7 @@ syscall_reflect:
 	swapgs
 	sysretq
 .Lreflect_slow:
-	user_access_end
+	if_smap clac
 	popq %rdi
 	jmp syscall_generic
 
@@ -400,16 +400,9 @@ syscall_reflect:
  * syscall_generic with the caller's registers: until the commit only RAX
  * (the call number) and RSI (the size) serve as scratch.
  */
-/* Loads and pushes from the state after the commit. */
+/* Loads from the state after the commit. */
 .macro load_state reg, offset
-.Lload\@:
-	movq \offset(%rdi), \reg
-	EXTABLE_ENTRY(.Lload\@, .Lfast_path_lost)
-.endm
-.macro push_state offset
-.Lpush\@:
-	pushq \offset(%rdi)
-	EXTABLE_ENTRY(.Lpush\@, .Lfast_path_lost)
+	user_insn .Lfast_path_lost, movq \offset(%rdi), \reg
 .endm
 
 /* Every general register but RSP (in the IRETQ frame) and RDI (the base,
@@ -431,18 +424,15 @@ set_self_state_entry:
 	movabsq $(WK_USER_LIMIT - WK_REGS_SIZE), %rax
 	cmpq %rax, %rdi
 	ja .Lself_state_generic
-	user_access_begin
-1:	movq WK_REGS_RIP(%rdi), %rax
-	EXTABLE_ENTRY(1b, .Lself_state_slow)
+	if_smap stac
+	user_insn .Lself_state_slow, movq WK_REGS_RIP(%rdi), %rax
 	movabsq $WK_USER_LIMIT, %rsi
 	cmpq %rsi, %rax
 	jae .Lself_state_slow
-2:	movq WK_REGS_RSP(%rdi), %rax
-3:	orq WK_REGS_FS_BASE(%rdi), %rax          /* the last word */
-4:	cmpq $0, WK_REGS_RAX(%rdi)              /* the first word */
-	EXTABLE_ENTRY(2b, .Lself_state_slow)
-	EXTABLE_ENTRY(3b, .Lself_state_slow)
-	EXTABLE_ENTRY(4b, .Lself_state_slow)
+	user_insn .Lself_state_slow, movq WK_REGS_RSP(%rdi), %rax
+	/* The last word, then the first. */
+	user_insn .Lself_state_slow, orq WK_REGS_FS_BASE(%rdi), %rax
+	user_insn .Lself_state_slow, cmpq $0, WK_REGS_RAX(%rdi)
 	shrq $47, %rax                           /* RSP and FS base < 2^47 */
 	jnz .Lself_state_slow
 	testb $WK_UNMASK, %dl
@@ -453,13 +443,13 @@ set_self_state_entry:
 	put_user $0, WK_VCPU_EVENTS_MASKED(%rsi), .Lself_state_slow
 	/* Committed. */
 5:	pushq $(GDT_USER_DATA | 3)               /* SS */
-	push_state WK_REGS_RSP
+	user_insn .Lfast_path_lost, pushq WK_REGS_RSP(%rdi)
 	load_state %rax, WK_REGS_RFLAGS
 	andl $RFLAGS_USER_BITS, %eax
 	orl $RFLAGS_ALWAYS, %eax
 	pushq %rax                               /* RFLAGS */
 	pushq $(GDT_USER_CODE64 | 3)             /* CS */
-	push_state WK_REGS_RIP
+	user_insn .Lfast_path_lost, pushq WK_REGS_RIP(%rdi)
 	load_state %rax, WK_REGS_FS_BASE
 	testb $1, entry_rdfsbase(%rip)
 	jz 7f
@@ -471,30 +461,15 @@ set_self_state_entry:
 	wrmsr
 8:	for_each_user_register load_general_register
 	load_state %rdi, WK_REGS_RDI             /* the base, last */
-	user_access_end
+	if_smap clac
 	swapgs
 	iretq
 .Lself_state_slow:                       /* RSI was WK_REGS_SIZE */
-	user_access_end
+	if_smap clac
 	movl $WK_REGS_SIZE, %esi
 .Lself_state_generic:
 	movl $SYSCALL_SET_SELF_STATE, %eax
 	jmp syscall_generic
-
-/* The stub addresses, for idt.c. */
-	.section .rodata
-	.balign 8
-	.globl trap_stub_table
-trap_stub_table:
-	.altmacro
-.macro trap_stub_address vector
-	.quad .Ltrap_stub_\vector
-.endm
-.set vector, 0
-.rept 256
-	trap_stub_address %vector
-	.set vector, vector + 1
-.endr
 
 /*
  * void arch_run_on_stack(uint64_t stack_top, void (*function)(void *),
@@ -502,7 +477,6 @@ trap_stub_table:
  * Switches RSP to stack_top (16-byte aligned) and calls function(argument),
  * which must not return.
  */
-	.text
 	.globl arch_run_on_stack
 arch_run_on_stack:
 	movq %rdi, %rsp
