@@ -209,7 +209,7 @@ void trap_dispatch(struct trap_frame *frame)
 		return;
 	}
 	if (frame->vector == APIC_TIMER_VECTOR) {
-		events_timer_interrupt(frame);
+		events_timer_interrupt();
 	} else if (frame->vector == APIC_INPUT_VECTOR) {
 		events_input_interrupt();
 	} else if (frame->vector != APIC_SPURIOUS_VECTOR) {
