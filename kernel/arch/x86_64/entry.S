@@ -100,33 +100,29 @@
 /*
  * The general registers in struct wk_regs's order (abi.h): rax at
  * WK_REGS_RAX up to r15, 8 bytes apart, rsp among them.
- * for_each_user_register OP, ARGS expands "OP register, offset, ARGS" for
- * each.
+ * for_each_user_register FIRST, SECOND, OP, ARGS expands
+ * "OP %register, offset, ARGS" for each but RSP, FIRST and SECOND.
  */
 .if WK_REGS_RSP != WK_REGS_RAX + 7 * 8 || WK_REGS_R15 != WK_REGS_RAX + 15 * 8
 .error "struct wk_regs is not in the order for_each_user_register assumes"
 .endif
-.macro for_each_user_register op, args:vararg
+.macro for_each_user_register first, second, op, args:vararg
 	.set .Luser_offset, WK_REGS_RAX
 	.irp reg, rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15
-	\op \reg, .Luser_offset, \args
+	.ifnc \reg, rsp
+	.ifnc %\reg, \first
+	.ifnc %\reg, \second
+	\op %\reg, .Luser_offset, \args
+	.endif
+	.endif
+	.endif
 	.set .Luser_offset, .Luser_offset + 8
 	.endr
 .endm
 
-/* The general registers other than RSP, \base and \skip into the struct
- * wk_regs at \base + WK_VCPU_FRAME, each store covered by \fixup. */
-.macro save_one reg, offset, base, skip, fixup
-	.ifnc %\reg, \base
-	.ifnc %\reg, \skip
-	.ifnc \reg, rsp
-	put_user %\reg, (WK_VCPU_FRAME + \offset)(\base), \fixup
-	.endif
-	.endif
-	.endif
-.endm
-.macro save_to_vcpu base, skip, fixup
-	for_each_user_register save_one, \base, \skip, \fixup
+/* \reg into the struct wk_regs in the vCPU page at RDI. */
+.macro save_to_vcpu reg, offset, fixup
+	put_user \reg, (WK_VCPU_FRAME + \offset)(%rdi), \fixup
 .endm
 
 /* \reg = the FS base (RDFSBASE, or the MSR with RAX, RCX and RDX kept). */
@@ -238,7 +234,7 @@ trap_common:
 	pushq %rsi
 	open_vcpu_page .Lexception_slow\@ /* masked: C reports the double fault */
 	put_user $0, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lexception_slow\@
-	save_to_vcpu %rdi, %rsi, .Lexception_lost
+	for_each_user_register %rdi, %rsi, save_to_vcpu, .Lexception_lost
 	popq %rsi
 	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RSI)(%rdi), .Lexception_lost
 	popq %rsi
@@ -368,7 +364,7 @@ syscall_reflect:
 	pushq %rdi
 	open_vcpu_page .Lreflect_slow
 	put_user %rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lreflect_slow
-	save_to_vcpu %rdi, %rcx, .Lfast_path_lost
+	for_each_user_register %rdi, %rcx, save_to_vcpu, .Lfast_path_lost
 	put_user %rcx, (WK_VCPU_FRAME + WK_REGS_RCX)(%rdi), .Lfast_path_lost
 	put_user %rcx, (WK_VCPU_FRAME + WK_REGS_RIP)(%rdi), .Lfast_path_lost
 	put_user %r11, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rdi), .Lfast_path_lost
@@ -405,15 +401,6 @@ syscall_reflect:
 	user_insn .Lfast_path_lost, movq \offset(%rdi), \reg
 .endm
 
-/* Every general register but RSP (in the IRETQ frame) and RDI (the base,
- * loaded last). */
-.macro load_general_register reg, offset
-	.ifnc \reg, rsp
-	.ifnc \reg, rdi
-	load_state %\reg, \offset
-	.endif
-	.endif
-.endm
 set_self_state_entry:
 	cmpq $WK_REGS_SIZE, %rsi
 	jne .Lself_state_generic
@@ -459,7 +446,9 @@ set_self_state_entry:
 	movq %rax, %rdx
 	shrq $32, %rdx
 	wrmsr
-8:	for_each_user_register load_general_register
+	/* Every general register but RSP (in the IRETQ frame) and RDI (the
+	 * base, loaded last). */
+8:	for_each_user_register %rdi, %rdi, load_state
 	load_state %rdi, WK_REGS_RDI             /* the base, last */
 	if_smap clac
 	swapgs
