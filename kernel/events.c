@@ -9,17 +9,13 @@
  */
 #include "events.h"
 
-#include <stddef.h>
-
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
-#include "arch/x86_64/layout.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/uaccess.h"
 #include "console.h"
-#include "native.h"
 #include "wicket/abi.h"
 
 #define CANONICAL_USER_END 0x0000800000000000ull
