@@ -9,21 +9,16 @@
  */
 #include "events.h"
 
-#include <stddef.h>
-
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
-#include "arch/x86_64/layout.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/uaccess.h"
 #include "console.h"
-#include "native.h"
 #include "wicket/abi.h"
 
 #define CANONICAL_USER_END 0x0000800000000000ull
-
 
 uint32_t events_pending;
 
@@ -198,9 +193,8 @@ void events_deliver_pending(struct trap_frame *frame)
 	deliver(frame, &event);
 }
 
-void events_timer_interrupt(struct trap_frame *frame)
+void events_timer_interrupt(void)
 {
-	(void)frame;
 	apic_eoi();
 	if (timer_deadline == 0)
 		return; /* cancelled after it was programmed */
@@ -226,42 +220,20 @@ static bool user_address(uint64_t address)
 	return address >= WK_USER_MIN && address < WK_USER_LIMIT;
 }
 
+/* All three 0 turns events off. */
 long events_setup(uint64_t entry, uint64_t vcpu, uint64_t stack)
 {
-	if (entry == 0 && vcpu == 0 && stack == 0) {
-		event_entry = event_vcpu = event_stack = 0;
-		return 0;
-	}
-	if (!user_address(entry) || !user_address(vcpu) || vcpu % 8 ||
-	    vcpu > WK_USER_LIMIT - sizeof(struct wk_vcpu) ||
-	    stack <= WK_USER_MIN || stack > WK_USER_LIMIT || stack % 16)
+	bool off = entry == 0 && vcpu == 0 && stack == 0;
+
+	if (!off && (!user_address(entry) || !user_address(vcpu) || vcpu % 8 ||
+		     vcpu > WK_USER_LIMIT - sizeof(struct wk_vcpu) ||
+		     stack <= WK_USER_MIN || stack > WK_USER_LIMIT ||
+		     stack % 16))
 		return -WK_EINVAL;
 	event_entry = entry;
 	event_vcpu = vcpu;
 	event_stack = stack;
 	return 0;
-}
-
-/* The checks of abi.h: RIP below the user limit, RSP and FS base canonical
- * user addresses. */
-static bool state_valid(const struct wk_regs *r)
-{
-	return r->rip < WK_USER_LIMIT && r->rsp < CANONICAL_USER_END &&
-	       r->fs_base < CANONICAL_USER_END;
-}
-
-static uint64_t sanitised_rflags(uint64_t rflags)
-{
-	return (rflags & RFLAGS_USER_BITS) | RFLAGS_ALWAYS;
-}
-
-/* Clears events_masked in the vCPU page (when events are set up). */
-static int unmask(void)
-{
-	if (event_entry == 0)
-		return 0;
-	return put_user_u32(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
-			    0);
 }
 
 long events_set_self_state(struct trap_frame *frame, uint64_t state,
@@ -273,9 +245,14 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 		return -WK_EINVAL;
 	if (copy_from_user(&r, user_pointer(state), sizeof(r)))
 		return -WK_EFAULT;
-	if (!state_valid(&r))
+	/* The checks of abi.h: RIP below the user limit, RSP and FS base
+	 * canonical user addresses. */
+	if (r.rip >= WK_USER_LIMIT || r.rsp >= CANONICAL_USER_END ||
+	    r.fs_base >= CANONICAL_USER_END)
 		return -WK_EINVAL;
-	if ((flags & WK_UNMASK) && unmask())
+	/* Clears events_masked in the vCPU page (when events are set up). */
+	if ((flags & WK_UNMASK) && event_entry != 0 &&
+	    put_user_u32(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED), 0))
 		return -WK_EFAULT;
 
 	frame->rax = r.rax; frame->rbx = r.rbx; frame->rcx = r.rcx;
@@ -285,7 +262,7 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 	frame->r11 = r.r11; frame->r12 = r.r12; frame->r13 = r.r13;
 	frame->r14 = r.r14; frame->r15 = r.r15;
 	frame->rip = r.rip;
-	frame->rflags = sanitised_rflags(r.rflags);
+	frame->rflags = (r.rflags & RFLAGS_USER_BITS) | RFLAGS_ALWAYS;
 	wrmsr(MSR_FS_BASE, r.fs_base);
 	/* The dispatcher stores the result in RAX: return the state's own.
 	 * A pending event is delivered by the return path (syscall_dispatch

@@ -26,7 +26,7 @@ void events_exception(struct trap_frame *frame);
 bool events_reflect_syscall(struct trap_frame *frame);
 
 /* The timer interrupt (from ring 3, or from ring 0 inside block()). */
-void events_timer_interrupt(struct trap_frame *frame);
+void events_timer_interrupt(void);
 
 /* The serial port's receive interrupt: an input event, pending until
  * delivered like the timer's. */

@@ -5,8 +5,6 @@
  */
 #include "native.h"
 
-#include <stddef.h>
-
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/trap_frame.h"

@@ -37,14 +37,6 @@
 	movq \offset(%rsp), %\reg
 .endm
 
-.macro save_general_registers
-	for_each_frame_register save_frame_register
-.endm
-
-.macro restore_general_registers
-	for_each_frame_register restore_frame_register
-.endm
-
 /* ---- interrupts and exceptions */
 
 /* has_error_code VECTOR: sets the assembler symbol .Lerr to 1 when the CPU
@@ -60,10 +52,14 @@
 
 /* On entry the CPU has pushed SS, RSP, RFLAGS, CS, RIP and, for some
  * vectors, an error code; the stub pushes a zero in its place for the
- * others, then the vector. */
+ * others, then the vector. Each stub adds its address to
+ * trap_stub_table. */
 .macro trap_stub vector
 	.balign 16
 .Ltrap_stub_\vector:
+	.pushsection .rodata
+	.quad .Ltrap_stub_\vector
+	.popsection
 	has_error_code \vector
 	.if .Lerr == 0
 	pushq $0
@@ -79,58 +75,54 @@
 	.endif
 .endm
 
-/* STAC/CLAC only when SMAP is on (they are #UD without it). Clobber
- * RFLAGS. */
-.macro user_access_begin
+/* \instruction (STAC or CLAC) only when SMAP is on (they are #UD
+ * without it). Clobbers RFLAGS. */
+.macro if_smap instruction
 	testb $1, uaccess_smap(%rip)
-	jz .Lno_stac\@
-	stac
-.Lno_stac\@:
+	jz .Lno_smap\@
+	\instruction
+.Lno_smap\@:
 .endm
-.macro user_access_end
-	testb $1, uaccess_smap(%rip)
-	jz .Lno_clac\@
-	clac
-.Lno_clac\@:
+
+/* One instruction that accesses user memory, covered by the exception
+ * table: a fault there resumes at \fixup. */
+.macro user_insn fixup, instruction:vararg
+.Luser\@:
+	\instruction
+	EXTABLE_ENTRY(.Luser\@, \fixup)
 .endm
 
 /* A store to user memory covered by the exception table. */
 .macro put_user source, destination, fixup
-.Lput\@:
-	movq \source, \destination
-	EXTABLE_ENTRY(.Lput\@, \fixup)
+	user_insn \fixup, movq \source, \destination
 .endm
 
 /*
  * The general registers in struct wk_regs's order (abi.h): rax at
  * WK_REGS_RAX up to r15, 8 bytes apart, rsp among them.
- * for_each_user_register OP, ARGS expands "OP register, offset, ARGS" for
- * each.
+ * for_each_user_register FIRST, SECOND, OP, ARGS expands
+ * "OP %register, offset, ARGS" for each but RSP, FIRST and SECOND.
  */
 .if WK_REGS_RSP != WK_REGS_RAX + 7 * 8 || WK_REGS_R15 != WK_REGS_RAX + 15 * 8
 .error "struct wk_regs is not in the order for_each_user_register assumes"
 .endif
-.macro for_each_user_register op, args:vararg
+.macro for_each_user_register first, second, op, args:vararg
 	.set .Luser_offset, WK_REGS_RAX
 	.irp reg, rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15
-	\op \reg, .Luser_offset, \args
+	.ifnc \reg, rsp
+	.ifnc %\reg, \first
+	.ifnc %\reg, \second
+	\op %\reg, .Luser_offset, \args
+	.endif
+	.endif
+	.endif
 	.set .Luser_offset, .Luser_offset + 8
 	.endr
 .endm
 
-/* The general registers other than RSP, \base and \skip into the struct
- * wk_regs at \base + WK_VCPU_FRAME, each store covered by \fixup. */
-.macro save_one reg, offset, base, skip, fixup
-	.ifnc %\reg, \base
-	.ifnc %\reg, \skip
-	.ifnc \reg, rsp
-	put_user %\reg, (WK_VCPU_FRAME + \offset)(\base), \fixup
-	.endif
-	.endif
-	.endif
-.endm
-.macro save_to_vcpu base, skip, fixup
-	for_each_user_register save_one, \base, \skip, \fixup
+/* \reg into the struct wk_regs in the vCPU page at RDI. */
+.macro save_to_vcpu reg, offset, fixup
+	put_user \reg, (WK_VCPU_FRAME + \offset)(%rdi), \fixup
 .endm
 
 /* \reg = the FS base (RDFSBASE, or the MSR with RAX, RCX and RDX kept). */
@@ -154,6 +146,12 @@
 .Lfs_done\@:
 .endm
 
+	/* The stub addresses, in vector order, for idt.c. */
+	.pushsection .rodata
+	.balign 8
+	.globl trap_stub_table
+trap_stub_table:
+	.popsection
 	/* One symbol for all 256 stubs (local labels keep the embedded symbol
 	 * table small); a backtrace names an address in them trap_stubs+N. */
 	.altmacro
@@ -176,7 +174,7 @@ trap_common:
 	swapgs
 .Ltrap_from_kernel:
 	subq $TRAP_FRAME_VECTOR, %rsp
-	save_general_registers
+	for_each_frame_register save_frame_register
 	cld
 	/* In long mode the CPU aligns RSP to 16 before pushing its frame, and
 	 * TRAP_FRAME_SIZE is a multiple of 16: the call below is aligned. */
@@ -205,13 +203,11 @@ trap_common:
  * top word, then a read-modify-write of events_masked. Leaves the vCPU
  * page's address in RDI; a fault, or events masked, goes to \slow. */
 .macro open_vcpu_page slow
-	user_access_begin
+	if_smap stac
 	movq event_stack(%rip), %rdi
 	put_user $0, -8(%rdi), \slow
 	movq event_vcpu(%rip), %rdi
-.Lmasked\@:
-	orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
-	EXTABLE_ENTRY(.Lmasked\@, \slow)
+	user_insn \slow, orl $0, WK_VCPU_EVENTS_MASKED(%rdi)
 	jnz \slow
 .endm
 
@@ -224,7 +220,7 @@ trap_common:
 	shlq $32, %rsi
 	orq $1, %rsi
 	put_user %rsi, WK_VCPU_EVENTS_MASKED(%rdi), \fixup
-	user_access_end
+	if_smap clac
 .endm
 
 #define EXCEPTION_AT(offset) ((offset) - TRAP_FRAME_VECTOR)(%rsp)
@@ -238,7 +234,7 @@ trap_common:
 	pushq %rsi
 	open_vcpu_page .Lexception_slow\@ /* masked: C reports the double fault */
 	put_user $0, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lexception_slow\@
-	save_to_vcpu %rdi, %rsi, .Lexception_lost
+	for_each_user_register %rdi, %rsi, save_to_vcpu, .Lexception_lost
 	popq %rsi
 	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_RSI)(%rdi), .Lexception_lost
 	popq %rsi
@@ -274,7 +270,7 @@ trap_common:
 	movl $WK_EVENT_EXCEPTION, %esi
 	iretq
 .Lexception_slow\@:
-	user_access_end
+	if_smap clac
 	popq %rsi
 	popq %rdi
 	jmp .Ltrap_from_user
@@ -299,7 +295,7 @@ trap_return:
 	testb $3, TRAP_FRAME_CS(%rsp)
 	jz 2f
 	swapgs                          /* to ring 3 */
-2:	restore_general_registers
+2:	for_each_frame_register restore_frame_register
 	addq $TRAP_FRAME_RIP, %rsp
 	iretq
 
@@ -341,7 +337,7 @@ syscall_generic:
 	pushq $0                        /* error code */
 	pushq $TRAP_VECTOR_SYSCALL
 	subq $TRAP_FRAME_VECTOR, %rsp
-	save_general_registers
+	for_each_frame_register save_frame_register
 	movq %rsp, %rdi
 	call syscall_dispatch
 	testb %al, %al
@@ -349,7 +345,7 @@ syscall_generic:
 	/* SYSRET: syscall_dispatch checked that the frame's RCX is its RIP,
 	 * its R11 its RFLAGS, RIP canonical below the user limit, RF and TF
 	 * clear. The user RSP is loaded last, after the frame is read. */
-	restore_general_registers
+	for_each_frame_register restore_frame_register
 	movq TRAP_FRAME_RSP(%rsp), %rsp
 	swapgs
 	sysretq
@@ -368,7 +364,7 @@ syscall_reflect:
 	pushq %rdi
 	open_vcpu_page .Lreflect_slow
 	put_user %rax, WK_VCPU_EVENT_SYSCALL_NUMBER(%rdi), .Lreflect_slow
-	save_to_vcpu %rdi, %rcx, .Lfast_path_lost
+	for_each_user_register %rdi, %rcx, save_to_vcpu, .Lfast_path_lost
 	put_user %rcx, (WK_VCPU_FRAME + WK_REGS_RCX)(%rdi), .Lfast_path_lost
 	put_user %rcx, (WK_VCPU_FRAME + WK_REGS_RIP)(%rdi), .Lfast_path_lost
 	put_user %r11, (WK_VCPU_FRAME + WK_REGS_RFLAGS)(%rdi), .Lfast_path_lost
@@ -388,7 +384,7 @@ syscall_reflect:
 	swapgs
 	sysretq
 .Lreflect_slow:
-	user_access_end
+	if_smap clac
 	popq %rdi
 	jmp syscall_generic
 
@@ -400,27 +396,11 @@ syscall_reflect:
  * syscall_generic with the caller's registers: until the commit only RAX
  * (the call number) and RSI (the size) serve as scratch.
  */
-/* Loads and pushes from the state after the commit. */
+/* Loads from the state after the commit. */
 .macro load_state reg, offset
-.Lload\@:
-	movq \offset(%rdi), \reg
-	EXTABLE_ENTRY(.Lload\@, .Lfast_path_lost)
-.endm
-.macro push_state offset
-.Lpush\@:
-	pushq \offset(%rdi)
-	EXTABLE_ENTRY(.Lpush\@, .Lfast_path_lost)
+	user_insn .Lfast_path_lost, movq \offset(%rdi), \reg
 .endm
 
-/* Every general register but RSP (in the IRETQ frame) and RDI (the base,
- * loaded last). */
-.macro load_general_register reg, offset
-	.ifnc \reg, rsp
-	.ifnc \reg, rdi
-	load_state %\reg, \offset
-	.endif
-	.endif
-.endm
 set_self_state_entry:
 	cmpq $WK_REGS_SIZE, %rsi
 	jne .Lself_state_generic
@@ -431,18 +411,15 @@ set_self_state_entry:
 	movabsq $(WK_USER_LIMIT - WK_REGS_SIZE), %rax
 	cmpq %rax, %rdi
 	ja .Lself_state_generic
-	user_access_begin
-1:	movq WK_REGS_RIP(%rdi), %rax
-	EXTABLE_ENTRY(1b, .Lself_state_slow)
+	if_smap stac
+	user_insn .Lself_state_slow, movq WK_REGS_RIP(%rdi), %rax
 	movabsq $WK_USER_LIMIT, %rsi
 	cmpq %rsi, %rax
 	jae .Lself_state_slow
-2:	movq WK_REGS_RSP(%rdi), %rax
-3:	orq WK_REGS_FS_BASE(%rdi), %rax          /* the last word */
-4:	cmpq $0, WK_REGS_RAX(%rdi)              /* the first word */
-	EXTABLE_ENTRY(2b, .Lself_state_slow)
-	EXTABLE_ENTRY(3b, .Lself_state_slow)
-	EXTABLE_ENTRY(4b, .Lself_state_slow)
+	user_insn .Lself_state_slow, movq WK_REGS_RSP(%rdi), %rax
+	/* The last word, then the first. */
+	user_insn .Lself_state_slow, orq WK_REGS_FS_BASE(%rdi), %rax
+	user_insn .Lself_state_slow, cmpq $0, WK_REGS_RAX(%rdi)
 	shrq $47, %rax                           /* RSP and FS base < 2^47 */
 	jnz .Lself_state_slow
 	testb $WK_UNMASK, %dl
@@ -453,13 +430,13 @@ set_self_state_entry:
 	put_user $0, WK_VCPU_EVENTS_MASKED(%rsi), .Lself_state_slow
 	/* Committed. */
 5:	pushq $(GDT_USER_DATA | 3)               /* SS */
-	push_state WK_REGS_RSP
+	user_insn .Lfast_path_lost, pushq WK_REGS_RSP(%rdi)
 	load_state %rax, WK_REGS_RFLAGS
 	andl $RFLAGS_USER_BITS, %eax
 	orl $RFLAGS_ALWAYS, %eax
 	pushq %rax                               /* RFLAGS */
 	pushq $(GDT_USER_CODE64 | 3)             /* CS */
-	push_state WK_REGS_RIP
+	user_insn .Lfast_path_lost, pushq WK_REGS_RIP(%rdi)
 	load_state %rax, WK_REGS_FS_BASE
 	testb $1, entry_rdfsbase(%rip)
 	jz 7f
@@ -469,32 +446,19 @@ set_self_state_entry:
 	movq %rax, %rdx
 	shrq $32, %rdx
 	wrmsr
-8:	for_each_user_register load_general_register
+	/* Every general register but RSP (in the IRETQ frame) and RDI (the
+	 * base, loaded last). */
+8:	for_each_user_register %rdi, %rdi, load_state
 	load_state %rdi, WK_REGS_RDI             /* the base, last */
-	user_access_end
+	if_smap clac
 	swapgs
 	iretq
 .Lself_state_slow:                       /* RSI was WK_REGS_SIZE */
-	user_access_end
+	if_smap clac
 	movl $WK_REGS_SIZE, %esi
 .Lself_state_generic:
 	movl $SYSCALL_SET_SELF_STATE, %eax
 	jmp syscall_generic
-
-/* The stub addresses, for idt.c. */
-	.section .rodata
-	.balign 8
-	.globl trap_stub_table
-trap_stub_table:
-	.altmacro
-.macro trap_stub_address vector
-	.quad .Ltrap_stub_\vector
-.endm
-.set vector, 0
-.rept 256
-	trap_stub_address %vector
-	.set vector, vector + 1
-.endr
 
 /*
  * void arch_run_on_stack(uint64_t stack_top, void (*function)(void *),
@@ -502,7 +466,6 @@ trap_stub_table:
  * Switches RSP to stack_top (16-byte aligned) and calls function(argument),
  * which must not return.
  */
-	.text
 	.globl arch_run_on_stack
 arch_run_on_stack:
 	movq %rdi, %rsp

@@ -153,6 +153,7 @@ void trap_user_fault(const struct trap_frame *frame)
 	power_exit(WK_EXIT_USER_FAULT);
 }
 
+/* The kernel-panic report; does not return (panic_end). */
 static void panic_trap(const struct trap_frame *frame)
 {
 	uint64_t cr2 = read_cr2();
@@ -197,19 +198,13 @@ void trap_dispatch(struct trap_frame *frame)
 	bool from_user = frame->cs & 3;
 
 	if (frame->vector < EXCEPTION_VECTORS) {
-		if (from_user && !machine_vector(frame->vector)) {
+		if (from_user && !machine_vector(frame->vector))
 			events_exception(frame);
-			events_return_to_user(frame);
-			return;
-		}
-		if (!from_user && fixup_applies(frame) &&
-		    exception_table_fixup(frame))
-			return;
-		panic_trap(frame);
-		return;
-	}
-	if (frame->vector == APIC_TIMER_VECTOR) {
-		events_timer_interrupt(frame);
+		else if (from_user || !fixup_applies(frame) ||
+			 !exception_table_fixup(frame))
+			panic_trap(frame);
+	} else if (frame->vector == APIC_TIMER_VECTOR) {
+		events_timer_interrupt();
 	} else if (frame->vector == APIC_INPUT_VECTOR) {
 		events_input_interrupt();
 	} else if (frame->vector != APIC_SPURIOUS_VECTOR) {

@@ -18,7 +18,6 @@
 #define TRAP_FRAME_CS      144
 #define TRAP_FRAME_RFLAGS  152
 #define TRAP_FRAME_RSP     160
-#define TRAP_FRAME_SS      168
 #define TRAP_FRAME_SIZE    176
 
 /* The call number entry.S tests for set_self_state's fast path
@@ -68,24 +67,9 @@ TRAP_FRAME_PIN(rip, TRAP_FRAME_RIP);
 TRAP_FRAME_PIN(cs, TRAP_FRAME_CS);
 TRAP_FRAME_PIN(rflags, TRAP_FRAME_RFLAGS);
 TRAP_FRAME_PIN(rsp, TRAP_FRAME_RSP);
-TRAP_FRAME_PIN(ss, TRAP_FRAME_SS);
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE,
 	       "entry.S frame size");
 _Static_assert(TRAP_FRAME_SIZE % 16 == 0, "entry.S calls C with RSP aligned");
-
-/* The system-call argument registers, in order: RDI RSI RDX R10 R8 R9. */
-static inline uint64_t trap_frame_argument(const struct trap_frame *frame,
-					   unsigned index)
-{
-	switch (index) {
-	case 0: return frame->rdi;
-	case 1: return frame->rsi;
-	case 2: return frame->rdx;
-	case 3: return frame->r10;
-	case 4: return frame->r8;
-	default: return frame->r9;
-	}
-}
 
 /* Interrupts on no vector the kernel uses, counted and otherwise ignored
  * (reported at exit). */
