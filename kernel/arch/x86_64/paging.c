@@ -295,11 +295,21 @@ uint64_t paging_user_next(uint64_t virtual, uint64_t end)
 		unsigned level;
 		uint64_t *entry = walk(virtual, 1, false, &level);
 
-		if (level == 1 && (*entry & (PTE_PRESENT | PTE_SOFT_NONE)))
-			return virtual;
-		/* Nothing mapped by this entry: go to the next one. (User
-		 * pages are 4 KiB: the user half has no huge pages.) */
-		virtual = (virtual | (level_size(level) - 1)) + 1;
+		if (level != 1) {
+			/* Nothing mapped below this entry: go to the next one.
+			 * (User pages are 4 KiB: the user half has no huge
+			 * pages.) */
+			virtual = (virtual | (level_size(level) - 1)) + 1;
+			continue;
+		}
+		/* In the leaf table, the first entry that maps something:
+		 * a scan, not a walk per page (mem_map checks whole empty
+		 * ranges this way). */
+		for (unsigned i = table_index(virtual, 1);
+		     i < 512 && virtual < end;
+		     i++, entry++, virtual += PAGE_SIZE)
+			if (*entry & (PTE_PRESENT | PTE_SOFT_NONE))
+				return virtual;
 	}
 	return virtual;
 }
