@@ -68,7 +68,8 @@
 	/* Exceptions that may become events (all but NMI, #DF and #MC). */
 	.if \vector == VECTOR_PAGE_FAULT
 	jmp trap_page_fault
-	.elseif \vector < 32 && \vector != 2 && \vector != 8 && \vector != 18
+	.elseif \vector < 32 && \vector != VECTOR_NMI && \
+		\vector != VECTOR_DOUBLE_FAULT && \vector != VECTOR_MACHINE_CHECK
 	jmp trap_exception
 	.else
 	jmp trap_common

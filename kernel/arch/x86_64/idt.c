@@ -25,11 +25,6 @@ _Static_assert(sizeof(struct idt_gate) == 16, "a long-mode IDT gate");
 
 #define GATE_INTERRUPT_DPL0 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define GATE_INTERRUPT_DPL3 0xee /* the same, reachable by INT n from ring 3 */
-#define VECTOR_BREAKPOINT 3 /* INT3 from ring 3 must reach #BP, not #GP */
-
-#define VECTOR_NMI           2
-#define VECTOR_DOUBLE_FAULT  8
-#define VECTOR_MACHINE_CHECK 18
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -45,6 +40,7 @@ void idt_init(void)
 			.offset_high = handler >> 32,
 		};
 	}
+	/* INT3 from ring 3 must reach #BP, not #GP. */
 	idt[VECTOR_BREAKPOINT].type_attributes = GATE_INTERRUPT_DPL3;
 	idt[VECTOR_NMI].ist = IST_NMI;
 	idt[VECTOR_DOUBLE_FAULT].ist = IST_DOUBLE_FAULT;

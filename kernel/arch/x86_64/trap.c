@@ -30,10 +30,6 @@
 #include "ksyms.h"
 #include "panic.h"
 
-#define VECTOR_NMI 2
-#define VECTOR_DOUBLE_FAULT 8
-#define VECTOR_MACHINE_CHECK 18
-#define VECTOR_GENERAL_PROTECTION 13
 #define EXCEPTION_VECTORS 32
 
 static const char *const exception_names[EXCEPTION_VECTORS] = {

@@ -30,7 +30,14 @@
 /* The FS base MSR: events save it, set_self_state writes it. */
 #define MSR_FS_BASE 0xc0000100
 
-#define VECTOR_PAGE_FAULT 14
+/* Exception vectors named by entry.S, trap.c and idt.c. NMI, #DF and #MC
+ * are about the machine (IST stacks, never events). */
+#define VECTOR_NMI                2
+#define VECTOR_BREAKPOINT         3
+#define VECTOR_DOUBLE_FAULT       8
+#define VECTOR_GENERAL_PROTECTION 13
+#define VECTOR_PAGE_FAULT         14
+#define VECTOR_MACHINE_CHECK      18
 
 /* RFLAGS bits ring 3 may choose in set_self_state (CF PF AF ZF SF TF DF OF
  * AC ID), and the ones always set (bit 1 is reserved-one; IF keeps
