@@ -19,11 +19,13 @@
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/trap_frame.h"
+#include "arch/x86_64/uaccess.h"
 #include "console.h"
 #include "events.h"
 #include "kmain.h"
 #include "lib/string.h"
 #include "lib/unaligned.h"
+#include "mm/memmap.h"
 #include "mm/page.h"
 #include "mm/user_memory.h"
 #include "wicket/abi.h"
@@ -47,16 +49,6 @@ struct elf_segment {
 	uint64_t offset, address, file_size, memory_size;
 };
 
-static uint64_t page_down(uint64_t address)
-{
-	return address & ~(uint64_t)(WK_PAGE_SIZE - 1);
-}
-
-static uint64_t page_up(uint64_t address)
-{
-	return page_down(address + WK_PAGE_SIZE - 1);
-}
-
 __attribute__((noreturn)) static void refuse(const char *reason)
 {
 	kprintf("wicket: bad libOS image: %s\n", reason);
@@ -73,6 +65,24 @@ static struct elf_segment read_segment(const uint8_t *header)
 		.file_size = load_le64(header + 32),
 		.memory_size = load_le64(header + 40),
 	};
+}
+
+/* Maps the pages of [address, address + size) (one page when size is 0)
+ * zeroed, copies the `count` bytes at `bytes` to `address`, then gives the
+ * pages `prot`. Returns user_memory_map's status. */
+static long map_filled(uint64_t address, uint64_t size, const void *bytes,
+		       uint64_t count, unsigned prot)
+{
+	uint64_t start = page_round_down(address);
+	uint64_t length = page_round_up(address + (size ? size : 1)) - start;
+	long status = user_memory_map(start, length,
+				      WK_PROT_READ | WK_PROT_WRITE);
+
+	if (status == 0) {
+		user_memory_write(address, bytes, count);
+		user_memory_protect(start, length, prot);
+	}
+	return status;
 }
 
 static unsigned segment_prot(uint32_t flags)
@@ -117,8 +127,8 @@ static uint64_t load_image(const uint8_t *image, uint64_t size)
 			refuse("a segment's file size exceeds its memory size");
 		if (s.offset > size || s.file_size > size - s.offset)
 			refuse("a segment runs past the end of the module");
-		if (s.address < WK_USER_MIN || s.address >= WK_USER_LIMIT ||
-		    s.memory_size > WK_USER_LIMIT - s.address)
+		if (s.address < WK_USER_MIN ||
+		    !user_range_ok(s.address, s.memory_size))
 			refuse("a segment lies outside the user half");
 		if (s.address + s.memory_size > WK_INFO_ADDRESS)
 			refuse("a segment reaches the kernel-placed area (info "
@@ -129,37 +139,20 @@ static uint64_t load_image(const uint8_t *image, uint64_t size)
 		    entry - s.address < s.memory_size)
 			entry_executable = true;
 
-		/* Checked: map it zeroed (the bss needs nothing more), copy
-		 * the file bytes in, then give it its own protection. */
-		uint64_t start = page_down(s.address);
-		uint64_t length = page_up(s.address + s.memory_size) - start;
-		long status = user_memory_map(start, length,
-					      WK_PROT_READ | WK_PROT_WRITE);
+		/* Checked: map it (the zeroed bss needs nothing more). */
+		long status = map_filled(s.address, s.memory_size,
+					 image + s.offset, s.file_size,
+					 segment_prot(s.flags));
 		if (status == -WK_EEXIST)
 			refuse("two segments share a page");
 		if (status != 0)
 			refuse("out of memory for the segments");
-		user_memory_write(s.address, image + s.offset, s.file_size);
-		user_memory_protect(start, length, segment_prot(s.flags));
 	}
 	if (!loadable)
 		refuse("no loadable segment");
 	if (!entry_executable)
 		refuse("the entry point is not in an executable segment");
 	return entry;
-}
-
-/* Maps `length` bytes at `address` and fills them from `bytes`; then makes
- * them read-only. */
-static int map_read_only(uint64_t address, const void *bytes, uint64_t length)
-{
-	uint64_t mapped = page_up(length ? length : 1);
-
-	if (user_memory_map(address, mapped, WK_PROT_READ | WK_PROT_WRITE))
-		return -1;
-	user_memory_write(address, bytes, length);
-	user_memory_protect(address, mapped, WK_PROT_READ);
-	return 0;
 }
 
 /* The counters page (abi.h): a page of the kernel image of its own, so
@@ -235,16 +228,19 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 			continue;
 		const void *bytes = paging_map_physical(m->start,
 							slot->size ? slot->size : 1);
-		if (bytes == NULL || map_read_only(next, bytes, slot->size))
+		if (bytes == NULL || map_filled(next, slot->size, bytes,
+						slot->size, WK_PROT_READ))
 			boot_fail("wicket: cannot map module %u (%lu bytes)\n",
 				  i, slot->size);
 		slot->address = next;
-		next += page_up(slot->size ? slot->size : 1) + WK_PAGE_SIZE;
+		next += page_round_up(slot->size ? slot->size : 1) +
+			WK_PAGE_SIZE;
 	}
 
 	boot_stage_tsc[WK_BOOT_STAGE_COUNT - 1] = read_tsc();
 	memcpy(info.boot_stage_tsc, boot_stage_tsc, sizeof(boot_stage_tsc));
-	if (map_read_only(WK_INFO_ADDRESS, &info, sizeof(info)) ||
+	if (map_filled(WK_INFO_ADDRESS, sizeof(info), &info, sizeof(info),
+		       WK_PROT_READ) ||
 	    paging_user_map(WK_COUNTERS_ADDRESS,
 			    (uint64_t)&kernel_counters - KERNEL_VMA,
 			    WK_PROT_READ) ||

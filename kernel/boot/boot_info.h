@@ -19,7 +19,8 @@
 #define BOOT_MODULES_MAX        16
 #define BOOT_MODULE_STRING_MAX  512
 #define BOOT_RESERVED_MAX       8
-#define BOOT_RSDP_MAX           36 /* an ACPI 2.0+ RSDP; 1.0 uses 20 */
+#define BOOT_RSDP_MAX           36 /* an ACPI 2.0+ RSDP */
+#define BOOT_RSDP_V1_BYTES      20 /* an ACPI 1.0 RSDP */
 
 enum boot_protocol {
 	BOOT_PROTOCOL_NONE = 0,

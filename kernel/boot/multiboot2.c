@@ -39,8 +39,6 @@ enum multiboot2_tag_type {
 #define MULTIBOOT2_MEMORY_MAP_ENTRIES  8u  /* after entry_size, version */
 #define MULTIBOOT2_MEMORY_ENTRY_MIN    24u /* base, length, type, reserved */
 #define MULTIBOOT2_FRAMEBUFFER_MIN     22u /* addr .. type */
-#define MULTIBOOT2_RSDP_OLD_SIZE       20u
-#define MULTIBOOT2_RSDP_NEW_SIZE       36u
 
 static int multiboot2_parse_module(const uint8_t *payload, size_t length,
 				   struct boot_info *info)
@@ -106,8 +104,7 @@ static int multiboot2_parse_rsdp(const uint8_t *payload, size_t length,
 				 uint32_t type, struct boot_info *info)
 {
 	uint32_t rsdp_length = type == MULTIBOOT2_TAG_ACPI_NEW ?
-			       MULTIBOOT2_RSDP_NEW_SIZE :
-			       MULTIBOOT2_RSDP_OLD_SIZE;
+			       BOOT_RSDP_MAX : BOOT_RSDP_V1_BYTES;
 
 	if (length < rsdp_length)
 		return BOOT_PARSE_MALFORMED;

@@ -37,8 +37,6 @@
 #define PVH_START_INFO_V1_SIZE   56u
 #define PVH_MODULE_ENTRY_SIZE    32u
 #define PVH_MEMMAP_ENTRY_SIZE    24u
-#define PVH_RSDP_V1_SIZE         20u
-#define PVH_RSDP_V2_SIZE         36u
 #define PVH_RSDP_REVISION_OFFSET 15u
 #define PVH_BUNDLE_PAGE          4096u
 #define PVH_BUNDLE_HEADER_SIZE   16u
@@ -296,11 +294,11 @@ static int pvh_parse_rsdp(const struct pvh_memory *memory, uint64_t address,
 	if (address == 0)
 		return BOOT_PARSE_OK;
 
-	const uint8_t *bytes = pvh_read(memory, address, PVH_RSDP_V1_SIZE);
-	uint32_t length = PVH_RSDP_V1_SIZE;
+	const uint8_t *bytes = pvh_read(memory, address, BOOT_RSDP_V1_BYTES);
+	uint32_t length = BOOT_RSDP_V1_BYTES;
 
 	if (bytes != NULL && bytes[PVH_RSDP_REVISION_OFFSET] >= 2) {
-		length = PVH_RSDP_V2_SIZE;
+		length = BOOT_RSDP_MAX;
 		bytes = pvh_read(memory, address, length);
 	}
 	if (bytes == NULL)

@@ -15,8 +15,6 @@
 
 #include "mm/memmap.h"
 
-#define MEMMAP_PAGE_MASK ((uint64_t)MEMMAP_PAGE_SIZE - 1)
-
 /* The end of a region, clipped at 2^64 - 1 when base + length wraps. */
 static uint64_t memmap_region_end(const struct boot_memory_region *region)
 {
@@ -25,12 +23,17 @@ static uint64_t memmap_region_end(const struct boot_memory_region *region)
 	return region->base + region->length;
 }
 
-/* Moves *next down to `candidate` when that is a closer boundary above
- * `after`. */
-static void memmap_consider(uint64_t candidate, uint64_t after, uint64_t *next)
+/* Lowers *next to `start` or `end` where that is a closer boundary above
+ * `point`; returns whether `point` lies in [start, end). An empty or
+ * inverted range only adds boundaries, which split no piece's verdict. */
+static bool memmap_visit(uint64_t start, uint64_t end, uint64_t point,
+			 uint64_t *next)
 {
-	if (candidate > after && candidate < *next)
-		*next = candidate;
+	if (start > point && start < *next)
+		*next = start;
+	if (end > point && end < *next)
+		*next = end;
+	return point >= start && point < end;
 }
 
 /*
@@ -47,27 +50,18 @@ static bool memmap_scan(const struct boot_memory_region *regions,
 	bool claimed = false;
 
 	for (size_t i = 0; i < count; i++) {
-		uint64_t end = memmap_region_end(&regions[i]);
-
-		if (regions[i].length == 0)
-			continue;
-		memmap_consider(regions[i].base, point, next);
-		memmap_consider(end, point, next);
-		if (point < regions[i].base || point >= end)
+		if (!memmap_visit(regions[i].base,
+				  memmap_region_end(&regions[i]), point, next))
 			continue;
 		if (regions[i].type == BOOT_MEMORY_USABLE)
 			usable = true;
 		else
 			claimed = true;
 	}
-	for (size_t i = 0; i < excluded_count; i++) {
-		if (excluded[i].start >= excluded[i].end)
-			continue;
-		memmap_consider(excluded[i].start, point, next);
-		memmap_consider(excluded[i].end, point, next);
-		if (point >= excluded[i].start && point < excluded[i].end)
+	for (size_t i = 0; i < excluded_count; i++)
+		if (memmap_visit(excluded[i].start, excluded[i].end, point,
+				 next))
 			claimed = true;
-	}
 	return usable && !claimed;
 }
 
@@ -78,10 +72,10 @@ static bool memmap_scan(const struct boot_memory_region *regions,
 static bool memmap_emit(uint64_t start, uint64_t end, struct memmap_range *out,
 			size_t capacity, size_t *written)
 {
-	if (start > UINT64_MAX - MEMMAP_PAGE_MASK)
+	if (start > page_round_down(UINT64_MAX))
 		return true; /* nothing page-aligned left above start */
-	start = (start + MEMMAP_PAGE_MASK) & ~MEMMAP_PAGE_MASK;
-	end &= ~MEMMAP_PAGE_MASK;
+	start = page_round_up(start);
+	end = page_round_down(end);
 	if (start >= end)
 		return true;
 	if (*written >= capacity)
@@ -138,9 +132,9 @@ uint64_t memmap_total(const struct memmap_range *ranges, size_t count)
 uint64_t memmap_carve(struct memmap_range *ranges, size_t *count,
 		      uint64_t size)
 {
-	if (size == 0 || size > UINT64_MAX - MEMMAP_PAGE_MASK)
+	if (size == 0 || size > page_round_down(UINT64_MAX))
 		return 0;
-	size = (size + MEMMAP_PAGE_MASK) & ~MEMMAP_PAGE_MASK;
+	size = page_round_up(size);
 
 	for (size_t i = 0; i < *count; i++) {
 		uint64_t address = ranges[i].start;

@@ -17,6 +17,18 @@
 
 #define MEMMAP_PAGE_SIZE 4096u
 
+/* `address` rounded down or up to a page boundary. page_round_up wraps to 0
+ * above the last page boundary below 2^64: callers check first. */
+static inline uint64_t page_round_down(uint64_t address)
+{
+	return address & ~(uint64_t)(MEMMAP_PAGE_SIZE - 1);
+}
+
+static inline uint64_t page_round_up(uint64_t address)
+{
+	return page_round_down(address + MEMMAP_PAGE_SIZE - 1);
+}
+
 /* [start, end), both page-aligned, start < end. */
 struct memmap_range {
 	uint64_t start;

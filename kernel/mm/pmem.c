@@ -16,7 +16,6 @@
 #include "mm/pmem.h"
 #include "lib/string.h"
 
-#define PMEM_PAGE_MASK ((uint64_t)PMEM_PAGE_SIZE - 1)
 #define PMEM_WORD_BITS 64u
 
 static bool pmem_test(const struct pmem *pmem, uint64_t page)
@@ -25,16 +24,11 @@ static bool pmem_test(const struct pmem *pmem, uint64_t page)
 		(page % PMEM_WORD_BITS)) & 1;
 }
 
-static void pmem_set(struct pmem *pmem, uint64_t page)
+/* Turns a page from free to allocated or back: each caller knows which. */
+static void pmem_flip(struct pmem *pmem, uint64_t page)
 {
-	pmem->bitmap[page / PMEM_WORD_BITS] |=
+	pmem->bitmap[page / PMEM_WORD_BITS] ^=
 		(uint64_t)1 << (page % PMEM_WORD_BITS);
-}
-
-static void pmem_clear(struct pmem *pmem, uint64_t page)
-{
-	pmem->bitmap[page / PMEM_WORD_BITS] &=
-		~((uint64_t)1 << (page % PMEM_WORD_BITS));
 }
 
 /* Whether `address` lies in one of the managed ranges: a binary search of
@@ -91,7 +85,7 @@ void pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
 		uint64_t last = (ranges[i].end - pmem->base) / PMEM_PAGE_SIZE;
 
 		for (uint64_t page = first; page < last; page++)
-			pmem_clear(pmem, page);
+			pmem_flip(pmem, page);
 		pmem->free_pages += last - first;
 	}
 }
@@ -129,7 +123,7 @@ int pmem_alloc(struct pmem *pmem, uint64_t *address)
 	    !pmem_find_clear(pmem, 0, pmem->next_hint, &page))
 		return PMEM_NO_MEMORY;
 
-	pmem_set(pmem, page);
+	pmem_flip(pmem, page);
 	pmem->free_pages--;
 	pmem->next_hint = page + 1 < pmem->page_count ? page + 1 : 0;
 	*address = pmem->base + page * PMEM_PAGE_SIZE;
@@ -138,7 +132,7 @@ int pmem_alloc(struct pmem *pmem, uint64_t *address)
 
 int pmem_free(struct pmem *pmem, uint64_t address)
 {
-	if ((address & PMEM_PAGE_MASK) != 0)
+	if (address % PMEM_PAGE_SIZE != 0)
 		return PMEM_MISALIGNED;
 	if (!pmem_manages(pmem, address))
 		return PMEM_NOT_MANAGED;
@@ -147,7 +141,7 @@ int pmem_free(struct pmem *pmem, uint64_t address)
 
 	if (!pmem_test(pmem, page))
 		return PMEM_DOUBLE_FREE;
-	pmem_clear(pmem, page);
+	pmem_flip(pmem, page);
 	pmem->free_pages++;
 	return PMEM_OK;
 }

@@ -13,7 +13,9 @@
 #include <stdbool.h>
 
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/uaccess.h"
 #include "lib/string.h"
+#include "mm/memmap.h"
 #include "mm/page.h"
 #include "wicket/abi.h"
 
@@ -23,7 +25,7 @@ static bool range_valid(uint64_t address, uint64_t length)
 {
 	return address % WK_PAGE_SIZE == 0 && length % WK_PAGE_SIZE == 0 &&
 	       length != 0 && address >= WK_USER_MIN &&
-	       address < WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
+	       user_range_ok(address, length);
 }
 
 /* The counters page is the kernel's own (a page of its image): it is
@@ -108,7 +110,7 @@ int user_memory_write(uint64_t address, const void *bytes, size_t length)
 
 	while (length > 0) {
 		uint64_t physical;
-		uint64_t page = address & ~(uint64_t)(WK_PAGE_SIZE - 1);
+		uint64_t page = page_round_down(address);
 		size_t offset = address - page;
 		size_t chunk = WK_PAGE_SIZE - offset;
 

@@ -8,6 +8,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/page_table.h"
 #include "arch/x86_64/paging.h"
+#include "mm/memmap.h"
 #include "mm/page.h"
 
 #define FIXED_STACKS 2
@@ -35,7 +36,7 @@ static unsigned kernel_stack_count = FIXED_STACKS;
 
 uint64_t kernel_stack_create(const char *name, size_t bytes)
 {
-	bytes = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	bytes = page_round_up(bytes);
 	if (kernel_stack_count == KERNEL_STACKS_MAX ||
 	    bytes + PAGE_SIZE > KERNEL_STACK_STRIDE)
 		return 0;

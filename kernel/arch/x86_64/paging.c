@@ -234,45 +234,62 @@ int paging_init(const struct boot_info *info)
 	return 0;
 }
 
-/* Whether physical [address, address + length) is not empty, does not
- * wrap and lies within the direct map's reach. */
-static bool direct_range_ok(uint64_t address, size_t length)
-{
-	uint64_t end = address + length;
-
-	return length != 0 && end >= address && end <= paging_physical_limit();
-}
+/* The CPU sets these in a leaf by itself: they say nothing of the type. */
+#define PTE_ACCESSED_DIRTY 0x60ull
 
 /*
  * Maps the pages of physical [address, address + length) that nothing maps
- * yet into the direct map, in 4 KiB pages with `flags`; returns the virtual
- * address of `address`, or NULL when out of memory. The pages were not
- * present, so no stale TLB entry can exist, but INVLPG costs little and
- * keeps the rule simple.
+ * yet into the direct map, in 4 KiB pages with `flags`, and returns the
+ * virtual address of `address`. A page already mapped (in a huge page or
+ * not) is kept as it is; with `exact`, one mapped other than with `flags`
+ * refuses the whole range before anything changes. NULL for an empty or
+ * wrapping range, one beyond paging_physical_limit(), a refusal, or when
+ * out of memory. The pages mapped were not present, so no stale TLB entry
+ * can exist, but INVLPG costs little and keeps the rule simple.
  */
-static void *map_missing(uint64_t address, size_t length, uint64_t flags)
+static void *map_missing(uint64_t address, size_t length, uint64_t flags,
+			 bool exact)
 {
-	for (uint64_t page = address & ~(PAGE_SIZE - 1);
-	     page < address + length; page += PAGE_SIZE) {
-		uint64_t virtual = DIRECT_MAP_BASE + page;
-		unsigned level;
+	uint64_t end = address + length;
 
-		if (*walk(virtual, 1, false, &level) & PTE_PRESENT)
-			continue;
-		if (map_one(virtual, page, flags, 1))
-			return NULL;
-		invalidate_page(virtual);
+	if (length == 0 || end < address || end > paging_physical_limit())
+		return NULL;
+	/* Pass 1 (only when exact) checks: a huge page's entry has PTE_HUGE,
+	 * so it never matches. Pass 2 maps. */
+	for (int pass = exact ? 1 : 2; pass <= 2; pass++) {
+		for (uint64_t page = page_round_down(address); page < end;
+		     page += PAGE_SIZE) {
+			uint64_t virtual = DIRECT_MAP_BASE + page;
+			unsigned level;
+			uint64_t entry = *walk(virtual, 1, false, &level);
+
+			if (pass == 1 && entry != 0 &&
+			    (entry & ~PTE_ACCESSED_DIRTY) != (page | flags))
+				return NULL;
+			if (pass == 1 || (entry & PTE_PRESENT))
+				continue;
+			if (map_one(virtual, page, flags, 1))
+				return NULL;
+			invalidate_page(virtual);
+		}
 	}
 	return paging_physical_to_virtual(address);
 }
 
 const void *paging_map_physical(uint64_t address, size_t length)
 {
-	if (!direct_range_ok(address, length))
-		return NULL;
-	/* A huge page or a 4 KiB one already there is kept as it is. */
 	return map_missing(address, length,
-			   PTE_PRESENT | PTE_GLOBAL | no_execute);
+			   PTE_PRESENT | PTE_GLOBAL | no_execute, false);
+}
+
+volatile void *paging_map_mmio(uint64_t physical, size_t length,
+			       bool write_combining)
+{
+	return map_missing(physical, length,
+			   PTE_PRESENT | PTE_WRITABLE | PTE_WRITE_THROUGH |
+				   (write_combining ? 0 : PTE_CACHE_DISABLE) |
+				   PTE_GLOBAL | no_execute,
+			   true);
 }
 
 /* ---- the user half */
@@ -290,8 +307,7 @@ static uint64_t *user_page(uint64_t virtual)
 
 uint64_t paging_user_next(uint64_t virtual, uint64_t end)
 {
-	virtual &= ~(PAGE_SIZE - 1);
-	while (virtual < end) {
+	for (virtual = page_round_down(virtual); virtual < end;) {
 		unsigned level;
 		uint64_t *entry = walk(virtual, 1, false, &level);
 
@@ -361,33 +377,4 @@ uint64_t paging_user_unmap(uint64_t virtual)
 	*entry = 0;
 	invalidate_page(virtual);
 	return physical;
-}
-
-/* ---- device memory */
-
-/* The CPU sets these in a leaf by itself: they say nothing of the type. */
-#define PTE_ACCESSED_DIRTY 0x60ull
-
-volatile void *paging_map_mmio(uint64_t physical, size_t length,
-			       bool write_combining)
-{
-	uint64_t flags = PTE_PRESENT | PTE_WRITABLE | PTE_WRITE_THROUGH |
-			 (write_combining ? 0 : PTE_CACHE_DISABLE) |
-			 PTE_GLOBAL | no_execute;
-
-	if (!direct_range_ok(physical, length))
-		return NULL;
-	/* 1. Refuse the whole range before changing anything if any page is
-	 * in a huge page (whose entry has PTE_HUGE, so it never matches) or
-	 * mapped as something else. */
-	for (uint64_t page = physical & ~(PAGE_SIZE - 1);
-	     page < physical + length; page += PAGE_SIZE) {
-		unsigned level;
-		uint64_t entry = *walk(DIRECT_MAP_BASE + page, 1, false, &level);
-
-		if (entry != 0 && (entry & ~PTE_ACCESSED_DIRTY) != (page | flags))
-			return NULL;
-	}
-	/* 2. Map what is missing. */
-	return map_missing(physical, length, flags);
 }

@@ -32,27 +32,24 @@ static inline void user_access_end(void)
 	"3:\n"                     \
 	EXTABLE_ENTRY(1b, 2b)
 
-/* Whether [address, address + length) lies in the user half
- * ([0, WK_USER_LIMIT)), which also makes it canonical, without wrapping.
- * Mapped or not is for the access itself to find out. */
-static bool user_range_ok(uint64_t address, uint64_t length)
-{
-	return address <= WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
-}
-
 /*
- * Returns the number of bytes not copied. The bulk moves as quadwords, the
- * tail as bytes. A fault in the first loop leaves RCX = quadwords left, so
- * its fixup turns that into bytes (RCX * 8 + tail); a fault in the second
- * leaves RCX = bytes left. A quadword straddling into a bad page counts as
- * not copied, though its first bytes were: the count may be up to 7 too
- * high, so callers treat any non-zero count as a fault.
+ * Copies `length` bytes from `from` to `to`, one of which is `user`: 0, or
+ * -WK_EFAULT when the user range is out of bounds or a byte faulted. The
+ * bulk moves as quadwords, the tail as bytes. A fault in the first loop
+ * leaves RCX = quadwords left, so its fixup turns that into bytes (RCX * 8 +
+ * tail); a fault in the second leaves RCX = bytes left. A quadword
+ * straddling into a bad page counts as not copied, though its first bytes
+ * were: the count may be up to 7 too high, which matters not, since any
+ * non-zero count is a fault.
  */
-static size_t copy_user_bytes(void *to, const void *from, size_t length)
+static int copy_user(void *to, const void *from, size_t length,
+		     uint64_t user)
 {
 	size_t tail = length & 7;
 	size_t count = length >> 3;
 
+	if (!user_range_ok(user, length))
+		return -WK_EFAULT;
 	user_access_begin();
 	__asm__ volatile("1: rep movsq\n"
 			 "   movl %k[tail], %%ecx\n"
@@ -66,23 +63,17 @@ static size_t copy_user_bytes(void *to, const void *from, size_t length)
 			 : [tail] "r"(tail)
 			 : "memory");
 	user_access_end();
-	return count;
+	return count ? -WK_EFAULT : 0;
 }
 
 int copy_from_user(void *to, struct user_pointer from, size_t length)
 {
-	if (!user_range_ok(from.address, length) ||
-	    copy_user_bytes(to, (const void *)from.address, length))
-		return -WK_EFAULT;
-	return 0;
+	return copy_user(to, (const void *)from.address, length, from.address);
 }
 
 int copy_to_user(struct user_pointer to, const void *from, size_t length)
 {
-	if (!user_range_ok(to.address, length) ||
-	    copy_user_bytes((void *)to.address, from, length))
-		return -WK_EFAULT;
-	return 0;
+	return copy_user((void *)to.address, from, length, to.address);
 }
 
 int get_user_u32(uint32_t *value, struct user_pointer from)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wicket/abi.h"
+
 struct user_pointer {
 	uint64_t address;
 };
@@ -19,6 +21,14 @@ struct user_pointer {
 static inline struct user_pointer user_pointer(uint64_t address)
 {
 	return (struct user_pointer){address};
+}
+
+/* Whether [address, address + length) lies in the user half
+ * ([0, WK_USER_LIMIT)), which also makes it canonical, without wrapping.
+ * Mapped or not is for the access itself to find out. */
+static inline bool user_range_ok(uint64_t address, uint64_t length)
+{
+	return address <= WK_USER_LIMIT && length <= WK_USER_LIMIT - address;
 }
 
 /* 0, or -WK_EFAULT when any byte could not be copied. */
