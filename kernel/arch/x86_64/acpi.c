@@ -32,8 +32,7 @@
 #define AML_ZERO_OP       0x00
 #define AML_ONE_OP        0x01
 
-static uint8_t rsdp[BOOT_RSDP_MAX];
-static bool have_rsdp;
+static uint8_t rsdp[BOOT_RSDP_MAX]; /* all zero when none was found */
 
 static bool checksum_ok(const uint8_t *bytes, size_t length)
 {
@@ -71,21 +70,18 @@ void acpi_init(const struct boot_info *info)
 {
 	if (info->rsdp_length >= 20 && rsdp_valid(info->rsdp)) {
 		memcpy(rsdp, info->rsdp, info->rsdp_length);
-		have_rsdp = true;
 		return;
 	}
 	/* The EBDA's segment is at 0x40e; its first KiB, then the BIOS area. */
 	const uint8_t *bda = paging_map_physical(0x40e, 2);
 	uint64_t ebda = bda ? (uint64_t)(bda[0] | bda[1] << 8) << 4 : 0;
-	if (ebda >= 0x80000 && ebda < 0xa0000 && scan_for_rsdp(ebda, 1024))
-		have_rsdp = true;
-	else
-		have_rsdp = scan_for_rsdp(0xe0000, 0x20000);
+	if (ebda < 0x80000 || ebda >= 0xa0000 || !scan_for_rsdp(ebda, 1024))
+		scan_for_rsdp(0xe0000, 0x20000);
 }
 
 uint64_t acpi_root_table(uint8_t *revision)
 {
-	if (!have_rsdp)
+	if (rsdp[0] == 0)
 		return 0;
 	*revision = rsdp[15];
 	if (rsdp[15] >= 2 && load_le64(rsdp + 24) != 0)
