@@ -130,25 +130,20 @@ const uint8_t *acpi_find_table(const char signature[4])
 	return NULL;
 }
 
-/* Reads one AML integer constant at *p (ZeroOp, OneOp or BytePrefix). */
-static bool read_small_integer(const uint8_t **p, const uint8_t *end,
-			       uint8_t *value)
+/* The AML integer constant at p (ZeroOp, OneOp or BytePrefix) into *value;
+ * returns its length in bytes, 0 when there is none. */
+static unsigned read_small_integer(const uint8_t *p, const uint8_t *end,
+				   uint8_t *value)
 {
-	if (*p >= end)
-		return false;
-	if (**p == AML_BYTE_PREFIX) {
-		if (*p + 1 >= end)
-			return false;
-		*value = (*p)[1];
-		*p += 2;
-		return true;
+	if (p < end && (*p == AML_ZERO_OP || *p == AML_ONE_OP)) {
+		*value = *p;
+		return 1;
 	}
-	if (**p == AML_ZERO_OP || **p == AML_ONE_OP) {
-		*value = **p;
-		*p += 1;
-		return true;
+	if (p + 1 < end && *p == AML_BYTE_PREFIX) {
+		*value = p[1];
+		return 2;
 	}
-	return false;
+	return 0;
 }
 
 /* Finds `Name(_S5_, Package(){SLP_TYPa, SLP_TYPb, ...})` in the DSDT. */
@@ -173,8 +168,8 @@ static bool find_s5(const uint8_t *dsdt, uint8_t type[2])
 			return false;
 		q += 1 + (*q >> 6); /* PkgLength: lead byte + 0..3 more */
 		q++;                /* NumElements */
-		return read_small_integer(&q, end, &type[0]) &&
-		       read_small_integer(&q, end, &type[1]);
+		unsigned first = read_small_integer(q, end, &type[0]);
+		return first && read_small_integer(q + first, end, &type[1]);
 	}
 	return false;
 }
