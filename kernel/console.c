@@ -28,14 +28,3 @@ void kprintf(const char *fmt, ...)
 }
 
 bool console_quiet;
-
-void kinfo(const char *fmt, ...)
-{
-	va_list args;
-
-	if (console_quiet)
-		return;
-	va_start(args, fmt);
-	kvprintf(fmt, args);
-	va_end(args);
-}

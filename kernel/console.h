@@ -15,9 +15,9 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list args);
 
 /* `wicket.quiet` on the command line: the boot chatter before the libOS
- * runs (kinfo) is dropped; errors, reports and the exit line (kprintf) are
- * not. */
+ * runs (kinfo, else kprintf) is dropped; errors, reports and the exit line
+ * (kprintf) are not. */
 extern bool console_quiet;
-void kinfo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define kinfo(...) (console_quiet ? (void)0 : kprintf(__VA_ARGS__))
 
 #endif /* KERNEL_CONSOLE_H */

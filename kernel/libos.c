@@ -164,19 +164,6 @@ union counters_page {
 };
 __attribute__((aligned(WK_PAGE_SIZE))) union counters_page kernel_counters;
 
-static uint32_t info_cpu_features(void)
-{
-	const struct cpu_features *f = &cpu_features;
-
-	return (f->smep ? WK_CPU_SMEP : 0) | (f->smap ? WK_CPU_SMAP : 0) |
-	       (f->umip ? WK_CPU_UMIP : 0) | (f->nx ? WK_CPU_NX : 0) |
-	       (f->fsgsbase ? WK_CPU_FSGSBASE : 0) |
-	       (f->xsave ? WK_CPU_XSAVE : 0) | (f->x2apic ? WK_CPU_X2APIC : 0) |
-	       (f->tsc_deadline ? WK_CPU_TSC_DEADLINE : 0) |
-	       (f->invariant_tsc ? WK_CPU_INVARIANT_TSC : 0) |
-	       (f->rdrand ? WK_CPU_RDRAND : 0) | (f->rdseed ? WK_CPU_RDSEED : 0);
-}
-
 /* The info page holds all that boot_info holds, strings whole. */
 _Static_assert(WK_INFO_MODULES_MAX >= BOOT_MODULES_MAX &&
 	       WK_INFO_STRING_MAX == BOOT_MODULE_STRING_MAX &&
@@ -202,7 +189,7 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 
 	info.magic = WK_INFO_MAGIC;
 	info.abi_version = WK_ABI_VERSION;
-	info.cpu_features = info_cpu_features();
+	info.cpu_features = cpu_features.abi;
 	info.devices = events_input_present ? WK_DEVICE_INPUT_EVENTS : 0;
 	info.tsc_frequency_hz = tsc_hz;
 	info.tsc_source = tsc_source;

@@ -59,18 +59,13 @@ int memcmp(const void *left, const void *right, size_t length)
 	return 0;
 }
 
-size_t strnlen(const char *string, size_t limit)
+size_t strlen(const char *string)
 {
 	size_t length = 0;
 
-	while (length < limit && string[length])
+	while (string[length])
 		length++;
 	return length;
-}
-
-size_t strlen(const char *string)
-{
-	return strnlen(string, SIZE_MAX);
 }
 
 int strncmp(const char *left, const char *right, size_t limit)

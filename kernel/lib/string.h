@@ -15,7 +15,6 @@ void *memmove(void *destination, const void *source, size_t length);
 void *memset(void *destination, int value, size_t length);
 int memcmp(const void *left, const void *right, size_t length);
 size_t strlen(const char *string);
-size_t strnlen(const char *string, size_t limit);
 int strcmp(const char *left, const char *right);
 int strncmp(const char *left, const char *right, size_t limit);
 

@@ -10,28 +10,16 @@
 
 #include "lib/string.h"
 
-static inline uint16_t load_le16(const void *bytes)
-{
-	uint16_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
-
-static inline uint32_t load_le32(const void *bytes)
-{
-	uint32_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
-
-static inline uint64_t load_le64(const void *bytes)
-{
-	uint64_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
+/* load_le16, load_le32, load_le64. */
+#define LOAD_LE(bits)                                                      \
+	static inline uint##bits##_t load_le##bits(const void *bytes)      \
+	{                                                                  \
+		uint##bits##_t value;                                      \
+		memcpy(&value, bytes, sizeof(value));                      \
+		return value;                                              \
+	}
+LOAD_LE(16)
+LOAD_LE(32)
+LOAD_LE(64)
 
 #endif /* KERNEL_LIB_UNALIGNED_H */

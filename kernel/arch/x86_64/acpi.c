@@ -32,8 +32,7 @@
 #define AML_ZERO_OP       0x00
 #define AML_ONE_OP        0x01
 
-static uint8_t rsdp[BOOT_RSDP_MAX];
-static bool have_rsdp;
+static uint8_t rsdp[BOOT_RSDP_MAX]; /* all zero when none was found */
 
 static bool checksum_ok(const uint8_t *bytes, size_t length)
 {
@@ -71,21 +70,18 @@ void acpi_init(const struct boot_info *info)
 {
 	if (info->rsdp_length >= 20 && rsdp_valid(info->rsdp)) {
 		memcpy(rsdp, info->rsdp, info->rsdp_length);
-		have_rsdp = true;
 		return;
 	}
 	/* The EBDA's segment is at 0x40e; its first KiB, then the BIOS area. */
 	const uint8_t *bda = paging_map_physical(0x40e, 2);
 	uint64_t ebda = bda ? (uint64_t)(bda[0] | bda[1] << 8) << 4 : 0;
-	if (ebda >= 0x80000 && ebda < 0xa0000 && scan_for_rsdp(ebda, 1024))
-		have_rsdp = true;
-	else
-		have_rsdp = scan_for_rsdp(0xe0000, 0x20000);
+	if (ebda < 0x80000 || ebda >= 0xa0000 || !scan_for_rsdp(ebda, 1024))
+		scan_for_rsdp(0xe0000, 0x20000);
 }
 
 uint64_t acpi_root_table(uint8_t *revision)
 {
-	if (!have_rsdp)
+	if (rsdp[0] == 0)
 		return 0;
 	*revision = rsdp[15];
 	if (rsdp[15] >= 2 && load_le64(rsdp + 24) != 0)
@@ -134,25 +130,20 @@ const uint8_t *acpi_find_table(const char signature[4])
 	return NULL;
 }
 
-/* Reads one AML integer constant at *p (ZeroOp, OneOp or BytePrefix). */
-static bool read_small_integer(const uint8_t **p, const uint8_t *end,
-			       uint8_t *value)
+/* The AML integer constant at p (ZeroOp, OneOp or BytePrefix) into *value;
+ * returns its length in bytes, 0 when there is none. */
+static unsigned read_small_integer(const uint8_t *p, const uint8_t *end,
+				   uint8_t *value)
 {
-	if (*p >= end)
-		return false;
-	if (**p == AML_BYTE_PREFIX) {
-		if (*p + 1 >= end)
-			return false;
-		*value = (*p)[1];
-		*p += 2;
-		return true;
+	if (p < end && (*p == AML_ZERO_OP || *p == AML_ONE_OP)) {
+		*value = *p;
+		return 1;
 	}
-	if (**p == AML_ZERO_OP || **p == AML_ONE_OP) {
-		*value = **p;
-		*p += 1;
-		return true;
+	if (p + 1 < end && *p == AML_BYTE_PREFIX) {
+		*value = p[1];
+		return 2;
 	}
-	return false;
+	return 0;
 }
 
 /* Finds `Name(_S5_, Package(){SLP_TYPa, SLP_TYPb, ...})` in the DSDT. */
@@ -177,8 +168,8 @@ static bool find_s5(const uint8_t *dsdt, uint8_t type[2])
 			return false;
 		q += 1 + (*q >> 6); /* PkgLength: lead byte + 0..3 more */
 		q++;                /* NumElements */
-		return read_small_integer(&q, end, &type[0]) &&
-		       read_small_integer(&q, end, &type[1]);
+		unsigned first = read_small_integer(q, end, &type[0]);
+		return first && read_small_integer(q + first, end, &type[1]);
 	}
 	return false;
 }

@@ -173,21 +173,20 @@ int apic_init(uint64_t tsc_hz)
 		return -1;
 
 	/* 2. Software enable, accept every priority, mask the local
-	 * interrupt sources. Thermal, performance and CMCI exist only when
-	 * the version register counts them; in x2APIC mode touching an
-	 * absent register is a #GP. */
+	 * interrupt sources. The LVT entries after the timer, in the order
+	 * the version register counts them (SDM 11.5.1: 4 entries through
+	 * the error one, 5 with performance, 6 with thermal, 7 with CMCI):
+	 * entry i exists when i < the max LVT field; in x2APIC mode touching
+	 * an absent register is a #GP. */
+	static const uint16_t lvt[6] = { APIC_LVT_LINT0, APIC_LVT_LINT1,
+					 APIC_LVT_ERROR, APIC_LVT_PERF,
+					 APIC_LVT_THERMAL, APIC_LVT_CMCI };
+	uint32_t max_lvt = APIC_VERSION_MAX_LVT(apic_read(APIC_VERSION));
+
 	apic_write(APIC_SVR, APIC_SVR_ENABLE | APIC_SPURIOUS_VECTOR);
 	apic_write(APIC_TPR, 0);
-	uint32_t max_lvt = APIC_VERSION_MAX_LVT(apic_read(APIC_VERSION));
-	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
-	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
-	if (max_lvt >= 4)
-		apic_write(APIC_LVT_PERF, APIC_LVT_MASKED);
-	if (max_lvt >= 5)
-		apic_write(APIC_LVT_THERMAL, APIC_LVT_MASKED);
-	if (max_lvt >= 6)
-		apic_write(APIC_LVT_CMCI, APIC_LVT_MASKED);
+	for (uint32_t i = 0; i < 6 && i < max_lvt; i++)
+		apic_write(lvt[i], APIC_LVT_MASKED);
 
 	const char *mode = xapic_registers == NULL ? "x2APIC" : "xAPIC";
 

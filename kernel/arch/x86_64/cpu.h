@@ -32,36 +32,23 @@
 
 #define RFLAGS_IF     (1ull << 9)
 
-static inline void outb(uint16_t port, uint8_t value)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline void outw(uint16_t port, uint16_t value)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t value)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t value;
-
-	__asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
-	return value;
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-	uint16_t value;
-
-	__asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
-	return value;
-}
+/* Port I/O: outb, outw, outl and inb, inw, inl (as Linux's BUILDIO). */
+#define PORT_IO(suffix, type)                                              \
+	static inline void out##suffix(uint16_t port, type value)          \
+	{                                                                  \
+		__asm__ volatile("out" #suffix " %0, %1"                   \
+				 : : "a"(value), "Nd"(port));              \
+	}                                                                  \
+	static inline type in##suffix(uint16_t port)                       \
+	{                                                                  \
+		type value;                                                \
+		__asm__ volatile("in" #suffix " %1, %0"                    \
+				 : "=a"(value) : "Nd"(port));              \
+		return value;                                              \
+	}
+PORT_IO(b, uint8_t)
+PORT_IO(w, uint16_t)
+PORT_IO(l, uint32_t)
 
 struct cpuid_result {
 	uint32_t eax, ebx, ecx, edx;
@@ -92,52 +79,28 @@ static inline void wrmsr(uint32_t msr, uint64_t value)
 			     "d"((uint32_t)(value >> 32)));
 }
 
-static inline uint64_t read_cr0(void)
-{
-	uint64_t value;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(value));
-	return value;
-}
-
-static inline void write_cr0(uint64_t value)
-{
-	__asm__ volatile("mov %0, %%cr0" : : "r"(value) : "memory");
-}
-
-static inline uint64_t read_cr2(void)
-{
-	uint64_t value;
-
-	__asm__ volatile("mov %%cr2, %0" : "=r"(value));
-	return value;
-}
-
-static inline uint64_t read_cr3(void)
-{
-	uint64_t value;
-
-	__asm__ volatile("mov %%cr3, %0" : "=r"(value));
-	return value;
-}
-
-static inline void write_cr3(uint64_t value)
-{
-	__asm__ volatile("mov %0, %%cr3" : : "r"(value) : "memory");
-}
-
-static inline uint64_t read_cr4(void)
-{
-	uint64_t value;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(value));
-	return value;
-}
-
-static inline void write_cr4(uint64_t value)
-{
-	__asm__ volatile("mov %0, %%cr4" : : "r"(value) : "memory");
-}
+/* read_cr0, read_cr2, read_cr3, read_cr4; write_cr0, write_cr3,
+ * write_cr4. */
+#define CONTROL_REGISTER_READ(n)                                           \
+	static inline uint64_t read_cr##n(void)                            \
+	{                                                                  \
+		uint64_t value;                                            \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(value));      \
+		return value;                                              \
+	}
+#define CONTROL_REGISTER_WRITE(n)                                          \
+	static inline void write_cr##n(uint64_t value)                     \
+	{                                                                  \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(value)          \
+				 : "memory");                              \
+	}
+CONTROL_REGISTER_READ(0)
+CONTROL_REGISTER_READ(2)
+CONTROL_REGISTER_READ(3)
+CONTROL_REGISTER_READ(4)
+CONTROL_REGISTER_WRITE(0)
+CONTROL_REGISTER_WRITE(3)
+CONTROL_REGISTER_WRITE(4)
 
 static inline uint64_t read_tsc(void)
 {

@@ -13,62 +13,50 @@
 #include "arch/x86_64/uaccess.h"
 #include "console.h"
 #include "lib/string.h"
+#include "wicket/abi.h"
 
 struct cpu_features cpu_features;
 uint64_t cpu_xsave_components;
+/* The CR4 bits of the features present (the table's cr4 column). */
+static uint64_t protections_cr4;
 
 #define XSAVE_X87    (1ull << 0)
 #define XSAVE_SSE    (1ull << 1)
 #define XSAVE_AVX    (1ull << 2)
 #define XSAVE_AVX512 (7ull << 5)
 
-/* CR0: MP and NE set, EM and TS clear (x87 and SSE execute, errors as #MF);
- * CR4: OSFXSR and OSXMMEXCPT (FXSAVE, SSE, #XM); with XSAVE, OSXSAVE and
- * XCR0 = every user component the CPU offers among x87, SSE, AVX, AVX-512. */
-static void enable_user_fpu(uint64_t *cr4)
-{
-	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
-	*cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
-	if (!cpu_features.xsave)
-		return;
-	*cr4 |= CR4_OSXSAVE;
-	write_cr4(*cr4);
-	uint64_t offered = cpuid(0xd, 0).eax;
-	cpu_xsave_components = XSAVE_X87 | XSAVE_SSE;
-	if (offered & XSAVE_AVX)
-		cpu_xsave_components |= XSAVE_AVX;
-	if ((offered & XSAVE_AVX) && (offered & XSAVE_AVX512) == XSAVE_AVX512)
-		cpu_xsave_components |= XSAVE_AVX512;
-	write_xcr(0, cpu_xsave_components);
-}
-
 enum { EAX, EBX, ECX, EDX };
 
-/* A feature's CPUID bit (subleaf 0), its flag, and the CR4 bit that turns
- * on the protection it offers (0: none, or not in CR4, as NX). The
- * banner's feature line names those with a name, in this order. */
+/* A feature's CPUID bit (subleaf 0), its flag, the CR4 bit that turns on
+ * what it offers (0: none, or not in CR4, as NX, which paging_init turns
+ * on) and its WK_CPU_* bit for the info page (0: none). The banner's
+ * feature line names those with a name, in this order. */
 static const struct feature_bit {
 	const char *name;
 	bool *flag;
 	uint32_t leaf;
-	uint32_t cr4;
 	uint8_t reg;
 	uint8_t bit;
+	uint32_t cr4;
+	uint32_t abi;
 } feature_bits[] = {
-	{ "smep", &cpu_features.smep, 7, CR4_SMEP, EBX, 7 },
-	{ "smap", &cpu_features.smap, 7, CR4_SMAP, EBX, 20 },
-	{ "umip", &cpu_features.umip, 7, CR4_UMIP, ECX, 2 },
-	{ "nx", &cpu_features.nx, 0x80000001, 0, EDX, 20 },
-	{ "fsgsbase", &cpu_features.fsgsbase, 7, CR4_FSGSBASE, EBX, 0 },
-	{ "xsave", &cpu_features.xsave, 1, 0, ECX, 26 },
-	{ "x2apic", &cpu_features.x2apic, 1, 0, ECX, 21 },
-	{ "tsc-deadline", &cpu_features.tsc_deadline, 1, 0, ECX, 24 },
-	{ "invariant-tsc", &cpu_features.invariant_tsc, 0x80000007, 0, EDX, 8 },
-	{ "rdrand", &cpu_features.rdrand, 1, 0, ECX, 30 },
-	{ "rdseed", &cpu_features.rdseed, 7, 0, EBX, 18 },
-	{ "1g-pages", &cpu_features.gigabyte_pages, 0x80000001, 0, EDX, 26 },
-	{ NULL, &cpu_features.hypervisor, 1, 0, ECX, 31 },
-	{ NULL, &cpu_features.pat, 1, 0, EDX, 16 },
+	{ "smep", &cpu_features.smep, 7, EBX, 7, CR4_SMEP, WK_CPU_SMEP },
+	{ "smap", &cpu_features.smap, 7, EBX, 20, CR4_SMAP, WK_CPU_SMAP },
+	{ "umip", &cpu_features.umip, 7, ECX, 2, CR4_UMIP, WK_CPU_UMIP },
+	{ "nx", &cpu_features.nx, 0x80000001, EDX, 20, 0, WK_CPU_NX },
+	{ "fsgsbase", &cpu_features.fsgsbase, 7, EBX, 0, CR4_FSGSBASE,
+	  WK_CPU_FSGSBASE },
+	{ "xsave", &cpu_features.xsave, 1, ECX, 26, CR4_OSXSAVE, WK_CPU_XSAVE },
+	{ "x2apic", &cpu_features.x2apic, 1, ECX, 21, 0, WK_CPU_X2APIC },
+	{ "tsc-deadline", &cpu_features.tsc_deadline, 1, ECX, 24, 0,
+	  WK_CPU_TSC_DEADLINE },
+	{ "invariant-tsc", &cpu_features.invariant_tsc, 0x80000007, EDX, 8, 0,
+	  WK_CPU_INVARIANT_TSC },
+	{ "rdrand", &cpu_features.rdrand, 1, ECX, 30, 0, WK_CPU_RDRAND },
+	{ "rdseed", &cpu_features.rdseed, 7, EBX, 18, 0, WK_CPU_RDSEED },
+	{ "1g-pages", &cpu_features.gigabyte_pages, 0x80000001, EDX, 26, 0, 0 },
+	{ NULL, &cpu_features.hypervisor, 1, ECX, 31, 0, 0 },
+	{ NULL, &cpu_features.pat, 1, EDX, 16, 0, 0 },
 };
 #define FEATURE_BITS (sizeof(feature_bits) / sizeof(feature_bits[0]))
 
@@ -79,9 +67,8 @@ void cpu_features_detect(void)
 	uint32_t max_leaf = r.eax;
 	uint32_t max_extended = cpuid(0x80000000, 0).eax;
 
-	memcpy(f->vendor, &r.ebx, 4);
-	memcpy(f->vendor + 4, &r.edx, 4);
-	memcpy(f->vendor + 8, &r.ecx, 4);
+	uint32_t vendor[3] = { r.ebx, r.edx, r.ecx };
+	memcpy(f->vendor, vendor, 12);
 	f->vendor[12] = '\0';
 
 	r = cpuid(1, 0);
@@ -99,32 +86,38 @@ void cpu_features_detect(void)
 			continue;
 		r = cpuid(b->leaf, 0);
 		uint32_t regs[4] = { r.eax, r.ebx, r.ecx, r.edx };
-		*b->flag = (regs[b->reg] >> b->bit) & 1;
+		if (!((regs[b->reg] >> b->bit) & 1))
+			continue;
+		*b->flag = true;
+		f->abi |= b->abi;
+		protections_cr4 |= b->cr4;
 	}
 	for (unsigned i = 0; i < 3 && max_extended >= 0x80000004; i++) {
 		r = cpuid(0x80000002 + i, 0);
-		uint32_t regs[4] = { r.eax, r.ebx, r.ecx, r.edx };
-		memcpy(f->brand + 16 * i, regs, 16);
+		memcpy(f->brand + 16 * i, &r, 16); /* EAX, EBX, ECX, EDX */
 	}
 	if (max_extended >= 0x80000008)
 		f->physical_address_bits = cpuid(0x80000008, 0).eax & 0xff;
 }
 
+/* CR0: MP and NE set, EM and TS clear (x87 and SSE execute, errors as #MF),
+ * WP, and AM (RFLAGS.AC then turns on alignment checks in ring 3, #AC).
+ * CR4: OSFXSR and OSXMMEXCPT (FXSAVE, SSE, #XM) and the table's bits; with
+ * XSAVE, XCR0 = every user component the CPU offers among x87, SSE, AVX,
+ * AVX-512. */
 void cpu_enable_protections(void)
 {
-	const struct cpu_features *f = &cpu_features;
-	uint64_t cr4 = read_cr4();
-
-	if (f->nx)
-		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	for (size_t i = 0; i < FEATURE_BITS; i++)
-		if (*feature_bits[i].flag)
-			cr4 |= feature_bits[i].cr4;
-	uaccess_smap = f->smap;
-	enable_user_fpu(&cr4);
-	write_cr4(cr4);
-	/* AM: RFLAGS.AC then turns on alignment checks in ring 3 (#AC). */
-	write_cr0(read_cr0() | CR0_WP | CR0_AM);
+	write_cr0((read_cr0() | CR0_MP | CR0_NE | CR0_WP | CR0_AM) &
+		  ~(CR0_EM | CR0_TS));
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | protections_cr4);
+	uaccess_smap = cpu_features.smap;
+	if (!cpu_features.xsave)
+		return;
+	uint64_t offered = cpuid(0xd, 0).eax;
+	cpu_xsave_components = XSAVE_X87 | XSAVE_SSE | (offered & XSAVE_AVX);
+	if ((offered & XSAVE_AVX) && (offered & XSAVE_AVX512) == XSAVE_AVX512)
+		cpu_xsave_components |= XSAVE_AVX512;
+	write_xcr(0, cpu_xsave_components);
 }
 
 void cpu_features_print(void)

@@ -15,15 +15,16 @@ struct cpu_features {
 	uint32_t physical_address_bits; /* 0 when CPUID does not say */
 	bool smep, smap, umip, nx, fsgsbase, xsave, x2apic, tsc_deadline;
 	bool invariant_tsc, rdrand, rdseed, gigabyte_pages, hypervisor, pat;
+	uint32_t abi; /* the same as WK_CPU_* bits, for the info page */
 };
 
 extern struct cpu_features cpu_features;
 
 void cpu_features_detect(void);
 
-/* Turns on NX, SMEP, SMAP, UMIP and FSGSBASE where present, and CR0.WP;
- * and makes x87/SSE (and XSAVE with every user state component the CPU
- * has, up to AVX-512) usable in ring 3. The kernel itself never touches
+/* Turns on SMEP, SMAP, UMIP and FSGSBASE where present, and CR0.WP (NX is
+ * paging_init's, which runs first); and makes x87/SSE (and XSAVE with
+ * every user state component the CPU has, up to AVX-512) usable in ring 3. The kernel itself never touches
  * FPU state (-mgeneral-regs-only). */
 void cpu_enable_protections(void);
 

@@ -94,11 +94,9 @@ SECTIONS
 	__kernel_end = .;
 	__kernel_phys_end = . - KERNEL_VMA;
 
-	/* Not loaded: kept for gdb and the symbol generator. */
+	/* Not loaded: kept for gdb. (ld writes .symtab, .strtab and
+	 * .shstrtab, which the symbol generator reads, by itself.) */
 	.comment 0 : { *(.comment) }
-	.symtab 0 : { *(.symtab) }
-	.strtab 0 : { *(.strtab) }
-	.shstrtab 0 : { *(.shstrtab) }
 	.debug_info 0 : { *(.debug_info) }
 	.debug_abbrev 0 : { *(.debug_abbrev) }
 	.debug_line 0 : { *(.debug_line) }

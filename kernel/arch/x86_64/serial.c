@@ -10,7 +10,6 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define COM1 SERIAL_COM1
 #define UART_DATA        0  /* with DLAB=1: divisor low byte */
 #define UART_IER         1  /* with DLAB=1: divisor high byte */
 #define UART_FCR         2
@@ -31,33 +30,33 @@
 /* A missing UART reads 0xff: data-ready, but no data. */
 static bool serial_has_byte(void)
 {
-	uint8_t status = inb(COM1 + UART_LSR);
+	uint8_t status = inb(SERIAL_COM1 + UART_LSR);
 
 	return status != 0xff && (status & LSR_DATA_READY);
 }
 
 void serial_init(void)
 {
-	outb(COM1 + UART_IER, 0);
-	outb(COM1 + UART_LCR, LCR_DLAB);
-	outb(COM1 + UART_DATA, BAUD_DIVISOR & 0xff);
-	outb(COM1 + UART_IER, BAUD_DIVISOR >> 8);
-	outb(COM1 + UART_LCR, LCR_8N1);
+	outb(SERIAL_COM1 + UART_IER, 0);
+	outb(SERIAL_COM1 + UART_LCR, LCR_DLAB);
+	outb(SERIAL_COM1 + UART_DATA, BAUD_DIVISOR & 0xff);
+	outb(SERIAL_COM1 + UART_IER, BAUD_DIVISOR >> 8);
+	outb(SERIAL_COM1 + UART_LCR, LCR_8N1);
 	/* Turning the FIFOs on empties them (QEMU does on any change of FCR
 	 * bit 0; taking the waiting byte first lets QEMU pass in the next
 	 * one before the write). So when input has come already, they stay
 	 * as they are. */
 	if (!serial_has_byte())
-		outb(COM1 + UART_FCR, FCR_ENABLE_TRIGGER_14);
-	outb(COM1 + UART_MCR, MCR_DTR_RTS);
+		outb(SERIAL_COM1 + UART_FCR, FCR_ENABLE_TRIGGER_14);
+	outb(SERIAL_COM1 + UART_MCR, MCR_DTR_RTS);
 }
 
 bool serial_enable_receive_interrupt(void)
 {
-	if (inb(COM1 + UART_LSR) == 0xff)
+	if (inb(SERIAL_COM1 + UART_LSR) == 0xff)
 		return false;
-	outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
-	outb(COM1 + UART_IER, IER_RECEIVED);
+	outb(SERIAL_COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(SERIAL_COM1 + UART_IER, IER_RECEIVED);
 	return true;
 }
 
@@ -65,9 +64,9 @@ static void serial_put(char c)
 {
 	/* A missing UART reads 0xff: THR-empty is then set and we never
 	 * spin. A real one drains 16 bytes in ~1.4 ms at 115200. */
-	while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
+	while (!(inb(SERIAL_COM1 + UART_LSR) & LSR_THR_EMPTY))
 		;
-	outb(COM1 + UART_DATA, (unsigned char)c);
+	outb(SERIAL_COM1 + UART_DATA, (unsigned char)c);
 }
 
 void serial_write(const char *bytes, size_t length)
@@ -84,6 +83,6 @@ size_t serial_read(char *bytes, size_t length)
 	size_t count = 0;
 
 	while (count < length && serial_has_byte())
-		bytes[count++] = (char)inb(COM1 + UART_DATA);
+		bytes[count++] = (char)inb(SERIAL_COM1 + UART_DATA);
 	return count;
 }
