@@ -55,6 +55,7 @@ static long native_console_read(uint64_t to_address, uint64_t length)
 long native_call(struct trap_frame *frame, enum wk_call call)
 {
 	uint64_t a0 = frame->rdi, a1 = frame->rsi, a2 = frame->rdx;
+	uint64_t a3 = frame->r10;
 
 	switch (call) {
 	case WK_CALL_nop:
@@ -79,6 +80,8 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 		return events_block();
 	case WK_CALL_console_read:
 		return native_console_read(a0, a1);
+	case WK_CALL_mem_share:
+		return user_memory_share(a0, a1, a2, a3);
 	}
 	return -WK_ENOSYS; /* not reached: the caller checks the range */
 }

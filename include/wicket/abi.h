@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 7
+#define WK_ABI_VERSION 8
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -27,8 +27,18 @@
  *   mem_map(address, length, prot)      maps zeroed pages; 0, -EINVAL (alignment,
  *                                       range, prot, W+X), -EEXIST (a page in
  *                                       the range is mapped), -ENOMEM
- *   mem_unmap(address, length)          unmaps and frees; pages not mapped are
- *                                       skipped; 0 or -EINVAL
+ *   mem_share(address, length, prot,    maps the frames mapped at [from, from +
+ *             from)                     length) again at address, with prot;
+ *                                       a frame is freed when its last mapping
+ *                                       goes; 0, -EINVAL (as mem_map, for both
+ *                                       ranges; the counters page), -EEXIST (a
+ *                                       target page is mapped), -ENOMEM (a page
+ *                                       of `from` is not mapped, a frame has
+ *                                       255 shares, no page-table memory):
+ *                                       on error nothing is mapped
+ *   mem_unmap(address, length)          unmaps; pages not mapped are skipped;
+ *                                       a frame is freed with its last
+ *                                       mapping; 0 or -EINVAL
  *   mem_protect(address, length, prot)  0, -EINVAL, -ENOMEM (a page in the
  *                                       range is not mapped: nothing changes)
  *   exit(status)                        ends the run with status & 0xff
@@ -63,10 +73,11 @@
 	X(7, set_self_state, 3)     \
 	X(8, timer_arm, 1)          \
 	X(9, block, 0)              \
-	X(10, console_read, 2)
+	X(10, console_read, 2)      \
+	X(11, mem_share, 4)
 
 #define WK_NATIVE_BASE  0x574b0000 /* "WK" */
-#define WK_NATIVE_COUNT 11
+#define WK_NATIVE_COUNT 12
 
 #define WK_CALL_NUMBER(index, name, argc) \
 	WK_CALL_##name = WK_NATIVE_BASE + (index),

@@ -31,16 +31,18 @@ static inline long wk_syscall6(long number, long a0, long a1, long a2,
 #define WK_PARAMETERS_1 long a0
 #define WK_PARAMETERS_2 long a0, long a1
 #define WK_PARAMETERS_3 long a0, long a1, long a2
-#define WK_ARGUMENTS_0 0, 0, 0
-#define WK_ARGUMENTS_1 a0, 0, 0
-#define WK_ARGUMENTS_2 a0, a1, 0
-#define WK_ARGUMENTS_3 a0, a1, a2
+#define WK_PARAMETERS_4 long a0, long a1, long a2, long a3
+#define WK_ARGUMENTS_0 0, 0, 0, 0
+#define WK_ARGUMENTS_1 a0, 0, 0, 0
+#define WK_ARGUMENTS_2 a0, a1, 0, 0
+#define WK_ARGUMENTS_3 a0, a1, a2, 0
+#define WK_ARGUMENTS_4 a0, a1, a2, a3
 
 #define WK_STUB(index, name, argc)                                         \
 	static inline long wk_##name(WK_PARAMETERS_##argc)                 \
 	{                                                                  \
 		return wk_syscall6(WK_CALL_##name, WK_ARGUMENTS_##argc, 0, \
-				   0, 0);                                  \
+				   0);                                     \
 	}
 WK_NATIVE_CALLS(WK_STUB)
 #undef WK_STUB

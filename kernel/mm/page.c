@@ -48,14 +48,19 @@ int page_allocator_init(const struct boot_info *info)
 	}
 	size_t range_count = (size_t)count;
 	size_t bitmap_bytes = pmem_bitmap_bytes(ranges, range_count);
-	uint64_t bitmap = memmap_carve(ranges, &range_count, bitmap_bytes);
-	if (bitmap == 0 || bitmap + bitmap_bytes > EARLY_MAP_BYTES) {
+	/* The share counts follow the bitmap: a byte for each of its bits. */
+	size_t storage_bytes = bitmap_bytes * 9;
+	uint64_t storage = memmap_carve(ranges, &range_count, storage_bytes);
+	if (storage == 0 || storage + storage_bytes > EARLY_MAP_BYTES) {
 		kprintf("wicket: no room below 4 GiB for the page bitmap "
-			"(%zu bytes)\n", bitmap_bytes);
+			"(%zu bytes)\n", storage_bytes);
 		return -1;
 	}
 	pmem_init(&page_allocator, ranges, range_count,
-		  (uint64_t *)(DIRECT_MAP_BASE + bitmap));
+		  (uint64_t *)(DIRECT_MAP_BASE + storage));
+	page_allocator.shares = (uint8_t *)(DIRECT_MAP_BASE + storage +
+					    bitmap_bytes);
+	memset(page_allocator.shares, 0, bitmap_bytes * 8);
 	return 0;
 }
 

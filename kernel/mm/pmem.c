@@ -130,18 +130,43 @@ int pmem_alloc(struct pmem *pmem, uint64_t *address)
 	return PMEM_OK;
 }
 
-int pmem_free(struct pmem *pmem, uint64_t address)
+/* The bit of the allocated page at `address` in *page, or an error. */
+static int pmem_allocated_page(const struct pmem *pmem, uint64_t address,
+			       uint64_t *page)
 {
 	if (address % PMEM_PAGE_SIZE != 0)
 		return PMEM_MISALIGNED;
 	if (!pmem_manages(pmem, address))
 		return PMEM_NOT_MANAGED;
+	*page = (address - pmem->base) / PMEM_PAGE_SIZE;
+	return pmem_test(pmem, *page) ? PMEM_OK : PMEM_DOUBLE_FREE;
+}
 
-	uint64_t page = (address - pmem->base) / PMEM_PAGE_SIZE;
+int pmem_free(struct pmem *pmem, uint64_t address)
+{
+	uint64_t page;
+	int status = pmem_allocated_page(pmem, address, &page);
 
-	if (!pmem_test(pmem, page))
-		return PMEM_DOUBLE_FREE;
+	if (status != PMEM_OK)
+		return status;
+	if (pmem->shares != NULL && pmem->shares[page] != 0) {
+		pmem->shares[page]--;
+		return PMEM_OK;
+	}
 	pmem_flip(pmem, page);
 	pmem->free_pages++;
+	return PMEM_OK;
+}
+
+int pmem_share(struct pmem *pmem, uint64_t address)
+{
+	uint64_t page;
+	int status = pmem_allocated_page(pmem, address, &page);
+
+	if (status != PMEM_OK)
+		return status;
+	if (pmem->shares == NULL || pmem->shares[page] == UINT8_MAX)
+		return PMEM_NO_MEMORY;
+	pmem->shares[page]++;
 	return PMEM_OK;
 }

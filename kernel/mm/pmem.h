@@ -28,6 +28,8 @@ struct pmem {
 	uint64_t base;             /* physical address of bit 0 */
 	uint64_t page_count;       /* bits in the bitmap */
 	uint64_t *bitmap;          /* 1 = allocated or not RAM */
+	uint8_t *shares;           /* per page: mappings beyond the first
+				      (page_count bytes), or NULL */
 	uint64_t free_pages;
 	uint64_t next_hint;        /* page index where the next search starts */
 	size_t range_count;
@@ -50,8 +52,15 @@ void pmem_init(struct pmem *pmem, const struct memmap_range *ranges,
  * PMEM_NO_MEMORY. */
 int pmem_alloc(struct pmem *pmem, uint64_t *address);
 
-/* Frees one page. Detects double frees, misaligned addresses and addresses
- * the allocator does not manage; on error nothing changes. */
+/* Frees one page, or drops one of its shares (pmem_share) while it has
+ * some. Detects double frees, misaligned addresses and addresses the
+ * allocator does not manage; on error nothing changes. */
 int pmem_free(struct pmem *pmem, uint64_t address);
+
+/* One more mapping of an allocated page: the next pmem_free drops it
+ * instead of freeing the page. PMEM_NO_MEMORY without `shares` or at 255
+ * shares, PMEM_DOUBLE_FREE for a free page, and pmem_free's other
+ * errors; on error nothing changes. */
+int pmem_share(struct pmem *pmem, uint64_t address);
 
 #endif /* KERNEL_MM_PMEM_H */

@@ -1,5 +1,6 @@
 /*
- * mem_map, mem_unmap and mem_protect. Every argument is untrusted: ranges
+ * mem_map, mem_share, mem_unmap and mem_protect. Every argument is
+ * untrusted: ranges
  * must be page-aligned, non-empty, inside [WK_USER_MIN, WK_USER_LIMIT) and
  * not wrap; protections are WK_PROT_* without W and X together. Running
  * out of memory undoes what the call had done and returns -ENOMEM. Scans
@@ -75,6 +76,40 @@ long user_memory_map(uint64_t address, uint64_t length, uint64_t prot)
 			unmap_and_free(address, page - address);
 			return -WK_ENOMEM;
 		}
+	}
+	return 0;
+}
+
+/* The frames stay allocated until their last mapping goes (pmem_share);
+ * only the allocator's own frames can be shared, so never the counters
+ * page. */
+long user_memory_share(uint64_t address, uint64_t length, uint64_t prot,
+		       uint64_t from)
+{
+	uint64_t physical;
+
+	if (!range_valid(address, length) || !range_valid(from, length) ||
+	    !prot_valid(prot))
+		return -WK_EINVAL;
+	if (paging_user_next(address, address + length) < address + length)
+		return -WK_EEXIST;
+	/* [from, from + length) is all mapped and the target all unmapped,
+	 * so the two cannot overlap. */
+	for (uint64_t done = 0; done < length; done += WK_PAGE_SIZE)
+		if (!paging_user_lookup(from + done, &physical))
+			return -WK_ENOMEM;
+
+	for (uint64_t done = 0; done < length; done += WK_PAGE_SIZE) {
+		paging_user_lookup(from + done, &physical);
+		int status = pmem_share(&page_allocator, physical);
+
+		if (status == PMEM_OK &&
+		    paging_user_map(address + done, physical, (unsigned)prot))
+			page_free(physical);
+		else if (status == PMEM_OK)
+			continue;
+		unmap_and_free(address, done);
+		return status == PMEM_NOT_MANAGED ? -WK_EINVAL : -WK_ENOMEM;
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * The user half's memory: the policy behind the native calls mem_map,
- * mem_unmap and mem_protect (abi.h has their contracts), and the kernel's
+ * mem_share, mem_unmap and mem_protect (abi.h has their contracts), and the kernel's
  * own writes into user pages for the libOS loader.
  */
 #ifndef KERNEL_MM_USER_MEMORY_H
@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 long user_memory_map(uint64_t address, uint64_t length, uint64_t prot);
+long user_memory_share(uint64_t address, uint64_t length, uint64_t prot,
+		       uint64_t from);
 long user_memory_unmap(uint64_t address, uint64_t length);
 long user_memory_protect(uint64_t address, uint64_t length, uint64_t prot);
 

@@ -290,3 +290,64 @@ Test(pmem, random_operations_match_model)
 		cr_assert_eq(pmem.free_pages, free_count, "step %d", step);
 	}
 }
+
+/* Share counts over `ranges`: a byte per page, as the kernel gives them. */
+static uint8_t *setup_shares(void)
+{
+	uint8_t *shares = calloc(pmem.page_count, 1);
+
+	cr_assert_not_null(shares);
+	pmem.shares = shares;
+	return shares;
+}
+
+Test(pmem, a_shared_page_is_freed_by_its_last_free)
+{
+	const struct memmap_range ranges[] = { { MIB, MIB + 4 * PAGE } };
+	uint64_t address;
+
+	setup(ranges, ARRAY_COUNT(ranges));
+	uint8_t *shares = setup_shares();
+
+	cr_assert_eq(pmem_alloc(&pmem, &address), PMEM_OK);
+	cr_assert_eq(pmem_share(&pmem, address), PMEM_OK);
+	cr_assert_eq(pmem_share(&pmem, address), PMEM_OK);
+	cr_assert_eq(pmem.free_pages, 3);
+	cr_assert_eq(pmem_free(&pmem, address), PMEM_OK);
+	cr_assert_eq(pmem_free(&pmem, address), PMEM_OK);
+	cr_assert(is_allocated(address), "freed while a share was left");
+	cr_assert_eq(pmem.free_pages, 3);
+	cr_assert_eq(pmem_free(&pmem, address), PMEM_OK);
+	cr_assert(!is_allocated(address));
+	cr_assert_eq(pmem.free_pages, 4);
+	cr_assert_eq(pmem_free(&pmem, address), PMEM_DOUBLE_FREE);
+	free(shares);
+}
+
+Test(pmem, share_refusals_change_nothing)
+{
+	const struct memmap_range ranges[] = { { MIB, MIB + 4 * PAGE } };
+	uint64_t address;
+
+	setup(ranges, ARRAY_COUNT(ranges));
+	cr_assert_eq(pmem_alloc(&pmem, &address), PMEM_OK);
+	/* No share counts: sharing is refused, freeing still works. */
+	cr_assert_eq(pmem_share(&pmem, address), PMEM_NO_MEMORY);
+
+	uint8_t *shares = setup_shares();
+
+	cr_assert_eq(pmem_share(&pmem, address + PAGE), PMEM_DOUBLE_FREE);
+	cr_assert_eq(pmem_share(&pmem, address + 1), PMEM_MISALIGNED);
+	cr_assert_eq(pmem_share(&pmem, 2 * MIB), PMEM_NOT_MANAGED);
+	for (unsigned i = 0; i < 255; i++)
+		cr_assert_eq(pmem_share(&pmem, address), PMEM_OK);
+	cr_assert_eq(pmem_share(&pmem, address), PMEM_NO_MEMORY);
+	for (unsigned i = 0; i < 255; i++)
+		cr_assert_eq(pmem_free(&pmem, address), PMEM_OK);
+	cr_assert(is_allocated(address));
+	cr_assert_eq(pmem_free(&pmem, address), PMEM_OK);
+	cr_assert(!is_allocated(address));
+	for (uint64_t page = 0; page < pmem.page_count; page++)
+		cr_assert_eq(shares[page], 0);
+	free(shares);
+}
