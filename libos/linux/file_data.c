@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "lib/string.h"
 #include "linux/files.h"
+#include "mm/vm.h"
 #include "wicket/native.h"
 
 _Static_assert(LIBOS_FILE_DATA + NODES_MAX * FILE_DATA_SLOT <=
@@ -49,6 +50,7 @@ void file_data_shrink(unsigned node, uint64_t *mapped, uint64_t size)
 {
 	uint64_t keep = page_up(size);
 
+	vm_file_shrunk(node, size);
 	if (keep < *mapped) {
 		wk_mem_unmap((long)(file_data_slot(node) + keep),
 			     (long)(*mapped - keep));

@@ -470,7 +470,9 @@ static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 		error = file_data_grow(node, &n->mapped, offset + length);
 	if (error)
 		return error;
-	/* Past the old end, the slot's bytes are zeros already. */
+	/* Past the old end, the slot's bytes are zeros, but for what the
+	 * app wrote past the end of a shared mapping's last page: those
+	 * stay, as in Linux's page cache. */
 	memmove(file_data_slot(node) + offset, bytes, length);
 	if (offset + length > n->size)
 		n->size = offset + length;
@@ -525,6 +527,11 @@ long files_truncate(unsigned node, uint64_t size)
 uint64_t files_size(unsigned node)
 {
 	return nodes[node].size;
+}
+
+long files_own_data(unsigned node)
+{
+	return own_data(node, nodes[node].size);
 }
 
 /* What a lookup found: the node, or the error; `parent` is the directory
@@ -1936,6 +1943,8 @@ long files_seals(const struct file *file, bool add, uint64_t seals)
 		return -EINVAL;
 	if (!may(file, O_WRONLY) || (n->seals & F_SEAL_SEAL))
 		return -EPERM;
+	if ((seals & F_SEAL_WRITE) && vm_file_writable_view(file->node))
+		return -EBUSY;
 	n->seals |= (uint8_t)seals;
 	return 0;
 }

@@ -115,4 +115,8 @@ struct file;
 long files_seals(const struct file *file, bool add, uint64_t seals);
 uint64_t files_size(unsigned node);
 
+/* A regular file's bytes in its own data slot (an archive file's are
+ * copied there first), as a shared mapping needs them: 0 or -ENOSPC. */
+long files_own_data(unsigned node);
+
 #endif /* LIBOS_LINUX_FILES_H */

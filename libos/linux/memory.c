@@ -1,12 +1,12 @@
 /*
  * brk, mmap, munmap, mprotect, mremap, madvise, msync, mincore and the
  * mlock family over the region table
- * (mm/vm.h). All memory is anonymous: shared anonymous memory is the same
- * as private with one process, /dev/zero maps anonymous memory as on
- * Linux, and a mapping of a regular file (linux/files.c) is a copy of its
- * pages, zeros past its end: private, or shared but not writable (later
- * writes to the file do not show in it); shared and writable, which would
- * need the file's own pages, is -ENODEV. Anything that
+ * (mm/vm.h). Shared anonymous memory is the same as private with one
+ * process, and /dev/zero maps anonymous memory as on Linux. A private
+ * mapping of a regular file (linux/files.c) is a copy of its pages, zeros
+ * past its end; a shared one is a view of the file's own pages
+ * (REGION_FILE: what is written through it is the file's, and the file's
+ * writes show in it), a SIGBUS past the file's last page. Anything that
  * would touch the libOS's part of the address space (APP_LIMIT and up) is
  * refused, and said so once.
  */
@@ -109,8 +109,19 @@ long sys_brk(struct wk_regs *regs)
 	return (long)brk_current;
 }
 
+/* Whether a memfd's seals forbid its shared mappings to be written. */
+#define F_SEAL_WRITE        0x08
+#define F_SEAL_FUTURE_WRITE 0x10
+
+static bool sealed(const struct file *file)
+{
+	long seals = files_seals(file, false, 0);
+
+	return seals > 0 && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE));
+}
+
 /* Whether descriptor fd may be mapped so: 0 with *file the regular file
- * to copy (NULL: /dev/zero, anonymous memory), or Linux's error. */
+ * to copy or view (NULL: /dev/zero, anonymous memory), or Linux's error. */
 static long mappable(int32_t fd, uint64_t type, uint32_t prot,
 		     uint64_t offset, const struct file **file)
 {
@@ -129,11 +140,25 @@ static long mappable(int32_t fd, uint64_t type, uint32_t prot,
 	if (mode == O_WRONLY || mode == O_ACCMODE ||
 	    (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
 		return -EACCES;
-	/* A copy cannot carry writes back to the file. */
-	if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-		return -ENODEV;
+	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && sealed(found))
+		return -EPERM;
 	*file = found;
 	return 0;
+}
+
+/* A view at address of the file's pages from offset on (REGION_FILE). */
+static long map_shared(const struct file *file, uint64_t offset,
+		       uint64_t address, uint64_t length, uint32_t prot)
+{
+	bool may_write = (file->flags & O_ACCMODE) == O_RDWR && !sealed(file);
+	long status = files_own_data(file->node);
+
+	if (offset + length < offset)
+		return -EOVERFLOW;
+	if (status == 0)
+		status = vm_map_file(address, length, prot, file->node, offset,
+				     may_write);
+	return status < 0 ? status : (long)address;
 }
 
 /* A mapping at address of the file's bytes from offset on: mapped
@@ -215,6 +240,8 @@ long sys_mmap(struct wk_regs *regs)
 				return -ENOMEM;
 		}
 	}
+	if (file && type != MAP_PRIVATE)
+		return map_shared(file, regs->r9, address, length, prot);
 	if (file)
 		return map_copy(file, regs->r9, address, length, prot);
 	long status = vm_map(address, length, prot, REGION_ANONYMOUS);
@@ -247,17 +274,28 @@ long sys_mprotect(struct wk_regs *regs)
 }
 
 /* Moves [old, old + old_length) to a new mapping of new_length bytes at
- * target (or anywhere when target is 0), copying the contents. */
+ * target (or anywhere when target is 0), copying the contents (a file
+ * view: the same view of the file, moved). */
 static long move(uint64_t old, uint64_t old_length, uint64_t new_length,
 		 uint64_t target)
 {
-	const struct region *region = vm_find(old);
-	uint32_t prot = region->prot;
+	const struct region region = *vm_find(old); /* the table changes */
+	uint32_t prot = region.prot;
 
 	if (target == 0)
 		target = vm_find_free(new_length, APP_MMAP_TOP);
 	if (target == 0)
 		return -ENOMEM;
+	if (region.kind == REGION_FILE) {
+		long status = vm_map_file(target, new_length, prot, region.node,
+					  region.offset + (old - region.start),
+					  region.may_write);
+
+		if (status < 0)
+			return status;
+		vm_unmap(old, old_length);
+		return (long)target;
+	}
 	long status = vm_map(target, new_length, PROT_READ | PROT_WRITE,
 			     REGION_ANONYMOUS);
 
@@ -299,7 +337,8 @@ long sys_mremap(struct wk_regs *regs)
 
 	if (region == NULL || region->end < old + old_length ||
 	    region->kind == REGION_STACK ||
-	    !vm_user_ok(old, old_length, PROT_NONE) ||
+	    (region->kind != REGION_FILE &&
+	     !vm_user_ok(old, old_length, PROT_NONE)) ||
 	    (old_length < new_length && region->prot == PROT_NONE))
 		return -EFAULT;
 
@@ -319,8 +358,13 @@ long sys_mremap(struct wk_regs *regs)
 	if (grow_from + (new_length - old_length) <= APP_LIMIT &&
 	    vm_range_free(grow_from, old + new_length)) {
 		uint32_t prot = region->prot;
-		long status = vm_map(grow_from, new_length - old_length, prot,
-				     (enum region_kind)region->kind);
+		long status = region->kind == REGION_FILE
+			? vm_map_file(grow_from, new_length - old_length, prot,
+				      region->node, region->offset +
+					      (grow_from - region->start),
+				      region->may_write)
+			: vm_map(grow_from, new_length - old_length, prot,
+				 (enum region_kind)region->kind);
 
 		if (status < 0)
 			return status;

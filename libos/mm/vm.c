@@ -8,6 +8,11 @@
  * VM_FAULT_CHUNK at a time. The kernel is the record of which pages are
  * present: mem_map of a present page says -EEXIST, mem_protect of an
  * absent one -ENOMEM, mem_unmap skips absent pages.
+ *
+ * A file view (REGION_FILE) is demand-paged the same way, its pages being
+ * the file's own: mem_share of its data slot (linux/file_data.c), up to
+ * the file's last page. Each view region holds its file (files_hold), so
+ * that a file unlinked and closed lives while it is mapped.
  */
 #include "mm/vm.h"
 
@@ -16,6 +21,8 @@
 #include "errno.h"
 #include "layout.h"
 #include "lib/string.h"
+#include "linux/file_data.h"
+#include "linux/files.h"
 #include "wicket/native.h"
 
 #define VM_REGIONS_MAX 4096
@@ -140,9 +147,12 @@ static bool split_at(uint64_t address)
 	struct region upper = regions[i];
 
 	upper.start = address;
+	upper.offset += address - regions[i].start;
 	if (!insert_at(i + 1, upper))
 		return false;
 	regions[i].end = address;
+	if (upper.kind == REGION_FILE)
+		files_hold(upper.node);
 	return true;
 }
 
@@ -196,6 +206,27 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	return 0;
 }
 
+long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
+		 unsigned node, uint64_t offset, bool may_write)
+{
+	forget_checked();
+	uint64_t end = start + length;
+
+	if (!vm_range_free(start, end) || (start | length | offset) % PAGE_SIZE)
+		return -EINVAL;
+	if ((prot & PROT_WRITE) && ((prot & PROT_EXEC) || !may_write))
+		return -EACCES;
+	if (!insert_at(first_ending_after(start),
+		       (struct region){ .start = start, .end = end,
+					.offset = offset, .prot = prot,
+					.node = (uint16_t)node,
+					.kind = REGION_FILE,
+					.may_write = may_write }))
+		return -ENOMEM;
+	files_hold(node);
+	return 0;
+}
+
 long vm_unmap(uint64_t start, uint64_t length)
 {
 	forget_checked();
@@ -206,13 +237,18 @@ long vm_unmap(uint64_t start, uint64_t length)
 	unsigned i = first_ending_after(start);
 
 	while (i < region_count && regions[i].start < end) {
-		uint64_t bytes = regions[i].end - regions[i].start;
+		struct region gone = regions[i];
+		uint64_t bytes = gone.end - gone.start;
 
-		if (!demand_paged(&regions[i]) || regions[i].populated)
-			wk_mem_unmap((long)regions[i].start, (long)bytes);
-		forget_present(regions[i].start, regions[i].end);
-		mapped_bytes -= bytes < mapped_bytes ? bytes : mapped_bytes;
+		if (!demand_paged(&gone) || gone.populated)
+			wk_mem_unmap((long)gone.start, (long)bytes);
+		forget_present(gone.start, gone.end);
 		remove_at(i);
+		if (gone.kind == REGION_FILE)
+			files_drop(gone.node); /* with the region gone */
+		else
+			mapped_bytes -= bytes < mapped_bytes ? bytes
+							     : mapped_bytes;
 	}
 	return 0;
 }
@@ -247,6 +283,9 @@ long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
 	     i < region_count && regions[i].start < end; i++) {
 		if (regions[i].start > expected)
 			return -ENOMEM;
+		if (regions[i].kind == REGION_FILE && (prot & PROT_WRITE) &&
+		    !regions[i].may_write)
+			return -EACCES;
 		expected = regions[i].end;
 	}
 	if (expected < end)
@@ -319,14 +358,46 @@ const struct region *vm_find(uint64_t address)
 	return find(address);
 }
 
+/* Where the pages of file view `region` stop being the file's, for a file
+ * of `size` bytes: its last page is the file's in full. */
+static uint64_t file_view_end(const struct region *region, uint64_t size)
+{
+	uint64_t data = page_up(size);
+
+	if (data <= region->offset)
+		return region->start;
+	return data - region->offset < region->end - region->start
+		       ? region->start + (data - region->offset)
+		       : region->end;
+}
+
+/* Makes [start, start + length) of demand-paged `region` present: zeroed
+ * pages, or a file view's pages of its file (-EFAULT past its end). */
+static long fill(const struct region *region, uint64_t start,
+		 uint64_t length)
+{
+	unsigned prot = kernel_prot(region->prot);
+
+	if (region->kind != REGION_FILE) {
+		long status = wk_mem_map((long)start, (long)length, prot);
+
+		if (status == 0)
+			mapped_bytes += length;
+		return status;
+	}
+	if (start + length > file_view_end(region, files_size(region->node)))
+		return -EFAULT;
+	return wk_mem_share((long)start, (long)length, prot,
+			   (long)(file_data_slot(region->node) +
+				  region->offset + (start - region->start)));
+}
+
 /* Maps the absent pages of [start, end) inside one demand-paged region:
  * pages the cache knows are skipped; a run of others is mapped in one
  * call, or page by page when some of it was present already. */
 static bool populate_range(struct region *region, uint64_t start,
 			   uint64_t end)
 {
-	unsigned prot = kernel_prot(region->prot);
-
 	region->populated = true;
 
 	for (uint64_t run = start; run < end;) {
@@ -334,21 +405,15 @@ static bool populate_range(struct region *region, uint64_t start,
 
 		while (stop < end && *present_slot(stop) != stop)
 			stop += PAGE_SIZE;
-		long status = stop > run ? wk_mem_map((long)run,
-						      (long)(stop - run), prot)
-					 : 0;
+		long status = stop > run ? fill(region, run, stop - run) : 0;
 
-		if (status == 0) {
-			mapped_bytes += stop - run;
-		} else if (status != -EEXIST || stop - run > PAGE_SIZE) {
+		/* Else the one page was present already. */
+		if (status != 0 && (status != -EEXIST || stop - run > PAGE_SIZE))
 			for (uint64_t page = run; page < stop; page += PAGE_SIZE) {
-				status = wk_mem_map((long)page, PAGE_SIZE, prot);
-				if (status == 0)
-					mapped_bytes += PAGE_SIZE;
-				else if (status != -EEXIST)
+				status = fill(region, page, PAGE_SIZE);
+				if (status != 0 && status != -EEXIST)
 					return false;
 			}
-		} /* else the one page was present already */
 		for (uint64_t page = run; page < stop; page += PAGE_SIZE)
 			*present_slot(page) = page;
 		run = stop;
@@ -393,19 +458,24 @@ map_around(struct region *region, uint64_t address)
 		start = region->start;
 	if (end > region->end)
 		end = region->end;
-	if (wk_mem_map((long)start, (long)(end - start),
-		       kernel_prot(region->prot)) == 0) {
-		mapped_bytes += end - start;
+	if (region->kind == REGION_FILE) {
+		uint64_t data_end = file_view_end(region,
+						  files_size(region->node));
+
+		if (address >= data_end)
+			return VM_FAULT_BUS;
+		if (end > data_end)
+			end = data_end;
+	}
+	if (fill(region, start, end - start) == 0) {
 		for (uint64_t page = start; page < end; page += PAGE_SIZE)
 			*present_slot(page) = page;
 		return VM_FAULT_MAPPED;
 	}
-	long status = wk_mem_map((long)page_down(address), PAGE_SIZE,
-				 kernel_prot(region->prot));
-	if (status == 0) {
-		mapped_bytes += PAGE_SIZE;
+	long status = fill(region, page_down(address), PAGE_SIZE);
+
+	if (status == 0)
 		*present_slot(page_down(address)) = page_down(address);
-	}
 	return status == 0 ? VM_FAULT_MAPPED : VM_FAULT_ACCERR;
 }
 
@@ -562,6 +632,29 @@ void vm_discard(uint64_t address, uint64_t length,
 		}
 		at = stop;
 	}
+}
+
+void vm_file_shrunk(unsigned node, uint64_t size)
+{
+	for (unsigned i = 0; i < region_count; i++) {
+		const struct region *region = &regions[i];
+		uint64_t cut = file_view_end(region, size);
+
+		if (region->kind != REGION_FILE || region->node != node ||
+		    !region->populated || cut == region->end)
+			continue;
+		wk_mem_unmap((long)cut, (long)(region->end - cut));
+		forget_present(cut, region->end);
+	}
+}
+
+bool vm_file_writable_view(unsigned node)
+{
+	for (unsigned i = 0; i < region_count; i++)
+		if (regions[i].kind == REGION_FILE && regions[i].node == node &&
+		    regions[i].may_write)
+			return true;
+	return false;
 }
 
 uint64_t vm_mapped_bytes(void)

@@ -30,15 +30,24 @@ enum region_kind {
 	REGION_STACK,     /* the main stack (its lowest page: a guard) */
 	REGION_HEAP,      /* brk */
 	REGION_ANONYMOUS, /* mmap */
+	REGION_FILE,      /* a shared mapping of a regular file: its pages
+			     are the file's own (mem_share of its data
+			     slot), demand-paged; past the file's end a
+			     SIGBUS */
 };
 
 struct region {
 	uint64_t start, end; /* page-aligned, start < end */
+	uint64_t offset;     /* REGION_FILE: the file's offset at start */
 	uint32_t prot;       /* PROT_* */
+	uint16_t node;       /* REGION_FILE: the file, held (files_hold) */
 	uint8_t kind;        /* enum region_kind */
 	bool populated;      /* demand-paged: pages may be present */
 	uint8_t faults;      /* demand-paged: faults so far, up to 4 (each
 				maps twice the pages of the one before) */
+	bool may_write;      /* REGION_FILE: PROT_WRITE may be given (the
+				descriptor was writable and no seal said
+				no) */
 };
 
 /* Makes the stack region [top - reserve, top): its lowest page a
@@ -54,6 +63,19 @@ bool vm_range_free(uint64_t start, uint64_t end);
  * Returns 0, -ENOMEM (no pages or no table slot) or -EINVAL. */
 long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	    enum region_kind kind);
+
+/* Maps [start, start + length) (page-aligned, free) as a REGION_FILE view
+ * of regular file `node` from `offset` (page-aligned), whose data the
+ * file owns (files_own_data). Returns 0, -ENOMEM, -EINVAL or -EACCES. */
+long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
+		 unsigned node, uint64_t offset, bool may_write);
+
+/* File `node`'s data now ends at `size`: the pages of its views that lie
+ * wholly past it go (a SIGBUS when touched, as on Linux). */
+void vm_file_shrunk(unsigned node, uint64_t size);
+
+/* Whether some view of `node` may be written (F_SEAL_WRITE's -EBUSY). */
+bool vm_file_writable_view(unsigned node);
 
 /* Unmaps whatever regions overlap [start, start + length), splitting them
  * at the edges. Returns 0 or -ENOMEM (no table slot for a split). */
@@ -111,10 +133,13 @@ enum vm_fault_result {
 			    present already) */
 	VM_FAULT_MAPERR, /* no region there, or the main stack's guard,
 			    which Linux has as a gap */
+	VM_FAULT_BUS,    /* a file view's page wholly past the file's end:
+			    SIGBUS, BUS_ADRERR */
 };
 
 /* Handles the app's page fault at address (access: PROT_READ, PROT_WRITE
- * or PROT_EXEC) by mapping the demand-paged chunk around it. */
+ * or PROT_EXEC) by mapping the demand-paged chunk around it (of a file
+ * view: up to the file's end). */
 enum vm_fault_result vm_fault(uint64_t address, uint32_t access);
 
 /* Makes [address, address + length) of a demand-paged region present,

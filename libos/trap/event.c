@@ -99,7 +99,8 @@ static bool stack_overflow(const struct wk_regs *regs, uint64_t address)
 	return region && region->prot == PROT_NONE;
 }
 
-/* A #PF: demand paging, else a SIGSEGV with the code Linux gives. */
+/* A #PF: demand paging, else a SIGSEGV with the code Linux gives (a
+ * SIGBUS past the end of a mapped file). */
 static void page_fault(const struct wk_event *event, struct wk_regs *regs)
 {
 	uint64_t address = event->fault_address;
@@ -123,7 +124,8 @@ static void page_fault(const struct wk_event *event, struct wk_regs *regs)
 	 * show through. */
 	struct signal_info info;
 
-	info.code = fault == VM_FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR;
+	info.code = fault == VM_FAULT_BUS ? BUS_ADRERR :
+		    fault == VM_FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR;
 	info.sender = 0;
 	info.value = address;
 	info.overrun = 0;
@@ -131,7 +133,7 @@ static void page_fault(const struct wk_event *event, struct wk_regs *regs)
 	info.trapno = VECTOR_PF;
 	info.error_code = (uint32_t)event->error_code |
 			  (address >= KERNEL_HALF);
-	signal_force(SIGSEGV, regs, &info);
+	signal_force(fault == VM_FAULT_BUS ? SIGBUS : SIGSEGV, regs, &info);
 }
 
 static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)

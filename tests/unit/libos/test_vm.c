@@ -1,7 +1,9 @@
 /*
  * The region table against a fake kernel: a set of mapped pages with
  * their protections, refusing what the real kernel refuses (W+X, mapping
- * over a mapped page, protecting an unmapped one).
+ * over a mapped page, protecting an unmapped one). File views use a fake
+ * file (linux/files.h, linux/file_data.h): its size, data slot and the
+ * references the regions hold.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
@@ -9,6 +11,8 @@
 #include <stdlib.h>
 
 #include "layout.h"
+#include "linux/file_data.h"
+#include "linux/files.h"
 #include "mm/vm.h"
 #include "wicket/native.h"
 
@@ -17,6 +21,7 @@
 static struct fake_page {
 	uint64_t address;
 	long prot;
+	uint64_t from; /* mem_share's source page, else 0 */
 } pages[FAKE_PAGES_MAX];
 static unsigned page_count;
 
@@ -38,8 +43,56 @@ long wk_mem_map(long address, long length, long prot)
 	if (page_count + (uint64_t)length / PAGE_SIZE > FAKE_PAGES_MAX)
 		return -WK_ENOMEM;
 	for (long at = address; at < address + length; at += PAGE_SIZE)
-		pages[page_count++] = (struct fake_page){ (uint64_t)at, prot };
+		pages[page_count++] = (struct fake_page){ (uint64_t)at, prot, 0 };
 	return 0;
+}
+
+long wk_mem_share(long address, long length, long prot, long from)
+{
+	long status = wk_mem_map(address, length, prot);
+
+	for (long at = 0; status == 0 && at < length; at += PAGE_SIZE)
+		fake_find((uint64_t)(address + at))->from = (uint64_t)(from + at);
+	return status;
+}
+
+/* One fake file, node 7, its data slot at FAKE_SLOT. */
+#define FAKE_NODE 7
+#define FAKE_SLOT UINT64_C(0x7e0000000000)
+static uint64_t file_size;
+static int file_references;
+
+uint8_t *file_data_slot(unsigned node)
+{
+	cr_assert_eq(node, FAKE_NODE);
+	return (uint8_t *)FAKE_SLOT;
+}
+
+uint64_t files_size(unsigned node)
+{
+	cr_assert_eq(node, FAKE_NODE);
+	return file_size;
+}
+
+void files_hold(unsigned node)
+{
+	cr_assert_eq(node, FAKE_NODE);
+	file_references++;
+}
+
+void files_drop(unsigned node)
+{
+	cr_assert_eq(node, FAKE_NODE);
+	cr_assert_gt(file_references, 0);
+	file_references--;
+}
+
+/* The slot address the page at `address` shares, or 0. */
+static uint64_t fake_from(uint64_t address)
+{
+	struct fake_page *page = fake_find(address);
+
+	return page ? page->from : 0;
 }
 
 long wk_mem_unmap(long address, long length)
@@ -252,4 +305,88 @@ Test(vm, untouched_region_protects_without_the_kernel)
 	cr_assert_eq(fake_prot(P(5)), WK_PROT_READ);
 	/* still PROT_NONE */
 	cr_assert_eq(vm_fault(P(0), PROT_READ), VM_FAULT_ACCERR);
+}
+
+#define SLOT(n) (FAKE_SLOT + (uint64_t)(n) * PAGE_SIZE)
+
+Test(vm, file_view_pages_are_the_files_up_to_its_last_page)
+{
+	file_size = 2 * PAGE_SIZE + 100; /* three pages, the last in part */
+	cr_assert_eq(vm_map_file(P(0), 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 FAKE_NODE, 4 * PAGE_SIZE, true), 0);
+	cr_assert_eq(file_references, 1);
+	/* The view starts at the file's page 4: past its end. */
+	cr_assert_eq(vm_fault(P(0), PROT_READ), VM_FAULT_BUS);
+	cr_assert(!vm_user_ok(P(0), 1, PROT_READ));
+	cr_assert_eq(vm_unmap(P(0), 8 * PAGE_SIZE), 0);
+	cr_assert_eq(file_references, 0);
+
+	cr_assert_eq(vm_map_file(P(0), 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 FAKE_NODE, PAGE_SIZE, true), 0);
+	cr_assert_eq(vm_fault(P(1) + 8, PROT_WRITE), VM_FAULT_MAPPED);
+	cr_assert_eq(fake_from(P(1)), SLOT(2));
+	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(vm_fault(P(2), PROT_READ), VM_FAULT_BUS);
+	/* Chunks stop at the file's end. */
+	cr_assert_eq(vm_fault(P(0), PROT_READ), VM_FAULT_MAPPED);
+	cr_assert_eq(fake_from(P(0)), SLOT(1));
+	cr_assert_eq(fake_prot(P(2)), -1);
+	cr_assert(vm_user_ok(P(0), 2 * PAGE_SIZE, PROT_WRITE));
+	cr_assert(!vm_user_ok(P(1), PAGE_SIZE + 1, PROT_READ));
+	cr_assert_eq(vm_mapped_bytes(), 0); /* the file's memory, not the app's */
+
+	/* The file grows: the next page is there. */
+	file_size = 4 * PAGE_SIZE;
+	cr_assert_eq(vm_fault(P(2), PROT_READ), VM_FAULT_MAPPED);
+	cr_assert_eq(fake_from(P(2)), SLOT(3));
+	/* It shrinks to a page and a byte: its pages past that go. */
+	vm_file_shrunk(FAKE_NODE, PAGE_SIZE + 1);
+	file_size = PAGE_SIZE + 1;
+	cr_assert_eq(fake_from(P(0)), SLOT(1));
+	cr_assert_eq(fake_prot(P(1)), -1);
+	cr_assert_eq(fake_prot(P(2)), -1);
+	cr_assert_eq(vm_fault(P(1), PROT_READ), VM_FAULT_BUS);
+	cr_assert(!vm_user_ok(P(1), 1, PROT_READ));
+}
+
+Test(vm, file_view_splits_keep_offsets_and_references)
+{
+	file_size = 8 * PAGE_SIZE;
+	cr_assert_eq(vm_map_file(P(0), 8 * PAGE_SIZE, PROT_READ, FAKE_NODE,
+				 0, false), 0);
+	cr_assert_eq(vm_unmap(P(2), PAGE_SIZE), 0);
+	cr_assert_eq(file_references, 2);
+	cr_assert_eq(vm_find(P(3))->offset, 3 * PAGE_SIZE);
+	cr_assert_eq(vm_fault(P(5), PROT_READ), VM_FAULT_MAPPED);
+	cr_assert_eq(fake_from(P(5)), SLOT(5));
+	cr_assert_eq(vm_protect(P(4), PAGE_SIZE, PROT_READ | PROT_WRITE),
+		     -EACCES);
+	cr_assert(!vm_file_writable_view(FAKE_NODE));
+	cr_assert_eq(vm_protect(P(4), PAGE_SIZE, PROT_NONE), 0);
+	cr_assert_eq(file_references, 4); /* [0,2) [3,4) [4,5) [5,8) */
+	cr_assert_eq(vm_find(P(5))->offset, 5 * PAGE_SIZE);
+	cr_assert_eq(vm_unmap(P(0), 8 * PAGE_SIZE), 0);
+	cr_assert_eq(file_references, 0);
+	cr_assert_eq(fake_prot(P(5)), -1);
+
+	cr_assert_eq(vm_map_file(P(0), PAGE_SIZE, PROT_READ, FAKE_NODE, 0,
+				 true), 0);
+	cr_assert(vm_file_writable_view(FAKE_NODE));
+	cr_assert_eq(vm_map_file(P(1), PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 FAKE_NODE, 0, false), -EACCES);
+	cr_assert_eq(vm_map_file(P(0), PAGE_SIZE, PROT_READ, FAKE_NODE, 0,
+				 true), -EINVAL);
+	cr_assert_eq(file_references, 1);
+}
+
+Test(vm, file_view_discard_keeps_the_files_pages)
+{
+	file_size = 2 * PAGE_SIZE;
+	vm_map_file(P(0), 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, FAKE_NODE, 0,
+		    true);
+	cr_assert(vm_populate(P(0), 2 * PAGE_SIZE));
+	vm_discard(P(0), 2 * PAGE_SIZE, NULL);
+	cr_assert_eq(fake_prot(P(0)), -1);
+	cr_assert(vm_user_ok(P(1), 8, PROT_READ));
+	cr_assert_eq(fake_from(P(1)), SLOT(1));
 }

@@ -1,7 +1,8 @@
 /*
  * The host tests' stand-in for wicket/native.h: the memory calls the
  * region table makes, answered by a fake kernel in test_vm.c that keeps a
- * set of mapped pages and refuses what the real kernel refuses.
+ * set of mapped pages (and, for a shared one, the address it shares) and
+ * refuses what the real kernel refuses.
  */
 #ifndef WICKET_NATIVE_H
 #define WICKET_NATIVE_H
@@ -11,5 +12,6 @@
 long wk_mem_map(long address, long length, long prot);
 long wk_mem_unmap(long address, long length);
 long wk_mem_protect(long address, long length, long prot);
+long wk_mem_share(long address, long length, long prot, long from);
 
 #endif /* WICKET_NATIVE_H */
