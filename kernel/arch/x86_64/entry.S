@@ -17,13 +17,14 @@
 	.text
 
 /*
- * The general registers in struct trap_frame's order (trap_frame.h): from
+ * The general registers in struct trap_frame's order (TRAP_FRAME_REGISTERS
+ * in trap_frame.h, which also declares the struct's fields): from
  * r15 at offset 0 up to rax, 8 bytes apart. for_each_frame_register OP
  * expands "OP register, offset" for each.
  */
 .macro for_each_frame_register op
 	.set .Lframe_offset, 0
-	.irp reg, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
+	.irp reg, TRAP_FRAME_REGISTERS
 	\op \reg, .Lframe_offset
 	.set .Lframe_offset, .Lframe_offset + 8
 	.endr

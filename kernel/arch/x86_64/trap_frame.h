@@ -47,6 +47,12 @@
 #define RFLAGS_ALWAYS      0x202
 #define RFLAGS_EVENT_ENTRY RFLAGS_ALWAYS
 
+/* The general registers the stubs save, from offset 0 up: one list for
+ * struct trap_frame's declarators and entry.S's for_each_frame_register,
+ * so the two cannot disagree on the order. */
+#define TRAP_FRAME_REGISTERS \
+	r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
+
 /* Vectors for which the CPU pushes an error code; said once, used by the
  * stub generator in entry.S. */
 #define TRAP_VECTORS_WITH_ERROR_CODE 8, 10, 11, 12, 13, 14, 17, 21, 29, 30
@@ -56,8 +62,7 @@
 #include <stdint.h>
 
 struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t TRAP_FRAME_REGISTERS;
 	uint64_t vector;
 	uint64_t error_code;
 	uint64_t rip, cs, rflags, rsp, ss;
