@@ -529,6 +529,11 @@ uint64_t files_size(unsigned node)
 	return nodes[node].size;
 }
 
+bool files_write_sealed(unsigned node)
+{
+	return nodes[node].seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE);
+}
+
 long files_own_data(unsigned node)
 {
 	return own_data(node, nodes[node].size);

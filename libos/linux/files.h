@@ -115,6 +115,10 @@ struct file;
 long files_seals(const struct file *file, bool add, uint64_t seals);
 uint64_t files_size(unsigned node);
 
+/* Whether a memfd's seals forbid writing it (F_SEAL_WRITE,
+ * F_SEAL_FUTURE_WRITE): its shared mappings may not be writable. */
+bool files_write_sealed(unsigned node);
+
 /* A regular file's bytes in its own data slot (an archive file's are
  * copied there first), as a shared mapping needs them: 0 or -ENOSPC. */
 long files_own_data(unsigned node);

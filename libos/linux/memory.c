@@ -109,17 +109,6 @@ long sys_brk(struct wk_regs *regs)
 	return (long)brk_current;
 }
 
-/* Whether a memfd's seals forbid its shared mappings to be written. */
-#define F_SEAL_WRITE        0x08
-#define F_SEAL_FUTURE_WRITE 0x10
-
-static bool sealed(const struct file *file)
-{
-	long seals = files_seals(file, false, 0);
-
-	return seals > 0 && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE));
-}
-
 /* Whether descriptor fd may be mapped so: 0 with *file the regular file
  * to copy or view (NULL: /dev/zero, anonymous memory), or Linux's error. */
 static long mappable(int32_t fd, uint64_t type, uint32_t prot,
@@ -140,7 +129,8 @@ static long mappable(int32_t fd, uint64_t type, uint32_t prot,
 	if (mode == O_WRONLY || mode == O_ACCMODE ||
 	    (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR))
 		return -EACCES;
-	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && sealed(found))
+	if (type != MAP_PRIVATE && (prot & PROT_WRITE) &&
+	    files_write_sealed(found->node))
 		return -EPERM;
 	*file = found;
 	return 0;
@@ -150,11 +140,13 @@ static long mappable(int32_t fd, uint64_t type, uint32_t prot,
 static long map_shared(const struct file *file, uint64_t offset,
 		       uint64_t address, uint64_t length, uint32_t prot)
 {
-	bool may_write = (file->flags & O_ACCMODE) == O_RDWR && !sealed(file);
-	long status = files_own_data(file->node);
+	bool may_write = (file->flags & O_ACCMODE) == O_RDWR &&
+			 !files_write_sealed(file->node);
 
 	if (offset + length < offset)
 		return -EOVERFLOW;
+	long status = files_own_data(file->node);
+
 	if (status == 0)
 		status = vm_map_file(address, length, prot, file->node, offset,
 				     may_write);
