@@ -1,13 +1,12 @@
 /*
  * mem_map, mem_share, mem_unmap and mem_protect. Every argument is
- * untrusted: ranges
- * must be page-aligned, non-empty, inside [WK_USER_MIN, WK_USER_LIMIT) and
- * not wrap; protections are WK_PROT_* without W and X together. Running
- * out of memory undoes what the call had done and returns -ENOMEM. Scans
- * skip the span of missing page tables, so no call walks page by page
- * through empty address space. Page-table pages are not freed on unmap (a
- * known limit: a libOS that maps one page in many 2 MiB regions keeps
- * their tables).
+ * untrusted: ranges must be page-aligned, non-empty, inside
+ * [WK_USER_MIN, WK_USER_LIMIT) and not wrap; protections are WK_PROT_*
+ * without W and X together. Running out of memory undoes what the call
+ * had done and returns -ENOMEM. Scans skip the span of missing page
+ * tables, so no call walks page by page through empty address space.
+ * Page-table pages are not freed on unmap (a known limit: a libOS that
+ * maps one page in many 2 MiB regions keeps their tables).
  */
 #include "mm/user_memory.h"
 

@@ -1,7 +1,7 @@
 /*
  * The user half's memory: the policy behind the native calls mem_map,
- * mem_share, mem_unmap and mem_protect (abi.h has their contracts), and the kernel's
- * own writes into user pages for the libOS loader.
+ * mem_share, mem_unmap and mem_protect (abi.h has their contracts), and
+ * the kernel's own writes into user pages for the libOS loader.
  */
 #ifndef KERNEL_MM_USER_MEMORY_H
 #define KERNEL_MM_USER_MEMORY_H
