@@ -27,14 +27,6 @@
 
 #include "show_util.h"
 
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
-#define F_SEAL_SEAL   1
-#define F_SEAL_SHRINK 2
-#define F_SEAL_GROW   4
-#define F_SEAL_WRITE  8
-#endif
 #define CLOSE_RANGE_CLOEXEC 4
 #define RWF_APPEND 0x10
 #define MEMBARRIER_CMD_QUERY 0

@@ -32,18 +32,6 @@
 
 #include "show_util.h"
 
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_GET_SEALS 1034
-#define F_SEAL_SEAL   1
-#define F_SEAL_SHRINK 2
-#define F_SEAL_GROW   4
-#define F_SEAL_WRITE  8
-#endif
-#ifndef MFD_ALLOW_SEALING
-#define MFD_ALLOW_SEALING 2U
-#endif
-
 static long page;
 
 static int memfd(const char *name, unsigned flags)
