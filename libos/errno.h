@@ -9,6 +9,7 @@
 #define EINTR    4
 #define EIO      5
 #define ENXIO    6
+#define E2BIG    7
 #define EBADF    9
 #define ECHILD   10
 #define EAGAIN   11

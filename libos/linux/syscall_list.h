@@ -356,7 +356,7 @@
 	S(432, fsmount, 0) \
 	S(433, fspick, 0) \
 	S(434, pidfd_open, 0) \
-	S(435, clone3, 0) \
+	S(435, clone3, 1) \
 	S(436, close_range, 1) \
 	S(437, openat2, 0) \
 	S(438, pidfd_getfd, 0) \

@@ -1,9 +1,9 @@
 /*
- * Threads as Linux system calls: clone (the flags musl's pthread_create
- * and glibc's pass), exit, set_tid_address, gettid, sched_yield and the
- * CPU set (one CPU). One process: clone without CLONE_VM, CLONE_THREAD
- * and CLONE_SIGHAND (fork, vfork, posix_spawn) is refused with -ENOSYS
- * and said once.
+ * Threads as Linux system calls: clone and clone3 (the flags musl's and
+ * glibc's pthread_create pass), exit, set_tid_address, gettid, sched_yield
+ * and the CPU set (one CPU). One process: a clone without CLONE_VM,
+ * CLONE_THREAD and CLONE_SIGHAND (fork, vfork, posix_spawn) is refused
+ * with -ENOSYS and said once.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,13 +38,30 @@
 		       CLONE_CHILD_SETTID)
 #define USER_ADDRESS_END UINT64_C(0x0000800000000000)
 
+#define CLONE_PIDFD          0x00001000
+#define CLONE_PARENT         0x00008000
+#define CLONE_INTO_CGROUP    UINT64_C(0x200000000)
+
+/* clone3's argument block (linux/sched.h, struct clone_args): 64 bytes in
+ * its first version, 88 with set_tid and cgroup. A caller may pass a longer
+ * block if the bytes past what the libOS knows are zero, as on Linux. */
+struct clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+#define CLONE_ARGS_SIZE_VER0 64
+#define PAGE_SIZE_BYTES      4096
+
 static bool told_about_processes;
 
-long sys_clone(struct wk_regs *regs)
+/* What clone and clone3 share once their arguments are read: a new thread
+ * of this process, or -ENOSYS for a new process. `stack` is the child's
+ * stack pointer (0: the parent's). */
+static long clone_thread(const struct wk_regs *regs, uint64_t flags,
+			 uint64_t stack, uint64_t parent_tid,
+			 uint64_t child_tid, uint64_t tls)
 {
-	uint64_t flags = regs->rdi, stack = regs->rsi;
-	uint64_t parent_tid = regs->rdx, child_tid = regs->r10, tls = regs->r8;
-
 	if ((flags & CLONE_A_THREAD) != CLONE_A_THREAD) {
 		if (!told_about_processes) {
 			told_about_processes = true;
@@ -84,6 +101,47 @@ long sys_clone(struct wk_regs *regs)
 		child->clear_child_tid = child_tid;
 	sched_wake(child);
 	return child->tid;
+}
+
+long sys_clone(struct wk_regs *regs)
+{
+	return clone_thread(regs, regs->rdi, regs->rsi, regs->rdx, regs->r10,
+			    regs->r8);
+}
+
+/* clone3(args, size): glibc's pthread_create tries it first. The checks
+ * are Linux's (kernel/fork.c: the block's size, then its fields, all
+ * -EINVAL). Refused with -EINVAL where Linux would do more: set_tid
+ * (choosing the child's tid), CLONE_PIDFD and CLONE_INTO_CGROUP. */
+long sys_clone3(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi, size = regs->rsi;
+	struct clone_args args = { 0 };
+
+	if (size > PAGE_SIZE_BYTES)
+		return -E2BIG;
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (!vm_user_ok(address, size, PROT_READ))
+		return -EFAULT;
+	for (uint64_t i = sizeof(args); i < size; i++)
+		if (((const volatile uint8_t *)address)[i] != 0)
+			return -E2BIG;
+	memcpy(&args, (const void *)address,
+	       size < sizeof(args) ? size : sizeof(args));
+
+	if (args.set_tid || args.set_tid_size ||
+	    args.exit_signal & ~(uint64_t)CLONE_SIGNAL_MASK ||
+	    args.exit_signal > 64 ||
+	    args.flags & (CLONE_DETACHED | CLONE_SIGNAL_MASK | CLONE_PIDFD |
+			  CLONE_INTO_CGROUP) ||
+	    ((args.flags & (CLONE_THREAD | CLONE_PARENT)) && args.exit_signal) ||
+	    (args.stack ? args.stack_size == 0 : args.stack_size != 0) ||
+	    args.stack + args.stack_size < args.stack ||
+	    args.stack + args.stack_size > USER_ADDRESS_END)
+		return -EINVAL;
+	return clone_thread(regs, args.flags, args.stack + args.stack_size,
+			    args.parent_tid, args.child_tid, args.tls);
 }
 
 long sys_exit(struct wk_regs *regs)

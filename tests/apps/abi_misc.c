@@ -4,7 +4,7 @@
  * futimesat; msync, mincore and the mlock family; close_range; getcpu,
  * membarrier and sched_rr_get_interval; setrlimit; personality; the error
  * paths of sethostname and setdomainname (the host's names must not
- * change). Where the host's answer depends on the machine (which CPU,
+ * change); clone3's refusals. Where the host's answer depends on the machine (which CPU,
  * the slice's length) the program prints only what both must agree on.
  */
 #define _GNU_SOURCE
@@ -312,6 +312,44 @@ static void process(void)
 	show("setdomainname bad pointer", setdomainname(NULL, 5));
 }
 
+/* clone3's refusals (glibc's pthread_create calls it first; musl has no
+ * wrapper). Each block is refused before anything is made, on Linux too. */
+static void clone3_refusals(void)
+{
+	enum { THREAD = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			CLONE_THREAD | CLONE_SYSVSEM };
+	uint64_t block[12] = { 0 };
+
+	printf("clone3\n");
+	show("size 0", syscall(SYS_clone3, block, 0));
+	show("size past a page", syscall(SYS_clone3, block, 8192));
+	show("bad pointer", syscall(SYS_clone3, (void *)16, 64));
+	block[11] = 1;
+	show("unknown field set", syscall(SYS_clone3, block, 96));
+	block[11] = 0;
+	block[0] = THREAD;
+	block[4] = 17;
+	show("thread with an exit signal", syscall(SYS_clone3, block, 88));
+	block[4] = 0;
+	block[0] = THREAD | CLONE_DETACHED;
+	show("CLONE_DETACHED", syscall(SYS_clone3, block, 88));
+	block[0] = THREAD | 17;
+	show("signal in flags", syscall(SYS_clone3, block, 88));
+	block[0] = THREAD;
+	block[5] = 0x10000;
+	show("stack without size", syscall(SYS_clone3, block, 64));
+	block[5] = 0;
+	block[6] = 4096;
+	show("size without stack", syscall(SYS_clone3, block, 64));
+	block[6] = 0;
+	block[8] = (uint64_t)(uintptr_t)&block[11];
+	show("set_tid without its size", syscall(SYS_clone3, block, 88));
+	block[8] = 0;
+	block[0] = 0;
+	block[4] = 65;
+	show("exit signal 65", syscall(SYS_clone3, block, 88));
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -321,5 +359,6 @@ int main(void)
 	memory();
 	descriptors();
 	process();
+	clone3_refusals();
 	return 0;
 }
