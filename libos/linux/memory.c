@@ -8,7 +8,9 @@
  * (REGION_FILE: what is written through it is the file's, and the file's
  * writes show in it), a SIGBUS past the file's last page. Anything that
  * would touch the libOS's part of the address space (APP_LIMIT and up) is
- * refused, and said so once.
+ * refused, and said so once. Memory is committed as by Linux's default
+ * heuristic (vm.overcommit_memory 0): one request for more than all of
+ * memory is -ENOMEM, anything less is granted and paged on demand.
  */
 #include "linux/memory.h"
 
@@ -33,6 +35,7 @@
 #define MAP_FIXED           0x10
 #define MAP_ANONYMOUS       0x20
 #define MAP_32BIT           0x40
+#define MAP_NORESERVE       0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 
 #define MREMAP_MAYMOVE   1
@@ -83,6 +86,14 @@ static bool app_range(uint64_t start, uint64_t length)
 }
 
 /* Rounds a length up to pages; 0 when it overflows. */
+/* Linux's heuristic overcommit check (mm/util.c, __vm_enough_memory):
+ * whether `length` more bytes of memory the app may write exceed all of
+ * memory (there is no swap). */
+static bool overcommits(uint64_t length)
+{
+	return length > libos_info->memory_bytes;
+}
+
 static uint64_t page_length(uint64_t length)
 {
 	return length > UINT64_MAX - PAGE_SIZE ? 0 : page_up(length);
@@ -98,7 +109,8 @@ long sys_brk(struct wk_regs *regs)
 	uint64_t new_top = page_up(wanted);
 
 	if (new_top > old_top) {
-		if (!vm_range_free(old_top, new_top) ||
+		if (overcommits(new_top - old_top) ||
+		    !vm_range_free(old_top, new_top) ||
 		    vm_map(old_top, new_top - old_top, PROT_READ | PROT_WRITE,
 			   REGION_HEAP) < 0)
 			return (long)brk_current;
@@ -203,6 +215,13 @@ long sys_mmap(struct wk_regs *regs)
 	}
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES; /* W^X */
+	/* What Linux charges: private memory that may be written, and shared
+	 * anonymous memory, unless MAP_NORESERVE. */
+	if (!(flags & MAP_NORESERVE) &&
+	    ((type == MAP_PRIVATE && (prot & PROT_WRITE)) ||
+	     (type != MAP_PRIVATE && file == NULL)) &&
+	    overcommits(length))
+		return -ENOMEM;
 
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 
@@ -334,6 +353,9 @@ long sys_mremap(struct wk_regs *regs)
 	    (old_length < new_length && region->prot == PROT_NONE))
 		return -EFAULT;
 
+	if (new_length > old_length && region->kind != REGION_FILE &&
+	    (region->prot & PROT_WRITE) && overcommits(new_length - old_length))
+		return -ENOMEM;
 	if (flags & MREMAP_FIXED) {
 		if (target % PAGE_SIZE || !app_range(target, new_length) ||
 		    (target < old + old_length && old < target + new_length))

@@ -1,8 +1,8 @@
 /*
  * Smaller calls of the Linux ABI (differential): preadv, pwritev and their
  * flagged forms; memfd_create and its seals; utime, utimes and
- * futimesat; msync, mincore and the mlock family; close_range; getcpu,
- * membarrier and sched_rr_get_interval; setrlimit; personality; the error
+ * futimesat; msync, mincore, the mlock family and overcommit; close_range;
+ * getcpu, membarrier and sched_rr_get_interval; setrlimit; personality; the error
  * paths of sethostname and setdomainname (the host's names must not
  * change); clone3's refusals. Where the host's answer depends on the machine (which CPU,
  * the slice's length) the program prints only what both must agree on.
@@ -209,6 +209,36 @@ static void times(void)
 	unlink(path);
 }
 
+/* Linux's default overcommit heuristic: one request for more memory than
+ * the machine has is refused; memory that cannot be written, or mapped
+ * MAP_NORESERVE, is not counted. 64 TiB is more than either side has. */
+static void overcommit(void)
+{
+	const size_t huge = (size_t)1 << 46;
+	void *map = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	printf("overcommit\n");
+	show("64 TiB writable", map == MAP_FAILED ? -1 : 0);
+	map = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	show("64 TiB shared", map == MAP_FAILED ? -1 : 0);
+	map = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	show("64 TiB MAP_NORESERVE", map == MAP_FAILED ? -1 : munmap(map, huge));
+	map = mmap(NULL, huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	show("64 TiB read-only", map == MAP_FAILED ? -1 : munmap(map, huge));
+	printf("malloc 64 TiB: %s\n", malloc(huge) ? "granted" : "refused");
+	map = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *moved = mremap(map, 4096, huge, MREMAP_MAYMOVE);
+	show("mremap to 64 TiB", moved == MAP_FAILED ? -1 : 0);
+	munmap(moved == MAP_FAILED ? map : moved, 4096);
+	long top = syscall(SYS_brk, 0);
+	printf("brk by 64 TiB moves: %s\n",
+	       syscall(SYS_brk, top + (long)huge) == top ? "no" : "yes");
+}
+
 static void memory(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -241,6 +271,7 @@ static void memory(void)
 	show("msync unmapped", msync(area, page, MS_SYNC));
 	show("mincore unmapped", mincore(area, page, vector));
 	show("mlock unmapped", mlock(area, page));
+	overcommit();
 }
 
 static void descriptors(void)
