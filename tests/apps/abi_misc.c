@@ -1,11 +1,12 @@
 /*
  * Smaller calls of the Linux ABI (differential): preadv, pwritev and their
- * flagged forms; memfd_create and its seals; utime, utimes and
- * futimesat; msync, mincore, the mlock family and overcommit; close_range;
- * getcpu, membarrier and sched_rr_get_interval; setrlimit; personality; the error
+ * flagged forms; memfd_create and its seals; utime, utimes and futimesat;
+ * msync, mincore, the mlock family and overcommit; close_range; getcpu,
+ * membarrier and sched_rr_get_interval; setrlimit; personality; the error
  * paths of sethostname and setdomainname (the host's names must not
- * change); clone3's refusals. Where the host's answer depends on the machine (which CPU,
- * the slice's length) the program prints only what both must agree on.
+ * change); clone3's refusals. Where the host's answer depends on the
+ * machine (which CPU, the slice's length) the program prints only what
+ * both must agree on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
