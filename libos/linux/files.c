@@ -489,17 +489,25 @@ static uint64_t fitting(uint64_t offset, uint64_t length)
 						  : FILE_DATA_SLOT - offset;
 }
 
-long files_write(unsigned node, uint64_t offset, uint64_t buffer,
-		 uint64_t length)
+long files_write_bytes(unsigned node, uint64_t offset, const void *bytes,
+		       uint64_t length)
 {
 	if (length == 0)
 		return 0;
 	length = fitting(offset, length);
 	if (length == 0)
 		return -EFBIG;
-	if (!vm_user_ok(buffer, length, PROT_READ))
+	return write_bytes(node, offset, bytes, length);
+}
+
+long files_write(unsigned node, uint64_t offset, uint64_t buffer,
+		 uint64_t length)
+{
+	uint64_t fits = fitting(offset, length);
+
+	if (fits && !vm_user_ok(buffer, fits, PROT_READ))
 		return -EFAULT;
-	return write_bytes(node, offset, (const void *)buffer, length);
+	return files_write_bytes(node, offset, (const void *)buffer, length);
 }
 
 long files_truncate(unsigned node, uint64_t size)

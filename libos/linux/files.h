@@ -103,10 +103,13 @@ void files_hold(unsigned node);
 void files_drop(unsigned node);
 
 /* A regular file's writes: length bytes from the app's buffer at offset
- * (the count, or -EFAULT, -EFBIG, -ENOSPC, -EPERM for a seal), and its
- * new size (0, -EFBIG, -ENOSPC or -EPERM). */
+ * (the count, or -EFAULT, -EFBIG, -ENOSPC, -EPERM for a seal), or from
+ * the libOS's bytes, which may be the file's own (a copy within it); and
+ * its new size (0, -EFBIG, -ENOSPC or -EPERM). */
 long files_write(unsigned node, uint64_t offset, uint64_t buffer,
 		 uint64_t length);
+long files_write_bytes(unsigned node, uint64_t offset, const void *bytes,
+		       uint64_t length);
 long files_truncate(unsigned node, uint64_t size);
 
 /* fcntl's F_GET_SEALS (add false: the seals) and F_ADD_SEALS (0, -EPERM

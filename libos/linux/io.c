@@ -417,11 +417,12 @@ long sys_pwrite64(struct wk_regs *regs)
 /*
  * sendfile: from a device that makes its bytes (null, zero, full,
  * random) or a regular file, to one that takes them without waiting (the
- * console, null, zero, full, random), through a libOS buffer. The other
- * pairs (a pipe, eventfd or the console as the source, a pipe or eventfd
- * as the destination) are -EINVAL, Linux's answer where a file cannot
- * take part, and a program falls back to read and write. A regular file
- * is read from *offset when one is given (which moves on, the file's own
+ * console, null, zero, full, random) or to a regular file (not O_APPEND:
+ * -EINVAL, as on Linux), at its offset, which moves on. The other pairs
+ * (a pipe, eventfd or the console as the source, a pipe or eventfd as
+ * the destination) are -EINVAL, Linux's answer where a file cannot take
+ * part, and a program falls back to read and write. A regular file is
+ * read from *offset when one is given (which moves on, the file's own
  * offset staying), else from its offset; a device's "offset" moves on by
  * what was sent, as a file's would.
  */
@@ -431,10 +432,44 @@ static bool is_device(const struct file *file)
 	       file->kind == FILE_FULL || file->kind == FILE_RANDOM;
 }
 
+/* sendfile's writes to a regular file at its offset, which moves on:
+ * count bytes of `data` from offset, or (data NULL) of the device `in`,
+ * made piecewise. The count written, or the first piece's error. */
+static long regular_from(struct file *out, const struct file *in,
+			 uint64_t offset, const uint8_t *data, uint64_t count)
+{
+	static uint8_t piece[4096];
+	uint64_t done = 0;
+
+	while (done < count) {
+		uint64_t length = count - done;
+		const uint8_t *bytes = data ? data + offset + done : piece;
+
+		if (data == NULL) {
+			if (length > sizeof(piece))
+				length = sizeof(piece);
+			if (in->kind == FILE_RANDOM)
+				random_bytes(piece, length);
+			else
+				memset(piece, 0, length);
+		}
+		long written = files_write_bytes(out->node, out->position,
+						 bytes, length);
+
+		if (written <= 0)
+			return done ? (long)done : written;
+		out->position += (uint64_t)written;
+		done += (uint64_t)written;
+		if ((uint64_t)written < length)
+			break;
+	}
+	return (long)done;
+}
+
 long sys_sendfile(struct wk_regs *regs)
 {
 	static uint8_t buffer[4096];
-	const struct file *out = io_file_for(regs->rdi, O_WRONLY);
+	struct file *out = io_file_for(regs->rdi, O_WRONLY);
 	struct file *in = io_file_for(regs->rsi, O_RDONLY);
 	uint64_t count = regs->r10 < RW_MAX ? regs->r10 : RW_MAX;
 	uint64_t offset, size = UINT64_MAX;
@@ -444,7 +479,9 @@ long sys_sendfile(struct wk_regs *regs)
 	if (out == NULL || in == NULL)
 		return -EBADF;
 	if (!(is_device(in) || in->kind == FILE_REGULAR) ||
-	    !(is_device(out) || out->kind == FILE_CONSOLE))
+	    !(is_device(out) || out->kind == FILE_CONSOLE ||
+	      out->kind == FILE_REGULAR) ||
+	    (out->kind == FILE_REGULAR && (out->flags & O_APPEND)))
 		return -EINVAL;
 	if (regs->rdx && !vm_user_ok(regs->rdx, 8, PROT_READ | PROT_WRITE))
 		return -EFAULT;
@@ -460,6 +497,13 @@ long sys_sendfile(struct wk_regs *regs)
 	}
 	if (out->kind == FILE_FULL && count)
 		return -ENOSPC;
+	if (out->kind == FILE_REGULAR) {
+		long written = regular_from(out, in, offset, data, count);
+
+		if (written < 0)
+			return written;
+		count = (uint64_t)written;
+	}
 	if (out->kind != FILE_CONSOLE) /* it takes everything unread */
 		done = count;
 	while (done < count) {

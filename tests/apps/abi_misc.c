@@ -4,9 +4,9 @@
  * msync, mincore, the mlock family and overcommit; close_range; getcpu,
  * membarrier and sched_rr_get_interval; setrlimit; personality; the error
  * paths of sethostname and setdomainname (the host's names must not
- * change); clone3's refusals. Where the host's answer depends on the
- * machine (which CPU, the slice's length) the program prints only what
- * both must agree on.
+ * change); sendfile between files; clone3's refusals. Where the host's
+ * answer depends on the machine (which CPU, the slice's length) the
+ * program prints only what both must agree on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -344,6 +345,54 @@ static void process(void)
 	show("setdomainname bad pointer", setdomainname(NULL, 5));
 }
 
+/* sendfile from a regular file to another, at each one's offset or at a
+ * given one, and its refusals. */
+static void sendfile_files(void)
+{
+	char from_name[64], to_name[64], pattern[10000], back[10000];
+	off_t offset = 5000;
+
+	snprintf(from_name, sizeof(from_name), "/tmp/abi-misc-%d-from", (int)getpid());
+	snprintf(to_name, sizeof(to_name), "/tmp/abi-misc-%d-to", (int)getpid());
+	for (size_t i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (char)(i * 7 + i / 256);
+	int from = open(from_name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int to = open(to_name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	printf("sendfile between files\n");
+	show("write source", write(from, pattern, sizeof(pattern)));
+	lseek(from, 0, SEEK_SET);
+	show("from its offset", sendfile(to, from, NULL, 3000));
+	show("  source offset", lseek(from, 0, SEEK_CUR));
+	show("at offset 5000", sendfile(to, from, &offset, 2000));
+	printf("  offset now %ld, source offset %ld, destination offset %ld\n",
+	       (long)offset, (long)lseek(from, 0, SEEK_CUR),
+	       (long)lseek(to, 0, SEEK_CUR));
+	offset = 9000;
+	show("past the end", sendfile(to, from, &offset, 5000));
+	printf("  offset now %ld\n", (long)offset);
+	offset = 20000;
+	show("from past the end", sendfile(to, from, &offset, 10));
+	show("read back", pread(to, back, sizeof(back), 0));
+	printf("  matches: %d %d %d\n", memcmp(back, pattern, 3000) == 0,
+	       memcmp(back + 3000, pattern + 5000, 2000) == 0,
+	       memcmp(back + 5000, pattern + 9000, 1000) == 0);
+	int appending = open(to_name, O_WRONLY | O_APPEND);
+	int reading = open(to_name, O_RDONLY);
+
+	show("to O_APPEND", sendfile(appending, from, NULL, 10));
+	show("to read-only", sendfile(reading, from, NULL, 10));
+	show("bad offset pointer", sendfile(to, from, (off_t *)16, 10));
+	offset = -1;
+	show("negative offset", sendfile(to, from, &offset, 10));
+	close(appending);
+	close(reading);
+	close(from);
+	close(to);
+	unlink(from_name);
+	unlink(to_name);
+}
+
 /* clone3's refusals (glibc's pthread_create calls it first; musl has no
  * wrapper). Each block is refused before anything is made, on Linux too. */
 static void clone3_refusals(void)
@@ -391,6 +440,7 @@ int main(void)
 	memory();
 	descriptors();
 	process();
+	sendfile_files();
 	clone3_refusals();
 	return 0;
 }
