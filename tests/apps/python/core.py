@@ -1,10 +1,8 @@
 # CPython's own libraries over the libOS: text, numbers, data formats,
-# hashing and compression, time zones kept out (only fixed dates). The
-# modules that need an extension the static binary lacks (decimal and what
-# imports it: fractions, statistics) are left out.
+# hashing and compression, time zones kept out (only fixed dates).
 import array, base64, binascii, bisect, collections, csv, dataclasses
-import datetime, functools, hashlib, heapq, io
-import itertools, json, math, operator, pickle, random, re
+import datetime, decimal, fractions, functools, hashlib, heapq, io
+import itertools, json, math, operator, pickle, random, re, statistics
 import string, struct, sys, textwrap, unicodedata, zlib
 import xml.etree.ElementTree as ET
 
@@ -49,6 +47,11 @@ print("floats", 0.1 + 0.2, 1e308 * 10, -0.0, float("nan") == float("nan"),
       f"{1/3:.17g}", f"{2.5e-310:e}", (2.5).hex(), float.fromhex("0x1.8p1"))
 print("ints", 7 ** 77 % 1000003, -7 // 2, -7 % 2, divmod(-17, 5),
       (1 << 200) >> 190, int("ff", 16), int("-0b1011", 0))
+decimal.getcontext().prec = 40
+print("decimal", decimal.Decimal(2).sqrt(), decimal.Decimal("1.10") * 3)
+print("fraction", sum(fractions.Fraction(1, n) for n in range(1, 20)))
+print("statistics", statistics.mean([1, 2, 3, 4.5]),
+      statistics.median([5, 1, 4, 2]), round(statistics.stdev([2, 4, 4, 4, 5, 5, 7, 9]), 9))
 print("complex", (1 + 2j) ** 3, abs(3 + 4j))
 
 print("struct", struct.pack("<IhQd?", 1, -2, 3, 1.5, True).hex(),
