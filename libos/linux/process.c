@@ -380,10 +380,6 @@ struct rusage {
 };
 _Static_assert(sizeof(struct rusage) == 144, "struct rusage");
 
-static uint64_t cpu_ns(void)
-{
-	return clock_ticks_to_ns(rdtsc() - libos_info->boot_tsc);
-}
 
 long sys_getrusage(struct wk_regs *regs)
 {
@@ -396,7 +392,10 @@ long sys_getrusage(struct wk_regs *regs)
 	if (!vm_user_ok(regs->rsi, sizeof(usage), PROT_WRITE))
 		return -EFAULT;
 	if (who != RUSAGE_CHILDREN) {
-		uint64_t ns = cpu_ns();
+		uint64_t ns = clock_ticks_to_ns(
+			who == RUSAGE_THREAD
+				? sched_thread_cpu_ticks(sched_current())
+				: sched_process_cpu_ticks());
 
 		usage.user_seconds = (int64_t)(ns / 1000000000);
 		usage.user_microseconds = (int64_t)(ns % 1000000000 / 1000);
@@ -406,14 +405,17 @@ long sys_getrusage(struct wk_regs *regs)
 	return 0;
 }
 
-/* times: clock ticks of USER_HZ (100 a second); the result counts from
- * boot. */
+/* times: clock ticks of USER_HZ (100 a second), the process's CPU time
+ * as user time; the result counts from boot. */
 long sys_times(struct wk_regs *regs)
 {
-	uint64_t ticks = cpu_ns() / 10000000;
+	uint64_t ticks = clock_ticks_to_ns(rdtsc() - libos_info->boot_tsc) /
+			 10000000;
 
 	if (regs->rdi) {
-		uint64_t times[4] = { ticks, 0, 0, 0 }; /* struct tms */
+		uint64_t times[4] = { /* struct tms */
+			clock_ticks_to_ns(sched_process_cpu_ticks()) / 10000000,
+			0, 0, 0 };
 
 		if (!vm_user_ok(regs->rdi, sizeof(times), PROT_WRITE))
 			return -EFAULT;

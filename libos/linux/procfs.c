@@ -167,15 +167,24 @@ static size_t generate(unsigned node, char *out, size_t size)
 				NS_PER_SECOND;
 
 	uptime(&seconds, &hundredths);
+	/* USER_HZ ticks (hundredths) since boot: the app's CPU time, and
+	 * the rest, idle. */
+	uint64_t all = seconds * 100 + hundredths;
+	uint64_t busy = clock_ticks_to_ns(sched_process_cpu_ticks()) /
+			(NS_PER_SECOND / 100);
+	uint64_t idle = all > busy ? all - busy : 0;
+
 	switch (node) {
 	case NODE_PROC_CPUINFO:
 		return cpuinfo(out, size);
 	case NODE_PROC_MEMINFO:
 		return meminfo(out, size);
 	case NODE_PROC_UPTIME:
-		return print_format_to(out, size, "%lu.%02lu 0.00\n",
+		return print_format_to(out, size, "%lu.%02lu %lu.%02lu\n",
 				       (unsigned long)seconds,
-				       (unsigned long)hundredths);
+				       (unsigned long)hundredths,
+				       (unsigned long)(idle / 100),
+				       (unsigned long)(idle % 100));
 	case NODE_PROC_LOADAVG:
 		return print_format_to(out, size, "0.00 0.00 0.00 1/%u 1\n",
 				       thread_count());
@@ -188,14 +197,14 @@ static size_t generate(unsigned node, char *out, size_t size)
 		return print_format_to(out, size, "Linux version %s (wicket) "
 				       "%s\n", LINUX_RELEASE, LINUX_VERSION);
 	case NODE_PROC_STAT:
-		/* USER_HZ ticks: the whole uptime is the app's. */
 		return print_format_to(
 			out, size,
-			"cpu  %lu 0 0 0 0 0 0 0 0 0\ncpu0 %lu 0 0 0 0 0 0 0 0 0\n"
+			"cpu  %lu 0 0 %lu 0 0 0 0 0 0\n"
+			"cpu0 %lu 0 0 %lu 0 0 0 0 0 0\n"
 			"btime %lu\nprocesses 1\nprocs_running 1\n"
 			"procs_blocked 0\n",
-			(unsigned long)(seconds * 100 + hundredths),
-			(unsigned long)(seconds * 100 + hundredths),
+			(unsigned long)busy, (unsigned long)idle,
+			(unsigned long)busy, (unsigned long)idle,
 			(unsigned long)boot);
 	case NODE_PID_CMDLINE:
 		if (command_length > size)
@@ -222,8 +231,7 @@ static size_t generate(unsigned node, char *out, size_t size)
 			"1 (%s) R 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %u "
 			"0 0 %lu %lu 18446744073709551615 0 0 0 0 0 0 0 0 0 0 "
 			"0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-			process_name(),
-			(unsigned long)(seconds * 100 + hundredths),
+			process_name(), (unsigned long)busy,
 			thread_count(), (unsigned long)vm_mapped_bytes(),
 			(unsigned long)(vm_mapped_bytes() / PAGE_SIZE));
 	default:

@@ -1,7 +1,8 @@
 /*
  * Time from the TSC, with no kernel entry: the monotonic clocks count from
  * the kernel's boot TSC (info page), the real-time clock from the CMOS RTC
- * reading the kernel took at boot. The TSC frequency comes from the info
+ * reading the kernel took at boot, the CPU-time clocks the scheduler's
+ * count of what each thread ran (sched.h). The TSC frequency comes from the info
  * page; nanoseconds are (ticks * multiplier) >> 32, exact to a few parts
  * in 10^10 (no 128-bit division needed).
  *
@@ -57,10 +58,43 @@ uint64_t clock_ns_to_ticks(uint64_t ns)
 	return (uint64_t)(((unsigned __int128)ns * ticks_per_ns_32) >> 32);
 }
 
+/* A clock of CPU time: a fixed one, or one clock_getcpuclockid or
+ * pthread_getcpuclockid made, ~id << 3 | 4 for a thread's (id 0: the
+ * caller) | the kind (0 to 2: Linux's profiling, virtual and scheduler
+ * times, all the same time here). The id must be the process's or one of
+ * its threads'. Nanoseconds, or false for no such clock. */
+static bool cpu_clock_now(int64_t clock, uint64_t *ns)
+{
+	const struct thread *thread = NULL;
+
+	if (clock == CLOCK_THREAD_CPUTIME_ID) {
+		thread = sched_current();
+	} else if (clock < 0) {
+		int64_t id = ~(clock >> 3);
+
+		if ((clock & 3) == 3)
+			return false;
+		if (clock & 4) {
+			thread = id == 0 ? sched_current()
+					 : thread_find((int32_t)id);
+			if (thread == NULL)
+				return false;
+		} else if (id != 0 && id != LINUX_PID) {
+			return false;
+		}
+	} else if (clock != CLOCK_PROCESS_CPUTIME_ID) {
+		return false;
+	}
+	*ns = clock_ticks_to_ns(thread ? sched_thread_cpu_ticks(thread)
+				       : sched_process_cpu_ticks());
+	return true;
+}
+
 /* Nanoseconds on clock, or false for a clock Wicket does not have. */
 static bool clock_now(int64_t clock, uint64_t *ns)
 {
-	return clock_source_read(&source, clock, rdtsc(), ns);
+	return clock_source_read(&source, clock, rdtsc(), ns) ||
+	       cpu_clock_now(clock, ns);
 }
 
 uint64_t clock_realtime_ns(void)
@@ -201,7 +235,11 @@ static long sleep_for(int64_t clock, bool absolute, uint64_t request,
 
 	if (status < 0)
 		return status;
-	if (!clock_now(clock, &now) || clock == CLOCK_THREAD_CPUTIME_ID)
+	/* A thread cannot wait for its own CPU time to pass (Linux's
+	 * -EINVAL); the others' CPU time is taken to pass as time does. */
+	if (!clock_now(clock, &now) || clock == CLOCK_THREAD_CPUTIME_ID ||
+	    (clock < 0 && (clock & 4) &&
+	     (~(clock >> 3) == 0 || ~(clock >> 3) == sched_current()->tid)))
 		return -EINVAL;
 	uint64_t deadline = absolute ? clock_deadline_absolute(clock, &wanted)
 				     : clock_deadline_relative(&wanted);

@@ -38,6 +38,10 @@ static uint64_t quantum_ticks, slice_start, armed;
 /* Something arm_timer reads changed: the next resume looks at the
  * deadlines again. */
 static bool deadlines_changed = true;
+/* CPU time: the thread whose time counts (none while idle or after its
+ * exit), since its slice started; and the process's total before that. */
+static struct thread *on_cpu;
+static uint64_t process_cpu_ticks;
 
 extern void sched_idle_loop(void);       /* start.S */
 
@@ -90,6 +94,27 @@ static void sleepers_insert(struct thread *thread)
 	deadlines_changed = true;
 }
 
+/* The CPU leaves on_cpu, now. */
+static void cpu_time_stops(uint64_t now)
+{
+	if (on_cpu) {
+		on_cpu->cpu_ticks += now - slice_start;
+		process_cpu_ticks += now - slice_start;
+		on_cpu = NULL;
+	}
+}
+
+uint64_t sched_thread_cpu_ticks(const struct thread *thread)
+{
+	return thread->cpu_ticks +
+	       (thread == on_cpu ? rdtsc() - slice_start : 0);
+}
+
+uint64_t sched_process_cpu_ticks(void)
+{
+	return process_cpu_ticks + (on_cpu ? rdtsc() - slice_start : 0);
+}
+
 struct thread *sched_init(uint64_t quantum_ms)
 {
 	quantum_ticks = libos_info->tsc_frequency_hz / 1000 * quantum_ms;
@@ -97,6 +122,8 @@ struct thread *sched_init(uint64_t quantum_ms)
 	if (sched_running) {
 		sched_running->state = THREAD_RUNNING;
 		fpu_owner = sched_running;
+		on_cpu = sched_running;
+		slice_start = rdtsc();
 	}
 	idle_regs.rip = (uint64_t)sched_idle_loop;
 	idle_regs.rsp = LIBOS_IDLE_STACK_BOTTOM + LIBOS_IDLE_STACK_BYTES;
@@ -150,6 +177,7 @@ void sched_yield(void)
 
 void sched_exit_current(void)
 {
+	cpu_time_stops(rdtsc());
 	sleepers_remove(sched_running);
 	if (fpu_owner == sched_running)
 		fpu_owner = NULL;
@@ -317,9 +345,13 @@ __attribute__((noreturn)) void sched_deadlock(void)
  * in a queue, blocked or gone), whose end matters if a thread waits. */
 static void take_cpu(struct thread *next)
 {
+	uint64_t now = rdtsc();
+
+	cpu_time_stops(now);
+	on_cpu = next;
 	sched_running = next;
 	next->state = THREAD_RUNNING;
-	slice_start = rdtsc();
+	slice_start = now;
 	if (run_queue.head)
 		slice_end_matters();
 }
@@ -364,6 +396,7 @@ void sched_resume(void)
 			next = run_queue_pop();
 		}
 		if (next == NULL) {
+			cpu_time_stops(rdtsc());
 			idling = true;
 			armed = 0; /* re-arm: a due deadline may be pending */
 			deadlines_changed = true;

@@ -44,6 +44,13 @@ void sched_timer(void);
  * may need an earlier deadline. */
 void sched_deadlines_changed(void);
 
+/* CPU time, in TSC ticks: what a thread of the process ran, and what all
+ * of them did, those gone included. Time in the libOS on a thread's
+ * behalf (its calls, events while it ran) is its own; time with nothing
+ * to run is nobody's. */
+uint64_t sched_thread_cpu_ticks(const struct thread *thread);
+uint64_t sched_process_cpu_ticks(void);
+
 /* Resumes the thread to run now. Does not return. */
 __attribute__((noreturn)) void sched_resume(void);
 

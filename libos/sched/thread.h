@@ -88,6 +88,8 @@ struct thread {
 	bool timer_queued;
 	void *fpu;                /* the save area (thread.c) */
 	char name[16];            /* prctl's PR_SET_NAME, NUL-terminated */
+	uint64_t cpu_ticks;       /* TSC ticks it ran, before its current
+				     run (sched.c) */
 };
 
 

@@ -40,8 +40,8 @@ static inline uint64_t clock_source_ns(const struct clock_source *source,
 }
 
 /* What `clock` reads when the TSC reads `tsc`, in nanoseconds; false for
- * a clock Wicket does not have. The CPU-time clocks are the monotonic
- * clock: the one vCPU is the app's alone. */
+ * any other clock: the CPU-time clocks, which only the libOS can read
+ * (linux/time.c), and the ones Wicket does not have. */
 static inline bool clock_source_read(const struct clock_source *source,
 				     int64_t clock, uint64_t tsc,
 				     uint64_t *ns)
@@ -59,8 +59,6 @@ static inline bool clock_source_read(const struct clock_source *source,
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_BOOTTIME_ALARM:
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = clock_source_ns(source, tsc - source->boot_tsc);
 		return true;
 	default:

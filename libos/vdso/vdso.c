@@ -9,11 +9,14 @@
  * It runs as app code, on the app's stack: it reads its data page (a
  * struct clock_source, the page below the image, vdso.ld) and writes only
  * the caller's timespec. A bad pointer faults in the app, as with Linux's
- * vDSO; the system call is still there for -EFAULT.
+ * vDSO; the system call is still there for -EFAULT. Any other clock (the
+ * CPU-time ones, which only the libOS can read, and unknown ones) is the
+ * system call's, as in Linux's vDSO: callers take its answer as the
+ * call's.
  */
 #include "vdso/clock_source.h"
 
-#define EINVAL 22
+#define SYS_clock_gettime 228
 
 struct timespec {
 	int64_t seconds, nanoseconds;
@@ -30,8 +33,16 @@ int __vdso_clock_gettime(int clock, struct timespec *out)
 
 	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
 	if (!clock_source_read(&vdso_data, clock,
-			       (uint64_t)high << 32 | low, &ns))
-		return -EINVAL;
+			       (uint64_t)high << 32 | low, &ns)) {
+		long result;
+
+		__asm__ volatile("syscall"
+				 : "=a"(result)
+				 : "a"(SYS_clock_gettime), "D"((long)clock),
+				   "S"(out)
+				 : "rcx", "r11", "memory");
+		return (int)result;
+	}
 	out->seconds = (int64_t)(ns / NS_PER_SECOND);
 	out->nanoseconds = (int64_t)(ns % NS_PER_SECOND);
 	return 0;

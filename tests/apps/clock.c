@@ -5,14 +5,22 @@
  *
  * musl's clock_gettime calls the vDSO where there is one (Linux's, and
  * Wicket's: libos/vdso/vdso.c) and the system call otherwise; the last
- * part checks that the two agree on every clock id.
+ * part checks that the two agree on every clock id. The CPU-time clocks
+ * (and getrusage, times, clock) count what a thread or the process ran,
+ * not time spent asleep or blocked.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,12 +62,129 @@ static int every_clock_agrees(void)
 	return all;
 }
 
+static int64_t clock_ns(clockid_t clock)
+{
+	struct timespec t;
+
+	return clock_gettime(clock, &t) == 0 ? ns(&t) : -1;
+}
+
+/* Runs on the CPU until this thread's CPU time has grown by `ms`
+ * milliseconds (or 10 s have passed: a clock that does not move); whether
+ * it got there. A busy host can take longer, never less. */
+static int spin(int64_t ms)
+{
+	int64_t end = clock_ns(CLOCK_THREAD_CPUTIME_ID) + ms * 1000000;
+	int64_t limit = clock_ns(CLOCK_MONOTONIC) + 10000000000LL;
+
+	while (clock_ns(CLOCK_THREAD_CPUTIME_ID) < end)
+		if (clock_ns(CLOCK_MONOTONIC) > limit)
+			return 0;
+	return 1;
+}
+
+static int64_t started;
+
+static int64_t timeval_ns(const struct timeval *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_usec * 1000;
+}
+
+static sem_t spun, read_done;
+
+static void *spinner(void *unused)
+{
+	(void)unused;
+	if (!spin(60))
+		printf("the other thread's CPU time did not grow\n");
+	sem_post(&spun);
+	sem_wait(&read_done);
+	return NULL;
+}
+
+static void cpu_time(void)
+{
+	const int64_t ms = 1000000;
+	struct timespec nap = { 0, 200 * ms }, tiny = { 0, 1000 };
+	int64_t process = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	int64_t thread = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+
+	printf("CPU time\n");
+	nanosleep(&nap, NULL);
+	yesno("a 200 ms sleep adds under 100 ms of process CPU time",
+	      clock_ns(CLOCK_PROCESS_CPUTIME_ID) - process < 100 * ms);
+	yesno("and of the thread's",
+	      clock_ns(CLOCK_THREAD_CPUTIME_ID) - thread < 100 * ms);
+	int64_t wall = clock_ns(CLOCK_MONOTONIC);
+
+	yesno("spinning, the thread's CPU time grows by 100 ms", spin(100));
+	yesno("which takes at least 95 ms of time",
+	      clock_ns(CLOCK_MONOTONIC) - wall >= 95 * ms);
+	thread = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	yesno("the process's CPU time is at least the thread's",
+	      clock_ns(CLOCK_PROCESS_CPUTIME_ID) >= thread);
+
+	pthread_t other;
+	clockid_t other_clock, own_clock, process_clock;
+
+	sem_init(&spun, 0, 0);
+	sem_init(&read_done, 0, 0);
+	thread = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	pthread_create(&other, NULL, spinner, NULL);
+	sem_wait(&spun);
+	yesno("pthread_getcpuclockid", pthread_getcpuclockid(other, &other_clock) == 0);
+	yesno("another thread's clock reads its 60 ms",
+	      clock_ns(other_clock) >= 60 * ms);
+	yesno("waiting for it added under 30 ms to this one's",
+	      clock_ns(CLOCK_THREAD_CPUTIME_ID) - thread < 30 * ms);
+	sem_post(&read_done);
+	pthread_join(other, NULL);
+	yesno("its clock is gone with it", clock_gettime(other_clock, &nap) != 0);
+	pthread_getcpuclockid(pthread_self(), &own_clock);
+	int64_t own = clock_ns(own_clock), fixed = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	yesno("this thread's own clock reads like CLOCK_THREAD_CPUTIME_ID",
+	      own >= 0 && own <= fixed);
+	yesno("clock_getcpuclockid(0)", clock_getcpuclockid(0, &process_clock) == 0 &&
+	      clock_ns(process_clock) >= 160 * ms);
+	yesno("clock_getcpuclockid(getpid())",
+	      clock_getcpuclockid(getpid(), &process_clock) == 0 &&
+	      clock_ns(process_clock) >= 160 * ms);
+	printf("clock_getcpuclockid of no process: %s\n",
+	       strerror(clock_getcpuclockid(999999, &process_clock)));
+	printf("sleeping on the thread's CPU clock: %s\n",
+	       strerror(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &tiny, NULL)));
+	printf("sleeping on its own pthread clock: %s\n",
+	       strerror(clock_nanosleep(own_clock, 0, &tiny, NULL)));
+
+	struct rusage usage, mine;
+	struct tms times_now;
+
+	getrusage(RUSAGE_SELF, &usage);
+	getrusage(RUSAGE_THREAD, &mine);
+	/* Their microseconds and hundredths round down. */
+	yesno("getrusage(RUSAGE_SELF) counts the 160 ms run",
+	      timeval_ns(&usage.ru_utime) + timeval_ns(&usage.ru_stime) >=
+		      158 * ms);
+	yesno("and not the 200 ms sleep",
+	      timeval_ns(&usage.ru_utime) + timeval_ns(&usage.ru_stime) <
+		      clock_ns(CLOCK_MONOTONIC) - started - 150 * ms);
+	yesno("getrusage(RUSAGE_THREAD) counts this thread's 100 ms",
+	      timeval_ns(&mine.ru_utime) + timeval_ns(&mine.ru_stime) >=
+		      98 * ms);
+	times(&times_now);
+	yesno("times() counts at least 14 ticks",
+	      times_now.tms_utime + times_now.tms_stime >= 14);
+	yesno("clock() counts at least 158 ms",
+	      clock() >= CLOCKS_PER_SEC / 1000 * 158);
+}
+
 int main(void)
 {
 	struct timespec m1, m2, m3, r1, res;
 	struct timeval tv;
 	int ok1, ok2, ok3;
 
+	started = clock_ns(CLOCK_MONOTONIC);
 	ok1 = clock_gettime(CLOCK_MONOTONIC, &m1) == 0;
 	for (unsigned long i = 0; i < 2000000; i++)    /* some work */
 		sink += i * i;
@@ -129,5 +254,6 @@ int main(void)
 	yesno("after MADV_DONTNEED on the vDSO they still agree",
 	      every_clock_agrees() && clock_gettime(CLOCK_MONOTONIC, &m3) == 0 &&
 	      ns(&m3) > ns(&m2));
+	cpu_time();
 	return 0;
 }
