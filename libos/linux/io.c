@@ -90,6 +90,10 @@
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD   0x541b
+#define FIONBIO    0x5421
+#define FIONCLEX   0x5450
+#define FIOCLEX    0x5451
+#define FIOASYNC   0x5452
 
 /* The status flags F_SETFL changes (others it ignores, as Linux does
  * O_ASYNC and the rest on these files). */
@@ -1027,14 +1031,47 @@ long sys_lseek(struct wk_regs *regs)
 	return offset;
 }
 
+/* The requests Linux answers for every kind of file before the file's
+ * own (fs/ioctl.c, do_vfs_ioctl): FIOCLEX and FIONCLEX (the descriptor's
+ * close-on-exec flag), FIONBIO (O_NONBLOCK from a nonzero int; CPython's
+ * os.set_blocking uses it) and FIOASYNC (checked, and nothing to do:
+ * no SIGIO). -ENOIOCTLCMD for any other. */
+#define ENOIOCTLCMD 515
+
+static long common_ioctl(uint64_t fd, struct file *file, uint64_t request,
+			 uint64_t argument)
+{
+	switch (request) {
+	case FIOCLEX:
+	case FIONCLEX:
+		fd_state[fd] = FD_OPEN | (request == FIOCLEX ? FD_CLOEXEC : 0);
+		return 0;
+	case FIONBIO:
+	case FIOASYNC:
+		if (!vm_user_ok(argument, 4, PROT_READ))
+			return -EFAULT;
+		if (request == FIONBIO && *(const int32_t *)argument)
+			file->flags |= O_NONBLOCK;
+		else if (request == FIONBIO)
+			file->flags &= ~(uint32_t)O_NONBLOCK;
+		return 0;
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
 long sys_ioctl(struct wk_regs *regs)
 {
 	uint64_t request = regs->rsi & 0xffffffff, argument = regs->rdx;
-	const struct file *file = io_file(regs->rdi);
+	struct file *file = io_file(regs->rdi);
 	struct linux_termios termios;
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
+	long common = common_ioctl(regs->rdi, file, request, argument);
+
+	if (common != -ENOIOCTLCMD)
+		return common;
 	if ((file->kind == FILE_PIPE || file->kind == FILE_REGULAR) &&
 	    request == FIONREAD) {
 		uint64_t size = 0;

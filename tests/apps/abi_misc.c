@@ -4,9 +4,9 @@
  * msync, mincore, the mlock family and overcommit; close_range; getcpu,
  * membarrier and sched_rr_get_interval; setrlimit; personality; the error
  * paths of sethostname and setdomainname (the host's names must not
- * change); sendfile between files; clone3's refusals. Where the host's
- * answer depends on the machine (which CPU, the slice's length) the
- * program prints only what both must agree on.
+ * change); sendfile between files; the ioctls of every file; clone3's
+ * refusals. Where the host's answer depends on the machine (which CPU,
+ * the slice's length) the program prints only what both must agree on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -393,6 +394,45 @@ static void sendfile_files(void)
 	unlink(to_name);
 }
 
+/* The ioctls Linux answers for every file: FIONBIO, FIOCLEX, FIONCLEX
+ * and FIOASYNC, on a pipe, /dev/null and a regular file. */
+static void generic_ioctls(void)
+{
+	int pipe_ends[2], on = 1, off = 0;
+	char byte;
+
+	printf("generic ioctls\n");
+	if (pipe(pipe_ends) != 0)
+		return;
+	int null = open("/dev/null", O_RDWR);
+	int regular = memfd_create("ioctls", 0);
+	int fds[3] = { pipe_ends[0], null, regular };
+
+	show("FIONBIO on", ioctl(pipe_ends[0], FIONBIO, &on));
+	printf("  O_NONBLOCK: %d\n", !!(fcntl(pipe_ends[0], F_GETFL) & O_NONBLOCK));
+	show("  read from the empty pipe", read(pipe_ends[0], &byte, 1));
+	show("FIONBIO off", ioctl(pipe_ends[0], FIONBIO, &off));
+	printf("  O_NONBLOCK: %d\n", !!(fcntl(pipe_ends[0], F_GETFL) & O_NONBLOCK));
+	show("FIONBIO bad pointer", ioctl(pipe_ends[0], FIONBIO, (int *)16));
+	for (int i = 0; i < 3; i++) {
+		printf(" fd kind %d\n", i);
+		show("  FIONBIO", ioctl(fds[i], FIONBIO, &on));
+		printf("  O_NONBLOCK: %d\n", !!(fcntl(fds[i], F_GETFL) & O_NONBLOCK));
+		show("  FIOCLEX", ioctl(fds[i], FIOCLEX));
+		show("  F_GETFD", fcntl(fds[i], F_GETFD));
+		show("  FIONCLEX", ioctl(fds[i], FIONCLEX));
+		show("  F_GETFD", fcntl(fds[i], F_GETFD));
+		show("  FIOASYNC off", ioctl(fds[i], FIOASYNC, &off));
+		show("  FIOASYNC bad pointer", ioctl(fds[i], FIOASYNC, (int *)16));
+		show("  TIOCGWINSZ", ioctl(fds[i], TIOCGWINSZ, &on));
+	}
+	show("FIOCLEX on a closed descriptor", ioctl(99, FIOCLEX));
+	close(pipe_ends[0]);
+	close(pipe_ends[1]);
+	close(null);
+	close(regular);
+}
+
 /* clone3's refusals (glibc's pthread_create calls it first; musl has no
  * wrapper). Each block is refused before anything is made, on Linux too. */
 static void clone3_refusals(void)
@@ -441,6 +481,7 @@ int main(void)
 	descriptors();
 	process();
 	sendfile_files();
+	generic_ioctls();
 	clone3_refusals();
 	return 0;
 }
