@@ -174,7 +174,7 @@
 	S(161, chroot, 0) \
 	S(162, sync, 1) \
 	S(163, acct, 0) \
-	S(164, settimeofday, 0) \
+	S(164, settimeofday, 1) \
 	S(165, mount, 0) \
 	S(166, umount2, 0) \
 	S(167, swapon, 0) \
@@ -237,7 +237,7 @@
 	S(224, timer_gettime, 1) \
 	S(225, timer_getoverrun, 1) \
 	S(226, timer_delete, 1) \
-	S(227, clock_settime, 0) \
+	S(227, clock_settime, 1) \
 	S(228, clock_gettime, 1) \
 	S(229, clock_getres, 1) \
 	S(230, clock_nanosleep, 1) \

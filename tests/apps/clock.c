@@ -178,6 +178,42 @@ static void cpu_time(void)
 	      clock() >= CLOCKS_PER_SEC / 1000 * 158);
 }
 
+/* Setting clocks: the arguments' errors, and what may not be set. (Run
+ * as root on the host, the real-time clock could be set: the test sets
+ * it only with an invalid time.) */
+static void setting(void)
+{
+	struct timespec now, bad = { 0, 1000000000 };
+	struct timeval bad_tv = { 0, 1000000 };
+	clockid_t other;
+
+	printf("setting clocks\n");
+	clock_gettime(CLOCK_REALTIME, &now);
+	printf("realtime, bad time: %s\n",
+	       clock_settime(CLOCK_REALTIME, &bad) ? strerror(errno) : "set");
+	printf("realtime, bad pointer: %s\n",
+	       syscall(SYS_clock_settime, CLOCK_REALTIME, 16) ? strerror(errno) : "set");
+	printf("monotonic: %s\n",
+	       clock_settime(CLOCK_MONOTONIC, &now) ? strerror(errno) : "set");
+	printf("monotonic, bad pointer: %s\n",
+	       syscall(SYS_clock_settime, CLOCK_MONOTONIC, 16) ? strerror(errno) : "set");
+	printf("unknown clock: %s\n",
+	       clock_settime(12345, &now) ? strerror(errno) : "set");
+	printf("process CPU time: %s\n",
+	       clock_settime(CLOCK_PROCESS_CPUTIME_ID, &now) ? strerror(errno) : "set");
+	printf("thread CPU time, bad pointer: %s\n",
+	       syscall(SYS_clock_settime, CLOCK_THREAD_CPUTIME_ID, 16) ? strerror(errno) : "set");
+	clock_getcpuclockid(0, &other);
+	printf("a process CPU clock: %s\n",
+	       clock_settime(other, &now) ? strerror(errno) : "set");
+	printf("no thread's CPU clock: %s\n",
+	       clock_settime(~(999999 << 3) | 4, &now) ? strerror(errno) : "set");
+	printf("settimeofday, bad time: %s\n",
+	       settimeofday(&bad_tv, NULL) ? strerror(errno) : "set");
+	printf("settimeofday, bad pointer: %s\n",
+	       syscall(SYS_settimeofday, 16, NULL) ? strerror(errno) : "set");
+}
+
 int main(void)
 {
 	struct timespec m1, m2, m3, r1, res;
@@ -255,5 +291,6 @@ int main(void)
 	      every_clock_agrees() && clock_gettime(CLOCK_MONOTONIC, &m3) == 0 &&
 	      ns(&m3) > ns(&m2));
 	cpu_time();
+	setting();
 	return 0;
 }
