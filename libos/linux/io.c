@@ -60,6 +60,7 @@
 #define F_DUPFD_CLOEXEC 1030
 #define F_ADD_SEALS     1033
 #define F_GET_SEALS     1034
+#define F_SETPIPE_SZ    1031
 #define F_GETPIPE_SZ    1032
 #define F_GETLK         5
 #define F_SETLK         6
@@ -906,7 +907,12 @@ long sys_fcntl(struct wk_regs *regs)
 	case F_GETFL:
 		return file->flags | O_LARGEFILE;
 	case F_GETPIPE_SZ:
-		return file->kind == FILE_PIPE ? PIPE_CAPACITY : -EBADF;
+	case F_SETPIPE_SZ:
+		return file->kind == FILE_PIPE
+			       ? pipe_size(file, (uint32_t)regs->rsi ==
+							 F_SETPIPE_SZ,
+					   (uint32_t)argument)
+			       : -EBADF;
 	case F_SETFL:
 		if (file->flags & O_PATH)
 			return -EBADF;

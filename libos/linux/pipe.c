@@ -13,8 +13,9 @@
  * (a longer write then returns what fitted). A waiting thread waits as a
  * console reader does (sched_wait_for_input): each read, write and last
  * close of an end wakes every such thread, whose call runs again. A
- * signal ends a waiting write with -EINTR (or restarts it) even when
- * part of it went in; Linux returns that part's count instead.
+ * waiting write that part of went in returns that part's count when a
+ * signal's handler or the last reader's going ends it (thread.h,
+ * call_done). F_SETPIPE_SZ can make a pipe hold less than its ring.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +41,7 @@
 struct pipe {
 	uint64_t written, read; /* byte counts: the ring holds the difference */
 	uint32_t readers, writers; /* descriptions of each end */
+	uint32_t capacity;      /* at most PIPE_CAPACITY */
 	bool mapped;
 };
 
@@ -109,6 +111,7 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 	struct thread *self = sched_current();
 	uint64_t done = self->call_again && may_wait ? self->call_done : 0;
 
+	self->call_done = 0;
 	if (length == 0)
 		return 0;
 	if (pipe->readers == 0) {
@@ -116,11 +119,11 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 					    .sender = LINUX_PID };
 
 		signal_send_thread(self, SIGPIPE, &info);
-		return -EPIPE;
+		return done ? (long)done : -EPIPE;
 	}
 	if (!vm_user_ok(buffer, length, PROT_READ))
 		return -EFAULT;
-	uint64_t space = PIPE_CAPACITY - (pipe->written - pipe->read);
+	uint64_t space = pipe->capacity - (pipe->written - pipe->read);
 	uint64_t count = length - done;
 
 	if (count > space)
@@ -166,9 +169,29 @@ int16_t pipe_poll(const struct file *file)
 	if ((file->flags & O_ACCMODE) == O_RDONLY)
 		return (int16_t)((unread ? POLLIN | POLLRDNORM : 0) |
 				 (pipe->writers ? 0 : POLLHUP));
-	return (int16_t)((PIPE_CAPACITY - unread >= PIPE_BUF
+	return (int16_t)((pipe->capacity - unread >= PIPE_BUF
 				  ? POLLOUT | POLLWRNORM : 0) |
 			 (pipe->readers ? 0 : POLLERR));
+}
+
+long pipe_size(const struct file *file, bool set, uint64_t size)
+{
+	struct pipe *pipe = pipe_of(file);
+	uint64_t rounded = PIPE_BUF;
+
+	if (!set)
+		return pipe->capacity;
+	if (size > UINT64_C(1) << 31)
+		return -EINVAL;
+	while (rounded < size)
+		rounded <<= 1;
+	if (rounded > PIPE_CAPACITY)
+		return -EPERM;
+	if (rounded < pipe->written - pipe->read)
+		return -EBUSY;
+	pipe->capacity = (uint32_t)rounded;
+	changed();
+	return (long)rounded;
 }
 
 /* A free slot, its ring mapped; -ENFILE when none is left, -ENOMEM when
@@ -186,7 +209,9 @@ static long take_slot(void)
 				return -ENOMEM;
 			pipe->mapped = true;
 		}
-		*pipe = (struct pipe){ 0, 0, 1, 1, true };
+		*pipe = (struct pipe){ .readers = 1, .writers = 1,
+				       .capacity = PIPE_CAPACITY,
+				       .mapped = true };
 		return slot;
 	}
 	return -ENFILE;

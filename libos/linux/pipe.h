@@ -10,7 +10,7 @@
 
 #include "linux/io.h"
 
-#define PIPE_CAPACITY (64 << 10) /* Linux's default, F_GETPIPE_SZ */
+#define PIPE_CAPACITY (64 << 10) /* Linux's default, and the most here */
 
 /* read and write on a pipe's end: a count, an error, or
  * SYSCALL_NO_RESULT after the thread was made to wait (the call runs
@@ -30,5 +30,11 @@ int16_t pipe_poll(const struct file *file);
 
 /* The bytes waiting to be read (FIONREAD). */
 uint64_t pipe_unread(const struct file *file);
+
+/* fcntl's F_GETPIPE_SZ, and F_SETPIPE_SZ (`size` rounded up to a power
+ * of two pages; -EBUSY below what the pipe holds, -EPERM above
+ * PIPE_CAPACITY, the ring's size: what Linux answers an unprivileged
+ * process above pipe-max-size). The pipe's capacity, or the error. */
+long pipe_size(const struct file *file, bool set, uint64_t size);
 
 #endif /* LIBOS_LINUX_PIPE_H */

@@ -651,11 +651,8 @@ void signal_deliver_pending(struct thread *thread)
 		 * in progress: a handler interrupts it as it would a wait. */
 		if (thread->poll_restarting) {
 			thread->poll_restarting = false;
-			if ((actions[signal].flags & SA_RESTART) &&
-			    thread->wait_kind == WAIT_POLL)
-				sched_restart_call(thread);
-			else
-				thread->regs.rax = (uint64_t)-EINTR;
+			sched_call_interrupted(thread, actions[signal].flags &
+							       SA_RESTART);
 		}
 		setup_frame(thread, signal, &info);
 	}

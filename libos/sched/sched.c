@@ -227,18 +227,19 @@ static void wake_expired(uint64_t now)
 	}
 }
 
-void sched_interrupt(struct thread *thread, bool restart)
+void sched_call_interrupted(struct thread *thread, bool restart)
 {
-	if (thread->state != THREAD_BLOCKED)
-		return;
-	futex_forget(thread);
-	sleepers_remove(thread);
-	signal_wait_ended(thread);
-	/* Linux restarts a futex wait without a timeout (-ERESTARTSYS);
-	 * one with a timeout returns -EINTR once a handler ran. */
-	if (restart && ((thread->wait_kind == WAIT_FUTEX &&
-			 thread->deadline == 0) ||
-			thread->wait_kind == WAIT_POLL)) {
+	if (thread->call_done) {
+		/* A write that waited for room after part of it went in:
+		 * that part's count, as Linux returns. */
+		thread->regs.rax = thread->call_done;
+		thread->call_done = 0;
+	} else if (restart && ((thread->wait_kind == WAIT_FUTEX &&
+				thread->deadline == 0) ||
+			       thread->wait_kind == WAIT_POLL)) {
+		/* Linux restarts a futex wait without a timeout
+		 * (-ERESTARTSYS); one with a timeout returns -EINTR once a
+		 * handler ran. */
 		sched_restart_call(thread);
 	} else {
 		thread->regs.rax = (uint64_t)-EINTR;
@@ -246,6 +247,16 @@ void sched_interrupt(struct thread *thread, bool restart)
 			clock_write_remaining(thread->sleep_remaining,
 					      thread->deadline);
 	}
+}
+
+void sched_interrupt(struct thread *thread, bool restart)
+{
+	if (thread->state != THREAD_BLOCKED)
+		return;
+	futex_forget(thread);
+	sleepers_remove(thread);
+	signal_wait_ended(thread);
+	sched_call_interrupted(thread, restart);
 	thread->state = THREAD_RUNNABLE;
 	run_queue_push(thread);
 }

@@ -75,8 +75,11 @@ void sched_wake(struct thread *thread);
 void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result);
 
 /* A signal for a blocked thread: it wakes with -EINTR, or with its system
- * call to run again when `restart` (SA_RESTART, and the call allows it). */
+ * call to run again when `restart` (SA_RESTART, and the call allows it).
+ * sched_call_interrupted is that ending of its waiting call alone (a
+ * write that part of went in returns that part's count instead). */
 void sched_interrupt(struct thread *thread, bool restart);
+void sched_call_interrupted(struct thread *thread, bool restart);
 
 /* Console input came: the threads waiting for it (WAIT_POLL, WAIT_READY)
  * run their calls again. */

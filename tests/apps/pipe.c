@@ -2,8 +2,10 @@
  * Pipes (differential): reads and writes, end of file, SIGPIPE and
  * -EPIPE, O_NONBLOCK and the capacity, poll and select, a self-pipe
  * written by a signal handler, and two threads moving a megabyte through
- * one in pieces of odd sizes. Writes are whole pages where the capacity
- * shows, since Linux counts a pipe's capacity in pages.
+ * one in pieces of odd sizes; F_SETPIPE_SZ; a waiting write that part of
+ * went in, ended by a handler (with and without SA_RESTART) or by the
+ * reader's going. Writes are whole pages where the capacity shows, since
+ * Linux counts a pipe's capacity in pages.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -214,6 +217,95 @@ static void threads(void)
 	close(stream[0]);
 }
 
+/* F_SETPIPE_SZ within the default 64 KiB (as root, the host's Linux
+ * would go further; Wicket's most is 64 KiB). */
+static void sizes(void)
+{
+	static char page[4096];
+	int fds[2], file = open("/dev/null", O_WRONLY);
+	long total = 0, result;
+
+	pipe2(fds, O_NONBLOCK);
+	show("F_SETPIPE_SZ 3 pages", fcntl(fds[1], F_SETPIPE_SZ, 3 * 4096));
+	show("F_GETPIPE_SZ", fcntl(fds[0], F_GETPIPE_SZ));
+	while ((result = write(fds[1], page, sizeof(page))) > 0)
+		total += result;
+	show("it holds", total);
+	show("F_SETPIPE_SZ 1 page, full", fcntl(fds[1], F_SETPIPE_SZ, 4096));
+	show("F_SETPIPE_SZ 0, full", fcntl(fds[1], F_SETPIPE_SZ, 0));
+	while (read(fds[0], page, sizeof(page)) > 0)
+		;
+	show("F_SETPIPE_SZ 0, empty", fcntl(fds[1], F_SETPIPE_SZ, 0));
+	show("F_SETPIPE_SZ 100", fcntl(fds[1], F_SETPIPE_SZ, 100));
+	show("F_SETPIPE_SZ 2^40", fcntl(fds[1], F_SETPIPE_SZ, 1L << 40));
+	show("F_SETPIPE_SZ 64 KiB", fcntl(fds[1], F_SETPIPE_SZ, 65536));
+	show("F_GETPIPE_SZ on /dev/null", fcntl(file, F_GETPIPE_SZ));
+	show("F_SETPIPE_SZ on /dev/null", fcntl(file, F_SETPIPE_SZ, 4096));
+	close(fds[0]);
+	close(fds[1]);
+	close(file);
+}
+
+static volatile sig_atomic_t alarms;
+
+static void count_alarm(int signal)
+{
+	(void)signal;
+	alarms++;
+}
+
+static int partial_pipe[2];
+
+static void *close_reader(void *unused)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+
+	(void)unused;
+	nanosleep(&nap, NULL);
+	close(partial_pipe[0]);
+	return NULL;
+}
+
+/* A write of 128 KiB into an empty 64 KiB pipe puts 64 KiB in and waits;
+ * what ends the wait decides what it returns. */
+static void partial_writes(void)
+{
+	static char big[128 * 1024];
+	struct itimerval in_50ms = { { 0, 0 }, { 0, 50000 } };
+
+	for (int restart = 0; restart < 2; restart++) {
+		struct sigaction action = { .sa_handler = count_alarm,
+					    .sa_flags = restart ? SA_RESTART : 0 };
+		char drained[4096];
+		long total = 0, result;
+
+		sigaction(SIGALRM, &action, NULL);
+		pipe(partial_pipe);
+		setitimer(ITIMER_REAL, &in_50ms, NULL);
+		printf("a handler ends a waiting write (%s)\n",
+		       restart ? "SA_RESTART" : "no SA_RESTART");
+		show("  write 128 KiB", write(partial_pipe[1], big, sizeof(big)));
+		printf("  alarms %d\n", (int)alarms);
+		fcntl(partial_pipe[0], F_SETFL, O_NONBLOCK);
+		while ((result = read(partial_pipe[0], drained, sizeof(drained))) > 0)
+			total += result;
+		show("  the pipe held", total);
+		close(partial_pipe[0]);
+		close(partial_pipe[1]);
+	}
+
+	pthread_t thread;
+
+	signal(SIGPIPE, SIG_IGN);
+	pipe(partial_pipe);
+	pthread_create(&thread, NULL, close_reader, NULL);
+	printf("the reader goes during a waiting write\n");
+	show("  write 128 KiB", write(partial_pipe[1], big, sizeof(big)));
+	show("  write again", write(partial_pipe[1], big, 1));
+	pthread_join(thread, NULL);
+	close(partial_pipe[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -222,5 +314,7 @@ int main(void)
 	nonblocking();
 	signal_self_pipe();
 	threads();
+	sizes();
+	partial_writes();
 	return 0;
 }
