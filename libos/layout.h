@@ -49,6 +49,10 @@
  * slot (linux/pipe.c). */
 #define LIBOS_PIPE_BUFFERS 0x00007f8300000000
 
+/* The sockets' receive rings, 64 KiB each, mapped when an end first uses
+ * its slot (linux/socket.c). */
+#define LIBOS_SOCKET_BUFFERS 0x00007f8600000000
+
 /* The written files' bytes, FILE_DATA_SLOT (128 MiB) of address space
  * per node number, and their names, 256 bytes per node number; pages are
  * mapped as they are needed (linux/file_data.c). */

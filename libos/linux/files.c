@@ -117,6 +117,7 @@ static const struct {
 	[NODE_ZERO] = DEVICE("zero", FILE_ZERO, 0666, 1, 5),
 	[NODE_PIPE] = { "", NODE_PIPE, FILE_PIPE, S_IFIFO | 0600, 0 },
 	[NODE_ANONYMOUS] = { "", NODE_ANONYMOUS, FILE_EVENTFD, 0600, 0 },
+	[NODE_SOCKET] = { "", NODE_SOCKET, FILE_SOCKET, S_IFSOCK | 0777, 0 },
 	[NODE_PROC] = { "proc", NODE_ROOT, FILE_DIRECTORY, S_IFDIR | 0555, 0 },
 	[NODE_PROC_SELF] = { "self", NODE_PROC, FILE_REGULAR, S_IFLNK | 0777,
 			     0 },
@@ -762,6 +763,12 @@ static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
 	return resolve(start, path,
 		       flags & LOOKUP_NAME_ITSELF ? NAME_ITSELF
 		       : flags & AT_SYMLINK_NOFOLLOW ? FOLLOW_SLASHED : FOLLOW);
+}
+
+bool files_path_exists(char *path)
+{
+	return resolve(path[0] == '/' ? NODE_ROOT : working_directory, path,
+		       FOLLOW).error == 0;
 }
 
 /* Whether a description may read (O_RDONLY) or write (O_WRONLY): its

@@ -26,6 +26,7 @@ enum file_node {
 	NODE_ZERO,
 	NODE_PIPE,      /* every pipe's: in no directory */
 	NODE_ANONYMOUS, /* eventfds' and epoll instances': in none either */
+	NODE_SOCKET,    /* every socket's (linux/socket.c): in none */
 	NODE_PROC,      /* /proc (linux/procfs.c) */
 	NODE_PROC_SELF, /* /proc/self: a link to 1 */
 	NODE_PROC_PID,  /* /proc/1 */
@@ -57,6 +58,7 @@ enum file_node {
 #define S_IFDIR  0040000
 #define S_IFCHR  0020000
 #define S_IFIFO  0010000
+#define S_IFSOCK 0140000
 
 /* What the archive adds: a directory, regular file or symbolic link
  * (mode's type); `data` (`size` bytes) is a file's contents or a link's
@@ -83,6 +85,10 @@ unsigned files_add(unsigned parent, const struct file_entry *entry);
 
 /* Whether node is a directory. */
 bool files_is_directory(unsigned node);
+
+/* Whether a NUL-terminated path in the libOS's memory names something
+ * (from the working directory if relative; links followed). */
+bool files_path_exists(char *path);
 
 /* A directory the archive lists after the tree has it takes the entry's
  * permission bits, owner and time (not a fixed one's). */

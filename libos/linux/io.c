@@ -37,6 +37,7 @@
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
+#include "linux/socket.h"
 #include "linux/procfs.h"
 #include "linux/random.h"
 #include "linux/signalfd.h"
@@ -99,10 +100,6 @@
 /* The status flags F_SETFL changes (others it ignores, as Linux does
  * O_ASYNC and the rest on these files). */
 #define STATUS_FLAGS (O_NONBLOCK | O_APPEND)
-
-struct iovec {
-	uint64_t base, length;
-};
 
 struct winsize {
 	uint16_t rows, columns, x_pixels, y_pixels;
@@ -259,6 +256,11 @@ static long read_file(struct file *file, uint64_t buffer,
 		return read_console(buffer, length);
 	case FILE_PIPE:
 		return pipe_read(file, buffer, length, may_wait);
+	case FILE_SOCKET: {
+		struct iovec piece = { buffer, length };
+
+		return socket_transfer(file, (uint64_t)&piece, 1, false);
+	}
 	case FILE_EVENTFD:
 		return eventfd_read(file, buffer, length, may_wait);
 	case FILE_TIMERFD:
@@ -299,6 +301,11 @@ static long write_file(struct file *file, uint64_t buffer,
 		return write_console(buffer, length);
 	case FILE_PIPE:
 		return pipe_write(file, buffer, length, may_wait);
+	case FILE_SOCKET: {
+		struct iovec piece = { buffer, length };
+
+		return socket_transfer(file, (uint64_t)&piece, 1, true);
+	}
 	case FILE_EVENTFD:
 		return eventfd_write(file, buffer, length, may_wait);
 	case FILE_EPOLL:
@@ -345,7 +352,8 @@ static bool fixed_at_zero(const struct file *file)
 static bool seekable(const struct file *file)
 {
 	return file->kind != FILE_CONSOLE && file->kind != FILE_PIPE &&
-	       file->kind != FILE_EPOLL && !fixed_at_zero(file);
+	       file->kind != FILE_EPOLL && file->kind != FILE_SOCKET &&
+	       !fixed_at_zero(file);
 }
 
 /* pread64 and pwrite64: a regular file reads at the offset; the other
@@ -566,6 +574,8 @@ static long vector_io(struct file *file, uint64_t vector, uint64_t count,
 		return -EINVAL;
 	if (late)
 		return late;
+	if (file->kind == FILE_SOCKET) /* one message, not one a piece */
+		return socket_transfer(file, vector, count, writing);
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t at = (uint64_t)offset + (uint64_t)done;
 		long result;
@@ -691,6 +701,8 @@ static void release(struct file *file)
 	epoll_forget(file);
 	if (file->kind == FILE_PIPE)
 		pipe_release(file);
+	else if (file->kind == FILE_SOCKET)
+		socket_release(file);
 	else if (file->kind == FILE_EVENTFD)
 		eventfd_release(file);
 	else if (file->kind == FILE_TIMERFD)
@@ -1078,7 +1090,8 @@ long sys_ioctl(struct wk_regs *regs)
 
 	if (common != -ENOIOCTLCMD)
 		return common;
-	if ((file->kind == FILE_PIPE || file->kind == FILE_REGULAR) &&
+	if ((file->kind == FILE_PIPE || file->kind == FILE_REGULAR ||
+	     file->kind == FILE_SOCKET) &&
 	    request == FIONREAD) {
 		uint64_t size = 0;
 
@@ -1086,6 +1099,8 @@ long sys_ioctl(struct wk_regs *regs)
 			return -EFAULT;
 		if (file->kind == FILE_PIPE)
 			size = pipe_unread(file);
+		else if (file->kind == FILE_SOCKET)
+			size = socket_unread(file);
 		else if (files_contents(file->node, &size) &&
 			 file->position < size)
 			size -= file->position;

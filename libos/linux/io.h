@@ -39,6 +39,12 @@ enum file_kind {
 	FILE_GENERATED, /* a file of /proc (linux/procfs.c): reads */
 	FILE_TIMERFD,   /* a timer's expirations (linux/timers.h) */
 	FILE_SIGNALFD,  /* pending signals (linux/signalfd.h) */
+	FILE_SOCKET,    /* an AF_UNIX socket's end (linux/socket.h) */
+};
+
+/* struct iovec: one piece of readv's, writev's or sendmsg's buffers. */
+struct iovec {
+	uint64_t base, length;
 };
 
 /* poll's events (Linux's values). */

@@ -22,6 +22,7 @@
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
+#include "linux/socket.h"
 #include "linux/signalfd.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
@@ -59,6 +60,8 @@ static int16_t file_events(const struct file *file,
 	switch (file->kind) {
 	case FILE_PIPE:
 		return pipe_poll(file);
+	case FILE_SOCKET:
+		return socket_poll(file);
 	case FILE_EVENTFD:
 		return eventfd_poll(file);
 	case FILE_TIMERFD:
@@ -434,7 +437,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		return -EINVAL;
 	if (target->kind != FILE_CONSOLE && target->kind != FILE_PIPE &&
 	    target->kind != FILE_EVENTFD && target->kind != FILE_TIMERFD &&
-	    target->kind != FILE_SIGNALFD)
+	    target->kind != FILE_SIGNALFD && target->kind != FILE_SOCKET)
 		return -EPERM;
 	if (op != EPOLL_CTL_DEL) {
 		if (!vm_user_ok(regs->r10, sizeof(event), PROT_READ))

@@ -51,21 +51,21 @@
 	S(38, setitimer, 1) \
 	S(39, getpid, 1) \
 	S(40, sendfile, 1) \
-	S(41, socket, 0) \
-	S(42, connect, 0) \
-	S(43, accept, 0) \
-	S(44, sendto, 0) \
-	S(45, recvfrom, 0) \
-	S(46, sendmsg, 0) \
-	S(47, recvmsg, 0) \
-	S(48, shutdown, 0) \
-	S(49, bind, 0) \
-	S(50, listen, 0) \
-	S(51, getsockname, 0) \
-	S(52, getpeername, 0) \
-	S(53, socketpair, 0) \
-	S(54, setsockopt, 0) \
-	S(55, getsockopt, 0) \
+	S(41, socket, 1) \
+	S(42, connect, 1) \
+	S(43, accept, 1) \
+	S(44, sendto, 1) \
+	S(45, recvfrom, 1) \
+	S(46, sendmsg, 1) \
+	S(47, recvmsg, 1) \
+	S(48, shutdown, 1) \
+	S(49, bind, 1) \
+	S(50, listen, 1) \
+	S(51, getsockname, 1) \
+	S(52, getpeername, 1) \
+	S(53, socketpair, 1) \
+	S(54, setsockopt, 1) \
+	S(55, getsockopt, 1) \
 	S(56, clone, 1) \
 	S(57, fork, 0) \
 	S(58, vfork, 0) \
@@ -298,7 +298,7 @@
 	S(285, fallocate, 1) \
 	S(286, timerfd_settime, 1) \
 	S(287, timerfd_gettime, 1) \
-	S(288, accept4, 0) \
+	S(288, accept4, 1) \
 	S(289, signalfd4, 1) \
 	S(290, eventfd2, 1) \
 	S(291, epoll_create1, 1) \

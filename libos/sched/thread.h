@@ -80,9 +80,10 @@ struct thread {
 	bool call_again;          /* that call is running again (sched.c) */
 	uint64_t ready_deadline;  /* poll, select, a read with VTIME: the TSC
 				     deadline their first run computed, or 0 */
-	uint64_t call_done;       /* a write waiting for room: the bytes its
-				     earlier runs wrote (else 0), its result
-				     if a signal's handler ends it */
+	uint64_t call_done;       /* a write waiting for room, or a receive
+				     with MSG_WAITALL waiting for the rest:
+				     the bytes its earlier runs moved (else
+				     0), its result if a handler ends it */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
 	struct thread *timer_next; /* the sleepers, by deadline */
