@@ -83,7 +83,7 @@ static int skipped(long number)
 		SYS_dup3, SYS_set_tid_address, SYS_alarm, SYS_setitimer,
 		SYS_timer_create, SYS_ioctl, SYS_munlockall, SYS_epoll_pwait2,
 		/* what a later garbage write or read could wait on forever */
-		SYS_pipe, SYS_pipe2, SYS_eventfd, SYS_eventfd2,
+		SYS_pipe, SYS_pipe2, SYS_eventfd, SYS_eventfd2, SYS_socketpair,
 	};
 	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
 		if (numbers[i] == number)
