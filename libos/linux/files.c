@@ -16,9 +16,12 @@
  * Paths resolve as Linux resolves them (absolute, or from the working
  * directory or a directory descriptor; ".", "..", repeated and trailing
  * slashes; symbolic links followed up to 40 times, the last component's
- * unless the call says not to). A node is a name and its file at once:
- * there are no hard links. A node that loses its name lives until its
- * last open description (or the working directory) lets it go. Written
+ * unless the call says not to). A node is a name and its file at once;
+ * a hard link's further names are nodes of their own that name another's
+ * file (`file`), found in place of it by every lookup but a name's own
+ * (unlink, rename, link's new name). A node that loses its last name
+ * lives until its last open description (or the working directory) lets
+ * it go. Written
  * bytes live in the node's data slot (linux/file_data.c); an archive
  * file's bytes are read in place until the first change copies them
  * there. The app runs as root, so permission bits never refuse a read or
@@ -80,6 +83,9 @@ struct node {
 	uint64_t mapped;     /* bytes of its data slot mapped (file_data.h) */
 	int64_t atime, mtime, ctime; /* nanoseconds since 1970 */
 	uint32_t parent;     /* NO_NODE: no name (removed, or O_TMPFILE) */
+	uint32_t file;       /* a hard link's further name: the node whose
+				file it names (never the root: 0 is none) */
+	uint16_t links;      /* a file's: how many such names it has */
 	uint32_t up;         /* a removed directory's "..", held */
 	uint32_t mode;       /* type and permission bits */
 	uint32_t uid, gid;
@@ -224,10 +230,18 @@ static bool is_proc(unsigned node)
 	return node >= NODE_PROC && node <= NODE_PROC_EXE;
 }
 
-/* Whether node still has a name (the root always has). */
+/* Whether node still has a name (the root always has), its own or a
+ * hard link's. */
 static bool is_linked(unsigned node)
 {
-	return node == NODE_ROOT || nodes[node].parent != NO_NODE;
+	return node == NODE_ROOT || nodes[node].parent != NO_NODE ||
+	       nodes[node].links;
+}
+
+/* The file a name node names: itself, or a hard link's file. */
+static unsigned file_of(unsigned node)
+{
+	return nodes[node].file ? nodes[node].file : node;
 }
 
 /* The directory's contents changed. */
@@ -319,16 +333,24 @@ const uint8_t *files_contents(unsigned node, uint64_t *size)
 	return regular ? nodes[node].data : NULL;
 }
 
-/* Node's number goes back to the free ones, with its data's pages. */
+/* Node's number goes back to the free ones, with its data's pages; a
+ * hard link's name takes its name from its file, which goes too if that
+ * was its last name and nothing has it open. */
 static void free_node(unsigned node)
 {
-	unsigned up = nodes[node].up;
+	unsigned up = nodes[node].up, file = nodes[node].file;
 
 	if (nodes[node].owns_data)
 		file_data_shrink(node, &nodes[node].mapped, 0);
 	nodes[node] = (struct node){ .parent = NO_NODE, .up = NO_NODE };
 	if (up != NO_NODE)
 		files_drop(up);
+	if (file) {
+		nodes[file].links--;
+		nodes[file].ctime = now_ns();
+		if (nodes[file].references == 0 && !is_linked(file))
+			free_node(file);
+	}
 }
 
 void files_hold(unsigned node)
@@ -355,7 +377,7 @@ static void detach(unsigned node)
 	}
 	nodes[node].parent = NO_NODE;
 	nodes[node].ctime = now_ns();
-	if (nodes[node].references == 0)
+	if (nodes[node].references == 0 && !is_linked(node))
 		free_node(node);
 }
 
@@ -681,6 +703,10 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 		}
 		unsigned next = files_child(found.node, at, length);
 
+		/* A hard link's name is its file, but to a name's own call. */
+		if (next != NO_NODE &&
+		    !(follow == NAME_ITSELF && *rest_of(end) == '\0'))
+			next = file_of(next);
 		if (next == NO_NODE) {
 			const char *rest = end;
 
@@ -914,17 +940,23 @@ static void split_time(int64_t time, uint64_t *seconds, uint64_t *ns)
 
 /* Node's status; the fixed nodes' times start as the start's, the
  * archive's as its own. */
+/* The file system a node is on (st_dev). */
+static uint64_t device_of(unsigned node)
+{
+	return node == NODE_ROOT || node >= NODE_FIXED_COUNT ? ROOT_DEVICE
+	       : is_proc(node)				     ? PROC_DEVICE
+	       : node == NODE_PIPE			     ? PIPE_DEVICE
+	       : node == NODE_ANONYMOUS			     ? ANONYMOUS_DEVICE
+							     : DEV_DEVICE;
+}
+
 static void node_status(unsigned node, struct linux_stat *stat)
 {
 	*stat = (struct linux_stat){ 0 };
-	stat->dev = node == NODE_ROOT || node >= NODE_FIXED_COUNT
-						? ROOT_DEVICE
-		    : is_proc(node)		? PROC_DEVICE
-		    : node == NODE_PIPE		? PIPE_DEVICE
-		    : node == NODE_ANONYMOUS	? ANONYMOUS_DEVICE
-						: DEV_DEVICE;
+	stat->dev = device_of(node);
 	stat->ino = node + 2; /* 2: a root's inode number */
-	stat->nlink = is_linked(node) ? 1 : 0;
+	stat->nlink = (nodes[node].parent != NO_NODE || node == NODE_ROOT) +
+		      nodes[node].links;
 	stat->size = (int64_t)nodes[node].size;
 	stat->blocks = (int64_t)(page_up(nodes[node].size) / 512);
 	if (is_directory(node)) {
@@ -1222,8 +1254,8 @@ long sys_getdents64(struct wk_regs *regs)
 		uint64_t length = (sizeof(struct dirent_head) +
 				   entry.name_length + 1 + 7) & ~UINT64_C(7);
 		struct dirent_head head = {
-			entry.node + 2, (int64_t)entry.next, (uint16_t)length,
-			entry_type(entry.node) };
+			file_of(entry.node) + 2, (int64_t)entry.next,
+			(uint16_t)length, entry_type(entry.node) };
 
 		if (length > size - used)
 			break;
@@ -1542,8 +1574,8 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 
 	if (is_fixed(node) || (exists && is_fixed(target)))
 		return exists && target == NODE_ROOT ? -EBUSY : -EPERM;
-	if (node == target)
-		return 0;
+	if (exists && file_of(node) == file_of(target))
+		return 0; /* two names of one file: POSIX says nothing changes */
 	/* A directory cannot go below itself. */
 	if (is_directory(node) && is_within(parent, node))
 		return -EINVAL;
@@ -1604,8 +1636,13 @@ long sys_renameat2(struct wk_regs *regs)
 			   regs->r10, regs->r8 & 0xffffffff);
 }
 
-/* link and linkat: the existing name first, then the new one; there are
- * no hard links (-EPERM). */
+#define LINKS_PER_FILE 65000 /* ext4's, near enough: then -EMLINK */
+
+/* link and linkat: the existing name first (a link in it followed only
+ * with AT_SYMLINK_FOLLOW), then the new one, a node naming the file.
+ * Not for a directory (-EPERM, as Linux), across file systems (-EXDEV),
+ * for a file that lost its last name (-ENOENT), or for /dev's and
+ * /proc's own nodes (-EPERM: they cannot have more names). */
 static long hard_link(int64_t old_dirfd, uint64_t old_path,
 		      int64_t new_dirfd, uint64_t new_path, uint32_t flags)
 {
@@ -1615,13 +1652,36 @@ static long hard_link(int64_t old_dirfd, uint64_t old_path,
 				     (flags & AT_EMPTY_PATH) |
 				     (flags & AT_SYMLINK_FOLLOW
 					      ? 0 : AT_SYMLINK_NOFOLLOW));
+	unsigned file = found.node;
 
 	if (found.error)
 		return found.error;
 	found = lookup(new_dirfd, new_path, LOOKUP_NAME_ITSELF);
 	long error = new_name(&found, false);
 
-	return error ? error : -EPERM;
+	if (error)
+		return error;
+	if (is_directory(file))
+		return -EPERM;
+	if (device_of(file) != device_of(found.parent))
+		return -EXDEV;
+	if (is_fixed(file))
+		return -EPERM;
+	if (!is_linked(file))
+		return -ENOENT;
+	if (nodes[file].links >= LINKS_PER_FILE)
+		return -EMLINK;
+	unsigned name = create(found.parent, found.last, found.last_length,
+			       nodes[file].mode & S_IFMT, &error);
+
+	if (name == NO_NODE)
+		return error;
+	nodes[name].file = file;
+	nodes[name].owns_data = false;
+	nodes[name].kind = nodes[file].kind;
+	nodes[file].links++;
+	nodes[file].ctime = now_ns();
+	return 0;
 }
 
 long sys_link(struct wk_regs *regs)

@@ -281,6 +281,90 @@ static void links_and_attributes(void)
 	close(fd);
 }
 
+static void show_links(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0)
+		printf("  %s: links %lu\n", path, (unsigned long)st.st_nlink);
+	else
+		printf("  %s: %s\n", path, strerror(errno));
+}
+
+/* Hard links: one file, several names. */
+static void hard_links(void)
+{
+	struct stat one, two;
+	char buffer[32] = { 0 };
+
+	printf("-- hard links\n");
+	mkdir("hard", 0755);
+	int fd = open("hard/one", O_CREAT | O_RDWR, 0640);
+
+	write_text(fd, "first");
+	show("link", link("hard/one", "hard/two"));
+	stat("hard/one", &one);
+	stat("hard/two", &two);
+	printf("  same inode %d, links %lu %lu, mode %o\n",
+	       one.st_ino == two.st_ino, (unsigned long)one.st_nlink,
+	       (unsigned long)two.st_nlink, (unsigned)(two.st_mode & 07777));
+	show("fstat through the first name's descriptor", fstat(fd, &one));
+	printf("  links %lu\n", (unsigned long)one.st_nlink);
+	int other = open("hard/two", O_WRONLY | O_APPEND);
+
+	show("append through the second name", write_text(other, "+second"));
+	close(other);
+	show_file("hard/one");
+	show("link over a name", link("hard/one", "hard/two"));
+	show("link a directory", link("hard", "hard/dir-link"));
+	show("link a missing name", link("hard/none", "hard/x"));
+	show("link into a missing directory", link("hard/one", "hard/no/x"));
+	show("link with a trailing slash", link("hard/one", "hard/x/"));
+	show("link /dev/null here", link("/dev/null", "hard/null"));
+	show("linkat bad flags", linkat(AT_FDCWD, "hard/one", AT_FDCWD,
+					"hard/x", 0x10));
+	show("link a file of the tree", link("hello.txt", "hard/hello"));
+	show_file("hard/hello");
+	show_links("hello.txt");
+	symlink("one", "hard/sym");
+	show("link a symbolic link", link("hard/sym", "hard/sym2"));
+	show_links("hard/sym2");
+	ssize_t length = readlink("hard/sym2", buffer, sizeof(buffer) - 1);
+
+	printf("  readlink: %.*s\n", (int)(length < 0 ? 0 : length), buffer);
+	show("linkat AT_SYMLINK_FOLLOW", linkat(AT_FDCWD, "hard/sym", AT_FDCWD,
+						"hard/three", AT_SYMLINK_FOLLOW));
+	show_links("hard/one");
+	show_links("hard/three");
+	list("hard");
+	show("rename a name over another of its file",
+	     rename("hard/two", "hard/three"));
+	show_links("hard/two");
+	show("rename a second name away", rename("hard/three", "hard/moved"));
+	show("unlink the first name", unlink("hard/one"));
+	show_links("hard/two");
+	show_file("hard/two");
+	show_file("hard/moved");
+	show("fstat the open one", fstat(fd, &one));
+	printf("  links %lu\n", (unsigned long)one.st_nlink);
+	list("hard");
+	show("unlink the second", unlink("hard/two"));
+	show("unlink the third", unlink("hard/moved"));
+	show("fstat, no name left", fstat(fd, &one));
+	printf("  links %lu size %lld\n", (unsigned long)one.st_nlink,
+	       (long long)one.st_size);
+	memset(buffer, 0, sizeof(buffer));
+	show("read it still", pread(fd, buffer, sizeof(buffer) - 1, 0));
+	printf("  %s\n", buffer);
+	close(fd);
+	show("rmdir with names in it", rmdir("hard"));
+	unlink("hard/hello");
+	unlink("hard/sym");
+	unlink("hard/sym2");
+	show("rmdir once they are gone", rmdir("hard"));
+	show_links("hello.txt");
+}
+
 static void removing(void)
 {
 	char buffer[16] = "";
@@ -505,8 +589,6 @@ static void wicket_only(void)
 	fd = open("/w/b", O_CREAT | O_WRONLY, 0644);
 	write_text(fd, "B");
 	close(fd);
-	show("link", link("/w/a", "/w/c"));
-	show("link over a name", link("/w/a", "/w/b"));
 	show("renameat2 EXCHANGE", syscall(SYS_renameat2, AT_FDCWD, "/w/a",
 					   AT_FDCWD, "/w/b", 2));
 	show_file("/w/a");
@@ -550,6 +632,7 @@ int main(int argc, char **argv)
 	large();
 	renaming();
 	links_and_attributes();
+	hard_links();
 	removing();
 	edges();
 	file_calls();
