@@ -231,9 +231,11 @@ static void changed(void)
 	sched_wake_input_waiters();
 }
 
+/* A send that cannot go on: what went in before, else -EPIPE; a stream's
+ * raises SIGPIPE too when nothing went in (unless MSG_NOSIGNAL). */
 static long broken_pipe(int flags, uint64_t done, bool signal)
 {
-	if (signal && !(flags & MSG_NOSIGNAL)) {
+	if (signal && !done && !(flags & MSG_NOSIGNAL)) {
 		struct signal_info info = { .code = SI_USER,
 					    .sender = LINUX_PID };
 
@@ -533,20 +535,19 @@ long sys_socketpair(struct wk_regs *regs)
 			ends[first].type = 0;
 		return second;
 	}
-	ends[first].peer = (uint16_t)second;
-	ends[second].peer = (uint16_t)first;
-	ends[first].connected = ends[second].connected = true;
 	long a = open_end(first, regs->rsi);
 	long b = a < 0 ? a : open_end(second, regs->rsi);
 
-	if (b < 0) {
+	if (b < 0) { /* open_end freed the end it could not open */
 		if (a >= 0)
-			io_close((uint64_t)a); /* frees the first end */
+			io_close((uint64_t)a); /* and this frees the first */
 		else
-			ends[first].type = 0;
-		ends[second].type = 0;
+			ends[second].type = 0;
 		return b;
 	}
+	ends[first].peer = (uint16_t)second;
+	ends[second].peer = (uint16_t)first;
+	ends[first].connected = ends[second].connected = true;
 	fds[0] = (int32_t)a;
 	fds[1] = (int32_t)b;
 	memcpy((void *)regs->r10, fds, sizeof(fds));

@@ -407,6 +407,38 @@ static void threads(void)
 	close(stream[1]);
 }
 
+static void *close_receiver(void *arg)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+
+	(void)arg;
+	nanosleep(&nap, NULL);
+	close(stream[1]);
+	return NULL;
+}
+
+/* A send of more than the peer can hold, waiting when the peer closes:
+ * it returns what went in, and raises no SIGPIPE. */
+static void send_cut_short(void)
+{
+	static char big[4 << 20];
+	pthread_t thread;
+
+	printf("a waiting send whose peer closes\n");
+	signal(SIGPIPE, on_sigpipe);
+	pipe_signals = 0;
+	socketpair(AF_UNIX, SOCK_STREAM, 0, stream);
+	pthread_create(&thread, NULL, close_receiver, NULL);
+	long sent = send(stream[0], big, sizeof(big), 0);
+
+	printf("  sent part of it: %d\n", sent > 0 && sent < (long)sizeof(big));
+	printf("  SIGPIPE %d\n", (int)pipe_signals);
+	show("  then a send", send(stream[0], "x", 1, 0));
+	printf("  SIGPIPE %d\n", (int)pipe_signals);
+	pthread_join(thread, NULL);
+	close(stream[0]);
+}
+
 static void nonblocking(void)
 {
 	static char page[4096];
@@ -442,6 +474,7 @@ int main(void)
 	names_and_options();
 	readiness();
 	threads();
+	send_cut_short();
 	nonblocking();
 	return 0;
 }
