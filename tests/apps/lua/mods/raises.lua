@@ -1,0 +1,2 @@
+-- A module that fails while loading, for modules.lua.
+error("raised while loading " .. ...)
