@@ -2,9 +2,10 @@
  * The vDSO: a small shared object the libOS maps into the app
  * (loader/vdso.c) and names in AT_SYSINFO_EHDR, as Linux does. musl finds
  * __vdso_clock_gettime in it (its DT_HASH, dynamic symbols and LINUX_2.6
- * version) and calls it instead of the clock_gettime system call, so
- * reading a clock is a TSC read in the app's own code: no trampoline, no
- * libOS entry.
+ * version) and calls it instead of the clock_gettime system call; glibc,
+ * static programs too, also __vdso_gettimeofday, __vdso_time,
+ * __vdso_clock_getres and __vdso_getcpu. So reading a clock is a TSC read
+ * in the app's own code: no trampoline, no libOS entry.
  *
  * It runs as app code, on the app's stack: it reads its data page (a
  * struct clock_source, the page below the image, vdso.ld) and writes only
@@ -17,33 +18,101 @@
 #include "vdso/clock_source.h"
 
 #define SYS_clock_gettime 228
+#define SYS_clock_getres  229
 
 struct timespec {
 	int64_t seconds, nanoseconds;
+};
+
+struct timeval {
+	int64_t seconds, microseconds;
 };
 
 /* vdso.ld: the page below the image. */
 extern const struct clock_source vdso_data
 	__attribute__((visibility("hidden")));
 
-int __vdso_clock_gettime(int clock, struct timespec *out)
+/* The system call, for what the data page cannot answer. */
+static long system_call(long number, long first, long second)
+{
+	long result;
+
+	__asm__ volatile("syscall"
+			 : "=a"(result)
+			 : "a"(number), "D"(first), "S"(second)
+			 : "rcx", "r11", "memory");
+	return result;
+}
+
+/* `clock` now, in nanoseconds; false for a clock only the libOS knows. */
+static int read_clock(int clock, uint64_t *ns)
 {
 	uint32_t low, high;
-	uint64_t ns;
 
 	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
-	if (!clock_source_read(&vdso_data, clock,
-			       (uint64_t)high << 32 | low, &ns)) {
-		long result;
+	return clock_source_read(&vdso_data, clock, (uint64_t)high << 32 | low,
+				 ns);
+}
 
-		__asm__ volatile("syscall"
-				 : "=a"(result)
-				 : "a"(SYS_clock_gettime), "D"((long)clock),
-				   "S"(out)
-				 : "rcx", "r11", "memory");
-		return (int)result;
-	}
+int __vdso_clock_gettime(int clock, struct timespec *out)
+{
+	uint64_t ns;
+
+	if (!read_clock(clock, &ns))
+		return (int)system_call(SYS_clock_gettime, clock, (long)out);
 	out->seconds = (int64_t)(ns / NS_PER_SECOND);
 	out->nanoseconds = (int64_t)(ns % NS_PER_SECOND);
+	return 0;
+}
+
+/* The time zone is UTC with no daylight saving time, as the system call
+ * says. */
+int __vdso_gettimeofday(struct timeval *out, int32_t *zone)
+{
+	uint64_t ns;
+
+	read_clock(CLOCK_REALTIME, &ns); /* always the data page's */
+	if (out) {
+		out->seconds = (int64_t)(ns / NS_PER_SECOND);
+		out->microseconds = (int64_t)(ns % NS_PER_SECOND / 1000);
+	}
+	if (zone) {
+		zone[0] = 0;
+		zone[1] = 0;
+	}
+	return 0;
+}
+
+long __vdso_time(long *out)
+{
+	uint64_t ns;
+
+	read_clock(CLOCK_REALTIME, &ns);
+	if (out)
+		*out = (long)(ns / NS_PER_SECOND);
+	return (long)(ns / NS_PER_SECOND);
+}
+
+int __vdso_clock_getres(int clock, struct timespec *out)
+{
+	uint64_t ns;
+
+	if (!read_clock(clock, &ns))
+		return (int)system_call(SYS_clock_getres, clock, (long)out);
+	if (out) {
+		out->seconds = 0;
+		out->nanoseconds = 1;
+	}
+	return 0;
+}
+
+/* One CPU, one node. */
+int __vdso_getcpu(uint32_t *cpu, uint32_t *node, void *unused)
+{
+	(void)unused;
+	if (cpu)
+		*cpu = 0;
+	if (node)
+		*node = 0;
 	return 0;
 }
