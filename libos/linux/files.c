@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "errno.h"
+#include "lib/print.h"
 #include "lib/string.h"
 #include "linux/clock.h"
 #include "linux/file_data.h"
@@ -86,7 +87,8 @@ struct node {
 	uint32_t file;       /* a hard link's further name: the node whose
 				file it names (never the root: 0 is none) */
 	uint16_t links;      /* a file's: how many such names it has */
-	uint32_t up;         /* a removed directory's "..", held */
+	uint32_t up;         /* a removed node's directory, held (a removed
+				directory's "..") */
 	uint32_t mode;       /* type and permission bits */
 	uint32_t uid, gid;
 	uint32_t references; /* open descriptions, the working directory */
@@ -371,10 +373,10 @@ static void detach(unsigned node)
 	unsigned parent = nodes[node].parent;
 
 	directory_changed(parent);
-	if (is_directory(node)) { /* its ".." stays where it was */
-		nodes[node].up = parent;
-		files_hold(parent);
-	}
+	/* A directory's ".." stays where it was; a file keeps where it was
+	 * for /proc/1/maps (files_path). */
+	nodes[node].up = parent;
+	files_hold(parent);
 	nodes[node].parent = NO_NODE;
 	nodes[node].ctime = now_ns();
 	if (nodes[node].references == 0 && !is_linked(node))
@@ -797,6 +799,42 @@ bool files_path_exists(char *path)
 		       FOLLOW).error == 0;
 }
 
+size_t files_path(unsigned node, char *out, size_t size)
+{
+	char path[PATH_MAX];
+	size_t at = sizeof(path) - 1;
+	unsigned named = node;
+
+	path[at] = '\0';
+	/* A file whose own name went may have a hard link's. */
+	for (unsigned other = NODE_FIXED_COUNT; nodes[node].parent == NO_NODE &&
+	     nodes[node].links && other < node_count; other++)
+		if (nodes[other].used && nodes[other].file == node)
+			named = other;
+	for (unsigned at_node = named, next; at_node != NODE_ROOT;
+	     at_node = next) {
+		size_t length = nodes[at_node].name_length;
+
+		next = nodes[at_node].parent != NO_NODE ? nodes[at_node].parent
+							: nodes[at_node].up;
+		if (next == NO_NODE || at < length + 1)
+			break;
+		at -= length;
+		memcpy(path + at, nodes[at_node].name, length);
+		path[--at] = '/';
+	}
+	if (at == sizeof(path) - 1)
+		path[--at] = '/';
+	if (nodes[node].memfd) {
+		char name[NAME_MAX + 1] = { 0 };
+
+		memcpy(name, nodes[node].name, nodes[node].name_length);
+		return print_format_to(out, size, "/memfd:%s (deleted)", name);
+	}
+	return print_format_to(out, size, "%s%s", path + at,
+			       is_linked(node) ? "" : " (deleted)");
+}
+
 /* Whether a description may read (O_RDONLY) or write (O_WRONLY): its
  * access mode allows it, and it is no O_PATH one. */
 static bool may(const struct file *file, uint32_t access)
@@ -950,11 +988,21 @@ static uint64_t device_of(unsigned node)
 							     : DEV_DEVICE;
 }
 
+uint64_t files_inode(unsigned node)
+{
+	return node + 2;
+}
+
+uint64_t files_device(unsigned node)
+{
+	return device_of(node);
+}
+
 static void node_status(unsigned node, struct linux_stat *stat)
 {
 	*stat = (struct linux_stat){ 0 };
 	stat->dev = device_of(node);
-	stat->ino = node + 2; /* 2: a root's inode number */
+	stat->ino = files_inode(node); /* 2: a root's */
 	stat->nlink = (nodes[node].parent != NO_NODE || node == NODE_ROOT) +
 		      nodes[node].links;
 	stat->size = (int64_t)nodes[node].size;
@@ -1999,9 +2047,15 @@ long sys_memfd_create(struct wk_regs *regs)
 	if (!io_room())
 		return -EMFILE;
 	unsigned node = create(NO_NODE, NULL, 0, S_IFREG | 0777, &error);
+	char *name = node == NO_NODE ? NULL : file_name_slot(node);
 
 	if (node == NO_NODE)
 		return error;
+	if (name) { /* kept for /proc/1/maps, though it names nothing */
+		memcpy(name, (const char *)regs->rdi, length);
+		nodes[node].name = name;
+		nodes[node].name_length = (uint16_t)length;
+	}
 	nodes[node].memfd = true;
 	nodes[node].seals = flags & MFD_ALLOW_SEALING ? 0 : F_SEAL_SEAL;
 	long fd = io_open(FILE_REGULAR, node, 0, O_RDWR, flags & MFD_CLOEXEC);

@@ -86,6 +86,15 @@ unsigned files_add(unsigned parent, const struct file_entry *entry);
 /* Whether node is a directory. */
 bool files_is_directory(unsigned node);
 
+/* A node's absolute path into `out` (NUL-terminated, cut to `size`), as
+ * /proc/1/maps shows it: " (deleted)" after a file that lost its names,
+ * "/memfd:NAME (deleted)" for memfd_create's. Its length. */
+size_t files_path(unsigned node, char *out, size_t size);
+
+/* The numbers stat gives a node: st_ino and st_dev. */
+uint64_t files_inode(unsigned node);
+uint64_t files_device(unsigned node);
+
 /* Whether a NUL-terminated path in the libOS's memory names something
  * (from the working directory if relative; links followed). */
 bool files_path_exists(char *path);

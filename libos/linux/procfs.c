@@ -239,7 +239,7 @@ static size_t generate(unsigned node, char *out, size_t size)
 	}
 }
 
-/* A region's name in /proc/1/maps. */
+/* A region's name in /proc/1/maps, but a file view's (its path). */
 static const char *map_name(const struct region *region)
 {
 	return region->kind == REGION_STACK ? "[stack]"
@@ -249,22 +249,45 @@ static const char *map_name(const struct region *region)
 	       : region->start > APP_VDSO_DATA ? "[vdso]" : exe;
 }
 
-/* One line of /proc/1/maps, as Linux writes it: addresses, permissions,
- * offset, device, inode, then the name from column 73. */
-static size_t map_line(uint64_t start, uint64_t end, uint32_t prot,
-		       const char *name, char *out, size_t size)
+/* Whether `next`, which starts where `region` ends, goes on the same line
+ * (the libOS splits regions Linux would not). */
+static bool same_mapping(const struct region *region,
+			 const struct region *next)
 {
-	size_t length = print_format_to(
-		out, size, "%08lx-%08lx %c%c%cp 00000000 00:00 0",
-		(unsigned long)start, (unsigned long)end,
-		prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
-		prot & PROT_EXEC ? 'x' : '-');
+	if (next->prot != region->prot || next->kind != region->kind)
+		return false;
+	if (region->kind == REGION_FILE)
+		return next->node == region->node &&
+		       next->offset == region->offset +
+					       (next->start - region->start);
+	return map_name(next) == map_name(region);
+}
 
-	if (*name) {
+/* One line of /proc/1/maps, as Linux writes it: addresses, permissions
+ * (s for a shared view of a file), offset, device, inode, then the name
+ * from column 73. */
+static size_t map_line(const struct region *region, uint64_t end,
+		       char *out, size_t size)
+{
+	bool view = region->kind == REGION_FILE;
+	uint64_t device = view ? files_device(region->node) : 0;
+	size_t length = print_format_to(
+		out, size, "%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu",
+		(unsigned long)region->start, (unsigned long)end,
+		region->prot & PROT_READ ? 'r' : '-',
+		region->prot & PROT_WRITE ? 'w' : '-',
+		region->prot & PROT_EXEC ? 'x' : '-', view ? 's' : 'p',
+		(unsigned long)(view ? region->offset : 0),
+		(unsigned long)(device >> 8), (unsigned long)(device & 0xff),
+		(unsigned long)(view ? files_inode(region->node) : 0));
+
+	if (view || *map_name(region)) {
 		while (length < 73 && length + 1 < size)
 			out[length++] = ' ';
-		length += print_format_to(out + length, size - length, "%s",
-					  name);
+		length += view ? files_path(region->node, out + length,
+					    size - length)
+			       : print_format_to(out + length, size - length,
+						 "%s", map_name(region));
 	}
 	length += print_format_to(out + length, size - length, "\n");
 	return length;
@@ -272,25 +295,24 @@ static size_t map_line(uint64_t start, uint64_t end, uint32_t prot,
 
 /* /proc/1/maps, a line at a time: only the lines in [offset, offset +
  * length) are made and copied, however many regions there are. Adjacent
- * regions alike (the libOS splits them, Linux would not) are one line. */
+ * regions alike are one line. */
 static long read_maps(uint64_t offset, uint64_t buffer, uint64_t length)
 {
-	char line[160];
+	static char line[80 + 4096 + 16]; /* a path's room and " (deleted)" */
 	uint64_t at = 0, done = 0;
 	const struct region *region = vm_region(0);
 
 	for (unsigned i = 1; region && done < length;) {
 		uint64_t end = region->end;
-		const struct region *next;
+		const struct region *next, *last = region;
 
 		while ((next = vm_region(i)) && next->start == end &&
-		       next->prot == region->prot &&
-		       map_name(next) == map_name(region)) {
+		       same_mapping(last, next)) {
 			end = next->end;
+			last = next;
 			i++;
 		}
-		size_t size = map_line(region->start, end, region->prot,
-				       map_name(region), line, sizeof(line));
+		size_t size = map_line(region, end, line, sizeof(line));
 
 		region = next;
 		i++;

@@ -620,6 +620,65 @@ static void as_buffer(void)
 	unlink(path);
 }
 
+/* The /proc/self/maps line of the mapping at `address`: its
+ * permissions, offset and name are printed, the name as whether it is
+ * `name` (the rest is the machine's). */
+static void maps_line(const char *label, const void *address,
+		      const char *name)
+{
+	char line[512], wanted[32];
+	FILE *maps = fopen("/proc/self/maps", "r");
+	int found = 0;
+
+	snprintf(wanted, sizeof(wanted), "%lx-", (unsigned long)address);
+	while (maps && fgets(line, sizeof(line), maps)) {
+		char permissions[8] = "", path[256] = "";
+		unsigned long offset = 0;
+
+		if (strncmp(line, wanted, strlen(wanted)) != 0)
+			continue;
+		found = 1;
+		line[strcspn(line, "\n")] = '\0';
+		sscanf(line, "%*s %7s %lx %*s %*s %255[^\n]", permissions,
+		       &offset, path);
+		printf("%s: %s offset %lx, named so: %d\n", label, permissions,
+		       offset, strcmp(path, name) == 0);
+	}
+	if (!found)
+		printf("%s: no line\n", label);
+	if (maps)
+		fclose(maps);
+}
+
+/* How /proc/self/maps shows views: s, the offset, the file's path, or
+ * memfd's name; " (deleted)" once the name is gone. */
+static void in_maps(void)
+{
+	char deleted[96];
+	int fd = open(tmp_path("maps"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int memfd = memfd_create("maps-view", 0);
+
+	printf("-- in /proc/self/maps\n");
+	ftruncate(fd, 3 * page);
+	ftruncate(memfd, page);
+	char *view = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, page);
+	char *read_only = mmap(NULL, page, PROT_READ, MAP_SHARED, memfd, 0);
+	char *copy = mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
+
+	view[0] = 1;
+	maps_line("file view", view, tmp_path("maps"));
+	maps_line("memfd view", read_only, "/memfd:maps-view (deleted)");
+	unlink(tmp_path("maps"));
+	snprintf(deleted, sizeof(deleted), "%s (deleted)", tmp_path("maps"));
+	maps_line("file view, unlinked", view, deleted);
+	munmap(view, 2 * page);
+	munmap(read_only, page);
+	munmap(copy, page);
+	close(fd);
+	close(memfd);
+}
+
 int main(void)
 {
 	struct sigaction action = { .sa_sigaction = on_signal,
@@ -642,6 +701,7 @@ int main(void)
 	private_copy();
 	remap();
 	as_buffer();
+	in_maps();
 	puts("done");
 	return 0;
 }
