@@ -48,6 +48,7 @@
 #define PATH_MAX 4096 /* with its NUL */
 #define NAME_MAX 255
 #define LINKS_MAX 40  /* Linux's limit on links followed in one lookup */
+#define DESCRIPTORS_MAX 4096 /* io.c's FDS_MAX: /proc/1/fd lists below */
 
 #define AT_FDCWD            -100
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -143,6 +144,10 @@ static const struct {
 	[NODE_PID_STATUS] = PROC("status", NODE_PROC_PID),
 	[NODE_PID_STAT] = PROC("stat", NODE_PROC_PID),
 	[NODE_PID_MAPS] = PROC("maps", NODE_PROC_PID),
+	[NODE_PID_FD] = { "fd", NODE_PROC_PID, FILE_DIRECTORY, S_IFDIR | 0500,
+			  0 },
+	[NODE_PID_FD_LINK] = { "", NODE_PID_FD_LINK, FILE_REGULAR,
+			       S_IFLNK | 0700, 0 },
 	[NODE_PROC_EXE] = { "exe", NODE_PROC_PID, FILE_REGULAR, S_IFLNK | 0777,
 			    0 },
 };
@@ -665,6 +670,58 @@ static const char *rest_of(const char *at)
 	return at;
 }
 
+/* /proc/1/fd's links: the descriptor its name (decimal digits, `length`
+ * of them at `name`) says, and whether it is to be followed: its file's
+ * node, as Linux's link leads to the file itself whatever its name (or
+ * none); else NODE_PID_FD_LINK, the link as lstat and readlink see it,
+ * for that descriptor (fd_link). NO_NODE for no open descriptor. */
+static int64_t fd_link = -1;
+
+static unsigned descriptor_link(const char *name, size_t length,
+				bool itself)
+{
+	uint64_t fd = 0;
+
+	if (length == 0 || length > 9 || (length > 1 && name[0] == '0'))
+		return NO_NODE;
+	for (size_t i = 0; i < length; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return NO_NODE;
+		fd = fd * 10 + (uint64_t)(name[i] - '0');
+	}
+	const struct file *file = io_file(fd);
+
+	if (file == NULL)
+		return NO_NODE;
+	fd_link = (int64_t)fd;
+	return itself ? NODE_PID_FD_LINK : file->node;
+}
+
+/* What readlink says of /proc/1/fd/N: the file's path (files_path), or
+ * what Linux says of a file with none. */
+static size_t descriptor_target(char *out, size_t size)
+{
+	const struct file *file = io_file((uint64_t)fd_link);
+	unsigned node = file ? file->node : NODE_NULL;
+
+	switch (node) {
+	case NODE_PIPE:
+		return print_format_to(out, size, "pipe:[%lu]",
+				       (unsigned long)files_inode(node));
+	case NODE_SOCKET:
+		return print_format_to(out, size, "socket:[%lu]",
+				       (unsigned long)files_inode(node));
+	case NODE_ANONYMOUS:
+		return print_format_to(out, size, "anon_inode:[%s]",
+				       file->kind == FILE_EPOLL ? "eventpoll"
+				       : file->kind == FILE_TIMERFD ? "timerfd"
+				       : file->kind == FILE_SIGNALFD ? "signalfd"
+								      : "eventfd");
+	default:
+		return files_path(node, out, size);
+	}
+}
+
 /* Resolves `path` (PATH_MAX bytes, rewritten as links are followed) from
  * directory `start`, a link in the last component as `follow` says. */
 static struct lookup resolve(unsigned start, char *path, enum follow follow)
@@ -703,7 +760,13 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 			at = end;
 			continue;
 		}
-		unsigned next = files_child(found.node, at, length);
+		bool last = *rest_of(end) == '\0';
+		unsigned next = found.node == NODE_PID_FD
+					? descriptor_link(at, length, last &&
+							  (follow == NAME_ITSELF ||
+							   (follow == FOLLOW_SLASHED &&
+							    *end != '/')))
+					: files_child(found.node, at, length);
 
 		/* A hard link's name is its file, but to a name's own call. */
 		if (next != NO_NODE &&
@@ -716,7 +779,9 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 				rest++;
 			found.error = -ENOENT;
 			found.trailing_slash = *end == '/';
-			if (*rest == '\0' && is_linked(found.node)) {
+			/* /proc takes no new names: -ENOENT, as Linux's. */
+			if (*rest == '\0' && is_linked(found.node) &&
+			    !is_proc(found.node)) {
 				found.parent = found.node;
 				memcpy(found.last, at, length);
 				found.last_length = length;
@@ -916,6 +981,12 @@ long sys_openat(struct wk_regs *regs)
 	if (nodes[found.node].kind == FILE_GENERATED && !(flags & O_PATH) &&
 	    mode != O_RDONLY)
 		return -EACCES; /* /proc's files are only read */
+	/* A pipe's, socket's or anonymous file's node, through /proc/1/fd:
+	 * its description cannot be made again here (Linux reopens a pipe;
+	 * a socket is -ENXIO there too). */
+	if (found.node == NODE_PIPE || found.node == NODE_SOCKET ||
+	    found.node == NODE_ANONYMOUS)
+		return -ENXIO;
 	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
 	    !(flags & O_PATH)) {
 		if (!io_room())
@@ -1260,6 +1331,21 @@ static bool entry_at(unsigned directory, uint64_t position,
 		entry->next = position + 1;
 		return true;
 	}
+	if (directory == NODE_PID_FD) { /* a link per open descriptor */
+		static char name[12];
+
+		for (uint64_t fd = position - 2; fd < DESCRIPTORS_MAX; fd++) {
+			if (io_file(fd) == NULL)
+				continue;
+			entry->node = NODE_PID_FD_LINK;
+			entry->name = name;
+			entry->name_length = print_format_to(
+				name, sizeof(name), "%lu", (unsigned long)fd);
+			entry->next = fd + 3;
+			return true;
+		}
+		return false;
+	}
 	for (uint64_t other = position - 2; other < node_count; other++) {
 		if (other != NODE_ROOT && nodes[other].parent == directory) {
 			entry->node = (unsigned)other;
@@ -1391,12 +1477,19 @@ static long read_link(int64_t dirfd, uint64_t path, uint64_t buffer,
 		return found.error;
 	if (!is_link(found.node)) /* an empty path names no link: -ENOENT */
 		return found.empty_path ? -ENOENT : -EINVAL;
-	uint64_t length = nodes[found.node].size < (uint64_t)size
-				  ? nodes[found.node].size : (uint64_t)size;
+	static char target[PATH_MAX + 16];
+	const char *text = (const char *)nodes[found.node].data;
+	uint64_t length = nodes[found.node].size;
 
+	if (found.node == NODE_PID_FD_LINK) {
+		length = descriptor_target(target, sizeof(target));
+		text = target;
+	}
+	if (length > (uint64_t)size)
+		length = (uint64_t)size;
 	if (!vm_user_ok(buffer, length, PROT_WRITE))
 		return -EFAULT;
-	memcpy((void *)buffer, nodes[found.node].data, length);
+	memcpy((void *)buffer, text, length);
 	return (long)length;
 }
 

@@ -4,11 +4,13 @@
  * msync, mincore, the mlock family and overcommit; close_range; getcpu,
  * membarrier and sched_rr_get_interval; setrlimit; personality; the error
  * paths of sethostname and setdomainname (the host's names must not
- * change); sendfile between files; the ioctls of every file; clone3's
- * refusals. Where the host's answer depends on the machine (which CPU,
- * the slice's length) the program prints only what both must agree on.
+ * change); sendfile between files; the ioctls of every file;
+ * /proc/self/fd; clone3's refusals. Where the host's answer depends on
+ * the machine (which CPU, the slice's length) the program prints only
+ * what both must agree on.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -433,6 +436,92 @@ static void generic_ioctls(void)
 	close(regular);
 }
 
+/* What readlink says of /proc/self/fd/FD. */
+static void show_fd_link(const char *label, int fd)
+{
+	char path[64], target[256];
+	ssize_t length;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	length = readlink(path, target, sizeof(target) - 1);
+	target[length < 0 ? 0 : length] = '\0';
+	printf("%s: %s\n", label, length < 0 ? strerror(errno) : target);
+}
+
+/* /proc/self/fd: a link per descriptor, leading to the file itself. The
+ * names of /tmp files carry the pid, so only their tails are printed. */
+static void proc_fd(void)
+{
+	char name[64], path[64], bytes[8] = { 0 }, target[128];
+	int fds[2];
+	struct stat by_fd, by_path, link;
+
+	printf("/proc/self/fd\n");
+	snprintf(name, sizeof(name), "/tmp/abi-misc-%d-fd", (int)getpid());
+	int file = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	write(file, "content", 7);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", file);
+	ssize_t length = readlink(path, target, sizeof(target) - 1);
+	target[length < 0 ? 0 : length] = '\0';
+	printf("file: names it %d\n", strcmp(target, name) == 0);
+	fstat(file, &by_fd);
+	stat(path, &by_path);
+	lstat(path, &link);
+	printf("  stat is the file's %d, lstat a link %d\n",
+	       by_fd.st_ino == by_path.st_ino && by_fd.st_dev == by_path.st_dev,
+	       S_ISLNK(link.st_mode));
+	int again = open(path, O_RDONLY);
+	show("  open it again", again >= 0);
+	show("  read", read(again, bytes, 7));
+	printf("  %s, own offset %ld\n", bytes, (long)lseek(file, 0, SEEK_CUR));
+	close(again);
+	unlink(name);
+	length = readlink(path, target, sizeof(target) - 1);
+	target[length < 0 ? 0 : length] = '\0';
+	printf("unlinked: ends in (deleted) %d\n",
+	       length > 10 && strcmp(target + length - 10, " (deleted)") == 0);
+	again = open(path, O_RDONLY);
+	show("  open it again", again >= 0);
+	close(again);
+	pipe(fds);
+	length = readlink((snprintf(path, sizeof(path), "/proc/self/fd/%d",
+				   fds[0]), path), target, sizeof(target) - 1);
+	target[length < 0 ? 0 : length] = '\0';
+	printf("pipe: pipe:[ %d\n", strncmp(target, "pipe:[", 6) == 0);
+	int counter = eventfd(0, 0);
+	show_fd_link("eventfd", counter);
+	int memfd = memfd_create("fd-link", 0);
+	show_fd_link("memfd", memfd);
+	show_fd_link("/dev/null", open("/dev/null", O_RDONLY));
+	show_fd_link("a closed one", 999);
+	DIR *listing = opendir("/proc/self/fd");
+	struct dirent *entry;
+	int listed = 0, kinds = 1;
+
+	while (listing && (entry = readdir(listing)) != NULL) {
+		if (strcmp(entry->d_name, ".") == 0 ||
+		    strcmp(entry->d_name, "..") == 0)
+			continue;
+		listed += atoi(entry->d_name) == file ||
+			  atoi(entry->d_name) == memfd;
+		kinds &= entry->d_type == DT_LNK;
+	}
+	if (listing)
+		closedir(listing);
+	printf("listed: both %d, all links %d\n", listed == 2, kinds);
+	show("unlink a descriptor's link", unlink(path));
+	show("a name in it", open("/proc/self/fd/new", O_CREAT | O_RDWR, 0600));
+	show("a name in /proc/self", open("/proc/self/new", O_CREAT | O_RDWR, 0600));
+	show("a directory in /proc", mkdir("/proc/new", 0700));
+	show("no such descriptor", open("/proc/self/fd/999", O_RDONLY));
+	show("not a number", open("/proc/self/fd/x", O_RDONLY));
+	close(file);
+	close(fds[0]);
+	close(fds[1]);
+	close(counter);
+	close(memfd);
+}
+
 /* clone3's refusals (glibc's pthread_create calls it first; musl has no
  * wrapper). Each block is refused before anything is made, on Linux too. */
 static void clone3_refusals(void)
@@ -482,6 +571,7 @@ int main(void)
 	process();
 	sendfile_files();
 	generic_ioctls();
+	proc_fd();
 	clone3_refusals();
 	return 0;
 }
