@@ -858,48 +858,6 @@ static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
 		       : flags & AT_SYMLINK_NOFOLLOW ? FOLLOW_SLASHED : FOLLOW);
 }
 
-bool files_path_exists(char *path)
-{
-	return resolve(path[0] == '/' ? NODE_ROOT : working_directory, path,
-		       FOLLOW).error == 0;
-}
-
-size_t files_path(unsigned node, char *out, size_t size)
-{
-	char path[PATH_MAX];
-	size_t at = sizeof(path) - 1;
-	unsigned named = node;
-
-	path[at] = '\0';
-	/* A file whose own name went may have a hard link's. */
-	for (unsigned other = NODE_FIXED_COUNT; nodes[node].parent == NO_NODE &&
-	     nodes[node].links && other < node_count; other++)
-		if (nodes[other].used && nodes[other].file == node)
-			named = other;
-	for (unsigned at_node = named, next; at_node != NODE_ROOT;
-	     at_node = next) {
-		size_t length = nodes[at_node].name_length;
-
-		next = nodes[at_node].parent != NO_NODE ? nodes[at_node].parent
-							: nodes[at_node].up;
-		if (next == NO_NODE || at < length + 1)
-			break;
-		at -= length;
-		memcpy(path + at, nodes[at_node].name, length);
-		path[--at] = '/';
-	}
-	if (at == sizeof(path) - 1)
-		path[--at] = '/';
-	if (nodes[node].memfd) {
-		char name[NAME_MAX + 1] = { 0 };
-
-		memcpy(name, nodes[node].name, nodes[node].name_length);
-		return print_format_to(out, size, "/memfd:%s (deleted)", name);
-	}
-	return print_format_to(out, size, "%s%s", path + at,
-			       is_linked(node) ? "" : " (deleted)");
-}
-
 /* Whether a description may read (O_RDONLY) or write (O_WRONLY): its
  * access mode allows it, and it is no O_PATH one. */
 static bool may(const struct file *file, uint32_t access)
@@ -985,7 +943,7 @@ long sys_openat(struct wk_regs *regs)
 	 * its description cannot be made again here (Linux reopens a pipe;
 	 * a socket is -ENXIO there too). */
 	if (found.node == NODE_PIPE || found.node == NODE_SOCKET ||
-	    found.node == NODE_ANONYMOUS)
+	    found.node == NODE_ANONYMOUS || file_type(found.node) == S_IFSOCK)
 		return -ENXIO;
 	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
 	    !(flags & O_PATH)) {
@@ -1519,6 +1477,89 @@ static long new_name(const struct lookup *found, bool directory)
 	if (found->error == -ENOENT && found->parent != NO_NODE)
 		return found->trailing_slash && !directory ? -ENOENT : 0;
 	return found->error ? found->error : -EEXIST;
+}
+
+long files_bind_socket(char *path, uint16_t end)
+{
+	struct lookup found = resolve(path[0] == '/' ? NODE_ROOT
+						     : working_directory,
+				      path, NAME_ITSELF);
+	long error = new_name(&found, false);
+
+	if (error)
+		return error == -EEXIST ? -EADDRINUSE : error;
+	if (is_proc(found.parent))
+		return -ENOENT;
+	unsigned node = create(found.parent, found.last, found.last_length,
+			       S_IFSOCK | new_mode(0777), &error);
+
+	if (node == NO_NODE)
+		return error;
+	nodes[node].kind = FILE_SOCKET;
+	nodes[node].rdev = (uint16_t)(end + 1);
+	files_hold(node);
+	return node;
+}
+
+void files_unbind_socket(unsigned node)
+{
+	nodes[node].rdev = 0;
+	files_drop(node);
+}
+
+bool files_path_exists(char *path)
+{
+	return resolve(path[0] == '/' ? NODE_ROOT : working_directory, path,
+		       NAME_ITSELF).error == 0;
+}
+
+long files_socket_at(char *path)
+{
+	struct lookup found = resolve(path[0] == '/' ? NODE_ROOT
+						     : working_directory,
+				      path, FOLLOW);
+
+	if (found.error)
+		return found.error;
+	if (file_type(found.node) != S_IFSOCK || nodes[found.node].rdev == 0)
+		return -ECONNREFUSED;
+	return nodes[found.node].rdev - 1;
+}
+
+size_t files_path(unsigned node, char *out, size_t size)
+{
+	char path[PATH_MAX];
+	size_t at = sizeof(path) - 1;
+	unsigned named = node;
+
+	path[at] = '\0';
+	/* A file whose own name went may have a hard link's. */
+	for (unsigned other = NODE_FIXED_COUNT; nodes[node].parent == NO_NODE &&
+	     nodes[node].links && other < node_count; other++)
+		if (nodes[other].used && nodes[other].file == node)
+			named = other;
+	for (unsigned at_node = named, next; at_node != NODE_ROOT;
+	     at_node = next) {
+		size_t length = nodes[at_node].name_length;
+
+		next = nodes[at_node].parent != NO_NODE ? nodes[at_node].parent
+							: nodes[at_node].up;
+		if (next == NO_NODE || at < length + 1)
+			break;
+		at -= length;
+		memcpy(path + at, nodes[at_node].name, length);
+		path[--at] = '/';
+	}
+	if (at == sizeof(path) - 1)
+		path[--at] = '/';
+	if (nodes[node].memfd) {
+		char name[NAME_MAX + 1] = { 0 };
+
+		memcpy(name, nodes[node].name, nodes[node].name_length);
+		return print_format_to(out, size, "/memfd:%s (deleted)", name);
+	}
+	return print_format_to(out, size, "%s%s", path + at,
+			       is_linked(node) ? "" : " (deleted)");
 }
 
 static long make_directory(int64_t dirfd, uint64_t path, uint64_t mode)

@@ -97,9 +97,17 @@ size_t files_path(unsigned node, char *out, size_t size);
 uint64_t files_inode(unsigned node);
 uint64_t files_device(unsigned node);
 
-/* Whether a NUL-terminated path in the libOS's memory names something
- * (from the working directory if relative; links followed). */
-bool files_path_exists(char *path);
+/* Named sockets (linux/socket.c), by NUL-terminated paths in the libOS's
+ * memory (from the working directory if relative): bind's new name for
+ * socket end `end`, a node of type S_IFSOCK held until unbound (its
+ * number, or -EADDRINUSE, -ENOENT, -ENOTDIR, ...); the end its name's
+ * node names no more (the end closed: the name stays, as on Linux); and
+ * the end a path names (links followed), -ECONNREFUSED for a name that
+ * is no bound socket, or the lookup's error. */
+long files_bind_socket(char *path, uint16_t end);
+bool files_path_exists(char *path); /* the last component unfollowed */
+void files_unbind_socket(unsigned node);
+long files_socket_at(char *path);
 
 /* A directory the archive lists after the tree has it takes the entry's
  * permission bits, owner and time (not a fixed one's). */

@@ -1,28 +1,28 @@
 /*
- * Sockets: connected AF_UNIX pairs within the one process (socketpair), of
- * the three types Linux's AF_UNIX has: SOCK_STREAM, SOCK_SEQPACKET and
- * SOCK_DGRAM. Wicket has no network and no socket files: socket() makes
- * an AF_UNIX socket that can be asked about but never bound (-EOPNOTSUPP,
- * said once) nor connected (no name is a socket: -ENOENT, or
- * -ECONNREFUSED for a name that is something else), and every other
- * family is -EAFNOSUPPORT (said once).
+ * Sockets: AF_UNIX sockets within the one process, of the three types
+ * Linux's AF_UNIX has: SOCK_STREAM, SOCK_SEQPACKET and SOCK_DGRAM.
+ * Connected pairs come from socketpair, or from connect to a listening
+ * socket bound to a name (a path, which bind makes a socket file of, or
+ * an abstract name: a NUL first) and accept. A DGRAM socket sends to a
+ * bound one named by sendto or connect. Wicket has no network: every
+ * other family is -EAFNOSUPPORT (said once).
  *
  * Each end has a receive ring of SOCKET_RING bytes in the libOS's memory
  * (LIBOS_SOCKET_BUFFERS, mapped when its slot is first used and kept); a
- * send appends to the peer's ring. A stream's bytes run together; a
- * SEQPACKET or DGRAM message is one record (its length, then its bytes),
- * read whole or cut short (MSG_TRUNC). As on Linux (net/unix/af_unix.c):
- * a stream send that does not fit goes in as room comes, and one that
- * waited after part of it went in returns that part's count if a
- * signal's handler ends it (thread.h, call_done); a record waits until it
- * fits whole; an end that shut down writing, or whose peer shut down
- * reading, refuses sends with -EPIPE, and a stream's also raises SIGPIPE
- * unless MSG_NOSIGNAL; a receive with nothing queued waits, or returns 0
- * once the end shut down reading (the peer's close or SHUT_WR does that
- * to a stream or SEQPACKET end; a pending ECONNRESET, from a peer that
- * closed with data unread, comes first). O_NONBLOCK and MSG_DONTWAIT turn
- * each wait into -EAGAIN. Waiting threads wait as a pipe's do
- * (linux/pipe.c).
+ * send appends to its destination's ring. A stream's bytes run together;
+ * a SEQPACKET or DGRAM message is one record (its header: its length and
+ * its sender; then its bytes), read whole or cut short (MSG_TRUNC). As on
+ * Linux (net/unix/af_unix.c): a stream send that does not fit goes in as
+ * room comes, and one that waited after part of it went in returns that
+ * part's count if a signal's handler ends it (thread.h, call_done); a
+ * record waits until it fits whole; an end that shut down writing, or
+ * whose peer shut down reading, refuses sends with -EPIPE, and a stream's
+ * also raises SIGPIPE unless MSG_NOSIGNAL; a receive with nothing queued
+ * waits, or returns 0 once the end shut down reading (the peer's close or
+ * SHUT_WR does that to a stream or SEQPACKET end; a pending ECONNRESET,
+ * from a peer that closed with data unread, comes first). O_NONBLOCK and
+ * MSG_DONTWAIT turn each wait into -EAGAIN. Waiting threads wait as a
+ * pipe's do (linux/pipe.c).
  *
  * Not here: passing descriptors or credentials (a control message is
  * -EOPNOTSUPP, said once), MSG_OOB, and the socket options' effects
@@ -35,6 +35,7 @@
 
 #include "errno.h"
 #include "layout.h"
+#include "lib/print.h"
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/files.h"
@@ -46,7 +47,7 @@
 
 #define SOCKETS_MAX   256 /* ends */
 #define SOCKET_RING   (256 << 10)
-#define RECORD_HEADER 4
+#define RECORD_HEADER 8 /* struct record_header */
 #define RECORD_MAX    (212992 - 32) /* Linux's default send buffer's */
 #define ROOM_TO_WRITE 4096 /* poll's POLLOUT: this much room in the peer's ring */
 #define IOV_MAX       1024
@@ -101,21 +102,43 @@
 #define SI_USER 0
 
 #define SUN_PATH_OFFSET 2 /* struct sockaddr_un: the family, then the path */
+#define ADDRESS_MAX     110 /* sizeof(struct sockaddr_un) */
+#define LISTEN_MAX      4096 /* Linux's somaxconn */
+#define NO_END          0xffff
+
+/* What a record's bytes follow: their count, and the end that sent them
+ * (NO_END: one with no name, whose address nobody will be told). */
+struct record_header {
+	uint32_t length;
+	uint16_t sender;
+	uint16_t pad;
+};
+_Static_assert(sizeof(struct record_header) == RECORD_HEADER, "record");
 
 struct socket_end {
 	uint64_t written, read; /* its receive ring's byte counts */
 	uint32_t records;       /* SEQPACKET, DGRAM: messages in the ring */
 	uint16_t peer;          /* the other end, when connected */
+	uint16_t name_node;     /* its socket file (bound to a path), or 0 */
+	uint16_t backlog;       /* listening: how many may wait for accept */
+	uint16_t waiting;       /* listening: how many do, first at first */
+	uint16_t first, next;   /* that queue: its head, and each one's next */
 	uint8_t type;           /* SOCK_*; 0: a free slot */
 	uint8_t shutdown;       /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	uint8_t error;          /* pending, for the next receive or SO_ERROR */
+	uint8_t address_length; /* its name's (bind's, or an accepted end's
+				   listener's): 0 for none */
 	bool connected;         /* peer is (or was, if peer_gone) its peer */
 	bool peer_gone;         /* the peer closed (its slot may be reused) */
+	bool listening;
 	bool mapped;
 };
 
 static struct socket_end ends[SOCKETS_MAX];
-static bool told_about_network, told_about_names, told_about_control;
+/* Each end's name as a struct sockaddr_un (address_length bytes). */
+static uint8_t addresses[SOCKETS_MAX][ADDRESS_MAX];
+static unsigned autobound; /* the names bind gave on its own */
+static bool told_about_network, told_about_control;
 
 /* struct msghdr (56 bytes). */
 struct message_header {
@@ -244,48 +267,44 @@ static long broken_pipe(int flags, uint64_t done, bool signal)
 	return done ? (long)done : -EPIPE;
 }
 
-static long send_vector(struct file *file, const struct iovec *vector,
-			uint64_t total, int flags)
+/* A send from `file`'s end to end `to` (its peer, or a DGRAM send's
+ * destination): the count, an error, or SYSCALL_NO_RESULT after a wait. */
+static long send_vector(struct file *file, unsigned to,
+			const struct iovec *vector, uint64_t total, int flags)
 {
-	struct socket_end *self = end_of(file), *peer = peer_of(self);
+	struct socket_end *self = end_of(file), *target = &ends[to];
 	struct thread *thread = sched_current();
 	bool may_wait = !(file->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT);
 	uint64_t done = thread->call_again && may_wait ? thread->call_done : 0;
 
 	thread->call_done = 0;
-	if (!self->connected)
-		return -ENOTCONN;
 	if (!is_stream(self) && total > RECORD_MAX)
 		return -EMSGSIZE;
-	if (self->type == SOCK_DGRAM && self->peer_gone) {
-		/* Linux says so once, then forgets the peer. */
-		self->connected = false;
-		return -ECONNREFUSED;
-	}
-	if ((self->shutdown & SEND_SHUTDOWN) || peer == NULL ||
-	    (peer->shutdown & RCV_SHUTDOWN))
+	if ((self->shutdown & SEND_SHUTDOWN) || (target->shutdown & RCV_SHUTDOWN))
 		return broken_pipe(flags, done, is_stream(self));
-	uint64_t room = SOCKET_RING - unread(peer);
-	unsigned index = self->peer;
+	uint64_t room = SOCKET_RING - unread(target);
 
 	if (!is_stream(self)) {
-		uint32_t length = (uint32_t)total;
+		struct record_header header = {
+			(uint32_t)total,
+			self->address_length ? (uint16_t)file->position
+					     : NO_END, 0 };
 
 		if (room < RECORD_HEADER + total)
 			return wait_or_again(may_wait);
-		ring_copy(index, peer->written, NULL, (const uint8_t *)&length,
+		ring_copy(to, target->written, NULL, (const uint8_t *)&header,
 			  RECORD_HEADER);
-		vector_copy(index, peer->written + RECORD_HEADER, vector, 0,
+		vector_copy(to, target->written + RECORD_HEADER, vector, 0,
 			    total, true);
-		peer->written += RECORD_HEADER + total;
-		peer->records++;
+		target->written += RECORD_HEADER + total;
+		target->records++;
 		changed();
 		return (long)total;
 	}
 	uint64_t part = total - done < room ? total - done : room;
 
-	vector_copy(index, peer->written, vector, done, part, true);
-	peer->written += part;
+	vector_copy(to, target->written, vector, done, part, true);
+	target->written += part;
 	done += part;
 	if (part)
 		changed();
@@ -295,13 +314,33 @@ static long send_vector(struct file *file, const struct iovec *vector,
 	return wait_or_again(may_wait);
 }
 
+/* A send to the peer: to_peer's checks, then send_vector. */
+static long send_to_peer(struct file *file, const struct iovec *vector,
+			 uint64_t total, int flags)
+{
+	struct socket_end *self = end_of(file);
+
+	if (!self->connected)
+		return -ENOTCONN;
+	if (self->type == SOCK_DGRAM && self->peer_gone) {
+		/* Linux says so once, then forgets the peer. */
+		self->connected = false;
+		return -ECONNREFUSED;
+	}
+	/* A stream's or SEQPACKET's gone peer shut this end down: the
+	 * send refuses before it looks at the peer's slot. */
+	return send_vector(file, self->peer, vector, total, flags);
+}
+
 /* A receive into buffers of `total` bytes (or an error: a bad buffer,
  * which Linux finds only once there is data; a record is gone then, as
  * Linux's is): the count (a record's whole length with MSG_TRUNC), 0 at
  * the end, an error, or SYSCALL_NO_RESULT after a wait. *truncated: a
- * record was longer than the buffers. */
+ * record was longer than the buffers; *sender: the end whose name goes
+ * with the data (NO_END: none). */
 static long receive_vector(struct file *file, const struct iovec *vector,
-			   long total, int flags, bool *truncated)
+			   long total, int flags, bool *truncated,
+			   uint16_t *sender)
 {
 	struct socket_end *self = end_of(file);
 	struct thread *thread = sched_current();
@@ -311,6 +350,8 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 
 	thread->call_done = 0;
 	*truncated = false;
+	*sender = peer_of(self) && peer_of(self)->address_length ? self->peer
+								  : NO_END;
 	if (unread(self) == 0) {
 		if (done && (self->shutdown & RCV_SHUTDOWN))
 			return (long)done; /* MSG_WAITALL cut short */
@@ -328,10 +369,11 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		return wait_or_again(may_wait);
 	}
 	if (!is_stream(self)) {
-		uint32_t length;
+		struct record_header header;
 
-		ring_copy(index, self->read, (uint8_t *)&length, NULL,
+		ring_copy(index, self->read, (uint8_t *)&header, NULL,
 			  RECORD_HEADER);
+		uint64_t length = header.length;
 		uint64_t copied = total < 0 ? 0
 				  : length < (uint64_t)total ? length
 							     : (uint64_t)total;
@@ -339,6 +381,9 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		vector_copy(index, self->read + RECORD_HEADER, vector, 0,
 			    copied, false);
 		*truncated = total >= 0 && length > (uint64_t)total;
+		*sender = header.sender != NO_END &&
+				  ends[header.sender].address_length
+			  ? header.sender : NO_END;
 		if (!(flags & MSG_PEEK)) {
 			self->read += RECORD_HEADER + length;
 			self->records--;
@@ -375,26 +420,51 @@ long socket_transfer(struct file *file, uint64_t vector, uint64_t count,
 				  sending ? PROT_READ : PROT_WRITE);
 	bool truncated;
 
+	uint16_t sender;
+
 	if (sending && total < 0)
 		return total;
-	return sending ? send_vector(file, pieces, (uint64_t)total, 0)
-		       : receive_vector(file, pieces, total, 0, &truncated);
+	return sending ? send_to_peer(file, pieces, (uint64_t)total, 0)
+		       : receive_vector(file, pieces, total, 0, &truncated,
+					&sender);
+}
+
+/* End `index` goes: what waits for its accept goes with it (its peer
+ * is reset, as Linux resets an unaccepted connection's), its name names
+ * nothing, and the ends connected to it learn so. */
+static void end_release(unsigned index, bool unaccepted)
+{
+	struct socket_end *self = &ends[index], *peer = peer_of(self);
+
+	while (self->listening && self->waiting) {
+		unsigned first = self->first;
+
+		self->first = ends[first].next;
+		self->waiting--;
+		end_release(first, true);
+	}
+	if (self->name_node)
+		files_unbind_socket(self->name_node);
+	if (peer && peer->type != SOCK_DGRAM) {
+		peer->peer_gone = true;
+		peer->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+		if (unread(self) || unaccepted)
+			peer->error = ECONNRESET;
+	}
+	for (unsigned other = 0; other < SOCKETS_MAX; other++)
+		if (ends[other].type == SOCK_DGRAM && ends[other].connected &&
+		    ends[other].peer == index && other != index)
+			ends[other].peer_gone = true;
+	self->type = 0;
+	self->name_node = 0;
+	self->address_length = 0;
+	self->listening = false;
+	changed();
 }
 
 void socket_release(const struct file *file)
 {
-	struct socket_end *self = end_of(file), *peer = peer_of(self);
-
-	if (peer) {
-		peer->peer_gone = true;
-		if (peer->type != SOCK_DGRAM) {
-			peer->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
-			if (unread(self))
-				peer->error = ECONNRESET;
-		}
-	}
-	self->type = 0;
-	changed();
+	end_release((unsigned)file->position, false);
 }
 
 int16_t socket_poll(const struct file *file)
@@ -402,6 +472,8 @@ int16_t socket_poll(const struct file *file)
 	const struct socket_end *self = end_of(file), *peer = peer_of(self);
 	int events = 0;
 
+	if (self->listening) /* readable with a connection to accept */
+		return self->waiting ? POLLIN | POLLRDNORM : 0;
 	if (self->error)
 		events |= POLLERR;
 	if (self->type != SOCK_DGRAM) {
@@ -421,13 +493,13 @@ int16_t socket_poll(const struct file *file)
 uint64_t socket_unread(const struct file *file)
 {
 	const struct socket_end *self = end_of(file);
-	uint32_t length;
+	struct record_header next;
 
 	if (self->type != SOCK_DGRAM || unread(self) == 0) /* every byte */
 		return unread(self) - (uint64_t)self->records * RECORD_HEADER;
-	ring_copy((unsigned)file->position, self->read, (uint8_t *)&length,
+	ring_copy((unsigned)file->position, self->read, (uint8_t *)&next,
 		  NULL, RECORD_HEADER);
-	return length; /* Linux's answer for a record: the next one's size */
+	return next.length; /* Linux's answer for a record: the next one's */
 }
 
 /* The socket behind descriptor fd, or NULL with *error -EBADF or
@@ -559,41 +631,67 @@ long sys_socketpair(struct wk_regs *regs)
  * -EFAULT. */
 static long check_address(uint64_t address, uint64_t length)
 {
-	if (length <= SUN_PATH_OFFSET || length > 110)
+	if (length <= SUN_PATH_OFFSET || length > ADDRESS_MAX)
 		return -EINVAL;
 	if (!vm_user_ok(address, length, PROT_READ))
 		return -EFAULT;
 	return *(const uint16_t *)address == AF_UNIX ? 0 : -EINVAL;
 }
 
-/* The socket an address names: none here. -ENOENT when nothing has its
- * path, -ECONNREFUSED for a path that is something else or an abstract
- * name (a NUL first); the address's own error first. */
+/* An address's path, NUL-terminated (sun_path need not be). */
+static void address_path(uint64_t address, uint64_t length, char *path)
+{
+	memset(path, 0, ADDRESS_MAX);
+	memcpy(path, (const char *)address + SUN_PATH_OFFSET,
+	       length - SUN_PATH_OFFSET);
+}
+
+/* The end an abstract name (a NUL first: the bytes after the family, all
+ * of them) is bound to, or -ECONNREFUSED. */
+static long abstract_end(const uint8_t *address, uint64_t length)
+{
+	for (unsigned index = 0; index < SOCKETS_MAX; index++)
+		if (ends[index].type && ends[index].address_length == length &&
+		    ends[index].name_node == 0 &&
+		    memcmp(addresses[index], address, length) == 0)
+			return index;
+	return -ECONNREFUSED;
+}
+
+/* The end an address names: its error, -ENOENT when nothing has its path,
+ * -ECONNREFUSED for a name no socket is bound to (a path that is some
+ * other file, or a socket file whose socket closed). */
 static long find_named(uint64_t address, uint64_t length)
 {
-	char path[110] = { 0 };
+	char path[ADDRESS_MAX];
 	long error = check_address(address, length);
 
 	if (error)
 		return error;
-	memcpy(path, (const char *)address + SUN_PATH_OFFSET,
-	       length - SUN_PATH_OFFSET);
+	address_path(address, length, path);
 	if (path[0] == '\0')
-		return -ECONNREFUSED;
-	return files_path_exists(path) ? -ECONNREFUSED : -ENOENT;
+		return abstract_end((const uint8_t *)address, length);
+	return files_socket_at(path);
 }
 
 /* A send with a destination: a stream refuses it (-EISCONN when
- * connected); a SEQPACKET end ignores it; a DGRAM end sends there, and
- * no name is a socket here. 0 to send to the peer. */
-static long send_to_name(const struct socket_end *end, uint64_t address,
+ * connected); a SEQPACKET end ignores it; a DGRAM end sends to the
+ * DGRAM socket it names (-EPROTOTYPE for one of another type). The end to
+ * send to, or an error. */
+static long send_to_name(struct file *file, uint64_t address,
 			 uint64_t length)
 {
-	if (is_stream(end))
-		return end->connected ? -EISCONN : -EOPNOTSUPP;
-	if (end->type == SOCK_SEQPACKET)
-		return 0;
-	return find_named(address, length);
+	const struct socket_end *self = end_of(file);
+
+	if (is_stream(self))
+		return self->connected ? -EISCONN : -EOPNOTSUPP;
+	if (self->type == SOCK_SEQPACKET)
+		return self->connected ? (long)self->peer : -ENOTCONN;
+	long to = find_named(address, length);
+
+	if (to >= 0 && ends[to].type != SOCK_DGRAM)
+		return -EPROTOTYPE;
+	return to;
 }
 
 /* A message header (sendmsg's, recvmsg's, which also writes it back)
@@ -644,13 +742,15 @@ long sys_sendmsg(struct wk_regs *regs)
 	if (header.control_length)
 		return refuse_control();
 	if (header.name && header.name_length) {
-		error = send_to_name(end_of(file), header.name,
-				     header.name_length);
-		if (error)
-			return error;
+		long to = send_to_name(file, header.name, header.name_length);
+
+		return to < 0 ? to
+			      : send_vector(file, (unsigned)to,
+					    (const struct iovec *)header.vector,
+					    (uint64_t)total, (int)regs->rdx);
 	}
-	return send_vector(file, (const struct iovec *)header.vector,
-			   (uint64_t)total, (int)regs->rdx);
+	return send_to_peer(file, (const struct iovec *)header.vector,
+			    (uint64_t)total, (int)regs->rdx);
 }
 
 long sys_sendto(struct wk_regs *regs)
@@ -666,12 +766,28 @@ long sys_sendto(struct wk_regs *regs)
 	if (total < 0)
 		return total;
 	if (regs->r8 && (regs->r9 & 0xffffffff)) {
-		error = send_to_name(end_of(file), regs->r8,
-				     regs->r9 & 0xffffffff);
-		if (error)
-			return error;
+		long to = send_to_name(file, regs->r8, regs->r9 & 0xffffffff);
+
+		return to < 0 ? to
+			      : send_vector(file, (unsigned)to, &piece,
+					    (uint64_t)total, (int)regs->r10);
 	}
-	return send_vector(file, &piece, (uint64_t)total, (int)regs->r10);
+	return send_to_peer(file, &piece, (uint64_t)total, (int)regs->r10);
+}
+
+/* Writes end `index`'s name (NO_END: an unnamed one's, the family
+ * alone, or nothing at all for a receive's sender) to the app's
+ * `address`, up to `room` bytes; the name's whole length. */
+static uint32_t write_name(unsigned index, uint64_t address, uint32_t room,
+			   bool sender)
+{
+	static const uint8_t unnamed[2] = { AF_UNIX, 0 };
+	const uint8_t *name = index == NO_END ? unnamed : addresses[index];
+	uint32_t length = index == NO_END ? (sender ? 0 : sizeof(unnamed))
+					  : ends[index].address_length;
+
+	memcpy((void *)address, name, length < room ? length : room);
+	return length;
 }
 
 long sys_recvmsg(struct wk_regs *regs)
@@ -680,23 +796,30 @@ long sys_recvmsg(struct wk_regs *regs)
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
 	bool truncated;
+	uint16_t sender;
 
 	if (file == NULL)
 		return error;
 	error = read_header(regs->rsi, &header, PROT_READ | PROT_WRITE);
 	if (error)
 		return error;
+	if (header.name && header.name_length &&
+	    !vm_user_ok(header.name, header.name_length, PROT_WRITE))
+		return -EFAULT;
 	long total = vector_total((const struct iovec *)header.vector,
 				  header.count, PROT_WRITE);
 	long result = receive_vector(file, (const struct iovec *)header.vector,
-				     total, (int)regs->rdx, &truncated);
+				     total, (int)regs->rdx, &truncated,
+				     &sender);
 
-	if (result >= 0) {
-		/* The peer has no name; nothing comes with the data. */
+	if (result >= 0) { /* nothing comes with the data */
 		struct message_header *out =
 			(struct message_header *)regs->rsi;
 
-		out->name_length = 0;
+		out->name_length = header.name
+			? write_name(sender, header.name, header.name_length,
+				     true)
+			: 0;
 		out->control_length = 0;
 		out->flags = truncated ? MSG_TRUNC : 0;
 	}
@@ -709,18 +832,28 @@ long sys_recvfrom(struct wk_regs *regs)
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
 	bool truncated;
+	uint16_t sender;
+	uint32_t room = 0;
 
 	if (file == NULL)
 		return error;
 	long total = vector_total(&piece, 1, PROT_WRITE);
 
-	if (regs->r8 && regs->r9 && !vm_user_ok(regs->r9, 4, PROT_WRITE))
-		return -EFAULT;
+	if (regs->r8 && regs->r9) {
+		if (!vm_user_ok(regs->r9, 4, PROT_READ | PROT_WRITE))
+			return -EFAULT;
+		room = *(const uint32_t *)regs->r9;
+		if ((int32_t)room < 0)
+			return -EINVAL;
+		if (room && !vm_user_ok(regs->r8, room, PROT_WRITE))
+			return -EFAULT;
+	}
 	long result = receive_vector(file, &piece, total, (int)regs->r10,
-				     &truncated);
+				     &truncated, &sender);
 
 	if (result >= 0 && regs->r8 && regs->r9)
-		*(uint32_t *)regs->r9 = 0; /* the peer has no name */
+		*(uint32_t *)regs->r9 = write_name(sender, regs->r8, room,
+						    true);
 	return result;
 }
 
@@ -745,31 +878,35 @@ long sys_shutdown(struct wk_regs *regs)
 	return 0;
 }
 
-/* getsockname and getpeername: an unnamed AF_UNIX socket's address is its
- * family alone. */
-static long name_of(struct wk_regs *regs, bool peer)
+/* getsockname and getpeername: the name bind gave (an accepted end has
+ * its listener's), or an unnamed socket's, the family alone. */
+static long name_of(struct wk_regs *regs, bool of_peer)
 {
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
 
 	if (file == NULL)
 		return error;
-	if (peer && !end_of(file)->connected)
+	const struct socket_end *self = end_of(file);
+
+	if (of_peer && (!self->connected ||
+			(self->type == SOCK_DGRAM && self->peer_gone)))
 		return -ENOTCONN;
 	if (!vm_user_ok(regs->rdx, 4, PROT_READ | PROT_WRITE))
 		return -EFAULT;
 	int32_t room = *(const int32_t *)regs->rdx;
-	uint16_t family = AF_UNIX;
+	unsigned index = (unsigned)file->position;
 
 	if (room < 0)
 		return -EINVAL;
-	uint64_t copied = (uint64_t)room < sizeof(family) ? (uint64_t)room
-							  : sizeof(family);
-
-	if (copied && !vm_user_ok(regs->rsi, copied, PROT_WRITE))
+	if (of_peer) /* a gone peer's name went with it */
+		index = self->peer_gone ? NO_END : self->peer;
+	if (index != NO_END && ends[index].address_length == 0)
+		index = NO_END;
+	if (room && !vm_user_ok(regs->rsi, (uint64_t)room, PROT_WRITE))
 		return -EFAULT;
-	memcpy((void *)regs->rsi, &family, copied);
-	*(int32_t *)regs->rdx = sizeof(family);
+	*(int32_t *)regs->rdx = (int32_t)write_name(index, regs->rsi,
+						    (uint32_t)room, false);
 	return 0;
 }
 
@@ -783,67 +920,209 @@ long sys_getpeername(struct wk_regs *regs)
 	return name_of(regs, true);
 }
 
-
+/* bind: a path becomes a socket file (-EADDRINUSE if the name is
+ * taken); an abstract name is the socket's alone; the family alone gets
+ * an abstract name of five hex digits, as Linux's autobind. Once. */
 long sys_bind(struct wk_regs *regs)
 {
+	uint64_t address = regs->rsi, length = regs->rdx & 0xffffffff;
 	long error;
+	struct file *file = socket_file(regs->rdi, &error);
+	char path[ADDRESS_MAX];
 
-	if (socket_file(regs->rdi, &error) == NULL)
+	if (file == NULL)
 		return error;
-	error = check_address(regs->rsi, regs->rdx & 0xffffffff);
+	struct socket_end *self = end_of(file);
+	unsigned index = (unsigned)file->position;
+	uint8_t *name = addresses[index];
+
+	if (length == SUN_PATH_OFFSET && vm_user_ok(address, 2, PROT_READ) &&
+	    *(const uint16_t *)address == AF_UNIX) {
+		if (self->address_length) /* bound already: nothing to do */
+			return 0;
+		memset(name, 0, ADDRESS_MAX);
+		name[0] = AF_UNIX;
+		length = SUN_PATH_OFFSET + 6;
+		do
+			print_format_to((char *)name + SUN_PATH_OFFSET + 1, 6,
+					"%05x", autobound++ & 0xfffff);
+		while (abstract_end(name, length) >= 0);
+		self->address_length = (uint8_t)length;
+		return 0;
+	}
+	error = check_address(address, length);
 	if (error)
 		return error;
-	if (!told_about_names) {
-		told_about_names = true;
-		libos_report("bind: Wicket has no named sockets; returning "
-			     "-EOPNOTSUPP");
+	address_path(address, length, path);
+	/* Linux's order: a path's name first, then whether it is bound. */
+	if (path[0] != '\0' && files_path_exists(path))
+		return -EADDRINUSE;
+	if (self->address_length)
+		return -EINVAL;
+	if (path[0] == '\0') {
+		if (abstract_end((const uint8_t *)address, length) >= 0)
+			return -EADDRINUSE;
+	} else {
+		long node = files_bind_socket(path, (uint16_t)index);
+
+		if (node < 0)
+			return node;
+		self->name_node = (uint16_t)node;
+		/* Linux keeps the path to its NUL. */
+		length = SUN_PATH_OFFSET + strlen(path) + 1;
 	}
-	return -EOPNOTSUPP;
+	memset(name, 0, ADDRESS_MAX);
+	memcpy(name, (const void *)address,
+	       length < SUN_PATH_OFFSET + strlen(path) + 1 || path[0] == '\0'
+		       ? length : SUN_PATH_OFFSET + strlen(path));
+	self->address_length = (uint8_t)length;
+	return 0;
 }
 
+/* connect: a DGRAM end takes the named DGRAM socket as its peer; a
+ * stream or SEQPACKET end is paired with a new end queued for the named
+ * listening socket's accept (waiting while its queue is full). */
 long sys_connect(struct wk_regs *regs)
 {
-	uint64_t length = regs->rdx & 0xffffffff;
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
 
 	if (file == NULL)
 		return error;
-	return find_named(regs->rsi, length);
+	struct socket_end *self = end_of(file);
+	long to = find_named(regs->rsi, regs->rdx & 0xffffffff);
+
+	if (to < 0)
+		return to;
+	struct socket_end *target = &ends[to];
+
+	if (target->type != self->type)
+		return -EPROTOTYPE;
+	if (self->type == SOCK_DGRAM) {
+		self->peer = (uint16_t)to;
+		self->connected = true;
+		self->peer_gone = false;
+		return 0;
+	}
+	if (self->connected)
+		return -EISCONN;
+	if (self->listening)
+		return -EINVAL;
+	if (!target->listening)
+		return -ECONNREFUSED;
+	if (target->waiting >= target->backlog)
+		return wait_or_again(!(file->flags & O_NONBLOCK));
+	long server = take_end(self->type);
+
+	if (server < 0)
+		return server;
+	struct socket_end *accepted = &ends[server];
+
+	accepted->peer = (uint16_t)file->position;
+	accepted->connected = true;
+	accepted->address_length = target->address_length;
+	memcpy(addresses[server], addresses[to], ADDRESS_MAX);
+	self->peer = (uint16_t)server;
+	self->connected = true;
+	if (target->waiting == 0) { /* at the back of the queue */
+		target->first = (uint16_t)server;
+	} else {
+		uint16_t last = target->first;
+
+		for (unsigned i = 1; i < target->waiting; i++)
+			last = ends[last].next;
+		ends[last].next = (uint16_t)server;
+	}
+	target->waiting++;
+	changed();
+	return 0;
 }
 
 long sys_listen(struct wk_regs *regs)
 {
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
+	int64_t backlog = (int32_t)regs->rsi;
 
 	if (file == NULL)
 		return error;
-	/* Only a bound stream or SEQPACKET socket listens; none is bound. */
-	return end_of(file)->type == SOCK_DGRAM ? -EOPNOTSUPP : -EINVAL;
+	struct socket_end *self = end_of(file);
+
+	if (self->type == SOCK_DGRAM)
+		return -EOPNOTSUPP;
+	if (self->address_length == 0 || self->connected)
+		return -EINVAL; /* only a bound, unconnected socket listens */
+	self->listening = true;
+	self->backlog = (uint16_t)(backlog < 0 ? 0
+				   : backlog > LISTEN_MAX ? LISTEN_MAX
+							  : backlog);
+	/* Linux lets one more than the backlog wait. */
+	self->backlog++;
+	changed();
+	return 0;
 }
 
-static long accept_on(uint64_t fd)
+/* accept and accept4: the first end waiting on a listening socket, as a
+ * new descriptor (SOCK_NONBLOCK, SOCK_CLOEXEC), its peer's name at
+ * `address`; waits while none does. */
+static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
+		      uint64_t flags)
 {
 	long error;
 	struct file *file = socket_file(fd, &error);
+	uint32_t room = 0;
 
 	if (file == NULL)
 		return error;
-	/* Nothing listens (listen above). */
-	return end_of(file)->type == SOCK_DGRAM ? -EOPNOTSUPP : -EINVAL;
+	struct socket_end *self = end_of(file);
+
+	if (self->type == SOCK_DGRAM)
+		return -EOPNOTSUPP;
+	if (!self->listening)
+		return -EINVAL;
+	if (address) {
+		if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
+			return -EFAULT;
+		room = *(const uint32_t *)length_address;
+		if ((int32_t)room < 0)
+			return -EINVAL;
+		if (room && !vm_user_ok(address, room, PROT_WRITE))
+			return -EFAULT;
+	}
+	if (self->waiting == 0)
+		return wait_or_again(!(file->flags & O_NONBLOCK));
+	unsigned accepted = self->first;
+	long new_fd = io_open(FILE_SOCKET, NODE_SOCKET, accepted,
+			      O_RDWR | ((uint32_t)flags & O_NONBLOCK),
+			      flags & O_CLOEXEC);
+
+	if (new_fd < 0)
+		return new_fd;
+	self->first = ends[accepted].next;
+	self->waiting--;
+	if (address) {
+		const struct socket_end *client = &ends[accepted];
+		unsigned peer = client->peer_gone ? NO_END : client->peer;
+
+		if (peer != NO_END && ends[peer].address_length == 0)
+			peer = NO_END;
+		*(uint32_t *)length_address =
+			write_name(peer, address, room, false);
+	}
+	changed();
+	return new_fd;
 }
 
 long sys_accept(struct wk_regs *regs)
 {
-	return accept_on(regs->rdi);
+	return accept_on(regs->rdi, regs->rsi, regs->rdx, 0);
 }
 
 long sys_accept4(struct wk_regs *regs)
 {
 	if (regs->r10 & ~(uint64_t)(O_NONBLOCK | O_CLOEXEC))
 		return -EINVAL;
-	return accept_on(regs->rdi);
+	return accept_on(regs->rdi, regs->rsi, regs->rdx, regs->r10);
 }
 
 /* getsockopt's int options on SOL_SOCKET, or -ENOPROTOOPT. */
@@ -857,9 +1136,11 @@ static long option_value(const struct socket_end *end, uint64_t name,
 	case SO_DOMAIN:
 		*value = AF_UNIX;
 		return 0;
+	case SO_ACCEPTCONN:
+		*value = end->listening;
+		return 0;
 	case SO_ERROR:
 	case SO_PROTOCOL:
-	case SO_ACCEPTCONN:
 	case SO_REUSEADDR:
 	case SO_KEEPALIVE:
 	case SO_BROADCAST:

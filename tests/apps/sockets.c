@@ -4,9 +4,10 @@
  * options, FIONREAD, fstat), end of file and EPIPE, SIGPIPE with and
  * without MSG_NOSIGNAL, records cut short, MSG_PEEK and MSG_WAITALL,
  * nonblocking ends, poll and epoll readiness, a thread blocked in recv, a
- * megabyte through a stream, and what an unnamed socket answers to bind,
- * connect, listen and accept. Sizes the host decides (its buffers) are
- * not printed.
+ * megabyte through a stream; named sockets (a path's socket file, an
+ * abstract name, autobind): bind, listen, connect, accept, their names,
+ * a listener closed with connections waiting, DGRAM sockets sending to
+ * names. Sizes the host decides (its buffers) are not printed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -439,6 +441,192 @@ static void send_cut_short(void)
 	close(stream[0]);
 }
 
+/* A named socket's address: a path in /tmp carrying the pid (so that the
+ * host's parallel runs cannot meet), or an abstract name (a NUL first). */
+static socklen_t named_address(struct sockaddr_un *address, const char *tag,
+			       int abstract)
+{
+	memset(address, 0, sizeof(*address));
+	address->sun_family = AF_UNIX;
+	snprintf(address->sun_path + abstract, sizeof(address->sun_path) - 1,
+		 "/tmp/wicket-sockets-%d-%s", (int)getpid(), tag);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + abstract +
+			   strlen(address->sun_path + abstract) + !abstract);
+}
+
+/* Whether a name the kernel gave is the one bound (the pid is not
+ * printed). */
+static void show_name(const char *label, const struct sockaddr_un *name,
+		      socklen_t length, const struct sockaddr_un *bound,
+		      socklen_t bound_length)
+{
+	printf("%s: the bound one %d\n", label,
+	       length == bound_length && memcmp(name, bound, length) == 0);
+}
+
+static void *accept_later(void *arg)
+{
+	int server = *(int *)arg, accepted = accept(server, NULL, NULL);
+	char buffer[16] = { 0 };
+
+	recv(accepted, buffer, sizeof(buffer) - 1, 0);
+	send(accepted, buffer, strlen(buffer), 0);
+	close(accepted);
+	return NULL;
+}
+
+static void named(void)
+{
+	struct sockaddr_un address, other, name;
+	socklen_t length = named_address(&address, "stream", 0), name_length;
+	int server = socket(AF_UNIX, SOCK_STREAM, 0);
+	int client = socket(AF_UNIX, SOCK_STREAM, 0);
+	char buffer[32] = { 0 };
+	struct stat st;
+	int value;
+	socklen_t value_length = sizeof(value);
+
+	printf("named sockets\n");
+	unlink(address.sun_path);
+	show("bind", bind(server, (struct sockaddr *)&address, length));
+	show("bind again", bind(server, (struct sockaddr *)&address, length));
+	show("bind the name to another", bind(client, (struct sockaddr *)&address, length));
+	show("stat the file", stat(address.sun_path, &st));
+	printf("  a socket %d, mode %o\n", S_ISSOCK(st.st_mode), st.st_mode & 0777 & ~022);
+	show("open it", open(address.sun_path, O_RDWR));
+	name_length = sizeof(name);
+	getsockname(server, (struct sockaddr *)&name, &name_length);
+	show_name("getsockname", &name, name_length, &address, length);
+	show("connect before listen", connect(client, (struct sockaddr *)&address, length));
+	show("listen", listen(server, 1));
+	getsockopt(server, SOL_SOCKET, SO_ACCEPTCONN, &value, &value_length);
+	printf("  SO_ACCEPTCONN %d\n", value);
+	struct pollfd polled = { server, POLLIN | POLLOUT, 0 };
+	show("poll, nobody waiting", poll(&polled, 1, 0));
+	show("connect", connect(client, (struct sockaddr *)&address, length));
+	show("connect again", connect(client, (struct sockaddr *)&address, length));
+	polled.revents = 0;
+	show("poll, one waiting", poll(&polled, 1, 0));
+	printf("  revents %#x\n", polled.revents);
+	int dgram = socket(AF_UNIX, SOCK_DGRAM, 0);
+	show("a dgram socket connects", connect(dgram, (struct sockaddr *)&address, length));
+	close(dgram);
+	name_length = sizeof(name);
+	int accepted = accept4(server, (struct sockaddr *)&name, &name_length, SOCK_CLOEXEC);
+	show("accept4", accepted >= 0);
+	printf("  peer's name length %u, FD_CLOEXEC %d\n", (unsigned)name_length,
+	       fcntl(accepted, F_GETFD));
+	name_length = sizeof(name);
+	getsockname(accepted, (struct sockaddr *)&name, &name_length);
+	show_name("  its getsockname", &name, name_length, &address, length);
+	name_length = sizeof(name);
+	getpeername(client, (struct sockaddr *)&name, &name_length);
+	show_name("  the client's getpeername", &name, name_length, &address, length);
+	name_length = sizeof(name);
+	show("  its getpeername", getpeername(accepted, (struct sockaddr *)&name, &name_length));
+	printf("  length %u\n", (unsigned)name_length);
+	show("send", send(client, "request", 7, 0));
+	show("recv", recv(accepted, buffer, sizeof(buffer), 0));
+	show("send back", send(accepted, "reply", 5, 0));
+	memset(buffer, 0, sizeof(buffer));
+	show("recv", recv(client, buffer, sizeof(buffer), 0));
+	printf("  %s\n", buffer);
+	fcntl(server, F_SETFL, O_NONBLOCK);
+	show("accept, none waiting", accept(server, NULL, NULL));
+	close(accepted);
+	close(client);
+
+	pthread_t thread;
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	fcntl(server, F_SETFL, 0);
+	pthread_create(&thread, NULL, accept_later, &server);
+	show("connect to a thread in accept", connect(client, (struct sockaddr *)&address, length));
+	send(client, "echo", 4, 0);
+	memset(buffer, 0, sizeof(buffer));
+	show("  its echo", recv(client, buffer, sizeof(buffer), MSG_WAITALL));
+	printf("  %s\n", buffer);
+	pthread_join(thread, NULL);
+	close(client);
+
+	int waiting[3];
+	for (int i = 0; i < 3; i++) {
+		waiting[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		printf("connect %d with a backlog of 1: %s\n", i,
+		       connect(waiting[i], (struct sockaddr *)&address, length)
+			       ? strerror(errno) : "0");
+	}
+	close(server);
+	show("recv after the listener closed", recv(waiting[0], buffer, 1, 0));
+	show("  again", recv(waiting[0], buffer, 1, 0));
+	for (int i = 0; i < 3; i++)
+		close(waiting[i]);
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	show("connect once it closed", connect(client, (struct sockaddr *)&address, length));
+	server = socket(AF_UNIX, SOCK_STREAM, 0);
+	show("bind while the file is there", bind(server, (struct sockaddr *)&address, length));
+	show("unlink it", unlink(address.sun_path));
+	show("bind now", bind(server, (struct sockaddr *)&address, length));
+	unlink(address.sun_path);
+	show("connect once unlinked", connect(client, (struct sockaddr *)&address, length));
+	close(server);
+	close(client);
+
+	socklen_t abstract = named_address(&other, "abstract", 1);
+	server = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	client = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	show("bind an abstract name", bind(server, (struct sockaddr *)&other, abstract));
+	show("listen", listen(server, 5));
+	show("connect to it", connect(client, (struct sockaddr *)&other, abstract));
+	accepted = accept(server, NULL, NULL);
+	send(client, "one", 3, 0);
+	send(client, "two", 3, 0);
+	show("  a record", recv(accepted, buffer, sizeof(buffer), 0));
+	name_length = sizeof(name);
+	getsockname(server, (struct sockaddr *)&name, &name_length);
+	show_name("  getsockname", &name, name_length, &other, abstract);
+	int again = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	show("bind it again", bind(again, (struct sockaddr *)&other, abstract));
+	struct sockaddr_un bare = { .sun_family = AF_UNIX };
+	show("autobind", bind(again, (struct sockaddr *)&bare, sizeof(sa_family_t)));
+	name_length = sizeof(name);
+	getsockname(again, (struct sockaddr *)&name, &name_length);
+	printf("  length %u, abstract %d\n", (unsigned)name_length, name.sun_path[0] == 0);
+	close(again);
+	close(accepted);
+	close(client);
+	close(server);
+
+	length = named_address(&address, "dgram", 0);
+	named_address(&other, "dgram-client", 0);
+	unlink(address.sun_path);
+	unlink(other.sun_path);
+	server = socket(AF_UNIX, SOCK_DGRAM, 0);
+	client = socket(AF_UNIX, SOCK_DGRAM, 0);
+	show("dgram bind", bind(server, (struct sockaddr *)&address, length));
+	show("sendto it", sendto(client, "hi", 2, 0, (struct sockaddr *)&address, length));
+	name_length = sizeof(name);
+	show("recvfrom", recvfrom(server, buffer, sizeof(buffer), 0,
+				  (struct sockaddr *)&name, &name_length));
+	printf("  from an unnamed one: length %u\n", (unsigned)name_length);
+	socklen_t client_length = named_address(&other, "dgram-client", 0);
+	bind(client, (struct sockaddr *)&other, client_length);
+	sendto(client, "again", 5, 0, (struct sockaddr *)&address, length);
+	name_length = sizeof(name);
+	show("recvfrom a named one", recvfrom(server, buffer, sizeof(buffer), 0,
+					      (struct sockaddr *)&name, &name_length));
+	show_name("  from", &name, name_length, &other, client_length);
+	show("connect", connect(client, (struct sockaddr *)&address, length));
+	show("send", send(client, "x", 1, 0));
+	show("the reply to its name", sendto(server, "y", 1, 0, (struct sockaddr *)&other, client_length));
+	show("  arrives", recv(client, buffer, sizeof(buffer), 0));
+	close(server);
+	show("send once it closed", send(client, "x", 1, 0));
+	show("send again", send(client, "x", 1, 0));
+	close(client);
+	unlink(address.sun_path);
+	unlink(other.sun_path);
+}
+
 static void nonblocking(void)
 {
 	static char page[4096];
@@ -475,6 +663,7 @@ int main(void)
 	readiness();
 	threads();
 	send_cut_short();
+	named();
 	nonblocking();
 	return 0;
 }
