@@ -122,18 +122,25 @@ static void page_fault(const struct wk_event *event, struct wk_regs *regs)
 	 * As Linux: an access to the kernel half reads as a protection
 	 * fault, whatever the kernel's page tables are, so that they do not
 	 * show through. */
+	static const uint8_t signals[] = { [VM_FAULT_ACCERR] = SIGSEGV,
+					   [VM_FAULT_MAPERR] = SIGSEGV,
+					   [VM_FAULT_BUS] = SIGBUS };
+	static const uint8_t codes[] = { [VM_FAULT_ACCERR] = SEGV_ACCERR,
+					 [VM_FAULT_MAPERR] = SEGV_MAPERR,
+					 [VM_FAULT_BUS] = BUS_ADRERR };
 	struct signal_info info;
 
-	info.code = fault == VM_FAULT_BUS ? BUS_ADRERR :
-		    fault == VM_FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR;
+	info.code = codes[fault];
 	info.sender = 0;
 	info.value = address;
 	info.overrun = 0;
 	info.errno_value = 0;
 	info.trapno = VECTOR_PF;
+	/* A #PF's address is canonical: the kernel half's have the top bit
+	 * (KERNEL_HALF and up). */
 	info.error_code = (uint32_t)event->error_code |
-			  (address >= KERNEL_HALF);
-	signal_force(fault == VM_FAULT_BUS ? SIGBUS : SIGSEGV, regs, &info);
+			  (uint32_t)(address >> 63);
+	signal_force(signals[fault], regs, &info);
 }
 
 static void exception(const struct wk_vcpu *vcpu, struct wk_regs *regs)
