@@ -381,7 +381,7 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		vector_copy(index, self->read + RECORD_HEADER, vector, 0,
 			    copied, false);
 		*truncated = total >= 0 && length > (uint64_t)total;
-		*sender = header.sender != NO_END &&
+		*sender = header.sender < SOCKETS_MAX &&
 				  ends[header.sender].address_length
 			  ? header.sender : NO_END;
 		if (!(flags & MSG_PEEK)) {
@@ -971,10 +971,14 @@ long sys_bind(struct wk_regs *regs)
 		/* Linux keeps the path to its NUL. */
 		length = SUN_PATH_OFFSET + strlen(path) + 1;
 	}
+	/* The family, then an abstract name's bytes as given, or the path
+	 * and its NUL. */
 	memset(name, 0, ADDRESS_MAX);
-	memcpy(name, (const void *)address,
-	       length < SUN_PATH_OFFSET + strlen(path) + 1 || path[0] == '\0'
-		       ? length : SUN_PATH_OFFSET + strlen(path));
+	name[0] = AF_UNIX;
+	if (path[0] == '\0')
+		memcpy(name, (const void *)address, length);
+	else
+		memcpy(name + SUN_PATH_OFFSET, path, strlen(path));
 	self->address_length = (uint8_t)length;
 	return 0;
 }
