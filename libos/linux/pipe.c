@@ -22,6 +22,7 @@
 
 #include "errno.h"
 #include "layout.h"
+#include "lib/ring.h"
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/files.h"
@@ -93,12 +94,8 @@ long pipe_read(const struct file *file, uint64_t buffer, uint64_t length,
 		count = length;
 	if (!vm_user_ok(buffer, count, PROT_WRITE))
 		return -EFAULT;
-	uint64_t at = pipe->read % PIPE_CAPACITY;
-	uint64_t first = PIPE_CAPACITY - at < count ? PIPE_CAPACITY - at
-						     : count;
-
-	memcpy((void *)buffer, ring((unsigned)file->position) + at, first);
-	memcpy((void *)(buffer + first), ring((unsigned)file->position), count - first);
+	ring_copy(ring((unsigned)file->position), PIPE_CAPACITY, pipe->read,
+		  (uint8_t *)buffer, count, false);
 	pipe->read += count;
 	changed();
 	return (long)count;
@@ -128,17 +125,9 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 
 	if (count > space)
 		count = length <= PIPE_BUF ? 0 : space;
-	for (uint64_t copied = 0; copied < count;) {
-		uint64_t at = pipe->written % PIPE_CAPACITY;
-		uint64_t piece = PIPE_CAPACITY - at;
-
-		if (piece > count - copied)
-			piece = count - copied;
-		memcpy(ring((unsigned)file->position) + at,
-		       (const void *)(buffer + done + copied), piece);
-		pipe->written += piece;
-		copied += piece;
-	}
+	ring_copy(ring((unsigned)file->position), PIPE_CAPACITY, pipe->written,
+		  (uint8_t *)(buffer + done), count, true);
+	pipe->written += count;
 	done += count;
 	if (count)
 		changed();

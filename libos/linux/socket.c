@@ -36,6 +36,7 @@
 #include "errno.h"
 #include "layout.h"
 #include "lib/print.h"
+#include "lib/ring.h"
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/files.h"
@@ -176,25 +177,6 @@ static uint64_t unread(const struct socket_end *end)
 	return end->written - end->read;
 }
 
-/* The ring's bytes from byte count `at`, `length` of them, to `out` (or
- * from `in`, when writing). */
-static void ring_copy(unsigned index, uint64_t at, uint8_t *out,
-		      const uint8_t *in, uint64_t length)
-{
-	uint64_t offset = at % SOCKET_RING;
-	uint64_t first = SOCKET_RING - offset < length ? SOCKET_RING - offset
-						       : length;
-	uint8_t *base = ring(index);
-
-	if (in) {
-		memcpy(base + offset, in, first);
-		memcpy(base, in + first, length - first);
-	} else {
-		memcpy(out, base + offset, first);
-		memcpy(out + first, base, length - first);
-	}
-}
-
 /* Copies between a ring, from byte count `at`, and the app's buffers
  * `vector` from byte `skip` of them on, `length` bytes (checked). */
 static void vector_copy(unsigned index, uint64_t at,
@@ -210,10 +192,8 @@ static void vector_copy(unsigned index, uint64_t at,
 
 		if (part > length)
 			part = length;
-		uint8_t *user = (uint8_t *)(piece->base + skip);
-
-		ring_copy(index, at, into_ring ? NULL : user,
-			  into_ring ? user : NULL, part);
+		ring_copy(ring(index), SOCKET_RING, at,
+			  (uint8_t *)(piece->base + skip), part, into_ring);
 		at += part;
 		length -= part;
 		skip = 0;
@@ -292,8 +272,8 @@ static long send_vector(struct file *file, unsigned to,
 
 		if (room < RECORD_HEADER + total)
 			return wait_or_again(may_wait);
-		ring_copy(to, target->written, NULL, (const uint8_t *)&header,
-			  RECORD_HEADER);
+		ring_copy(ring(to), SOCKET_RING, target->written,
+			  (uint8_t *)&header, RECORD_HEADER, true);
 		vector_copy(to, target->written + RECORD_HEADER, vector, 0,
 			    total, true);
 		target->written += RECORD_HEADER + total;
@@ -371,8 +351,8 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 	if (!is_stream(self)) {
 		struct record_header header;
 
-		ring_copy(index, self->read, (uint8_t *)&header, NULL,
-			  RECORD_HEADER);
+		ring_copy(ring(index), SOCKET_RING, self->read,
+			  (uint8_t *)&header, RECORD_HEADER, false);
 		uint64_t length = header.length;
 		uint64_t copied = total < 0 ? 0
 				  : length < (uint64_t)total ? length
@@ -497,8 +477,8 @@ uint64_t socket_unread(const struct file *file)
 
 	if (self->type != SOCK_DGRAM || unread(self) == 0) /* every byte */
 		return unread(self) - (uint64_t)self->records * RECORD_HEADER;
-	ring_copy((unsigned)file->position, self->read, (uint8_t *)&next,
-		  NULL, RECORD_HEADER);
+	ring_copy(ring((unsigned)file->position), SOCKET_RING, self->read,
+		  (uint8_t *)&next, RECORD_HEADER, false);
 	return next.length; /* Linux's answer for a record: the next one's */
 }
 
