@@ -94,7 +94,8 @@ struct node {
 	uint32_t uid, gid;
 	uint32_t references; /* open descriptions, the working directory */
 	uint16_t name_length;
-	uint16_t rdev;       /* a device's major << 8 | minor */
+	uint16_t rdev;       /* a device's major << 8 | minor; a socket file's
+				socket + 1 (linux/socket.c), 0 when none */
 	uint8_t kind;        /* enum file_kind */
 	bool used;           /* a free number otherwise */
 	bool owns_data;      /* data is its data slot */
@@ -1048,7 +1049,8 @@ static void node_status(unsigned node, struct linux_stat *stat)
 	stat->mode = nodes[node].mode;
 	stat->uid = nodes[node].uid;
 	stat->gid = nodes[node].gid;
-	stat->rdev = nodes[node].rdev;
+	/* A socket file's rdev field holds its socket (files_bind_socket). */
+	stat->rdev = file_type(node) == S_IFSOCK ? 0 : nodes[node].rdev;
 	stat->blksize = 4096;
 	split_time(nodes[node].atime, &stat->atime, &stat->atime_ns);
 	split_time(nodes[node].mtime, &stat->mtime, &stat->mtime_ns);

@@ -492,7 +492,8 @@ static void named(void)
 	show("bind again", bind(server, (struct sockaddr *)&address, length));
 	show("bind the name to another", bind(client, (struct sockaddr *)&address, length));
 	show("stat the file", stat(address.sun_path, &st));
-	printf("  a socket %d, mode %o\n", S_ISSOCK(st.st_mode), st.st_mode & 0777 & ~022);
+	printf("  a socket %d, mode %o, rdev %lu, size %ld\n", S_ISSOCK(st.st_mode),
+	       st.st_mode & 0777 & ~022, (unsigned long)st.st_rdev, (long)st.st_size);
 	show("open it", open(address.sun_path, O_RDWR));
 	name_length = sizeof(name);
 	getsockname(server, (struct sockaddr *)&name, &name_length);
