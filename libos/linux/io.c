@@ -917,7 +917,15 @@ long sys_fcntl(struct wk_regs *regs)
 		fd_state[fd] = FD_OPEN | (argument & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
-		return file->flags | O_LARGEFILE;
+		/* Linux's open() adds O_LARGEFILE on x86-64; pipes, sockets
+		 * and the anonymous files are made without it. */
+		return file->flags | (file->kind == FILE_PIPE ||
+				      file->kind == FILE_SOCKET ||
+				      file->kind == FILE_EVENTFD ||
+				      file->kind == FILE_EPOLL ||
+				      file->kind == FILE_TIMERFD ||
+				      file->kind == FILE_SIGNALFD
+					      ? 0 : O_LARGEFILE);
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
 		return file->kind == FILE_PIPE

@@ -5,28 +5,32 @@
  * membarrier and sched_rr_get_interval; setrlimit; personality; the error
  * paths of sethostname and setdomainname (the host's names must not
  * change); sendfile between files; the ioctls of every file;
- * /proc/self/fd; clone3's refusals. Where the host's answer depends on
- * the machine (which CPU, the slice's length) the program prints only
- * what both must agree on.
+ * /proc/self/fd; F_GETFL of each kind of file; clone3's refusals. Where
+ * the host's answer depends on the machine (which CPU, the slice's
+ * length) the program prints only what both must agree on.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/personality.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <utime.h>
@@ -522,6 +526,29 @@ static void proc_fd(void)
 	close(memfd);
 }
 
+/* F_GETFL of each kind of file: open() adds O_LARGEFILE, the calls that
+ * make pipes and anonymous files do not. */
+static void status_flags(void)
+{
+	int fds[2];
+	sigset_t none;
+
+	sigemptyset(&none);
+	pipe(fds);
+	int made[] = { open("/dev/null", O_RDWR), memfd_create("flags", 0),
+		       fds[0], fds[1], eventfd(0, 0), epoll_create1(0),
+		       timerfd_create(CLOCK_MONOTONIC, 0), signalfd(-1, &none, 0) };
+	const char *names[] = { "/dev/null", "memfd", "pipe read end",
+				"pipe write end", "eventfd", "epoll", "timerfd",
+				"signalfd" };
+
+	printf("F_GETFL\n");
+	for (unsigned i = 0; i < sizeof(made) / sizeof(*made); i++) {
+		printf("  %s: %#x\n", names[i], fcntl(made[i], F_GETFL));
+		close(made[i]);
+	}
+}
+
 /* clone3's refusals (glibc's pthread_create calls it first; musl has no
  * wrapper). Each block is refused before anything is made, on Linux too. */
 static void clone3_refusals(void)
@@ -572,6 +599,7 @@ int main(void)
 	sendfile_files();
 	generic_ioctls();
 	proc_fd();
+	status_flags();
 	clone3_refusals();
 	return 0;
 }

@@ -43,8 +43,8 @@ static void basics(void)
 	show("lseek", lseek(fds[0], 0, SEEK_SET));
 	show("pread", pread(fds[0], buffer, 1, 0));
 	show("F_GETPIPE_SZ", fcntl(fds[1], F_GETPIPE_SZ));
-	show("F_GETFL read end & O_ACCMODE", fcntl(fds[0], F_GETFL) & O_ACCMODE);
-	show("F_GETFL write end & O_ACCMODE", fcntl(fds[1], F_GETFL) & O_ACCMODE);
+	show("F_GETFL read end", fcntl(fds[0], F_GETFL));
+	show("F_GETFL write end", fcntl(fds[1], F_GETFL));
 	show("read from the write end", read(fds[1], buffer, 1));
 	show("write to the read end", write(fds[0], "x", 1));
 	show("write of 0 bytes", write(fds[1], "", 0));

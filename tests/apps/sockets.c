@@ -69,6 +69,7 @@ static void creation(void)
 	close(sv[1]);
 	show("socketpair(SOCK_NONBLOCK | SOCK_CLOEXEC)",
 	     socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv));
+	printf("  F_GETFL %#x\n", fcntl(sv[0], F_GETFL));
 	printf("  O_NONBLOCK %d, FD_CLOEXEC %d\n",
 	       !!(fcntl(sv[0], F_GETFL) & O_NONBLOCK), fcntl(sv[1], F_GETFD));
 	struct stat st;
