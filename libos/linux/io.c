@@ -918,13 +918,11 @@ long sys_fcntl(struct wk_regs *regs)
 		return 0;
 	case F_GETFL:
 		/* Linux's open() adds O_LARGEFILE on x86-64; pipes, sockets
-		 * and the anonymous files are made without it. */
-		return file->flags | (file->kind == FILE_PIPE ||
-				      file->kind == FILE_SOCKET ||
-				      file->kind == FILE_EVENTFD ||
-				      file->kind == FILE_EPOLL ||
-				      file->kind == FILE_TIMERFD ||
-				      file->kind == FILE_SIGNALFD
+		 * and the anonymous files (the nodes no path names) are made
+		 * without it. */
+		return file->flags | (file->node == NODE_PIPE ||
+				      file->node == NODE_SOCKET ||
+				      file->node == NODE_ANONYMOUS
 					      ? 0 : O_LARGEFILE);
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
