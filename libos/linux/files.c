@@ -39,6 +39,7 @@
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/memory.h"
+#include "linux/pipe.h"
 #include "linux/syscalls.h"
 #include "layout.h"
 #include "libos.h"
@@ -65,10 +66,12 @@
 #define W_OK 2
 #define R_OK 4
 
+#define DT_FIFO 1
 #define DT_CHR 2
 #define DT_DIR 4
 #define DT_REG 8
 #define DT_LNK 10
+#define DT_SOCK 12
 
 /* The root's device number (the archive's nodes share it), /dev's (a
  * devtmpfs of its own) and the pipes'. */
@@ -406,6 +409,17 @@ static bool set_name(unsigned node, unsigned parent, const char *name,
 	return true;
 }
 
+/* What a description of a new node of `type` (S_IFMT's) reads and
+ * writes: a FIFO's is a pipe (linux/pipe.c), a socket file's a socket
+ * (its open is -ENXIO). */
+static uint8_t kind_of_type(uint32_t type)
+{
+	return type == S_IFDIR	   ? FILE_DIRECTORY
+	       : type == S_IFIFO   ? FILE_PIPE
+	       : type == S_IFSOCK ? FILE_SOCKET
+				   : FILE_REGULAR;
+}
+
 /* A new node named name in directory `parent`, of mode (type and
  * permission bits), owned by root, its times now: its number, or NO_NODE
  * (*error: -ENOSPC). */
@@ -424,8 +438,7 @@ static unsigned create(unsigned parent, const char *name, size_t length,
 		.parent = NO_NODE,
 		.up = NO_NODE,
 		.mode = mode,
-		.kind = (mode & S_IFMT) == S_IFDIR ? FILE_DIRECTORY
-						   : FILE_REGULAR,
+		.kind = kind_of_type(mode & S_IFMT),
 		.used = true,
 		.owns_data = true,
 	};
@@ -877,6 +890,10 @@ static uint32_t new_mode(uint64_t asked)
 long sys_openat(struct wk_regs *regs)
 {
 	uint32_t flags = (uint32_t)regs->rdx;
+
+	/* A FIFO's open that waited for the other end: it has its FIFO. */
+	if (pipe_open_waiting())
+		return pipe_open_again(flags, flags & O_CLOEXEC);
 	bool exclusive = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
 	struct lookup found = lookup((int64_t)(int32_t)regs->rdi, regs->rsi,
 				     flags & O_NOFOLLOW || exclusive
@@ -940,12 +957,29 @@ long sys_openat(struct wk_regs *regs)
 	if (nodes[found.node].kind == FILE_GENERATED && !(flags & O_PATH) &&
 	    mode != O_RDONLY)
 		return -EACCES; /* /proc's files are only read */
-	/* A pipe's, socket's or anonymous file's node, through /proc/1/fd:
-	 * its description cannot be made again here (Linux reopens a pipe;
-	 * a socket is -ENXIO there too). */
+	/* A pipe() end through /proc/1/fd (the descriptor that lookup's
+	 * last link named): its pipe again, with this access mode, as on
+	 * Linux. */
+	if (found.node == NODE_PIPE && !(flags & O_PATH)) {
+		const struct file *end = io_file((uint64_t)fd_link);
+
+		if (fd_link >= 0 && end && end->kind == FILE_PIPE &&
+		    end->node == NODE_PIPE)
+			return pipe_reopen(end, flags, flags & O_CLOEXEC);
+	}
+	/* A socket's or anonymous file's node, through /proc/1/fd, or a
+	 * socket file: no description can be made of it here (Linux says
+	 * -ENXIO for a socket too). */
 	if (found.node == NODE_PIPE || found.node == NODE_SOCKET ||
 	    found.node == NODE_ANONYMOUS || file_type(found.node) == S_IFSOCK)
 		return -ENXIO;
+	if (file_type(found.node) == S_IFIFO)
+		return flags & O_PATH
+			       /* names it only: no pipe, no bytes to move */
+			       ? io_open(FILE_NULL, found.node, 0, O_PATH,
+					 flags & O_CLOEXEC)
+			       : pipe_open_fifo(found.node, flags,
+						flags & O_CLOEXEC);
 	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
 	    !(flags & O_PATH)) {
 		if (!io_room())
@@ -1327,6 +1361,10 @@ static uint8_t entry_type(unsigned node)
 		return DT_REG;
 	case S_IFLNK:
 		return DT_LNK;
+	case S_IFIFO:
+		return DT_FIFO;
+	case S_IFSOCK:
+		return DT_SOCK;
 	default:
 		return DT_CHR;
 	}
@@ -1497,7 +1535,6 @@ long files_bind_socket(char *path, uint16_t end)
 
 	if (node == NO_NODE)
 		return error;
-	nodes[node].kind = FILE_SOCKET;
 	nodes[node].rdev = (uint16_t)(end + 1);
 	files_hold(node);
 	return node;
@@ -1587,8 +1624,13 @@ long sys_mkdirat(struct wk_regs *regs)
 	return make_directory((int32_t)regs->rdi, regs->rsi, regs->rdx);
 }
 
-/* mknod: regular files only; FIFOs, sockets and devices are -EPERM (a
- * FIFO is pipe()'s here, and there are no other devices). */
+/* mknod: a regular file (type 0 too), a FIFO (mkfifo's), or a socket
+ * file that no socket is bound to (connect finds no listener), its
+ * permission bits less the umask; the device number is not looked at.
+ * Devices are -EPERM, as for a process without CAP_MKNOD: there are no
+ * others than /dev's. */
+#define S_IFBLK 0060000
+
 static long make_node(int64_t dirfd, uint64_t path, uint64_t mode)
 {
 	uint32_t type = (uint32_t)mode & S_IFMT;
@@ -1596,17 +1638,17 @@ static long make_node(int64_t dirfd, uint64_t path, uint64_t mode)
 	if (type == S_IFDIR)
 		return -EPERM;
 	if (type != 0 && type != S_IFREG && type != S_IFIFO &&
-	    type != S_IFCHR && type != 0060000 && type != 0140000)
+	    type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
 		return -EINVAL;
 	struct lookup found = lookup(dirfd, path, LOOKUP_NAME_ITSELF);
 	long error = new_name(&found, false);
 
 	if (error)
 		return error;
-	if (type != 0 && type != S_IFREG)
+	if (type == S_IFCHR || type == S_IFBLK)
 		return -EPERM;
 	create(found.parent, found.last, found.last_length,
-	       S_IFREG | new_mode(mode), &error);
+	       (type ? type : S_IFREG) | new_mode(mode), &error);
 	return error;
 }
 

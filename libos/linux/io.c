@@ -106,8 +106,12 @@ struct winsize {
 };
 
 /* Each descriptor's state: FD_OPEN, FD_CLOEXEC as fcntl sets it, and its
- * description. There are never more live descriptions than descriptors. */
+ * description; or FD_RESERVED alone, a number an open that waits (a
+ * FIFO's) has taken, as Linux takes it before the open starts, and that
+ * is no descriptor yet. There are never more live descriptions than
+ * descriptors. */
 #define FD_OPEN 0x80
+#define FD_RESERVED 0x40
 static uint8_t fd_state[FDS_MAX];
 static uint16_t fd_file[FDS_MAX];
 static struct file files[FDS_MAX];
@@ -771,11 +775,12 @@ static long attach(uint64_t new_fd, unsigned index, bool close_on_exec)
 	return (long)new_fd;
 }
 
-/* The lowest free descriptor from `lowest`, or -EMFILE. */
+/* The lowest free descriptor from `lowest` (neither open nor reserved),
+ * or -EMFILE. */
 static long free_fd(uint64_t lowest)
 {
 	for (uint64_t fd = lowest; fd < fd_limit(); fd++)
-		if (!(fd_state[fd] & FD_OPEN))
+		if (fd_state[fd] == 0)
 			return (long)fd;
 	return -EMFILE;
 }
@@ -785,6 +790,36 @@ bool io_room(void)
 	return free_fd(0) >= 0;
 }
 
+long io_reserve(void)
+{
+	long fd = free_fd(0);
+
+	if (fd >= 0)
+		fd_state[fd] = FD_RESERVED;
+	return fd;
+}
+
+void io_unreserve(uint64_t fd)
+{
+	if (fd < FDS_MAX && fd_state[fd] == FD_RESERVED)
+		fd_state[fd] = 0;
+}
+
+/* A new description of node in descriptor fd (free). */
+static long open_in(uint64_t fd, enum file_kind kind, unsigned node,
+		    uint64_t position, uint32_t flags, bool close_on_exec)
+{
+	for (unsigned i = 0; i < FDS_MAX; i++) {
+		if (files[i].references == 0) {
+			files[i] = (struct file){ 0, flags, (uint16_t)node,
+						  (uint8_t)kind, position };
+			files_hold(node);
+			return attach(fd, i, close_on_exec);
+		}
+	}
+	return -EMFILE; /* cannot happen: a free descriptor, a free slot */
+}
+
 long io_open(enum file_kind kind, unsigned node, uint64_t position,
 	     uint32_t flags, bool close_on_exec)
 {
@@ -792,15 +827,15 @@ long io_open(enum file_kind kind, unsigned node, uint64_t position,
 
 	if (fd < 0)
 		return fd;
-	for (unsigned i = 0; i < FDS_MAX; i++) {
-		if (files[i].references == 0) {
-			files[i] = (struct file){ 0, flags, (uint16_t)node,
-						  (uint8_t)kind, position };
-			files_hold(node);
-			return attach((uint64_t)fd, i, close_on_exec);
-		}
-	}
-	return -EMFILE; /* cannot happen: a free descriptor, a free slot */
+	return open_in((uint64_t)fd, kind, node, position, flags,
+		       close_on_exec);
+}
+
+long io_open_reserved(uint64_t fd, enum file_kind kind, unsigned node,
+		      uint64_t position, uint32_t flags, bool close_on_exec)
+{
+	io_unreserve(fd);
+	return open_in(fd, kind, node, position, flags, close_on_exec);
 }
 
 /* A new descriptor of fd's description: the lowest free one from
@@ -823,6 +858,8 @@ static long duplicate_to(uint64_t fd, uint64_t new_fd, bool close_on_exec)
 
 	if (io_file(fd) == NULL || new_fd >= fd_limit())
 		return -EBADF;
+	if (fd_state[new_fd] == FD_RESERVED)
+		return -EBUSY; /* a waiting open's, as Linux answers */
 	old = io_file(new_fd);
 	/* attach first: a pipe end dup2'd over itself stays open */
 	attach(new_fd, fd_file[fd], close_on_exec);
@@ -917,12 +954,14 @@ long sys_fcntl(struct wk_regs *regs)
 		fd_state[fd] = FD_OPEN | (argument & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
-		/* Linux's open() adds O_LARGEFILE on x86-64; pipes, sockets
-		 * and the anonymous files (the nodes no path names) are made
-		 * without it. */
+		/* Linux's open() adds O_LARGEFILE on x86-64, but not with
+		 * O_PATH; pipes, sockets and the anonymous files (the nodes
+		 * no path names) are made without it (a pipe that open
+		 * made again through /proc/1/fd has it in its flags). */
 		return file->flags | (file->node == NODE_PIPE ||
 				      file->node == NODE_SOCKET ||
-				      file->node == NODE_ANONYMOUS
+				      file->node == NODE_ANONYMOUS ||
+				      (file->flags & O_PATH)
 					      ? 0 : O_LARGEFILE);
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:

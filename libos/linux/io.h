@@ -83,6 +83,15 @@ long io_open(enum file_kind kind, unsigned node, uint64_t position,
  * that open makes or truncates nothing it cannot hand out. */
 bool io_room(void);
 
+/* For an open that waits (a FIFO's): the lowest free descriptor number,
+ * taken until io_open_reserved makes it a descriptor (io_open's answer)
+ * or io_unreserve gives it back; -EMFILE when none is free. Meanwhile no
+ * other open or dup takes it (dup2 onto it: -EBUSY, as on Linux). */
+long io_reserve(void);
+long io_open_reserved(uint64_t fd, enum file_kind kind, unsigned node,
+		      uint64_t position, uint32_t flags, bool close_on_exec);
+void io_unreserve(uint64_t fd);
+
 /* close: the descriptor goes; its description too with its last one. */
 long io_close(uint64_t fd);
 

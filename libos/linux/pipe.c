@@ -16,6 +16,21 @@
  * waiting write that part of went in returns that part's count when a
  * signal's handler or the last reader's going ends it (thread.h,
  * call_done). F_SETPIPE_SZ can make a pipe hold less than its ring.
+ *
+ * A FIFO (a node of the tree that mknod made, linux/files.c) has a pipe
+ * while anything has it open: its first open takes a slot, and the slot
+ * and the bytes in it go with the last end, as Linux frees the pipe. Its
+ * opens follow Linux's fifo_open: O_RDONLY waits until a writer opens
+ * (with O_NONBLOCK it does not), O_WRONLY until a reader does (with
+ * O_NONBLOCK it fails with -ENXIO when no reader is there), O_RDWR never
+ * waits. A waiting open counts among the pipe's readers or writers
+ * already, and is done once the other end has been opened since it began
+ * (each end counts its opens), even if that end closed again; it waits
+ * as a read does, holding the node, and a signal ends it (-EINTR, or the
+ * open again from the start under SA_RESTART: sched_call_interrupted
+ * calls pipe_open_abandoned). Opening /proc/1/fd/N of a pipe() end opens
+ * that pipe again, as Linux does (no wait, no -ENXIO: Linux's rule for a
+ * pipe that is not a FIFO).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,12 +56,37 @@
 
 struct pipe {
 	uint64_t written, read; /* byte counts: the ring holds the difference */
-	uint32_t readers, writers; /* descriptions of each end */
+	/* Descriptions of each end (an O_RDWR one counts as both), and the
+	 * FIFO opens waiting for the other end: 0 and 0, a free slot. */
+	uint32_t readers, writers;
+	/* The opens of each end so far, from 1 (a waiting FIFO open waits
+	 * for the other's to change; 0 is no count, see hangup_from). */
+	uint32_t reader_opens, writer_opens;
 	uint32_t capacity;      /* at most PIPE_CAPACITY */
+	unsigned fifo;          /* the FIFO node it is for; NO_NODE: pipe()'s */
 	bool mapped;
 };
 
 static struct pipe pipes[PIPES_MAX];
+
+/* A pipe description's position: the slot in its low 32 bits; in the
+ * high ones, for a FIFO's read end opened with O_NONBLOCK while no
+ * writer was there, the writer opens then: it shows no POLLHUP until
+ * another writer has come (Linux's f_pipe), else 0. */
+static uint64_t position_of(unsigned slot, uint32_t hangup_from)
+{
+	return slot | (uint64_t)hangup_from << 32;
+}
+
+static unsigned slot_of(const struct file *file)
+{
+	return (uint32_t)file->position % PIPES_MAX;
+}
+
+static uint32_t hangup_from(const struct file *file)
+{
+	return (uint32_t)(file->position >> 32);
+}
 
 static uint8_t *ring(unsigned slot)
 {
@@ -55,7 +95,7 @@ static uint8_t *ring(unsigned slot)
 
 static struct pipe *pipe_of(const struct file *file)
 {
-	return &pipes[file->position];
+	return &pipes[slot_of(file)];
 }
 
 uint64_t pipe_unread(const struct file *file)
@@ -94,7 +134,7 @@ long pipe_read(const struct file *file, uint64_t buffer, uint64_t length,
 		count = length;
 	if (!vm_user_ok(buffer, count, PROT_WRITE))
 		return -EFAULT;
-	ring_copy(ring((unsigned)file->position), PIPE_CAPACITY, pipe->read,
+	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->read,
 		  (uint8_t *)buffer, count, false);
 	pipe->read += count;
 	changed();
@@ -125,7 +165,7 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 
 	if (count > space)
 		count = length <= PIPE_BUF ? 0 : space;
-	ring_copy(ring((unsigned)file->position), PIPE_CAPACITY, pipe->written,
+	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->written,
 		  (uint8_t *)(buffer + done), count, true);
 	pipe->written += count;
 	done += count;
@@ -139,28 +179,54 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 	return wait_or_again(file, may_wait);
 }
 
+/* An open of the ends access mode `mode` (O_RDONLY, O_WRONLY or O_RDWR)
+ * names comes, or goes: the pipe's counts. The slot is free again, and
+ * its bytes gone, once neither end has anyone. */
+static void enter(struct pipe *pipe, uint32_t mode)
+{
+	if (mode != O_WRONLY) {
+		pipe->readers++;
+		pipe->reader_opens++;
+	}
+	if (mode != O_RDONLY) {
+		pipe->writers++;
+		pipe->writer_opens++;
+	}
+	changed();
+}
+
+static void leave(struct pipe *pipe, uint32_t mode)
+{
+	if (mode != O_WRONLY)
+		pipe->readers--;
+	if (mode != O_RDONLY)
+		pipe->writers--;
+	if (pipe->readers == 0 && pipe->writers == 0)
+		pipe->fifo = NO_NODE;
+	changed();
+}
+
 void pipe_release(const struct file *file)
 {
-	struct pipe *pipe = pipe_of(file);
-
-	if ((file->flags & O_ACCMODE) == O_RDONLY)
-		pipe->readers--;
-	else
-		pipe->writers--;
-	changed();
+	leave(pipe_of(file), file->flags & O_ACCMODE);
 }
 
 int16_t pipe_poll(const struct file *file)
 {
 	const struct pipe *pipe = pipe_of(file);
 	uint64_t unread = pipe->written - pipe->read;
+	uint32_t mode = file->flags & O_ACCMODE;
+	int events = 0;
 
-	if ((file->flags & O_ACCMODE) == O_RDONLY)
-		return (int16_t)((unread ? POLLIN | POLLRDNORM : 0) |
-				 (pipe->writers ? 0 : POLLHUP));
-	return (int16_t)((pipe->capacity - unread >= PIPE_BUF
-				  ? POLLOUT | POLLWRNORM : 0) |
-			 (pipe->readers ? 0 : POLLERR));
+	if (mode != O_WRONLY)
+		events |= (unread ? POLLIN | POLLRDNORM : 0) |
+			  (pipe->writers == 0 &&
+			   hangup_from(file) != pipe->writer_opens ? POLLHUP : 0);
+	if (mode != O_RDONLY)
+		events |= (pipe->capacity - unread >= PIPE_BUF
+				   ? POLLOUT | POLLWRNORM : 0) |
+			  (pipe->readers ? 0 : POLLERR);
+	return (int16_t)events;
 }
 
 long pipe_size(const struct file *file, bool set, uint64_t size)
@@ -183,9 +249,10 @@ long pipe_size(const struct file *file, bool set, uint64_t size)
 	return (long)rounded;
 }
 
-/* A free slot, its ring mapped; -ENFILE when none is left, -ENOMEM when
- * its ring cannot be mapped. */
-static long take_slot(void)
+/* A free slot for FIFO node `fifo` (NO_NODE: pipe()'s), its ring mapped,
+ * empty and with no ends yet; -ENFILE when none is left, -ENOMEM when its
+ * ring cannot be mapped. */
+static long take_slot(unsigned fifo)
 {
 	for (unsigned slot = 0; slot < PIPES_MAX; slot++) {
 		struct pipe *pipe = &pipes[slot];
@@ -198,9 +265,9 @@ static long take_slot(void)
 				return -ENOMEM;
 			pipe->mapped = true;
 		}
-		*pipe = (struct pipe){ .readers = 1, .writers = 1,
+		*pipe = (struct pipe){ .reader_opens = 1, .writer_opens = 1,
 				       .capacity = PIPE_CAPACITY,
-				       .mapped = true };
+				       .fifo = fifo, .mapped = true };
 		return slot;
 	}
 	return -ENFILE;
@@ -216,10 +283,11 @@ long sys_pipe2(struct wk_regs *regs)
 		return -EINVAL;
 	if (!vm_user_ok(regs->rdi, sizeof(fds), PROT_WRITE))
 		return -EFAULT;
-	long slot = take_slot();
+	long slot = take_slot(NO_NODE);
 
 	if (slot < 0)
 		return slot;
+	pipes[slot].readers = pipes[slot].writers = 1;
 	uint32_t status = (uint32_t)flags & O_NONBLOCK;
 	long reader = io_open(FILE_PIPE, NODE_PIPE, (uint64_t)slot,
 			      O_RDONLY | status, flags & O_CLOEXEC);
@@ -245,4 +313,135 @@ long sys_pipe(struct wk_regs *regs)
 
 	with_flags.rsi = 0;
 	return sys_pipe2(&with_flags);
+}
+
+/* The slot of FIFO node's pipe, or -1 when nothing has it open. */
+static long fifo_slot(unsigned node)
+{
+	for (unsigned slot = 0; slot < PIPES_MAX; slot++)
+		if ((pipes[slot].readers || pipes[slot].writers) &&
+		    pipes[slot].fifo == node)
+			return slot;
+	return -1;
+}
+
+/* Descriptor fd (reserved, io.h) becomes a description of the ends of the
+ * pipe in `slot` that flags' access mode names, which enter() counted:
+ * fd, or -EMFILE (then the count is taken back). */
+static long describe(long fd, unsigned slot, unsigned node, uint32_t flags,
+		     uint32_t hangup, bool close_on_exec)
+{
+	fd = io_open_reserved((uint64_t)fd, FILE_PIPE, node,
+			      position_of(slot, hangup),
+			      flags & (O_ACCMODE | O_NONBLOCK | O_APPEND |
+				       O_LARGEFILE),
+			      close_on_exec);
+	if (fd < 0)
+		leave(&pipes[slot], flags & O_ACCMODE);
+	return fd;
+}
+
+long pipe_open_fifo(unsigned node, uint32_t flags, bool close_on_exec)
+{
+	struct thread *self = sched_current();
+	uint32_t mode = flags & O_ACCMODE;
+	long slot = fifo_slot(node);
+	long fd = io_reserve(); /* as Linux, before all else */
+
+	if (fd < 0)
+		return fd;
+	if (mode == O_ACCMODE)
+		slot = -EINVAL; /* neither end: Linux's fifo_open says so */
+	else if (mode == O_WRONLY && (flags & O_NONBLOCK) &&
+		 (slot < 0 || pipes[slot].readers == 0))
+		slot = -ENXIO;
+	else if (slot < 0)
+		slot = take_slot(node);
+	if (slot < 0) {
+		io_unreserve((uint64_t)fd);
+		return slot;
+	}
+	struct pipe *pipe = &pipes[slot];
+	uint32_t hangup = 0;
+
+	enter(pipe, mode);
+	if (mode == O_RDONLY && pipe->writers == 0) {
+		if (flags & O_NONBLOCK)
+			hangup = pipe->writer_opens; /* no POLLHUP yet */
+		else
+			goto wait;
+	}
+	if (mode == O_WRONLY && pipe->readers == 0)
+		goto wait;
+	return describe(fd, (unsigned)slot, node, flags, hangup, close_on_exec);
+wait:
+	self->fifo_opening = (uint16_t)(slot + 1);
+	self->fifo_opening_writes = mode == O_WRONLY;
+	self->fifo_opens_seen = mode == O_WRONLY ? pipe->reader_opens
+						 : pipe->writer_opens;
+	self->fifo_opening_fd = (uint16_t)fd;
+	files_hold(node);
+	sched_wait_for_input(WAIT_POLL, 0);
+	return SYSCALL_NO_RESULT;
+}
+
+bool pipe_open_waiting(void)
+{
+	const struct thread *self = sched_current();
+
+	return self->call_again && self->fifo_opening;
+}
+
+long pipe_open_again(uint32_t flags, bool close_on_exec)
+{
+	struct thread *self = sched_current();
+	unsigned slot = self->fifo_opening - 1u;
+	struct pipe *pipe = &pipes[slot];
+	bool writes = self->fifo_opening_writes;
+	unsigned node = pipe->fifo;
+
+	if ((writes ? pipe->reader_opens : pipe->writer_opens) ==
+	    self->fifo_opens_seen) {
+		sched_wait_for_input(WAIT_POLL, 0);
+		return SYSCALL_NO_RESULT;
+	}
+	self->fifo_opening = 0;
+	/* The access mode it counted in, whatever the registers say now. */
+	flags = (flags & ~(uint32_t)O_ACCMODE) | (writes ? O_WRONLY : O_RDONLY);
+	long fd = describe(self->fifo_opening_fd, slot, node, flags, 0,
+			   close_on_exec);
+
+	files_drop(node); /* the wait's hold: a description holds it now */
+	return fd;
+}
+
+void pipe_open_abandoned(struct thread *thread)
+{
+	if (thread->fifo_opening == 0)
+		return;
+	struct pipe *pipe = &pipes[thread->fifo_opening - 1u];
+	unsigned node = pipe->fifo;
+
+	thread->fifo_opening = 0;
+	io_unreserve(thread->fifo_opening_fd);
+	leave(pipe, thread->fifo_opening_writes ? O_WRONLY : O_RDONLY);
+	files_drop(node);
+}
+
+long pipe_reopen(const struct file *end, uint32_t flags, bool close_on_exec)
+{
+	uint32_t mode = flags & O_ACCMODE;
+	unsigned slot = slot_of(end);
+	long fd = io_reserve();
+
+	if (fd < 0)
+		return fd;
+	if (mode == O_ACCMODE) {
+		io_unreserve((uint64_t)fd);
+		return -EINVAL;
+	}
+	enter(&pipes[slot], mode);
+	/* open() made it: O_LARGEFILE, as Linux's F_GETFL shows. */
+	return describe(fd, slot, end->node, flags | O_LARGEFILE, 0,
+			close_on_exec);
 }

@@ -1,6 +1,8 @@
 /*
- * Pipes (linux/pipe.c), as the descriptors (linux/io.c) and poll/select
- * (linux/poll.c) use them. A pipe description's position is its pipe's slot.
+ * Pipes (linux/pipe.c), as the descriptors (linux/io.c), poll/select
+ * (linux/poll.c), the tree's FIFOs and /proc/1/fd (linux/files.c) and the
+ * scheduler (sched/sched.c) use them. A pipe description's position is
+ * its pipe's slot (and pipe.c's mark for POLLHUP).
  */
 #ifndef LIBOS_LINUX_PIPE_H
 #define LIBOS_LINUX_PIPE_H
@@ -9,6 +11,7 @@
 #include <stdint.h>
 
 #include "linux/io.h"
+#include "sched/thread.h"
 
 #define PIPE_CAPACITY (64 << 10) /* Linux's default, and the most here */
 
@@ -36,5 +39,30 @@ uint64_t pipe_unread(const struct file *file);
  * PIPE_CAPACITY, the ring's size: what Linux answers an unprivileged
  * process above pipe-max-size). The pipe's capacity, or the error. */
 long pipe_size(const struct file *file, bool set, uint64_t size);
+
+/* open of FIFO node `node` (its file's node) with open's flags and
+ * O_CLOEXEC: a descriptor; -EINVAL for O_ACCMODE's neither end, -EMFILE,
+ * -ENXIO (O_WRONLY | O_NONBLOCK and no reader), -ENFILE or -ENOMEM (no
+ * pipe); or SYSCALL_NO_RESULT after the thread was made to wait for the
+ * other end, when its open runs again (pipe_open_waiting). */
+long pipe_open_fifo(unsigned node, uint32_t flags, bool close_on_exec);
+
+/* Whether the running call is a FIFO open that waited and runs again
+ * (sched_continue): open then calls pipe_open_again, with the same
+ * arguments, instead of looking its path up again (the FIFO may have lost
+ * its name meanwhile); its answer is pipe_open_fifo's. */
+bool pipe_open_waiting(void);
+long pipe_open_again(uint32_t flags, bool close_on_exec);
+
+/* A waiting FIFO open ends without running again (a signal: -EINTR, or a
+ * restart from the start): it no longer counts as its end's opener.
+ * Nothing for a thread in no such open. */
+void pipe_open_abandoned(struct thread *thread);
+
+/* open of /proc/1/fd/N where N is end, a description of a pipe() end:
+ * a new description of the same pipe with flags' access mode (Linux
+ * reopens the pipe; never waits, never -ENXIO): a descriptor, -EINVAL or
+ * -EMFILE. */
+long pipe_reopen(const struct file *end, uint32_t flags, bool close_on_exec);
 
 #endif /* LIBOS_LINUX_PIPE_H */

@@ -82,6 +82,16 @@ static int16_t file_events(const struct file *file,
 	}
 }
 
+/* The description poll, select and epoll look at: fd's, but none for an
+ * O_PATH one, which only names its file (Linux's fdget passes over it:
+ * POLLNVAL, -EBADF). */
+static const struct file *polled_file(uint64_t fd)
+{
+	const struct file *file = io_file(fd);
+
+	return file && !(file->flags & O_PATH) ? file : NULL;
+}
+
 /* What a call that found `count` ready does: returns it, or the timeout's
  * 0, or -EINTR for a signal to handle; else waits (SYSCALL_NO_RESULT) and
  * its call runs again at the next input, poll time or deadline. */
@@ -111,7 +121,7 @@ static int16_t poll_one(const struct linux_pollfd *entry,
 {
 	if (entry->fd < 0)
 		return 0;
-	const struct file *file = io_file((uint64_t)entry->fd);
+	const struct file *file = polled_file((uint64_t)entry->fd);
 
 	if (file == NULL)
 		return POLLNVAL;
@@ -214,7 +224,7 @@ static long select_sets(uint64_t *const sets[3], uint64_t count,
 			asked[k] = sets[k] && (sets[k][fd / 64] & bit);
 		if (!asked[0] && !asked[1] && !asked[2])
 			continue;
-		const struct file *file = io_file(fd);
+		const struct file *file = polled_file(fd);
 
 		if (file == NULL)
 			return -EBADF;
@@ -426,7 +436,7 @@ void epoll_forget(const struct file *file)
 long sys_epoll_ctl(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
-	const struct file *target = io_file(regs->rdx);
+	const struct file *target = polled_file(regs->rdx);
 	uint32_t op = (uint32_t)regs->rsi;
 	struct epoll_event event = { 0 };
 

@@ -21,6 +21,7 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/futex.h"
+#include "linux/pipe.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
 #include "linux/timers.h"
@@ -229,6 +230,7 @@ static void wake_expired(uint64_t now)
 
 void sched_call_interrupted(struct thread *thread, bool restart)
 {
+	pipe_open_abandoned(thread); /* a FIFO open's wait, if it was one */
 	if (thread->call_done) {
 		/* A write that waited for room after part of it went in:
 		 * that part's count, as Linux returns. */
@@ -256,8 +258,10 @@ void sched_interrupt(struct thread *thread, bool restart)
 	futex_forget(thread);
 	sleepers_remove(thread);
 	signal_wait_ended(thread);
-	sched_call_interrupted(thread, restart);
+	/* Runnable first: the threads that the call's ending wakes (a FIFO
+	 * open's, pipe_open_abandoned) are the others. */
 	thread->state = THREAD_RUNNABLE;
+	sched_call_interrupted(thread, restart);
 	run_queue_push(thread);
 }
 

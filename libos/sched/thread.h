@@ -84,6 +84,14 @@ struct thread {
 				     with MSG_WAITALL waiting for the rest:
 				     the bytes its earlier runs moved (else
 				     0), its result if a handler ends it */
+	/* An open of a FIFO waiting for the other end (linux/pipe.c): */
+	uint16_t fifo_opening;    /* its pipe's slot + 1, else 0 */
+	bool fifo_opening_writes; /* it opens the write end (else the read
+				     end) and counts among the pipe's
+				     writers (readers) meanwhile */
+	uint32_t fifo_opens_seen; /* the other end's opens when it began:
+				     another changes them, and it is done */
+	uint16_t fifo_opening_fd; /* the descriptor it reserved (io.h) */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
 	struct thread *timer_next; /* the sleepers, by deadline */
