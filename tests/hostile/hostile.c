@@ -165,6 +165,8 @@ static int bad_pointers(void)
 	      EFAULT);
 	check("times(kernel)", syscall(SYS_times, KERNEL_TEXT), EFAULT);
 	check("pipe2(libOS)", syscall(SYS_pipe2, LIBOS_BASE, 0), EFAULT);
+	check("mknod(FIFO, path in the libOS)",
+	      syscall(SYS_mknod, LIBOS_BASE, 0010600, 0), EFAULT);
 	check("statx(buffer in the libOS)",
 	      syscall(SYS_statx, AT_FDCWD, "/dev/null", 0, 0x7ff, LIBOS_BASE),
 	      EFAULT);
