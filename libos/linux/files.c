@@ -11,7 +11,8 @@
  *   /dev/ttyS0        the serial console (4:64): descriptors 0, 1 and 2
  *   /dev/urandom      1:9     /dev/zero    1:5
  *   ...               the archive's and the app's directories, files and
- *                     symbolic links
+ *                     symbolic links; the app's FIFOs (their pipes are
+ *                     linux/pipe.c's) and socket files
  *
  * Paths resolve as Linux resolves them (absolute, or from the working
  * directory or a directory descriptor; ".", "..", repeated and trailing

@@ -16,7 +16,7 @@
  *   directory  reads fail with -EISDIR (getdents64 lists it)
  *   regular    a file of the tree (linux/files.c): bytes at the
  *              offset, read and written; O_APPEND writes at the end
- *   pipe       linux/pipe.c
+ *   pipe       linux/pipe.c (a pipe() end, or a FIFO's)
  *   eventfd    linux/eventfd.c
  *   epoll      linux/poll.c: no read or write (-EINVAL)
  *   timerfd    linux/timers.c: reads its expirations; no write (-EINVAL)
