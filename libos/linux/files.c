@@ -1528,6 +1528,20 @@ long files_socket_at(char *path)
 	return nodes[found.node].rdev - 1;
 }
 
+long files_regular_at(char *path, const uint8_t **data, uint64_t *size)
+{
+	struct lookup found = resolve(path[0] == '/' ? NODE_ROOT
+						     : working_directory,
+				      path, FOLLOW);
+
+	if (found.error)
+		return found.error;
+	if (file_type(found.node) != S_IFREG)
+		return -EACCES;
+	*data = files_contents(found.node, size);
+	return 0;
+}
+
 size_t files_path(unsigned node, char *out, size_t size)
 {
 	char path[PATH_MAX];
