@@ -1,21 +1,23 @@
 #!/usr/bin/env python3
 """The host files a dynamically linked app needs, as a file archive.
 
-    app_libraries.py APP OUT [--except DIR]
+    app_libraries.py APP OUT [--tree DIR]
 
 If APP names an interpreter (PT_INTERP), writes OUT: a newc cpio archive
 (the libOS's file archive, docs/libos.md, "Files") holding that
 interpreter and every library APP needs (DT_NEEDED, transitively), each
 at the path where the host has it, so that the interpreter finds them in
 the guest as it would on the host. A statically linked APP needs nothing:
-OUT is not written. With --except DIR (the app's --files tree), a path
-that DIR has already is left out: the tree's own file is the one used.
+OUT is not written. With --tree DIR (the app's --files tree), the
+libraries that the tree's own ELF objects need come too (extension modules
+that the app loads with dlopen, say), and a path that DIR has already is
+left out: the tree's own file is the one used.
 
 The libraries are found as glibc's and musl's loaders find them without a
 cache: each object's DT_RPATH (when it has no DT_RUNPATH), then its
-DT_RUNPATH, then the system's directories. Libraries opened with dlopen
-(NSS modules, Python's extension modules) are not in DT_NEEDED: give
-them with --files.
+DT_RUNPATH, then the system's directories. Libraries that the app opens
+with dlopen itself (NSS modules, Python's extension modules) are in no
+DT_NEEDED: give them with --files.
 
 Exit status: 0, or 1 with a message (not an ELF, a library not found).
 The ELF is only read, never run (unlike ldd).
@@ -118,9 +120,27 @@ def find_library(name, directories):
     return None
 
 
-def needed_files(app):
-    """The interpreter and libraries app needs, as host paths, or [] for
-    a statically linked app."""
+def tree_objects(tree):
+    """The ELF files under tree, as (path, needed, directories)."""
+    objects = []
+    for top, dirs, files in os.walk(tree):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(top, name)
+            try:
+                with open(path, "rb") as f:
+                    if f.read(4) != b"\x7fELF":
+                        continue
+                _, needed, directories = read_elf(path)
+            except (OSError, NotUsable):
+                continue  # not a file, or not for x86-64
+            objects.append((path, needed, directories))
+    return objects
+
+
+def needed_files(app, tree=None):
+    """The interpreter and libraries app (and the ELF objects under tree)
+    need, as host paths, or [] for a statically linked app."""
     interpreter, needed, directories = read_elf(app)
     if interpreter is None:
         return []
@@ -128,6 +148,8 @@ def needed_files(app):
         raise NotUsable("%s: its interpreter %s is not on this host"
                         % (app, interpreter))
     found, queue = [interpreter], [(app, needed, directories)]
+    if tree and os.path.isdir(tree):
+        queue += tree_objects(tree)
     names_seen = set()
     # musl's loader is its C library, and answers to that name itself.
     if os.path.basename(interpreter).startswith("ld-musl-"):
@@ -150,17 +172,16 @@ def needed_files(app):
     return found
 
 
-def libraries_archive(app, except_directory=None):
+def libraries_archive(app, tree=None):
     """The archive's bytes, or None for a statically linked app."""
-    paths = needed_files(app)
+    paths = needed_files(app, tree)
     if not paths:
         return None
     staging = tempfile.mkdtemp(prefix="wicket-libraries-")
     try:
         for path in paths:
             relative = os.path.abspath(path).lstrip("/")
-            if except_directory and os.path.lexists(
-                    os.path.join(except_directory, relative)):
+            if tree and os.path.lexists(os.path.join(tree, relative)):
                 continue
             target = os.path.join(staging, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -173,15 +194,15 @@ def libraries_archive(app, except_directory=None):
 
 def main(argv):
     args = argv[1:]
-    except_directory = None
-    if len(args) == 4 and args[2] == "--except":
-        except_directory = args[3]
+    tree = None
+    if len(args) == 4 and args[2] == "--tree":
+        tree = args[3]
         args = args[:2]
     if len(args) != 2:
-        sys.stderr.write("usage: app_libraries.py APP OUT [--except DIR]\n")
+        sys.stderr.write("usage: app_libraries.py APP OUT [--tree DIR]\n")
         return 2
     try:
-        data = libraries_archive(args[0], except_directory)
+        data = libraries_archive(args[0], tree)
     except (NotUsable, ValueError, OSError) as e:
         sys.stderr.write("app_libraries: %s\n" % e)
         return 1

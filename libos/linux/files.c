@@ -1037,6 +1037,10 @@ static void node_status(unsigned node, struct linux_stat *stat)
 		      nodes[node].links;
 	stat->size = (int64_t)nodes[node].size;
 	stat->blocks = (int64_t)(page_up(nodes[node].size) / 512);
+	/* tmpfs keeps a link's target shorter than 128 bytes in the inode
+	 * (ext4 below 60): no blocks. */
+	if (is_link(node) && nodes[node].size < 128)
+		stat->blocks = 0;
 	if (is_directory(node)) {
 		stat->nlink = is_linked(node) ? 2 : 0;
 		for (unsigned other = NODE_ROOT + 1; other < node_count;

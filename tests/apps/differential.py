@@ -321,7 +321,7 @@ class WicketSide:
         if index == 0:
             rc, out = self.call([sys.executable, os.path.join(
                 os.path.dirname(a.mkbundle), "app_libraries.py"), a.app,
-                libraries] + (["--except", a.files] if a.files else []))
+                libraries] + (["--tree", a.files] if a.files else []))
             if rc != 0:
                 return Result(b"", None, error="app_libraries.py failed "
                               "(%d):\n%s" % (rc, out.decode("utf-8",
