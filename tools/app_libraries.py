@@ -15,8 +15,10 @@ left out: the tree's own file is the one used.
 
 The libraries are found as glibc's and musl's loaders find them without a
 cache: each object's DT_RPATH (when it has no DT_RUNPATH), then its
-DT_RUNPATH, then the system's directories. Libraries that the app opens
-with dlopen itself (NSS modules, Python's extension modules) are in no
+DT_RUNPATH, then the system's directories. glibc's libc.so.6 opens
+libgcc_s.so.1 (the unwinder pthread_exit and cancellation need) with
+dlopen: it comes along with libc.so.6. Libraries that the app opens with
+dlopen itself (NSS modules, Python's extension modules) are in no
 DT_NEEDED: give them with --files.
 
 Exit status: 0, or 1 with a message (not an ELF, a library not found).
@@ -34,6 +36,8 @@ import mkbundle  # noqa: E402
 
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
 DT_NULL, DT_NEEDED, DT_STRTAB, DT_RPATH, DT_RUNPATH = 0, 1, 5, 15, 29
+# What a library opens with dlopen for itself: name -> names.
+OPENED_BY = {"libc.so.6": ["libgcc_s.so.1"]}
 SYSTEM_DIRECTORIES = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
                       "/lib64", "/usr/lib64", "/lib", "/usr/lib",
                       "/usr/local/lib"]
@@ -169,6 +173,9 @@ def needed_files(app, tree=None):
                 found.append(path)
                 _, more, more_directories = read_elf(path)
                 queue.append((path, more, more_directories))
+                opened = [n for n in OPENED_BY.get(name, [])
+                          if find_library(n, more_directories)]
+                queue.append((path, opened, more_directories))
     return found
 
 
