@@ -72,8 +72,10 @@ struct loaded {
 	unsigned count;
 };
 
-/* The app, and the interpreter its PT_INTERP names (count 0: none). */
+/* The app, and the interpreter its PT_INTERP names (count 0: none) at
+ * interpreter_path (in the app's file). */
 static struct loaded app, interpreter;
+static const char *interpreter_path;
 
 static uint32_t linux_prot(uint32_t flags)
 {
@@ -320,6 +322,7 @@ int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 		}
 		image->interpreter_base = interpreter.base +
 					  page_down(interpreter.low);
+		interpreter_path = interp;
 	}
 	image->base = app.base;
 	image->phdr = phdr ? phdr + app.base : 0;
@@ -346,6 +349,14 @@ static void original_bytes(const struct loaded *elf, uint64_t page,
 			       elf->file + load->offset + (from - start),
 			       to - from);
 	}
+}
+
+const char *app_interpreter_at(uint64_t address)
+{
+	return interpreter.count &&
+	       address >= page_down(interpreter.low + interpreter.base) &&
+	       address < page_up(interpreter.high + interpreter.base)
+		       ? interpreter_path : NULL;
 }
 
 void app_original_page(uint64_t page, void *out)

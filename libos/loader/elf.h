@@ -32,6 +32,9 @@ struct app_image {
 int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 	     const char **reason);
 
+/* The interpreter's path when address is in its segments, else NULL. */
+const char *app_interpreter_at(uint64_t address);
+
 /* Fills the page at address with what the loaded image's file has there
  * (zero beyond each segment's file bytes): MADV_DONTNEED on the image. */
 void app_original_page(uint64_t page, void *out);
