@@ -265,7 +265,9 @@ static const char *load_interpreter(const char *path, uint64_t *entry)
 				"%s is not in the file tree (%s; give it and "
 				"the libraries with --files: ./wicket run does)",
 				path, status == -ENOENT ? "no such file"
-				      : "not a regular file");
+				      : status == -EACCES ? "not a regular file"
+				      : "a component is not a directory, or "
+					"links loop");
 		return message;
 	}
 	reason = read_segments(file, size, &interpreter, &phdr, &interp);
