@@ -115,7 +115,8 @@ static struct winsize window = { 24, 80, 0, 0 };
 
 void io_init(void)
 {
-	files[0] = (struct file){ 3, O_RDWR, NODE_TTYS0, FILE_CONSOLE, 0 };
+	files[0] = (struct file){ .references = 3, .flags = O_RDWR,
+				  .node = NODE_TTYS0, .kind = FILE_CONSOLE };
 	files_hold(NODE_TTYS0);
 	for (unsigned fd = 0; fd < 3; fd++)
 		fd_state[fd] = FD_OPEN; /* of files[0] */
@@ -692,11 +693,50 @@ long sys_pwritev2(struct wk_regs *regs)
 	return positioned_vector(regs, true, true, (uint32_t)regs->r9);
 }
 
+/* Whether two descriptions are of one object: pipes, sockets and the
+ * anonymous files share a node each, and their slot tells them apart. */
+static bool same_object(const struct file *a, const struct file *b)
+{
+	bool shared_node = a->node == NODE_PIPE || a->node == NODE_SOCKET ||
+			   a->node == NODE_ANONYMOUS;
+
+	return a->node == b->node &&
+	       (!shared_node ||
+		(a->kind == b->kind && a->position == b->position));
+}
+
+/* Whether another description of file's object holds a flock that
+ * `want` cannot share. */
+static bool flock_conflicts(const struct file *file, uint8_t want)
+{
+	for (unsigned i = 0; i < FDS_MAX; i++) {
+		const struct file *other = &files[i];
+
+		if (other != file && other->references && other->flock &&
+		    same_object(file, other) &&
+		    (want == FLOCK_EXCLUSIVE ||
+		     other->flock == FLOCK_EXCLUSIVE))
+			return true;
+	}
+	return false;
+}
+
+/* A description lets its flock go: the threads waiting for one try
+ * again. */
+static void flock_drop(struct file *file)
+{
+	if (file->flock == FLOCK_NONE)
+		return;
+	file->flock = FLOCK_NONE;
+	sched_wake_input_waiters();
+}
+
 /* A descriptor of file is gone; with the last one, the description. */
 static void release(struct file *file)
 {
 	if (--file->references)
 		return;
+	flock_drop(file);
 	files_drop(file->node);
 	epoll_forget(file);
 	if (file->kind == FILE_PIPE)
@@ -794,8 +834,10 @@ long io_open(enum file_kind kind, unsigned node, uint64_t position,
 		return fd;
 	for (unsigned i = 0; i < FDS_MAX; i++) {
 		if (files[i].references == 0) {
-			files[i] = (struct file){ 0, flags, (uint16_t)node,
-						  (uint8_t)kind, position };
+			files[i] = (struct file){ .flags = flags,
+						  .node = (uint16_t)node,
+						  .kind = (uint8_t)kind,
+						  .position = position };
 			files_hold(node);
 			return attach((uint64_t)fd, i, close_on_exec);
 		}
@@ -953,16 +995,40 @@ long sys_fcntl(struct wk_regs *regs)
 	}
 }
 
-/* flock: checked and granted (one process: see record_lock). */
+/*
+ * flock: a lock on the whole object, held by the description (its dups
+ * share it) until LOCK_UN or its last close. Two descriptions of one
+ * object (two opens of a file) conflict when either lock is exclusive:
+ * LOCK_NB says -EWOULDBLOCK, else the thread waits, and runs the call
+ * again whenever a lock goes (a signal: -EINTR, or the call restarts
+ * with SA_RESTART). As on Linux, converting a lock lets the old one go
+ * first.
+ */
 long sys_flock(struct wk_regs *regs)
 {
-	const struct file *file = io_file(regs->rdi);
+	struct file *file = io_file(regs->rdi);
 	uint64_t operation = regs->rsi & ~(uint64_t)LOCK_NB;
+	uint8_t want = operation == LOCK_EX ? FLOCK_EXCLUSIVE : FLOCK_SHARED;
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	return operation == LOCK_SH || operation == LOCK_EX ||
-	       operation == LOCK_UN ? 0 : -EINVAL;
+	if (operation == LOCK_UN) {
+		flock_drop(file);
+		return 0;
+	}
+	if (operation != LOCK_SH && operation != LOCK_EX)
+		return -EINVAL;
+	if (file->flock == want)
+		return 0;
+	flock_drop(file);
+	if (flock_conflicts(file, want)) {
+		if (regs->rsi & LOCK_NB)
+			return -EAGAIN; /* EWOULDBLOCK */
+		sched_wait_for_input(WAIT_POLL, 0);
+		return SYSCALL_NO_RESULT;
+	}
+	file->flock = want;
+	return 0;
 }
 
 /* The advice calls: checked, then nothing to do (memory is the storage,

@@ -58,11 +58,15 @@ struct iovec {
 
 /* An open file description: what open made, shared by the descriptors
  * dup makes of it. */
+/* What flock holds on a description's file. */
+enum flock_hold { FLOCK_NONE, FLOCK_SHARED, FLOCK_EXCLUSIVE };
+
 struct file {
 	uint32_t references; /* descriptors of it; 0: a free slot */
 	uint32_t flags;      /* O_ACCMODE, O_PATH, O_NONBLOCK, O_APPEND */
 	uint16_t node;       /* its name (linux/files.c) */
 	uint8_t kind;        /* enum file_kind */
+	uint8_t flock;       /* the flock it holds: enum flock_hold */
 	uint64_t position;   /* a file's offset; a directory's next entry; a
 				pipe's, eventfd's, epoll instance's, timerfd's
 				or signalfd's slot */
