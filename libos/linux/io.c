@@ -106,7 +106,8 @@ struct winsize {
 };
 
 /* Each descriptor's state: FD_OPEN, FD_CLOEXEC as fcntl sets it, and its
- * description. There are never more live descriptions than descriptors. */
+ * description. There are no more live descriptions than descriptors but
+ * for those that descriptors in flight hold (io_reference). */
 #define FD_OPEN 0x80
 static uint8_t fd_state[FDS_MAX];
 static uint16_t fd_file[FDS_MAX];
@@ -731,11 +732,15 @@ static void flock_drop(struct file *file)
 	sched_wake_input_waiters();
 }
 
-/* A descriptor of file is gone; with the last one, the description. */
+/* A descriptor of file is gone, or a reference in flight; with the last
+ * one, the description. */
 static void release(struct file *file)
 {
-	if (--file->references)
+	if (--file->references) {
+		if (file->kind == FILE_SOCKET) /* a cycle in flight may be left */
+			socket_unreferenced(file);
 		return;
+	}
 	flock_drop(file);
 	files_drop(file->node);
 	epoll_forget(file);
@@ -842,7 +847,28 @@ long io_open(enum file_kind kind, unsigned node, uint64_t position,
 			return attach((uint64_t)fd, i, close_on_exec);
 		}
 	}
-	return -EMFILE; /* cannot happen: a free descriptor, a free slot */
+	return -ENFILE; /* descriptions in flight fill the table */
+}
+
+void io_reference(struct file *file)
+{
+	file->references++;
+}
+
+void io_drop(struct file *file)
+{
+	release(file);
+}
+
+long io_install(struct file *file, bool close_on_exec)
+{
+	long fd = free_fd(0);
+
+	if (fd < 0)
+		return fd;
+	attach((uint64_t)fd, (unsigned)(file - files), close_on_exec);
+	file->references--; /* the reference in flight became the descriptor */
+	return fd;
 }
 
 /* A new descriptor of fd's description: the lowest free one from
