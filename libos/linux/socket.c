@@ -405,6 +405,14 @@ static void marks_read(struct socket_end *end)
 	}
 }
 
+/* Linux's unix_may_send: a DGRAM socket that has a peer takes messages
+ * from its peer alone (a peer that closed is still its peer). */
+static bool may_send(unsigned from, const struct socket_end *target)
+{
+	return !target->connected ||
+	       (!target->peer_gone && target->peer == from);
+}
+
 /* What a send from `self` to `target` attaches: the control messages'
  * (`given`), and the process's credentials if they gave none and either
  * end passes credentials or the target is not accepted yet (Linux's
@@ -441,6 +449,9 @@ static long send_vector(struct file *file, unsigned to,
 	thread->call_done = 0;
 	if (!is_stream(self) && total > RECORD_MAX)
 		return -EMSGSIZE;
+	if (self->type == SOCK_DGRAM && !may_send((unsigned)file->position,
+						  target))
+		return -EPERM;
 	if ((self->shutdown & SEND_SHUTDOWN) || (target->shutdown & RCV_SHUTDOWN))
 		return broken_pipe(flags, done, is_stream(self));
 	uint64_t room = SOCKET_RING - unread(target);
@@ -1425,6 +1436,8 @@ long sys_connect(struct wk_regs *regs)
 	if (target->type != self->type)
 		return -EPROTOTYPE;
 	if (self->type == SOCK_DGRAM) {
+		if (!may_send(index, target))
+			return -EPERM;
 		if (self->connected && (self->peer_gone || self->peer != to))
 			dgram_leave(index);
 		self->peer = (uint16_t)to;
