@@ -287,8 +287,6 @@ void control_out_start(struct control_out *out, uint64_t address,
 	*out = (struct control_out){
 		.address = address,
 		.room = address ? length : 0,
-		.writable = address && length &&
-			    vm_user_ok(address, length, PROT_WRITE),
 		.close_on_exec = close_on_exec,
 	};
 }
@@ -318,12 +316,12 @@ void control_put_credentials(struct control_out *out,
 		out->flags |= MSG_CTRUNC;
 		return;
 	}
-	if (!out->writable) /* Linux's put_cmsg fails quietly */
-		return;
 	if (out->room < length) {
 		out->flags |= MSG_CTRUNC;
 		length = out->room;
 	}
+	if (!vm_user_ok(out->address, length, PROT_WRITE))
+		return; /* Linux's put_cmsg fails quietly */
 	memcpy((uint8_t *)out->address + HEADER, credentials,
 	       length - HEADER);
 	put_header(out, length, SCM_CREDENTIALS, sizeof(*credentials));
@@ -333,11 +331,19 @@ void control_put_files(struct control_out *out, uint16_t files)
 {
 	uint64_t fits = out->room > HEADER
 				? (out->room - HEADER) / sizeof(int32_t) : 0;
-	uint64_t installed = 0;
+	uint64_t installed = 0, count = 0;
 
 	if (files == NO_FILES)
 		return;
-	while (files != NO_FILES && installed < fits && out->writable) {
+	for (uint16_t index = files; index != NO_FILES;
+	     index = entries[index].next)
+		count++;
+	if (fits > count)
+		fits = count;
+	if (fits && !vm_user_ok(out->address, HEADER + fits * sizeof(int32_t),
+				PROT_WRITE))
+		fits = 0; /* Linux's put_user fails: none is installed */
+	while (files != NO_FILES && installed < fits) {
 		long fd = io_install(entries[files].file, out->close_on_exec);
 
 		if (fd < 0)

@@ -69,7 +69,6 @@ struct control_out {
 	uint64_t room;    /* bytes left there */
 	uint64_t used;    /* bytes used (recvmsg's msg_controllen) */
 	int32_t flags;    /* MSG_CTRUNC when a message did not fit */
-	bool writable;    /* the buffer is the app's to write */
 	bool close_on_exec; /* MSG_CMSG_CLOEXEC */
 };
 
@@ -77,13 +76,16 @@ struct control_out {
 void control_out_start(struct control_out *out, uint64_t address,
 		       uint64_t length, bool close_on_exec);
 
-/* An SCM_CREDENTIALS message, cut short (MSG_CTRUNC) to the room. */
+/* An SCM_CREDENTIALS message, cut short (MSG_CTRUNC) to the room; none
+ * where the app's memory cannot take it (Linux's put_cmsg fails
+ * quietly). */
 void control_put_credentials(struct control_out *out,
 			     const struct credentials *credentials);
 
 /* An SCM_RIGHTS message: each descriptor in flight that fits becomes the
- * lowest free descriptor; those that do not (no room, no free descriptor)
- * are closed, and the message says MSG_CTRUNC. */
+ * lowest free descriptor; those that do not (no room, no free descriptor,
+ * memory the app cannot write) are closed, and the message says
+ * MSG_CTRUNC. */
 void control_put_files(struct control_out *out, uint16_t files);
 
 #endif /* LIBOS_LINUX_SOCKET_CONTROL_H */

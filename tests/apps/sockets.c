@@ -29,6 +29,7 @@
 #include <time.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1369,6 +1370,56 @@ static void passing(int type)
 	receive_shown("room for the credentials alone", sv[1], 10,
 		      CMSG_SPACE(sizeof(struct ucred)) + CMSG_LEN(0), 0);
 	close_received();
+
+	/* Bad control buffers, and one that ends before its length says. */
+	pipe2(other, O_NONBLOCK);
+	send_with(sv[0], "m", &other[1], 1, NULL, 0);
+	close(other[1]);
+	struct iovec piece = { buffer, sizeof(buffer) };
+	struct msghdr message = { .msg_iov = &piece, .msg_iovlen = 1,
+				  .msg_control = (void *)16,
+				  .msg_controllen = 64 };
+	show("recvmsg into a bad control buffer", recvmsg(sv[1], &message, 0));
+	printf("  flags %#x, control length %zu\n", message.msg_flags,
+	       (size_t)message.msg_controllen);
+	show("  the descriptor was closed", pipe_state(other[0]));
+	close(other[0]);
+	char *pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mprotect(pages + 4096, 4096, PROT_NONE);
+	send_with(sv[0], "m", fds, 1, NULL, 0);
+	message.msg_control = pages + 4096 - 64;
+	message.msg_controllen = 1 << 20;
+	show("recvmsg into 64 bytes said to be 1 MiB", recvmsg(sv[1], &message, 0));
+	printf("  flags %#x, control length %zu\n", message.msg_flags,
+	       (size_t)message.msg_controllen);
+	/* The control length is what was written now. */
+	for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message); cmsg;
+	     cmsg = CMSG_NXTHDR(&message, cmsg)) {
+		printf("  type %d length %zu\n", cmsg->cmsg_type, (size_t)cmsg->cmsg_len);
+		if (cmsg->cmsg_type == SCM_RIGHTS)
+			close(*(int *)CMSG_DATA(cmsg));
+	}
+	munmap(pages, 8192);
+
+	/* MSG_WAITALL stops with descriptors, and where credentials change. */
+	if (type == SOCK_STREAM) {
+		fcntl(sv[1], F_SETFL, 0);
+		send_with(sv[0], "wx", fds, 1, NULL, 0);
+		send(sv[0], "yz", 2, 0);
+		receive_shown("MSG_WAITALL", sv[1], 10, 64, MSG_WAITALL);
+		receive_shown("  the rest", sv[1], 2, 64, MSG_WAITALL);
+		close_received();
+		int plain[2];
+		socketpair(AF_UNIX, SOCK_STREAM, 0, plain);
+		send(plain[0], "ab", 2, 0);
+		passes_credentials(plain[1]);
+		send(plain[0], "cd", 2, 0);
+		receive_shown("MSG_WAITALL over a change of credentials", plain[1], 10, 64, MSG_WAITALL);
+		close(plain[0]);
+		close(plain[1]);
+		fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	}
 
 	/* An empty send with descriptors. */
 	show("send nothing with one", send_with(sv[0], "", fds, 1, NULL, 0));
