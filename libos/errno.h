@@ -32,6 +32,7 @@
 #define EROFS    30
 #define EMLINK   31
 #define EPIPE    32
+#define EDOM     33
 #define ERANGE   34
 #define EDEADLK  35
 #define ENAMETOOLONG 36
@@ -49,8 +50,10 @@
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98
 #define ECONNRESET 104
+#define ENOBUFS 105
 #define EISCONN 106
 #define ENOTCONN 107
+#define ETOOMANYREFS 109
 #define ETIMEDOUT 110
 #define ECONNREFUSED 111
 

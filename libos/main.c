@@ -77,24 +77,21 @@ void libos_exit(int status)
 		wk_exit(status & 0xff);
 }
 
-/* Modules 2 on: the file archive (module string "files", linux/archive.h);
- * anything else is reported and left alone. */
+/* Modules 2 on: file archives (module string "files", linux/archive.h),
+ * each adding to the tree in turn (a name already there stays as the
+ * first gave it); anything else is reported and left alone. */
 static void load_files(const struct wk_info *info)
 {
-	bool loaded = false;
-
 	for (uint32_t i = 2; i < info->module_count; i++) {
 		const struct wk_module *module = &info->modules[i];
 
-		if (!loaded && string_equals_word("files", 5, module->string)) {
+		if (string_equals_word("files", 5, module->string))
 			archive_load((const uint8_t *)module->address,
 				     module->size);
-			loaded = true;
-		} else {
-			libos_report("module %u (\"%s\") is not the file "
-				     "archive (the first module \"files\"); "
-				     "left alone", i, module->string);
-		}
+		else
+			libos_report("module %u (\"%s\") is not a file "
+				     "archive (a module \"files\"); left "
+				     "alone", i, module->string);
 	}
 }
 
@@ -233,7 +230,7 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	if (options.bootlog)
 		print_boot_log(start_tsc);
 
-	first->regs.rip = image.entry;
+	first->regs.rip = image.start;
 	first->regs.rsp = rsp;
 	first->regs.rflags = 0x202;
 	sched_resume();

@@ -79,9 +79,15 @@ def main():
     argv = a.argv or shlex.quote(os.path.basename(a.app))
     work = tempfile.mkdtemp(prefix="wicket-gdb-")
     bundle = os.path.join(work, "bundle")
+    libraries = os.path.join(work, "libraries")  # a dynamic app's
+    subprocess.run([sys.executable, os.path.join(HERE, "app_libraries.py"),
+                    a.app, libraries]
+                   + (["--tree", a.files] if a.files else []), check=True)
     subprocess.run([sys.executable, os.path.join(HERE, "mkbundle.py"),
                     bundle, a.libos, "libos", a.app, argv]
-                   + ([a.files, "files"] if a.files else []), check=True)
+                   + ([a.files, "files"] if a.files else [])
+                   + ([libraries, "files"] if os.path.exists(libraries)
+                      else []), check=True)
     port = free_port()
     log = os.path.join(work, "serial.log")
     runner = [sys.executable, os.path.join(HERE, "qemu_run.py"),

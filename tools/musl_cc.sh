@@ -1,7 +1,7 @@
 #!/bin/sh
 # musl_cc.sh: build one static Linux x86-64 program with Debian's musl.
 #
-#   musl_cc.sh MUSL_GCC static|pie OUTPUT DEPFILE SOURCE [CFLAGS...]
+#   musl_cc.sh MUSL_GCC static|pie|dynamic OUTPUT DEPFILE SOURCE [CFLAGS...]
 #
 # static  a static non-PIE executable (ET_EXEC): musl-gcc -static -no-pie
 # pie     a real static PIE (ET_DYN without PT_INTERP, self-relocating).
@@ -9,10 +9,12 @@
 #         link Scrt1.o and ask for /lib/ld-musl-x86_64.so.1; PITFALLS 18), so
 #         this links musl's rcrt1.o by hand with -nostartfiles, gcc's
 #         crtbeginS.o/crtendS.o, and -static -pie --no-dynamic-linker.
+# dynamic a dynamically linked PIE, musl-gcc's default: its interpreter,
+#         /lib/ld-musl-x86_64.so.1, is musl's libc.so.
 #
 # DEPFILE receives the header dependencies (gcc -MD) for ninja. The result is
-# checked with readelf: the ELF type must match the mode and there must be no
-# PT_INTERP. Used by apps/meson.build.
+# checked with readelf: the ELF type must match the mode, and there must be
+# a PT_INTERP for dynamic and none otherwise. Used by apps/meson.build.
 set -eu
 
 if [ $# -lt 5 ]; then
@@ -51,15 +53,24 @@ pie)
 		die "compiling $src failed"
 	want_type=DYN
 	;;
+dynamic)
+	# shellcheck disable=SC2086
+	"$cc" $common -fPIE -pie -MD -MF "$dep" -MT "$out" "$@" -o "$out" \
+		"$src" || die "compiling $src failed"
+	want_type=DYN
+	;;
 *)
-	die "unknown mode '$mode' (static or pie)"
+	die "unknown mode '$mode' (static, pie or dynamic)"
 	;;
 esac
 
 headers=$(readelf -h -l -W "$out") || die "readelf failed on $out"
 printf '%s\n' "$headers" | grep -q "^ *Type: *$want_type " ||
 	die "$out is not ET_$want_type: $(printf '%s\n' "$headers" | grep '^ *Type:')"
-if printf '%s\n' "$headers" | grep -q '^ *INTERP '; then
+if [ "$mode" = dynamic ]; then
+	printf '%s\n' "$headers" | grep -q '^ *INTERP ' ||
+		die "$out has no PT_INTERP (not a dynamic executable)"
+elif printf '%s\n' "$headers" | grep -q '^ *INTERP '; then
 	die "$out has a PT_INTERP (a dynamic executable)"
 fi
 if [ "$mode" = pie ] && readelf -d -W "$out" | grep -q '(NEEDED)'; then

@@ -1072,6 +1072,10 @@ static void node_status(unsigned node, struct linux_stat *stat)
 		      nodes[node].links;
 	stat->size = (int64_t)nodes[node].size;
 	stat->blocks = (int64_t)(page_up(nodes[node].size) / 512);
+	/* tmpfs keeps a link's target shorter than 128 bytes in the inode
+	 * (ext4 below 60): no blocks. */
+	if (is_link(node) && nodes[node].size < 128)
+		stat->blocks = 0;
 	if (is_directory(node)) {
 		stat->nlink = is_linked(node) ? 2 : 0;
 		for (unsigned other = NODE_ROOT + 1; other < node_count;
@@ -1564,6 +1568,20 @@ long files_socket_at(char *path)
 	if (file_type(found.node) != S_IFSOCK || nodes[found.node].rdev == 0)
 		return -ECONNREFUSED;
 	return nodes[found.node].rdev - 1;
+}
+
+long files_regular_at(char *path, const uint8_t **data, uint64_t *size)
+{
+	struct lookup found = resolve(path[0] == '/' ? NODE_ROOT
+						     : working_directory,
+				      path, FOLLOW);
+
+	if (found.error)
+		return found.error;
+	if (file_type(found.node) != S_IFREG)
+		return -EACCES;
+	*data = files_contents(found.node, size);
+	return 0;
 }
 
 size_t files_path(unsigned node, char *out, size_t size)

@@ -119,6 +119,12 @@ void files_share_contents(unsigned name, unsigned from);
 /* A fixed link's target (length bytes, kept where it is). */
 void files_set_link(unsigned node, const char *target, size_t length);
 
+/* The regular file a NUL-terminated path in the libOS's memory names
+ * (from the root if absolute, links followed): its bytes, which stay
+ * where they are while it is not written. 0, the lookup's error, or
+ * -EACCES for a node that is not a regular file. */
+long files_regular_at(char *path, const uint8_t **data, uint64_t *size);
+
 /* A regular file's contents (any other node: size 0). */
 const uint8_t *files_contents(unsigned node, uint64_t *size);
 

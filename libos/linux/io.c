@@ -108,8 +108,9 @@ struct winsize {
 /* Each descriptor's state: FD_OPEN, FD_CLOEXEC as fcntl sets it, and its
  * description; or FD_RESERVED alone, a number an open that waits (a
  * FIFO's) has taken, as Linux takes it before the open starts, and that
- * is no descriptor yet. There are never more live descriptions than
- * descriptors. */
+ * is no descriptor yet. There are no more live descriptions than
+ * descriptors but for those that descriptors in flight hold
+ * (io_reference). */
 #define FD_OPEN 0x80
 #define FD_RESERVED 0x40
 static uint8_t fd_state[FDS_MAX];
@@ -119,7 +120,8 @@ static struct winsize window = { 24, 80, 0, 0 };
 
 void io_init(void)
 {
-	files[0] = (struct file){ 3, O_RDWR, NODE_TTYS0, FILE_CONSOLE, 0 };
+	files[0] = (struct file){ .references = 3, .flags = O_RDWR,
+				  .node = NODE_TTYS0, .kind = FILE_CONSOLE };
 	files_hold(NODE_TTYS0);
 	for (unsigned fd = 0; fd < 3; fd++)
 		fd_state[fd] = FD_OPEN; /* of files[0] */
@@ -696,11 +698,54 @@ long sys_pwritev2(struct wk_regs *regs)
 	return positioned_vector(regs, true, true, (uint32_t)regs->r9);
 }
 
-/* A descriptor of file is gone; with the last one, the description. */
+/* Whether two descriptions are of one object: pipes, sockets and the
+ * anonymous files share a node each, and their slot tells them apart. */
+static bool same_object(const struct file *a, const struct file *b)
+{
+	bool shared_node = a->node == NODE_PIPE || a->node == NODE_SOCKET ||
+			   a->node == NODE_ANONYMOUS;
+
+	return a->node == b->node &&
+	       (!shared_node ||
+		(a->kind == b->kind && a->position == b->position));
+}
+
+/* Whether another description of file's object holds a flock that
+ * `want` cannot share. */
+static bool flock_conflicts(const struct file *file, uint8_t want)
+{
+	for (unsigned i = 0; i < FDS_MAX; i++) {
+		const struct file *other = &files[i];
+
+		if (other != file && other->references && other->flock &&
+		    same_object(file, other) &&
+		    (want == FLOCK_EXCLUSIVE ||
+		     other->flock == FLOCK_EXCLUSIVE))
+			return true;
+	}
+	return false;
+}
+
+/* A description lets its flock go: the threads waiting for one try
+ * again. */
+static void flock_drop(struct file *file)
+{
+	if (file->flock == FLOCK_NONE)
+		return;
+	file->flock = FLOCK_NONE;
+	sched_wake_input_waiters();
+}
+
+/* A descriptor of file is gone, or a reference in flight; with the last
+ * one, the description. */
 static void release(struct file *file)
 {
-	if (--file->references)
+	if (--file->references) {
+		if (file->kind == FILE_SOCKET) /* a cycle in flight may be left */
+			socket_unreferenced(file);
 		return;
+	}
+	flock_drop(file);
 	files_drop(file->node);
 	epoll_forget(file);
 	if (file->kind == FILE_PIPE)
@@ -811,13 +856,15 @@ static long open_in(uint64_t fd, enum file_kind kind, unsigned node,
 {
 	for (unsigned i = 0; i < FDS_MAX; i++) {
 		if (files[i].references == 0) {
-			files[i] = (struct file){ 0, flags, (uint16_t)node,
-						  (uint8_t)kind, position };
+			files[i] = (struct file){ .flags = flags,
+						  .node = (uint16_t)node,
+						  .kind = (uint8_t)kind,
+						  .position = position };
 			files_hold(node);
 			return attach(fd, i, close_on_exec);
 		}
 	}
-	return -EMFILE; /* cannot happen: a free descriptor, a free slot */
+	return -ENFILE; /* descriptions in flight fill the table */
 }
 
 long io_open(enum file_kind kind, unsigned node, uint64_t position,
@@ -836,6 +883,27 @@ long io_open_reserved(uint64_t fd, enum file_kind kind, unsigned node,
 {
 	io_unreserve(fd);
 	return open_in(fd, kind, node, position, flags, close_on_exec);
+}
+
+void io_reference(struct file *file)
+{
+	file->references++;
+}
+
+void io_drop(struct file *file)
+{
+	release(file);
+}
+
+long io_install(struct file *file, bool close_on_exec)
+{
+	long fd = free_fd(0);
+
+	if (fd < 0)
+		return fd;
+	attach((uint64_t)fd, (unsigned)(file - files), close_on_exec);
+	file->references--; /* the reference in flight became the descriptor */
+	return fd;
 }
 
 /* A new descriptor of fd's description: the lowest free one from
@@ -992,16 +1060,40 @@ long sys_fcntl(struct wk_regs *regs)
 	}
 }
 
-/* flock: checked and granted (one process: see record_lock). */
+/*
+ * flock: a lock on the whole object, held by the description (its dups
+ * share it) until LOCK_UN or its last close. Two descriptions of one
+ * object (two opens of a file) conflict when either lock is exclusive:
+ * LOCK_NB says -EWOULDBLOCK, else the thread waits, and runs the call
+ * again whenever a lock goes (a signal: -EINTR, or the call restarts
+ * with SA_RESTART). As on Linux, converting a lock lets the old one go
+ * first.
+ */
 long sys_flock(struct wk_regs *regs)
 {
-	const struct file *file = io_file(regs->rdi);
+	struct file *file = io_file(regs->rdi);
 	uint64_t operation = regs->rsi & ~(uint64_t)LOCK_NB;
+	uint8_t want = operation == LOCK_EX ? FLOCK_EXCLUSIVE : FLOCK_SHARED;
 
 	if (file == NULL || (file->flags & O_PATH))
 		return -EBADF;
-	return operation == LOCK_SH || operation == LOCK_EX ||
-	       operation == LOCK_UN ? 0 : -EINVAL;
+	if (operation == LOCK_UN) {
+		flock_drop(file);
+		return 0;
+	}
+	if (operation != LOCK_SH && operation != LOCK_EX)
+		return -EINVAL;
+	if (file->flock == want)
+		return 0;
+	flock_drop(file);
+	if (flock_conflicts(file, want)) {
+		if (regs->rsi & LOCK_NB)
+			return -EAGAIN; /* EWOULDBLOCK */
+		sched_wait_for_input(WAIT_POLL, 0);
+		return SYSCALL_NO_RESULT;
+	}
+	file->flock = want;
+	return 0;
 }
 
 /* The advice calls: checked, then nothing to do (memory is the storage,

@@ -58,11 +58,16 @@ struct iovec {
 
 /* An open file description: what open made, shared by the descriptors
  * dup makes of it. */
+/* What flock holds on a description's file. */
+enum flock_hold { FLOCK_NONE, FLOCK_SHARED, FLOCK_EXCLUSIVE };
+
 struct file {
-	uint32_t references; /* descriptors of it; 0: a free slot */
+	uint32_t references; /* descriptors of it, and references in flight
+				(linux/socket_control.c); 0: a free slot */
 	uint32_t flags;      /* O_ACCMODE, O_PATH, O_NONBLOCK, O_APPEND */
 	uint16_t node;       /* its name (linux/files.c) */
 	uint8_t kind;        /* enum file_kind */
+	uint8_t flock;       /* the flock it holds: enum flock_hold */
 	uint64_t position;   /* a file's offset; a directory's next entry; a
 				pipe's, eventfd's, epoll instance's, timerfd's
 				or signalfd's slot */
@@ -94,6 +99,17 @@ void io_unreserve(uint64_t fd);
 
 /* close: the descriptor goes; its description too with its last one. */
 long io_close(uint64_t fd);
+
+/* References that no descriptor is: descriptors passed in a socket's
+ * message (linux/socket_control.c). io_reference takes one more on a
+ * description (a descriptor's: io_file's answer), as dup would; io_drop
+ * gives one up (the description goes with its last, as with close);
+ * io_install makes one a descriptor, the lowest free one, close-on-exec
+ * if asked: the descriptor, or -EMFILE (the reference stays the
+ * caller's). */
+void io_reference(struct file *file);
+void io_drop(struct file *file);
+long io_install(struct file *file, bool close_on_exec);
 
 /* linux/poll.c: an epoll instance's description is gone; any description
  * is gone (its interests in every instance go with it). */

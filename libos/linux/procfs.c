@@ -13,6 +13,7 @@
 #include "lib/print.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "loader/elf.h"
 #include "linux/clock.h"
 #include "linux/files.h"
 #include "linux/memory.h"
@@ -242,11 +243,14 @@ static size_t generate(unsigned node, char *out, size_t size)
 /* A region's name in /proc/1/maps, but a file view's (its path). */
 static const char *map_name(const struct region *region)
 {
+	const char *interpreter = app_interpreter_at(region->start);
+
 	return region->kind == REGION_STACK ? "[stack]"
 	       : region->kind == REGION_HEAP ? "[heap]"
 	       : region->kind != REGION_IMAGE ? ""
 	       : region->start == APP_VDSO_DATA ? "[vvar]"
-	       : region->start > APP_VDSO_DATA ? "[vdso]" : exe;
+	       : region->start > APP_VDSO_DATA ? "[vdso]"
+	       : interpreter ? interpreter : exe;
 }
 
 /* Whether `next`, which starts where `region` ends, goes on the same line

@@ -4,29 +4,46 @@
  * Connected pairs come from socketpair, or from connect to a listening
  * socket bound to a name (a path, which bind makes a socket file of, or
  * an abstract name: a NUL first) and accept. A DGRAM socket sends to a
- * bound one named by sendto or connect. Wicket has no network: every
- * other family is -EAFNOSUPPORT (said once).
+ * bound one named by sendto or connect, and leaves it by connect to
+ * AF_UNSPEC. Wicket has no network: every other family is -EAFNOSUPPORT
+ * (said once).
  *
  * Each end has a receive ring of SOCKET_RING bytes in the libOS's memory
  * (LIBOS_SOCKET_BUFFERS, mapped when its slot is first used and kept); a
  * send appends to its destination's ring. A stream's bytes run together;
- * a SEQPACKET or DGRAM message is one record (its header: its length and
- * its sender; then its bytes), read whole or cut short (MSG_TRUNC). As on
- * Linux (net/unix/af_unix.c): a stream send that does not fit goes in as
- * room comes, and one that waited after part of it went in returns that
- * part's count if a signal's handler ends it (thread.h, call_done); a
- * record waits until it fits whole; an end that shut down writing, or
- * whose peer shut down reading, refuses sends with -EPIPE, and a stream's
- * also raises SIGPIPE unless MSG_NOSIGNAL; a receive with nothing queued
- * waits, or returns 0 once the end shut down reading (the peer's close or
- * SHUT_WR does that to a stream or SEQPACKET end; a pending ECONNRESET,
- * from a peer that closed with data unread, comes first). O_NONBLOCK and
- * MSG_DONTWAIT turn each wait into -EAGAIN. Waiting threads wait as a
- * pipe's do (linux/pipe.c).
+ * a SEQPACKET or DGRAM message is one record (its header: its length, its
+ * sender, its credentials and descriptors; then its bytes), read whole or
+ * cut short (MSG_TRUNC). As on Linux (net/unix/af_unix.c): a stream send
+ * that does not fit goes in as room comes, and one that waited after part
+ * of it went in returns that part's count if a signal's handler ends it
+ * (thread.h, call_done); a record waits until it fits whole; an end that
+ * shut down writing, or whose peer shut down reading, refuses sends with
+ * -EPIPE, and a stream's also raises SIGPIPE unless MSG_NOSIGNAL; a
+ * receive with nothing queued waits, or returns 0 once the end shut down
+ * reading (the peer's close or SHUT_WR does that to a stream or SEQPACKET
+ * end; a pending ECONNRESET, from a peer that closed with data unread,
+ * comes first). O_NONBLOCK and MSG_DONTWAIT turn each wait into -EAGAIN;
+ * SO_RCVTIMEO (receives, accept) and SO_SNDTIMEO (sends, connect) end it
+ * with -EAGAIN, or the count moved, after their time, and a signal's
+ * handler ends such a wait with -EINTR even under SA_RESTART, as Linux's
+ * sock_intr_errno does. Waiting threads wait as a pipe's do
+ * (linux/pipe.c).
  *
- * Not here: passing descriptors or credentials (a control message is
- * -EOPNOTSUPP, said once), MSG_OOB, and the socket options' effects
- * (SO_RCVTIMEO and the rest are taken and kept by nothing).
+ * Control messages (linux/socket_control.c): credentials go with a
+ * message when the sender gives them (SCM_CREDENTIALS), or when either end
+ * has SO_PASSCRED (or the receiver is not accepted yet), and a receiver
+ * with SO_PASSCRED gets them (Linux's "none", pid 0 and the overflow ids,
+ * for bytes that came without); descriptors (SCM_RIGHTS) go with a record,
+ * or with a stream send's bytes. A stream's marks (struct stream_mark)
+ * say where its bytes' credentials change and which bytes descriptors
+ * came with: as Linux's, a stream read stops where the credentials change
+ * (for a receiver with SO_PASSCRED) and after the bytes that brought it
+ * descriptors, which it takes with the first of them (a peek takes
+ * copies); a read with no room for them closes them, and so does the
+ * loss of their bytes (a closed receiver, a discarded queue).
+ *
+ * Not here: MSG_OOB, SO_PEEK_OFF, and the effects of the other socket
+ * options (they are taken and kept by nothing).
  */
 #include "linux/socket.h"
 
@@ -39,21 +56,23 @@
 #include "lib/ring.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/clock.h"
 #include "linux/files.h"
 #include "linux/signal.h"
+#include "linux/socket_control.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "wicket/native.h"
 
-#define SOCKETS_MAX   256 /* ends */
 #define SOCKET_RING   (256 << 10)
-#define RECORD_HEADER 8 /* struct record_header */
+#define RECORD_HEADER 24 /* struct record_header */
 #define RECORD_MAX    (212992 - 32) /* Linux's default send buffer's */
 #define ROOM_TO_WRITE 4096 /* poll's POLLOUT: this much room in the peer's ring */
 #define IOV_MAX       1024
 #define RW_MAX        0x7ffff000
 
+#define AF_UNSPEC 0
 #define AF_UNIX  1
 #define AF_INET  2
 #define AF_INET6 10
@@ -93,6 +112,8 @@
 #define SO_RCVTIMEO   20
 #define SO_SNDTIMEO   21
 #define SO_ACCEPTCONN 30
+#define SO_RCVTIMEO_NEW 66
+#define SO_SNDTIMEO_NEW 67
 #define SO_PROTOCOL   38
 #define SO_DOMAIN     39
 
@@ -104,17 +125,41 @@
 
 #define SUN_PATH_OFFSET 2 /* struct sockaddr_un: the family, then the path */
 #define ADDRESS_MAX     110 /* sizeof(struct sockaddr_un) */
+#define STORAGE_MAX     128 /* sizeof(struct sockaddr_storage) */
 #define LISTEN_MAX      4096 /* Linux's somaxconn */
 #define NO_END          0xffff
+#define OVERFLOW_ID     65534 /* Linux's overflowuid and overflowgid */
 
-/* What a record's bytes follow: their count, and the end that sent them
- * (NO_END: one with no name, whose address nobody will be told). */
+/* SO_RCVTIMEO, SO_SNDTIMEO: microseconds, or these. */
+#define TIMEOUT_NONE      0  /* wait as long as it takes */
+#define TIMEOUT_IMMEDIATE -1 /* never wait (a negative time, on Linux) */
+#define TIMEOUT_SECONDS_MAX 1000000000000 /* beyond: none */
+
+/* What a record's bytes follow: their count, the end that sent them
+ * (NO_END: one with no name, whose address nobody will be told), the
+ * descriptors in flight with them, and their credentials if any. */
 struct record_header {
 	uint32_t length;
 	uint16_t sender;
-	uint16_t pad;
+	uint16_t files; /* NO_FILES: none */
+	struct credentials credentials;
+	uint32_t has_credentials;
 };
 _Static_assert(sizeof(struct record_header) == RECORD_HEADER, "record");
+
+/* A stream's bytes from `start` on (a byte count of the receiving end's
+ * ring) came with `attachment`'s credentials (or none), up to the next
+ * mark's start; its descriptors, if any, came with the bytes up to
+ * `stop`. Bytes before an end's first mark came with no credentials. A
+ * mark goes once its bytes are read and its descriptors taken. */
+#define MARKS_MAX 1024
+#define NO_MARK   0xffff
+
+struct stream_mark {
+	uint64_t start, stop;
+	struct attachment attachment;
+	uint16_t next; /* the end's next mark, or NO_MARK */
+};
 
 struct socket_end {
 	uint64_t written, read; /* its receive ring's byte counts */
@@ -133,13 +178,31 @@ struct socket_end {
 	bool peer_gone;         /* the peer closed (its slot may be reused) */
 	bool listening;
 	bool mapped;
+	bool passes_credentials; /* SO_PASSCRED */
+	bool has_peer_credentials; /* SO_PEERCRED: the process's (a pair's
+				      end, a listening or connected one) */
+	bool unaccepted;        /* waits for its listener's accept */
+	int64_t receive_timeout, send_timeout; /* microseconds, or
+						  TIMEOUT_* */
+	uint16_t first_mark, last_mark; /* a stream's marks, or NO_MARK */
+	struct attachment last_read; /* the credentials of the bytes the
+					last read took (MSG_WAITALL's next
+					run goes on with them) */
 };
 
 static struct socket_end ends[SOCKETS_MAX];
+static struct stream_mark marks[MARKS_MAX];
+static unsigned marks_touched; /* marks from here on never used */
+static uint16_t free_marks = NO_MARK;
 /* Each end's name as a struct sockaddr_un (address_length bytes). */
 static uint8_t addresses[SOCKETS_MAX][ADDRESS_MAX];
 static unsigned autobound; /* the names bind gave on its own */
-static bool told_about_network, told_about_control;
+static bool told_about_network;
+
+/* struct timeval, as SO_RCVTIMEO and SO_SNDTIMEO take it. */
+struct linux_timeval {
+	int64_t seconds, microseconds;
+};
 
 /* struct msghdr (56 bytes). */
 struct message_header {
@@ -155,6 +218,8 @@ static uint8_t *ring(unsigned index)
 	return (uint8_t *)(LIBOS_SOCKET_BUFFERS +
 			   (uint64_t)index * SOCKET_RING);
 }
+
+static long abstract_end(const uint8_t *address, uint64_t length);
 
 static struct socket_end *end_of(const struct file *file)
 {
@@ -220,11 +285,32 @@ static long vector_total(const struct iovec *vector, uint64_t count,
 	return (long)total;
 }
 
-static long wait_or_again(bool may_wait)
+/* Nothing (more) can move now, `done` bytes moved so far: their count,
+ * or -EAGAIN, when the call may not wait or its timeout (microseconds,
+ * or TIMEOUT_*, from its first run) has passed; else the thread waits for
+ * a change and its call runs again (SYSCALL_NO_RESULT). A signal's
+ * handler ends the wait with the count (thread.h, call_done), else
+ * -EINTR, or under SA_RESTART runs the call again if it has no timeout
+ * (WAIT_POLL; one with a timeout waits as WAIT_READY). */
+static long wait_or_again(bool may_wait, int64_t timeout, uint64_t done)
 {
+	uint64_t deadline = 0;
+
+	if (timeout == TIMEOUT_IMMEDIATE)
+		may_wait = false;
+	if (may_wait && timeout > 0) {
+		uint64_t first_run =
+			rdtsc() + clock_ns_to_ticks((uint64_t)timeout * 1000);
+
+		deadline = sched_call_deadline(first_run);
+		if (deadline == 0) /* it waited before the timeout was set */
+			deadline = first_run;
+		may_wait = rdtsc() < deadline;
+	}
 	if (!may_wait)
-		return -EAGAIN;
-	sched_wait_for_input(WAIT_POLL, 0);
+		return done ? (long)done : -EAGAIN;
+	sched_current()->call_done = done;
+	sched_wait_for_input(deadline ? WAIT_READY : WAIT_POLL, deadline);
 	return SYSCALL_NO_RESULT;
 }
 
@@ -247,35 +333,147 @@ static long broken_pipe(int flags, uint64_t done, bool signal)
 	return done ? (long)done : -EPIPE;
 }
 
+static const struct attachment nothing_attached = { .files = NO_FILES };
+
+static bool same_credentials(const struct attachment *a,
+			     const struct attachment *b)
+{
+	return a->has_credentials == b->has_credentials &&
+	       (!a->has_credentials ||
+		memcmp(&a->credentials, &b->credentials,
+		       sizeof(a->credentials)) == 0);
+}
+
+/* What the bytes at the end of `end`'s ring came with: its last mark's,
+ * or nothing. */
+static const struct attachment *last_attachment(const struct socket_end *end)
+{
+	return end->last_mark == NO_MARK ? &nothing_attached
+					 : &marks[end->last_mark].attachment;
+}
+
+/* A new last mark for `end`, whose descriptors it now holds: false when
+ * every mark is taken. */
+static bool mark_append(struct socket_end *end, uint64_t start,
+			uint64_t stop, const struct attachment *attachment)
+{
+	unsigned index;
+
+	if (free_marks != NO_MARK) {
+		index = free_marks;
+		free_marks = marks[index].next;
+	} else if (marks_touched < MARKS_MAX) {
+		index = marks_touched++;
+	} else {
+		return false;
+	}
+	marks[index] = (struct stream_mark){ start, stop, *attachment,
+					     NO_MARK };
+	if (end->last_mark == NO_MARK)
+		end->first_mark = (uint16_t)index;
+	else
+		marks[end->last_mark].next = (uint16_t)index;
+	end->last_mark = (uint16_t)index;
+	return true;
+}
+
+/* The end's first mark goes; its descriptors, if any, are put aside for
+ * closing (socket_control.h). */
+static void mark_remove_first(struct socket_end *end)
+{
+	unsigned index = end->first_mark;
+
+	control_files_put_aside(marks[index].attachment.files);
+	end->first_mark = marks[index].next;
+	if (end->first_mark == NO_MARK)
+		end->last_mark = NO_MARK;
+	marks[index].next = free_marks;
+	free_marks = (uint16_t)index;
+}
+
+/* The marks whose bytes were all read, their descriptors taken, go. */
+static void marks_read(struct socket_end *end)
+{
+	while (end->first_mark != NO_MARK) {
+		const struct stream_mark *mark = &marks[end->first_mark];
+		uint64_t until = mark->next == NO_MARK ? end->written
+						       : marks[mark->next].start;
+
+		if (mark->attachment.files != NO_FILES || end->read < until)
+			return;
+		mark_remove_first(end);
+	}
+}
+
+/* Linux's unix_may_send: a DGRAM socket that has a peer takes messages
+ * from its peer alone (a peer that closed is still its peer). */
+static bool may_send(unsigned from, const struct socket_end *target)
+{
+	return !target->connected ||
+	       (!target->peer_gone && target->peer == from);
+}
+
+/* What a send from `self` to `target` attaches: the control messages'
+ * (`given`), and the process's credentials if they gave none and either
+ * end passes credentials or the target is not accepted yet (Linux's
+ * maybe_add_creds). */
+static struct attachment attachment_for(const struct socket_end *self,
+					const struct socket_end *target,
+					const struct attachment *given)
+{
+	struct attachment attachment = *given;
+
+	if (!attachment.has_credentials &&
+	    (self->passes_credentials || target->passes_credentials ||
+	     target->unaccepted)) {
+		attachment.credentials = control_own_credentials();
+		attachment.has_credentials = true;
+	}
+	return attachment;
+}
+
 /* A send from `file`'s end to end `to` (its peer, or a DGRAM send's
- * destination): the count, an error, or SYSCALL_NO_RESULT after a wait. */
+ * destination), with `given`'s credentials and descriptors (those it
+ * attaches are no longer given's): the count, an error, or
+ * SYSCALL_NO_RESULT after a wait. */
 static long send_vector(struct file *file, unsigned to,
-			const struct iovec *vector, uint64_t total, int flags)
+			const struct iovec *vector, uint64_t total, int flags,
+			struct attachment *given)
 {
 	struct socket_end *self = end_of(file), *target = &ends[to];
 	struct thread *thread = sched_current();
 	bool may_wait = !(file->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT);
 	uint64_t done = thread->call_again && may_wait ? thread->call_done : 0;
+	struct attachment attachment = attachment_for(self, target, given);
 
 	thread->call_done = 0;
 	if (!is_stream(self) && total > RECORD_MAX)
 		return -EMSGSIZE;
+	if (self->type == SOCK_DGRAM && !may_send((unsigned)file->position,
+						  target))
+		return -EPERM;
 	if ((self->shutdown & SEND_SHUTDOWN) || (target->shutdown & RCV_SHUTDOWN))
 		return broken_pipe(flags, done, is_stream(self));
 	uint64_t room = SOCKET_RING - unread(target);
 
 	if (!is_stream(self)) {
 		struct record_header header = {
-			(uint32_t)total,
-			self->address_length ? (uint16_t)file->position
-					     : NO_END, 0 };
+			.length = (uint32_t)total,
+			.sender = self->address_length ? (uint16_t)file->position
+						       : NO_END,
+			.files = attachment.files,
+			.credentials = attachment.credentials,
+			.has_credentials = attachment.has_credentials,
+		};
 
 		if (room < RECORD_HEADER + total)
-			return wait_or_again(may_wait);
+			return wait_or_again(may_wait, self->send_timeout, 0);
 		ring_copy(ring(to), SOCKET_RING, target->written,
 			  (uint8_t *)&header, RECORD_HEADER, true);
 		vector_copy(to, target->written + RECORD_HEADER, vector, 0,
 			    total, true);
+		control_files_place(given->files, to);
+		given->files = NO_FILES;
 		target->written += RECORD_HEADER + total;
 		target->records++;
 		changed();
@@ -283,6 +481,17 @@ static long send_vector(struct file *file, unsigned to,
 	}
 	uint64_t part = total - done < room ? total - done : room;
 
+	if (done) /* the first run sent the descriptors */
+		attachment.files = NO_FILES;
+	if (part && (attachment.files != NO_FILES ||
+		     !same_credentials(&attachment, last_attachment(target)))) {
+		if (!mark_append(target, target->written,
+				 target->written + part, &attachment))
+			return done ? (long)done : -ENOBUFS;
+		control_files_place(attachment.files, to);
+		if (attachment.files != NO_FILES)
+			given->files = NO_FILES;
+	}
 	vector_copy(to, target->written, vector, done, part, true);
 	target->written += part;
 	done += part;
@@ -290,13 +499,38 @@ static long send_vector(struct file *file, unsigned to,
 		changed();
 	if (done == total || (!may_wait && done))
 		return (long)done;
-	thread->call_done = done;
-	return wait_or_again(may_wait);
+	return wait_or_again(may_wait, self->send_timeout, done);
+}
+
+/* Binds end `index` to an abstract name of five hex digits, unless it
+ * is bound (Linux's unix_autobind). */
+static void autobind(unsigned index)
+{
+	uint8_t *name = addresses[index];
+	uint64_t length = SUN_PATH_OFFSET + 6;
+
+	if (ends[index].address_length)
+		return;
+	memset(name, 0, ADDRESS_MAX);
+	name[0] = AF_UNIX;
+	do
+		print_format_to((char *)name + SUN_PATH_OFFSET + 1, 6,
+				"%05x", autobound++ & 0xfffff);
+	while (abstract_end(name, length) >= 0);
+	ends[index].address_length = (uint8_t)length;
+}
+
+/* A socket that passes credentials is bound before it connects or sends
+ * a datagram, as on Linux (its peer may want to know its name). */
+static void autobind_if_passing(unsigned index)
+{
+	if (ends[index].passes_credentials)
+		autobind(index);
 }
 
 /* A send to the peer: to_peer's checks, then send_vector. */
 static long send_to_peer(struct file *file, const struct iovec *vector,
-			 uint64_t total, int flags)
+			 uint64_t total, int flags, struct attachment *given)
 {
 	struct socket_end *self = end_of(file);
 
@@ -307,9 +541,125 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 		self->connected = false;
 		return -ECONNREFUSED;
 	}
+	if (self->type == SOCK_DGRAM)
+		autobind_if_passing((unsigned)file->position);
 	/* A stream's or SEQPACKET's gone peer shut this end down: the
 	 * send refuses before it looks at the peer's slot. */
-	return send_vector(file, self->peer, vector, total, flags);
+	return send_vector(file, self->peer, vector, total, flags, given);
+}
+
+/* What a receive took besides bytes: whether a credentials message is
+ * due (the receiver passes credentials and took a record, or is a
+ * stream), which, and the descriptors in flight that came (the caller's
+ * to install or drop). */
+struct received {
+	struct credentials credentials;
+	bool credentials_due;
+	uint16_t files;
+};
+
+/* The credentials a receiver is told of for `attachment`. */
+static struct credentials told_credentials(const struct attachment *attachment)
+{
+	return attachment->has_credentials
+		       ? attachment->credentials
+		       : (struct credentials){ 0, OVERFLOW_ID, OVERFLOW_ID };
+}
+
+/* How many bytes of a stream a read may take from the front of `self`'s
+ * ring, at most `room`, as Linux's unix_stream_read_generic walks its
+ * buffers: all with the credentials *read_with (set from the first byte
+ * when !*known) when `check` (the receiver passes credentials), and
+ * after a mark with descriptors, no further than its stop (*taking: that
+ * mark; else NO_MARK). *stopped: the read may not go on (a credentials
+ * change, or descriptors). */
+static uint64_t stream_extent(const struct socket_end *self, uint64_t room,
+			      bool check, struct attachment *read_with,
+			      bool *known, uint16_t *taking, bool *stopped)
+{
+	uint64_t at = self->read;
+	uint16_t current = NO_MARK, next = self->first_mark;
+
+	*taking = NO_MARK;
+	*stopped = false;
+	while (next != NO_MARK && marks[next].start <= at) {
+		current = next;
+		next = marks[next].next;
+	}
+	while (room && at < self->written) {
+		const struct attachment *with =
+			current == NO_MARK ? &nothing_attached
+					   : &marks[current].attachment;
+
+		if (check && *known && !same_credentials(with, read_with)) {
+			*stopped = true;
+			break;
+		}
+		if (check && !*known) {
+			*read_with = *with;
+			*known = true;
+		}
+		uint64_t until = next == NO_MARK ? self->written
+						 : marks[next].start;
+
+		if (with->files != NO_FILES) {
+			*taking = current;
+			until = marks[current].stop;
+		}
+		uint64_t part = until - at < room ? until - at : room;
+
+		at += part;
+		room -= part;
+		if (*taking != NO_MARK) {
+			*stopped = true;
+			break;
+		}
+		if (next == NO_MARK || at < marks[next].start)
+			break;
+		current = next;
+		next = marks[next].next;
+	}
+	return at - self->read;
+}
+
+/* A stream's receive (receive_vector's): `done` bytes taken by earlier
+ * runs of a MSG_WAITALL read. */
+static long receive_stream(struct file *file, const struct iovec *vector,
+			   uint64_t total, int flags, uint64_t done,
+			   bool may_wait, struct received *got)
+{
+	struct socket_end *self = end_of(file);
+	unsigned index = (unsigned)file->position;
+	struct attachment read_with = done ? self->last_read
+					   : nothing_attached;
+	bool known = done != 0;
+	uint16_t taking;
+	bool stopped;
+	uint64_t part = stream_extent(self, total - done,
+				      self->passes_credentials, &read_with,
+				      &known, &taking, &stopped);
+
+	vector_copy(index, self->read, vector, done, part, false);
+	if (taking != NO_MARK)
+		got->files = flags & MSG_PEEK
+			? control_files_copy(marks[taking].attachment.files)
+			: marks[taking].attachment.files;
+	got->credentials = told_credentials(&read_with);
+	if (flags & MSG_PEEK)
+		return (long)(done + part);
+	if (taking != NO_MARK) {
+		control_files_place(got->files, SOCKETS_MAX);
+		marks[taking].attachment.files = NO_FILES;
+	}
+	self->read += part;
+	self->last_read = read_with;
+	marks_read(self);
+	done += part;
+	changed();
+	if (done < total && (flags & MSG_WAITALL) && may_wait && !stopped &&
+	    !(self->shutdown & RCV_SHUTDOWN))
+		return wait_or_again(true, self->receive_timeout, done);
+	return (long)done;
 }
 
 /* A receive into buffers of `total` bytes (or an error: a bad buffer,
@@ -317,10 +667,10 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
  * Linux's is): the count (a record's whole length with MSG_TRUNC), 0 at
  * the end, an error, or SYSCALL_NO_RESULT after a wait. *truncated: a
  * record was longer than the buffers; *sender: the end whose name goes
- * with the data (NO_END: none). */
+ * with the data (NO_END: none); *got: what came with it. */
 static long receive_vector(struct file *file, const struct iovec *vector,
 			   long total, int flags, bool *truncated,
-			   uint16_t *sender)
+			   uint16_t *sender, struct received *got)
 {
 	struct socket_end *self = end_of(file);
 	struct thread *thread = sched_current();
@@ -332,6 +682,14 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 	*truncated = false;
 	*sender = peer_of(self) && peer_of(self)->address_length ? self->peer
 								  : NO_END;
+	*got = (struct received){
+		/* A stream's read that took nothing says so, as Linux's
+		 * zeroed credentials. */
+		.credentials = done ? told_credentials(&self->last_read)
+				    : (struct credentials){ 0, 0, 0 },
+		.credentials_due = is_stream(self) && self->passes_credentials,
+		.files = NO_FILES,
+	};
 	if (unread(self) == 0) {
 		if (done && (self->shutdown & RCV_SHUTDOWN))
 			return (long)done; /* MSG_WAITALL cut short */
@@ -345,8 +703,7 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			return 0;
 		if (!done && is_stream(self) && !self->connected)
 			return -EINVAL;
-		thread->call_done = done;
-		return wait_or_again(may_wait);
+		return wait_or_again(may_wait, self->receive_timeout, done);
 	}
 	if (!is_stream(self)) {
 		struct record_header header;
@@ -357,6 +714,9 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		uint64_t copied = total < 0 ? 0
 				  : length < (uint64_t)total ? length
 							     : (uint64_t)total;
+		struct attachment with = { header.credentials,
+					   header.has_credentials != 0,
+					   header.files };
 
 		vector_copy(index, self->read + RECORD_HEADER, vector, 0,
 			    copied, false);
@@ -364,32 +724,24 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		*sender = header.sender < SOCKETS_MAX &&
 				  ends[header.sender].address_length
 			  ? header.sender : NO_END;
+		got->credentials = told_credentials(&with);
+		got->credentials_due = self->passes_credentials;
 		if (!(flags & MSG_PEEK)) {
+			got->files = header.files;
+			control_files_place(got->files, SOCKETS_MAX);
 			self->read += RECORD_HEADER + length;
 			self->records--;
 			changed();
+		} else if (total >= 0) {
+			got->files = control_files_copy(header.files);
 		}
 		return total < 0 ? total
 		       : (long)((flags & MSG_TRUNC) ? length : copied);
 	}
 	if (total < 0)
 		return total;
-	uint64_t part = (uint64_t)total - done < unread(self)
-				? (uint64_t)total - done
-				: unread(self);
-
-	vector_copy(index, self->read, vector, done, part, false);
-	if (flags & MSG_PEEK)
-		return (long)(done + part);
-	self->read += part;
-	done += part;
-	changed();
-	if (done < (uint64_t)total && (flags & MSG_WAITALL) && may_wait &&
-	    !(self->shutdown & RCV_SHUTDOWN)) {
-		thread->call_done = done;
-		return wait_or_again(true);
-	}
-	return (long)done;
+	return receive_stream(file, vector, (uint64_t)total, flags, done,
+			      may_wait, got);
 }
 
 long socket_transfer(struct file *file, uint64_t vector, uint64_t count,
@@ -398,20 +750,50 @@ long socket_transfer(struct file *file, uint64_t vector, uint64_t count,
 	const struct iovec *pieces = (const struct iovec *)vector;
 	long total = vector_total(pieces, count,
 				  sending ? PROT_READ : PROT_WRITE);
+	struct attachment none = nothing_attached;
+	struct received got;
 	bool truncated;
-
 	uint16_t sender;
 
-	if (sending && total < 0)
-		return total;
-	return sending ? send_to_peer(file, pieces, (uint64_t)total, 0)
-		       : receive_vector(file, pieces, total, 0, &truncated,
-					&sender);
+	if (sending)
+		return total < 0 ? total
+				 : send_to_peer(file, pieces, (uint64_t)total,
+						0, &none);
+	long result = receive_vector(file, pieces, total, 0, &truncated,
+				     &sender, &got);
+
+	control_files_drop(got.files); /* no room for them */
+	return result;
+}
+
+/* End `index`'s unread messages go, with the descriptors in flight among
+ * them. */
+void socket_discard_queue(unsigned index)
+{
+	struct socket_end *end = &ends[index];
+
+	if (end->type != SOCK_STREAM) {
+		for (uint64_t at = end->read; at < end->written;) {
+			struct record_header header;
+
+			ring_copy(ring(index), SOCKET_RING, at,
+				  (uint8_t *)&header, RECORD_HEADER, false);
+			control_files_put_aside(header.files);
+			at += RECORD_HEADER + header.length;
+		}
+	}
+	while (end->first_mark != NO_MARK)
+		mark_remove_first(end);
+	end->read = end->written;
+	end->records = 0;
+	changed();
+	control_files_drop(NO_FILES); /* what was put aside */
 }
 
 /* End `index` goes: what waits for its accept goes with it (its peer
  * is reset, as Linux resets an unaccepted connection's), its name names
- * nothing, and the ends connected to it learn so. */
+ * nothing, the ends connected to it learn so, and its unread messages
+ * go. */
 static void end_release(unsigned index, bool unaccepted)
 {
 	struct socket_end *self = &ends[index], *peer = peer_of(self);
@@ -435,16 +817,23 @@ static void end_release(unsigned index, bool unaccepted)
 		if (ends[other].type == SOCK_DGRAM && ends[other].connected &&
 		    ends[other].peer == index && other != index)
 			ends[other].peer_gone = true;
-	self->type = 0;
 	self->name_node = 0;
 	self->address_length = 0;
 	self->listening = false;
+	socket_discard_queue(index);
+	self->type = 0;
 	changed();
 }
 
 void socket_release(const struct file *file)
 {
 	end_release((unsigned)file->position, false);
+}
+
+void socket_unreferenced(const struct file *file)
+{
+	(void)file;
+	control_collect();
 }
 
 int16_t socket_poll(const struct file *file)
@@ -509,7 +898,10 @@ static long take_end(int type)
 			end->mapped = true;
 		}
 		*end = (struct socket_end){ .type = (uint8_t)type,
-					    .mapped = true };
+					    .mapped = true,
+					    .first_mark = NO_MARK,
+					    .last_mark = NO_MARK,
+					    .last_read = { .files = NO_FILES } };
 		return index;
 	}
 	return -ENFILE;
@@ -600,6 +992,8 @@ long sys_socketpair(struct wk_regs *regs)
 	ends[first].peer = (uint16_t)second;
 	ends[second].peer = (uint16_t)first;
 	ends[first].connected = ends[second].connected = true;
+	ends[first].has_peer_credentials = true;
+	ends[second].has_peer_credentials = true;
 	fds[0] = (int32_t)a;
 	fds[1] = (int32_t)b;
 	memcpy((void *)regs->r10, fds, sizeof(fds));
@@ -667,6 +1061,11 @@ static long send_to_name(struct file *file, uint64_t address,
 		return self->connected ? -EISCONN : -EOPNOTSUPP;
 	if (self->type == SOCK_SEQPACKET)
 		return self->connected ? (long)self->peer : -ENOTCONN;
+	long error = check_address(address, length);
+
+	if (error)
+		return error;
+	autobind_if_passing((unsigned)file->position);
 	long to = find_named(address, length);
 
 	if (to >= 0 && ends[to].type != SOCK_DGRAM)
@@ -692,50 +1091,49 @@ static long read_header(uint64_t header, struct message_header *out,
 	return 0;
 }
 
-static long refuse_control(void)
-{
-	if (!told_about_control) {
-		told_about_control = true;
-		libos_report("sendmsg with a control message (descriptors, "
-			     "credentials): not supported; returning "
-			     "-EOPNOTSUPP");
-	}
-	return -EOPNOTSUPP;
-}
-
 long sys_sendmsg(struct wk_regs *regs)
 {
 	struct message_header header;
+	struct attachment given;
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
+	const struct iovec *vector;
 
 	if (file == NULL)
 		return error;
 	error = read_header(regs->rsi, &header, PROT_READ);
 	if (error)
 		return error;
-	long total = vector_total((const struct iovec *)header.vector,
-				  header.count, PROT_READ);
+	vector = (const struct iovec *)header.vector;
+	long total = vector_total(vector, header.count, PROT_READ);
 
 	if (total < 0)
 		return total;
-	if (header.control_length)
-		return refuse_control();
+	/* Linux reads the control messages before it looks further. */
+	error = control_read(header.control, header.control_length, &given);
+	if (error)
+		return error;
+	long result;
+
 	if (header.name && header.name_length) {
 		long to = send_to_name(file, header.name, header.name_length);
 
-		return to < 0 ? to
-			      : send_vector(file, (unsigned)to,
-					    (const struct iovec *)header.vector,
-					    (uint64_t)total, (int)regs->rdx);
+		result = to < 0 ? to
+				: send_vector(file, (unsigned)to, vector,
+					      (uint64_t)total, (int)regs->rdx,
+					      &given);
+	} else {
+		result = send_to_peer(file, vector, (uint64_t)total,
+				      (int)regs->rdx, &given);
 	}
-	return send_to_peer(file, (const struct iovec *)header.vector,
-			    (uint64_t)total, (int)regs->rdx);
+	control_files_drop(given.files); /* those that did not go */
+	return result;
 }
 
 long sys_sendto(struct wk_regs *regs)
 {
 	struct iovec piece = { regs->rsi, regs->rdx };
+	struct attachment none = nothing_attached;
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
 
@@ -750,9 +1148,11 @@ long sys_sendto(struct wk_regs *regs)
 
 		return to < 0 ? to
 			      : send_vector(file, (unsigned)to, &piece,
-					    (uint64_t)total, (int)regs->r10);
+					    (uint64_t)total, (int)regs->r10,
+					    &none);
 	}
-	return send_to_peer(file, &piece, (uint64_t)total, (int)regs->r10);
+	return send_to_peer(file, &piece, (uint64_t)total, (int)regs->r10,
+			    &none);
 }
 
 /* Writes end `index`'s name (NO_END: an unnamed one's, the family
@@ -775,6 +1175,8 @@ long sys_recvmsg(struct wk_regs *regs)
 	struct message_header header;
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
+	int flags = (int)regs->rdx;
+	struct received got;
 	bool truncated;
 	uint16_t sender;
 
@@ -789,20 +1191,30 @@ long sys_recvmsg(struct wk_regs *regs)
 	long total = vector_total((const struct iovec *)header.vector,
 				  header.count, PROT_WRITE);
 	long result = receive_vector(file, (const struct iovec *)header.vector,
-				     total, (int)regs->rdx, &truncated,
-				     &sender);
+				     total, flags, &truncated, &sender, &got);
 
-	if (result >= 0) { /* nothing comes with the data */
+	if (result >= 0) {
 		struct message_header *out =
 			(struct message_header *)regs->rsi;
+		struct control_out control;
 
 		out->name_length = header.name
 			? write_name(sender, header.name, header.name_length,
 				     true)
 			: 0;
-		out->control_length = 0;
-		out->flags = truncated ? MSG_TRUNC : 0;
+		/* Linux's order: the credentials, then the descriptors. */
+		control_out_start(&control, header.control,
+				  header.control_length,
+				  flags & MSG_CMSG_CLOEXEC);
+		if (got.credentials_due)
+			control_put_credentials(&control, &got.credentials);
+		control_put_files(&control, got.files);
+		got.files = NO_FILES;
+		out->control_length = control.used;
+		out->flags = (truncated ? MSG_TRUNC : 0) | control.flags |
+			     (flags & MSG_CMSG_CLOEXEC);
 	}
+	control_files_drop(got.files); /* a record lost to a bad buffer */
 	return result;
 }
 
@@ -811,6 +1223,7 @@ long sys_recvfrom(struct wk_regs *regs)
 	struct iovec piece = { regs->rsi, regs->rdx };
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
+	struct received got;
 	bool truncated;
 	uint16_t sender;
 	uint32_t room = 0;
@@ -829,11 +1242,12 @@ long sys_recvfrom(struct wk_regs *regs)
 			return -EFAULT;
 	}
 	long result = receive_vector(file, &piece, total, (int)regs->r10,
-				     &truncated, &sender);
+				     &truncated, &sender, &got);
 
 	if (result >= 0 && regs->r8 && regs->r9)
 		*(uint32_t *)regs->r9 = write_name(sender, regs->r8, room,
 						    true);
+	control_files_drop(got.files); /* no room for them */
 	return result;
 }
 
@@ -918,16 +1332,7 @@ long sys_bind(struct wk_regs *regs)
 
 	if (length == SUN_PATH_OFFSET && vm_user_ok(address, 2, PROT_READ) &&
 	    *(const uint16_t *)address == AF_UNIX) {
-		if (self->address_length) /* bound already: nothing to do */
-			return 0;
-		memset(name, 0, ADDRESS_MAX);
-		name[0] = AF_UNIX;
-		length = SUN_PATH_OFFSET + 6;
-		do
-			print_format_to((char *)name + SUN_PATH_OFFSET + 1, 6,
-					"%05x", autobound++ & 0xfffff);
-		while (abstract_end(name, length) >= 0);
-		self->address_length = (uint8_t)length;
+		autobind(index); /* bound already: nothing to do */
 		return 0;
 	}
 	error = check_address(address, length);
@@ -963,18 +1368,66 @@ long sys_bind(struct wk_regs *regs)
 	return 0;
 }
 
+/* A DGRAM end leaves its peer (connect to AF_UNSPEC, or to another
+ * socket), as Linux's unix_dgram_disconnected: if messages wait unread,
+ * they go, and a peer connected back to it hears ECONNRESET. */
+static void dgram_leave(unsigned index)
+{
+	struct socket_end *self = &ends[index], *old = peer_of(self);
+
+	self->connected = false;
+	self->peer_gone = false;
+	if (unread(self) == 0)
+		return;
+	if (old && old->connected && !old->peer_gone && old->peer == index)
+		old->error = ECONNRESET;
+	socket_discard_queue(index);
+}
+
+/* connect to AF_UNSPEC, which a DGRAM end takes as leaving its peer:
+ * 0, or -EINVAL (a length short of the family, or another type's end),
+ * -EFAULT; 1 for another family. */
+static long connect_unspecified(unsigned index, uint64_t address,
+				uint64_t length)
+{
+	if (length > STORAGE_MAX)
+		return -EINVAL;
+	if (length && !vm_user_ok(address, length, PROT_READ))
+		return -EFAULT;
+	if (length < sizeof(uint16_t))
+		return -EINVAL;
+	if (*(const uint16_t *)address != AF_UNSPEC)
+		return 1;
+	if (ends[index].type != SOCK_DGRAM)
+		return -EINVAL;
+	if (ends[index].connected)
+		dgram_leave(index);
+	return 0;
+}
+
 /* connect: a DGRAM end takes the named DGRAM socket as its peer; a
  * stream or SEQPACKET end is paired with a new end queued for the named
- * listening socket's accept (waiting while its queue is full). */
+ * listening socket's accept (waiting while its queue is full, as long as
+ * SO_SNDTIMEO lets it). */
 long sys_connect(struct wk_regs *regs)
 {
+	uint64_t address = regs->rsi, length = regs->rdx & 0xffffffff;
 	long error;
 	struct file *file = socket_file(regs->rdi, &error);
 
 	if (file == NULL)
 		return error;
 	struct socket_end *self = end_of(file);
-	long to = find_named(regs->rsi, regs->rdx & 0xffffffff);
+	unsigned index = (unsigned)file->position;
+
+	error = connect_unspecified(index, address, length);
+	if (error <= 0)
+		return error;
+	error = check_address(address, length);
+	if (error)
+		return error;
+	autobind_if_passing(index);
+	long to = find_named(address, length);
 
 	if (to < 0)
 		return to;
@@ -983,6 +1436,10 @@ long sys_connect(struct wk_regs *regs)
 	if (target->type != self->type)
 		return -EPROTOTYPE;
 	if (self->type == SOCK_DGRAM) {
+		if (!may_send(index, target))
+			return -EPERM;
+		if (self->connected && (self->peer_gone || self->peer != to))
+			dgram_leave(index);
 		self->peer = (uint16_t)to;
 		self->connected = true;
 		self->peer_gone = false;
@@ -995,19 +1452,24 @@ long sys_connect(struct wk_regs *regs)
 	if (!target->listening)
 		return -ECONNREFUSED;
 	if (target->waiting >= target->backlog)
-		return wait_or_again(!(file->flags & O_NONBLOCK));
+		return wait_or_again(!(file->flags & O_NONBLOCK),
+				     self->send_timeout, 0);
 	long server = take_end(self->type);
 
 	if (server < 0)
 		return server;
 	struct socket_end *accepted = &ends[server];
 
-	accepted->peer = (uint16_t)file->position;
+	accepted->peer = (uint16_t)index;
 	accepted->connected = true;
+	accepted->unaccepted = true;
+	accepted->has_peer_credentials = true;
+	accepted->passes_credentials = target->passes_credentials;
 	accepted->address_length = target->address_length;
 	memcpy(addresses[server], addresses[to], ADDRESS_MAX);
 	self->peer = (uint16_t)server;
 	self->connected = true;
+	self->has_peer_credentials = true; /* the listener's */
 	if (target->waiting == 0) { /* at the back of the queue */
 		target->first = (uint16_t)server;
 	} else {
@@ -1037,6 +1499,7 @@ long sys_listen(struct wk_regs *regs)
 	if (self->address_length == 0 || self->connected)
 		return -EINVAL; /* only a bound, unconnected socket listens */
 	self->listening = true;
+	self->has_peer_credentials = true; /* its own, as Linux's listen */
 	self->backlog = (uint16_t)(backlog < 0 ? 0
 				   : backlog > LISTEN_MAX ? LISTEN_MAX
 							  : backlog);
@@ -1074,7 +1537,8 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 			return -EFAULT;
 	}
 	if (self->waiting == 0)
-		return wait_or_again(!(file->flags & O_NONBLOCK));
+		return wait_or_again(!(file->flags & O_NONBLOCK),
+				     self->receive_timeout, 0);
 	unsigned accepted = self->first;
 	long new_fd = io_open(FILE_SOCKET, NODE_SOCKET, accepted,
 			      O_RDWR | ((uint32_t)flags & O_NONBLOCK),
@@ -1084,6 +1548,7 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 		return new_fd;
 	self->first = ends[accepted].next;
 	self->waiting--;
+	ends[accepted].unaccepted = false;
 	if (address) {
 		const struct socket_end *client = &ends[accepted];
 		unsigned peer = client->peer_gone ? NO_END : client->peer;
@@ -1123,6 +1588,9 @@ static long option_value(const struct socket_end *end, uint64_t name,
 	case SO_ACCEPTCONN:
 		*value = end->listening;
 		return 0;
+	case SO_PASSCRED:
+		*value = end->passes_credentials;
+		return 0;
 	case SO_ERROR:
 	case SO_PROTOCOL:
 	case SO_REUSEADDR:
@@ -1130,7 +1598,6 @@ static long option_value(const struct socket_end *end, uint64_t name,
 	case SO_BROADCAST:
 	case SO_DONTROUTE:
 	case SO_OOBINLINE:
-	case SO_PASSCRED:
 	case SO_SNDLOWAT:
 		*value = 0;
 		return 0;
@@ -1167,14 +1634,30 @@ long sys_getsockopt(struct wk_regs *regs)
 		return -EINVAL;
 	struct socket_end *end = end_of(file);
 
-	if (name == SO_PEERCRED) { /* struct ucred: this process, root */
-		int32_t credentials[3] = { LINUX_PID, 0, 0 };
+	if (name == SO_PEERCRED) { /* struct ucred */
+		struct credentials peer =
+			end->has_peer_credentials
+				? control_own_credentials()
+				: (struct credentials){ 0, UINT32_MAX,
+							UINT32_MAX };
 
-		memcpy(bytes, credentials, sizeof(credentials));
-		size = sizeof(credentials);
-	} else if (name == SO_LINGER || name == SO_RCVTIMEO ||
-		   name == SO_SNDTIMEO) {
-		size = name == SO_LINGER ? 8 : 16; /* off; no timeout */
+		memcpy(bytes, &peer, sizeof(peer));
+		size = sizeof(peer);
+	} else if (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW ||
+		   name == SO_SNDTIMEO || name == SO_SNDTIMEO_NEW) {
+		int64_t timeout = name == SO_RCVTIMEO ||
+						  name == SO_RCVTIMEO_NEW
+					  ? end->receive_timeout
+					  : end->send_timeout;
+		struct linux_timeval time = { 0, 0 };
+
+		if (timeout > 0)
+			time = (struct linux_timeval){ timeout / 1000000,
+						       timeout % 1000000 };
+		memcpy(bytes, &time, sizeof(time));
+		size = sizeof(time);
+	} else if (name == SO_LINGER) {
+		size = 8; /* off */
 	} else {
 		int32_t value;
 
@@ -1196,8 +1679,34 @@ long sys_getsockopt(struct wk_regs *regs)
 	return 0;
 }
 
-/* setsockopt: the options Linux's AF_UNIX sockets take on SOL_SOCKET are
- * taken and change nothing here. */
+/* SO_RCVTIMEO, SO_SNDTIMEO: the struct timeval at `value` (`length`
+ * bytes) into *timeout, as Linux's sock_set_timeout takes it: -EINVAL
+ * (short), -EFAULT, -EDOM (microseconds out of range); a negative time
+ * never waits, and zero (or a time past TIMEOUT_SECONDS_MAX) always
+ * waits. */
+static long read_timeout(uint64_t value, uint64_t length, int64_t *timeout)
+{
+	struct linux_timeval time;
+
+	if (length < sizeof(time))
+		return -EINVAL;
+	if (!vm_user_ok(value, sizeof(time), PROT_READ))
+		return -EFAULT;
+	memcpy(&time, (const void *)value, sizeof(time));
+	if (time.microseconds < 0 || time.microseconds >= 1000000)
+		return -EDOM;
+	if (time.seconds < 0)
+		*timeout = TIMEOUT_IMMEDIATE;
+	else if (time.seconds >= TIMEOUT_SECONDS_MAX)
+		*timeout = TIMEOUT_NONE;
+	else
+		*timeout = time.seconds * 1000000 + time.microseconds;
+	return 0;
+}
+
+/* setsockopt: the options Linux's AF_UNIX sockets take on SOL_SOCKET:
+ * SO_PASSCRED and the timeouts act; the others are taken and change
+ * nothing here. */
 long sys_setsockopt(struct wk_regs *regs)
 {
 	uint64_t level = regs->rsi & 0xffffffff, name = regs->rdx & 0xffffffff;
@@ -1210,12 +1719,16 @@ long sys_setsockopt(struct wk_regs *regs)
 		return error;
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
-	if (name == SO_LINGER || name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
-		uint64_t size = name == SO_LINGER ? 8 : 16;
+	struct socket_end *end = end_of(file);
 
-		if (length < size)
+	if (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW)
+		return read_timeout(regs->r10, length, &end->receive_timeout);
+	if (name == SO_SNDTIMEO || name == SO_SNDTIMEO_NEW)
+		return read_timeout(regs->r10, length, &end->send_timeout);
+	if (name == SO_LINGER) {
+		if (length < 8)
 			return -EINVAL;
-		return vm_user_ok(regs->r10, size, PROT_READ) ? 0 : -EFAULT;
+		return vm_user_ok(regs->r10, 8, PROT_READ) ? 0 : -EFAULT;
 	}
 	if (length < sizeof(value))
 		return -EINVAL;
@@ -1225,5 +1738,9 @@ long sys_setsockopt(struct wk_regs *regs)
 	    name == SO_PROTOCOL || name == SO_ACCEPTCONN ||
 	    name == SO_PEERCRED)
 		return -ENOPROTOOPT;
-	return option_value(end_of(file), name, &value);
+	if (name == SO_PASSCRED) {
+		end->passes_credentials = *(const int32_t *)regs->r10 != 0;
+		return 0;
+	}
+	return option_value(end, name, &value);
 }

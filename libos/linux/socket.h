@@ -11,6 +11,8 @@
 
 #include "linux/io.h"
 
+#define SOCKETS_MAX 256 /* ends at a time */
+
 /* read, write, readv and writev on a socket: recvmsg and sendmsg with no
  * flags and no address (`vector` is an array of `count` struct iovec in
  * the app's memory). A count, an error, or SYSCALL_NO_RESULT after the
@@ -18,8 +20,17 @@
 long socket_transfer(struct file *file, uint64_t vector, uint64_t count,
 		     bool sending);
 
-/* A description of an end is gone (its last descriptor closed). */
+/* A description of an end is gone (its last descriptor closed, its
+ * last reference in flight dropped). */
 void socket_release(const struct file *file);
+
+/* A description of an end lost a descriptor or a reference in flight,
+ * but not its last (io.c): the collector may find a cycle in flight. */
+void socket_unreferenced(const struct file *file);
+
+/* linux/socket_control.c's collector: end `index`'s unread messages go,
+ * and the descriptors in flight among them are closed. */
+void socket_discard_queue(unsigned index);
 
 /* The poll events the end has now. */
 int16_t socket_poll(const struct file *file);

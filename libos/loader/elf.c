@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "lib/print.h"
 #include "lib/string.h"
+#include "linux/files.h"
 #include "loader/vdso.h"
 #include "mm/vm.h"
 
@@ -26,6 +27,7 @@
 #define SHT_SYMTAB 2
 #define STT_FUNC 2
 #define LOADS_MAX 32
+#define PATH_BYTES 4096 /* Linux's PATH_MAX, with the NUL */
 
 struct elf_header {
 	uint8_t ident[16];
@@ -60,12 +62,20 @@ _Static_assert(sizeof(struct elf_phdr) == 56, "program header");
 _Static_assert(sizeof(struct elf_shdr) == 64, "section header");
 _Static_assert(sizeof(struct elf_symbol) == 24, "symbol");
 
-/* The app's file and segments, kept for symbolising addresses in reports
- * and for restoring pages of the image. */
-static const uint8_t *app_file;
-static uint64_t app_file_size, app_base;
-static struct elf_phdr app_loads[LOADS_MAX];
-static unsigned app_load_count;
+/* A loaded ELF: its file and segments, kept for symbolising addresses in
+ * reports and for restoring pages of the image. */
+struct loaded {
+	const uint8_t *file;
+	uint64_t size, base;
+	uint64_t low, high; /* the segments' span, unrelocated */
+	struct elf_phdr loads[LOADS_MAX];
+	unsigned count;
+};
+
+/* The app, and the interpreter its PT_INTERP names (count 0: none) at
+ * interpreter_path (in the app's file). */
+static struct loaded app, interpreter;
+static const char *interpreter_path;
 
 static uint32_t linux_prot(uint32_t flags)
 {
@@ -102,14 +112,12 @@ static const char *check_header(const struct elf_header *header,
 }
 
 /* Maps and fills the segments; returns NULL or why not. */
-static const char *map_segments(const uint8_t *file, uint64_t size,
-				const struct elf_phdr *loads, unsigned count,
-				uint64_t base)
+static const char *map_segments(const struct loaded *elf)
 {
-	uint64_t mapped_end = 0;
+	uint64_t mapped_end = 0, base = elf->base;
 
-	for (unsigned i = 0; i < count; i++) {
-		const struct elf_phdr *load = &loads[i];
+	for (unsigned i = 0; i < elf->count; i++) {
+		const struct elf_phdr *load = &elf->loads[i];
 		uint64_t start = page_down(load->vaddr + base);
 		uint64_t end = page_up(load->vaddr + base + load->memsz);
 
@@ -121,13 +129,12 @@ static const char *map_segments(const uint8_t *file, uint64_t size,
 			return "not enough memory for its segments";
 		if (end > mapped_end)
 			mapped_end = end;
-		memcpy((void *)(load->vaddr + base), file + load->offset,
+		memcpy((void *)(load->vaddr + base), elf->file + load->offset,
 		       load->filesz);
 	}
-	(void)size;
 
-	for (unsigned i = 0; i < count; i++) {
-		const struct elf_phdr *load = &loads[i];
+	for (unsigned i = 0; i < elf->count; i++) {
+		const struct elf_phdr *load = &elf->loads[i];
 		uint64_t start = page_down(load->vaddr + base);
 		uint64_t end = page_up(load->vaddr + base + load->memsz);
 		uint32_t prot = linux_prot(load->flags);
@@ -135,7 +142,7 @@ static const char *map_segments(const uint8_t *file, uint64_t size,
 		if (vm_protect(start, end - start, prot) < 0)
 			return "cannot protect its segments";
 		if (i > 0) {
-			const struct elf_phdr *last = &loads[i - 1];
+			const struct elf_phdr *last = &elf->loads[i - 1];
 			uint64_t shared = page_up(last->vaddr + base +
 						  last->memsz) - PAGE_SIZE;
 
@@ -153,109 +160,187 @@ static const char *map_segments(const uint8_t *file, uint64_t size,
 	return NULL;
 }
 
-int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
-	     const char **reason)
+/* Checks the ELF in [file, file + size) and takes its PT_LOAD segments
+ * into *elf; *phdr is where its program headers are (unrelocated, 0 if
+ * in no segment) and *interp its PT_INTERP path (NULL: none, which is
+ * checked to end inside its segment). NULL, or why the file is refused. */
+static const char *read_segments(const uint8_t *file, uint64_t size,
+				 struct loaded *elf, uint64_t *phdr,
+				 const char **interp)
 {
 	const struct elf_header *header = (const void *)file;
-	struct elf_phdr loads[LOADS_MAX];
-	unsigned count = 0;
-	uint64_t low = UINT64_MAX, high = 0, phdr = 0;
+	const char *reason = check_header(header, size);
 
-	*reason = check_header(header, size);
-	if (*reason)
-		return -1;
-
+	if (reason)
+		return reason;
 	const struct elf_phdr *phdrs = (const void *)(file + header->phoff);
 
+	elf->file = file;
+	elf->size = size;
+	elf->count = 0;
+	elf->low = UINT64_MAX;
+	elf->high = 0;
+	*phdr = 0;
+	*interp = NULL;
 	for (unsigned i = 0; i < header->phnum; i++) {
 		const struct elf_phdr *p = &phdrs[i];
 
 		if (p->type == PT_INTERP) {
-			*reason = "it is dynamically linked (it names an "
-				  "interpreter); link it with -static";
-			return -1;
+			if (p->filesz < 2 || p->filesz > PATH_BYTES ||
+			    !inside(p->offset, p->filesz, size) ||
+			    file[p->offset + p->filesz - 1] != '\0' ||
+			    strlen((const char *)file + p->offset) !=
+				    p->filesz - 1)
+				return "its interpreter's path (PT_INTERP) is "
+				       "not a string in the file";
+			*interp = (const char *)file + p->offset;
 		}
 		if (p->type == PT_PHDR)
-			phdr = p->vaddr;
+			*phdr = p->vaddr;
 		if (p->type != PT_LOAD || p->memsz == 0)
 			continue;
-		if (count == LOADS_MAX) {
-			*reason = "too many PT_LOAD segments";
-			return -1;
-		}
+		if (elf->count == LOADS_MAX)
+			return "too many PT_LOAD segments";
 		if (p->filesz > p->memsz || !inside(p->offset, p->filesz, size) ||
-		    p->vaddr + p->memsz < p->vaddr) {
-			*reason = "a segment lies outside the file or wraps";
-			return -1;
-		}
-		if ((p->flags & PF_W) && (p->flags & PF_X)) {
-			*reason = "a segment is both writable and executable "
-				  "(Wicket maps W^X)";
-			return -1;
-		}
-		if (count > 0 && p->vaddr < loads[count - 1].vaddr +
-					   loads[count - 1].memsz) {
-			*reason = "PT_LOAD segments overlap or are not sorted";
-			return -1;
-		}
-		if (p->vaddr < low)
-			low = p->vaddr;
-		if (p->vaddr + p->memsz > high)
-			high = p->vaddr + p->memsz;
-		if (!phdr && header->phoff >= p->offset &&
+		    p->vaddr + p->memsz < p->vaddr)
+			return "a segment lies outside the file or wraps";
+		if ((p->flags & PF_W) && (p->flags & PF_X))
+			return "a segment is both writable and executable "
+			       "(Wicket maps W^X)";
+		if (elf->count > 0 &&
+		    p->vaddr < elf->loads[elf->count - 1].vaddr +
+				       elf->loads[elf->count - 1].memsz)
+			return "PT_LOAD segments overlap or are not sorted";
+		if (p->vaddr < elf->low)
+			elf->low = p->vaddr;
+		if (p->vaddr + p->memsz > elf->high)
+			elf->high = p->vaddr + p->memsz;
+		if (!*phdr && header->phoff >= p->offset &&
 		    header->phoff - p->offset < p->filesz)
-			phdr = p->vaddr + (header->phoff - p->offset);
-		loads[count++] = *p;
+			*phdr = p->vaddr + (header->phoff - p->offset);
+		elf->loads[elf->count++] = *p;
 	}
-	if (count == 0) {
-		*reason = "it has nothing to load";
-		return -1;
-	}
+	if (elf->count == 0)
+		return "it has nothing to load";
+	if (header->entry < elf->low || header->entry >= elf->high)
+		return "its entry point is outside its segments";
+	return NULL;
+}
 
-	uint64_t base = header->type == ELF_TYPE_DYN
-				? APP_PIE_BASE - page_down(low) : 0;
+/* Maps *elf moved by base (0 for ET_EXEC); NULL or why not (nothing is
+ * left mapped). */
+static const char *place(struct loaded *elf, uint64_t base)
+{
+	uint64_t low = page_down(elf->low + base);
+	uint64_t high = page_up(elf->high + base);
+	const char *reason;
 
-	if (page_down(low + base) < WK_USER_MIN ||
-	    high + base < high || page_up(high + base) > APP_STACK_TOP -
-						       APP_STACK_MAX ||
-	    !vm_range_free(page_down(low + base), page_up(high + base))) {
-		*reason = "its segments are outside the app's address space";
-		return -1;
-	}
-	if (header->entry + base < low + base ||
-	    header->entry + base >= high + base) {
-		*reason = "its entry point is outside its segments";
-		return -1;
-	}
+	elf->base = base;
+	if (low < WK_USER_MIN || elf->high + base < elf->high ||
+	    high > APP_STACK_TOP - APP_STACK_MAX || !vm_range_free(low, high))
+		return "its segments are outside the app's address space";
+	reason = map_segments(elf);
+	if (reason)
+		vm_unmap(low, high - low);
+	return reason;
+}
 
-	*reason = map_segments(file, size, loads, count, base);
+/* The interpreter a dynamically linked app names, from the file tree,
+ * mapped below the mmap area's top as Linux maps it below its mmap base;
+ * NULL or why not. */
+static const char *load_interpreter(const char *path, uint64_t *entry)
+{
+	static char message[PATH_BYTES + 160];
+	char lookup_path[PATH_BYTES];
+	const uint8_t *file;
+	uint64_t size, phdr;
+	const char *interp, *reason;
+
+	memcpy(lookup_path, path, strlen(path) + 1);
+	long status = files_regular_at(lookup_path, &file, &size);
+
+	if (status < 0) {
+		print_format_to(message, sizeof(message),
+				"it is dynamically linked and its interpreter "
+				"%s is not in the file tree (%s; give it and "
+				"the libraries with --files: ./wicket run does)",
+				path, status == -ENOENT ? "no such file"
+				      : status == -EACCES ? "not a regular file"
+				      : "a component is not a directory, or "
+					"links loop");
+		return message;
+	}
+	reason = read_segments(file, size, &interpreter, &phdr, &interp);
+	if (reason == NULL && interp)
+		reason = "names an interpreter itself";
+	if (reason == NULL) {
+		const struct elf_header *header = (const void *)file;
+		uint64_t span = page_up(interpreter.high) -
+				page_down(interpreter.low);
+		uint64_t at = vm_find_free(span, APP_MMAP_TOP);
+		uint64_t base = header->type == ELF_TYPE_EXEC ? 0
+				: at - page_down(interpreter.low);
+
+		reason = at == 0 ? "no room for it" : place(&interpreter, base);
+		*entry = header->entry + base;
+	}
+	if (reason) {
+		interpreter.count = 0;
+		print_format_to(message, sizeof(message),
+				"its interpreter %s: %s", path, reason);
+		return message;
+	}
+	return NULL;
+}
+
+int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
+	     const char **reason)
+{
+	const struct elf_header *header = (const void *)file;
+	uint64_t phdr;
+	const char *interp;
+
+	*reason = read_segments(file, size, &app, &phdr, &interp);
+	if (*reason == NULL)
+		*reason = place(&app, header->type == ELF_TYPE_DYN
+					      ? APP_PIE_BASE -
+							page_down(app.low)
+					      : 0);
 	if (*reason) {
-		vm_unmap(page_down(low + base),
-			 page_up(high + base) - page_down(low + base));
+		app.count = 0;
 		return -1;
 	}
-
-	image->entry = header->entry + base;
-	image->base = base;
-	image->phdr = phdr ? phdr + base : 0;
+	image->entry = header->entry + app.base;
+	image->start = image->entry;
+	image->interpreter_base = 0;
+	if (interp) {
+		*reason = load_interpreter(interp, &image->start);
+		if (*reason) {
+			vm_unmap(page_down(app.low + app.base),
+				 page_up(app.high + app.base) -
+					 page_down(app.low + app.base));
+			app.count = 0;
+			return -1;
+		}
+		image->interpreter_base = interpreter.base +
+					  page_down(interpreter.low);
+		interpreter_path = interp;
+	}
+	image->base = app.base;
+	image->phdr = phdr ? phdr + app.base : 0;
 	image->phnum = header->phnum;
-	image->file_phdrs = phdrs;
-	image->brk_start = page_up(high + base);
-	app_file = file;
-	app_file_size = size;
-	app_base = base;
-	memcpy(app_loads, loads, count * sizeof(loads[0]));
-	app_load_count = count;
+	image->file_phdrs = file + header->phoff;
+	image->brk_start = page_up(app.high + app.base);
 	return 0;
 }
 
-void app_original_page(uint64_t page, void *out)
+/* What *elf's file has in the page at address, over `out`. */
+static void original_bytes(const struct loaded *elf, uint64_t page,
+			   void *out)
 {
-	memset(out, 0, PAGE_SIZE);
-	vdso_original_page(page, out);
-	for (unsigned i = 0; i < app_load_count; i++) {
-		const struct elf_phdr *load = &app_loads[i];
-		uint64_t start = load->vaddr + app_base;
+	for (unsigned i = 0; i < elf->count; i++) {
+		const struct elf_phdr *load = &elf->loads[i];
+		uint64_t start = load->vaddr + elf->base;
 		uint64_t file_end = start + load->filesz;
 		uint64_t from = page > start ? page : start;
 		uint64_t to = page + PAGE_SIZE < file_end ? page + PAGE_SIZE
@@ -263,17 +348,36 @@ void app_original_page(uint64_t page, void *out)
 
 		if (from < to)
 			memcpy((uint8_t *)out + (from - page),
-			       app_file + load->offset + (from - start),
+			       elf->file + load->offset + (from - start),
 			       to - from);
 	}
 }
 
+const char *app_interpreter_at(uint64_t address)
+{
+	return interpreter.count &&
+	       address >= page_down(interpreter.low + interpreter.base) &&
+	       address < page_up(interpreter.high + interpreter.base)
+		       ? interpreter_path : NULL;
+}
+
+void app_original_page(uint64_t page, void *out)
+{
+	memset(out, 0, PAGE_SIZE);
+	vdso_original_page(page, out);
+	original_bytes(&app, page, out);
+	original_bytes(&interpreter, page, out);
+}
+
 void app_symbolise(uint64_t address, char *out, size_t size)
 {
+	const uint8_t *app_file = app.file;
+	uint64_t app_file_size = app.size, app_base = app.base;
 	const struct elf_header *header = (const void *)app_file;
 
 	out[0] = '\0';
-	if (app_file == NULL || header->shentsize != sizeof(struct elf_shdr) ||
+	if (app.count == 0 || address < app.low + app_base ||
+	    address >= app.high + app_base || header->shentsize != sizeof(struct elf_shdr) ||
 	    header->shoff % 8 ||
 	    !inside(header->shoff,
 		    (uint64_t)header->shnum * sizeof(struct elf_shdr),

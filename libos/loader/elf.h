@@ -1,9 +1,13 @@
 /*
- * Loading the app: a static x86-64 Linux ELF, non-PIE (ET_EXEC, at its
- * linked addresses) or static PIE (ET_DYN without PT_INTERP, moved to
- * APP_PIE_BASE; it relocates itself, as musl's rcrt1.o and glibc's
- * static-pie start-up do). Segments are mapped W^X from the module's bytes,
- * which are never trusted: every header field is checked first.
+ * Loading the app: an x86-64 Linux ELF, non-PIE (ET_EXEC, at its linked
+ * addresses) or PIE (ET_DYN, moved to APP_PIE_BASE; a static one
+ * relocates itself, as musl's rcrt1.o and glibc's static-pie start-up
+ * do). A dynamically linked one names its interpreter (PT_INTERP), which
+ * is taken from the file tree and mapped below the mmap area's top; the
+ * app starts there, and the interpreter loads the libraries through the
+ * app's own system calls, as on Linux. Segments are mapped W^X from the
+ * files' bytes, which are never trusted: every header field is checked
+ * first.
  */
 #ifndef LIBOS_LOADER_ELF_H
 #define LIBOS_LOADER_ELF_H
@@ -12,7 +16,9 @@
 #include <stdint.h>
 
 struct app_image {
-	uint64_t entry;     /* the first instruction, relocated */
+	uint64_t entry;     /* the app's entry point, relocated (AT_ENTRY) */
+	uint64_t start;     /* where it starts: its interpreter's entry */
+	uint64_t interpreter_base; /* AT_BASE: 0 without an interpreter */
 	uint64_t base;      /* load bias: 0 for ET_EXEC */
 	uint64_t phdr;      /* the program headers in memory, 0 if none */
 	uint64_t phnum;
@@ -25,6 +31,9 @@ struct app_image {
  * saying why the image was refused (nothing useful is left mapped). */
 int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 	     const char **reason);
+
+/* The interpreter's path when address is in its segments, else NULL. */
+const char *app_interpreter_at(uint64_t address);
 
 /* Fills the page at address with what the loaded image's file has there
  * (zero beyond each segment's file bytes): MADV_DONTNEED on the image. */

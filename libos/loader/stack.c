@@ -94,7 +94,7 @@ uint64_t stack_build(uint64_t top, uint64_t room, int argc, char *const *argv,
 	AUX(AT_PHENT, 56);
 	AUX(AT_PHNUM, image->phnum);
 	AUX(AT_PAGESZ, WK_PAGE_SIZE);
-	AUX(AT_BASE, 0); /* no interpreter */
+	AUX(AT_BASE, image->interpreter_base);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, image->entry);
 	AUX(AT_UID, 0);

@@ -21,6 +21,7 @@
 #include "errno.h"
 #include "layout.h"
 #include "lib/string.h"
+#include "libos.h"
 #include "linux/file_data.h"
 #include "linux/files.h"
 #include "wicket/native.h"
@@ -476,6 +477,13 @@ map_around(struct region *region, uint64_t address)
 
 	if (status == 0)
 		*present_slot(page_down(address)) = page_down(address);
+	if (status == -ENOMEM) {
+		libos_report("out of memory: no page for the app's 0x%lx "
+			     "(%lu MiB of its memory in use); it is killed, "
+			     "as Linux's OOM killer would", address,
+			     (unsigned long)(mapped_bytes >> 20));
+		return VM_FAULT_OOM;
+	}
 	return status == 0 ? VM_FAULT_MAPPED : VM_FAULT_ACCERR;
 }
 

@@ -135,6 +135,8 @@ enum vm_fault_result {
 			    which Linux has as a gap */
 	VM_FAULT_BUS,    /* a file view's page wholly past the file's end:
 			    SIGBUS, BUS_ADRERR */
+	VM_FAULT_OOM,    /* no memory left for the page (reported): the
+			    app is killed, as by Linux's OOM killer */
 };
 
 /* Handles the app's page fault at address (access: PROT_READ, PROT_WRITE

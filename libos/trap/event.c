@@ -124,10 +124,12 @@ static void page_fault(const struct wk_event *event, struct wk_regs *regs)
 	 * show through. */
 	static const uint8_t signals[] = { [VM_FAULT_ACCERR] = SIGSEGV,
 					   [VM_FAULT_MAPERR] = SIGSEGV,
-					   [VM_FAULT_BUS] = SIGBUS };
+					   [VM_FAULT_BUS] = SIGBUS,
+					   [VM_FAULT_OOM] = SIGKILL };
 	static const uint8_t codes[] = { [VM_FAULT_ACCERR] = SEGV_ACCERR,
 					 [VM_FAULT_MAPERR] = SEGV_MAPERR,
-					 [VM_FAULT_BUS] = BUS_ADRERR };
+					 [VM_FAULT_BUS] = BUS_ADRERR,
+					 [VM_FAULT_OOM] = SI_KERNEL };
 	struct signal_info info;
 
 	info.code = codes[fault];

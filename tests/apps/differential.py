@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Differential test: run one static Linux program on the host and under
+"""Differential test: run one Linux program on the host and under
 Wicket, and compare what it printed and how it exited.
 
     differential.py --kernel ELF --libos ELF --app FILE [options] [-- ARGS...]
@@ -22,7 +22,9 @@ a fresh copy of the --files DIR, which the program may change).
 Wicket side: tools/mkbundle.py packs the libOS and the app (the app's module
 string is shlex.join(argv): the libOS shell-splits it and argv[0] is its
 first word; with --files DIR, DIR packed as the file archive, the root of
-the app's tree, whose working directory starts there), tools/qemu_run.py boots the kernel with that bundle as initrd
+the app's tree, whose working directory starts there; for a dynamically
+linked app, its interpreter and libraries from the host as a second
+archive, tools/app_libraries.py), tools/qemu_run.py boots the kernel with that bundle as initrd
 and the command line "wicket.quiet wicket.echo=off wicket.env=NAME=VALUE
 ..." followed by each --append WORD (libOS options such as wicket.patch=off
 or wicket.quantum=1), under -icount shift=N with --icount N, feeding --stdin FILE (or nothing) to the serial port
@@ -315,9 +317,20 @@ class WicketSide:
         a = self.args
         bundle = os.path.join(self.workdir, "run%d.bundle" % index)
         log = os.path.join(self.workdir, "run%d.serial.log" % index)
+        libraries = os.path.join(self.workdir, "libraries.cpio")
+        if index == 0:
+            rc, out = self.call([sys.executable, os.path.join(
+                os.path.dirname(a.mkbundle), "app_libraries.py"), a.app,
+                libraries] + (["--tree", a.files] if a.files else []))
+            if rc != 0:
+                return Result(b"", None, error="app_libraries.py failed "
+                              "(%d):\n%s" % (rc, out.decode("utf-8",
+                                                            "replace")))
         rc, out = self.call([sys.executable, a.mkbundle, bundle, a.libos,
                              "libos", a.app, shlex.join(argv)]
-                            + ([a.files, "files"] if a.files else []))
+                            + ([a.files, "files"] if a.files else [])
+                            + ([libraries, "files"]
+                               if os.path.exists(libraries) else []))
         if rc != 0:
             return Result(b"", None, error="mkbundle.py failed (%d):\n%s"
                           % (rc, out.decode("utf-8", "replace")))

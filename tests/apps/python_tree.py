@@ -5,12 +5,14 @@ CPython standard library at /usr/lib/python3.11, the one directory the
 static interpreter (python_main.c) imports from. The host imports the same
 files from their real place.
 
-    python_tree.py --scripts DIR --stdlib DIR [--tests NAME,...] -- \
-        DIFFERENTIAL-ARGUMENTS...
+    python_tree.py --scripts DIR --stdlib DIR [--tests NAME,...]
+        [--dynload] -- DIFFERENTIAL-ARGUMENTS...
 
 Left out of the copy: what the test never imports and what a static
 interpreter cannot use (tests, GUI toolkits, extension modules,
-site-packages, bytecode caches); lib-dynload stays, empty. With --tests,
+site-packages, bytecode caches); lib-dynload stays, empty, or with
+--dynload (for the host's dynamically linked interpreter) holds the
+host's extension modules. With --tests,
 CPython's own test package comes too (Debian's libpython3.11-testsuite),
 with only its support modules and the named test modules.
 """
@@ -51,6 +53,8 @@ def main():
     parser.add_argument("--stdlib", required=True)
     parser.add_argument("--tests", default="",
                         help="test modules to copy (test_x,test_y)")
+    parser.add_argument("--dynload", action="store_true",
+                        help="copy lib-dynload's extension modules")
     parser.add_argument("differential", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     rest = args.differential[1:] if args.differential[:1] == ["--"] else args.differential
@@ -60,7 +64,11 @@ def main():
         shutil.copytree(args.stdlib, library,
                         ignore=lambda directory, names: [n for n in names if n in LEFT_OUT])
         # Its presence is how CPython finds exec_prefix (else a warning).
-        os.makedirs(os.path.join(library, "lib-dynload"), exist_ok=True)
+        dynload = os.path.join(library, "lib-dynload")
+        if args.dynload:
+            shutil.copytree(os.path.join(args.stdlib, "lib-dynload"),
+                            dynload)
+        os.makedirs(dynload, exist_ok=True)
         if args.tests:
             copy_tests(args.stdlib, library, args.tests.split(","))
         return subprocess.call(rest + ["--files", tree])

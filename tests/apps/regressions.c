@@ -17,6 +17,7 @@
  *   timer-huge           a timer set centuries ahead does not fire
  *   madvise-image        MADV_DONTNEED on the image reads back the file
  *   brk-steps            6,000 one-page brk steps, then an mmap
+ *   out-of-memory        (Wicket only) touch memory until none is left
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -249,6 +250,27 @@ static int brk_steps(void)
 	return 0;
 }
 
+/* Wicket only (test oom-killed): touches memory until there is none left
+ * in the 256 MiB guest; the libOS says so and kills the app (SIGKILL), as
+ * Linux's OOM killer would, rather than a SIGSEGV that blames the app. It
+ * gives up after 1 GiB. */
+static int out_of_memory(void)
+{
+	size_t chunk = 16 << 20;
+
+	for (int i = 0; i < 64; i++) {
+		char *p = malloc(chunk);
+
+		if (p == NULL) {
+			printf("malloc failed after %d MiB\n", i * 16);
+			return 1;
+		}
+		memset(p, 0x5a, chunk);
+	}
+	printf("1 GiB touched, not killed\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -264,6 +286,7 @@ int main(int argc, char **argv)
 		{ "timer-huge", timer_huge },
 		{ "madvise-image", madvise_image },
 		{ "brk-steps", brk_steps },
+		{ "out-of-memory", out_of_memory },
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -270,7 +270,8 @@ static void probe_handler(int sig, siginfo_t *si, void *ucv)
 	pr.ss = (uint16_t)((uint64_t)g[REG_CSGSFS] >> 48) == read_ss();
 	pr.flags = (g[REG_EFL] & (FL_IF | 2)) == (FL_IF | 2);
 
-	struct _fpstate *fp = uc->uc_mcontext.fpregs;
+	/* musl calls it struct _fpstate, glibc struct _libc_fpstate. */
+	struct _fpstate *fp = (struct _fpstate *)uc->uc_mcontext.fpregs;
 	pr.fpregs = fp != NULL;
 	if (fp) {
 		pr.mxcsr = fp->mxcsr == probe_mxcsr_in;

@@ -12,6 +12,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -621,6 +623,64 @@ static void wicket_only(void)
 	show("fallocate PUNCH_HOLE", fallocate(open("/w/a", O_RDWR), 3, 0, 1));
 }
 
+/* flock between two opens of one file in one process: they conflict as
+ * two processes' would; a dup shares its description's lock; the last
+ * close lets it go; a thread waiting for the lock gets it when it goes,
+ * and a signal ends such a wait. */
+static int flock_second;
+static volatile int flock_got;
+
+static void *flock_waiter(void *unused)
+{
+	(void)unused;
+	flock_got = flock(flock_second, LOCK_EX) == 0 ? 1 : -1;
+	return NULL;
+}
+
+static void on_alarm(int signal)
+{
+	(void)signal;
+}
+
+static void flock_between_opens(void)
+{
+	int first = open("scratch/locked", O_CREAT | O_RDWR, 0644);
+	int again = dup(first);
+	pthread_t thread;
+	struct sigaction action = { .sa_handler = on_alarm };
+
+	flock_second = open("scratch/locked", O_RDWR);
+	printf("-- flock between two opens\n");
+	show("first LOCK_EX", flock(first, LOCK_EX));
+	show("second LOCK_SH|LOCK_NB", flock(flock_second, LOCK_SH | LOCK_NB));
+	show("second LOCK_EX|LOCK_NB", flock(flock_second, LOCK_EX | LOCK_NB));
+	show("the dup LOCK_EX|LOCK_NB (the same lock)",
+	     flock(again, LOCK_EX | LOCK_NB));
+	show("first to LOCK_SH", flock(first, LOCK_SH));
+	show("second LOCK_SH|LOCK_NB", flock(flock_second, LOCK_SH | LOCK_NB));
+	show("first LOCK_EX|LOCK_NB, second sharing",
+	     flock(first, LOCK_EX | LOCK_NB));
+	show("second LOCK_UN", flock(flock_second, LOCK_UN));
+	show("first LOCK_EX|LOCK_NB", flock(first, LOCK_EX | LOCK_NB));
+	pthread_create(&thread, NULL, flock_waiter, NULL);
+	usleep(50000);
+	printf("  the waiting thread has it: %d\n", flock_got);
+	close(first);
+	printf("  after closing one of two descriptors: %d\n", flock_got);
+	close(again);
+	pthread_join(thread, NULL);
+	printf("  after closing the last: %d\n", flock_got);
+	show("another open LOCK_SH|LOCK_NB",
+	     flock(first = open("scratch/locked", O_RDONLY), LOCK_SH | LOCK_NB));
+	sigaction(SIGALRM, &action, NULL); /* no SA_RESTART */
+	ualarm(50000, 0);
+	show("LOCK_EX waiting, then a signal without SA_RESTART",
+	     flock(first, LOCK_EX));
+	close(first);
+	close(flock_second);
+	signal(SIGALRM, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -636,6 +696,7 @@ int main(int argc, char **argv)
 	removing();
 	edges();
 	file_calls();
+	flock_between_opens();
 	remove_tree("scratch");
 	list(".");
 	printf("%s\n", failures ? "FAILED" : "ok");

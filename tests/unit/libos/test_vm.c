@@ -24,6 +24,14 @@ static struct fake_page {
 	uint64_t from; /* mem_share's source page, else 0 */
 } pages[FAKE_PAGES_MAX];
 static unsigned page_count;
+static unsigned pages_limit = FAKE_PAGES_MAX; /* fewer: out of memory */
+static unsigned reports;
+
+void libos_report(const char *format, ...)
+{
+	(void)format;
+	reports++;
+}
 
 static struct fake_page *fake_find(uint64_t address)
 {
@@ -40,7 +48,7 @@ long wk_mem_map(long address, long length, long prot)
 	for (long at = address; at < address + length; at += PAGE_SIZE)
 		if (fake_find((uint64_t)at))
 			return -WK_EEXIST;
-	if (page_count + (uint64_t)length / PAGE_SIZE > FAKE_PAGES_MAX)
+	if (page_count + (uint64_t)length / PAGE_SIZE > pages_limit)
 		return -WK_ENOMEM;
 	for (long at = address; at < address + length; at += PAGE_SIZE)
 		pages[page_count++] = (struct fake_page){ (uint64_t)at, prot, 0 };
@@ -262,6 +270,22 @@ Test(vm, stack_has_a_guard_and_pages_on_demand)
 		     VM_FAULT_MAPERR); /* the guard page */
 	cr_assert_eq(fake_prot(top - reserve), -1);
 	cr_assert_eq(vm_fault(top + PAGE_SIZE, PROT_READ), VM_FAULT_MAPERR);
+}
+
+/* A fault that finds no page left is out of memory (reported once per
+ * fault), not the app's error; the next one, with memory, maps. */
+Test(vm, fault_without_memory_is_out_of_memory)
+{
+	cr_assert_eq(vm_map(P(10), 64 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    REGION_ANONYMOUS), 0);
+	pages_limit = page_count;
+	cr_assert_eq(vm_fault(P(20), PROT_WRITE), VM_FAULT_OOM);
+	cr_assert_eq(reports, 1);
+	cr_assert_eq(fake_prot(P(20)), -1);
+	pages_limit = FAKE_PAGES_MAX;
+	cr_assert_eq(vm_fault(P(20), PROT_WRITE), VM_FAULT_MAPPED);
+	cr_assert_eq(reports, 1);
+	cr_assert_eq(fake_prot(P(20)), WK_PROT_READ | WK_PROT_WRITE);
 }
 
 /* vm_user_ok remembers the pages it passed; every change forgets them. */
