@@ -42,7 +42,8 @@
  * area and its pending signals' information (sched/thread.c). */
 #define LIBOS_THREAD_PAGES 0x00007f8100000000
 
-/* The branch-target bitmap of call-site rewriting (trap/patch.c). */
+/* The branch-target bitmaps of call-site rewriting (trap/patch.c): a
+ * 256 MiB window for each of its 16 texts. */
 #define LIBOS_PATCH_BITMAP 0x00007f8200000000
 
 /* The pipes' buffers, 64 KiB each, mapped when a pipe first uses its

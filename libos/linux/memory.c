@@ -27,6 +27,7 @@
 #include "linux/syscalls.h"
 #include "loader/elf.h"
 #include "mm/vm.h"
+#include "trap/patch.h"
 
 #define MAP_SHARED          0x01
 #define MAP_PRIVATE         0x02
@@ -233,6 +234,7 @@ long sys_mmap(struct wk_regs *regs)
 		if (!vm_range_free(address, address + length)) {
 			if (flags & MAP_FIXED_NOREPLACE)
 				return -EEXIST;
+			patch_text_changed(address, length);
 			long status = vm_unmap(address, length);
 
 			if (status < 0)
@@ -266,6 +268,7 @@ long sys_munmap(struct wk_regs *regs)
 
 	if (length == 0 || !app_range(address, length))
 		return -EINVAL;
+	patch_text_changed(address, length);
 	return vm_unmap(address, length);
 }
 
@@ -281,6 +284,7 @@ long sys_mprotect(struct wk_regs *regs)
 		return 0;
 	if (length == 0 || !app_range(address, length))
 		return -ENOMEM;
+	patch_text_changed(address, length);
 	return vm_protect(address, length, prot);
 }
 
@@ -356,10 +360,12 @@ long sys_mremap(struct wk_regs *regs)
 	if (new_length > old_length && region->kind != REGION_FILE &&
 	    (region->prot & PROT_WRITE) && overcommits(new_length - old_length))
 		return -ENOMEM;
+	patch_text_changed(old, old_length);
 	if (flags & MREMAP_FIXED) {
 		if (target % PAGE_SIZE || !app_range(target, new_length) ||
 		    (target < old + old_length && old < target + new_length))
 			return -EINVAL;
+		patch_text_changed(target, new_length);
 		vm_unmap(target, new_length);
 		return move(old, old_length, new_length, target);
 	}
@@ -426,8 +432,10 @@ long sys_madvise(struct wk_regs *regs)
 
 	if (status < 0 || length == 0)
 		return status;
-	if (advice == MADV_DONTNEED)
+	if (advice == MADV_DONTNEED) {
+		patch_text_changed(address, length);
 		vm_discard(address, length, app_original_page);
+	}
 	return 0;
 }
 

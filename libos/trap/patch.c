@@ -34,10 +34,19 @@
 
 #define SITES_MAX 1024
 #define SITE_STEPS 6            /* moved instructions per site, at most */
+#define TEXTS_MAX 16
+#define AREAS_MAX 16
 #define TRAMPOLINE_AREA (UINT64_C(64) << 10)
 #define TRAMPOLINE_MAX 96       /* bytes one trampoline may take */
 #define GATE_BYTES 16
 #define REL32_SPAN (UINT64_C(1) << 31)
+/* Each text's branch-target bitmap has a window of its own from
+ * LIBOS_PATCH_BITMAP: a text is at most 8 times the window. */
+#define BITMAP_WINDOW (UINT64_C(256) << 20)
+#define TEXT_MAX (BITMAP_WINDOW * 8)
+/* A text the loader did not map (a file's private copy, anonymous code)
+ * is made present for the scan: at most this much of it. */
+#define TEXT_MAPPED_MAX (UINT64_C(64) << 20)
 
 enum step_kind { STEP_COPY, STEP_JCC, STEP_JMP, STEP_CALL, STEP_RET };
 
@@ -53,27 +62,51 @@ struct site {
 	uint64_t start, end;    /* [start, end) rewritten */
 	uint64_t address;       /* the syscall: start, or start + 5 when the
 				   mov of its number went too */
-	uint64_t entry;         /* the trampoline */
+	uint64_t entry;         /* the trampoline: [entry, entry_end) */
+	uint64_t entry_end;
 	uint64_t after;         /* where RIP address + 2 goes on */
 	uint8_t steps;
 	uint8_t offset[SITE_STEPS]; /* each moved instruction, from address */
 	uint16_t moved[SITE_STEPS]; /* the same, from after */
 };
 
-/* In the order rewritten, which is also their trampolines' order;
- * by_start lists them by app address. */
+/* by_start lists them by app address, by_entry by trampoline address. */
 static struct site sites[SITES_MAX];
 static unsigned site_count;
-static uint16_t by_start[SITES_MAX];
+static uint16_t by_start[SITES_MAX], by_entry[SITES_MAX];
 
 /* Every site tried, open-addressed: 0 empty, else the address. */
 #define TRIED_SLOTS 4096
 static uint64_t tried[TRIED_SLOTS];
 static struct patch_counts counts;
 
-/* The text the branch scan covered, and its bitmap of branch targets. */
-static uint64_t text_start, text_end;
-static const uint8_t *branch_targets;
+/*
+ * A text: an executable range of the app's address space that sites are
+ * rewritten in (docs/patching.md): the app's or its loader's segment, or
+ * a library's text that the loader copied from its file (a private
+ * mapping). Its branch targets are scanned once, when its first site is
+ * rewritten; it is dropped (patch_text_changed) when the app unmaps,
+ * re-protects or discards any of it, its sites with it.
+ */
+struct text {
+	uint64_t start, end;     /* end 0: the slot is free */
+	uint8_t *targets;        /* a bit per byte of the text */
+	struct area *area;       /* where its trampolines go */
+};
+
+/* A trampoline area: TRAMPOLINE_AREA bytes, its gate first, then
+ * trampolines up to next. Never unmapped: a thread may be stopped in
+ * one after its text is gone. */
+struct area {
+	uint64_t start, next;
+};
+
+static struct text texts[TEXTS_MAX];
+static struct area areas[AREAS_MAX];
+static unsigned area_count;
+
+/* The text of the site being rewritten. */
+static struct text *text;
 uint64_t patch_trampoline_start, patch_trampoline_next;
 extern char libos_syscall_entry[];
 
@@ -199,16 +232,16 @@ static unsigned decode(const uint8_t *p, uint64_t room, uint64_t address,
 
 static bool is_target(uint64_t address)
 {
-	uint64_t bit = address - text_start;
+	uint64_t bit = address - text->start;
 
-	return branch_targets[bit / 8] & (1u << (bit % 8));
+	return text->targets[bit / 8] & (1u << (bit % 8));
 }
 
 static void mark(uint64_t target)
 {
-	if (target >= text_start && target < text_end) {
-		uint64_t bit = target - text_start;
-		((uint8_t *)branch_targets)[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	if (target >= text->start && target < text->end) {
+		uint64_t bit = target - text->start;
+		text->targets[bit / 8] |= (uint8_t)(1u << (bit % 8));
 	}
 }
 
@@ -217,63 +250,123 @@ static void mark(uint64_t target)
  * pointer, is not seen: docs/patching.md). */
 static void scan_branches(void)
 {
-	const uint8_t *text = (const uint8_t *)text_start;
-	uint64_t size = text_end - text_start;
+	const uint8_t *code = (const uint8_t *)text->start;
+	uint64_t size = text->end - text->start;
 
 	for (uint64_t i = 0; i + 2 <= size; i++) {
-		uint8_t op = text[i];
-		uint64_t here = text_start + i;
+		uint8_t op = code[i];
+		uint64_t here = text->start + i;
 		int32_t relative;
 
 		if ((op >= 0x70 && op <= 0x7f) || op == 0xeb ||
 		    (op >= 0xe0 && op <= 0xe3)) {
-			mark(here + 2 + (uint64_t)(int64_t)(int8_t)text[i + 1]);
+			mark(here + 2 + (uint64_t)(int64_t)(int8_t)code[i + 1]);
 		} else if ((op == 0xe8 || op == 0xe9) && i + 5 <= size) {
-			memcpy(&relative, text + i + 1, 4);
+			memcpy(&relative, code + i + 1, 4);
 			mark(here + 5 + (uint64_t)(int64_t)relative);
-		} else if (op == 0x0f && (text[i + 1] & 0xf0) == 0x80 &&
+		} else if (op == 0x0f && (code[i + 1] & 0xf0) == 0x80 &&
 			   i + 6 <= size) {
-			memcpy(&relative, text + i + 2, 4);
+			memcpy(&relative, code + i + 2, 4);
 			mark(here + 6 + (uint64_t)(int64_t)relative);
 		}
 	}
 }
 
-/* The text region holding `site`, its branch scan and the trampoline
- * area below it: set up on the first rewrite. Later sites must be in the
- * same region. */
-static bool text_ready(uint64_t site)
+/* ---- texts and trampoline areas */
+
+static struct text *text_holding(uint64_t address)
 {
-	const struct region *region = vm_find(site);
+	for (unsigned i = 0; i < TEXTS_MAX; i++)
+		if (address >= texts[i].start && address < texts[i].end)
+			return &texts[i];
+	return NULL;
+}
 
-	if (!region || region->kind != REGION_IMAGE ||
-	    !(region->prot & PROT_EXEC))
-		return false;
-	if (text_start)
-		return site >= text_start && site < text_end;
-	/* Copied: vm_map below moves the table's entries. */
-	uint64_t start = region->start, end = region->end;
-	uint64_t bitmap_bytes = page_up((end - start + 7) / 8);
-	uint64_t area = vm_find_free(TRAMPOLINE_AREA, start);
+static bool in_an_area(uint64_t address)
+{
+	for (unsigned i = 0; i < area_count; i++)
+		if (address - areas[i].start < TRAMPOLINE_AREA)
+			return true;
+	return false;
+}
 
-	if (area == 0 || end - area > REL32_SPAN ||
-	    wk_mem_map(LIBOS_PATCH_BITMAP, bitmap_bytes,
-		       WK_PROT_READ | WK_PROT_WRITE) < 0)
+/* Whether a region may hold a text: executable, and the loader's image
+ * or the app's private memory (a library's text copied from its file);
+ * never a shared file view (a write would reach the file) or an area. */
+static bool text_kind(const struct region *region, uint32_t prot)
+{
+	return region && region->prot == prot && (prot & PROT_EXEC) &&
+	       (region->kind == REGION_IMAGE ||
+		region->kind == REGION_ANONYMOUS) &&
+	       !in_an_area(region->start);
+}
+
+/* The extent of a new text around `address`: its region and the
+ * neighbours of the same kind and protection that touch it (rewriting
+ * splits a region at the pages it writes), up to any other text. */
+static bool text_extent(uint64_t address, uint64_t *start, uint64_t *end)
+{
+	const struct region *region = vm_find(address);
+
+	if (!region || !text_kind(region, region->prot))
 		return false;
-	if (vm_map(area, TRAMPOLINE_AREA, PROT_READ | PROT_WRITE,
-		   REGION_ANONYMOUS) < 0 ||
-	    !vm_populate(area, TRAMPOLINE_AREA)) {
-		wk_mem_unmap(LIBOS_PATCH_BITMAP, bitmap_bytes);
-		return false;
+	uint32_t prot = region->prot;
+	uint8_t kind = region->kind;
+
+	*start = region->start;
+	*end = region->end;
+	for (const struct region *before = vm_find(*start - 1);
+	     before && before->end == *start && before->kind == kind &&
+	     text_kind(before, prot) && !text_holding(before->end - 1);
+	     before = vm_find(*start - 1))
+		*start = before->start;
+	for (const struct region *after = vm_find(*end);
+	     after && after->start == *end && after->kind == kind &&
+	     text_kind(after, prot) && !text_holding(after->start);
+	     after = vm_find(*end))
+		*end = after->end;
+	for (unsigned i = 0; i < TEXTS_MAX; i++) {
+		if (texts[i].end == 0)
+			continue;
+		if (texts[i].end <= address && texts[i].end > *start)
+			*start = texts[i].end;
+		if (texts[i].start > address && texts[i].start < *end)
+			*end = texts[i].start;
 	}
-	text_start = start;
-	text_end = end;
-	branch_targets = (const uint8_t *)LIBOS_PATCH_BITMAP;
-	scan_branches();
+	return *end - *start <= TEXT_MAX &&
+	       (kind == REGION_IMAGE || *end - *start <= TEXT_MAPPED_MAX);
+}
 
+/* An area with room whose every trampoline can reach all of [start, end)
+ * with a rel32 jump, and back: one already made, or a new one below the
+ * text. */
+static struct area *area_for(uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < area_count; i++) {
+		struct area *area = &areas[i];
+		uint64_t low = area->start < start ? area->start : start;
+		uint64_t high = area->start + TRAMPOLINE_AREA > end
+					? area->start + TRAMPOLINE_AREA : end;
+
+		if (high - low < REL32_SPAN &&
+		    area->next + TRAMPOLINE_MAX <= area->start + TRAMPOLINE_AREA)
+			return area;
+	}
+	uint64_t at = vm_find_free(TRAMPOLINE_AREA, start);
+
+	if (area_count == AREAS_MAX || at == 0 || end - at >= REL32_SPAN)
+		return NULL;
+	if (vm_map(at, TRAMPOLINE_AREA, PROT_READ | PROT_WRITE,
+		   REGION_ANONYMOUS) < 0)
+		return NULL;
+	if (!vm_populate(at, TRAMPOLINE_AREA)) {
+		vm_unmap(at, TRAMPOLINE_AREA);
+		return NULL;
+	}
 	/* The gate: movabs $libos_syscall_entry, %r11; jmp *%r11. */
-	uint8_t *gate = (uint8_t *)area;
+	uint8_t *gate = (uint8_t *)at;
 	uint64_t entry = (uint64_t)libos_syscall_entry;
+
 	gate[0] = 0x49;
 	gate[1] = 0xbb;
 	memcpy(gate + 2, &entry, 8);
@@ -281,10 +374,111 @@ static bool text_ready(uint64_t site)
 	gate[11] = 0xff;
 	gate[12] = 0xe3;
 	memset(gate + 13, 0xcc, GATE_BYTES - 13);
-	vm_protect(area, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
-	patch_trampoline_start = area;
-	patch_trampoline_next = area + GATE_BYTES;
+	vm_protect(at, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
+
+	struct area *area = &areas[area_count++];
+
+	area->start = at;
+	area->next = at + GATE_BYTES;
+	if (patch_trampoline_start == 0 || at < patch_trampoline_start)
+		patch_trampoline_start = at;
+	if (at + TRAMPOLINE_AREA > patch_trampoline_next)
+		patch_trampoline_next = at + TRAMPOLINE_AREA;
+	return area;
+}
+
+/* The text holding `site`, made on its first rewrite (its extent, its
+ * area, its branch scan), as `text`; false if there is none to be had. */
+static bool text_ready(uint64_t site)
+{
+	text = text_holding(site);
+	if (text)
+		return true;
+	uint64_t start, end;
+	struct text *slot = NULL;
+
+	for (unsigned i = 0; i < TEXTS_MAX && !slot; i++)
+		if (texts[i].end == 0)
+			slot = &texts[i];
+	if (!slot || !text_extent(site, &start, &end) ||
+	    !vm_populate(start, end - start))
+		return false;
+	uint8_t *bitmap = (uint8_t *)(LIBOS_PATCH_BITMAP +
+				      (uint64_t)(slot - texts) * BITMAP_WINDOW);
+	uint64_t bitmap_bytes = page_up((end - start + 7) / 8);
+	struct area *area = area_for(start, end);
+
+	if (!area || wk_mem_map((long)bitmap, (long)bitmap_bytes,
+				WK_PROT_READ | WK_PROT_WRITE) < 0)
+		return false;
+	*slot = (struct text){ .start = start, .end = end, .targets = bitmap,
+			       .area = area };
+	text = slot;
+	scan_branches();
 	return true;
+}
+
+/* The sites' two orders, after sites[] changed. */
+static void sort_sites(void)
+{
+	for (unsigned n = 0; n < site_count; n++) {
+		unsigned at = n, entry_at = n;
+
+		for (; at > 0 && sites[by_start[at - 1]].start > sites[n].start;
+		     at--)
+			by_start[at] = by_start[at - 1];
+		by_start[at] = (uint16_t)n;
+		for (; entry_at > 0 &&
+		       sites[by_entry[entry_at - 1]].entry > sites[n].entry;
+		     entry_at--)
+			by_entry[entry_at] = by_entry[entry_at - 1];
+		by_entry[entry_at] = (uint16_t)n;
+	}
+}
+
+/* The site the last answer of either mapping came from: a signal's frame
+ * is built at a site (patch_app_rip) and taken back there
+ * (patch_resume_rip), most often with nothing rewritten in between. */
+static const struct site *recent;
+
+static bool first_try(uint64_t address);
+
+void patch_text_changed(uint64_t start, uint64_t length)
+{
+	uint64_t end = start + length;
+
+	for (unsigned i = 0; i < TEXTS_MAX; i++) {
+		struct text *gone = &texts[i];
+
+		if (gone->end == 0 || end <= gone->start || gone->end <= start)
+			continue;
+		/* Its sites, and the addresses tried in it (a new text there
+		 * is tried afresh). */
+		unsigned kept = 0;
+
+		for (unsigned k = 0; k < site_count; k++)
+			if (sites[k].start < gone->start ||
+			    sites[k].start >= gone->end)
+				sites[kept++] = sites[k];
+		site_count = kept;
+		sort_sites();
+		recent = NULL;
+
+		static uint64_t keep[TRIED_SLOTS];
+		unsigned keep_count = 0;
+
+		for (unsigned k = 0; k < TRIED_SLOTS; k++) {
+			if (tried[k] && (tried[k] < gone->start ||
+					 tried[k] >= gone->end))
+				keep[keep_count++] = tried[k];
+			tried[k] = 0;
+		}
+		for (unsigned k = 0; k < keep_count; k++)
+			first_try(keep[k]);
+		wk_mem_unmap((long)gone->targets,
+			     (long)page_up((gone->end - gone->start + 7) / 8));
+		*gone = (struct text){ 0 };
+	}
 }
 
 /* ---- building one site */
@@ -378,7 +572,7 @@ static unsigned decode_followers(uint64_t address, struct step *steps,
 		struct step step = { .offset = (uint8_t)offset };
 		uint64_t here = address + offset;
 		unsigned length = decode((const uint8_t *)here,
-					 text_end - here, here, &step);
+					 text->end - here, here, &step);
 
 		if (length == 0 || is_target(here))
 			return 0;
@@ -454,7 +648,7 @@ static unsigned prefix_mov(const uint8_t *code, uint64_t address,
 	uint64_t value = 0;
 	int32_t immediate;
 
-	if (address - 10 < text_start || address - 10 > address ||
+	if (address - 10 < text->start || address - 10 > address ||
 	    code[-6] == 0x8d || code[-6] == 0x66 ||
 	    (code[-7] == 0x8d && (code[-6] & 0xc7) == 0x84))
 		return 0;
@@ -493,7 +687,7 @@ static unsigned prefix_mov(const uint8_t *code, uint64_t address,
 	    register_value(regs, index) != value)
 		return 0;
 	for (unsigned back = length + 1; back <= length + 6; back++)
-		if (address - back >= text_start &&
+		if (address - back >= text->start &&
 		    (code[-(int)back] == 0xc7 || code[-(int)back] == 0x81 ||
 		     code[-(int)back] == 0x69 || code[-(int)back] == 0xf7 ||
 		     (back == 9 && (code[-9] & 0xf8) == 0xb8)))
@@ -537,8 +731,16 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	bool ended = false;
 
 	if (site_count == SITES_MAX || !text_ready(address) ||
-	    address + 2 > text_end)
+	    address + 2 > text->end)
 		return false;
+	struct area *area = text->area;
+
+	if (area->next + TRAMPOLINE_MAX > area->start + TRAMPOLINE_AREA) {
+		area = area_for(text->start, text->end);
+		if (area == NULL)
+			return false;
+		text->area = area;
+	}
 	bool to_eax = false;
 	unsigned prefix = prefix_mov(code, address, regs, &to_eax);
 	bool prefixed = prefix != 0;
@@ -554,16 +756,14 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	bool answered = to_eax && fixed_answer(number, &answer);
 
 	if (overlaps_a_site(start, end + (prefixed ? 2 : 0)) ||
-	    patch_trampoline_next + TRAMPOLINE_MAX >
-		    patch_trampoline_start + TRAMPOLINE_AREA ||
-	    !fits_rel32(start + 5, patch_trampoline_next) ||
-	    !fits_rel32(patch_trampoline_next + TRAMPOLINE_MAX, end + 2))
+	    !fits_rel32(start + 5, area->next) ||
+	    !fits_rel32(area->next + TRAMPOLINE_MAX, end + 2))
 		return false;
 
 	/* The trampoline. */
 	uint8_t code_out[TRAMPOLINE_MAX];
 	uint8_t *out = code_out;
-	uint64_t base = patch_trampoline_next;
+	uint64_t base = area->next;
 
 	if (answered) {
 		*out++ = 0xb8;
@@ -580,7 +780,7 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 		memcpy(out, &relative, 4);
 		out += 4;
 		out = put_rel32(out, base + (uint64_t)(out - code_out), 0xe9, 1,
-				patch_trampoline_start);
+				area->start);
 		*out++ = 0xeb;
 		*out++ = (uint8_t)-14;                     /* back to the lea */
 	}
@@ -620,13 +820,12 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 
 	/* In: the trampoline first, then the jump to it. */
 	unsigned size = (unsigned)(out - code_out);
-	if (vm_protect(patch_trampoline_start, TRAMPOLINE_AREA,
+	if (vm_protect(area->start, TRAMPOLINE_AREA,
 		       PROT_READ | PROT_WRITE) < 0)
 		return false;
 	memcpy((void *)base, code_out, size);
-	vm_protect(patch_trampoline_start, TRAMPOLINE_AREA,
-		   PROT_READ | PROT_EXEC);
-	patch_trampoline_next = (base + size + 15) & ~(uint64_t)15;
+	vm_protect(area->start, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
+	area->next = (base + size + 15) & ~(uint64_t)15;
 
 	uint8_t jump[16];
 	unsigned length = (unsigned)(end - start);
@@ -638,13 +837,10 @@ static bool rewrite(uint64_t address, uint64_t number, struct wk_regs *regs)
 	site->start = start;
 	site->address = address;
 	site->entry = base;
+	site->entry_end = area->next;
 	site->end = end;
-	unsigned at = site_count;
-
-	for (; at > 0 && sites[by_start[at - 1]].start > start; at--)
-		by_start[at] = by_start[at - 1];
-	by_start[at] = (uint16_t)site_count;
 	site_count++;
+	sort_sites();
 	counts.answered += answered;
 	if (!prefixed) { /* form A leaves no instruction split */
 		mark_inside(start, end);
@@ -701,8 +897,8 @@ void patch_reflected_site(struct wk_regs *regs)
 	}
 }
 
-/* The last site in by_start (app address) or sites (trampoline) whose
- * key is at most `at`; NULL if none. */
+/* The last site in by_start (app address) or by_entry (trampoline)
+ * whose key is at most `at`; NULL if none. */
 static const struct site *site_before(uint64_t at, bool trampoline)
 {
 	unsigned low = 0, high = site_count; /* the answer is below high */
@@ -710,7 +906,7 @@ static const struct site *site_before(uint64_t at, bool trampoline)
 	while (low < high) {
 		unsigned middle = (low + high) / 2;
 		const struct site *site =
-			trampoline ? &sites[middle] : &sites[by_start[middle]];
+			&sites[trampoline ? by_entry[middle] : by_start[middle]];
 
 		if ((trampoline ? site->entry : site->start) <= at)
 			low = middle + 1;
@@ -719,20 +915,9 @@ static const struct site *site_before(uint64_t at, bool trampoline)
 	}
 	if (low == 0)
 		return NULL;
-	return trampoline ? &sites[low - 1] : &sites[by_start[low - 1]];
+	return &sites[trampoline ? by_entry[low - 1] : by_start[low - 1]];
 }
 
-/* The site the last answer of either mapping came from: a signal's frame
- * is built at a site (patch_app_rip) and taken back there
- * (patch_resume_rip), most often with nothing rewritten in between. */
-static const struct site *recent;
-
-/* The end of a site's trampoline: the next one's entry. */
-static uint64_t trampoline_end(const struct site *site)
-{
-	return site + 1 < &sites[site_count] ? site[1].entry
-					      : patch_trampoline_next;
-}
 
 uint64_t patch_resume_rip_inside(uint64_t rip)
 {
@@ -755,7 +940,7 @@ uint64_t patch_app_rip_in_trampoline(uint64_t rip)
 {
 	const struct site *site = recent;
 
-	if (site == NULL || rip < site->entry || rip >= trampoline_end(site))
+	if (site == NULL || rip < site->entry || rip >= site->entry_end)
 		site = recent = site_before(rip, true);
 	if (site == NULL)
 		return rip;

@@ -2,7 +2,8 @@
  * Call-site rewriting (docs/patching.md). After a site's first reflected
  * system call, its 2-byte `syscall` and the instructions after it (at
  * least 5 bytes in all) become a `jmp rel32` to a trampoline below the
- * app's text; the trampoline enters the libOS in user mode
+ * text (the app's, its loader's, or a library's that the loader copied
+ * from its file); the trampoline enters the libOS in user mode
  * (libos_syscall_entry in syscall_entry.S), so later calls from the site
  * never enter the kernel. Calls whose answer is fixed for the run (getpid
  * and the user and group ids) are answered in the trampoline itself.
@@ -21,8 +22,15 @@
  * point in the trampoline (regs among them). */
 void patch_reflected_site(struct wk_regs *regs);
 
-/* patch.c's, read inline by the two mappings below: the trampolines'
- * extent [start, next), and a bit per 32-byte block of the app's text
+/* The app is about to unmap, re-protect or discard [start, start +
+ * length): a text overlapping it is forgotten with its sites (rewritten
+ * bytes that stay are still jumps to working trampolines), and sites
+ * there are tried afresh. */
+void patch_text_changed(uint64_t start, uint64_t length);
+
+/* patch.c's, read inline by the two mappings below: the extent of the
+ * trampoline areas [start, next) (with gaps between areas), and a bit
+ * per 32-byte block of the texts
  * (by address modulo the bits) set where a site's rewritten bytes are. */
 extern uint64_t patch_trampoline_start, patch_trampoline_next;
 #define PATCH_INSIDE_BLOCKS 4096

@@ -32,6 +32,13 @@
  *   clock           1,000,000 clock_gettime(CLOCK_MONOTONIC): musl calls
  *                   the vDSO (libos/vdso), no system call at all; with
  *                   wicket.vdso=off, the system call
+ *   jit             1,000,000 calls of code the program writes at run
+ *                   time into anonymous memory, in four generations at
+ *                   one address (250,000 calls each), each a different
+ *                   call: the code is rewritten (mprotect), mapped anew
+ *                   over the old (mmap MAP_FIXED), unmapped and mapped
+ *                   again (munmap): the libOS must forget a text that
+ *                   changes, and rewrite the new one's site in turn
  *
  * The count is counters.syscalls over the whole loop, the first call's
  * share printed apart (it enters the kernel, and rewriting its site costs
@@ -53,6 +60,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -265,6 +273,106 @@ static void rest_clock(void)
 			wrong++;
 }
 
+/* ---- jit: generations of code at one address. Each is a function
+ * `mov $NR, %eax; syscall; ret` (form A, docs/patching.md), or
+ * `mov %edi, %eax; syscall; ret` and padding (form B), made writable,
+ * written and made executable again as a JIT does. */
+
+#define JIT_GENERATIONS 4
+#define JIT_BYTES 4096
+
+static uint8_t *jit_code;
+static long jit_expected[JIT_GENERATIONS];
+
+static const struct generation {
+	int how;      /* 0 first mmap, 1 mprotect, 2 MAP_FIXED, 3 munmap */
+	int number;   /* in the mov, or -1: the argument (EDI) */
+	int argument; /* for -1 */
+} generations[JIT_GENERATIONS] = {
+	{ 0, SYS_getpid, 0 },
+	{ 1, SYS_getppid, 0 },
+	{ 2, -1, SYS_gettid },
+	{ 3, SYS_getuid, 0 },
+};
+
+static void jit_fail(const char *what)
+{
+	printf("WRONG: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void jit_make(const struct generation *g)
+{
+	int fixed = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+
+	if (g->how == 0) {
+		jit_code = mmap(NULL, JIT_BYTES, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (jit_code == MAP_FAILED)
+			jit_fail("mmap");
+	} else if (g->how == 1) {
+		if (mprotect(jit_code, JIT_BYTES, PROT_READ | PROT_WRITE))
+			jit_fail("mprotect");
+	} else {
+		if (g->how == 3 && munmap(jit_code, JIT_BYTES))
+			jit_fail("munmap");
+		if (mmap(jit_code, JIT_BYTES, PROT_READ | PROT_WRITE, fixed, -1,
+			 0) != jit_code)
+			jit_fail("mmap MAP_FIXED");
+	}
+	uint8_t *p = jit_code + 64;
+
+	memset(jit_code, 0xcc, JIT_BYTES);
+	if (g->number >= 0) {
+		*p++ = 0xb8;
+		memcpy(p, &g->number, 4);
+		p += 4;
+	} else {
+		*p++ = 0x89;
+		*p++ = 0xf8;
+	}
+	*p++ = 0x0f;
+	*p++ = 0x05;
+	*p++ = 0xc3;
+	if (mprotect(jit_code, JIT_BYTES, PROT_READ | PROT_EXEC))
+		jit_fail("mprotect");
+}
+
+static void jit_calls(int generation, long calls)
+{
+	long (*function)(long) = (long (*)(long))(void *)(jit_code + 64);
+	long argument = generations[generation].argument;
+
+	for (long i = 0; i < calls; i++)
+		if (function(argument) != jit_expected[generation])
+			wrong++;
+}
+
+static void setup_jit(void)
+{
+	jit_expected[0] = getpid();
+	jit_expected[1] = getppid();
+	jit_expected[2] = syscall(SYS_gettid);
+	jit_expected[3] = getuid();
+	jit_make(&generations[0]);
+}
+
+static void first_jit(void)
+{
+	jit_calls(0, 1);
+}
+
+static void rest_jit(void)
+{
+	long each = CALLS / JIT_GENERATIONS;
+
+	jit_calls(0, each - 1);
+	for (int g = 1; g < JIT_GENERATIONS; g++) {
+		jit_make(&generations[g]);
+		jit_calls(g, each);
+	}
+}
+
 static void nothing(void)
 {
 }
@@ -288,6 +396,8 @@ static const struct mode {
 	  "unimplemented syscall(N)", CALLS, 0 },
 	{ "clock", nothing, first_clock, rest_clock, nothing,
 	  "clock_gettime(CLOCK_MONOTONIC)", CALLS, 0 },
+	{ "jit", setup_jit, first_jit, rest_jit, nothing,
+	  "calls of code written at run time, in 4 generations", CALLS, 0 },
 };
 
 int main(int argc, char **argv)
@@ -300,7 +410,7 @@ int main(int argc, char **argv)
 				mode = &modes[i];
 	if (!mode || (strcmp(argv[2], "max") && strcmp(argv[2], "min"))) {
 		printf("usage: patch_counters getpid|syscall-getpid|futex|"
-		       "prefix|enosys|clock max|min N\n");
+		       "prefix|enosys|clock|jit max|min N\n");
 		return 2;
 	}
 	bool at_most = strcmp(argv[2], "max") == 0;
