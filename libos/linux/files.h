@@ -42,6 +42,8 @@ enum file_node {
 	NODE_PID_STATUS,
 	NODE_PID_STAT,
 	NODE_PID_MAPS,
+	NODE_PID_MOUNTS,    /* /proc/1/mounts: /proc/mounts' text */
+	NODE_PID_MOUNTINFO, /* /proc/1/mountinfo */
 	NODE_PID_FD,      /* /proc/1/fd: a link per open descriptor */
 	NODE_PID_FD_LINK, /* any of them, as lstat and readlink see it */
 	NODE_PROC_EXE, /* /proc/1/exe: a link to the app (the last of /proc) */

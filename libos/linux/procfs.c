@@ -190,10 +190,23 @@ static size_t generate(unsigned node, char *out, size_t size)
 		return print_format_to(out, size, "0.00 0.00 0.00 1/%u 1\n",
 				       thread_count());
 	case NODE_PROC_MOUNTS:
+	case NODE_PID_MOUNTS:
 		return print_format_to(out, size,
 				       "ramfs / ramfs rw 0 0\n"
 				       "devtmpfs /dev devtmpfs rw 0 0\n"
 				       "proc /proc proc rw 0 0\n");
+	case NODE_PID_MOUNTINFO:
+		/* Mount id, parent's id, st_dev as major:minor (all below 256: major 0), the root
+		 * within the file system, the mount point, options, no
+		 * optional fields, then type, source and its options. */
+		return print_format_to(
+			out, size,
+			"1 1 0:%u / / rw - ramfs ramfs rw\n"
+			"2 1 0:%u / /dev rw - devtmpfs devtmpfs rw\n"
+			"3 1 0:%u / /proc rw - proc proc rw\n",
+			(unsigned)files_device(NODE_ROOT),
+			(unsigned)files_device(NODE_DEV),
+			(unsigned)files_device(NODE_PROC));
 	case NODE_PROC_VERSION:
 		return print_format_to(out, size, "Linux version %s (wicket) "
 				       "%s\n", LINUX_RELEASE, LINUX_VERSION);

@@ -579,7 +579,8 @@ static void proc_files(void)
 		"/proc/meminfo", "/proc/uptime", "/proc/loadavg",
 		"/proc/mounts", "/proc/version", "/proc/stat",
 		"/proc/self/cmdline", "/proc/self/comm", "/proc/1/status",
-		"/proc/1/stat", "/proc/cpuinfo",
+		"/proc/1/stat", "/proc/cpuinfo", "/proc/self/mounts",
+		"/proc/self/mountinfo",
 	};
 	char text[2048], target[64];
 	struct stat st;
