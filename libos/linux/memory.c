@@ -166,16 +166,16 @@ static long map_shared(const struct file *file, uint64_t offset,
 	return status < 0 ? status : (long)address;
 }
 
-/* A mapping at address of the file's bytes from offset on: mapped
- * writable to be filled, then given prot. */
-static long map_copy(const struct file *file, uint64_t offset,
-		     uint64_t address, uint64_t length, uint32_t prot)
+/* A private mapping at address of file `node`'s bytes from offset on
+ * (a copy, zeros past its end): mapped writable to be filled, then given
+ * prot. */
+static long map_copy(unsigned node, uint64_t offset, uint64_t address,
+		     uint64_t length, uint32_t prot)
 {
 	uint64_t size;
-	const uint8_t *data = files_contents(file->node, &size);
+	const uint8_t *data = files_contents(node, &size);
 	uint64_t count = offset >= size ? 0 : size - offset;
-	long status = vm_map(address, length, PROT_READ | PROT_WRITE,
-			     REGION_ANONYMOUS);
+	long status = vm_map_copy(address, length, node, offset);
 
 	if (status < 0)
 		return status;
@@ -256,7 +256,7 @@ long sys_mmap(struct wk_regs *regs)
 	if (file && type != MAP_PRIVATE)
 		return map_shared(file, regs->r9, address, length, prot);
 	if (file)
-		return map_copy(file, regs->r9, address, length, prot);
+		return map_copy(file->node, regs->r9, address, length, prot);
 	long status = vm_map(address, length, prot, REGION_ANONYMOUS);
 
 	return status < 0 ? status : (long)address;
@@ -311,14 +311,28 @@ static long move(uint64_t old, uint64_t old_length, uint64_t new_length,
 		vm_unmap(old, old_length);
 		return (long)target;
 	}
-	long status = vm_map(target, new_length, PROT_READ | PROT_WRITE,
-			     REGION_ANONYMOUS);
+	/* A file's copy goes on being one: what grows is the file's. */
+	long status = region.copied
+		? map_copy(region.node, region.offset + (old - region.start),
+			   target, new_length, PROT_READ | PROT_WRITE)
+		: vm_map(target, new_length, PROT_READ | PROT_WRITE,
+			 REGION_ANONYMOUS);
 
 	uint64_t copied = old_length < new_length ? old_length : new_length;
 
 	if (status < 0)
 		return status;
-	if (!vm_populate(target, copied)) {
+	/* A file's copy: its pages up to the file's end, after which there
+	 * are none (the new mapping has the same). */
+	if (region.copied) {
+		uint64_t file_bytes = page_up(files_size(region.node));
+		uint64_t from = region.offset + (old - region.start);
+		uint64_t present = file_bytes > from ? file_bytes - from : 0;
+
+		if (copied > present)
+			copied = present;
+	}
+	if (!vm_populate(target, copied) || !vm_populate(old, copied)) {
 		vm_unmap(target, new_length);
 		return -ENOMEM;
 	}
@@ -352,7 +366,7 @@ long sys_mremap(struct wk_regs *regs)
 
 	if (region == NULL || region->end < old + old_length ||
 	    region->kind == REGION_STACK ||
-	    (region->kind != REGION_FILE &&
+	    (region->kind != REGION_FILE && !region->copied &&
 	     !vm_user_ok(old, old_length, PROT_NONE)) ||
 	    (old_length < new_length && region->prot == PROT_NONE))
 		return -EFAULT;
@@ -378,11 +392,13 @@ long sys_mremap(struct wk_regs *regs)
 	if (grow_from + (new_length - old_length) <= APP_LIMIT &&
 	    vm_range_free(grow_from, old + new_length)) {
 		uint32_t prot = region->prot;
+		uint64_t offset = region->offset + (grow_from - region->start);
 		long status = region->kind == REGION_FILE
 			? vm_map_file(grow_from, new_length - old_length, prot,
-				      region->node, region->offset +
-					      (grow_from - region->start),
-				      region->may_write)
+				      region->node, offset, region->may_write)
+			: region->copied
+			? map_copy(region->node, offset, grow_from,
+				   new_length - old_length, prot)
 			: vm_map(grow_from, new_length - old_length, prot,
 				 (enum region_kind)region->kind);
 

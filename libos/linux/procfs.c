@@ -273,8 +273,9 @@ static bool same_mapping(const struct region *region,
 {
 	if (next->prot != region->prot || next->kind != region->kind)
 		return false;
-	if (region->kind == REGION_FILE)
-		return next->node == region->node &&
+	if (region->kind == REGION_FILE || region->copied || next->copied)
+		return next->copied == region->copied &&
+		       next->node == region->node &&
 		       next->offset == region->offset +
 					       (next->start - region->start);
 	return map_name(next) == map_name(region);
@@ -282,18 +283,20 @@ static bool same_mapping(const struct region *region,
 
 /* One line of /proc/1/maps, as Linux writes it: addresses, permissions
  * (s for a shared view of a file), offset, device, inode, then the name
- * from column 73. */
+ * from column 73. A file's private mapping (a copy) is named as a view
+ * is. */
 static size_t map_line(const struct region *region, uint64_t end,
 		       char *out, size_t size)
 {
-	bool view = region->kind == REGION_FILE;
+	bool shared = region->kind == REGION_FILE;
+	bool view = shared || region->copied;
 	uint64_t device = view ? files_device(region->node) : 0;
 	size_t length = print_format_to(
 		out, size, "%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu",
 		(unsigned long)region->start, (unsigned long)end,
 		region->prot & PROT_READ ? 'r' : '-',
 		region->prot & PROT_WRITE ? 'w' : '-',
-		region->prot & PROT_EXEC ? 'x' : '-', view ? 's' : 'p',
+		region->prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p',
 		(unsigned long)(view ? region->offset : 0),
 		(unsigned long)(device >> 8), (unsigned long)(device & 0xff),
 		(unsigned long)(view ? files_inode(region->node) : 0));

@@ -152,7 +152,7 @@ static bool split_at(uint64_t address)
 	if (!insert_at(i + 1, upper))
 		return false;
 	regions[i].end = address;
-	if (upper.kind == REGION_FILE)
+	if (upper.kind == REGION_FILE || upper.copied)
 		files_hold(upper.node);
 	return true;
 }
@@ -192,13 +192,14 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	 * adding a region, so that a series of mmaps (or brk steps) stays
 	 * one entry. */
 	if (kind != REGION_IMAGE && i > 0 && regions[i - 1].end == start &&
-	    regions[i - 1].kind == kind && regions[i - 1].prot == prot) {
+	    regions[i - 1].kind == kind && regions[i - 1].prot == prot &&
+	    !regions[i - 1].copied) {
 		regions[i - 1].end = end;
 		return 0;
 	}
 	if (kind != REGION_IMAGE && i < region_count &&
 	    regions[i].start == end && regions[i].kind == kind &&
-	    regions[i].prot == prot) {
+	    regions[i].prot == prot && !regions[i].copied) {
 		regions[i].start = start;
 		return 0;
 	}
@@ -228,6 +229,25 @@ long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
 	return 0;
 }
 
+long vm_map_copy(uint64_t start, uint64_t length, unsigned node,
+		 uint64_t offset)
+{
+	forget_checked();
+	if (!vm_range_free(start, start + length) ||
+	    (start | length | offset) % PAGE_SIZE)
+		return -EINVAL;
+	if (!insert_at(first_ending_after(start),
+		       (struct region){ .start = start, .end = start + length,
+					.offset = offset,
+					.prot = PROT_READ | PROT_WRITE,
+					.node = (uint16_t)node,
+					.kind = REGION_ANONYMOUS,
+					.copied = true }))
+		return -ENOMEM;
+	files_hold(node);
+	return 0;
+}
+
 long vm_unmap(uint64_t start, uint64_t length)
 {
 	forget_checked();
@@ -245,9 +265,9 @@ long vm_unmap(uint64_t start, uint64_t length)
 			wk_mem_unmap((long)gone.start, (long)bytes);
 		forget_present(gone.start, gone.end);
 		remove_at(i);
-		if (gone.kind == REGION_FILE)
+		if (gone.kind == REGION_FILE || gone.copied)
 			files_drop(gone.node); /* with the region gone */
-		else
+		if (gone.kind != REGION_FILE)
 			mapped_bytes -= bytes < mapped_bytes ? bytes
 							     : mapped_bytes;
 	}
@@ -379,6 +399,9 @@ static long fill(const struct region *region, uint64_t start,
 {
 	unsigned prot = kernel_prot(region->prot);
 
+	if (region->copied &&
+	    start + length > file_view_end(region, files_size(region->node)))
+		return -EFAULT;
 	if (region->kind != REGION_FILE) {
 		long status = wk_mem_map((long)start, (long)length, prot);
 
@@ -459,7 +482,7 @@ map_around(struct region *region, uint64_t address)
 		start = region->start;
 	if (end > region->end)
 		end = region->end;
-	if (region->kind == REGION_FILE) {
+	if (region->kind == REGION_FILE || region->copied) {
 		uint64_t data_end = file_view_end(region,
 						  files_size(region->node));
 
@@ -606,6 +629,40 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 	return true;
 }
 
+/* [start, end) of copied `region` as its file has it now (zero past the
+ * file's end in its last page, and the pages after that gone: a SIGBUS,
+ * as on Linux): made present and writable for the copy, then given the
+ * region's protection back. */
+static void refill_copy(struct region *region, uint64_t start, uint64_t end)
+{
+	uint64_t size;
+	const uint8_t *data = files_contents(region->node, &size);
+	uint64_t from = region->offset + (start - region->start);
+	uint64_t count = from >= size ? 0 : size - from;
+	uint64_t data_end = file_view_end(region, size);
+
+	if (data_end < end) { /* past the file's last page: a SIGBUS */
+		uint64_t gone = data_end > start ? data_end : start;
+
+		wk_mem_unmap((long)gone, (long)(end - gone));
+		forget_present(gone, end);
+		end = gone;
+	}
+	if (start == end)
+		return;
+
+	if (count > end - start)
+		count = end - start;
+	if (!populate_range(region, start, end) ||
+	    wk_mem_protect((long)start, (long)(end - start),
+			   WK_PROT_READ | WK_PROT_WRITE) < 0)
+		return;
+	memcpy((void *)start, data + from, count);
+	memset((void *)(start + count), 0, end - start - count);
+	wk_mem_protect((long)start, (long)(end - start),
+		       kernel_prot(region->prot));
+}
+
 void vm_discard(uint64_t address, uint64_t length,
 		vm_image_source *original)
 {
@@ -614,13 +671,15 @@ void vm_discard(uint64_t address, uint64_t length,
 	uint64_t end = address + length;
 
 	for (uint64_t at = address; at < end;) {
-		const struct region *region = vm_find(at);
+		struct region *region = find(at);
 
 		if (region == NULL)
 			return;
 		uint64_t stop = region->end < end ? region->end : end;
 
-		if (demand_paged(region)) {
+		if (region->copied) {
+			refill_copy(region, at, stop);
+		} else if (demand_paged(region)) {
 			wk_mem_unmap((long)at, (long)(stop - at));
 			forget_present(at, stop);
 		} else if (original) {

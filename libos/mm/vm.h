@@ -29,7 +29,9 @@ enum region_kind {
 	REGION_IMAGE,     /* the app's PT_LOAD segments: mapped at once */
 	REGION_STACK,     /* the main stack (its lowest page: a guard) */
 	REGION_HEAP,      /* brk */
-	REGION_ANONYMOUS, /* mmap */
+	REGION_ANONYMOUS, /* mmap; `copied`: a private mapping of a file,
+			     its pages a copy made at the mmap; past the
+			     file's last page a SIGBUS */
 	REGION_FILE,      /* a shared mapping of a regular file: its pages
 			     are the file's own (mem_share of its data
 			     slot), demand-paged; past the file's end a
@@ -38,9 +40,11 @@ enum region_kind {
 
 struct region {
 	uint64_t start, end; /* page-aligned, start < end */
-	uint64_t offset;     /* REGION_FILE: the file's offset at start */
+	uint64_t offset;     /* REGION_FILE, copied: the file's offset at
+				start */
 	uint32_t prot;       /* PROT_* */
-	uint16_t node;       /* REGION_FILE: the file, held (files_hold) */
+	uint16_t node;       /* REGION_FILE, copied: the file, held
+				(files_hold) */
 	uint8_t kind;        /* enum region_kind */
 	bool populated;      /* demand-paged: pages may be present */
 	uint8_t faults;      /* demand-paged: faults so far, up to 4 (each
@@ -48,6 +52,9 @@ struct region {
 	bool may_write;      /* REGION_FILE: PROT_WRITE may be given (the
 				descriptor was writable and no seal said
 				no) */
+	bool copied;         /* REGION_ANONYMOUS: of file `node` (/proc's
+				maps names it; MADV_DONTNEED gives its
+				pages back as the file has them) */
 };
 
 /* Makes the stack region [top - reserve, top): its lowest page a
@@ -69,6 +76,13 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
  * file owns (files_own_data). Returns 0, -ENOMEM, -EINVAL or -EACCES. */
 long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
 		 unsigned node, uint64_t offset, bool may_write);
+
+/* Maps [start, start + length) (page-aligned, free) as a private
+ * mapping of regular file `node` from `offset`: a REGION_ANONYMOUS
+ * region, `copied`, writable for the libOS to fill with the file's bytes
+ * and then to give its protection. Returns 0, -ENOMEM or -EINVAL. */
+long vm_map_copy(uint64_t start, uint64_t length, unsigned node,
+		 uint64_t offset);
 
 /* File `node`'s data now ends at `size`: the pages of its views that lie
  * wholly past it go (a SIGBUS when touched, as on Linux). */
@@ -133,8 +147,8 @@ enum vm_fault_result {
 			    present already) */
 	VM_FAULT_MAPERR, /* no region there, or the main stack's guard,
 			    which Linux has as a gap */
-	VM_FAULT_BUS,    /* a file view's page wholly past the file's end:
-			    SIGBUS, BUS_ADRERR */
+	VM_FAULT_BUS,    /* a file view's or copy's page wholly past the
+			    file's end: SIGBUS, BUS_ADRERR */
 	VM_FAULT_OOM,    /* no memory left for the page (reported): the
 			    app is killed, as by Linux's OOM killer */
 };
@@ -159,7 +173,8 @@ typedef void vm_image_source(uint64_t page, void *out);
 
 /* Makes [address, address + length), which regions cover, read as they
  * were first (MADV_DONTNEED on private memory): demand-paged pages are
- * dropped (zero again), image pages written from `original`. */
+ * dropped (zero again), image pages written from `original`, a copied
+ * file's pages from the file as it is now (zero past its end). */
 void vm_discard(uint64_t address, uint64_t length,
 		vm_image_source *original);
 

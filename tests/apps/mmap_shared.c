@@ -8,7 +8,9 @@
  * reads as zeros; munmap of one view, close and unlink leave the others;
  * mprotect, O_RDONLY descriptors and F_SEAL_WRITE answer as Linux does;
  * MADV_DONTNEED keeps the file's bytes; a private mapping stays a copy;
- * mremap moves and grows a view; a view is a system call's buffer.
+ * mremap moves and grows a view; a view is a system call's buffer; a
+ * private mapping (a copy) follows Linux's rules past the end, for
+ * MADV_DONTNEED and mremap, and /proc/self/maps names its file.
  *
  * Nothing printed depends on addresses, pids or timing. The /tmp names
  * carry the pid (never printed), so parallel host runs of the variants do
@@ -620,6 +622,65 @@ static void as_buffer(void)
 	unlink(path);
 }
 
+/* 13. A private mapping of a file past the file's end, discarded and
+ * moved: a copy, but Linux's rules for what is the file's. */
+static void private_rules(void)
+{
+	const char *path = tmp_path("private-rules");
+	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	int pipes[2];
+
+	puts("-- 13. private mappings: the end, MADV_DONTNEED, mremap");
+	show("write 100 bytes", write(fd, "private text", 12) +
+				pwrite(fd, "end", 3, 97));
+	char *copy = map("mmap private rw 3 pages", NULL, 3 * page,
+			 PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+
+	if (copy && pipe(pipes) == 0) {
+		show_bytes("bytes 97..100", copy + 97, 3);
+		show("the tail's nonzero bytes", nonzero(copy + 100, page - 100));
+		touch("read page 1", copy + page);
+		poke("write page 1", copy + page, 'x');
+		show("write(pipe) from page 1 (EFAULT)",
+		     write(pipes[1], copy + page, 4));
+		show("write(pipe) a byte", write(pipes[1], "p", 1));
+		show("read(pipe) into page 2 (EFAULT)",
+		     read(pipes[0], copy + 2 * page, 1));
+		memcpy(copy, "PRIVATE", 7);
+		show("pwrite to the file", pwrite(fd, "FILE", 4, 50));
+		show("madvise DONTNEED", madvise(copy, 3 * page,
+						  MADV_DONTNEED));
+		show_bytes("bytes 0..12, the file's", copy, 12);
+		show_bytes("bytes 50..54, the file's now", copy + 50, 4);
+		touch("read page 1 after it", copy + page);
+		close(pipes[0]);
+		close(pipes[1]);
+	}
+	show("ftruncate 2 pages", ftruncate(fd, 2 * page));
+	show("pwrite in page 1", pwrite(fd, "page one", 8, page));
+	if (copy) {
+		memcpy(copy, "CHANGED", 7);
+		/* Something right after the first page, so growing moves. */
+		munmap(copy + page, 2 * page);
+		char *blocker = mmap(copy + page, page, PROT_NONE,
+				     MAP_PRIVATE | MAP_ANONYMOUS |
+					     MAP_FIXED_NOREPLACE, -1, 0);
+		char *moved = mremap(copy, page, 2 * page, MREMAP_MAYMOVE);
+
+		show("mremap to 2 pages MAYMOVE", moved == MAP_FAILED ? -1 : 0);
+		if (moved != MAP_FAILED) {
+			show_bytes("page 0, as written", moved, 7);
+			show_bytes("page 1, the file's", moved + page, 8);
+			copy = moved;
+		}
+		if (blocker != MAP_FAILED)
+			munmap(blocker, page);
+		munmap(copy, moved != MAP_FAILED ? 2 * page : page);
+	}
+	close(fd);
+	unlink(path);
+}
+
 /* The /proc/self/maps line of the mapping at `address`: its
  * permissions, offset and name are printed, the name as whether it is
  * `name` (the rest is the machine's). */
@@ -666,8 +727,14 @@ static void in_maps(void)
 	char *read_only = mmap(NULL, page, PROT_READ, MAP_SHARED, memfd, 0);
 	char *copy = mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
 
+	char *copy_at_1 = mmap(NULL, page, PROT_READ | PROT_EXEC, MAP_PRIVATE,
+			       fd, page);
+
 	view[0] = 1;
 	maps_line("file view", view, tmp_path("maps"));
+	maps_line("file copy", copy, tmp_path("maps"));
+	maps_line("file copy from page 1, executable", copy_at_1,
+		  tmp_path("maps"));
 	maps_line("memfd view", read_only, "/memfd:maps-view (deleted)");
 	unlink(tmp_path("maps"));
 	snprintf(deleted, sizeof(deleted), "%s (deleted)", tmp_path("maps"));
@@ -675,6 +742,7 @@ static void in_maps(void)
 	munmap(view, 2 * page);
 	munmap(read_only, page);
 	munmap(copy, page);
+	munmap(copy_at_1, page);
 	close(fd);
 	close(memfd);
 }
@@ -701,6 +769,7 @@ int main(void)
 	private_copy();
 	remap();
 	as_buffer();
+	private_rules();
 	in_maps();
 	puts("done");
 	return 0;
