@@ -27,6 +27,7 @@ The ELF is only read, never run (unlike ldd).
 
 import os
 import shutil
+import stat
 import struct
 import sys
 import tempfile
@@ -132,6 +133,9 @@ def tree_objects(tree):
         for name in sorted(files):
             path = os.path.join(top, name)
             try:
+                # Only regular files: opening a FIFO would wait.
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    continue
                 with open(path, "rb") as f:
                     if f.read(4) != b"\x7fELF":
                         continue

@@ -156,8 +156,9 @@ static bool add_entry(const char *name, size_t length,
 		length--;
 	if (length == 0 || (length == 1 && name[0] == '.'))
 		return true; /* the root itself: it stays as it is */
-	if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK) {
-		(*skipped)++; /* devices, FIFOs and sockets */
+	if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK &&
+	    type != S_IFIFO && type != S_IFSOCK) {
+		(*skipped)++; /* devices */
 		return true;
 	}
 	unsigned parent = parent_of(&name, &length, &full);
@@ -269,7 +270,7 @@ void archive_load(const uint8_t *archive, uint64_t size)
 			     "the entries before it are there", at, damage);
 	if (skipped)
 		libos_report("files: %u entries of the archive left out "
-			     "(devices, FIFOs and sockets; names with \"..\", "
+			     "(devices; names with \"..\", "
 			     "under a file, too long, or there already)",
 			     skipped);
 }

@@ -1,6 +1,7 @@
 /*
  * The boot's file archive (linux/archive.c): a newc cpio archive whose
- * directories, regular files and symbolic links join the file namespace
+ * directories, regular files, symbolic links, FIFOs and socket files
+ * join the file namespace
  * (linux/files.h) from the root, as Linux's initramfs does.
  */
 #ifndef LIBOS_LINUX_ARCHIVE_H

@@ -285,6 +285,14 @@ static unsigned new_node(void)
 	return NO_NODE;
 }
 
+static uint8_t kind_of_type(uint32_t type)
+{
+	return type == S_IFDIR	   ? FILE_DIRECTORY
+	       : type == S_IFIFO   ? FILE_PIPE
+	       : type == S_IFSOCK ? FILE_SOCKET
+				   : FILE_REGULAR;
+}
+
 unsigned files_add(unsigned parent, const struct file_entry *entry)
 {
 	unsigned node = new_node();
@@ -297,14 +305,14 @@ unsigned files_add(unsigned parent, const struct file_entry *entry)
 		.name = entry->name,
 		.name_length = (uint16_t)entry->name_length,
 		.data = entry->data,
-		.size = type == S_IFDIR ? 0 : entry->size,
+		.size = type == S_IFREG || type == S_IFLNK ? entry->size : 0,
 		.atime = time, .mtime = time, .ctime = time,
 		.parent = parent,
 		.up = NO_NODE,
 		.mode = entry->mode,
 		.uid = entry->uid,
 		.gid = entry->gid,
-		.kind = type == S_IFDIR ? FILE_DIRECTORY : FILE_REGULAR,
+		.kind = kind_of_type(type),
 		.used = true,
 	};
 	return node;
@@ -415,13 +423,6 @@ static bool set_name(unsigned node, unsigned parent, const char *name,
 /* What a description of a new node of `type` (S_IFMT's) reads and
  * writes: a FIFO's is a pipe (linux/pipe.c), a socket file's a socket
  * (its open is -ENXIO). */
-static uint8_t kind_of_type(uint32_t type)
-{
-	return type == S_IFDIR	   ? FILE_DIRECTORY
-	       : type == S_IFIFO   ? FILE_PIPE
-	       : type == S_IFSOCK ? FILE_SOCKET
-				   : FILE_REGULAR;
-}
 
 /* A new node named name in directory `parent`, of mode (type and
  * permission bits), owned by root, its times now: its number, or NO_NODE

@@ -65,6 +65,8 @@ import re
 import shlex
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -208,6 +210,20 @@ def host_status(returncode):
     return 128 - returncode if returncode < 0 else returncode
 
 
+def copy_entry(source, target):
+    """shutil.copytree's copy of one file: a FIFO or a socket file made
+    anew (their contents are not files' bytes), the rest copied."""
+    mode = os.lstat(source).st_mode
+    if stat.S_ISFIFO(mode):
+        os.mkfifo(target, stat.S_IMODE(mode))
+    elif stat.S_ISSOCK(mode):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.bind(target)
+        os.chmod(target, stat.S_IMODE(mode))
+    else:
+        shutil.copy2(source, target)
+
+
 def run_host(args, argv):
     env = dict(args.environment)
     stdin = open(args.stdin, "rb") if args.stdin else subprocess.DEVNULL
@@ -216,7 +232,8 @@ def run_host(args, argv):
     try:
         if tree:
             os.rmdir(tree)
-            shutil.copytree(args.files, tree, symlinks=True)
+            shutil.copytree(args.files, tree, symlinks=True,
+                            copy_function=copy_entry)
         p = subprocess.run(argv, executable=os.path.abspath(args.app),
                            env=env, stdin=stdin, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, cwd=tree or "/",

@@ -638,11 +638,51 @@ static void proc_reopen(void)
 	unlink(named("f"));
 }
 
-int main(void)
+/* `fifo tree`: the FIFO and the socket file that the run's tree brings
+ * in special/ (tests/apps/special_tree.py makes it: on Wicket they come
+ * through the file archive). */
+static void from_the_tree(void)
+{
+	char text[16] = "";
+	struct stat st;
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un address = { .sun_family = AF_UNIX };
+
+	printf("-- a FIFO and a socket file from the tree\n");
+	snprintf(directory, sizeof(directory), "special");
+	show_stat("stat the FIFO", named("fifo"));
+	show("  a socket file", stat(named("sock"), &st) == 0 &&
+				   S_ISSOCK(st.st_mode) &&
+				   (st.st_mode & 07777) == 0751);
+	show_entry_type("fifo");
+	show_entry_type("sock");
+	show_entry_type("plain");
+	show("open the FIFO O_WRONLY|O_NONBLOCK, no reader",
+	     open(named("fifo"), O_WRONLY | O_NONBLOCK));
+	int fifo = open(named("fifo"), O_RDWR | O_NONBLOCK);
+
+	show("open the FIFO O_RDWR", fifo >= 0);
+	show("write", write(fifo, "through the tree", 16));
+	show("read", read(fifo, text, sizeof(text) - 1));
+	printf("  read \"%s\"\n", text);
+	show("read it empty", read(fifo, text, 1));
+	close(fifo);
+	show("open the socket file", open(named("sock"), O_RDWR));
+	strcpy(address.sun_path, named("sock"));
+	show("connect to it, no listener", connect(s, (struct sockaddr *)&address,
+						   sizeof(address)));
+	close(s);
+}
+
+int main(int argc, char **argv)
 {
 	int file;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc == 2 && strcmp(argv[1], "tree") == 0) {
+		from_the_tree();
+		return 0;
+	}
 	snprintf(directory, sizeof(directory), "/tmp/fifo-%d", (int)getpid());
 	if (mkdir(directory, 0755) < 0) {
 		perror("mkdir");
