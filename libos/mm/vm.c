@@ -208,44 +208,40 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	return 0;
 }
 
+/* Adds `region`, which holds its file (a view or a copy): free and
+ * page-aligned, or -EINVAL; a view written only where it may be and
+ * never W+X, or -EACCES; -ENOMEM when the table is full. */
+static long map_of_file(struct region region)
+{
+	forget_checked();
+	if (!vm_range_free(region.start, region.end) ||
+	    (region.start | region.end | region.offset) % PAGE_SIZE)
+		return -EINVAL;
+	if (region.kind == REGION_FILE && (region.prot & PROT_WRITE) &&
+	    ((region.prot & PROT_EXEC) || !region.may_write))
+		return -EACCES;
+	if (!insert_at(first_ending_after(region.start), region))
+		return -ENOMEM;
+	files_hold(region.node);
+	return 0;
+}
+
 long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
 		 unsigned node, uint64_t offset, bool may_write)
 {
-	forget_checked();
-	uint64_t end = start + length;
-
-	if (!vm_range_free(start, end) || (start | length | offset) % PAGE_SIZE)
-		return -EINVAL;
-	if ((prot & PROT_WRITE) && ((prot & PROT_EXEC) || !may_write))
-		return -EACCES;
-	if (!insert_at(first_ending_after(start),
-		       (struct region){ .start = start, .end = end,
-					.offset = offset, .prot = prot,
-					.node = (uint16_t)node,
-					.kind = REGION_FILE,
-					.may_write = may_write }))
-		return -ENOMEM;
-	files_hold(node);
-	return 0;
+	return map_of_file((struct region){
+		.start = start, .end = start + length, .offset = offset,
+		.prot = prot, .node = (uint16_t)node, .kind = REGION_FILE,
+		.may_write = may_write });
 }
 
 long vm_map_copy(uint64_t start, uint64_t length, unsigned node,
 		 uint64_t offset)
 {
-	forget_checked();
-	if (!vm_range_free(start, start + length) ||
-	    (start | length | offset) % PAGE_SIZE)
-		return -EINVAL;
-	if (!insert_at(first_ending_after(start),
-		       (struct region){ .start = start, .end = start + length,
-					.offset = offset,
-					.prot = PROT_READ | PROT_WRITE,
-					.node = (uint16_t)node,
-					.kind = REGION_ANONYMOUS,
-					.copied = true }))
-		return -ENOMEM;
-	files_hold(node);
-	return 0;
+	return map_of_file((struct region){
+		.start = start, .end = start + length, .offset = offset,
+		.prot = PROT_READ | PROT_WRITE, .node = (uint16_t)node,
+		.kind = REGION_ANONYMOUS, .copied = true });
 }
 
 long vm_unmap(uint64_t start, uint64_t length)
