@@ -5,10 +5,11 @@
  * A site qualifies when the instructions after its `syscall` decode as
  * ones this file can move (a small x86-64 subset: no RIP-relative memory
  * operand; relative jumps and calls are re-aimed) and reach 5 bytes, or
- * end in RET/JMP followed by padding; when no branch in the app's text
- * lands inside the bytes that move (a conservative scan of every byte
- * offset of the text, made once, before any rewrite); and when the
- * trampoline is within reach of a rel32 jump. A trampoline is
+ * end in RET/JMP followed by padding; when no branch in its text (struct
+ * text below) lands inside the bytes that move (a conservative scan of
+ * every byte offset of the text, made once, before its first rewrite);
+ * and when the trampoline is within reach of a rel32 jump. A trampoline
+ * is
  *
  *     lea after(%rip), %rcx ; jmp gate    (RCX: where the call returns)
  *     jmp <the lea>                       (2 bytes: a restart backs up here)
@@ -52,7 +53,7 @@ enum step_kind { STEP_COPY, STEP_JCC, STEP_JMP, STEP_CALL, STEP_RET };
 
 struct step {
 	uint8_t offset;   /* from the site */
-	uint8_t length;   /* in the app's text */
+	uint8_t length;   /* in the text */
 	uint8_t kind;     /* enum step_kind */
 	uint8_t condition;/* STEP_JCC: the low nibble of its opcode */
 	uint64_t target;  /* STEP_JCC, STEP_JMP, STEP_CALL */
@@ -529,7 +530,7 @@ static bool overlaps_a_site(uint64_t start, uint64_t end)
 	return false;
 }
 
-/* Writes `bytes` into the app's text at `address`: made writable (not
+/* Writes `bytes` into a text at `address`: made writable (not
  * executable) for the copy, then given its protection back. */
 static bool write_text(uint64_t address, const uint8_t *bytes,
 		       unsigned length)
