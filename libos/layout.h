@@ -60,6 +60,11 @@
 #define LIBOS_FILE_DATA  0x00007e0000000000
 #define LIBOS_FILE_NAMES 0x00007f8400000000
 
+/* The large files' bytes: FILE_LARGE_SLOTS slots of FILE_SIZE_MAX bytes
+ * of address space, up to WK_INFO_ADDRESS; a file moves into one when it
+ * grows past its data slot (linux/file_data.c). */
+#define LIBOS_FILE_LARGE 0x00007f9000000000
+
 /* The file tree's node table, mapped as it grows (linux/files.c). */
 #define LIBOS_FILE_NODES 0x00007f8500000000
 

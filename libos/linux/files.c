@@ -514,8 +514,16 @@ static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 	if (!error)
 		error = own_data(node, n->size);
 
-	if (!error && offset + length > n->size)
+	if (!error && offset + length > n->size) {
+		uintptr_t from = (uintptr_t)bytes, before = (uintptr_t)n->data;
+
 		error = file_data_grow(node, &n->mapped, offset + length);
+		n->data = file_data_slot(node);
+		/* copy_file_range or sendfile within one file: the bytes to
+		 * write may have moved with it. */
+		if (from - before < n->size)
+			bytes = n->data + (from - before);
+	}
 	if (error)
 		return error;
 	/* Past the old end, the slot's bytes are zeros, but for what the
@@ -528,13 +536,13 @@ static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 	return (long)length;
 }
 
-/* The bytes from offset that fit below FILE_DATA_SLOT (Linux writes
+/* The bytes from offset that fit below FILE_SIZE_MAX (Linux writes
  * what fits and stops at the limit); 0 when none does. */
 static uint64_t fitting(uint64_t offset, uint64_t length)
 {
-	return offset >= FILE_DATA_SLOT ? 0
-	       : length < FILE_DATA_SLOT - offset ? length
-						  : FILE_DATA_SLOT - offset;
+	return offset >= FILE_SIZE_MAX ? 0
+	       : length < FILE_SIZE_MAX - offset ? length
+						 : FILE_SIZE_MAX - offset;
 }
 
 long files_write_bytes(unsigned node, uint64_t offset, const void *bytes,
@@ -562,19 +570,23 @@ long files_truncate(unsigned node, uint64_t size)
 {
 	struct node *n = &nodes[node];
 
-	if (size > FILE_DATA_SLOT)
+	if (size > FILE_SIZE_MAX)
 		return -EFBIG;
 	long error = sealed_against(n, false, size);
 
 	if (!error)
 		error = own_data(node, size);
 
-	if (!error && size > n->size)
+	if (!error && size > n->size) {
 		error = file_data_grow(node, &n->mapped, size);
+		n->data = file_data_slot(node);
+	}
 	if (error)
 		return error;
-	if (size < n->size)
+	if (size < n->size) {
 		file_data_shrink(node, &n->mapped, size);
+		n->data = file_data_slot(node);
+	}
 	n->size = size;
 	n->mtime = n->ctime = now_ns();
 	return 0;
@@ -2306,7 +2318,7 @@ long sys_fallocate(struct wk_regs *regs)
 		return -ESPIPE;
 	if (file->kind != FILE_REGULAR || file_type(file->node) != S_IFREG)
 		return -ENODEV;
-	if ((uint64_t)offset + (uint64_t)length > FILE_DATA_SLOT)
+	if ((uint64_t)offset + (uint64_t)length > FILE_SIZE_MAX)
 		return -EFBIG;
 	if ((nodes[file->node].seals & F_SEAL_GROW) &&
 	    (uint64_t)(offset + length) > nodes[file->node].size)

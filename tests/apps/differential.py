@@ -143,6 +143,8 @@ def parse_args(argv):
                         "shift=SHIFT (one instruction per 2^SHIFT ns of "
                         "virtual time; interrupts then land at any "
                         "instruction, not only between translated blocks)")
+    p.add_argument("--memory", metavar="MiB", type=int,
+                   help="the Wicket guest's memory (default: the runner's)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="limit for each QEMU run (default 60 s)")
     p.add_argument("--host-timeout", type=float, default=30.0)
@@ -358,6 +360,8 @@ class WicketSide:
         cmd += ["--stdin", a.stdin or os.devnull]
         if a.cpu:
             cmd += ["--cpu", a.cpu]
+        if a.memory:
+            cmd += ["--memory", str(a.memory)]
         if a.icount is not None:
             cmd += ["--accel", "tcg", "--", "-icount", "shift=%d" % a.icount]
         rc, out = self.call(cmd)

@@ -1,8 +1,9 @@
 /*
  * The host tests' stand-in for wicket/native.h: the memory calls the
- * region table makes, answered by a fake kernel in test_vm.c that keeps a
- * set of mapped pages (and, for a shared one, the address it shares) and
- * refuses what the real kernel refuses.
+ * region table and the files' data slots make, answered by a fake kernel
+ * in each test (test_vm.c: a set of mapped pages and, for a shared one,
+ * the address it shares; test_file_data.c: mapped ranges) that refuses
+ * what the real kernel refuses.
  */
 #ifndef WICKET_NATIVE_H
 #define WICKET_NATIVE_H
