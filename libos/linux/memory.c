@@ -166,28 +166,13 @@ static long map_shared(const struct file *file, uint64_t offset,
 	return status < 0 ? status : (long)address;
 }
 
-/* A private mapping at address of file `node`'s bytes from offset on
- * (a copy, zeros past its end): mapped writable to be filled, then given
- * prot. */
+/* A private mapping at address of file `node`'s bytes from offset on:
+ * each page copied when first touched (vm_map_copy). */
 static long map_copy(unsigned node, uint64_t offset, uint64_t address,
 		     uint64_t length, uint32_t prot)
 {
-	uint64_t size;
-	const uint8_t *data = files_contents(node, &size);
-	uint64_t count = offset >= size ? 0 : size - offset;
-	long status = vm_map_copy(address, length, node, offset);
+	long status = vm_map_copy(address, length, prot, node, offset);
 
-	if (status < 0)
-		return status;
-	if (count > length)
-		count = length;
-	if (count && !vm_user_ok(address, count, PROT_WRITE)) {
-		vm_unmap(address, length);
-		return -ENOMEM;
-	}
-	memcpy((void *)address, data + offset, count);
-	if (prot != (PROT_READ | PROT_WRITE))
-		status = vm_protect(address, length, prot);
 	return status < 0 ? status : (long)address;
 }
 

@@ -235,12 +235,14 @@ long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
 		.may_write = may_write });
 }
 
-long vm_map_copy(uint64_t start, uint64_t length, unsigned node,
-		 uint64_t offset)
+long vm_map_copy(uint64_t start, uint64_t length, uint32_t prot,
+		 unsigned node, uint64_t offset)
 {
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EACCES;
 	return map_of_file((struct region){
 		.start = start, .end = start + length, .offset = offset,
-		.prot = PROT_READ | PROT_WRITE, .node = (uint16_t)node,
+		.prot = prot, .node = (uint16_t)node,
 		.kind = REGION_ANONYMOUS, .copied = true });
 }
 
@@ -388,21 +390,45 @@ static uint64_t file_view_end(const struct region *region, uint64_t size)
 		       : region->end;
 }
 
+/* Copied `region`'s [start, start + length), mapped writable and zeroed:
+ * the file's bytes as they are now, then the region's protection. */
+static void copy_in(const struct region *region, uint64_t start,
+		    uint64_t length)
+{
+	uint64_t size;
+	const uint8_t *data = files_contents(region->node, &size);
+	uint64_t from = region->offset + (start - region->start);
+	uint64_t count = from >= size ? 0 : size - from;
+
+	memcpy((void *)start, data + from, count < length ? count : length);
+	if (region->prot != (PROT_READ | PROT_WRITE))
+		wk_mem_protect((long)start, (long)length,
+			       kernel_prot(region->prot));
+}
+
 /* Makes [start, start + length) of demand-paged `region` present: zeroed
- * pages, or a file view's pages of its file (-EFAULT past its end). */
+ * pages, a copy's pages of its file as it is when they are first touched,
+ * or a file view's pages of its file (the last two -EFAULT past its
+ * end). */
 static long fill(const struct region *region, uint64_t start,
 		 uint64_t length)
 {
 	unsigned prot = kernel_prot(region->prot);
 
-	if (region->copied &&
-	    start + length > file_view_end(region, files_size(region->node)))
-		return -EFAULT;
+	if (region->copied) {
+		if (start + length > file_view_end(region,
+						   files_size(region->node)))
+			return -EFAULT;
+		prot = WK_PROT_READ | WK_PROT_WRITE;
+	}
 	if (region->kind != REGION_FILE) {
 		long status = wk_mem_map((long)start, (long)length, prot);
 
-		if (status == 0)
+		if (status == 0) {
 			mapped_bytes += length;
+			if (region->copied)
+				copy_in(region, start, length);
+		}
 		return status;
 	}
 	if (start + length > file_view_end(region, files_size(region->node)))
@@ -625,40 +651,6 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 	return true;
 }
 
-/* [start, end) of copied `region` as its file has it now (zero past the
- * file's end in its last page, and the pages after that gone: a SIGBUS,
- * as on Linux): made present and writable for the copy, then given the
- * region's protection back. */
-static void refill_copy(struct region *region, uint64_t start, uint64_t end)
-{
-	uint64_t size;
-	const uint8_t *data = files_contents(region->node, &size);
-	uint64_t from = region->offset + (start - region->start);
-	uint64_t count = from >= size ? 0 : size - from;
-	uint64_t data_end = file_view_end(region, size);
-
-	if (data_end < end) { /* past the file's last page: a SIGBUS */
-		uint64_t gone = data_end > start ? data_end : start;
-
-		wk_mem_unmap((long)gone, (long)(end - gone));
-		forget_present(gone, end);
-		end = gone;
-	}
-	if (start == end)
-		return;
-
-	if (count > end - start)
-		count = end - start;
-	if (!populate_range(region, start, end) ||
-	    wk_mem_protect((long)start, (long)(end - start),
-			   WK_PROT_READ | WK_PROT_WRITE) < 0)
-		return;
-	memcpy((void *)start, data + from, count);
-	memset((void *)(start + count), 0, end - start - count);
-	wk_mem_protect((long)start, (long)(end - start),
-		       kernel_prot(region->prot));
-}
-
 void vm_discard(uint64_t address, uint64_t length,
 		vm_image_source *original)
 {
@@ -673,9 +665,7 @@ void vm_discard(uint64_t address, uint64_t length,
 			return;
 		uint64_t stop = region->end < end ? region->end : end;
 
-		if (region->copied) {
-			refill_copy(region, at, stop);
-		} else if (demand_paged(region)) {
+		if (demand_paged(region)) {
 			wk_mem_unmap((long)at, (long)(stop - at));
 			forget_present(at, stop);
 		} else if (original) {

@@ -30,8 +30,9 @@ enum region_kind {
 	REGION_STACK,     /* the main stack (its lowest page: a guard) */
 	REGION_HEAP,      /* brk */
 	REGION_ANONYMOUS, /* mmap; `copied`: a private mapping of a file,
-			     its pages a copy made at the mmap; past the
-			     file's last page a SIGBUS */
+			     each page a copy of the file's bytes made when
+			     it is first touched; past the file's last page
+			     a SIGBUS */
 	REGION_FILE,      /* a shared mapping of a regular file: its pages
 			     are the file's own (mem_share of its data
 			     slot), demand-paged; past the file's end a
@@ -53,8 +54,8 @@ struct region {
 				descriptor was writable and no seal said
 				no) */
 	bool copied;         /* REGION_ANONYMOUS: of file `node` (/proc's
-				maps names it; MADV_DONTNEED gives its
-				pages back as the file has them) */
+				maps names it; MADV_DONTNEED drops its
+				pages, to be copied again when touched) */
 };
 
 /* Makes the stack region [top - reserve, top): its lowest page a
@@ -79,10 +80,11 @@ long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
 
 /* Maps [start, start + length) (page-aligned, free) as a private
  * mapping of regular file `node` from `offset`: a REGION_ANONYMOUS
- * region, `copied`, writable for the libOS to fill with the file's bytes
- * and then to give its protection. Returns 0, -ENOMEM or -EINVAL. */
-long vm_map_copy(uint64_t start, uint64_t length, unsigned node,
-		 uint64_t offset);
+ * region, `copied`, demand-paged, each page the file's bytes when first
+ * touched (zeros past the file's end in its last page). Returns 0,
+ * -ENOMEM, -EINVAL or -EACCES (W+X). */
+long vm_map_copy(uint64_t start, uint64_t length, uint32_t prot,
+		 unsigned node, uint64_t offset);
 
 /* File `node`'s data now ends at `size`: the pages of its views that lie
  * wholly past it go (a SIGBUS when touched, as on Linux). */
@@ -173,8 +175,8 @@ typedef void vm_image_source(uint64_t page, void *out);
 
 /* Makes [address, address + length), which regions cover, read as they
  * were first (MADV_DONTNEED on private memory): demand-paged pages are
- * dropped (zero again), image pages written from `original`, a copied
- * file's pages from the file as it is now (zero past its end). */
+ * dropped (zero again, or a copied file's bytes as they are when next
+ * touched), image pages written from `original`. */
 void vm_discard(uint64_t address, uint64_t length,
 		vm_image_source *original);
 

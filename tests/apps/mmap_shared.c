@@ -7,7 +7,8 @@
  * the file, and again after it shrinks; the last page's tail past the end
  * reads as zeros; munmap of one view, close and unlink leave the others;
  * mprotect, O_RDONLY descriptors and F_SEAL_WRITE answer as Linux does;
- * MADV_DONTNEED keeps the file's bytes; a private mapping stays a copy;
+ * MADV_DONTNEED keeps the file's bytes; a private mapping stays a copy
+ * once touched, and until then shows the file's bytes as they are;
  * mremap moves and grows a view; a view is a system call's buffer; a
  * private mapping (a copy) follows Linux's rules past the end, for
  * MADV_DONTNEED and mremap, and /proc/self/maps names its file.
@@ -17,7 +18,8 @@
  * not share files. Kept to whole pages where the file's size changes
  * under a view (no tail-of-page cases after a truncation), and clear of
  * what differs between kernel versions (F_SEAL_WRITE with read-only
- * shared views; private mappings' untouched pages after a file write).
+ * shared views) and of a private page read before the file changed
+ * (Linux shows the change, Wicket's copy was made at the read).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -543,6 +545,15 @@ static void private_copy(void)
 		show_bytes("the private page after it", copy, 9);
 		if (shared)
 			show_bytes("the shared view", shared, 9);
+		munmap(copy, page);
+	}
+	/* Until a page is touched, it is the file's as the file is then. */
+	copy = map("mmap private read-only", NULL, page, PROT_READ, MAP_PRIVATE,
+		   fd, 0);
+	if (copy) {
+		show("pwrite to the file before a touch",
+		     pwrite(fd, "LATER", 5, 0));
+		show_bytes("the untouched private page", copy, 9);
 		munmap(copy, page);
 	}
 	if (shared)

@@ -82,7 +82,7 @@ uint64_t files_size(unsigned node)
 	return file_size;
 }
 
-/* Copies (vm_map_copy) are checked by the apps' tests: vm.c's refill
+/* Copies (vm_map_copy) are checked by the apps' tests: vm.c's copy_in
  * writes the app's pages, which are not there here. */
 const uint8_t *files_contents(unsigned node, uint64_t *size)
 {
