@@ -332,7 +332,7 @@ static void process(void)
 	printf("  slice set: %s\n", slice.tv_sec >= 0 && slice.tv_nsec >= 0 &&
 	       slice.tv_nsec < 1000000000 ? "yes" : "no");
 	show("sched_rr_get_interval -1", sched_rr_get_interval(-1, &slice));
-	show("sched_rr_get_interval none", sched_rr_get_interval(999999, &slice));
+	show("sched_rr_get_interval none", sched_rr_get_interval(4999999, &slice));
 	show("sched_rr_get_interval bad",
 	     syscall(SYS_sched_rr_get_interval, 0, (void *)16));
 	show("setrlimit", setrlimit(RLIMIT_NOFILE, &limit));

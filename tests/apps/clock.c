@@ -166,7 +166,7 @@ static void cpu_time(void)
 	      clock_getcpuclockid(getpid(), &process_clock) == 0 &&
 	      clock_ns(process_clock) >= 160 * ms);
 	printf("clock_getcpuclockid of no process: %s\n",
-	       strerror(clock_getcpuclockid(999999, &process_clock)));
+	       strerror(clock_getcpuclockid(4999999, &process_clock)));
 	printf("sleeping on the thread's CPU clock: %s\n",
 	       strerror(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &tiny, NULL)));
 	printf("sleeping on its own pthread clock: %s\n",
@@ -223,7 +223,7 @@ static void setting(void)
 	printf("a process CPU clock: %s\n",
 	       clock_settime(other, &now) ? strerror(errno) : "set");
 	printf("no thread's CPU clock: %s\n",
-	       clock_settime(~(999999 << 3) | 4, &now) ? strerror(errno) : "set");
+	       clock_settime(~(4999999 << 3) | 4, &now) ? strerror(errno) : "set");
 	printf("settimeofday, bad time: %s\n",
 	       settimeofday(&bad_tv, NULL) ? strerror(errno) : "set");
 	printf("settimeofday, bad pointer: %s\n",

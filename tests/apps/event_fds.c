@@ -314,17 +314,17 @@ static void signalfd_tests(void)
 	show("read forged", read(fd, &info, sizeof(info)) / (long)sizeof(info));
 	printf("  code %d pid %u\n", info.ssi_code, info.ssi_pid);
 	show("rt_sigqueueinfo other pid, SI_USER",
-	     syscall(SYS_rt_sigqueueinfo, 999999, SIGUSR2, &forged));
+	     syscall(SYS_rt_sigqueueinfo, 4999999, SIGUSR2, &forged));
 	forged.si_code = SI_QUEUE;
 	show("rt_sigqueueinfo other pid, SI_QUEUE",
-	     syscall(SYS_rt_sigqueueinfo, 999999, SIGUSR2, &forged));
+	     syscall(SYS_rt_sigqueueinfo, 4999999, SIGUSR2, &forged));
 	show("rt_sigqueueinfo bad pointer",
 	     syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR2, (void *)16));
 	show("rt_tgsigqueueinfo",
 	     syscall(SYS_rt_tgsigqueueinfo, getpid(), gettid(), SIGUSR2,
 		     &forged));
 	show("rt_tgsigqueueinfo bad tid",
-	     syscall(SYS_rt_tgsigqueueinfo, getpid(), 999999, SIGUSR2,
+	     syscall(SYS_rt_tgsigqueueinfo, getpid(), 4999999, SIGUSR2,
 		     &forged));
 	take_all(fd, "after tgsigqueueinfo");
 	pthread_t forger;

@@ -288,7 +288,13 @@ static long wait_tail[2], wait_calls;
 static void *opener(void *arg)
 {
 	(void)arg;
+	/* 100 ms, and then until the handler has run (at most 5 s more: a
+	 * loaded host may not have run main's timer yet). */
 	nap_ms(100);
+	for (int naps = 0; naps < 500 &&
+			   __atomic_load_n(&handler_runs, __ATOMIC_SEQ_CST) == 0;
+	     naps++)
+		nap_ms(10);
 	__atomic_store_n(&gate, 1, __ATOMIC_SEQ_CST);
 	/* The first FUTEX_WAKE through the site main waits at. */
 	if (wait_through(SYS_futex, (long)&gate, FUTEX_WAKE_PRIVATE, 1, 0,

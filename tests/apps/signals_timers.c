@@ -77,15 +77,17 @@ static void itimer_ticks(void)
 	reset();
 	int64_t start = mono_ns();
 	setitimer(ITIMER_REAL, &it, NULL);
-	/* 310 ms: the disarm below falls between two expiries. */
-	while (mono_ns() - start < 310 * MS)
+	/* Until 10 ticks (or 5 s): a loaded host skips the periods in which
+	 * the process did not run, so their number is not the time's. */
+	while (h.calls < 10 && mono_ns() - start < 5000 * MS)
 		;
 	memset(&it, 0, sizeof it);
 	setitimer(ITIMER_REAL, &it, &old);
 	int ticks = h.calls;
-	printf("ITIMER_REAL every 20 ms over a 310 ms busy loop: ticks >= 10: "
-	       "%s, at most 16: %s, si_code SI_KERNEL: %s\n",
-	       ticks >= 10 ? "yes" : "no", ticks <= 16 ? "yes" : "no",
+	int64_t periods = (mono_ns() - start) / (20 * MS);
+	printf("ITIMER_REAL every 20 ms in a busy loop: 10 ticks: "
+	       "%s, at most one per period: %s, si_code SI_KERNEL: %s\n",
+	       ticks >= 10 ? "yes" : "no", ticks <= periods + 1 ? "yes" : "no",
 	       h.code == SI_KERNEL ? "yes" : "no");
 	printf("VARIES ITIMER_REAL ticks: %d, old value %ld us\n", ticks,
 	       (long)(tv_ns(&old.it_value) / 1000));
@@ -238,6 +240,12 @@ static void periodic(void)
 	int64_t took = mono_ns() - start;
 	memset(&its, 0, sizeof its);
 	timer_settime(t, 0, &its, &old);
+	/* An expiry after the tenth signal, before the disarm: pending
+	 * still on some kernels, dropped by others. */
+	struct timespec zero = { 0, 0 };
+
+	while (sigtimedwait(&usr1, NULL, &zero) == SIGUSR1)
+		;
 	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	int calls = h.calls;
 	nap_ms(50);

@@ -6,7 +6,7 @@
  * rather than hang.
  *
  *   1. Three CPU-bound threads each count in their own counter while main
- *      sleeps 200 ms: every counter advanced, and again in the next 200 ms.
+ *      naps 10 ms at a time: every counter advances, and again after.
  *   2. A thread spins on a flag that another CPU-bound thread sets after
  *      ~50 ms of work; then the two hand a token back and forth 10 times,
  *      by spinning only.
@@ -79,25 +79,31 @@ static void test_counters(void)
 	for (intptr_t i = 0; i < COUNTERS; i++)
 		check0("pthread_create", pthread_create(&t[i], NULL, count,
 							(void *)i));
-	struct timespec nap = { 0, 200 * MS };
-	nanosleep(&nap, NULL);
-	for (int i = 0; i < COUNTERS; i++)
-		first[i] = counters[i].value;
-	nanosleep(&nap, NULL);
-	for (int i = 0; i < COUNTERS; i++)
-		second[i] = counters[i].value;
+	/* Main naps 10 ms at a time until every counter has moved (a
+	 * loaded host may not run one for a while), for up to 10 s; then
+	 * again until every one has moved past that. */
+	struct timespec nap = { 0, 10 * MS };
+	int all = 0, again = 0;
+
+	for (int naps = 0; !all && naps < 1000; naps++) {
+		nanosleep(&nap, NULL);
+		all = 1;
+		for (int i = 0; i < COUNTERS; i++)
+			all &= (first[i] = counters[i].value) > 0;
+	}
+	for (int naps = 0; all && !again && naps < 1000; naps++) {
+		nanosleep(&nap, NULL);
+		again = 1;
+		for (int i = 0; i < COUNTERS; i++)
+			again &= (second[i] = counters[i].value) > first[i];
+	}
 	stop = 1;
 	for (int i = 0; i < COUNTERS; i++)
 		check0("pthread_join", pthread_join(t[i], NULL));
 
-	int all = 1, again = 1;
-	for (int i = 0; i < COUNTERS; i++) {
-		all &= first[i] > 0;
-		again &= second[i] > first[i];
-	}
-	printf("%d CPU-bound threads, main slept 200 ms: all threads "
+	printf("%d CPU-bound threads, main napping: all threads "
 	       "progressed: %s\n", COUNTERS, all ? "yes" : "no");
-	printf("and all progressed again in the next 200 ms: %s\n",
+	printf("and all progressed again after that: %s\n",
 	       again ? "yes" : "no");
 	for (int i = 0; i < COUNTERS; i++)
 		printf("VARIES counter %d: %lu %lu\n", i, first[i], second[i]);
