@@ -65,6 +65,10 @@
  * grows past its data slot (linux/file_data.c). */
 #define LIBOS_FILE_LARGE 0x00007f9000000000
 
+/* The sparse files' hole bitmaps: a bit per page of FILE_SIZE_MAX, 1 MiB
+ * of address space per node number, mapped as a file's span needs
+ * (linux/file_data.c). */
+#define LIBOS_FILE_HOLES 0x00007f8800000000
 /* The file tree's node table, mapped as it grows (linux/files.c). */
 #define LIBOS_FILE_NODES 0x00007f8500000000
 

@@ -86,7 +86,7 @@ struct node {
 	const char *name;    /* name_length bytes */
 	const uint8_t *data; /* a file's contents, a link's target */
 	uint64_t size;
-	uint64_t mapped;     /* bytes of its data slot mapped (file_data.h) */
+	struct file_pages pages; /* where its data slot has memory */
 	int64_t atime, mtime, ctime; /* nanoseconds since 1970 */
 	uint32_t parent;     /* NO_NODE: no name (removed, or O_TMPFILE) */
 	uint32_t file;       /* a hard link's further name: the node whose
@@ -351,8 +351,59 @@ const uint8_t *files_contents(unsigned node, uint64_t *size)
 {
 	bool regular = node < node_count && file_type(node) == S_IFREG;
 
-	*size = regular ? nodes[node].size : 0;
-	return regular ? nodes[node].data : NULL;
+	*size = 0;
+	if (!regular || files_back(node, 0, nodes[node].size))
+		return NULL;
+	*size = nodes[node].size;
+	return nodes[node].data;
+}
+
+void files_read_bytes(unsigned node, uint64_t offset, void *to,
+		      uint64_t length)
+{
+	if (nodes[node].owns_data)
+		file_data_read(node, &nodes[node].pages, offset, to, length);
+	else
+		memcpy(to, nodes[node].data + offset, length);
+}
+
+long files_back(unsigned node, uint64_t offset, uint64_t length)
+{
+	if (!nodes[node].owns_data)
+		return 0;
+	return file_data_back(node, &nodes[node].pages, offset, length);
+}
+
+/* The bytes of a regular file from offset (below its size) on that are
+ * all data or all a hole, up to `limit` bytes: where they are (NULL for a
+ * hole) and, in *length, how many. */
+static const uint8_t *piece_at(unsigned node, uint64_t offset,
+			       uint64_t limit, uint64_t *length)
+{
+	struct node *n = &nodes[node];
+	uint64_t end = limit < n->size - offset ? offset + limit : n->size;
+	bool backed = true;
+
+	*length = n->owns_data ? file_data_run(node, &n->pages, offset, end,
+					       &backed)
+			       : end - offset;
+	return backed ? n->data + offset : NULL;
+}
+
+long files_seek_data(unsigned node, uint64_t offset, bool data)
+{
+	uint64_t size = nodes[node].size, length;
+
+	if (offset >= size)
+		return -ENXIO;
+	while (offset < size) {
+		bool is_data = piece_at(node, offset, size, &length) != NULL;
+
+		if (is_data == data)
+			return (long)offset;
+		offset += length;
+	}
+	return data ? -ENXIO : (long)size;
 }
 
 /* Node's number goes back to the free ones, with its data's pages; a
@@ -363,7 +414,7 @@ static void free_node(unsigned node)
 	unsigned up = nodes[node].up, file = nodes[node].file;
 
 	if (nodes[node].owns_data)
-		file_data_shrink(node, &nodes[node].mapped, 0);
+		file_data_shrink(node, &nodes[node].pages, 0);
 	nodes[node] = (struct node){ .parent = NO_NODE, .up = NO_NODE };
 	if (up != NO_NODE)
 		files_drop(up);
@@ -465,7 +516,7 @@ static long own_data(unsigned node, uint64_t keep)
 		return 0;
 	if (keep > n->size)
 		keep = n->size;
-	long error = file_data_grow(node, &n->mapped, keep);
+	long error = file_data_grow(node, &n->pages, keep, 0);
 
 	if (error)
 		return error;
@@ -497,9 +548,10 @@ static long sealed_against(const struct node *n, bool writes,
 }
 
 /* Length bytes at offset of a regular file, from `bytes` (checked, or
- * libOS memory): the count, or -EFBIG, -ENOSPC or -EPERM (sealed). As
- * Linux writes a page at a time, a write that F_SEAL_GROW stops at the
- * end writes the pages before the one that would grow the file. */
+ * libOS memory), or zeros (bytes NULL: those past the end are holes): the
+ * count, or -EFBIG, -ENOSPC or -EPERM (sealed). As Linux writes a page at
+ * a time, a write that F_SEAL_GROW stops at the end writes the pages
+ * before the one that would grow the file. */
 static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 			uint64_t length)
 {
@@ -514,22 +566,31 @@ static long write_bytes(unsigned node, uint64_t offset, const void *bytes,
 	if (!error)
 		error = own_data(node, n->size);
 
+	uint64_t span = n->pages.span;
+
 	if (!error && offset + length > n->size) {
 		uintptr_t from = (uintptr_t)bytes, before = (uintptr_t)n->data;
 
-		error = file_data_grow(node, &n->mapped, offset + length);
+		error = file_data_grow(node, &n->pages, offset + length,
+				       bytes ? offset : offset + length);
 		n->data = file_data_slot(node);
 		/* copy_file_range or sendfile within one file: the bytes to
 		 * write may have moved with it. */
-		if (from - before < n->size)
+		if (bytes && from - before < n->size)
 			bytes = n->data + (from - before);
 	}
+	if (!error && bytes)
+		error = file_data_back(node, &n->pages, offset, length);
 	if (error)
 		return error;
 	/* Past the old end, the slot's bytes are zeros, but for what the
 	 * app wrote past the end of a shared mapping's last page: those
 	 * stay, as in Linux's page cache. */
-	memmove(file_data_slot(node) + offset, bytes, length);
+	if (bytes)
+		memmove(file_data_slot(node) + offset, bytes, length);
+	else if (offset < span)
+		file_data_zero(node, &n->pages, offset,
+			       offset + length < span ? length : span - offset);
 	if (offset + length > n->size)
 		n->size = offset + length;
 	n->mtime = n->ctime = now_ns();
@@ -578,18 +639,76 @@ long files_truncate(unsigned node, uint64_t size)
 		error = own_data(node, size);
 
 	if (!error && size > n->size) {
-		error = file_data_grow(node, &n->mapped, size);
+		error = file_data_grow(node, &n->pages, size, size);
 		n->data = file_data_slot(node);
 	}
 	if (error)
 		return error;
 	if (size < n->size) {
-		file_data_shrink(node, &n->mapped, size);
+		file_data_shrink(node, &n->pages, size);
 		n->data = file_data_slot(node);
 	}
 	n->size = size;
 	n->mtime = n->ctime = now_ns();
 	return 0;
+}
+
+long files_copy(unsigned out, uint64_t out_at, unsigned in, uint64_t in_at,
+		uint64_t count)
+{
+	uint64_t done = 0, fits = fitting(out_at, count);
+
+	if (count && fits == 0)
+		return -EFBIG;
+	while (done < fits) {
+		uint64_t length;
+		const uint8_t *bytes = piece_at(in, in_at + done, fits - done,
+						&length);
+		long written = write_bytes(out, out_at + done, bytes, length);
+
+		if (written < 0)
+			return done ? (long)done : written;
+		done += (uint64_t)written;
+		if ((uint64_t)written < length)
+			break;
+	}
+	return (long)done;
+}
+
+long files_punch(unsigned node, uint64_t offset, uint64_t length)
+{
+	struct node *n = &nodes[node];
+	long error = sealed_against(n, true, n->size);
+
+	if (!error)
+		error = own_data(node, n->size);
+	if (!error)
+		error = file_data_punch(node, &n->pages, n->size, offset,
+					length);
+	if (!error)
+		n->mtime = n->ctime = now_ns();
+	return error;
+}
+
+long files_allocate(unsigned node, uint64_t offset, uint64_t length,
+		    bool keep_size)
+{
+	struct node *n = &nodes[node];
+	uint64_t end = offset + length;
+
+	if (end > FILE_SIZE_MAX)
+		return -EFBIG;
+	if ((n->seals & F_SEAL_GROW) && end > n->size)
+		return -EPERM; /* KEEP_SIZE or not, as Linux's tmpfs */
+	long error = own_data(node, n->size);
+
+	if (!error && !keep_size && end > n->size)
+		error = files_truncate(node, end);
+	if (end > n->size)
+		end = n->size;
+	if (!error && offset < end)
+		error = file_data_back(node, &n->pages, offset, end - offset);
+	return error;
 }
 
 uint64_t files_size(unsigned node)
@@ -1086,7 +1205,10 @@ static void node_status(unsigned node, struct linux_stat *stat)
 	stat->nlink = (nodes[node].parent != NO_NODE || node == NODE_ROOT) +
 		      nodes[node].links;
 	stat->size = (int64_t)nodes[node].size;
-	stat->blocks = (int64_t)(page_up(nodes[node].size) / 512);
+	stat->blocks = (int64_t)((nodes[node].owns_data
+					  ? nodes[node].pages.backed
+					  : page_up(nodes[node].size)) /
+				 512);
 	/* tmpfs keeps a link's target shorter than 128 bytes in the inode
 	 * (ext4 below 60): no blocks. */
 	if (is_link(node) && nodes[node].size < 128)
@@ -1596,7 +1718,7 @@ long files_regular_at(char *path, const uint8_t **data, uint64_t *size)
 	if (file_type(found.node) != S_IFREG)
 		return -EACCES;
 	*data = files_contents(found.node, size);
-	return 0;
+	return *data || nodes[found.node].size == 0 ? 0 : -ENOMEM;
 }
 
 size_t files_path(unsigned node, char *out, size_t size)
@@ -1714,8 +1836,8 @@ static long make_link(uint64_t target, int64_t dirfd, uint64_t path)
 			       S_IFLNK | 0777, &error);
 
 	if (node != NO_NODE) {
-		error = file_data_grow(node, &nodes[node].mapped,
-				       strlen(text));
+		error = file_data_grow(node, &nodes[node].pages,
+				       strlen(text), 0);
 		if (error) {
 			detach(node);
 			return error;
@@ -2295,21 +2417,26 @@ long files_seals(const struct file *file, bool add, uint64_t seals)
 	return 0;
 }
 
-/* fallocate: mode 0 makes the file at least offset + length long;
- * FALLOC_FL_KEEP_SIZE has nothing to do (memory is given as it is
- * written); the other modes (holes, collapsing, zeroing ranges) are
- * -EOPNOTSUPP. */
-#define FALLOC_FL_KEEP_SIZE 1
+/* fallocate: mode 0 gives the range memory, and makes the file at
+ * least offset + length long unless FALLOC_FL_KEEP_SIZE (memory past the
+ * end is given as the file grows); FALLOC_FL_PUNCH_HOLE (with KEEP_SIZE)
+ * makes the range a hole. The other modes (collapsing, zeroing or
+ * inserting ranges) are -EOPNOTSUPP. */
+#define FALLOC_FL_KEEP_SIZE  1
+#define FALLOC_FL_PUNCH_HOLE 2
 
 long sys_fallocate(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
 	int64_t offset = (int64_t)regs->rdx, length = (int64_t)regs->r10;
+	uint64_t mode = regs->rsi;
 
 	if (offset < 0 || length <= 0)
 		return -EINVAL;
-	if (regs->rsi & ~(uint64_t)FALLOC_FL_KEEP_SIZE)
+	if (mode & ~(uint64_t)(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
 		return -EOPNOTSUPP;
+	if (mode == FALLOC_FL_PUNCH_HOLE)
+		return -EOPNOTSUPP; /* Linux: a hole needs KEEP_SIZE */
 	if (file == NULL || !may(file, O_WRONLY))
 		return -EBADF;
 	if (file->kind == FILE_DIRECTORY)
@@ -2320,13 +2447,11 @@ long sys_fallocate(struct wk_regs *regs)
 		return -ENODEV;
 	if ((uint64_t)offset + (uint64_t)length > FILE_SIZE_MAX)
 		return -EFBIG;
-	if ((nodes[file->node].seals & F_SEAL_GROW) &&
-	    (uint64_t)(offset + length) > nodes[file->node].size)
-		return -EPERM; /* KEEP_SIZE or not, as Linux's tmpfs */
-	if ((regs->rsi & FALLOC_FL_KEEP_SIZE) ||
-	    (uint64_t)(offset + length) <= nodes[file->node].size)
-		return 0;
-	return files_truncate(file->node, (uint64_t)(offset + length));
+	if (mode & FALLOC_FL_PUNCH_HOLE)
+		return files_punch(file->node, (uint64_t)offset,
+				   (uint64_t)length);
+	return files_allocate(file->node, (uint64_t)offset, (uint64_t)length,
+			      mode & FALLOC_FL_KEEP_SIZE);
 }
 
 /* An offset copy_file_range reads or writes: *offset (checked) or the
@@ -2367,17 +2492,14 @@ long sys_copy_file_range(struct wk_regs *regs)
 		error = range_offset(regs->r10, out, &out_at);
 	if (error)
 		return error;
-	const uint8_t *data = files_contents(in->node, &size);
-
+	size = files_size(in->node);
 	count = in_at >= size ? 0 : count < size - in_at ? count
 							   : size - in_at;
 	if (in->node == out->node && in_at < out_at + count &&
 	    out_at < in_at + count)
 		return -EINVAL; /* overlapping ranges of one file */
-	if (count && fitting(out_at, count) == 0)
-		return -EFBIG;
-	count = fitting(out_at, count);
-	long done = count ? write_bytes(out->node, out_at, data + in_at, count)
+	long done = count ? files_copy(out->node, out_at, in->node, in_at,
+				       count)
 			  : 0;
 
 	if (done < 0)

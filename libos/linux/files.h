@@ -127,8 +127,23 @@ void files_set_link(unsigned node, const char *target, size_t length);
  * -EACCES for a node that is not a regular file. */
 long files_regular_at(char *path, const uint8_t **data, uint64_t *size);
 
-/* A regular file's contents (any other node: size 0). */
+/* A regular file's contents in one piece, its holes given memory first
+ * (any other node, or no memory for the holes: NULL, size 0). */
 const uint8_t *files_contents(unsigned node, uint64_t *size);
+
+/* Length bytes of a regular file from offset (inside its size) into
+ * `to`, zeros for its holes. */
+void files_read_bytes(unsigned node, uint64_t offset, void *to,
+		      uint64_t length);
+
+/* Gives memory to a regular file's holes in [offset, offset + length)
+ * (inside its size), as a shared view of them needs: 0 or -ENOSPC. */
+long files_back(unsigned node, uint64_t offset, uint64_t length);
+
+/* lseek's SEEK_DATA (data true) and SEEK_HOLE on a regular file: where
+ * the next data or hole starts from offset (the end of the file is a
+ * hole), or -ENXIO from the end on, or data from there on. */
+long files_seek_data(unsigned node, uint64_t offset, bool data);
 
 /* A description of node opens, or goes (linux/io.c): a node without a
  * name lives until its last one goes. */
@@ -144,6 +159,23 @@ long files_write(unsigned node, uint64_t offset, uint64_t buffer,
 long files_write_bytes(unsigned node, uint64_t offset, const void *bytes,
 		       uint64_t length);
 long files_truncate(unsigned node, uint64_t size);
+
+/* Count bytes of regular file `in` from in_at (inside its size) written
+ * to regular file `out` at out_at, its holes as zeros (which stay holes
+ * where they fall past out's end): the count, or the first piece's
+ * error, as files_write_bytes. */
+long files_copy(unsigned out, uint64_t out_at, unsigned in, uint64_t in_at,
+		uint64_t count);
+
+/* fallocate's FALLOC_FL_PUNCH_HOLE: the bytes of [offset, offset +
+ * length) inside the file read as zeros, and its whole pages there give
+ * their memory back: 0, -ENOSPC or -EPERM (sealed). */
+long files_punch(unsigned node, uint64_t offset, uint64_t length);
+
+/* fallocate's allocation: memory for [offset, offset + length), the
+ * file made that long unless keep_size: 0, -EFBIG, -ENOSPC or -EPERM. */
+long files_allocate(unsigned node, uint64_t offset, uint64_t length,
+		    bool keep_size);
 
 /* fcntl's F_GET_SEALS (add false: the seals) and F_ADD_SEALS (0, -EPERM
  * or -EINVAL) on a memfd_create file; -EINVAL on any other. */

@@ -217,8 +217,7 @@ static long wait_for_input(const struct file *file)
 static long read_regular(const struct file *file, uint64_t offset,
 			 uint64_t buffer, uint64_t length)
 {
-	uint64_t size;
-	const uint8_t *data = files_contents(file->node, &size);
+	uint64_t size = files_size(file->node);
 
 	if (offset >= size)
 		return 0;
@@ -228,7 +227,7 @@ static long read_regular(const struct file *file, uint64_t offset,
 		length = RW_MAX;
 	if (!vm_user_ok(buffer, length, PROT_WRITE))
 		return -EFAULT;
-	memcpy((void *)buffer, data + offset, length);
+	files_read_bytes(file->node, offset, (void *)buffer, length);
 	return (long)length;
 }
 
@@ -452,28 +451,33 @@ static bool is_device(const struct file *file)
 }
 
 /* sendfile's writes to a regular file at its offset, which moves on:
- * count bytes of `data` from offset, or (data NULL) of the device `in`,
+ * count bytes of regular file `in` from offset, or of the device `in`,
  * made piecewise. The count written, or the first piece's error. */
 static long regular_from(struct file *out, const struct file *in,
-			 uint64_t offset, const uint8_t *data, uint64_t count)
+			 uint64_t offset, uint64_t count)
 {
 	static uint8_t piece[4096];
 	uint64_t done = 0;
 
+	if (in->kind == FILE_REGULAR) {
+		long written = files_copy(out->node, out->position, in->node,
+					  offset, count);
+
+		if (written > 0)
+			out->position += (uint64_t)written;
+		return written;
+	}
 	while (done < count) {
 		uint64_t length = count - done;
-		const uint8_t *bytes = data ? data + offset + done : piece;
 
-		if (data == NULL) {
-			if (length > sizeof(piece))
-				length = sizeof(piece);
-			if (in->kind == FILE_RANDOM)
-				random_bytes(piece, length);
-			else
-				memset(piece, 0, length);
-		}
+		if (length > sizeof(piece))
+			length = sizeof(piece);
+		if (in->kind == FILE_RANDOM)
+			random_bytes(piece, length);
+		else
+			memset(piece, 0, length);
 		long written = files_write_bytes(out->node, out->position,
-						 bytes, length);
+						 piece, length);
 
 		if (written <= 0)
 			return done ? (long)done : written;
@@ -492,7 +496,6 @@ long sys_sendfile(struct wk_regs *regs)
 	struct file *in = io_file_for(regs->rsi, O_RDONLY);
 	uint64_t count = regs->r10 < RW_MAX ? regs->r10 : RW_MAX;
 	uint64_t offset, size = UINT64_MAX;
-	const uint8_t *data = NULL;
 	uint64_t done = 0;
 
 	if (out == NULL || in == NULL)
@@ -510,14 +513,14 @@ long sys_sendfile(struct wk_regs *regs)
 	if (in->kind == FILE_NULL)
 		return 0;
 	if (in->kind == FILE_REGULAR) {
-		data = files_contents(in->node, &size);
+		size = files_size(in->node);
 		count = offset >= size ? 0
 			: count < size - offset ? count : size - offset;
 	}
 	if (out->kind == FILE_FULL && count)
 		return -ENOSPC;
 	if (out->kind == FILE_REGULAR) {
-		long written = regular_from(out, in, offset, data, count);
+		long written = regular_from(out, in, offset, count);
 
 		if (written < 0)
 			return written;
@@ -530,8 +533,9 @@ long sys_sendfile(struct wk_regs *regs)
 
 		if (piece > sizeof(buffer))
 			piece = sizeof(buffer);
-		if (data)
-			memcpy(buffer, data + offset + done, piece);
+		if (in->kind == FILE_REGULAR)
+			files_read_bytes(in->node, offset + done, buffer,
+					 piece);
 		else if (in->kind == FILE_RANDOM)
 			random_bytes(buffer, piece);
 		else
@@ -1132,8 +1136,8 @@ long sys_sync_file_range(struct wk_regs *regs)
 
 /* The console cannot seek; the devices stay at 0, as Linux's do; a
  * directory's position is the entry getdents64 lists next (rewinddir's
- * lseek to 0 included); a regular file's may go past its end, and has
- * one piece of data and no hole before it. */
+ * lseek to 0 included); a regular file's may go past its end, and
+ * SEEK_DATA and SEEK_HOLE find its holes (files_seek_data). */
 long sys_lseek(struct wk_regs *regs)
 {
 	struct file *file = io_file(regs->rdi);
@@ -1147,7 +1151,7 @@ long sys_lseek(struct wk_regs *regs)
 	if (!seekable(file))
 		return -ESPIPE;
 	if (file->kind == FILE_REGULAR)
-		files_contents(file->node, &size);
+		size = files_size(file->node);
 	else if (file->kind != FILE_DIRECTORY &&
 		 file->kind != FILE_GENERATED) /* size 0, as /proc's are */
 		return 0;
@@ -1174,8 +1178,14 @@ long sys_lseek(struct wk_regs *regs)
 			return -EINVAL;
 		if ((uint64_t)offset >= size)
 			return -ENXIO;
-		if (regs->rdx == SEEK_HOLE)
-			offset = (int64_t)size;
+		if (file->kind != FILE_REGULAR)
+			break;
+		long found = files_seek_data(file->node, (uint64_t)offset,
+					     regs->rdx == SEEK_DATA);
+
+		if (found < 0)
+			return found;
+		offset = found;
 		break;
 	default:
 		return -EINVAL;
@@ -1238,9 +1248,9 @@ long sys_ioctl(struct wk_regs *regs)
 			size = pipe_unread(file);
 		else if (file->kind == FILE_SOCKET)
 			size = socket_unread(file);
-		else if (files_contents(file->node, &size) &&
-			 file->position < size)
-			size -= file->position;
+		else if (file->kind == FILE_REGULAR &&
+			 file->position < files_size(file->node))
+			size = files_size(file->node) - file->position;
 		else
 			size = 0;
 		*(int32_t *)argument = (int32_t)(size < INT32_MAX ? size

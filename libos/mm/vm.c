@@ -395,12 +395,12 @@ static uint64_t file_view_end(const struct region *region, uint64_t size)
 static void copy_in(const struct region *region, uint64_t start,
 		    uint64_t length)
 {
-	uint64_t size;
-	const uint8_t *data = files_contents(region->node, &size);
+	uint64_t size = files_size(region->node);
 	uint64_t from = region->offset + (start - region->start);
 	uint64_t count = from >= size ? 0 : size - from;
 
-	memcpy((void *)start, data + from, count < length ? count : length);
+	files_read_bytes(region->node, from, (void *)start,
+			 count < length ? count : length);
 	if (region->prot != (PROT_READ | PROT_WRITE))
 		wk_mem_protect((long)start, (long)length,
 			       kernel_prot(region->prot));
@@ -431,11 +431,14 @@ static long fill(const struct region *region, uint64_t start,
 		}
 		return status;
 	}
+	uint64_t at = region->offset + (start - region->start);
+
 	if (start + length > file_view_end(region, files_size(region->node)))
 		return -EFAULT;
+	if (files_back(region->node, at, length) < 0)
+		return -ENOMEM;
 	return wk_mem_share((long)start, (long)length, prot,
-			   (long)(file_data_slot(region->node) +
-				  region->offset + (start - region->start)));
+			   (long)(file_data_slot(region->node) + at));
 }
 
 /* Maps the absent pages of [start, end) inside one demand-paged region:
@@ -698,6 +701,28 @@ void vm_file_shrunk(unsigned node, uint64_t size)
 			continue;
 		wk_mem_unmap((long)cut, (long)(region->end - cut));
 		forget_present(cut, region->end);
+	}
+}
+
+void vm_file_punched(unsigned node, uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < region_count; i++) {
+		const struct region *region = &regions[i];
+		uint64_t length = region->end - region->start;
+
+		if (region->kind != REGION_FILE || region->node != node ||
+		    !region->populated || end <= region->offset ||
+		    region->offset + length <= start)
+			continue;
+		uint64_t from = start > region->offset ? start : region->offset;
+		uint64_t to = end < region->offset + length
+				      ? end
+				      : region->offset + length;
+
+		from = region->start + (from - region->offset);
+		to = region->start + (to - region->offset);
+		wk_mem_unmap((long)from, (long)(to - from));
+		forget_present(from, to);
 	}
 }
 

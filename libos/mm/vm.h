@@ -90,6 +90,10 @@ long vm_map_copy(uint64_t start, uint64_t length, uint32_t prot,
  * wholly past it go (a SIGBUS when touched, as on Linux). */
 void vm_file_shrunk(unsigned node, uint64_t size);
 
+/* The pages of file `node`'s [start, end) (page multiples) became holes:
+ * its views' pages there go, and are its holes' new pages when touched. */
+void vm_file_punched(unsigned node, uint64_t start, uint64_t end);
+
 /* Whether some view of `node` may be written (F_SEAL_WRITE's -EBUSY). */
 bool vm_file_writable_view(unsigned node);
 
