@@ -620,7 +620,9 @@ static void wicket_only(void)
 	show("getxattr", getxattr("/w/a", "user.x", NULL, 0));
 	show("fsetxattr", fsetxattr(0, "user.x", "v", 1, 0));
 	show("listxattr of a missing name", listxattr("/w/none", NULL, 0));
-	show("fallocate PUNCH_HOLE", fallocate(open("/w/a", O_RDWR), 3, 0, 1));
+	show("fallocate COLLAPSE_RANGE", fallocate(open("/w/a", O_RDWR),
+						   0x08 /* linux/falloc.h */,
+						   0, 4096));
 }
 
 /* flock between two opens of one file in one process: they conflict as
