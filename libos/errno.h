@@ -56,5 +56,6 @@
 #define ETOOMANYREFS 109
 #define ETIMEDOUT 110
 #define ECONNREFUSED 111
+#define ECANCELED 125
 
 #endif /* LIBOS_ERRNO_H */

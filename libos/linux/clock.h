@@ -5,6 +5,7 @@
 #ifndef LIBOS_LINUX_CLOCK_H
 #define LIBOS_LINUX_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vdso/clock_source.h"
@@ -34,6 +35,13 @@ uint64_t clock_deadline_relative(const struct linux_timespec *t);
 /* The TSC value when `clock` reads `t` (now if that is past); 0 for a
  * clock Wicket does not have. */
 uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t);
+
+/* The same for `wanted` nanoseconds on `clock`. */
+uint64_t clock_deadline_at(int64_t clock, uint64_t wanted);
+
+/* Whether `clock` is the real-time clock, which the app may set (the
+ * real-time family: REALTIME, its COARSE and ALARM forms, and TAI). */
+bool clock_is_realtime(int64_t clock);
 
 /* CLOCK_REALTIME now, in nanoseconds since 1970. */
 uint64_t clock_realtime_ns(void);

@@ -90,17 +90,22 @@ long futex_wake(uint64_t address, long count, uint32_t bitset)
 }
 
 /* Reads the timeout argument: relative (FUTEX_WAIT) or absolute on the
- * chosen clock; returns a TSC deadline (0: none) or a negative errno. */
-static int64_t wait_deadline(uint64_t address, bool absolute, bool realtime)
+ * chosen clock; returns a TSC deadline (0: none) or a negative errno, and
+ * in *realtime_ns the real-time moment it waits for (0: none). */
+static int64_t wait_deadline(uint64_t address, bool absolute, bool realtime,
+			     uint64_t *realtime_ns)
 {
 	struct linux_timespec timeout;
 	long status;
 
+	*realtime_ns = 0;
 	if (address == 0)
 		return 0;
 	status = clock_read_timespec(address, &timeout);
 	if (status < 0)
 		return status;
+	if (absolute && realtime)
+		*realtime_ns = clock_timespec_ns(&timeout);
 	if (absolute)
 		return (int64_t)clock_deadline_absolute(
 			realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &timeout);
@@ -116,7 +121,9 @@ static long wait(uint64_t address, uint32_t expected, uint64_t timeout,
 		return -EFAULT;
 	if (*(volatile uint32_t *)address != expected)
 		return -EAGAIN;
-	int64_t deadline = wait_deadline(timeout, absolute, realtime);
+	uint64_t realtime_ns;
+	int64_t deadline = wait_deadline(timeout, absolute, realtime,
+					 &realtime_ns);
 
 	if (deadline < 0)
 		return deadline;
@@ -129,6 +136,7 @@ static long wait(uint64_t address, uint32_t expected, uint64_t timeout,
 	self->futex_bitset = bitset;
 	thread_queue_push(&waiters, self);
 	sched_block(WAIT_FUTEX, (uint64_t)deadline, -ETIMEDOUT);
+	self->realtime_wake = realtime_ns;
 	return SYSCALL_NO_RESULT;
 }
 

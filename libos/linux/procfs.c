@@ -163,9 +163,9 @@ static size_t generate(unsigned node, char *out, size_t size)
 {
 	uint64_t seconds, hundredths;
 	const struct clock_source *clock = clock_source();
-	uint64_t boot = clock->rtc_unix_seconds -
-			clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc) /
-				NS_PER_SECOND;
+	uint64_t boot = (clock->rtc_unix_ns -
+			 clock_ticks_to_ns(clock->rtc_tsc - clock->boot_tsc)) /
+			NS_PER_SECOND;
 
 	uptime(&seconds, &hundredths);
 	/* USER_HZ ticks (hundredths) since boot: the app's CPU time, and

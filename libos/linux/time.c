@@ -8,14 +8,22 @@
  *
  * Sleeping (nanosleep, clock_nanosleep) blocks the thread until a TSC
  * deadline on the scheduler's sleeper list (sched/sched.h).
+ *
+ * The app (root, so with CAP_SYS_TIME) may set the real-time clock: its
+ * base moves, the vDSO's copy with it, and what waits for a real-time
+ * moment (an absolute sleep or futex wait, an absolute timer) gets the
+ * TSC deadline of that moment on the new clock, as on Linux.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "errno.h"
+#include "lib/string.h"
 #include "linux/clock.h"
 #include "libos.h"
 #include "linux/syscalls.h"
+#include "linux/timers.h"
+#include "loader/vdso.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 
@@ -35,7 +43,7 @@ void clock_init(void)
 
 	source.boot_tsc = libos_info->boot_tsc;
 	source.rtc_tsc = libos_info->rtc_tsc;
-	source.rtc_unix_seconds = libos_info->rtc_unix_seconds;
+	source.rtc_unix_ns = libos_info->rtc_unix_seconds * NS_PER_SECOND;
 	if (hz == 0)
 		return;
 	source.ns_per_tick_32 = (NS_PER_SECOND << 32) / hz;
@@ -138,12 +146,39 @@ long sys_clock_getres(struct wk_regs *regs)
 	return 0;
 }
 
-/* Setting a clock: the app may not (-EPERM, what Linux answers a process
- * without CAP_SYS_TIME), since the real-time clock is the machine's RTC
- * reading and every deadline is already in TSC ticks; the arguments are
- * checked first, in Linux's order, and a clock that cannot be set at all
- * is -EINVAL (the CPU-time clocks clock_getcpuclockid makes: -EPERM, as
- * Linux's; its fixed ids for them: -EINVAL). */
+bool clock_is_realtime(int64_t clock)
+{
+	return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE ||
+	       clock == CLOCK_REALTIME_ALARM || clock == CLOCK_TAI;
+}
+
+/* Linux's latest settable time (KTIME_SEC_MAX less 30 years), seconds. */
+#define SETTABLE_SECONDS_MAX INT64_C(8277292036)
+
+/* The real-time clock reads wanted_ns from now: 0, or -EINVAL for a time
+ * before boot (Linux's answer where the monotonic clock would be ahead of
+ * it) or past SETTABLE_SECONDS_MAX. */
+static long set_realtime(const struct linux_timespec *wanted)
+{
+	uint64_t now = rdtsc();
+	uint64_t wanted_ns = clock_timespec_ns(wanted);
+
+	if (wanted->seconds >= SETTABLE_SECONDS_MAX ||
+	    wanted_ns < clock_source_ns(&source, now - source.boot_tsc))
+		return -EINVAL;
+	source.rtc_tsc = now;
+	source.rtc_unix_ns = wanted_ns;
+	source.generation++;
+	vdso_clock_changed();
+	sched_clock_was_set();
+	timers_clock_was_set();
+	return 0;
+}
+
+/* Setting a clock: only the real-time clock can be set, after checks in
+ * Linux's order; a clock that cannot be set at all is -EINVAL (the
+ * CPU-time clocks clock_getcpuclockid makes: -EPERM, as Linux's; its
+ * fixed ids for them: -EINVAL). */
 long sys_clock_settime(struct wk_regs *regs)
 {
 	int64_t clock = (int32_t)regs->rdi;
@@ -157,23 +192,42 @@ long sys_clock_settime(struct wk_regs *regs)
 		return -EFAULT;
 	if (cpu_time)
 		return cpu_clock_now(clock, &ns) ? -EPERM : -EINVAL;
-	return clock_read_timespec(regs->rsi, &wanted) < 0 ? -EINVAL : -EPERM;
+	long status = clock_read_timespec(regs->rsi, &wanted);
+
+	return status < 0 ? -EINVAL : set_realtime(&wanted);
 }
 
+/* settimeofday: the time (if given) and the time zone (if given, which
+ * gettimeofday gives back; Linux's limit of 15 hours each way). */
 long sys_settimeofday(struct wk_regs *regs)
 {
-	if ((regs->rdi && !vm_user_ok(regs->rdi, sizeof(struct timeval),
-				      PROT_READ)) ||
-	    (regs->rsi && !vm_user_ok(regs->rsi, 8, PROT_READ)))
+	struct timeval time = { 0, 0 };
+	int32_t zone[2];
+
+	if ((regs->rdi && !vm_user_ok(regs->rdi, sizeof(time), PROT_READ)) ||
+	    (regs->rsi && !vm_user_ok(regs->rsi, sizeof(zone), PROT_READ)))
 		return -EFAULT;
 	if (regs->rdi) {
-		const struct timeval *wanted = (const struct timeval *)regs->rdi;
-
-		if (wanted->seconds < 0 || wanted->microseconds < 0 ||
-		    wanted->microseconds >= 1000000)
+		time = *(const struct timeval *)regs->rdi;
+		if (time.seconds < 0 || time.microseconds < 0 ||
+		    time.microseconds >= 1000000)
 			return -EINVAL;
 	}
-	return -EPERM;
+	if (regs->rsi) {
+		memcpy(zone, (const void *)regs->rsi, sizeof(zone));
+		if (zone[0] > 15 * 60 || zone[0] < -15 * 60)
+			return -EINVAL;
+		memcpy(source.zone, zone, sizeof(zone));
+		source.generation++;
+		vdso_clock_changed();
+	}
+	if (regs->rdi) {
+		struct linux_timespec wanted = {
+			time.seconds, time.microseconds * 1000 };
+
+		return set_realtime(&wanted);
+	}
+	return 0;
 }
 
 long sys_gettimeofday(struct wk_regs *regs)
@@ -188,10 +242,10 @@ long sys_gettimeofday(struct wk_regs *regs)
 			(int64_t)(ns / NS_PER_SECOND),
 			(int64_t)(ns % NS_PER_SECOND / 1000) };
 	}
-	if (regs->rsi) { /* struct timezone: UTC, no DST */
-		if (!vm_user_ok(regs->rsi, 8, PROT_WRITE))
+	if (regs->rsi) { /* struct timezone: settimeofday's */
+		if (!vm_user_ok(regs->rsi, sizeof(source.zone), PROT_WRITE))
 			return -EFAULT;
-		*(uint64_t *)regs->rsi = 0;
+		memcpy((void *)regs->rsi, source.zone, sizeof(source.zone));
 	}
 	return 0;
 }
@@ -240,7 +294,12 @@ uint64_t clock_deadline_relative(const struct linux_timespec *t)
 
 uint64_t clock_deadline_absolute(int64_t clock, const struct linux_timespec *t)
 {
-	uint64_t now_ns, wanted = clock_timespec_ns(t);
+	return clock_deadline_at(clock, clock_timespec_ns(t));
+}
+
+uint64_t clock_deadline_at(int64_t clock, uint64_t wanted)
+{
+	uint64_t now_ns;
 
 	if (!clock_now(clock, &now_ns))
 		return 0;
@@ -291,6 +350,8 @@ static long sleep_for(int64_t clock, bool absolute, uint64_t request,
 		return -EFAULT;
 	sched_current()->sleep_remaining = absolute ? 0 : remaining;
 	sched_block(WAIT_SLEEP, deadline, 0);
+	if (absolute && clock_is_realtime(clock))
+		sched_current()->realtime_wake = clock_timespec_ns(&wanted);
 	return SYSCALL_NO_RESULT;
 }
 

@@ -46,6 +46,10 @@ struct timer {
 	int64_t clock;
 	bool descriptor;             /* a timerfd's: no signal, a count */
 	uint64_t expirations;        /* a timerfd's, not yet read */
+	uint64_t realtime_at;        /* an absolute real-time timer's next
+					expiry (ns since 1970; 0: none) */
+	bool cancel_on_set;          /* a timerfd's TFD_TIMER_CANCEL_ON_SET */
+	bool canceled;               /* ...and the clock was set since */
 };
 
 static struct timer timers[TIMERS_MAX];
@@ -128,6 +132,15 @@ static void expire(struct timer *timer, unsigned id)
 	signal_send_process(timer->signal, &info);
 }
 
+/* A periodic timer missed `missed` periods (beside the one it expires
+ * for): a timerfd counts them, a queued signal's overrun too. */
+static void count_missed(struct timer *timer, unsigned id, uint64_t missed)
+{
+	if (timer->queued || id == 0)
+		timer->overrun += (int32_t)missed;
+	timer->expirations += missed;
+}
+
 void timers_fire(uint64_t now)
 {
 	uint64_t due = timers_deadline();
@@ -143,12 +156,14 @@ void timers_fire(uint64_t now)
 		if (timer->period) {
 			uint64_t missed = (now - timer->deadline) / timer->period;
 
-			if (timer->queued || i == 0)
-				timer->overrun += (int32_t)missed;
-			timer->expirations += missed;
+			count_missed(timer, i, missed);
 			timer->deadline += (missed + 1) * timer->period;
+			if (timer->realtime_at)
+				timer->realtime_at +=
+					(missed + 1) * timer->period_ns;
 		} else {
 			timer->deadline = 0;
+			timer->realtime_at = 0;
 		}
 		expire(timer, i);
 	}
@@ -177,6 +192,48 @@ static void arm(struct timer *timer, uint64_t value_ns, uint64_t period_ns)
 	timer->period = value_ns ? saturated_ticks(period_ns) : 0;
 	timer->period_ns = value_ns ? period_ns : 0;
 	timer->overrun = 0;
+	timer->realtime_at = 0;
+}
+
+/* An absolute real-time timer, after the clock was set: the periods the
+ * clock skipped are counted here, and its deadline is the TSC value when
+ * the clock reads its next expiry (in the past by less than a period, or
+ * now, for one already gone). */
+static void follow_clock(struct timer *timer, unsigned id)
+{
+	uint64_t now = rdtsc(), now_ns = clock_realtime_ns();
+
+	if (timer->period_ns && timer->realtime_at < now_ns) {
+		uint64_t missed =
+			(now_ns - timer->realtime_at) / timer->period_ns;
+
+		count_missed(timer, id, missed);
+		timer->realtime_at += missed * timer->period_ns;
+	}
+	if (timer->realtime_at >= now_ns) {
+		timer->deadline =
+			now + saturated_ticks(timer->realtime_at - now_ns);
+		return;
+	}
+	uint64_t late = clock_ns_to_ticks(now_ns - timer->realtime_at);
+
+	timer->deadline = late < now ? now - late : 1;
+}
+
+void timers_clock_was_set(void)
+{
+	for (unsigned i = 0; i < TIMERS_MAX; i++) {
+		struct timer *timer = &timers[i];
+
+		if (timer->used && timer->deadline && timer->realtime_at)
+			follow_clock(timer, i);
+		if (timer->used && timer->cancel_on_set) {
+			timer->canceled = true;
+			timer->expirations++; /* readable, to say so */
+		}
+	}
+	deadline_changed();
+	sched_wake_input_waiters();
 }
 
 int32_t timers_take_overrun(int32_t timer_id)
@@ -379,6 +436,8 @@ static long set_timer(struct timer *timer, bool absolute,
 		timer->period = saturated_ticks(period);
 		timer->period_ns = period;
 		timer->overrun = 0;
+		timer->realtime_at = clock_is_realtime(timer->clock) ? value
+								    : 0;
 	} else {
 		arm(timer, value, period);
 	}
@@ -438,7 +497,7 @@ long sys_timer_delete(struct wk_regs *regs)
 /* ---- timerfd */
 
 #define TFD_TIMER_ABSTIME       1
-#define TFD_TIMER_CANCEL_ON_SET 2 /* the clock is never set: no cancel */
+#define TFD_TIMER_CANCEL_ON_SET 2
 #define CLOCK_REALTIME_ALARM    8
 #define CLOCK_BOOTTIME_ALARM    9
 
@@ -496,9 +555,20 @@ long sys_timerfd_settime(struct wk_regs *regs)
 		return status;
 	struct timer *timer = timerfd_timer(regs->rdi, &status);
 
-	return timer ? set_timer(timer, regs->rsi & TFD_TIMER_ABSTIME,
-				 &wanted, regs->r10)
-		     : status;
+	if (timer == NULL)
+		return status;
+	status = set_timer(timer, regs->rsi & TFD_TIMER_ABSTIME, &wanted,
+			   regs->r10);
+	if (status == 0) {
+		/* Cancelled by a setting of the clock: an absolute timer on
+		 * the real-time clock, until it is set again. */
+		timer->cancel_on_set =
+			(regs->rsi & TFD_TIMER_ABSTIME) &&
+			(regs->rsi & TFD_TIMER_CANCEL_ON_SET) &&
+			clock_is_realtime(timer->clock);
+		timer->canceled = false;
+	}
+	return status;
 }
 
 long sys_timerfd_gettime(struct wk_regs *regs)
@@ -529,6 +599,11 @@ long timerfd_read(const struct file *file, uint64_t buffer, uint64_t length,
 			return -EAGAIN;
 		sched_wait_for_input(WAIT_POLL, 0);
 		return SYSCALL_NO_RESULT;
+	}
+	if (timer->canceled) { /* the count means nothing now (Linux's) */
+		timer->canceled = false;
+		timer->expirations = 0;
+		return -ECANCELED;
 	}
 	if (!vm_user_ok(buffer, sizeof(timer->expirations), PROT_WRITE))
 		return -EFAULT;

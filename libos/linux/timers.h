@@ -22,6 +22,12 @@ void timers_fire(uint64_t now);
  * signal is delivered (it also lets the timer raise its signal again). */
 int32_t timers_take_overrun(int32_t timer_id);
 
+/* The real-time clock was set: absolute real-time timers expire when it
+ * reads their moment (the periods missed count as expirations), and
+ * timerfds armed with TFD_TIMER_CANCEL_ON_SET become readable, their
+ * read -ECANCELED. */
+void timers_clock_was_set(void);
+
 /* A timerfd description (linux/io.c; its position is its timer's slot):
  * read takes the expirations since the last read (as 8 bytes; -EINVAL
  * for a shorter buffer), waiting for one (may_wait, no O_NONBLOCK) or

@@ -51,3 +51,19 @@ uint64_t vdso_map(void)
 	}
 	return image;
 }
+
+void vdso_clock_changed(void)
+{
+	const struct region *region = vm_find(APP_VDSO_DATA);
+
+	if (region == NULL || region->kind != REGION_IMAGE ||
+	    !vm_page_present(APP_VDSO_DATA))
+		return;
+	uint32_t prot = region->prot;
+
+	if (vm_protect(APP_VDSO_DATA, PAGE_SIZE, PROT_READ | PROT_WRITE) < 0)
+		return;
+	memcpy((void *)APP_VDSO_DATA, clock_source(),
+	       sizeof(struct clock_source));
+	vm_protect(APP_VDSO_DATA, PAGE_SIZE, prot);
+}

@@ -17,4 +17,8 @@ uint64_t vdso_map(void);
  * writes what it holds when mapped into out (a zeroed page). */
 void vdso_original_page(uint64_t page, void *out);
 
+/* The clocks' parameters changed (the app set the real-time clock or the
+ * time zone): the data page, if the app left it in place, gets them. */
+void vdso_clock_changed(void);
+
 #endif /* LIBOS_LOADER_VDSO_H */

@@ -163,9 +163,35 @@ void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result)
 	sched_running->state = THREAD_BLOCKED;
 	sched_running->wait_kind = (uint8_t)kind;
 	sched_running->deadline = deadline;
+	sched_running->realtime_wake = 0;
 	sched_running->regs.rax = (uint64_t)timeout_result;
 	if (deadline)
 		sleepers_insert(sched_running);
+}
+
+void sched_clock_was_set(void)
+{
+	struct thread *moved = NULL;
+
+	for (struct thread **link = &sleepers; *link;) {
+		struct thread *thread = *link;
+
+		if (thread->realtime_wake == 0) {
+			link = &thread->timer_next;
+			continue;
+		}
+		*link = thread->timer_next;
+		thread->timer_next = moved;
+		moved = thread;
+	}
+	while (moved) {
+		struct thread *thread = moved;
+
+		moved = thread->timer_next;
+		thread->deadline = clock_deadline_at(CLOCK_REALTIME,
+						     thread->realtime_wake);
+		sleepers_insert(thread);
+	}
 }
 
 void sched_yield(void)

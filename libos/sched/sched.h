@@ -74,6 +74,11 @@ void sched_wake(struct thread *thread);
  * sched_continue, unless a signal's handler ends it). */
 void sched_block(enum wait_kind kind, uint64_t deadline, long timeout_result);
 
+/* The real-time clock was set: the threads waiting for a real-time moment
+ * (their realtime_wake, set after sched_block) wait for it on the new
+ * clock. */
+void sched_clock_was_set(void);
+
 /* A signal for a blocked thread: it wakes with -EINTR, or with its system
  * call to run again when `restart` (SA_RESTART, and the call allows it).
  * sched_call_interrupted is that ending of its waiting call alone (a

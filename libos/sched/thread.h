@@ -94,6 +94,9 @@ struct thread {
 	uint16_t fifo_opening_fd; /* the descriptor it reserved (io.h) */
 	uint32_t futex_bitset;
 	uint64_t deadline;        /* TSC wake-up time, or 0 */
+	uint64_t realtime_wake;   /* the real-time moment (ns) deadline
+				     stands for, or 0: it moves when the
+				     clock is set (sched_clock_was_set) */
 	struct thread *timer_next; /* the sleepers, by deadline */
 	bool timer_queued;
 	void *fpu;                /* the save area (thread.c) */

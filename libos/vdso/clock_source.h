@@ -26,9 +26,12 @@
 
 struct clock_source {
 	uint64_t boot_tsc;         /* the monotonic clocks' zero */
-	uint64_t rtc_tsc;          /* the TSC when the RTC read... */
-	uint64_t rtc_unix_seconds; /* ...this */
+	uint64_t rtc_tsc;          /* the TSC when the real-time clock... */
+	uint64_t rtc_unix_ns;      /* ...read this (the RTC at boot, or what
+				      the app set it to) */
 	uint64_t ns_per_tick_32;   /* 2^32 * 10^9 / the TSC's Hz */
+	int32_t zone[2];           /* settimeofday's struct timezone */
+	uint32_t generation;       /* changes when the rest does */
 };
 
 /* Nanoseconds in `ticks` TSC ticks, exact to a few parts in 10^10. */
@@ -51,7 +54,7 @@ static inline bool clock_source_read(const struct clock_source *source,
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_TAI:
-		*ns = source->rtc_unix_seconds * NS_PER_SECOND +
+		*ns = source->rtc_unix_ns +
 		      clock_source_ns(source, tsc - source->rtc_tsc);
 		return true;
 	case CLOCK_MONOTONIC:

@@ -44,14 +44,24 @@ static long system_call(long number, long first, long second)
 	return result;
 }
 
-/* `clock` now, in nanoseconds; false for a clock only the libOS knows. */
+/* `clock` now, in nanoseconds; false for a clock only the libOS knows.
+ * A thread preempted here may find the data page changed when it resumes
+ * (another thread set the clock): the libOS writes it whole while no app
+ * code runs, so a read that saw one generation throughout is whole. */
 static int read_clock(int clock, uint64_t *ns)
 {
-	uint32_t low, high;
+	uint32_t low, high, generation;
+	int known;
 
-	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
-	return clock_source_read(&vdso_data, clock, (uint64_t)high << 32 | low,
-				 ns);
+	do {
+		generation = __atomic_load_n(&vdso_data.generation,
+					     __ATOMIC_ACQUIRE);
+		__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+		known = clock_source_read(&vdso_data, clock,
+					  (uint64_t)high << 32 | low, ns);
+	} while (__atomic_load_n(&vdso_data.generation, __ATOMIC_ACQUIRE) !=
+		 generation);
+	return known;
 }
 
 int __vdso_clock_gettime(int clock, struct timespec *out)
@@ -65,11 +75,12 @@ int __vdso_clock_gettime(int clock, struct timespec *out)
 	return 0;
 }
 
-/* The time zone is UTC with no daylight saving time, as the system call
- * says. */
+/* The time zone is what settimeofday last set (zeros at first), as the
+ * system call says. */
 int __vdso_gettimeofday(struct timeval *out, int32_t *zone)
 {
 	uint64_t ns;
+	const struct clock_source *source = &vdso_data;
 
 	read_clock(CLOCK_REALTIME, &ns); /* always the data page's */
 	if (out) {
@@ -77,8 +88,8 @@ int __vdso_gettimeofday(struct timeval *out, int32_t *zone)
 		out->microseconds = (int64_t)(ns % NS_PER_SECOND / 1000);
 	}
 	if (zone) {
-		zone[0] = 0;
-		zone[1] = 0;
+		zone[0] = source->zone[0];
+		zone[1] = source->zone[1];
 	}
 	return 0;
 }
