@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "show_util.h"
+
 #define SECOND INT64_C(1000000000)
 
 /* linux/futex.h's, which musl's headers lack. */
@@ -32,14 +34,6 @@
 #define FUTEX_PRIVATE_FLAG     128
 #define FUTEX_CLOCK_REALTIME   256
 #define FUTEX_BITSET_MATCH_ANY 0xffffffff
-
-static int failures;
-
-static void yes(const char *what, int ok)
-{
-	printf("%s: %s\n", what, ok ? "yes" : "no");
-	failures += !ok;
-}
 
 static int64_t now(clockid_t clock)
 {
@@ -155,15 +149,15 @@ static void waiter(void *(*body)(void *), int64_t by)
 static void waits(void)
 {
 	waiter(sleep_until_hour, 3600 * SECOND);
-	yes("an absolute sleep for an hour ends when the clock jumps an hour",
-	    waiter_result == 0 && waited_ns < 5 * SECOND);
+	show_yes("an absolute sleep for an hour ends when the clock jumps an hour",
+		 waiter_result == 0 && waited_ns < 5 * SECOND);
 	waiter(futex_until_hour, 3600 * SECOND);
-	yes("so does an absolute futex wait, with ETIMEDOUT",
-	    waiter_result == ETIMEDOUT && waited_ns < 5 * SECOND);
+	show_yes("so does an absolute futex wait, with ETIMEDOUT",
+		 waiter_result == ETIMEDOUT && waited_ns < 5 * SECOND);
 	waiter(sleep_relative, -100 * SECOND);
-	yes("a relative sleep of 0.5 s keeps its length when the clock goes "
-	    "back 100 s", waiter_result == 0 && waited_ns >= SECOND / 2 &&
-			  waited_ns < 5 * SECOND);
+	show_yes("a relative sleep of 0.5 s keeps its length when the clock goes "
+		 "back 100 s", waiter_result == 0 && waited_ns >= SECOND / 2 &&
+			       waited_ns < 5 * SECOND);
 }
 
 /* ---- timers */
@@ -179,13 +173,13 @@ static void timers(void)
 	timer_create(CLOCK_REALTIME, &event, &timer);
 	timer_settime(timer, TIMER_ABSTIME, &value, NULL);
 	timer_gettime(timer, &left);
-	yes("an absolute timer an hour away says about an hour",
-	    left.it_value.tv_sec > 3500 && left.it_value.tv_sec <= 3600);
+	show_yes("an absolute timer an hour away says about an hour",
+		 left.it_value.tv_sec > 3500 && left.it_value.tv_sec <= 3600);
 	move_clock(3590 * SECOND);
 	timer_gettime(timer, &left);
-	yes("after the clock jumps 3590 s it says at most 10 s",
-	    left.it_value.tv_sec <= 10 &&
-		    (left.it_value.tv_sec > 0 || left.it_value.tv_nsec > 0));
+	show_yes("after the clock jumps 3590 s it says at most 10 s",
+		 left.it_value.tv_sec <= 10 &&
+			 (left.it_value.tv_sec > 0 || left.it_value.tv_nsec > 0));
 	timer_delete(timer);
 
 	/* A timerfd with a 1 s period, first due in 10 s: the clock jumps
@@ -198,9 +192,9 @@ static void timers(void)
 	timerfd_settime(fd, TFD_TIMER_ABSTIME, &value, NULL);
 	move_clock(100 * SECOND);
 	nap_ms(50);
-	yes("a periodic timerfd counts the ~91 periods the clock skipped",
-	    read(fd, &count, sizeof(count)) == sizeof(count) && count >= 90 &&
-		    count <= 93);
+	show_yes("a periodic timerfd counts the ~91 periods the clock skipped",
+		 read(fd, &count, sizeof(count)) == sizeof(count) && count >= 90 &&
+			 count <= 93);
 	printf("(%llu)\n", (unsigned long long)count);
 	close(fd);
 
@@ -210,16 +204,16 @@ static void timers(void)
 				     spec(now(CLOCK_REALTIME) + 3600 * SECOND) };
 	timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
 			&value, NULL);
-	yes("a cancel-on-set timerfd is not readable at first",
-	    read(fd, &count, sizeof(count)) < 0 && errno == EAGAIN);
+	show_yes("a cancel-on-set timerfd is not readable at first",
+		 read(fd, &count, sizeof(count)) < 0 && errno == EAGAIN);
 	move_clock(SECOND);
 	struct pollfd readable = { fd, POLLIN, 0 };
 
-	yes("after a setting of the clock it polls readable",
-	    poll(&readable, 1, 0) == 1 && (readable.revents & POLLIN));
-	yes("and reads ECANCELED",
-	    read(fd, &count, sizeof(count)) < 0 && errno == ECANCELED);
-	yes("once", read(fd, &count, sizeof(count)) < 0 && errno == EAGAIN);
+	show_yes("after a setting of the clock it polls readable",
+		 poll(&readable, 1, 0) == 1 && (readable.revents & POLLIN));
+	show_yes("and reads ECANCELED",
+		 read(fd, &count, sizeof(count)) < 0 && errno == ECANCELED);
+	show_yes("once", read(fd, &count, sizeof(count)) < 0 && errno == EAGAIN);
 	close(fd);
 }
 
@@ -230,53 +224,54 @@ int main(void)
 	int64_t real = now(CLOCK_REALTIME), mono = now(CLOCK_MONOTONIC);
 	struct timespec to = spec(real + 1000 * SECOND);
 
-	yes("clock_settime 1000 s ahead", clock_settime(CLOCK_REALTIME, &to) == 0);
+	show_yes("clock_settime 1000 s ahead",
+		 clock_settime(CLOCK_REALTIME, &to) == 0);
 	int64_t gap = now(CLOCK_REALTIME) - (real + 1000 * SECOND);
 
-	yes("the clock reads it (vDSO)", gap >= 0 && gap < 5 * SECOND);
+	show_yes("the clock reads it (vDSO)", gap >= 0 && gap < 5 * SECOND);
 	struct timespec by_call;
 
 	syscall(SYS_clock_gettime, CLOCK_REALTIME, &by_call);
 	gap = (int64_t)by_call.tv_sec * SECOND + by_call.tv_nsec -
 	      (real + 1000 * SECOND);
-	yes("and so does the system call", gap >= 0 && gap < 5 * SECOND);
-	yes("time() too", time(NULL) - to.tv_sec >= 0 &&
-				  time(NULL) - to.tv_sec < 5);
-	yes("the monotonic clock did not jump",
-	    now(CLOCK_MONOTONIC) - mono < 5 * SECOND);
+	show_yes("and so does the system call", gap >= 0 && gap < 5 * SECOND);
+	show_yes("time() too", time(NULL) - to.tv_sec >= 0 &&
+				       time(NULL) - to.tv_sec < 5);
+	show_yes("the monotonic clock did not jump",
+		 now(CLOCK_MONOTONIC) - mono < 5 * SECOND);
 
 	/* musl's settimeofday and gettimeofday leave the zone alone: the
 	 * system calls. */
 	tv = (struct timeval){ to.tv_sec - 2000, 0 };
 	zone = (struct timezone){ -60, 0 };
-	yes("settimeofday 1000 s behind the start, zone -60",
-	    syscall(SYS_settimeofday, &tv, &zone) == 0);
+	show_yes("settimeofday 1000 s behind the start, zone -60",
+		 syscall(SYS_settimeofday, &tv, &zone) == 0);
 	zone = (struct timezone){ 0, 0 };
 	syscall(SYS_gettimeofday, &tv, &zone);
-	yes("gettimeofday says both", tv.tv_sec - real / SECOND >= -1000 &&
-					      tv.tv_sec - real / SECOND < -995 &&
-					      zone.tz_minuteswest == -60);
+	show_yes("gettimeofday says both", tv.tv_sec - real / SECOND >= -1000 &&
+						   tv.tv_sec - real / SECOND < -995 &&
+						   zone.tz_minuteswest == -60);
 	int (*vdso_gettimeofday)(struct timeval *, struct timezone *) =
 		(int (*)(struct timeval *, struct timezone *))vdso_function(
 			"__vdso_gettimeofday");
 
 	zone = (struct timezone){ 0, 0 };
-	yes("and the vDSO's gettimeofday the zone",
-	    vdso_gettimeofday && vdso_gettimeofday(&tv, &zone) == 0 &&
-		    zone.tz_minuteswest == -60);
+	show_yes("and the vDSO's gettimeofday the zone",
+		 vdso_gettimeofday && vdso_gettimeofday(&tv, &zone) == 0 &&
+			 zone.tz_minuteswest == -60);
 	zone = (struct timezone){ 16 * 60, 0 };
-	yes("a zone past 15 hours: EINVAL",
-	    syscall(SYS_settimeofday, NULL, &zone) < 0 && errno == EINVAL);
+	show_yes("a zone past 15 hours: EINVAL",
+		 syscall(SYS_settimeofday, NULL, &zone) < 0 && errno == EINVAL);
 
 	to = (struct timespec){ 0, 0 };
-	yes("1970 (before boot): EINVAL",
-	    clock_settime(CLOCK_REALTIME, &to) < 0 && errno == EINVAL);
+	show_yes("1970 (before boot): EINVAL",
+		 clock_settime(CLOCK_REALTIME, &to) < 0 && errno == EINVAL);
 	to = (struct timespec){ INT64_C(8277292036), 0 };
-	yes("past Linux's latest: EINVAL",
-	    clock_settime(CLOCK_REALTIME, &to) < 0 && errno == EINVAL);
+	show_yes("past Linux's latest: EINVAL",
+		 clock_settime(CLOCK_REALTIME, &to) < 0 && errno == EINVAL);
 
 	waits();
 	timers();
-	printf("%d failed\n", failures);
-	return failures != 0;
+	printf("%d failed\n", *show_failures());
+	return *show_failures() != 0;
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* "label: value", or "label: -1 (error)"; errno is cleared after. */
-static long show(const char *label, long result)
+static inline long show(const char *label, long result)
 {
 	if (result < 0)
 		printf("%s: -1 (%s)\n", label, strerror(errno));
@@ -19,6 +19,21 @@ static long show(const char *label, long result)
 		printf("%s: %ld\n", label, result);
 	errno = 0;
 	return result;
+}
+
+/* The checks that said no so far (show_yes). */
+static inline int *show_failures(void)
+{
+	static int count;
+
+	return &count;
+}
+
+/* "label: yes" if ok, else "label: no", counted in show_failures. */
+static inline void show_yes(const char *label, int ok)
+{
+	printf("%s: %s\n", label, ok ? "yes" : "no");
+	*show_failures() += !ok;
 }
 
 #endif /* SHOW_UTIL_H */

@@ -23,14 +23,6 @@
 #define MIB (UINT64_C(1) << 20)
 #define GIB (UINT64_C(1) << 30)
 
-static int failures;
-
-static void yes(const char *what, int ok)
-{
-	printf("%s: %s\n", what, ok ? "yes" : "no");
-	failures += !ok;
-}
-
 /* The file's bytes of memory (st_blocks), or -1. */
 static int64_t used(int fd)
 {
@@ -68,19 +60,19 @@ static int holes_and_data(void)
 	show("open sparse.a", fd);
 	show("ftruncate to 10 GiB", ftruncate(fd, (off_t)(10 * GIB)));
 	show("its size", (long)size_of(fd));
-	yes("it takes less than 1 MiB", used(fd) >= 0 && used(fd) < (int64_t)MIB);
+	show_yes("it takes less than 1 MiB", used(fd) >= 0 && used(fd) < (int64_t)MIB);
 	show("pread at 5 GiB", pread(fd, page, sizeof(page), (off_t)(5 * GIB)));
-	yes("zeros", all_zero(page, sizeof(page)));
+	show_yes("zeros", all_zero(page, sizeof(page)));
 	show("pwrite at 3 GiB + 100",
 	     pwrite(fd, "hello", 5, (off_t)(3 * GIB + 100)));
 	memset(page, 'x', sizeof(page));
 	show("pread it back", pread(fd, page, 5, (off_t)(3 * GIB + 100)));
-	yes("hello", memcmp(page, "hello", 5) == 0);
+	show_yes("hello", memcmp(page, "hello", 5) == 0);
 	show("pread across the page", pread(fd, page, 4096,
 					   (off_t)(3 * GIB + 2048)));
-	yes("zeros across the page's end", all_zero(page, 4096));
-	yes("it takes at least a page and less than 1 MiB",
-	    used(fd) >= 4096 && used(fd) < (int64_t)MIB);
+	show_yes("zeros across the page's end", all_zero(page, 4096));
+	show_yes("it takes at least a page and less than 1 MiB",
+		 used(fd) >= 4096 && used(fd) < (int64_t)MIB);
 
 	seek("SEEK_DATA from 0", fd, 0, SEEK_DATA);
 	seek("SEEK_DATA from inside the data", fd, 3 * GIB + 200, SEEK_DATA);
@@ -110,25 +102,25 @@ static void mapped(int fd)
 			  fd, 0);
 	char byte = 0;
 
-	yes("mmap 10 GiB shared", view != MAP_FAILED);
+	show_yes("mmap 10 GiB shared", view != MAP_FAILED);
 	if (view == MAP_FAILED)
 		return;
 	int64_t before = used(fd);
 
-	yes("a hole reads zero through it", view[7 * GIB] == 0);
+	show_yes("a hole reads zero through it", view[7 * GIB] == 0);
 
 	view[7 * GIB + 10] = 'm';
 	show("pread what it wrote", pread(fd, &byte, 1, (off_t)(7 * GIB + 10)));
-	yes("m", byte == 'm');
-	yes("the file took a page for it", used(fd) >= before + 4096);
+	show_yes("m", byte == 'm');
+	show_yes("the file took a page for it", used(fd) >= before + 4096);
 	show("punch the page", fallocate(fd, FALLOC_FL_PUNCH_HOLE |
 					     FALLOC_FL_KEEP_SIZE,
 					 (off_t)(7 * GIB), 4096));
-	yes("the view reads zero", view[7 * GIB + 10] == 0);
+	show_yes("the view reads zero", view[7 * GIB + 10] == 0);
 	view[7 * GIB + 20] = 'n';
 	show("pread after a second write", pread(fd, &byte, 1,
 						 (off_t)(7 * GIB + 20)));
-	yes("n", byte == 'n');
+	show_yes("n", byte == 'n');
 	show("munmap", munmap(view, 10 * GIB));
 }
 
@@ -143,13 +135,13 @@ static void punched(void)
 	show("write 1 MiB", write(fd, bytes, sizeof(bytes)));
 	int64_t full = used(fd);
 
-	yes("it takes 1 MiB", full >= (int64_t)MIB);
+	show_yes("it takes 1 MiB", full >= (int64_t)MIB);
 	show("punch without KEEP_SIZE", fallocate(fd, FALLOC_FL_PUNCH_HOLE,
 						  0, 4096));
 	show("punch [64 KiB, 128 KiB)",
 	     fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		       64 * KIB, 64 * KIB));
-	yes("it takes 64 KiB less", used(fd) <= full - (int64_t)(64 * KIB));
+	show_yes("it takes 64 KiB less", used(fd) <= full - (int64_t)(64 * KIB));
 	show("punch 5000 bytes at 300000",
 	     fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		       300000, 5000));
@@ -166,20 +158,20 @@ static void punched(void)
 
 		right &= back[i] == (hole ? 0 : bytes[i]);
 	}
-	yes("zeros in the holes, the bytes elsewhere", right);
+	show_yes("zeros in the holes, the bytes elsewhere", right);
 	seek("SEEK_HOLE from 0", fd, 0, SEEK_HOLE);
 	seek("SEEK_DATA from the hole", fd, 64 * KIB, SEEK_DATA);
 
 	show("fallocate 1 MiB on", fallocate(fd, 0, (off_t)MIB, (off_t)MIB));
 	show("its size", (long)size_of(fd));
-	yes("it takes 2 MiB less the holes' pages",
-	    used(fd) >= (int64_t)(2 * MIB - 72 * KIB));
+	show_yes("it takes 2 MiB less the holes' pages",
+		 used(fd) >= (int64_t)(2 * MIB - 72 * KIB));
 	show("fallocate KEEP_SIZE past the end",
 	     fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)(2 * MIB), 4096));
 	show("its size", (long)size_of(fd));
 	show("pread the allocated range", pread(fd, back, sizeof(back),
 						(off_t)MIB));
-	yes("zeros", all_zero(back, sizeof(back)));
+	show_yes("zeros", all_zero(back, sizeof(back)));
 	show("close", close(fd));
 	show("unlink sparse.b", unlink("sparse.b"));
 }
@@ -194,10 +186,10 @@ static void truncated_and_copied(int fd)
 	show("copy_file_range 16 KiB around the hello",
 	     copy_file_range(fd, &from, copy, &to, sizeof(back), 0));
 	show("pread the copy", pread(copy, back, sizeof(back), 0));
-	yes("hello in zeros", memcmp(back + 8 * KIB + 100, "hello", 5) == 0 &&
-				   all_zero(back, 8 * KIB + 100) &&
-				   all_zero(back + 8 * KIB + 105,
-					    8 * KIB - 105));
+	show_yes("hello in zeros", memcmp(back + 8 * KIB + 100, "hello", 5) == 0 &&
+					all_zero(back, 8 * KIB + 100) &&
+					all_zero(back + 8 * KIB + 105,
+						 8 * KIB - 105));
 	show("close the copy", close(copy));
 	show("unlink sparse.c", unlink("sparse.c"));
 
@@ -205,7 +197,7 @@ static void truncated_and_copied(int fd)
 	show("ftruncate to 4 GiB", ftruncate(fd, (off_t)(4 * GIB)));
 	memset(back, 'x', sizeof(back));
 	show("pread at 3 GiB + 100", pread(fd, back, 5, (off_t)(3 * GIB + 100)));
-	yes("he and zeros", memcmp(back, "he\0\0\0", 5) == 0);
+	show_yes("he and zeros", memcmp(back, "he\0\0\0", 5) == 0);
 	seek("SEEK_HOLE from 3 GiB", fd, 3 * GIB, SEEK_HOLE);
 	seek("SEEK_DATA from 3 GiB + 4 KiB", fd, 3 * GIB + 4096, SEEK_DATA);
 }
@@ -225,14 +217,14 @@ static void many(void)
 		      pwrite(fd, "end", 3, (off_t)(10 * GIB)) == 3 &&
 		      size_of(fd) == (int64_t)(10 * GIB + 3) && close(fd) == 0;
 	}
-	yes("three more 10 GiB files", ok);
+	show_yes("three more 10 GiB files", ok);
 	for (int i = 0; i < 3; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "sparse.m%d", i);
 		ok &= unlink(name) == 0;
 	}
-	yes("they go", ok);
+	show_yes("they go", ok);
 }
 
 int main(void)
@@ -245,6 +237,6 @@ int main(void)
 	many();
 	show("close", close(fd));
 	show("unlink sparse.a", unlink("sparse.a"));
-	printf("%d failed\n", failures);
-	return failures != 0;
+	printf("%d failed\n", *show_failures());
+	return *show_failures() != 0;
 }
