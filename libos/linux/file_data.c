@@ -319,16 +319,17 @@ long file_data_punch(unsigned node, struct file_pages *pages, uint64_t size,
 		mark(node, first, last, false);
 		pages->backed -= gone;
 		data_bytes -= gone;
-	} else {
-		first = last = end;
 	}
-	/* The pieces of pages at the ends, where they have memory. */
+	/* The pieces of pages at the ends (one page, or two with no whole
+	 * page between), where they have memory. */
 	uint8_t *slot = file_data_slot(node);
+	uint64_t head_end = first < end ? first : end;
+	uint64_t tail = last > head_end ? last : head_end;
 
-	if (offset < first && backed_at(node, pages, offset))
-		memset(slot + offset, 0, first - offset);
-	if (last < end && backed_at(node, pages, last))
-		memset(slot + last, 0, end - last);
+	if (offset < head_end && backed_at(node, pages, offset))
+		memset(slot + offset, 0, head_end - offset);
+	if (tail < end && backed_at(node, pages, tail))
+		memset(slot + tail, 0, end - tail);
 	drop_holes_if_none(node, pages);
 	return 0;
 }

@@ -145,6 +145,9 @@ static void punched(void)
 	show("punch 5000 bytes at 300000",
 	     fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		       300000, 5000));
+	show("punch 200 bytes across the hole's end",
+	     fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		       128 * KIB - 100, 200));
 	show("punch past the end",
 	     fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		       2 * MIB, 4096));
@@ -153,7 +156,7 @@ static void punched(void)
 	int right = 1;
 
 	for (size_t i = 0; i < sizeof(back); i++) {
-		int hole = (i >= 64 * KIB && i < 128 * KIB) ||
+		int hole = (i >= 64 * KIB && i < 128 * KIB + 100) ||
 			   (i >= 300000 && i < 305000);
 
 		right &= back[i] == (hole ? 0 : bytes[i]);
