@@ -701,6 +701,7 @@ long files_allocate(unsigned node, uint64_t offset, uint64_t length,
 	if ((n->seals & F_SEAL_GROW) && end > n->size)
 		return -EPERM; /* KEEP_SIZE or not, as Linux's tmpfs */
 	long error = own_data(node, n->size);
+	uint64_t old_size = n->size;
 
 	if (!error && !keep_size && end > n->size)
 		error = files_truncate(node, end);
@@ -708,6 +709,8 @@ long files_allocate(unsigned node, uint64_t offset, uint64_t length,
 		end = n->size;
 	if (!error && offset < end)
 		error = file_data_back(node, &n->pages, offset, end - offset);
+	if (error && n->size > old_size) /* as Linux: all or nothing */
+		files_truncate(node, old_size);
 	return error;
 }
 

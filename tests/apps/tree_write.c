@@ -623,6 +623,13 @@ static void wicket_only(void)
 	show("fallocate COLLAPSE_RANGE", fallocate(open("/w/a", O_RDWR),
 						   0x08 /* linux/falloc.h */,
 						   0, 4096));
+	/* More than the guest's memory: all or nothing, as on Linux. */
+	struct stat st;
+
+	fd = open("/w/a", O_RDWR);
+	show("fallocate 1 GiB", fallocate(fd, 0, 0, 1 << 30));
+	show("the size after", fstat(fd, &st) ? -1 : (long)st.st_size);
+	close(fd);
 }
 
 /* flock between two opens of one file in one process: they conflict as
