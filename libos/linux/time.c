@@ -209,8 +209,8 @@ long sys_settimeofday(struct wk_regs *regs)
 		return -EFAULT;
 	if (regs->rdi) {
 		time = *(const struct timeval *)regs->rdi;
-		if (time.seconds < 0 || time.microseconds < 0 ||
-		    time.microseconds >= 1000000)
+		if (time.seconds < 0 || time.seconds >= SETTABLE_SECONDS_MAX ||
+		    time.microseconds < 0 || time.microseconds >= 1000000)
 			return -EINVAL;
 	}
 	if (regs->rsi) {
