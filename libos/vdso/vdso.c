@@ -28,9 +28,10 @@ struct timeval {
 	int64_t seconds, microseconds;
 };
 
-/* vdso.ld: the page below the image. */
-extern const struct clock_source vdso_data
-	__attribute__((visibility("hidden")));
+/* vdso.ld: the page below the image. Not const: the libOS rewrites it
+ * when the app sets the clock, so its fields are read again after each
+ * load of its generation. */
+extern struct clock_source vdso_data __attribute__((visibility("hidden")));
 
 /* The system call, for what the data page cannot answer. */
 static long system_call(long number, long first, long second)
@@ -48,7 +49,8 @@ static long system_call(long number, long first, long second)
  * A thread preempted here may find the data page changed when it resumes
  * (another thread set the clock): the libOS writes it whole while no app
  * code runs, so a read that saw one generation throughout is whole. */
-static int read_clock(int clock, uint64_t *ns)
+static inline __attribute__((always_inline)) int read_clock(int clock,
+							       uint64_t *ns)
 {
 	uint32_t low, high, generation;
 	int known;
@@ -59,8 +61,10 @@ static int read_clock(int clock, uint64_t *ns)
 		__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
 		known = clock_source_read(&vdso_data, clock,
 					  (uint64_t)high << 32 | low, ns);
-	} while (__atomic_load_n(&vdso_data.generation, __ATOMIC_ACQUIRE) !=
-		 generation);
+	} while (__builtin_expect(__atomic_load_n(&vdso_data.generation,
+						  __ATOMIC_ACQUIRE) !=
+					  generation,
+				  0));
 	return known;
 }
 
