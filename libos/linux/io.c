@@ -40,6 +40,7 @@
 #include "linux/socket.h"
 #include "linux/procfs.h"
 #include "linux/random.h"
+#include "linux/record_locks.h"
 #include "linux/signalfd.h"
 #include "linux/syscalls.h"
 #include "linux/timers.h"
@@ -63,15 +64,6 @@
 #define F_GET_SEALS     1034
 #define F_SETPIPE_SZ    1031
 #define F_GETPIPE_SZ    1032
-#define F_GETLK         5
-#define F_SETLK         6
-#define F_SETLKW        7
-#define F_OFD_GETLK     36
-#define F_OFD_SETLK     37
-#define F_OFD_SETLKW    38
-#define F_RDLCK         0
-#define F_WRLCK         1
-#define F_UNLCK         2
 #define LOCK_SH         1
 #define LOCK_EX         2
 #define LOCK_NB         4
@@ -702,16 +694,17 @@ long sys_pwritev2(struct wk_regs *regs)
 	return positioned_vector(regs, true, true, (uint32_t)regs->r9);
 }
 
-/* Whether two descriptions are of one object: pipes, sockets and the
- * anonymous files share a node each, and their slot tells them apart. */
+uint64_t io_object_slot(const struct file *file)
+{
+	bool shared_node = file->node == NODE_PIPE ||
+			   file->node == NODE_SOCKET;
+
+	return shared_node ? (uint64_t)file->kind << 56 | file->position : 0;
+}
+
 static bool same_object(const struct file *a, const struct file *b)
 {
-	bool shared_node = a->node == NODE_PIPE || a->node == NODE_SOCKET ||
-			   a->node == NODE_ANONYMOUS;
-
-	return a->node == b->node &&
-	       (!shared_node ||
-		(a->kind == b->kind && a->position == b->position));
+	return a->node == b->node && io_object_slot(a) == io_object_slot(b);
 }
 
 /* Whether another description of file's object holds a flock that
@@ -750,6 +743,7 @@ static void release(struct file *file)
 		return;
 	}
 	flock_drop(file);
+	record_locks_released(file);
 	files_drop(file->node);
 	epoll_forget(file);
 	if (file->kind == FILE_PIPE)
@@ -773,6 +767,7 @@ long io_close(uint64_t fd)
 	if (file == NULL)
 		return -EBADF;
 	fd_state[fd] = 0;
+	record_locks_closed(file);
 	release(file);
 	return 0;
 }
@@ -935,8 +930,10 @@ static long duplicate_to(uint64_t fd, uint64_t new_fd, bool close_on_exec)
 	old = io_file(new_fd);
 	/* attach first: a pipe end dup2'd over itself stays open */
 	attach(new_fd, fd_file[fd], close_on_exec);
-	if (old)
+	if (old) {
+		record_locks_closed(old);
 		release(old);
+	}
 	return (long)new_fd;
 }
 
@@ -958,52 +955,6 @@ long sys_dup3(struct wk_regs *regs)
 	if (regs->rdx & ~(uint64_t)O_CLOEXEC || regs->rdi == regs->rsi)
 		return -EINVAL;
 	return duplicate_to(regs->rdi, regs->rsi, regs->rdx & O_CLOEXEC);
-}
-
-/* Linux's struct flock (32 bytes). */
-struct linux_flock {
-	int16_t type, whence;
-	int64_t start, length;
-	int32_t pid;
-};
-_Static_assert(sizeof(struct linux_flock) == 32, "struct flock");
-
-/*
- * Record locks (F_GETLK, F_SETLK, F_SETLKW and their OFD forms): checked
- * as Linux checks them, then granted, and F_GETLK finds none in the way.
- * With one process a POSIX lock never meets another's; an OFD lock or
- * flock could meet one taken through another open of the same file in
- * this process, which Wicket does not track (docs/libos.md).
- */
-static long record_lock(const struct file *file, uint32_t command,
-			uint64_t address)
-{
-	struct linux_flock lock;
-	bool getting = command == F_GETLK || command == F_OFD_GETLK;
-	bool ofd = command >= F_OFD_GETLK;
-
-	if (file->flags & O_PATH)
-		return -EBADF;
-	if (!vm_user_ok(address, sizeof(lock),
-			getting ? PROT_READ | PROT_WRITE : PROT_READ))
-		return -EFAULT;
-	memcpy(&lock, (const void *)address, sizeof(lock));
-	if ((lock.type != F_RDLCK && lock.type != F_WRLCK &&
-	     lock.type != F_UNLCK) || lock.whence < 0 || lock.whence > 2 ||
-	    (ofd && lock.pid != 0))
-		return -EINVAL;
-	if (getting) {
-		if (lock.type == F_UNLCK)
-			return -EINVAL;
-		((struct linux_flock *)address)->type = F_UNLCK;
-		return 0;
-	}
-	uint32_t mode = file->flags & O_ACCMODE;
-
-	if ((lock.type == F_RDLCK && mode == O_WRONLY) ||
-	    (lock.type == F_WRLCK && mode == O_RDONLY))
-		return -EBADF;
-	return 0;
 }
 
 long sys_fcntl(struct wk_regs *regs)

@@ -73,6 +73,13 @@ struct file {
 				or signalfd's slot */
 };
 
+/* What tells apart the objects that share a node (pipes and sockets:
+ * their kind and slot); 0 for a node's only object. Two descriptions are
+ * of one object, as locks see it, when node and slot are the same; the
+ * anonymous files (eventfd, epoll, timerfd, signalfd) are one, as they
+ * are Linux's one anonymous inode. */
+uint64_t io_object_slot(const struct file *file);
+
 /* Descriptors 0, 1 and 2: one description of the console. */
 void io_init(void);
 
