@@ -42,6 +42,7 @@
 #define ELOOP    40
 #define EOVERFLOW 75
 #define ENOTSOCK 88
+#define EDESTADDRREQ 89
 #define EMSGSIZE 90
 #define EPROTOTYPE 91
 #define ENOPROTOOPT 92
@@ -50,6 +51,8 @@
 #define EOPNOTSUPP 95
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98
+#define EADDRNOTAVAIL 99
+#define ENETUNREACH 101
 #define ECONNRESET 104
 #define ENOBUFS 105
 #define EISCONN 106
@@ -57,6 +60,7 @@
 #define ETOOMANYREFS 109
 #define ETIMEDOUT 110
 #define ECONNREFUSED 111
+#define EINPROGRESS 115
 #define ECANCELED 125
 
 #endif /* LIBOS_ERRNO_H */

@@ -60,6 +60,7 @@
 #include "linux/files.h"
 #include "linux/signal.h"
 #include "linux/socket_control.h"
+#include "linux/socket_inet.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
@@ -106,6 +107,7 @@
 #define SO_OOBINLINE  10
 #define SO_LINGER     13
 #define SO_PASSCRED   16
+#define SO_REUSEPORT  15
 #define SO_PEERCRED   17
 #define SO_RCVLOWAT   18
 #define SO_SNDLOWAT   19
@@ -128,6 +130,12 @@
 #define STORAGE_MAX     128 /* sizeof(struct sockaddr_storage) */
 #define LISTEN_MAX      4096 /* Linux's somaxconn */
 #define NO_END          0xffff
+/* send_vector's destinations past the ends: a UDP datagram that goes
+ * nowhere, to a port no end has (an ICMP error would come back to a
+ * connected sender) or to an end that takes another peer's alone. */
+#define DATAGRAM_NOBODY   SOCKETS_MAX
+#define DATAGRAM_FILTERED (SOCKETS_MAX + 1)
+#define UDP_MAX           65507 /* a datagram's bytes in IPv4 */
 #define OVERFLOW_ID     65534 /* Linux's overflowuid and overflowgid */
 
 /* SO_RCVTIMEO, SO_SNDTIMEO: microseconds, or these. */
@@ -170,6 +178,7 @@ struct socket_end {
 	uint16_t waiting;       /* listening: how many do, first at first */
 	uint16_t first, next;   /* that queue: its head, and each one's next */
 	uint8_t type;           /* SOCK_*; 0: a free slot */
+	uint8_t family;         /* AF_UNIX or AF_INET (socket_inet.h) */
 	uint8_t shutdown;       /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	uint8_t error;          /* pending, for the next receive or SO_ERROR */
 	uint8_t address_length; /* its name's (bind's, or an accepted end's
@@ -182,6 +191,8 @@ struct socket_end {
 	bool has_peer_credentials; /* SO_PEERCRED: the process's (a pair's
 				      end, a listening or connected one) */
 	bool unaccepted;        /* waits for its listener's accept */
+	bool connect_pending;   /* AF_INET: connected, but connect said
+				   -EINPROGRESS; the next says 0 */
 	int64_t receive_timeout, send_timeout; /* microseconds, or
 						  TIMEOUT_* */
 	uint16_t first_mark, last_mark; /* a stream's marks, or NO_MARK */
@@ -423,6 +434,8 @@ static struct attachment attachment_for(const struct socket_end *self,
 {
 	struct attachment attachment = *given;
 
+	if (self->family == AF_INET) /* control messages go nowhere */
+		return nothing_attached;
 	if (!attachment.has_credentials &&
 	    (self->passes_credentials || target->passes_credentials ||
 	     target->unaccepted)) {
@@ -440,19 +453,27 @@ static long send_vector(struct file *file, unsigned to,
 			const struct iovec *vector, uint64_t total, int flags,
 			struct attachment *given)
 {
-	struct socket_end *self = end_of(file), *target = &ends[to];
+	struct socket_end *self = end_of(file);
 	struct thread *thread = sched_current();
 	bool may_wait = !(file->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT);
 	uint64_t done = thread->call_again && may_wait ? thread->call_done : 0;
-	struct attachment attachment = attachment_for(self, target, given);
+	bool udp = self->family == AF_INET && self->type == SOCK_DGRAM;
 
 	thread->call_done = 0;
-	if (!is_stream(self) && total > RECORD_MAX)
+	if (!is_stream(self) && total > (udp ? UDP_MAX : RECORD_MAX))
 		return -EMSGSIZE;
-	if (self->type == SOCK_DGRAM && !may_send((unsigned)file->position,
-						  target))
+	if (to >= SOCKETS_MAX) /* lost on the way, as UDP's may be */
+		return (long)total;
+	struct socket_end *target = &ends[to];
+	struct attachment attachment = attachment_for(self, target, given);
+
+	if (udp && SOCKET_RING - unread(target) < RECORD_HEADER + total)
+		return (long)total; /* a full receiver drops it */
+	if (self->type == SOCK_DGRAM && !udp &&
+	    !may_send((unsigned)file->position, target))
 		return -EPERM;
-	if ((self->shutdown & SEND_SHUTDOWN) || (target->shutdown & RCV_SHUTDOWN))
+	if ((self->shutdown & SEND_SHUTDOWN) ||
+	    (!udp && (target->shutdown & RCV_SHUTDOWN)))
 		return broken_pipe(flags, done, is_stream(self));
 	uint64_t room = SOCKET_RING - unread(target);
 
@@ -528,14 +549,66 @@ static void autobind_if_passing(unsigned index)
 		autobind(index);
 }
 
+static long autobind_inet(unsigned index, bool connecting);
+
+/* Where a UDP datagram from end `index` to `to` goes: the end bound to
+ * it, unless that end is connected to another peer, or DATAGRAM_*. */
+static unsigned udp_destination(unsigned index, const struct inet_name *to)
+{
+	long target = inet_find(SOCK_DGRAM, to);
+	const struct inet_name *filter;
+	struct inet_name from = inet_source_of(index);
+
+	if (target < 0)
+		return DATAGRAM_NOBODY;
+	filter = inet_peer((unsigned)target);
+	if (filter && (filter->port != from.port ||
+		       filter->address != from.address))
+		return DATAGRAM_FILTERED;
+	return (unsigned)target;
+}
+
+/* A UDP send, to `name` (the app's, checked) or to the peer: a pending
+ * error first (ECONNREFUSED, from a datagram of a connected end that
+ * found nobody), else the datagram goes as send_vector sends it. */
+static long send_udp(struct file *file, const struct inet_name *name,
+		     const struct iovec *vector, uint64_t total, int flags)
+{
+	struct socket_end *self = end_of(file);
+	unsigned index = (unsigned)file->position;
+	const struct inet_name *peer = inet_peer(index);
+	struct attachment none = nothing_attached;
+	long error;
+
+	if (self->error) {
+		error = -(long)self->error;
+		self->error = 0;
+		return error;
+	}
+	if (name == NULL && peer == NULL)
+		return -EDESTADDRREQ;
+	error = autobind_inet(index, false);
+	if (error)
+		return error;
+	unsigned to = udp_destination(index, name ? name : peer);
+	long sent = send_vector(file, to, vector, total, flags, &none);
+
+	if (sent >= 0 && to == DATAGRAM_NOBODY && name == NULL)
+		self->error = ECONNREFUSED;
+	return sent;
+}
+
 /* A send to the peer: to_peer's checks, then send_vector. */
 static long send_to_peer(struct file *file, const struct iovec *vector,
 			 uint64_t total, int flags, struct attachment *given)
 {
 	struct socket_end *self = end_of(file);
 
+	if (self->family == AF_INET && self->type == SOCK_DGRAM)
+		return send_udp(file, NULL, vector, total, flags);
 	if (!self->connected)
-		return -ENOTCONN;
+		return self->family == AF_INET ? broken_pipe(flags, 0, true)
+					       : -ENOTCONN;
 	if (self->type == SOCK_DGRAM && self->peer_gone) {
 		/* Linux says so once, then forgets the peer. */
 		self->connected = false;
@@ -680,8 +753,10 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 
 	thread->call_done = 0;
 	*truncated = false;
-	*sender = peer_of(self) && peer_of(self)->address_length ? self->peer
-								  : NO_END;
+	*sender = peer_of(self) && peer_of(self)->address_length &&
+				  self->family == AF_UNIX
+			  ? self->peer
+			  : NO_END;
 	*got = (struct received){
 		/* A stream's read that took nothing says so, as Linux's
 		 * zeroed credentials. */
@@ -690,6 +765,8 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		.credentials_due = is_stream(self) && self->passes_credentials,
 		.files = NO_FILES,
 	};
+	if (self->family == AF_INET && is_stream(self) && !self->connected)
+		return -ENOTCONN;
 	if (unread(self) == 0) {
 		if (done && (self->shutdown & RCV_SHUTDOWN))
 			return (long)done; /* MSG_WAITALL cut short */
@@ -807,6 +884,8 @@ static void end_release(unsigned index, bool unaccepted)
 	}
 	if (self->name_node)
 		files_unbind_socket(self->name_node);
+	if (self->family == AF_INET)
+		inet_release(index);
 	if (peer && peer->type != SOCK_DGRAM) {
 		peer->peer_gone = true;
 		peer->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
@@ -815,6 +894,7 @@ static void end_release(unsigned index, bool unaccepted)
 	}
 	for (unsigned other = 0; other < SOCKETS_MAX; other++)
 		if (ends[other].type == SOCK_DGRAM && ends[other].connected &&
+		    ends[other].family == AF_UNIX &&
 		    ends[other].peer == index && other != index)
 			ends[other].peer_gone = true;
 	self->name_node = 0;
@@ -884,7 +964,7 @@ static struct file *socket_file(uint64_t fd, long *error)
 }
 
 /* A free end, its ring mapped: its index, or -ENFILE or -ENOMEM. */
-static long take_end(int type)
+static long take_end(int type, int family)
 {
 	for (unsigned index = 0; index < SOCKETS_MAX; index++) {
 		struct socket_end *end = &ends[index];
@@ -898,6 +978,7 @@ static long take_end(int type)
 			end->mapped = true;
 		}
 		*end = (struct socket_end){ .type = (uint8_t)type,
+					    .family = (uint8_t)family,
 					    .mapped = true,
 					    .first_mark = NO_MARK,
 					    .last_mark = NO_MARK,
@@ -939,23 +1020,58 @@ static long unix_type(uint64_t type_flags, uint64_t protocol)
 	return type == SOCK_RAW ? SOCK_DGRAM : (long)type;
 }
 
+/* The type an AF_INET socket call asks for: TCP's SOCK_STREAM or UDP's
+ * SOCK_DGRAM, or Linux's error. */
+static long inet_type(uint64_t type_flags, uint64_t protocol)
+{
+	uint64_t type = type_flags & SOCK_TYPE_MASK;
+
+	if ((type_flags & ~(uint64_t)(SOCK_TYPE_MASK | O_NONBLOCK |
+				      O_CLOEXEC)) ||
+	    type >= SOCK_TYPES)
+		return -EINVAL;
+	if (type == SOCK_STREAM)
+		return protocol == 0 || protocol == IPPROTO_TCP
+			       ? SOCK_STREAM
+			       : -EPROTONOSUPPORT;
+	if (type == SOCK_DGRAM)
+		return protocol == 0 || protocol == IPPROTO_UDP
+			       ? SOCK_DGRAM
+			       : -EPROTONOSUPPORT;
+	return type == SOCK_RAW ? -EPROTONOSUPPORT : -ESOCKTNOSUPPORT;
+}
+
 long sys_socket(struct wk_regs *regs)
 {
 	uint64_t domain = regs->rdi & 0xffffffff;
-	long type = unix_type(regs->rsi & 0xffffffff, regs->rdx & 0xffffffff);
+	long type;
 
-	if (domain != AF_UNIX) {
+	if (domain == AF_INET) {
+		type = inet_type(regs->rsi & 0xffffffff,
+				 regs->rdx & 0xffffffff);
+		if (type == -EPROTONOSUPPORT &&
+		    (regs->rsi & SOCK_TYPE_MASK) == SOCK_RAW &&
+		    !told_about_network) {
+			told_about_network = true;
+			libos_report("socket: Wicket has no raw sockets; "
+				     "returning -EPROTONOSUPPORT");
+		}
+	} else if (domain == AF_UNIX) {
+		type = unix_type(regs->rsi & 0xffffffff,
+				 regs->rdx & 0xffffffff);
+	} else {
 		if (!told_about_network) {
 			told_about_network = true;
-			libos_report("socket(family %lu): Wicket has no "
-				     "network; returning -EAFNOSUPPORT",
+			libos_report("socket(family %lu): Wicket's network is "
+				     "IPv4 on the loopback; returning "
+				     "-EAFNOSUPPORT",
 				     domain);
 		}
 		return -EAFNOSUPPORT;
 	}
 	if (type < 0)
 		return type;
-	return open_end(take_end((int)type), regs->rsi);
+	return open_end(take_end((int)type, (int)domain), regs->rsi);
 }
 
 long sys_socketpair(struct wk_regs *regs)
@@ -971,8 +1087,8 @@ long sys_socketpair(struct wk_regs *regs)
 		return type;
 	if (!vm_user_ok(regs->r10, sizeof(fds), PROT_WRITE))
 		return -EFAULT;
-	long first = take_end((int)type);
-	long second = first < 0 ? first : take_end((int)type);
+	long first = take_end((int)type, AF_UNIX);
+	long second = first < 0 ? first : take_end((int)type, AF_UNIX);
 
 	if (second < 0) {
 		if (first >= 0)
@@ -1091,6 +1207,23 @@ static long read_header(uint64_t header, struct message_header *out,
 	return 0;
 }
 
+/* A send on an AF_INET end: TCP ignores a name, as Linux's does; UDP
+ * sends to it (checked), or to the peer. */
+static long send_inet(struct file *file, uint64_t name, uint64_t length,
+		      const struct iovec *vector, uint64_t total, int flags)
+{
+	struct attachment none = nothing_attached;
+	struct inet_name to;
+
+	if (end_of(file)->type != SOCK_DGRAM || !name || !length)
+		return send_to_peer(file, vector, total, flags, &none);
+	long error = inet_read_name(name, length, false, &to);
+
+	if (error == 0)
+		error = inet_route(&to);
+	return error ? error : send_udp(file, &to, vector, total, flags);
+}
+
 long sys_sendmsg(struct wk_regs *regs)
 {
 	struct message_header header;
@@ -1115,7 +1248,10 @@ long sys_sendmsg(struct wk_regs *regs)
 		return error;
 	long result;
 
-	if (header.name && header.name_length) {
+	if (end_of(file)->family == AF_INET) {
+		result = send_inet(file, header.name, header.name_length,
+				   vector, (uint64_t)total, (int)regs->rdx);
+	} else if (header.name && header.name_length) {
 		long to = send_to_name(file, header.name, header.name_length);
 
 		result = to < 0 ? to
@@ -1143,6 +1279,9 @@ long sys_sendto(struct wk_regs *regs)
 
 	if (total < 0)
 		return total;
+	if (end_of(file)->family == AF_INET)
+		return send_inet(file, regs->r8, regs->r9 & 0xffffffff, &piece,
+				 (uint64_t)total, (int)regs->r10);
 	if (regs->r8 && (regs->r9 & 0xffffffff)) {
 		long to = send_to_name(file, regs->r8, regs->r9 & 0xffffffff);
 
@@ -1165,6 +1304,13 @@ static uint32_t write_name(unsigned index, uint64_t address, uint32_t room,
 	const uint8_t *name = index == NO_END ? unnamed : addresses[index];
 	uint32_t length = index == NO_END ? (sender ? 0 : sizeof(unnamed))
 					  : ends[index].address_length;
+	struct inet_name inet;
+
+	if (index != NO_END && ends[index].family == AF_INET) {
+		inet = sender ? inet_source_of(index) : inet_name_of(index);
+		name = (const uint8_t *)&inet;
+		length = INET_NAME_LENGTH;
+	}
 
 	memcpy((void *)address, name, length < room ? length : room);
 	return length;
@@ -1265,6 +1411,13 @@ long sys_shutdown(struct wk_regs *regs)
 	uint8_t mode = (uint8_t)(how + 1); /* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
 
 	self->shutdown |= mode; /* an unconnected end too, as on Linux */
+	if (self->family == AF_INET &&
+	    (self->type == SOCK_DGRAM ? inet_peer((unsigned)file->position) ==
+					       NULL
+				      : !self->connected)) {
+		changed();
+		return -ENOTCONN; /* and shut down all the same */
+	}
 	if (peer && self->type != SOCK_DGRAM)
 		peer->shutdown |= (mode & RCV_SHUTDOWN ? SEND_SHUTDOWN : 0) |
 				  (mode & SEND_SHUTDOWN ? RCV_SHUTDOWN : 0);
@@ -1282,17 +1435,36 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 	if (file == NULL)
 		return error;
 	const struct socket_end *self = end_of(file);
+	unsigned index = (unsigned)file->position;
+	const struct inet_name *inet_peer_name = NULL;
 
-	if (of_peer && (!self->connected ||
-			(self->type == SOCK_DGRAM && self->peer_gone)))
+	if (self->family == AF_INET && of_peer) {
+		inet_peer_name = inet_peer(index);
+		if (inet_peer_name == NULL)
+			return -ENOTCONN;
+	} else if (of_peer && (!self->connected ||
+			       (self->type == SOCK_DGRAM && self->peer_gone))) {
 		return -ENOTCONN;
+	}
 	if (!vm_user_ok(regs->rdx, 4, PROT_READ | PROT_WRITE))
 		return -EFAULT;
 	int32_t room = *(const int32_t *)regs->rdx;
-	unsigned index = (unsigned)file->position;
 
 	if (room < 0)
 		return -EINVAL;
+	if (self->family == AF_INET) {
+		struct inet_name name = inet_peer_name ? *inet_peer_name
+						       : inet_name_of(index);
+		uint32_t size = (uint32_t)room < INET_NAME_LENGTH
+					? (uint32_t)room
+					: INET_NAME_LENGTH;
+
+		if (size && !vm_user_ok(regs->rsi, size, PROT_WRITE))
+			return -EFAULT;
+		memcpy((void *)regs->rsi, &name, size);
+		*(int32_t *)regs->rdx = INET_NAME_LENGTH;
+		return 0;
+	}
 	if (of_peer) /* a gone peer's name went with it */
 		index = self->peer_gone ? NO_END : self->peer;
 	if (index != NO_END && ends[index].address_length == 0)
@@ -1314,6 +1486,38 @@ long sys_getpeername(struct wk_regs *regs)
 	return name_of(regs, true);
 }
 
+/* An AF_INET end is bound from here on. */
+static long inet_bound_now(unsigned index, long error)
+{
+	if (error == 0)
+		ends[index].address_length = INET_NAME_LENGTH;
+	return error;
+}
+
+/* bind on an AF_INET end: Linux's checks in its order (the name, whether
+ * its address is local, then whether the end is bound), then the port. */
+static long bind_inet(unsigned index, uint64_t address, uint64_t length)
+{
+	struct inet_name name;
+	long error = inet_read_name(address, length, true, &name);
+
+	if (error)
+		return error;
+	if (!inet_is_local(name.address))
+		return -EADDRNOTAVAIL;
+	if (ends[index].address_length)
+		return -EINVAL;
+	return inet_bound_now(index, inet_bind(index, ends[index].type, &name));
+}
+
+/* An AF_INET end not bound yet gets an ephemeral port (connecting:
+ * and 127.0.0.1, the loopback's source address). */
+static long autobind_inet(unsigned index, bool connecting)
+{
+	return inet_bound_now(index, inet_autobind(index, ends[index].type,
+						   connecting));
+}
+
 /* bind: a path becomes a socket file (-EADDRINUSE if the name is
  * taken); an abstract name is the socket's alone; the family alone gets
  * an abstract name of five hex digits, as Linux's autobind. Once. */
@@ -1330,6 +1534,8 @@ long sys_bind(struct wk_regs *regs)
 	unsigned index = (unsigned)file->position;
 	uint8_t *name = addresses[index];
 
+	if (self->family == AF_INET)
+		return bind_inet(index, address, length);
 	if (length == SUN_PATH_OFFSET && vm_user_ok(address, 2, PROT_READ) &&
 	    *(const uint16_t *)address == AF_UNIX) {
 		autobind(index); /* bound already: nothing to do */
@@ -1405,10 +1611,68 @@ static long connect_unspecified(unsigned index, uint64_t address,
 	return 0;
 }
 
+static long stream_connect(struct file *file, unsigned to,
+			   const struct inet_name *inet_to);
+
+/* connect on an AF_INET end. UDP: the name becomes the peer (AF_UNSPEC:
+ * none), whether or not an end is bound to it. TCP: a listening end takes
+ * the connection at once, and a non-blocking connect says -EINPROGRESS
+ * all the same, as Linux's does on the loopback; with nothing listening,
+ * -ECONNREFUSED, for a non-blocking one through SO_ERROR. */
+static long connect_inet(struct file *file, uint64_t address,
+			 uint64_t length)
+{
+	struct socket_end *self = end_of(file);
+	unsigned index = (unsigned)file->position;
+	struct inet_name to;
+	bool nonblocking = file->flags & O_NONBLOCK;
+	long error;
+
+	if (self->type == SOCK_DGRAM && length >= sizeof(uint16_t) &&
+	    vm_user_ok(address, sizeof(uint16_t), PROT_READ) &&
+	    *(const uint16_t *)address == AF_UNSPEC) {
+		inet_set_peer(index, NULL);
+		return 0;
+	}
+	error = inet_read_name(address, length, false, &to);
+	if (error == 0)
+		error = inet_route(&to);
+	if (error)
+		return error;
+	if (self->type == SOCK_DGRAM) {
+		error = autobind_inet(index, true);
+		if (error == 0)
+			inet_set_peer(index, &to);
+		return error;
+	}
+	if (self->connected && self->connect_pending) {
+		self->connect_pending = false;
+		return 0;
+	}
+	if (self->connected)
+		return -EISCONN;
+	if (self->listening)
+		return -EINVAL;
+	long listener = inet_find(SOCK_STREAM, &to);
+
+	if (listener < 0) {
+		if (!nonblocking)
+			return -ECONNREFUSED;
+		self->error = ECONNREFUSED;
+		return -EINPROGRESS;
+	}
+	error = autobind_inet(index, true);
+	if (error == 0)
+		error = stream_connect(file, (unsigned)listener, &to);
+	if (error || !nonblocking)
+		return error;
+	self->connect_pending = true;
+	return -EINPROGRESS;
+}
+
 /* connect: a DGRAM end takes the named DGRAM socket as its peer; a
  * stream or SEQPACKET end is paired with a new end queued for the named
- * listening socket's accept (waiting while its queue is full, as long as
- * SO_SNDTIMEO lets it). */
+ * listening socket's accept (stream_connect). */
 long sys_connect(struct wk_regs *regs)
 {
 	uint64_t address = regs->rsi, length = regs->rdx & 0xffffffff;
@@ -1420,6 +1684,8 @@ long sys_connect(struct wk_regs *regs)
 	struct socket_end *self = end_of(file);
 	unsigned index = (unsigned)file->position;
 
+	if (self->family == AF_INET)
+		return connect_inet(file, address, length);
 	error = connect_unspecified(index, address, length);
 	if (error <= 0)
 		return error;
@@ -1435,16 +1701,28 @@ long sys_connect(struct wk_regs *regs)
 
 	if (target->type != self->type)
 		return -EPROTOTYPE;
-	if (self->type == SOCK_DGRAM) {
-		if (!may_send(index, target))
-			return -EPERM;
-		if (self->connected && (self->peer_gone || self->peer != to))
-			dgram_leave(index);
-		self->peer = (uint16_t)to;
-		self->connected = true;
-		self->peer_gone = false;
-		return 0;
-	}
+	if (self->type != SOCK_DGRAM)
+		return stream_connect(file, (unsigned)to, NULL);
+	if (!may_send(index, target))
+		return -EPERM;
+	if (self->connected && (self->peer_gone || self->peer != to))
+		dgram_leave(index);
+	self->peer = (uint16_t)to;
+	self->connected = true;
+	self->peer_gone = false;
+	return 0;
+}
+
+/* A stream or SEQPACKET end connects to end `to`: a new end, its peer,
+ * is queued for the listening end's accept (waiting while its queue is
+ * full, as long as SO_SNDTIMEO lets it). An AF_INET end's new end is
+ * named `inet_to`, where the connection went. */
+static long stream_connect(struct file *file, unsigned to,
+			   const struct inet_name *inet_to)
+{
+	struct socket_end *self = end_of(file), *target = &ends[to];
+	unsigned index = (unsigned)file->position;
+
 	if (self->connected)
 		return -EISCONN;
 	if (self->listening)
@@ -1454,7 +1732,7 @@ long sys_connect(struct wk_regs *regs)
 	if (target->waiting >= target->backlog)
 		return wait_or_again(!(file->flags & O_NONBLOCK),
 				     self->send_timeout, 0);
-	long server = take_end(self->type);
+	long server = take_end(self->type, self->family);
 
 	if (server < 0)
 		return server;
@@ -1463,13 +1741,21 @@ long sys_connect(struct wk_regs *regs)
 	accepted->peer = (uint16_t)index;
 	accepted->connected = true;
 	accepted->unaccepted = true;
-	accepted->has_peer_credentials = true;
-	accepted->passes_credentials = target->passes_credentials;
 	accepted->address_length = target->address_length;
-	memcpy(addresses[server], addresses[to], ADDRESS_MAX);
 	self->peer = (uint16_t)server;
 	self->connected = true;
-	self->has_peer_credentials = true; /* the listener's */
+	if (inet_to) { /* no credentials: TCP's peer has none */
+		struct inet_name client = inet_name_of(index);
+
+		inet_bind_accepted((unsigned)server, self->type, inet_to);
+		inet_set_peer((unsigned)server, &client);
+		inet_set_peer(index, inet_to);
+	} else {
+		accepted->has_peer_credentials = true;
+		accepted->passes_credentials = target->passes_credentials;
+		memcpy(addresses[server], addresses[to], ADDRESS_MAX);
+		self->has_peer_credentials = true; /* the listener's */
+	}
 	if (target->waiting == 0) { /* at the back of the queue */
 		target->first = (uint16_t)server;
 	} else {
@@ -1496,6 +1782,13 @@ long sys_listen(struct wk_regs *regs)
 
 	if (self->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
+	if (self->family == AF_INET && !self->connected) {
+		/* TCP listens unbound too, on an ephemeral port */
+		error = autobind_inet((unsigned)file->position, false);
+		if (error)
+			return error;
+		inet_listening((unsigned)file->position);
+	}
 	if (self->address_length == 0 || self->connected)
 		return -EINVAL; /* only a bound, unconnected socket listens */
 	self->listening = true;
@@ -1578,12 +1871,25 @@ long sys_accept4(struct wk_regs *regs)
 static long option_value(const struct socket_end *end, uint64_t name,
 			 int32_t *value)
 {
+	unsigned index = (unsigned)(end - ends);
+
+	if (end->family == AF_INET) {
+		if (name == SO_PROTOCOL) {
+			*value = end->type == SOCK_DGRAM ? IPPROTO_UDP
+							 : IPPROTO_TCP;
+			return 0;
+		}
+		if (name == SO_REUSEADDR || name == SO_REUSEPORT) {
+			*value = inet_reuse(index, (int)name, false, false);
+			return 0;
+		}
+	}
 	switch (name) {
 	case SO_TYPE:
 		*value = end->type;
 		return 0;
 	case SO_DOMAIN:
-		*value = AF_UNIX;
+		*value = end->family;
 		return 0;
 	case SO_ACCEPTCONN:
 		*value = end->listening;
@@ -1624,7 +1930,9 @@ long sys_getsockopt(struct wk_regs *regs)
 
 	if (file == NULL)
 		return error;
-	if (level != SOL_SOCKET)
+	struct socket_end *end = end_of(file);
+
+	if (level != SOL_SOCKET && end->family != AF_INET)
 		return -EOPNOTSUPP;
 	if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
 		return -EFAULT;
@@ -1632,9 +1940,15 @@ long sys_getsockopt(struct wk_regs *regs)
 
 	if (room < 0)
 		return -EINVAL;
-	struct socket_end *end = end_of(file);
+	if (level != SOL_SOCKET) {
+		int32_t value;
 
-	if (name == SO_PEERCRED) { /* struct ucred */
+		error = inet_option((unsigned)file->position, end->type, level,
+				    name, false, &value);
+		if (error)
+			return error;
+		memcpy(bytes, &value, sizeof(value));
+	} else if (name == SO_PEERCRED) { /* struct ucred */
 		struct credentials peer =
 			end->has_peer_credentials
 				? control_own_credentials()
@@ -1717,10 +2031,19 @@ long sys_setsockopt(struct wk_regs *regs)
 
 	if (file == NULL)
 		return error;
-	if (level != SOL_SOCKET)
-		return -EOPNOTSUPP;
 	struct socket_end *end = end_of(file);
 
+	if (level != SOL_SOCKET) {
+		if (end->family != AF_INET)
+			return -EOPNOTSUPP;
+		if (length < sizeof(value))
+			return -EINVAL;
+		if (!vm_user_ok(regs->r10, sizeof(value), PROT_READ))
+			return -EFAULT;
+		value = *(const int32_t *)regs->r10;
+		return inet_option((unsigned)file->position, end->type, level,
+				   name, true, &value);
+	}
 	if (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW)
 		return read_timeout(regs->r10, length, &end->receive_timeout);
 	if (name == SO_SNDTIMEO || name == SO_SNDTIMEO_NEW)
@@ -1738,8 +2061,15 @@ long sys_setsockopt(struct wk_regs *regs)
 	    name == SO_PROTOCOL || name == SO_ACCEPTCONN ||
 	    name == SO_PEERCRED)
 		return -ENOPROTOOPT;
+	value = *(const int32_t *)regs->r10;
 	if (name == SO_PASSCRED) {
-		end->passes_credentials = *(const int32_t *)regs->r10 != 0;
+		end->passes_credentials = value != 0;
+		return 0;
+	}
+	if (end->family == AF_INET &&
+	    (name == SO_REUSEADDR || name == SO_REUSEPORT)) {
+		inet_reuse((unsigned)file->position, (int)name, true,
+			   value != 0);
 		return 0;
 	}
 	return option_value(end, name, &value);
