@@ -5,8 +5,9 @@
  * socket bound to a name (a path, which bind makes a socket file of, or
  * an abstract name: a NUL first) and accept. A DGRAM socket sends to a
  * bound one named by sendto or connect, and leaves it by connect to
- * AF_UNSPEC. Wicket has no network: every other family is -EAFNOSUPPORT
- * (said once).
+ * AF_UNSPEC. AF_INET sockets (TCP and UDP on the loopback) are ends of
+ * the same kinds, named by linux/socket_inet.c; every other family is
+ * -EAFNOSUPPORT (said once).
  *
  * Each end has a receive ring of SOCKET_RING bytes in the libOS's memory
  * (LIBOS_SOCKET_BUFFERS, mapped when its slot is first used and kept); a
