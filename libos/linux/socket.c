@@ -1003,9 +1003,11 @@ static long open_end(long index, uint64_t type_flags)
 	return fd;
 }
 
-/* The type a socket or socketpair call asks for (SOCK_RAW is SOCK_DGRAM
- * in AF_UNIX, as on Linux), or an error. */
-static long unix_type(uint64_t type_flags, uint64_t protocol)
+/* The type a socket or socketpair call asks for in `domain`, or Linux's
+ * error: AF_UNIX's three (SOCK_RAW is SOCK_DGRAM there, as on Linux), or
+ * AF_INET's TCP (SOCK_STREAM) and UDP (SOCK_DGRAM). */
+static long socket_type(uint64_t domain, uint64_t type_flags,
+			uint64_t protocol)
 {
 	uint64_t type = type_flags & SOCK_TYPE_MASK;
 
@@ -1013,6 +1015,16 @@ static long unix_type(uint64_t type_flags, uint64_t protocol)
 				      O_CLOEXEC)) ||
 	    type >= SOCK_TYPES)
 		return -EINVAL;
+	if (domain == AF_INET) {
+		if (type == SOCK_STREAM || type == SOCK_DGRAM)
+			return protocol == 0 ||
+					       protocol == (type == SOCK_STREAM
+								    ? IPPROTO_TCP
+								    : IPPROTO_UDP)
+				       ? (long)type
+				       : -EPROTONOSUPPORT;
+		return type == SOCK_RAW ? -EPROTONOSUPPORT : -ESOCKTNOSUPPORT;
+	}
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_RAW &&
 	    type != SOCK_SEQPACKET)
 		return -ESOCKTNOSUPPORT;
@@ -1021,46 +1033,11 @@ static long unix_type(uint64_t type_flags, uint64_t protocol)
 	return type == SOCK_RAW ? SOCK_DGRAM : (long)type;
 }
 
-/* The type an AF_INET socket call asks for: TCP's SOCK_STREAM or UDP's
- * SOCK_DGRAM, or Linux's error. */
-static long inet_type(uint64_t type_flags, uint64_t protocol)
-{
-	uint64_t type = type_flags & SOCK_TYPE_MASK;
-
-	if ((type_flags & ~(uint64_t)(SOCK_TYPE_MASK | O_NONBLOCK |
-				      O_CLOEXEC)) ||
-	    type >= SOCK_TYPES)
-		return -EINVAL;
-	if (type == SOCK_STREAM)
-		return protocol == 0 || protocol == IPPROTO_TCP
-			       ? SOCK_STREAM
-			       : -EPROTONOSUPPORT;
-	if (type == SOCK_DGRAM)
-		return protocol == 0 || protocol == IPPROTO_UDP
-			       ? SOCK_DGRAM
-			       : -EPROTONOSUPPORT;
-	return type == SOCK_RAW ? -EPROTONOSUPPORT : -ESOCKTNOSUPPORT;
-}
-
 long sys_socket(struct wk_regs *regs)
 {
 	uint64_t domain = regs->rdi & 0xffffffff;
-	long type;
 
-	if (domain == AF_INET) {
-		type = inet_type(regs->rsi & 0xffffffff,
-				 regs->rdx & 0xffffffff);
-		if (type == -EPROTONOSUPPORT &&
-		    (regs->rsi & SOCK_TYPE_MASK) == SOCK_RAW &&
-		    !told_about_network) {
-			told_about_network = true;
-			libos_report("socket: Wicket has no raw sockets; "
-				     "returning -EPROTONOSUPPORT");
-		}
-	} else if (domain == AF_UNIX) {
-		type = unix_type(regs->rsi & 0xffffffff,
-				 regs->rdx & 0xffffffff);
-	} else {
+	if (domain != AF_UNIX && domain != AF_INET) {
 		if (!told_about_network) {
 			told_about_network = true;
 			libos_report("socket(family %lu): Wicket's network is "
@@ -1070,6 +1047,15 @@ long sys_socket(struct wk_regs *regs)
 		}
 		return -EAFNOSUPPORT;
 	}
+	long type = socket_type(domain, regs->rsi & 0xffffffff,
+				regs->rdx & 0xffffffff);
+
+	if (domain == AF_INET && type == -EPROTONOSUPPORT &&
+	    (regs->rsi & SOCK_TYPE_MASK) == SOCK_RAW && !told_about_network) {
+		told_about_network = true;
+		libos_report("socket: Wicket has no raw sockets; returning "
+			     "-EPROTONOSUPPORT");
+	}
 	if (type < 0)
 		return type;
 	return open_end(take_end((int)type, (int)domain), regs->rsi);
@@ -1078,7 +1064,8 @@ long sys_socket(struct wk_regs *regs)
 long sys_socketpair(struct wk_regs *regs)
 {
 	uint64_t domain = regs->rdi & 0xffffffff;
-	long type = unix_type(regs->rsi & 0xffffffff, regs->rdx & 0xffffffff);
+	long type = socket_type(AF_UNIX, regs->rsi & 0xffffffff,
+				regs->rdx & 0xffffffff);
 	int32_t fds[2];
 
 	if (domain != AF_UNIX)
