@@ -168,11 +168,6 @@ struct inet_name inet_name_of(unsigned index)
 				   .address = bindings[index].address };
 }
 
-bool inet_bound(unsigned index)
-{
-	return bindings[index].port != 0;
-}
-
 bool inet_reuse(unsigned index, int option, bool set, bool value)
 {
 	bool *flag = option == SO_REUSEADDR ? &bindings[index].reuse_address

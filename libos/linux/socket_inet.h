@@ -57,7 +57,6 @@ void inet_bind_accepted(unsigned index, int type,
 
 /* The end's name (INADDR_ANY and port 0 if unbound). */
 struct inet_name inet_name_of(unsigned index);
-bool inet_bound(unsigned index);
 
 /* SO_REUSEADDR and SO_REUSEPORT, kept for bind's checks (set), read
  * (set false: the value is returned). */
