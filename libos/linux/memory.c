@@ -189,8 +189,8 @@ long sys_mmap(struct wk_regs *regs)
 		return -EINVAL;
 	if (length == 0)
 		return -ENOMEM;
-	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return -EINVAL;
+	/* Linux's mmap ignores the bits it does not know. */
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
 	const struct file *file = NULL;
 
 	if (!(flags & MAP_ANONYMOUS)) {
@@ -199,8 +199,6 @@ long sys_mmap(struct wk_regs *regs)
 		if (error)
 			return error;
 	}
-	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-		return -EACCES; /* W^X */
 	/* What Linux charges: private memory that may be written, and shared
 	 * anonymous memory, unless MAP_NORESERVE. */
 	if (!(flags & MAP_NORESERVE) &&
@@ -257,20 +255,52 @@ long sys_munmap(struct wk_regs *regs)
 	return vm_unmap(address, length);
 }
 
-long sys_mprotect(struct wk_regs *regs)
+/* mprotect, and pkey_mprotect with key `key`: Linux's checks in its
+ * order. PROT_SEM is accepted and means nothing, as on x86 Linux. */
+static long protect(const struct wk_regs *regs, int32_t key)
 {
 	uint64_t address = regs->rdi, length = page_length(regs->rsi);
 	uint32_t prot = (uint32_t)regs->rdx;
 
-	if (address % PAGE_SIZE ||
-	    (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (address % PAGE_SIZE)
 		return -EINVAL;
 	if (regs->rsi == 0)
 		return 0;
-	if (length == 0 || !app_range(address, length))
+	if (length == 0)
+		return -ENOMEM;
+	if (prot & ~(uint32_t)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	/* No protection keys (Wicket does not turn PKU on), so no key is
+	 * ever allocated, as on a Linux CPU without them. */
+	if (key != -1)
+		return -EINVAL;
+	if (!app_range(address, length))
 		return -ENOMEM;
 	patch_text_changed(address, length);
-	return vm_protect(address, length, prot);
+	return vm_protect(address, length, prot & ~(uint32_t)PROT_SEM);
+}
+
+long sys_mprotect(struct wk_regs *regs)
+{
+	return protect(regs, -1);
+}
+
+long sys_pkey_mprotect(struct wk_regs *regs)
+{
+	return protect(regs, (int32_t)regs->r10);
+}
+
+/* Without PKU, Linux refuses every key: allocating one and freeing one. */
+long sys_pkey_alloc(struct wk_regs *regs)
+{
+	(void)regs;
+	return -EINVAL;
+}
+
+long sys_pkey_free(struct wk_regs *regs)
+{
+	(void)regs;
+	return -EINVAL;
 }
 
 /* Moves [old, old + old_length) to a new mapping of new_length bytes at

@@ -14,6 +14,7 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/capability.h"
 #include "linux/clock.h"
 #include "linux/io.h"
 #include "linux/memory.h"
@@ -567,7 +568,8 @@ long sys_prctl(struct wk_regs *regs)
 			return -EINVAL;
 		return control.no_new_privileges;
 	default:
-		return -EINVAL;
+		return capability_prctl(regs->rdi, argument, regs->rdx,
+					regs->r10, regs->r8);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "loader/elf.h"
+#include "linux/capability.h"
 #include "linux/clock.h"
 #include "linux/files.h"
 #include "linux/memory.h"
@@ -227,16 +228,25 @@ static size_t generate(unsigned node, char *out, size_t size)
 		return command_length;
 	case NODE_PID_COMM:
 		return print_format_to(out, size, "%s\n", process_name());
-	case NODE_PID_STATUS:
+	case NODE_PID_STATUS: {
+		const struct capabilities *caps = capabilities();
+
 		return print_format_to(
 			out, size,
 			"Name:\t%s\nUmask:\t0%u%u%u\nState:\tR (running)\n"
 			"Tgid:\t1\nPid:\t1\nPPid:\t0\nUid:\t0\t0\t0\t0\n"
-			"Gid:\t0\t0\t0\t0\nVmRSS:\t%8lu kB\nThreads:\t%u\n",
+			"Gid:\t0\t0\t0\t0\nVmRSS:\t%8lu kB\nThreads:\t%u\n"
+			"CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
+			"CapBnd:\t%016lx\nCapAmb:\t%016lx\n",
 			process_name(), process_umask() >> 6,
 			(process_umask() >> 3) & 7, process_umask() & 7,
 			(unsigned long)(vm_mapped_bytes() >> 10),
-			thread_count());
+			thread_count(), (unsigned long)caps->inheritable,
+			(unsigned long)caps->permitted,
+			(unsigned long)caps->effective,
+			(unsigned long)caps->bounding,
+			(unsigned long)caps->ambient);
+	}
 	case NODE_PID_STAT:
 		/* Fields 1-24 as Linux has them (utime in ticks, starttime 0,
 		 * vsize and rss), the rest 0. */

@@ -135,8 +135,8 @@
 	S(122, setfsuid, 0) \
 	S(123, setfsgid, 0) \
 	S(124, getsid, 1) \
-	S(125, capget, 0) \
-	S(126, capset, 0) \
+	S(125, capget, 1) \
+	S(126, capset, 1) \
 	S(127, rt_sigpending, 1) \
 	S(128, rt_sigtimedwait, 1) \
 	S(129, rt_sigqueueinfo, 1) \
@@ -339,9 +339,9 @@
 	S(326, copy_file_range, 1) \
 	S(327, preadv2, 1) \
 	S(328, pwritev2, 1) \
-	S(329, pkey_mprotect, 0) \
-	S(330, pkey_alloc, 0) \
-	S(331, pkey_free, 0) \
+	S(329, pkey_mprotect, 1) \
+	S(330, pkey_alloc, 1) \
+	S(331, pkey_free, 1) \
 	S(332, statx, 1) \
 	S(333, io_pgetevents, 0) \
 	S(334, rseq, 1) \

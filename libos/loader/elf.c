@@ -148,10 +148,6 @@ static const char *map_segments(const struct loaded *elf)
 
 			if (shared == start) {
 				prot |= linux_prot(last->flags);
-				if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-					return "a page holds both writable "
-					       "and executable segments "
-					       "(Wicket maps W^X)";
 				if (vm_protect(start, PAGE_SIZE, prot) < 0)
 					return "cannot protect its segments";
 			}
@@ -204,9 +200,6 @@ static const char *read_segments(const uint8_t *file, uint64_t size,
 		if (p->filesz > p->memsz || !inside(p->offset, p->filesz, size) ||
 		    p->vaddr + p->memsz < p->vaddr)
 			return "a segment lies outside the file or wraps";
-		if ((p->flags & PF_W) && (p->flags & PF_X))
-			return "a segment is both writable and executable "
-			       "(Wicket maps W^X)";
 		if (elf->count > 0 &&
 		    p->vaddr < elf->loads[elf->count - 1].vaddr +
 				       elf->loads[elf->count - 1].memsz)

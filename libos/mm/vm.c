@@ -80,6 +80,13 @@ static void forget_present(uint64_t start, uint64_t end)
 			*present_slot(page) = 0;
 }
 
+static bool by_turns(uint32_t prot)
+{
+	return (prot & PROT_WRITE) && (prot & PROT_EXEC);
+}
+
+/* What the kernel maps for Linux protection `prot`: a W+X region's pages
+ * in their write turn. */
 static unsigned kernel_prot(uint32_t prot)
 {
 	unsigned wk = 0;
@@ -88,7 +95,7 @@ static unsigned kernel_prot(uint32_t prot)
 		wk |= WK_PROT_READ; /* x86 cannot map write- or exec-only */
 	if (prot & PROT_WRITE)
 		wk |= WK_PROT_WRITE;
-	if (prot & PROT_EXEC)
+	else if (prot & PROT_EXEC)
 		wk |= WK_PROT_EXEC;
 	return wk;
 }
@@ -174,8 +181,6 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 
 	if (!vm_range_free(start, end) || (start | length) % PAGE_SIZE)
 		return -EINVAL;
-	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-		return -EACCES;
 	if (region_count == VM_REGIONS_MAX)
 		return -ENOMEM;
 	if (kind == REGION_IMAGE && prot != PROT_NONE) {
@@ -209,8 +214,8 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 }
 
 /* Adds `region`, which holds its file (a view or a copy): free and
- * page-aligned, or -EINVAL; a view written only where it may be and
- * never W+X, or -EACCES; -ENOMEM when the table is full. */
+ * page-aligned, or -EINVAL; a view written only where it may be, or
+ * -EACCES; -ENOMEM when the table is full. */
 static long map_of_file(struct region region)
 {
 	forget_checked();
@@ -218,7 +223,7 @@ static long map_of_file(struct region region)
 	    (region.start | region.end | region.offset) % PAGE_SIZE)
 		return -EINVAL;
 	if (region.kind == REGION_FILE && (region.prot & PROT_WRITE) &&
-	    ((region.prot & PROT_EXEC) || !region.may_write))
+	    !region.may_write)
 		return -EACCES;
 	if (!insert_at(first_ending_after(region.start), region))
 		return -ENOMEM;
@@ -238,8 +243,6 @@ long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
 long vm_map_copy(uint64_t start, uint64_t length, uint32_t prot,
 		 unsigned node, uint64_t offset)
 {
-	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-		return -EACCES;
 	return map_of_file((struct region){
 		.start = start, .end = start + length, .offset = offset,
 		.prot = prot, .node = (uint16_t)node,
@@ -296,8 +299,6 @@ long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
 	uint64_t end = start + length;
 	uint64_t expected = start;
 
-	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-		return -EACCES;
 	for (unsigned i = first_ending_after(start);
 	     i < region_count && regions[i].start < end; i++) {
 		if (regions[i].start > expected)
@@ -535,13 +536,66 @@ map_around(struct region *region, uint64_t address)
 	return status == 0 ? VM_FAULT_MAPPED : VM_FAULT_ACCERR;
 }
 
-enum vm_fault_result vm_fault(uint64_t address, uint32_t access)
+/* The last turn vm_fault gave, and how many times running it was the
+ * other turn of the one before, for the same page and instruction: an
+ * instruction that writes the page it is fetched from. */
+static struct {
+	uint64_t page, rip;
+	uint32_t access;
+	unsigned flips;
+} last_turn;
+
+/* Whether the instruction at rip, turning `page` for `access`, can never
+ * run: it needed the page's other turn just before, twice running. */
+static bool needs_both_turns(uint64_t page, uint64_t rip, uint32_t access)
+{
+	if (page == last_turn.page && rip == last_turn.rip &&
+	    access != last_turn.access)
+		last_turn.flips++;
+	else
+		last_turn.flips = 0;
+	last_turn.page = page;
+	last_turn.rip = rip;
+	last_turn.access = access;
+	if (last_turn.flips < 2)
+		return false;
+	libos_report("the app's instruction at 0x%lx writes the page it runs "
+		     "from (0x%lx): Wicket maps a page writable or executable, "
+		     "never both at once", rip, page);
+	return true;
+}
+
+/* A W+X region's fault for a write or an instruction fetch: the present
+ * page's turn changed (false: the page is absent, to be mapped). */
+static bool take_turn(uint64_t address, uint32_t access, uint64_t rip,
+		      enum vm_fault_result *result)
+{
+	uint64_t page = page_down(address);
+	unsigned turn = access == PROT_EXEC ? WK_PROT_READ | WK_PROT_EXEC
+					    : WK_PROT_READ | WK_PROT_WRITE;
+
+	if (wk_mem_protect((long)page, PAGE_SIZE, turn) != 0)
+		return false;
+	/* vm_user_ok's answers for writes there no longer hold. */
+	if (access == PROT_EXEC)
+		forget_checked();
+	*result = needs_both_turns(page, rip, access) ? VM_FAULT_ACCERR
+						      : VM_FAULT_MAPPED;
+	return true;
+}
+
+enum vm_fault_result vm_fault(uint64_t address, uint32_t access,
+			      uint64_t rip)
 {
 	struct region *region = find(address);
+	enum vm_fault_result turned;
 
 	if (region == NULL ||
 	    (region->kind == REGION_STACK && region->prot == PROT_NONE))
 		return VM_FAULT_MAPERR;
+	if (by_turns(region->prot) && access != PROT_READ &&
+	    take_turn(address, access, rip, &turned))
+		return turned;
 	if (!demand_paged(region) || region->prot == PROT_NONE ||
 	    (access & ~region->prot & PROT_WRITE) ||
 	    (access & ~region->prot & PROT_EXEC))
@@ -586,6 +640,24 @@ bool vm_page_present(uint64_t page)
 	return true;
 }
 
+/* Gives the W+X pages of [start, end), all present, their write turn,
+ * for the libOS to write there. */
+static void write_turns(uint64_t start, uint64_t end)
+{
+	for (uint64_t at = start; at < end;) {
+		const struct region *region = vm_find(at);
+		uint64_t stop = region->end < end ? region->end : end;
+
+		if (by_turns(region->prot)) {
+			last_turn.flips = 0;
+			wk_mem_protect((long)page_down(at),
+				       (long)(page_up(stop) - page_down(at)),
+				       WK_PROT_READ | WK_PROT_WRITE);
+		}
+		at = stop;
+	}
+}
+
 static __attribute__((noinline)) bool user_ok(uint64_t address,
 					      uint64_t length,
 					      uint32_t access)
@@ -603,12 +675,16 @@ static __attribute__((noinline)) bool user_ok(uint64_t address,
 		if (region == NULL || region->prot == PROT_NONE ||
 		    ((access & PROT_WRITE) && !(region->prot & PROT_WRITE)))
 			return false;
-		if (!(region->prot & PROT_WRITE))
+		/* A W+X page is in its write turn only if made so now. */
+		if (!(region->prot & PROT_WRITE) ||
+		    (by_turns(region->prot) && !(access & PROT_WRITE)))
 			allowed = PROT_READ;
 		at = region->end;
 	}
 	if (!vm_populate(address, length))
 		return false;
+	if (access & PROT_WRITE)
+		write_turns(address, end);
 	if (length <= CHECKED_SIZE * PAGE_SIZE / 2)
 		for (uint64_t page = page_down(address); page < end;
 		     page += PAGE_SIZE) {

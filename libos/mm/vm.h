@@ -9,8 +9,13 @@
  * Protections are Linux's PROT_* bits. The app's image is mapped when it
  * is loaded; every other region (brk, mmap, the stack) is demand-paged:
  * the kernel maps a zeroed chunk the first time the app touches it (a page
- * fault event, vm_fault), or when the libOS is about to (vm_user_ok). The
- * kernel refuses W+X, and so does this table.
+ * fault event, vm_fault), or when the libOS is about to (vm_user_ok).
+ *
+ * W+X by turns: the kernel never maps a page writable and executable at
+ * once, but Linux lets the app ask for both (a JIT's code buffer). Such a
+ * region's present pages are each read-write or read-execute, their turn,
+ * changed by the fault that needs the other (vm_fault) or by the libOS
+ * about to write there (vm_user_ok). A page starts in its write turn.
  */
 #ifndef LIBOS_MM_VM_H
 #define LIBOS_MM_VM_H
@@ -24,6 +29,7 @@
 #define PROT_READ  0x1
 #define PROT_WRITE 0x2
 #define PROT_EXEC  0x4
+#define PROT_SEM   0x8 /* accepted, meaning nothing (x86) */
 
 enum region_kind {
 	REGION_IMAGE,     /* the app's PT_LOAD segments: mapped at once */
@@ -82,7 +88,7 @@ long vm_map_file(uint64_t start, uint64_t length, uint32_t prot,
  * mapping of regular file `node` from `offset`: a REGION_ANONYMOUS
  * region, `copied`, demand-paged, each page the file's bytes when first
  * touched (zeros past the file's end in its last page). Returns 0,
- * -ENOMEM, -EINVAL or -EACCES (W+X). */
+ * -ENOMEM or -EINVAL. */
 long vm_map_copy(uint64_t start, uint64_t length, uint32_t prot,
 		 unsigned node, uint64_t offset);
 
@@ -160,9 +166,12 @@ enum vm_fault_result {
 };
 
 /* Handles the app's page fault at address (access: PROT_READ, PROT_WRITE
- * or PROT_EXEC) by mapping the demand-paged chunk around it (of a file
- * view: up to the file's end). */
-enum vm_fault_result vm_fault(uint64_t address, uint32_t access);
+ * or PROT_EXEC) by the instruction at rip: a W+X page's turn changed, or
+ * the demand-paged chunk around it mapped (of a file view: up to the
+ * file's end). An instruction that needs its own W+X page's two turns at
+ * once (it writes the page it runs from) is reported, a VM_FAULT_ACCERR. */
+enum vm_fault_result vm_fault(uint64_t address, uint32_t access,
+			      uint64_t rip);
 
 /* Makes [address, address + length) of a demand-paged region present,
  * for the libOS to touch. False if no memory is left. */

@@ -107,7 +107,7 @@ static void page_fault(const struct wk_event *event, struct wk_regs *regs)
 	/* Error code bits: 1 write, 4 instruction fetch. */
 	uint32_t access = (event->error_code & 2) ? PROT_WRITE :
 			  (event->error_code & 16) ? PROT_EXEC : PROT_READ;
-	enum vm_fault_result fault = vm_fault(address, access);
+	enum vm_fault_result fault = vm_fault(address, access, regs->rip);
 
 	if (fault == VM_FAULT_MAPPED)
 		return;

@@ -293,10 +293,13 @@ static bool in_an_area(uint64_t address)
 
 /* Whether a region may hold a text: executable, and the loader's image
  * or the app's private memory (a library's text copied from its file);
- * never a shared file view (a write would reach the file) or an area. */
+ * never a shared file view (a write would reach the file) or an area,
+ * nor W+X memory, which the app may rewrite under the branch scan
+ * without a call. */
 static bool text_kind(const struct region *region, uint32_t prot)
 {
 	return region && region->prot == prot && (prot & PROT_EXEC) &&
+	       !(prot & PROT_WRITE) &&
 	       (region->kind == REGION_IMAGE ||
 		region->kind == REGION_ANONYMOUS) &&
 	       !in_an_area(region->start);
