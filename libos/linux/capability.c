@@ -88,8 +88,10 @@ long sys_capget(struct wk_regs *regs)
 	int32_t pid;
 
 	/* No data: only asking which version is preferred. */
-	if (data == 0 || count < 0)
+	if (count < 0)
 		return data == 0 && count == -EINVAL ? 0 : count;
+	if (data == 0)
+		return 0;
 	if (header_pid(header, &pid) < 0)
 		return -EFAULT;
 	if (pid < 0)
