@@ -5,9 +5,9 @@
  * do). A dynamically linked one names its interpreter (PT_INTERP), which
  * is taken from the file tree and mapped below the mmap area's top; the
  * app starts there, and the interpreter loads the libraries through the
- * app's own system calls, as on Linux. Segments are mapped W^X from the
- * files' bytes, which are never trusted: every header field is checked
- * first.
+ * app's own system calls, as on Linux. Segments are mapped from the
+ * files' bytes (a W+X one by turns: mm/vm.h), which are never trusted:
+ * every header field is checked first.
  */
 #ifndef LIBOS_LOADER_ELF_H
 #define LIBOS_LOADER_ELF_H
