@@ -51,7 +51,6 @@
 #define FDS_MAX 4096 /* RLIMIT_NOFILE's hard limit (process.c) */
 #define IOV_MAX 1024
 #define DEVICE_READ_MAX (1 << 20)
-#define RW_MAX 0x7ffff000 /* Linux's MAX_RW_COUNT */
 #define USER_HALF_END UINT64_C(0x00007ffffffff000) /* Linux's TASK_SIZE */
 
 #define F_DUPFD         0
@@ -126,9 +125,7 @@ struct file *io_file(uint64_t fd)
 	return &files[fd_file[fd]];
 }
 
-/* The description of fd if it may be read (want O_RDONLY) or written
- * (O_WRONLY), else NULL: closed, opened the other way or with O_PATH. */
-static struct file *io_file_for(uint64_t fd, uint32_t want)
+struct file *io_file_for(uint64_t fd, uint32_t want)
 {
 	struct file *file = io_file(fd);
 
@@ -344,9 +341,7 @@ static bool fixed_at_zero(const struct file *file)
 	       file->kind == FILE_SIGNALFD;
 }
 
-/* The devices and directories; the console, pipes, epoll instances and
- * the descriptors fixed at 0 cannot seek (-ESPIPE). */
-static bool seekable(const struct file *file)
+bool io_seekable(const struct file *file)
 {
 	return file->kind != FILE_CONSOLE && file->kind != FILE_PIPE &&
 	       file->kind != FILE_EPOLL && file->kind != FILE_SOCKET &&
@@ -362,7 +357,7 @@ static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 
 	*error = offset < 0                    ? -EINVAL
 		 : file == NULL                ? -EBADF
-		 : !seekable(file)             ? -ESPIPE
+		 : !io_seekable(file)             ? -ESPIPE
 					       : 0;
 	return *error ? NULL : file;
 }
@@ -422,124 +417,6 @@ long sys_pwrite64(struct wk_regs *regs)
 	if (file && past_offsets(regs->r10, regs->rdx))
 		return -EINVAL;
 	return file ? write_at(file, regs->r10, regs->rsi, regs->rdx) : error;
-}
-
-/*
- * sendfile: from a device that makes its bytes (null, zero, full,
- * random) or a regular file, to one that takes them without waiting (the
- * console, null, zero, full, random) or to a regular file (not O_APPEND:
- * -EINVAL, as on Linux), at its offset, which moves on. The other pairs
- * (a pipe, eventfd or the console as the source, a pipe or eventfd as
- * the destination) are -EINVAL, Linux's answer where a file cannot take
- * part, and a program falls back to read and write. A regular file is
- * read from *offset when one is given (which moves on, the file's own
- * offset staying), else from its offset; a device's "offset" moves on by
- * what was sent, as a file's would.
- */
-static bool is_device(const struct file *file)
-{
-	return file->kind == FILE_NULL || file->kind == FILE_ZERO ||
-	       file->kind == FILE_FULL || file->kind == FILE_RANDOM;
-}
-
-/* sendfile's writes to a regular file at its offset, which moves on:
- * count bytes of regular file `in` from offset, or of the device `in`,
- * made piecewise. The count written, or the first piece's error. */
-static long regular_from(struct file *out, const struct file *in,
-			 uint64_t offset, uint64_t count)
-{
-	static uint8_t piece[4096];
-	uint64_t done = 0;
-
-	if (in->kind == FILE_REGULAR) {
-		long written = files_copy(out->node, out->position, in->node,
-					  offset, count);
-
-		if (written > 0)
-			out->position += (uint64_t)written;
-		return written;
-	}
-	while (done < count) {
-		uint64_t length = count - done;
-
-		if (length > sizeof(piece))
-			length = sizeof(piece);
-		if (in->kind == FILE_RANDOM)
-			random_bytes(piece, length);
-		else
-			memset(piece, 0, length);
-		long written = files_write_bytes(out->node, out->position,
-						 piece, length);
-
-		if (written <= 0)
-			return done ? (long)done : written;
-		out->position += (uint64_t)written;
-		done += (uint64_t)written;
-		if ((uint64_t)written < length)
-			break;
-	}
-	return (long)done;
-}
-
-long sys_sendfile(struct wk_regs *regs)
-{
-	static uint8_t buffer[4096];
-	struct file *out = io_file_for(regs->rdi, O_WRONLY);
-	struct file *in = io_file_for(regs->rsi, O_RDONLY);
-	uint64_t count = regs->r10 < RW_MAX ? regs->r10 : RW_MAX;
-	uint64_t offset, size = UINT64_MAX;
-	uint64_t done = 0;
-
-	if (out == NULL || in == NULL)
-		return -EBADF;
-	if (!(is_device(in) || in->kind == FILE_REGULAR) ||
-	    !(is_device(out) || out->kind == FILE_CONSOLE ||
-	      out->kind == FILE_REGULAR) ||
-	    (out->kind == FILE_REGULAR && (out->flags & O_APPEND)))
-		return -EINVAL;
-	if (regs->rdx && !vm_user_ok(regs->rdx, 8, PROT_READ | PROT_WRITE))
-		return -EFAULT;
-	offset = regs->rdx ? *(const uint64_t *)regs->rdx : in->position;
-	if ((int64_t)offset < 0)
-		return -EINVAL;
-	if (in->kind == FILE_NULL)
-		return 0;
-	if (in->kind == FILE_REGULAR) {
-		size = files_size(in->node);
-		count = offset >= size ? 0
-			: count < size - offset ? count : size - offset;
-	}
-	if (out->kind == FILE_FULL && count)
-		return -ENOSPC;
-	if (out->kind == FILE_REGULAR) {
-		long written = regular_from(out, in, offset, count);
-
-		if (written < 0)
-			return written;
-		count = (uint64_t)written;
-	}
-	if (out->kind != FILE_CONSOLE) /* it takes everything unread */
-		done = count;
-	while (done < count) {
-		uint64_t piece = count - done;
-
-		if (piece > sizeof(buffer))
-			piece = sizeof(buffer);
-		if (in->kind == FILE_REGULAR)
-			files_read_bytes(in->node, offset + done, buffer,
-					 piece);
-		else if (in->kind == FILE_RANDOM)
-			random_bytes(buffer, piece);
-		else
-			memset(buffer, 0, piece);
-		console_write(buffer, piece);
-		done += piece;
-	}
-	if (regs->rdx)
-		*(uint64_t *)regs->rdx = offset + done;
-	else if (in->kind == FILE_REGULAR)
-		in->position = offset + done;
-	return (long)done;
 }
 
 /*
@@ -609,6 +486,12 @@ static long vector_io(struct file *file, uint64_t vector, uint64_t count,
 			break; /* a console read returns what one line gave */
 	}
 	return done;
+}
+
+long io_vector(struct file *file, uint64_t vector, uint64_t count,
+	       bool writing, bool may_wait, long late)
+{
+	return vector_io(file, vector, count, writing, -1, may_wait, late);
 }
 
 static long vector_call(struct wk_regs *regs, bool writing)
@@ -1099,7 +982,7 @@ long sys_lseek(struct wk_regs *regs)
 		return -EBADF;
 	if (fixed_at_zero(file))
 		return 0;
-	if (!seekable(file))
+	if (!io_seekable(file))
 		return -ESPIPE;
 	if (file->kind == FILE_REGULAR)
 		size = files_size(file->node);

@@ -80,11 +80,30 @@ struct file {
  * are Linux's one anonymous inode. */
 uint64_t io_object_slot(const struct file *file);
 
+/* The most one read or write moves (Linux's MAX_RW_COUNT). */
+#define RW_MAX 0x7ffff000
+
 /* Descriptors 0, 1 and 2: one description of the console. */
 void io_init(void);
 
 /* The description of an open descriptor, or NULL. */
 struct file *io_file(uint64_t fd);
+
+/* The description of fd if it may be read (want O_RDONLY) or written
+ * (O_WRONLY), else NULL: closed, opened the other way or with O_PATH. */
+struct file *io_file_for(uint64_t fd, uint32_t want);
+
+/* Whether a description has an offset (Linux's FMODE_PREAD): the
+ * devices, directories and files do; the console, pipes, sockets, epoll
+ * instances and the descriptors fixed at 0 do not (-ESPIPE). */
+bool io_seekable(const struct file *file);
+
+/* readv (writing false) or writev on a description at its offset
+ * (linux/splice.c's vmsplice): only the first piece may wait, and only
+ * if may_wait; `late` is an error Linux reports only once the vector is
+ * checked and not empty. */
+long io_vector(struct file *file, uint64_t vector, uint64_t count,
+	       bool writing, bool may_wait, long late);
 
 /* A new description of node (of `kind`; `position` its first position)
  * and the lowest free descriptor for it, or -EMFILE. */

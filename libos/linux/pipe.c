@@ -141,6 +141,15 @@ long pipe_read(const struct file *file, uint64_t buffer, uint64_t length,
 	return (long)count;
 }
 
+/* A write with no reader left: SIGPIPE for the writing thread (its
+ * call then fails with -EPIPE, or returns what went in before). */
+static void raise_sigpipe(void)
+{
+	struct signal_info info = { .code = SI_USER, .sender = LINUX_PID };
+
+	signal_send_thread(sched_current(), SIGPIPE, &info);
+}
+
 long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 		bool may_wait)
 {
@@ -152,10 +161,7 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 	if (length == 0)
 		return 0;
 	if (pipe->readers == 0) {
-		struct signal_info info = { .code = SI_USER,
-					    .sender = LINUX_PID };
-
-		signal_send_thread(self, SIGPIPE, &info);
+		raise_sigpipe();
 		return done ? (long)done : -EPIPE;
 	}
 	if (!vm_user_ok(buffer, length, PROT_READ))
@@ -177,6 +183,60 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 		return (long)done;
 	self->call_done = done;
 	return wait_or_again(file, may_wait);
+}
+
+long pipe_peek(const struct file *file, uint64_t skip, void *bytes,
+	       uint64_t length)
+{
+	const struct pipe *pipe = pipe_of(file);
+	uint64_t count = pipe->written - pipe->read;
+
+	if (count <= skip)
+		return pipe->writers ? -EAGAIN : 0;
+	count -= skip;
+	if (count > length)
+		count = length;
+	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->read + skip,
+		  bytes, count, false);
+	return (long)count;
+}
+
+void pipe_consume(const struct file *file, uint64_t length)
+{
+	struct pipe *pipe = pipe_of(file);
+	uint64_t count = pipe->written - pipe->read;
+
+	pipe->read += length < count ? length : count;
+	changed();
+}
+
+uint64_t pipe_room(const struct file *file)
+{
+	const struct pipe *pipe = pipe_of(file);
+
+	return pipe->capacity - (pipe->written - pipe->read);
+}
+
+long pipe_put(const struct file *file, const void *bytes, uint64_t length)
+{
+	struct pipe *pipe = pipe_of(file);
+	uint64_t count = pipe_room(file);
+
+	if (pipe->readers == 0) {
+		raise_sigpipe();
+		return -EPIPE;
+	}
+	if (length == 0)
+		return 0;
+	if (count == 0)
+		return -EAGAIN;
+	if (count > length)
+		count = length;
+	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->written,
+		  (uint8_t *)bytes, count, true);
+	pipe->written += count;
+	changed();
+	return (long)count;
 }
 
 /* An open of the ends access mode `mode` (O_RDONLY, O_WRONLY or O_RDWR)

@@ -25,6 +25,20 @@ long pipe_read(const struct file *file, uint64_t buffer, uint64_t length,
 long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 		bool may_wait);
 
+/* splice, tee and sendfile (linux/splice.c), with the libOS's own
+ * buffer, never waiting. pipe_peek copies up to length unread bytes from
+ * the `skip`th on, leaving them: a count, -EAGAIN while a writer may
+ * still give more, 0 at the end. pipe_consume then drops length unread
+ * bytes (at most what is there). pipe_put writes what fits of length
+ * bytes: a count, -EAGAIN when none fits, or -EPIPE with a SIGPIPE when
+ * no reader is left (length 0 checks only that). pipe_room: what fits
+ * now. */
+long pipe_peek(const struct file *file, uint64_t skip, void *bytes,
+	       uint64_t length);
+void pipe_consume(const struct file *file, uint64_t length);
+long pipe_put(const struct file *file, const void *bytes, uint64_t length);
+uint64_t pipe_room(const struct file *file);
+
 /* A description of one end is gone (its last descriptor closed). */
 void pipe_release(const struct file *file);
 

@@ -72,7 +72,6 @@
 #define RECORD_MAX    (212992 - 32) /* Linux's default send buffer's */
 #define ROOM_TO_WRITE 4096 /* poll's POLLOUT: this much room in the peer's ring */
 #define IOV_MAX       1024
-#define RW_MAX        0x7ffff000
 
 #define AF_UNSPEC 0
 #define AF_UNIX  1
@@ -841,6 +840,27 @@ long socket_transfer(struct file *file, uint64_t vector, uint64_t count,
 				     &sender, &got);
 
 	control_files_drop(got.files); /* no room for them */
+	return result;
+}
+
+long socket_put(struct file *file, const void *bytes, uint64_t length)
+{
+	struct iovec piece = { (uint64_t)bytes, length };
+	struct attachment none = nothing_attached;
+
+	return send_to_peer(file, &piece, length, MSG_DONTWAIT, &none);
+}
+
+long socket_get(struct file *file, void *bytes, uint64_t length)
+{
+	struct iovec piece = { (uint64_t)bytes, length };
+	struct received got;
+	bool truncated;
+	uint16_t sender;
+	long result = receive_vector(file, &piece, (long)length, MSG_DONTWAIT,
+				     &truncated, &sender, &got);
+
+	control_files_drop(got.files);
 	return result;
 }
 

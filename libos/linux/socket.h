@@ -20,6 +20,15 @@
 long socket_transfer(struct file *file, uint64_t vector, uint64_t count,
 		     bool sending);
 
+/* sendfile and splice (linux/splice.c) with the libOS's own buffer,
+ * never waiting: a send of length bytes (one datagram, or what fits of a
+ * stream's: a count, -EAGAIN when none fits, or the send's error, with
+ * SIGPIPE as a send's) and a receive of up to length (a count, 0 at the
+ * end, -EAGAIN when nothing is there, or the error; descriptors in
+ * flight that come with the bytes are closed). */
+long socket_put(struct file *file, const void *bytes, uint64_t length);
+long socket_get(struct file *file, void *bytes, uint64_t length);
+
 /* A description of an end is gone (its last descriptor closed, its
  * last reference in flight dropped). */
 void socket_release(const struct file *file);

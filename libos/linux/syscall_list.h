@@ -285,10 +285,10 @@
 	S(272, unshare, 0) \
 	S(273, set_robust_list, 1) \
 	S(274, get_robust_list, 0) \
-	S(275, splice, 0) \
-	S(276, tee, 0) \
+	S(275, splice, 1) \
+	S(276, tee, 1) \
 	S(277, sync_file_range, 1) \
-	S(278, vmsplice, 0) \
+	S(278, vmsplice, 1) \
 	S(279, move_pages, 0) \
 	S(280, utimensat, 1) \
 	S(281, epoll_pwait, 1) \
