@@ -433,14 +433,16 @@ static void process(void)
 	show("syncfs(999)", syncfs(999));
 }
 
-/* Wicket only: sendfile between the devices (Linux's answers vary with
- * the kernel's version). */
+/* Wicket only: sendfile and splice with the devices (Linux's answers
+ * vary with the kernel's version; Wicket's are 6.x's, where /dev/null
+ * is no source and /dev/full no destination). */
 static void sendfiles(void)
 {
 	int null = open("/dev/null", O_RDONLY);
 
 	int zero = open("/dev/zero", O_RDONLY), sink = open("/dev/null", O_WRONLY);
 	int full = open("/dev/full", O_WRONLY), ends[2];
+	int full_read = open("/dev/full", O_RDONLY);
 	off_t offset = 5;
 	pipe(ends);
 	show("sendfile(null <- zero, 100000)",
@@ -454,6 +456,10 @@ static void sendfiles(void)
 	     sendfile(zero, zero, NULL, 10));
 	show("sendfile(pipe <- zero)", sendfile(ends[1], zero, NULL, 10));
 	show("sendfile(null <- pipe)", sendfile(sink, ends[0], NULL, 10));
+	show("sendfile(null <- full)", sendfile(sink, full_read, NULL, 10));
+	show("splice(pipe <- null)", splice(null, NULL, ends[1], NULL, 10, 0));
+	show("splice(null <- pipe)", splice(ends[0], NULL, sink, NULL, 100, 0));
+	show("splice(full <- pipe)", splice(ends[0], NULL, full, NULL, 100, 0));
 	show("sendfile(stdout <- zero, 3)", sendfile(1, zero, NULL, 3));
 }
 
