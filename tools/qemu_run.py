@@ -128,10 +128,11 @@ def parse_args(argv):
     p.add_argument("--cpu", metavar="MODEL", help="override the -cpu model")
     p.add_argument("--machine", choices=("pc", "q35"), default="pc")
     p.add_argument("--memory", metavar="MiB", type=int, default=256)
-    p.add_argument("--timeout", metavar="SECONDS", type=float, default=60.0,
-                   help="overall limit (default 60)")
-    p.add_argument("--silence", metavar="SECONDS", type=float, default=20.0,
-                   help="limit on time without serial output (default 20)")
+    p.add_argument("--timeout", metavar="SECONDS", type=float,
+                   help="overall limit (default 60; none on a terminal)")
+    p.add_argument("--silence", metavar="SECONDS", type=float,
+                   help="limit on time without serial output (default 20; "
+                        "none on a terminal)")
     p.add_argument("--no-debug-exit", action="store_true",
                    help="do not add the isa-debug-exit device")
     p.add_argument("--timings", action="store_true")
@@ -166,8 +167,15 @@ def parse_args(argv):
         p.error("--initrd and --append go with --kernel")
     if args.iso and not args.firmware:
         args.firmware = "bios"
-    if args.timeout <= 0 or args.silence <= 0:
+    if (args.timeout is not None and args.timeout <= 0) or \
+            (args.silence is not None and args.silence <= 0):
         p.error("--timeout and --silence must be positive")
+    # A person at the terminal is the limit there (Ctrl-A x, ^C): an
+    # interactive program may sit at its prompt for as long as they like.
+    if args.timeout is None:
+        args.timeout = None if interactive(args) else 60.0
+    if args.silence is None:
+        args.silence = None if interactive(args) else 20.0
     if args.memory <= 0:
         p.error("--memory must be positive")
     return args
@@ -398,7 +406,9 @@ class Run:
         if self.input and self.input_gate is None:
             sel.register(self.input_fd, selectors.EVENT_WRITE, "in")
         open_pipes = 2
-        deadline = self.t0 + self.args.timeout
+        deadline = self.t0 + self.args.timeout if self.args.timeout \
+            else float("inf")
+        silence = self.args.silence or float("inf")
         exited_at = None
         try:
             while open_pipes:
@@ -413,7 +423,7 @@ class Run:
                     if now >= deadline:
                         return self.fail_timeout(
                             "timeout after %gs" % self.args.timeout)
-                    if now - self.last_output >= self.args.silence:
+                    if now - self.last_output >= silence:
                         return self.fail_timeout(
                             "no output for %gs" % self.args.silence)
                     if self.input_open_at is None and self.input_gate \
