@@ -142,4 +142,9 @@ long io_install(struct file *file, bool close_on_exec);
 void epoll_release(const struct file *file);
 void epoll_forget(const struct file *file);
 
+/* A pipe, socket, eventfd, timerfd, signalfd or the console changed
+ * (sched_wake_input_waiters): edge-triggered interests note the events
+ * that are gone, to report them when they come again (linux/poll.c). */
+void epoll_note_change(void);
+
 #endif /* LIBOS_LINUX_IO_H */

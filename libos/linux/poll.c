@@ -346,8 +346,15 @@ long sys_pselect6(struct wk_regs *regs)
  * devices and directories cannot (-EPERM, as Linux has them without a
  * poll), nor another epoll instance (-EINVAL here). An interest goes when
  * its description does (the last descriptor closed), as on Linux.
- * epoll_wait reports level-triggered: EPOLLET is accepted and behaves as
- * level-triggered, which wakes at least whenever edge-triggered would;
+ * epoll_wait reports level-triggered by default. An EPOLLET interest
+ * reports when an event it asks for has risen since its last report:
+ * its `armed` events are those it has not reported since they were last
+ * seen absent, at an epoll_wait or at any change of a pipe, socket,
+ * eventfd, timerfd, signalfd or the console (epoll_note_change). Its
+ * report holds every event present, as Linux's does. Linux queues an
+ * EPOLLET interest at each wakeup of its file, so it also reports more
+ * bytes coming while some are unread; Wicket does not, which an app that
+ * reads until -EAGAIN, as edge-triggered use requires, does not see.
  * EPOLLONESHOT disables an interest once reported, until EPOLL_CTL_MOD.
  * A wait that finds nothing waits as poll does; each wait starts where
  * the last report ended, so that a small maxevents starves no interest.
@@ -359,6 +366,7 @@ long sys_pselect6(struct wk_regs *regs)
 #define EPOLL_CTL_MOD     3
 #define EPOLLEXCLUSIVE    (1u << 28)
 #define EPOLLONESHOT      (1u << 30)
+#define EPOLLET           (1u << 31)
 #define EPOLL_CLOEXEC     O_CLOEXEC
 
 /* Linux's struct epoll_event on x86-64: packed, 12 bytes. */
@@ -373,6 +381,7 @@ struct epoll_interest {
 	uint32_t events;
 	uint64_t data;
 	bool disabled; /* EPOLLONESHOT, reported */
+	uint32_t armed; /* EPOLLET: the events it may report (above) */
 };
 
 static struct epoll {
@@ -486,30 +495,51 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		return -EINVAL;
 	}
 	epoll->interests[index] = (struct epoll_interest){
-		target, (int32_t)regs->rdx, event.events, event.data, false };
+		target, (int32_t)regs->rdx, event.events, event.data, false,
+		UINT32_MAX };
 	return 0;
 }
 
-/* The events an interest has now, of those it asks for. */
-static uint32_t interest_events(const struct epoll_interest *interest,
+/* The events an interest would report now, of those it asks for: none
+ * for an EPOLLET one unless one of them is armed. Events absent now arm
+ * an EPOLLET interest again. */
+static uint32_t interest_events(struct epoll_interest *interest,
 				struct readiness *console)
 {
+	uint32_t events = (uint32_t)(uint16_t)file_events(interest->file,
+							  console) &
+			  (interest->events | POLLERR | POLLHUP);
+
 	if (interest->disabled)
 		return 0;
-	return (uint32_t)(uint16_t)file_events(interest->file, console) &
-	       (interest->events | POLLERR | POLLHUP);
+	if (!(interest->events & EPOLLET))
+		return events;
+	interest->armed |= ~events;
+	return events & interest->armed ? events : 0;
 }
 
 /* Whether an epoll instance would report something now: what poll and
  * select see of its descriptor. */
 static bool epoll_ready(const struct file *file, struct readiness *console)
 {
-	const struct epoll *epoll = instance(file);
+	struct epoll *epoll = instance(file);
 
 	for (uint32_t i = 0; i < epoll->count; i++)
 		if (interest_events(&epoll->interests[i], console))
 			return true;
 	return false;
+}
+
+void epoll_note_change(void)
+{
+	struct readiness console = { 0 };
+
+	for (unsigned slot = 0; slot < EPOLLS_MAX; slot++)
+		for (uint32_t i = 0; epolls[slot].used && i < epolls[slot].count;
+		     i++)
+			if (epolls[slot].interests[i].events & EPOLLET)
+				interest_events(&epolls[slot].interests[i],
+						&console);
 }
 
 static long epoll_wait_for(const struct wk_regs *regs, bool wait,
@@ -543,6 +573,7 @@ static long epoll_wait_for(const struct wk_regs *regs, bool wait,
 		out[count++] = (struct epoll_event){ events, interest->data };
 		if (interest->events & EPOLLONESHOT)
 			interest->disabled = true;
+		interest->armed &= ~events;
 		epoll->next = index + 1;
 	}
 	return ready_or_wait(count, wait, deadline);

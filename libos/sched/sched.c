@@ -21,6 +21,7 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/futex.h"
+#include "linux/io.h"
 #include "linux/pipe.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
@@ -362,6 +363,7 @@ static bool found(struct thread *thread)
 
 void sched_wake_input_waiters(void)
 {
+	epoll_note_change();
 	each_input_waiter(wake_for_input);
 }
 
