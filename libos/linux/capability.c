@@ -2,6 +2,8 @@
  * capget, capset and prctl's capability options (capability.h), with
  * Linux's checks in its order: the header's version (an unknown one is
  * answered with the one preferred, written back), the pid, the data.
+ * The sets follow the user ids as Linux's commoncap makes them
+ * (capability_follow_uids).
  */
 #include "linux/capability.h"
 
@@ -16,12 +18,21 @@
 
 #define CAP_LAST_CAP 40
 #define CAP_ALL ((UINT64_C(1) << (CAP_LAST_CAP + 1)) - 1)
-#define CAP_SETPCAP 8
 
 #define CAP_VERSION_1 0x19980330u /* one 32-bit data struct */
 #define CAP_VERSION_2 0x20071026u /* two */
 #define CAP_VERSION_3 0x20080522u /* two; the one preferred */
 
+/* What a file system id of 0 gives (Linux's CAP_FS_SET): CHOWN,
+ * DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, FSETID, LINUX_IMMUTABLE, MKNOD
+ * and MAC_OVERRIDE. */
+#define CAP_FS_SET (UINT64_C(0x1f) | UINT64_C(1) << 9 | UINT64_C(1) << 27 | \
+		    UINT64_C(1) << 32)
+
+#define PR_GET_KEEPCAPS 7
+#define PR_SET_KEEPCAPS 8
+#define PR_GET_SECUREBITS 27
+#define SECBIT_KEEP_CAPS (1 << 4)
 #define PR_CAPBSET_READ 23
 #define PR_CAPBSET_DROP 24
 #define PR_CAP_AMBIENT 47
@@ -43,9 +54,40 @@ static struct capabilities sets = {
 	.effective = CAP_ALL, .permitted = CAP_ALL, .bounding = CAP_ALL
 };
 
+static bool keep_caps; /* PR_SET_KEEPCAPS */
+
 const struct capabilities *capabilities(void)
 {
 	return &sets;
+}
+
+bool capability_effective(unsigned capability)
+{
+	return (sets.effective >> capability) & 1;
+}
+
+void capability_follow_uids(const uint32_t old[4], const uint32_t next[4],
+			    bool fs_only)
+{
+	bool root_before = !old[0] || !old[1] || !old[2];
+	bool root_after = !next[0] || !next[1] || !next[2];
+
+	if (fs_only) {
+		if (!old[3] && next[3])
+			sets.effective &= ~CAP_FS_SET;
+		if (old[3] && !next[3])
+			sets.effective |= sets.permitted & CAP_FS_SET;
+		return;
+	}
+	if (root_before && !root_after) {
+		if (!keep_caps)
+			sets.permitted = sets.effective = 0;
+		sets.ambient = 0;
+	}
+	if (!old[1] && next[1])
+		sets.effective = 0;
+	if (old[1] && !next[1])
+		sets.effective = sets.permitted;
 }
 
 static bool subset(uint64_t part, uint64_t whole)
@@ -202,6 +244,15 @@ long capability_prctl(uint64_t option, uint64_t argument2,
 		return 0;
 	case PR_CAP_AMBIENT:
 		return ambient(argument2, argument3, argument4, argument5);
+	case PR_GET_KEEPCAPS:
+		return keep_caps;
+	case PR_SET_KEEPCAPS:
+		if (argument2 > 1)
+			return -EINVAL;
+		keep_caps = argument2;
+		return 0;
+	case PR_GET_SECUREBITS:
+		return keep_caps ? SECBIT_KEEP_CAPS : 0;
 	default:
 		return -EINVAL;
 	}

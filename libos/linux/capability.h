@@ -2,14 +2,23 @@
  * Capabilities: the app runs as root, with every capability Linux 6.1
  * knows (0 to 40) permitted, effective and in the bounding set, none
  * inheritable or ambient. It may drop them (capset, prctl), under Linux's
- * rules, and reads them back (capget, prctl, /proc/self/status). They are
- * the process's, not each thread's as on Linux, and no call of Wicket's
- * consults them: dropping one denies the app nothing (docs/libos.md).
+ * rules, and reads them back (capget, prctl, /proc/self/status); they
+ * follow its user ids (setuid and its kin, identity.h). They are the
+ * process's, not each thread's as on Linux, and only the calls that
+ * change ids and credentials consult them: dropping one denies the app
+ * nothing else (docs/libos.md).
  */
 #ifndef LIBOS_LINUX_CAPABILITY_H
 #define LIBOS_LINUX_CAPABILITY_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/* The capabilities Wicket's calls ask for (Linux's numbers). */
+#define CAP_SETGID    6
+#define CAP_SETUID    7
+#define CAP_SETPCAP   8
+#define CAP_SYS_ADMIN 21
 
 struct capabilities {
 	uint64_t effective, permitted, inheritable, bounding, ambient;
@@ -17,6 +26,20 @@ struct capabilities {
 
 /* The process's sets, bit n for capability n. */
 const struct capabilities *capabilities(void);
+
+/* Whether `capability` is in the effective set: what Linux's capable()
+ * asks (linux/identity.c's set*id calls, SCM_CREDENTIALS). */
+bool capability_effective(unsigned capability);
+
+/* The user ids (real, effective, saved, file system: identity.h) go from
+ * old to next: as on Linux, leaving root in all of the first three
+ * clears the permitted and effective sets (unless PR_SET_KEEPCAPS) and
+ * the ambient one; an effective id leaving 0 clears the effective set,
+ * one coming to 0 makes it the permitted set. fs_only (setfsuid): a file
+ * system id leaving 0 drops, and one coming to 0 raises, the file
+ * system capabilities in the effective set. */
+void capability_follow_uids(const uint32_t old[4], const uint32_t next[4],
+			    bool fs_only);
 
 /* prctl's PR_CAPBSET_READ, PR_CAPBSET_DROP and PR_CAP_AMBIENT, from its
  * arguments: Linux's answer. */

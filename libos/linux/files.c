@@ -38,6 +38,7 @@
 #include "linux/clock.h"
 #include "linux/file_data.h"
 #include "linux/files.h"
+#include "linux/identity.h"
 #include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/pipe.h"
@@ -51,6 +52,7 @@
 #define NAME_MAX 255
 #define LINKS_MAX 40  /* Linux's limit on links followed in one lookup */
 #define DESCRIPTORS_MAX 4096 /* io.c's FDS_MAX: /proc/1/fd lists below */
+#define S_ISGID 02000
 
 #define AT_FDCWD            -100
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -476,8 +478,10 @@ static bool set_name(unsigned node, unsigned parent, const char *name,
  * (its open is -ENXIO). */
 
 /* A new node named name in directory `parent`, of mode (type and
- * permission bits), owned by root, its times now: its number, or NO_NODE
- * (*error: -ENOSPC). */
+ * permission bits), its times now: its number, or NO_NODE (*error:
+ * -ENOSPC). Its owner is the file system user id, its group the file
+ * system group id, or the directory's when that is set-group-ID, and a
+ * directory made there is set-group-ID too, as on Linux. */
 static unsigned create(unsigned parent, const char *name, size_t length,
 		       uint32_t mode, long *error)
 {
@@ -493,10 +497,17 @@ static unsigned create(unsigned parent, const char *name, size_t length,
 		.parent = NO_NODE,
 		.up = NO_NODE,
 		.mode = mode,
+		.uid = identity()->uid[ID_FS],
+		.gid = identity()->gid[ID_FS],
 		.kind = kind_of_type(mode & S_IFMT),
 		.used = true,
 		.owns_data = true,
 	};
+	if (parent != NO_NODE && (nodes[parent].mode & S_ISGID)) {
+		nodes[node].gid = nodes[parent].gid;
+		if ((mode & S_IFMT) == S_IFDIR)
+			nodes[node].mode |= S_ISGID;
+	}
 	if (parent != NO_NODE && !set_name(node, parent, name, length)) {
 		free_node(node);
 		return NO_NODE;

@@ -78,33 +78,6 @@ long sys_getppid(struct wk_regs *regs)
 	return LINUX_PPID;
 }
 
-/* Root: uid, euid, gid and egid are 0 (AT_UID and friends agree); the
- * saved ids too. No supplementary groups, as Linux's first process. */
-long sys_getuid(struct wk_regs *regs) { (void)regs; return 0; }
-long sys_geteuid(struct wk_regs *regs) { (void)regs; return 0; }
-long sys_getgid(struct wk_regs *regs) { (void)regs; return 0; }
-long sys_getegid(struct wk_regs *regs) { (void)regs; return 0; }
-
-static long three_zeros(const struct wk_regs *regs)
-{
-	const uint64_t ids[3] = { regs->rdi, regs->rsi, regs->rdx };
-
-	for (int i = 0; i < 3; i++)
-		if (!vm_user_ok(ids[i], 4, PROT_WRITE))
-			return -EFAULT;
-	for (int i = 0; i < 3; i++)
-		*(uint32_t *)ids[i] = 0;
-	return 0;
-}
-
-long sys_getresuid(struct wk_regs *regs) { return three_zeros(regs); }
-long sys_getresgid(struct wk_regs *regs) { return three_zeros(regs); }
-
-long sys_getgroups(struct wk_regs *regs)
-{
-	return (int32_t)regs->rdi < 0 ? -EINVAL : 0;
-}
-
 /* The process is its own group and session (pid 1 leads both). */
 static bool this_process(int64_t pid)
 {

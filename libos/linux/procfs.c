@@ -17,6 +17,7 @@
 #include "linux/capability.h"
 #include "linux/clock.h"
 #include "linux/files.h"
+#include "linux/identity.h"
 #include "linux/memory.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
@@ -160,6 +161,38 @@ static const char *process_name(void)
 	return "app";
 }
 
+/* /proc/1/status: the lines programs read (names, ids, groups, memory,
+ * threads, capabilities), in Linux's order and format. */
+static uint64_t status_text(char *out, uint64_t size)
+{
+	const struct capabilities *caps = capabilities();
+	const struct identity *ids = identity();
+	const uint32_t *groups;
+	unsigned count = identity_groups(&groups);
+	uint64_t length = print_format_to(
+		out, size,
+		"Name:\t%s\nUmask:\t0%u%u%u\nState:\tR (running)\n"
+		"Tgid:\t1\nPid:\t1\nPPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
+		"Gid:\t%u\t%u\t%u\t%u\nGroups:\t",
+		process_name(), process_umask() >> 6,
+		(process_umask() >> 3) & 7, process_umask() & 7, ids->uid[0],
+		ids->uid[1], ids->uid[2], ids->uid[3], ids->gid[0], ids->gid[1],
+		ids->gid[2], ids->gid[3]);
+
+	for (unsigned i = 0; i < count; i++)
+		length += print_format_to(out + length, size - length,
+					  i ? " %u" : "%u", groups[i]);
+	return length + print_format_to(
+		out + length, size - length,
+		" \nVmRSS:\t%8lu kB\nThreads:\t%u\n"
+		"CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
+		"CapBnd:\t%016lx\nCapAmb:\t%016lx\n",
+		(unsigned long)(vm_mapped_bytes() >> 10), thread_count(),
+		(unsigned long)caps->inheritable, (unsigned long)caps->permitted,
+		(unsigned long)caps->effective, (unsigned long)caps->bounding,
+		(unsigned long)caps->ambient);
+}
+
 static size_t generate(unsigned node, char *out, size_t size)
 {
 	uint64_t seconds, hundredths;
@@ -228,25 +261,8 @@ static size_t generate(unsigned node, char *out, size_t size)
 		return command_length;
 	case NODE_PID_COMM:
 		return print_format_to(out, size, "%s\n", process_name());
-	case NODE_PID_STATUS: {
-		const struct capabilities *caps = capabilities();
-
-		return print_format_to(
-			out, size,
-			"Name:\t%s\nUmask:\t0%u%u%u\nState:\tR (running)\n"
-			"Tgid:\t1\nPid:\t1\nPPid:\t0\nUid:\t0\t0\t0\t0\n"
-			"Gid:\t0\t0\t0\t0\nVmRSS:\t%8lu kB\nThreads:\t%u\n"
-			"CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
-			"CapBnd:\t%016lx\nCapAmb:\t%016lx\n",
-			process_name(), process_umask() >> 6,
-			(process_umask() >> 3) & 7, process_umask() & 7,
-			(unsigned long)(vm_mapped_bytes() >> 10),
-			thread_count(), (unsigned long)caps->inheritable,
-			(unsigned long)caps->permitted,
-			(unsigned long)caps->effective,
-			(unsigned long)caps->bounding,
-			(unsigned long)caps->ambient);
-	}
+	case NODE_PID_STATUS:
+		return status_text(out, size);
 	case NODE_PID_STAT:
 		/* Fields 1-24 as Linux has them (utime in ticks, starttime 0,
 		 * vsize and rss), the rest 0. */

@@ -59,6 +59,7 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/files.h"
+#include "linux/identity.h"
 #include "linux/signal.h"
 #include "linux/socket_control.h"
 #include "linux/socket_inet.h"
@@ -1957,9 +1958,14 @@ long sys_getsockopt(struct wk_regs *regs)
 			return error;
 		memcpy(bytes, &value, sizeof(value));
 	} else if (name == SO_PEERCRED) { /* struct ucred */
+		/* Linux gives the effective ids (its peer's when it
+		 * connected; Wicket's are the process's own, now). */
 		struct credentials peer =
 			end->has_peer_credentials
-				? control_own_credentials()
+				? (struct credentials){
+					  LINUX_PID,
+					  identity()->uid[ID_EFFECTIVE],
+					  identity()->gid[ID_EFFECTIVE] }
 				: (struct credentials){ 0, UINT32_MAX,
 							UINT32_MAX };
 

@@ -33,6 +33,8 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/capability.h"
+#include "linux/identity.h"
 #include "linux/io.h"
 #include "linux/socket.h"
 #include "linux/syscalls.h"
@@ -76,7 +78,8 @@ static bool draining, collect_wanted;
 
 struct credentials control_own_credentials(void)
 {
-	return (struct credentials){ LINUX_PID, 0, 0 }; /* root */
+	return (struct credentials){ LINUX_PID, identity()->uid[ID_REAL],
+				     identity()->gid[ID_REAL] };
 }
 
 /* A new entry holding a new reference to file: its index, or
@@ -214,9 +217,11 @@ static long read_rights(const uint8_t *data, uint64_t length,
 	return 0;
 }
 
-/* SCM_CREDENTIALS: a struct ucred of ids that are valid, naming this
- * process or one of its threads (the process is root, so it may name any
- * ids, as Linux's CAP_SETUID and CAP_SETGID let it). */
+/* SCM_CREDENTIALS: a struct ucred of ids that are valid (-EINVAL), that
+ * the process may claim (-EPERM: another pid than its own without
+ * CAP_SYS_ADMIN, a user id not its real, effective or saved one without
+ * CAP_SETUID, a group id likewise without CAP_SETGID), naming this
+ * process or one of its threads (-ESRCH). */
 static long read_credentials(const uint8_t *data, uint64_t length,
 			     struct attachment *out)
 {
@@ -227,6 +232,13 @@ static long read_credentials(const uint8_t *data, uint64_t length,
 	memcpy(&credentials, data, sizeof(credentials));
 	if (credentials.uid == NO_ID || credentials.gid == NO_ID)
 		return -EINVAL;
+	if ((credentials.pid != LINUX_PID &&
+	     !capability_effective(CAP_SYS_ADMIN)) ||
+	    (!identity_holds(credentials.uid, false) &&
+	     !capability_effective(CAP_SETUID)) ||
+	    (!identity_holds(credentials.gid, true) &&
+	     !capability_effective(CAP_SETGID)))
+		return -EPERM;
 	if (credentials.pid != LINUX_PID &&
 	    (credentials.pid <= 0 || thread_find(credentials.pid) == NULL))
 		return -ESRCH;

@@ -115,25 +115,25 @@
 	S(102, getuid, 1) \
 	S(103, syslog, 0) \
 	S(104, getgid, 1) \
-	S(105, setuid, 0) \
-	S(106, setgid, 0) \
+	S(105, setuid, 1) \
+	S(106, setgid, 1) \
 	S(107, geteuid, 1) \
 	S(108, getegid, 1) \
 	S(109, setpgid, 1) \
 	S(110, getppid, 1) \
 	S(111, getpgrp, 1) \
 	S(112, setsid, 1) \
-	S(113, setreuid, 0) \
-	S(114, setregid, 0) \
+	S(113, setreuid, 1) \
+	S(114, setregid, 1) \
 	S(115, getgroups, 1) \
-	S(116, setgroups, 0) \
-	S(117, setresuid, 0) \
+	S(116, setgroups, 1) \
+	S(117, setresuid, 1) \
 	S(118, getresuid, 1) \
-	S(119, setresgid, 0) \
+	S(119, setresgid, 1) \
 	S(120, getresgid, 1) \
 	S(121, getpgid, 1) \
-	S(122, setfsuid, 0) \
-	S(123, setfsgid, 0) \
+	S(122, setfsuid, 1) \
+	S(123, setfsgid, 1) \
 	S(124, getsid, 1) \
 	S(125, capget, 1) \
 	S(126, capset, 1) \
