@@ -355,10 +355,10 @@ static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 {
 	struct file *file = io_file_for(fd, want);
 
-	*error = offset < 0                    ? -EINVAL
-		 : file == NULL                ? -EBADF
-		 : !io_seekable(file)             ? -ESPIPE
-					       : 0;
+	*error = offset < 0               ? -EINVAL
+		 : file == NULL           ? -EBADF
+		 : !io_seekable(file)     ? -ESPIPE
+					  : 0;
 	return *error ? NULL : file;
 }
 
