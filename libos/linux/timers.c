@@ -1,5 +1,5 @@
 /*
- * alarm, setitimer/getitimer (ITIMER_REAL only), timer_create,
+ * alarm, setitimer/getitimer, timer_create,
  * timer_settime, timer_gettime, timer_getoverrun and timer_delete on
  * CLOCK_REALTIME, CLOCK_MONOTONIC and CLOCK_BOOTTIME, notifying by
  * SIGEV_SIGNAL, SIGEV_THREAD_ID or SIGEV_NONE. (musl builds SIGEV_THREAD
@@ -8,6 +8,13 @@
  * others, which timerfds share: a timerfd's timer counts its expirations
  * for read() instead of raising a signal, and wakes the threads waiting
  * for a descriptor (sched_wake_input_waiters).
+ *
+ * ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time
+ * (sched_process_cpu_ticks), which is all user time here, so the two
+ * count alike. Their deadlines are CPU ticks; the scheduler's TSC
+ * deadline for one is when it would expire if every tick from now were
+ * CPU time (at least a millisecond on), and at that moment it expires,
+ * or its estimate is made again from what is left.
  */
 #include "linux/timers.h"
 
@@ -26,6 +33,10 @@
 
 #define TIMERS_MAX 64
 #define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGEV_SIGNAL    0
 #define SIGEV_NONE      1
 #define SIGEV_THREAD_ID 4
@@ -53,6 +64,12 @@ struct timer {
 };
 
 static struct timer timers[TIMERS_MAX];
+
+/* ITIMER_VIRTUAL's and ITIMER_PROF's (at index - 1): a deadline and a
+ * period in CPU ticks (0: disarmed, one-shot), the period as set. */
+static struct cpu_timer {
+	uint64_t deadline, period, period_ns;
+} cpu_timers[2];
 
 /* The earliest deadline, recomputed only after a timer changed: the
  * scheduler asks on every resume. */
@@ -82,6 +99,14 @@ static void deadline_changed(void)
 	sched_deadlines_changed();
 }
 
+/* The least wait for a CPU-time timer's next look: while nothing runs,
+ * CPU time stands still, and its deadline must not wake an idle CPU at
+ * once and again. */
+static uint64_t cpu_timer_slack(void)
+{
+	return clock_ns_to_ticks(1000000);
+}
+
 uint64_t timers_deadline(void)
 {
 	if (!earliest_stale)
@@ -91,8 +116,44 @@ uint64_t timers_deadline(void)
 		if (timers[i].used && timers[i].deadline &&
 		    (earliest == 0 || timers[i].deadline < earliest))
 			earliest = timers[i].deadline;
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t cpu = sched_process_cpu_ticks(), now = rdtsc();
+		uint64_t left = cpu_timers[i].deadline - cpu;
+		uint64_t at = cpu_timers[i].deadline <= cpu
+				      ? now
+				      : now + (left > cpu_timer_slack()
+						       ? left
+						       : cpu_timer_slack());
+
+		if (cpu_timers[i].deadline && (earliest == 0 || at < earliest))
+			earliest = at;
+	}
 	earliest_stale = false;
 	return earliest;
+}
+
+/* The CPU-time timers that are due: their signal to the process. */
+static void fire_cpu_timers(void)
+{
+	uint64_t cpu = sched_process_cpu_ticks();
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct cpu_timer *timer = &cpu_timers[i];
+		struct signal_info info = { .code = SI_KERNEL };
+
+		if (!timer->deadline || timer->deadline > cpu)
+			continue;
+		timer->deadline =
+			timer->period
+				? timer->deadline +
+					  ((cpu - timer->deadline) /
+						   timer->period +
+					   1) * timer->period
+				: 0;
+		signal_send_process(i == ITIMER_VIRTUAL - 1 ? SIGVTALRM
+							    : SIGPROF,
+				    &info);
+	}
 }
 
 static void expire(struct timer *timer, unsigned id)
@@ -148,6 +209,7 @@ void timers_fire(uint64_t now)
 	if (due == 0 || due > now)
 		return; /* nothing due */
 	deadline_changed();
+	fire_cpu_timers();
 	for (unsigned i = 0; i < TIMERS_MAX; i++) {
 		struct timer *timer = &timers[i];
 
@@ -268,25 +330,54 @@ static struct linux_timeval to_timeval(uint64_t ns)
 				       (int64_t)(us % 1000000) };
 }
 
-static void read_itimer(struct linux_itimerval *out)
+/* Timer `which` (ITIMER_*) as getitimer gives it. */
+static void read_itimer(uint64_t which, struct linux_itimerval *out)
 {
 	struct timer *timer = &timers[ITIMER_REAL];
 	bool armed = timer->used && timer->deadline;
 
+	if (which != ITIMER_REAL) {
+		const struct cpu_timer *cpu = &cpu_timers[which - 1];
+		uint64_t now = sched_process_cpu_ticks();
+
+		out->value = to_timeval(
+			cpu->deadline > now
+				? clock_ticks_to_ns(cpu->deadline - now)
+				: cpu->deadline ? 1 : 0);
+		out->interval = to_timeval(cpu->deadline ? cpu->period_ns : 0);
+		return;
+	}
 	out->value = to_timeval(armed ? left_ns(timer->deadline) : 0);
 	out->interval = to_timeval(armed ? timer->period_ns : 0);
+}
+
+static void arm_itimer(uint64_t which, uint64_t value_ns, uint64_t period_ns)
+{
+	if (which == ITIMER_REAL) {
+		timers[ITIMER_REAL].used = true;
+		arm(&timers[ITIMER_REAL], value_ns, period_ns);
+		return;
+	}
+	struct cpu_timer *timer = &cpu_timers[which - 1];
+
+	deadline_changed();
+	timer->deadline = value_ns ? sched_process_cpu_ticks() +
+					     saturated_ticks(value_ns)
+				   : 0;
+	timer->period = value_ns ? saturated_ticks(period_ns) : 0;
+	timer->period_ns = value_ns ? period_ns : 0;
 }
 
 long sys_getitimer(struct wk_regs *regs)
 {
 	struct linux_itimerval value;
+	uint32_t which = (uint32_t)regs->rdi;
 
-	if (regs->rdi != ITIMER_REAL)
-		return (int32_t)regs->rdi == 1 || (int32_t)regs->rdi == 2
-			       ? -ENOSYS : -EINVAL;
+	if (which > ITIMER_PROF)
+		return -EINVAL;
 	if (!vm_user_ok(regs->rsi, sizeof(value), PROT_WRITE))
 		return -EFAULT;
-	read_itimer(&value);
+	read_itimer(which, &value);
 	*(struct linux_itimerval *)regs->rsi = value;
 	return 0;
 }
@@ -294,10 +385,10 @@ long sys_getitimer(struct wk_regs *regs)
 long sys_setitimer(struct wk_regs *regs)
 {
 	struct linux_itimerval wanted, old;
+	uint32_t which = (uint32_t)regs->rdi;
 
-	if (regs->rdi != ITIMER_REAL)
-		return (int32_t)regs->rdi == 1 || (int32_t)regs->rdi == 2
-			       ? -ENOSYS : -EINVAL;
+	if (which > ITIMER_PROF)
+		return -EINVAL;
 	if (regs->rsi && !vm_user_ok(regs->rsi, sizeof(wanted), PROT_READ))
 		return -EFAULT;
 	if (regs->rdx && !vm_user_ok(regs->rdx, sizeof(old), PROT_WRITE))
@@ -310,9 +401,8 @@ long sys_setitimer(struct wk_regs *regs)
 
 	if (value < 0 || period < 0)
 		return -EINVAL;
-	read_itimer(&old);
-	timers[ITIMER_REAL].used = true;
-	arm(&timers[ITIMER_REAL], (uint64_t)value, (uint64_t)period);
+	read_itimer(which, &old);
+	arm_itimer(which, (uint64_t)value, (uint64_t)period);
 	if (regs->rdx)
 		*(struct linux_itimerval *)regs->rdx = old;
 	return 0;
@@ -323,9 +413,8 @@ long sys_alarm(struct wk_regs *regs)
 	struct linux_itimerval old;
 	uint64_t seconds = (uint32_t)regs->rdi;
 
-	read_itimer(&old);
-	timers[ITIMER_REAL].used = true;
-	arm(&timers[ITIMER_REAL], seconds * 1000000000, 0);
+	read_itimer(ITIMER_REAL, &old);
+	arm_itimer(ITIMER_REAL, seconds * 1000000000, 0);
 	/* The seconds that were left, rounded to nearest, at least 1 when
 	 * the alarm was set (Linux's alarm_setitimer). */
 	uint64_t left = (uint64_t)old.value.seconds +

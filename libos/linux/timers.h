@@ -1,5 +1,6 @@
 /*
- * Timers (linux/timers.c): alarm and setitimer (ITIMER_REAL) and POSIX
+ * Timers (linux/timers.c): alarm and setitimer (ITIMER_REAL, and the
+ * CPU-time ITIMER_VIRTUAL and ITIMER_PROF) and POSIX
  * timers (timer_create and friends), which raise signals, and timerfds,
  * which count expirations on a descriptor. The scheduler asks for the
  * earliest deadline when it arms the kernel timer, and fires what is due

@@ -5,7 +5,9 @@
  *    SIGALRM ticks (si_code SI_KERNEL) are counted (at least 10); what
  *    setitimer and getitimer read back; alarm()'s remaining seconds (Linux
  *    rounds to the nearest second, never 0 while armed) and that alarm and
- *    ITIMER_REAL are one timer; alarm(1) ends a pause().
+ *    ITIMER_REAL are one timer; alarm(1) ends a pause(). ITIMER_VIRTUAL
+ *    and ITIMER_PROF tick while the process computes, not while it
+ *    sleeps.
  *  - timer_create with SIGEV_SIGNAL on CLOCK_MONOTONIC (relative) and
  *    CLOCK_REALTIME (TIMER_ABSTIME): si_code SI_TIMER, si_value, si_timerid;
  *    timer_gettime before and after; a periodic timer; overruns while the
@@ -99,6 +101,61 @@ static void itimer_ticks(void)
 	nap_ms(50);
 	printf("no tick after disarming: %s\n", h.calls == ticks ? "yes" :
 	       "no");
+}
+
+/* ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time: ticks
+ * while it computes, none while it sleeps. */
+static void cpu_itimers(void)
+{
+	static const int which[2] = { ITIMER_VIRTUAL, ITIMER_PROF };
+	static const int sig[2] = { SIGVTALRM, SIGPROF };
+	static const char *name[2] = { "ITIMER_VIRTUAL", "ITIMER_PROF" };
+
+	for (int i = 0; i < 2; i++) {
+		struct itimerval it = { { 0, 20000 }, { 0, 30000 } }, old, now;
+
+		on(sig[i], record, SA_RESTART);
+		reset();
+		printf("%s: set: %d\n", name[i], setitimer(which[i], &it, NULL));
+		getitimer(which[i], &now);
+		/* Linux adds a tick to the value. */
+		printf("%s: value within (0, 50 ms]: %s, interval %ld us\n",
+		       name[i],
+		       tv_ns(&now.it_value) > 0 &&
+				       tv_ns(&now.it_value) <= 50 * MS
+			       ? "yes" : "no",
+		       (long)now.it_interval.tv_usec);
+		nap_ms(200);
+		printf("%s: ticks while asleep: %d\n", name[i], h.calls);
+		int64_t start = mono_ns();
+
+		while (h.calls < 5 && mono_ns() - start < 10000 * MS)
+			;
+		memset(&it, 0, sizeof(it));
+		setitimer(which[i], &it, &old);
+		int ticks = h.calls;
+
+		printf("%s: 5 ticks computing: %s, si_code SI_KERNEL: %s, old "
+		       "value within (0, 20 ms]: %s\n",
+		       name[i], ticks >= 5 ? "yes" : "no",
+		       h.code == SI_KERNEL ? "yes" : "no",
+		       tv_ns(&old.it_value) > 0 &&
+				       tv_ns(&old.it_value) <= 20 * MS
+			       ? "yes" : "no");
+		getitimer(which[i], &now);
+		printf("%s: disarmed reads 0: %s\n", name[i],
+		       tv_ns(&now.it_value) == 0 ? "yes" : "no");
+		start = mono_ns();
+		while (mono_ns() - start < 60 * MS)
+			;
+		printf("%s: no tick after disarming: %s\n", name[i],
+		       h.calls == ticks ? "yes" : "no");
+		signal(sig[i], SIG_DFL);
+	}
+	struct itimerval unused;
+	int result = getitimer(3, &unused);
+
+	printf("getitimer(3): %d %s\n", result, strerror(errno));
 }
 
 static void itimer_values(void)
@@ -488,6 +545,7 @@ int main(void)
 {
 	itimer_ticks();
 	itimer_values();
+	cpu_itimers();
 	on(SIGUSR1, record, 0);
 	one_shot("CLOCK_MONOTONIC", CLOCK_MONOTONIC, 0);
 	one_shot("CLOCK_REALTIME", CLOCK_REALTIME, 1);
