@@ -181,6 +181,7 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		refuse_app("no memory for the file tree");
 	io_init();
 	load_files(info);
+	files_defaults();
 
 	if (info->module_count < 2)
 		refuse_app("no app was given (module 1: a static x86-64 Linux "

@@ -219,6 +219,48 @@ bool files_init(void)
 	return true;
 }
 
+/* What a Linux system has in /etc, for a tree whose archives gave none:
+ * localhost's address (IPv4 alone: Wicket has no IPv6), root's and
+ * nobody's users and groups, and the name service order, so that names
+ * resolve as they do on the host (glibc's default without
+ * nsswitch.conf asks DNS first). A name an archive gave stays as it is. */
+static const struct {
+	const char *name, *text;
+} etc_defaults[] = {
+	{ "hosts", "127.0.0.1\tlocalhost\n127.0.1.1\twicket\n" },
+	{ "passwd", "root:x:0:0:root:/root:/bin/sh\n"
+		    "nobody:x:65534:65534:nobody:/nonexistent:"
+		    "/usr/sbin/nologin\n" },
+	{ "group", "root:x:0:\nnogroup:x:65534:\n" },
+	{ "nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\n"
+			   "hosts: files dns\nnetworks: files\n" },
+};
+
+void files_defaults(void)
+{
+	int64_t now = now_ns() / (int64_t)NS_PER_SECOND;
+	struct file_entry entry = { "etc", 3, S_IFDIR | 0755, 0, 0, now,
+				    NULL, 0 };
+	unsigned etc = files_child(NODE_ROOT, "etc", 3);
+
+	if (etc == NO_NODE)
+		etc = files_add(NODE_ROOT, &entry);
+	if (etc == NO_NODE || (nodes[etc].mode & S_IFMT) != S_IFDIR)
+		return;
+	for (unsigned i = 0; i < sizeof(etc_defaults) / sizeof(*etc_defaults);
+	     i++) {
+		const char *name = etc_defaults[i].name;
+
+		if (files_child(etc, name, strlen(name)) != NO_NODE)
+			continue;
+		entry = (struct file_entry){
+			name, strlen(name), S_IFREG | 0644, 0, 0, now,
+			(const uint8_t *)etc_defaults[i].text,
+			strlen(etc_defaults[i].text) };
+		files_add(etc, &entry);
+	}
+}
+
 static uint32_t file_type(unsigned node)
 {
 	return nodes[node].mode & S_IFMT;

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -248,6 +249,14 @@ int main(void)
 	uint64_t effective;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	/* The names a daemon looks up before it drops to them (Wicket's
+	 * /etc/passwd and /etc/group when the tree has none). */
+	struct passwd *nobody = getpwnam("nobody");
+	struct group *nogroup = getgrgid(65534);
+
+	printf("getpwnam nobody: %ld, getgrgid 65534: %s\n",
+	       nobody ? (long)nobody->pw_uid : -1L,
+	       nogroup ? nogroup->gr_name : "none");
 	sets(&effective, &start_permitted);
 	show_ids("at start");
 	status_ids();

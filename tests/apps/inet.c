@@ -5,13 +5,15 @@
  * (printed only as "given"), connect's refusals and its non-blocking
  * form, SO_REUSEADDR's rules, the errors of unconnected sockets, options
  * kept (TCP_NODELAY, TCP_KEEPIDLE, IP_TTL), a thread echoing a megabyte,
- * and UDP's datagrams, connected peers and ICMP's ECONNREFUSED. Nothing
+ * and UDP's datagrams, connected peers and ICMP's ECONNREFUSED; and
+ * "localhost" found by name. Nothing
  * leaves the loopback, so the host run is the same anywhere.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -497,9 +499,30 @@ static void udp(void)
 	close(c);
 }
 
+/* "localhost" by name, as programs bind and connect to it: /etc/hosts
+ * (Wicket's own when the tree has none). */
+static void localhost_by_name(void)
+{
+	struct addrinfo hints = { .ai_family = AF_INET,
+				  .ai_socktype = SOCK_STREAM };
+	struct addrinfo *found = NULL;
+	int error = getaddrinfo("localhost", "80", &hints, &found);
+
+	printf("getaddrinfo localhost: %s", error ? "failed" : "found");
+	if (!error) {
+		struct sockaddr_in *in = (struct sockaddr_in *)found->ai_addr;
+
+		printf(" %s port %u", inet_ntoa(in->sin_addr),
+		       ntohs(in->sin_port));
+		freeaddrinfo(found);
+	}
+	printf("\n");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	localhost_by_name();
 	tcp_names_and_errors();
 	tcp_connection();
 	tcp_refusals();

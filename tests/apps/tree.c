@@ -512,6 +512,7 @@ static void beside_dev(void)
 	show_open("/dev/../data/../hello.txt", O_RDONLY);
 	list("/");
 	list("/dev");
+	list("/etc");
 	show("stat /dev/null", stat("/dev/null", &st));
 	printf("  %s\n", type_name(st.st_mode));
 	show("statfs /", statfs("/", &fs));
