@@ -69,7 +69,7 @@
 #include "wicket/native.h"
 
 #define SOCKET_RING   (256 << 10)
-#define RECORD_HEADER 24 /* struct record_header */
+#define RECORD_HEADER 32 /* struct record_header */
 #define RECORD_MAX    (212992 - 32) /* Linux's default send buffer's */
 #define ROOM_TO_WRITE 4096 /* poll's POLLOUT: this much room in the peer's ring */
 #define IOV_MAX       1024
@@ -153,6 +153,11 @@ struct record_header {
 	uint16_t files; /* NO_FILES: none */
 	struct credentials credentials;
 	uint32_t has_credentials;
+	/* A UDP datagram's source, as it was sent (the sender may be gone
+	 * before it is read): port and address, network order. */
+	uint16_t source_port;
+	uint16_t unused;
+	uint32_t source_address;
 };
 _Static_assert(sizeof(struct record_header) == RECORD_HEADER, "record");
 
@@ -488,6 +493,14 @@ static long send_vector(struct file *file, unsigned to,
 			.has_credentials = attachment.has_credentials,
 		};
 
+		if (udp) {
+			struct inet_name source =
+				inet_source_of((unsigned)file->position);
+
+			header.source_port = source.port;
+			header.source_address = source.address;
+		}
+
 		if (room < RECORD_HEADER + total)
 			return wait_or_again(may_wait, self->send_timeout, 0);
 		ring_copy(ring(to), SOCKET_RING, target->written,
@@ -630,6 +643,8 @@ struct received {
 	struct credentials credentials;
 	bool credentials_due;
 	uint16_t files;
+	bool from_udp; /* a datagram's source, as it was sent: */
+	struct inet_name source;
 };
 
 /* The credentials a receiver is told of for `attachment`. */
@@ -804,6 +819,9 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			  ? header.sender : NO_END;
 		got->credentials = told_credentials(&with);
 		got->credentials_due = self->passes_credentials;
+		got->from_udp = self->family == AF_INET;
+		got->source = (struct inet_name){ AF_INET, header.source_port,
+						  header.source_address, { 0 } };
 		if (!(flags & MSG_PEEK)) {
 			got->files = header.files;
 			control_files_place(got->files, SOCKETS_MAX);
@@ -1325,6 +1343,18 @@ static uint32_t write_name(unsigned index, uint64_t address, uint32_t room,
 	return length;
 }
 
+/* A receive's sender name to the app (write_name's answer): a UDP
+ * datagram's source as it was sent. */
+static uint32_t write_sender(uint16_t sender, const struct received *got,
+			     uint64_t address, uint32_t room)
+{
+	if (!got->from_udp)
+		return write_name(sender, address, room, true);
+	memcpy((void *)address, &got->source,
+	       INET_NAME_LENGTH < room ? INET_NAME_LENGTH : room);
+	return INET_NAME_LENGTH;
+}
+
 long sys_recvmsg(struct wk_regs *regs)
 {
 	struct message_header header;
@@ -1354,8 +1384,8 @@ long sys_recvmsg(struct wk_regs *regs)
 		struct control_out control;
 
 		out->name_length = header.name
-			? write_name(sender, header.name, header.name_length,
-				     true)
+			? write_sender(sender, &got, header.name,
+				       header.name_length)
 			: 0;
 		/* Linux's order: the credentials, then the descriptors. */
 		control_out_start(&control, header.control,
@@ -1400,8 +1430,8 @@ long sys_recvfrom(struct wk_regs *regs)
 				     &truncated, &sender, &got);
 
 	if (result >= 0 && regs->r8 && regs->r9)
-		*(uint32_t *)regs->r9 = write_name(sender, regs->r8, room,
-						    true);
+		*(uint32_t *)regs->r9 = write_sender(sender, &got, regs->r8,
+						      room);
 	control_files_drop(got.files); /* no room for them */
 	return result;
 }

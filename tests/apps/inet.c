@@ -448,6 +448,26 @@ static void udp(void)
 					   sizeof(a_name)));
 	show("recv it", recv(a, big, sizeof(big), 0));
 
+	/* A datagram keeps its source after its sender is closed. */
+	int closed = socket(AF_INET, SOCK_DGRAM, 0);
+
+	sendto(closed, "bye", 3, 0, (struct sockaddr *)&a_name,
+	       sizeof(a_name));
+	struct sockaddr_in closed_name = name_of("the sender, then closed",
+						 closed, false);
+
+	close(closed);
+	struct iovec piece = { buffer, sizeof(buffer) };
+	struct msghdr message = { .msg_name = &from,
+				  .msg_namelen = sizeof(from),
+				  .msg_iov = &piece, .msg_iovlen = 1 };
+
+	show("recvmsg", recvmsg(a, &message, 0));
+	closed_name.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	printf("  named, from the closed sender: %u, %s\n",
+	       (unsigned)message.msg_namelen,
+	       same(&from, &closed_name) ? "yes" : "no");
+
 	/* A connected UDP socket takes its peer's datagrams alone. */
 	int c = socket(AF_INET, SOCK_DGRAM, 0);
 
