@@ -117,6 +117,8 @@ uint64_t timers_deadline(void)
 		    (earliest == 0 || timers[i].deadline < earliest))
 			earliest = timers[i].deadline;
 	for (unsigned i = 0; i < 2; i++) {
+		if (!cpu_timers[i].deadline)
+			continue;
 		uint64_t cpu = sched_process_cpu_ticks(), now = rdtsc();
 		uint64_t left = cpu_timers[i].deadline - cpu;
 		uint64_t at = cpu_timers[i].deadline <= cpu
@@ -125,7 +127,7 @@ uint64_t timers_deadline(void)
 						       ? left
 						       : cpu_timer_slack());
 
-		if (cpu_timers[i].deadline && (earliest == 0 || at < earliest))
+		if (earliest == 0 || at < earliest)
 			earliest = at;
 	}
 	earliest_stale = false;
