@@ -15,6 +15,10 @@
 #include <stdint.h>
 
 /* The capabilities Wicket's calls ask for (Linux's numbers). */
+#define CAP_CHOWN           0
+#define CAP_DAC_OVERRIDE    1
+#define CAP_DAC_READ_SEARCH 2
+#define CAP_FOWNER          3
 #define CAP_SETGID    6
 #define CAP_SETUID    7
 #define CAP_SETPCAP   8

@@ -37,6 +37,7 @@
 #include "lib/string.h"
 #include "linux/clock.h"
 #include "linux/file_data.h"
+#include "linux/capability.h"
 #include "linux/files.h"
 #include "linux/identity.h"
 #include "linux/io.h"
@@ -53,6 +54,10 @@
 #define LINKS_MAX 40  /* Linux's limit on links followed in one lookup */
 #define DESCRIPTORS_MAX 4096 /* io.c's FDS_MAX: /proc/1/fd lists below */
 #define S_ISGID 02000
+#define S_ISVTX 01000
+#define MAY_EXEC  1
+#define MAY_WRITE 2
+#define MAY_READ  4
 
 #define AT_FDCWD            -100
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -274,6 +279,79 @@ static bool is_directory(unsigned node)
 static bool is_link(unsigned node)
 {
 	return file_type(node) == S_IFLNK;
+}
+
+/*
+ * Permissions, as Linux's generic_permission gives them: the owner's,
+ * the group's (the file system group id or a supplementary group) or the
+ * others' bits, for the file system ids; then CAP_DAC_OVERRIDE (anything
+ * but execution of a file without an execute bit) and CAP_DAC_READ_SEARCH
+ * (reading, and searching directories). access() asks with the real ids
+ * and, as Linux's access_override_creds, with the permitted set when the
+ * real user id is 0 and no capability otherwise (`real_ids`, set for the
+ * call). A path's directories need search permission, a new or removed
+ * name write and search permission on its directory, and in a sticky
+ * directory a removed name must be the caller's, or its directory, or
+ * CAP_FOWNER's.
+ */
+static bool real_ids;
+
+static bool has_capability(unsigned capability)
+{
+	if (real_ids)
+		return identity()->uid[ID_REAL] == 0 &&
+		       ((capabilities()->permitted >> capability) & 1);
+	return capability_effective(capability);
+}
+
+static bool in_groups(uint32_t gid)
+{
+	const uint32_t *groups;
+	unsigned count = identity_groups(&groups);
+
+	if (gid == identity()->gid[real_ids ? ID_REAL : ID_FS])
+		return true;
+	for (unsigned i = 0; i < count; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* Whether the caller may do `want` (MAY_* bits) to node. */
+static bool permitted(unsigned node, uint32_t want)
+{
+	const struct node *n = &nodes[node];
+	uint32_t uid = identity()->uid[real_ids ? ID_REAL : ID_FS];
+	uint32_t bits = uid == n->uid	   ? n->mode >> 6
+			: in_groups(n->gid) ? n->mode >> 3
+					    : n->mode;
+	bool directory = (n->mode & S_IFMT) == S_IFDIR;
+
+	if ((want & ~bits & 7) == 0)
+		return true;
+	if (has_capability(CAP_DAC_OVERRIDE) &&
+	    (!(want & MAY_EXEC) || directory || (n->mode & 0111)))
+		return true;
+	return has_capability(CAP_DAC_READ_SEARCH) && !(want & MAY_WRITE) &&
+	       (!(want & MAY_EXEC) || directory);
+}
+
+/* Whether the caller owns node, for chmod and the sticky bit. */
+static bool owns(unsigned node)
+{
+	return identity()->uid[ID_FS] == nodes[node].uid ||
+	       capability_effective(CAP_FOWNER);
+}
+
+/* A name `node` going from directory `parent`: 0, -EACCES or -EPERM
+ * (sticky). */
+static long may_remove(unsigned parent, unsigned node)
+{
+	if (!permitted(parent, MAY_WRITE | MAY_EXEC))
+		return -EACCES;
+	if ((nodes[parent].mode & S_ISVTX) && !owns(node) && !owns(parent))
+		return -EPERM;
+	return 0;
 }
 
 /* The fixed nodes stay where they are: not removed, renamed or replaced
@@ -949,6 +1027,8 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 
 		if (!is_directory(found.node))
 			return LOOKUP_ERROR(-ENOTDIR);
+		if (!permitted(found.node, MAY_EXEC))
+			return LOOKUP_ERROR(-EACCES);
 		if (length > NAME_MAX)
 			return LOOKUP_ERROR(-ENAMETOOLONG);
 		found.dots_last = (length == 1 && at[0] == '.') ? 1
@@ -1120,6 +1200,8 @@ long sys_openat(struct wk_regs *regs)
 	    found.parent != NO_NODE) {
 		if (found.trailing_slash)
 			return -EISDIR;
+		if (!permitted(found.parent, MAY_WRITE | MAY_EXEC))
+			return -EACCES;
 		if (!io_room()) /* nothing made without a descriptor for it */
 			return -EMFILE;
 		unsigned node = create(found.parent, found.last,
@@ -1148,6 +1230,11 @@ long sys_openat(struct wk_regs *regs)
 	if (nodes[found.node].kind == FILE_GENERATED && !(flags & O_PATH) &&
 	    mode != O_RDONLY)
 		return -EACCES; /* /proc's files are only read */
+	if (!(flags & O_PATH) &&
+	    !permitted(found.node, (mode != O_WRONLY ? MAY_READ : 0) |
+					   (mode != O_RDONLY ? MAY_WRITE : 0) |
+					   (flags & O_TRUNC ? MAY_WRITE : 0)))
+		return -EACCES;
 	/* A pipe() end through /proc/1/fd (the descriptor that lookup's
 	 * last link named): its pipe again, with this access mode, as on
 	 * Linux. */
@@ -1467,16 +1554,14 @@ static long access_check(int64_t dirfd, uint64_t path, uint64_t mode,
 	    flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW |
 				AT_EMPTY_PATH))
 		return -EINVAL;
+	real_ids = !(flags & AT_EACCESS);
 	struct lookup found = lookup(dirfd, path, (uint32_t)flags);
+	long result = found.error ? found.error
+		      : permitted(found.node, (uint32_t)mode) ? 0
+							      : -EACCES;
 
-	if (found.error)
-		return found.error;
-	/* Root may read and write anything, and execute what has an execute
-	 * bit. */
-	if ((mode & X_OK) && !is_directory(found.node) &&
-	    !(nodes[found.node].mode & 0111))
-		return -EACCES;
-	return 0;
+	real_ids = false;
+	return result;
 }
 
 long sys_access(struct wk_regs *regs)
@@ -1610,6 +1695,8 @@ static long change_directory(unsigned node)
 {
 	if (!is_directory(node))
 		return -ENOTDIR;
+	if (!permitted(node, MAY_EXEC))
+		return -EACCES;
 	files_hold(node);
 	files_drop(working_directory);
 	working_directory = node;
@@ -1713,7 +1800,10 @@ long sys_readlinkat(struct wk_regs *regs)
 static long new_name(const struct lookup *found, bool directory)
 {
 	if (found->error == -ENOENT && found->parent != NO_NODE)
-		return found->trailing_slash && !directory ? -ENOENT : 0;
+		return found->trailing_slash && !directory ? -ENOENT
+		       : !permitted(found->parent, MAY_WRITE | MAY_EXEC)
+			       ? -EACCES
+			       : 0;
 	return found->error ? found->error : -EEXIST;
 }
 
@@ -1937,6 +2027,10 @@ static long remove_name(int64_t dirfd, uint64_t path, bool directory)
 		       : found.dots_last == 1 ? -EINVAL : -ENOTEMPTY;
 	if (node == NODE_ROOT)
 		return -EBUSY;
+	long denied = may_remove(nodes[node].parent, node);
+
+	if (denied)
+		return denied;
 	if (directory != is_directory(node))
 		return directory ? -ENOTDIR : -EISDIR;
 	if (is_fixed(node))
@@ -2014,6 +2108,17 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 		return exists && target == NODE_ROOT ? -EBUSY : -EPERM;
 	if (exists && file_of(node) == file_of(target))
 		return 0; /* two names of one file: POSIX says nothing changes */
+	long denied = may_remove(nodes[node].parent, node);
+
+	if (!denied)
+		denied = exists ? may_remove(parent, target)
+			 : permitted(parent, MAY_WRITE | MAY_EXEC) ? 0 : -EACCES;
+	/* A directory moved elsewhere has its ".." rewritten. */
+	if (!denied && is_directory(node) && parent != nodes[node].parent &&
+	    !permitted(node, MAY_WRITE))
+		denied = -EACCES;
+	if (denied)
+		return denied;
 	/* A directory cannot go below itself. */
 	if (is_directory(node) && is_within(parent, node))
 		return -EINVAL;
@@ -2142,6 +2247,8 @@ static bool is_shared(unsigned node)
 
 static long change_mode(unsigned node, uint64_t mode)
 {
+	if (!owns(node))
+		return -EPERM;
 	if (!is_shared(node)) {
 		nodes[node].mode = (nodes[node].mode & S_IFMT) |
 				   ((uint32_t)mode & 07777);
@@ -2178,7 +2285,16 @@ long sys_fchmod(struct wk_regs *regs)
 static long change_owner(unsigned node, uint64_t uid, uint64_t gid)
 {
 	struct node *n = &nodes[node];
+	bool owner = identity()->uid[ID_FS] == n->uid;
 
+	/* Without CAP_CHOWN: the owner may give the file one of its own
+	 * groups, and change nothing else (Linux's chown_ok, chgrp_ok). */
+	if (!capability_effective(CAP_CHOWN) &&
+	    (((uint32_t)uid != UINT32_MAX && ((uint32_t)uid != n->uid ||
+					       !owner)) ||
+	     ((uint32_t)gid != UINT32_MAX &&
+	      (!owner || ((uint32_t)gid != n->gid && !in_groups((uint32_t)gid))))))
+		return -EPERM;
 	if (is_shared(node))
 		return 0;
 	if ((uint32_t)uid != UINT32_MAX)
@@ -2241,6 +2357,8 @@ long sys_truncate(struct wk_regs *regs)
 		return -EISDIR;
 	if ((int64_t)regs->rsi < 0 || file_type(found.node) != S_IFREG)
 		return -EINVAL;
+	if (!permitted(found.node, MAY_WRITE))
+		return -EACCES;
 	return files_truncate(found.node, regs->rsi);
 }
 

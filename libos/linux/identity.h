@@ -5,8 +5,8 @@
  * its kin under Linux's rules, the capabilities following (capability.h).
  * They are the process's, not each thread's as on Linux. What Wicket
  * does with them: the get*id calls, /proc/1/status, the owner of a new
- * file (the file system ids), and a socket's credentials. File
- * permissions are not checked against them (docs/libos.md).
+ * file (the file system ids), a socket's credentials, and files'
+ * permissions (linux/files.c, docs/libos.md).
  */
 #ifndef LIBOS_LINUX_IDENTITY_H
 #define LIBOS_LINUX_IDENTITY_H

@@ -3,7 +3,8 @@
  * setgroups and getgroups, setfsuid and a new file's owner, the group of
  * a set-group-ID directory, setresuid and its kin with and without
  * CAP_SETUID, the capabilities following the ids (PR_SET_KEEPCAPS
- * included), root regained through a kept capability, the last drop,
+ * included), files' permissions as a user without capabilities meets
+ * them, root regained through a kept capability, the last drop,
  * and the credentials a socket gives and accepts then. The
  * capability sets are printed only as compared with the ones at start:
  * a container's root has fewer than Wicket's.
@@ -142,6 +143,75 @@ static void file_owners(const char *dir)
 	rmdir(path);
 }
 
+/* Files as euid 1000 sees them, root's capabilities gone from the
+ * effective set (the real and saved ids stay 0, so root comes back). */
+static void permissions(const char *dir)
+{
+	char path[160], other[160];
+	int fd;
+
+#define AT(name) (snprintf(path, sizeof(path), "%s/%s", dir, name), path)
+	mkdir(dir, 0755);
+	close(open(AT("secret"), O_CREAT | O_WRONLY, 0600));
+	close(open(AT("public"), O_CREAT | O_WRONLY, 0644));
+	mkdir(AT("private"), 0700);
+	close(open(AT("private/inside"), O_CREAT | O_WRONLY, 0644));
+	mkdir(AT("sticky"), 0777);
+	chmod(AT("sticky"), 01777);
+	close(open(AT("sticky/roots"), O_CREAT | O_WRONLY, 0644));
+	show("setresuid(-1, 1000, -1)", setresuid(-1, 1000, -1));
+	show("open secret to read", fd = open(AT("secret"), O_RDONLY));
+	show("open public to read", fd = open(AT("public"), O_RDONLY));
+	close(fd);
+	show("open public to write", open(AT("public"), O_WRONLY));
+	show("open public with O_TRUNC", open(AT("public"),
+					      O_RDONLY | O_TRUNC));
+	show("open private/inside", open(AT("private/inside"), O_RDONLY));
+	struct stat st;
+
+	show("stat private/inside", stat(AT("private/inside"), &st));
+	show("stat private", stat(AT("private"), &st));
+	show("create in the directory", open(AT("new"), O_CREAT | O_WRONLY,
+					     0644));
+	show("mkdir in it", mkdir(AT("newdir"), 0755));
+	show("unlink public", unlink(AT("public")));
+	show("truncate public", truncate(AT("public"), 0));
+	show("chdir private", chdir(AT("private")));
+	show("chmod public", chmod(AT("public"), 0666));
+	show("chown public to 1000", chown(AT("public"), 1000, -1));
+	show("access secret R_OK (real ids: root)", access(AT("secret"),
+							   R_OK));
+	show("faccessat secret R_OK, AT_EACCESS",
+	     faccessat(AT_FDCWD, AT("secret"), R_OK, AT_EACCESS));
+	show("faccessat public R_OK, AT_EACCESS",
+	     faccessat(AT_FDCWD, AT("public"), R_OK, AT_EACCESS));
+	show("create in the sticky directory",
+	     fd = open(AT("sticky/mine"), O_CREAT | O_WRONLY, 0600));
+	close(fd);
+	owner("  it", path);
+	show("chmod it", chmod(path, 0640));
+	show("chown it to root", chown(path, 0, -1));
+	snprintf(other, sizeof(other), "%s/sticky/renamed", dir);
+	show("rename it", rename(path, other));
+	show("unlink root's file there", unlink(AT("sticky/roots")));
+	show("rename root's file there", rename(path, other));
+	snprintf(other, sizeof(other), "%s/sticky/renamed", dir);
+	show("unlink its own", unlink(other));
+	show("rename public into sticky",
+	     rename(AT("public"), other));
+	show("setresuid(-1, 0, -1)", setresuid(-1, 0, -1));
+	show("open secret to read as root", fd = open(AT("secret"), O_RDONLY));
+	close(fd);
+	unlink(AT("secret"));
+	unlink(AT("public"));
+	unlink(AT("private/inside"));
+	rmdir(AT("private"));
+	unlink(AT("sticky/roots"));
+	rmdir(AT("sticky"));
+	rmdir(dir);
+#undef AT
+}
+
 static void changes(void)
 {
 	show("setgid(100)", setgid(100));
@@ -265,6 +335,7 @@ int main(void)
 	mkdir(dir, 0755);
 	file_owners(dir);
 	rmdir(dir);
+	permissions(dir);
 	changes();
 	keepcaps();
 	last_drop();
