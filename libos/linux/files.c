@@ -292,7 +292,9 @@ static bool is_link(unsigned node)
  * call). A path's directories need search permission, a new or removed
  * name write and search permission on its directory, and in a sticky
  * directory a removed name must be the caller's, or its directory, or
- * CAP_FOWNER's.
+ * CAP_FOWNER's. /proc/1's files stay root's, as Linux's are once a
+ * process changed its ids (it is no longer dumpable), but for its fd
+ * directory.
  */
 static bool real_ids;
 
@@ -327,7 +329,9 @@ static bool permitted(unsigned node, uint32_t want)
 					    : n->mode;
 	bool directory = (n->mode & S_IFMT) == S_IFDIR;
 
-	if ((want & ~bits & 7) == 0)
+	/* A process may always look into its own /proc/1/fd (Linux's
+	 * proc_fd_permission). */
+	if ((want & ~bits & 7) == 0 || node == NODE_PID_FD)
 		return true;
 	if (has_capability(CAP_DAC_OVERRIDE) &&
 	    (!(want & MAY_EXEC) || directory || (n->mode & 0111)))

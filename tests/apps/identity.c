@@ -199,6 +199,11 @@ static void permissions(const char *dir)
 	show("unlink its own", unlink(other));
 	show("rename public into sticky",
 	     rename(AT("public"), other));
+	/* The process's own /proc files are its effective ids'. */
+	show("open /proc/self/fd", fd = open("/proc/self/fd",
+					     O_RDONLY | O_DIRECTORY));
+	close(fd);
+	owner("/proc/self/status", "/proc/self/status");
 	show("setresuid(-1, 0, -1)", setresuid(-1, 0, -1));
 	show("open secret to read as root", fd = open(AT("secret"), O_RDONLY));
 	close(fd);
