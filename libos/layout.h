@@ -46,13 +46,17 @@
  * 256 MiB window for each of its 16 texts. */
 #define LIBOS_PATCH_BITMAP 0x00007f8200000000
 
-/* The pipes' buffers, 64 KiB each, mapped when a pipe first uses its
- * slot (linux/pipe.c). */
+/* The pipes' buffers, 64 KiB of address space per slot, their pages
+ * mapped as bytes reach them (linux/pipe.c, lib/ring.h). */
 #define LIBOS_PIPE_BUFFERS 0x00007f8300000000
 
-/* The sockets' receive rings, 64 KiB each, mapped when an end first uses
- * its slot (linux/socket.c). */
+/* The sockets' receive rings, 256 KiB of address space per slot, their
+ * pages mapped as bytes reach them (linux/socket.c, lib/ring.h). */
 #define LIBOS_SOCKET_BUFFERS 0x00007f8600000000
+
+/* The epoll instances' interests: a window for each instance, mapped as
+ * its count grows (linux/poll.c). */
+#define LIBOS_EPOLL_INTERESTS 0x00007f8700000000
 
 /* The written files' bytes, FILE_DATA_SLOT (128 MiB) of address space
  * per node number, and their names, 256 bytes per node number; pages are

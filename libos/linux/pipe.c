@@ -1,8 +1,9 @@
 /*
  * Pipes: pipe and pipe2, for the threads of the one process (a signal
  * handler's self-pipe, a producer and a consumer). Each pipe is a ring of
- * PIPE_CAPACITY bytes in a slot of the libOS's memory (layout.h), mapped
- * the first time the slot is used and kept for the next pipe there.
+ * PIPE_CAPACITY bytes in a slot of the libOS's memory (layout.h), its
+ * pages mapped as bytes first reach them and unmapped when the pipe goes,
+ * but for the first RINGS_KEPT slots', which the next pipes there use.
  *
  * As on Linux: a read returns what is there (up to what was asked), waits
  * while the pipe is empty and has a writer, and returns 0 (end of file)
@@ -49,7 +50,8 @@
 #include "sched/sched.h"
 #include "wicket/native.h"
 
-#define PIPES_MAX 256
+#define PIPES_MAX 2048 /* two descriptors each: RLIMIT_NOFILE's hard limit */
+#define RINGS_KEPT 16
 #define PIPE_BUF  4096 /* the atomic write */
 #define SIGPIPE   13
 #define SI_USER   0
@@ -64,7 +66,7 @@ struct pipe {
 	uint32_t reader_opens, writer_opens;
 	uint32_t capacity;      /* at most PIPE_CAPACITY */
 	unsigned fifo;          /* the FIFO node it is for; NO_NODE: pipe()'s */
-	bool mapped;
+	uint64_t ring_pages;    /* its ring's mapped pages (lib/ring.h) */
 };
 
 static struct pipe pipes[PIPES_MAX];
@@ -171,6 +173,9 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 
 	if (count > space)
 		count = length <= PIPE_BUF ? 0 : space;
+	if (!ring_back(ring(slot_of(file)), PIPE_CAPACITY, &pipe->ring_pages,
+		       pipe->written, count))
+		return done ? (long)done : -ENOMEM;
 	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->written,
 		  (uint8_t *)(buffer + done), count, true);
 	pipe->written += count;
@@ -232,6 +237,9 @@ long pipe_put(const struct file *file, const void *bytes, uint64_t length)
 		return -EAGAIN;
 	if (count > length)
 		count = length;
+	if (!ring_back(ring(slot_of(file)), PIPE_CAPACITY, &pipe->ring_pages,
+		       pipe->written, count))
+		return -ENOMEM;
 	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->written,
 		  (uint8_t *)bytes, count, true);
 	pipe->written += count;
@@ -261,8 +269,14 @@ static void leave(struct pipe *pipe, uint32_t mode)
 		pipe->readers--;
 	if (mode != O_RDONLY)
 		pipe->writers--;
-	if (pipe->readers == 0 && pipe->writers == 0)
+	if (pipe->readers == 0 && pipe->writers == 0) {
+		unsigned slot = (unsigned)(pipe - pipes);
+
 		pipe->fifo = NO_NODE;
+		if (slot >= RINGS_KEPT)
+			ring_unback(ring(slot), PIPE_CAPACITY,
+				    &pipe->ring_pages);
+	}
 	changed();
 }
 
@@ -309,9 +323,8 @@ long pipe_size(const struct file *file, bool set, uint64_t size)
 	return (long)rounded;
 }
 
-/* A free slot for FIFO node `fifo` (NO_NODE: pipe()'s), its ring mapped,
- * empty and with no ends yet; -ENFILE when none is left, -ENOMEM when its
- * ring cannot be mapped. */
+/* A free slot for FIFO node `fifo` (NO_NODE: pipe()'s), empty and with
+ * no ends yet; -ENFILE when none is left. */
 static long take_slot(unsigned fifo)
 {
 	for (unsigned slot = 0; slot < PIPES_MAX; slot++) {
@@ -319,15 +332,10 @@ static long take_slot(unsigned fifo)
 
 		if (pipe->readers || pipe->writers)
 			continue;
-		if (!pipe->mapped) {
-			if (wk_mem_map((long)ring(slot), PIPE_CAPACITY,
-				       WK_PROT_READ | WK_PROT_WRITE) < 0)
-				return -ENOMEM;
-			pipe->mapped = true;
-		}
 		*pipe = (struct pipe){ .reader_opens = 1, .writer_opens = 1,
 				       .capacity = PIPE_CAPACITY,
-				       .fifo = fifo, .mapped = true };
+				       .fifo = fifo,
+				       .ring_pages = pipe->ring_pages };
 		return slot;
 	}
 	return -ENFILE;

@@ -15,6 +15,7 @@
 
 #include "console.h"
 #include "errno.h"
+#include "layout.h"
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
@@ -29,6 +30,7 @@
 #include "linux/timers.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
+#include "wicket/native.h"
 
 
 #define FD_SETSIZE 1024 /* the descriptors a select set holds */
@@ -340,7 +342,10 @@ long sys_pselect6(struct wk_regs *regs)
 
 /*
  * epoll: an instance is a description (FILE_EPOLL, its slot in
- * `position`) holding up to EPOLL_ENTRIES_MAX interests, each a
+ * `position`) holding up to EPOLL_ENTRIES_MAX interests (-ENOSPC
+ * beyond, as past Linux's max_user_watches), kept in the instance's own
+ * window of LIBOS_EPOLL_INTERESTS, whose pages are mapped as the count
+ * grows and unmapped when the instance goes. Each interest is a
  * descriptor number and its description, the events asked and the data
  * to hand back. The console, pipes and eventfds can be watched; the
  * devices and directories cannot (-EPERM, as Linux has them without a
@@ -359,8 +364,8 @@ long sys_pselect6(struct wk_regs *regs)
  * A wait that finds nothing waits as poll does; each wait starts where
  * the last report ended, so that a small maxevents starves no interest.
  */
-#define EPOLLS_MAX        16
-#define EPOLL_ENTRIES_MAX 128
+#define EPOLLS_MAX        256
+#define EPOLL_ENTRIES_MAX 65536
 #define EPOLL_CTL_ADD     1
 #define EPOLL_CTL_DEL     2
 #define EPOLL_CTL_MOD     3
@@ -384,15 +389,37 @@ struct epoll_interest {
 	uint32_t armed; /* EPOLLET: the events it may report (above) */
 };
 
+#define EPOLL_WINDOW \
+	((EPOLL_ENTRIES_MAX * sizeof(struct epoll_interest) + PAGE_SIZE - 1) & \
+	 ~(uint64_t)(PAGE_SIZE - 1))
+_Static_assert(LIBOS_EPOLL_INTERESTS + EPOLLS_MAX * EPOLL_WINDOW <=
+		       LIBOS_FILE_HOLES,
+	       "the epoll windows end below the next libOS area");
+
 static struct epoll {
 	bool used;
 	uint32_t count, next; /* interests; where the next report starts */
-	struct epoll_interest interests[EPOLL_ENTRIES_MAX];
+	uint64_t mapped;      /* bytes of its window mapped */
+	struct epoll_interest *interests; /* its window */
 } epolls[EPOLLS_MAX];
 
 static struct epoll *instance(const struct file *file)
 {
 	return &epolls[file->position];
+}
+
+/* Room for one more interest: false when no page is left. */
+static bool room_for_one_more(struct epoll *epoll)
+{
+	uint64_t needed = (epoll->count + 1) * sizeof(struct epoll_interest);
+
+	if (needed <= epoll->mapped)
+		return true;
+	if (wk_mem_map((long)epoll->interests + (long)epoll->mapped,
+		       PAGE_SIZE, WK_PROT_READ | WK_PROT_WRITE) < 0)
+		return false;
+	epoll->mapped += PAGE_SIZE;
+	return true;
 }
 
 static long create(uint64_t flags)
@@ -406,7 +433,12 @@ static long create(uint64_t flags)
 				  flags & EPOLL_CLOEXEC);
 
 		if (fd >= 0)
-			epolls[slot] = (struct epoll){ .used = true };
+			epolls[slot] = (struct epoll){
+				.used = true,
+				.interests = (struct epoll_interest
+						      *)(LIBOS_EPOLL_INTERESTS +
+							 slot * EPOLL_WINDOW),
+			};
 		return fd;
 	}
 	return -EMFILE;
@@ -424,7 +456,12 @@ long sys_epoll_create1(struct wk_regs *regs)
 
 void epoll_release(const struct file *file)
 {
-	instance(file)->used = false;
+	struct epoll *epoll = instance(file);
+
+	if (epoll->mapped)
+		wk_mem_unmap((long)epoll->interests, (long)epoll->mapped);
+	epoll->mapped = 0;
+	epoll->used = false;
 }
 
 static void forget(struct epoll *epoll, uint32_t index)
@@ -478,6 +515,8 @@ long sys_epoll_ctl(struct wk_regs *regs)
 			return -EEXIST;
 		if (epoll->count == EPOLL_ENTRIES_MAX)
 			return -ENOSPC;
+		if (!room_for_one_more(epoll))
+			return -ENOMEM;
 		epoll->count++;
 		break;
 	case EPOLL_CTL_MOD:

@@ -10,7 +10,8 @@
  * -EAFNOSUPPORT (said once).
  *
  * Each end has a receive ring of SOCKET_RING bytes in the libOS's memory
- * (LIBOS_SOCKET_BUFFERS, mapped when its slot is first used and kept); a
+ * (LIBOS_SOCKET_BUFFERS; its pages mapped as bytes first reach them, and
+ * unmapped when the end goes, but for the first RINGS_KEPT slots'); a
  * send appends to its destination's ring. A stream's bytes run together;
  * a SEQPACKET or DGRAM message is one record (its header: its length, its
  * sender, its credentials and descriptors; then its bytes), read whole or
@@ -69,6 +70,7 @@
 #include "wicket/native.h"
 
 #define SOCKET_RING   (256 << 10)
+#define RINGS_KEPT    16 /* slots whose ring pages stay mapped when free */
 #define RECORD_HEADER 32 /* struct record_header */
 #define RECORD_MAX    (212992 - 32) /* Linux's default send buffer's */
 #define ROOM_TO_WRITE 4096 /* poll's POLLOUT: this much room in the peer's ring */
@@ -192,7 +194,6 @@ struct socket_end {
 	bool connected;         /* peer is (or was, if peer_gone) its peer */
 	bool peer_gone;         /* the peer closed (its slot may be reused) */
 	bool listening;
-	bool mapped;
 	bool passes_credentials; /* SO_PASSCRED */
 	bool has_peer_credentials; /* SO_PEERCRED: the process's (a pair's
 				      end, a listening or connected one) */
@@ -201,6 +202,7 @@ struct socket_end {
 				   -EINPROGRESS; the next says 0 */
 	int64_t receive_timeout, send_timeout; /* microseconds, or
 						  TIMEOUT_* */
+	uint64_t ring_pages;    /* its ring's mapped pages (lib/ring.h) */
 	uint16_t first_mark, last_mark; /* a stream's marks, or NO_MARK */
 	struct attachment last_read; /* the credentials of the bytes the
 					last read took (MSG_WAITALL's next
@@ -208,6 +210,7 @@ struct socket_end {
 };
 
 static struct socket_end ends[SOCKETS_MAX];
+unsigned sockets_touched;
 static struct stream_mark marks[MARKS_MAX];
 static unsigned marks_touched; /* marks from here on never used */
 static uint16_t free_marks = NO_MARK;
@@ -503,6 +506,9 @@ static long send_vector(struct file *file, unsigned to,
 
 		if (room < RECORD_HEADER + total)
 			return wait_or_again(may_wait, self->send_timeout, 0);
+		if (!ring_back(ring(to), SOCKET_RING, &target->ring_pages,
+			       target->written, RECORD_HEADER + total))
+			return udp ? (long)total : -ENOBUFS;
 		ring_copy(ring(to), SOCKET_RING, target->written,
 			  (uint8_t *)&header, RECORD_HEADER, true);
 		vector_copy(to, target->written + RECORD_HEADER, vector, 0,
@@ -518,6 +524,9 @@ static long send_vector(struct file *file, unsigned to,
 
 	if (done) /* the first run sent the descriptors */
 		attachment.files = NO_FILES;
+	if (!ring_back(ring(to), SOCKET_RING, &target->ring_pages,
+		       target->written, part))
+		return done ? (long)done : -ENOBUFS;
 	if (part && (attachment.files != NO_FILES ||
 		     !same_credentials(&attachment, last_attachment(target)))) {
 		if (!mark_append(target, target->written,
@@ -932,7 +941,7 @@ static void end_release(unsigned index, bool unaccepted)
 		if (unread(self) || unaccepted)
 			peer->error = ECONNRESET;
 	}
-	for (unsigned other = 0; other < SOCKETS_MAX; other++)
+	for (unsigned other = 0; other < sockets_touched; other++)
 		if (ends[other].type == SOCK_DGRAM && ends[other].connected &&
 		    ends[other].family == AF_UNIX &&
 		    ends[other].peer == index && other != index)
@@ -942,6 +951,8 @@ static void end_release(unsigned index, bool unaccepted)
 	self->listening = false;
 	socket_discard_queue(index);
 	self->type = 0;
+	if (index >= RINGS_KEPT)
+		ring_unback(ring(index), SOCKET_RING, &self->ring_pages);
 	changed();
 }
 
@@ -1003,7 +1014,7 @@ static struct file *socket_file(uint64_t fd, long *error)
 	return *error ? NULL : file;
 }
 
-/* A free end, its ring mapped: its index, or -ENFILE or -ENOMEM. */
+/* A free end: its index, or -ENFILE. */
 static long take_end(int type, int family)
 {
 	for (unsigned index = 0; index < SOCKETS_MAX; index++) {
@@ -1011,18 +1022,14 @@ static long take_end(int type, int family)
 
 		if (end->type)
 			continue;
-		if (!end->mapped) {
-			if (wk_mem_map((long)ring(index), SOCKET_RING,
-				       WK_PROT_READ | WK_PROT_WRITE) < 0)
-				return -ENOMEM;
-			end->mapped = true;
-		}
 		*end = (struct socket_end){ .type = (uint8_t)type,
 					    .family = (uint8_t)family,
-					    .mapped = true,
+					    .ring_pages = end->ring_pages,
 					    .first_mark = NO_MARK,
 					    .last_mark = NO_MARK,
 					    .last_read = { .files = NO_FILES } };
+		if (index >= sockets_touched)
+			sockets_touched = index + 1;
 		return index;
 	}
 	return -ENFILE;
@@ -1167,7 +1174,7 @@ static void address_path(uint64_t address, uint64_t length, char *path)
  * of them) is bound to, or -ECONNREFUSED. */
 static long abstract_end(const uint8_t *address, uint64_t length)
 {
-	for (unsigned index = 0; index < SOCKETS_MAX; index++)
+	for (unsigned index = 0; index < sockets_touched; index++)
 		if (ends[index].type && ends[index].address_length == length &&
 		    ends[index].name_node == 0 &&
 		    memcmp(addresses[index], address, length) == 0)

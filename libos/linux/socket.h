@@ -11,7 +11,10 @@
 
 #include "linux/io.h"
 
-#define SOCKETS_MAX 256 /* ends at a time */
+#define SOCKETS_MAX 4096 /* ends at a time: RLIMIT_NOFILE's hard limit */
+
+/* Slots from here on have never held an end: where searches stop. */
+extern unsigned sockets_touched;
 
 /* read, write, readv and writev on a socket: recvmsg and sendmsg with no
  * flags and no address (`vector` is an array of `count` struct iovec in

@@ -94,7 +94,7 @@ static bool taken(unsigned index, int type, uint32_t address, uint16_t port)
 {
 	const struct binding *self = &bindings[index];
 
-	for (unsigned i = 0; i < SOCKETS_MAX; i++) {
+	for (unsigned i = 0; i < sockets_touched; i++) {
 		const struct binding *other = &bindings[i];
 
 		if (i == index || other->port != port || other->type != type)
@@ -188,7 +188,7 @@ long inet_find(int type, const struct inet_name *name)
 	long any = -1;
 	uint16_t port = swap16(name->port);
 
-	for (unsigned i = 0; i < SOCKETS_MAX; i++) {
+	for (unsigned i = 0; i < sockets_touched; i++) {
 		const struct binding *b = &bindings[i];
 
 		if (b->port != port || b->type != type ||
