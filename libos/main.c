@@ -95,6 +95,24 @@ static void load_files(const struct wk_info *info)
 	}
 }
 
+/* The app's module as a file of the tree at wicket.exe's path, unless
+ * the tree has a file there already, which is then the app's. */
+static void place_executable(const struct wk_module *module, const char *path)
+{
+	unsigned node = archive_place(path, (const uint8_t *)module->address,
+				      module->size, S_IFREG | 0755,
+				      (int64_t)(clock_realtime_ns() /
+						1000000000));
+
+	if (node == NO_NODE)
+		libos_report("wicket.exe: the app cannot be %s in the file "
+			     "tree (a directory there, or a file above it, or "
+			     "the tree is full); /proc/self/exe names it all "
+			     "the same", path);
+	else
+		files_set_executable(node);
+}
+
 __attribute__((noreturn)) static void refuse_app(const char *reason)
 {
 	libos_report("bad app: %s", reason);
@@ -200,7 +218,9 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		argv[argc++] = app_name;
 	}
 	argv[argc] = NULL;
-	procfs_init(argc, argv);
+	if (options.executable)
+		place_executable(module, options.executable);
+	procfs_init(argc, argv, options.executable);
 
 	if (sched_init(options.quantum_ms) == NULL)
 		refuse_app("no memory for its first thread");

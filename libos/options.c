@@ -42,6 +42,12 @@ static void option(const char *word)
 				     word);
 		else
 			options.quantum_ms = value;
+	} else if (string_starts_with(word, "wicket.exe=")) {
+		if (word[11] != '/' || word[12] == '\0')
+			libos_report("ignoring %s: wicket.exe wants an absolute "
+				     "path to a file", word);
+		else
+			options.executable = word + 11;
 	} else if (string_equals_word(word, strlen(word), "wicket.patch=off")) {
 		options.patch_off = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.vdso=off")) {
@@ -66,8 +72,15 @@ void options_parse(const char *cmdline)
 			break;
 		size_t start = out;
 
-		while (cmdline[in] && cmdline[in] != ' ' &&
+		bool quoted = false;
+
+		while (cmdline[in] && (quoted || cmdline[in] != ' ') &&
 		       out < sizeof(words) - 1) {
+			if (cmdline[in] == '"') {
+				quoted = !quoted;
+				in++;
+				continue;
+			}
 			if (cmdline[in] == '\\' && cmdline[in + 1])
 				in++;
 			words[out++] = cmdline[in++];

@@ -1,6 +1,7 @@
 /*
  * The libOS's options, from the kernel command line (words separated by
- * spaces, a backslash keeping the next character as it is):
+ * spaces, a backslash keeping the next character as it is, double quotes
+ * keeping spaces; GRUB hands over a word with a space that way):
  *
  *   wicket.env=NAME=VALUE   sets NAME in the app's environment (repeatable;
  *                           replaces the default value of NAME)
@@ -15,6 +16,9 @@
  *                           system call of the app enters the kernel
  *   wicket.vdso=off         no vDSO (loader/vdso.c): the app's clock
  *                           reads are system calls
+ *   wicket.exe=PATH         the app's own file is in the tree at PATH
+ *                           (absolute), which /proc/self/exe names; the
+ *                           runner gives the path the app has on the host
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -31,6 +35,7 @@ struct options {
 	bool bootlog;
 	bool patch_off;
 	bool vdso_off;
+	const char *executable; /* wicket.exe's PATH, or NULL */
 	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */

@@ -8,7 +8,7 @@
 # STRING is what the kernel sees as the module's string (for an app: its
 # argv), byte for byte, except that GRUB puts a backslash before every \, '
 # and " (tools/mkbundle.py stores strings the same way for PVH). The command
-# line is split into words at whitespace. STAGING_DIR is emptied and used to
+# line is split into words as the libOS splits it (below). STAGING_DIR is emptied and used to
 # lay out the ISO tree.
 set -eu
 set -f # words of the command line and module strings are never globbed
@@ -52,8 +52,33 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-quoted_cmdline=""
-for word in $cmdline; do quoted_cmdline="$quoted_cmdline $(quote "$word")"; done
+# The command line's words as the libOS splits them (libos/options.h:
+# blanks separate, a backslash keeps the next character, double quotes
+# keep blanks), each one GRUB argument. GRUB hands the kernel a word that
+# holds a blank in double quotes, with a backslash before every \, ' and
+# ", which the libOS reads back as the same word.
+quoted_cmdline=$(python3 - "$cmdline" <<'EOF'
+import sys
+line, words, word, started, quoted, i = sys.argv[1], [], "", False, False, 0
+while i < len(line):
+    c = line[i]
+    if c == "\\" and i + 1 < len(line):
+        i += 1
+        word, started = word + line[i], True
+    elif c == '"':
+        quoted, started = not quoted, True
+    elif c.isspace() and not quoted:
+        if started:
+            words.append(word)
+        word, started = "", False
+    else:
+        word, started = word + c, True
+    i += 1
+if started:
+    words.append(word)
+print(" ".join("'" + w.replace("'", "'\\''") + "'" for w in words))
+EOF
+)
 
 # The strings travel through the environment (awk -v would interpret
 # backslashes) and are spliced with index/substr (gsub would interpret &).

@@ -136,10 +136,12 @@ static void link_contents(const uint32_t fields[FIELDS], unsigned node)
 			files_share_contents(waiting[i].node, node);
 }
 
-/* One entry into the tree: false when the table is full. */
+/* One entry into the tree (its node into *placed, if it is there now:
+ * the one the name had already, or a new one): false when the table is
+ * full. */
 static bool add_entry(const char *name, size_t length,
 		      const uint32_t fields[FIELDS], const uint8_t *data,
-		      unsigned *skipped)
+		      unsigned *skipped, unsigned *placed)
 {
 	uint32_t type = fields[FIELD_MODE] & S_IFMT;
 	bool full = false;
@@ -177,6 +179,7 @@ static bool add_entry(const char *name, size_t length,
 	}
 	unsigned existing = files_child(parent, name, length);
 
+	*placed = existing;
 	if (existing != NO_NODE) {
 		/* A directory the tree has already (/dev, /tmp, or one made
 		 * for a name listed before it, as `find -depth` orders them)
@@ -199,6 +202,7 @@ static bool add_entry(const char *name, size_t length,
 	};
 	unsigned node = files_add(parent, &entry);
 
+	*placed = node;
 	if (node == NO_NODE)
 		return false;
 	if (type == S_IFREG)
@@ -254,8 +258,10 @@ void archive_load(const uint8_t *archive, uint64_t size)
 			damage = "an entry's name has a NUL inside";
 			break;
 		}
+		unsigned placed;
+
 		if (!add_entry(name, length, fields, archive + data_at,
-			       &skipped)) {
+			       &skipped, &placed)) {
 			libos_report("files: the tree is full (%u nodes); the "
 				     "rest of the archive is left out",
 				     NODES_MAX);
@@ -273,4 +279,21 @@ void archive_load(const uint8_t *archive, uint64_t size)
 			     "(devices; names with \"..\", "
 			     "under a file, too long, or there already)",
 			     skipped);
+}
+
+unsigned archive_place(const char *path, const uint8_t *bytes, uint64_t size,
+		       uint32_t mode, int64_t mtime)
+{
+	uint32_t fields[FIELDS] = { 0 };
+	unsigned skipped = 0, placed = NO_NODE;
+
+	fields[FIELD_MODE] = mode;
+	fields[FIELD_NLINK] = 1;
+	fields[FIELD_MTIME] = (uint32_t)mtime;
+	fields[FIELD_SIZE] = (uint32_t)size;
+	if (size > UINT32_MAX || (mode & S_IFMT) != S_IFREG ||
+	    !add_entry(path, strlen(path), fields, bytes, &skipped, &placed) ||
+	    placed == NO_NODE || files_is_directory(placed))
+		return NO_NODE;
+	return placed;
 }

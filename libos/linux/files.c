@@ -168,6 +168,9 @@ static const struct {
 
 /* The node table, mapped a page at a time as it grows (layout.h). */
 static struct node *const nodes = (struct node *)LIBOS_FILE_NODES;
+/* The app's own file, if the tree has it (wicket.exe): no writes while
+ * the app runs, as Linux refuses them to an executable's (-ETXTBSY). */
+static unsigned executable = NO_NODE;
 static unsigned node_count;
 static uint64_t nodes_mapped; /* bytes */
 
@@ -550,6 +553,12 @@ static void free_node(unsigned node)
 		if (nodes[file].references == 0 && !is_linked(file))
 			free_node(file);
 	}
+}
+
+void files_set_executable(unsigned node)
+{
+	executable = node;
+	files_hold(node);
 }
 
 void files_hold(unsigned node)
@@ -1239,6 +1248,9 @@ long sys_openat(struct wk_regs *regs)
 					   (mode != O_RDONLY ? MAY_WRITE : 0) |
 					   (flags & O_TRUNC ? MAY_WRITE : 0)))
 		return -EACCES;
+	if (found.node == executable && !(flags & O_PATH) &&
+	    (mode != O_RDONLY || (flags & O_TRUNC)))
+		return -ETXTBSY;
 	/* A pipe() end through /proc/1/fd (the descriptor that lookup's
 	 * last link named): its pipe again, with this access mode, as on
 	 * Linux. */
@@ -2363,6 +2375,8 @@ long sys_truncate(struct wk_regs *regs)
 		return -EINVAL;
 	if (!permitted(found.node, MAY_WRITE))
 		return -EACCES;
+	if (found.node == executable)
+		return -ETXTBSY;
 	return files_truncate(found.node, regs->rsi);
 }
 

@@ -91,6 +91,10 @@ unsigned files_child(unsigned directory, const char *name, size_t length);
  * is full. The name must be new there. */
 unsigned files_add(unsigned parent, const struct file_entry *entry);
 
+/* Node is the app's own file (libos/main.c, wicket.exe): it stays while
+ * the app runs, and opens for writing and truncate are -ETXTBSY. */
+void files_set_executable(unsigned node);
+
 /* Whether node is a directory. */
 bool files_is_directory(unsigned node);
 

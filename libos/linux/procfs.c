@@ -28,9 +28,9 @@
  * /proc/1/exe's target. */
 static char command[2 * 512 + 2];
 static size_t command_length;
-static char exe[2 + 255];
+static char exe[WK_INFO_CMDLINE_MAX];
 
-void procfs_init(int argc, char *const argv[])
+void procfs_init(int argc, char *const argv[], const char *executable)
 {
 	const char *name = argc > 0 ? argv[0] : "app";
 
@@ -42,12 +42,15 @@ void procfs_init(int argc, char *const argv[])
 		memcpy(command + command_length, argv[i], length);
 		command_length += length;
 	}
-	/* The app came as a module, not a file: its "path" is its name at
-	 * the root. */
+	/* Without wicket.exe the app is a module, not a file: its "path"
+	 * is its name at the root. */
 	for (const char *at = name; *at; at++)
 		if (*at == '/' && at[1])
 			name = at + 1;
-	print_format_to(exe, sizeof(exe), "/%s", name);
+	if (executable)
+		print_format_to(exe, sizeof(exe), "%s", executable);
+	else
+		print_format_to(exe, sizeof(exe), "/%s", name);
 	files_set_link(NODE_PROC_EXE, exe, strlen(exe));
 }
 

@@ -8,8 +8,10 @@
 
 #include <stdint.h>
 
-/* The app's argv, for /proc/1/cmdline and /proc/1/exe. */
-void procfs_init(int argc, char *const argv[]);
+/* The app's argv, for /proc/1/cmdline, and its file's path (absolute),
+ * for /proc/1/exe: NULL when it has none, then the link names argv[0]'s
+ * last component at the root. */
+void procfs_init(int argc, char *const argv[], const char *executable);
 
 /* read's and pread64's answer for a generated file: up to length bytes
  * of its text from offset into the app's buffer, or -EFAULT. */

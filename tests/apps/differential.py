@@ -25,8 +25,9 @@ first word; with --files DIR, DIR packed as the file archive, the root of
 the app's tree, whose working directory starts there; for a dynamically
 linked app, its interpreter and libraries from the host as a second
 archive, tools/app_libraries.py), tools/qemu_run.py boots the kernel with that bundle as initrd
-and the command line "wicket.quiet wicket.echo=off wicket.env=NAME=VALUE
-..." followed by each --append WORD (libOS options such as wicket.patch=off
+and the command line "wicket.quiet wicket.echo=off wicket.exe=PATH
+wicket.env=NAME=VALUE ..." (PATH: the app's real path, where the host
+runs it and /proc/self/exe names it) followed by each --append WORD (libOS options such as wicket.patch=off
 or wicket.quantum=1), under -icount shift=N with --icount N, feeding --stdin FILE (or nothing) to the serial port
 followed by Ctrl-D, the console's end of file (wicket.echo=off: the
 console, a terminal, does not echo that input; Linux does not echo a file
@@ -258,6 +259,9 @@ def kernel_command_line(args):
     # wicket.echo=off: the console (a terminal in canonical mode) does not
     # echo what the runner types in, as Linux does not for a file on stdin.
     words = ["wicket.quiet", "wicket.echo=off"]
+    # The app's file at its host path, which /proc/self/exe names there.
+    words.append("wicket.exe=" + re.sub(r"([\\ ])", r"\\\1",
+                                        os.path.realpath(args.app)))
     words += ["wicket.env=%s=%s" % (n, v) for n, v in args.environment
               if (n, v) not in DEFAULT_ENV]
     words += args.append
