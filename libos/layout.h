@@ -58,6 +58,10 @@
  * its count grows (linux/poll.c). */
 #define LIBOS_EPOLL_INTERESTS 0x00007f8700000000
 
+/* The inotify instances' event queues, 4.25 MiB of address space each,
+ * mapped as they first fill (linux/inotify.c). */
+#define LIBOS_INOTIFY_QUEUES 0x00007f8740000000
+
 /* The written files' bytes, FILE_DATA_SLOT (128 MiB) of address space
  * per node number, and their names, 256 bytes per node number; pages are
  * mapped as they are needed (linux/file_data.c). */

@@ -40,6 +40,7 @@
 #include "linux/capability.h"
 #include "linux/files.h"
 #include "linux/identity.h"
+#include "linux/inotify.h"
 #include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/pipe.h"
@@ -393,6 +394,53 @@ static void directory_changed(unsigned directory)
 	nodes[directory].mtime = nodes[directory].ctime = now_ns();
 }
 
+/* inotify (linux/inotify.h): `mask` happened to node's file, seen by its
+ * directory's watches with its name (a removed node's: the directory and
+ * name it had, which Linux's dentry keeps), then by its own. Linux names
+ * the name it was opened by; here a description holds the file, so a
+ * file with several names is named by its own, or by the hard link's
+ * that is left when its own is gone. */
+void files_notify(unsigned node, uint32_t mask)
+{
+	unsigned file = file_of(node);
+
+	if (nodes[node].parent == NO_NODE && nodes[file].links)
+		for (unsigned name = NODE_ROOT + 1; name < node_count; name++)
+			if (nodes[name].file == file &&
+			    nodes[name].parent != NO_NODE) {
+				node = name;
+				break;
+			}
+	bool unlinked = nodes[node].parent == NO_NODE;
+	unsigned directory = node == NODE_ROOT ? NO_NODE
+			     : unlinked	       ? nodes[node].up
+						 : nodes[node].parent;
+
+	if (is_directory(file))
+		mask |= IN_ISDIR;
+	inotify_event(file, directory, nodes[node].name,
+		      nodes[node].name_length, mask, 0, unlinked);
+}
+
+/* inotify: `mask` happened to node's file itself (IN_ATTRIB for its link
+ * count, IN_MOVE_SELF), which its directory's watches do not see. */
+static void notify_self(unsigned node, uint32_t mask)
+{
+	unsigned file = file_of(node);
+
+	inotify_event(file, NO_NODE, NULL, 0,
+		      mask | (is_directory(file) ? IN_ISDIR : 0), 0, false);
+}
+
+/* inotify: a name came to or left `directory` (IN_CREATE, IN_DELETE,
+ * IN_MOVED_FROM, IN_MOVED_TO), naming a directory or not. */
+static void notify_entry(unsigned directory, const char *name, size_t length,
+			 bool names_directory, uint32_t mask, uint32_t cookie)
+{
+	inotify_event(NO_NODE, directory, name, length,
+		      mask | (names_directory ? IN_ISDIR : 0), cookie, false);
+}
+
 unsigned files_child(unsigned directory, const char *name, size_t length)
 {
 	for (unsigned node = NODE_ROOT + 1; node < node_count; node++)
@@ -542,6 +590,24 @@ static void free_node(unsigned node)
 {
 	unsigned up = nodes[node].up, file = nodes[node].file;
 
+	if (!file)
+		inotify_node_gone(node);
+	else if (nodes[file].parent == NO_NODE && nodes[file].links == 1 &&
+		 nodes[file].references && up != NO_NODE &&
+		 file_name_slot(file)) {
+		/* The last name of an open file: where it was now, as for
+		 * Linux's dentry (/proc/1/maps, inotify). */
+		unsigned old_up = nodes[file].up;
+
+		memmove(file_name_slot(file), nodes[node].name,
+			nodes[node].name_length);
+		nodes[file].name = file_name_slot(file);
+		nodes[file].name_length = nodes[node].name_length;
+		files_hold(up);
+		nodes[file].up = up;
+		if (old_up != NO_NODE)
+			files_drop(old_up);
+	}
 	if (nodes[node].owns_data)
 		file_data_shrink(node, &nodes[node].pages, 0);
 	nodes[node] = (struct node){ .parent = NO_NODE, .up = NO_NODE };
@@ -645,6 +711,9 @@ static unsigned create(unsigned parent, const char *name, size_t length,
 		free_node(node);
 		return NO_NODE;
 	}
+	if (parent != NO_NODE)
+		notify_entry(parent, nodes[node].name, length,
+			     (mode & S_IFMT) == S_IFDIR, IN_CREATE, 0);
 	*error = 0;
 	return node;
 }
@@ -758,7 +827,11 @@ long files_write_bytes(unsigned node, uint64_t offset, const void *bytes,
 	length = fitting(offset, length);
 	if (length == 0)
 		return -EFBIG;
-	return write_bytes(node, offset, bytes, length);
+	long written = write_bytes(node, offset, bytes, length);
+
+	if (written > 0)
+		files_notify(node, IN_MODIFY);
+	return written;
 }
 
 long files_write(unsigned node, uint64_t offset, uint64_t buffer,
@@ -797,6 +870,16 @@ long files_truncate(unsigned node, uint64_t size)
 	return 0;
 }
 
+/* truncate, ftruncate and O_TRUNC: files_truncate, and IN_MODIFY. */
+static long truncate_notified(unsigned node, uint64_t size)
+{
+	long error = files_truncate(node, size);
+
+	if (!error)
+		files_notify(node, IN_MODIFY);
+	return error;
+}
+
 long files_copy(unsigned out, uint64_t out_at, unsigned in, uint64_t in_at,
 		uint64_t count)
 {
@@ -815,6 +898,10 @@ long files_copy(unsigned out, uint64_t out_at, unsigned in, uint64_t in_at,
 		done += (uint64_t)written;
 		if ((uint64_t)written < length)
 			break;
+	}
+	if (done) {
+		files_notify(in, IN_ACCESS);
+		files_notify(out, IN_MODIFY);
 	}
 	return (long)done;
 }
@@ -1008,6 +1095,8 @@ static size_t descriptor_target(char *out, size_t size)
 		return print_format_to(out, size, "socket:[%lu]",
 				       (unsigned long)files_inode(node));
 	case NODE_ANONYMOUS:
+		if (file->kind == FILE_INOTIFY) /* Linux's own spelling */
+			return print_format_to(out, size, "anon_inode:inotify");
 		return print_format_to(out, size, "anon_inode:[%s]",
 				       file->kind == FILE_EPOLL ? "eventpoll"
 				       : file->kind == FILE_TIMERFD ? "timerfd"
@@ -1223,6 +1312,7 @@ long sys_openat(struct wk_regs *regs)
 
 		if (node == NO_NODE)
 			return error;
+		files_notify(node, IN_OPEN);
 		return io_open(FILE_REGULAR, node, 0,
 			       flags & (O_ACCMODE | O_NONBLOCK | O_APPEND),
 			       flags & O_CLOEXEC);
@@ -1274,11 +1364,14 @@ long sys_openat(struct wk_regs *regs)
 					 flags & O_CLOEXEC)
 			       : pipe_open_fifo(found.node, flags,
 						flags & O_CLOEXEC);
-	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
-	    !(flags & O_PATH)) {
+	if (!(flags & O_PATH)) {
 		if (!io_room())
 			return -EMFILE;
-		error = files_truncate(found.node, 0);
+		files_notify(found.node, IN_OPEN); /* before O_TRUNC's */
+	}
+	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
+	    !(flags & O_PATH)) {
+		error = truncate_notified(found.node, 0);
 		if (error)
 			return error;
 	}
@@ -1702,6 +1795,7 @@ long sys_getdents64(struct wk_regs *regs)
 	}
 	if (used == 0 && entry_at(file->node, file->position, &entry))
 		return -EINVAL; /* the buffer holds not even one entry */
+	files_notify(file->node, IN_ACCESS);
 	return (long)used;
 }
 
@@ -2053,7 +2147,15 @@ static long remove_name(int64_t dirfd, uint64_t path, bool directory)
 		return -EPERM;
 	if (directory && !is_empty_directory(node))
 		return -ENOTEMPTY;
+	char name[NAME_MAX + 1];
+	size_t length = nodes[node].name_length;
+	unsigned parent = nodes[node].parent;
+
+	memcpy(name, nodes[node].name, length);
+	if (!directory)
+		notify_self(node, IN_ATTRIB); /* its link count */
 	detach(node);
+	notify_entry(parent, name, length, directory, IN_DELETE, 0);
 	return 0;
 }
 
@@ -2092,6 +2194,31 @@ static bool is_within(unsigned node, unsigned directory)
 
 
 /* rename, renameat and renameat2 (RENAME_NOREPLACE, RENAME_EXCHANGE). */
+/* inotify: node moved from `from`'s name (`length` bytes) to the one it
+ * has now: IN_MOVED_FROM and IN_MOVED_TO with one cookie, the replaced
+ * file's IN_ATTRIB (its link count; before the move, detached but held),
+ * then the node's IN_MOVE_SELF. */
+static void notify_move_replacing(unsigned node, unsigned from,
+				  const char *name, size_t length,
+				  unsigned replaced)
+{
+	uint32_t cookie = inotify_cookie();
+	bool directory = is_directory(file_of(node));
+
+	notify_entry(from, name, length, directory, IN_MOVED_FROM, cookie);
+	notify_entry(nodes[node].parent, nodes[node].name,
+		     nodes[node].name_length, directory, IN_MOVED_TO, cookie);
+	if (replaced != NO_NODE)
+		notify_self(replaced, IN_ATTRIB);
+	notify_self(node, IN_MOVE_SELF);
+}
+
+static void notify_move(unsigned node, unsigned from, const char *name,
+			size_t length)
+{
+	notify_move_replacing(node, from, name, length, NO_NODE);
+}
+
 static long rename_node(int64_t old_dirfd, uint64_t old_path,
 			int64_t new_dirfd, uint64_t new_path, uint64_t flags)
 {
@@ -2154,6 +2281,9 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 		    !set_name(target, node_parent, name, length))
 			return -ENOSPC;
 		nodes[node].ctime = nodes[target].ctime = now_ns();
+		notify_move(node, node_parent, name, length);
+		notify_move(target, parent, nodes[node].name,
+			    nodes[node].name_length);
 		return 0;
 	}
 	if (exists) {
@@ -2170,11 +2300,22 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 	memcpy(name, exists ? nodes[target].name : to.last, length);
 	if (file_name_slot(node) == NULL)
 		return -ENOSPC;
-	if (exists)
+	char old_name[NAME_MAX + 1];
+	size_t old_length = nodes[node].name_length;
+	unsigned old_parent = nodes[node].parent;
+
+	memcpy(old_name, nodes[node].name, old_length);
+	if (exists) { /* held: it goes after the move's events, as Linux's */
+		files_hold(target);
 		detach(target);
+	}
 	directory_changed(nodes[node].parent);
 	set_name(node, parent, name, length);
 	nodes[node].ctime = now_ns();
+	notify_move_replacing(node, old_parent, old_name, old_length,
+			      exists ? target : NO_NODE);
+	if (exists)
+		files_drop(target);
 	return 0;
 }
 
@@ -2230,6 +2371,7 @@ static long hard_link(int64_t old_dirfd, uint64_t old_path,
 		return -ENOENT;
 	if (nodes[file].links >= LINKS_PER_FILE)
 		return -EMLINK;
+	notify_self(file, IN_ATTRIB); /* its link count, before IN_CREATE */
 	unsigned name = create(found.parent, found.last, found.last_length,
 			       nodes[file].mode & S_IFMT, &error);
 
@@ -2269,6 +2411,7 @@ static long change_mode(unsigned node, uint64_t mode)
 		nodes[node].mode = (nodes[node].mode & S_IFMT) |
 				   ((uint32_t)mode & 07777);
 		nodes[node].ctime = now_ns();
+		files_notify(node, IN_ATTRIB);
 	}
 	return 0;
 }
@@ -2323,6 +2466,8 @@ static long change_owner(unsigned node, uint64_t uid, uint64_t gid)
 			n->mode &= ~(uint32_t)02000;
 	}
 	n->ctime = now_ns();
+	if ((uint32_t)uid != UINT32_MAX || (uint32_t)gid != UINT32_MAX)
+		files_notify(node, IN_ATTRIB);
 	return 0;
 }
 
@@ -2377,7 +2522,7 @@ long sys_truncate(struct wk_regs *regs)
 		return -EACCES;
 	if (found.node == executable)
 		return -ETXTBSY;
-	return files_truncate(found.node, regs->rsi);
+	return truncate_notified(found.node, regs->rsi);
 }
 
 long sys_ftruncate(struct wk_regs *regs)
@@ -2391,7 +2536,7 @@ long sys_ftruncate(struct wk_regs *regs)
 	if (file->kind != FILE_REGULAR || !may(file, O_WRONLY) ||
 	    file_type(file->node) != S_IFREG)
 		return -EINVAL;
-	return files_truncate(file->node, regs->rsi);
+	return truncate_notified(file->node, regs->rsi);
 }
 
 /* Memory is the storage: there is nothing to wait for. */
@@ -2474,6 +2619,10 @@ static long set_times(int32_t dirfd, uint64_t path, uint32_t flags,
 	if (set_mtime)
 		nodes[node].mtime = mtime;
 	nodes[node].ctime = now;
+	/* Linux's fsnotify_change: both times are a utime call. */
+	files_notify(node, set_atime && set_mtime ? IN_ATTRIB
+			   : set_atime		   ? IN_ACCESS
+						   : IN_MODIFY);
 	return 0;
 }
 
@@ -2639,11 +2788,16 @@ long sys_fallocate(struct wk_regs *regs)
 		return -ENODEV;
 	if ((uint64_t)offset + (uint64_t)length > FILE_SIZE_MAX)
 		return -EFBIG;
-	if (mode & FALLOC_FL_PUNCH_HOLE)
-		return files_punch(file->node, (uint64_t)offset,
-				   (uint64_t)length);
-	return files_allocate(file->node, (uint64_t)offset, (uint64_t)length,
-			      mode & FALLOC_FL_KEEP_SIZE);
+	long error = mode & FALLOC_FL_PUNCH_HOLE
+			     ? files_punch(file->node, (uint64_t)offset,
+					   (uint64_t)length)
+			     : files_allocate(file->node, (uint64_t)offset,
+					      (uint64_t)length,
+					      mode & FALLOC_FL_KEEP_SIZE);
+
+	if (error == 0)
+		files_notify(file->node, IN_MODIFY);
+	return error;
 }
 
 /* An offset copy_file_range reads or writes: *offset (checked) or the
@@ -2781,4 +2935,18 @@ long sys_lremovexattr(struct wk_regs *regs)
 long sys_fremovexattr(struct wk_regs *regs)
 {
 	return no_attributes_fd(regs->rdi);
+}
+
+long files_watch_target(uint64_t path, bool follow, bool directory_only)
+{
+	struct lookup found =
+		lookup(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW);
+
+	if (found.error)
+		return found.error;
+	if (directory_only && !is_directory(found.node))
+		return -ENOTDIR;
+	if (!permitted(found.node, MAY_READ))
+		return -EACCES;
+	return file_of(found.node);
 }

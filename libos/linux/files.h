@@ -91,6 +91,17 @@ unsigned files_child(unsigned directory, const char *name, size_t length);
  * is full. The name must be new there. */
 unsigned files_add(unsigned parent, const struct file_entry *entry);
 
+/* inotify (linux/inotify.h): `mask` happened to node's file (IN_ACCESS,
+ * IN_MODIFY, IN_OPEN, IN_CLOSE_*, IN_ATTRIB), for its directory's
+ * watches and its own. */
+void files_notify(unsigned node, uint32_t mask);
+
+/* inotify_add_watch's node: the file `path` names (from the working
+ * directory if relative; a link in its last component followed if
+ * `follow`), which must be a directory if `directory_only` and readable:
+ * its node, or -ENOENT, -ENOTDIR, -EACCES, -EFAULT, ... */
+long files_watch_target(uint64_t path, bool follow, bool directory_only);
+
 /* Node is the app's own file (libos/main.c, wicket.exe): it stays while
  * the app runs, and opens for writing and truncate are -ETXTBSY. */
 void files_set_executable(unsigned node);

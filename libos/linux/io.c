@@ -34,6 +34,7 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "linux/eventfd.h"
+#include "linux/inotify.h"
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
@@ -217,6 +218,8 @@ static long read_regular(const struct file *file, uint64_t offset,
 	if (!vm_user_ok(buffer, length, PROT_WRITE))
 		return -EFAULT;
 	files_read_bytes(file->node, offset, (void *)buffer, length);
+	if (length)
+		files_notify(file->node, IN_ACCESS);
 	return (long)length;
 }
 
@@ -261,6 +264,8 @@ static long read_file(struct file *file, uint64_t buffer,
 		return timerfd_read(file, buffer, length, may_wait);
 	case FILE_SIGNALFD:
 		return signalfd_read(file, buffer, length, may_wait);
+	case FILE_INOTIFY:
+		return inotify_read(file, buffer, length, may_wait);
 	case FILE_EPOLL:
 		return -EINVAL;
 	case FILE_NULL:
@@ -338,7 +343,7 @@ long sys_read(struct wk_regs *regs)
 static bool fixed_at_zero(const struct file *file)
 {
 	return file->kind == FILE_EVENTFD || file->kind == FILE_TIMERFD ||
-	       file->kind == FILE_SIGNALFD;
+	       file->kind == FILE_SIGNALFD || file->kind == FILE_INOTIFY;
 }
 
 bool io_seekable(const struct file *file)
@@ -627,6 +632,11 @@ static void release(struct file *file)
 	}
 	flock_drop(file);
 	record_locks_released(file);
+	if (!(file->flags & O_PATH) && file->node != NODE_PIPE &&
+	    file->node != NODE_SOCKET && file->node != NODE_ANONYMOUS)
+		files_notify(file->node, (file->flags & O_ACCMODE) == O_RDONLY
+						 ? IN_CLOSE_NOWRITE
+						 : IN_CLOSE_WRITE);
 	files_drop(file->node);
 	epoll_forget(file);
 	if (file->kind == FILE_PIPE)
@@ -639,6 +649,8 @@ static void release(struct file *file)
 		timerfd_release(file);
 	else if (file->kind == FILE_SIGNALFD)
 		signalfd_release(file);
+	else if (file->kind == FILE_INOTIFY)
+		inotify_release(file);
 	else if (file->kind == FILE_EPOLL)
 		epoll_release(file);
 }
@@ -1072,7 +1084,7 @@ long sys_ioctl(struct wk_regs *regs)
 	if (common != -ENOIOCTLCMD)
 		return common;
 	if ((file->kind == FILE_PIPE || file->kind == FILE_REGULAR ||
-	     file->kind == FILE_SOCKET) &&
+	     file->kind == FILE_SOCKET || file->kind == FILE_INOTIFY) &&
 	    request == FIONREAD) {
 		uint64_t size = 0;
 
@@ -1082,6 +1094,8 @@ long sys_ioctl(struct wk_regs *regs)
 			size = pipe_unread(file);
 		else if (file->kind == FILE_SOCKET)
 			size = socket_unread(file);
+		else if (file->kind == FILE_INOTIFY)
+			size = inotify_unread(file);
 		else if (file->kind == FILE_REGULAR &&
 			 file->position < files_size(file->node))
 			size = files_size(file->node) - file->position;

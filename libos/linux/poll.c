@@ -20,6 +20,7 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/eventfd.h"
+#include "linux/inotify.h"
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
@@ -66,6 +67,8 @@ static int16_t file_events(const struct file *file,
 		return socket_poll(file);
 	case FILE_EVENTFD:
 		return eventfd_poll(file);
+	case FILE_INOTIFY:
+		return inotify_poll(file);
 	case FILE_TIMERFD:
 		return timerfd_poll(file);
 	case FILE_SIGNALFD:
@@ -493,7 +496,8 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		return -EINVAL;
 	if (target->kind != FILE_CONSOLE && target->kind != FILE_PIPE &&
 	    target->kind != FILE_EVENTFD && target->kind != FILE_TIMERFD &&
-	    target->kind != FILE_SIGNALFD && target->kind != FILE_SOCKET)
+	    target->kind != FILE_SIGNALFD && target->kind != FILE_SOCKET &&
+	    target->kind != FILE_INOTIFY)
 		return -EPERM;
 	if (op != EPOLL_CTL_DEL) {
 		if (!vm_user_ok(regs->r10, sizeof(event), PROT_READ))

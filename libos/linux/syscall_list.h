@@ -263,9 +263,9 @@
 	S(250, keyctl, 0) \
 	S(251, ioprio_set, 0) \
 	S(252, ioprio_get, 0) \
-	S(253, inotify_init, 0) \
-	S(254, inotify_add_watch, 0) \
-	S(255, inotify_rm_watch, 0) \
+	S(253, inotify_init, 1) \
+	S(254, inotify_add_watch, 1) \
+	S(255, inotify_rm_watch, 1) \
 	S(256, migrate_pages, 0) \
 	S(257, openat, 1) \
 	S(258, mkdirat, 1) \
@@ -304,7 +304,7 @@
 	S(291, epoll_create1, 1) \
 	S(292, dup3, 1) \
 	S(293, pipe2, 1) \
-	S(294, inotify_init1, 0) \
+	S(294, inotify_init1, 1) \
 	S(295, preadv, 1) \
 	S(296, pwritev, 1) \
 	S(297, rt_tgsigqueueinfo, 1) \
