@@ -158,13 +158,14 @@ static void queue(unsigned slot, int32_t wd, uint32_t mask, uint32_t cookie,
 			  last + HEADER, last_size - HEADER, false);
 		memset(event, 0, sizeof(event));
 		memcpy(event, &header, HEADER);
-		memcpy(event + HEADER, name, length);
+		if (length)
+			memcpy(event + HEADER, name, length);
 		if (last_size == size && memcmp(event, last, size) == 0)
 			return;
 	}
 	memset(event, 0, sizeof(event));
 	memcpy(event, &header, HEADER);
-	if (header.wd != -1)
+	if (header.wd != -1 && length)
 		memcpy(event + HEADER, name, length);
 	if (!queue_back(slot, self->written, size))
 		return; /* no memory: lost, as an overflow loses them */
