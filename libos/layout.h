@@ -73,6 +73,10 @@
  * grows past its data slot (linux/file_data.c). */
 #define LIBOS_FILE_LARGE 0x00007f9000000000
 
+/* The files' extended attributes: 256 KiB of address space per node
+ * number, mapped as they grow (linux/xattr.c). */
+#define LIBOS_FILE_ATTRIBUTES 0x00007f8c00000000
+
 /* The sparse files' hole bitmaps: a bit per page of FILE_SIZE_MAX, 1 MiB
  * of address space per node number, mapped as a file's span needs
  * (linux/file_data.c). */

@@ -35,6 +35,7 @@ VERSION = 1
 MEMBERS_MAX = 16  # BOOT_MODULES_MAX
 HEADER = struct.Struct("<8sII")
 ENTRY = struct.Struct("<QQII")
+STRING_MAX = 511  # include/wicket/abi.h's WK_INFO_STRING_MAX, its NUL aside
 
 
 def grub_escape(string):
@@ -56,6 +57,11 @@ def bundle(members):
     if not 1 <= len(members) <= MEMBERS_MAX:
         raise ValueError("a bundle holds 1 to %d members" % MEMBERS_MAX)
     strings = [grub_escape(s) for _, s in members]
+    for string in strings:
+        if len(string) > STRING_MAX:
+            raise ValueError("a module string is %d bytes as GRUB passes it; "
+                             "the kernel keeps at most %d (WK_INFO_STRING_MAX"
+                             " - 1)" % (len(string), STRING_MAX))
     string_at = HEADER.size + ENTRY.size * len(members)
     if string_at + sum(len(s) for s in strings) > PAGE:
         raise ValueError("the header and strings exceed %d bytes" % PAGE)

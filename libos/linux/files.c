@@ -45,6 +45,7 @@
 #include "linux/memory.h"
 #include "linux/pipe.h"
 #include "linux/syscalls.h"
+#include "linux/xattr.h"
 #include "layout.h"
 #include "libos.h"
 #include "mm/vm.h"
@@ -590,9 +591,10 @@ static void free_node(unsigned node)
 {
 	unsigned up = nodes[node].up, file = nodes[node].file;
 
-	if (!file)
+	if (!file) {
 		inotify_node_gone(node);
-	else if (nodes[file].parent == NO_NODE && nodes[file].links == 1 &&
+		attributes_forget(node);
+	} else if (nodes[file].parent == NO_NODE && nodes[file].links == 1 &&
 		 nodes[file].references && up != NO_NODE &&
 		 file_name_slot(file)) {
 		/* The last name of an open file: where it was now, as for
@@ -2863,78 +2865,57 @@ long sys_copy_file_range(struct wk_regs *regs)
 
 /* Extended attributes: none, on any file (-EOPNOTSUPP once the name or
  * descriptor is found, as on a file system without them). */
-static long no_attributes(uint64_t path, uint32_t flags)
+long files_attribute_target(uint64_t path, bool follow)
 {
-	struct lookup found = lookup(AT_FDCWD, path, flags);
+	struct lookup found =
+		lookup(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW);
 
-	return found.error ? found.error : -EOPNOTSUPP;
+	return found.error ? found.error : file_of(found.node);
 }
 
-static long no_attributes_fd(uint64_t fd)
+long files_attribute_target_fd(uint64_t fd)
 {
 	const struct file *file = io_file(fd);
 
-	return file == NULL || (file->flags & O_PATH) ? -EBADF : -EOPNOTSUPP;
+	if (file == NULL || (file->flags & O_PATH))
+		return -EBADF;
+	return file_of(file->node);
 }
 
-long sys_getxattr(struct wk_regs *regs)
+bool files_attributes_kept(unsigned node)
 {
-	return no_attributes(regs->rdi, 0);
+	return !is_proc(node) && !is_shared(node) && node != NODE_SOCKET;
 }
 
-long sys_lgetxattr(struct wk_regs *regs)
+long files_attribute_permission(unsigned node, const char *name, bool write)
 {
-	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
+	uint32_t type = file_type(node);
+
+	if (string_starts_with(name, "security.") ||
+	    string_starts_with(name, "system."))
+		/* The capability module's rule for security.* changes. */
+		return write && string_starts_with(name, "security.") &&
+			       !capability_effective(CAP_SYS_ADMIN)
+			       ? -EPERM
+			       : 0;
+	if (string_starts_with(name, "trusted."))
+		return capability_effective(CAP_SYS_ADMIN) ? 0
+		       : write				   ? -EPERM
+							   : -ENODATA;
+	if (string_starts_with(name, "user.")) {
+		if (type != S_IFREG && type != S_IFDIR)
+			return write ? -EPERM : -ENODATA;
+		if (type == S_IFDIR && (nodes[node].mode & S_ISVTX) &&
+		    write && !owns(node))
+			return -EPERM;
+	}
+	return permitted(node, write ? MAY_WRITE : MAY_READ) ? 0 : -EACCES;
 }
 
-long sys_fgetxattr(struct wk_regs *regs)
+void files_attribute_changed(unsigned node)
 {
-	return no_attributes_fd(regs->rdi);
-}
-
-long sys_setxattr(struct wk_regs *regs)
-{
-	return no_attributes(regs->rdi, 0);
-}
-
-long sys_lsetxattr(struct wk_regs *regs)
-{
-	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
-}
-
-long sys_fsetxattr(struct wk_regs *regs)
-{
-	return no_attributes_fd(regs->rdi);
-}
-
-long sys_listxattr(struct wk_regs *regs)
-{
-	return no_attributes(regs->rdi, 0);
-}
-
-long sys_llistxattr(struct wk_regs *regs)
-{
-	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
-}
-
-long sys_flistxattr(struct wk_regs *regs)
-{
-	return no_attributes_fd(regs->rdi);
-}
-
-long sys_removexattr(struct wk_regs *regs)
-{
-	return no_attributes(regs->rdi, 0);
-}
-
-long sys_lremovexattr(struct wk_regs *regs)
-{
-	return no_attributes(regs->rdi, AT_SYMLINK_NOFOLLOW);
-}
-
-long sys_fremovexattr(struct wk_regs *regs)
-{
-	return no_attributes_fd(regs->rdi);
+	nodes[node].ctime = now_ns();
+	files_notify(node, IN_ATTRIB);
 }
 
 long files_watch_target(uint64_t path, bool follow, bool directory_only)

@@ -102,6 +102,19 @@ void files_notify(unsigned node, uint32_t mask);
  * its node, or -ENOENT, -ENOTDIR, -EACCES, -EFAULT, ... */
 long files_watch_target(uint64_t path, bool follow, bool directory_only);
 
+/* The extended attributes' calls (linux/xattr.c): the file a path names
+ * (a link in its last component followed if `follow`) or a descriptor's
+ * (not O_PATH: -EBADF): its node, or the lookup's error; whether a node
+ * keeps attributes at all (not /proc's, pipes', sockets', anonymous
+ * files'); Linux's xattr_permission for reading or writing attribute
+ * `name` of node (0, -EPERM, -ENODATA, -EACCES); and a change made
+ * (ctime, IN_ATTRIB). */
+long files_attribute_target(uint64_t path, bool follow);
+long files_attribute_target_fd(uint64_t fd);
+bool files_attributes_kept(unsigned node);
+long files_attribute_permission(unsigned node, const char *name, bool write);
+void files_attribute_changed(unsigned node);
+
 /* Node is the app's own file (libos/main.c, wicket.exe): it stays while
  * the app runs, and opens for writing and truncate are -ETXTBSY. */
 void files_set_executable(unsigned node);
