@@ -200,6 +200,8 @@ struct socket_end {
 	bool unaccepted;        /* waits for its listener's accept */
 	bool connect_pending;   /* AF_INET: connected, but connect said
 				   -EINPROGRESS; the next says 0 */
+	bool fin_received;      /* AF_INET: the peer closed with nothing
+				   unread (reads end; a send is reset) */
 	int64_t receive_timeout, send_timeout; /* microseconds, or
 						  TIMEOUT_* */
 	uint64_t ring_pages;    /* its ring's mapped pages (lib/ring.h) */
@@ -622,6 +624,33 @@ static long send_udp(struct file *file, const struct inet_name *name,
 }
 
 /* A send to the peer: to_peer's checks, then send_vector. */
+/* A TCP send after the peer went (Linux's loopback, tcp_sendmsg and
+ * tcp_reset): a pending reset's error first (ECONNRESET; EPIPE with
+ * SIGPIPE); after the peer's FIN alone, the send's bytes go, the closed
+ * peer answers with a reset and this end is shut down (EPIPE next).
+ * False to send as usual, else true and the send's *result. */
+static bool tcp_send_to_gone(struct file *file, uint64_t total, int flags,
+			     long *result)
+{
+	struct socket_end *self = end_of(file);
+
+	if (self->error && (self->shutdown & SEND_SHUTDOWN)) {
+		long error = -(long)self->error;
+
+		self->error = 0;
+		changed();
+		*result = error == -EPIPE ? broken_pipe(flags, 0, true) : error;
+		return true;
+	}
+	if (!self->peer_gone || (self->shutdown & SEND_SHUTDOWN) || total == 0)
+		return false;
+	self->error = EPIPE;
+	self->shutdown |= SEND_SHUTDOWN;
+	changed();
+	*result = (long)total;
+	return true;
+}
+
 static long send_to_peer(struct file *file, const struct iovec *vector,
 			 uint64_t total, int flags, struct attachment *given)
 {
@@ -639,6 +668,11 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 	}
 	if (self->type == SOCK_DGRAM)
 		autobind_if_passing((unsigned)file->position);
+	long result;
+
+	if (self->family == AF_INET && self->connected &&
+	    tcp_send_to_gone(file, total, flags, &result))
+		return result;
 	/* A stream's or SEQPACKET's gone peer shut this end down: the
 	 * send refuses before it looks at the peer's slot. */
 	return send_vector(file, self->peer, vector, total, flags, given);
@@ -795,7 +829,9 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 	if (unread(self) == 0) {
 		if (done && (self->shutdown & RCV_SHUTDOWN))
 			return (long)done; /* MSG_WAITALL cut short */
-		if (!done && self->error) {
+		/* After a TCP FIN, Linux's reads end (SOCK_DONE) before
+		 * they report a later reset. */
+		if (!done && self->error && !self->fin_received) {
 			long error = -(long)self->error;
 
 			self->error = 0;
@@ -936,9 +972,17 @@ static void end_release(unsigned index, bool unaccepted)
 	if (self->family == AF_INET)
 		inet_release(index);
 	if (peer && peer->type != SOCK_DGRAM) {
+		bool reset = unread(self) || unaccepted;
+
 		peer->peer_gone = true;
-		peer->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
-		if (unread(self) || unaccepted)
+		/* TCP: a close with nothing unread sends FIN, which ends
+		 * the peer's reading only (tcp_send_to_gone, below). */
+		if (peer->family == AF_INET && !reset) {
+			peer->shutdown |= RCV_SHUTDOWN;
+			peer->fin_received = true;
+		} else
+			peer->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+		if (reset)
 			peer->error = ECONNRESET;
 	}
 	for (unsigned other = 0; other < sockets_touched; other++)

@@ -240,6 +240,75 @@ static void tcp_connection(void)
 	close(listening);
 }
 
+/* poll's answer for fd, the bits TCP and Wicket agree on. */
+static void show_poll(const char *label, int fd)
+{
+	struct pollfd polled = { fd, POLLIN | POLLOUT | POLLRDHUP, 0 };
+
+	poll(&polled, 1, 0);
+	printf("%s:%s%s%s%s%s\n", label,
+	       polled.revents & POLLIN ? " IN" : "",
+	       polled.revents & POLLOUT ? " OUT" : "",
+	       polled.revents & POLLRDHUP ? " RDHUP" : "",
+	       polled.revents & POLLERR ? " ERR" : "",
+	       polled.revents & POLLHUP ? " HUP" : "");
+}
+
+/* The peer closes: with nothing unread (FIN: reads end, the next send
+ * goes and is answered by a reset, the one after is EPIPE), and with
+ * bytes unread (a reset at once: ECONNRESET first). */
+static void tcp_peer_closed(void)
+{
+	struct sockaddr_in server;
+	int listening = listener(&server);
+	int client = socket(AF_INET, SOCK_STREAM, 0);
+	char buffer[16];
+
+	printf("-- TCP: the peer closes\n");
+	connect(client, (struct sockaddr *)&server, sizeof(server));
+	close(accept(listening, NULL, NULL));
+	pause_ms(50);
+	show_poll("poll after its close", client);
+	show("read", read(client, buffer, sizeof(buffer)));
+	show("send nothing", send(client, "", 0, MSG_NOSIGNAL));
+	show("send", send(client, "hello", 5, MSG_NOSIGNAL));
+	pause_ms(50);
+	show_poll("poll after the reset", client);
+	show("read", read(client, buffer, sizeof(buffer)));
+	printf("SO_ERROR %s\n",
+	       strerror(int_option(client, SOL_SOCKET, SO_ERROR)));
+	show("send again", send(client, "hello", 5, MSG_NOSIGNAL));
+	show("and again", send(client, "hello", 5, MSG_NOSIGNAL));
+	close(client);
+
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	connect(client, (struct sockaddr *)&server, sizeof(server));
+	int accepted = accept(listening, NULL, NULL);
+
+	send(client, "unread", 6, 0);
+	pause_ms(50);
+	close(accepted);
+	pause_ms(50);
+	show_poll("poll after a close with bytes unread", client);
+	show("send", send(client, "hello", 5, MSG_NOSIGNAL));
+	show("send again", send(client, "hello", 5, MSG_NOSIGNAL));
+	show("read", read(client, buffer, sizeof(buffer)));
+	close(client);
+
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	connect(client, (struct sockaddr *)&server, sizeof(server));
+	accepted = accept(listening, NULL, NULL);
+	send(client, "unread", 6, 0);
+	pause_ms(50);
+	close(accepted);
+	pause_ms(50);
+	show("read first", read(client, buffer, sizeof(buffer)));
+	show("read again", read(client, buffer, sizeof(buffer)));
+	show("send", send(client, "hello", 5, MSG_NOSIGNAL));
+	close(client);
+	close(listening);
+}
+
 static void tcp_refusals(void)
 {
 	struct sockaddr_in port;
@@ -546,6 +615,7 @@ int main(void)
 	tcp_names_and_errors();
 	tcp_connection();
 	tcp_refusals();
+	tcp_peer_closed();
 	tcp_echo();
 	udp();
 	return 0;
