@@ -172,6 +172,25 @@ static long target(uint64_t path, bool follow, int64_t fd)
 			   : files_attribute_target(path, follow);
 }
 
+/* The node whose attribute `name` (`length` bytes) is asked for, to
+ * read or to change: it, or the lookup's error, the permission's, or
+ * -EOPNOTSUPP. */
+static long attribute_node(uint64_t path, bool follow, int64_t fd,
+			   const char *name, size_t length, bool write)
+{
+	long node = target(path, follow, fd);
+
+	if (node < 0)
+		return node;
+	long denied = files_attribute_permission((unsigned)node, name, write);
+
+	if (denied)
+		return denied;
+	if (!kept_name(name, length) || !files_attributes_kept((unsigned)node))
+		return -EOPNOTSUPP;
+	return node;
+}
+
 static long get(uint64_t path, bool follow, int64_t fd, uint64_t name_address,
 		uint64_t value, uint64_t size)
 {
@@ -180,17 +199,11 @@ static long get(uint64_t path, bool follow, int64_t fd, uint64_t name_address,
 
 	if (length < 0)
 		return length;
-	long node = target(path, follow, fd);
+	long node = attribute_node(path, follow, fd, name, (size_t)length,
+				   false);
 
 	if (node < 0)
 		return node;
-	long denied = files_attribute_permission((unsigned)node, name, false);
-
-	if (denied)
-		return denied;
-	if (!kept_name(name, (size_t)length) ||
-	    !files_attributes_kept((unsigned)node))
-		return -EOPNOTSUPP;
 	struct record record;
 
 	if (!find((unsigned)node, name, (size_t)length, &record))
@@ -243,17 +256,11 @@ static long set(uint64_t path, bool follow, int64_t fd, uint64_t name_address,
 	if (size && !vm_user_ok(value, size, PROT_READ))
 		return -EFAULT;
 	memcpy(bytes, (const void *)value, size);
-	long node = target(path, follow, fd);
+	long node = attribute_node(path, follow, fd, name, (size_t)length,
+				   true);
 
 	if (node < 0)
 		return node;
-	long denied = files_attribute_permission((unsigned)node, name, true);
-
-	if (denied)
-		return denied;
-	if (!kept_name(name, (size_t)length) ||
-	    !files_attributes_kept((unsigned)node))
-		return -EOPNOTSUPP;
 	struct record record;
 	bool exists = find((unsigned)node, name, (size_t)length, &record);
 
@@ -323,17 +330,11 @@ static long remove(uint64_t path, bool follow, int64_t fd,
 
 	if (length < 0)
 		return length;
-	long node = target(path, follow, fd);
+	long node = attribute_node(path, follow, fd, name, (size_t)length,
+				   true);
 
 	if (node < 0)
 		return node;
-	long denied = files_attribute_permission((unsigned)node, name, true);
-
-	if (denied)
-		return denied;
-	if (!kept_name(name, (size_t)length) ||
-	    !files_attributes_kept((unsigned)node))
-		return -EOPNOTSUPP;
 	struct record record;
 
 	if (!find((unsigned)node, name, (size_t)length, &record))

@@ -8,8 +8,8 @@
  * when more comes while some is unread, or a socket's reader frees room
  * its writer never lacked; Wicket does not, and nothing here asks.)
  */
-#include <sys/socket.h>
 #define _GNU_SOURCE
+#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

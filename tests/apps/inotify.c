@@ -25,15 +25,9 @@ static char directory[64];
 static int in;
 static uint32_t last_cookie;
 
-/* A name in the test's directory (two at a time may be in use). */
 static const char *path_of(const char *name)
 {
-	static char paths[2][128];
-	static int turn;
-	char *path = paths[turn ^= 1];
-
-	snprintf(path, sizeof(paths[0]), "%s/%s", directory, name);
-	return path;
+	return path_in(directory, name);
 }
 
 static void print_mask(uint32_t mask)

@@ -36,4 +36,15 @@ static inline void show_yes(const char *label, int ok)
 	*show_failures() += !ok;
 }
 
+/* `name` in `directory`: the last two such paths stay usable. */
+static inline const char *path_in(const char *directory, const char *name)
+{
+	static char paths[2][160];
+	static int turn;
+	char *path = paths[turn ^= 1];
+
+	snprintf(path, sizeof(paths[0]), "%s/%s", directory, name);
+	return path;
+}
+
 #endif /* SHOW_UTIL_H */

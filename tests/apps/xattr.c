@@ -27,12 +27,7 @@ static char directory[64];
 
 static const char *path_of(const char *name)
 {
-	static char paths[2][128];
-	static int turn;
-	char *path = paths[turn ^= 1];
-
-	snprintf(path, sizeof(paths[0]), "%s/%s", directory, name);
-	return path;
+	return path_in(directory, name);
 }
 
 static int by_name(const void *a, const void *b)
