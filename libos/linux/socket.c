@@ -202,6 +202,8 @@ struct socket_end {
 				   -EINPROGRESS; the next says 0 */
 	bool fin_received;      /* AF_INET: the peer closed with nothing
 				   unread (reads end; a send is reset) */
+	bool lingers;           /* SO_LINGER on, for linger_seconds */
+	int32_t linger_seconds;
 	int64_t receive_timeout, send_timeout; /* microseconds, or
 						  TIMEOUT_* */
 	uint64_t ring_pages;    /* its ring's mapped pages (lib/ring.h) */
@@ -972,7 +974,11 @@ static void end_release(unsigned index, bool unaccepted)
 	if (self->family == AF_INET)
 		inet_release(index);
 	if (peer && peer->type != SOCK_DGRAM) {
-		bool reset = unread(self) || unaccepted;
+		/* TCP resets too when SO_LINGER says 0 s (an abortive
+		 * close). */
+		bool reset = unread(self) || unaccepted ||
+			     (self->family == AF_INET && self->lingers &&
+			      self->linger_seconds == 0);
 
 		peer->peer_gone = true;
 		/* TCP: a close with nothing unread sends FIN, which ends
@@ -1530,7 +1536,10 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 
 	if (self->family == AF_INET && of_peer) {
 		inet_peer_name = inet_peer(index);
-		if (inet_peer_name == NULL)
+		/* A reset TCP end is closed: it has no peer. */
+		if (inet_peer_name == NULL ||
+		    (is_stream(self) && self->peer_gone &&
+		     (self->shutdown & SEND_SHUTDOWN)))
 			return -ENOTCONN;
 	} else if (of_peer && (!self->connected ||
 			       (self->type == SOCK_DGRAM && self->peer_gone))) {
@@ -2066,7 +2075,10 @@ long sys_getsockopt(struct wk_regs *regs)
 		memcpy(bytes, &time, sizeof(time));
 		size = sizeof(time);
 	} else if (name == SO_LINGER) {
-		size = 8; /* off */
+		int32_t linger[2] = { end->lingers, end->linger_seconds };
+
+		memcpy(bytes, linger, sizeof(linger));
+		size = sizeof(linger);
 	} else {
 		int32_t value;
 
@@ -2143,10 +2155,18 @@ long sys_setsockopt(struct wk_regs *regs)
 		return read_timeout(regs->r10, length, &end->receive_timeout);
 	if (name == SO_SNDTIMEO || name == SO_SNDTIMEO_NEW)
 		return read_timeout(regs->r10, length, &end->send_timeout);
-	if (name == SO_LINGER) {
-		if (length < 8)
+	if (name == SO_LINGER) { /* struct linger: l_onoff, l_linger */
+		int32_t linger[2];
+
+		if (length < sizeof(linger))
 			return -EINVAL;
-		return vm_user_ok(regs->r10, 8, PROT_READ) ? 0 : -EFAULT;
+		if (!vm_user_ok(regs->r10, sizeof(linger), PROT_READ))
+			return -EFAULT;
+		memcpy(linger, (const void *)regs->r10, sizeof(linger));
+		end->lingers = linger[0] != 0;
+		if (end->lingers)
+			end->linger_seconds = linger[1];
+		return 0;
 	}
 	if (length < sizeof(value))
 		return -EINVAL;

@@ -306,6 +306,42 @@ static void tcp_peer_closed(void)
 	show("read again", read(client, buffer, sizeof(buffer)));
 	show("send", send(client, "hello", 5, MSG_NOSIGNAL));
 	close(client);
+
+	/* SO_LINGER on with no time: close resets, whatever is unread. */
+	struct linger linger = { 1, 0 }, got = { 7, 7 };
+	socklen_t length = sizeof(got);
+
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	connect(client, (struct sockaddr *)&server, sizeof(server));
+	accepted = accept(listening, NULL, NULL);
+	show("SO_LINGER", getsockopt(client, SOL_SOCKET, SO_LINGER, &got,
+				     &length));
+	printf("  on %d, %d s, length %u\n", got.l_onoff, got.l_linger,
+	       (unsigned)length);
+	show("set SO_LINGER on, 0 s",
+	     setsockopt(client, SOL_SOCKET, SO_LINGER, &linger,
+			sizeof(linger)));
+	show("SO_LINGER", getsockopt(client, SOL_SOCKET, SO_LINGER, &got,
+				     &length));
+	printf("  on %d, %d s\n", got.l_onoff, got.l_linger);
+	show("set it short", setsockopt(client, SOL_SOCKET, SO_LINGER,
+					&linger, 4));
+	send(client, "data", 4, 0);
+	pause_ms(50);
+	close(client);
+	pause_ms(50);
+	show_poll("poll after the reset", accepted);
+	struct sockaddr_in peer;
+
+	length = sizeof(peer);
+	show("getpeername", getpeername(accepted, (struct sockaddr *)&peer,
+					&length));
+	memset(buffer, 0, sizeof(buffer));
+	show("read what came first", read(accepted, buffer, sizeof(buffer)));
+	printf("  %s\n", buffer);
+	show("read again", read(accepted, buffer, sizeof(buffer)));
+	show("and again", read(accepted, buffer, sizeof(buffer)));
+	close(accepted);
 	close(listening);
 }
 
