@@ -2195,7 +2195,6 @@ static bool is_within(unsigned node, unsigned directory)
 }
 
 
-/* rename, renameat and renameat2 (RENAME_NOREPLACE, RENAME_EXCHANGE). */
 /* inotify: node moved from `from`'s name (`length` bytes) to the one it
  * has now: IN_MOVED_FROM and IN_MOVED_TO with one cookie, the replaced
  * file's IN_ATTRIB (its link count; before the move, detached but held),
@@ -2221,6 +2220,7 @@ static void notify_move(unsigned node, unsigned from, const char *name,
 	notify_move_replacing(node, from, name, length, NO_NODE);
 }
 
+/* rename, renameat and renameat2 (RENAME_NOREPLACE, RENAME_EXCHANGE). */
 static long rename_node(int64_t old_dirfd, uint64_t old_path,
 			int64_t new_dirfd, uint64_t new_path, uint64_t flags)
 {
@@ -2863,8 +2863,6 @@ long sys_copy_file_range(struct wk_regs *regs)
 	return done;
 }
 
-/* Extended attributes: none, on any file (-EOPNOTSUPP once the name or
- * descriptor is found, as on a file system without them). */
 long files_attribute_target(uint64_t path, bool follow)
 {
 	struct lookup found =
