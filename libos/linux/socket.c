@@ -1308,17 +1308,14 @@ static long send_inet(struct file *file, uint64_t name, uint64_t length,
 	return error ? error : send_udp(file, &to, vector, total, flags);
 }
 
-long sys_sendmsg(struct wk_regs *regs)
+/* sendmsg of the struct msghdr at `address` on `file`'s end. */
+static long send_message(struct file *file, uint64_t address, int flags)
 {
 	struct message_header header;
 	struct attachment given;
-	long error;
-	struct file *file = socket_file(regs->rdi, &error);
 	const struct iovec *vector;
+	long error = read_header(address, &header, PROT_READ);
 
-	if (file == NULL)
-		return error;
-	error = read_header(regs->rsi, &header, PROT_READ);
 	if (error)
 		return error;
 	vector = (const struct iovec *)header.vector;
@@ -1334,20 +1331,27 @@ long sys_sendmsg(struct wk_regs *regs)
 
 	if (end_of(file)->family == AF_INET) {
 		result = send_inet(file, header.name, header.name_length,
-				   vector, (uint64_t)total, (int)regs->rdx);
+				   vector, (uint64_t)total, flags);
 	} else if (header.name && header.name_length) {
 		long to = send_to_name(file, header.name, header.name_length);
 
 		result = to < 0 ? to
 				: send_vector(file, (unsigned)to, vector,
-					      (uint64_t)total, (int)regs->rdx,
-					      &given);
+					      (uint64_t)total, flags, &given);
 	} else {
-		result = send_to_peer(file, vector, (uint64_t)total,
-				      (int)regs->rdx, &given);
+		result = send_to_peer(file, vector, (uint64_t)total, flags,
+				      &given);
 	}
 	control_files_drop(given.files); /* those that did not go */
 	return result;
+}
+
+long sys_sendmsg(struct wk_regs *regs)
+{
+	long error;
+	struct file *file = socket_file(regs->rdi, &error);
+
+	return file ? send_message(file, regs->rsi, (int)regs->rdx) : error;
 }
 
 long sys_sendto(struct wk_regs *regs)
@@ -1412,19 +1416,15 @@ static uint32_t write_sender(uint16_t sender, const struct received *got,
 	return INET_NAME_LENGTH;
 }
 
-long sys_recvmsg(struct wk_regs *regs)
+/* recvmsg into the struct msghdr at `address` from `file`'s end. */
+static long receive_message(struct file *file, uint64_t address, int flags)
 {
 	struct message_header header;
-	long error;
-	struct file *file = socket_file(regs->rdi, &error);
-	int flags = (int)regs->rdx;
 	struct received got;
 	bool truncated;
 	uint16_t sender;
+	long error = read_header(address, &header, PROT_READ | PROT_WRITE);
 
-	if (file == NULL)
-		return error;
-	error = read_header(regs->rsi, &header, PROT_READ | PROT_WRITE);
 	if (error)
 		return error;
 	if (header.name && header.name_length &&
@@ -1436,8 +1436,7 @@ long sys_recvmsg(struct wk_regs *regs)
 				     total, flags, &truncated, &sender, &got);
 
 	if (result >= 0) {
-		struct message_header *out =
-			(struct message_header *)regs->rsi;
+		struct message_header *out = (struct message_header *)address;
 		struct control_out control;
 
 		out->name_length = header.name
@@ -1458,6 +1457,117 @@ long sys_recvmsg(struct wk_regs *regs)
 	}
 	control_files_drop(got.files); /* a record lost to a bad buffer */
 	return result;
+}
+
+long sys_recvmsg(struct wk_regs *regs)
+{
+	long error;
+	struct file *file = socket_file(regs->rdi, &error);
+
+	return file ? receive_message(file, regs->rsi, (int)regs->rdx) : error;
+}
+
+/* struct mmsghdr: a struct msghdr, then msg_len (what went), 64 bytes. */
+#define MMSG_SIZE      64
+#define MMSG_LENGTH_AT 56
+#define MSG_WAITFORONE 0x10000
+#define MMSG_MAX       1024 /* UIO_MAXIOV: more are cut to it */
+
+/* Writes message `index`'s msg_len: false for a bad address. */
+static bool put_message_length(uint64_t vector, unsigned index, long length)
+{
+	uint64_t at = vector + (uint64_t)index * MMSG_SIZE + MMSG_LENGTH_AT;
+
+	if (!vm_user_ok(at, 4, PROT_WRITE))
+		return false;
+	*(uint32_t *)at = (uint32_t)length;
+	return true;
+}
+
+/* sendmmsg: the messages in order, each as sendmsg sends it, while they
+ * go; the count that went, or the first one's error. Only the first may
+ * wait: the later ones go as with MSG_DONTWAIT (where Linux would wait
+ * for room, Wicket returns the count so far). */
+long sys_sendmmsg(struct wk_regs *regs)
+{
+	long error;
+	struct file *file = socket_file(regs->rdi, &error);
+	uint64_t vector = regs->rsi;
+	uint32_t count = (uint32_t)regs->rdx;
+	int flags = (int)regs->r10;
+	unsigned sent = 0;
+
+	if (file == NULL)
+		return error;
+	if (count > MMSG_MAX)
+		count = MMSG_MAX;
+	for (; sent < count; sent++) {
+		long result = send_message(file, vector + sent * MMSG_SIZE,
+					   sent ? flags | MSG_DONTWAIT : flags);
+
+		if (result == SYSCALL_NO_RESULT) /* the first, waiting */
+			return result;
+		if (result >= 0 && !put_message_length(vector, sent, result))
+			result = -EFAULT;
+		if (result < 0)
+			return sent ? (long)sent : result;
+	}
+	return sent;
+}
+
+/* recvmmsg: messages as recvmsg takes them, each entry's msg_len set,
+ * until `count` came, one would wait, or the timeout (if any, checked
+ * after each message, as Linux's is) passed; then the time left is
+ * written back. Only the first may wait (with MSG_WAITFORONE, as on
+ * Linux; without it Linux would wait for each). An error after the
+ * first message is kept for the next call, as Linux keeps it (but
+ * -EAGAIN). The timeout counts from the call's last run (a first message
+ * waited for runs it again). */
+long sys_recvmmsg(struct wk_regs *regs)
+{
+	long error;
+	struct file *file = socket_file(regs->rdi, &error);
+	uint64_t vector = regs->rsi, timeout = regs->r8, deadline = 0;
+	uint32_t count = (uint32_t)regs->rdx;
+	int flags = (int)regs->r10 & ~MSG_WAITFORONE;
+	struct linux_timespec left;
+	unsigned received = 0;
+
+	if (file == NULL)
+		return error;
+	if (timeout) {
+		error = clock_read_timespec(timeout, &left);
+		if (error)
+			return error;
+		deadline = clock_deadline_relative(&left);
+	}
+	if (count > MMSG_MAX)
+		count = MMSG_MAX;
+	for (; received < count; received++) {
+		long result = receive_message(
+			file, vector + received * MMSG_SIZE,
+			received ? flags | MSG_DONTWAIT : flags);
+
+		if (result == SYSCALL_NO_RESULT) /* the first, waiting */
+			return result;
+		if (result >= 0 && !put_message_length(vector, received,
+							result))
+			result = -EFAULT;
+		if (result < 0) {
+			if (!received)
+				return result;
+			if (result != -EAGAIN)
+				end_of(file)->error = (uint8_t)-result;
+			break;
+		}
+		if (timeout && rdtsc() >= deadline) {
+			received++;
+			break;
+		}
+	}
+	if (timeout)
+		clock_write_remaining(timeout, deadline);
+	return received;
 }
 
 long sys_recvfrom(struct wk_regs *regs)

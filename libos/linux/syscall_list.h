@@ -309,7 +309,7 @@
 	S(296, pwritev, 1) \
 	S(297, rt_tgsigqueueinfo, 1) \
 	S(298, perf_event_open, 0) \
-	S(299, recvmmsg, 0) \
+	S(299, recvmmsg, 1) \
 	S(300, fanotify_init, 0) \
 	S(301, fanotify_mark, 0) \
 	S(302, prlimit64, 1) \
@@ -317,7 +317,7 @@
 	S(304, open_by_handle_at, 0) \
 	S(305, clock_adjtime, 0) \
 	S(306, syncfs, 1) \
-	S(307, sendmmsg, 0) \
+	S(307, sendmmsg, 1) \
 	S(308, setns, 0) \
 	S(309, getcpu, 1) \
 	S(310, process_vm_readv, 0) \
