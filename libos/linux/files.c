@@ -246,11 +246,40 @@ static const struct {
 			   "hosts: files dns\nnetworks: files\n" },
 };
 
+/* What every Linux system has in /dev beside the devices (udev or a
+ * container runtime makes them): the descriptor links and the POSIX
+ * shared memory directory (shm_open, sem_open), a sticky tmpfs there. */
+static const struct {
+	const char *name;
+	uint32_t mode;
+	const char *target;
+} dev_defaults[] = {
+	{ "fd", S_IFLNK | 0777, "/proc/self/fd" },
+	{ "stdin", S_IFLNK | 0777, "/proc/self/fd/0" },
+	{ "stdout", S_IFLNK | 0777, "/proc/self/fd/1" },
+	{ "stderr", S_IFLNK | 0777, "/proc/self/fd/2" },
+	{ "shm", S_IFDIR | 01777, NULL },
+};
+
 void files_defaults(void)
 {
 	int64_t now = now_ns() / (int64_t)NS_PER_SECOND;
-	struct file_entry entry = { "etc", 3, S_IFDIR | 0755, 0, 0, now,
-				    NULL, 0 };
+	struct file_entry entry;
+
+	for (unsigned i = 0; i < sizeof(dev_defaults) / sizeof(*dev_defaults);
+	     i++) {
+		const char *name = dev_defaults[i].name, *target =
+			dev_defaults[i].target;
+
+		if (files_child(NODE_DEV, name, strlen(name)) != NO_NODE)
+			continue;
+		entry = (struct file_entry){
+			name, strlen(name), dev_defaults[i].mode, 0, 0, now,
+			(const uint8_t *)target, target ? strlen(target) : 0 };
+		files_add(NODE_DEV, &entry);
+	}
+	entry = (struct file_entry){ "etc", 3, S_IFDIR | 0755, 0, 0, now,
+				     NULL, 0 };
 	unsigned etc = files_child(NODE_ROOT, "etc", 3);
 
 	if (etc == NO_NODE)

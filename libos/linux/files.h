@@ -79,8 +79,10 @@ struct file_entry {
 /* The fixed nodes and /tmp; false when memory for them is out. */
 bool files_init(void);
 
-/* After the archives: /etc/hosts, passwd, group and nsswitch.conf, each
- * as a Linux system has it, where the archives gave none. */
+/* After the archives: /dev/fd, stdin, stdout, stderr (links into
+ * /proc/self/fd) and shm (a sticky directory), /etc/hosts, passwd, group
+ * and nsswitch.conf, each as a Linux system has it, where the archives
+ * gave none. */
 void files_defaults(void);
 
 /* The child of directory `directory` named name (length bytes), or
