@@ -52,6 +52,9 @@
 
 #define PIPES_MAX 2048 /* two descriptors each: RLIMIT_NOFILE's hard limit */
 #define RINGS_KEPT 16
+_Static_assert(LIBOS_PIPE_BUFFERS + (uint64_t)PIPES_MAX * PIPE_CAPACITY <=
+		       LIBOS_FILE_NAMES,
+	       "the pipes' rings end below the file names");
 #define PIPE_BUF  4096 /* the atomic write */
 #define SIGPIPE   13
 #define SI_USER   0

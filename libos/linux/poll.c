@@ -396,7 +396,7 @@ struct epoll_interest {
 	((EPOLL_ENTRIES_MAX * sizeof(struct epoll_interest) + PAGE_SIZE - 1) & \
 	 ~(uint64_t)(PAGE_SIZE - 1))
 _Static_assert(LIBOS_EPOLL_INTERESTS + EPOLLS_MAX * EPOLL_WINDOW <=
-		       LIBOS_FILE_HOLES,
+		       LIBOS_INOTIFY_QUEUES,
 	       "the epoll windows end below the next libOS area");
 
 static struct epoll {

@@ -71,6 +71,9 @@
 
 #define SOCKET_RING   (256 << 10)
 #define RINGS_KEPT    16 /* slots whose ring pages stay mapped when free */
+_Static_assert(LIBOS_SOCKET_BUFFERS + (uint64_t)SOCKETS_MAX * SOCKET_RING <=
+		       LIBOS_EPOLL_INTERESTS,
+	       "the sockets' rings end below the epoll windows");
 #define RECORD_HEADER 32 /* struct record_header */
 #define RECORD_MAX    (212992 - 32) /* Linux's default send buffer's */
 #define ROOM_TO_WRITE 4096 /* poll's POLLOUT: this much room in the peer's ring */
