@@ -243,7 +243,38 @@ static const struct {
 		    "/usr/sbin/nologin\n" },
 	{ "group", "root:x:0:\nnogroup:x:65534:\n" },
 	{ "nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\n"
-			   "hosts: files dns\nnetworks: files\n" },
+			   "hosts: files dns\nnetworks: files\n"
+			   "protocols: files\nservices: files\n" },
+	/* The well-known ports a program names (getservbyname,
+	 * getaddrinfo's service), as Debian's netbase lists them. */
+	{ "services",
+	  "echo\t7/tcp\necho\t7/udp\ndiscard\t9/tcp\tsink\n"
+	  "discard\t9/udp\tsink\ndaytime\t13/tcp\ndaytime\t13/udp\n"
+	  "qotd\t17/tcp\tquote\nchargen\t19/tcp\tttytst\n"
+	  "chargen\t19/udp\tttytst\nftp-data\t20/tcp\nftp\t21/tcp\n"
+	  "ssh\t22/tcp\ntelnet\t23/tcp\nsmtp\t25/tcp\tmail\n"
+	  "time\t37/tcp\ttimserver\ntime\t37/udp\ttimserver\n"
+	  "whois\t43/tcp\tnicname\ndomain\t53/tcp\ndomain\t53/udp\n"
+	  "bootps\t67/udp\nbootpc\t68/udp\ntftp\t69/udp\n"
+	  "gopher\t70/tcp\nfinger\t79/tcp\nhttp\t80/tcp\twww\n"
+	  "kerberos\t88/tcp\tkerberos5\nkerberos\t88/udp\tkerberos5\n"
+	  "pop3\t110/tcp\tpop-3\nsunrpc\t111/tcp\tportmapper\n"
+	  "sunrpc\t111/udp\tportmapper\nauth\t113/tcp\tauthentication\n"
+	  "nntp\t119/tcp\treadnews\nntp\t123/udp\n"
+	  "netbios-ns\t137/udp\nnetbios-ssn\t139/tcp\n"
+	  "imap2\t143/tcp\timap\nsnmp\t161/tcp\nsnmp\t161/udp\n"
+	  "snmp-trap\t162/tcp\tsnmptrap\nsnmp-trap\t162/udp\tsnmptrap\n"
+	  "ldap\t389/tcp\nldap\t389/udp\nhttps\t443/tcp\n"
+	  "https\t443/udp\nsyslog\t514/udp\nsubmission\t587/tcp\n"
+	  "ipp\t631/tcp\nldaps\t636/tcp\nldaps\t636/udp\n"
+	  "rsync\t873/tcp\nimaps\t993/tcp\npop3s\t995/tcp\n"
+	  "mysql\t3306/tcp\npostgresql\t5432/tcp\tpostgres\n" },
+	{ "protocols",
+	  "ip\t0\tIP\nicmp\t1\tICMP\nigmp\t2\tIGMP\ntcp\t6\tTCP\n"
+	  "udp\t17\tUDP\nipv6\t41\tIPv6\ngre\t47\tGRE\n"
+	  "esp\t50\tIPSEC-ESP\nah\t51\tIPSEC-AH\n"
+	  "ipv6-icmp\t58\tIPv6-ICMP\nsctp\t132\tSCTP\n"
+	  "udplite\t136\tUDPLite\n" },
 };
 
 /* What every Linux system has in /dev beside the devices (udev or a

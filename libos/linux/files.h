@@ -80,9 +80,9 @@ struct file_entry {
 bool files_init(void);
 
 /* After the archives: /dev/fd, stdin, stdout, stderr (links into
- * /proc/self/fd) and shm (a sticky directory), /etc/hosts, passwd, group
- * and nsswitch.conf, each as a Linux system has it, where the archives
- * gave none. */
+ * /proc/self/fd) and shm (a sticky directory), /etc/hosts, passwd, group,
+ * nsswitch.conf, services and protocols, each as a Linux system has it,
+ * where the archives gave none. */
 void files_defaults(void);
 
 /* The child of directory `directory` named name (length bytes), or

@@ -642,6 +642,42 @@ static void localhost_by_name(void)
 		freeaddrinfo(found);
 	}
 	printf("\n");
+	found = NULL;
+	error = getaddrinfo("localhost", "http", &hints, &found);
+	printf("getaddrinfo localhost http: %s", error ? "failed" : "port");
+	if (!error) {
+		printf(" %u", ntohs(((struct sockaddr_in *)found->ai_addr)
+					    ->sin_port));
+		freeaddrinfo(found);
+	}
+	printf("\n");
+
+	/* /etc/services and /etc/protocols (netbase's on the host). */
+	static const char *const names[][2] = {
+		{ "domain", "udp" }, { "www", "tcp" }, { "ssh", "tcp" },
+		{ "ntp", "udp" }, { "no-such-service", "tcp" },
+	};
+
+	for (int i = 0; i < 5; i++) {
+		struct servent *service = getservbyname(names[i][0],
+							names[i][1]);
+
+		printf("getservbyname %s/%s: ", names[i][0], names[i][1]);
+		if (service)
+			printf("%s %u/%s\n", service->s_name,
+			       ntohs((uint16_t)service->s_port),
+			       service->s_proto);
+		else
+			printf("none\n");
+	}
+	struct servent *by_port = getservbyport(htons(443), "tcp");
+
+	printf("getservbyport 443/tcp: %s\n", by_port ? by_port->s_name : "none");
+	struct protoent *protocol = getprotobyname("udp");
+
+	printf("getprotobyname udp: %d\n", protocol ? protocol->p_proto : -1);
+	protocol = getprotobynumber(6);
+	printf("getprotobynumber 6: %s\n", protocol ? protocol->p_name : "none");
 }
 
 int main(void)
