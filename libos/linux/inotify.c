@@ -51,7 +51,6 @@
 #define EVENT_MAX     (HEADER + NAME_ROOM)
 #define QUEUE_BYTES   ((uint64_t)EVENTS_MAX * EVENT_MAX)
 
-#define IN_UNMOUNT     0x00002000u
 #define IN_Q_OVERFLOW  0x00004000u
 #define IN_IGNORED     0x00008000u
 #define IN_ONLYDIR     0x01000000u
@@ -61,8 +60,6 @@
 #define IN_MASK_ADD    0x20000000u
 #define IN_ONESHOT     0x80000000u
 #define IN_ALL_EVENTS  0x00000fffu
-#define WATCH_FLAGS    (IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | \
-			IN_MASK_CREATE | IN_MASK_ADD | IN_ONESHOT)
 
 _Static_assert(LIBOS_INOTIFY_QUEUES + INSTANCES_MAX * QUEUE_BYTES <=
 		       LIBOS_FILE_HOLES,
@@ -148,25 +145,24 @@ static void queue(unsigned slot, int32_t wd, uint32_t mask, uint32_t cookie,
 			return;
 		header = (struct event_header){ -1, IN_Q_OVERFLOW, 0, 0 };
 		size = HEADER;
-	} else if (self->last >= self->read && self->written > self->read) {
-		uint64_t last_size;
-
-		ring_copy(ring(slot), QUEUE_BYTES, self->last, last, HEADER,
-			  false);
-		last_size = HEADER + ((struct event_header *)last)->length;
-		ring_copy(ring(slot), QUEUE_BYTES, self->last + HEADER,
-			  last + HEADER, last_size - HEADER, false);
-		memset(event, 0, sizeof(event));
-		memcpy(event, &header, HEADER);
-		if (length)
-			memcpy(event + HEADER, name, length);
-		if (last_size == size && memcmp(event, last, size) == 0)
-			return;
+		length = 0;
 	}
 	memset(event, 0, sizeof(event));
 	memcpy(event, &header, HEADER);
-	if (header.wd != -1 && length)
+	if (length)
 		memcpy(event + HEADER, name, length);
+	if (header.wd != -1 && self->last >= self->read &&
+	    self->written > self->read) {
+		ring_copy(ring(slot), QUEUE_BYTES, self->last, last, HEADER,
+			  false);
+		uint64_t last_size =
+			HEADER + ((struct event_header *)last)->length;
+
+		ring_copy(ring(slot), QUEUE_BYTES, self->last + HEADER,
+			  last + HEADER, last_size - HEADER, false);
+		if (last_size == size && memcmp(event, last, size) == 0)
+			return;
+	}
 	if (!queue_back(slot, self->written, size))
 		return; /* no memory: lost, as an overflow loses them */
 	ring_copy(ring(slot), QUEUE_BYTES, self->written, event, size, true);
