@@ -65,4 +65,7 @@
 #define EINPROGRESS 115
 #define ECANCELED 125
 
+/* Never the app's: a handler's "not my request" (Linux's own). */
+#define ENOIOCTLCMD 515
+
 #endif /* LIBOS_ERRNO_H */

@@ -35,6 +35,7 @@
 #include "lib/string.h"
 #include "linux/eventfd.h"
 #include "linux/inotify.h"
+#include "linux/interfaces.h"
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
@@ -1047,7 +1048,6 @@ long sys_lseek(struct wk_regs *regs)
  * close-on-exec flag), FIONBIO (O_NONBLOCK from a nonzero int; CPython's
  * os.set_blocking uses it) and FIOASYNC (checked, and nothing to do:
  * no SIGIO). -ENOIOCTLCMD for any other. */
-#define ENOIOCTLCMD 515
 
 static long common_ioctl(uint64_t fd, struct file *file, uint64_t request,
 			 uint64_t argument)
@@ -1104,6 +1104,12 @@ long sys_ioctl(struct wk_regs *regs)
 		*(int32_t *)argument = (int32_t)(size < INT32_MAX ? size
 							       : INT32_MAX);
 		return 0;
+	}
+	if (file->kind == FILE_SOCKET) {
+		long answer = interfaces_ioctl(socket_family(file), request,
+					       argument);
+
+		return answer == -ENOIOCTLCMD ? -ENOTTY : answer;
 	}
 	if (file->kind != FILE_CONSOLE)
 		return -ENOTTY;

@@ -6,8 +6,12 @@
  * an abstract name: a NUL first) and accept. A DGRAM socket sends to a
  * bound one named by sendto or connect, and leaves it by connect to
  * AF_UNSPEC. AF_INET sockets (TCP and UDP on the loopback) are ends of
- * the same kinds, named by linux/socket_inet.c; every other family is
- * -EAFNOSUPPORT (said once).
+ * the same kinds, named by linux/socket_inet.c. AF_NETLINK sockets of
+ * NETLINK_ROUTE are DGRAM ends (SOCK_RAW or SOCK_DGRAM to the app) named
+ * by a port id, whose sends to the kernel (port id 0) are answered by
+ * linux/interfaces.c into their own ring, and whose sends to another
+ * such end of the process go to it. Every other family is -EAFNOSUPPORT
+ * (said once).
  *
  * Each end has a receive ring of SOCKET_RING bytes in the libOS's memory
  * (LIBOS_SOCKET_BUFFERS; its pages mapped as bytes first reach them, and
@@ -59,8 +63,10 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
+#include "linux/capability.h"
 #include "linux/files.h"
 #include "linux/identity.h"
+#include "linux/interfaces.h"
 #include "linux/signal.h"
 #include "linux/socket_control.h"
 #include "linux/socket_inet.h"
@@ -206,6 +212,11 @@ struct socket_end {
 	bool fin_received;      /* AF_INET: the peer closed with nothing
 				   unread (reads end; a send is reset) */
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
+	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
+	uint16_t netlink_options; /* AF_NETLINK: bit n, SOL_NETLINK's flag
+				     option n, on */
+	uint32_t destination, destination_group; /* AF_NETLINK: connect's
+						    port id and group */
 	int32_t linger_seconds;
 	int64_t receive_timeout, send_timeout; /* microseconds, or
 						  TIMEOUT_* */
@@ -656,11 +667,163 @@ static bool tcp_send_to_gone(struct file *file, uint64_t total, int flags,
 	return true;
 }
 
+/* AF_NETLINK. An end's name is its port id and groups (a struct
+ * sockaddr_nl in its addresses slot, once bound); the kernel's port id
+ * is 0. */
+#define CAP_NET_ADMIN  12
+#define NETLINK_CAP_ACK 10
+#define ROVER_START    (-4097) /* Linux's second and later autobinds take
+				  port ids below -4096 */
+
+static uint8_t netlink_requests[NETLINK_REQUESTS_MAX];
+static int32_t netlink_rover = ROVER_START;
+
+static struct netlink_name *netlink_name_of(unsigned index)
+{
+	return (struct netlink_name *)addresses[index];
+}
+
+/* The end bound to port id `portid`, or -1. */
+static long netlink_find(uint32_t portid)
+{
+	for (unsigned index = 0; index < sockets_touched; index++)
+		if (ends[index].type && ends[index].family == AF_NETLINK &&
+		    ends[index].address_length &&
+		    netlink_name_of(index)->portid == portid)
+			return index;
+	return -1;
+}
+
+/* (The groups, which the slot keeps from the socket's start, stay.) */
+static void netlink_bind_to(unsigned index, uint32_t portid)
+{
+	netlink_name_of(index)->portid = portid;
+	ends[index].address_length = NETLINK_NAME_LENGTH;
+}
+
+/* An unbound end gets a port id, as Linux's netlink_autobind: the
+ * process's id if no end has it, else the next free one below -4096. */
+static void netlink_autobind(unsigned index)
+{
+	uint32_t portid = LINUX_PID;
+
+	if (ends[index].address_length)
+		return;
+	while (netlink_find(portid) >= 0)
+		portid = (uint32_t)netlink_rover--;
+	netlink_bind_to(index, portid);
+}
+
+/* A record of `length` bytes (`vector`'s) from port id `source` into end
+ * `to`'s ring: false when it has no room. */
+static bool netlink_record(unsigned to, const struct iovec *vector,
+			   uint64_t length, uint32_t source)
+{
+	struct socket_end *target = &ends[to];
+	struct record_header header = { .length = (uint32_t)length,
+					 .sender = NO_END,
+					 .files = NO_FILES,
+					 .source_address = source };
+
+	if (SOCKET_RING - unread(target) < RECORD_HEADER + length ||
+	    !ring_back(ring(to), SOCKET_RING, &target->ring_pages,
+		       target->written, RECORD_HEADER + length))
+		return false;
+	ring_copy(ring(to), SOCKET_RING, target->written, (uint8_t *)&header,
+		  RECORD_HEADER, true);
+	vector_copy(to, target->written + RECORD_HEADER, vector, 0, length,
+		    true);
+	target->written += RECORD_HEADER + length;
+	target->records++;
+	changed();
+	return true;
+}
+
+/* The kernel's answer to end (uintptr_t)context: lost, with ENOBUFS
+ * for the next receive, when the end has no room (Linux's overrun). */
+static void netlink_deliver_answer(void *context, const void *datagram,
+				   uint32_t length)
+{
+	unsigned to = (unsigned)(uintptr_t)context;
+	struct iovec piece = { (uint64_t)datagram, length };
+
+	if (!netlink_record(to, &piece, length, 0)) {
+		ends[to].error = ENOBUFS;
+		changed();
+	}
+}
+
+/* The app's struct sockaddr_nl at `address` into *name: 0, -EINVAL
+ * (short, or another family) or -EFAULT. */
+static long netlink_read_name(uint64_t address, uint64_t length,
+			      struct netlink_name *name)
+{
+	if (length < NETLINK_NAME_LENGTH)
+		return -EINVAL;
+	if (!vm_user_ok(address, NETLINK_NAME_LENGTH, PROT_READ))
+		return -EFAULT;
+	memcpy(name, (const void *)address, NETLINK_NAME_LENGTH);
+	return name->family == AF_NETLINK ? 0 : -EINVAL;
+}
+
+/* A send on an AF_NETLINK end (netlink_sendmsg): to the name given, else
+ * to connect's; to the kernel (port id 0; groups are heard by nobody),
+ * which answers at once, or to another end of the process. Unlike
+ * Linux's, it never waits: -EAGAIN when that end has no room. */
+static long send_netlink(struct file *file, uint64_t name, uint64_t length,
+			 const struct iovec *vector, uint64_t total)
+{
+	unsigned index = (unsigned)file->position;
+	struct socket_end *self = &ends[index];
+	uint32_t to = self->destination;
+
+	if (name && length) {
+		struct netlink_name given;
+		long error = netlink_read_name(name, length, &given);
+
+		if (error)
+			return error;
+		if ((given.portid || given.groups) &&
+		    !capability_effective(CAP_NET_ADMIN))
+			return -EPERM;
+		to = given.portid;
+	}
+	netlink_autobind(index);
+	if (total > RECORD_MAX)
+		return -EMSGSIZE;
+	if (to != 0) {
+		long target = netlink_find(to);
+
+		if (target < 0)
+			return -ECONNREFUSED;
+		return netlink_record((unsigned)target, vector, total,
+				      netlink_name_of(index)->portid)
+			       ? (long)total
+			       : -EAGAIN;
+	}
+	if (total > NETLINK_REQUESTS_MAX)
+		return -EMSGSIZE; /* Wicket's limit: Linux's is RECORD_MAX */
+	uint64_t copied = 0;
+
+	for (const struct iovec *piece = vector; copied < total; piece++) {
+		memcpy(netlink_requests + copied, (const void *)piece->base,
+		       piece->length);
+		copied += piece->length;
+	}
+	netlink_answer(netlink_requests, (uint32_t)total,
+		       netlink_name_of(index)->portid,
+		       self->netlink_options & (1u << NETLINK_CAP_ACK),
+		       netlink_deliver_answer, (void *)(uintptr_t)index);
+	return (long)total;
+}
+
 static long send_to_peer(struct file *file, const struct iovec *vector,
 			 uint64_t total, int flags, struct attachment *given)
 {
 	struct socket_end *self = end_of(file);
 
+	if (self->family == AF_NETLINK)
+		return send_netlink(file, 0, 0, vector, total);
 	if (self->family == AF_INET && self->type == SOCK_DGRAM)
 		return send_udp(file, NULL, vector, total, flags);
 	if (!self->connected)
@@ -691,8 +854,10 @@ struct received {
 	struct credentials credentials;
 	bool credentials_due;
 	uint16_t files;
-	bool from_udp; /* a datagram's source, as it was sent: */
+	uint8_t source_family; /* AF_INET (UDP), AF_NETLINK: a datagram's
+				  source, as it was sent, is one of: */
 	struct inet_name source;
+	uint32_t source_portid;
 };
 
 /* The credentials a receiver is told of for `attachment`. */
@@ -831,6 +996,12 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 	};
 	if (self->family == AF_INET && is_stream(self) && !self->connected)
 		return -ENOTCONN;
+	if (self->family == AF_NETLINK && self->error && !done) {
+		long error = -(long)self->error; /* before what is queued */
+
+		self->error = 0;
+		return error;
+	}
 	if (unread(self) == 0) {
 		if (done && (self->shutdown & RCV_SHUTDOWN))
 			return (long)done; /* MSG_WAITALL cut short */
@@ -869,9 +1040,10 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			  ? header.sender : NO_END;
 		got->credentials = told_credentials(&with);
 		got->credentials_due = self->passes_credentials;
-		got->from_udp = self->family == AF_INET;
+		got->source_family = self->family;
 		got->source = (struct inet_name){ AF_INET, header.source_port,
 						  header.source_address, { 0 } };
+		got->source_portid = header.source_address;
 		if (!(flags & MSG_PEEK)) {
 			got->files = header.files;
 			control_files_place(got->files, SOCKETS_MAX);
@@ -1043,6 +1215,11 @@ int16_t socket_poll(const struct file *file)
 	return (int16_t)events;
 }
 
+int socket_family(const struct file *file)
+{
+	return end_of(file)->family;
+}
+
 uint64_t socket_unread(const struct file *file)
 {
 	const struct socket_end *self = end_of(file);
@@ -1124,6 +1301,20 @@ static long socket_type(uint64_t domain, uint64_t type_flags,
 				       : -EPROTONOSUPPORT;
 		return type == SOCK_RAW ? -EPROTONOSUPPORT : -ESOCKTNOSUPPORT;
 	}
+	if (domain == AF_NETLINK) {
+		if (type != SOCK_RAW && type != SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		if (protocol < NETLINK_PROTOCOLS && protocol != NETLINK_ROUTE &&
+		    !told_about_network) {
+			told_about_network = true;
+			libos_report("socket(AF_NETLINK, protocol %lu): "
+				     "Wicket's netlink is NETLINK_ROUTE "
+				     "alone; returning -EPROTONOSUPPORT",
+				     protocol);
+		}
+		return protocol == NETLINK_ROUTE ? (long)type
+						 : -EPROTONOSUPPORT;
+	}
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_RAW &&
 	    type != SOCK_SEQPACKET)
 		return -ESOCKTNOSUPPORT;
@@ -1136,7 +1327,7 @@ long sys_socket(struct wk_regs *regs)
 {
 	uint64_t domain = regs->rdi & 0xffffffff;
 
-	if (domain != AF_UNIX && domain != AF_INET) {
+	if (domain != AF_UNIX && domain != AF_INET && domain != AF_NETLINK) {
 		if (!told_about_network) {
 			told_about_network = true;
 			libos_report("socket(family %lu): Wicket's network is "
@@ -1157,6 +1348,16 @@ long sys_socket(struct wk_regs *regs)
 	}
 	if (type < 0)
 		return type;
+	if (domain == AF_NETLINK) { /* both types are DGRAM ends */
+		long index = take_end(SOCK_DGRAM, AF_NETLINK);
+
+		if (index >= 0) {
+			ends[index].raw = type == SOCK_RAW;
+			*netlink_name_of((unsigned)index) =
+				(struct netlink_name){ AF_NETLINK, 0, 0, 0 };
+		}
+		return open_end(index, regs->rsi);
+	}
 	return open_end(take_end((int)type, (int)domain), regs->rsi);
 }
 
@@ -1168,8 +1369,10 @@ long sys_socketpair(struct wk_regs *regs)
 	int32_t fds[2];
 
 	if (domain != AF_UNIX)
-		return domain == AF_INET || domain == AF_INET6 ? -EOPNOTSUPP
-							       : -EAFNOSUPPORT;
+		return domain == AF_INET || domain == AF_INET6 ||
+				       domain == AF_NETLINK
+			       ? -EOPNOTSUPP
+			       : -EAFNOSUPPORT;
 	if (type < 0)
 		return type;
 	if (!vm_user_ok(regs->r10, sizeof(fds), PROT_WRITE))
@@ -1335,6 +1538,9 @@ static long send_message(struct file *file, uint64_t address, int flags)
 	if (end_of(file)->family == AF_INET) {
 		result = send_inet(file, header.name, header.name_length,
 				   vector, (uint64_t)total, flags);
+	} else if (end_of(file)->family == AF_NETLINK) {
+		result = send_netlink(file, header.name, header.name_length,
+				      vector, (uint64_t)total);
 	} else if (header.name && header.name_length) {
 		long to = send_to_name(file, header.name, header.name_length);
 
@@ -1373,6 +1579,9 @@ long sys_sendto(struct wk_regs *regs)
 	if (end_of(file)->family == AF_INET)
 		return send_inet(file, regs->r8, regs->r9 & 0xffffffff, &piece,
 				 (uint64_t)total, (int)regs->r10);
+	if (end_of(file)->family == AF_NETLINK)
+		return send_netlink(file, regs->r8, regs->r9 & 0xffffffff,
+				    &piece, (uint64_t)total);
 	if (regs->r8 && (regs->r9 & 0xffffffff)) {
 		long to = send_to_name(file, regs->r8, regs->r9 & 0xffffffff);
 
@@ -1412,7 +1621,15 @@ static uint32_t write_name(unsigned index, uint64_t address, uint32_t room,
 static uint32_t write_sender(uint16_t sender, const struct received *got,
 			     uint64_t address, uint32_t room)
 {
-	if (!got->from_udp)
+	struct netlink_name netlink = { AF_NETLINK, 0, got->source_portid,
+					0 };
+
+	if (got->source_family == AF_NETLINK) {
+		memcpy((void *)address, &netlink,
+		       NETLINK_NAME_LENGTH < room ? NETLINK_NAME_LENGTH : room);
+		return NETLINK_NAME_LENGTH;
+	}
+	if (got->source_family != AF_INET)
 		return write_name(sender, address, room, true);
 	memcpy((void *)address, &got->source,
 	       INET_NAME_LENGTH < room ? INET_NAME_LENGTH : room);
@@ -1614,6 +1831,8 @@ long sys_shutdown(struct wk_regs *regs)
 
 	if (file == NULL)
 		return error;
+	if (end_of(file)->family == AF_NETLINK)
+		return -EOPNOTSUPP;
 	if (how > 2)
 		return -EINVAL;
 	struct socket_end *self = end_of(file), *peer = peer_of(self);
@@ -1634,6 +1853,37 @@ long sys_shutdown(struct wk_regs *regs)
 	return 0;
 }
 
+/* getsockname and getpeername on an AF_NETLINK end: its port id and
+ * groups (0 before it is bound), or connect's (the kernel's, unless it
+ * connected elsewhere). */
+static long netlink_name_to(struct wk_regs *regs, unsigned index,
+			    bool of_peer)
+{
+	const struct socket_end *self = &ends[index];
+	struct netlink_name name = { AF_NETLINK, 0, 0, 0 };
+
+	if (of_peer)
+		name = (struct netlink_name){ AF_NETLINK, 0, self->destination,
+					      self->destination_group };
+	else
+		name = *netlink_name_of(index); /* port id 0 till bound */
+	if (!vm_user_ok(regs->rdx, 4, PROT_READ | PROT_WRITE))
+		return -EFAULT;
+	int32_t room = *(const int32_t *)regs->rdx;
+
+	if (room < 0)
+		return -EINVAL;
+	uint32_t size = (uint32_t)room < NETLINK_NAME_LENGTH
+				? (uint32_t)room
+				: NETLINK_NAME_LENGTH;
+
+	if (size && !vm_user_ok(regs->rsi, size, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)regs->rsi, &name, size);
+	*(int32_t *)regs->rdx = NETLINK_NAME_LENGTH;
+	return 0;
+}
+
 /* getsockname and getpeername: the name bind gave (an accepted end has
  * its listener's), or an unnamed socket's, the family alone. */
 static long name_of(struct wk_regs *regs, bool of_peer)
@@ -1647,6 +1897,8 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 	unsigned index = (unsigned)file->position;
 	const struct inet_name *inet_peer_name = NULL;
 
+	if (self->family == AF_NETLINK)
+		return netlink_name_to(regs, index, of_peer);
 	if (self->family == AF_INET && of_peer) {
 		inet_peer_name = inet_peer(index);
 		/* A reset TCP end is closed: it has no peer. */
@@ -1730,6 +1982,30 @@ static long autobind_inet(unsigned index, bool connecting)
 						   connecting));
 }
 
+/* bind on an AF_NETLINK end (netlink_bind): a port id once, the one it
+ * has from then on (-EINVAL for another), not another end's
+ * (-EADDRINUSE), 0 for one autobind picks; and the groups it hears. */
+static long bind_netlink(unsigned index, uint64_t address, uint64_t length)
+{
+	struct netlink_name name;
+	long error = netlink_read_name(address, length, &name);
+
+	if (error)
+		return error;
+	if (ends[index].address_length) {
+		if (name.portid != netlink_name_of(index)->portid)
+			return -EINVAL;
+	} else if (name.portid == 0) {
+		netlink_autobind(index);
+	} else if (netlink_find(name.portid) >= 0) {
+		return -EADDRINUSE;
+	} else {
+		netlink_bind_to(index, name.portid);
+	}
+	netlink_name_of(index)->groups = name.groups;
+	return 0;
+}
+
 /* bind: a path becomes a socket file (-EADDRINUSE if the name is
  * taken); an abstract name is the socket's alone; the family alone gets
  * an abstract name of five hex digits, as Linux's autobind. Once. */
@@ -1748,6 +2024,8 @@ long sys_bind(struct wk_regs *regs)
 
 	if (self->family == AF_INET)
 		return bind_inet(index, address, length);
+	if (self->family == AF_NETLINK)
+		return bind_netlink(index, address, length);
 	if (length == SUN_PATH_OFFSET && vm_user_ok(address, 2, PROT_READ) &&
 	    *(const uint16_t *)address == AF_UNIX) {
 		autobind(index); /* bound already: nothing to do */
@@ -1885,6 +2163,35 @@ static long connect_inet(struct file *file, uint64_t address,
 /* connect: a DGRAM end takes the named DGRAM socket as its peer; a
  * stream or SEQPACKET end is paired with a new end queued for the named
  * listening socket's accept (stream_connect). */
+/* connect on an AF_NETLINK end (netlink_connect): where sends without
+ * a name go, the kernel's by default (AF_UNSPEC: back to it). */
+static long connect_netlink(unsigned index, uint64_t address,
+			    uint64_t length)
+{
+	struct netlink_name name;
+	struct socket_end *self = &ends[index];
+
+	if (length < sizeof(uint16_t))
+		return -EINVAL;
+	if (!vm_user_ok(address, sizeof(uint16_t), PROT_READ))
+		return -EFAULT;
+	if (*(const uint16_t *)address == AF_UNSPEC) {
+		self->destination = self->destination_group = 0;
+		return 0;
+	}
+	long error = netlink_read_name(address, length, &name);
+
+	if (error)
+		return error;
+	if ((name.portid || name.groups) &&
+	    !capability_effective(CAP_NET_ADMIN))
+		return -EPERM;
+	netlink_autobind(index);
+	self->destination = name.portid;
+	self->destination_group = name.groups & -name.groups; /* the lowest */
+	return 0;
+}
+
 long sys_connect(struct wk_regs *regs)
 {
 	uint64_t address = regs->rsi, length = regs->rdx & 0xffffffff;
@@ -1898,6 +2205,8 @@ long sys_connect(struct wk_regs *regs)
 
 	if (self->family == AF_INET)
 		return connect_inet(file, address, length);
+	if (self->family == AF_NETLINK)
+		return connect_netlink(index, address, length);
 	error = connect_unspecified(index, address, length);
 	if (error <= 0)
 		return error;
@@ -2098,7 +2407,7 @@ static long option_value(const struct socket_end *end, uint64_t name,
 	}
 	switch (name) {
 	case SO_TYPE:
-		*value = end->type;
+		*value = end->raw ? SOCK_RAW : end->type;
 		return 0;
 	case SO_DOMAIN:
 		*value = end->family;
@@ -2131,6 +2440,66 @@ static long option_value(const struct socket_end *end, uint64_t name,
 	}
 }
 
+/* SOL_NETLINK's options that are flags: NETLINK_PKTINFO,
+ * NETLINK_BROADCAST_ERROR, NETLINK_NO_ENOBUFS, NETLINK_LISTEN_ALL_NSID,
+ * NETLINK_CAP_ACK (which Wicket's acknowledgements follow),
+ * NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK; the others kept by nothing. */
+#define SOL_NETLINK            270
+#define NETLINK_ADD_MEMBERSHIP 1
+#define NETLINK_DROP_MEMBERSHIP 2
+#define NETLINK_FLAG_OPTIONS   0x1d38 /* bits 3, 4, 5, 8, 10, 11, 12 */
+#define RTNLGRP_MAX            64 /* groups one may join: above Linux's */
+
+/* getsockopt (`setting` false: `length` is the address of the length)
+ * and setsockopt (`length` is the length) on SOL_NETLINK
+ * (netlink_getsockopt, netlink_setsockopt). Joining a group is taken,
+ * and the group is one getsockname tells of (up to 32), but nothing is
+ * ever sent to a group. */
+static long netlink_option(struct socket_end *end, uint64_t level,
+			   uint64_t name, uint64_t length, uint64_t value,
+			   bool setting)
+{
+	bool flag = name < 16 && (NETLINK_FLAG_OPTIONS >> name) & 1;
+	int32_t number = 0;
+
+	if (level != SOL_NETLINK)
+		return -ENOPROTOOPT;
+	if (!setting) {
+		if (!flag)
+			return -ENOPROTOOPT;
+		if (!vm_user_ok(length, 4, PROT_READ | PROT_WRITE))
+			return -EFAULT;
+		if (*(const int32_t *)length < (int32_t)sizeof(number))
+			return -EINVAL;
+		if (!vm_user_ok(value, sizeof(number), PROT_WRITE))
+			return -EFAULT;
+		*(int32_t *)value = (end->netlink_options >> name) & 1;
+		*(int32_t *)length = sizeof(number);
+		return 0;
+	}
+	if (length >= sizeof(number)) { /* shorter: 0, as on Linux */
+		if (!vm_user_ok(value, sizeof(number), PROT_READ))
+			return -EFAULT;
+		number = *(const int32_t *)value;
+	}
+	if (flag) {
+		end->netlink_options &= (uint16_t)~(1u << name);
+		end->netlink_options |= (uint16_t)((number != 0) << name);
+		return 0;
+	}
+	if (name != NETLINK_ADD_MEMBERSHIP && name != NETLINK_DROP_MEMBERSHIP)
+		return -ENOPROTOOPT;
+	if (number < 1 || number > RTNLGRP_MAX)
+		return -EINVAL;
+	unsigned index = (unsigned)(end - ends);
+
+	if (number <= 32 && name == NETLINK_ADD_MEMBERSHIP)
+		netlink_name_of(index)->groups |= 1u << (number - 1);
+	else if (number <= 32)
+		netlink_name_of(index)->groups &= ~(1u << (number - 1));
+	return 0;
+}
+
 long sys_getsockopt(struct wk_regs *regs)
 {
 	uint64_t level = regs->rsi & 0xffffffff, name = regs->rdx & 0xffffffff;
@@ -2144,6 +2513,9 @@ long sys_getsockopt(struct wk_regs *regs)
 		return error;
 	struct socket_end *end = end_of(file);
 
+	if (level != SOL_SOCKET && end->family == AF_NETLINK)
+		return netlink_option(end, level, name, length_address,
+				      value_address, false);
 	if (level != SOL_SOCKET && end->family != AF_INET)
 		return -EOPNOTSUPP;
 	if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
@@ -2253,6 +2625,9 @@ long sys_setsockopt(struct wk_regs *regs)
 		return error;
 	struct socket_end *end = end_of(file);
 
+	if (level != SOL_SOCKET && end->family == AF_NETLINK)
+		return netlink_option(end, level, name, length, regs->r10,
+				      true);
 	if (level != SOL_SOCKET) {
 		if (end->family != AF_INET)
 			return -EOPNOTSUPP;

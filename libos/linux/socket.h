@@ -47,6 +47,9 @@ void socket_discard_queue(unsigned index);
 /* The poll events the end has now. */
 int16_t socket_poll(const struct file *file);
 
+/* The end's family (AF_UNIX, AF_INET, AF_NETLINK). */
+int socket_family(const struct file *file);
+
 /* The bytes the next read would take (FIONREAD). */
 uint64_t socket_unread(const struct file *file);
 
