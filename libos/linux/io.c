@@ -1083,8 +1083,11 @@ long sys_ioctl(struct wk_regs *regs)
 
 	if (common != -ENOIOCTLCMD)
 		return common;
+	/* Linux's netlink sockets have no FIONREAD. */
 	if ((file->kind == FILE_PIPE || file->kind == FILE_REGULAR ||
-	     file->kind == FILE_SOCKET || file->kind == FILE_INOTIFY) &&
+	     (file->kind == FILE_SOCKET &&
+	      socket_family(file) != AF_NETLINK) ||
+	     file->kind == FILE_INOTIFY) &&
 	    request == FIONREAD) {
 		uint64_t size = 0;
 

@@ -389,6 +389,9 @@ static void receiving(int fd)
 
 	show("recv nonblocking, nothing", recv(fd, small, 16, MSG_DONTWAIT));
 	request(fd, RTM_GETLINK, NLM_F_REQUEST, &link, sizeof(link));
+	int queued = 0;
+
+	show("FIONREAD", ioctl(fd, FIONREAD, &queued));
 	long whole = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
 
 	show_yes("peeked length over 100", whole > 100);
