@@ -14,8 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #define LIBOS_BASE 0x00007f0000000000ul   /* WK_LIBOS_BASE (abi.h) */
@@ -113,6 +119,137 @@ static int garbage_syscalls(void)
 	syscall(0x40000000 + 39); /* x32's getpid */
 	printf("garbage: survived %ld calls; getpid() = %d\n", calls + 3,
 	       (int)getpid());
+	return 0;
+}
+
+/* A descriptor-aware garbage run: descriptors of every kind first, then
+ * calls whose arguments are often one of them, a path, a flag bit, or a
+ * buffer holding small numbers or pointers into itself, so that calls get
+ * past their first checks. A 20 ms timer whose handler does nothing
+ * (without SA_RESTART) ends any wait. Calls that would end the app, take
+ * its memory, signals, timer or ids, or close what it reports on are left
+ * out; fds 0 to 2 are /dev/null, and the report goes to fd 100. */
+static const char *const garbage_paths[] = {
+	"/tmp/a", "/tmp/d", "/tmp/d/x", "/proc/self/fd", "/proc/self/maps",
+	"/dev/null", "/dev/shm/s", "/tmp", "/", "/proc/1/status",
+	"/dev/fd/3", "..", "",
+};
+
+static long structured_argument(void)
+{
+	static char buffers[16][1024];
+	char *buffer = buffers[next_random() % 16];
+
+	switch (next_random() % 10) {
+	case 0: return (long)next_random();
+	case 1: return (long)(next_random() % 64);
+	case 2: return 0;
+	case 3: return -1;
+	case 4: return (long)(3 + next_random() % 24); /* a descriptor */
+	case 5: return (long)(1ul << (next_random() % 64));
+	case 6: return (long)(next_random() % 0x100000);
+	case 7:
+		strcpy(buffer, garbage_paths[next_random() %
+					     (sizeof(garbage_paths) /
+					      sizeof(*garbage_paths))]);
+		return (long)buffer;
+	case 8:
+		for (int i = 0; i < 256; i++)
+			((uint32_t *)buffer)[i] = (uint32_t)(next_random() % 64);
+		return (long)buffer;
+	default: /* an iovec-like pair first, garbage after */
+		for (int i = 0; i < 128; i++)
+			((uint64_t *)buffer)[i] = next_random();
+		((uint64_t *)buffer)[0] =
+			(uint64_t)buffers[next_random() % 16];
+		((uint64_t *)buffer)[1] = next_random() % 2048;
+		return (long)buffer;
+	}
+}
+
+static int skipped_with_descriptors(long number)
+{
+	static const long numbers[] = {
+		SYS_close, SYS_close_range, SYS_dup2, SYS_dup3,
+		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigsuspend,
+		SYS_rt_sigtimedwait, SYS_ppoll, SYS_pselect6,
+		SYS_epoll_pwait, SYS_epoll_pwait2, SYS_sigaltstack,
+		SYS_signalfd, SYS_signalfd4, SYS_setrlimit, SYS_prlimit64,
+		SYS_prctl, SYS_rseq, SYS_set_robust_list, SYS_capset,
+		SYS_setuid, SYS_setgid, SYS_setreuid, SYS_setregid,
+		SYS_setresuid, SYS_setresgid, SYS_setfsuid, SYS_setfsgid,
+		SYS_setgroups, SYS_umask, SYS_mlockall, SYS_pkey_mprotect,
+		SYS_clock_settime, SYS_settimeofday,
+	};
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
+		if (numbers[i] == number)
+			return 1;
+	return skipped(number) && number != SYS_read &&
+	       number != SYS_readv && number != SYS_pread64 &&
+	       number != SYS_preadv && number != SYS_preadv2 &&
+	       number != SYS_select && number != SYS_poll &&
+	       number != SYS_epoll_wait && number != SYS_nanosleep &&
+	       number != SYS_clock_nanosleep && number != SYS_futex &&
+	       number != SYS_pause && number != SYS_ioctl &&
+	       number != SYS_pipe && number != SYS_pipe2 &&
+	       number != SYS_eventfd && number != SYS_eventfd2 &&
+	       number != SYS_socketpair;
+}
+
+static void nothing(int signal)
+{
+	(void)signal;
+}
+
+static int garbage_descriptors(void)
+{
+	const long calls = 50000;
+	int pair[2];
+	struct sigaction quiet = { .sa_handler = nothing };
+	struct itimerval ticks = { { 0, 20000 }, { 0, 20000 } };
+	int null = open("/dev/null", O_RDWR);
+	FILE *report;
+
+	dup2(1, 100);
+	report = fdopen(100, "w");
+	setvbuf(report, NULL, _IONBF, 0);
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	close(null);
+	sigaction(SIGALRM, &quiet, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	setitimer(ITIMER_REAL, &ticks, NULL);
+	mkdir("/tmp", 0777);
+	mkdir("/tmp/d", 0777);
+	socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair);
+	socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, pair);
+	socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, pair);
+	socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, 0);
+	pipe2(pair, O_NONBLOCK);
+	eventfd(1, EFD_NONBLOCK);
+	epoll_create1(0);
+	inotify_init1(IN_NONBLOCK);
+	timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	open("/tmp/a", O_RDWR | O_CREAT, 0644);
+	syscall(SYS_memfd_create, "m", 0);
+	for (long i = 0; i < calls; i++) {
+		long number = (long)(next_random() % 460), a[6];
+
+		if (skipped_with_descriptors(number))
+			continue;
+		for (int k = 0; k < 6; k++)
+			a[k] = structured_argument();
+		syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	}
+	fprintf(report, "garbage: survived %ld calls on descriptors; "
+			"getpid() = %d\n",
+		calls, (int)getpid());
 	return 0;
 }
 
@@ -338,6 +475,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (!strcmp(mode, "garbage-syscalls"))
 		return garbage_syscalls();
+	if (!strcmp(mode, "garbage-descriptors"))
+		return garbage_descriptors();
 	if (!strcmp(mode, "bad-pointers"))
 		return bad_pointers();
 	if (!strcmp(mode, "libos-memory"))
