@@ -24,6 +24,7 @@
 
 static struct {
 	uint64_t count;
+	uint64_t writes, reads; /* each wakes the other side (wakeups) */
 	bool used, semaphore;
 } counters[EVENTFDS_MAX];
 
@@ -50,6 +51,7 @@ long eventfd_read(const struct file *file, uint64_t buffer, uint64_t length,
 
 	memcpy((void *)buffer, &value, sizeof(value));
 	*count -= value;
+	counters[file->position].reads++;
 	sched_wake_input_waiters();
 	return sizeof(value);
 }
@@ -69,14 +71,20 @@ long eventfd_write(const struct file *file, uint64_t buffer,
 	if (value > COUNT_MAX - *count)
 		return wait_or_again(file, may_wait);
 	*count += value;
-	if (value)
-		sched_wake_input_waiters();
+	counters[file->position].writes++;
+	sched_wake_input_waiters();
 	return sizeof(value);
 }
 
 void eventfd_release(const struct file *file)
 {
 	counters[file->position].used = false;
+}
+
+void eventfd_wakeups(const struct file *file, uint64_t wakeups[2])
+{
+	wakeups[0] = counters[file->position].writes;
+	wakeups[1] = counters[file->position].reads;
 }
 
 int16_t eventfd_poll(const struct file *file)

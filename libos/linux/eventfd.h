@@ -24,4 +24,10 @@ void eventfd_release(const struct file *file);
  * added. */
 int16_t eventfd_poll(const struct file *file);
 
+/* What wakes its EPOLLET watchers as Linux's wakeups do (linux/poll.c):
+ * counts that grow at each arrival ([0], POLLIN's) and each departure
+ * that makes room ([1], POLLOUT's; 0 where only a rise of POLLOUT wakes
+ * them). */
+void eventfd_wakeups(const struct file *file, uint64_t wakeups[2]);
+
 #endif /* LIBOS_LINUX_EVENTFD_H */

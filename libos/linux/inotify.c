@@ -271,6 +271,13 @@ void inotify_release(const struct file *file)
 	*self = (struct instance){ 0 };
 }
 
+/* An event queued wakes readers; a merged one does not. */
+void inotify_wakeups(const struct file *file, uint64_t wakeups[2])
+{
+	wakeups[0] = instance_of(file)->written;
+	wakeups[1] = 0;
+}
+
 int16_t inotify_poll(const struct file *file)
 {
 	const struct instance *self = instance_of(file);

@@ -54,6 +54,12 @@ void inotify_release(const struct file *file);
 /* POLLIN while events are queued. */
 int16_t inotify_poll(const struct file *file);
 
+/* What wakes its EPOLLET watchers as Linux's wakeups do (linux/poll.c):
+ * counts that grow at each arrival ([0], POLLIN's) and each departure
+ * that makes room ([1], POLLOUT's; 0 where only a rise of POLLOUT wakes
+ * them). */
+void inotify_wakeups(const struct file *file, uint64_t wakeups[2]);
+
 /* The bytes queued (FIONREAD). */
 uint64_t inotify_unread(const struct file *file);
 

@@ -288,6 +288,14 @@ void pipe_release(const struct file *file)
 	leave(pipe_of(file), file->flags & O_ACCMODE);
 }
 
+/* A write wakes readers each time (Linux's pipes once polled); a read
+ * wakes writers only when the pipe was full, a rise of POLLOUT. */
+void pipe_wakeups(const struct file *file, uint64_t wakeups[2])
+{
+	wakeups[0] = pipe_of(file)->written;
+	wakeups[1] = 0;
+}
+
 int16_t pipe_poll(const struct file *file)
 {
 	const struct pipe *pipe = pipe_of(file);

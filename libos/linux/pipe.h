@@ -45,6 +45,12 @@ void pipe_release(const struct file *file);
 /* The poll events the end has now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
 int16_t pipe_poll(const struct file *file);
 
+/* What wakes its EPOLLET watchers as Linux's wakeups do (linux/poll.c):
+ * counts that grow at each arrival ([0], POLLIN's) and each departure
+ * that makes room ([1], POLLOUT's; 0 where only a rise of POLLOUT wakes
+ * them). */
+void pipe_wakeups(const struct file *file, uint64_t wakeups[2]);
+
 /* The bytes waiting to be read (FIONREAD). */
 uint64_t pipe_unread(const struct file *file);
 

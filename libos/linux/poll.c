@@ -355,14 +355,14 @@ long sys_pselect6(struct wk_regs *regs)
  * poll), nor another epoll instance (-EINVAL here). An interest goes when
  * its description does (the last descriptor closed), as on Linux.
  * epoll_wait reports level-triggered by default. An EPOLLET interest
- * reports when an event it asks for has risen since its last report:
- * its `armed` events are those it has not reported since they were last
- * seen absent, at an epoll_wait or at any change of a pipe, socket,
- * eventfd, timerfd, signalfd or the console (epoll_note_change). Its
- * report holds every event present, as Linux's does. Linux queues an
- * EPOLLET interest at each wakeup of its file, so it also reports more
- * bytes coming while some are unread; Wicket does not, which an app that
- * reads until -EAGAIN, as edge-triggered use requires, does not see.
+ * reports what is present once something woke it since its last report,
+ * as Linux queues one at each wakeup of its file: an event it asks for
+ * rose (its `armed` events are those it has not reported since they were
+ * last seen absent, at an epoll_wait or at any change of a pipe, socket,
+ * eventfd, timerfd, signalfd or the console: epoll_note_change), or its
+ * file counted an arrival (for POLLIN) or a departure that made room (for
+ * POLLOUT) where Linux wakes at each (pipe_wakeups and its kin): more
+ * bytes coming while some are unread, an AF_UNIX peer's reads.
  * EPOLLONESHOT disables an interest once reported, until EPOLL_CTL_MOD.
  * A wait that finds nothing waits as poll does; each wait starts where
  * the last report ended, so that a small maxevents starves no interest.
@@ -390,6 +390,7 @@ struct epoll_interest {
 	uint64_t data;
 	bool disabled; /* EPOLLONESHOT, reported */
 	uint32_t armed; /* EPOLLET: the events it may report (above) */
+	uint64_t wakeups[2]; /* EPOLLET: its file's, when last looked at */
 };
 
 #define EPOLL_WINDOW \
@@ -539,8 +540,23 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	}
 	epoll->interests[index] = (struct epoll_interest){
 		target, (int32_t)regs->rdx, event.events, event.data, false,
-		UINT32_MAX };
+		UINT32_MAX, { 0, 0 } };
 	return 0;
+}
+
+/* The counts of the wakeups Linux would give the file's waiters (0 for
+ * kinds that wake only at a rise). */
+static void file_wakeups(const struct file *file, uint64_t wakeups[2])
+{
+	wakeups[0] = wakeups[1] = 0;
+	if (file->kind == FILE_PIPE)
+		pipe_wakeups(file, wakeups);
+	else if (file->kind == FILE_SOCKET)
+		socket_wakeups(file, wakeups);
+	else if (file->kind == FILE_EVENTFD)
+		eventfd_wakeups(file, wakeups);
+	else if (file->kind == FILE_INOTIFY)
+		inotify_wakeups(file, wakeups);
 }
 
 /* The events an interest would report now, of those it asks for: none
@@ -557,6 +573,18 @@ static uint32_t interest_events(struct epoll_interest *interest,
 		return 0;
 	if (!(interest->events & EPOLLET))
 		return events;
+	uint64_t wakeups[2];
+
+	file_wakeups(interest->file, wakeups);
+	/* A wakeup queues the interests that ask for its event (Linux's
+	 * ep_poll_callback), to report whatever is present. */
+	if ((wakeups[0] != interest->wakeups[0] &&
+	     (interest->events & (POLLIN | POLLRDNORM))) ||
+	    (wakeups[1] != interest->wakeups[1] &&
+	     (interest->events & (POLLOUT | POLLWRNORM))))
+		interest->armed = UINT32_MAX;
+	interest->wakeups[0] = wakeups[0];
+	interest->wakeups[1] = wakeups[1];
 	interest->armed |= ~events;
 	return events & interest->armed ? events : 0;
 }

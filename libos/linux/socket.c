@@ -1215,6 +1215,18 @@ int16_t socket_poll(const struct file *file)
 	return (int16_t)events;
 }
 
+/* As Linux's: each arrival wakes the receiver (a listener's new
+ * connections aside: only the first, a rise); an AF_UNIX peer's reads
+ * wake the sender (unix_write_space), TCP's only after a send found no
+ * room, a rise of POLLOUT. */
+void socket_wakeups(const struct file *file, uint64_t wakeups[2])
+{
+	const struct socket_end *self = end_of(file), *peer = peer_of(self);
+
+	wakeups[0] = self->written;
+	wakeups[1] = self->family == AF_UNIX && peer ? peer->read : 0;
+}
+
 int socket_family(const struct file *file)
 {
 	return end_of(file)->family;

@@ -47,6 +47,12 @@ void socket_discard_queue(unsigned index);
 /* The poll events the end has now. */
 int16_t socket_poll(const struct file *file);
 
+/* What wakes its EPOLLET watchers as Linux's wakeups do (linux/poll.c):
+ * counts that grow at each arrival ([0], POLLIN's) and each departure
+ * that makes room ([1], POLLOUT's; 0 where only a rise of POLLOUT wakes
+ * them). */
+void socket_wakeups(const struct file *file, uint64_t wakeups[2]);
+
 /* The end's family (AF_UNIX, AF_INET, AF_NETLINK). */
 int socket_family(const struct file *file);
 

@@ -4,12 +4,14 @@
  * and edge-triggered reports, EPOLLONESHOT, interests going with their
  * description, a wait woken by another thread and one ended by a
  * signal's handler. Reports are sorted by their data: the order of ready
- * interests is not Linux's. (Linux also reports an EPOLLET interest again
- * when more comes while some is unread, or a socket's reader frees room
- * its writer never lacked; Wicket does not, and nothing here asks.)
+ * interests is not Linux's. EPOLLET reports at each of Linux's wakeups:
+ * more coming while some is unread, an AF_UNIX reader taking whole sends
+ * (room its writer never lacked), each eventfd write and read.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -217,6 +219,9 @@ static void edge_triggered(void)
 	report("et: still unread, no report", epoll, 0);
 	read(ends[0], buffer, 1);
 	report("et: one read, still no report", epoll, 0);
+	write(ends[1], "x", 1);
+	report("et: more came while some was unread", epoll, 0);
+	report("et: and no more", epoll, 0);
 	read(ends[0], buffer, sizeof(buffer));
 	write(ends[1], "de", 2);
 	report("et: read out, then more came", epoll, 0);
@@ -239,6 +244,14 @@ static void edge_triggered(void)
 	report("et: then nothing", epoll, 100);
 	send(pair[0], "hello", 5, 0);
 	report("et: the receiver, all it has", epoll, 0);
+	send(pair[0], "more", 4, 0);
+	report("et: the receiver again, more came", epoll, 0);
+	recv(pair[1], buffer, sizeof(buffer), 0);
+	report("et: the sender, its sends taken", epoll, 0);
+	send(pair[0], "z", 1, 0);
+	recv(pair[1], buffer, sizeof(buffer), 0);
+	report("et: both, the byte gone before the wait", epoll, 0);
+	report("et: then nothing again", epoll, 0);
 	watch(epoll, EPOLL_CTL_DEL, pair[0], 0, 0);
 	watch(epoll, EPOLL_CTL_MOD, pair[1],
 	      EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, 4);
@@ -249,6 +262,47 @@ static void edge_triggered(void)
 	close(pair[1]);
 	close(ends[0]);
 	close(ends[1]);
+
+	int counter = eventfd(0, EFD_NONBLOCK);
+	uint64_t value = 1;
+
+	watch(epoll, EPOLL_CTL_ADD, counter, EPOLLIN | EPOLLOUT | EPOLLET, 5);
+	report("et: eventfd, writable", epoll, 0);
+	write(counter, &value, sizeof(value));
+	report("et: eventfd, a write", epoll, 0);
+	write(counter, &value, sizeof(value));
+	report("et: eventfd, another write", epoll, 0);
+	report("et: eventfd, nothing new", epoll, 0);
+	read(counter, &value, sizeof(value));
+	report("et: eventfd, a read", epoll, 0);
+	close(counter);
+
+	/* TCP: each segment wakes the receiver; a read wakes the sender
+	 * only after a send found no room. */
+	struct sockaddr_in name = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t length = sizeof(name);
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+	int client = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	bind(listener, (struct sockaddr *)&name, sizeof(name));
+	listen(listener, 1);
+	getsockname(listener, (struct sockaddr *)&name, &length);
+	connect(client, (struct sockaddr *)&name, sizeof(name));
+	int server = accept(listener, NULL, NULL);
+
+	watch(epoll, EPOLL_CTL_ADD, server, EPOLLIN | EPOLLOUT | EPOLLET, 6);
+	watch(epoll, EPOLL_CTL_ADD, client, EPOLLIN | EPOLLOUT | EPOLLET, 7);
+	report("et: tcp, both writable", epoll, 0);
+	send(client, "a", 1, 0);
+	report("et: tcp, a byte came", epoll, 100);
+	send(client, "b", 1, 0);
+	report("et: tcp, another came", epoll, 100);
+	recv(server, buffer, sizeof(buffer), 0);
+	report("et: tcp, read: the sender lacked no room", epoll, 0);
+	close(client);
+	close(server);
+	close(listener);
 	close(epoll);
 }
 
