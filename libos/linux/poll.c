@@ -403,6 +403,7 @@ _Static_assert(LIBOS_EPOLL_INTERESTS + EPOLLS_MAX * EPOLL_WINDOW <=
 static struct epoll {
 	bool used;
 	uint32_t count, next; /* interests; where the next report starts */
+	uint32_t edges;       /* its EPOLLET interests: none, none to arm */
 	uint64_t mapped;      /* bytes of its window mapped */
 	struct epoll_interest *interests; /* its window */
 } epolls[EPOLLS_MAX];
@@ -470,6 +471,8 @@ void epoll_release(const struct file *file)
 
 static void forget(struct epoll *epoll, uint32_t index)
 {
+	if (epoll->interests[index].events & EPOLLET)
+		epoll->edges--;
 	epoll->interests[index] = epoll->interests[--epoll->count];
 }
 
@@ -529,6 +532,8 @@ long sys_epoll_ctl(struct wk_regs *regs)
 			return -ENOENT;
 		if (event.events & EPOLLEXCLUSIVE)
 			return -EINVAL;
+		if (epoll->interests[index].events & EPOLLET)
+			epoll->edges--;
 		break;
 	case EPOLL_CTL_DEL:
 		if (!found)
@@ -541,6 +546,8 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	epoll->interests[index] = (struct epoll_interest){
 		target, (int32_t)regs->rdx, event.events, event.data, false,
 		UINT32_MAX, { 0, 0 } };
+	if (event.events & EPOLLET)
+		epoll->edges++;
 	return 0;
 }
 
@@ -606,7 +613,8 @@ void epoll_note_change(void)
 	struct readiness console = { 0 };
 
 	for (unsigned slot = 0; slot < EPOLLS_MAX; slot++)
-		for (uint32_t i = 0; epolls[slot].used && i < epolls[slot].count;
+		for (uint32_t i = 0; epolls[slot].used && epolls[slot].edges &&
+				     i < epolls[slot].count;
 		     i++)
 			if (epolls[slot].interests[i].events & EPOLLET)
 				interest_events(&epolls[slot].interests[i],
