@@ -62,6 +62,10 @@
  * mapped as they first fill (linux/inotify.c). */
 #define LIBOS_INOTIFY_QUEUES 0x00007f8740000000
 
+/* The POSIX message queues' messages, 4 MiB of address space each,
+ * mapped when a queue is made (linux/mqueue.c). */
+#define LIBOS_MQUEUES 0x00007f8780000000
+
 /* The written files' bytes, FILE_DATA_SLOT (128 MiB) of address space
  * per node number, and their names, 256 bytes per node number; pages are
  * mapped as they are needed (linux/file_data.c). */

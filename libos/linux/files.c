@@ -41,6 +41,7 @@
 #include "linux/files.h"
 #include "linux/identity.h"
 #include "linux/inotify.h"
+#include "linux/mqueue.h"
 #include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/pipe.h"
@@ -1159,6 +1160,8 @@ static size_t descriptor_target(char *out, size_t size)
 	case NODE_ANONYMOUS:
 		if (file->kind == FILE_INOTIFY) /* Linux's own spelling */
 			return print_format_to(out, size, "anon_inode:inotify");
+		if (file->kind == FILE_MQUEUE) /* its path in the mqueue fs */
+			return (uint64_t)mqueue_path(file, out, size);
 		return print_format_to(out, size, "anon_inode:[%s]",
 				       file->kind == FILE_EPOLL ? "eventpoll"
 				       : file->kind == FILE_TIMERFD ? "timerfd"

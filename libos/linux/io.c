@@ -36,6 +36,7 @@
 #include "linux/eventfd.h"
 #include "linux/inotify.h"
 #include "linux/interfaces.h"
+#include "linux/mqueue.h"
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
@@ -267,6 +268,12 @@ static long read_file(struct file *file, uint64_t buffer,
 		return signalfd_read(file, buffer, length, may_wait);
 	case FILE_INOTIFY:
 		return inotify_read(file, buffer, length, may_wait);
+	case FILE_MQUEUE:
+		count = mqueue_read(file, file->position & 0xffffffff, buffer,
+				    length);
+		if (count > 0)
+			file->position += (uint64_t)count;
+		return count;
 	case FILE_EPOLL:
 		return -EINVAL;
 	case FILE_NULL:
@@ -311,6 +318,7 @@ static long write_file(struct file *file, uint64_t buffer,
 	case FILE_EPOLL:
 	case FILE_TIMERFD:
 	case FILE_SIGNALFD:
+	case FILE_MQUEUE:
 		return -EINVAL;
 	case FILE_FULL:
 		return -ENOSPC;
@@ -373,6 +381,8 @@ static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 static long read_at(struct file *file, uint64_t offset, uint64_t buffer,
 		    uint64_t length)
 {
+	if (file->kind == FILE_MQUEUE)
+		return mqueue_read(file, offset, buffer, length);
 	if (file->kind != FILE_REGULAR && file->kind != FILE_GENERATED)
 		return read_file(file, buffer, length, false);
 	if (!in_user_half(buffer, length))
@@ -652,6 +662,8 @@ static void release(struct file *file)
 		signalfd_release(file);
 	else if (file->kind == FILE_INOTIFY)
 		inotify_release(file);
+	else if (file->kind == FILE_MQUEUE)
+		mqueue_release(file);
 	else if (file->kind == FILE_EPOLL)
 		epoll_release(file);
 }
@@ -664,6 +676,8 @@ long io_close(uint64_t fd)
 		return -EBADF;
 	fd_state[fd] = 0;
 	record_locks_closed(file);
+	if (file->kind == FILE_MQUEUE) /* Linux's flush, at each close */
+		mqueue_flush(file);
 	release(file);
 	return 0;
 }
@@ -997,6 +1011,8 @@ long sys_lseek(struct wk_regs *regs)
 		return 0;
 	if (!io_seekable(file))
 		return -ESPIPE;
+	if (file->kind == FILE_MQUEUE)
+		return mqueue_seek(file, offset, regs->rdx);
 	if (file->kind == FILE_REGULAR)
 		size = files_size(file->node);
 	else if (file->kind != FILE_DIRECTORY &&

@@ -41,6 +41,7 @@ enum file_kind {
 	FILE_SIGNALFD,  /* pending signals (linux/signalfd.h) */
 	FILE_SOCKET,    /* an AF_UNIX socket's end (linux/socket.h) */
 	FILE_INOTIFY,   /* an inotify instance (linux/inotify.h) */
+	FILE_MQUEUE,    /* a POSIX message queue (linux/mqueue.h) */
 };
 
 /* struct iovec: one piece of readv's, writev's or sendmsg's buffers. */

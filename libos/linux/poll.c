@@ -21,6 +21,7 @@
 #include "linux/clock.h"
 #include "linux/eventfd.h"
 #include "linux/inotify.h"
+#include "linux/mqueue.h"
 #include "linux/files.h"
 #include "linux/io.h"
 #include "linux/pipe.h"
@@ -69,6 +70,8 @@ static int16_t file_events(const struct file *file,
 		return eventfd_poll(file);
 	case FILE_INOTIFY:
 		return inotify_poll(file);
+	case FILE_MQUEUE:
+		return mqueue_poll(file);
 	case FILE_TIMERFD:
 		return timerfd_poll(file);
 	case FILE_SIGNALFD:
@@ -501,7 +504,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	if (target->kind != FILE_CONSOLE && target->kind != FILE_PIPE &&
 	    target->kind != FILE_EVENTFD && target->kind != FILE_TIMERFD &&
 	    target->kind != FILE_SIGNALFD && target->kind != FILE_SOCKET &&
-	    target->kind != FILE_INOTIFY)
+	    target->kind != FILE_INOTIFY && target->kind != FILE_MQUEUE)
 		return -EPERM;
 	if (op != EPOLL_CTL_DEL) {
 		if (!vm_user_ok(regs->r10, sizeof(event), PROT_READ))
@@ -564,6 +567,8 @@ static void file_wakeups(const struct file *file, uint64_t wakeups[2])
 		eventfd_wakeups(file, wakeups);
 	else if (file->kind == FILE_INOTIFY)
 		inotify_wakeups(file, wakeups);
+	else if (file->kind == FILE_MQUEUE)
+		mqueue_wakeups(file, wakeups);
 }
 
 /* The events an interest would report now, of those it asks for: none

@@ -66,6 +66,12 @@ uint64_t process_open_files_limit(void)
 	return limits[RLIMIT_NOFILE].current;
 }
 
+uint64_t process_limit(unsigned resource)
+{
+	return resource < RLIMIT_COUNT ? limits[resource].current
+				       : RLIM_INFINITY;
+}
+
 long sys_getpid(struct wk_regs *regs)
 {
 	(void)regs;

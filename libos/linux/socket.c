@@ -753,6 +753,14 @@ static void netlink_deliver_answer(void *context, const void *datagram,
 	}
 }
 
+void socket_netlink_post(const struct file *file, const void *bytes,
+			 uint32_t length)
+{
+	if (end_of(file)->family == AF_NETLINK)
+		netlink_deliver_answer((void *)(uintptr_t)file->position, bytes,
+				       length);
+}
+
 /* The app's struct sockaddr_nl at `address` into *name: 0, -EINVAL
  * (short, or another family) or -EFAULT. */
 static long netlink_read_name(uint64_t address, uint64_t length,

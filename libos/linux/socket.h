@@ -53,6 +53,11 @@ int16_t socket_poll(const struct file *file);
  * them). */
 void socket_wakeups(const struct file *file, uint64_t wakeups[2]);
 
+/* A datagram from the kernel to a netlink socket (mq_notify's cookie,
+ * linux/mqueue.c); lost if it is no netlink socket or has no room. */
+void socket_netlink_post(const struct file *file, const void *bytes,
+			 uint32_t length);
+
 /* The end's family (AF_UNIX, AF_INET, AF_NETLINK). */
 int socket_family(const struct file *file);
 

@@ -250,12 +250,12 @@
 	S(237, mbind, 0) \
 	S(238, set_mempolicy, 0) \
 	S(239, get_mempolicy, 0) \
-	S(240, mq_open, 0) \
-	S(241, mq_unlink, 0) \
-	S(242, mq_timedsend, 0) \
-	S(243, mq_timedreceive, 0) \
-	S(244, mq_notify, 0) \
-	S(245, mq_getsetattr, 0) \
+	S(240, mq_open, 1) \
+	S(241, mq_unlink, 1) \
+	S(242, mq_timedsend, 1) \
+	S(243, mq_timedreceive, 1) \
+	S(244, mq_notify, 1) \
+	S(245, mq_getsetattr, 1) \
 	S(246, kexec_load, 0) \
 	S(247, waitid, 1) \
 	S(248, add_key, 0) \

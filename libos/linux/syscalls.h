@@ -36,6 +36,9 @@ LINUX_SYSCALLS(SYSCALL_DECLARE)
 /* RLIMIT_NOFILE's soft limit (process.c): descriptors stay below it. */
 uint64_t process_open_files_limit(void);
 
+/* A limit's soft value (RLIMIT_*, Linux's numbers). */
+uint64_t process_limit(unsigned resource);
+
 /* The first thread's name (prctl's PR_GET_NAME): the last component of
  * the app's path, up to 15 bytes, as Linux names a process after exec. */
 void process_name_first_thread(const char *path);
