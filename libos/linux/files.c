@@ -154,6 +154,8 @@ static const struct {
 	[NODE_PROC_MOUNTS] = PROC("mounts", NODE_PROC),
 	[NODE_PROC_VERSION] = PROC("version", NODE_PROC),
 	[NODE_PROC_STAT] = PROC("stat", NODE_PROC),
+	[NODE_PROC_NET] = { "net", NODE_PROC, FILE_REGULAR, S_IFLNK | 0777,
+			    0 },
 	[NODE_PID_CMDLINE] = PROC("cmdline", NODE_PROC_PID),
 	[NODE_PID_COMM] = PROC("comm", NODE_PROC_PID),
 	[NODE_PID_STATUS] = PROC("status", NODE_PROC_PID),
@@ -165,6 +167,11 @@ static const struct {
 			  0 },
 	[NODE_PID_FD_LINK] = { "", NODE_PID_FD_LINK, FILE_REGULAR,
 			       S_IFLNK | 0700, 0 },
+	[NODE_PID_NET] = { "net", NODE_PROC_PID, FILE_DIRECTORY,
+			   S_IFDIR | 0555, 0 },
+	[NODE_NET_DEV] = PROC("dev", NODE_PID_NET),
+	[NODE_NET_ROUTE] = PROC("route", NODE_PID_NET),
+	[NODE_NET_IF_INET6] = PROC("if_inet6", NODE_PID_NET),
 	[NODE_PROC_EXE] = { "exe", NODE_PROC_PID, FILE_REGULAR, S_IFLNK | 0777,
 			    0 },
 };
@@ -227,6 +234,7 @@ bool files_init(void)
 
 	nodes[made].atime = nodes[made].mtime = nodes[made].ctime = start;
 	files_set_link(NODE_PROC_SELF, "1", 1);
+	files_set_link(NODE_PROC_NET, "self/net", 8);
 	return true;
 }
 

@@ -37,6 +37,7 @@ enum file_node {
 	NODE_PROC_MOUNTS,
 	NODE_PROC_VERSION,
 	NODE_PROC_STAT,
+	NODE_PROC_NET,  /* /proc/net: a link to self/net */
 	NODE_PID_CMDLINE,
 	NODE_PID_COMM,
 	NODE_PID_STATUS,
@@ -46,6 +47,10 @@ enum file_node {
 	NODE_PID_MOUNTINFO, /* /proc/1/mountinfo */
 	NODE_PID_FD,      /* /proc/1/fd: a link per open descriptor */
 	NODE_PID_FD_LINK, /* any of them, as lstat and readlink see it */
+	NODE_PID_NET,     /* /proc/1/net: the interfaces (interfaces.c) */
+	NODE_NET_DEV,
+	NODE_NET_ROUTE,
+	NODE_NET_IF_INET6,
 	NODE_PROC_EXE, /* /proc/1/exe: a link to the app (the last of /proc) */
 	NODE_FIXED_COUNT,
 };

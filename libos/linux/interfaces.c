@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "errno.h"
+#include "lib/print.h"
 #include "lib/string.h"
 #include "linux/capability.h"
 #include "mm/vm.h"
@@ -509,4 +510,32 @@ long interfaces_ioctl(int family, uint64_t request, uint64_t argument)
 	}
 	memcpy((void *)argument, &asked, sizeof(asked));
 	return 0;
+}
+
+/* /proc/net/dev (Linux's dev_seq_show): the loopback's counters, zeros
+ * as its IFLA_STATS. */
+size_t interfaces_proc_dev(char *out, size_t size)
+{
+	static const char header[] =
+		"Inter-|   Receive                                        "
+		"        |  Transmit\n"
+		" face |bytes    packets errs drop fifo frame compressed "
+		"multicast|bytes    packets errs drop fifo colls carrier "
+		"compressed\n";
+
+	return print_format_to(out, size,
+			       "%s%6s:%8u %7u %4u %4u %4u %5u %10u %9u %8u "
+			       "%7u %4u %4u %4u %5u %7u %10u\n",
+			       header, loopback_name, 0, 0, 0, 0, 0, 0, 0, 0,
+			       0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+/* /proc/net/route: the main table, whose header alone a machine with
+ * only the loopback has (its routes are in the local table); each line
+ * is 127 characters, as Linux pads them. */
+size_t interfaces_proc_route(char *out, size_t size)
+{
+	return print_format_to(out, size, "%-127s\n",
+			       "Iface\tDestination\tGateway \tFlags\tRefCnt"
+			       "\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
 }

@@ -8,6 +8,7 @@
 #define LIBOS_LINUX_INTERFACES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define AF_NETLINK        16
@@ -42,5 +43,10 @@ void netlink_answer(const uint8_t *requests, uint32_t length, uint32_t portid,
  * AF_INET's alone, as on Linux): an answer, or -ENOIOCTLCMD for a
  * request that is none of them. */
 long interfaces_ioctl(int family, uint64_t request, uint64_t argument);
+
+/* /proc/net/dev and /proc/net/route (procfs.c); /proc/net/if_inet6 is
+ * empty: Wicket has no IPv6. The text's length, as print_format_to's. */
+size_t interfaces_proc_dev(char *out, size_t size);
+size_t interfaces_proc_route(char *out, size_t size);
 
 #endif /* LIBOS_LINUX_INTERFACES_H */

@@ -18,6 +18,7 @@
 #include "linux/clock.h"
 #include "linux/files.h"
 #include "linux/identity.h"
+#include "linux/interfaces.h"
 #include "linux/memory.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
@@ -247,6 +248,12 @@ static size_t generate(unsigned node, char *out, size_t size)
 	case NODE_PROC_VERSION:
 		return print_format_to(out, size, "Linux version %s (wicket) "
 				       "%s\n", LINUX_RELEASE, LINUX_VERSION);
+	case NODE_NET_DEV:
+		return interfaces_proc_dev(out, size);
+	case NODE_NET_ROUTE:
+		return interfaces_proc_route(out, size);
+	case NODE_NET_IF_INET6:
+		return 0;
 	case NODE_PROC_STAT:
 		return print_format_to(
 			out, size,

@@ -657,6 +657,42 @@ static void library(void)
 	     if_indextoname(99999, name) ? 1 : -1);
 }
 
+/* /proc/net: the link, /proc/net/dev's header and lo's line (its
+ * counters are the host's own), /proc/net/route's header. */
+static void proc_net(void)
+{
+	char line[512], target[64] = "";
+	FILE *file;
+
+	readlink("/proc/net", target, sizeof(target) - 1);
+	printf("/proc/net: %s\n", target);
+	file = fopen("/proc/net/dev", "r");
+	for (int i = 0; file && fgets(line, sizeof(line), file); i++) {
+		unsigned long long counters[16];
+
+		if (i < 2)
+			printf("dev: %s", line);
+		else if (strncmp(line, "    lo:", 7) == 0)
+			printf("dev lo: %d counters\n",
+			       sscanf(line + 7,
+				      "%llu %llu %llu %llu %llu %llu %llu %llu "
+				      "%llu %llu %llu %llu %llu %llu %llu %llu",
+				      &counters[0], &counters[1], &counters[2],
+				      &counters[3], &counters[4], &counters[5],
+				      &counters[6], &counters[7], &counters[8],
+				      &counters[9], &counters[10], &counters[11],
+				      &counters[12], &counters[13],
+				      &counters[14], &counters[15]));
+	}
+	if (file)
+		fclose(file);
+	file = fopen("/proc/net/route", "r");
+	if (file && fgets(line, sizeof(line), file))
+		printf("route: [%s]\n", line);
+	if (file)
+		fclose(file);
+}
+
 int main(void)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -685,5 +721,6 @@ int main(void)
 	show("SIOCGIFINDEX on a pipe",
 	     ioctl(pipes[0], SIOCGIFINDEX, &(struct ifreq){ .ifr_name = "lo" }));
 	library();
+	proc_net();
 	return *show_failures() != 0;
 }
