@@ -38,6 +38,7 @@
 #include "linux/clock.h"
 #include "linux/file_data.h"
 #include "linux/capability.h"
+#include "linux/async_io.h"
 #include "linux/files.h"
 #include "linux/identity.h"
 #include "linux/inotify.h"
@@ -490,6 +491,7 @@ void files_notify(unsigned node, uint32_t mask)
 		mask |= IN_ISDIR;
 	inotify_event(file, directory, nodes[node].name,
 		      nodes[node].name_length, mask, 0, unlinked);
+	dnotify_event(file, directory, mask, false);
 }
 
 /* inotify: `mask` happened to node's file itself (IN_ATTRIB for its link
@@ -500,6 +502,7 @@ static void notify_self(unsigned node, uint32_t mask)
 
 	inotify_event(file, NO_NODE, NULL, 0,
 		      mask | (is_directory(file) ? IN_ISDIR : 0), 0, false);
+	dnotify_event(file, NO_NODE, mask, false);
 }
 
 /* inotify: a name came to or left `directory` (IN_CREATE, IN_DELETE,
@@ -509,6 +512,7 @@ static void notify_entry(unsigned directory, const char *name, size_t length,
 {
 	inotify_event(NO_NODE, directory, name, length,
 		      mask | (names_directory ? IN_ISDIR : 0), cookie, false);
+	dnotify_event(NO_NODE, directory, mask, false);
 }
 
 unsigned files_child(unsigned directory, const char *name, size_t length)
@@ -2277,6 +2281,7 @@ static void notify_move_replacing(unsigned node, unsigned from,
 	uint32_t cookie = inotify_cookie();
 	bool directory = is_directory(file_of(node));
 
+	dnotify_event(NO_NODE, from, 0, true);
 	notify_entry(from, name, length, directory, IN_MOVED_FROM, cookie);
 	notify_entry(nodes[node].parent, nodes[node].name,
 		     nodes[node].name_length, directory, IN_MOVED_TO, cookie);

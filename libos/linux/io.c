@@ -35,6 +35,7 @@
 #include "lib/string.h"
 #include "linux/eventfd.h"
 #include "linux/inotify.h"
+#include "linux/async_io.h"
 #include "linux/interfaces.h"
 #include "linux/mqueue.h"
 #include "linux/files.h"
@@ -92,8 +93,8 @@
 #define FIOASYNC   0x5452
 
 /* The status flags F_SETFL changes (others it ignores, as Linux does
- * O_ASYNC and the rest on these files). */
-#define STATUS_FLAGS (O_NONBLOCK | O_APPEND)
+ * the rest on these files; O_ASYNC's signals: linux/async_io.c). */
+#define STATUS_FLAGS (O_NONBLOCK | O_APPEND | O_ASYNC)
 
 struct winsize {
 	uint16_t rows, columns, x_pixels, y_pixels;
@@ -650,6 +651,7 @@ static void release(struct file *file)
 						 : IN_CLOSE_WRITE);
 	files_drop(file->node);
 	epoll_forget(file);
+	async_forget(file);
 	if (file->kind == FILE_PIPE)
 		pipe_release(file);
 	else if (file->kind == FILE_SOCKET)
@@ -906,6 +908,8 @@ long sys_fcntl(struct wk_regs *regs)
 	case F_SETFL:
 		if (file->flags & O_PATH)
 			return -EBADF;
+		if ((file->flags ^ (uint32_t)argument) & O_ASYNC)
+			async_enabled(file, fd, argument & O_ASYNC);
 		file->flags = (file->flags & ~(uint32_t)STATUS_FLAGS) |
 			      ((uint32_t)argument & STATUS_FLAGS);
 		return 0;
@@ -920,8 +924,15 @@ long sys_fcntl(struct wk_regs *regs)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		return record_lock(file, (uint32_t)regs->rsi, argument);
-	default:
-		return -EINVAL;
+	default: {
+		long answer = file->flags & O_PATH
+				      ? -EBADF
+				      : async_fcntl(file, fd,
+						    (uint32_t)regs->rsi,
+						    argument);
+
+		return answer == -ENOIOCTLCMD ? -EINVAL : answer;
+	}
 	}
 }
 
@@ -1081,6 +1092,15 @@ static long common_ioctl(uint64_t fd, struct file *file, uint64_t request,
 			file->flags |= O_NONBLOCK;
 		else if (request == FIONBIO)
 			file->flags &= ~(uint32_t)O_NONBLOCK;
+		else if ((*(const int32_t *)argument != 0) !=
+			 ((file->flags & O_ASYNC) != 0)) {
+			long error = async_enabled(file, fd,
+						   !(file->flags & O_ASYNC));
+
+			if (error)
+				return error;
+			file->flags ^= O_ASYNC;
+		}
 		return 0;
 	default:
 		return -ENOIOCTLCMD;

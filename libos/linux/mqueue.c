@@ -263,6 +263,7 @@ long sys_mq_open(struct wk_regs *regs)
 	char name[NAME_MAX + 1];
 	uint32_t flags = (uint32_t)regs->rsi;
 	struct linux_mq_attr asked;
+	bool made = false;
 	long index;
 
 	if (regs->r10 && !vm_user_ok(regs->r10, sizeof(asked), PROT_READ))
@@ -282,6 +283,7 @@ long sys_mq_open(struct wk_regs *regs)
 			       regs->r10 ? &asked : NULL);
 		if (index < 0)
 			return index;
+		made = true;
 	} else {
 		static const uint32_t wants[3] = { 4, 2, 6 };
 
@@ -297,7 +299,7 @@ long sys_mq_open(struct wk_regs *regs)
 
 	if (fd >= 0)
 		queues[index].descriptions++;
-	else if (queues[index].descriptions == 0)
+	else if (made) /* Linux finds no descriptor before it makes one */
 		forget((unsigned)index);
 	return fd;
 }

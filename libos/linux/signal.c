@@ -372,7 +372,9 @@ static void fill_siginfo(struct linux_siginfo *out, int signal,
 		out->rt.uid = 0;
 		out->rt.value = info->value;
 	} else if (info->code > 0 && info->code < SI_KERNEL) {
-		out->fault.address = info->value;
+		out->fault.address = info->value; /* or SIGPOLL's si_band */
+		if (info->polled)
+			memcpy(out->bytes + 8, &info->poll_fd, 4); /* si_fd */
 	}
 }
 

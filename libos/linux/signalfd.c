@@ -72,6 +72,10 @@ static struct signalfd_siginfo to_signalfd(int signal,
 		   is_fault(signal)) {
 		out.addr = info->value;
 		out.trapno = info->trapno;
+	} else if (info->code > 0 && info->code < SI_KERNEL &&
+		   info->polled) { /* O_ASYNC's, F_NOTIFY's */
+		out.band = (uint32_t)info->value;
+		out.fd = info->poll_fd;
 	} else {
 		out.pid = (uint32_t)info->sender;
 	}

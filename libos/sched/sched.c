@@ -19,6 +19,7 @@
 #include "errno.h"
 #include "layout.h"
 #include "libos.h"
+#include "linux/async_io.h"
 #include "linux/clock.h"
 #include "linux/futex.h"
 #include "linux/io.h"
@@ -364,6 +365,7 @@ static bool found(struct thread *thread)
 void sched_wake_input_waiters(void)
 {
 	epoll_note_change();
+	async_note_change();
 	each_input_waiter(wake_for_input);
 }
 

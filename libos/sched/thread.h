@@ -38,6 +38,8 @@ struct signal_info {
 	int32_t overrun;  /* timers */
 	int32_t errno_value;
 	uint32_t trapno, error_code; /* faults: for the ucontext */
+	bool polled;      /* F_SETSIG's I/O signal: si_band (value) and */
+	int32_t poll_fd;  /* si_fd */
 	bool from_app;    /* sigqueue's: a timer id in it is not a timer's */
 };
 
