@@ -29,9 +29,7 @@
 #include "lib/string.h"
 #include "linux/files.h"
 #include "linux/inotify.h"
-#include "linux/pipe.h"
 #include "linux/signal.h"
-#include "linux/socket.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
@@ -116,31 +114,6 @@ static bool signals_io(const struct file *file)
 	       file->kind == FILE_INOTIFY;
 }
 
-static int16_t events_of(const struct file *file)
-{
-	switch (file->kind) {
-	case FILE_PIPE:
-		return pipe_poll(file);
-	case FILE_SOCKET:
-		return socket_poll(file);
-	case FILE_INOTIFY:
-		return inotify_poll(file);
-	default:
-		return 0;
-	}
-}
-
-static void wakeups_of(const struct file *file, uint64_t wakeups[2])
-{
-	wakeups[0] = wakeups[1] = 0;
-	if (file->kind == FILE_PIPE)
-		pipe_wakeups(file, wakeups);
-	else if (file->kind == FILE_SOCKET)
-		socket_wakeups(file, wakeups);
-	else if (file->kind == FILE_INOTIFY)
-		inotify_wakeups(file, wakeups);
-}
-
 /* Linux's send_sigio: the owner's signal for `reason` about fd. */
 static void send(const struct owned *entry, int32_t fd, int reason)
 {
@@ -175,8 +148,8 @@ static void send(const struct owned *entry, int32_t fd, int reason)
 /* What the file's state is now, for the next look. */
 static void remember(struct owned *entry)
 {
-	wakeups_of(entry->file, entry->wakeups);
-	entry->events = events_of(entry->file);
+	poll_wakeups(entry->file, entry->wakeups);
+	entry->events = poll_events(entry->file);
 }
 
 void async_note_change(void)

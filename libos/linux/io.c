@@ -377,6 +377,19 @@ static struct file *positioned(uint64_t fd, int64_t offset, uint32_t want,
 	return *error ? NULL : file;
 }
 
+long io_read_text(const char *text, uint64_t size, uint64_t offset,
+		  uint64_t buffer, uint64_t length)
+{
+	if (offset >= size)
+		return 0;
+	if (length > size - offset)
+		length = size - offset;
+	if (!vm_user_ok(buffer, length, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)buffer, text + offset, length);
+	return (long)length;
+}
+
 /* One positioned transfer (pread64, pwrite64, preadv, pwritev) on a
  * description `positioned` accepted. */
 static long read_at(struct file *file, uint64_t offset, uint64_t buffer,

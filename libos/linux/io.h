@@ -82,6 +82,12 @@ struct file {
  * are Linux's one anonymous inode. */
 uint64_t io_object_slot(const struct file *file);
 
+/* A read of a generated text of `size` bytes (/proc's, a message
+ * queue's) from `offset` into the app's buffer: the count, 0 past its
+ * end, or -EFAULT. */
+long io_read_text(const char *text, uint64_t size, uint64_t offset,
+		  uint64_t buffer, uint64_t length);
+
 /* The most one read or write moves (Linux's MAX_RW_COUNT). */
 #define RW_MAX 0x7ffff000
 
@@ -143,6 +149,12 @@ long io_install(struct file *file, bool close_on_exec);
  * is gone (its interests in every instance go with it). */
 void epoll_release(const struct file *file);
 void epoll_forget(const struct file *file);
+
+/* linux/poll.c: the poll events a description has now, and the counts
+ * of the wakeups Linux would give its waiters (pipe_wakeups and its kin;
+ * 0 for kinds that wake only at a rise of an event). */
+int16_t poll_events(const struct file *file);
+void poll_wakeups(const struct file *file, uint64_t wakeups[2]);
 
 /* A pipe, socket, eventfd, timerfd, signalfd or the console changed
  * (sched_wake_input_waiters): edge-triggered interests note the events

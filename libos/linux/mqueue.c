@@ -612,14 +612,7 @@ long mqueue_read(const struct file *file, uint64_t offset, uint64_t buffer,
 	char text[STATUS_MAX];
 	uint64_t size = status(&queues[slot_of(file)], text);
 
-	if (offset >= size)
-		return 0;
-	if (length > size - offset)
-		length = size - offset;
-	if (!vm_user_ok(buffer, length, PROT_WRITE))
-		return -EFAULT;
-	memcpy((void *)buffer, text + offset, length);
-	return (long)length;
+	return io_read_text(text, size, offset, buffer, length);
 }
 
 #define SEEK_SET 0

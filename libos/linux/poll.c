@@ -90,6 +90,13 @@ static int16_t file_events(const struct file *file,
 	}
 }
 
+int16_t poll_events(const struct file *file)
+{
+	struct readiness console = { 0 };
+
+	return file_events(file, &console);
+}
+
 /* The description poll, select and epoll look at: fd's, but none for an
  * O_PATH one, which only names its file (Linux's fdget passes over it:
  * POLLNVAL, -EBADF). */
@@ -554,9 +561,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	return 0;
 }
 
-/* The counts of the wakeups Linux would give the file's waiters (0 for
- * kinds that wake only at a rise). */
-static void file_wakeups(const struct file *file, uint64_t wakeups[2])
+void poll_wakeups(const struct file *file, uint64_t wakeups[2])
 {
 	wakeups[0] = wakeups[1] = 0;
 	if (file->kind == FILE_PIPE)
@@ -587,7 +592,7 @@ static uint32_t interest_events(struct epoll_interest *interest,
 		return events;
 	uint64_t wakeups[2];
 
-	file_wakeups(interest->file, wakeups);
+	poll_wakeups(interest->file, wakeups);
 	/* A wakeup queues the interests that ask for its event (Linux's
 	 * ep_poll_callback), to report whatever is present. */
 	if ((wakeups[0] != interest->wakeups[0] &&

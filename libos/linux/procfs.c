@@ -19,6 +19,7 @@
 #include "linux/files.h"
 #include "linux/identity.h"
 #include "linux/interfaces.h"
+#include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
@@ -398,12 +399,5 @@ long procfs_read(unsigned node, uint64_t offset, uint64_t buffer,
 		return read_maps(offset, buffer, length);
 	size_t size = generate(node, text, sizeof(text));
 
-	if (offset >= size)
-		return 0;
-	if (length > size - offset)
-		length = size - offset;
-	if (!vm_user_ok(buffer, length, PROT_WRITE))
-		return -EFAULT;
-	memcpy((void *)buffer, text + offset, length);
-	return (long)length;
+	return io_read_text(text, size, offset, buffer, length);
 }
