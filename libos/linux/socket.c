@@ -213,6 +213,10 @@ struct socket_end {
 				   unread (reads end; a send is reset) */
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
+	bool lite;              /* AF_INET DGRAM: UDP-Lite's */
+	uint16_t coverage[2];   /* UDP-Lite: UDPLITE_SEND_CSCOV's and
+				   UDPLITE_RECV_CSCOV's (kept, no checksums
+				   on the loopback) */
 	uint16_t netlink_options; /* AF_NETLINK: bit n, SOL_NETLINK's flag
 				     option n, on */
 	uint32_t destination, destination_group; /* AF_NETLINK: connect's
@@ -592,11 +596,17 @@ static void autobind_if_passing(unsigned index)
 
 static long autobind_inet(unsigned index, bool connecting);
 
+/* An AF_INET end's kind of binding, for its ports (socket_inet.h). */
+static int inet_kind(unsigned index)
+{
+	return ends[index].lite ? INET_UDPLITE : ends[index].type;
+}
+
 /* Where a UDP datagram from end `index` to `to` goes: the end bound to
  * it, unless that end is connected to another peer, or DATAGRAM_*. */
 static unsigned udp_destination(unsigned index, const struct inet_name *to)
 {
-	long target = inet_find(SOCK_DGRAM, to);
+	long target = inet_find(inet_kind(index), to);
 	const struct inet_name *filter;
 	struct inet_name from = inet_source_of(index);
 
@@ -1316,7 +1326,9 @@ static long socket_type(uint64_t domain, uint64_t type_flags,
 			return protocol == 0 ||
 					       protocol == (type == SOCK_STREAM
 								    ? IPPROTO_TCP
-								    : IPPROTO_UDP)
+								    : IPPROTO_UDP) ||
+					       (type == SOCK_DGRAM &&
+						protocol == IPPROTO_UDPLITE)
 				       ? (long)type
 				       : -EPROTONOSUPPORT;
 		return type == SOCK_RAW ? -EPROTONOSUPPORT : -ESOCKTNOSUPPORT;
@@ -1378,7 +1390,12 @@ long sys_socket(struct wk_regs *regs)
 		}
 		return open_end(index, regs->rsi);
 	}
-	return open_end(take_end((int)type, (int)domain), regs->rsi);
+	long index = take_end((int)type, (int)domain);
+
+	if (index >= 0 && domain == AF_INET &&
+	    (regs->rdx & 0xffffffff) == IPPROTO_UDPLITE)
+		ends[index].lite = true;
+	return open_end(index, regs->rsi);
 }
 
 long sys_socketpair(struct wk_regs *regs)
@@ -1991,14 +2008,14 @@ static long bind_inet(unsigned index, uint64_t address, uint64_t length)
 		return -EADDRNOTAVAIL;
 	if (ends[index].address_length)
 		return -EINVAL;
-	return inet_bound_now(index, inet_bind(index, ends[index].type, &name));
+	return inet_bound_now(index, inet_bind(index, inet_kind(index), &name));
 }
 
 /* An AF_INET end not bound yet gets an ephemeral port (connecting:
  * and 127.0.0.1, the loopback's source address). */
 static long autobind_inet(unsigned index, bool connecting)
 {
-	return inet_bound_now(index, inet_autobind(index, ends[index].type,
+	return inet_bound_now(index, inet_autobind(index, inet_kind(index),
 						   connecting));
 }
 
@@ -2416,8 +2433,9 @@ static long option_value(const struct socket_end *end, uint64_t name,
 
 	if (end->family == AF_INET) {
 		if (name == SO_PROTOCOL) {
-			*value = end->type == SOCK_DGRAM ? IPPROTO_UDP
-							 : IPPROTO_TCP;
+			*value = end->lite		  ? IPPROTO_UDPLITE
+				 : end->type == SOCK_DGRAM ? IPPROTO_UDP
+							   : IPPROTO_TCP;
 			return 0;
 		}
 		if (name == SO_REUSEADDR || name == SO_REUSEPORT) {
@@ -2520,6 +2538,42 @@ static long netlink_option(struct socket_end *end, uint64_t level,
 	return 0;
 }
 
+/* UDP-Lite's checksum coverage options, on SOL_UDPLITE or SOL_UDP:
+ * whether `name` is one (*error -ENOPROTOOPT when setting it on an end
+ * not UDP-Lite's, whose coverage reads as 0, as Linux's). */
+#define UDPLITE_SEND_CSCOV 10
+#define UDPLITE_RECV_CSCOV 11
+
+static bool is_coverage(const struct socket_end *end, uint64_t level,
+			uint64_t name, bool setting, long *error)
+{
+	if (end->family != AF_INET || end->type != SOCK_DGRAM ||
+	    (level != IPPROTO_UDPLITE && level != IPPROTO_UDP) ||
+	    (name != UDPLITE_SEND_CSCOV && name != UDPLITE_RECV_CSCOV))
+		return false;
+	*error = end->lite || !setting ? 0 : -ENOPROTOOPT;
+	return true;
+}
+
+/* getsockopt's answer: the value, cut to the room the app gives. */
+static long put_option(uint64_t value_address, uint64_t length_address,
+		       const void *value, uint32_t size)
+{
+	if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
+		return -EFAULT;
+	int32_t room = *(const int32_t *)length_address;
+
+	if (room < 0)
+		return -EINVAL;
+	if ((uint32_t)room < size)
+		size = (uint32_t)room;
+	if (size && !vm_user_ok(value_address, size, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)value_address, value, size);
+	*(int32_t *)length_address = (int32_t)size;
+	return 0;
+}
+
 long sys_getsockopt(struct wk_regs *regs)
 {
 	uint64_t level = regs->rsi & 0xffffffff, name = regs->rdx & 0xffffffff;
@@ -2538,6 +2592,13 @@ long sys_getsockopt(struct wk_regs *regs)
 				      value_address, false);
 	if (level != SOL_SOCKET && end->family != AF_INET)
 		return -EOPNOTSUPP;
+	int32_t coverage;
+
+	if (is_coverage(end, level, name, false, &error)) {
+		coverage = end->coverage[name - UDPLITE_SEND_CSCOV];
+		return put_option(value_address, length_address, &coverage,
+				  sizeof(coverage));
+	}
 	if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
 		return -EFAULT;
 	int32_t room = *(const int32_t *)length_address;
@@ -2547,7 +2608,8 @@ long sys_getsockopt(struct wk_regs *regs)
 	if (level != SOL_SOCKET) {
 		int32_t value;
 
-		error = inet_option((unsigned)file->position, end->type, level,
+		error = inet_option((unsigned)file->position,
+				    inet_kind((unsigned)file->position), level,
 				    name, false, &value);
 		if (error)
 			return error;
@@ -2596,13 +2658,7 @@ long sys_getsockopt(struct wk_regs *regs)
 		}
 		memcpy(bytes, &value, sizeof(value));
 	}
-	if ((uint64_t)room < size)
-		size = (uint64_t)room;
-	if (size && !vm_user_ok(value_address, size, PROT_WRITE))
-		return -EFAULT;
-	memcpy((void *)value_address, bytes, size);
-	*(int32_t *)length_address = (int32_t)size;
-	return 0;
+	return put_option(value_address, length_address, bytes, (uint32_t)size);
 }
 
 /* SO_RCVTIMEO, SO_SNDTIMEO: the struct timeval at `value` (`length`
@@ -2648,6 +2704,22 @@ long sys_setsockopt(struct wk_regs *regs)
 	if (level != SOL_SOCKET && end->family == AF_NETLINK)
 		return netlink_option(end, level, name, length, regs->r10,
 				      true);
+	if (is_coverage(end, level, name, true, &error)) {
+		if (error)
+			return error;
+		if (length < sizeof(value))
+			return -EINVAL;
+		if (!vm_user_ok(regs->r10, sizeof(value), PROT_READ))
+			return -EFAULT;
+		value = *(const int32_t *)regs->r10;
+		/* Linux's: below 8 is 8 (but 0, the whole datagram), and at
+		 * most 65,535. */
+		end->coverage[name - UDPLITE_SEND_CSCOV] =
+			(uint16_t)(value != 0 && value < 8 ? 8
+				   : value > UINT16_MAX	   ? UINT16_MAX
+							   : value);
+		return 0;
+	}
 	if (level != SOL_SOCKET) {
 		if (end->family != AF_INET)
 			return -EOPNOTSUPP;
@@ -2656,7 +2728,8 @@ long sys_setsockopt(struct wk_regs *regs)
 		if (!vm_user_ok(regs->r10, sizeof(value), PROT_READ))
 			return -EFAULT;
 		value = *(const int32_t *)regs->r10;
-		return inet_option((unsigned)file->position, end->type, level,
+		return inet_option((unsigned)file->position,
+				    inet_kind((unsigned)file->position), level,
 				   name, true, &value);
 	}
 	if (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW)

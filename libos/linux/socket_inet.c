@@ -3,7 +3,8 @@
  * Each end of linux/socket.c that is an AF_INET socket has a binding
  * here, by its slot: its address and port once bound, its SO_REUSEADDR
  * and SO_REUSEPORT, whether it listens, and a connected DGRAM end's peer.
- * TCP's and UDP's ports are apart, as on Linux. Bind refuses a port
+ * TCP's, UDP's and UDP-Lite's ports are apart, as on Linux (a binding's
+ * kind: socket_inet.h). Bind refuses a port
  * another end of the type has on an overlapping address (the same, or
  * INADDR_ANY on either side) unless both reuse the port, or both reuse
  * the address and the other is not listening (always, for UDP).
@@ -43,6 +44,11 @@ struct binding {
 
 static struct binding bindings[SOCKETS_MAX];
 static unsigned next_ephemeral;
+
+static bool is_datagram(int kind)
+{
+	return (kind & 0xf) == SOCK_DGRAM;
+}
 
 static uint16_t swap16(uint16_t value)
 {
@@ -105,7 +111,7 @@ static bool taken(unsigned index, int type, uint32_t address, uint16_t port)
 		if (self->reuse_port && other->reuse_port)
 			continue;
 		if (self->reuse_address && other->reuse_address &&
-		    (type == SOCK_DGRAM || !other->listening))
+		    (is_datagram(type) || !other->listening))
 			continue;
 		return true;
 	}
@@ -192,7 +198,7 @@ long inet_find(int type, const struct inet_name *name)
 		const struct binding *b = &bindings[i];
 
 		if (b->port != port || b->type != type ||
-		    (type != SOCK_DGRAM && !b->listening))
+		    (!is_datagram(type) && !b->listening))
 			continue;
 		if (b->address == name->address)
 			return i;
@@ -250,7 +256,7 @@ long inet_option(unsigned index, int type, uint64_t level, uint64_t name,
 		} else if (name == IP_TTL) {
 			kept = KEPT_TTL, low = -1, high = 255;
 		}
-	} else if (level == IPPROTO_TCP && type != SOCK_DGRAM) {
+	} else if (level == IPPROTO_TCP && !is_datagram(type)) {
 		if (name == TCP_NODELAY)
 			kept = KEPT_NODELAY;
 		else if (name == TCP_CORK)

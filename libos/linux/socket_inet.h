@@ -14,6 +14,12 @@
 #define INET_NAME_LENGTH 16 /* sizeof(struct sockaddr_in) */
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
+#define IPPROTO_UDPLITE 136
+
+/* The kinds of binding, each with its own ports: SOCK_STREAM (TCP),
+ * SOCK_DGRAM (UDP), and UDP-Lite's, a DGRAM end made with
+ * IPPROTO_UDPLITE. */
+#define INET_UDPLITE 0x12
 
 /* struct sockaddr_in: port and address in network byte order. */
 struct inet_name {
