@@ -113,6 +113,20 @@ static uint16_t fd_file[FDS_MAX];
 static struct file files[FDS_MAX];
 static struct winsize window = { 24, 80, 0, 0 };
 
+/* Every descriptor below this one is in use (Linux's next_fd): a search
+ * for the lowest free one starts there, not at 0. */
+static uint64_t used_below;
+
+static void fd_freed(uint64_t fd)
+{
+	fd_state[fd] = 0;
+	if (fd < used_below)
+		used_below = fd;
+}
+
+/* The same for the descriptions: every one below this one is live. */
+static unsigned files_used_below;
+
 void io_init(void)
 {
 	files[0] = (struct file){ .references = 3, .flags = O_RDWR,
@@ -655,6 +669,8 @@ static void release(struct file *file)
 			socket_unreferenced(file);
 		return;
 	}
+	if ((unsigned)(file - files) < files_used_below)
+		files_used_below = (unsigned)(file - files);
 	flock_drop(file);
 	record_locks_released(file);
 	if (!(file->flags & O_PATH) && file->node != NODE_PIPE &&
@@ -689,7 +705,7 @@ long io_close(uint64_t fd)
 
 	if (file == NULL)
 		return -EBADF;
-	fd_state[fd] = 0;
+	fd_freed(fd);
 	record_locks_closed(file);
 	if (file->kind == FILE_MQUEUE) /* Linux's flush, at each close */
 		mqueue_flush(file);
@@ -748,9 +764,14 @@ static long attach(uint64_t new_fd, unsigned index, bool close_on_exec)
  * or -EMFILE. */
 static long free_fd(uint64_t lowest)
 {
-	for (uint64_t fd = lowest; fd < fd_limit(); fd++)
-		if (fd_state[fd] == 0)
+	uint64_t start = lowest > used_below ? lowest : used_below;
+
+	for (uint64_t fd = start; fd < fd_limit(); fd++)
+		if (fd_state[fd] == 0) {
+			if (lowest <= used_below)
+				used_below = fd;
 			return (long)fd;
+		}
 	return -EMFILE;
 }
 
@@ -771,15 +792,16 @@ long io_reserve(void)
 void io_unreserve(uint64_t fd)
 {
 	if (fd < FDS_MAX && fd_state[fd] == FD_RESERVED)
-		fd_state[fd] = 0;
+		fd_freed(fd);
 }
 
 /* A new description of node in descriptor fd (free). */
 static long open_in(uint64_t fd, enum file_kind kind, unsigned node,
 		    uint64_t position, uint32_t flags, bool close_on_exec)
 {
-	for (unsigned i = 0; i < FDS_MAX; i++) {
+	for (unsigned i = files_used_below; i < FDS_MAX; i++) {
 		if (files[i].references == 0) {
+			files_used_below = i + 1;
 			files[i] = (struct file){ .flags = flags,
 						  .node = (uint16_t)node,
 						  .kind = (uint8_t)kind,

@@ -70,6 +70,7 @@ struct file {
 	uint16_t node;       /* its name (linux/files.c) */
 	uint8_t kind;        /* enum file_kind */
 	uint8_t flock;       /* the flock it holds: enum flock_hold */
+	uint32_t watched;    /* epoll interests naming it (linux/poll.c) */
 	uint64_t position;   /* a file's offset; a directory's next entry; a
 				pipe's, eventfd's, epoll instance's, timerfd's
 				or signalfd's slot */

@@ -100,9 +100,9 @@ int16_t poll_events(const struct file *file)
 /* The description poll, select and epoll look at: fd's, but none for an
  * O_PATH one, which only names its file (Linux's fdget passes over it:
  * POLLNVAL, -EBADF). */
-static const struct file *polled_file(uint64_t fd)
+static struct file *polled_file(uint64_t fd)
 {
-	const struct file *file = io_file(fd);
+	struct file *file = io_file(fd);
 
 	return file && !(file->flags & O_PATH) ? file : NULL;
 }
@@ -394,7 +394,7 @@ struct epoll_event {
 } __attribute__((packed));
 
 struct epoll_interest {
-	const struct file *file;
+	struct file *file;
 	int32_t fd;
 	uint32_t events;
 	uint64_t data;
@@ -473,6 +473,8 @@ void epoll_release(const struct file *file)
 {
 	struct epoll *epoll = instance(file);
 
+	for (uint32_t i = 0; i < epoll->count; i++)
+		epoll->interests[i].file->watched--;
 	if (epoll->mapped)
 		wk_mem_unmap((long)epoll->interests, (long)epoll->mapped);
 	epoll->mapped = 0;
@@ -481,14 +483,16 @@ void epoll_release(const struct file *file)
 
 static void forget(struct epoll *epoll, uint32_t index)
 {
+	epoll->interests[index].file->watched--;
 	if (epoll->interests[index].events & EPOLLET)
 		epoll->edges--;
 	epoll->interests[index] = epoll->interests[--epoll->count];
 }
 
+/* (Most descriptions no instance watches: a close then looks at none.) */
 void epoll_forget(const struct file *file)
 {
-	for (unsigned slot = 0; slot < EPOLLS_MAX; slot++)
+	for (unsigned slot = 0; slot < EPOLLS_MAX && file->watched; slot++)
 		for (uint32_t i = 0; epolls[slot].used && i < epolls[slot].count;)
 			if (epolls[slot].interests[i].file == file)
 				forget(&epolls[slot], i);
@@ -499,7 +503,7 @@ void epoll_forget(const struct file *file)
 long sys_epoll_ctl(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
-	const struct file *target = polled_file(regs->rdx);
+	struct file *target = polled_file(regs->rdx);
 	uint32_t op = (uint32_t)regs->rsi;
 	struct epoll_event event = { 0 };
 
@@ -519,7 +523,8 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		memcpy(&event, (const void *)regs->r10, sizeof(event));
 	}
 	struct epoll *epoll = instance(file);
-	uint32_t index = 0;
+	/* A description no instance watches is in none: no search. */
+	uint32_t index = target->watched ? 0 : epoll->count;
 
 	while (index < epoll->count &&
 	       (epoll->interests[index].file != target ||
@@ -553,6 +558,8 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	default:
 		return -EINVAL;
 	}
+	if (op == EPOLL_CTL_ADD)
+		target->watched++;
 	epoll->interests[index] = (struct epoll_interest){
 		target, (int32_t)regs->rdx, event.events, event.data, false,
 		UINT32_MAX, { 0, 0 } };
