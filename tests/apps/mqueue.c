@@ -356,7 +356,7 @@ static void notification(void)
 	void *result;
 
 	pthread_create(&thread, NULL, receiver, NULL);
-	usleep(100000);
+	usleep(300000); /* time for it to wait, on a loaded host too */
 	show("notify, a receiver waiting", mq_notify(queue, &event));
 	mq_send(queue, "f", 1, 0);
 	pthread_join(thread, &result);
