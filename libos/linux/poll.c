@@ -625,6 +625,8 @@ static bool epoll_ready(const struct file *file, struct readiness *console)
 	return false;
 }
 
+/* (An interest armed for every event it may report has nothing to learn
+ * from a change: the idle ones cost no look at their files.) */
 void epoll_note_change(void)
 {
 	struct readiness console = { 0 };
@@ -632,10 +634,16 @@ void epoll_note_change(void)
 	for (unsigned slot = 0; slot < EPOLLS_MAX; slot++)
 		for (uint32_t i = 0; epolls[slot].used && epolls[slot].edges &&
 				     i < epolls[slot].count;
-		     i++)
-			if (epolls[slot].interests[i].events & EPOLLET)
-				interest_events(&epolls[slot].interests[i],
-						&console);
+		     i++) {
+			struct epoll_interest *interest =
+				&epolls[slot].interests[i];
+			uint32_t reportable =
+				interest->events | POLLERR | POLLHUP;
+
+			if ((interest->events & EPOLLET) &&
+			    (interest->armed & reportable) != reportable)
+				interest_events(interest, &console);
+		}
 }
 
 static long epoll_wait_for(const struct wk_regs *regs, bool wait,
