@@ -27,12 +27,10 @@
 
 #include "errno.h"
 #include "lib/string.h"
-#include "linux/files.h"
 #include "linux/inotify.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
-#include "sched/sched.h"
 #include "sched/thread.h"
 
 #define OWNED_MAX 256 /* descriptions with an owner, a signal or notices */
