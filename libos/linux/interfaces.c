@@ -4,13 +4,13 @@
  * 65,536, a queue of 1,000, the address 127.0.0.1/8 of host scope,
  * permanent). rtnetlink tells of it as Linux 6.x does (net/core/rtnetlink.c,
  * net/ipv4/devinet.c), for what getifaddrs, if_nameindex and their kin
- * ask: RTM_GETLINK (dumped, or got by index or name) and RTM_GETADDR
- * (dumped; AF_INET6 finds none); and so do the SIOCGIF ioctls
+ * ask: RTM_GETLINK (dumped, or got by index or name), RTM_GETADDR and
+ * RTM_GETROUTE (dumped; AF_INET6 finds none); and so do the SIOCGIF ioctls
  * (net/core/dev_ioctl.c), on any socket. The interface has no counters
  * (its IFLA_STATS are zeros) and never changes: requests to change it
  * are -EPERM without CAP_NET_ADMIN, as on Linux, and -EOPNOTSUPP with it,
- * and so is any other rtnetlink request (routes, neighbours, rules,
- * queueing disciplines). Linux gives its links many more attributes
+ * and so is any other rtnetlink request (a route's lookup, neighbours,
+ * rules, queueing disciplines). Linux gives its links many more attributes
  * than the ones here.
  */
 #include "linux/interfaces.h"
@@ -52,6 +52,8 @@ _Static_assert(sizeof(struct netlink_header) == HEADER_LENGTH, "nlmsghdr");
 #define RTM_GETLINK 18
 #define RTM_NEWADDR 20
 #define RTM_GETADDR 22
+#define RTM_NEWROUTE 24
+#define RTM_GETROUTE 26
 #define RTM_MAX     123 /* Linux 6.x's last: RTM_GETTUNNEL's group */
 #define KIND_GET    2
 
@@ -85,6 +87,23 @@ struct address_message {
 #define IFLA_MAX_MTU       51
 #define IFLA_ALT_IFNAME    53
 #define LINK_STATS_LENGTH  96 /* struct rtnl_link_stats: 24 counters */
+
+/* struct rtmsg, and the routes' numbers (<linux/rtnetlink.h>). */
+struct route_message {
+	uint8_t family, destination_length, source_length, tos;
+	uint8_t table, protocol, scope, type;
+	uint32_t flags;
+};
+#define RTA_DST        1
+#define RTA_OIF        4
+#define RTA_PREFSRC    7
+#define RTA_TABLE      15
+#define RT_TABLE_LOCAL 255
+#define RTPROT_KERNEL  2
+#define RT_SCOPE_LINK  253
+#define RTN_LOCAL      2
+#define RTN_BROADCAST  3
+#define LOOPBACK_BROADCAST 0xffffff7f /* 127.255.255.255 */
 
 #define IFA_ADDRESS   1
 #define IFA_LOCAL     2
@@ -224,16 +243,43 @@ static void put_address(const struct answering *to, uint16_t flags)
 	message_end(header);
 }
 
+/* RTM_NEWROUTE of a route of the local table the loopback's address
+ * makes: to `destination`/`length`, of `scope` and `type`. */
+static void put_route(const struct answering *to, uint32_t destination,
+		      uint8_t length, uint8_t scope, uint8_t type)
+{
+	struct netlink_header *header = message_start(to, RTM_NEWROUTE,
+						      NLM_F_MULTI);
+	struct route_message route = { AF_INET, length, 0, 0, RT_TABLE_LOCAL,
+				       RTPROT_KERNEL, scope, type, 0 };
+
+	put(&route, sizeof(route));
+	attribute_u32(RTA_TABLE, RT_TABLE_LOCAL);
+	attribute_u32(RTA_DST, destination);
+	attribute_u32(RTA_PREFSRC, LOOPBACK_ADDRESS);
+	attribute_u32(RTA_OIF, LOOPBACK_INDEX);
+	message_end(header);
+}
+
 /* A dump: its messages in one datagram, then NLMSG_DONE in its own, as
- * Linux splits them for links and addresses. */
+ * Linux splits them. Routes: the local table's three for 127.0.0.0/8
+ * (the main table has none: no other interface). */
 static void dump(const struct answering *to, uint16_t type, uint8_t family)
 {
 	int32_t status = 0;
 
-	if (type == RTM_GETLINK)
+	if (type == RTM_GETLINK) {
 		put_link(to, NLM_F_MULTI);
-	else if (family != AF_INET6) /* any other: every family's */
+	} else if (family == AF_INET6) { /* Wicket has none */
+	} else if (type == RTM_GETADDR) { /* any other: every family's */
 		put_address(to, NLM_F_MULTI);
+	} else {
+		put_route(to, LOOPBACK_ADDRESS & LOOPBACK_NETMASK,
+			  LOOPBACK_PREFIX, RT_SCOPE_HOST, RTN_LOCAL);
+		put_route(to, LOOPBACK_ADDRESS, 32, RT_SCOPE_HOST, RTN_LOCAL);
+		put_route(to, LOOPBACK_BROADCAST, 32, RT_SCOPE_LINK,
+			  RTN_BROADCAST);
+	}
 	if (used)
 		send_datagram(to);
 	struct netlink_header *done = message_start(to, NLMSG_DONE,
@@ -308,7 +354,8 @@ static long route_request(const struct answering *to,
 	if (kind != KIND_GET)
 		return capability_effective(CAP_NET_ADMIN) ? -EOPNOTSUPP
 							   : -EPERM;
-	if (header->type != RTM_GETLINK && header->type != RTM_GETADDR)
+	if (header->type != RTM_GETLINK && header->type != RTM_GETADDR &&
+	    header->type != RTM_GETROUTE)
 		return -EOPNOTSUPP;
 	if (header->flags & NLM_F_DUMP) {
 		dump(to, header->type, payload[0]);

@@ -151,6 +151,25 @@ static void show_address(const struct nlmsghdr *header)
 	}
 }
 
+static void show_route(const struct nlmsghdr *header)
+{
+	const struct rtmsg *route = NLMSG_DATA(header);
+	int left = (int)RTM_PAYLOAD(header);
+
+	printf(" route: family %u dst_len %u src_len %u tos %u table %u "
+	       "protocol %u scope %u type %u flags %#x\n",
+	       route->rtm_family, route->rtm_dst_len, route->rtm_src_len,
+	       route->rtm_tos, route->rtm_table, route->rtm_protocol,
+	       route->rtm_scope, route->rtm_type, route->rtm_flags);
+	for (const struct rtattr *at = RTM_RTA(route); RTA_OK(at, left);
+	     at = RTA_NEXT(at, left)) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "attribute %u", at->rta_type);
+		show_bytes(label, RTA_DATA(at), (size_t)RTA_PAYLOAD(at));
+	}
+}
+
 /* Whether a message is about the loopback (the only one printed). */
 static int about_loopback(const struct nlmsghdr *header)
 {
@@ -162,6 +181,16 @@ static int about_loopback(const struct nlmsghdr *header)
 
 		return address->ifa_family == AF_INET &&
 		       address->ifa_index == if_nametoindex("lo");
+	}
+	if (header->nlmsg_type == RTM_NEWROUTE) {
+		const struct rtmsg *route = NLMSG_DATA(header);
+		const struct rtattr *oif = attribute(RTM_RTA(route),
+						     RTM_PAYLOAD(header),
+						     RTA_OIF);
+
+		return route->rtm_family == AF_INET && oif &&
+		       *(const uint32_t *)RTA_DATA(oif) ==
+			       if_nametoindex("lo");
 	}
 	return 1;
 }
@@ -221,6 +250,8 @@ static void show_answers(int fd, const char *label)
 					show_link(header);
 				else if (header->nlmsg_type == RTM_NEWADDR)
 					show_address(header);
+				else if (header->nlmsg_type == RTM_NEWROUTE)
+					show_route(header);
 				if (!(header->nlmsg_flags & NLM_F_MULTI) &&
 				    !(header->nlmsg_flags & NLM_F_ACK))
 					done = header->nlmsg_flags != 0 ? 1 : 2;
@@ -277,6 +308,17 @@ static void dumps(int fd)
 	     request(fd, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, &address,
 		     sizeof(address)));
 	show_answers(fd, "all addresses");
+	struct rtmsg route = { .rtm_family = AF_INET };
+
+	show("dump inet routes", request(fd, RTM_GETROUTE,
+					 NLM_F_REQUEST | NLM_F_DUMP, &route,
+					 sizeof(route)));
+	show_answers(fd, "inet routes");
+	route.rtm_family = AF_UNSPEC;
+	show("dump all routes", request(fd, RTM_GETROUTE,
+					NLM_F_REQUEST | NLM_F_DUMP, &route,
+					sizeof(route)));
+	show_answers(fd, "all routes");
 	show("dump links, acknowledged",
 	     request(fd, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK,
 		     &link, sizeof(link)));

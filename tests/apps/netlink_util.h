@@ -73,6 +73,8 @@ struct rtattr {
 #define RTM_GETLINK 18
 #define RTM_NEWADDR 20
 #define RTM_GETADDR 22
+#define RTM_NEWROUTE 24
+#define RTM_GETROUTE 26
 #define RTM_MAX     127 /* above every type Linux 6.x knows */
 
 #define RTMGRP_LINK        1
@@ -136,5 +138,19 @@ struct ifaddrmsg {
 struct ifa_cacheinfo {
 	uint32_t ifa_prefered, ifa_valid, cstamp, tstamp;
 };
+
+struct rtmsg {
+	uint8_t rtm_family, rtm_dst_len, rtm_src_len, rtm_tos;
+	uint8_t rtm_table, rtm_protocol, rtm_scope, rtm_type;
+	uint32_t rtm_flags;
+};
+
+#define RTM_RTA(route) \
+	((const struct rtattr *)((const char *)(route) + \
+				 NLMSG_ALIGN(sizeof(struct rtmsg))))
+#define RTM_PAYLOAD(header) \
+	((header)->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(sizeof(struct rtmsg)))
+
+#define RTA_OIF 4
 
 #endif /* NETLINK_UTIL_H */
