@@ -104,6 +104,15 @@ static void echo(const char *bytes, size_t length)
 /* What the port has received into raw, as far as there is room. With
  * ISIG, ^C is not input: it discards the input before it (as Linux does
  * without NOFLSH) and raises SIGINT, whatever the app is doing. */
+/* Bytes taken in from the port so far: what wakes a terminal's
+ * EPOLLET and O_ASYNC watchers (console_arrivals). */
+static uint64_t arrivals;
+
+uint64_t console_arrivals(void)
+{
+	return arrivals;
+}
+
 static void intake(void)
 {
 	char chunk[64]; /* what one console_read call gives at most */
@@ -127,6 +136,7 @@ static void intake(void)
 			if (!(tty.c_lflag & TTY_ISIG) ||
 			    chunk[i] != (char)tty.c_cc[VINTR]) {
 				raw[raw_tail++] = chunk[i];
+				arrivals++;
 				continue;
 			}
 			struct signal_info info = { .code = SI_KERNEL };

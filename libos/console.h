@@ -51,6 +51,10 @@ bool console_readable(void);
  * waiting to read. */
 void console_input(void);
 
+/* The bytes taken in from the port so far (each wakes a terminal's
+ * watchers on Linux: poll.c's wakeup counts). */
+uint64_t console_arrivals(void);
+
 void console_get_termios(struct linux_termios *termios);
 void console_set_termios(const struct linux_termios *termios);
 

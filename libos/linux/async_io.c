@@ -3,12 +3,12 @@
  * fs/notify/dnotify do it. A description may have an owner (F_SETOWN:
  * the process, a thread with F_SETOWN_EX's F_OWNER_TID, or the process
  * group; none at first) and a signal (F_SETSIG; 0, the default, is
- * SIGIO). With O_ASYNC on (F_SETFL, FIOASYNC), a pipe, socket or inotify
- * instance signals its owner where Linux's kill_fasync does: at each
- * arrival (POLL_IN: bytes, a datagram, an event), and when room comes
- * back to a writer that lacked it (POLL_OUT) or the other end goes
- * (a socket's POLL_HUP, a pipe's POLL_IN or POLL_OUT), seen as rises of
- * those events. The console has no such signals here.
+ * SIGIO). With O_ASYNC on (F_SETFL, FIOASYNC), a pipe, socket, inotify
+ * instance or the console signals its owner where Linux's kill_fasync
+ * does: at each arrival (POLL_IN: bytes, a datagram, an event, input),
+ * and when room comes back to a writer that lacked it (POLL_OUT) or the
+ * other end goes (a socket's POLL_HUP, a pipe's POLL_IN or POLL_OUT),
+ * seen as rises of those events.
  * F_NOTIFY registers a directory's description for the events of its
  * entries (DN_ACCESS, DN_MODIFY, DN_CREATE, DN_DELETE, DN_RENAME,
  * DN_ATTRIB; as Linux 6.x's, a rename out of it is a DN_RENAME event and
@@ -109,7 +109,7 @@ static struct owned *entry_for(const struct file *file)
 static bool signals_io(const struct file *file)
 {
 	return file->kind == FILE_PIPE || file->kind == FILE_SOCKET ||
-	       file->kind == FILE_INOTIFY;
+	       file->kind == FILE_INOTIFY || file->kind == FILE_CONSOLE;
 }
 
 /* Linux's send_sigio: the owner's signal for `reason` about fd. */
@@ -182,7 +182,7 @@ void async_note_change(void)
 
 long async_enabled(struct file *file, uint64_t fd, bool on)
 {
-	if (!signals_io(file) && file->kind != FILE_CONSOLE)
+	if (!signals_io(file))
 		return -ENOTTY;
 	struct owned *entry = on ? entry_for(file) : find(file);
 
@@ -192,6 +192,15 @@ long async_enabled(struct file *file, uint64_t fd, bool on)
 	entry->fd = (int32_t)fd;
 	remember(entry);
 	return 0;
+}
+
+bool async_console_watched(void)
+{
+	for (unsigned i = 0; i < owned_touched; i++)
+		if (owned[i].file && owned[i].async && owned[i].owner &&
+		    owned[i].file->kind == FILE_CONSOLE)
+			return true;
+	return false;
 }
 
 void async_forget(const struct file *file)

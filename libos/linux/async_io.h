@@ -26,6 +26,11 @@ long async_fcntl(struct file *file, uint64_t fd, uint32_t command,
  * fasync: FIOASYNC's answer; F_SETFL keeps the flag all the same). */
 long async_enabled(struct file *file, uint64_t fd, bool on);
 
+/* Whether console input would signal someone (an owned console
+ * description with O_ASYNC): a thread that waits for a signal then waits
+ * for input too (sched.c's deadlock check). */
+bool async_console_watched(void);
+
 /* A description is gone: its owner and notices with it. */
 void async_forget(const struct file *file);
 

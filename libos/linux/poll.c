@@ -581,6 +581,8 @@ void poll_wakeups(const struct file *file, uint64_t wakeups[2])
 		inotify_wakeups(file, wakeups);
 	else if (file->kind == FILE_MQUEUE)
 		mqueue_wakeups(file, wakeups);
+	else if (file->kind == FILE_CONSOLE)
+		wakeups[0] = console_arrivals();
 }
 
 /* The events an interest would report now, of those it asks for: none

@@ -370,11 +370,11 @@ void sched_wake_input_waiters(void)
 }
 
 /* Whether a thread waits for console input that an input event will
- * announce. */
+ * announce (or for a signal that O_ASYNC console input would raise). */
 static bool input_awaited(void)
 {
 	return libos_has_device(WK_DEVICE_INPUT_EVENTS) &&
-	       each_input_waiter(found);
+	       (each_input_waiter(found) || async_console_watched());
 }
 
 /* Called by the idle context when block() says no event can come: every

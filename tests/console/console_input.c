@@ -20,6 +20,9 @@
  *                 it comes (inside the "computing..." line), then read
  *   raw-switch    the same, then raw mode: what canonical mode had taken
  *                 in is what a raw read returns
+ *   async-input   O_ASYNC on the console, owned by the process with
+ *                 F_SETSIG's signal: the input raises it (POLL_IN, si_fd
+ *                 0) while the program waits in sigsuspend
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +76,46 @@ static int spin_handler(void)
 	printf("read after ^C: %zd bytes%s\n", count,
 	       count == 0 ? " (end of file: the input before ^C was discarded)"
 			  : "");
+	return 0;
+}
+
+static volatile sig_atomic_t heard_code = -1, heard_fd = -1;
+
+static void heard(int signal, siginfo_t *info, void *context)
+{
+	(void)signal;
+	(void)context;
+	heard_code = info->si_code;
+	heard_fd = info->si_fd;
+}
+
+static int async_input(void)
+{
+	struct sigaction action = { .sa_sigaction = heard,
+				    .sa_flags = SA_SIGINFO };
+	sigset_t blocked, waiting;
+	char buffer[64] = "";
+
+	sigaction(SIGRTMIN, &action, NULL);
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGRTMIN);
+	sigprocmask(SIG_BLOCK, &blocked, &waiting);
+	if (fcntl(0, F_SETOWN, getpid()) || fcntl(0, F_SETSIG, SIGRTMIN) ||
+	    fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_ASYNC)) {
+		printf("fcntl: %s: WRONG\n", strerror(errno));
+		return 1;
+	}
+	ready("ready");
+	while (heard_code == -1)
+		sigsuspend(&waiting);
+	printf("input signal: si_code %d, si_fd %d\n", (int)heard_code,
+	       (int)heard_fd);
+	ssize_t count = read(0, buffer, sizeof(buffer) - 1);
+
+	buffer[count > 0 ? count : 0] = 0;
+	if (count > 0 && buffer[count - 1] == '\n')
+		buffer[count - 1] = 0;
+	printf("read %zd bytes: \"%s\"\n", count, buffer);
 	return 0;
 }
 
@@ -219,6 +262,8 @@ int main(int argc, char **argv)
 		return typeahead(false);
 	} else if (!strcmp(mode, "raw-switch")) {
 		return typeahead(true);
+	} else if (!strcmp(mode, "async-input")) {
+		return async_input();
 	} else {
 		fprintf(stderr, "console_input: unknown mode \"%s\"\n", mode);
 		return 2;
