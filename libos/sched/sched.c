@@ -18,6 +18,7 @@
 
 #include "errno.h"
 #include "layout.h"
+#include "lib/print.h"
 #include "libos.h"
 #include "linux/async_io.h"
 #include "linux/clock.h"
@@ -381,8 +382,33 @@ static bool input_awaited(void)
  * thread waits for something that will never happen. */
 __attribute__((noreturn)) void sched_deadlock(void)
 {
-	libos_report("deadlock: all %u threads wait forever (futex); "
-		     "ending the run", thread_count());
+	static const char *const waits[] = {
+		[WAIT_FUTEX] = "a futex", [WAIT_SLEEP] = "a sleep",
+		[WAIT_POLL] = "a descriptor", [WAIT_READY] = "a descriptor",
+		[WAIT_SIGNAL] = "a signal", [WAIT_SIGWAIT] = "a signal",
+	};
+	unsigned kinds = 0;
+
+	for (unsigned i = 0, live = 0; i < THREADS_MAX && live < thread_count();
+	     i++) {
+		const struct thread *thread = thread_slot(i);
+
+		live += thread != NULL;
+		if (thread && thread->state == THREAD_BLOCKED)
+			kinds |= 1u << thread->wait_kind;
+	}
+	char what[64] = "";
+	size_t used = 0;
+
+	for (unsigned kind = 0; kind < sizeof(waits) / sizeof(*waits); kind++)
+		if ((kinds & 1u << kind) &&
+		    !(kind == WAIT_READY && (kinds & 1u << WAIT_POLL)) &&
+		    !(kind == WAIT_SIGWAIT && (kinds & 1u << WAIT_SIGNAL)))
+			used += print_format_to(what + used, sizeof(what) - used,
+						"%s%s", used ? ", " : "",
+						waits[kind]);
+	libos_report("deadlock: all %u threads wait forever (for %s); "
+		     "ending the run", thread_count(), used ? what : "nothing");
 	libos_exit(128 + 9); /* as if killed */
 }
 

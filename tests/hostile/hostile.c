@@ -253,6 +253,29 @@ static int garbage_descriptors(void)
 	return 0;
 }
 
+/* A wait nothing can end: the libOS's deadlock report names it. */
+static int futex_word;
+
+static void *wait_on_futex(void *unused)
+{
+	syscall(SYS_futex, &futex_word, 128 /* FUTEX_WAIT_PRIVATE */, 0,
+		NULL);
+	return unused;
+}
+
+static int deadlock(int on_futexes)
+{
+	pthread_t thread;
+
+	if (on_futexes) {
+		pthread_create(&thread, NULL, wait_on_futex, NULL);
+		pthread_join(thread, NULL);
+	} else {
+		pause();
+	}
+	return 0;
+}
+
 static void check(const char *what, long result, int expected_errno)
 {
 	printf("%s: %ld errno %d (%s)\n", what, result, errno,
@@ -477,6 +500,11 @@ int main(int argc, char **argv)
 		return garbage_syscalls();
 	if (!strcmp(mode, "garbage-descriptors"))
 		return garbage_descriptors();
+	if (!strcmp(mode, "deadlock-futex") || !strcmp(mode, "deadlock-pause")) {
+		deadlock(!strcmp(mode, "deadlock-futex"));
+		printf("hostile: mode %s came back\n", mode);
+		return 1;
+	}
 	if (!strcmp(mode, "bad-pointers"))
 		return bad_pointers();
 	if (!strcmp(mode, "libos-memory"))
