@@ -1890,6 +1890,28 @@ long sys_shutdown(struct wk_regs *regs)
 	return 0;
 }
 
+/* A getsockopt value or a socket's name to the app, cut to the room its
+ * length word gives (-EFAULT, -EINVAL for a negative one); the word then
+ * says what was copied (an option's) or the whole size (a name's). */
+static long put_sized(uint64_t address, uint64_t length_address,
+		      const void *bytes, uint32_t size, bool whole)
+{
+	if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
+		return -EFAULT;
+	int32_t room = *(const int32_t *)length_address;
+	uint32_t copied = size;
+
+	if (room < 0)
+		return -EINVAL;
+	if ((uint32_t)room < copied)
+		copied = (uint32_t)room;
+	if (copied && !vm_user_ok(address, copied, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)address, bytes, copied);
+	*(int32_t *)length_address = (int32_t)(whole ? size : copied);
+	return 0;
+}
+
 /* getsockname and getpeername on an AF_NETLINK end: its port id and
  * groups (0 before it is bound), or connect's (the kernel's, unless it
  * connected elsewhere). */
@@ -1904,21 +1926,8 @@ static long netlink_name_to(struct wk_regs *regs, unsigned index,
 					      self->destination_group };
 	else
 		name = *netlink_name_of(index); /* port id 0 till bound */
-	if (!vm_user_ok(regs->rdx, 4, PROT_READ | PROT_WRITE))
-		return -EFAULT;
-	int32_t room = *(const int32_t *)regs->rdx;
-
-	if (room < 0)
-		return -EINVAL;
-	uint32_t size = (uint32_t)room < NETLINK_NAME_LENGTH
-				? (uint32_t)room
-				: NETLINK_NAME_LENGTH;
-
-	if (size && !vm_user_ok(regs->rsi, size, PROT_WRITE))
-		return -EFAULT;
-	memcpy((void *)regs->rsi, &name, size);
-	*(int32_t *)regs->rdx = NETLINK_NAME_LENGTH;
-	return 0;
+	return put_sized(regs->rsi, regs->rdx, &name, NETLINK_NAME_LENGTH,
+			 true);
 }
 
 /* getsockname and getpeername: the name bind gave (an accepted end has
@@ -1956,15 +1965,9 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 	if (self->family == AF_INET) {
 		struct inet_name name = inet_peer_name ? *inet_peer_name
 						       : inet_name_of(index);
-		uint32_t size = (uint32_t)room < INET_NAME_LENGTH
-					? (uint32_t)room
-					: INET_NAME_LENGTH;
 
-		if (size && !vm_user_ok(regs->rsi, size, PROT_WRITE))
-			return -EFAULT;
-		memcpy((void *)regs->rsi, &name, size);
-		*(int32_t *)regs->rdx = INET_NAME_LENGTH;
-		return 0;
+		return put_sized(regs->rsi, regs->rdx, &name,
+				 INET_NAME_LENGTH, true);
 	}
 	if (of_peer) /* a gone peer's name went with it */
 		index = self->peer_gone ? NO_END : self->peer;
@@ -2555,25 +2558,6 @@ static bool is_coverage(const struct socket_end *end, uint64_t level,
 	return true;
 }
 
-/* getsockopt's answer: the value, cut to the room the app gives. */
-static long put_option(uint64_t value_address, uint64_t length_address,
-		       const void *value, uint32_t size)
-{
-	if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
-		return -EFAULT;
-	int32_t room = *(const int32_t *)length_address;
-
-	if (room < 0)
-		return -EINVAL;
-	if ((uint32_t)room < size)
-		size = (uint32_t)room;
-	if (size && !vm_user_ok(value_address, size, PROT_WRITE))
-		return -EFAULT;
-	memcpy((void *)value_address, value, size);
-	*(int32_t *)length_address = (int32_t)size;
-	return 0;
-}
-
 long sys_getsockopt(struct wk_regs *regs)
 {
 	uint64_t level = regs->rsi & 0xffffffff, name = regs->rdx & 0xffffffff;
@@ -2596,8 +2580,8 @@ long sys_getsockopt(struct wk_regs *regs)
 
 	if (is_coverage(end, level, name, false, &error)) {
 		coverage = end->coverage[name - UDPLITE_SEND_CSCOV];
-		return put_option(value_address, length_address, &coverage,
-				  sizeof(coverage));
+		return put_sized(value_address, length_address, &coverage,
+				 sizeof(coverage), false);
 	}
 	if (!vm_user_ok(length_address, 4, PROT_READ | PROT_WRITE))
 		return -EFAULT;
@@ -2658,7 +2642,8 @@ long sys_getsockopt(struct wk_regs *regs)
 		}
 		memcpy(bytes, &value, sizeof(value));
 	}
-	return put_option(value_address, length_address, bytes, (uint32_t)size);
+	return put_sized(value_address, length_address, bytes, (uint32_t)size,
+			 false);
 }
 
 /* SO_RCVTIMEO, SO_SNDTIMEO: the struct timeval at `value` (`length`
