@@ -784,6 +784,19 @@ static long netlink_read_name(uint64_t address, uint64_t length,
 	return name->family == AF_NETLINK ? 0 : -EINVAL;
 }
 
+/* The same for a destination (sendmsg's, connect's): another socket or
+ * a group needs CAP_NET_ADMIN (-EPERM), as Linux's NETLINK_ROUTE. */
+static long netlink_read_destination(uint64_t address, uint64_t length,
+				     struct netlink_name *name)
+{
+	long error = netlink_read_name(address, length, name);
+
+	if (error == 0 && (name->portid || name->groups) &&
+	    !capability_effective(CAP_NET_ADMIN))
+		return -EPERM;
+	return error;
+}
+
 /* A send on an AF_NETLINK end (netlink_sendmsg): to the name given, else
  * to connect's; to the kernel (port id 0; groups are heard by nobody),
  * which answers at once, or to another end of the process. Unlike
@@ -797,13 +810,10 @@ static long send_netlink(struct file *file, uint64_t name, uint64_t length,
 
 	if (name && length) {
 		struct netlink_name given;
-		long error = netlink_read_name(name, length, &given);
+		long error = netlink_read_destination(name, length, &given);
 
 		if (error)
 			return error;
-		if ((given.portid || given.groups) &&
-		    !capability_effective(CAP_NET_ADMIN))
-			return -EPERM;
 		to = given.portid;
 	}
 	netlink_autobind(index);
@@ -2219,13 +2229,10 @@ static long connect_netlink(unsigned index, uint64_t address,
 		self->destination = self->destination_group = 0;
 		return 0;
 	}
-	long error = netlink_read_name(address, length, &name);
+	long error = netlink_read_destination(address, length, &name);
 
 	if (error)
 		return error;
-	if ((name.portid || name.groups) &&
-	    !capability_effective(CAP_NET_ADMIN))
-		return -EPERM;
 	netlink_autobind(index);
 	self->destination = name.portid;
 	self->destination_group = name.groups & -name.groups; /* the lowest */
