@@ -5,8 +5,8 @@
  * socket bound to a name (a path, which bind makes a socket file of, or
  * an abstract name: a NUL first) and accept. A DGRAM socket sends to a
  * bound one named by sendto or connect, and leaves it by connect to
- * AF_UNSPEC. AF_INET sockets (TCP and UDP on the loopback) are ends of
- * the same kinds, named by linux/socket_inet.c. AF_NETLINK sockets of
+ * AF_UNSPEC. AF_INET and AF_INET6 sockets (TCP, UDP and UDP-Lite on the
+ * loopback) are ends of the same kinds, named by linux/socket_inet.c. AF_NETLINK sockets of
  * NETLINK_ROUTE are DGRAM ends (SOCK_RAW or SOCK_DGRAM to the app) named
  * by a port id, whose sends to the kernel (port id 0) are answered by
  * linux/interfaces.c into their own ring, and whose sends to another
@@ -147,7 +147,6 @@ _Static_assert(LIBOS_SOCKET_BUFFERS + (uint64_t)SOCKETS_MAX * SOCKET_RING <=
  * connected sender) or to an end that takes another peer's alone. */
 #define DATAGRAM_NOBODY   SOCKETS_MAX
 #define DATAGRAM_FILTERED (SOCKETS_MAX + 1)
-#define UDP_MAX           65507 /* a datagram's bytes in IPv4 */
 #define OVERFLOW_ID     65534 /* Linux's overflowuid and overflowgid */
 
 /* SO_RCVTIMEO, SO_SNDTIMEO: microseconds, or these. */
@@ -162,13 +161,17 @@ struct record_header {
 	uint32_t length;
 	uint16_t sender;
 	uint16_t files; /* NO_FILES: none */
-	struct credentials credentials;
-	uint32_t has_credentials;
-	/* A UDP datagram's source, as it was sent (the sender may be gone
-	 * before it is read): port and address, network order. */
-	uint16_t source_port;
-	uint16_t unused;
-	uint32_t source_address;
+	union {
+		struct { /* AF_UNIX's */
+			struct credentials credentials;
+			uint32_t has_credentials;
+		};
+		/* A UDP datagram's source, as it was sent (the sender may be
+		 * gone before it is read); a netlink message's port id. */
+		struct inet_name source;
+		uint32_t source_portid;
+	};
+	uint32_t unused;
 };
 _Static_assert(sizeof(struct record_header) == RECORD_HEADER, "record");
 
@@ -195,7 +198,8 @@ struct socket_end {
 	uint16_t waiting;       /* listening: how many do, first at first */
 	uint16_t first, next;   /* that queue: its head, and each one's next */
 	uint8_t type;           /* SOCK_*; 0: a free slot */
-	uint8_t family;         /* AF_UNIX or AF_INET (socket_inet.h) */
+	uint8_t family;         /* AF_UNIX, AF_INET or AF_INET6
+				   (socket_inet.h), AF_NETLINK */
 	uint8_t shutdown;       /* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	uint8_t error;          /* pending, for the next receive or SO_ERROR */
 	uint8_t address_length; /* its name's (bind's, or an accepted end's
@@ -207,13 +211,13 @@ struct socket_end {
 	bool has_peer_credentials; /* SO_PEERCRED: the process's (a pair's
 				      end, a listening or connected one) */
 	bool unaccepted;        /* waits for its listener's accept */
-	bool connect_pending;   /* AF_INET: connected, but connect said
+	bool connect_pending;   /* TCP: connected, but connect said
 				   -EINPROGRESS; the next says 0 */
-	bool fin_received;      /* AF_INET: the peer closed with nothing
+	bool fin_received;      /* TCP: the peer closed with nothing
 				   unread (reads end; a send is reset) */
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
-	bool lite;              /* AF_INET DGRAM: UDP-Lite's */
+	bool lite;              /* UDP-Lite's (not UDP's) */
 	uint16_t coverage[2];   /* UDP-Lite: UDPLITE_SEND_CSCOV's and
 				   UDPLITE_RECV_CSCOV's (kept, no checksums
 				   on the loopback) */
@@ -272,6 +276,17 @@ static struct socket_end *end_of(const struct file *file)
 static struct socket_end *peer_of(const struct socket_end *end)
 {
 	return end->connected && !end->peer_gone ? &ends[end->peer] : NULL;
+}
+
+static bool is_inet_family(int family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
+/* An AF_INET or AF_INET6 end: TCP, UDP or UDP-Lite (socket_inet.h). */
+static bool is_inet(const struct socket_end *end)
+{
+	return is_inet_family(end->family);
 }
 
 static bool is_stream(const struct socket_end *end)
@@ -465,7 +480,7 @@ static struct attachment attachment_for(const struct socket_end *self,
 {
 	struct attachment attachment = *given;
 
-	if (self->family == AF_INET) /* control messages go nowhere */
+	if (is_inet(self)) /* control messages go nowhere */
 		return nothing_attached;
 	if (!attachment.has_credentials &&
 	    (self->passes_credentials || target->passes_credentials ||
@@ -478,21 +493,23 @@ static struct attachment attachment_for(const struct socket_end *self,
 
 /* A send from `file`'s end to end `to` (its peer, or a DGRAM send's
  * destination), with `given`'s credentials and descriptors (those it
- * attaches are no longer given's): the count, an error, or
- * SYSCALL_NO_RESULT after a wait. */
+ * attaches are no longer given's), or a UDP datagram from `source`
+ * (else NULL): the count, an error, or SYSCALL_NO_RESULT after a
+ * wait. */
 static long send_vector(struct file *file, unsigned to,
 			const struct iovec *vector, uint64_t total, int flags,
-			struct attachment *given)
+			struct attachment *given,
+			const struct inet_name *source)
 {
 	struct socket_end *self = end_of(file);
 	struct thread *thread = sched_current();
 	bool may_wait = !(file->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT);
 	uint64_t done = thread->call_again && may_wait ? thread->call_done : 0;
-	bool udp = self->family == AF_INET && self->type == SOCK_DGRAM;
+	bool udp = source != NULL;
 
 	thread->call_done = 0;
-	if (!is_stream(self) && total > (udp ? UDP_MAX : RECORD_MAX))
-		return -EMSGSIZE;
+	if (!is_stream(self) && !udp && total > RECORD_MAX)
+		return -EMSGSIZE; /* UDP's limit: send_udp */
 	if (to >= SOCKETS_MAX) /* lost on the way, as UDP's may be */
 		return (long)total;
 	struct socket_end *target = &ends[to];
@@ -514,16 +531,13 @@ static long send_vector(struct file *file, unsigned to,
 			.sender = self->address_length ? (uint16_t)file->position
 						       : NO_END,
 			.files = attachment.files,
-			.credentials = attachment.credentials,
-			.has_credentials = attachment.has_credentials,
 		};
 
 		if (udp) {
-			struct inet_name source =
-				inet_source_of((unsigned)file->position);
-
-			header.source_port = source.port;
-			header.source_address = source.address;
+			header.source = *source;
+		} else {
+			header.credentials = attachment.credentials;
+			header.has_credentials = attachment.has_credentials;
 		}
 
 		if (room < RECORD_HEADER + total)
@@ -594,9 +608,10 @@ static void autobind_if_passing(unsigned index)
 		autobind(index);
 }
 
-static long autobind_inet(unsigned index, bool connecting);
+static long autobind_inet(unsigned index, const struct inet_name *to);
 
-/* An AF_INET end's kind of binding, for its ports (socket_inet.h). */
+/* An AF_INET or AF_INET6 end's kind of binding, for its ports
+ * (socket_inet.h). */
 static int inet_kind(unsigned index)
 {
 	return ends[index].lite ? INET_UDPLITE : ends[index].type;
@@ -604,17 +619,17 @@ static int inet_kind(unsigned index)
 
 /* Where a UDP datagram from end `index` to `to` goes: the end bound to
  * it, unless that end is connected to another peer, or DATAGRAM_*. */
-static unsigned udp_destination(unsigned index, const struct inet_name *to)
+static unsigned udp_destination(unsigned index, const struct inet_name *to,
+				const struct inet_name *from)
 {
 	long target = inet_find(inet_kind(index), to);
 	const struct inet_name *filter;
-	struct inet_name from = inet_source_of(index);
 
 	if (target < 0)
 		return DATAGRAM_NOBODY;
 	filter = inet_peer((unsigned)target);
-	if (filter && (filter->port != from.port ||
-		       filter->address != from.address))
+	if (filter && (filter->port != from->port ||
+		       memcmp(filter->address, from->address, 16) != 0))
 		return DATAGRAM_FILTERED;
 	return (unsigned)target;
 }
@@ -638,11 +653,17 @@ static long send_udp(struct file *file, const struct inet_name *name,
 	}
 	if (name == NULL && peer == NULL)
 		return -EDESTADDRREQ;
-	error = autobind_inet(index, false);
+	error = autobind_inet(index, NULL);
 	if (error)
 		return error;
-	unsigned to = udp_destination(index, name ? name : peer);
-	long sent = send_vector(file, to, vector, total, flags, &none);
+	const struct inet_name *destination = name ? name : peer;
+
+	if (total > inet_datagram_max(destination))
+		return -EMSGSIZE;
+	struct inet_name source = inet_source_of(index, destination);
+	unsigned to = udp_destination(index, destination, &source);
+	long sent = send_vector(file, to, vector, total, flags, &none,
+				&source);
 
 	if (sent >= 0 && to == DATAGRAM_NOBODY && name == NULL)
 		self->error = ECONNREFUSED;
@@ -733,7 +754,7 @@ static bool netlink_record(unsigned to, const struct iovec *vector,
 	struct record_header header = { .length = (uint32_t)length,
 					 .sender = NO_END,
 					 .files = NO_FILES,
-					 .source_address = source };
+					 .source_portid = source };
 
 	if (SOCKET_RING - unread(target) < RECORD_HEADER + length ||
 	    !ring_back(ring(to), SOCKET_RING, &target->ring_pages,
@@ -852,11 +873,10 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 
 	if (self->family == AF_NETLINK)
 		return send_netlink(file, 0, 0, vector, total);
-	if (self->family == AF_INET && self->type == SOCK_DGRAM)
+	if (is_inet(self) && self->type == SOCK_DGRAM)
 		return send_udp(file, NULL, vector, total, flags);
 	if (!self->connected)
-		return self->family == AF_INET ? broken_pipe(flags, 0, true)
-					       : -ENOTCONN;
+		return is_inet(self) ? broken_pipe(flags, 0, true) : -ENOTCONN;
 	if (self->type == SOCK_DGRAM && self->peer_gone) {
 		/* Linux says so once, then forgets the peer. */
 		self->connected = false;
@@ -866,12 +886,13 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 		autobind_if_passing((unsigned)file->position);
 	long result;
 
-	if (self->family == AF_INET && self->connected &&
+	if (is_inet(self) && self->connected &&
 	    tcp_send_to_gone(file, total, flags, &result))
 		return result;
 	/* A stream's or SEQPACKET's gone peer shut this end down: the
 	 * send refuses before it looks at the peer's slot. */
-	return send_vector(file, self->peer, vector, total, flags, given);
+	return send_vector(file, self->peer, vector, total, flags, given,
+			   NULL);
 }
 
 /* What a receive took besides bytes: whether a credentials message is
@@ -882,8 +903,9 @@ struct received {
 	struct credentials credentials;
 	bool credentials_due;
 	uint16_t files;
-	uint8_t source_family; /* AF_INET (UDP), AF_NETLINK: a datagram's
-				  source, as it was sent, is one of: */
+	uint8_t source_family; /* AF_INET or AF_INET6 (UDP), AF_NETLINK: a
+				  datagram's source, as it was sent, is
+				  one of: */
 	struct inet_name source;
 	uint32_t source_portid;
 };
@@ -1022,7 +1044,7 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		.credentials_due = is_stream(self) && self->passes_credentials,
 		.files = NO_FILES,
 	};
-	if (self->family == AF_INET && is_stream(self) && !self->connected)
+	if (is_inet(self) && is_stream(self) && !self->connected)
 		return -ENOTCONN;
 	if (self->family == AF_NETLINK && self->error && !done) {
 		long error = -(long)self->error; /* before what is queued */
@@ -1056,9 +1078,13 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		uint64_t copied = total < 0 ? 0
 				  : length < (uint64_t)total ? length
 							     : (uint64_t)total;
-		struct attachment with = { header.credentials,
-					   header.has_credentials != 0,
-					   header.files };
+		struct attachment with = { .files = header.files };
+
+		if (self->family == AF_UNIX)
+			with = (struct attachment){
+				header.credentials,
+				header.has_credentials != 0, header.files
+			};
 
 		vector_copy(index, self->read + RECORD_HEADER, vector, 0,
 			    copied, false);
@@ -1069,9 +1095,8 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		got->credentials = told_credentials(&with);
 		got->credentials_due = self->passes_credentials;
 		got->source_family = self->family;
-		got->source = (struct inet_name){ AF_INET, header.source_port,
-						  header.source_address, { 0 } };
-		got->source_portid = header.source_address;
+		got->source = header.source;
+		got->source_portid = header.source_portid;
 		if (!(flags & MSG_PEEK)) {
 			got->files = header.files;
 			control_files_place(got->files, SOCKETS_MAX);
@@ -1174,19 +1199,19 @@ static void end_release(unsigned index, bool unaccepted)
 	}
 	if (self->name_node)
 		files_unbind_socket(self->name_node);
-	if (self->family == AF_INET)
+	if (is_inet(self))
 		inet_release(index);
 	if (peer && peer->type != SOCK_DGRAM) {
 		/* TCP resets too when SO_LINGER says 0 s (an abortive
 		 * close). */
 		bool reset = unread(self) || unaccepted ||
-			     (self->family == AF_INET && self->lingers &&
+			     (is_inet(self) && self->lingers &&
 			      self->linger_seconds == 0);
 
 		peer->peer_gone = true;
 		/* TCP: a close with nothing unread sends FIN, which ends
 		 * the peer's reading only (tcp_send_to_gone, below). */
-		if (peer->family == AF_INET && !reset) {
+		if (is_inet(peer) && !reset) {
 			peer->shutdown |= RCV_SHUTDOWN;
 			peer->fin_received = true;
 		} else
@@ -1321,7 +1346,7 @@ static long open_end(long index, uint64_t type_flags)
 
 /* The type a socket or socketpair call asks for in `domain`, or Linux's
  * error: AF_UNIX's three (SOCK_RAW is SOCK_DGRAM there, as on Linux), or
- * AF_INET's TCP (SOCK_STREAM) and UDP (SOCK_DGRAM). */
+ * AF_INET's and AF_INET6's TCP (SOCK_STREAM) and UDP (SOCK_DGRAM). */
 static long socket_type(uint64_t domain, uint64_t type_flags,
 			uint64_t protocol)
 {
@@ -1331,7 +1356,7 @@ static long socket_type(uint64_t domain, uint64_t type_flags,
 				      O_CLOEXEC)) ||
 	    type >= SOCK_TYPES)
 		return -EINVAL;
-	if (domain == AF_INET) {
+	if (is_inet_family((int)domain)) {
 		if (type == SOCK_STREAM || type == SOCK_DGRAM)
 			return protocol == 0 ||
 					       protocol == (type == SOCK_STREAM
@@ -1369,12 +1394,13 @@ long sys_socket(struct wk_regs *regs)
 {
 	uint64_t domain = regs->rdi & 0xffffffff;
 
-	if (domain != AF_UNIX && domain != AF_INET && domain != AF_NETLINK) {
+	if (domain != AF_UNIX && !is_inet_family((int)domain) &&
+	    domain != AF_NETLINK) {
 		if (!told_about_network) {
 			told_about_network = true;
 			libos_report("socket(family %lu): Wicket's network is "
-				     "IPv4 on the loopback; returning "
-				     "-EAFNOSUPPORT",
+				     "IPv4 and IPv6 on the loopback; "
+				     "returning -EAFNOSUPPORT",
 				     domain);
 		}
 		return -EAFNOSUPPORT;
@@ -1382,7 +1408,7 @@ long sys_socket(struct wk_regs *regs)
 	long type = socket_type(domain, regs->rsi & 0xffffffff,
 				regs->rdx & 0xffffffff);
 
-	if (domain == AF_INET && type == -EPROTONOSUPPORT &&
+	if (is_inet_family((int)domain) && type == -EPROTONOSUPPORT &&
 	    (regs->rsi & SOCK_TYPE_MASK) == SOCK_RAW && !told_about_network) {
 		told_about_network = true;
 		libos_report("socket: Wicket has no raw sockets; returning "
@@ -1402,9 +1428,11 @@ long sys_socket(struct wk_regs *regs)
 	}
 	long index = take_end((int)type, (int)domain);
 
-	if (index >= 0 && domain == AF_INET &&
-	    (regs->rdx & 0xffffffff) == IPPROTO_UDPLITE)
-		ends[index].lite = true;
+	if (index >= 0 && is_inet_family((int)domain)) {
+		ends[index].lite = (regs->rdx & 0xffffffff) == IPPROTO_UDPLITE;
+		inet_open((unsigned)index, (int)domain,
+			  inet_kind((unsigned)index));
+	}
 	return open_end(index, regs->rsi);
 }
 
@@ -1544,8 +1572,8 @@ static long read_header(uint64_t header, struct message_header *out,
 	return 0;
 }
 
-/* A send on an AF_INET end: TCP ignores a name, as Linux's does; UDP
- * sends to it (checked), or to the peer. */
+/* A send on an AF_INET or AF_INET6 end: TCP ignores a name, as Linux's
+ * does; UDP sends to it (checked), or to the peer. */
 static long send_inet(struct file *file, uint64_t name, uint64_t length,
 		      const struct iovec *vector, uint64_t total, int flags)
 {
@@ -1554,10 +1582,11 @@ static long send_inet(struct file *file, uint64_t name, uint64_t length,
 
 	if (end_of(file)->type != SOCK_DGRAM || !name || !length)
 		return send_to_peer(file, vector, total, flags, &none);
-	long error = inet_read_name(name, length, false, &to);
+	long error = inet_read_name((unsigned)file->position, name, length,
+				    INET_SEND, &to);
 
-	if (error == 0)
-		error = inet_route(&to);
+	if (error == INET_NO_NAME)
+		return send_to_peer(file, vector, total, flags, &none);
 	return error ? error : send_udp(file, &to, vector, total, flags);
 }
 
@@ -1582,7 +1611,7 @@ static long send_message(struct file *file, uint64_t address, int flags)
 		return error;
 	long result;
 
-	if (end_of(file)->family == AF_INET) {
+	if (is_inet(end_of(file))) {
 		result = send_inet(file, header.name, header.name_length,
 				   vector, (uint64_t)total, flags);
 	} else if (end_of(file)->family == AF_NETLINK) {
@@ -1593,7 +1622,8 @@ static long send_message(struct file *file, uint64_t address, int flags)
 
 		result = to < 0 ? to
 				: send_vector(file, (unsigned)to, vector,
-					      (uint64_t)total, flags, &given);
+					      (uint64_t)total, flags, &given,
+					      NULL);
 	} else {
 		result = send_to_peer(file, vector, (uint64_t)total, flags,
 				      &given);
@@ -1623,7 +1653,7 @@ long sys_sendto(struct wk_regs *regs)
 
 	if (total < 0)
 		return total;
-	if (end_of(file)->family == AF_INET)
+	if (is_inet(end_of(file)))
 		return send_inet(file, regs->r8, regs->r9 & 0xffffffff, &piece,
 				 (uint64_t)total, (int)regs->r10);
 	if (end_of(file)->family == AF_NETLINK)
@@ -1635,7 +1665,7 @@ long sys_sendto(struct wk_regs *regs)
 		return to < 0 ? to
 			      : send_vector(file, (unsigned)to, &piece,
 					    (uint64_t)total, (int)regs->r10,
-					    &none);
+					    &none, NULL);
 	}
 	return send_to_peer(file, &piece, (uint64_t)total, (int)regs->r10,
 			    &none);
@@ -1651,23 +1681,21 @@ static uint32_t write_name(unsigned index, uint64_t address, uint32_t room,
 	const uint8_t *name = index == NO_END ? unnamed : addresses[index];
 	uint32_t length = index == NO_END ? (sender ? 0 : sizeof(unnamed))
 					  : ends[index].address_length;
-	struct inet_name inet;
-
-	if (index != NO_END && ends[index].family == AF_INET) {
-		inet = sender ? inet_source_of(index) : inet_name_of(index);
-		name = (const uint8_t *)&inet;
-		length = INET_NAME_LENGTH;
-	}
 
 	memcpy((void *)address, name, length < room ? length : room);
 	return length;
 }
 
 /* A receive's sender name to the app (write_name's answer): a UDP
- * datagram's source as it was sent. */
-static uint32_t write_sender(uint16_t sender, const struct received *got,
-			     uint64_t address, uint32_t room)
+ * datagram's source as it was sent, in the family of end `index`, the
+ * receiver. */
+static uint32_t write_sender(unsigned index, uint16_t sender,
+			     const struct received *got, uint64_t address,
+			     uint32_t room)
 {
+	uint8_t inet[INET_NAME_MAX];
+	uint32_t length;
+
 	struct netlink_name netlink = { AF_NETLINK, 0, got->source_portid,
 					0 };
 
@@ -1676,11 +1704,11 @@ static uint32_t write_sender(uint16_t sender, const struct received *got,
 		       NETLINK_NAME_LENGTH < room ? NETLINK_NAME_LENGTH : room);
 		return NETLINK_NAME_LENGTH;
 	}
-	if (got->source_family != AF_INET)
+	if (!is_inet_family(got->source_family))
 		return write_name(sender, address, room, true);
-	memcpy((void *)address, &got->source,
-	       INET_NAME_LENGTH < room ? INET_NAME_LENGTH : room);
-	return INET_NAME_LENGTH;
+	length = inet_write_name(index, &got->source, inet);
+	memcpy((void *)address, inet, length < room ? length : room);
+	return length;
 }
 
 /* recvmsg into the struct msghdr at `address` from `file`'s end. */
@@ -1707,8 +1735,8 @@ static long receive_message(struct file *file, uint64_t address, int flags)
 		struct control_out control;
 
 		out->name_length = header.name
-			? write_sender(sender, &got, header.name,
-				       header.name_length)
+			? write_sender((unsigned)file->position, sender,
+				       &got, header.name, header.name_length)
 			: 0;
 		/* Linux's order: the credentials, then the descriptors. */
 		control_out_start(&control, header.control,
@@ -1864,8 +1892,8 @@ long sys_recvfrom(struct wk_regs *regs)
 				     &truncated, &sender, &got);
 
 	if (result >= 0 && regs->r8 && regs->r9)
-		*(uint32_t *)regs->r9 = write_sender(sender, &got, regs->r8,
-						      room);
+		*(uint32_t *)regs->r9 = write_sender(
+			(unsigned)file->position, sender, &got, regs->r8, room);
 	control_files_drop(got.files); /* no room for them */
 	return result;
 }
@@ -1886,7 +1914,7 @@ long sys_shutdown(struct wk_regs *regs)
 	uint8_t mode = (uint8_t)(how + 1); /* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
 
 	self->shutdown |= mode; /* an unconnected end too, as on Linux */
-	if (self->family == AF_INET &&
+	if (is_inet(self) &&
 	    (self->type == SOCK_DGRAM ? inet_peer((unsigned)file->position) ==
 					       NULL
 				      : !self->connected)) {
@@ -1955,7 +1983,7 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 
 	if (self->family == AF_NETLINK)
 		return netlink_name_to(regs, index, of_peer);
-	if (self->family == AF_INET && of_peer) {
+	if (is_inet(self) && of_peer) {
 		inet_peer_name = inet_peer(index);
 		/* A reset TCP end is closed: it has no peer. */
 		if (inet_peer_name == NULL ||
@@ -1972,12 +2000,13 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 
 	if (room < 0)
 		return -EINVAL;
-	if (self->family == AF_INET) {
+	if (is_inet(self)) {
 		struct inet_name name = inet_peer_name ? *inet_peer_name
 						       : inet_name_of(index);
+		uint8_t bytes[INET_NAME_MAX];
 
-		return put_sized(regs->rsi, regs->rdx, &name,
-				 INET_NAME_LENGTH, true);
+		return put_sized(regs->rsi, regs->rdx, bytes,
+				 inet_write_name(index, &name, bytes), true);
 	}
 	if (of_peer) /* a gone peer's name went with it */
 		index = self->peer_gone ? NO_END : self->peer;
@@ -2000,36 +2029,40 @@ long sys_getpeername(struct wk_regs *regs)
 	return name_of(regs, true);
 }
 
-/* An AF_INET end is bound from here on. */
+/* An AF_INET or AF_INET6 end is bound from here on. */
 static long inet_bound_now(unsigned index, long error)
 {
 	if (error == 0)
-		ends[index].address_length = INET_NAME_LENGTH;
+		ends[index].address_length = INET_NAME_MAX;
 	return error;
 }
 
-/* bind on an AF_INET end: Linux's checks in its order (the name, whether
- * its address is local, then whether the end is bound), then the port. */
+/* bind on an AF_INET or AF_INET6 end: Linux's checks in its order (the
+ * name; then whether its address is local and whether the end is bound,
+ * in IPv4's order or IPv6's), then the port. */
 static long bind_inet(unsigned index, uint64_t address, uint64_t length)
 {
 	struct inet_name name;
-	long error = inet_read_name(address, length, true, &name);
+	long error = inet_read_name(index, address, length, INET_BIND, &name);
+	bool ipv6 = ends[index].family == AF_INET6;
 
+	if (error == 0 && !ipv6)
+		error = inet_may_bind(index, &name);
+	if (error == 0 && ends[index].address_length)
+		error = -EINVAL;
+	if (error == 0 && ipv6)
+		error = inet_may_bind(index, &name);
 	if (error)
 		return error;
-	if (!inet_is_local(name.address))
-		return -EADDRNOTAVAIL;
-	if (ends[index].address_length)
-		return -EINVAL;
 	return inet_bound_now(index, inet_bind(index, inet_kind(index), &name));
 }
 
-/* An AF_INET end not bound yet gets an ephemeral port (connecting:
- * and 127.0.0.1, the loopback's source address). */
-static long autobind_inet(unsigned index, bool connecting)
+/* An AF_INET or AF_INET6 end not bound yet gets an ephemeral port (and
+ * when it connects to `to`, the loopback's source address for it). */
+static long autobind_inet(unsigned index, const struct inet_name *to)
 {
-	return inet_bound_now(index, inet_autobind(index, inet_kind(index),
-						   connecting));
+	return inet_bound_now(index,
+			      inet_autobind(index, inet_kind(index), to));
 }
 
 /* bind on an AF_NETLINK end (netlink_bind): a port id once, the one it
@@ -2072,7 +2105,7 @@ long sys_bind(struct wk_regs *regs)
 	unsigned index = (unsigned)file->position;
 	uint8_t *name = addresses[index];
 
-	if (self->family == AF_INET)
+	if (is_inet(self))
 		return bind_inet(index, address, length);
 	if (self->family == AF_NETLINK)
 		return bind_netlink(index, address, length);
@@ -2154,9 +2187,9 @@ static long connect_unspecified(unsigned index, uint64_t address,
 static long stream_connect(struct file *file, unsigned to,
 			   const struct inet_name *inet_to);
 
-/* connect on an AF_INET end. UDP: the name becomes the peer (AF_UNSPEC:
- * none), whether or not an end is bound to it. TCP: a listening end takes
- * the connection at once, and a non-blocking connect says -EINPROGRESS
+/* connect on an AF_INET or AF_INET6 end. UDP: the name becomes the peer
+ * (AF_UNSPEC: none), whether or not an end is bound to it. TCP: a
+ * listening end takes the connection at once, and a non-blocking connect says -EINPROGRESS
  * all the same, as Linux's does on the loopback; with nothing listening,
  * -ECONNREFUSED, for a non-blocking one through SO_ERROR. */
 static long connect_inet(struct file *file, uint64_t address,
@@ -2174,13 +2207,11 @@ static long connect_inet(struct file *file, uint64_t address,
 		inet_set_peer(index, NULL);
 		return 0;
 	}
-	error = inet_read_name(address, length, false, &to);
-	if (error == 0)
-		error = inet_route(&to);
+	error = inet_read_name(index, address, length, INET_CONNECT, &to);
 	if (error)
 		return error;
 	if (self->type == SOCK_DGRAM) {
-		error = autobind_inet(index, true);
+		error = autobind_inet(index, &to);
 		if (error == 0)
 			inet_set_peer(index, &to);
 		return error;
@@ -2201,7 +2232,7 @@ static long connect_inet(struct file *file, uint64_t address,
 		self->error = ECONNREFUSED;
 		return -EINPROGRESS;
 	}
-	error = autobind_inet(index, true);
+	error = autobind_inet(index, &to);
 	if (error == 0)
 		error = stream_connect(file, (unsigned)listener, &to);
 	if (error || !nonblocking)
@@ -2250,7 +2281,7 @@ long sys_connect(struct wk_regs *regs)
 	struct socket_end *self = end_of(file);
 	unsigned index = (unsigned)file->position;
 
-	if (self->family == AF_INET)
+	if (is_inet(self))
 		return connect_inet(file, address, length);
 	if (self->family == AF_NETLINK)
 		return connect_netlink(index, address, length);
@@ -2283,7 +2314,7 @@ long sys_connect(struct wk_regs *regs)
 
 /* A stream or SEQPACKET end connects to end `to`: a new end, its peer,
  * is queued for the listening end's accept (waiting while its queue is
- * full, as long as SO_SNDTIMEO lets it). An AF_INET end's new end is
+ * full, as long as SO_SNDTIMEO lets it). A TCP end's new end is
  * named `inet_to`, where the connection went. */
 static long stream_connect(struct file *file, unsigned to,
 			   const struct inet_name *inet_to)
@@ -2300,7 +2331,7 @@ static long stream_connect(struct file *file, unsigned to,
 	if (target->waiting >= target->backlog)
 		return wait_or_again(!(file->flags & O_NONBLOCK),
 				     self->send_timeout, 0);
-	long server = take_end(self->type, self->family);
+	long server = take_end(self->type, target->family);
 
 	if (server < 0)
 		return server;
@@ -2315,6 +2346,7 @@ static long stream_connect(struct file *file, unsigned to,
 	if (inet_to) { /* no credentials: TCP's peer has none */
 		struct inet_name client = inet_name_of(index);
 
+		inet_open((unsigned)server, target->family, SOCK_STREAM);
 		inet_bind_accepted((unsigned)server, self->type, inet_to);
 		inet_set_peer((unsigned)server, &client);
 		inet_set_peer(index, inet_to);
@@ -2350,9 +2382,9 @@ long sys_listen(struct wk_regs *regs)
 
 	if (self->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
-	if (self->family == AF_INET && !self->connected) {
+	if (is_inet(self) && !self->connected) {
 		/* TCP listens unbound too, on an ephemeral port */
-		error = autobind_inet((unsigned)file->position, false);
+		error = autobind_inet((unsigned)file->position, NULL);
 		if (error)
 			return error;
 		inet_listening((unsigned)file->position);
@@ -2414,10 +2446,20 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 		const struct socket_end *client = &ends[accepted];
 		unsigned peer = client->peer_gone ? NO_END : client->peer;
 
+		uint8_t inet[INET_NAME_MAX];
+		uint32_t length;
+
 		if (peer != NO_END && ends[peer].address_length == 0)
 			peer = NO_END;
-		*(uint32_t *)length_address =
-			write_name(peer, address, room, false);
+		if (is_inet(client)) { /* the client's name, in our family */
+			length = inet_write_name(accepted, inet_peer(accepted),
+						 inet);
+			memcpy((void *)address, inet,
+			       length < room ? length : room);
+		} else {
+			length = write_name(peer, address, room, false);
+		}
+		*(uint32_t *)length_address = length;
 	}
 	changed();
 	return new_fd;
@@ -2441,7 +2483,7 @@ static long option_value(const struct socket_end *end, uint64_t name,
 {
 	unsigned index = (unsigned)(end - ends);
 
-	if (end->family == AF_INET) {
+	if (is_inet(end)) {
 		if (name == SO_PROTOCOL) {
 			*value = end->lite		  ? IPPROTO_UDPLITE
 				 : end->type == SOCK_DGRAM ? IPPROTO_UDP
@@ -2557,7 +2599,7 @@ static long netlink_option(struct socket_end *end, uint64_t level,
 static bool is_coverage(const struct socket_end *end, uint64_t level,
 			uint64_t name, bool setting, long *error)
 {
-	if (end->family != AF_INET || end->type != SOCK_DGRAM ||
+	if (!is_inet(end) || end->type != SOCK_DGRAM ||
 	    (level != IPPROTO_UDPLITE && level != IPPROTO_UDP) ||
 	    (name != UDPLITE_SEND_CSCOV && name != UDPLITE_RECV_CSCOV))
 		return false;
@@ -2581,7 +2623,7 @@ long sys_getsockopt(struct wk_regs *regs)
 	if (level != SOL_SOCKET && end->family == AF_NETLINK)
 		return netlink_option(end, level, name, length_address,
 				      value_address, false);
-	if (level != SOL_SOCKET && end->family != AF_INET)
+	if (level != SOL_SOCKET && !is_inet(end))
 		return -EOPNOTSUPP;
 	int32_t coverage;
 
@@ -2599,9 +2641,8 @@ long sys_getsockopt(struct wk_regs *regs)
 	if (level != SOL_SOCKET) {
 		int32_t value;
 
-		error = inet_option((unsigned)file->position,
-				    inet_kind((unsigned)file->position), level,
-				    name, false, &value);
+		error = inet_option((unsigned)file->position, level, name,
+				    false, &value);
 		if (error)
 			return error;
 		memcpy(bytes, &value, sizeof(value));
@@ -2713,16 +2754,15 @@ long sys_setsockopt(struct wk_regs *regs)
 		return 0;
 	}
 	if (level != SOL_SOCKET) {
-		if (end->family != AF_INET)
+		if (!is_inet(end))
 			return -EOPNOTSUPP;
 		if (length < sizeof(value))
 			return -EINVAL;
 		if (!vm_user_ok(regs->r10, sizeof(value), PROT_READ))
 			return -EFAULT;
 		value = *(const int32_t *)regs->r10;
-		return inet_option((unsigned)file->position,
-				    inet_kind((unsigned)file->position), level,
-				   name, true, &value);
+		return inet_option((unsigned)file->position, level, name, true,
+				   &value);
 	}
 	if (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW)
 		return read_timeout(regs->r10, length, &end->receive_timeout);
@@ -2754,8 +2794,7 @@ long sys_setsockopt(struct wk_regs *regs)
 		end->passes_credentials = value != 0;
 		return 0;
 	}
-	if (end->family == AF_INET &&
-	    (name == SO_REUSEADDR || name == SO_REUSEPORT)) {
+	if (is_inet(end) && (name == SO_REUSEADDR || name == SO_REUSEPORT)) {
 		inet_reuse((unsigned)file->position, (int)name, true,
 			   value != 0);
 		return 0;

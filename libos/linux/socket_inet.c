@@ -1,13 +1,17 @@
 /*
- * IPv4 on the loopback: the names of AF_INET sockets (socket_inet.h).
- * Each end of linux/socket.c that is an AF_INET socket has a binding
- * here, by its slot: its address and port once bound, its SO_REUSEADDR
- * and SO_REUSEPORT, whether it listens, and a connected DGRAM end's peer.
- * TCP's, UDP's and UDP-Lite's ports are apart, as on Linux (a binding's
- * kind: socket_inet.h). Bind refuses a port
- * another end of the type has on an overlapping address (the same, or
- * INADDR_ANY on either side) unless both reuse the port, or both reuse
- * the address and the other is not listening (always, for UDP).
+ * IPv4 and IPv6 on the loopback: the names of AF_INET and AF_INET6
+ * sockets (socket_inet.h). Each end of linux/socket.c that is one has a
+ * binding here, by its slot: its family, its address and port once
+ * bound, its SO_REUSEADDR, SO_REUSEPORT and IPV6_V6ONLY, whether it
+ * listens, and a connected end's peer. TCP's, UDP's and UDP-Lite's ports
+ * are apart, as on Linux (a binding's kind: socket_inet.h). Bind refuses
+ * a port another end of the kind has on an overlapping address unless
+ * both reuse the port, or both reuse the address and the other is not
+ * listening (always, for UDP). Addresses overlap, as Linux's
+ * inet_rcv_saddr_equal says, when they are the same, when one is IPv4's
+ * wildcard and the other IPv4's, or when one is :: and the other IPv6's,
+ * or IPv4's while the :: end is not IPV6_V6ONLY. As on Linux, an
+ * AF_INET6 end bound to an IPv6 address of its own becomes IPV6_V6ONLY.
  * Ephemeral ports come from Linux's default range in turn. There is no
  * TIME_WAIT: a closed connection's port is free at once.
  */
@@ -20,27 +24,49 @@
 
 #define AF_UNSPEC 0
 #define AF_INET   2
+#define AF_INET6  10
 #define SOCK_DGRAM 2
 #define SO_REUSEADDR 2
 #define EPHEMERAL_FIRST 32768 /* Linux's ip_local_port_range */
 #define EPHEMERAL_COUNT (60999 - EPHEMERAL_FIRST + 1)
 #define LOOPBACK_NET 127
-#define INADDR_ANY 0
+#define INET4_NAME_LENGTH 16 /* sizeof(struct sockaddr_in) */
+#define INET6_NAME_SHORT  24 /* RFC 2133's sockaddr_in6, no scope id */
+#define NAME_MAX_GIVEN    128 /* sizeof(struct sockaddr_storage) */
 
 /* The options inet_option keeps, and their first values (Linux's). */
 enum kept_option { KEPT_TOS, KEPT_TTL, KEPT_NODELAY, KEPT_CORK,
-		   KEPT_KEEPIDLE, KEPT_KEEPINTVL, KEPT_KEEPCNT, KEPT_COUNT };
-static const int32_t option_first[KEPT_COUNT] = { 0, 64, 0, 0, 7200, 75, 9 };
+		   KEPT_KEEPIDLE, KEPT_KEEPINTVL, KEPT_KEEPCNT,
+		   KEPT_UNICAST_HOPS, KEPT_MULTICAST_HOPS,
+		   KEPT_MULTICAST_LOOP, KEPT_TCLASS, KEPT_COUNT };
+static const int32_t option_first[KEPT_COUNT] = { 0, 64, 0, 0, 7200, 75, 9,
+						  64, 1, 1, 0 };
 
 struct binding {
 	int32_t options[KEPT_COUNT]; /* set by setsockopt, else 0 */
-	uint8_t options_set;         /* a bit per enum kept_option */
-	uint32_t address; /* network byte order */
-	uint16_t port;    /* host byte order; 0: not bound */
-	uint8_t type;
-	bool listening, reuse_address, reuse_port, has_peer;
+	uint16_t options_set;        /* a bit per enum kept_option */
+	struct inet_name name;       /* port 0: not bound */
+	uint8_t family, kind;
+	bool listening, reuse_address, reuse_port, has_peer, v6only;
 	struct inet_name peer;
 };
+
+/* struct sockaddr_in and struct sockaddr_in6: ports and IPv4 addresses
+ * in network byte order. */
+struct inet4_name {
+	uint16_t family, port;
+	uint32_t address;
+	uint8_t zero[8];
+};
+_Static_assert(sizeof(struct inet4_name) == INET4_NAME_LENGTH, "sin");
+
+struct inet6_name {
+	uint16_t family, port;
+	uint32_t flow;
+	uint8_t address[16];
+	uint32_t scope;
+};
+_Static_assert(sizeof(struct inet6_name) == INET_NAME_MAX, "sin6");
 
 static struct binding bindings[SOCKETS_MAX];
 static unsigned next_ephemeral;
@@ -55,123 +81,291 @@ static uint16_t swap16(uint16_t value)
 	return (uint16_t)(value >> 8 | value << 8);
 }
 
-static uint32_t loopback_address(void)
+/* ::ffff:a.b.c.d, the IPv4 address (network order) as IPv6 names it. */
+static void set_mapped(uint8_t address[16], uint32_t ipv4)
 {
-	return __builtin_bswap32(UINT32_C(0x7f000001)); /* 127.0.0.1 */
+	memset(address, 0, 10);
+	address[10] = address[11] = 0xff;
+	memcpy(address + 12, &ipv4, 4);
 }
 
-static bool on_loopback(uint32_t address)
+static bool is_mapped(const uint8_t address[16])
 {
-	return (__builtin_bswap32(address) >> 24) == LOOPBACK_NET;
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(address, prefix, sizeof(prefix)) == 0;
 }
 
-long inet_read_name(uint64_t address, uint64_t length, bool binding,
-		    struct inet_name *name)
+static uint32_t ipv4_of(const uint8_t address[16])
 {
-	if (length < INET_NAME_LENGTH)
-		return -EINVAL;
-	if (!vm_user_ok(address, INET_NAME_LENGTH, PROT_READ))
-		return -EFAULT;
-	memcpy(name, (const void *)address, INET_NAME_LENGTH);
-	if (name->family == AF_INET)
-		return 0;
-	if (binding && name->family == AF_UNSPEC &&
-	    name->address == INADDR_ANY) {
-		name->family = AF_INET;
-		return 0;
+	uint32_t ipv4;
+
+	memcpy(&ipv4, address + 12, 4);
+	return ipv4;
+}
+
+/* ::, IPv6's wildcard (and its unspecified address). */
+static bool is_any6(const uint8_t address[16])
+{
+	static const uint8_t any[16];
+
+	return memcmp(address, any, 16) == 0;
+}
+
+static bool is_any4(const uint8_t address[16])
+{
+	return is_mapped(address) && ipv4_of(address) == 0;
+}
+
+static bool is_wildcard(const uint8_t address[16])
+{
+	return is_any6(address) || is_any4(address);
+}
+
+static bool is_loopback6(const uint8_t address[16])
+{
+	static const uint8_t loopback[16] = { [15] = 1 };
+
+	return memcmp(address, loopback, 16) == 0;
+}
+
+/* 127.0.0.1, in network order. */
+static uint32_t loopback4(void)
+{
+	return __builtin_bswap32(UINT32_C(0x7f000001));
+}
+
+static bool on_loopback4(uint32_t ipv4)
+{
+	return (__builtin_bswap32(ipv4) >> 24) == LOOPBACK_NET;
+}
+
+static bool same_address(const uint8_t a[16], const uint8_t b[16])
+{
+	return memcmp(a, b, 16) == 0;
+}
+
+/* The loopback's address a connection or datagram to `to` comes from:
+ * 127.0.0.1 for IPv4's, ::1 for IPv6's. */
+static void source_for(const struct inet_name *to, uint8_t address[16])
+{
+	if (is_mapped(to->address)) {
+		set_mapped(address, loopback4());
+	} else {
+		memset(address, 0, 16);
+		address[15] = 1;
 	}
-	return -EAFNOSUPPORT;
 }
 
-bool inet_is_local(uint32_t address)
+/* A family's wildcard: 0.0.0.0 (v4-mapped) or ::. */
+static void wildcard_of(int family, uint8_t address[16])
 {
-	return address == INADDR_ANY || on_loopback(address);
+	if (family == AF_INET)
+		set_mapped(address, 0);
+	else
+		memset(address, 0, 16);
 }
 
-long inet_route(struct inet_name *name)
+void inet_open(unsigned index, int family, int kind)
 {
-	if (name->address == INADDR_ANY)
-		name->address = loopback_address();
-	return on_loopback(name->address) ? 0 : -ENETUNREACH;
+	bindings[index] = (struct binding){ .family = (uint8_t)family,
+					    .kind = (uint8_t)kind };
+	wildcard_of(family, bindings[index].name.address);
+}
+
+/* Where a connection or datagram to `name` from `self` goes: 0, with a
+ * wildcard made the loopback (:: the IPv4 one for an end bound to a
+ * v4-mapped address, as Linux's), or -ENETUNREACH. */
+static long route(const struct binding *self, struct inet_name *name)
+{
+	if (is_any6(name->address)) {
+		if (is_mapped(self->name.address))
+			set_mapped(name->address, loopback4());
+		else
+			name->address[15] = 1;
+	}
+	if (is_mapped(name->address)) {
+		if (self->v6only)
+			return -ENETUNREACH;
+		if (ipv4_of(name->address) == 0)
+			set_mapped(name->address, loopback4());
+		return on_loopback4(ipv4_of(name->address)) ? 0 : -ENETUNREACH;
+	}
+	return is_loopback6(name->address) ? 0 : -ENETUNREACH;
+}
+
+long inet_read_name(unsigned index, uint64_t address, uint64_t length,
+		    enum inet_use use, struct inet_name *name)
+{
+	const struct binding *self = &bindings[index];
+	struct inet6_name given6 = { 0 };
+	struct inet4_name given4;
+
+	if (length > NAME_MAX_GIVEN)
+		return -EINVAL;
+	if (length && !vm_user_ok(address, length, PROT_READ))
+		return -EFAULT;
+	memcpy(&given6, (const void *)address,
+	       length < sizeof(given6) ? length : sizeof(given6));
+	memcpy(&given4, &given6, sizeof(given4));
+	if (self->family == AF_INET6 && length >= sizeof(uint16_t) &&
+	    given6.family == AF_INET && is_datagram(self->kind) &&
+	    use != INET_BIND) {
+		/* Linux's UDP passes it to IPv4's code. */
+		if (self->v6only)
+			return use == INET_SEND ? -ENETUNREACH : -EAFNOSUPPORT;
+	} else if (self->family == AF_INET6) {
+		if (use == INET_SEND && length < sizeof(uint16_t))
+			return -EINVAL;
+		if (use == INET_SEND && given6.family == AF_UNSPEC)
+			return INET_NO_NAME;
+		if (length < INET6_NAME_SHORT)
+			return -EINVAL;
+		if (given6.family != AF_INET6)
+			return use == INET_SEND ? -EINVAL : -EAFNOSUPPORT;
+		memcpy(name->address, given6.address, 16);
+		name->port = given6.port;
+		return use == INET_BIND ? 0 : route(self, name);
+	}
+	if (length < INET4_NAME_LENGTH)
+		return -EINVAL;
+	if (given4.family != AF_INET &&
+	    !(use == INET_BIND && given4.family == AF_UNSPEC &&
+	      given4.address == 0))
+		return -EAFNOSUPPORT;
+	set_mapped(name->address, given4.address);
+	name->port = given4.port;
+	return use == INET_BIND ? 0 : route(self, name);
+}
+
+long inet_may_bind(unsigned index, const struct inet_name *name)
+{
+	if (is_mapped(name->address)) {
+		uint32_t ipv4 = ipv4_of(name->address);
+
+		if (bindings[index].v6only)
+			return -EINVAL;
+		return ipv4 == 0 || on_loopback4(ipv4) ? 0 : -EADDRNOTAVAIL;
+	}
+	return is_any6(name->address) || is_loopback6(name->address)
+		       ? 0
+		       : -EADDRNOTAVAIL;
+}
+
+uint32_t inet_write_name(unsigned index, const struct inet_name *name,
+			 uint8_t out[INET_NAME_MAX])
+{
+	if (bindings[index].family == AF_INET) {
+		struct inet4_name name4 = { AF_INET, name->port,
+					    ipv4_of(name->address), { 0 } };
+
+		memcpy(out, &name4, sizeof(name4));
+		return sizeof(name4);
+	}
+	struct inet6_name name6 = { AF_INET6, name->port, 0, { 0 }, 0 };
+
+	memcpy(name6.address, name->address, 16);
+	memcpy(out, &name6, sizeof(name6));
+	return sizeof(name6);
+}
+
+/* Whether `address` (of an end whose IPV6_V6ONLY is `only6`) and end
+ * `other`'s overlap, so that their ports clash. */
+static bool overlap(const uint8_t address[16], bool only6,
+		    const struct binding *other)
+{
+	const uint8_t *theirs = other->name.address;
+
+	if (is_mapped(address) && is_mapped(theirs))
+		return same_address(address, theirs) || is_any4(address) ||
+		       is_any4(theirs);
+	if (is_any6(address))
+		return !is_mapped(theirs) || !only6;
+	if (is_any6(theirs))
+		return !is_mapped(address) || !other->v6only;
+	return same_address(address, theirs);
 }
 
 /* Whether end `index` may not have `port` on `address`. */
-static bool taken(unsigned index, int type, uint32_t address, uint16_t port)
+static bool taken(unsigned index, int kind, const uint8_t address[16],
+		  uint16_t port)
 {
 	const struct binding *self = &bindings[index];
 
 	for (unsigned i = 0; i < sockets_touched; i++) {
 		const struct binding *other = &bindings[i];
 
-		if (i == index || other->port != port || other->type != type)
-			continue;
-		if (other->address != address && other->address != INADDR_ANY &&
-		    address != INADDR_ANY)
+		if (i == index || other->name.port != port ||
+		    other->kind != kind ||
+		    !overlap(address, self->v6only, other))
 			continue;
 		if (self->reuse_port && other->reuse_port)
 			continue;
 		if (self->reuse_address && other->reuse_address &&
-		    (is_datagram(type) || !other->listening))
+		    (is_datagram(kind) || !other->listening))
 			continue;
 		return true;
 	}
 	return false;
 }
 
-/* Binds end `index` to address and port (0: an ephemeral one). */
-static long bind_to(unsigned index, int type, uint32_t address,
+/* Binds end `index` to address and port (network order; 0: an
+ * ephemeral one). */
+static long bind_to(unsigned index, int kind, const uint8_t address[16],
 		    uint16_t port)
-{
-	for (unsigned tries = 0; port == 0 && tries < EPHEMERAL_COUNT;
-	     tries++) {
-		uint16_t candidate = (uint16_t)(EPHEMERAL_FIRST +
-						next_ephemeral++ %
-							EPHEMERAL_COUNT);
-
-		if (!taken(index, type, address, candidate))
-			port = candidate;
-	}
-	if (port == 0 || taken(index, type, address, port))
-		return -EADDRINUSE;
-	bindings[index].address = address;
-	bindings[index].port = port;
-	bindings[index].type = (uint8_t)type;
-	return 0;
-}
-
-long inet_bind(unsigned index, int type, const struct inet_name *name)
-{
-	if (!inet_is_local(name->address))
-		return -EADDRNOTAVAIL;
-	return bind_to(index, type, name->address, swap16(name->port));
-}
-
-long inet_autobind(unsigned index, int type, bool connecting)
 {
 	struct binding *self = &bindings[index];
 
-	if (self->port) {
-		if (connecting && self->address == INADDR_ANY)
-			self->address = loopback_address();
-		return 0;
+	for (unsigned tries = 0; port == 0 && tries < EPHEMERAL_COUNT;
+	     tries++) {
+		uint16_t candidate = swap16((uint16_t)(
+			EPHEMERAL_FIRST + next_ephemeral++ % EPHEMERAL_COUNT));
+
+		if (!taken(index, kind, address, candidate))
+			port = candidate;
 	}
-	return bind_to(index, type,
-		       connecting ? loopback_address() : INADDR_ANY, 0);
+	if (port == 0 || taken(index, kind, address, port))
+		return -EADDRINUSE;
+	memcpy(self->name.address, address, 16);
+	self->name.port = port;
+	self->kind = (uint8_t)kind;
+	if (!is_any6(address) && !is_mapped(address))
+		self->v6only = true; /* as Linux's __inet6_bind */
+	return 0;
 }
 
-void inet_bind_accepted(unsigned index, int type,
+long inet_bind(unsigned index, int kind, const struct inet_name *name)
+{
+	return bind_to(index, kind, name->address, name->port);
+}
+
+long inet_autobind(unsigned index, int kind, const struct inet_name *to)
+{
+	struct binding *self = &bindings[index];
+	uint8_t address[16];
+
+	if (self->name.port) {
+		if (to && is_wildcard(self->name.address))
+			source_for(to, self->name.address);
+		return 0;
+	}
+	if (to)
+		source_for(to, address);
+	else
+		wildcard_of(self->family, address);
+	return bind_to(index, kind, address, 0);
+}
+
+void inet_bind_accepted(unsigned index, int kind,
 			const struct inet_name *name)
 {
-	bindings[index].address = name->address;
-	bindings[index].port = swap16(name->port);
-	bindings[index].type = (uint8_t)type;
+	bindings[index].name = *name;
+	bindings[index].kind = (uint8_t)kind;
 }
 
 struct inet_name inet_name_of(unsigned index)
 {
-	return (struct inet_name){ .family = AF_INET,
-				   .port = swap16(bindings[index].port),
-				   .address = bindings[index].address };
+	return bindings[index].name;
 }
 
 bool inet_reuse(unsigned index, int option, bool set, bool value)
@@ -189,23 +383,31 @@ void inet_listening(unsigned index)
 	bindings[index].listening = true;
 }
 
-long inet_find(int type, const struct inet_name *name)
+long inet_find(int kind, const struct inet_name *name)
 {
-	long any = -1;
-	uint16_t port = swap16(name->port);
+	long found = -1;
+	int found_score = 0;
 
 	for (unsigned i = 0; i < sockets_touched; i++) {
 		const struct binding *b = &bindings[i];
+		int score = 0;
 
-		if (b->port != port || b->type != type ||
-		    (!is_datagram(type) && !b->listening))
+		if (b->name.port != name->port || b->kind != kind ||
+		    (!is_datagram(kind) && !b->listening))
 			continue;
-		if (b->address == name->address)
+		if (same_address(b->name.address, name->address))
 			return i;
-		if (b->address == INADDR_ANY && any < 0)
-			any = i;
+		if (is_any4(b->name.address) && is_mapped(name->address))
+			score = 2;
+		else if (is_any6(b->name.address) &&
+			 (!is_mapped(name->address) || !b->v6only))
+			score = b->family == AF_INET ? 2 : 1;
+		if (score > found_score) {
+			found = i;
+			found_score = score;
+		}
 	}
-	return any;
+	return found;
 }
 
 void inet_set_peer(unsigned index, const struct inet_name *peer)
@@ -225,49 +427,120 @@ void inet_release(unsigned index)
 	bindings[index] = (struct binding){ 0 };
 }
 
-struct inet_name inet_source_of(unsigned index)
+struct inet_name inet_source_of(unsigned index, const struct inet_name *to)
 {
-	struct inet_name name = inet_name_of(index);
+	struct inet_name name = bindings[index].name;
 
-	if (name.address == INADDR_ANY)
-		name.address = loopback_address();
+	if (is_wildcard(name.address))
+		source_for(to, name.address);
 	return name;
+}
+
+uint32_t inet_datagram_max(const struct inet_name *to)
+{
+	return is_mapped(to->address) ? 65507 : 65527;
 }
 
 #define IPPROTO_IP 0
 #define IP_TOS 1
 #define IP_TTL 2
+#define IPPROTO_IPV6 41
+#define IPV6_UNICAST_HOPS 16
+#define IPV6_MULTICAST_HOPS 18
+#define IPV6_MULTICAST_LOOP 19
+#define IPV6_V6ONLY 26
+#define IPV6_TCLASS 67
 #define TCP_NODELAY 1
 #define TCP_CORK 3
 #define TCP_KEEPIDLE 4
 #define TCP_KEEPINTVL 5
 #define TCP_KEEPCNT 6
 
-long inet_option(unsigned index, int type, uint64_t level, uint64_t name,
-		 bool set, int32_t *value)
+/* The option `name` at `level` for an end of `self`'s: its kept_option
+ * and its values' range, or -1. */
+static int kept_option_of(const struct binding *self, uint64_t level,
+			  uint64_t name, int32_t *low, int32_t *high)
+{
+	*low = INT32_MIN;
+	*high = INT32_MAX;
+	if (level == IPPROTO_IP) {
+		*low = name == IP_TOS ? 0 : -1;
+		*high = 255;
+		return name == IP_TOS ? KEPT_TOS : name == IP_TTL ? KEPT_TTL : -1;
+	}
+	if (level == IPPROTO_IPV6 && self->family == AF_INET6) {
+		*low = -1;
+		*high = 255;
+		switch (name) {
+		case IPV6_UNICAST_HOPS:
+			return KEPT_UNICAST_HOPS;
+		case IPV6_MULTICAST_HOPS:
+			return KEPT_MULTICAST_HOPS;
+		case IPV6_TCLASS:
+			return KEPT_TCLASS;
+		case IPV6_MULTICAST_LOOP:
+			*low = 0;
+			*high = 1;
+			return KEPT_MULTICAST_LOOP;
+		}
+		return -1;
+	}
+	if (level != IPPROTO_TCP || is_datagram(self->kind))
+		return -1;
+	*low = 1;
+	switch (name) {
+	case TCP_NODELAY:
+		*low = INT32_MIN;
+		return KEPT_NODELAY;
+	case TCP_CORK:
+		*low = INT32_MIN;
+		return KEPT_CORK;
+	case TCP_KEEPIDLE:
+		*high = 32767;
+		return KEPT_KEEPIDLE;
+	case TCP_KEEPINTVL:
+		*high = 32767;
+		return KEPT_KEEPINTVL;
+	case TCP_KEEPCNT:
+		*high = 127;
+		return KEPT_KEEPCNT;
+	}
+	return -1;
+}
+
+/* Whether `level` is one of the end's protocols' (IP's, IPv6's, TCP's
+ * or UDP's). */
+static bool is_protocol_level(const struct binding *self, uint64_t level)
+{
+	return level == IPPROTO_IP ||
+	       (level == IPPROTO_IPV6 && self->family == AF_INET6) ||
+	       (is_datagram(self->kind)
+			? level == IPPROTO_UDP || level == IPPROTO_UDPLITE
+			: level == IPPROTO_TCP);
+}
+
+long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
+		 int32_t *value)
 {
 	struct binding *self = &bindings[index];
-	int kept = -1;
-	int32_t low = INT32_MIN, high = INT32_MAX;
+	int32_t low, high;
+	int kept;
 
-	if (level == IPPROTO_IP) {
-		if (name == IP_TOS) {
-			kept = KEPT_TOS, low = 0, high = 255;
-		} else if (name == IP_TTL) {
-			kept = KEPT_TTL, low = -1, high = 255;
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY &&
+	    self->family == AF_INET6) {
+		if (!set) {
+			*value = self->v6only;
+			return 0;
 		}
-	} else if (level == IPPROTO_TCP && !is_datagram(type)) {
-		if (name == TCP_NODELAY)
-			kept = KEPT_NODELAY;
-		else if (name == TCP_CORK)
-			kept = KEPT_CORK;
-		else if (name == TCP_KEEPIDLE)
-			kept = KEPT_KEEPIDLE, low = 1, high = 32767;
-		else if (name == TCP_KEEPINTVL)
-			kept = KEPT_KEEPINTVL, low = 1, high = 32767;
-		else if (name == TCP_KEEPCNT)
-			kept = KEPT_KEEPCNT, low = 1, high = 127;
+		if (self->name.port) /* bound */
+			return -EINVAL;
+		self->v6only = *value != 0;
+		return 0;
 	}
+	kept = kept_option_of(self, level, name, &low, &high);
+	if (kept < 0 && !set && self->family == AF_INET &&
+	    !is_protocol_level(self, level))
+		return -EOPNOTSUPP; /* ip_getsockopt's answer, not its set's */
 	if (kept < 0)
 		return -ENOPROTOOPT;
 	if (!set) {
@@ -277,11 +550,11 @@ long inet_option(unsigned index, int type, uint64_t level, uint64_t name,
 	}
 	if (*value < low || *value > high || (kept == KEPT_TTL && *value == 0))
 		return -EINVAL;
-	if (kept == KEPT_TTL && *value == -1) /* the default again */
-		*value = option_first[KEPT_TTL];
+	if (*value == -1 && low == -1) /* the default again */
+		*value = option_first[kept];
 	if (kept == KEPT_NODELAY || kept == KEPT_CORK)
 		*value = *value != 0;
 	self->options[kept] = *value;
-	self->options_set |= (uint8_t)(1u << kept);
+	self->options_set |= (uint16_t)(1u << kept);
 	return 0;
 }

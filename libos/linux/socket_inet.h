@@ -1,9 +1,16 @@
 /*
- * IPv4 on the loopback (linux/socket_inet.c): the names AF_INET sockets
- * bind to, connect to and send to, as linux/socket.c uses them. Wicket
- * has no network device, so its one interface is Linux's `lo`:
- * 127.0.0.0/8 is local, and so is INADDR_ANY to bind; every other
- * address is unreachable (-ENETUNREACH) or not local (-EADDRNOTAVAIL).
+ * IPv4 and IPv6 on the loopback (linux/socket_inet.c): the names AF_INET
+ * and AF_INET6 sockets bind to, connect to and send to, as
+ * linux/socket.c uses them. Wicket has no network device, so its one
+ * interface is Linux's `lo`: 127.0.0.0/8 and ::1 are local, and so are
+ * INADDR_ANY and :: to bind; every other address is unreachable
+ * (-ENETUNREACH) or not local (-EADDRNOTAVAIL).
+ *
+ * Names are kept in IPv6's form, an IPv4 address as ::ffff:a.b.c.d (a
+ * v4-mapped address), so that an AF_INET6 socket that is not
+ * IPV6_V6ONLY (Linux's default, net.ipv6.bindv6only 0) talks to AF_INET
+ * ones and takes their connections and datagrams, as Linux's dual stack
+ * does; each socket reads and writes names in its own family's struct.
  */
 #ifndef LIBOS_LINUX_SOCKET_INET_H
 #define LIBOS_LINUX_SOCKET_INET_H
@@ -11,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define INET_NAME_LENGTH 16 /* sizeof(struct sockaddr_in) */
+#define INET_NAME_MAX 28 /* sizeof(struct sockaddr_in6) */
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 #define IPPROTO_UDPLITE 136
@@ -21,47 +28,58 @@
  * IPPROTO_UDPLITE. */
 #define INET_UDPLITE 0x12
 
-/* struct sockaddr_in: port and address in network byte order. */
+/* An address and a port, in network byte order. */
 struct inet_name {
-	uint16_t family;
+	uint8_t address[16]; /* IPv6's; IPv4's v4-mapped */
 	uint16_t port;
-	uint32_t address;
-	uint8_t zero[8];
 };
-_Static_assert(sizeof(struct inet_name) == INET_NAME_LENGTH, "sockaddr_in");
 
-/* The app's sockaddr_in at `address` (`length` bytes) into *name, as
- * bind (binding true) or connect and sendto check it: -EINVAL (short),
- * -EFAULT, -EAFNOSUPPORT (another family; bind also takes AF_UNSPEC with
- * INADDR_ANY, as Linux does). */
-long inet_read_name(uint64_t address, uint64_t length, bool binding,
-		    struct inet_name *name);
+/* What a name read from the app is for. */
+enum inet_use { INET_BIND, INET_CONNECT, INET_SEND };
 
-/* Whether an address is this machine's to bind: INADDR_ANY, or on the
- * loopback. */
-bool inet_is_local(uint32_t address);
+/* End `index` is a new socket of `family` (AF_INET or AF_INET6) and
+ * kind (its type, or INET_UDPLITE). */
+void inet_open(unsigned index, int family, int kind);
 
-/* Where a connect or send to `name` goes: 0, with INADDR_ANY made
- * 127.0.0.1 as on Linux, or -ENETUNREACH off the loopback. */
-long inet_route(struct inet_name *name);
+/* The app's name at `address` (`length` bytes) for end `index` into
+ * *name, checked as Linux checks it for `use`: -EINVAL (too short or
+ * long), -EFAULT, -EAFNOSUPPORT (another family; an AF_INET bind also
+ * takes AF_UNSPEC with INADDR_ANY, and an AF_INET6 UDP end's send or
+ * connect an AF_INET name, as Linux's do; its send takes AF_UNSPEC as
+ * no name: INET_NO_NAME); to connect or send, INADDR_ANY or :: made the
+ * loopback, and -ENETUNREACH off it. */
+#define INET_NO_NAME 1
+long inet_read_name(unsigned index, uint64_t address, uint64_t length,
+		    enum inet_use use, struct inet_name *name);
 
-/* Binds end `index` (a socket of `type`) to name, port 0 meaning a free
- * ephemeral port: 0, -EADDRNOTAVAIL (not a local address) or
- * -EADDRINUSE (taken, as Linux's SO_REUSEADDR and SO_REUSEPORT rules
- * say, or no ephemeral port free). */
+/* Whether end `index` may bind to `name` (read for INET_BIND): 0,
+ * -EINVAL (a v4-mapped address for an IPV6_V6ONLY end) or
+ * -EADDRNOTAVAIL (not local). */
+long inet_may_bind(unsigned index, const struct inet_name *name);
+
+/* `name` as end `index`'s family writes it (struct sockaddr_in or
+ * sockaddr_in6) into out: its length. */
+uint32_t inet_write_name(unsigned index, const struct inet_name *name,
+			 uint8_t out[INET_NAME_MAX]);
+
+/* Binds end `index` (a socket of `type`) to name (read for INET_BIND),
+ * port 0 meaning a free ephemeral port: 0 or -EADDRINUSE (taken, as
+ * Linux's SO_REUSEADDR, SO_REUSEPORT and IPV6_V6ONLY rules say, or no
+ * ephemeral port free). */
 long inet_bind(unsigned index, int type, const struct inet_name *name);
 
-/* An unbound end gets 127.0.0.1 and an ephemeral port, as connect,
- * sendto and listen (INADDR_ANY then) give it; a bound one to
- * INADDR_ANY gets 127.0.0.1 when it connects (local true). 0 or
- * -EADDRINUSE. */
-long inet_autobind(unsigned index, int type, bool connecting);
+/* An unbound end gets an ephemeral port, and the wildcard address, or
+ * the source address for `to` when it connects there (`to` not NULL);
+ * a bound one to the wildcard gets that source address when it
+ * connects. 0 or -EADDRINUSE. */
+long inet_autobind(unsigned index, int type, const struct inet_name *to);
 
-/* A connection's accepted end: the name its client connected to. */
+/* A connection's accepted end (opened by inet_open): the name its
+ * client connected to. */
 void inet_bind_accepted(unsigned index, int type,
 			const struct inet_name *name);
 
-/* The end's name (INADDR_ANY and port 0 if unbound). */
+/* The end's name (the wildcard and port 0 if unbound). */
 struct inet_name inet_name_of(unsigned index);
 
 /* SO_REUSEADDR and SO_REUSEPORT, kept for bind's checks (set), read
@@ -72,22 +90,29 @@ bool inet_reuse(unsigned index, int option, bool set, bool value);
 void inet_listening(unsigned index);
 
 /* The end that takes a connection (a listening STREAM end) or a datagram
- * (a bound DGRAM end) sent to name, or -1. */
+ * (a bound DGRAM end) of `type` sent to name, or -1: one bound to the
+ * address itself first, else one bound to a wildcard that takes it (an
+ * AF_INET end's first). */
 long inet_find(int type, const struct inet_name *name);
 
-/* A connected DGRAM end's peer (connect's name), or forgotten. */
+/* A connected end's peer (connect's name), or forgotten. */
 void inet_set_peer(unsigned index, const struct inet_name *peer);
 const struct inet_name *inet_peer(unsigned index);
 
-/* The name a datagram from the end comes from: its own, with
- * INADDR_ANY made 127.0.0.1. */
-struct inet_name inet_source_of(unsigned index);
+/* The name a datagram from the end to `to` comes from: its own, with a
+ * wildcard address made the loopback's of to's family. */
+struct inet_name inet_source_of(unsigned index, const struct inet_name *to);
 
-/* getsockopt (set false) and setsockopt (set true) on the IPPROTO_IP and
- * IPPROTO_TCP levels: 0, -EINVAL (a value out of range) or -ENOPROTOOPT.
- * Kept for getsockopt; nothing on the loopback depends on them. */
-long inet_option(unsigned index, int type, uint64_t level, uint64_t name,
-		 bool set, int32_t *value);
+/* The most bytes a UDP datagram to `to` carries: IPv4's 65,507, IPv6's
+ * 65,527. */
+uint32_t inet_datagram_max(const struct inet_name *to);
+
+/* getsockopt (set false) and setsockopt (set true) on the IPPROTO_IP,
+ * IPPROTO_IPV6 (an AF_INET6 end's) and IPPROTO_TCP levels: 0, -EINVAL (a
+ * value out of range, IPV6_V6ONLY once bound) or -ENOPROTOOPT. Kept for
+ * getsockopt; on the loopback only IPV6_V6ONLY changes anything. */
+long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
+		 int32_t *value);
 
 /* The end is closed: its name is free. */
 void inet_release(unsigned index);

@@ -55,7 +55,10 @@ starts with "VARIES " is compared only up to and including its first ':'
 and order of the VARIES lines, must match exactly.
 
 Exit status: 0 when every run matched, 1 on a mismatch or error, 77 (meson's
-"skipped") only when qemu-system-x86_64 is missing. --host-only runs just
+"skipped") only when qemu-system-x86_64 is missing or when the program's
+first run on the host exits with 77 itself: a program that needs something
+of the host (IPv6's loopback address, say) says so that way, on a line of
+its own, when the host lacks it. --host-only runs just
 the host side and prints its output and status (no QEMU needed).
 """
 
@@ -513,6 +516,11 @@ def main(argv):
     try:
         for i, run in enumerate(args.runs):
             host = run_host(args, run)
+            if i == 0 and host.status == EXIT_SKIP:
+                lines = host.output.decode("utf-8", "replace").splitlines()
+                print("SKIP: the host cannot run this test: %s"
+                      % (lines[-1] if lines else "no reason given"))
+                return EXIT_SKIP
             wicket = side.run(i, run)
             if not compare(args, i, run, host, wicket):
                 failed += 1

@@ -1,0 +1,552 @@
+/*
+ * IPv6 on the loopback (differential): TCP and UDP over ::1, and the dual
+ * stack, an AF_INET6 socket that is not IPV6_V6ONLY taking IPv4's
+ * connections and datagrams under v4-mapped names (::ffff:127.0.0.1).
+ * Names in every call that gives one, bind's conflicts between the two
+ * families with and without IPV6_V6ONLY, the errors of bad names, the
+ * datagram size limits of both families, and the IPPROTO_IPV6 options.
+ * Every socket sets IPV6_V6ONLY itself, so the host's
+ * net.ipv6.bindv6only does not matter; a host without ::1 cannot run
+ * this (exit 77, which the differential runner takes as a skip).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "show_util.h"
+
+static struct sockaddr_in6 name6(const char *text, uint16_t port)
+{
+	struct sockaddr_in6 name = { .sin6_family = AF_INET6,
+				     .sin6_port = htons(port) };
+
+	inet_pton(AF_INET6, text, &name.sin6_addr);
+	return name;
+}
+
+static struct sockaddr_in name4(const char *text, uint16_t port)
+{
+	struct sockaddr_in name = { .sin_family = AF_INET,
+				    .sin_port = htons(port) };
+
+	inet_pton(AF_INET, text, &name.sin_addr);
+	return name;
+}
+
+/* An AF_INET6 socket of `type` with IPV6_V6ONLY `only`. */
+static int socket6(int type, int only)
+{
+	int fd = socket(AF_INET6, type, 0);
+
+	if (fd >= 0 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof(only)))
+		show("IPV6_V6ONLY", -1);
+	return fd;
+}
+
+/* A name as the app got it: its family, address, port ("given" for an
+ * ephemeral one) and length; the port, host order. */
+static uint16_t print_name(const char *label, const void *bytes,
+			   socklen_t length)
+{
+	const struct sockaddr_in6 *in6 = bytes;
+	const struct sockaddr_in *in = bytes;
+	char text[INET6_ADDRSTRLEN] = "?";
+	uint16_t port = 0;
+
+	if (in6->sin6_family == AF_INET6) {
+		inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+		port = ntohs(in6->sin6_port);
+		printf("%s: AF_INET6 %s port %s flow %u scope %u length %u\n",
+		       label, text, port ? "given" : "0",
+		       in6->sin6_flowinfo, in6->sin6_scope_id,
+		       (unsigned)length);
+	} else {
+		inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+		port = ntohs(in->sin_port);
+		printf("%s: family %u %s port %s length %u\n", label,
+		       in->sin_family, text, port ? "given" : "0",
+		       (unsigned)length);
+	}
+	return port;
+}
+
+static uint16_t name_of(const char *label, int fd, bool peer)
+{
+	struct sockaddr_storage name;
+	socklen_t length = sizeof(name);
+
+	memset(&name, 0x55, sizeof(name));
+	if ((peer ? getpeername(fd, (struct sockaddr *)&name, &length)
+		  : getsockname(fd, (struct sockaddr *)&name, &length)) < 0) {
+		show(label, -1);
+		return 0;
+	}
+	return print_name(label, &name, length);
+}
+
+static int option(int fd, int level, int name)
+{
+	int value = -7;
+	socklen_t length = sizeof(value);
+
+	if (getsockopt(fd, level, name, &value, &length) < 0)
+		return -errno;
+	return value;
+}
+
+static void show_option(const char *label, int fd, int level, int name)
+{
+	int value = option(fd, level, name);
+
+	if (value < 0 && value != -1)
+		printf("%s: -1 (%s)\n", label, strerror(-value));
+	else
+		printf("%s: %d\n", label, value);
+}
+
+static long set_option(const char *label, int fd, int level, int name,
+		       int value)
+{
+	return show(label,
+		    setsockopt(fd, level, name, &value, sizeof(value)));
+}
+
+/* Whether this machine has IPv6's loopback at all. */
+static bool have_ipv6(void)
+{
+	struct sockaddr_in6 loopback = name6("::1", 0);
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	bool ok = fd >= 0 && bind(fd, (struct sockaddr *)&loopback,
+				  sizeof(loopback)) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* A connection from `client` to the listening `server`, accepted: the
+ * accepted end, with the names on both sides printed. */
+static int connect_and_accept(const char *label, int client, int server,
+			      const void *to, socklen_t length)
+{
+	struct sockaddr_storage from;
+	socklen_t from_length = sizeof(from);
+
+	printf("-- %s\n", label);
+	if (show("connect", connect(client, to, length)) < 0)
+		return -1;
+	int accepted = accept(server, (struct sockaddr *)&from, &from_length);
+
+	if (show("accept", accepted >= 0 ? 0 : -1) < 0)
+		return -1;
+	print_name("accept's name", &from, from_length);
+	name_of("client's name", client, false);
+	name_of("client's peer", client, true);
+	name_of("accepted's name", accepted, false);
+	name_of("accepted's peer", accepted, true);
+	char byte = 'x';
+
+	show("send", send(client, &byte, 1, 0));
+	show("receive", recv(accepted, &byte, 1, 0));
+	show("send back", send(accepted, &byte, 1, 0));
+	show("receive back", recv(client, &byte, 1, 0));
+	return accepted;
+}
+
+static void tcp(void)
+{
+	printf("== TCP\n");
+	int server = socket6(SOCK_STREAM, 0);
+	struct sockaddr_in6 loopback = name6("::1", 0);
+	socklen_t length = sizeof(loopback);
+
+	name_of("unbound", server, false);
+	show_option("IPV6_V6ONLY, set 0", server, IPPROTO_IPV6, IPV6_V6ONLY);
+	show("bind ::1", bind(server, (struct sockaddr *)&loopback,
+			      sizeof(loopback)));
+	/* Linux: an end bound to an IPv6 address is IPv6's alone. */
+	show_option("IPV6_V6ONLY after bind ::1", server, IPPROTO_IPV6,
+		    IPV6_V6ONLY);
+	show("listen", listen(server, 4));
+	getsockname(server, (struct sockaddr *)&loopback, &length);
+	name_of("listener", server, false);
+
+	int client = socket6(SOCK_STREAM, 0);
+	int accepted = connect_and_accept("::1 to ::1", client, server,
+					  &loopback, sizeof(loopback));
+	close(accepted);
+	close(client);
+
+	struct sockaddr_in6 any = loopback;
+
+	any.sin6_addr = in6addr_any;
+	client = socket6(SOCK_STREAM, 0);
+	accepted = connect_and_accept(":: (the loopback) to ::1", client,
+				      server, &any, sizeof(any));
+	close(accepted);
+	close(client);
+
+	client = socket6(SOCK_STREAM, 0);
+	struct sockaddr_in6 mapped = loopback;
+
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &mapped.sin6_addr);
+	show("connect ::ffff:127.0.0.1, nobody there",
+	     connect(client, (struct sockaddr *)&mapped, sizeof(mapped)));
+	close(client);
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in ipv4 = name4("127.0.0.1", ntohs(loopback.sin6_port));
+
+	show("IPv4 connect to ::1's port",
+	     connect(client, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	close(client);
+	close(server);
+
+	printf("== the dual stack\n");
+	server = socket6(SOCK_STREAM, 0);
+	any = name6("::", 0);
+	show("bind ::", bind(server, (struct sockaddr *)&any, sizeof(any)));
+	show_option("IPV6_V6ONLY after bind ::", server, IPPROTO_IPV6,
+		    IPV6_V6ONLY);
+	show("listen", listen(server, 4));
+	length = sizeof(any);
+	getsockname(server, (struct sockaddr *)&any, &length);
+	name_of("listener", server, false);
+	uint16_t port = ntohs(any.sin6_port);
+
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	ipv4 = name4("127.0.0.1", port);
+	accepted = connect_and_accept("IPv4 127.0.0.1 to ::", client, server,
+				      &ipv4, sizeof(ipv4));
+	close(accepted);
+	close(client);
+	client = socket6(SOCK_STREAM, 0);
+	mapped = name6("::ffff:127.0.0.1", port);
+	accepted = connect_and_accept("::ffff:127.0.0.1 to ::", client, server,
+				      &mapped, sizeof(mapped));
+	close(accepted);
+	close(client);
+	client = socket6(SOCK_STREAM, 0);
+	loopback = name6("::1", port);
+	accepted = connect_and_accept("::1 to ::", client, server, &loopback,
+				      sizeof(loopback));
+	close(accepted);
+	close(client);
+
+	int other = socket(AF_INET, SOCK_STREAM, 0);
+
+	ipv4 = name4("127.0.0.1", port);
+	show("IPv4 bind on the dual stack's port",
+	     bind(other, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	close(other);
+	other = socket6(SOCK_STREAM, 1);
+	show("IPV6_V6ONLY :: bind on its port",
+	     bind(other, (struct sockaddr *)&any, sizeof(any)));
+	close(other);
+	close(server);
+
+	printf("== IPV6_V6ONLY\n");
+	server = socket6(SOCK_STREAM, 1);
+	any = name6("::", 0);
+	show("bind ::", bind(server, (struct sockaddr *)&any, sizeof(any)));
+	show("listen", listen(server, 4));
+	length = sizeof(any);
+	getsockname(server, (struct sockaddr *)&any, &length);
+	port = ntohs(any.sin6_port);
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	ipv4 = name4("127.0.0.1", port);
+	show("IPv4 connect to it",
+	     connect(client, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	close(client);
+	other = socket(AF_INET, SOCK_STREAM, 0);
+	ipv4 = name4("0.0.0.0", port);
+	show("IPv4 bind 0.0.0.0 on its port",
+	     bind(other, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	show("listen", listen(other, 4));
+	client = socket(AF_INET, SOCK_STREAM, 0);
+	ipv4 = name4("127.0.0.1", port);
+	accepted = connect_and_accept("IPv4 to the IPv4 listener", client,
+				      other, &ipv4, sizeof(ipv4));
+	close(accepted);
+	close(client);
+	client = socket6(SOCK_STREAM, 0);
+	loopback = name6("::1", port);
+	accepted = connect_and_accept("::1 to the IPV6_V6ONLY listener",
+				      client, server, &loopback,
+				      sizeof(loopback));
+	close(accepted);
+	close(client);
+	client = socket6(SOCK_STREAM, 1);
+	mapped = name6("::ffff:127.0.0.1", port);
+	show("IPV6_V6ONLY connect to ::ffff:127.0.0.1",
+	     connect(client, (struct sockaddr *)&mapped, sizeof(mapped)));
+	close(client);
+	close(other);
+	close(server);
+
+	printf("== ::1 and IPv4's wildcard\n");
+	server = socket6(SOCK_STREAM, 0);
+	loopback = name6("::1", 0);
+	show("bind ::1", bind(server, (struct sockaddr *)&loopback,
+			      sizeof(loopback)));
+	length = sizeof(loopback);
+	getsockname(server, (struct sockaddr *)&loopback, &length);
+	other = socket(AF_INET, SOCK_STREAM, 0);
+	ipv4 = name4("0.0.0.0", ntohs(loopback.sin6_port));
+	show("IPv4 bind 0.0.0.0 on ::1's port",
+	     bind(other, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	close(other);
+	other = socket6(SOCK_STREAM, 0);
+	any = name6("::", ntohs(loopback.sin6_port));
+	show("bind :: on ::1's port",
+	     bind(other, (struct sockaddr *)&any, sizeof(any)));
+	close(other);
+	close(server);
+}
+
+static void bind_errors(void)
+{
+	printf("== bind's and connect's errors\n");
+	int fd = socket6(SOCK_STREAM, 0);
+	struct sockaddr_in6 name = name6("::1", 0);
+	struct sockaddr_in ipv4 = name4("127.0.0.1", 0);
+
+	show("bind, 23 bytes", bind(fd, (struct sockaddr *)&name, 23));
+	show("bind, 24 bytes", bind(fd, (struct sockaddr *)&name, 24));
+	show("bind again", bind(fd, (struct sockaddr *)&name, sizeof(name)));
+	set_option("IPV6_V6ONLY once bound", fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+	close(fd);
+	fd = socket6(SOCK_STREAM, 0);
+	show("bind, a sockaddr_in",
+	     bind(fd, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	struct sockaddr_in6 as4 = name;
+
+	as4.sin6_family = AF_INET;
+	show("bind, family AF_INET", bind(fd, (struct sockaddr *)&as4,
+					  sizeof(as4)));
+	name = name6("2001:db8::1", 0);
+	show("bind 2001:db8::1", bind(fd, (struct sockaddr *)&name,
+				      sizeof(name)));
+	name = name6("::ffff:10.0.0.1", 0);
+	show("bind ::ffff:10.0.0.1", bind(fd, (struct sockaddr *)&name,
+					  sizeof(name)));
+	name = name6("::ffff:127.0.0.2", 0);
+	show("bind ::ffff:127.0.0.2", bind(fd, (struct sockaddr *)&name,
+					   sizeof(name)));
+	name_of("bound", fd, false);
+	close(fd);
+	fd = socket6(SOCK_STREAM, 1);
+	show("IPV6_V6ONLY bind ::ffff:127.0.0.1",
+	     bind(fd, (struct sockaddr *)&name, sizeof(name)));
+	close(fd);
+	fd = socket6(SOCK_STREAM, 0);
+	name = name6("::1", 1);
+	show("connect ::1 port 1, nobody there",
+	     connect(fd, (struct sockaddr *)&name, sizeof(name)));
+	show("connect, 20 bytes", connect(fd, (struct sockaddr *)&name, 20));
+	show("connect, a sockaddr_in",
+	     connect(fd, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	show("connect, family AF_INET, 28 bytes",
+	     connect(fd, (struct sockaddr *)&as4, sizeof(as4)));
+	close(fd);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	name = name6("::1", 0);
+	show("IPv4 bind, a sockaddr_in6",
+	     bind(fd, (struct sockaddr *)&name, sizeof(name)));
+	close(fd);
+}
+
+/* A datagram of `size` bytes from `from` to `to`, received by
+ * `receiver` with its sender's name printed. */
+static void datagram(const char *label, int from, int receiver,
+		     const void *to, socklen_t length, size_t size)
+{
+	static char buffer[70000];
+	struct sockaddr_storage sender;
+	socklen_t sender_length = sizeof(sender);
+
+	printf("-- %s, %zu bytes\n", label, size);
+	if (show("sendto", sendto(from, buffer, size, 0, to, length)) < 0)
+		return;
+	if (show("recvfrom", recvfrom(receiver, buffer, sizeof(buffer),
+				      MSG_DONTWAIT, (struct sockaddr *)&sender,
+				      &sender_length)) >= 0)
+		print_name("sender", &sender, sender_length);
+}
+
+static void udp(void)
+{
+	printf("== UDP\n");
+	int receiver = socket6(SOCK_DGRAM, 0);
+	struct sockaddr_in6 any = name6("::", 0);
+	socklen_t length = sizeof(any);
+
+	show("bind ::", bind(receiver, (struct sockaddr *)&any, sizeof(any)));
+	getsockname(receiver, (struct sockaddr *)&any, &length);
+	uint16_t port = ntohs(any.sin6_port);
+	struct sockaddr_in6 loopback = name6("::1", port);
+	struct sockaddr_in6 mapped = name6("::ffff:127.0.0.1", port);
+	struct sockaddr_in ipv4 = name4("127.0.0.1", port);
+	int sender6 = socket6(SOCK_DGRAM, 0);
+	int sender4 = socket(AF_INET, SOCK_DGRAM, 0);
+
+	datagram("to ::1", sender6, receiver, &loopback, sizeof(loopback), 5);
+	name_of("sender's name", sender6, false);
+	datagram("to ::ffff:127.0.0.1", sender6, receiver, &mapped,
+		 sizeof(mapped), 5);
+	datagram("a sockaddr_in, to 127.0.0.1", sender6, receiver, &ipv4,
+		 sizeof(ipv4), 5);
+	datagram("IPv4, to 127.0.0.1", sender4, receiver, &ipv4,
+		 sizeof(ipv4), 5);
+	datagram("to ::1", sender6, receiver, &loopback, sizeof(loopback),
+		 65527);
+	datagram("to ::1", sender6, receiver, &loopback, sizeof(loopback),
+		 65528);
+	datagram("to ::ffff:127.0.0.1", sender6, receiver, &mapped,
+		 sizeof(mapped), 65507);
+	datagram("to ::ffff:127.0.0.1", sender6, receiver, &mapped,
+		 sizeof(mapped), 65508);
+	datagram("to :: (the loopback)", sender6, receiver, &any, sizeof(any),
+		 3);
+
+	struct sockaddr_in6 unspecified = { .sin6_family = AF_UNSPEC };
+
+	show("sendto AF_UNSPEC, not connected",
+	     sendto(sender6, "a", 1, 0, (struct sockaddr *)&unspecified,
+		    sizeof(unspecified)));
+	show("sendto, 1 byte of name",
+	     sendto(sender6, "a", 1, 0, (struct sockaddr *)&loopback, 1));
+	show("sendto, 20 bytes of name",
+	     sendto(sender6, "a", 1, 0, (struct sockaddr *)&loopback, 20));
+	struct sockaddr_in6 other_family = loopback;
+
+	other_family.sin6_family = AF_UNIX;
+	show("sendto, family AF_UNIX",
+	     sendto(sender6, "a", 1, 0, (struct sockaddr *)&other_family,
+		    sizeof(other_family)));
+
+	printf("-- connected\n");
+	show("connect ::1", connect(sender6, (struct sockaddr *)&loopback,
+				    sizeof(loopback)));
+	name_of("sender's name", sender6, false);
+	name_of("sender's peer", sender6, true);
+	datagram("AF_UNSPEC: to the peer", sender6, receiver, &unspecified,
+		 sizeof(unspecified), 4);
+	show("connect a sockaddr_in",
+	     connect(sender6, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	name_of("sender's peer", sender6, true);
+	show("connect AF_UNSPEC", connect(sender6,
+					  (struct sockaddr *)&unspecified,
+					  sizeof(unspecified)));
+	name_of("sender's peer", sender6, true);
+
+	printf("-- a receiver connected to ::1's sender\n");
+	int filtered = socket6(SOCK_DGRAM, 0);
+	struct sockaddr_in6 its = name6("::1", 0);
+	struct sockaddr_in6 source;
+
+	bind(filtered, (struct sockaddr *)&its, sizeof(its));
+	length = sizeof(its);
+	getsockname(filtered, (struct sockaddr *)&its, &length);
+	int peer = socket6(SOCK_DGRAM, 0);
+
+	source = name6("::1", 0);
+	bind(peer, (struct sockaddr *)&source, sizeof(source));
+	length = sizeof(source);
+	getsockname(peer, (struct sockaddr *)&source, &length);
+	show("connect to the sender",
+	     connect(filtered, (struct sockaddr *)&source, sizeof(source)));
+	datagram("from its peer", peer, filtered, &its, sizeof(its), 2);
+	datagram("from another", sender6, filtered, &its, sizeof(its), 2);
+	close(peer);
+	close(filtered);
+
+	printf("-- IPV6_V6ONLY\n");
+	int only = socket6(SOCK_DGRAM, 1);
+
+	show("sendto a sockaddr_in",
+	     sendto(only, "a", 1, 0, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	show("sendto ::ffff:127.0.0.1",
+	     sendto(only, "a", 1, 0, (struct sockaddr *)&mapped,
+		    sizeof(mapped)));
+	show("connect a sockaddr_in",
+	     connect(only, (struct sockaddr *)&ipv4, sizeof(ipv4)));
+	show("connect ::ffff:127.0.0.1",
+	     connect(only, (struct sockaddr *)&mapped, sizeof(mapped)));
+	datagram("to ::1", only, receiver, &loopback, sizeof(loopback), 1);
+	close(only);
+	close(sender4);
+	close(sender6);
+	close(receiver);
+}
+
+static void options(void)
+{
+	printf("== options\n");
+	int fd = socket6(SOCK_DGRAM, 0), tcp = socket6(SOCK_STREAM, 0);
+	int ipv4 = socket(AF_INET, SOCK_DGRAM, 0);
+
+	show_option("SO_DOMAIN", fd, SOL_SOCKET, SO_DOMAIN);
+	show_option("SO_PROTOCOL", fd, SOL_SOCKET, SO_PROTOCOL);
+	show_option("SO_PROTOCOL, TCP", tcp, SOL_SOCKET, SO_PROTOCOL);
+	show_option("IPV6_UNICAST_HOPS", fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+	set_option("IPV6_UNICAST_HOPS 9", fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+		   9);
+	show_option("IPV6_UNICAST_HOPS", fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+	set_option("IPV6_UNICAST_HOPS -1", fd, IPPROTO_IPV6,
+		   IPV6_UNICAST_HOPS, -1);
+	show_option("IPV6_UNICAST_HOPS", fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+	set_option("IPV6_UNICAST_HOPS 256", fd, IPPROTO_IPV6,
+		   IPV6_UNICAST_HOPS, 256);
+	show_option("IPV6_MULTICAST_HOPS", fd, IPPROTO_IPV6,
+		    IPV6_MULTICAST_HOPS);
+	show_option("IPV6_MULTICAST_LOOP", fd, IPPROTO_IPV6,
+		    IPV6_MULTICAST_LOOP);
+	set_option("IPV6_MULTICAST_LOOP 2", fd, IPPROTO_IPV6,
+		   IPV6_MULTICAST_LOOP, 2);
+	set_option("IPV6_MULTICAST_LOOP 0", fd, IPPROTO_IPV6,
+		   IPV6_MULTICAST_LOOP, 0);
+	show_option("IPV6_MULTICAST_LOOP", fd, IPPROTO_IPV6,
+		    IPV6_MULTICAST_LOOP);
+	show_option("IPV6_TCLASS", fd, IPPROTO_IPV6, IPV6_TCLASS);
+	set_option("IPV6_TCLASS 32", fd, IPPROTO_IPV6, IPV6_TCLASS, 32);
+	show_option("IPV6_TCLASS", fd, IPPROTO_IPV6, IPV6_TCLASS);
+	set_option("IPV6_V6ONLY 1", fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	show_option("IPV6_V6ONLY", fd, IPPROTO_IPV6, IPV6_V6ONLY);
+	show_option("IP_TTL on AF_INET6", fd, IPPROTO_IP, IP_TTL);
+	show_option("IP_TOS on AF_INET6 TCP", tcp, IPPROTO_IP, IP_TOS);
+	show_option("TCP_NODELAY", tcp, IPPROTO_TCP, TCP_NODELAY);
+	show_option("IPV6_V6ONLY on AF_INET", ipv4, IPPROTO_IPV6,
+		    IPV6_V6ONLY);
+	set_option("IPV6_UNICAST_HOPS on AF_INET", ipv4, IPPROTO_IPV6,
+		   IPV6_UNICAST_HOPS, 3);
+	show("socketpair(AF_INET6)",
+	     socketpair(AF_INET6, SOCK_STREAM, 0, (int[2]){ 0 }));
+	int lite = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE);
+
+	show_option("UDP-Lite's SO_PROTOCOL", lite, SOL_SOCKET, SO_PROTOCOL);
+	close(lite);
+	close(ipv4);
+	close(tcp);
+	close(fd);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!have_ipv6()) {
+		printf("no IPv6 loopback (::1) here\n");
+		return 77;
+	}
+	tcp();
+	bind_errors();
+	udp();
+	options();
+	return 0;
+}
