@@ -240,14 +240,16 @@ bool files_init(void)
 }
 
 /* What a Linux system has in /etc, for a tree whose archives gave none:
- * localhost's address (IPv4 alone: Wicket has no IPv6), root's and
+ * localhost's addresses and IPv6's usual names (Debian's), root's and
  * nobody's users and groups, and the name service order, so that names
  * resolve as they do on the host (glibc's default without
  * nsswitch.conf asks DNS first). A name an archive gave stays as it is. */
 static const struct {
 	const char *name, *text;
 } etc_defaults[] = {
-	{ "hosts", "127.0.0.1\tlocalhost\n127.0.1.1\twicket\n" },
+	{ "hosts", "127.0.0.1\tlocalhost\n127.0.1.1\twicket\n\n"
+		   "::1     localhost ip6-localhost ip6-loopback\n"
+		   "ff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n" },
 	{ "passwd", "root:x:0:0:root:/root:/bin/sh\n"
 		    "nobody:x:65534:65534:nobody:/nonexistent:"
 		    "/usr/sbin/nologin\n" },

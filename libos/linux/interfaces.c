@@ -1,12 +1,13 @@
 /*
  * The network interfaces: Wicket has one, the loopback, which Linux
  * calls `lo` (index 1, flags UP, LOOPBACK, RUNNING and LOWER_UP, MTU
- * 65,536, a queue of 1,000, the address 127.0.0.1/8 of host scope,
- * permanent). rtnetlink tells of it as Linux 6.x does (net/core/rtnetlink.c,
- * net/ipv4/devinet.c), for what getifaddrs, if_nameindex and their kin
- * ask: RTM_GETLINK (dumped, or got by index or name), RTM_GETADDR and
- * RTM_GETROUTE (dumped; AF_INET6 finds none); and so do the SIOCGIF ioctls
- * (net/core/dev_ioctl.c), on any socket. The interface has no counters
+ * 65,536, a queue of 1,000, the addresses 127.0.0.1/8 and ::1/128 of host
+ * scope, permanent). rtnetlink tells of it as Linux 6.x does
+ * (net/core/rtnetlink.c, net/ipv4/devinet.c, net/ipv6/addrconf.c), for
+ * what getifaddrs, if_nameindex and their kin ask: RTM_GETLINK (dumped,
+ * or got by index or name), RTM_GETADDR and RTM_GETROUTE (dumped: the
+ * local table's routes of both addresses); and so do the SIOCGIF ioctls
+ * (net/core/dev_ioctl.c), on any socket, and /proc/net's files. The interface has no counters
  * (its IFLA_STATS are zeros) and never changes: requests to change it
  * are -EPERM without CAP_NET_ADMIN, as on Linux, and -EOPNOTSUPP with it,
  * and so is any other rtnetlink request (a route's lookup, neighbours,
@@ -96,8 +97,12 @@ struct route_message {
 };
 #define RTA_DST        1
 #define RTA_OIF        4
+#define RTA_PRIORITY   6
 #define RTA_PREFSRC    7
+#define RTA_CACHEINFO  12
 #define RTA_TABLE      15
+#define RTA_PREF       20
+#define RTA_CACHEINFO_LENGTH 32 /* struct rta_cacheinfo: zeros, for ::1 */
 #define RT_TABLE_LOCAL 255
 #define RTPROT_KERNEL  2
 #define RT_SCOPE_LINK  253
@@ -110,6 +115,8 @@ struct route_message {
 #define IFA_LABEL     3
 #define IFA_CACHEINFO 6
 #define IFA_FLAGS     8
+#define IFA_PROTO     11
+#define IFAPROT_KERNEL_LO 1 /* IFA_PROTO: the loopback's own address */
 #define IFA_F_PERMANENT 0x80
 #define FOREVER       0xffffffff /* struct ifa_cacheinfo's lifetimes */
 
@@ -131,6 +138,9 @@ struct route_message {
 #define LOOPBACK_NETMASK 0x000000ff /* 255.0.0.0 */
 #define LOOPBACK_PREFIX 8
 #define RT_SCOPE_HOST   254
+#define RT_SCOPE_UNIVERSE 0
+#define LOOPBACK6_PREFIX 128
+static const uint8_t loopback6[16] = { [15] = 1 }; /* ::1 */
 #define IFNAMSIZ        16
 static const char loopback_name[] = "lo";
 
@@ -223,18 +233,30 @@ static void put_link(const struct answering *to, uint16_t flags)
 	message_end(header);
 }
 
-/* RTM_NEWADDR of 127.0.0.1 (flags as put_link's). */
-static void put_address(const struct answering *to, uint16_t flags)
+/* RTM_NEWADDR of 127.0.0.1 or ::1 (flags as put_link's), with the
+ * attributes and in the order of Linux's inet_fill_ifaddr and
+ * inet6_fill_ifaddr. */
+static void put_address(const struct answering *to, uint16_t flags,
+			uint8_t family)
 {
 	struct netlink_header *header = message_start(to, RTM_NEWADDR, flags);
-	struct address_message address = { AF_INET, LOOPBACK_PREFIX,
-					   IFA_F_PERMANENT, RT_SCOPE_HOST,
-					   LOOPBACK_INDEX };
+	struct address_message address = {
+		family, family == AF_INET ? LOOPBACK_PREFIX : LOOPBACK6_PREFIX,
+		IFA_F_PERMANENT, RT_SCOPE_HOST, LOOPBACK_INDEX
+	};
 	/* struct ifa_cacheinfo: lifetimes, then when it was made and last
 	 * changed (hundredths of seconds from boot: at boot). */
 	uint32_t cache[4] = { FOREVER, FOREVER, 0, 0 };
 
 	put(&address, sizeof(address));
+	if (family == AF_INET6) {
+		attribute(IFA_ADDRESS, loopback6, sizeof(loopback6));
+		attribute(IFA_CACHEINFO, cache, sizeof(cache));
+		attribute_u32(IFA_FLAGS, IFA_F_PERMANENT);
+		attribute_u8(IFA_PROTO, IFAPROT_KERNEL_LO);
+		message_end(header);
+		return;
+	}
 	attribute_u32(IFA_ADDRESS, LOOPBACK_ADDRESS);
 	attribute_u32(IFA_LOCAL, LOOPBACK_ADDRESS);
 	attribute(IFA_LABEL, loopback_name, sizeof(loopback_name));
@@ -261,24 +283,54 @@ static void put_route(const struct answering *to, uint32_t destination,
 	message_end(header);
 }
 
+/* RTM_NEWROUTE of ::1's route in the local table (rt6_fill_node's). */
+static void put_route6(const struct answering *to)
+{
+	struct netlink_header *header = message_start(to, RTM_NEWROUTE,
+						      NLM_F_MULTI);
+	struct route_message route = { AF_INET6,	  LOOPBACK6_PREFIX,
+				       0,		  0,
+				       RT_TABLE_LOCAL,	  RTPROT_KERNEL,
+				       RT_SCOPE_UNIVERSE, RTN_LOCAL,
+				       0 };
+
+	put(&route, sizeof(route));
+	attribute_u32(RTA_TABLE, RT_TABLE_LOCAL);
+	attribute(RTA_DST, loopback6, sizeof(loopback6));
+	attribute_u32(RTA_PRIORITY, 0);
+	attribute_u32(RTA_OIF, LOOPBACK_INDEX);
+	attribute(RTA_CACHEINFO, NULL, RTA_CACHEINFO_LENGTH);
+	attribute_u8(RTA_PREF, 0); /* ICMPV6_ROUTER_PREF_MEDIUM */
+	message_end(header);
+}
+
 /* A dump: its messages in one datagram, then NLMSG_DONE in its own, as
- * Linux splits them. Routes: the local table's three for 127.0.0.0/8
- * (the main table has none: no other interface). */
+ * Linux splits them. A family other than AF_INET and AF_INET6 dumps
+ * both, IPv4's first. Routes: the local table's three for 127.0.0.0/8
+ * and one for ::1 (the main table has none: no other interface). */
 static void dump(const struct answering *to, uint16_t type, uint8_t family)
 {
 	int32_t status = 0;
+	bool ipv4 = family != AF_INET6, ipv6 = family != AF_INET;
 
 	if (type == RTM_GETLINK) {
 		put_link(to, NLM_F_MULTI);
-	} else if (family == AF_INET6) { /* Wicket has none */
-	} else if (type == RTM_GETADDR) { /* any other: every family's */
-		put_address(to, NLM_F_MULTI);
+	} else if (type == RTM_GETADDR) {
+		if (ipv4)
+			put_address(to, NLM_F_MULTI, AF_INET);
+		if (ipv6)
+			put_address(to, NLM_F_MULTI, AF_INET6);
 	} else {
-		put_route(to, LOOPBACK_ADDRESS & LOOPBACK_NETMASK,
-			  LOOPBACK_PREFIX, RT_SCOPE_HOST, RTN_LOCAL);
-		put_route(to, LOOPBACK_ADDRESS, 32, RT_SCOPE_HOST, RTN_LOCAL);
-		put_route(to, LOOPBACK_BROADCAST, 32, RT_SCOPE_LINK,
-			  RTN_BROADCAST);
+		if (ipv4) {
+			put_route(to, LOOPBACK_ADDRESS & LOOPBACK_NETMASK,
+				  LOOPBACK_PREFIX, RT_SCOPE_HOST, RTN_LOCAL);
+			put_route(to, LOOPBACK_ADDRESS, 32, RT_SCOPE_HOST,
+				  RTN_LOCAL);
+			put_route(to, LOOPBACK_BROADCAST, 32, RT_SCOPE_LINK,
+				  RTN_BROADCAST);
+		}
+		if (ipv6)
+			put_route6(to);
 	}
 	if (used)
 		send_datagram(to);
@@ -580,6 +632,15 @@ size_t interfaces_proc_dev(char *out, size_t size)
 /* /proc/net/route: the main table, whose header alone a machine with
  * only the loopback has (its routes are in the local table); each line
  * is 127 characters, as Linux pads them. */
+size_t interfaces_proc_if_inet6(char *out, size_t size)
+{
+	/* The address, index, prefix length, scope (IPV6_ADDR_LOOPBACK),
+	 * flags (IFA_F_PERMANENT) and name, as Linux's if6_seq_show. */
+	return print_format_to(out, size, "%032x %02x %02x %02x %02x %8s\n", 1,
+			       LOOPBACK_INDEX, LOOPBACK6_PREFIX, 0x10,
+			       IFA_F_PERMANENT, loopback_name);
+}
+
 size_t interfaces_proc_route(char *out, size_t size)
 {
 	return print_format_to(out, size, "%-127s\n",

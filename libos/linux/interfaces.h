@@ -44,9 +44,11 @@ void netlink_answer(const uint8_t *requests, uint32_t length, uint32_t portid,
  * request that is none of them. */
 long interfaces_ioctl(int family, uint64_t request, uint64_t argument);
 
-/* /proc/net/dev and /proc/net/route (procfs.c); /proc/net/if_inet6 is
- * empty: Wicket has no IPv6. The text's length, as print_format_to's. */
+/* /proc/net/dev, /proc/net/route (IPv4's routes: none but the local
+ * table's, which it does not show) and /proc/net/if_inet6 (procfs.c).
+ * The text's length, as print_format_to's. */
 size_t interfaces_proc_dev(char *out, size_t size);
 size_t interfaces_proc_route(char *out, size_t size);
+size_t interfaces_proc_if_inet6(char *out, size_t size);
 
 #endif /* LIBOS_LINUX_INTERFACES_H */

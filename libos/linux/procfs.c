@@ -254,7 +254,7 @@ static size_t generate(unsigned node, char *out, size_t size)
 	case NODE_NET_ROUTE:
 		return interfaces_proc_route(out, size);
 	case NODE_NET_IF_INET6:
-		return 0;
+		return interfaces_proc_if_inet6(out, size);
 	case NODE_PROC_STAT:
 		return print_format_to(
 			out, size,

@@ -4,13 +4,17 @@
  * connections and datagrams under v4-mapped names (::ffff:127.0.0.1).
  * Names in every call that gives one, bind's conflicts between the two
  * families with and without IPV6_V6ONLY, the errors of bad names, the
- * datagram size limits of both families, and the IPPROTO_IPV6 options.
+ * datagram size limits of both families, the IPPROTO_IPV6 options, and
+ * the loopback's ::1 as rtnetlink, getifaddrs and /proc/net/if_inet6
+ * tell of it (the loopback's entries alone: the host has more).
  * Every socket sets IPV6_V6ONLY itself, so the host's
  * net.ipv6.bindv6only does not matter; a host without ::1 cannot run
  * this (exit 77, which the differential runner takes as a skip).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdbool.h>
@@ -19,7 +23,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "netlink_util.h"
 #include "show_util.h"
+
+#define IFA_PROTO     11
+#define RTA_CACHEINFO 12
 
 static struct sockaddr_in6 name6(const char *text, uint16_t port)
 {
@@ -537,6 +545,138 @@ static void options(void)
 	close(fd);
 }
 
+/* A dump's messages about the loopback: the fixed part's fields, then
+ * each attribute's type, length and bytes (a cache's lifetimes alone: its
+ * times are the host's). */
+static void show_dump(uint16_t type, const void *request_body,
+		      size_t body_length, size_t fixed_length)
+{
+	static char answer[65536];
+	struct {
+		struct nlmsghdr header;
+		char body[16];
+	} message = { .header = { (uint32_t)(NLMSG_HDRLEN + body_length), type,
+				  NLM_F_REQUEST | NLM_F_DUMP, 1, 0 } };
+	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	unsigned loopback = if_nametoindex("lo");
+	bool done = false;
+
+	memcpy(message.body, request_body, body_length);
+	show("dump request", send(fd, &message, message.header.nlmsg_len, 0) >
+					     0 ? 0 : -1);
+	while (!done) {
+		int left = (int)recv(fd, answer, sizeof(answer), 0);
+
+		if (left <= 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)answer;
+		     NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_type == NLMSG_DONE ||
+			    h->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			const uint8_t *fixed = NLMSG_DATA(h);
+			const struct ifaddrmsg *address = NLMSG_DATA(h);
+			const struct rtmsg *route = NLMSG_DATA(h);
+			int attributes = (int)(h->nlmsg_len - NLMSG_HDRLEN -
+					       NLMSG_ALIGN(fixed_length));
+			const struct rtattr *at =
+				(const struct rtattr *)(fixed +
+							NLMSG_ALIGN(fixed_length));
+			bool ours = false;
+
+			if (type == RTM_GETADDR) {
+				ours = address->ifa_index == loopback;
+				if (ours)
+					printf("address: family %u prefix %u "
+					       "flags %#x scope %u\n",
+					       address->ifa_family,
+					       address->ifa_prefixlen,
+					       address->ifa_flags,
+					       address->ifa_scope);
+			} else {
+				for (const struct rtattr *a = at;
+				     RTA_OK(a, attributes);
+				     a = RTA_NEXT(a, attributes))
+					if (a->rta_type == RTA_OIF)
+						ours = *(const uint32_t *)
+							       RTA_DATA(a) ==
+						       loopback;
+				attributes = (int)(h->nlmsg_len - NLMSG_HDRLEN -
+						   NLMSG_ALIGN(fixed_length));
+				if (ours)
+					printf("route: family %u dst_len %u "
+					       "table %u protocol %u scope %u "
+					       "type %u flags %#x\n",
+					       route->rtm_family,
+					       route->rtm_dst_len,
+					       route->rtm_table,
+					       route->rtm_protocol,
+					       route->rtm_scope, route->rtm_type,
+					       route->rtm_flags);
+			}
+			for (; ours && RTA_OK(at, attributes);
+			     at = RTA_NEXT(at, attributes)) {
+				int length = RTA_PAYLOAD(at);
+				bool cache = (type == RTM_GETADDR &&
+					      at->rta_type == IFA_CACHEINFO) ||
+					     (type == RTM_GETROUTE &&
+					      at->rta_type == RTA_CACHEINFO);
+
+				printf(" attribute %u, %d bytes:", at->rta_type,
+				       length);
+				for (int i = 0; i < (cache ? 8 : length); i++)
+					printf(" %02x",
+					       ((const uint8_t *)RTA_DATA(at))[i]);
+				printf("\n");
+			}
+		}
+	}
+	close(fd);
+}
+
+static void interface(void)
+{
+	printf("== the loopback's ::1\n");
+	struct ifaddrmsg address = { .ifa_family = AF_INET6 };
+	struct rtmsg route = { .rtm_family = AF_INET6 };
+
+	show_dump(RTM_GETADDR, &address, sizeof(address), sizeof(address));
+	show_dump(RTM_GETROUTE, &route, sizeof(route), sizeof(route));
+
+	struct ifaddrs *all;
+
+	if (show("getifaddrs", getifaddrs(&all)) == 0) {
+		for (struct ifaddrs *one = all; one; one = one->ifa_next) {
+			char text[INET6_ADDRSTRLEN], mask[INET6_ADDRSTRLEN];
+
+			if (strcmp(one->ifa_name, "lo") != 0 || !one->ifa_addr ||
+			    one->ifa_addr->sa_family != AF_INET6)
+				continue;
+			inet_ntop(AF_INET6,
+				  &((struct sockaddr_in6 *)one->ifa_addr)
+					   ->sin6_addr,
+				  text, sizeof(text));
+			inet_ntop(AF_INET6,
+				  &((struct sockaddr_in6 *)one->ifa_netmask)
+					   ->sin6_addr,
+				  mask, sizeof(mask));
+			printf("lo: %s netmask %s flags %#x\n", text, mask,
+			       one->ifa_flags);
+		}
+		freeifaddrs(all);
+	}
+	FILE *file = fopen("/proc/net/if_inet6", "r");
+	char line[128];
+
+	while (file && fgets(line, sizeof(line), file))
+		if (strstr(line, " lo\n"))
+			printf("if_inet6: %s", line);
+	if (file)
+		fclose(file);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -548,5 +688,6 @@ int main(void)
 	bind_errors();
 	udp();
 	options();
+	interface();
 	return 0;
 }
