@@ -167,11 +167,15 @@ struct record_header {
 			uint32_t has_credentials;
 		};
 		/* A UDP datagram's source, as it was sent (the sender may be
-		 * gone before it is read); a netlink message's port id. */
-		struct inet_name source;
+		 * gone before it is read), and its struct inet_marks; a
+		 * netlink message's port id. */
+		struct {
+			struct inet_name source;
+			uint8_t hops, traffic;
+			uint32_t destination4;
+		};
 		uint32_t source_portid;
 	};
-	uint32_t unused;
 };
 _Static_assert(sizeof(struct record_header) == RECORD_HEADER, "record");
 
@@ -491,21 +495,26 @@ static struct attachment attachment_for(const struct socket_end *self,
 	return attachment;
 }
 
+/* A UDP datagram's source and marks (socket_inet.h). */
+struct udp_datagram {
+	struct inet_name source;
+	struct inet_marks marks;
+};
+
 /* A send from `file`'s end to end `to` (its peer, or a DGRAM send's
  * destination), with `given`'s credentials and descriptors (those it
- * attaches are no longer given's), or a UDP datagram from `source`
- * (else NULL): the count, an error, or SYSCALL_NO_RESULT after a
- * wait. */
+ * attaches are no longer given's), or a UDP datagram (`udp`, else
+ * NULL): the count, an error, or SYSCALL_NO_RESULT after a wait. */
 static long send_vector(struct file *file, unsigned to,
 			const struct iovec *vector, uint64_t total, int flags,
 			struct attachment *given,
-			const struct inet_name *source)
+			const struct udp_datagram *datagram)
 {
 	struct socket_end *self = end_of(file);
 	struct thread *thread = sched_current();
 	bool may_wait = !(file->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT);
 	uint64_t done = thread->call_again && may_wait ? thread->call_done : 0;
-	bool udp = source != NULL;
+	bool udp = datagram != NULL;
 
 	thread->call_done = 0;
 	if (!is_stream(self) && !udp && total > RECORD_MAX)
@@ -534,7 +543,10 @@ static long send_vector(struct file *file, unsigned to,
 		};
 
 		if (udp) {
-			header.source = *source;
+			header.source = datagram->source;
+			header.hops = datagram->marks.hops;
+			header.traffic = datagram->marks.traffic;
+			header.destination4 = datagram->marks.destination4;
 		} else {
 			header.credentials = attachment.credentials;
 			header.has_credentials = attachment.has_credentials;
@@ -634,11 +646,14 @@ static unsigned udp_destination(unsigned index, const struct inet_name *to,
 	return (unsigned)target;
 }
 
-/* A UDP send, to `name` (the app's, checked) or to the peer: a pending
- * error first (ECONNREFUSED, from a datagram of a connected end that
- * found nobody), else the datagram goes as send_vector sends it. */
+/* A UDP send, to `name` (the app's, checked) or to the peer, with
+ * sendmsg's control messages (`control_length` bytes at `control`,
+ * checked): a pending error first (ECONNREFUSED, from a datagram of a
+ * connected end that found nobody), else the datagram goes as
+ * send_vector sends it. */
 static long send_udp(struct file *file, const struct inet_name *name,
-		     const struct iovec *vector, uint64_t total, int flags)
+		     const struct iovec *vector, uint64_t total, int flags,
+		     uint64_t control, uint64_t control_length)
 {
 	struct socket_end *self = end_of(file);
 	unsigned index = (unsigned)file->position;
@@ -658,12 +673,19 @@ static long send_udp(struct file *file, const struct inet_name *name,
 		return error;
 	const struct inet_name *destination = name ? name : peer;
 
+	struct udp_datagram datagram = {
+		.source = inet_source_of(index, destination)
+	};
+
+	error = inet_send_marks(index, destination, control, control_length,
+				&datagram.marks);
+	if (error)
+		return error;
 	if (total > inet_datagram_max(destination))
 		return -EMSGSIZE;
-	struct inet_name source = inet_source_of(index, destination);
-	unsigned to = udp_destination(index, destination, &source);
+	unsigned to = udp_destination(index, destination, &datagram.source);
 	long sent = send_vector(file, to, vector, total, flags, &none,
-				&source);
+				&datagram);
 
 	if (sent >= 0 && to == DATAGRAM_NOBODY && name == NULL)
 		self->error = ECONNREFUSED;
@@ -874,7 +896,7 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 	if (self->family == AF_NETLINK)
 		return send_netlink(file, 0, 0, vector, total);
 	if (is_inet(self) && self->type == SOCK_DGRAM)
-		return send_udp(file, NULL, vector, total, flags);
+		return send_udp(file, NULL, vector, total, flags, 0, 0);
 	if (!self->connected)
 		return is_inet(self) ? broken_pipe(flags, 0, true) : -ENOTCONN;
 	if (self->type == SOCK_DGRAM && self->peer_gone) {
@@ -907,6 +929,7 @@ struct received {
 				  datagram's source, as it was sent, is
 				  one of: */
 	struct inet_name source;
+	struct inet_marks marks;
 	uint32_t source_portid;
 };
 
@@ -1096,6 +1119,8 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		got->credentials_due = self->passes_credentials;
 		got->source_family = self->family;
 		got->source = header.source;
+		got->marks = (struct inet_marks){ header.destination4,
+						  header.hops, header.traffic };
 		got->source_portid = header.source_portid;
 		if (!(flags & MSG_PEEK)) {
 			got->files = header.files;
@@ -1573,21 +1598,26 @@ static long read_header(uint64_t header, struct message_header *out,
 }
 
 /* A send on an AF_INET or AF_INET6 end: TCP ignores a name, as Linux's
- * does; UDP sends to it (checked), or to the peer. */
+ * does; UDP sends to it (checked), or to the peer, with sendmsg's
+ * control messages (`control_length` bytes at `control`). */
 static long send_inet(struct file *file, uint64_t name, uint64_t length,
-		      const struct iovec *vector, uint64_t total, int flags)
+		      const struct iovec *vector, uint64_t total, int flags,
+		      uint64_t control, uint64_t control_length)
 {
 	struct attachment none = nothing_attached;
 	struct inet_name to;
+	long error = 0;
 
-	if (end_of(file)->type != SOCK_DGRAM || !name || !length)
+	if (end_of(file)->type != SOCK_DGRAM)
 		return send_to_peer(file, vector, total, flags, &none);
-	long error = inet_read_name((unsigned)file->position, name, length,
-				    INET_SEND, &to);
-
-	if (error == INET_NO_NAME)
-		return send_to_peer(file, vector, total, flags, &none);
-	return error ? error : send_udp(file, &to, vector, total, flags);
+	if (name && length)
+		error = inet_read_name((unsigned)file->position, name, length,
+				       INET_SEND, &to);
+	if (error < 0)
+		return error;
+	return send_udp(file, name && length && error != INET_NO_NAME ? &to
+								       : NULL,
+			vector, total, flags, control, control_length);
 }
 
 /* sendmsg of the struct msghdr at `address` on `file`'s end. */
@@ -1613,7 +1643,8 @@ static long send_message(struct file *file, uint64_t address, int flags)
 
 	if (is_inet(end_of(file))) {
 		result = send_inet(file, header.name, header.name_length,
-				   vector, (uint64_t)total, flags);
+				   vector, (uint64_t)total, flags,
+				   header.control, header.control_length);
 	} else if (end_of(file)->family == AF_NETLINK) {
 		result = send_netlink(file, header.name, header.name_length,
 				      vector, (uint64_t)total);
@@ -1655,7 +1686,7 @@ long sys_sendto(struct wk_regs *regs)
 		return total;
 	if (is_inet(end_of(file)))
 		return send_inet(file, regs->r8, regs->r9 & 0xffffffff, &piece,
-				 (uint64_t)total, (int)regs->r10);
+				 (uint64_t)total, (int)regs->r10, 0, 0);
 	if (end_of(file)->family == AF_NETLINK)
 		return send_netlink(file, regs->r8, regs->r9 & 0xffffffff,
 				    &piece, (uint64_t)total);
@@ -1742,6 +1773,9 @@ static long receive_message(struct file *file, uint64_t address, int flags)
 		control_out_start(&control, header.control,
 				  header.control_length,
 				  flags & MSG_CMSG_CLOEXEC);
+		if (is_inet_family(got.source_family))
+			inet_put_control((unsigned)file->position, &got.marks,
+					 &control);
 		if (got.credentials_due)
 			control_put_credentials(&control, &got.credentials);
 		control_put_files(&control, got.files);

@@ -247,6 +247,25 @@ static long read_credentials(const uint8_t *data, uint64_t length,
 	return 0;
 }
 
+long control_next(uint64_t address, uint64_t length, uint64_t *at,
+		  struct control_message *message)
+{
+	struct control_header header;
+
+	/* Linux's for_each_cmsghdr: a message while a header fits. */
+	if (*at + HEADER > length)
+		return 0;
+	memcpy(&header, (const uint8_t *)address + *at, HEADER);
+	if (header.length < HEADER || header.length > length - *at)
+		return -EINVAL;
+	*message = (struct control_message){
+		header.level, header.type,
+		(const uint8_t *)address + *at + HEADER, header.length - HEADER
+	};
+	*at += ALIGNED(header.length);
+	return 1;
+}
+
 long control_read(uint64_t address, uint64_t length, struct attachment *out)
 {
 	unsigned count = 0;
@@ -260,29 +279,23 @@ long control_read(uint64_t address, uint64_t length, struct attachment *out)
 		return -ENOBUFS;
 	if (!vm_user_ok(address, length, PROT_READ))
 		return -EFAULT;
-	const uint8_t *base = (const uint8_t *)address;
+	struct control_message message;
+	uint64_t at = 0;
+	long more;
 
-	/* Linux's for_each_cmsghdr: a message while a header fits. */
-	for (uint64_t at = 0; at + HEADER <= length && !error;) {
-		struct control_header header;
-
-		memcpy(&header, base + at, HEADER);
-		if (header.length < HEADER || header.length > length - at) {
-			error = -EINVAL;
-			break;
-		}
-		if (header.level == SOL_SOCKET) {
-			const uint8_t *data = base + at + HEADER;
-			uint64_t size = header.length - HEADER;
-
-			error = header.type == SCM_RIGHTS
-					? read_rights(data, size, out, &count,
-						      &last)
-				: header.type == SCM_CREDENTIALS
-					? read_credentials(data, size, out)
+	while (!error && (more = control_next(address, length, &at,
+					      &message)) != 0) {
+		if (more < 0)
+			error = more;
+		else if (message.level == SOL_SOCKET)
+			error = message.type == SCM_RIGHTS
+					? read_rights(message.data,
+						      message.size, out,
+						      &count, &last)
+				: message.type == SCM_CREDENTIALS
+					? read_credentials(message.data,
+							   message.size, out)
 					: -EINVAL;
-		}
-		at += ALIGNED(header.length);
 	}
 	if (error) {
 		control_files_drop(out->files);
@@ -305,10 +318,10 @@ void control_out_start(struct control_out *out, uint64_t address,
 
 /* A message's header at the buffer's start; the buffer moves on by its
  * aligned size, or what room there is. */
-static void put_header(struct control_out *out, uint64_t length, int type,
-		       uint64_t data_length)
+static void put_header(struct control_out *out, uint64_t length, int level,
+		       int type, uint64_t data_length)
 {
-	struct control_header header = { length, SOL_SOCKET, type };
+	struct control_header header = { length, level, type };
 	uint64_t size = ALIGNED(HEADER + data_length);
 
 	memcpy((void *)out->address, &header, HEADER);
@@ -319,10 +332,10 @@ static void put_header(struct control_out *out, uint64_t length, int type,
 	out->used += size;
 }
 
-void control_put_credentials(struct control_out *out,
-			     const struct credentials *credentials)
+void control_put(struct control_out *out, int level, int type,
+		 const void *data, uint64_t size)
 {
-	uint64_t length = HEADER + sizeof(*credentials);
+	uint64_t length = HEADER + size;
 
 	if (out->room < HEADER) { /* none given, or too little */
 		out->flags |= MSG_CTRUNC;
@@ -334,9 +347,15 @@ void control_put_credentials(struct control_out *out,
 	}
 	if (!vm_user_ok(out->address, length, PROT_WRITE))
 		return; /* Linux's put_cmsg fails quietly */
-	memcpy((uint8_t *)out->address + HEADER, credentials,
-	       length - HEADER);
-	put_header(out, length, SCM_CREDENTIALS, sizeof(*credentials));
+	memcpy((uint8_t *)out->address + HEADER, data, length - HEADER);
+	put_header(out, length, level, type, size);
+}
+
+void control_put_credentials(struct control_out *out,
+			     const struct credentials *credentials)
+{
+	control_put(out, SOL_SOCKET, SCM_CREDENTIALS, credentials,
+		    sizeof(*credentials));
 }
 
 void control_put_files(struct control_out *out, uint16_t files)
@@ -372,7 +391,7 @@ void control_put_files(struct control_out *out, uint16_t files)
 	}
 	if (installed)
 		put_header(out, HEADER + installed * sizeof(int32_t),
-			   SCM_RIGHTS, installed * sizeof(int32_t));
+			   SOL_SOCKET, SCM_RIGHTS, installed * sizeof(int32_t));
 	if (files != NO_FILES) {
 		out->flags |= MSG_CTRUNC;
 		control_files_drop(files);

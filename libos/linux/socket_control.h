@@ -41,6 +41,19 @@ struct credentials control_own_credentials(void);
  * levels are skipped, as on Linux. */
 long control_read(uint64_t address, uint64_t length, struct attachment *out);
 
+/* One of sendmsg's control messages: its level, type and data. */
+struct control_message {
+	int32_t level, type;
+	const uint8_t *data;
+	uint64_t size;
+};
+
+/* The control message at byte *at of the `length` bytes at `address`
+ * (memory checked by the caller), *at moved past it: 1, 0 after the
+ * last, or -EINVAL for one that does not fit. */
+long control_next(uint64_t address, uint64_t length, uint64_t *at,
+		  struct control_message *message);
+
 /* The list `files` waits in end `end`'s ring from now on (what the
  * collector looks at), or in no ring (`end` SOCKETS_MAX: taken from one,
  * to be installed or dropped). */
@@ -76,9 +89,11 @@ struct control_out {
 void control_out_start(struct control_out *out, uint64_t address,
 		       uint64_t length, bool close_on_exec);
 
-/* An SCM_CREDENTIALS message, cut short (MSG_CTRUNC) to the room; none
- * where the app's memory cannot take it (Linux's put_cmsg fails
- * quietly). */
+/* A message of `size` bytes of data, cut short (MSG_CTRUNC) to the
+ * room; none where the app's memory cannot take it (Linux's put_cmsg
+ * fails quietly). control_put_credentials: SCM_CREDENTIALS's. */
+void control_put(struct control_out *out, int level, int type,
+		 const void *data, uint64_t size);
 void control_put_credentials(struct control_out *out,
 			     const struct credentials *credentials);
 

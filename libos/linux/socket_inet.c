@@ -20,6 +20,7 @@
 #include "errno.h"
 #include "lib/string.h"
 #include "linux/socket.h"
+#include "linux/socket_control.h"
 #include "mm/vm.h"
 
 #define AF_UNSPEC 0
@@ -42,9 +43,14 @@ enum kept_option { KEPT_TOS, KEPT_TTL, KEPT_NODELAY, KEPT_CORK,
 static const int32_t option_first[KEPT_COUNT] = { 0, 64, 0, 0, 7200, 75, 9,
 						  64, 1, 1, 0 };
 
+/* The control messages a receiver may ask for, by their options. */
+enum receive_option { RECEIVE_PKTINFO, RECEIVE_TTL, RECEIVE_TOS,
+		      RECEIVE_PKTINFO6, RECEIVE_HOPLIMIT6, RECEIVE_TCLASS6 };
+
 struct binding {
 	int32_t options[KEPT_COUNT]; /* set by setsockopt, else 0 */
 	uint16_t options_set;        /* a bit per enum kept_option */
+	uint8_t receives;            /* a bit per enum receive_option */
 	struct inet_name name;       /* port 0: not bound */
 	uint8_t family, kind;
 	bool listening, reuse_address, reuse_port, has_peer, v6only;
@@ -444,17 +450,52 @@ uint32_t inet_datagram_max(const struct inet_name *to)
 #define IPPROTO_IP 0
 #define IP_TOS 1
 #define IP_TTL 2
+#define IP_PKTINFO 8
+#define IP_RECVTTL 12
+#define IP_RECVTOS 13
 #define IPPROTO_IPV6 41
 #define IPV6_UNICAST_HOPS 16
 #define IPV6_MULTICAST_HOPS 18
 #define IPV6_MULTICAST_LOOP 19
 #define IPV6_V6ONLY 26
+#define IPV6_RECVPKTINFO 49
+#define IPV6_PKTINFO 50
+#define IPV6_RECVHOPLIMIT 51
+#define IPV6_HOPLIMIT 52
+#define IPV6_DONTFRAG 62
+#define IPV6_RECVTCLASS 66
 #define IPV6_TCLASS 67
+#define LOOPBACK_INDEX 1 /* lo's (linux/interfaces.c) */
 #define TCP_NODELAY 1
 #define TCP_CORK 3
 #define TCP_KEEPIDLE 4
 #define TCP_KEEPINTVL 5
 #define TCP_KEEPCNT 6
+
+/* An option's value: as set, else Linux's first. */
+static int32_t kept_value(const struct binding *self, enum kept_option kept)
+{
+	return self->options_set & 1u << kept ? self->options[kept]
+					       : option_first[kept];
+}
+
+/* The option `name` at `level` that asks for a control message on an
+ * end of `self`'s: its receive_option, or -1. */
+static int receive_option_of(const struct binding *self, uint64_t level,
+			     uint64_t name)
+{
+	if (level == IPPROTO_IP)
+		return name == IP_PKTINFO ? RECEIVE_PKTINFO
+		       : name == IP_RECVTTL ? RECEIVE_TTL
+		       : name == IP_RECVTOS ? RECEIVE_TOS
+					    : -1;
+	if (level != IPPROTO_IPV6 || self->family != AF_INET6)
+		return -1;
+	return name == IPV6_RECVPKTINFO	   ? RECEIVE_PKTINFO6
+	       : name == IPV6_RECVHOPLIMIT ? RECEIVE_HOPLIMIT6
+	       : name == IPV6_RECVTCLASS   ? RECEIVE_TCLASS6
+					   : -1;
+}
 
 /* The option `name` at `level` for an end of `self`'s: its kept_option
  * and its values' range, or -1. */
@@ -537,6 +578,17 @@ long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 		self->v6only = *value != 0;
 		return 0;
 	}
+	int receive = receive_option_of(self, level, name);
+
+	if (receive >= 0) {
+		if (!set)
+			*value = self->receives >> receive & 1;
+		else if (*value)
+			self->receives |= (uint8_t)(1u << receive);
+		else
+			self->receives &= (uint8_t)~(1u << receive);
+		return 0;
+	}
 	kept = kept_option_of(self, level, name, &low, &high);
 	if (kept < 0 && !set && self->family == AF_INET &&
 	    !is_protocol_level(self, level))
@@ -544,8 +596,7 @@ long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 	if (kept < 0)
 		return -ENOPROTOOPT;
 	if (!set) {
-		*value = self->options_set & 1u << kept ? self->options[kept]
-							 : option_first[kept];
+		*value = kept_value(self, (enum kept_option)kept);
 		return 0;
 	}
 	if (*value < low || *value > high || (kept == KEPT_TTL && *value == 0))
@@ -557,4 +608,134 @@ long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 	self->options[kept] = *value;
 	self->options_set |= (uint16_t)(1u << kept);
 	return 0;
+}
+
+/* A control message's int (4 bytes; IP_TOS's may be 1) within
+ * [low, high] into *value: false if it is not. */
+static bool control_int(const struct control_message *message, bool byte_too,
+			int32_t low, int32_t high, int32_t *value)
+{
+	if (message->size == 1 && byte_too)
+		*value = message->data[0];
+	else if (message->size == sizeof(int32_t))
+		memcpy(value, message->data, sizeof(int32_t));
+	else
+		return false;
+	return *value >= low && *value <= high;
+}
+
+/* One IP-level control message of a datagram to an IPv4 address
+ * (Linux's ip_cmsg_send): 0 or -EINVAL. */
+static long read_control4(const struct control_message *message,
+			  int32_t *hops, int32_t *traffic)
+{
+	switch (message->type) {
+	case IP_TTL:
+		return control_int(message, false, 1, 255, hops) ? 0 : -EINVAL;
+	case IP_TOS:
+		return control_int(message, true, 0, 255, traffic) ? 0
+								    : -EINVAL;
+	case IP_PKTINFO: /* a source address: the loopback's anyway */
+		return message->size == 12 ? 0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+/* One IPv6-level control message of a datagram to an IPv6 address
+ * (ip6_datagram_send_ctl): 0 or -EINVAL. */
+static long read_control6(const struct control_message *message,
+			  int32_t *hops, int32_t *traffic)
+{
+	int32_t ignored;
+
+	switch (message->type) {
+	case IPV6_HOPLIMIT:
+		return control_int(message, false, -1, 255, hops) ? 0 : -EINVAL;
+	case IPV6_TCLASS:
+		return control_int(message, false, -1, 255, traffic) ? 0
+								      : -EINVAL;
+	case IPV6_DONTFRAG:
+		return control_int(message, false, -1, 1, &ignored) ? 0
+								      : -EINVAL;
+	case IPV6_PKTINFO: /* struct in6_pktinfo: a local source, or none */
+		return message->size >= 20 && (is_any6(message->data) ||
+					       is_loopback6(message->data))
+			       ? 0
+			       : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+long inet_send_marks(unsigned index, const struct inet_name *to,
+		     uint64_t control, uint64_t length,
+		     struct inet_marks *marks)
+{
+	const struct binding *self = &bindings[index];
+	bool ipv4 = is_mapped(to->address);
+	struct control_message message;
+	int32_t hops = -1, traffic = -1;
+	uint64_t at = 0;
+	long error = 0, more;
+
+	while (!error &&
+	       (more = control_next(control, length, &at, &message)) != 0) {
+		if (more < 0)
+			error = more;
+		else if (ipv4 && message.level == IPPROTO_IP)
+			error = read_control4(&message, &hops, &traffic);
+		else if (ipv4 && message.level == IPPROTO_IPV6 &&
+			 message.type == IPV6_PKTINFO &&
+			 self->family == AF_INET6)
+			error = message.size >= 20 && is_mapped(message.data)
+					? 0
+					: -EINVAL;
+		else if (!ipv4 && message.level == IPPROTO_IPV6)
+			error = read_control6(&message, &hops, &traffic);
+	}
+	if (error)
+		return error;
+	if (hops < 0)
+		hops = kept_value(self, ipv4 ? KEPT_TTL : KEPT_UNICAST_HOPS);
+	if (traffic < 0)
+		traffic = kept_value(self, ipv4 ? KEPT_TOS : KEPT_TCLASS);
+	*marks = (struct inet_marks){ ipv4 ? ipv4_of(to->address) : 0,
+				      (uint8_t)hops, (uint8_t)traffic };
+	return 0;
+}
+
+void inet_put_control(unsigned index, const struct inet_marks *marks,
+		      struct control_out *out)
+{
+	const struct binding *self = &bindings[index];
+	bool ipv4 = marks->destination4 != 0;
+	int32_t hops = marks->hops, traffic = marks->traffic;
+
+	/* udpv6_recvmsg's order: IPv6's common part first. */
+	if (self->receives & 1u << RECEIVE_PKTINFO6) {
+		/* struct in6_pktinfo: the destination, the interface. */
+		uint8_t info[20] = { [15] = 1, [16] = LOOPBACK_INDEX };
+
+		if (ipv4)
+			set_mapped(info, marks->destination4);
+		control_put(out, IPPROTO_IPV6, IPV6_PKTINFO, info,
+			    sizeof(info));
+	}
+	if (ipv4 && (self->receives & 1u << RECEIVE_PKTINFO)) {
+		/* struct in_pktinfo: the interface, the local address a
+		 * reply would come from, the datagram's destination. */
+		uint32_t info[3] = { LOOPBACK_INDEX, marks->destination4,
+				     marks->destination4 };
+
+		control_put(out, IPPROTO_IP, IP_PKTINFO, info, sizeof(info));
+	}
+	if (ipv4 && (self->receives & 1u << RECEIVE_TTL))
+		control_put(out, IPPROTO_IP, IP_TTL, &hops, sizeof(hops));
+	if (ipv4 && (self->receives & 1u << RECEIVE_TOS))
+		control_put(out, IPPROTO_IP, IP_TOS, &marks->traffic, 1);
+	if (!ipv4 && (self->receives & 1u << RECEIVE_HOPLIMIT6))
+		control_put(out, IPPROTO_IPV6, IPV6_HOPLIMIT, &hops,
+			    sizeof(hops));
+	if (!ipv4 && (self->receives & 1u << RECEIVE_TCLASS6))
+		control_put(out, IPPROTO_IPV6, IPV6_TCLASS, &traffic,
+			    sizeof(traffic));
 }

@@ -107,10 +107,40 @@ struct inet_name inet_source_of(unsigned index, const struct inet_name *to);
  * 65,527. */
 uint32_t inet_datagram_max(const struct inet_name *to);
 
+/* What a UDP datagram's IP header says that its receiver may ask for:
+ * its destination's IPv4 address (network order; 0: ::1, for an IPv6
+ * datagram), its hop limit (IPv4's TTL) and its traffic class (IPv4's
+ * TOS). */
+struct inet_marks {
+	uint32_t destination4;
+	uint8_t hops, traffic;
+};
+
+/* The marks of a datagram from end `index` to `to` (routed): from
+ * sendmsg's control messages at `control` (`length` bytes, which
+ * control_read checked) that set them, as Linux's ip_cmsg_send and
+ * ip6_datagram_send_ctl read them, else from the end's options. 0, or
+ * -EINVAL for a message of IP's (IPv4's datagram) or IPv6's level that
+ * is malformed, out of range or of a type Wicket does not take. */
+long inet_send_marks(unsigned index, const struct inet_name *to,
+		     uint64_t control, uint64_t length,
+		     struct inet_marks *marks);
+
+struct control_out;
+
+/* The control messages end `index` asked for (IP_PKTINFO, IP_RECVTTL
+ * and IP_RECVTOS for an IPv4 datagram; IPV6_RECVPKTINFO, and for an IPv6
+ * one IPV6_RECVHOPLIMIT and IPV6_RECVTCLASS) about a datagram with
+ * `marks`, in Linux's order, into recvmsg's buffer. */
+void inet_put_control(unsigned index, const struct inet_marks *marks,
+		      struct control_out *out);
+
 /* getsockopt (set false) and setsockopt (set true) on the IPPROTO_IP,
  * IPPROTO_IPV6 (an AF_INET6 end's) and IPPROTO_TCP levels: 0, -EINVAL (a
  * value out of range, IPV6_V6ONLY once bound) or -ENOPROTOOPT. Kept for
- * getsockopt; on the loopback only IPV6_V6ONLY changes anything. */
+ * getsockopt; on the loopback only IPV6_V6ONLY, the hop limits and
+ * traffic classes a datagram carries, and the control messages a
+ * receiver asks for change anything. */
 long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 		 int32_t *value);
 

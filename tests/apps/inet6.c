@@ -4,7 +4,9 @@
  * connections and datagrams under v4-mapped names (::ffff:127.0.0.1).
  * Names in every call that gives one, bind's conflicts between the two
  * families with and without IPV6_V6ONLY, the errors of bad names, the
- * datagram size limits of both families, the IPPROTO_IPV6 options, and
+ * datagram size limits of both families, the IPPROTO_IPV6 options, the
+ * control messages a UDP receiver asks for (IP_PKTINFO, IP_RECVTTL,
+ * IP_RECVTOS and IPv6's RFC 3542 kin) and a sender sets, and
  * the loopback's ::1 as rtnetlink, getifaddrs and /proc/net/if_inet6
  * tell of it (the loopback's entries alone: the host has more).
  * Every socket sets IPV6_V6ONLY itself, so the host's
@@ -494,6 +496,201 @@ static void udp(void)
 	close(receiver);
 }
 
+/* A datagram of `data` with the control messages `control` (its
+ * `length` bytes) from `from` to `to`; received by `receiver` into
+ * `room` bytes of control buffer, whose messages are printed. */
+static void ancillary(const char *label, int from, const void *to,
+		      socklen_t to_length, const void *control, size_t length,
+		      int receiver, size_t room)
+{
+	char data[8] = "ancil", got[16];
+	struct iovec piece = { data, 5 };
+	struct msghdr message = { .msg_name = (void *)to,
+				  .msg_namelen = to_length,
+				  .msg_iov = &piece,
+				  .msg_iovlen = 1,
+				  .msg_control = (void *)control,
+				  .msg_controllen = length };
+	static union {
+		char bytes[256];
+		struct cmsghdr align;
+	} buffer;
+
+	printf("-- %s\n", label);
+	if (show("sendmsg", sendmsg(from, &message, 0)) < 0)
+		return;
+	piece = (struct iovec){ got, sizeof(got) };
+	memset(buffer.bytes, 0x55, sizeof(buffer.bytes));
+	message = (struct msghdr){ .msg_iov = &piece,
+				   .msg_iovlen = 1,
+				   .msg_control = room ? buffer.bytes : NULL,
+				   .msg_controllen = room };
+	if (show("recvmsg", recvmsg(receiver, &message, MSG_DONTWAIT)) < 0)
+		return;
+	printf("controllen %zu flags %#x\n", (size_t)message.msg_controllen,
+	       message.msg_flags);
+	for (struct cmsghdr *one = CMSG_FIRSTHDR(&message); one;
+	     one = CMSG_NXTHDR(&message, one)) {
+		printf(" level %d type %d len %zu:", one->cmsg_level,
+		       one->cmsg_type, (size_t)one->cmsg_len);
+		for (size_t i = 0; i < one->cmsg_len - CMSG_LEN(0) &&
+				   CMSG_DATA(one) + i <
+					   (unsigned char *)buffer.bytes +
+						   message.msg_controllen;
+		     i++)
+			printf(" %02x", CMSG_DATA(one)[i]);
+		printf("\n");
+	}
+}
+
+/* Control messages: one int, or two, at the levels and types given. */
+struct two_messages {
+	union {
+		char bytes[2 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	};
+	size_t length;
+};
+
+static struct two_messages messages(int level, int type, int value,
+				    int level2, int type2, int value2)
+{
+	struct two_messages out = { .length = CMSG_SPACE(sizeof(int)) };
+	struct cmsghdr *one = (struct cmsghdr *)out.bytes;
+
+	memset(out.bytes, 0, sizeof(out.bytes));
+	*one = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(int)),
+				 .cmsg_level = level,
+				 .cmsg_type = type };
+	memcpy(CMSG_DATA(one), &value, sizeof(int));
+	if (level2 >= 0) {
+		one = (struct cmsghdr *)(out.bytes + CMSG_SPACE(sizeof(int)));
+		*one = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(int)),
+					 .cmsg_level = level2,
+					 .cmsg_type = type2 };
+		memcpy(CMSG_DATA(one), &value2, sizeof(int));
+		out.length += CMSG_SPACE(sizeof(int));
+	}
+	return out;
+}
+
+static void control_messages(void)
+{
+	printf("== control messages\n");
+	int receiver = socket6(SOCK_DGRAM, 0);
+	int sender6 = socket6(SOCK_DGRAM, 0);
+	int sender4 = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in6 any = name6("::", 0);
+	socklen_t length = sizeof(any);
+
+	bind(receiver, (struct sockaddr *)&any, sizeof(any));
+	getsockname(receiver, (struct sockaddr *)&any, &length);
+	uint16_t port = ntohs(any.sin6_port);
+	struct sockaddr_in6 loopback = name6("::1", port);
+	struct sockaddr_in ipv4 = name4("127.0.0.1", port);
+	struct two_messages none = { .length = 0 };
+
+	ancillary("none asked for", sender6, &loopback, sizeof(loopback),
+		  NULL, 0, receiver, 64);
+	set_option("IPV6_RECVPKTINFO", receiver, IPPROTO_IPV6,
+		   IPV6_RECVPKTINFO, 1);
+	set_option("IPV6_RECVHOPLIMIT", receiver, IPPROTO_IPV6,
+		   IPV6_RECVHOPLIMIT, 1);
+	set_option("IPV6_RECVTCLASS", receiver, IPPROTO_IPV6,
+		   IPV6_RECVTCLASS, 1);
+	show_option("IPV6_RECVHOPLIMIT", receiver, IPPROTO_IPV6,
+		    IPV6_RECVHOPLIMIT);
+	ancillary("IPv6's three", sender6, &loopback, sizeof(loopback), NULL,
+		  0, receiver, 256);
+	struct two_messages set = messages(IPPROTO_IPV6, IPV6_HOPLIMIT, 2,
+					   IPPROTO_IPV6, IPV6_TCLASS, 32);
+
+	ancillary("hop limit 2, class 32 sent", sender6, &loopback,
+		  sizeof(loopback), set.bytes, set.length, receiver, 256);
+	set_option("sender's IPV6_UNICAST_HOPS 7", sender6, IPPROTO_IPV6,
+		   IPV6_UNICAST_HOPS, 7);
+	set_option("sender's IPV6_TCLASS 4", sender6, IPPROTO_IPV6,
+		   IPV6_TCLASS, 4);
+	set = messages(IPPROTO_IPV6, IPV6_HOPLIMIT, -1, -1, 0, 0);
+	ancillary("the sender's options (hop limit -1 sent)", sender6,
+		  &loopback, sizeof(loopback), set.bytes, set.length, receiver,
+		  256);
+	ancillary("room for one", sender6, &loopback, sizeof(loopback), NULL,
+		  0, receiver, CMSG_SPACE(sizeof(int)));
+	ancillary("room for one and a half", sender6, &loopback,
+		  sizeof(loopback), NULL, 0, receiver,
+		  CMSG_SPACE(20) + CMSG_LEN(sizeof(int)) - 1);
+	ancillary("no room", sender6, &loopback, sizeof(loopback), NULL, 0,
+		  receiver, 0);
+	ancillary("from IPv4: PKTINFO alone", sender4, &ipv4, sizeof(ipv4),
+		  NULL, 0, receiver, 256);
+	set_option("IP_RECVTTL on AF_INET6", receiver, IPPROTO_IP, IP_RECVTTL,
+		   1);
+	ancillary("from IPv4, with IP_RECVTTL", sender4, &ipv4, sizeof(ipv4),
+		  NULL, 0, receiver, 256);
+	ancillary("from IPv6, with IP_RECVTTL", sender6, &loopback,
+		  sizeof(loopback), NULL, 0, receiver, 256);
+
+	printf("-- refused\n");
+	set = messages(IPPROTO_IPV6, IPV6_HOPLIMIT, 256, -1, 0, 0);
+	ancillary("hop limit 256", sender6, &loopback, sizeof(loopback),
+		  set.bytes, set.length, receiver, 256);
+	set = messages(IPPROTO_IPV6, IPV6_TCLASS, -2, -1, 0, 0);
+	ancillary("class -2", sender6, &loopback, sizeof(loopback), set.bytes,
+		  set.length, receiver, 256);
+	set = messages(IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, -1, 0, 0);
+	ancillary("IPV6_RECVPKTINFO sent", sender6, &loopback,
+		  sizeof(loopback), set.bytes, set.length, receiver, 256);
+	set = messages(IPPROTO_IPV6, IPV6_HOPLIMIT, 5, -1, 0, 0);
+	((struct cmsghdr *)set.bytes)->cmsg_len = CMSG_LEN(5);
+	ancillary("hop limit in 5 bytes", sender6, &loopback, sizeof(loopback),
+		  set.bytes, set.length, receiver, 256);
+	set = messages(IPPROTO_IP, IP_TTL, 9, SOL_SOCKET + 1000, 3, 0);
+	ancillary("IP_TTL to IPv6, another level: skipped", sender6,
+		  &loopback, sizeof(loopback), set.bytes, set.length, receiver,
+		  256);
+
+	printf("-- IPv4\n");
+	int receiver4 = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in four = name4("127.0.0.1", 0);
+
+	bind(receiver4, (struct sockaddr *)&four, sizeof(four));
+	length = sizeof(four);
+	getsockname(receiver4, (struct sockaddr *)&four, &length);
+	set_option("IP_PKTINFO", receiver4, IPPROTO_IP, IP_PKTINFO, 1);
+	set_option("IP_RECVTTL", receiver4, IPPROTO_IP, IP_RECVTTL, 1);
+	set_option("IP_RECVTOS", receiver4, IPPROTO_IP, IP_RECVTOS, 1);
+	show_option("IP_RECVTOS", receiver4, IPPROTO_IP, IP_RECVTOS);
+	ancillary("IPv4's three", sender4, &four, sizeof(four), none.bytes,
+		  none.length, receiver4, 256);
+	set = messages(IPPROTO_IP, IP_TTL, 5, IPPROTO_IP, IP_TOS, 0x10);
+	ancillary("TTL 5, TOS 0x10 sent", sender4, &four, sizeof(four),
+		  set.bytes, set.length, receiver4, 256);
+	set_option("sender's IP_TTL 33", sender4, IPPROTO_IP, IP_TTL, 33);
+	set_option("sender's IP_TOS 8", sender4, IPPROTO_IP, IP_TOS, 8);
+	ancillary("the sender's options", sender4, &four, sizeof(four), NULL,
+		  0, receiver4, 256);
+	struct sockaddr_in6 mapped = name6("::ffff:127.0.0.1",
+					   ntohs(four.sin_port));
+
+	set = messages(IPPROTO_IP, IP_TTL, 6, IPPROTO_IPV6, IPV6_HOPLIMIT, 1);
+	ancillary("from AF_INET6 to ::ffff:127.0.0.1, TTL 6", sender6, &mapped,
+		  sizeof(mapped), set.bytes, set.length, receiver4, 256);
+	set = messages(IPPROTO_IP, IP_TTL, 0, -1, 0, 0);
+	ancillary("TTL 0", sender4, &four, sizeof(four), set.bytes, set.length,
+		  receiver4, 256);
+	set = messages(IPPROTO_IP, IP_TOS, 256, -1, 0, 0);
+	ancillary("TOS 256", sender4, &four, sizeof(four), set.bytes,
+		  set.length, receiver4, 256);
+	set = messages(IPPROTO_IP, IP_RECVTTL, 1, -1, 0, 0);
+	ancillary("IP_RECVTTL sent", sender4, &four, sizeof(four), set.bytes,
+		  set.length, receiver4, 256);
+	close(receiver4);
+	close(sender4);
+	close(sender6);
+	close(receiver);
+}
+
 static void options(void)
 {
 	printf("== options\n");
@@ -688,6 +885,7 @@ int main(void)
 	bind_errors();
 	udp();
 	options();
+	control_messages();
 	interface();
 	return 0;
 }
