@@ -222,6 +222,9 @@ struct socket_end {
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
 	bool lite;              /* UDP-Lite's (not UDP's) */
+	uint16_t flag_options;  /* bit n: SOL_SOCKET's flag option n on
+				   (SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE,
+				   SO_OOBINLINE: kept for getsockopt) */
 	uint16_t coverage[2];   /* UDP-Lite: UDPLITE_SEND_CSCOV's and
 				   UDPLITE_RECV_CSCOV's (kept, no checksums
 				   on the loopback) */
@@ -2542,13 +2545,15 @@ static long option_value(const struct socket_end *end, uint64_t name,
 	case SO_PASSCRED:
 		*value = end->passes_credentials;
 		return 0;
-	case SO_ERROR:
-	case SO_PROTOCOL:
-	case SO_REUSEADDR:
 	case SO_KEEPALIVE:
 	case SO_BROADCAST:
 	case SO_DONTROUTE:
 	case SO_OOBINLINE:
+		*value = end->flag_options >> name & 1;
+		return 0;
+	case SO_ERROR:
+	case SO_PROTOCOL:
+	case SO_REUSEADDR:
 	case SO_SNDLOWAT:
 		*value = 0;
 		return 0;
@@ -2826,6 +2831,14 @@ long sys_setsockopt(struct wk_regs *regs)
 	value = *(const int32_t *)regs->r10;
 	if (name == SO_PASSCRED) {
 		end->passes_credentials = value != 0;
+		return 0;
+	}
+	if (name == SO_KEEPALIVE || name == SO_BROADCAST ||
+	    name == SO_DONTROUTE || name == SO_OOBINLINE) {
+		if (value)
+			end->flag_options |= (uint16_t)(1u << name);
+		else
+			end->flag_options &= (uint16_t)~(1u << name);
 		return 0;
 	}
 	if (is_inet(end) && (name == SO_REUSEADDR || name == SO_REUSEPORT)) {

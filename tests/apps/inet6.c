@@ -731,6 +731,16 @@ static void options(void)
 		    IPV6_V6ONLY);
 	set_option("IPV6_UNICAST_HOPS on AF_INET", ipv4, IPPROTO_IPV6,
 		   IPV6_UNICAST_HOPS, 3);
+	set_option("SO_BROADCAST 1", fd, SOL_SOCKET, SO_BROADCAST, 1);
+	show_option("SO_BROADCAST", fd, SOL_SOCKET, SO_BROADCAST);
+	set_option("SO_KEEPALIVE 1", tcp, SOL_SOCKET, SO_KEEPALIVE, 1);
+	show_option("SO_KEEPALIVE", tcp, SOL_SOCKET, SO_KEEPALIVE);
+	set_option("SO_OOBINLINE 5", tcp, SOL_SOCKET, SO_OOBINLINE, 5);
+	show_option("SO_OOBINLINE", tcp, SOL_SOCKET, SO_OOBINLINE);
+	set_option("SO_DONTROUTE 1", fd, SOL_SOCKET, SO_DONTROUTE, 1);
+	set_option("SO_DONTROUTE 0", fd, SOL_SOCKET, SO_DONTROUTE, 0);
+	show_option("SO_DONTROUTE", fd, SOL_SOCKET, SO_DONTROUTE);
+	show_option("SO_KEEPALIVE, UDP", fd, SOL_SOCKET, SO_KEEPALIVE);
 	show("socketpair(AF_INET6)",
 	     socketpair(AF_INET6, SOCK_STREAM, 0, (int[2]){ 0 }));
 	int lite = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE);
