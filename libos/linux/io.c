@@ -87,6 +87,7 @@
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD   0x541b
+#define SIOCATMARK 0x8905
 #define FIONBIO    0x5421
 #define FIONCLEX   0x5450
 #define FIOCLEX    0x5451
@@ -1177,6 +1178,13 @@ long sys_ioctl(struct wk_regs *regs)
 			size = 0;
 		*(int32_t *)argument = (int32_t)(size < INT32_MAX ? size
 							       : INT32_MAX);
+		return 0;
+	}
+	if (file->kind == FILE_SOCKET && request == SIOCATMARK &&
+	    socket_at_mark(file) >= 0) {
+		if (!vm_user_ok(argument, 4, PROT_WRITE))
+			return -EFAULT;
+		*(int32_t *)argument = (int32_t)socket_at_mark(file);
 		return 0;
 	}
 	if (file->kind == FILE_SOCKET) {

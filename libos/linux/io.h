@@ -51,6 +51,7 @@ struct iovec {
 
 /* poll's events (Linux's values). */
 #define POLLIN     0x001
+#define POLLPRI    0x002
 #define POLLOUT    0x004
 #define POLLERR    0x008
 #define POLLHUP    0x010

@@ -2,7 +2,8 @@
  * poll, ppoll, select and pselect6 over the descriptors (linux/io.c): the
  * console is readable when a read would not wait (console_readable), the
  * devices and directories always are (their reads never wait); all are
- * always writable, none has an exceptional condition. A call that finds
+ * always writable; select's exceptional condition is POLLPRI (TCP's
+ * urgent byte). A call that finds
  * nothing ready waits (WAIT_READY) for console input, its timeout or a
  * signal, then runs again inside the libOS (sched_continue) with the
  * deadline its first run computed. As on Linux, a handler ends the wait
@@ -246,7 +247,8 @@ static long select_sets(uint64_t *const sets[3], uint64_t count,
 		int16_t events = file_events(file, console);
 		bool now[3] = {
 			asked[0] && (events & (POLLIN | POLLHUP | POLLERR)),
-			asked[1] && (events & (POLLOUT | POLLERR)), false };
+			asked[1] && (events & (POLLOUT | POLLERR)),
+			asked[2] && (events & POLLPRI) };
 
 		for (int k = 0; k < 3; k++) {
 			if (now[k])

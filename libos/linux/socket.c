@@ -48,8 +48,13 @@
  * copies); a read with no room for them closes them, and so does the
  * loss of their bytes (a closed receiver, a discarded queue).
  *
- * Not here: MSG_OOB, SO_PEEK_OFF, and the effects of the other socket
- * options (they are taken and kept by nothing).
+ * TCP's urgent byte (MSG_OOB) is Linux's: the last byte of a send with
+ * MSG_OOB, which recv(MSG_OOB) takes once, out of the stream (in it with
+ * SO_OOBINLINE); a read stops before it; POLLPRI, select's exceptional
+ * set and SIOCATMARK tell of it. Not here: MSG_OOB on AF_UNIX streams
+ * (-EOPNOTSUPP, as a Linux without CONFIG_AF_UNIX_OOB), SIGURG,
+ * SO_PEEK_OFF, and the effects of the other socket options (they are
+ * taken and kept by nothing).
  */
 #include "linux/socket.h"
 
@@ -97,6 +102,7 @@ _Static_assert(LIBOS_SOCKET_BUFFERS + (uint64_t)SOCKETS_MAX * SOCKET_RING <=
 #define SOCK_TYPES     11 /* Linux's SOCK_MAX */
 #define SOCK_TYPE_MASK 0xf
 
+#define MSG_OOB          0x1
 #define MSG_PEEK         0x2
 #define MSG_TRUNC        0x20
 #define MSG_DONTWAIT     0x40
@@ -222,6 +228,9 @@ struct socket_end {
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
 	bool lite;              /* UDP-Lite's (not UDP's) */
+	uint8_t urgent;         /* TCP: URGENT_*, of the byte at urgent_at */
+	uint8_t urgent_byte;
+	uint64_t urgent_at;     /* a byte count of the ring */
 	uint16_t flag_options;  /* bit n: SOL_SOCKET's flag option n on
 				   (SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE,
 				   SO_OOBINLINE: kept for getsockopt) */
@@ -241,6 +250,11 @@ struct socket_end {
 					last read took (MSG_WAITALL's next
 					run goes on with them) */
 };
+
+/* TCP's urgent byte (MSG_OOB), as Linux's urg_data says: none, one
+ * recv(MSG_OOB) may take, or one taken. Unless SO_OOBINLINE, a reader
+ * of the stream skips the byte; either way a read stops at it. */
+enum { URGENT_NONE, URGENT_VALID, URGENT_READ };
 
 static struct socket_end ends[SOCKETS_MAX];
 unsigned sockets_touched;
@@ -891,6 +905,28 @@ static long send_netlink(struct file *file, uint64_t name, uint64_t length,
 	return (long)total;
 }
 
+/* Whether end `end` reads TCP's urgent byte in the stream. */
+static bool urgent_inline(const struct socket_end *end)
+{
+	return end->flag_options & 1u << SO_OOBINLINE;
+}
+
+/* A TCP send with MSG_OOB went into end `index`'s ring: its last byte
+ * is urgent now, and a former urgent byte becomes an ordinary one, but
+ * for one the reader stands at, which it loses (Linux's tcp_check_urg). */
+static void urgent_sent(struct socket_end *receiver, unsigned index)
+{
+	if (receiver->urgent != URGENT_NONE &&
+	    receiver->urgent_at == receiver->read &&
+	    !urgent_inline(receiver) && receiver->read + 1 < receiver->written)
+		receiver->read++;
+	receiver->urgent_at = receiver->written - 1;
+	ring_copy(ring(index), SOCKET_RING, receiver->urgent_at,
+		  &receiver->urgent_byte, 1, false);
+	receiver->urgent = URGENT_VALID;
+	changed();
+}
+
 static long send_to_peer(struct file *file, const struct iovec *vector,
 			 uint64_t total, int flags, struct attachment *given)
 {
@@ -916,8 +952,11 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 		return result;
 	/* A stream's or SEQPACKET's gone peer shut this end down: the
 	 * send refuses before it looks at the peer's slot. */
-	return send_vector(file, self->peer, vector, total, flags, given,
-			   NULL);
+	result = send_vector(file, self->peer, vector, total, flags, given,
+			     NULL);
+	if (result > 0 && (flags & MSG_OOB))
+		urgent_sent(&ends[self->peer], (unsigned)self->peer);
+	return result;
 }
 
 /* What a receive took besides bytes: whether a credentials message is
@@ -934,6 +973,7 @@ struct received {
 	struct inet_name source;
 	struct inet_marks marks;
 	uint32_t source_portid;
+	bool urgent; /* TCP's urgent byte (MSG_OOB's flag back) */
 };
 
 /* The credentials a receiver is told of for `attachment`. */
@@ -1000,6 +1040,79 @@ static uint64_t stream_extent(const struct socket_end *self, uint64_t room,
 	return at - self->read;
 }
 
+/* A TCP receive with an urgent byte in the ring (receive_stream's): as
+ * Linux's tcp_recvmsg, it stops before the byte after taking any, and
+ * else skips it (but under SO_OOBINLINE), which ends its urgency; a
+ * skipped byte is lost to recv(MSG_OOB) too. */
+static long receive_to_urgent(struct file *file, const struct iovec *vector,
+			      uint64_t total, int flags, uint64_t done,
+			      bool may_wait)
+{
+	struct socket_end *self = end_of(file);
+	uint64_t skip = 0, limit = unread(self);
+
+	if (self->urgent_at == self->read) {
+		if (done)
+			return (long)done;
+		skip = !urgent_inline(self);
+	} else {
+		limit = self->urgent_at - self->read;
+	}
+	if (skip && limit == 1 && !(flags & MSG_PEEK)) { /* the byte alone */
+		self->read++;
+		self->urgent = URGENT_NONE;
+		changed();
+		if (self->shutdown & RCV_SHUTDOWN)
+			return 0;
+		return wait_or_again(may_wait, self->receive_timeout, 0);
+	}
+	uint64_t part = total - done < limit - skip ? total - done
+						    : limit - skip;
+
+	vector_copy((unsigned)file->position, self->read + skip, vector, done,
+		    part, false);
+	if (flags & MSG_PEEK)
+		return (long)(done + part);
+	self->read += skip + part;
+	if (self->read > self->urgent_at)
+		self->urgent = URGENT_NONE;
+	done += part;
+	changed();
+	if (done < total && (flags & MSG_WAITALL) && may_wait &&
+	    !(self->shutdown & RCV_SHUTDOWN))
+		return wait_or_again(true, self->receive_timeout, done);
+	return (long)done;
+}
+
+/* recv(MSG_OOB) on a TCP end (tcp_recv_urg): its urgent byte, if one
+ * waits and SO_OOBINLINE is off (else -EINVAL), into the first of
+ * `total` bytes (none with MSG_TRUNC; *truncated for no room). */
+static long receive_urgent(struct file *file, const struct iovec *vector,
+			   long total, int flags, bool *truncated)
+{
+	struct socket_end *self = end_of(file);
+
+	if (self->listening)
+		return -ENOTCONN;
+	if (urgent_inline(self) || self->urgent != URGENT_VALID)
+		return -EINVAL;
+	if (total < 0)
+		return total;
+	if (total > 0 && !(flags & MSG_TRUNC)) {
+		const struct iovec *piece = vector;
+
+		while (piece->length == 0)
+			piece++;
+		*(uint8_t *)(uintptr_t)piece->base = self->urgent_byte;
+	}
+	*truncated = total == 0;
+	if (!(flags & MSG_PEEK)) {
+		self->urgent = URGENT_READ;
+		changed();
+	}
+	return total > 0;
+}
+
 /* A stream's receive (receive_vector's): `done` bytes taken by earlier
  * runs of a MSG_WAITALL read. */
 static long receive_stream(struct file *file, const struct iovec *vector,
@@ -1008,6 +1121,10 @@ static long receive_stream(struct file *file, const struct iovec *vector,
 {
 	struct socket_end *self = end_of(file);
 	unsigned index = (unsigned)file->position;
+
+	if (self->urgent != URGENT_NONE)
+		return receive_to_urgent(file, vector, total, flags, done,
+					 may_wait);
 	struct attachment read_with = done ? self->last_read
 					   : nothing_attached;
 	bool known = done != 0;
@@ -1070,6 +1187,15 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		.credentials_due = is_stream(self) && self->passes_credentials,
 		.files = NO_FILES,
 	};
+	if (is_inet(self) && is_stream(self) && (flags & MSG_OOB)) {
+		long taken = receive_urgent(file, vector, total, flags,
+					    truncated);
+
+		got->urgent = taken >= 0;
+		return taken;
+	}
+	if ((flags & MSG_OOB) && self->family == AF_UNIX)
+		return -EOPNOTSUPP;
 	if (is_inet(self) && is_stream(self) && !self->connected)
 		return -ENOTCONN;
 	if (self->family == AF_NETLINK && self->error && !done) {
@@ -1289,8 +1415,13 @@ int16_t socket_poll(const struct file *file)
 		if (self->shutdown & RCV_SHUTDOWN)
 			events |= POLLRDHUP | POLLIN | POLLRDNORM;
 	}
-	if (unread(self))
+	/* An urgent byte a read would skip is no byte to read (tcp_poll). */
+	if (unread(self) > (self->urgent != URGENT_NONE &&
+			    self->urgent_at == self->read &&
+			    !urgent_inline(self)))
 		events |= POLLIN | POLLRDNORM;
+	if (self->urgent == URGENT_VALID)
+		events |= POLLPRI;
 	if (peer == NULL || SOCKET_RING - unread(peer) >= ROOM_TO_WRITE)
 		events |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	return (int16_t)events;
@@ -1311,6 +1442,15 @@ void socket_wakeups(const struct file *file, uint64_t wakeups[2])
 int socket_family(const struct file *file)
 {
 	return end_of(file)->family;
+}
+
+long socket_at_mark(const struct file *file)
+{
+	const struct socket_end *self = end_of(file);
+
+	if (!is_inet(self) || !is_stream(self))
+		return -ENOIOCTLCMD;
+	return self->urgent != URGENT_NONE && self->urgent_at == self->read;
 }
 
 uint64_t socket_unread(const struct file *file)
@@ -1623,6 +1763,15 @@ static long send_inet(struct file *file, uint64_t name, uint64_t length,
 			vector, total, flags, control, control_length);
 }
 
+/* A send with MSG_OOB on anything but TCP: Linux's UDP, netlink and
+ * AF_UNIX (without CONFIG_AF_UNIX_OOB) refuse it. */
+static bool urgent_refused(const struct file *file, int flags)
+{
+	const struct socket_end *self = end_of(file);
+
+	return (flags & MSG_OOB) && !(is_inet(self) && is_stream(self));
+}
+
 /* sendmsg of the struct msghdr at `address` on `file`'s end. */
 static long send_message(struct file *file, uint64_t address, int flags)
 {
@@ -1638,6 +1787,8 @@ static long send_message(struct file *file, uint64_t address, int flags)
 
 	if (total < 0)
 		return total;
+	if (urgent_refused(file, flags))
+		return -EOPNOTSUPP;
 	/* Linux reads the control messages before it looks further. */
 	error = control_read(header.control, header.control_length, &given);
 	if (error)
@@ -1687,6 +1838,8 @@ long sys_sendto(struct wk_regs *regs)
 
 	if (total < 0)
 		return total;
+	if (urgent_refused(file, (int)regs->r10))
+		return -EOPNOTSUPP;
 	if (is_inet(end_of(file)))
 		return send_inet(file, regs->r8, regs->r9 & 0xffffffff, &piece,
 				 (uint64_t)total, (int)regs->r10, 0, 0);
@@ -1785,7 +1938,8 @@ static long receive_message(struct file *file, uint64_t address, int flags)
 		got.files = NO_FILES;
 		out->control_length = control.used;
 		out->flags = (truncated ? MSG_TRUNC : 0) | control.flags |
-			     (flags & MSG_CMSG_CLOEXEC);
+			     (flags & MSG_CMSG_CLOEXEC) |
+			     (got.urgent ? MSG_OOB : 0);
 	}
 	control_files_drop(got.files); /* a record lost to a bad buffer */
 	return result;

@@ -58,10 +58,14 @@ void socket_wakeups(const struct file *file, uint64_t wakeups[2]);
 void socket_netlink_post(const struct file *file, const void *bytes,
 			 uint32_t length);
 
-/* The end's family (AF_UNIX, AF_INET, AF_NETLINK). */
+/* The end's family (AF_UNIX, AF_INET, AF_INET6, AF_NETLINK). */
 int socket_family(const struct file *file);
 
 /* The bytes the next read would take (FIONREAD). */
 uint64_t socket_unread(const struct file *file);
+
+/* SIOCATMARK on a TCP end: whether its reading stands at the urgent
+ * byte (1 or 0); -ENOIOCTLCMD on another socket. */
+long socket_at_mark(const struct file *file);
 
 #endif /* LIBOS_LINUX_SOCKET_H */

@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -680,6 +682,134 @@ static void localhost_by_name(void)
 	printf("getprotobynumber 6: %s\n", protocol ? protocol->p_name : "none");
 }
 
+/* A connected TCP pair on the loopback: *client, *server. */
+static void tcp_pair(int *client, int *server)
+{
+	struct sockaddr_in name = loopback(0);
+	socklen_t length = sizeof(name);
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+
+	bind(listener, (struct sockaddr *)&name, sizeof(name));
+	listen(listener, 1);
+	getsockname(listener, (struct sockaddr *)&name, &length);
+	*client = socket(AF_INET, SOCK_STREAM, 0);
+	connect(*client, (struct sockaddr *)&name, sizeof(name));
+	*server = accept(listener, NULL, NULL);
+	fcntl(*server, F_SETFL, O_NONBLOCK);
+	close(listener);
+}
+
+/* What poll, select's exceptional set and SIOCATMARK say of fd. */
+static void urgent_state(const char *label, int fd)
+{
+	struct pollfd one = { fd, POLLIN | POLLPRI, 0 };
+	fd_set exceptional;
+	struct timeval now = { 0, 0 };
+	int mark = -1;
+
+	FD_ZERO(&exceptional);
+	FD_SET(fd, &exceptional);
+	poll(&one, 1, 0);
+	select(fd + 1, NULL, NULL, &exceptional, &now);
+	ioctl(fd, SIOCATMARK, &mark);
+	printf("%s: revents %#x, exceptional %d, at mark %d\n", label,
+	       one.revents, FD_ISSET(fd, &exceptional) != 0, mark);
+}
+
+/* recv of up to 16 bytes with `flags`, printed with recvmsg's flags. */
+static void receive(const char *label, int fd, int flags, size_t room)
+{
+	char bytes[17] = { 0 };
+	struct iovec piece = { bytes, room };
+	struct msghdr message = { .msg_iov = &piece, .msg_iovlen = 1 };
+	long got = recvmsg(fd, &message, flags);
+
+	if (got < 0) {
+		show(label, -1);
+		return;
+	}
+	printf("%s: %ld \"%s\" flags %#x\n", label, got, bytes,
+	       message.msg_flags);
+}
+
+/* TCP's urgent byte: send(MSG_OOB), recv(MSG_OOB), SO_OOBINLINE,
+ * SIOCATMARK, POLLPRI and select's exceptional set. */
+static void tcp_urgent(void)
+{
+	int client, server, one = 1;
+
+	printf("== urgent data\n");
+	tcp_pair(&client, &server);
+	urgent_state("nothing sent", server);
+	show("send abc", send(client, "abc", 3, 0));
+	show("send X, MSG_OOB", send(client, "X", 1, MSG_OOB));
+	usleep(10000);
+	urgent_state("abc and X", server);
+	receive("recv", server, 0, 16);
+	urgent_state("at X", server);
+	receive("recv MSG_OOB|MSG_PEEK", server, MSG_OOB | MSG_PEEK, 16);
+	receive("recv MSG_OOB, no room", server, MSG_OOB, 0);
+	receive("recv MSG_OOB", server, MSG_OOB, 16);
+	receive("recv MSG_OOB again", server, MSG_OOB, 16);
+	urgent_state("X taken", server);
+	receive("recv, X alone", server, 0, 16);
+	show("send def", send(client, "def", 3, 0));
+	usleep(10000);
+	receive("recv", server, 0, 16);
+	urgent_state("after def", server);
+
+	show("send Z, MSG_OOB", send(client, "Z", 1, MSG_OOB));
+	show("send gh", send(client, "gh", 2, 0));
+	usleep(10000);
+	receive("recv (Z is skipped)", server, 0, 16);
+	receive("recv MSG_OOB after", server, MSG_OOB, 16);
+
+	show("send 1, MSG_OOB", send(client, "1", 1, MSG_OOB));
+	show("send 2, MSG_OOB", send(client, "2", 1, MSG_OOB));
+	usleep(10000);
+	urgent_state("1 and 2", server);
+	receive("recv MSG_OOB", server, MSG_OOB, 16);
+	receive("recv", server, 0, 16);
+
+	show("send ab3, MSG_OOB", send(client, "ab3", 3, MSG_OOB));
+	show("send 4, MSG_OOB", send(client, "4", 1, MSG_OOB));
+	usleep(10000);
+	receive("recv MSG_OOB", server, MSG_OOB, 16);
+	receive("recv", server, 0, 16);
+	receive("recv", server, 0, 16);
+
+	show("SO_OOBINLINE", setsockopt(server, SOL_SOCKET, SO_OOBINLINE, &one,
+					sizeof(one)));
+	show("send cd", send(client, "cd", 2, 0));
+	show("send Y, MSG_OOB", send(client, "Y", 1, MSG_OOB));
+	show("send ef", send(client, "ef", 2, 0));
+	usleep(10000);
+	urgent_state("inline", server);
+	receive("recv MSG_OOB", server, MSG_OOB, 16);
+	receive("recv", server, 0, 16);
+	urgent_state("inline, at Y", server);
+	receive("recv", server, 0, 16);
+	close(client);
+	close(server);
+
+	int udp = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in to = loopback(9);
+
+	show("UDP sendto MSG_OOB",
+	     sendto(udp, "u", 1, MSG_OOB, (struct sockaddr *)&to, sizeof(to)));
+	close(udp);
+	int pair[2];
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, pair);
+	show("AF_UNIX DGRAM send MSG_OOB", send(pair[0], "u", 1, MSG_OOB));
+	close(pair[0]);
+	close(pair[1]);
+	int fresh = socket(AF_INET, SOCK_STREAM, 0);
+
+	receive("unconnected TCP recv MSG_OOB", fresh, MSG_OOB, 16);
+	close(fresh);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -690,5 +820,6 @@ int main(void)
 	tcp_peer_closed();
 	tcp_echo();
 	udp();
+	tcp_urgent();
 	return 0;
 }
