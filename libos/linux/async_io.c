@@ -8,7 +8,8 @@
  * does: at each arrival (POLL_IN: bytes, a datagram, an event, input),
  * and when room comes back to a writer that lacked it (POLL_OUT) or the
  * other end goes (a socket's POLL_HUP, a pipe's POLL_IN or POLL_OUT),
- * seen as rises of those events.
+ * seen as rises of those events. A socket's owner gets SIGURG when TCP's
+ * urgent byte comes, with O_ASYNC's POLL_PRI after it.
  * F_NOTIFY registers a directory's description for the events of its
  * entries (DN_ACCESS, DN_MODIFY, DN_CREATE, DN_DELETE, DN_RENAME,
  * DN_ATTRIB; as Linux 6.x's, a rename out of it is a DN_RENAME event and
@@ -29,6 +30,7 @@
 #include "lib/string.h"
 #include "linux/inotify.h"
 #include "linux/signal.h"
+#include "linux/socket.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/thread.h"
@@ -55,13 +57,16 @@
 #define DN_ATTRIB    0x20
 #define DN_MULTISHOT 0x80000000u
 
+#define SIGURG    23
 #define SIGIO     29
 #define SIGNALS   64
 #define SI_KERNEL 0x80
 #define POLL_IN   1
 #define POLL_OUT  2
 #define POLL_MSG  3
+#define POLL_PRI  5
 #define POLL_HUP  6
+#define POLLRDBAND 0x080
 #define POLLMSG   0x400
 #define POLLWRBAND 0x200
 
@@ -74,6 +79,7 @@ static struct owned {
 	int32_t fd, notify_fd;   /* O_ASYNC's and F_NOTIFY's descriptors */
 	uint32_t notices;        /* F_NOTIFY's DN_* mask */
 	uint64_t wakeups[2];     /* the file's, when last looked at */
+	uint64_t urgents;        /* a socket's urgent bytes then */
 	int16_t events;          /* its poll events then */
 } owned[OWNED_MAX];
 
@@ -112,6 +118,9 @@ static bool signals_io(const struct file *file)
 	       file->kind == FILE_INOTIFY || file->kind == FILE_CONSOLE;
 }
 
+static void deliver(const struct owned *entry, int signal,
+		    const struct signal_info *info);
+
 /* Linux's send_sigio: the owner's signal for `reason` about fd. */
 static void send(const struct owned *entry, int32_t fd, int reason)
 {
@@ -119,13 +128,12 @@ static void send(const struct owned *entry, int32_t fd, int reason)
 		[POLL_IN] = POLLIN | POLLRDNORM,
 		[POLL_OUT] = POLLOUT | POLLWRNORM | POLLWRBAND,
 		[POLL_MSG] = POLLIN | POLLRDNORM | POLLMSG,
+		[POLL_PRI] = POLLPRI | POLLRDBAND,
 		[POLL_HUP] = POLLHUP | POLLERR,
 	};
 	struct signal_info info = { .code = SI_KERNEL };
 	int signal = SIGIO;
 
-	if (entry->owner == 0)
-		return;
 	if (entry->signal) {
 		signal = entry->signal;
 		info = (struct signal_info){ .code = reason,
@@ -133,14 +141,23 @@ static void send(const struct owned *entry, int32_t fd, int reason)
 					     .polled = true,
 					     .poll_fd = fd };
 	}
+	deliver(entry, signal, &info);
+}
+
+/* `signal` to the description's owner, if it has one. */
+static void deliver(const struct owned *entry, int signal,
+		    const struct signal_info *info)
+{
+	if (entry->owner == 0)
+		return;
 	if (entry->owner_type == F_OWNER_TID) {
 		struct thread *thread = thread_find(entry->owner);
 
 		if (thread)
-			signal_send_thread(thread, signal, &info);
+			signal_send_thread(thread, signal, info);
 		return;
 	}
-	signal_send_process(signal, &info);
+	signal_send_process(signal, info);
 }
 
 /* What the file's state is now, for the next look. */
@@ -148,6 +165,8 @@ static void remember(struct owned *entry)
 {
 	poll_wakeups(entry->file, entry->wakeups);
 	entry->events = poll_events(entry->file);
+	if (entry->file->kind == FILE_SOCKET)
+		entry->urgents = socket_urgents(entry->file);
 }
 
 void async_note_change(void)
@@ -155,14 +174,26 @@ void async_note_change(void)
 	for (unsigned i = 0; i < owned_touched; i++) {
 		struct owned *entry = &owned[i];
 
-		if (entry->file == NULL || !entry->async || !entry->owner)
+		if (entry->file == NULL || !entry->owner ||
+		    (!entry->async && entry->file->kind != FILE_SOCKET))
 			continue;
 		uint64_t before[2] = { entry->wakeups[0], entry->wakeups[1] };
+		uint64_t urgents = entry->urgents;
 		int16_t was = entry->events;
 
 		remember(entry);
 		int16_t rose = (int16_t)(entry->events & ~was);
 
+		/* TCP's urgent byte came: SIGURG to the owner, O_ASYNC or
+		 * not (Linux's sk_send_sigurg), then O_ASYNC's POLL_PRI. */
+		if (entry->urgents != urgents) {
+			deliver(entry, SIGURG,
+				&(struct signal_info){ .code = SI_KERNEL });
+			if (entry->async)
+				send(entry, entry->fd, POLL_PRI);
+		}
+		if (!entry->async)
+			continue;
 		if (entry->wakeups[0] != before[0])
 			send(entry, entry->fd, POLL_IN);
 		if (rose & POLLOUT)

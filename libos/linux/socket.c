@@ -51,9 +51,9 @@
  * TCP's urgent byte (MSG_OOB) is Linux's: the last byte of a send with
  * MSG_OOB, which recv(MSG_OOB) takes once, out of the stream (in it with
  * SO_OOBINLINE); a read stops before it; POLLPRI, select's exceptional
- * set and SIOCATMARK tell of it. Not here: MSG_OOB on AF_UNIX streams
- * (-EOPNOTSUPP, as a Linux without CONFIG_AF_UNIX_OOB), SIGURG,
- * SO_PEEK_OFF, and the effects of the other socket options (they are
+ * set and SIOCATMARK tell of it, and its owner gets SIGURG
+ * (linux/async_io.c). Not here: MSG_OOB on AF_UNIX streams (-EOPNOTSUPP,
+ * as a Linux without CONFIG_AF_UNIX_OOB), SO_PEEK_OFF, and the effects of the other socket options (they are
  * taken and kept by nothing).
  */
 #include "linux/socket.h"
@@ -229,6 +229,7 @@ struct socket_end {
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
 	bool lite;              /* UDP-Lite's (not UDP's) */
 	uint8_t urgent;         /* TCP: URGENT_*, of the byte at urgent_at */
+	uint32_t urgents;       /* TCP: urgent bytes that came (SIGURG's) */
 	uint8_t urgent_byte;
 	uint64_t urgent_at;     /* a byte count of the ring */
 	uint16_t flag_options;  /* bit n: SOL_SOCKET's flag option n on
@@ -924,6 +925,7 @@ static void urgent_sent(struct socket_end *receiver, unsigned index)
 	ring_copy(ring(index), SOCKET_RING, receiver->urgent_at,
 		  &receiver->urgent_byte, 1, false);
 	receiver->urgent = URGENT_VALID;
+	receiver->urgents++;
 	changed();
 }
 
@@ -1442,6 +1444,11 @@ void socket_wakeups(const struct file *file, uint64_t wakeups[2])
 int socket_family(const struct file *file)
 {
 	return end_of(file)->family;
+}
+
+uint64_t socket_urgents(const struct file *file)
+{
+	return end_of(file)->urgents;
 }
 
 long socket_at_mark(const struct file *file)

@@ -64,6 +64,10 @@ int socket_family(const struct file *file);
 /* The bytes the next read would take (FIONREAD). */
 uint64_t socket_unread(const struct file *file);
 
+/* How many urgent bytes (MSG_OOB) came to the end: async_io.c's
+ * SIGURG. */
+uint64_t socket_urgents(const struct file *file);
+
 /* SIOCATMARK on a TCP end: whether its reading stands at the urgent
  * byte (1 or 0); -ENOIOCTLCMD on another socket. */
 long socket_at_mark(const struct file *file);

@@ -17,6 +17,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -732,19 +733,32 @@ static void receive(const char *label, int fd, int flags, size_t room)
 	       message.msg_flags);
 }
 
+static volatile sig_atomic_t urgent_signals;
+
+static void on_urgent(int signal)
+{
+	(void)signal;
+	urgent_signals++;
+}
+
 /* TCP's urgent byte: send(MSG_OOB), recv(MSG_OOB), SO_OOBINLINE,
- * SIOCATMARK, POLLPRI and select's exceptional set. */
+ * SIOCATMARK, POLLPRI, select's exceptional set, and SIGURG to the
+ * socket's owner. */
 static void tcp_urgent(void)
 {
 	int client, server, one = 1;
+	struct sigaction action = { .sa_handler = on_urgent };
 
 	printf("== urgent data\n");
+	sigaction(SIGURG, &action, NULL);
 	tcp_pair(&client, &server);
+	show("F_SETOWN", fcntl(server, F_SETOWN, getpid()));
 	urgent_state("nothing sent", server);
 	show("send abc", send(client, "abc", 3, 0));
 	show("send X, MSG_OOB", send(client, "X", 1, MSG_OOB));
 	usleep(10000);
 	urgent_state("abc and X", server);
+	printf("SIGURG: %d\n", (int)urgent_signals);
 	receive("recv", server, 0, 16);
 	urgent_state("at X", server);
 	receive("recv MSG_OOB|MSG_PEEK", server, MSG_OOB | MSG_PEEK, 16);
@@ -768,6 +782,7 @@ static void tcp_urgent(void)
 	show("send 2, MSG_OOB", send(client, "2", 1, MSG_OOB));
 	usleep(10000);
 	urgent_state("1 and 2", server);
+	printf("SIGURG: %d\n", (int)urgent_signals);
 	receive("recv MSG_OOB", server, MSG_OOB, 16);
 	receive("recv", server, 0, 16);
 
