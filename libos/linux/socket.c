@@ -232,6 +232,8 @@ struct socket_end {
 	uint32_t urgents;       /* TCP: urgent bytes that came (SIGURG's) */
 	uint8_t urgent_byte;
 	uint64_t urgent_at;     /* a byte count of the ring */
+	int32_t buffer_sizes[2]; /* SO_SNDBUF's and SO_RCVBUF's, as set;
+				    0: the default */
 	uint16_t flag_options;  /* bit n: SOL_SOCKET's flag option n on
 				   (SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE,
 				   SO_OOBINLINE: kept for getsockopt) */
@@ -2675,6 +2677,40 @@ long sys_accept4(struct wk_regs *regs)
 	return accept_on(regs->rdi, regs->rsi, regs->rdx, regs->r10);
 }
 
+/* SO_SNDBUF's and SO_RCVBUF's sizes, as Linux reports them: TCP's
+ * defaults are tcp_wmem's and tcp_rmem's, the others wmem_default's and
+ * rmem_default's. They change nothing: every end's ring is SOCKET_RING
+ * bytes. */
+#define BUFFER_DEFAULT     212992
+#define BUFFER_MAX         212992 /* wmem_max and rmem_max */
+#define TCP_SEND_DEFAULT   16384
+#define TCP_RECEIVE_DEFAULT 131072
+#define SEND_BUFFER_MIN    4608 /* SOCK_MIN_SNDBUF */
+#define RECEIVE_BUFFER_MIN 2304 /* SOCK_MIN_RCVBUF */
+
+static int32_t buffer_size(const struct socket_end *end, bool receive)
+{
+	if (end->buffer_sizes[receive])
+		return end->buffer_sizes[receive];
+	if (is_inet(end) && is_stream(end))
+		return receive ? TCP_RECEIVE_DEFAULT : TCP_SEND_DEFAULT;
+	return BUFFER_DEFAULT;
+}
+
+/* setsockopt's SO_SNDBUF and SO_RCVBUF (sock_setsockopt): twice the
+ * value asked, within Linux's bounds. */
+static void set_buffer_size(struct socket_end *end, bool receive,
+			    int32_t value)
+{
+	uint32_t asked = (uint32_t)value < BUFFER_MAX ? (uint32_t)value
+						       : BUFFER_MAX;
+	int32_t least = receive ? RECEIVE_BUFFER_MIN : SEND_BUFFER_MIN;
+
+	end->buffer_sizes[receive] = (int32_t)(asked * 2) > least
+					     ? (int32_t)(asked * 2)
+					     : least;
+}
+
 /* getsockopt's int options on SOL_SOCKET, or -ENOPROTOOPT. */
 static long option_value(const struct socket_end *end, uint64_t name,
 			 int32_t *value)
@@ -2723,7 +2759,7 @@ static long option_value(const struct socket_end *end, uint64_t name,
 		return 0;
 	case SO_SNDBUF:
 	case SO_RCVBUF:
-		*value = SOCKET_RING;
+		*value = buffer_size(end, name == SO_RCVBUF);
 		return 0;
 	default:
 		return -ENOPROTOOPT;
@@ -2992,6 +3028,10 @@ long sys_setsockopt(struct wk_regs *regs)
 	value = *(const int32_t *)regs->r10;
 	if (name == SO_PASSCRED) {
 		end->passes_credentials = value != 0;
+		return 0;
+	}
+	if (name == SO_SNDBUF || name == SO_RCVBUF) {
+		set_buffer_size(end, name == SO_RCVBUF, value);
 		return 0;
 	}
 	if (name == SO_KEEPALIVE || name == SO_BROADCAST ||

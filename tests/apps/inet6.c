@@ -741,6 +741,18 @@ static void options(void)
 	set_option("SO_DONTROUTE 0", fd, SOL_SOCKET, SO_DONTROUTE, 0);
 	show_option("SO_DONTROUTE", fd, SOL_SOCKET, SO_DONTROUTE);
 	show_option("SO_KEEPALIVE, UDP", fd, SOL_SOCKET, SO_KEEPALIVE);
+	show_option("SO_SNDBUF, TCP", tcp, SOL_SOCKET, SO_SNDBUF);
+	show_option("SO_RCVBUF, TCP", tcp, SOL_SOCKET, SO_RCVBUF);
+	show_option("SO_SNDBUF, UDP", fd, SOL_SOCKET, SO_SNDBUF);
+	show_option("SO_RCVBUF, UDP", fd, SOL_SOCKET, SO_RCVBUF);
+	set_option("SO_SNDBUF 10000", fd, SOL_SOCKET, SO_SNDBUF, 10000);
+	set_option("SO_RCVBUF 10", fd, SOL_SOCKET, SO_RCVBUF, 10);
+	show_option("SO_SNDBUF", fd, SOL_SOCKET, SO_SNDBUF);
+	show_option("SO_RCVBUF", fd, SOL_SOCKET, SO_RCVBUF);
+	set_option("SO_SNDBUF 1000", tcp, SOL_SOCKET, SO_SNDBUF, 1000);
+	set_option("SO_RCVBUF 70000", tcp, SOL_SOCKET, SO_RCVBUF, 70000);
+	show_option("SO_SNDBUF", tcp, SOL_SOCKET, SO_SNDBUF);
+	show_option("SO_RCVBUF", tcp, SOL_SOCKET, SO_RCVBUF);
 	show("socketpair(AF_INET6)",
 	     socketpair(AF_INET6, SOCK_STREAM, 0, (int[2]){ 0 }));
 	int lite = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE);
