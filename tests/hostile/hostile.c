@@ -230,6 +230,8 @@ static int garbage_descriptors(void)
 	socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, pair);
 	socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, 0);
 	pipe2(pair, O_NONBLOCK);
 	eventfd(1, EFD_NONBLOCK);
