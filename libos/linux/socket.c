@@ -2992,6 +2992,15 @@ long sys_setsockopt(struct wk_regs *regs)
 	if (level != SOL_SOCKET) {
 		if (!is_inet(end))
 			return -EOPNOTSUPP;
+		/* IP's options also take a byte, and no value as 0
+		 * (ip_setsockopt); the others an int. */
+		if (level == IPPROTO_IP && length < sizeof(value)) {
+			if (length && !vm_user_ok(regs->r10, 1, PROT_READ))
+				return -EFAULT;
+			value = length ? *(const uint8_t *)regs->r10 : 0;
+			return inet_option((unsigned)file->position, level,
+					   name, true, &value);
+		}
 		if (length < sizeof(value))
 			return -EINVAL;
 		if (!vm_user_ok(regs->r10, sizeof(value), PROT_READ))

@@ -35,13 +35,14 @@
 #define INET6_NAME_SHORT  24 /* RFC 2133's sockaddr_in6, no scope id */
 #define NAME_MAX_GIVEN    128 /* sizeof(struct sockaddr_storage) */
 
-/* The options inet_option keeps, and their first values (Linux's). */
-enum kept_option { KEPT_TOS, KEPT_TTL, KEPT_NODELAY, KEPT_CORK,
-		   KEPT_KEEPIDLE, KEPT_KEEPINTVL, KEPT_KEEPCNT,
+/* The options inet_option keeps (kept_options, in this order). */
+enum kept_option { KEPT_TOS, KEPT_TTL, KEPT_MTU_DISCOVER, KEPT_RECVERR,
+		   KEPT_FREEBIND, KEPT_NO_PORT, KEPT_MULTICAST_TTL,
+		   KEPT_MULTICAST_LOOP4, KEPT_MULTICAST_ALL,
 		   KEPT_UNICAST_HOPS, KEPT_MULTICAST_HOPS,
-		   KEPT_MULTICAST_LOOP, KEPT_TCLASS, KEPT_COUNT };
-static const int32_t option_first[KEPT_COUNT] = { 0, 64, 0, 0, 7200, 75, 9,
-						  64, 1, 1, 0 };
+		   KEPT_MULTICAST_LOOP, KEPT_TCLASS, KEPT_MTU_DISCOVER6,
+		   KEPT_RECVERR6, KEPT_NODELAY, KEPT_CORK, KEPT_KEEPIDLE,
+		   KEPT_KEEPINTVL, KEPT_KEEPCNT, KEPT_COUNT };
 
 /* The control messages a receiver may ask for, by their options. */
 enum receive_option { RECEIVE_PKTINFO, RECEIVE_TTL, RECEIVE_TOS,
@@ -49,7 +50,7 @@ enum receive_option { RECEIVE_PKTINFO, RECEIVE_TTL, RECEIVE_TOS,
 
 struct binding {
 	int32_t options[KEPT_COUNT]; /* set by setsockopt, else 0 */
-	uint16_t options_set;        /* a bit per enum kept_option */
+	uint32_t options_set;        /* a bit per enum kept_option */
 	uint8_t receives;            /* a bit per enum receive_option */
 	struct inet_name name;       /* port 0: not bound */
 	uint8_t family, kind;
@@ -447,13 +448,21 @@ uint32_t inet_datagram_max(const struct inet_name *to)
 	return is_mapped(to->address) ? 65507 : 65527;
 }
 
-#define IPPROTO_IP 0
 #define IP_TOS 1
 #define IP_TTL 2
 #define IP_PKTINFO 8
 #define IP_RECVTTL 12
 #define IP_RECVTOS 13
+#define IP_MTU_DISCOVER 10
+#define IP_RECVERR 11
+#define IP_FREEBIND 15
+#define IP_BIND_ADDRESS_NO_PORT 24
+#define IP_MULTICAST_TTL 33
+#define IP_MULTICAST_LOOP 34
+#define IP_MULTICAST_ALL 49
 #define IPPROTO_IPV6 41
+#define IPV6_MTU_DISCOVER 23
+#define IPV6_RECVERR 25
 #define IPV6_UNICAST_HOPS 16
 #define IPV6_MULTICAST_HOPS 18
 #define IPV6_MULTICAST_LOOP 19
@@ -472,11 +481,63 @@ uint32_t inet_datagram_max(const struct inet_name *to)
 #define TCP_KEEPINTVL 5
 #define TCP_KEEPCNT 6
 
+/* The options inet_option keeps: where, their values' range (a flag
+ * takes any int and reads back as 0 or 1; -1 in range means the first
+ * value again), Linux's first value, and which ends have them. */
+enum { ANY_END, DATAGRAM_SET, IPV6_END, STREAM_END };
+
+static const struct kept_rule {
+	uint16_t level, name;
+	int32_t low, high, first;
+	bool flag;
+	uint8_t ends; /* DATAGRAM_SET: any end reads it, a stream sets
+			 none (-EINVAL) */
+} kept_options[KEPT_COUNT] = {
+	[KEPT_TOS] = { IPPROTO_IP, IP_TOS, 0, 255, 0, false, ANY_END },
+	[KEPT_TTL] = { IPPROTO_IP, IP_TTL, -1, 255, 64, false, ANY_END },
+	[KEPT_MTU_DISCOVER] = { IPPROTO_IP, IP_MTU_DISCOVER, 0, 5, 1, false,
+				ANY_END },
+	[KEPT_RECVERR] = { IPPROTO_IP, IP_RECVERR, 0, 0, 0, true, ANY_END },
+	[KEPT_FREEBIND] = { IPPROTO_IP, IP_FREEBIND, 0, 0, 0, true, ANY_END },
+	[KEPT_NO_PORT] = { IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 0, 0, 0, true,
+			   ANY_END },
+	[KEPT_MULTICAST_TTL] = { IPPROTO_IP, IP_MULTICAST_TTL, -1, 255, 1,
+				 false, DATAGRAM_SET },
+	[KEPT_MULTICAST_LOOP4] = { IPPROTO_IP, IP_MULTICAST_LOOP, 0, 0, 1,
+				   true, ANY_END },
+	[KEPT_MULTICAST_ALL] = { IPPROTO_IP, IP_MULTICAST_ALL, 0, 1, 1, false,
+				 ANY_END }, /* 0 first on AF_INET6's */
+	[KEPT_UNICAST_HOPS] = { IPPROTO_IPV6, IPV6_UNICAST_HOPS, -1, 255, 64,
+				false, IPV6_END },
+	[KEPT_MULTICAST_HOPS] = { IPPROTO_IPV6, IPV6_MULTICAST_HOPS, -1, 255,
+				  1, false, IPV6_END },
+	[KEPT_MULTICAST_LOOP] = { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, 1, 1,
+				  false, IPV6_END },
+	[KEPT_TCLASS] = { IPPROTO_IPV6, IPV6_TCLASS, -1, 255, 0, false,
+			  IPV6_END },
+	[KEPT_MTU_DISCOVER6] = { IPPROTO_IPV6, IPV6_MTU_DISCOVER, 0, 5, 1,
+				 false, IPV6_END },
+	[KEPT_RECVERR6] = { IPPROTO_IPV6, IPV6_RECVERR, 0, 0, 0, true,
+			    IPV6_END },
+	[KEPT_NODELAY] = { IPPROTO_TCP, TCP_NODELAY, 0, 0, 0, true,
+			   STREAM_END },
+	[KEPT_CORK] = { IPPROTO_TCP, TCP_CORK, 0, 0, 0, true, STREAM_END },
+	[KEPT_KEEPIDLE] = { IPPROTO_TCP, TCP_KEEPIDLE, 1, 32767, 7200, false,
+			    STREAM_END },
+	[KEPT_KEEPINTVL] = { IPPROTO_TCP, TCP_KEEPINTVL, 1, 32767, 75, false,
+			     STREAM_END },
+	[KEPT_KEEPCNT] = { IPPROTO_TCP, TCP_KEEPCNT, 1, 127, 9, false,
+			   STREAM_END },
+};
+
 /* An option's value: as set, else Linux's first. */
 static int32_t kept_value(const struct binding *self, enum kept_option kept)
 {
-	return self->options_set & 1u << kept ? self->options[kept]
-					       : option_first[kept];
+	if (self->options_set & 1u << kept)
+		return self->options[kept];
+	if (kept == KEPT_MULTICAST_ALL && self->family == AF_INET6)
+		return 0; /* inet6_create's, where inet_create's is 1 */
+	return kept_options[kept].first;
 }
 
 /* The option `name` at `level` that asks for a control message on an
@@ -497,54 +558,20 @@ static int receive_option_of(const struct binding *self, uint64_t level,
 					   : -1;
 }
 
-/* The option `name` at `level` for an end of `self`'s: its kept_option
- * and its values' range, or -1. */
+/* The option `name` at `level` for an end of `self`'s: its kept_option,
+ * or -1. */
 static int kept_option_of(const struct binding *self, uint64_t level,
-			  uint64_t name, int32_t *low, int32_t *high)
+			  uint64_t name)
 {
-	*low = INT32_MIN;
-	*high = INT32_MAX;
-	if (level == IPPROTO_IP) {
-		*low = name == IP_TOS ? 0 : -1;
-		*high = 255;
-		return name == IP_TOS ? KEPT_TOS : name == IP_TTL ? KEPT_TTL : -1;
-	}
-	if (level == IPPROTO_IPV6 && self->family == AF_INET6) {
-		*low = -1;
-		*high = 255;
-		switch (name) {
-		case IPV6_UNICAST_HOPS:
-			return KEPT_UNICAST_HOPS;
-		case IPV6_MULTICAST_HOPS:
-			return KEPT_MULTICAST_HOPS;
-		case IPV6_TCLASS:
-			return KEPT_TCLASS;
-		case IPV6_MULTICAST_LOOP:
-			*low = 0;
-			*high = 1;
-			return KEPT_MULTICAST_LOOP;
-		}
-		return -1;
-	}
-	if (level != IPPROTO_TCP || is_datagram(self->kind))
-		return -1;
-	*low = 1;
-	switch (name) {
-	case TCP_NODELAY:
-		*low = INT32_MIN;
-		return KEPT_NODELAY;
-	case TCP_CORK:
-		*low = INT32_MIN;
-		return KEPT_CORK;
-	case TCP_KEEPIDLE:
-		*high = 32767;
-		return KEPT_KEEPIDLE;
-	case TCP_KEEPINTVL:
-		*high = 32767;
-		return KEPT_KEEPINTVL;
-	case TCP_KEEPCNT:
-		*high = 127;
-		return KEPT_KEEPCNT;
+	for (int kept = 0; kept < KEPT_COUNT; kept++) {
+		const struct kept_rule *rule = &kept_options[kept];
+
+		if (rule->level != level || rule->name != name)
+			continue;
+		if ((rule->ends == IPV6_END && self->family != AF_INET6) ||
+		    (rule->ends == STREAM_END && is_datagram(self->kind)))
+			return -1;
+		return kept;
 	}
 	return -1;
 }
@@ -564,7 +591,6 @@ long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 		 int32_t *value)
 {
 	struct binding *self = &bindings[index];
-	int32_t low, high;
 	int kept;
 
 	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY &&
@@ -589,7 +615,7 @@ long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 			self->receives &= (uint8_t)~(1u << receive);
 		return 0;
 	}
-	kept = kept_option_of(self, level, name, &low, &high);
+	kept = kept_option_of(self, level, name);
 	if (kept < 0 && !set && self->family == AF_INET &&
 	    !is_protocol_level(self, level))
 		return -EOPNOTSUPP; /* ip_getsockopt's answer, not its set's */
@@ -599,14 +625,19 @@ long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 		*value = kept_value(self, (enum kept_option)kept);
 		return 0;
 	}
-	if (*value < low || *value > high || (kept == KEPT_TTL && *value == 0))
+	const struct kept_rule *rule = &kept_options[kept];
+
+	if (rule->ends == DATAGRAM_SET && !is_datagram(self->kind))
 		return -EINVAL;
-	if (*value == -1 && low == -1) /* the default again */
-		*value = option_first[kept];
-	if (kept == KEPT_NODELAY || kept == KEPT_CORK)
+	if (rule->flag)
 		*value = *value != 0;
+	else if (*value < rule->low || *value > rule->high ||
+		 (kept == KEPT_TTL && *value == 0))
+		return -EINVAL;
+	if (*value == -1) /* the first value again */
+		*value = rule->first;
 	self->options[kept] = *value;
-	self->options_set |= (uint16_t)(1u << kept);
+	self->options_set |= 1u << kept;
 	return 0;
 }
 

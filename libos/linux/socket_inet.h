@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #define INET_NAME_MAX 28 /* sizeof(struct sockaddr_in6) */
+#define IPPROTO_IP  0
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 #define IPPROTO_UDPLITE 136

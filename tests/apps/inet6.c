@@ -741,6 +741,48 @@ static void options(void)
 	set_option("SO_DONTROUTE 0", fd, SOL_SOCKET, SO_DONTROUTE, 0);
 	show_option("SO_DONTROUTE", fd, SOL_SOCKET, SO_DONTROUTE);
 	show_option("SO_KEEPALIVE, UDP", fd, SOL_SOCKET, SO_KEEPALIVE);
+	static const struct {
+		const char *label;
+		int level, name;
+	} kept[] = {
+		{ "IP_MTU_DISCOVER", IPPROTO_IP, IP_MTU_DISCOVER },
+		{ "IP_RECVERR", IPPROTO_IP, IP_RECVERR },
+		{ "IP_FREEBIND", IPPROTO_IP, IP_FREEBIND },
+		{ "IP_BIND_ADDRESS_NO_PORT", IPPROTO_IP,
+		  IP_BIND_ADDRESS_NO_PORT },
+		{ "IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL },
+		{ "IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP },
+		{ "IP_MULTICAST_ALL", IPPROTO_IP, IP_MULTICAST_ALL },
+		{ "IPV6_MTU_DISCOVER", IPPROTO_IPV6, IPV6_MTU_DISCOVER },
+		{ "IPV6_RECVERR", IPPROTO_IPV6, IPV6_RECVERR },
+	};
+	static const int values[] = { 0, 3, 7, -1 };
+
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		char label[64];
+
+		show_option(kept[i].label, fd, kept[i].level, kept[i].name);
+		for (size_t v = 0; v < 4; v++) {
+			snprintf(label, sizeof(label), " set %d", values[v]);
+			set_option(label, fd, kept[i].level, kept[i].name,
+				   values[v]);
+			show_option("  now", fd, kept[i].level, kept[i].name);
+		}
+		show_option(" on TCP", tcp, kept[i].level, kept[i].name);
+		set_option(" set 2 on TCP", tcp, kept[i].level, kept[i].name,
+			   2);
+		show_option(" on AF_INET", ipv4, kept[i].level, kept[i].name);
+	}
+	unsigned char byte = 9;
+
+	show("IP_MULTICAST_TTL, a byte",
+	     setsockopt(ipv4, IPPROTO_IP, IP_MULTICAST_TTL, &byte, 1));
+	show_option("IP_MULTICAST_TTL", ipv4, IPPROTO_IP, IP_MULTICAST_TTL);
+	show("IP_TOS, no value", setsockopt(ipv4, IPPROTO_IP, IP_TOS, &byte, 0));
+	show_option("IP_TOS", ipv4, IPPROTO_IP, IP_TOS);
+	show("IP_TTL, no value", setsockopt(ipv4, IPPROTO_IP, IP_TTL, &byte, 0));
+	show("IPV6_UNICAST_HOPS, a byte",
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &byte, 1));
 	show_option("SO_SNDBUF, TCP", tcp, SOL_SOCKET, SO_SNDBUF);
 	show_option("SO_RCVBUF, TCP", tcp, SOL_SOCKET, SO_RCVBUF);
 	show_option("SO_SNDBUF, UDP", fd, SOL_SOCKET, SO_SNDBUF);
