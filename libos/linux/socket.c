@@ -523,8 +523,9 @@ struct udp_datagram {
 
 /* A send from `file`'s end to end `to` (its peer, or a DGRAM send's
  * destination), with `given`'s credentials and descriptors (those it
- * attaches are no longer given's), or a UDP datagram (`udp`, else
- * NULL): the count, an error, or SYSCALL_NO_RESULT after a wait. */
+ * attaches are no longer given's), or a UDP datagram (`datagram`'s
+ * source and marks; else NULL): the count, an error, or
+ * SYSCALL_NO_RESULT after a wait. */
 static long send_vector(struct file *file, unsigned to,
 			const struct iovec *vector, uint64_t total, int flags,
 			struct attachment *given,
@@ -2547,6 +2548,10 @@ static long stream_connect(struct file *file, unsigned to,
 		struct inet_name client = inet_name_of(index);
 
 		inet_open((unsigned)server, target->family, SOCK_STREAM);
+		/* TCP's accepted socket is its listener's clone. */
+		accepted->flag_options = target->flag_options;
+		memcpy(accepted->buffer_sizes, target->buffer_sizes,
+		       sizeof(accepted->buffer_sizes));
 		inet_bind_accepted((unsigned)server, self->type, inet_to);
 		inet_set_peer((unsigned)server, &client);
 		inet_set_peer(index, inet_to);

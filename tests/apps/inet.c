@@ -688,8 +688,10 @@ static void tcp_pair(int *client, int *server)
 {
 	struct sockaddr_in name = loopback(0);
 	socklen_t length = sizeof(name);
-	int listener = socket(AF_INET, SOCK_STREAM, 0);
+	int listener = socket(AF_INET, SOCK_STREAM, 0), one = 1, value = 0;
+	socklen_t size = sizeof(value);
 
+	setsockopt(listener, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	bind(listener, (struct sockaddr *)&name, sizeof(name));
 	listen(listener, 1);
 	getsockname(listener, (struct sockaddr *)&name, &length);
@@ -697,6 +699,8 @@ static void tcp_pair(int *client, int *server)
 	connect(*client, (struct sockaddr *)&name, sizeof(name));
 	*server = accept(listener, NULL, NULL);
 	fcntl(*server, F_SETFL, O_NONBLOCK);
+	getsockopt(*server, SOL_SOCKET, SO_KEEPALIVE, &value, &size);
+	printf("accepted: SO_KEEPALIVE %d, as its listener's\n", value);
 	close(listener);
 }
 
