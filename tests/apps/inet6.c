@@ -141,33 +141,55 @@ static bool have_ipv6(void)
 	return ok;
 }
 
-/* A connection from `client` to the listening `server`, accepted: the
- * accepted end, with the names on both sides printed. */
-static int connect_and_accept(const char *label, int client, int server,
-			      const void *to, socklen_t length)
+/* A connection from `client` to the listening `server`, accepted, with
+ * the names on both sides printed and a byte each way; then the client
+ * and the accepted end are closed. */
+static void connection(const char *label, int client, int server,
+		       const void *to, socklen_t length)
 {
 	struct sockaddr_storage from;
 	socklen_t from_length = sizeof(from);
-
-	printf("-- %s\n", label);
-	if (show("connect", connect(client, to, length)) < 0)
-		return -1;
-	int accepted = accept(server, (struct sockaddr *)&from, &from_length);
-
-	if (show("accept", accepted >= 0 ? 0 : -1) < 0)
-		return -1;
-	print_name("accept's name", &from, from_length);
-	name_of("client's name", client, false);
-	name_of("client's peer", client, true);
-	name_of("accepted's name", accepted, false);
-	name_of("accepted's peer", accepted, true);
 	char byte = 'x';
 
-	show("send", send(client, &byte, 1, 0));
-	show("receive", recv(accepted, &byte, 1, 0));
-	show("send back", send(accepted, &byte, 1, 0));
-	show("receive back", recv(client, &byte, 1, 0));
-	return accepted;
+	printf("-- %s\n", label);
+	if (show("connect", connect(client, to, length)) == 0) {
+		int accepted = accept(server, (struct sockaddr *)&from,
+				      &from_length);
+
+		if (show("accept", accepted >= 0 ? 0 : -1) == 0) {
+			print_name("accept's name", &from, from_length);
+			name_of("client's name", client, false);
+			name_of("client's peer", client, true);
+			name_of("accepted's name", accepted, false);
+			name_of("accepted's peer", accepted, true);
+			show("send", send(client, &byte, 1, 0));
+			show("receive", recv(accepted, &byte, 1, 0));
+			show("send back", send(accepted, &byte, 1, 0));
+			show("receive back", recv(client, &byte, 1, 0));
+			close(accepted);
+		}
+	}
+	close(client);
+}
+
+/* A new socket `fd` connected (or bound) to `name`, shown, and closed. */
+static void attempt(const char *label, int fd, bool binding, const void *name,
+		    socklen_t length)
+{
+	show(label, binding ? bind(fd, name, length) : connect(fd, name, length));
+	close(fd);
+}
+
+/* `fd` bound to :: and listening: its port; *name its name. */
+static uint16_t listen_on(int fd, struct sockaddr_in6 *name)
+{
+	socklen_t length = sizeof(*name);
+
+	*name = name6("::", 0);
+	show("bind ::", bind(fd, (struct sockaddr *)name, sizeof(*name)));
+	show("listen", listen(fd, 4));
+	getsockname(fd, (struct sockaddr *)name, &length);
+	return ntohs(name->sin6_port);
 }
 
 static void tcp(void)
@@ -189,91 +211,63 @@ static void tcp(void)
 	name_of("listener", server, false);
 
 	int client = socket6(SOCK_STREAM, 0);
-	int accepted = connect_and_accept("::1 to ::1", client, server,
-					  &loopback, sizeof(loopback));
-	close(accepted);
-	close(client);
+	connection("::1 to ::1", client, server, &loopback, sizeof(loopback));
 
 	struct sockaddr_in6 any = loopback;
 
 	any.sin6_addr = in6addr_any;
 	client = socket6(SOCK_STREAM, 0);
-	accepted = connect_and_accept(":: (the loopback) to ::1", client,
-				      server, &any, sizeof(any));
-	close(accepted);
-	close(client);
+	connection(":: (the loopback) to ::1", client, server, &any,
+		   sizeof(any));
 
 	client = socket6(SOCK_STREAM, 0);
 	struct sockaddr_in6 mapped = loopback;
 
 	inet_pton(AF_INET6, "::ffff:127.0.0.1", &mapped.sin6_addr);
-	show("connect ::ffff:127.0.0.1, nobody there",
-	     connect(client, (struct sockaddr *)&mapped, sizeof(mapped)));
-	close(client);
+	attempt("connect ::ffff:127.0.0.1, nobody there", client, false,
+		&mapped, sizeof(mapped));
 	client = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in ipv4 = name4("127.0.0.1", ntohs(loopback.sin6_port));
 
-	show("IPv4 connect to ::1's port",
-	     connect(client, (struct sockaddr *)&ipv4, sizeof(ipv4)));
-	close(client);
+	attempt("IPv4 connect to ::1's port", client, false, &ipv4,
+		sizeof(ipv4));
 	close(server);
 
 	printf("== the dual stack\n");
 	server = socket6(SOCK_STREAM, 0);
-	any = name6("::", 0);
-	show("bind ::", bind(server, (struct sockaddr *)&any, sizeof(any)));
+	uint16_t port = listen_on(server, &any);
+
 	show_option("IPV6_V6ONLY after bind ::", server, IPPROTO_IPV6,
 		    IPV6_V6ONLY);
-	show("listen", listen(server, 4));
-	length = sizeof(any);
-	getsockname(server, (struct sockaddr *)&any, &length);
 	name_of("listener", server, false);
-	uint16_t port = ntohs(any.sin6_port);
 
 	client = socket(AF_INET, SOCK_STREAM, 0);
 	ipv4 = name4("127.0.0.1", port);
-	accepted = connect_and_accept("IPv4 127.0.0.1 to ::", client, server,
-				      &ipv4, sizeof(ipv4));
-	close(accepted);
-	close(client);
+	connection("IPv4 127.0.0.1 to ::", client, server, &ipv4, sizeof(ipv4));
 	client = socket6(SOCK_STREAM, 0);
 	mapped = name6("::ffff:127.0.0.1", port);
-	accepted = connect_and_accept("::ffff:127.0.0.1 to ::", client, server,
-				      &mapped, sizeof(mapped));
-	close(accepted);
-	close(client);
+	connection("::ffff:127.0.0.1 to ::", client, server, &mapped,
+		   sizeof(mapped));
 	client = socket6(SOCK_STREAM, 0);
 	loopback = name6("::1", port);
-	accepted = connect_and_accept("::1 to ::", client, server, &loopback,
-				      sizeof(loopback));
-	close(accepted);
-	close(client);
+	connection("::1 to ::", client, server, &loopback, sizeof(loopback));
 
 	int other = socket(AF_INET, SOCK_STREAM, 0);
 
 	ipv4 = name4("127.0.0.1", port);
-	show("IPv4 bind on the dual stack's port",
-	     bind(other, (struct sockaddr *)&ipv4, sizeof(ipv4)));
-	close(other);
+	attempt("IPv4 bind on the dual stack's port", other, true, &ipv4,
+		sizeof(ipv4));
 	other = socket6(SOCK_STREAM, 1);
-	show("IPV6_V6ONLY :: bind on its port",
-	     bind(other, (struct sockaddr *)&any, sizeof(any)));
-	close(other);
+	attempt("IPV6_V6ONLY :: bind on its port", other, true, &any,
+		sizeof(any));
 	close(server);
 
 	printf("== IPV6_V6ONLY\n");
 	server = socket6(SOCK_STREAM, 1);
-	any = name6("::", 0);
-	show("bind ::", bind(server, (struct sockaddr *)&any, sizeof(any)));
-	show("listen", listen(server, 4));
-	length = sizeof(any);
-	getsockname(server, (struct sockaddr *)&any, &length);
-	port = ntohs(any.sin6_port);
+	port = listen_on(server, &any);
 	client = socket(AF_INET, SOCK_STREAM, 0);
 	ipv4 = name4("127.0.0.1", port);
-	show("IPv4 connect to it",
-	     connect(client, (struct sockaddr *)&ipv4, sizeof(ipv4)));
-	close(client);
+	attempt("IPv4 connect to it", client, false, &ipv4, sizeof(ipv4));
 	other = socket(AF_INET, SOCK_STREAM, 0);
 	ipv4 = name4("0.0.0.0", port);
 	show("IPv4 bind 0.0.0.0 on its port",
@@ -281,22 +275,16 @@ static void tcp(void)
 	show("listen", listen(other, 4));
 	client = socket(AF_INET, SOCK_STREAM, 0);
 	ipv4 = name4("127.0.0.1", port);
-	accepted = connect_and_accept("IPv4 to the IPv4 listener", client,
-				      other, &ipv4, sizeof(ipv4));
-	close(accepted);
-	close(client);
+	connection("IPv4 to the IPv4 listener", client, other, &ipv4,
+		   sizeof(ipv4));
 	client = socket6(SOCK_STREAM, 0);
 	loopback = name6("::1", port);
-	accepted = connect_and_accept("::1 to the IPV6_V6ONLY listener",
-				      client, server, &loopback,
-				      sizeof(loopback));
-	close(accepted);
-	close(client);
+	connection("::1 to the IPV6_V6ONLY listener", client, server, &loopback,
+		   sizeof(loopback));
 	client = socket6(SOCK_STREAM, 1);
 	mapped = name6("::ffff:127.0.0.1", port);
-	show("IPV6_V6ONLY connect to ::ffff:127.0.0.1",
-	     connect(client, (struct sockaddr *)&mapped, sizeof(mapped)));
-	close(client);
+	attempt("IPV6_V6ONLY connect to ::ffff:127.0.0.1", client, false,
+		&mapped, sizeof(mapped));
 	close(other);
 	close(server);
 
@@ -309,14 +297,11 @@ static void tcp(void)
 	getsockname(server, (struct sockaddr *)&loopback, &length);
 	other = socket(AF_INET, SOCK_STREAM, 0);
 	ipv4 = name4("0.0.0.0", ntohs(loopback.sin6_port));
-	show("IPv4 bind 0.0.0.0 on ::1's port",
-	     bind(other, (struct sockaddr *)&ipv4, sizeof(ipv4)));
-	close(other);
+	attempt("IPv4 bind 0.0.0.0 on ::1's port", other, true, &ipv4,
+		sizeof(ipv4));
 	other = socket6(SOCK_STREAM, 0);
 	any = name6("::", ntohs(loopback.sin6_port));
-	show("bind :: on ::1's port",
-	     bind(other, (struct sockaddr *)&any, sizeof(any)));
-	close(other);
+	attempt("bind :: on ::1's port", other, true, &any, sizeof(any));
 	close(server);
 }
 
@@ -352,9 +337,8 @@ static void bind_errors(void)
 	name_of("bound", fd, false);
 	close(fd);
 	fd = socket6(SOCK_STREAM, 1);
-	show("IPV6_V6ONLY bind ::ffff:127.0.0.1",
-	     bind(fd, (struct sockaddr *)&name, sizeof(name)));
-	close(fd);
+	attempt("IPV6_V6ONLY bind ::ffff:127.0.0.1", fd, true, &name,
+		sizeof(name));
 	fd = socket6(SOCK_STREAM, 0);
 	name = name6("::1", 1);
 	show("connect ::1 port 1, nobody there",
@@ -362,14 +346,11 @@ static void bind_errors(void)
 	show("connect, 20 bytes", connect(fd, (struct sockaddr *)&name, 20));
 	show("connect, a sockaddr_in",
 	     connect(fd, (struct sockaddr *)&ipv4, sizeof(ipv4)));
-	show("connect, family AF_INET, 28 bytes",
-	     connect(fd, (struct sockaddr *)&as4, sizeof(as4)));
-	close(fd);
+	attempt("connect, family AF_INET, 28 bytes", fd, false, &as4,
+		sizeof(as4));
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	name = name6("::1", 0);
-	show("IPv4 bind, a sockaddr_in6",
-	     bind(fd, (struct sockaddr *)&name, sizeof(name)));
-	close(fd);
+	attempt("IPv4 bind, a sockaddr_in6", fd, true, &name, sizeof(name));
 }
 
 /* A datagram of `size` bytes from `from` to `to`, received by
