@@ -234,6 +234,7 @@ struct socket_end {
 	uint64_t urgent_at;     /* a byte count of the ring */
 	int32_t buffer_sizes[2]; /* SO_SNDBUF's and SO_RCVBUF's, as set;
 				    0: the default */
+	int32_t receive_low;    /* SO_RCVLOWAT (0: 1, the default) */
 	uint16_t flag_options;  /* bit n: SOL_SOCKET's flag option n on
 				   (SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE,
 				   SO_OOBINLINE: kept for getsockopt) */
@@ -1045,6 +1046,16 @@ static uint64_t stream_extent(const struct socket_end *self, uint64_t room,
 	return at - self->read;
 }
 
+/* The bytes a stream's blocking read waits for (Linux's sock_rcvlowat):
+ * all it asked for with MSG_WAITALL, else SO_RCVLOWAT's, at most all. */
+static uint64_t read_target(const struct socket_end *self, int flags,
+			    uint64_t total)
+{
+	uint64_t low = self->receive_low ? (uint64_t)self->receive_low : 1;
+
+	return (flags & MSG_WAITALL) || low > total ? total : low;
+}
+
 /* A TCP receive with an urgent byte in the ring (receive_stream's): as
  * Linux's tcp_recvmsg, it stops before the byte after taking any, and
  * else skips it (but under SO_OOBINLINE), which ends its urgency; a
@@ -1083,8 +1094,10 @@ static long receive_to_urgent(struct file *file, const struct iovec *vector,
 		self->urgent = URGENT_NONE;
 	done += part;
 	changed();
-	if (done < total && (flags & MSG_WAITALL) && may_wait &&
-	    !(self->shutdown & RCV_SHUTDOWN))
+	/* Linux's read ends at the urgent byte, whatever it wanted. */
+	if (done < read_target(self, flags, total) && may_wait &&
+	    !(self->shutdown & RCV_SHUTDOWN) &&
+	    !(self->urgent != URGENT_NONE && self->urgent_at == self->read))
 		return wait_or_again(true, self->receive_timeout, done);
 	return (long)done;
 }
@@ -1156,7 +1169,7 @@ static long receive_stream(struct file *file, const struct iovec *vector,
 	marks_read(self);
 	done += part;
 	changed();
-	if (done < total && (flags & MSG_WAITALL) && may_wait && !stopped &&
+	if (done < read_target(self, flags, total) && may_wait && !stopped &&
 	    !(self->shutdown & RCV_SHUTDOWN))
 		return wait_or_again(true, self->receive_timeout, done);
 	return (long)done;
@@ -1420,10 +1433,15 @@ int16_t socket_poll(const struct file *file)
 		if (self->shutdown & RCV_SHUTDOWN)
 			events |= POLLRDHUP | POLLIN | POLLRDNORM;
 	}
-	/* An urgent byte a read would skip is no byte to read (tcp_poll). */
-	if (unread(self) > (self->urgent != URGENT_NONE &&
-			    self->urgent_at == self->read &&
-			    !urgent_inline(self)))
+	/* TCP's: readable with SO_RCVLOWAT's bytes, not counting an urgent
+	 * byte a read would skip (tcp_poll); the others' with any. */
+	uint64_t wanted = is_inet(self) && is_stream(self) && self->receive_low
+				  ? (uint64_t)self->receive_low
+				  : 1;
+
+	if (unread(self) >= wanted + (self->urgent != URGENT_NONE &&
+				      self->urgent_at == self->read &&
+				      !urgent_inline(self)))
 		events |= POLLIN | POLLRDNORM;
 	if (self->urgent == URGENT_VALID)
 		events |= POLLPRI;
@@ -1458,6 +1476,8 @@ long socket_at_mark(const struct file *file)
 {
 	const struct socket_end *self = end_of(file);
 
+	if (self->family == AF_UNIX) /* never an urgent byte there */
+		return 0;
 	if (!is_inet(self) || !is_stream(self))
 		return -ENOIOCTLCMD;
 	return self->urgent != URGENT_NONE && self->urgent_at == self->read;
@@ -2691,6 +2711,7 @@ long sys_accept4(struct wk_regs *regs)
 #define TCP_SEND_DEFAULT   16384
 #define TCP_RECEIVE_DEFAULT 131072
 #define SEND_BUFFER_MIN    4608 /* SOCK_MIN_SNDBUF */
+#define TCP_LOW_MAX        (6291456 / 2) /* SO_RCVLOWAT: tcp_rmem[2] / 2 */
 #define RECEIVE_BUFFER_MIN 2304 /* SOCK_MIN_RCVBUF */
 
 static int32_t buffer_size(const struct socket_end *end, bool receive)
@@ -2760,7 +2781,7 @@ static long option_value(const struct socket_end *end, uint64_t name,
 		*value = 0;
 		return 0;
 	case SO_RCVLOWAT:
-		*value = 1;
+		*value = end->receive_low ? end->receive_low : 1;
 		return 0;
 	case SO_SNDBUF:
 	case SO_RCVBUF:
@@ -3046,6 +3067,14 @@ long sys_setsockopt(struct wk_regs *regs)
 	}
 	if (name == SO_SNDBUF || name == SO_RCVBUF) {
 		set_buffer_size(end, name == SO_RCVBUF, value);
+		return 0;
+	}
+	if (name == SO_RCVLOWAT) { /* negative: INT_MAX; TCP's capped */
+		if (value < 0)
+			value = INT32_MAX;
+		if (is_inet(end) && is_stream(end) && value > TCP_LOW_MAX)
+			value = TCP_LOW_MAX;
+		end->receive_low = value;
 		return 0;
 	}
 	if (name == SO_KEEPALIVE || name == SO_BROADCAST ||

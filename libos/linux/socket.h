@@ -69,7 +69,8 @@ uint64_t socket_unread(const struct file *file);
 uint64_t socket_urgents(const struct file *file);
 
 /* SIOCATMARK on a TCP end: whether its reading stands at the urgent
- * byte (1 or 0); -ENOIOCTLCMD on another socket. */
+ * byte (1 or 0); 0 on an AF_UNIX one (Linux 6.x's answers it), and
+ * -ENOIOCTLCMD on another socket. */
 long socket_at_mark(const struct file *file);
 
 #endif /* LIBOS_LINUX_SOCKET_H */

@@ -829,6 +829,57 @@ static void tcp_urgent(void)
 	close(fresh);
 }
 
+/* SO_RCVLOWAT: a blocking read waits for that many bytes (until its
+ * SO_RCVTIMEO here), and TCP's poll says POLLIN only then; AF_UNIX's
+ * poll does not look at it. */
+static void low_water(void)
+{
+	int client, server, pair[2], low = 5, value = 0;
+	socklen_t size = sizeof(value);
+	struct timeval timeout = { 0, 100000 };
+	char bytes[16];
+
+	printf("== SO_RCVLOWAT\n");
+	tcp_pair(&client, &server);
+	getsockopt(server, SOL_SOCKET, SO_RCVLOWAT, &value, &size);
+	printf("default: %d\n", value);
+	show("set 5", setsockopt(server, SOL_SOCKET, SO_RCVLOWAT, &low,
+				 sizeof(low)));
+	getsockopt(server, SOL_SOCKET, SO_RCVLOWAT, &value, &size);
+	printf("now: %d\n", value);
+	show("send 3", send(client, "abc", 3, 0));
+	usleep(10000);
+	urgent_state("3 of 5", server);
+	show("non-blocking recv", recv(server, bytes, sizeof(bytes), 0));
+	fcntl(server, F_SETFL, 0);
+	setsockopt(server, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	show("send 3", send(client, "def", 3, 0));
+	show("blocking recv, till its timeout",
+	     recv(server, bytes, sizeof(bytes), 0));
+	show("send 6", send(client, "ghijkl", 6, 0));
+	usleep(10000);
+	urgent_state("6 of 5", server);
+	show("blocking recv", recv(server, bytes, sizeof(bytes), 0));
+	show("send 2", send(client, "mn", 2, 0));
+	show("blocking recv of 2", recv(server, bytes, 2, 0));
+	close(client);
+	close(server);
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
+	setsockopt(pair[1], SOL_SOCKET, SO_RCVLOWAT, &low, sizeof(low));
+	setsockopt(pair[1], SOL_SOCKET, SO_RCVTIMEO, &timeout,
+		   sizeof(timeout));
+	show("AF_UNIX send 3", send(pair[0], "abc", 3, 0));
+	urgent_state("AF_UNIX, 3 of 5", pair[1]);
+	show("AF_UNIX blocking recv", recv(pair[1], bytes, sizeof(bytes), 0));
+	low = -1;
+	setsockopt(pair[1], SOL_SOCKET, SO_RCVLOWAT, &low, sizeof(low));
+	getsockopt(pair[1], SOL_SOCKET, SO_RCVLOWAT, &value, &size);
+	printf("AF_UNIX, set -1: %d\n", value);
+	close(pair[0]);
+	close(pair[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -840,5 +891,6 @@ int main(void)
 	tcp_echo();
 	udp();
 	tcp_urgent();
+	low_water();
 	return 0;
 }
