@@ -52,8 +52,10 @@
  * MSG_OOB, which recv(MSG_OOB) takes once, out of the stream (in it with
  * SO_OOBINLINE); a read stops before it; POLLPRI, select's exceptional
  * set and SIOCATMARK tell of it, and its owner gets SIGURG
- * (linux/async_io.c). Not here: MSG_OOB on AF_UNIX streams (-EOPNOTSUPP,
- * as a Linux without CONFIG_AF_UNIX_OOB), SO_PEEK_OFF, and the effects of the other socket options (they are
+ * (linux/async_io.c). SO_RCVLOWAT holds a blocking stream read, and
+ * TCP's POLLIN, until that many bytes are there. Not here: MSG_OOB on
+ * AF_UNIX streams (-EOPNOTSUPP, as a Linux without CONFIG_AF_UNIX_OOB),
+ * SO_PEEK_OFF, and the effects of the other socket options (they are
  * taken and kept by nothing).
  */
 #include "linux/socket.h"
