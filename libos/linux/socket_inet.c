@@ -201,6 +201,19 @@ static long route(const struct binding *self, struct inet_name *name)
 	return is_loopback6(name->address) ? 0 : -ENETUNREACH;
 }
 
+/* A name read for `use`: to bind, as it is; to send a datagram, a port
+ * (-EINVAL for 0, as udp_sendmsg says), then routed; to connect,
+ * routed. */
+static long routed(const struct binding *self, enum inet_use use,
+		   struct inet_name *name)
+{
+	if (use == INET_BIND)
+		return 0;
+	if (use == INET_SEND && name->port == 0)
+		return -EINVAL;
+	return route(self, name);
+}
+
 long inet_read_name(unsigned index, uint64_t address, uint64_t length,
 		    enum inet_use use, struct inet_name *name)
 {
@@ -232,7 +245,7 @@ long inet_read_name(unsigned index, uint64_t address, uint64_t length,
 			return use == INET_SEND ? -EINVAL : -EAFNOSUPPORT;
 		memcpy(name->address, given6.address, 16);
 		name->port = given6.port;
-		return use == INET_BIND ? 0 : route(self, name);
+		return routed(self, use, name);
 	}
 	if (length < INET4_NAME_LENGTH)
 		return -EINVAL;
@@ -242,7 +255,7 @@ long inet_read_name(unsigned index, uint64_t address, uint64_t length,
 		return -EAFNOSUPPORT;
 	set_mapped(name->address, given4.address);
 	name->port = given4.port;
-	return use == INET_BIND ? 0 : route(self, name);
+	return routed(self, use, name);
 }
 
 long inet_may_bind(unsigned index, const struct inet_name *name)
@@ -399,8 +412,8 @@ long inet_find(int kind, const struct inet_name *name)
 		const struct binding *b = &bindings[i];
 		int score = 0;
 
-		if (b->name.port != name->port || b->kind != kind ||
-		    (!is_datagram(kind) && !b->listening))
+		if (b->name.port == 0 || b->name.port != name->port ||
+		    b->kind != kind || (!is_datagram(kind) && !b->listening))
 			continue;
 		if (same_address(b->name.address, name->address))
 			return i;

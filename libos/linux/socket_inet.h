@@ -47,8 +47,8 @@ void inet_open(unsigned index, int family, int kind);
  * long), -EFAULT, -EAFNOSUPPORT (another family; an AF_INET bind also
  * takes AF_UNSPEC with INADDR_ANY, and an AF_INET6 UDP end's send or
  * connect an AF_INET name, as Linux's do; its send takes AF_UNSPEC as
- * no name: INET_NO_NAME); to connect or send, INADDR_ANY or :: made the
- * loopback, and -ENETUNREACH off it. */
+ * no name: INET_NO_NAME); to send, -EINVAL for port 0; to connect or
+ * send, INADDR_ANY or :: made the loopback, and -ENETUNREACH off it. */
 #define INET_NO_NAME 1
 long inet_read_name(unsigned index, uint64_t address, uint64_t length,
 		    enum inet_use use, struct inet_name *name);

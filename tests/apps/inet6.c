@@ -407,6 +407,18 @@ static void udp(void)
 		 3);
 
 	struct sockaddr_in6 unspecified = { .sin6_family = AF_UNSPEC };
+	struct sockaddr_in6 port0 = name6("::1", 0);
+	struct sockaddr_in port0_4 = name4("127.0.0.1", 0);
+
+	show("sendto ::1 port 0", sendto(sender6, "a", 1, 0,
+					 (struct sockaddr *)&port0,
+					 sizeof(port0)));
+	show("sendto 127.0.0.1 port 0", sendto(sender4, "a", 1, 0,
+					       (struct sockaddr *)&port0_4,
+					       sizeof(port0_4)));
+	int tcp0 = socket6(SOCK_STREAM, 0);
+
+	attempt("TCP connect ::1 port 0", tcp0, false, &port0, sizeof(port0));
 
 	show("sendto AF_UNSPEC, not connected",
 	     sendto(sender6, "a", 1, 0, (struct sockaddr *)&unspecified,
