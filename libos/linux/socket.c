@@ -918,14 +918,19 @@ static bool urgent_inline(const struct socket_end *end)
 	return end->flag_options & 1u << SO_OOBINLINE;
 }
 
+/* Whether the end's reading stands at its urgent byte (SIOCATMARK). */
+static bool at_urgent(const struct socket_end *end)
+{
+	return end->urgent != URGENT_NONE && end->urgent_at == end->read;
+}
+
 /* A TCP send with MSG_OOB went into end `index`'s ring: its last byte
  * is urgent now, and a former urgent byte becomes an ordinary one, but
  * for one the reader stands at, which it loses (Linux's tcp_check_urg). */
 static void urgent_sent(struct socket_end *receiver, unsigned index)
 {
-	if (receiver->urgent != URGENT_NONE &&
-	    receiver->urgent_at == receiver->read &&
-	    !urgent_inline(receiver) && receiver->read + 1 < receiver->written)
+	if (at_urgent(receiver) && !urgent_inline(receiver) &&
+	    receiver->read + 1 < receiver->written)
 		receiver->read++;
 	receiver->urgent_at = receiver->written - 1;
 	ring_copy(ring(index), SOCKET_RING, receiver->urgent_at,
@@ -1099,7 +1104,7 @@ static long receive_to_urgent(struct file *file, const struct iovec *vector,
 	/* Linux's read ends at the urgent byte, whatever it wanted. */
 	if (done < read_target(self, flags, total) && may_wait &&
 	    !(self->shutdown & RCV_SHUTDOWN) &&
-	    !(self->urgent != URGENT_NONE && self->urgent_at == self->read))
+	    !at_urgent(self))
 		return wait_or_again(true, self->receive_timeout, done);
 	return (long)done;
 }
@@ -1441,9 +1446,7 @@ int16_t socket_poll(const struct file *file)
 				  ? (uint64_t)self->receive_low
 				  : 1;
 
-	if (unread(self) >= wanted + (self->urgent != URGENT_NONE &&
-				      self->urgent_at == self->read &&
-				      !urgent_inline(self)))
+	if (unread(self) >= wanted + (at_urgent(self) && !urgent_inline(self)))
 		events |= POLLIN | POLLRDNORM;
 	if (self->urgent == URGENT_VALID)
 		events |= POLLPRI;
@@ -1482,7 +1485,7 @@ long socket_at_mark(const struct file *file)
 		return 0;
 	if (!is_inet(self) || !is_stream(self))
 		return -ENOIOCTLCMD;
-	return self->urgent != URGENT_NONE && self->urgent_at == self->read;
+	return at_urgent(self);
 }
 
 uint64_t socket_unread(const struct file *file)
@@ -1905,6 +1908,18 @@ static uint32_t write_name(unsigned index, uint64_t address, uint32_t room,
 	return length;
 }
 
+/* `name` as end `index`'s family writes it, to the app's `address` (up
+ * to `room` bytes, checked): its whole length. */
+static uint32_t put_inet_name(unsigned index, const struct inet_name *name,
+			      uint64_t address, uint32_t room)
+{
+	uint8_t bytes[INET_NAME_MAX];
+	uint32_t length = inet_write_name(index, name, bytes);
+
+	memcpy((void *)address, bytes, length < room ? length : room);
+	return length;
+}
+
 /* A receive's sender name to the app (write_name's answer): a UDP
  * datagram's source as it was sent, in the family of end `index`, the
  * receiver. */
@@ -1912,9 +1927,6 @@ static uint32_t write_sender(unsigned index, uint16_t sender,
 			     const struct received *got, uint64_t address,
 			     uint32_t room)
 {
-	uint8_t inet[INET_NAME_MAX];
-	uint32_t length;
-
 	struct netlink_name netlink = { AF_NETLINK, 0, got->source_portid,
 					0 };
 
@@ -1925,9 +1937,7 @@ static uint32_t write_sender(unsigned index, uint16_t sender,
 	}
 	if (!is_inet_family(got->source_family))
 		return write_name(sender, address, room, true);
-	length = inet_write_name(index, &got->source, inet);
-	memcpy((void *)address, inet, length < room ? length : room);
-	return length;
+	return put_inet_name(index, &got->source, address, room);
 }
 
 /* recvmsg into the struct msghdr at `address` from `file`'s end. */
@@ -2673,20 +2683,14 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 		const struct socket_end *client = &ends[accepted];
 		unsigned peer = client->peer_gone ? NO_END : client->peer;
 
-		uint8_t inet[INET_NAME_MAX];
-		uint32_t length;
-
 		if (peer != NO_END && ends[peer].address_length == 0)
 			peer = NO_END;
-		if (is_inet(client)) { /* the client's name, in our family */
-			length = inet_write_name(accepted, inet_peer(accepted),
-						 inet);
-			memcpy((void *)address, inet,
-			       length < room ? length : room);
-		} else {
-			length = write_name(peer, address, room, false);
-		}
-		*(uint32_t *)length_address = length;
+		/* An inet client's name, in the accepted end's family. */
+		*(uint32_t *)length_address =
+			is_inet(client)
+				? put_inet_name(accepted, inet_peer(accepted),
+						address, room)
+				: write_name(peer, address, room, false);
 	}
 	changed();
 	return new_fd;
