@@ -42,16 +42,17 @@ enum kept_option { KEPT_TOS, KEPT_TTL, KEPT_MTU_DISCOVER, KEPT_RECVERR,
 		   KEPT_UNICAST_HOPS, KEPT_MULTICAST_HOPS,
 		   KEPT_MULTICAST_LOOP, KEPT_TCLASS, KEPT_MTU_DISCOVER6,
 		   KEPT_RECVERR6, KEPT_NODELAY, KEPT_CORK, KEPT_KEEPIDLE,
-		   KEPT_KEEPINTVL, KEPT_KEEPCNT, KEPT_COUNT };
+		   KEPT_KEEPINTVL, KEPT_KEEPCNT,
+		   /* the control messages a receiver asks for */
+		   KEPT_RECV_PKTINFO, KEPT_RECV_TTL, KEPT_RECV_TOS,
+		   KEPT_RECV_PKTINFO6, KEPT_RECV_HOPLIMIT6, KEPT_RECV_TCLASS6,
+		   KEPT_COUNT };
+_Static_assert(KEPT_COUNT <= 32, "options_set has a bit for each");
 
-/* The control messages a receiver may ask for, by their options. */
-enum receive_option { RECEIVE_PKTINFO, RECEIVE_TTL, RECEIVE_TOS,
-		      RECEIVE_PKTINFO6, RECEIVE_HOPLIMIT6, RECEIVE_TCLASS6 };
 
 struct binding {
 	int32_t options[KEPT_COUNT]; /* set by setsockopt, else 0 */
 	uint32_t options_set;        /* a bit per enum kept_option */
-	uint8_t receives;            /* a bit per enum receive_option */
 	struct inet_name name;       /* port 0: not bound */
 	uint8_t family, kind;
 	bool listening, reuse_address, reuse_port, has_peer, v6only;
@@ -541,6 +542,16 @@ static const struct kept_rule {
 			     STREAM_END },
 	[KEPT_KEEPCNT] = { IPPROTO_TCP, TCP_KEEPCNT, 1, 127, 9, false,
 			   STREAM_END },
+	[KEPT_RECV_PKTINFO] = { IPPROTO_IP, IP_PKTINFO, 0, 0, 0, true,
+				ANY_END },
+	[KEPT_RECV_TTL] = { IPPROTO_IP, IP_RECVTTL, 0, 0, 0, true, ANY_END },
+	[KEPT_RECV_TOS] = { IPPROTO_IP, IP_RECVTOS, 0, 0, 0, true, ANY_END },
+	[KEPT_RECV_PKTINFO6] = { IPPROTO_IPV6, IPV6_RECVPKTINFO, 0, 0, 0,
+				 true, IPV6_END },
+	[KEPT_RECV_HOPLIMIT6] = { IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 0, 0, 0,
+				  true, IPV6_END },
+	[KEPT_RECV_TCLASS6] = { IPPROTO_IPV6, IPV6_RECVTCLASS, 0, 0, 0, true,
+				IPV6_END },
 };
 
 /* An option's value: as set, else Linux's first. */
@@ -551,24 +562,6 @@ static int32_t kept_value(const struct binding *self, enum kept_option kept)
 	if (kept == KEPT_MULTICAST_ALL && self->family == AF_INET6)
 		return 0; /* inet6_create's, where inet_create's is 1 */
 	return kept_options[kept].first;
-}
-
-/* The option `name` at `level` that asks for a control message on an
- * end of `self`'s: its receive_option, or -1. */
-static int receive_option_of(const struct binding *self, uint64_t level,
-			     uint64_t name)
-{
-	if (level == IPPROTO_IP)
-		return name == IP_PKTINFO ? RECEIVE_PKTINFO
-		       : name == IP_RECVTTL ? RECEIVE_TTL
-		       : name == IP_RECVTOS ? RECEIVE_TOS
-					    : -1;
-	if (level != IPPROTO_IPV6 || self->family != AF_INET6)
-		return -1;
-	return name == IPV6_RECVPKTINFO	   ? RECEIVE_PKTINFO6
-	       : name == IPV6_RECVHOPLIMIT ? RECEIVE_HOPLIMIT6
-	       : name == IPV6_RECVTCLASS   ? RECEIVE_TCLASS6
-					   : -1;
 }
 
 /* The option `name` at `level` for an end of `self`'s: its kept_option,
@@ -615,17 +608,6 @@ long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 		if (self->name.port) /* bound */
 			return -EINVAL;
 		self->v6only = *value != 0;
-		return 0;
-	}
-	int receive = receive_option_of(self, level, name);
-
-	if (receive >= 0) {
-		if (!set)
-			*value = self->receives >> receive & 1;
-		else if (*value)
-			self->receives |= (uint8_t)(1u << receive);
-		else
-			self->receives &= (uint8_t)~(1u << receive);
 		return 0;
 	}
 	kept = kept_option_of(self, level, name);
@@ -755,7 +737,7 @@ void inet_put_control(unsigned index, const struct inet_marks *marks,
 	int32_t hops = marks->hops, traffic = marks->traffic;
 
 	/* udpv6_recvmsg's order: IPv6's common part first. */
-	if (self->receives & 1u << RECEIVE_PKTINFO6) {
+	if (kept_value(self, KEPT_RECV_PKTINFO6)) {
 		/* struct in6_pktinfo: the destination, the interface. */
 		uint8_t info[20] = { [15] = 1, [16] = LOOPBACK_INDEX };
 
@@ -764,7 +746,7 @@ void inet_put_control(unsigned index, const struct inet_marks *marks,
 		control_put(out, IPPROTO_IPV6, IPV6_PKTINFO, info,
 			    sizeof(info));
 	}
-	if (ipv4 && (self->receives & 1u << RECEIVE_PKTINFO)) {
+	if (ipv4 && kept_value(self, KEPT_RECV_PKTINFO)) {
 		/* struct in_pktinfo: the interface, the local address a
 		 * reply would come from, the datagram's destination. */
 		uint32_t info[3] = { LOOPBACK_INDEX, marks->destination4,
@@ -772,14 +754,14 @@ void inet_put_control(unsigned index, const struct inet_marks *marks,
 
 		control_put(out, IPPROTO_IP, IP_PKTINFO, info, sizeof(info));
 	}
-	if (ipv4 && (self->receives & 1u << RECEIVE_TTL))
+	if (ipv4 && kept_value(self, KEPT_RECV_TTL))
 		control_put(out, IPPROTO_IP, IP_TTL, &hops, sizeof(hops));
-	if (ipv4 && (self->receives & 1u << RECEIVE_TOS))
+	if (ipv4 && kept_value(self, KEPT_RECV_TOS))
 		control_put(out, IPPROTO_IP, IP_TOS, &marks->traffic, 1);
-	if (!ipv4 && (self->receives & 1u << RECEIVE_HOPLIMIT6))
+	if (!ipv4 && kept_value(self, KEPT_RECV_HOPLIMIT6))
 		control_put(out, IPPROTO_IPV6, IPV6_HOPLIMIT, &hops,
 			    sizeof(hops));
-	if (!ipv4 && (self->receives & 1u << RECEIVE_TCLASS6))
+	if (!ipv4 && kept_value(self, KEPT_RECV_TCLASS6))
 		control_put(out, IPPROTO_IPV6, IPV6_TCLASS, &traffic,
 			    sizeof(traffic));
 }
