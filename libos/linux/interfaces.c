@@ -7,12 +7,12 @@
  * what getifaddrs, if_nameindex and their kin ask: RTM_GETLINK (dumped,
  * or got by index or name), RTM_GETADDR and RTM_GETROUTE (dumped: the
  * local table's routes of both addresses); and so do the SIOCGIF ioctls
- * (net/core/dev_ioctl.c), on any socket, and /proc/net's files. The interface has no counters
- * (its IFLA_STATS are zeros) and never changes: requests to change it
- * are -EPERM without CAP_NET_ADMIN, as on Linux, and -EOPNOTSUPP with it,
- * and so is any other rtnetlink request (a route's lookup, neighbours,
- * rules, queueing disciplines). Linux gives its links many more attributes
- * than the ones here.
+ * (net/core/dev_ioctl.c), on any socket, and /proc/net's files. The
+ * interface has no counters (its IFLA_STATS are zeros) and never
+ * changes: requests to change it are -EPERM without CAP_NET_ADMIN, as on
+ * Linux, and -EOPNOTSUPP with it, and so is any other rtnetlink request
+ * (a route's lookup, neighbours, rules, queueing disciplines). Linux
+ * gives its links many more attributes than the ones here.
  */
 #include "linux/interfaces.h"
 

@@ -6,8 +6,8 @@
  * an abstract name: a NUL first) and accept. A DGRAM socket sends to a
  * bound one named by sendto or connect, and leaves it by connect to
  * AF_UNSPEC. AF_INET and AF_INET6 sockets (TCP, UDP and UDP-Lite on the
- * loopback) are ends of the same kinds, named by linux/socket_inet.c. AF_NETLINK sockets of
- * NETLINK_ROUTE are DGRAM ends (SOCK_RAW or SOCK_DGRAM to the app) named
+ * loopback) are ends of the same kinds, named by linux/socket_inet.c.
+ * AF_NETLINK sockets of NETLINK_ROUTE are DGRAM ends (SOCK_RAW or SOCK_DGRAM to the app) named
  * by a port id, whose sends to the kernel (port id 0) are answered by
  * linux/interfaces.c into their own ring, and whose sends to another
  * such end of the process go to it. Every other family is -EAFNOSUPPORT
@@ -2422,9 +2422,10 @@ static long stream_connect(struct file *file, unsigned to,
 
 /* connect on an AF_INET or AF_INET6 end. UDP: the name becomes the peer
  * (AF_UNSPEC: none), whether or not an end is bound to it. TCP: a
- * listening end takes the connection at once, and a non-blocking connect says -EINPROGRESS
- * all the same, as Linux's does on the loopback; with nothing listening,
- * -ECONNREFUSED, for a non-blocking one through SO_ERROR. */
+ * listening end takes the connection at once, and a non-blocking
+ * connect says -EINPROGRESS all the same, as Linux's does on the
+ * loopback; with nothing listening, -ECONNREFUSED, for a non-blocking
+ * one through SO_ERROR. */
 static long connect_inet(struct file *file, uint64_t address,
 			 uint64_t length)
 {
