@@ -7,10 +7,10 @@
  * bound one named by sendto or connect, and leaves it by connect to
  * AF_UNSPEC. AF_INET and AF_INET6 sockets (TCP, UDP and UDP-Lite on the
  * loopback) are ends of the same kinds, named by linux/socket_inet.c.
- * AF_NETLINK sockets of NETLINK_ROUTE are DGRAM ends (SOCK_RAW or SOCK_DGRAM to the app) named
- * by a port id, whose sends to the kernel (port id 0) are answered by
- * linux/interfaces.c into their own ring, and whose sends to another
- * such end of the process go to it. Every other family is -EAFNOSUPPORT
+ * AF_NETLINK sockets of NETLINK_ROUTE are DGRAM ends (SOCK_RAW or
+ * SOCK_DGRAM to the app) named by a port id, whose sends to the kernel
+ * (port id 0) are answered by linux/interfaces.c into their own ring,
+ * and whose sends to another such end of the process go to it. Every other family is -EAFNOSUPPORT
  * (said once).
  *
  * Each end has a receive ring of SOCKET_RING bytes in the libOS's memory
