@@ -10,8 +10,8 @@
  * AF_NETLINK sockets of NETLINK_ROUTE are DGRAM ends (SOCK_RAW or
  * SOCK_DGRAM to the app) named by a port id, whose sends to the kernel
  * (port id 0) are answered by linux/interfaces.c into their own ring,
- * and whose sends to another such end of the process go to it. Every other family is -EAFNOSUPPORT
- * (said once).
+ * and whose sends to another such end of the process go to it. Every
+ * other family is -EAFNOSUPPORT (said once).
  *
  * Each end has a receive ring of SOCKET_RING bytes in the libOS's memory
  * (LIBOS_SOCKET_BUFFERS; its pages mapped as bytes first reach them, and
