@@ -716,10 +716,11 @@ static long send_udp(struct file *file, const struct inet_name *name,
 	return sent;
 }
 
-/* A send to the peer: to_peer's checks, then send_vector. */
 /* A TCP send after the peer went (Linux's loopback, tcp_sendmsg and
  * tcp_reset): a pending reset's error first (ECONNRESET; EPIPE with
- * SIGPIPE); after the peer's FIN alone, the send's bytes go, the closed
+ * SIGPIPE); after the peer's FIN alone, as many of the send's bytes go
+ * as a send buffer takes (a ring's worth: Linux's send stops there, as
+ * the reset comes back before its buffer has room again), the closed
  * peer answers with a reset and this end is shut down (EPIPE next).
  * False to send as usual, else true and the send's *result. */
 static bool tcp_send_to_gone(struct file *file, uint64_t total, int flags,
@@ -740,7 +741,7 @@ static bool tcp_send_to_gone(struct file *file, uint64_t total, int flags,
 	self->error = EPIPE;
 	self->shutdown |= SEND_SHUTDOWN;
 	changed();
-	*result = (long)total;
+	*result = (long)(total < SOCKET_RING ? total : SOCKET_RING);
 	return true;
 }
 
@@ -940,6 +941,7 @@ static void urgent_sent(struct socket_end *receiver, unsigned index)
 	changed();
 }
 
+/* A send on a connected end: each kind's checks, then send_vector. */
 static long send_to_peer(struct file *file, const struct iovec *vector,
 			 uint64_t total, int flags, struct attachment *given)
 {
