@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "errno.h"
 #include "layout.h"
 #include "lib/string.h"
 #include "libos.h"
@@ -220,6 +221,18 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	argv[argc] = NULL;
 	if (options.executable)
 		place_executable(module, options.executable);
+	if (options.directory) {
+		long error = files_change_directory((char *)options.directory);
+
+		if (error) {
+			libos_report("wicket.cwd=%s: %s; the app does not start",
+				     options.directory,
+				     error == -ENOENT    ? "no such directory"
+				     : error == -ENOTDIR ? "not a directory"
+							 : "not reachable");
+			libos_exit(LIBOS_EXIT_BAD_APP);
+		}
+	}
 	procfs_init(argc, argv, options.executable);
 
 	if (sched_init(options.quantum_ms) == NULL)

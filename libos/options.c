@@ -48,6 +48,12 @@ static void option(const char *word)
 				     "path to a file", word);
 		else
 			options.executable = word + 11;
+	} else if (string_starts_with(word, "wicket.cwd=")) {
+		if (word[11] != '/')
+			libos_report("ignoring %s: wicket.cwd wants an absolute "
+				     "path to a directory", word);
+		else
+			options.directory = word + 11;
 	} else if (string_equals_word(word, strlen(word), "wicket.patch=off")) {
 		options.patch_off = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.vdso=off")) {

@@ -19,6 +19,10 @@
  *   wicket.exe=PATH         the app's own file is in the tree at PATH
  *                           (absolute), which /proc/self/exe names; the
  *                           runner gives the path the app has on the host
+ *   wicket.cwd=PATH         the app starts in the directory PATH
+ *                           (absolute) of its file tree, as a service's
+ *                           working directory; the run stops if there is
+ *                           none
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -36,6 +40,7 @@ struct options {
 	bool patch_off;
 	bool vdso_off;
 	const char *executable; /* wicket.exe's PATH, or NULL */
+	const char *directory;  /* wicket.cwd's PATH, or NULL */
 	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */

@@ -2023,6 +2023,13 @@ void files_unbind_socket(unsigned node)
 	files_drop(node);
 }
 
+long files_change_directory(char *path)
+{
+	struct lookup found = resolve(NODE_ROOT, path, FOLLOW);
+
+	return found.error ? found.error : change_directory(found.node);
+}
+
 bool files_path_exists(char *path)
 {
 	return resolve(path[0] == '/' ? NODE_ROOT : working_directory, path,

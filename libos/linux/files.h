@@ -147,6 +147,10 @@ uint64_t files_device(unsigned node);
  * is no bound socket, or the lookup's error. */
 long files_bind_socket(char *path, uint16_t end);
 bool files_path_exists(char *path); /* the last component unfollowed */
+
+/* chdir to an absolute path of the libOS's own (wicket.cwd): 0 or
+ * chdir's error. */
+long files_change_directory(char *path);
 void files_unbind_socket(unsigned node);
 long files_socket_at(char *path);
 
