@@ -51,6 +51,8 @@
 #include "layout.h"
 #include "libos.h"
 #include "mm/vm.h"
+#include "sched/sched.h"
+#include "sched/thread.h"
 #include "wicket/native.h"
 
 #define PATH_MAX 4096 /* with its NUL */
@@ -157,8 +159,11 @@ static const struct {
 	[NODE_PROC_STAT] = PROC("stat", NODE_PROC),
 	[NODE_PROC_NET] = { "net", NODE_PROC, FILE_REGULAR, S_IFLNK | 0777,
 			    0 },
+	[NODE_PROC_THREAD_SELF] = { "thread-self", NODE_PROC, FILE_REGULAR,
+				    S_IFLNK | 0777, 0 },
 	[NODE_PID_CMDLINE] = PROC("cmdline", NODE_PROC_PID),
-	[NODE_PID_COMM] = PROC("comm", NODE_PROC_PID),
+	[NODE_PID_COMM] = { "comm", NODE_PROC_PID, FILE_GENERATED,
+			    S_IFREG | 0644, 0 },
 	[NODE_PID_STATUS] = PROC("status", NODE_PROC_PID),
 	[NODE_PID_STAT] = PROC("stat", NODE_PROC_PID),
 	[NODE_PID_MAPS] = PROC("maps", NODE_PROC_PID),
@@ -173,6 +178,13 @@ static const struct {
 	[NODE_NET_DEV] = PROC("dev", NODE_PID_NET),
 	[NODE_NET_ROUTE] = PROC("route", NODE_PID_NET),
 	[NODE_NET_IF_INET6] = PROC("if_inet6", NODE_PID_NET),
+	[NODE_PID_TASK] = { "task", NODE_PROC_PID, FILE_DIRECTORY,
+			    S_IFDIR | 0555, 0 },
+	[NODE_TASK] = { "", NODE_PID_TASK, FILE_DIRECTORY, S_IFDIR | 0555, 0 },
+	[NODE_TASK_COMM] = { "comm", NODE_TASK, FILE_GENERATED, S_IFREG | 0644,
+			     0 },
+	[NODE_TASK_STAT] = PROC("stat", NODE_TASK),
+	[NODE_TASK_STATUS] = PROC("status", NODE_TASK),
 	[NODE_PROC_EXE] = { "exe", NODE_PROC_PID, FILE_REGULAR, S_IFLNK | 0777,
 			    0 },
 };
@@ -1082,11 +1094,64 @@ static long copy_path(uint64_t address, char *path)
 	return -ENAMETOOLONG;
 }
 
+/* /proc/1/task/TID: one node, NODE_TASK, is every thread's directory,
+ * and NODE_TASK_* its files. task_thread is the thread the last lookup
+ * through it named, and the node's name is that tid, so that a path made
+ * of the node names that thread; a description of one of them keeps its
+ * thread (struct file's `thread`), as the working directory does. */
+static int32_t task_thread;
+static int32_t working_thread; /* while the working directory is one */
+static char task_name[12];
+
+static bool is_task_node(unsigned node)
+{
+	return node >= NODE_TASK && node <= NODE_TASK_STATUS;
+}
+
+static void enter_task(int32_t tid)
+{
+	task_thread = tid;
+	nodes[NODE_TASK].name = task_name;
+	nodes[NODE_TASK].name_length = (uint16_t)print_format_to(
+		task_name, sizeof(task_name), "%d", tid);
+}
+
+/* The directory of the live thread whose tid `name` (`length` decimal
+ * digits) says, or NO_NODE. */
+static unsigned task_directory(const char *name, size_t length)
+{
+	int64_t tid = 0;
+
+	if (length == 0 || length > 9 || (length > 1 && name[0] == '0'))
+		return NO_NODE;
+	for (size_t i = 0; i < length; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return NO_NODE;
+		tid = tid * 10 + (name[i] - '0');
+	}
+	if (thread_find((int32_t)tid) == NULL)
+		return NO_NODE;
+	enter_task((int32_t)tid);
+	return NODE_TASK;
+}
+
+/* /proc/thread-self's target: the calling thread's directory. */
+static void point_thread_self(void)
+{
+	static char target[24];
+
+	files_set_link(NODE_PROC_THREAD_SELF, target,
+		       print_format_to(target, sizeof(target), "1/task/%d",
+				       sched_current()->tid));
+}
+
 /* The node a directory descriptor names, for a relative path. */
 static long directory_of(int64_t dirfd, unsigned *node)
 {
 	if (dirfd == AT_FDCWD) {
 		*node = working_directory;
+		if (working_directory == NODE_TASK)
+			enter_task(working_thread);
 		return 0;
 	}
 	const struct file *file = dirfd < 0 ? NULL : io_file((uint64_t)dirfd);
@@ -1096,6 +1161,8 @@ static long directory_of(int64_t dirfd, unsigned *node)
 	if (!is_directory(file->node))
 		return -ENOTDIR;
 	*node = file->node;
+	if (file->node == NODE_TASK)
+		enter_task(file->thread);
 	return 0;
 }
 
@@ -1164,6 +1231,8 @@ static size_t descriptor_target(char *out, size_t size)
 	const struct file *file = io_file((uint64_t)fd_link);
 	unsigned node = file ? file->node : NODE_NULL;
 
+	if (is_task_node(node))
+		enter_task(file->thread);
 	switch (node) {
 	case NODE_PIPE:
 		return print_format_to(out, size, "pipe:[%lu]",
@@ -1232,8 +1301,12 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 							  (follow == NAME_ITSELF ||
 							   (follow == FOLLOW_SLASHED &&
 							    *end != '/')))
+				: found.node == NODE_PID_TASK
+					? task_directory(at, length)
 					: files_child(found.node, at, length);
 
+		if (next == NODE_PROC_THREAD_SELF)
+			point_thread_self();
 		/* A hard link's name is its file, but to a name's own call. */
 		if (next != NO_NODE &&
 		    !(follow == NAME_ITSELF && *rest_of(end) == '\0'))
@@ -1409,9 +1482,12 @@ long sys_openat(struct wk_regs *regs)
 	if (is_directory(found.node) && !(flags & O_PATH) &&
 	    (mode != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
-	if (nodes[found.node].kind == FILE_GENERATED && !(flags & O_PATH) &&
-	    mode != O_RDONLY)
-		return -EACCES; /* /proc's files are only read */
+	/* /proc's files open for writing as their permissions say (root
+	 * may), and only comm takes what is written (procfs_write); the
+	 * network's refuse, as Linux's proc_net does. */
+	if (found.node >= NODE_NET_DEV && found.node <= NODE_NET_IF_INET6 &&
+	    !(flags & O_PATH) && mode != O_RDONLY)
+		return -EACCES;
 	if (!(flags & O_PATH) &&
 	    !permitted(found.node, (mode != O_WRONLY ? MAY_READ : 0) |
 					   (mode != O_RDONLY ? MAY_WRITE : 0) |
@@ -1449,14 +1525,18 @@ long sys_openat(struct wk_regs *regs)
 		files_notify(found.node, IN_OPEN); /* before O_TRUNC's */
 	}
 	if (file_type(found.node) == S_IFREG && (flags & O_TRUNC) &&
-	    !(flags & O_PATH)) {
+	    !(flags & O_PATH) && nodes[found.node].kind != FILE_GENERATED) {
 		error = truncate_notified(found.node, 0);
 		if (error)
 			return error;
 	}
-	return io_open((enum file_kind)nodes[found.node].kind, found.node, 0,
-		       flags & (O_ACCMODE | O_PATH | O_NONBLOCK | O_APPEND),
-		       flags & O_CLOEXEC);
+	long fd = io_open((enum file_kind)nodes[found.node].kind, found.node,
+			  0, flags & (O_ACCMODE | O_PATH | O_NONBLOCK | O_APPEND),
+			  flags & O_CLOEXEC);
+
+	if (fd >= 0 && is_task_node(found.node))
+		io_file((uint64_t)fd)->thread = task_thread;
+	return fd;
 }
 
 long sys_open(struct wk_regs *regs)
@@ -1811,6 +1891,25 @@ static bool entry_at(unsigned directory, uint64_t position,
 		}
 		return false;
 	}
+	if (directory == NODE_PID_TASK) { /* a directory per thread, by tid */
+		int32_t next = INT32_MAX;
+
+		for (unsigned i = 0; i < THREADS_MAX; i++) {
+			const struct thread *thread = thread_slot(i);
+
+			if (thread && (uint64_t)thread->tid >= position - 2 &&
+			    thread->tid < next)
+				next = thread->tid;
+		}
+		if (next == INT32_MAX)
+			return false;
+		enter_task(next);
+		entry->node = NODE_TASK;
+		entry->name = task_name;
+		entry->name_length = nodes[NODE_TASK].name_length;
+		entry->next = (uint64_t)next + 3;
+		return true;
+	}
 	for (uint64_t other = position - 2; other < node_count; other++) {
 		if (other != NODE_ROOT && nodes[other].parent == directory) {
 			entry->node = (unsigned)other;
@@ -1889,6 +1988,7 @@ static long change_directory(unsigned node)
 	files_hold(node);
 	files_drop(working_directory);
 	working_directory = node;
+	working_thread = task_thread;
 	return 0;
 }
 
@@ -1903,6 +2003,8 @@ long sys_fchdir(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
 
+	if (file && file->node == NODE_TASK)
+		enter_task(file->thread);
 	return file ? change_directory(file->node) : -EBADF;
 }
 
@@ -1912,6 +2014,8 @@ long sys_getcwd(struct wk_regs *regs)
 	size_t at = PATH_MAX - 1, length;
 
 	path[at] = '\0';
+	if (working_directory == NODE_TASK)
+		enter_task(working_thread);
 	for (unsigned node = working_directory; node != NODE_ROOT;
 	     node = nodes[node].parent) {
 		size_t name = nodes[node].name_length;

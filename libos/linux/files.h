@@ -38,6 +38,7 @@ enum file_node {
 	NODE_PROC_VERSION,
 	NODE_PROC_STAT,
 	NODE_PROC_NET,  /* /proc/net: a link to self/net */
+	NODE_PROC_THREAD_SELF, /* /proc/thread-self: a link to 1/task/TID */
 	NODE_PID_CMDLINE,
 	NODE_PID_COMM,
 	NODE_PID_STATUS,
@@ -51,6 +52,11 @@ enum file_node {
 	NODE_NET_DEV,
 	NODE_NET_ROUTE,
 	NODE_NET_IF_INET6,
+	NODE_PID_TASK,    /* /proc/1/task: a directory per thread */
+	NODE_TASK,        /* any of them, /proc/1/task/TID (files.c) */
+	NODE_TASK_COMM,   /* its files, of that thread */
+	NODE_TASK_STAT,
+	NODE_TASK_STATUS,
 	NODE_PROC_EXE, /* /proc/1/exe: a link to the app (the last of /proc) */
 	NODE_FIXED_COUNT,
 };

@@ -262,8 +262,7 @@ static long read_file(struct file *file, uint64_t buffer,
 	case FILE_GENERATED:
 		count = file->kind == FILE_REGULAR
 			? read_regular(file, file->position, buffer, length)
-			: procfs_read(file->node, file->position, buffer,
-				      length);
+			: procfs_read(file, file->position, buffer, length);
 		if (count > 0)
 			file->position += (uint64_t)count;
 		return count;
@@ -320,6 +319,8 @@ static long write_file(struct file *file, uint64_t buffer,
 		if (count > 0)
 			file->position += (uint64_t)count;
 		return count;
+	case FILE_GENERATED:
+		return procfs_write(file, buffer, length);
 	case FILE_CONSOLE:
 		return write_console(buffer, length);
 	case FILE_PIPE:
@@ -418,7 +419,7 @@ static long read_at(struct file *file, uint64_t offset, uint64_t buffer,
 		return -EFAULT;
 	return file->kind == FILE_REGULAR
 		       ? read_regular(file, offset, buffer, length)
-		       : procfs_read(file->node, offset, buffer, length);
+		       : procfs_read(file, offset, buffer, length);
 }
 
 static long write_at(struct file *file, uint64_t offset, uint64_t buffer,

@@ -75,6 +75,7 @@ struct file {
 	uint64_t position;   /* a file's offset; a directory's next entry; a
 				pipe's, eventfd's, epoll instance's, timerfd's
 				or signalfd's slot */
+	int32_t thread;      /* /proc/1/task/TID's files: TID */
 };
 
 /* What tells apart the objects that share a node (pipes and sockets:

@@ -154,21 +154,31 @@ static size_t meminfo(char *out, size_t size)
 		(unsigned long)total, (unsigned long)free, (unsigned long)free);
 }
 
-/* The first thread's name (prctl's), as /proc/1/comm and status have it. */
-static const char *process_name(void)
+/* The first live thread, whose name (prctl's) /proc/1/comm and status
+ * have; NULL never while the app runs. */
+static struct thread *leader(void)
 {
 	for (unsigned i = 0; i < THREADS_MAX; i++) {
-		const struct thread *thread = thread_slot(i);
+		struct thread *thread = thread_slot(i);
 
 		if (thread)
-			return thread->name;
+			return thread;
 	}
-	return "app";
+	return NULL;
 }
 
-/* /proc/1/status: the lines programs read (names, ids, groups, memory,
- * threads, capabilities), in Linux's order and format. */
-static uint64_t status_text(char *out, uint64_t size)
+static const char *process_name(void)
+{
+	const struct thread *first = leader();
+
+	return first ? first->name : "app";
+}
+
+/* /proc/1/status, or with a thread its /proc/1/task/TID/status: the
+ * lines programs read (names, ids, groups, memory, threads,
+ * capabilities), in Linux's order and format. */
+static uint64_t status_text(const struct thread *thread, char *out,
+			    uint64_t size)
 {
 	const struct capabilities *caps = capabilities();
 	const struct identity *ids = identity();
@@ -176,11 +186,14 @@ static uint64_t status_text(char *out, uint64_t size)
 	unsigned count = identity_groups(&groups);
 	uint64_t length = print_format_to(
 		out, size,
-		"Name:\t%s\nUmask:\t0%u%u%u\nState:\tR (running)\n"
-		"Tgid:\t1\nPid:\t1\nPPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
+		"Name:\t%s\nUmask:\t0%u%u%u\nState:\t%s\n"
+		"Tgid:\t1\nPid:\t%d\nPPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
 		"Gid:\t%u\t%u\t%u\t%u\nGroups:\t",
-		process_name(), process_umask() >> 6,
-		(process_umask() >> 3) & 7, process_umask() & 7, ids->uid[0],
+		thread ? thread->name : process_name(), process_umask() >> 6,
+		(process_umask() >> 3) & 7, process_umask() & 7,
+		thread && thread->state == THREAD_BLOCKED ? "S (sleeping)"
+							   : "R (running)",
+		thread ? thread->tid : 1, ids->uid[0],
 		ids->uid[1], ids->uid[2], ids->uid[3], ids->gid[0], ids->gid[1],
 		ids->gid[2], ids->gid[3]);
 
@@ -198,7 +211,30 @@ static uint64_t status_text(char *out, uint64_t size)
 		(unsigned long)caps->ambient);
 }
 
-static size_t generate(unsigned node, char *out, size_t size)
+/* /proc/1/stat, or with a thread its /proc/1/task/TID/stat: fields 1-24
+ * as Linux has them (utime in ticks, starttime 0, vsize and rss), the
+ * rest 0. */
+static size_t stat_text(const struct thread *thread, uint64_t busy,
+			char *out, size_t size)
+{
+	if (thread)
+		busy = clock_ticks_to_ns(sched_thread_cpu_ticks(thread)) /
+		       (NS_PER_SECOND / 100);
+	return print_format_to(
+		out, size,
+		"%d (%s) %c 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %u "
+		"0 0 %lu %lu 18446744073709551615 0 0 0 0 0 0 0 0 0 0 "
+		"0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+		thread ? thread->tid : 1,
+		thread ? thread->name : process_name(),
+		thread && thread->state == THREAD_BLOCKED ? 'S' : 'R',
+		(unsigned long)busy, thread_count(),
+		(unsigned long)vm_mapped_bytes(),
+		(unsigned long)(vm_mapped_bytes() / PAGE_SIZE));
+}
+
+static size_t generate(unsigned node, const struct thread *thread,
+		       char *out, size_t size)
 {
 	uint64_t seconds, hundredths;
 	const struct clock_source *clock = clock_source();
@@ -272,19 +308,14 @@ static size_t generate(unsigned node, char *out, size_t size)
 		return command_length;
 	case NODE_PID_COMM:
 		return print_format_to(out, size, "%s\n", process_name());
+	case NODE_TASK_COMM:
+		return print_format_to(out, size, "%s\n", thread->name);
 	case NODE_PID_STATUS:
-		return status_text(out, size);
+	case NODE_TASK_STATUS:
+		return status_text(thread, out, size);
 	case NODE_PID_STAT:
-		/* Fields 1-24 as Linux has them (utime in ticks, starttime 0,
-		 * vsize and rss), the rest 0. */
-		return print_format_to(
-			out, size,
-			"1 (%s) R 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %u "
-			"0 0 %lu %lu 18446744073709551615 0 0 0 0 0 0 0 0 0 0 "
-			"0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-			process_name(), (unsigned long)busy,
-			thread_count(), (unsigned long)vm_mapped_bytes(),
-			(unsigned long)(vm_mapped_bytes() / PAGE_SIZE));
+	case NODE_TASK_STAT:
+		return stat_text(thread, busy, out, size);
 	default:
 		return 0;
 	}
@@ -390,14 +421,56 @@ static long read_maps(uint64_t offset, uint64_t buffer, uint64_t length)
 	return (long)done;
 }
 
-long procfs_read(unsigned node, uint64_t offset, uint64_t buffer,
+/* The thread a file of /proc/1/task/TID is of (NULL when it has gone),
+ * or the leader for /proc/1/comm; else NULL. */
+static struct thread *subject(const struct file *file)
+{
+	return file->node == NODE_PID_COMM ? leader()
+	       : file->node >= NODE_TASK_COMM && file->node <= NODE_TASK_STATUS
+		       ? thread_find(file->thread)
+		       : NULL;
+}
+
+long procfs_read(const struct file *file, uint64_t offset, uint64_t buffer,
 		 uint64_t length)
 {
 	static char text[4096];
+	const struct thread *thread = subject(file);
 
-	if (node == NODE_PID_MAPS)
+	if (file->node == NODE_PID_MAPS)
 		return read_maps(offset, buffer, length);
-	size_t size = generate(node, text, sizeof(text));
+	if (thread == NULL && file->node >= NODE_TASK_COMM &&
+	    file->node <= NODE_TASK_STATUS)
+		return -ESRCH;
+	size_t size = generate(file->node,
+			       file->node == NODE_PID_COMM ? NULL : thread,
+			       text, sizeof(text));
 
 	return io_read_text(text, size, offset, buffer, length);
+}
+
+long procfs_write(const struct file *file, uint64_t buffer, uint64_t length)
+{
+	struct thread *thread = subject(file);
+	char name[sizeof(thread->name)] = { 0 };
+	uint64_t taken = length < sizeof(name) - 1 ? length : sizeof(name) - 1;
+
+	/* What Linux answers for a file with no write of its own: /proc's
+	 * own files -EIO (proc_reg_write), a process's -EINVAL. */
+	if (file->node >= NODE_PROC_CPUINFO && file->node <= NODE_PROC_STAT &&
+	    file->node != NODE_PROC_MOUNTS)
+		return -EIO;
+	if (file->node != NODE_PID_COMM && file->node != NODE_TASK_COMM)
+		return -EINVAL;
+	if (!vm_user_ok(buffer, taken, PROT_READ))
+		return -EFAULT;
+	if (thread == NULL)
+		return -ESRCH;
+	memcpy(name, (const void *)buffer, taken);
+	/* Up to a NUL in the bytes, zeros after, as Linux's strscpy_pad. */
+	size_t kept = strlen(name);
+
+	memset(name + kept, 0, sizeof(name) - kept);
+	memcpy(thread->name, name, sizeof(name));
+	return (long)length;
 }

@@ -605,8 +605,11 @@ static void proc_files(void)
 	show("stat /proc/meminfo", stat("/proc/meminfo", &st));
 	printf("  mode %04o size %lld\n", (unsigned)(st.st_mode & 07777),
 	       (long long)st.st_size);
-	show("open /proc/meminfo for writing",
-	     open("/proc/meminfo", O_WRONLY));
+	int written = open("/proc/meminfo", O_WRONLY);
+
+	show("open /proc/meminfo for writing (as root)", written < 0 ? -1 : 0);
+	show("write it", write(written, "1", 1));
+	close(written);
 	show("unlink /proc/uptime", unlink("/proc/uptime"));
 	int fd = open("/proc/version", O_RDONLY);
 
