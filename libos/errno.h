@@ -10,6 +10,7 @@
 #define EIO      5
 #define ENXIO    6
 #define E2BIG    7
+#define ENOEXEC  8
 #define EBADF    9
 #define ECHILD   10
 #define EAGAIN   11
@@ -42,6 +43,7 @@
 #define ENOTEMPTY 39
 #define ELOOP    40
 #define ENODATA  61
+#define ELIBBAD  80
 #define EOVERFLOW 75
 #define ENOTSOCK 88
 #define EDESTADDRREQ 89

@@ -14,15 +14,12 @@
 #include "libos.h"
 #include "linux/archive.h"
 #include "linux/clock.h"
+#include "linux/exec.h"
 #include "linux/files.h"
 #include "linux/io.h"
-#include "linux/memory.h"
 #include "linux/procfs.h"
 #include "linux/syscalls.h"
 #include "loader/argv.h"
-#include "loader/elf.h"
-#include "loader/stack.h"
-#include "loader/vdso.h"
 #include "mm/vm.h"
 #include "options.h"
 #include "trap/fastcall.h"
@@ -174,7 +171,6 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	static char argv_storage[2 * (WK_INFO_STRING_MAX + 1)];
 	char *argv[ARGV_MAX + 1];
 	const char *env[ENV_MAX];
-	struct app_image image;
 	const char *reason;
 
 	uint64_t start_tsc = rdtsc();
@@ -240,32 +236,11 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	process_name_first_thread(argv[0]);
 	/* strace reports from the general dispatcher only. */
 	fastcall_init(!options.strace);
-	if (vm_init_stack(APP_STACK_TOP, APP_STACK_MAX, APP_STACK_INITIAL) < 0)
-		refuse_app("no memory for its stack");
-	if (app_load((const uint8_t *)module->address, module->size, &image,
-		     &reason) < 0)
+	reason = exec_load((const uint8_t *)module->address, module->size, argc,
+			   argv, build_env(env), env, &sched_current()->regs);
+	if (reason)
 		refuse_app(reason);
-	memory_set_brk(image.brk_start);
-	/* Without it (no memory, or the app's segments are there) musl
-	 * makes system calls instead. */
-	image.vdso = options.vdso_off ? 0 : vdso_map();
-
-	int envc = build_env(env);
-	uint64_t rsp = stack_build(APP_STACK_TOP, APP_STACK_INITIAL, argc,
-				   argv, envc, env, &image);
-
-	if (rsp == 0)
-		refuse_app("its arguments and environment do not fit");
-
-	/* The ELF entry state (psABI 3.4): RSP at argc, RDX 0 (no
-	 * function for atexit), the other registers 0. */
-	struct thread *first = sched_current();
-
 	if (options.bootlog)
 		print_boot_log(start_tsc);
-
-	first->regs.rip = image.start;
-	first->regs.rsp = rsp;
-	first->regs.rflags = 0x202;
 	sched_resume();
 }

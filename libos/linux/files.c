@@ -712,8 +712,10 @@ static void free_node(unsigned node)
 
 void files_set_executable(unsigned node)
 {
-	executable = node;
 	files_hold(node);
+	if (executable != NO_NODE)
+		files_drop(executable);
+	executable = node;
 }
 
 void files_hold(unsigned node)
@@ -2125,6 +2127,44 @@ void files_unbind_socket(unsigned node)
 {
 	nodes[node].rdev = 0;
 	files_drop(node);
+}
+
+/* What execve may run: a regular file with an execute bit the caller
+ * may use (Linux's may_open with MAY_EXEC: -EACCES otherwise, a
+ * directory included). */
+static long executable_file(const struct lookup *found, unsigned *node,
+			    const uint8_t **data, uint64_t *size)
+{
+	if (found->error)
+		return found->error;
+	if (is_link(found->node))
+		return -ELOOP; /* AT_SYMLINK_NOFOLLOW's last component */
+	if (file_type(found->node) != S_IFREG ||
+	    !permitted(found->node, MAY_EXEC))
+		return -EACCES;
+	*node = found->node;
+	*data = files_contents(found->node, size);
+	return *data || *size == 0 ? 0 : -ENOMEM;
+}
+
+long files_exec_target(int64_t dirfd, uint64_t path, uint32_t flags,
+		       unsigned *node, const uint8_t **data, uint64_t *size)
+{
+	if (flags & ~(uint32_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	struct lookup found = lookup(dirfd, path, flags);
+
+	return executable_file(&found, node, data, size);
+}
+
+long files_exec_interpreter(char *path, unsigned *node, const uint8_t **data,
+			    uint64_t *size)
+{
+	struct lookup found = resolve(path[0] == '/' ? NODE_ROOT
+						     : working_directory,
+				      path, FOLLOW);
+
+	return executable_file(&found, node, data, size);
 }
 
 long files_change_directory(char *path)

@@ -128,8 +128,9 @@ bool files_attributes_kept(unsigned node);
 long files_attribute_permission(unsigned node, const char *name, bool write);
 void files_attribute_changed(unsigned node);
 
-/* Node is the app's own file (libos/main.c, wicket.exe): it stays while
- * the app runs, and opens for writing and truncate are -ETXTBSY. */
+/* Node is the app's own file (libos/main.c, wicket.exe; execve's file
+ * replaces it): it stays while the app runs, and opens for writing and
+ * truncate are -ETXTBSY. */
 void files_set_executable(unsigned node);
 
 /* Whether node is a directory. */
@@ -153,6 +154,18 @@ uint64_t files_device(unsigned node);
  * is no bound socket, or the lookup's error. */
 long files_bind_socket(char *path, uint16_t end);
 bool files_path_exists(char *path); /* the last component unfollowed */
+
+/* execve's and execveat's file: the regular file the app's `path` names
+ * from dirfd (flags: AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW), which the
+ * caller may execute; its node and bytes. 0, or the error execve
+ * answers (-ENOENT, -EACCES, -ELOOP, -EFAULT...). */
+long files_exec_target(int64_t dirfd, uint64_t path, uint32_t flags,
+		       unsigned *node, const uint8_t **data, uint64_t *size);
+
+/* The same for a script's interpreter, a path of the libOS's own (from
+ * the working directory if relative; PATH_MAX bytes, rewritten). */
+long files_exec_interpreter(char *path, unsigned *node, const uint8_t **data,
+			    uint64_t *size);
 
 /* chdir to an absolute path of the libOS's own (wicket.cwd): 0 or
  * chdir's error. */

@@ -720,6 +720,13 @@ long sys_close(struct wk_regs *regs)
 	return io_close(regs->rdi);
 }
 
+void io_close_on_exec(void)
+{
+	for (uint64_t fd = 0; fd < FDS_MAX; fd++)
+		if ((fd_state[fd] & FD_OPEN) && (fd_state[fd] & FD_CLOEXEC))
+			io_close(fd);
+}
+
 /* close_range: the open descriptors from first to last (unsigned, up to
  * the table) closed, or with CLOSE_RANGE_CLOEXEC marked close-on-exec;
  * CLOSE_RANGE_UNSHARE has nothing to unshare (one process). */

@@ -97,6 +97,9 @@ long io_read_text(const char *text, uint64_t size, uint64_t offset,
 /* Descriptors 0, 1 and 2: one description of the console. */
 void io_init(void);
 
+/* execve: closes the descriptors marked close-on-exec. */
+void io_close_on_exec(void);
+
 /* The description of an open descriptor, or NULL. */
 struct file *io_file(uint64_t fd);
 

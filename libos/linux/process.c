@@ -462,8 +462,15 @@ void process_name_first_thread(const char *path)
 	length = strlen(name);
 	if (length >= sizeof(self->name))
 		length = sizeof(self->name) - 1;
+	memset(self->name, 0, sizeof(self->name));
 	memcpy(self->name, name, length);
-	self->name[length] = '\0';
+}
+
+void process_exec(const char *path)
+{
+	process_name_first_thread(path);
+	sched_current()->clear_child_tid = 0;
+	robust_list = 0;
 }
 
 /* An int the app asked for, into its memory. */

@@ -36,6 +36,7 @@ void procfs_init(int argc, char *const argv[], const char *executable)
 {
 	const char *name = argc > 0 ? argv[0] : "app";
 
+	command_length = 0;
 	for (int i = 0; i < argc; i++) {
 		size_t length = strlen(argv[i]) + 1;
 

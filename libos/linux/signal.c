@@ -292,6 +292,23 @@ static void save_fpu_to_frame(uint8_t *area)
 	}
 }
 
+void signal_exec(struct thread *self)
+{
+	fpu_setup();
+	for (int signal = 1; signal <= SIGNAL_MAX; signal++)
+		actions[signal] = (struct kernel_sigaction){
+			.handler = actions[signal].handler == SIG_IGN ? SIG_IGN
+								      : SIG_DFL
+		};
+	self->altstack_base = self->altstack_size = 0;
+	self->altstack_flags = SS_DISABLE;
+	if (xsave_bytes)
+		__asm__ volatile("xrstor64 (%0)" : : "r"(init_fpu), "a"(-1),
+				 "d"(-1) : "memory");
+	else
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(init_fpu) : "memory");
+}
+
 /* Whether XRSTOR or FXRSTOR would take the FPU state a frame points at
  * (0: none, the initial state, as Linux): readable, 64-byte aligned,
  * MXCSR's reserved bits clear, a valid XSAVE header. */

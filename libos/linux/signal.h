@@ -101,6 +101,13 @@ static inline void signal_deliver(struct thread *thread)
 		signal_deliver_pending(thread);
 }
 
+/* execve, for self (the running thread, the only one left, which owns
+ * the FPU): every handler back to SIG_DFL but the ignored (their flags,
+ * masks and restorers cleared), no alternate stack, the FPU as at
+ * start; the mask and what is pending stay (Linux's
+ * flush_signal_handlers). */
+void signal_exec(struct thread *self);
+
 /* rt_sigreturn for self (the running thread) with the ucontext at
  * `address`: its registers, mask, FPU state and alternate stack back into
  * force (regs->fs_base is left as it is). False, with nothing changed,

@@ -69,7 +69,7 @@
 	S(56, clone, 1) \
 	S(57, fork, 0) \
 	S(58, vfork, 0) \
-	S(59, execve, 0) \
+	S(59, execve, 1) \
 	S(60, exit, 1) \
 	S(61, wait4, 1) \
 	S(62, kill, 1) \
@@ -332,7 +332,7 @@
 	S(319, memfd_create, 1) \
 	S(320, kexec_file_load, 0) \
 	S(321, bpf, 0) \
-	S(322, execveat, 0) \
+	S(322, execveat, 1) \
 	S(323, userfaultfd, 0) \
 	S(324, membarrier, 1) \
 	S(325, mlock2, 1) \

@@ -43,6 +43,11 @@ uint64_t process_limit(unsigned resource);
  * the app's path, up to 15 bytes, as Linux names a process after exec. */
 void process_name_first_thread(const char *path);
 
+/* execve's share of process.c, for the running thread (the only one):
+ * its name from the new program's path (as above), no robust futex
+ * list and no CLONE_CHILD_CLEARTID address, as Linux's exec leaves. */
+void process_exec(const char *path);
+
 /* linux/process.c: the umask, which new files' permission bits lose. */
 uint32_t process_umask(void);
 

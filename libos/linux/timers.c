@@ -573,6 +573,14 @@ long sys_timer_getoverrun(struct wk_regs *regs)
 	return timer ? timer->last_overrun : -EINVAL;
 }
 
+void timers_exec(void)
+{
+	for (unsigned i = 1; i < TIMERS_MAX; i++)
+		if (timers[i].used && !timers[i].descriptor)
+			timers[i] = (struct timer){ 0 };
+	deadline_changed();
+}
+
 long sys_timer_delete(struct wk_regs *regs)
 {
 	struct timer *timer = posix_timer(regs->rdi);

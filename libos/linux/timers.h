@@ -29,6 +29,10 @@ int32_t timers_take_overrun(int32_t timer_id);
  * read -ECANCELED. */
 void timers_clock_was_set(void);
 
+/* execve: the POSIX timers are deleted (Linux's exit_itimers); the
+ * interval timers and the timerfds' stay. */
+void timers_exec(void);
+
 /* A timerfd description (linux/io.c; its position is its timer's slot):
  * read takes the expirations since the last read (as 8 bytes; -EINVAL
  * for a shorter buffer), waiting for one (may_wait, no O_NONBLOCK) or

@@ -286,6 +286,36 @@ static const char *load_interpreter(const char *path, uint64_t *entry)
 	return NULL;
 }
 
+long app_check(const uint8_t *file, uint64_t size)
+{
+	static struct loaded scratch;
+	char path[PATH_BYTES];
+	uint64_t phdr, interpreter_size;
+	const char *interp, *inner;
+	const uint8_t *interpreter_file;
+
+	if (read_segments(file, size, &scratch, &phdr, &interp))
+		return -ENOEXEC;
+	if (interp == NULL)
+		return 0;
+	memcpy(path, interp, strlen(interp) + 1);
+	long status = files_regular_at(path, &interpreter_file,
+				       &interpreter_size);
+
+	if (status < 0)
+		return status == -EACCES ? -ELIBBAD : status;
+	if (read_segments(interpreter_file, interpreter_size, &scratch, &phdr,
+			  &inner) || inner)
+		return -ELIBBAD;
+	return 0;
+}
+
+void app_forget(void)
+{
+	app.count = interpreter.count = 0;
+	interpreter_path = NULL;
+}
+
 int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 	     const char **reason)
 {

@@ -32,6 +32,15 @@ struct app_image {
 int app_load(const uint8_t *file, uint64_t size, struct app_image *image,
 	     const char **reason);
 
+/* Whether app_load would take the ELF in [file, file + size), without
+ * mapping anything: 0; -ENOEXEC (not an ELF it can load); or for its
+ * interpreter -ENOENT (missing) or -ELIBBAD (no ELF it can load), as
+ * execve answers. */
+long app_check(const uint8_t *file, uint64_t size);
+
+/* execve, with the address space gone: no image is loaded. */
+void app_forget(void);
+
 /* The interpreter's path when address is in its segments, else NULL. */
 const char *app_interpreter_at(uint64_t address);
 

@@ -214,6 +214,30 @@ void sched_exit_current(void)
 	thread_free(sched_running);
 }
 
+void sched_exec_alone(void)
+{
+	for (unsigned i = 0; i < THREADS_MAX; i++) {
+		struct thread *thread = thread_slot(i), *previous = NULL;
+
+		if (thread == NULL || thread == sched_running)
+			continue;
+		for (struct thread *t = run_queue.head; t;
+		     previous = t, t = t->queue_next)
+			if (t == thread) {
+				thread_queue_unlink(&run_queue, previous, t);
+				break;
+			}
+		sleepers_remove(thread);
+		futex_forget(thread);
+		signal_wait_ended(thread);
+		pipe_open_abandoned(thread);
+		if (fpu_owner == thread)
+			fpu_owner = NULL;
+		thread_free(thread);
+	}
+	sched_running->tid = LINUX_PID;
+}
+
 uint64_t sched_call_deadline(uint64_t first_run)
 {
 	return sched_running->call_again ? sched_running->ready_deadline

@@ -120,4 +120,9 @@ void sched_restart_call(struct thread *thread);
 /* Ends the current thread (after its CLONE_CHILD_CLEARTID work). */
 void sched_exit_current(void);
 
+/* execve: every other thread ends where it is, as Linux's de_thread
+ * kills them, and the running thread takes the process's id as its
+ * tid. */
+void sched_exec_alone(void);
+
 #endif /* LIBOS_SCHED_SCHED_H */

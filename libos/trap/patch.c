@@ -485,6 +485,16 @@ void patch_text_changed(uint64_t start, uint64_t length)
 	}
 }
 
+void patch_exec(void)
+{
+	patch_text_changed(0, UINT64_MAX);
+	memset(tried, 0, sizeof(tried));
+	memset(patch_inside_blocks, 0, sizeof(patch_inside_blocks));
+	area_count = 0;
+	patch_trampoline_start = patch_trampoline_next = 0;
+	recent = NULL;
+}
+
 /* ---- building one site */
 
 static bool fits_rel32(uint64_t from_end, uint64_t target)

@@ -28,6 +28,10 @@ void patch_reflected_site(struct wk_regs *regs);
  * there are tried afresh. */
 void patch_text_changed(uint64_t start, uint64_t length);
 
+/* execve, with the app's whole address space gone: every text, site,
+ * address tried and trampoline area is forgotten. */
+void patch_exec(void);
+
 /* patch.c's, read inline by the two mappings below: the extent of the
  * trampoline areas [start, next) (with gaps between areas), and a bit
  * per 32-byte block of the texts
