@@ -364,6 +364,25 @@ static int bad_pointers(void)
 	      syscall(SYS_getcpu, LIBOS_VCPU, 0, 0), EFAULT);
 	check("sched_rr_get_interval(kernel)",
 	      syscall(SYS_sched_rr_get_interval, 0, KERNEL_TEXT), EFAULT);
+	/* execve copies what it needs before the old program goes: a bad
+	 * pointer anywhere leaves the caller running. */
+	int program = open("/tmp/program", O_WRONLY | O_CREAT, 0755);
+
+	close(program);
+	char *arguments[] = { "program", (char *)LIBOS_VCPU, NULL };
+	char *fine[] = { "program", NULL };
+
+	check("execve(path in the libOS)",
+	      syscall(SYS_execve, LIBOS_BASE, fine, fine), EFAULT);
+	check("execve(argv in the kernel)",
+	      syscall(SYS_execve, "/tmp/program", KERNEL_TEXT, fine), EFAULT);
+	check("execve(an argument in the libOS vCPU page)",
+	      syscall(SYS_execve, "/tmp/program", arguments, fine), EFAULT);
+	check("execve(envp in the libOS)",
+	      syscall(SYS_execve, "/tmp/program", fine, LIBOS_BASE), EFAULT);
+	check("execveat(path in the kernel)",
+	      syscall(SYS_execveat, AT_FDCWD, KERNEL_TEXT, fine, fine, 0),
+	      EFAULT);
 	return 0;
 }
 
