@@ -95,7 +95,8 @@ static void load_files(const struct wk_info *info)
 
 /* The app's module as a file of the tree at wicket.exe's path, unless
  * the tree has a file there already, which is then the app's. */
-static void place_executable(const struct wk_module *module, const char *path)
+static unsigned place_executable(const struct wk_module *module,
+				 const char *path)
 {
 	unsigned node = archive_place(path, (const uint8_t *)module->address,
 				      module->size, S_IFREG | 0755,
@@ -109,6 +110,7 @@ static void place_executable(const struct wk_module *module, const char *path)
 			     "the same", path);
 	else
 		files_set_executable(node);
+	return node;
 }
 
 __attribute__((noreturn)) static void refuse_app(const char *reason)
@@ -215,8 +217,9 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 		argv[argc++] = app_name;
 	}
 	argv[argc] = NULL;
-	if (options.executable)
-		place_executable(module, options.executable);
+	unsigned app_node = options.executable
+				    ? place_executable(module, options.executable)
+				    : NO_NODE;
 	if (options.directory) {
 		long error = files_change_directory((char *)options.directory);
 
@@ -236,8 +239,18 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	process_name_first_thread(argv[0]);
 	/* strace reports from the general dispatcher only. */
 	fastcall_init(!options.strace);
-	reason = exec_load((const uint8_t *)module->address, module->size, argc,
-			   argv, build_env(env), env, &sched_current()->regs);
+	const uint8_t *app = (const uint8_t *)module->address;
+
+	if (module->size >= 2 && app[0] == '#' && app[1] == '!' &&
+	    app_node == NO_NODE)
+		refuse_app("a \"#!\" script needs wicket.exe=PATH (./wicket "
+			   "run gives it): its interpreter reads it from the "
+			   "file tree");
+	reason = module->size >= 2 && app[0] == '#' && app[1] == '!'
+		 ? exec_script(app_node, options.executable, argc, argv,
+			       build_env(env), env, &sched_current()->regs)
+		 : exec_load(app, module->size, argc, argv, build_env(env), env,
+			     &sched_current()->regs);
 	if (reason)
 		refuse_app(reason);
 	if (options.bootlog)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The host files a dynamically linked app needs, as a file archive.
+"""The host files a dynamically linked app (or a script's interpreter)
+needs, as a file archive.
 
     app_libraries.py APP OUT [--tree DIR]
 
@@ -8,7 +9,8 @@ If APP names an interpreter (PT_INTERP), writes OUT: a newc cpio archive
 interpreter and every library APP needs (DT_NEEDED, transitively), each
 at the path where the host has it, so that the interpreter finds them in
 the guest as it would on the host. A statically linked APP needs nothing:
-OUT is not written. With --tree DIR (the app's --files tree), the
+OUT is not written. A "#!" script APP needs its interpreter (from this
+host, at its path, unless the tree has it) and what that needs. With --tree DIR (the app's --files tree), the
 libraries that the tree's own ELF objects need come too (extension modules
 that the app loads with dlopen, say), and a path that DIR has already is
 left out: the tree's own file is the one used.
@@ -146,9 +148,42 @@ def tree_objects(tree):
     return objects
 
 
+def script_interpreter(path):
+    """The interpreter a "#!" script's first line names, or None for a
+    file that is no script (the libOS reads the line as Linux does)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(256)
+    except OSError as e:
+        raise NotUsable("%s: %s" % (path, e.strerror.lower()))
+    if head[:2] != b"#!":
+        return None
+    words = head[2:].split(b"\n")[0].split()
+    if not words:
+        raise NotUsable("%s: its #! line names no interpreter" % path)
+    return os.fsdecode(words[0])
+
+
 def needed_files(app, tree=None):
     """The interpreter and libraries app (and the ELF objects under tree)
-    need, as host paths, or [] for a statically linked app."""
+    need, as host paths, or [] for a statically linked app. A "#!"
+    script's interpreter comes from the tree when the tree has it, else
+    from this host, with what it needs."""
+    script_of = script_interpreter(app)
+    if script_of is not None:
+        own = tree and os.path.lexists(os.path.join(
+            tree, os.path.abspath(script_of).lstrip("/")))
+        if own:
+            return needed_files(os.path.join(
+                tree, os.path.abspath(script_of).lstrip("/")), tree)
+        if not os.path.isfile(script_of):
+            raise NotUsable("%s: its interpreter %s is neither in --files "
+                            "nor on this host" % (app, script_of))
+        if script_interpreter(script_of) is not None:
+            raise NotUsable("%s: its interpreter %s is a script itself; "
+                            "give it with --files" % (app, script_of))
+        return [script_of] + [p for p in needed_files(script_of, tree)
+                              if p != script_of]
     interpreter, needed, directories = read_elf(app)
     if interpreter is None:
         return []

@@ -66,6 +66,15 @@ bool capability_effective(unsigned capability)
 	return (sets.effective >> capability) & 1;
 }
 
+void capability_exec(bool real_root, bool effective_root)
+{
+	uint64_t permitted = real_root || effective_root
+				     ? sets.bounding | sets.inheritable : 0;
+
+	sets.permitted = permitted | sets.ambient;
+	sets.effective = effective_root ? sets.permitted : sets.ambient;
+}
+
 void capability_follow_uids(const uint32_t old[4], const uint32_t next[4],
 			    bool fs_only)
 {

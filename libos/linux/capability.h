@@ -45,6 +45,13 @@ bool capability_effective(unsigned capability);
 void capability_follow_uids(const uint32_t old[4], const uint32_t next[4],
 			    bool fs_only);
 
+/* execve of a file with no capabilities and no set-ID bits, with a real
+ * or effective user id of 0 or not (Linux's cap_bprm_creds_from_file):
+ * root's permitted set becomes the bounding and inheritable sets, and
+ * its effective set the permitted one when the effective id is 0; the
+ * ambient set is kept and joins both, alone for any other user. */
+void capability_exec(bool real_root, bool effective_root);
+
 /* prctl's PR_CAPBSET_READ, PR_CAPBSET_DROP and PR_CAP_AMBIENT, from its
  * arguments: Linux's answer. */
 long capability_prctl(uint64_t option, uint64_t argument2,

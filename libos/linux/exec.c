@@ -24,6 +24,7 @@
 #include "libos.h"
 #include "linux/exec.h"
 #include "linux/files.h"
+#include "linux/identity.h"
 #include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/procfs.h"
@@ -271,6 +272,7 @@ static void replace_program(struct thread *self, unsigned node,
 	timers_exec();
 	signal_exec(self);
 	io_close_on_exec();
+	identity_exec();
 	files_set_executable(node);
 	files_path(node, executable, sizeof(executable));
 	process_exec(through_fd ? executable : filename);
@@ -288,10 +290,42 @@ static void replace_program(struct thread *self, unsigned node,
 	}
 }
 
+/* From the file found (node, data and size, run as `filename`) to the
+ * ELF to load: a script's interpreters in turn, argv rewritten for each
+ * (script_arguments). 0 with *node, *data and *size the ELF's, or the
+ * error execve answers. */
+static long resolve_program(unsigned *node, const uint8_t **data,
+			    uint64_t *size, const char *filename)
+{
+	for (unsigned depth = 0;; depth++) {
+		char interpreter[PATH_BYTES], argument[SHEBANG_BYTES];
+		bool has_argument;
+		long status;
+
+		if (io_node_written(*node))
+			return -ETXTBSY;
+		if (*size >= 4 && memcmp(*data, "\177ELF", 4) == 0)
+			return app_check(*data, *size);
+		if (*size < 2 || (*data)[0] != '#' || (*data)[1] != '!' ||
+		    !read_shebang(*data, *size, interpreter, argument,
+				  &has_argument))
+			return -ENOEXEC;
+		if (depth == INTERPRETERS_MAX)
+			return -ELOOP;
+		status = script_arguments(interpreter,
+					  has_argument ? argument : NULL,
+					  depth ? arguments[0] : filename);
+		if (status == 0)
+			status = files_exec_interpreter(interpreter, node, data,
+							size);
+		if (status < 0)
+			return status;
+	}
+}
+
 static long execute(int64_t dirfd, uint64_t path, uint64_t argv,
 		    uint64_t envp, uint32_t flags)
 {
-	struct thread *self = sched_current();
 	unsigned node;
 	const uint8_t *data;
 	uint64_t size;
@@ -311,37 +345,56 @@ static long execute(int64_t dirfd, uint64_t path, uint64_t argv,
 	status = copy_vector(argv, (const char **)arguments, &argument_count);
 	if (status == 0)
 		status = copy_vector(envp, environment, &environment_count);
+	if (status == 0)
+		status = resolve_program(&node, &data, &size, filename);
 	if (status < 0)
 		return status;
+	replace_program(sched_current(), node, data, size, filename,
+			through_fd);
+	return SYSCALL_NO_RESULT;
+}
 
-	for (unsigned depth = 0;; depth++) {
-		char interpreter[PATH_BYTES], argument[SHEBANG_BYTES];
-		bool has_argument;
+const char *exec_script(unsigned node, const char *path, int argc,
+			char *const *argv, int envc, const char *const *env,
+			struct wk_regs *regs)
+{
+	static char reason[PATH_BYTES + 96];
+	static char executable[PATH_BYTES];
+	const uint8_t *data;
+	uint64_t size;
 
-		if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
-			status = app_check(data, size);
-			if (status < 0)
-				return status;
-			replace_program(self, node, data, size, filename,
-					through_fd);
-			return SYSCALL_NO_RESULT;
-		}
-		if (size < 2 || data[0] != '#' || data[1] != '!' ||
-		    !read_shebang(data, size, interpreter, argument,
-				  &has_argument))
-			return -ENOEXEC;
-		if (depth == INTERPRETERS_MAX)
-			return -ELOOP;
-		status = script_arguments(interpreter,
-					  has_argument ? argument : NULL,
-					  depth ? arguments[0] : filename);
-		if (status < 0)
-			return status;
-		status = files_exec_interpreter(interpreter, &node, &data,
-						&size);
-		if (status < 0)
-			return status;
+	strings_used = 0;
+	argument_count = 0;
+	for (int i = 0; i < argc && i < VECTOR_MAX; i++) {
+		arguments[argument_count] = keep(argv[i], strlen(argv[i]));
+		if (arguments[argument_count] == NULL)
+			return "its arguments do not fit";
+		argument_count++;
 	}
+	arguments[argument_count] = NULL;
+	data = files_contents(node, &size);
+
+	long status = data ? resolve_program(&node, &data, &size, path)
+			   : -ENOMEM;
+
+	if (status < 0) {
+		print_format_to(reason, sizeof(reason),
+				"a script whose interpreter cannot run: %s",
+				status == -ENOENT ? "it is not in the file tree "
+						    "(give it with --files)"
+				: status == -EACCES ? "it is no file the app "
+						      "may execute"
+				: status == -ELOOP ? "scripts nest too deep"
+				: status == -ELIBBAD ? "its own interpreter "
+						       "is no ELF"
+						     : "it is no program");
+		return reason;
+	}
+	files_set_executable(node);
+	files_path(node, executable, sizeof(executable));
+	procfs_init((int)argument_count, arguments, executable);
+	return exec_load(data, size, (int)argument_count, arguments, envc, env,
+			 regs);
 }
 
 long sys_execve(struct wk_regs *regs)

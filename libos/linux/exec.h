@@ -17,4 +17,12 @@ const char *exec_load(const uint8_t *file, uint64_t size, int argc,
 		      char *const *argv, int envc, const char *const *env,
 		      struct wk_regs *regs);
 
+/* The libOS's start when the app is a "#!" script, in the tree at
+ * `path` as node `node` (wicket.exe): argv becomes its interpreter's, as
+ * execve makes it, /proc/self names the interpreter, and the
+ * interpreter is loaded (exec_load). NULL, or why not. */
+const char *exec_script(unsigned node, const char *path, int argc,
+			char *const *argv, int envc, const char *const *env,
+			struct wk_regs *regs);
+
 #endif /* LIBOS_LINUX_EXEC_H */

@@ -30,6 +30,13 @@ const struct identity *identity(void)
 	return &ids;
 }
 
+void identity_exec(void)
+{
+	ids.uid[ID_SAVED] = ids.uid[ID_FS] = ids.uid[ID_EFFECTIVE];
+	ids.gid[ID_SAVED] = ids.gid[ID_FS] = ids.gid[ID_EFFECTIVE];
+	capability_exec(ids.uid[ID_REAL] == 0, ids.uid[ID_EFFECTIVE] == 0);
+}
+
 unsigned identity_groups(const uint32_t **list)
 {
 	*list = groups;

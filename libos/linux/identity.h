@@ -22,6 +22,11 @@ struct identity {
 
 const struct identity *identity(void);
 
+/* execve of a file with no set-ID bits: the saved and file system ids
+ * become the effective ones, and the capabilities are recomputed
+ * (capability_exec), as Linux's exec sets them. */
+void identity_exec(void);
+
 /* The supplementary groups, sorted: their count, *groups set to them. */
 unsigned identity_groups(const uint32_t **groups);
 

@@ -720,6 +720,16 @@ long sys_close(struct wk_regs *regs)
 	return io_close(regs->rdi);
 }
 
+bool io_node_written(unsigned node)
+{
+	for (unsigned i = 0; i < FDS_MAX; i++)
+		if (files[i].references && files[i].node == node &&
+		    !(files[i].flags & O_PATH) &&
+		    (files[i].flags & O_ACCMODE) != O_RDONLY)
+			return true;
+	return false;
+}
+
 void io_close_on_exec(void)
 {
 	for (uint64_t fd = 0; fd < FDS_MAX; fd++)

@@ -100,6 +100,10 @@ void io_init(void);
 /* execve: closes the descriptors marked close-on-exec. */
 void io_close_on_exec(void);
 
+/* Whether a description of node is open for writing (execve's -ETXTBSY,
+ * as Linux's deny_write_access). */
+bool io_node_written(unsigned node);
+
 /* The description of an open descriptor, or NULL. */
 struct file *io_file(uint64_t fd);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,6 +34,50 @@ static char self[4096]; /* this binary's path */
 /* A directory of its own for the files it makes (the host runs several
  * variants at once), passed on in the environment as DIR. */
 static char directory[64] = "/tmp/exec-XXXXXX";
+
+#define CAP_NET_RAW   13
+#define CAP_SYS_ADMIN 21
+
+struct cap_header {
+	uint32_t version;
+	int pid;
+};
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+/* Capability n in the permitted and effective sets: "pe", "p-"... */
+static const char *capability(int n)
+{
+	static char texts[2][3];
+	static int turn;
+	char *text = texts[turn ^= 1];
+	struct cap_header header = { 0x20080522, 0 };
+	struct cap_data data[2];
+
+	syscall(SYS_capget, &header, data);
+	text[0] = data[n / 32].permitted >> (n % 32) & 1 ? 'p' : '-';
+	text[1] = data[n / 32].effective >> (n % 32) & 1 ? 'e' : '-';
+	return text;
+}
+
+/* Root drops CAP_SYS_ADMIN from its permitted and effective sets (an
+ * exec as root takes it back from the bounding set) and CAP_NET_RAW
+ * from the bounding set (for good), and moves its saved user id. */
+static void change_credentials(void)
+{
+	struct cap_header header = { 0x20080522, 0 };
+	struct cap_data data[2];
+
+	syscall(SYS_capget, &header, data);
+	data[0].permitted &= ~(1u << CAP_SYS_ADMIN);
+	data[0].effective &= ~(1u << CAP_SYS_ADMIN);
+	show("capset", syscall(SYS_capset, &header, data));
+	show("PR_CAPBSET_DROP", prctl(PR_CAPBSET_DROP, CAP_NET_RAW));
+	show("setresuid", setresuid(-1, -1, 1234));
+	printf("CAP_SYS_ADMIN %s, CAP_NET_RAW %s\n",
+	       capability(CAP_SYS_ADMIN), capability(CAP_NET_RAW));
+}
 
 static void on_usr1(int signal)
 {
@@ -109,6 +154,10 @@ static void errors(void)
 	snprintf(line, sizeof(line), "#!%s\n", in("loop"));
 	write_file(in("loop"), line, 0755);
 	try_exec("a script its own interpreter", in("loop"), argv);
+	int writer = open(in("text"), O_WRONLY);
+
+	try_exec("a program open for writing", in("text"), argv);
+	close(writer);
 	try_exec("a bad path", (const char *)8, argv);
 	try_exec("a bad argument", self, bad_argv);
 	show("a bad vector", syscall(SYS_execve, self, (char **)8, environ));
@@ -177,6 +226,7 @@ static void stage1(void)
 	kill(getpid(), SIGTERM); /* pending for the process, blocked */
 	if (chdir("/dev") < 0)
 		perror("chdir");
+	change_credentials();
 
 	char line[4200];
 
@@ -229,6 +279,12 @@ static void look_around(int argc, char **argv, int through_fd)
 	show_yes("no alternate stack", stack.ss_flags == SS_DISABLE);
 	if (getcwd(text, sizeof(text)))
 		printf("cwd %s\n", text);
+	uid_t real, effective, saved;
+
+	getresuid(&real, &effective, &saved);
+	printf("uids %d %d %d\n", (int)real, (int)effective, (int)saved);
+	printf("CAP_SYS_ADMIN %s, CAP_NET_RAW %s\n",
+	       capability(CAP_SYS_ADMIN), capability(CAP_NET_RAW));
 
 	FILE *status = fopen("/proc/self/status", "r");
 
