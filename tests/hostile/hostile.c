@@ -132,7 +132,8 @@ static int garbage_syscalls(void)
 static const char *const garbage_paths[] = {
 	"/tmp/a", "/tmp/d", "/tmp/d/x", "/proc/self/fd", "/proc/self/maps",
 	"/dev/null", "/dev/shm/s", "/tmp", "/", "/proc/1/status",
-	"/dev/fd/3", "..", "",
+	"/dev/fd/3", "..", "", "/proc/self/task/1", "/proc/thread-self/comm",
+	"/proc/self/comm",
 };
 
 static long structured_argument(void)
