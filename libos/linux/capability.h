@@ -23,6 +23,7 @@
 #define CAP_SETUID    7
 #define CAP_SETPCAP   8
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_RESOURCE 24
 
 struct capabilities {
 	uint64_t effective, permitted, inheritable, bounding, ambient;

@@ -124,6 +124,9 @@ struct node {
 #define PROC(name, parent) \
 	{ name, parent, FILE_GENERATED, S_IFREG | 0444, 0 }
 
+#define DIRECTORY(name, parent) \
+	{ name, parent, FILE_DIRECTORY, S_IFDIR | 0555, 0 }
+
 #define DEVICE(name, kind, permissions, major, minor) \
 	{ name, NODE_DEV, kind, S_IFCHR | (permissions), (major) << 8 | (minor) }
 
@@ -185,6 +188,50 @@ static const struct {
 			     0 },
 	[NODE_TASK_STAT] = PROC("stat", NODE_TASK),
 	[NODE_TASK_STATUS] = PROC("status", NODE_TASK),
+	[NODE_PID_ENVIRON] = { "environ", NODE_PROC_PID, FILE_GENERATED,
+			       S_IFREG | 0400, 0 },
+	[NODE_PID_AUXV] = { "auxv", NODE_PROC_PID, FILE_GENERATED,
+			    S_IFREG | 0400, 0 },
+	[NODE_PID_LIMITS] = PROC("limits", NODE_PROC_PID),
+	[NODE_PID_STATM] = PROC("statm", NODE_PROC_PID),
+	[NODE_PID_CGROUP] = PROC("cgroup", NODE_PROC_PID),
+	[NODE_PID_OOM_SCORE] = PROC("oom_score", NODE_PROC_PID),
+	[NODE_PID_OOM_SCORE_ADJ] = { "oom_score_adj", NODE_PROC_PID,
+				     FILE_GENERATED, S_IFREG | 0644, 0 },
+	[NODE_PID_CWD] = { "cwd", NODE_PROC_PID, FILE_REGULAR, S_IFLNK | 0777,
+			   0 },
+	[NODE_PID_ROOT] = { "root", NODE_PROC_PID, FILE_REGULAR,
+			    S_IFLNK | 0777, 0 },
+	[NODE_PROC_CMDLINE] = PROC("cmdline", NODE_PROC),
+	[NODE_PROC_FILESYSTEMS] = PROC("filesystems", NODE_PROC),
+	[NODE_PROC_SYS] = DIRECTORY("sys", NODE_PROC),
+	[NODE_SYS_KERNEL] = DIRECTORY("kernel", NODE_PROC_SYS),
+	[NODE_SYS_RANDOM] = DIRECTORY("random", NODE_SYS_KERNEL),
+	[NODE_SYS_VM] = DIRECTORY("vm", NODE_PROC_SYS),
+	[NODE_SYS_NET] = DIRECTORY("net", NODE_PROC_SYS),
+	[NODE_SYS_NET_CORE] = DIRECTORY("core", NODE_SYS_NET),
+	[NODE_SYS_FS] = DIRECTORY("fs", NODE_PROC_SYS),
+	[NODE_SYSCTL_OSTYPE] = PROC("ostype", NODE_SYS_KERNEL),
+	[NODE_SYSCTL_OSRELEASE] = PROC("osrelease", NODE_SYS_KERNEL),
+	[NODE_SYSCTL_VERSION] = PROC("version", NODE_SYS_KERNEL),
+	[NODE_SYSCTL_HOSTNAME] = { "hostname", NODE_SYS_KERNEL, FILE_GENERATED,
+				   S_IFREG | 0644, 0 },
+	[NODE_SYSCTL_DOMAINNAME] = { "domainname", NODE_SYS_KERNEL,
+				     FILE_GENERATED, S_IFREG | 0644, 0 },
+	[NODE_SYSCTL_NGROUPS_MAX] = PROC("ngroups_max", NODE_SYS_KERNEL),
+	[NODE_SYSCTL_PID_MAX] = PROC("pid_max", NODE_SYS_KERNEL),
+	[NODE_SYSCTL_THREADS_MAX] = PROC("threads-max", NODE_SYS_KERNEL),
+	[NODE_SYSCTL_CAP_LAST_CAP] = PROC("cap_last_cap", NODE_SYS_KERNEL),
+	[NODE_SYSCTL_UUID] = PROC("uuid", NODE_SYS_RANDOM),
+	[NODE_SYSCTL_BOOT_ID] = PROC("boot_id", NODE_SYS_RANDOM),
+	[NODE_SYSCTL_ENTROPY_AVAIL] = PROC("entropy_avail", NODE_SYS_RANDOM),
+	[NODE_SYSCTL_POOLSIZE] = PROC("poolsize", NODE_SYS_RANDOM),
+	[NODE_SYSCTL_OVERCOMMIT] = PROC("overcommit_memory", NODE_SYS_VM),
+	[NODE_SYSCTL_MAX_MAP_COUNT] = PROC("max_map_count", NODE_SYS_VM),
+	[NODE_SYSCTL_SOMAXCONN] = PROC("somaxconn", NODE_SYS_NET_CORE),
+	[NODE_SYSCTL_FILE_MAX] = PROC("file-max", NODE_SYS_FS),
+	[NODE_SYSCTL_NR_OPEN] = PROC("nr_open", NODE_SYS_FS),
+	[NODE_SYSCTL_PIPE_MAX_SIZE] = PROC("pipe-max-size", NODE_SYS_FS),
 	[NODE_PROC_EXE] = { "exe", NODE_PROC_PID, FILE_REGULAR, S_IFLNK | 0777,
 			    0 },
 };
@@ -247,6 +294,7 @@ bool files_init(void)
 
 	nodes[made].atime = nodes[made].mtime = nodes[made].ctime = start;
 	files_set_link(NODE_PROC_SELF, "1", 1);
+	files_set_link(NODE_PID_ROOT, "/", 1);
 	files_set_link(NODE_PROC_NET, "self/net", 8);
 	return true;
 }
@@ -1137,14 +1185,24 @@ static unsigned task_directory(const char *name, size_t length)
 	return NODE_TASK;
 }
 
-/* /proc/thread-self's target: the calling thread's directory. */
-static void point_thread_self(void)
+/* The links whose target is the caller's: /proc/thread-self (its
+ * thread's directory) and /proc/1/cwd (the working directory), set as a
+ * lookup comes to them. */
+static void point_link(unsigned node)
 {
-	static char target[24];
+	static char thread_self[24], cwd[PATH_MAX];
 
-	files_set_link(NODE_PROC_THREAD_SELF, target,
-		       print_format_to(target, sizeof(target), "1/task/%d",
-				       sched_current()->tid));
+	if (node == NODE_PROC_THREAD_SELF)
+		files_set_link(node, thread_self,
+			       print_format_to(thread_self,
+					       sizeof(thread_self), "1/task/%d",
+					       sched_current()->tid));
+	if (node == NODE_PID_CWD) {
+		if (working_directory == NODE_TASK)
+			enter_task(working_thread);
+		files_set_link(node, cwd,
+			       files_path(working_directory, cwd, sizeof(cwd)));
+	}
 }
 
 /* The node a directory descriptor names, for a relative path. */
@@ -1307,8 +1365,8 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 					? task_directory(at, length)
 					: files_child(found.node, at, length);
 
-		if (next == NODE_PROC_THREAD_SELF)
-			point_thread_self();
+		if (next == NODE_PROC_THREAD_SELF || next == NODE_PID_CWD)
+			point_link(next);
 		/* A hard link's name is its file, but to a name's own call. */
 		if (next != NO_NODE &&
 		    !(follow == NAME_ITSELF && *rest_of(end) == '\0'))
@@ -1485,9 +1543,13 @@ long sys_openat(struct wk_regs *regs)
 	    (mode != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
 	/* /proc's files open for writing as their permissions say (root
-	 * may), and only comm takes what is written (procfs_write); the
-	 * network's refuse, as Linux's proc_net does. */
-	if (found.node >= NODE_NET_DEV && found.node <= NODE_NET_IF_INET6 &&
+	 * may), and only a few take what is written (procfs_write); the
+	 * network's and the read-only settings of /proc/sys refuse, root
+	 * too, as Linux's proc_net and sysctl permissions do. */
+	if (((found.node >= NODE_NET_DEV && found.node <= NODE_NET_IF_INET6) ||
+	     (found.node >= NODE_SYSCTL_OSTYPE &&
+	      found.node <= NODE_SYSCTL_PIPE_MAX_SIZE &&
+	      !(nodes[found.node].mode & 0200))) &&
 	    !(flags & O_PATH) && mode != O_RDONLY)
 		return -EACCES;
 	if (!(flags & O_PATH) &&

@@ -57,6 +57,43 @@ enum file_node {
 	NODE_TASK_COMM,   /* its files, of that thread */
 	NODE_TASK_STAT,
 	NODE_TASK_STATUS,
+	NODE_PID_ENVIRON,   /* /proc/1's further files (procfs.c) */
+	NODE_PID_AUXV,
+	NODE_PID_LIMITS,
+	NODE_PID_STATM,
+	NODE_PID_CGROUP,
+	NODE_PID_OOM_SCORE,
+	NODE_PID_OOM_SCORE_ADJ,
+	NODE_PID_CWD,       /* links: to the working directory, */
+	NODE_PID_ROOT,      /* and to / */
+	NODE_PROC_CMDLINE,  /* the kernel's command line */
+	NODE_PROC_FILESYSTEMS,
+	NODE_PROC_SYS,      /* /proc/sys: the kernel's settings, read */
+	NODE_SYS_KERNEL,
+	NODE_SYS_RANDOM,
+	NODE_SYS_VM,
+	NODE_SYS_NET,
+	NODE_SYS_NET_CORE,
+	NODE_SYS_FS,
+	NODE_SYSCTL_OSTYPE, /* the settings, NODE_SYSCTL_FIRST on */
+	NODE_SYSCTL_OSRELEASE,
+	NODE_SYSCTL_VERSION,
+	NODE_SYSCTL_HOSTNAME,   /* these two written as sethostname and */
+	NODE_SYSCTL_DOMAINNAME, /* setdomainname set them */
+	NODE_SYSCTL_NGROUPS_MAX,
+	NODE_SYSCTL_PID_MAX,
+	NODE_SYSCTL_THREADS_MAX,
+	NODE_SYSCTL_CAP_LAST_CAP,
+	NODE_SYSCTL_UUID,
+	NODE_SYSCTL_BOOT_ID,
+	NODE_SYSCTL_ENTROPY_AVAIL,
+	NODE_SYSCTL_POOLSIZE,
+	NODE_SYSCTL_OVERCOMMIT,
+	NODE_SYSCTL_MAX_MAP_COUNT,
+	NODE_SYSCTL_SOMAXCONN,
+	NODE_SYSCTL_FILE_MAX,
+	NODE_SYSCTL_NR_OPEN,
+	NODE_SYSCTL_PIPE_MAX_SIZE,
 	NODE_PROC_EXE, /* /proc/1/exe: a link to the app (the last of /proc) */
 	NODE_FIXED_COUNT,
 };

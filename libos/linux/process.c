@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "errno.h"
+#include "lib/print.h"
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/capability.h"
@@ -183,6 +184,72 @@ static long set_uts_name(char *name, uint64_t address, uint64_t int_length)
 	memcpy(name, (const void *)address, (size_t)length);
 	memset(name + length, 0, 65 - (size_t)length);
 	return 0;
+}
+
+const char *process_uts_name(bool domain)
+{
+	return domain ? names.domainname : names.nodename;
+}
+
+long process_uts_write(bool domain, uint64_t buffer, uint64_t length)
+{
+	char *name = domain ? names.domainname : names.nodename;
+	uint64_t kept = length < 64 ? length : 64;
+
+	if (!vm_user_ok(buffer, kept, PROT_READ))
+		return -EFAULT;
+	const char *bytes = (const char *)buffer;
+	uint64_t end = 0;
+
+	while (end < kept && bytes[end] != '\n' && bytes[end] != '\0')
+		end++;
+	memcpy(name, bytes, end);
+	memset(name + end, 0, 65 - end);
+	return (long)length;
+}
+
+/* /proc/1/limits' rows, in Linux's order of the limits. */
+static const struct {
+	const char *name, *units;
+} limit_rows[RLIMIT_COUNT] = {
+	{ "Max cpu time", "seconds" },     { "Max file size", "bytes" },
+	{ "Max data size", "bytes" },      { "Max stack size", "bytes" },
+	{ "Max core file size", "bytes" }, { "Max resident set", "bytes" },
+	{ "Max processes", "processes" },  { "Max open files", "files" },
+	{ "Max locked memory", "bytes" },  { "Max address space", "bytes" },
+	{ "Max file locks", "locks" },     { "Max pending signals", "signals" },
+	{ "Max msgqueue size", "bytes" },  { "Max nice priority", "" },
+	{ "Max realtime priority", "" },   { "Max realtime timeout", "us" },
+};
+
+/* A limit's value in a column of /proc/1/limits. */
+static size_t limit_column(char *out, size_t size, uint64_t value)
+{
+	return value == RLIM_INFINITY
+		       ? print_format_to(out, size, "%-20s ", "unlimited")
+		       : print_format_to(out, size, "%-20lu ",
+					 (unsigned long)value);
+}
+
+size_t process_limits_text(char *out, size_t size)
+{
+	size_t length = print_format_to(out, size, "%-25s %-20s %-20s %-10s\n",
+					"Limit", "Soft Limit", "Hard Limit",
+					"Units");
+
+	for (unsigned i = 0; i < RLIMIT_COUNT; i++) {
+		length += print_format_to(out + length, size - length, "%-25s ",
+					  limit_rows[i].name);
+		length += limit_column(out + length, size - length,
+				       limits[i].current);
+		length += limit_column(out + length, size - length,
+				       limits[i].maximum);
+		length += print_format_to(out + length, size - length,
+					  *limit_rows[i].units ? "%-10s\n"
+							       : "%s\n",
+					  limit_rows[i].units);
+	}
+	return length;
 }
 
 long sys_sethostname(struct wk_regs *regs)

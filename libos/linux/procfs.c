@@ -21,6 +21,8 @@
 #include "linux/interfaces.h"
 #include "linux/io.h"
 #include "linux/memory.h"
+#include "linux/pipe.h"
+#include "linux/random.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
@@ -56,6 +58,105 @@ void procfs_init(int argc, char *const argv[], const char *executable)
 		print_format_to(exe, sizeof(exe), "/%s", name);
 	files_set_link(NODE_PROC_EXE, exe, strlen(exe));
 }
+
+/* The app's environment strings and auxiliary vector where stack_build
+ * put them (/proc/1/environ and auxv read them there, as Linux reads the
+ * process's memory), and /proc/1/oom_score_adj's value. */
+static uint64_t environ_start, environ_end, auxv_start, auxv_end;
+static int32_t oom_score_adj, oom_score_adj_min;
+
+void procfs_note_stack(uint64_t environment, uint64_t environment_end,
+		       uint64_t auxv, uint64_t auxv_bytes)
+{
+	environ_start = environment;
+	environ_end = environment_end;
+	auxv_start = auxv;
+	auxv_end = auxv + auxv_bytes;
+}
+
+/* A read of the app's own bytes [start, end) from offset into its
+ * buffer: the count; 0 where they are no longer readable. */
+static long read_app_bytes(uint64_t start, uint64_t end, uint64_t offset,
+			   uint64_t buffer, uint64_t length)
+{
+	if (offset >= end - start)
+		return 0;
+	if (length > end - start - offset)
+		length = end - start - offset;
+	if (!vm_user_ok(buffer, length, PROT_WRITE))
+		return -EFAULT;
+	if (!vm_user_ok(start + offset, length, PROT_READ))
+		return 0;
+	memmove((void *)buffer, (const void *)(start + offset), length);
+	return (long)length;
+}
+
+/* /proc/1/statm, in pages: the regions' span, what is mapped, no shared
+ * pages, the image's executable span, the rest as data. */
+static size_t statm(char *out, size_t size)
+{
+	uint64_t all = 0, text = 0;
+
+	for (unsigned i = 0; vm_region(i); i++) {
+		const struct region *region = vm_region(i);
+		uint64_t pages = (region->end - region->start) / PAGE_SIZE;
+
+		all += pages;
+		if (region->kind == REGION_IMAGE && (region->prot & PROT_EXEC))
+			text += pages;
+	}
+	return print_format_to(out, size, "%lu %lu 0 %lu 0 %lu 0\n",
+			       (unsigned long)all,
+			       (unsigned long)(vm_mapped_bytes() / PAGE_SIZE),
+			       (unsigned long)text,
+			       (unsigned long)(all - text));
+}
+
+/* A version 4 UUID (RFC 4122), as /proc/sys/kernel/random/uuid gives a
+ * new one at each read and boot_id one for the boot. */
+static size_t uuid(char *out, size_t size, bool boot)
+{
+	static uint8_t boot_bytes[16];
+	static bool boot_made;
+	uint8_t fresh[16];
+	uint8_t *bytes = boot ? boot_bytes : fresh;
+
+	if (!boot || !boot_made) {
+		random_bytes(bytes, 16);
+		bytes[6] = (uint8_t)((bytes[6] & 0x0f) | 0x40);
+		bytes[8] = (uint8_t)((bytes[8] & 0x3f) | 0x80);
+		boot_made |= boot;
+	}
+	size_t length = 0;
+
+	for (unsigned i = 0; i < 16; i++)
+		length += print_format_to(out + length, size - length,
+					  i == 4 || i == 6 || i == 8 || i == 10
+						  ? "-%02x" : "%02x",
+					  bytes[i]);
+	return length + print_format_to(out + length, size - length, "\n");
+}
+
+/* /proc/sys's settings that are numbers: Wicket's own limits where it
+ * has them (threads, regions, descriptors, a pipe's size, a listen
+ * queue), else Linux's defaults. */
+static const struct {
+	uint16_t node;
+	uint64_t value;
+} settings[] = {
+	{ NODE_SYSCTL_NGROUPS_MAX, 65536 },
+	{ NODE_SYSCTL_PID_MAX, 32768 },
+	{ NODE_SYSCTL_THREADS_MAX, THREADS_MAX },
+	{ NODE_SYSCTL_CAP_LAST_CAP, 40 },
+	{ NODE_SYSCTL_ENTROPY_AVAIL, 256 },
+	{ NODE_SYSCTL_POOLSIZE, 256 },
+	{ NODE_SYSCTL_OVERCOMMIT, 0 },
+	{ NODE_SYSCTL_MAX_MAP_COUNT, VM_REGIONS_MAX },
+	{ NODE_SYSCTL_SOMAXCONN, 4096 },
+	{ NODE_SYSCTL_FILE_MAX, 4096 },
+	{ NODE_SYSCTL_NR_OPEN, 4096 },
+	{ NODE_SYSCTL_PIPE_MAX_SIZE, PIPE_CAPACITY },
+};
 
 /* Seconds since the kernel started, and hundredths. */
 static void uptime(uint64_t *seconds, uint64_t *hundredths)
@@ -251,9 +352,42 @@ static size_t generate(unsigned node, const struct thread *thread,
 			(NS_PER_SECOND / 100);
 	uint64_t idle = all > busy ? all - busy : 0;
 
+	for (size_t i = 0; i < sizeof(settings) / sizeof(*settings); i++)
+		if (settings[i].node == node)
+			return print_format_to(out, size, "%lu\n",
+					       (unsigned long)settings[i].value);
 	switch (node) {
 	case NODE_PROC_CPUINFO:
 		return cpuinfo(out, size);
+	case NODE_PROC_CMDLINE:
+		return print_format_to(out, size, "%s\n", libos_info->cmdline);
+	case NODE_PROC_FILESYSTEMS:
+		return print_format_to(out, size, "nodev\tproc\nnodev\tdevtmpfs\n"
+				       "nodev\tramfs\nnodev\tmqueue\n");
+	case NODE_PID_LIMITS:
+		return process_limits_text(out, size);
+	case NODE_PID_STATM:
+		return statm(out, size);
+	case NODE_PID_CGROUP:
+		return print_format_to(out, size, "0::/\n");
+	case NODE_PID_OOM_SCORE:
+		return print_format_to(out, size, "0\n");
+	case NODE_PID_OOM_SCORE_ADJ:
+		return print_format_to(out, size, "%d\n", oom_score_adj);
+	case NODE_SYSCTL_OSTYPE:
+		return print_format_to(out, size, "Linux\n");
+	case NODE_SYSCTL_OSRELEASE:
+		return print_format_to(out, size, "%s\n", LINUX_RELEASE);
+	case NODE_SYSCTL_VERSION:
+		return print_format_to(out, size, "%s\n", LINUX_VERSION);
+	case NODE_SYSCTL_HOSTNAME:
+	case NODE_SYSCTL_DOMAINNAME:
+		return print_format_to(out, size, "%s\n",
+				       process_uts_name(node ==
+							NODE_SYSCTL_DOMAINNAME));
+	case NODE_SYSCTL_UUID:
+	case NODE_SYSCTL_BOOT_ID:
+		return uuid(out, size, node == NODE_SYSCTL_BOOT_ID);
 	case NODE_PROC_MEMINFO:
 		return meminfo(out, size);
 	case NODE_PROC_UPTIME:
@@ -440,6 +574,12 @@ long procfs_read(const struct file *file, uint64_t offset, uint64_t buffer,
 
 	if (file->node == NODE_PID_MAPS)
 		return read_maps(offset, buffer, length);
+	if (file->node == NODE_PID_ENVIRON)
+		return read_app_bytes(environ_start, environ_end, offset, buffer,
+				      length);
+	if (file->node == NODE_PID_AUXV)
+		return read_app_bytes(auxv_start, auxv_end, offset, buffer,
+				      length);
 	if (thread == NULL && file->node >= NODE_TASK_COMM &&
 	    file->node <= NODE_TASK_STATUS)
 		return -ESRCH;
@@ -450,16 +590,58 @@ long procfs_read(const struct file *file, uint64_t offset, uint64_t buffer,
 	return io_read_text(text, size, offset, buffer, length);
 }
 
+/* A decimal in -1000..1000, a newline after it allowed, as Linux's
+ * oom_score_adj_write takes it (-EINVAL otherwise). */
+static long write_oom_score_adj(uint64_t buffer, uint64_t length)
+{
+	char text[24] = { 0 };
+	uint64_t taken = length < sizeof(text) - 1 ? length : sizeof(text) - 1;
+
+	if (!vm_user_ok(buffer, taken, PROT_READ))
+		return -EFAULT;
+	memcpy(text, (const void *)buffer, taken);
+	size_t at = text[0] == '-' || text[0] == '+' ? 1 : 0, digits = 0;
+	int64_t value = 0;
+
+	while (text[at + digits] >= '0' && text[at + digits] <= '9' &&
+	       digits < 8)
+		value = value * 10 + (text[at + digits++] - '0');
+	at += digits;
+	if (text[at] == '\n')
+		at++;
+	if (digits == 0 || text[at] != '\0' || value > 1000)
+		return -EINVAL;
+	if (text[0] == '-')
+		value = -value;
+	/* Below the least set so far, a process needs CAP_SYS_RESOURCE,
+	 * which also makes the value the new least (Linux's
+	 * oom_score_adj_min). */
+	if (value < oom_score_adj_min && !capability_effective(CAP_SYS_RESOURCE))
+		return -EACCES;
+	if (capability_effective(CAP_SYS_RESOURCE))
+		oom_score_adj_min = (int32_t)value;
+	oom_score_adj = (int32_t)value;
+	return (long)length;
+}
+
 long procfs_write(const struct file *file, uint64_t buffer, uint64_t length)
 {
 	struct thread *thread = subject(file);
 	char name[sizeof(thread->name)] = { 0 };
 	uint64_t taken = length < sizeof(name) - 1 ? length : sizeof(name) - 1;
 
+	if (file->node == NODE_SYSCTL_HOSTNAME ||
+	    file->node == NODE_SYSCTL_DOMAINNAME)
+		return process_uts_write(file->node == NODE_SYSCTL_DOMAINNAME,
+					 buffer, length);
+	if (file->node == NODE_PID_OOM_SCORE_ADJ)
+		return write_oom_score_adj(buffer, length);
 	/* What Linux answers for a file with no write of its own: /proc's
 	 * own files -EIO (proc_reg_write), a process's -EINVAL. */
-	if (file->node >= NODE_PROC_CPUINFO && file->node <= NODE_PROC_STAT &&
-	    file->node != NODE_PROC_MOUNTS)
+	if ((file->node >= NODE_PROC_CPUINFO && file->node <= NODE_PROC_STAT &&
+	     file->node != NODE_PROC_MOUNTS) ||
+	    file->node == NODE_PROC_CMDLINE ||
+	    file->node == NODE_PROC_FILESYSTEMS)
 		return -EIO;
 	if (file->node != NODE_PID_COMM && file->node != NODE_TASK_COMM)
 		return -EINVAL;

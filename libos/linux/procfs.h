@@ -15,6 +15,12 @@ void procfs_init(int argc, char *const argv[], const char *executable);
 
 struct file;
 
+/* Where stack_build put the app's environment strings [environment,
+ * environment_end) and its auxiliary vector (auxv_bytes at auxv), for
+ * /proc/1/environ and auxv. */
+void procfs_note_stack(uint64_t environment, uint64_t environment_end,
+		       uint64_t auxv, uint64_t auxv_bytes);
+
 /* read's and pread64's answer for a generated file: up to length bytes
  * of its text from offset into the app's buffer, or -EFAULT; -ESRCH for
  * a file of a thread that has gone (/proc/1/task/TID). */

@@ -9,6 +9,10 @@
 #ifndef LIBOS_LINUX_SYSCALLS_H
 #define LIBOS_LINUX_SYSCALLS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "linux/syscall_list.h"
 #include "wicket/abi.h"
 
@@ -47,6 +51,16 @@ void process_name_first_thread(const char *path);
  * its name from the new program's path (as above), no robust futex
  * list and no CLONE_CHILD_CLEARTID address, as Linux's exec leaves. */
 void process_exec(const char *path);
+
+/* uname's host name (or domain name), and a write of /proc/sys's
+ * hostname (domainname) file: up to 64 bytes, up to a newline, as
+ * Linux's proc_dostring takes it; the count, or -EFAULT. */
+const char *process_uts_name(bool domain);
+long process_uts_write(bool domain, uint64_t buffer, uint64_t length);
+
+/* /proc/1/limits: the limits in Linux's table, into out (size bytes);
+ * its length. */
+size_t process_limits_text(char *out, size_t size);
 
 /* linux/process.c: the umask, which new files' permission bits lose. */
 uint32_t process_umask(void);

@@ -9,6 +9,8 @@
 
 #include "lib/string.h"
 #include "libos.h"
+#include "linux/identity.h"
+#include "linux/procfs.h"
 #include "linux/random.h"
 #include "linux/syscalls.h"
 
@@ -97,10 +99,10 @@ uint64_t stack_build(uint64_t top, uint64_t room, int argc, char *const *argv,
 	AUX(AT_BASE, image->interpreter_base);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, image->entry);
-	AUX(AT_UID, 0);
-	AUX(AT_EUID, 0);
-	AUX(AT_GID, 0);
-	AUX(AT_EGID, 0);
+	AUX(AT_UID, identity()->uid[ID_REAL]);
+	AUX(AT_EUID, identity()->uid[ID_EFFECTIVE]);
+	AUX(AT_GID, identity()->gid[ID_REAL]);
+	AUX(AT_EGID, identity()->gid[ID_EFFECTIVE]);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random_at);
 	AUX(AT_HWCAP, hwcap());
@@ -128,5 +130,7 @@ uint64_t stack_build(uint64_t top, uint64_t room, int argc, char *const *argv,
 		*out++ = envp_at[i];
 	*out++ = 0;
 	memcpy(out, auxv, n * 8);
+	procfs_note_stack(envc > 0 ? envp_at[0] : top, top, (uint64_t)out,
+			  n * 8);
 	return rsp;
 }

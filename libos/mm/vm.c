@@ -26,7 +26,6 @@
 #include "linux/files.h"
 #include "wicket/native.h"
 
-#define VM_REGIONS_MAX 4096
 #define VM_FAULT_CHUNK (UINT64_C(16) * PAGE_SIZE)
 
 static struct region regions[VM_REGIONS_MAX];

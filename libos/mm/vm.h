@@ -45,6 +45,9 @@ enum region_kind {
 			     SIGBUS */
 };
 
+/* The most regions the app may have (/proc/sys/vm/max_map_count). */
+#define VM_REGIONS_MAX 4096
+
 struct region {
 	uint64_t start, end; /* page-aligned, start < end */
 	uint64_t offset;     /* REGION_FILE, copied: the file's offset at

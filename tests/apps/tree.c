@@ -33,6 +33,7 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "tree_util.h"
@@ -581,7 +582,9 @@ static void proc_files(void)
 		"/proc/mounts", "/proc/version", "/proc/stat",
 		"/proc/self/cmdline", "/proc/self/comm", "/proc/1/status",
 		"/proc/1/stat", "/proc/cpuinfo", "/proc/self/mounts",
-		"/proc/self/mountinfo",
+		"/proc/self/mountinfo", "/proc/sys/kernel/osrelease",
+		"/proc/sys/net/core/somaxconn", "/proc/sys/kernel/threads-max",
+		"/proc/self/cgroup", "/proc/filesystems",
 	};
 	char text[2048], target[64];
 	struct stat st;
@@ -597,6 +600,14 @@ static void proc_files(void)
 		printf("%s: %s\n", paths[i], text);
 		close(fd);
 	}
+	/* The host name through /proc/sys, as uname then has it. */
+	int hostname = open("/proc/sys/kernel/hostname", O_WRONLY);
+	struct utsname names;
+
+	show("write hostname", write(hostname, "appliance\n", 10));
+	close(hostname);
+	uname(&names);
+	printf("uname's nodename: %s\n", names.nodename);
 	ssize_t length = readlink("/proc/self/exe", target, sizeof(target));
 
 	printf("exe: %.*s\n", (int)(length < 0 ? 0 : length), target);
