@@ -268,6 +268,7 @@ static void replace_program(struct thread *self, unsigned node,
 	sched_exec_alone();
 	patch_exec();
 	vm_unmap(0, APP_LIMIT);
+	shm_exec();
 	app_forget();
 	timers_exec();
 	signal_exec(self);

@@ -2229,6 +2229,23 @@ long files_exec_interpreter(char *path, unsigned *node, const uint8_t **data,
 	return executable_file(&found, node, data, size);
 }
 
+unsigned files_anonymous(uint64_t size, long *error)
+{
+	unsigned node = create(NO_NODE, NULL, 0, S_IFREG | 0600, error);
+
+	if (node == NO_NODE)
+		return NO_NODE;
+	*error = files_truncate(node, size);
+	if (*error == 0)
+		*error = files_own_data(node);
+	if (*error) {
+		free_node(node);
+		return NO_NODE;
+	}
+	files_hold(node);
+	return node;
+}
+
 long files_change_directory(char *path)
 {
 	struct lookup found = resolve(NODE_ROOT, path, FOLLOW);

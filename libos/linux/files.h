@@ -204,6 +204,11 @@ long files_exec_target(int64_t dirfd, uint64_t path, uint32_t flags,
 long files_exec_interpreter(char *path, unsigned *node, const uint8_t **data,
 			    uint64_t *size);
 
+/* A regular file of `size` zero bytes with no name, held (files_hold)
+ * for its user (a System V shared memory segment), or NO_NODE with
+ * *error. */
+unsigned files_anonymous(uint64_t size, long *error);
+
 /* chdir to an absolute path of the libOS's own (wicket.cwd): 0 or
  * chdir's error. */
 long files_change_directory(char *path);

@@ -39,9 +39,9 @@
 	S(26, msync, 1) \
 	S(27, mincore, 1) \
 	S(28, madvise, 1) \
-	S(29, shmget, 0) \
-	S(30, shmat, 0) \
-	S(31, shmctl, 0) \
+	S(29, shmget, 1) \
+	S(30, shmat, 1) \
+	S(31, shmctl, 1) \
 	S(32, dup, 1) \
 	S(33, dup2, 1) \
 	S(34, pause, 1) \
@@ -77,7 +77,7 @@
 	S(64, semget, 0) \
 	S(65, semop, 0) \
 	S(66, semctl, 0) \
-	S(67, shmdt, 0) \
+	S(67, shmdt, 1) \
 	S(68, msgget, 0) \
 	S(69, msgsnd, 0) \
 	S(70, msgrcv, 0) \

@@ -58,6 +58,10 @@ void process_exec(const char *path);
 const char *process_uts_name(bool domain);
 long process_uts_write(bool domain, uint64_t buffer, uint64_t length);
 
+/* execve: the System V shared memory attaches go with the address
+ * space, and the segments marked for removal with them (sysv_shm.c). */
+void shm_exec(void);
+
 /* /proc/1/limits: the limits in Linux's table, into out (size bytes);
  * its length. */
 size_t process_limits_text(char *out, size_t size);

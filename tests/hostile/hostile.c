@@ -78,7 +78,8 @@ static int skipped(long number)
 	static const long numbers[] = {
 		SYS_read, SYS_readv, SYS_pread64, SYS_preadv, SYS_preadv2,
 		SYS_close, SYS_close_range, SYS_reboot, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_mremap,
-		SYS_brk, SYS_madvise, SYS_exit, SYS_exit_group, SYS_kill,
+		SYS_brk, SYS_madvise, SYS_shmat, SYS_shmdt, SYS_exit,
+		SYS_exit_group, SYS_kill,
 		SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
 		SYS_rt_tgsigqueueinfo, SYS_pause, SYS_nanosleep,
 		SYS_clock_nanosleep, SYS_rt_sigsuspend, SYS_rt_sigtimedwait,
@@ -136,10 +137,33 @@ static const char *const garbage_paths[] = {
 	"/proc/self/comm",
 };
 
+/* The descriptor run's buffers, between two 1 MiB guards (PROT_NONE;
+ * the run never maps or unmaps): a call given a length past a buffer
+ * writes into a guard (-EFAULT), not into the program's own data (its
+ * TLS and stack canary) as it did when they were static. */
+#define GUARD_BYTES (1 << 20)
+static char (*guarded_buffers(void))[1024]
+{
+	static char *area;
+
+	if (area == NULL) {
+		char *map = mmap(NULL, 2 * GUARD_BYTES + 16 * 1024, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (map == MAP_FAILED ||
+		    mprotect(map + GUARD_BYTES, 16 * 1024,
+			     PROT_READ | PROT_WRITE) < 0) {
+			printf("hostile: no memory for the buffers\n");
+			exit(1);
+		}
+		area = map + GUARD_BYTES;
+	}
+	return (char (*)[1024])area;
+}
+
 static long structured_argument(void)
 {
-	static char buffers[16][1024];
-	char *buffer = buffers[next_random() % 16];
+	char *buffer = guarded_buffers()[next_random() % 16];
 
 	switch (next_random() % 10) {
 	case 0: return (long)next_random();
@@ -162,7 +186,7 @@ static long structured_argument(void)
 		for (int i = 0; i < 128; i++)
 			((uint64_t *)buffer)[i] = next_random();
 		((uint64_t *)buffer)[0] =
-			(uint64_t)buffers[next_random() % 16];
+			(uint64_t)guarded_buffers()[next_random() % 16];
 		((uint64_t *)buffer)[1] = next_random() % 2048;
 		return (long)buffer;
 	}

@@ -1,0 +1,421 @@
+/*
+ * System V shared memory: shmget, shmat, shmdt, shmctl (syscalls.h), as
+ * Linux's ipc/shm.c has them, within the one process. A segment is an
+ * unnamed file of the tree (files.h), held while the segment lives, and
+ * an attach is a shared view of it (vm_map_file), so that every attach
+ * sees the same pages, as /proc/1/maps shows them. A segment marked for
+ * removal (IPC_RMID) goes with its last attach; its memory stays usable
+ * until then.
+ *
+ * An attach is remembered by its address. A munmap of its view (which
+ * Linux also counts as a detach) leaves the record, which the next look
+ * finds stale and forgets: nattch counts the records whose view is still
+ * there. execve takes every view with the address space (shm_exec).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "layout.h"
+#include "lib/string.h"
+#include "linux/capability.h"
+#include "linux/clock.h"
+#include "linux/files.h"
+#include "linux/identity.h"
+#include "linux/syscalls.h"
+#include "mm/vm.h"
+#include "trap/patch.h"
+
+#define SEGMENTS_MAX 128 /* Wicket's SHMMNI (Linux's: 4096) */
+#define ATTACHES_MAX 512
+#define ID_SHIFT     15  /* an id is seq << 15 | index, as Linux builds it */
+#define SHMMAX       (UINT64_MAX - (UINT64_C(1) << 24))
+
+#define IPC_PRIVATE 0
+#define IPC_CREAT   01000
+#define IPC_EXCL    02000
+#define IPC_RMID    0
+#define IPC_SET     1
+#define IPC_STAT    2
+#define IPC_INFO    3
+#define SHM_LOCK     11
+#define SHM_UNLOCK   12
+#define SHM_STAT     13
+#define SHM_INFO     14
+#define SHM_STAT_ANY 15
+#define SHM_DEST    01000 /* in shm_perm.mode: marked for removal */
+#define SHM_LOCKED  02000
+#define SHM_RDONLY  010000
+#define SHM_RND     020000
+#define SHM_REMAP   040000
+#define SHM_EXEC    0100000
+#define CAP_IPC_LOCK  14
+#define CAP_IPC_OWNER 15
+
+/* Linux's struct ipc64_perm and shmid64_ds on x86-64. */
+struct ipc64_perm {
+	int32_t key;
+	uint32_t uid, gid, cuid, cgid, mode;
+	uint16_t seq, pad;
+	uint64_t unused[2];
+};
+
+struct shmid64_ds {
+	struct ipc64_perm perm;
+	uint64_t segsz;
+	int64_t atime, dtime, ctime;
+	int32_t cpid, lpid;
+	uint64_t nattch, unused[2];
+};
+
+_Static_assert(sizeof(struct ipc64_perm) == 48, "ipc64_perm");
+_Static_assert(sizeof(struct shmid64_ds) == 112, "shmid64_ds");
+
+struct segment {
+	bool used;
+	uint16_t seq;
+	unsigned node;        /* its memory, held */
+	struct shmid64_ds ds; /* as IPC_STAT gives it, nattch aside */
+};
+
+struct attach {
+	uint64_t address;     /* 0: a free record */
+	uint16_t segment;
+};
+
+static struct segment segments[SEGMENTS_MAX];
+static struct attach attaches[ATTACHES_MAX];
+static uint16_t next_seq;
+
+static int64_t now_seconds(void)
+{
+	return (int64_t)(clock_realtime_ns() / 1000000000);
+}
+
+/* Whether attach a's view is still there; a stale record is forgotten. */
+static bool attached(struct attach *a)
+{
+	const struct region *region = vm_find(a->address);
+
+	if (a->address && region && region->start == a->address &&
+	    region->kind == REGION_FILE &&
+	    region->node == segments[a->segment].node)
+		return true;
+	a->address = 0;
+	return false;
+}
+
+static uint64_t attach_count(unsigned index)
+{
+	uint64_t count = 0;
+
+	for (unsigned i = 0; i < ATTACHES_MAX; i++)
+		if (attaches[i].address && attaches[i].segment == index &&
+		    attached(&attaches[i]))
+			count++;
+	return count;
+}
+
+/* A segment marked for removal goes once nothing has it attached. */
+static void destroy_if_done(unsigned index)
+{
+	struct segment *segment = &segments[index];
+
+	if (segment->used && (segment->ds.perm.mode & SHM_DEST) &&
+	    attach_count(index) == 0) {
+		files_drop(segment->node);
+		segment->used = false;
+	}
+}
+
+/* The segment an id names, or NULL. */
+static struct segment *segment_of(int64_t id)
+{
+	uint64_t index = (uint64_t)id & ((1u << ID_SHIFT) - 1);
+
+	if (id < 0 || index >= SEGMENTS_MAX || !segments[index].used ||
+	    segments[index].seq != (uint64_t)id >> ID_SHIFT)
+		return NULL;
+	return &segments[index];
+}
+
+static long id_of(const struct segment *segment)
+{
+	return (long)segment->seq << ID_SHIFT | (long)(segment - segments);
+}
+
+/* Linux's ipcperms: the owner's, the group's or the others' bits, or
+ * CAP_IPC_OWNER. */
+static bool permitted(const struct segment *segment, uint32_t wanted)
+{
+	const struct identity *ids = identity();
+	uint32_t mode = segment->ds.perm.mode;
+	uint32_t euid = ids->uid[ID_EFFECTIVE], egid = ids->gid[ID_EFFECTIVE];
+
+	if (euid == segment->ds.perm.cuid || euid == segment->ds.perm.uid)
+		mode >>= 6;
+	else if (egid == segment->ds.perm.cgid || egid == segment->ds.perm.gid)
+		mode >>= 3;
+	return (wanted & ~mode & 7) == 0 ||
+	       capability_effective(CAP_IPC_OWNER);
+}
+
+/* IPC_SET's and IPC_RMID's right: the creator, the owner, or
+ * CAP_SYS_ADMIN. */
+static bool owner(const struct segment *segment)
+{
+	uint32_t euid = identity()->uid[ID_EFFECTIVE];
+
+	return euid == segment->ds.perm.cuid || euid == segment->ds.perm.uid ||
+	       capability_effective(CAP_SYS_ADMIN);
+}
+
+static long new_segment(int32_t key, uint64_t size, uint32_t flags)
+{
+	const struct identity *ids = identity();
+	unsigned index = 0;
+	long error;
+
+	if (size < 1 || size > SHMMAX)
+		return -EINVAL;
+	while (index < SEGMENTS_MAX && segments[index].used)
+		index++;
+	if (index == SEGMENTS_MAX)
+		return -ENOSPC;
+	unsigned node = files_anonymous(size, &error);
+
+	if (node == NO_NODE)
+		return error;
+	struct segment *segment = &segments[index];
+
+	*segment = (struct segment){
+		.used = true, .seq = next_seq++, .node = node,
+		.ds = { .perm = { .key = key, .uid = ids->uid[ID_EFFECTIVE],
+				  .gid = ids->gid[ID_EFFECTIVE],
+				  .cuid = ids->uid[ID_EFFECTIVE],
+				  .cgid = ids->gid[ID_EFFECTIVE],
+				  .mode = flags & 0777 },
+			.segsz = size, .ctime = now_seconds(),
+			.cpid = LINUX_PID } };
+	next_seq &= (1u << 16) - 1;
+	segment->ds.perm.seq = segment->seq;
+	return id_of(segment);
+}
+
+long sys_shmget(struct wk_regs *regs)
+{
+	int32_t key = (int32_t)regs->rdi;
+	uint64_t size = regs->rsi;
+	uint32_t flags = (uint32_t)regs->rdx;
+
+	if (key == IPC_PRIVATE)
+		return new_segment(key, size, flags);
+	for (unsigned i = 0; i < SEGMENTS_MAX; i++) {
+		struct segment *segment = &segments[i];
+
+		if (!segment->used || segment->ds.perm.key != key)
+			continue;
+		if ((flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL))
+			return -EEXIST;
+		if (!permitted(segment, (flags >> 6 | flags >> 3 | flags) & 7))
+			return -EACCES;
+		if (segment->ds.segsz < size)
+			return -EINVAL;
+		return id_of(segment);
+	}
+	return flags & IPC_CREAT ? new_segment(key, size, flags) : -ENOENT;
+}
+
+long sys_shmat(struct wk_regs *regs)
+{
+	uint64_t address = regs->rsi;
+	uint32_t flags = (uint32_t)regs->rdx;
+	uint32_t prot = PROT_READ | (flags & SHM_RDONLY ? 0 : PROT_WRITE) |
+			(flags & SHM_EXEC ? PROT_EXEC : 0);
+	unsigned slot = 0;
+
+	if (address % PAGE_SIZE) {
+		if (!(flags & SHM_RND))
+			return -EINVAL;
+		address = page_down(address);
+		if (address == 0 && (flags & SHM_REMAP))
+			return -EINVAL;
+	} else if (address == 0 && (flags & SHM_REMAP)) {
+		return -EINVAL;
+	}
+	struct segment *segment = segment_of((int32_t)regs->rdi);
+
+	if (segment == NULL)
+		return -EINVAL;
+	if (!permitted(segment, (prot & PROT_WRITE ? 6 : 4) |
+					(prot & PROT_EXEC ? 1 : 0)))
+		return -EACCES;
+	uint64_t length = page_up(segment->ds.segsz);
+
+	while (slot < ATTACHES_MAX && attaches[slot].address &&
+	       attached(&attaches[slot]))
+		slot++;
+	if (slot == ATTACHES_MAX)
+		return -ENOMEM;
+	if (address == 0) {
+		address = vm_find_free(length, APP_MMAP_TOP);
+		if (address == 0)
+			return -ENOMEM;
+	} else if (address + length < address || address < WK_USER_MIN ||
+		   address + length > APP_LIMIT) {
+		return -EINVAL;
+	} else if (!vm_range_free(address, address + length)) {
+		if (!(flags & SHM_REMAP))
+			return -EINVAL;
+		patch_text_changed(address, length);
+		vm_unmap(address, length);
+	}
+	long status = vm_map_file(address, length, prot, segment->node, 0,
+				  !(flags & SHM_RDONLY));
+
+	if (status < 0)
+		return status;
+	attaches[slot] = (struct attach){ address,
+					  (uint16_t)(segment - segments) };
+	segment->ds.atime = now_seconds();
+	segment->ds.lpid = LINUX_PID;
+	return (long)address;
+}
+
+long sys_shmdt(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi;
+
+	if (address % PAGE_SIZE)
+		return -EINVAL;
+	for (unsigned i = 0; i < ATTACHES_MAX; i++) {
+		struct attach *a = &attaches[i];
+
+		if (a->address != address || !attached(a))
+			continue;
+		struct segment *segment = &segments[a->segment];
+		uint64_t length = vm_find(address)->end - address;
+
+		patch_text_changed(address, length);
+		vm_unmap(address, length);
+		a->address = 0;
+		segment->ds.dtime = now_seconds();
+		segment->ds.lpid = LINUX_PID;
+		destroy_if_done(a->segment);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* IPC_INFO's struct shminfo64 and SHM_INFO's struct shm_info. */
+static long information(int cmd, uint64_t buffer)
+{
+	unsigned highest = 0;
+	uint64_t used = 0, pages = 0, resident = 0;
+
+	for (unsigned i = 0; i < SEGMENTS_MAX; i++) {
+		if (!segments[i].used)
+			continue;
+		highest = i;
+		used++;
+		pages += page_up(segments[i].ds.segsz) / PAGE_SIZE;
+		resident += files_size(segments[i].node) / PAGE_SIZE;
+	}
+	uint64_t out[9] = { 0 };
+
+	if (cmd == IPC_INFO) {
+		out[0] = SHMMAX;       /* shmmax */
+		out[1] = 1;            /* shmmin */
+		out[2] = SEGMENTS_MAX; /* shmmni */
+		out[3] = SEGMENTS_MAX; /* shmseg */
+		out[4] = SHMMAX / PAGE_SIZE; /* shmall */
+	} else {
+		out[0] = used;          /* used_ids (an int, padded) */
+		out[1] = pages;         /* shm_tot */
+		out[2] = resident;      /* shm_rss */
+	}
+	uint64_t bytes = cmd == IPC_INFO ? 9 * 8 : 6 * 8;
+
+	if (!vm_user_ok(buffer, bytes, PROT_WRITE))
+		return -EFAULT;
+	memcpy((void *)buffer, out, bytes);
+	return highest;
+}
+
+long sys_shmctl(struct wk_regs *regs)
+{
+	int64_t id = (int32_t)regs->rdi;
+	int32_t cmd = (int32_t)regs->rsi;
+	uint64_t buffer = regs->rdx;
+	struct segment *segment;
+
+	if (cmd < 0 || id < 0)
+		return -EINVAL;
+	if (cmd == IPC_INFO || cmd == SHM_INFO)
+		return information(cmd, buffer);
+	if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
+		segment = id < SEGMENTS_MAX && segments[id].used
+				  ? &segments[id] : NULL;
+	else
+		segment = segment_of(id);
+	if (segment == NULL)
+		return -EINVAL;
+	unsigned index = (unsigned)(segment - segments);
+
+	switch (cmd) {
+	case IPC_STAT:
+	case SHM_STAT:
+	case SHM_STAT_ANY: {
+		struct shmid64_ds ds = segment->ds;
+
+		if (cmd != SHM_STAT_ANY && !permitted(segment, 4))
+			return -EACCES;
+		ds.nattch = attach_count(index);
+		if (!vm_user_ok(buffer, sizeof(ds), PROT_WRITE))
+			return -EFAULT;
+		memcpy((void *)buffer, &ds, sizeof(ds));
+		return cmd == IPC_STAT ? 0 : id_of(segment);
+	}
+	case IPC_SET: {
+		struct shmid64_ds ds;
+
+		if (!vm_user_ok(buffer, sizeof(ds), PROT_READ))
+			return -EFAULT;
+		memcpy(&ds, (const void *)buffer, sizeof(ds));
+		if (!owner(segment))
+			return -EPERM;
+		segment->ds.perm.uid = ds.perm.uid;
+		segment->ds.perm.gid = ds.perm.gid;
+		segment->ds.perm.mode = (segment->ds.perm.mode & ~0777u) |
+					(ds.perm.mode & 0777);
+		segment->ds.ctime = now_seconds();
+		return 0;
+	}
+	case IPC_RMID:
+		if (!owner(segment))
+			return -EPERM;
+		segment->ds.perm.key = IPC_PRIVATE;
+		segment->ds.perm.mode |= SHM_DEST;
+		destroy_if_done(index);
+		return 0;
+	case SHM_LOCK:
+	case SHM_UNLOCK:
+		if (!capability_effective(CAP_IPC_LOCK) && !owner(segment))
+			return -EPERM;
+		if (cmd == SHM_LOCK)
+			segment->ds.perm.mode |= SHM_LOCKED;
+		else
+			segment->ds.perm.mode &= ~(uint32_t)SHM_LOCKED;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+void shm_exec(void)
+{
+	for (unsigned i = 0; i < ATTACHES_MAX; i++)
+		attaches[i].address = 0;
+	for (unsigned i = 0; i < SEGMENTS_MAX; i++)
+		destroy_if_done(i);
+}
