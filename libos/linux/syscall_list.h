@@ -74,9 +74,9 @@
 	S(61, wait4, 1) \
 	S(62, kill, 1) \
 	S(63, uname, 1) \
-	S(64, semget, 0) \
-	S(65, semop, 0) \
-	S(66, semctl, 0) \
+	S(64, semget, 1) \
+	S(65, semop, 1) \
+	S(66, semctl, 1) \
 	S(67, shmdt, 1) \
 	S(68, msgget, 0) \
 	S(69, msgsnd, 0) \
@@ -230,7 +230,7 @@
 	S(217, getdents64, 1) \
 	S(218, set_tid_address, 1) \
 	S(219, restart_syscall, 0) \
-	S(220, semtimedop, 0) \
+	S(220, semtimedop, 1) \
 	S(221, fadvise64, 1) \
 	S(222, timer_create, 1) \
 	S(223, timer_settime, 1) \

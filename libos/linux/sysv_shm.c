@@ -19,25 +19,16 @@
 #include "layout.h"
 #include "lib/string.h"
 #include "linux/capability.h"
-#include "linux/clock.h"
 #include "linux/files.h"
-#include "linux/identity.h"
 #include "linux/syscalls.h"
+#include "linux/sysv_ipc.h"
 #include "mm/vm.h"
 #include "trap/patch.h"
 
 #define SEGMENTS_MAX 128 /* Wicket's SHMMNI (Linux's: 4096) */
 #define ATTACHES_MAX 512
-#define ID_SHIFT     15  /* an id is seq << 15 | index, as Linux builds it */
 #define SHMMAX       (UINT64_MAX - (UINT64_C(1) << 24))
 
-#define IPC_PRIVATE 0
-#define IPC_CREAT   01000
-#define IPC_EXCL    02000
-#define IPC_RMID    0
-#define IPC_SET     1
-#define IPC_STAT    2
-#define IPC_INFO    3
 #define SHM_LOCK     11
 #define SHM_UNLOCK   12
 #define SHM_STAT     13
@@ -50,16 +41,8 @@
 #define SHM_REMAP   040000
 #define SHM_EXEC    0100000
 #define CAP_IPC_LOCK  14
-#define CAP_IPC_OWNER 15
 
-/* Linux's struct ipc64_perm and shmid64_ds on x86-64. */
-struct ipc64_perm {
-	int32_t key;
-	uint32_t uid, gid, cuid, cgid, mode;
-	uint16_t seq, pad;
-	uint64_t unused[2];
-};
-
+/* Linux's struct shmid64_ds on x86-64. */
 struct shmid64_ds {
 	struct ipc64_perm perm;
 	uint64_t segsz;
@@ -86,11 +69,6 @@ struct attach {
 static struct segment segments[SEGMENTS_MAX];
 static struct attach attaches[ATTACHES_MAX];
 static uint16_t next_seq;
-
-static int64_t now_seconds(void)
-{
-	return (int64_t)(clock_realtime_ns() / 1000000000);
-}
 
 /* Whether attach a's view is still there; a stale record is forgotten. */
 static bool attached(struct attach *a)
@@ -131,48 +109,21 @@ static void destroy_if_done(unsigned index)
 /* The segment an id names, or NULL. */
 static struct segment *segment_of(int64_t id)
 {
-	uint64_t index = (uint64_t)id & ((1u << ID_SHIFT) - 1);
+	int64_t index = ipc_index(id);
 
-	if (id < 0 || index >= SEGMENTS_MAX || !segments[index].used ||
-	    segments[index].seq != (uint64_t)id >> ID_SHIFT)
+	if (index < 0 || index >= SEGMENTS_MAX || !segments[index].used ||
+	    !ipc_seq_matches(id, segments[index].seq))
 		return NULL;
 	return &segments[index];
 }
 
 static long id_of(const struct segment *segment)
 {
-	return (long)segment->seq << ID_SHIFT | (long)(segment - segments);
-}
-
-/* Linux's ipcperms: the owner's, the group's or the others' bits, or
- * CAP_IPC_OWNER. */
-static bool permitted(const struct segment *segment, uint32_t wanted)
-{
-	const struct identity *ids = identity();
-	uint32_t mode = segment->ds.perm.mode;
-	uint32_t euid = ids->uid[ID_EFFECTIVE], egid = ids->gid[ID_EFFECTIVE];
-
-	if (euid == segment->ds.perm.cuid || euid == segment->ds.perm.uid)
-		mode >>= 6;
-	else if (egid == segment->ds.perm.cgid || egid == segment->ds.perm.gid)
-		mode >>= 3;
-	return (wanted & ~mode & 7) == 0 ||
-	       capability_effective(CAP_IPC_OWNER);
-}
-
-/* IPC_SET's and IPC_RMID's right: the creator, the owner, or
- * CAP_SYS_ADMIN. */
-static bool owner(const struct segment *segment)
-{
-	uint32_t euid = identity()->uid[ID_EFFECTIVE];
-
-	return euid == segment->ds.perm.cuid || euid == segment->ds.perm.uid ||
-	       capability_effective(CAP_SYS_ADMIN);
+	return ipc_id((unsigned)(segment - segments), segment->seq);
 }
 
 static long new_segment(int32_t key, uint64_t size, uint32_t flags)
 {
-	const struct identity *ids = identity();
 	unsigned index = 0;
 	long error;
 
@@ -190,15 +141,8 @@ static long new_segment(int32_t key, uint64_t size, uint32_t flags)
 
 	*segment = (struct segment){
 		.used = true, .seq = next_seq++, .node = node,
-		.ds = { .perm = { .key = key, .uid = ids->uid[ID_EFFECTIVE],
-				  .gid = ids->gid[ID_EFFECTIVE],
-				  .cuid = ids->uid[ID_EFFECTIVE],
-				  .cgid = ids->gid[ID_EFFECTIVE],
-				  .mode = flags & 0777 },
-			.segsz = size, .ctime = now_seconds(),
-			.cpid = LINUX_PID } };
-	next_seq &= (1u << 16) - 1;
-	segment->ds.perm.seq = segment->seq;
+		.ds = { .segsz = size, .ctime = ipc_now(), .cpid = LINUX_PID } };
+	ipc_perm_init(&segment->ds.perm, key, flags, segment->seq);
 	return id_of(segment);
 }
 
@@ -217,7 +161,8 @@ long sys_shmget(struct wk_regs *regs)
 			continue;
 		if ((flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL))
 			return -EEXIST;
-		if (!permitted(segment, (flags >> 6 | flags >> 3 | flags) & 7))
+		if (!ipc_permitted(&segment->ds.perm,
+				   (flags >> 6 | flags >> 3 | flags) & 7))
 			return -EACCES;
 		if (segment->ds.segsz < size)
 			return -EINVAL;
@@ -247,8 +192,8 @@ long sys_shmat(struct wk_regs *regs)
 
 	if (segment == NULL)
 		return -EINVAL;
-	if (!permitted(segment, (prot & PROT_WRITE ? 6 : 4) |
-					(prot & PROT_EXEC ? 1 : 0)))
+	if (!ipc_permitted(&segment->ds.perm, (prot & PROT_WRITE ? 6 : 4) |
+						      (prot & PROT_EXEC ? 1 : 0)))
 		return -EACCES;
 	uint64_t length = page_up(segment->ds.segsz);
 
@@ -277,7 +222,7 @@ long sys_shmat(struct wk_regs *regs)
 		return status;
 	attaches[slot] = (struct attach){ address,
 					  (uint16_t)(segment - segments) };
-	segment->ds.atime = now_seconds();
+	segment->ds.atime = ipc_now();
 	segment->ds.lpid = LINUX_PID;
 	return (long)address;
 }
@@ -299,7 +244,7 @@ long sys_shmdt(struct wk_regs *regs)
 		patch_text_changed(address, length);
 		vm_unmap(address, length);
 		a->address = 0;
-		segment->ds.dtime = now_seconds();
+		segment->ds.dtime = ipc_now();
 		segment->ds.lpid = LINUX_PID;
 		destroy_if_done(a->segment);
 		return 0;
@@ -368,7 +313,7 @@ long sys_shmctl(struct wk_regs *regs)
 	case SHM_STAT_ANY: {
 		struct shmid64_ds ds = segment->ds;
 
-		if (cmd != SHM_STAT_ANY && !permitted(segment, 4))
+		if (cmd != SHM_STAT_ANY && !ipc_permitted(&segment->ds.perm, 4))
 			return -EACCES;
 		ds.nattch = attach_count(index);
 		if (!vm_user_ok(buffer, sizeof(ds), PROT_WRITE))
@@ -382,17 +327,14 @@ long sys_shmctl(struct wk_regs *regs)
 		if (!vm_user_ok(buffer, sizeof(ds), PROT_READ))
 			return -EFAULT;
 		memcpy(&ds, (const void *)buffer, sizeof(ds));
-		if (!owner(segment))
+		if (!ipc_owner(&segment->ds.perm))
 			return -EPERM;
-		segment->ds.perm.uid = ds.perm.uid;
-		segment->ds.perm.gid = ds.perm.gid;
-		segment->ds.perm.mode = (segment->ds.perm.mode & ~0777u) |
-					(ds.perm.mode & 0777);
-		segment->ds.ctime = now_seconds();
+		ipc_perm_set(&segment->ds.perm, &ds.perm);
+		segment->ds.ctime = ipc_now();
 		return 0;
 	}
 	case IPC_RMID:
-		if (!owner(segment))
+		if (!ipc_owner(&segment->ds.perm))
 			return -EPERM;
 		segment->ds.perm.key = IPC_PRIVATE;
 		segment->ds.perm.mode |= SHM_DEST;
@@ -400,7 +342,8 @@ long sys_shmctl(struct wk_regs *regs)
 		return 0;
 	case SHM_LOCK:
 	case SHM_UNLOCK:
-		if (!capability_effective(CAP_IPC_LOCK) && !owner(segment))
+		if (!capability_effective(CAP_IPC_LOCK) &&
+		    !ipc_owner(&segment->ds.perm))
 			return -EPERM;
 		if (cmd == SHM_LOCK)
 			segment->ds.perm.mode |= SHM_LOCKED;
