@@ -66,6 +66,10 @@
  * mapped when a queue is made (linux/mqueue.c). */
 #define LIBOS_MQUEUES 0x00007f8780000000
 
+/* The System V message queues' messages, 4 MiB of address space each,
+ * mapped as they fill (linux/sysv_msg.c). */
+#define LIBOS_SYSV_MESSAGES 0x00007f87c0000000
+
 /* The written files' bytes, FILE_DATA_SLOT (128 MiB) of address space
  * per node number, and their names, 256 bytes per node number; pages are
  * mapped as they are needed (linux/file_data.c). */

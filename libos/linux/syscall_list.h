@@ -78,10 +78,10 @@
 	S(65, semop, 1) \
 	S(66, semctl, 1) \
 	S(67, shmdt, 1) \
-	S(68, msgget, 0) \
-	S(69, msgsnd, 0) \
-	S(70, msgrcv, 0) \
-	S(71, msgctl, 0) \
+	S(68, msgget, 1) \
+	S(69, msgsnd, 1) \
+	S(70, msgrcv, 1) \
+	S(71, msgctl, 1) \
 	S(72, fcntl, 1) \
 	S(73, flock, 1) \
 	S(74, fsync, 1) \
