@@ -3,9 +3,12 @@
  */
 #include "linux/sysv_ipc.h"
 
+#include "errno.h"
+#include "lib/string.h"
 #include "linux/capability.h"
 #include "linux/clock.h"
 #include "linux/identity.h"
+#include "mm/vm.h"
 
 #define CAP_IPC_OWNER 15
 
@@ -53,4 +56,30 @@ void ipc_perm_set(struct ipc64_perm *perm, const struct ipc64_perm *from)
 int64_t ipc_now(void)
 {
 	return (int64_t)(clock_realtime_ns() / 1000000000);
+}
+
+long ipc_find_key(struct ipc64_perm *(*perm_at)(unsigned index),
+		  unsigned count, int32_t key, uint32_t flags)
+{
+	for (unsigned i = 0; i < count; i++) {
+		const struct ipc64_perm *perm = perm_at(i);
+
+		if (perm == NULL || perm->key != key)
+			continue;
+		if ((flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL))
+			return -EEXIST;
+		if (!ipc_permitted(perm, (flags >> 6 | flags >> 3 | flags) & 7))
+			return -EACCES;
+		return i;
+	}
+	return -ENOENT;
+}
+
+long ipc_set_read(const struct ipc64_perm *perm, uint64_t buffer, void *ds,
+		  uint64_t size)
+{
+	if (!vm_user_ok(buffer, size, PROT_READ))
+		return -EFAULT;
+	memcpy(ds, (const void *)buffer, size);
+	return ipc_owner(perm) ? 0 : -EPERM;
 }

@@ -64,4 +64,18 @@ static inline bool ipc_seq_matches(int64_t id, uint16_t seq)
 /* Seconds since 1970, for the objects' times. */
 int64_t ipc_now(void);
 
+/* A *get call's search by key among `count` objects (perm_at: an
+ * object's permissions, NULL for a free slot): the index of the object
+ * with that key, -ENOENT for none (the caller makes one under
+ * IPC_CREAT), -EEXIST (IPC_CREAT | IPC_EXCL) or -EACCES (the mode's
+ * bits asked for). */
+long ipc_find_key(struct ipc64_perm *(*perm_at)(unsigned index),
+		  unsigned count, int32_t key, uint32_t flags);
+
+/* IPC_SET's first steps: the app's *_ds (size bytes, its permissions
+ * first) read into ds, and the caller's right checked: 0, -EFAULT or
+ * -EPERM. The caller then takes what it takes (ipc_perm_set). */
+long ipc_set_read(const struct ipc64_perm *perm, uint64_t buffer, void *ds,
+		  uint64_t size);
+
 #endif /* LIBOS_LINUX_SYSV_IPC_H */

@@ -120,26 +120,24 @@ static long new_queue(int32_t key, uint32_t flags)
 	return ipc_id(index, queue->seq);
 }
 
+static struct ipc64_perm *perm_at(unsigned index)
+{
+	return queues[index].used ? &queues[index].ds.perm : NULL;
+}
+
 long sys_msgget(struct wk_regs *regs)
 {
 	int32_t key = (int32_t)regs->rdi;
 	uint32_t flags = (uint32_t)regs->rsi;
+	long found = key == IPC_PRIVATE
+			     ? -ENOENT
+			     : ipc_find_key(perm_at, QUEUES_MAX, key, flags);
 
-	if (key == IPC_PRIVATE)
-		return new_queue(key, flags);
-	for (unsigned i = 0; i < QUEUES_MAX; i++) {
-		struct queue *queue = &queues[i];
-
-		if (!queue->used || queue->ds.perm.key != key)
-			continue;
-		if ((flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL))
-			return -EEXIST;
-		if (!ipc_permitted(&queue->ds.perm,
-				   (flags >> 6 | flags >> 3 | flags) & 7))
-			return -EACCES;
-		return ipc_id(i, queue->seq);
-	}
-	return flags & IPC_CREAT ? new_queue(key, flags) : -ENOENT;
+	if (found >= 0)
+		return ipc_id((unsigned)found, queues[found].seq);
+	if (found != -ENOENT || (key != IPC_PRIVATE && !(flags & IPC_CREAT)))
+		return found;
+	return new_queue(key, flags);
 }
 
 /* A wait for a change to a queue (SYSCALL_NO_RESULT), or -EINTR. */
@@ -353,12 +351,11 @@ long sys_msgctl(struct wk_regs *regs)
 			       ? 0 : ipc_id((unsigned)(queue - queues), queue->seq);
 	case IPC_SET: {
 		struct msqid64_ds ds;
+		long error = ipc_set_read(&queue->ds.perm, buffer, &ds,
+					  sizeof(ds));
 
-		if (!vm_user_ok(buffer, sizeof(ds), PROT_READ))
-			return -EFAULT;
-		memcpy(&ds, (const void *)buffer, sizeof(ds));
-		if (!ipc_owner(&queue->ds.perm))
-			return -EPERM;
+		if (error)
+			return error;
 		if (ds.qbytes > MSGMNB &&
 		    !capability_effective(CAP_SYS_RESOURCE))
 			return -EPERM;

@@ -110,6 +110,11 @@ static long new_set(int32_t key, int32_t count, uint32_t flags)
 	return ipc_id(index, set->seq);
 }
 
+static struct ipc64_perm *perm_at(unsigned index)
+{
+	return sets[index].used ? &sets[index].ds.perm : NULL;
+}
+
 long sys_semget(struct wk_regs *regs)
 {
 	int32_t key = (int32_t)regs->rdi, count = (int32_t)regs->rsi;
@@ -117,23 +122,17 @@ long sys_semget(struct wk_regs *regs)
 
 	if (count < 0 || count > SEMMSL)
 		return -EINVAL;
-	if (key == IPC_PRIVATE)
-		return new_set(key, count, flags);
-	for (unsigned i = 0; i < SETS_MAX; i++) {
-		struct set *set = &sets[i];
+	long found = key == IPC_PRIVATE
+			     ? -ENOENT
+			     : ipc_find_key(perm_at, SETS_MAX, key, flags);
 
-		if (!set->used || set->ds.perm.key != key)
-			continue;
-		if ((flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL))
-			return -EEXIST;
-		if (!ipc_permitted(&set->ds.perm,
-				   (flags >> 6 | flags >> 3 | flags) & 7))
-			return -EACCES;
-		if ((uint64_t)count > set->ds.nsems)
-			return -EINVAL;
-		return ipc_id(i, set->seq);
-	}
-	return flags & IPC_CREAT ? new_set(key, count, flags) : -ENOENT;
+	if (found >= 0)
+		return (uint64_t)count > sets[found].ds.nsems
+			       ? -EINVAL
+			       : ipc_id((unsigned)found, sets[found].seq);
+	if (found != -ENOENT || (key != IPC_PRIVATE && !(flags & IPC_CREAT)))
+		return found;
+	return new_set(key, count, flags);
 }
 
 /* Whether every operation can be done now, in order on a copy; 0, or
@@ -320,12 +319,11 @@ long sys_semctl(struct wk_regs *regs)
 						    set->seq);
 	case IPC_SET: {
 		struct semid64_ds ds;
+		long error = ipc_set_read(&set->ds.perm, argument, &ds,
+					  sizeof(ds));
 
-		if (!vm_user_ok(argument, sizeof(ds), PROT_READ))
-			return -EFAULT;
-		memcpy(&ds, (const void *)argument, sizeof(ds));
-		if (!ipc_owner(&set->ds.perm))
-			return -EPERM;
+		if (error)
+			return error;
 		ipc_perm_set(&set->ds.perm, &ds.perm);
 		set->ds.ctime = ipc_now();
 		return 0;

@@ -135,8 +135,8 @@ static long new_segment(int32_t key, uint64_t size, uint32_t flags)
 		return -ENOSPC;
 	unsigned node = files_anonymous(size, &error);
 
-	if (node == NO_NODE)
-		return error;
+	if (node == NO_NODE) /* past the tree's largest file: no memory */
+		return error == -EFBIG ? -ENOMEM : error;
 	struct segment *segment = &segments[index];
 
 	*segment = (struct segment){
@@ -146,29 +146,26 @@ static long new_segment(int32_t key, uint64_t size, uint32_t flags)
 	return id_of(segment);
 }
 
+static struct ipc64_perm *perm_at(unsigned index)
+{
+	return segments[index].used ? &segments[index].ds.perm : NULL;
+}
+
 long sys_shmget(struct wk_regs *regs)
 {
 	int32_t key = (int32_t)regs->rdi;
 	uint64_t size = regs->rsi;
 	uint32_t flags = (uint32_t)regs->rdx;
+	long found = key == IPC_PRIVATE
+			     ? -ENOENT
+			     : ipc_find_key(perm_at, SEGMENTS_MAX, key, flags);
 
-	if (key == IPC_PRIVATE)
-		return new_segment(key, size, flags);
-	for (unsigned i = 0; i < SEGMENTS_MAX; i++) {
-		struct segment *segment = &segments[i];
-
-		if (!segment->used || segment->ds.perm.key != key)
-			continue;
-		if ((flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL))
-			return -EEXIST;
-		if (!ipc_permitted(&segment->ds.perm,
-				   (flags >> 6 | flags >> 3 | flags) & 7))
-			return -EACCES;
-		if (segment->ds.segsz < size)
-			return -EINVAL;
-		return id_of(segment);
-	}
-	return flags & IPC_CREAT ? new_segment(key, size, flags) : -ENOENT;
+	if (found >= 0)
+		return segments[found].ds.segsz < size ? -EINVAL
+						       : id_of(&segments[found]);
+	if (found != -ENOENT || (key != IPC_PRIVATE && !(flags & IPC_CREAT)))
+		return found;
+	return new_segment(key, size, flags);
 }
 
 long sys_shmat(struct wk_regs *regs)
@@ -239,10 +236,22 @@ long sys_shmdt(struct wk_regs *regs)
 		if (a->address != address || !attached(a))
 			continue;
 		struct segment *segment = &segments[a->segment];
-		uint64_t length = vm_find(address)->end - address;
+		uint64_t end = address + page_up(segment->ds.segsz);
+		uint64_t at = address;
 
-		patch_text_changed(address, length);
-		vm_unmap(address, length);
+		/* Its view's regions (an mprotect may have split it), as
+		 * Linux's shmdt takes the attach's vmas. */
+		while (at < end) {
+			const struct region *region = vm_find(at);
+
+			if (region == NULL || region->start != at ||
+			    region->kind != REGION_FILE ||
+			    region->node != segment->node)
+				break;
+			at = region->end < end ? region->end : end;
+		}
+		patch_text_changed(address, at - address);
+		vm_unmap(address, at - address);
 		a->address = 0;
 		segment->ds.dtime = ipc_now();
 		segment->ds.lpid = LINUX_PID;
@@ -323,12 +332,11 @@ long sys_shmctl(struct wk_regs *regs)
 	}
 	case IPC_SET: {
 		struct shmid64_ds ds;
+		long error = ipc_set_read(&segment->ds.perm, buffer, &ds,
+					  sizeof(ds));
 
-		if (!vm_user_ok(buffer, sizeof(ds), PROT_READ))
-			return -EFAULT;
-		memcpy(&ds, (const void *)buffer, sizeof(ds));
-		if (!ipc_owner(&segment->ds.perm))
-			return -EPERM;
+		if (error)
+			return error;
 		ipc_perm_set(&segment->ds.perm, &ds.perm);
 		segment->ds.ctime = ipc_now();
 		return 0;

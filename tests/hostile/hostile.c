@@ -84,6 +84,7 @@ static int skipped(long number)
 		SYS_rt_tgsigqueueinfo, SYS_pause, SYS_nanosleep,
 		SYS_clock_nanosleep, SYS_rt_sigsuspend, SYS_rt_sigtimedwait,
 		SYS_futex, SYS_select, SYS_pselect6, SYS_poll, SYS_ppoll,
+		SYS_semop, SYS_semtimedop, SYS_msgsnd, SYS_msgrcv,
 		SYS_epoll_wait, SYS_epoll_pwait, SYS_wait4, SYS_waitid,
 		SYS_arch_prctl, SYS_clone, SYS_clone3, SYS_fork, SYS_vfork,
 		SYS_execve, SYS_execveat, SYS_rt_sigreturn, SYS_dup2,
@@ -216,6 +217,8 @@ static int skipped_with_descriptors(long number)
 	       number != SYS_epoll_wait && number != SYS_nanosleep &&
 	       number != SYS_clock_nanosleep && number != SYS_futex &&
 	       number != SYS_pause && number != SYS_ioctl &&
+	       number != SYS_semop && number != SYS_semtimedop &&
+	       number != SYS_msgsnd && number != SYS_msgrcv &&
 	       number != SYS_pipe && number != SYS_pipe2 &&
 	       number != SYS_eventfd && number != SYS_eventfd2 &&
 	       number != SYS_socketpair;
