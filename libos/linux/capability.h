@@ -22,6 +22,7 @@
 #define CAP_SETGID    6
 #define CAP_SETUID    7
 #define CAP_SETPCAP   8
+#define CAP_SYS_CHROOT 18
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_RESOURCE 24
 

@@ -259,6 +259,8 @@ static bool nodes_room(unsigned count)
 	return true;
 }
 static unsigned working_directory = NODE_ROOT;
+/* chroot's: where "/" and the walk up through ".." stop (held). */
+static unsigned root_directory = NODE_ROOT;
 
 static int64_t now_ns(void)
 {
@@ -285,7 +287,7 @@ bool files_init(void)
 		};
 	}
 	node_count = NODE_FIXED_COUNT;
-	nodes[NODE_ROOT].references = 1; /* the working directory */
+	nodes[NODE_ROOT].references = 2; /* the working and root directories */
 	/* /tmp, as programs expect it: an ordinary directory, sticky and
 	 * writable by all (an archive's tmp is the same directory). */
 	static const struct file_entry tmp = { "tmp", 3, S_IFDIR | 01777,
@@ -1323,7 +1325,7 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 	unsigned links = 0;
 
 	if (path[0] == '/')
-		found.node = NODE_ROOT;
+		found.node = root_directory;
 	for (const char *at = path; *at;) {
 		while (*at == '/')
 			at++;
@@ -1345,9 +1347,10 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 				  : (length == 2 && at[0] == '.' &&
 				     at[1] == '.') ? 2 : 0;
 		if (length == 2 && at[0] == '.' && at[1] == '.') {
-			found.node = is_linked(found.node)
-					     ? nodes[found.node].parent
-					     : nodes[found.node].up;
+			if (found.node != root_directory)
+				found.node = is_linked(found.node)
+						     ? nodes[found.node].parent
+						     : nodes[found.node].up;
 			at = end;
 			continue;
 		}
@@ -1398,7 +1401,7 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 			if (error)
 				return LOOKUP_ERROR(error);
 			if (path[0] == '/')
-				found.node = NODE_ROOT;
+				found.node = root_directory;
 			at = path; /* from the link's directory on */
 			continue;
 		}
@@ -2056,6 +2059,27 @@ static long change_directory(unsigned node)
 	return 0;
 }
 
+/* chroot: a directory the caller may search, with CAP_SYS_CHROOT, in
+ * Linux's order of checks; the working directory stays where it is
+ * (outside the new root, if it was). */
+long sys_chroot(struct wk_regs *regs)
+{
+	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
+
+	if (found.error)
+		return found.error;
+	if (!is_directory(found.node))
+		return -ENOTDIR;
+	if (!permitted(found.node, MAY_EXEC))
+		return -EACCES;
+	if (!capability_effective(CAP_SYS_CHROOT))
+		return -EPERM;
+	files_hold(found.node);
+	files_drop(root_directory);
+	root_directory = found.node;
+	return 0;
+}
+
 long sys_chdir(struct wk_regs *regs)
 {
 	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
@@ -2080,7 +2104,9 @@ long sys_getcwd(struct wk_regs *regs)
 	path[at] = '\0';
 	if (working_directory == NODE_TASK)
 		enter_task(working_thread);
-	for (unsigned node = working_directory; node != NODE_ROOT;
+	unsigned node = working_directory;
+
+	for (; node != NODE_ROOT && node != root_directory;
 	     node = nodes[node].parent) {
 		size_t name = nodes[node].name_length;
 
@@ -2094,6 +2120,14 @@ long sys_getcwd(struct wk_regs *regs)
 	}
 	if (at == PATH_MAX - 1)
 		path[--at] = '/';
+	/* Outside chroot's root: Linux's getcwd says so before the path
+	 * (glibc then answers -ENOENT, musl passes it on). */
+	if (node != root_directory) {
+		if (at < 13)
+			return -ENAMETOOLONG;
+		at -= 13;
+		memcpy(path + at, "(unreachable)", 13);
+	}
 	length = PATH_MAX - at;
 	if (regs->rsi < length)
 		return -ERANGE;
@@ -2298,7 +2332,10 @@ size_t files_path(unsigned node, char *out, size_t size)
 	     nodes[node].links && other < node_count; other++)
 		if (nodes[other].used && nodes[other].file == node)
 			named = other;
-	for (unsigned at_node = named, next; at_node != NODE_ROOT;
+	/* From chroot's root when the node is under it, else from the tree's
+	 * (Linux's d_path). */
+	for (unsigned at_node = named, next;
+	     at_node != NODE_ROOT && at_node != root_directory;
 	     at_node = next) {
 		size_t length = nodes[at_node].name_length;
 

@@ -171,7 +171,7 @@
 	S(158, arch_prctl, 1) \
 	S(159, adjtimex, 0) \
 	S(160, setrlimit, 1) \
-	S(161, chroot, 0) \
+	S(161, chroot, 1) \
 	S(162, sync, 1) \
 	S(163, acct, 0) \
 	S(164, settimeofday, 1) \
