@@ -1317,15 +1317,61 @@ static size_t descriptor_target(char *out, size_t size)
 	}
 }
 
+/* openat2's resolve flags for the lookup it runs (0 for every other
+ * lookup), and its dirfd's directory, where RESOLVE_BENEATH and
+ * RESOLVE_IN_ROOT keep it. */
+#define RESOLVE_NO_XDEV       0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS   0x04
+#define RESOLVE_BENEATH       0x08
+#define RESOLVE_IN_ROOT       0x10
+#define RESOLVE_CACHED        0x20
+#define RESOLVE_SCOPED        (RESOLVE_BENEATH | RESOLVE_IN_ROOT)
+static struct {
+	uint32_t resolve;
+	unsigned root;
+} scope = { 0, NO_NODE };
+
+/* The links whose target is not a path but an object (/proc/1/exe,
+ * cwd and root; /proc/1/fd's are another way, below): Linux's magic
+ * links. */
+static bool is_magic_link(unsigned node)
+{
+	return node == NODE_PROC_EXE || node == NODE_PID_CWD ||
+	       node == NODE_PID_ROOT;
+}
+
+/* Where a lookup restarts for an absolute path or link target: chroot's
+ * root, or openat2's (-EXDEV under RESOLVE_BENEATH). */
+static long absolute_start(unsigned *node)
+{
+	if (scope.resolve & RESOLVE_BENEATH)
+		return -EXDEV;
+	*node = scope.resolve & RESOLVE_IN_ROOT ? scope.root : root_directory;
+	return 0;
+}
+
+/* A magic link met within openat2's scope: -EXDEV under RESOLVE_BENEATH
+ * or RESOLVE_IN_ROOT (it could lead anywhere), -ELOOP under
+ * RESOLVE_NO_MAGICLINKS or RESOLVE_NO_SYMLINKS, as Linux's nd_jump_link
+ * answers; 0 to follow it. */
+static long magic_link_error(void)
+{
+	return scope.resolve & RESOLVE_SCOPED ? -EXDEV
+	       : scope.resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS)
+		       ? -ELOOP : 0;
+}
+
 /* Resolves `path` (PATH_MAX bytes, rewritten as links are followed) from
- * directory `start`, a link in the last component as `follow` says. */
+ * directory `start`, a link in the last component as `follow` says,
+ * within openat2's scope when it runs one. */
 static struct lookup resolve(unsigned start, char *path, enum follow follow)
 {
 	struct lookup found = { .node = start, .parent = NO_NODE };
 	unsigned links = 0;
 
-	if (path[0] == '/')
-		found.node = root_directory;
+	if (path[0] == '/' && absolute_start(&found.node))
+		return LOOKUP_ERROR(-EXDEV);
 	for (const char *at = path; *at;) {
 		while (*at == '/')
 			at++;
@@ -1347,10 +1393,21 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 				  : (length == 2 && at[0] == '.' &&
 				     at[1] == '.') ? 2 : 0;
 		if (length == 2 && at[0] == '.' && at[1] == '.') {
-			if (found.node != root_directory)
-				found.node = is_linked(found.node)
-						     ? nodes[found.node].parent
-						     : nodes[found.node].up;
+			unsigned up = is_linked(found.node)
+					      ? nodes[found.node].parent
+					      : nodes[found.node].up;
+
+			if (found.node == scope.root &&
+			    (scope.resolve & RESOLVE_BENEATH))
+				return LOOKUP_ERROR(-EXDEV);
+			if (found.node == root_directory ||
+			    (found.node == scope.root &&
+			     (scope.resolve & RESOLVE_IN_ROOT)))
+				up = found.node;
+			if ((scope.resolve & RESOLVE_NO_XDEV) &&
+			    files_device(up) != files_device(found.node))
+				return LOOKUP_ERROR(-EXDEV);
+			found.node = up;
 			at = end;
 			continue;
 		}
@@ -1359,11 +1416,13 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 			continue;
 		}
 		bool last = *rest_of(end) == '\0';
+		bool itself = last && (follow == NAME_ITSELF ||
+				       (follow == FOLLOW_SLASHED && *end != '/'));
+
+		if (found.node == NODE_PID_FD && !itself && magic_link_error())
+			return LOOKUP_ERROR(magic_link_error());
 		unsigned next = found.node == NODE_PID_FD
-					? descriptor_link(at, length, last &&
-							  (follow == NAME_ITSELF ||
-							   (follow == FOLLOW_SLASHED &&
-							    *end != '/')))
+					? descriptor_link(at, length, itself)
 				: found.node == NODE_PID_TASK
 					? task_directory(at, length)
 					: files_child(found.node, at, length);
@@ -1394,17 +1453,23 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 		if (is_link(next) && (follow == FOLLOW ||
 				      (follow == FOLLOW_SLASHED && *end == '/') ||
 				      (*end == '/' && *rest_of(end) != '\0'))) {
-			if (++links > LINKS_MAX)
+			if (++links > LINKS_MAX ||
+			    (scope.resolve & RESOLVE_NO_SYMLINKS))
 				return LOOKUP_ERROR(-ELOOP);
+			if (is_magic_link(next) && magic_link_error())
+				return LOOKUP_ERROR(magic_link_error());
 			long error = splice_link(path, next, end);
 
 			if (error)
 				return LOOKUP_ERROR(error);
-			if (path[0] == '/')
-				found.node = root_directory;
+			if (path[0] == '/' && absolute_start(&found.node))
+				return LOOKUP_ERROR(-EXDEV);
 			at = path; /* from the link's directory on */
 			continue;
 		}
+		if ((scope.resolve & RESOLVE_NO_XDEV) &&
+		    files_device(next) != files_device(found.node))
+			return LOOKUP_ERROR(-EXDEV);
 		found.node = next;
 		at = end;
 	}
@@ -1603,6 +1668,64 @@ long sys_openat(struct wk_regs *regs)
 
 	if (fd >= 0 && is_task_node(found.node))
 		io_file((uint64_t)fd)->thread = task_thread;
+	return fd;
+}
+
+/* openat2: Linux's struct open_how (flags, mode, resolve; a larger one's
+ * further bytes zero), checked as strictly as Linux's build_open_flags,
+ * then openat's open within the resolve flags' scope. */
+#define OPEN_HOW_SIZE    24
+#define VALID_OPEN_FLAGS 037777703 /* every O_* flag Linux knows */
+#define O_PATH_FLAGS     (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+#define RESOLVE_ALL      0x3f
+
+long sys_openat2(struct wk_regs *regs)
+{
+	struct {
+		uint64_t flags, mode, resolve;
+	} how;
+	uint64_t size = regs->r10;
+
+	if (size < OPEN_HOW_SIZE)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (!vm_user_ok(regs->rdx, size, PROT_READ))
+		return -EFAULT;
+	for (uint64_t i = OPEN_HOW_SIZE; i < size; i++)
+		if (((const uint8_t *)regs->rdx)[i])
+			return -E2BIG;
+	memcpy(&how, (const void *)regs->rdx, sizeof(how));
+	if ((how.flags & ~(uint64_t)VALID_OPEN_FLAGS) ||
+	    ((how.flags & O_PATH) && (how.flags & ~(uint64_t)O_PATH_FLAGS)) ||
+	    (how.mode & ~(uint64_t)07777) ||
+	    (how.mode && !(how.flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY)))) ||
+	    (how.resolve & ~(uint64_t)RESOLVE_ALL) ||
+	    (how.resolve & RESOLVE_SCOPED) == RESOLVE_SCOPED)
+		return -EINVAL;
+	/* Every lookup here is from memory: RESOLVE_CACHED always can, but
+	 * for what may write (Linux's rule). */
+	if ((how.resolve & RESOLVE_CACHED) &&
+	    (how.flags & (O_CREAT | O_TRUNC | (O_TMPFILE & ~O_DIRECTORY))))
+		return -EAGAIN;
+	unsigned root = NODE_ROOT;
+
+	if (how.resolve & RESOLVE_SCOPED) {
+		long error = directory_of((int64_t)(int32_t)regs->rdi, &root);
+
+		if (error)
+			return error;
+	}
+	struct wk_regs at = *regs;
+
+	at.rdx = how.flags;
+	at.r10 = how.mode;
+	scope.resolve = (uint32_t)how.resolve;
+	scope.root = root;
+	long fd = sys_openat(&at);
+
+	scope.resolve = 0;
+	scope.root = NO_NODE;
 	return fd;
 }
 

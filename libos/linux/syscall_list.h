@@ -358,7 +358,7 @@
 	S(434, pidfd_open, 0) \
 	S(435, clone3, 1) \
 	S(436, close_range, 1) \
-	S(437, openat2, 0) \
+	S(437, openat2, 1) \
 	S(438, pidfd_getfd, 0) \
 	S(439, faccessat2, 1) \
 	S(440, process_madvise, 0) \
