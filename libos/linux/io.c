@@ -51,6 +51,7 @@
 #include "libos.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
+#include "sched/thread.h"
 
 #define FDS_MAX 4096 /* RLIMIT_NOFILE's hard limit (process.c) */
 #define IOV_MAX 1024
@@ -1246,4 +1247,48 @@ long sys_ioctl(struct wk_regs *regs)
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* kcmp: two of the one process's resources compared, as Linux's: the
+ * descriptions of two descriptors (KCMP_FILE; an epoll instance's
+ * watched one, KCMP_EPOLL_TFD), or the process's shared parts, which are
+ * one (KCMP_VM to KCMP_SYSVSEM: 0). 0 for the same, else 1 or 2 by their
+ * order in memory; -EBADF, -ESRCH (another pid), -EINVAL. */
+#define KCMP_FILE      0
+#define KCMP_SYSVSEM   6
+#define KCMP_EPOLL_TFD 7
+
+static bool ours(int32_t pid)
+{
+	return pid == LINUX_PID || (pid > 0 && thread_find(pid) != NULL);
+}
+
+long sys_kcmp(struct wk_regs *regs)
+{
+	uint64_t type = regs->rdx;
+	const struct file *one, *other;
+
+	if (!ours((int32_t)regs->rdi) || !ours((int32_t)regs->rsi))
+		return -ESRCH;
+	if (type == KCMP_FILE) {
+		one = io_file(regs->r10);
+		other = io_file(regs->r8);
+	} else if (type == KCMP_EPOLL_TFD) {
+		struct { uint32_t epoll, target, offset; } slot;
+
+		if (!vm_user_ok(regs->r8, sizeof(slot), PROT_READ))
+			return -EFAULT;
+		memcpy(&slot, (const void *)regs->r8, sizeof(slot));
+		one = io_file(regs->r10);
+		other = epoll_target(slot.epoll, slot.target, slot.offset);
+		if (one && io_file(slot.epoll) && other == NULL)
+			return -ENOENT;
+	} else if (type <= KCMP_SYSVSEM) {
+		return 0;
+	} else {
+		return -EINVAL;
+	}
+	if (one == NULL || other == NULL)
+		return -EBADF;
+	return one == other ? 0 : one < other ? 1 : 2;
 }

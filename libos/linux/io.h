@@ -160,6 +160,10 @@ long io_install(struct file *file, bool close_on_exec);
 void epoll_release(const struct file *file);
 void epoll_forget(const struct file *file);
 
+/* kcmp's KCMP_EPOLL_TFD: the description of the `offset`th interest of
+ * epoll instance epfd (a descriptor) in descriptor fd, or NULL. */
+const struct file *epoll_target(uint64_t epfd, uint32_t fd, uint32_t offset);
+
 /* linux/poll.c: the poll events a description has now, and the counts
  * of the wakeups Linux would give its waiters (pipe_wakeups and its kin;
  * 0 for kinds that wake only at a rise of an event). */

@@ -27,6 +27,7 @@
 #include "linux/syscalls.h"
 #include "loader/elf.h"
 #include "mm/vm.h"
+#include "sched/thread.h"
 #include "trap/patch.h"
 
 #define MAP_SHARED          0x01
@@ -567,4 +568,80 @@ long sys_munlockall(struct wk_regs *regs)
 {
 	(void)regs;
 	return 0;
+}
+
+/* process_vm_readv and process_vm_writev: the one process's own memory
+ * (its pid, or any of its threads' tids), copied between the local and
+ * the "remote" vectors in order, as Linux's process_vm_rw: a page it
+ * cannot reach, remote or local, ends the copy (the bytes so far, else
+ * -EFAULT). */
+#define PROCESS_VM_IOV_MAX 1024
+
+static long process_vm(const struct wk_regs *regs, bool write)
+{
+	int32_t pid = (int32_t)regs->rdi;
+	uint64_t local = regs->rsi, local_count = regs->rdx;
+	uint64_t remote = regs->r10, remote_count = regs->r8;
+	uint64_t done = 0;
+
+	if (regs->r9 != 0 || local_count > PROCESS_VM_IOV_MAX ||
+	    remote_count > PROCESS_VM_IOV_MAX)
+		return -EINVAL;
+	if (!vm_user_ok(local, local_count * sizeof(struct iovec), PROT_READ) ||
+	    !vm_user_ok(remote, remote_count * sizeof(struct iovec),
+			PROT_READ))
+		return -EFAULT;
+	const struct iovec *mine = (const struct iovec *)local;
+	const struct iovec *theirs = (const struct iovec *)remote;
+
+	if (pid != LINUX_PID && (pid <= 0 || thread_find(pid) == NULL))
+		return -ESRCH;
+	for (uint64_t r = 0, l = 0, l_at = 0; r < remote_count && l < local_count;
+	     r++) {
+		for (uint64_t r_at = 0; r_at < theirs[r].length &&
+					l < local_count;) {
+			uint64_t piece = theirs[r].length - r_at;
+			uint64_t room = mine[l].length - l_at;
+
+			if (piece > room)
+				piece = room;
+			uint64_t from = theirs[r].base + r_at;
+			uint64_t to = mine[l].base + l_at;
+
+			/* A page at a time, as Linux pins and copies them: a
+			 * copy stops at the first page it cannot reach. */
+			if (piece > PAGE_SIZE - from % PAGE_SIZE)
+				piece = PAGE_SIZE - from % PAGE_SIZE;
+			if (piece > PAGE_SIZE - to % PAGE_SIZE)
+				piece = PAGE_SIZE - to % PAGE_SIZE;
+
+			if (piece && (!vm_user_ok(from, piece, write ? PROT_WRITE
+								 : PROT_READ) ||
+				      !vm_user_ok(to, piece, write ? PROT_READ
+								 : PROT_WRITE)))
+				return done ? (long)done : -EFAULT;
+			if (write)
+				memmove((void *)from, (const void *)to, piece);
+			else
+				memmove((void *)to, (const void *)from, piece);
+			done += piece;
+			r_at += piece;
+			l_at += piece;
+			if (l_at == mine[l].length) {
+				l++;
+				l_at = 0;
+			}
+		}
+	}
+	return (long)done;
+}
+
+long sys_process_vm_readv(struct wk_regs *regs)
+{
+	return process_vm(regs, false);
+}
+
+long sys_process_vm_writev(struct wk_regs *regs)
+{
+	return process_vm(regs, true);
 }

@@ -492,6 +492,20 @@ static void forget(struct epoll *epoll, uint32_t index)
 }
 
 /* (Most descriptions no instance watches: a close then looks at none.) */
+const struct file *epoll_target(uint64_t epfd, uint32_t fd, uint32_t offset)
+{
+	const struct file *file = io_file(epfd);
+
+	if (file == NULL || file->kind != FILE_EPOLL)
+		return NULL;
+	const struct epoll *epoll = instance(file);
+
+	for (uint32_t i = 0; i < epoll->count; i++)
+		if (epoll->interests[i].fd == (int32_t)fd && offset-- == 0)
+			return epoll->interests[i].file;
+	return NULL;
+}
+
 void epoll_forget(const struct file *file)
 {
 	for (unsigned slot = 0; slot < EPOLLS_MAX && file->watched; slot++)

@@ -320,9 +320,9 @@
 	S(307, sendmmsg, 1) \
 	S(308, setns, 0) \
 	S(309, getcpu, 1) \
-	S(310, process_vm_readv, 0) \
-	S(311, process_vm_writev, 0) \
-	S(312, kcmp, 0) \
+	S(310, process_vm_readv, 1) \
+	S(311, process_vm_writev, 1) \
+	S(312, kcmp, 1) \
 	S(313, finit_module, 0) \
 	S(314, sched_setattr, 0) \
 	S(315, sched_getattr, 0) \
