@@ -8,12 +8,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,11 +75,42 @@ static void pause_ms(int ms)
 	nanosleep(&span, NULL);
 }
 
+static volatile pid_t receiver_tid;
+
+/* Until thread `tid` sleeps (its /proc stat says S), or two seconds: it
+ * is to be waiting in its call first (a queue has no count of them). */
+static void until_asleep(volatile pid_t *tid)
+{
+	char path[64], text[256] = { 0 };
+
+	for (int i = 0; i < 400; i++) {
+		int fd = -1;
+
+		if (*tid) {
+			snprintf(path, sizeof(path), "/proc/self/task/%d/stat",
+				 (int)*tid);
+			fd = open(path, O_RDONLY);
+		}
+		long length = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+		char *state;
+
+		if (fd >= 0)
+			close(fd);
+		text[length > 0 ? length : 0] = '\0';
+		state = strrchr(text, ')');
+		if (state && state[1] == ' ' && state[2] == 'S')
+			return;
+		pause_ms(5);
+	}
+}
+
 static void *receiver(void *argument)
 {
 	struct message m;
-	long count = msgrcv(*(int *)argument, &m, sizeof(m.text), 7, 0);
+	long count;
 
+	receiver_tid = (pid_t)syscall(SYS_gettid);
+	count = msgrcv(*(int *)argument, &m, sizeof(m.text), 7, 0);
 	return (void *)(count < 0 ? -(long)errno : count);
 }
 
@@ -125,8 +158,9 @@ static void waits_and_room(void)
 	static char big[8192];
 
 	printf("-- waits\n");
+	receiver_tid = 0;
 	pthread_create(&thread, NULL, receiver, &queue);
-	pause_ms(50);
+	until_asleep(&receiver_tid);
 	send_text(queue, 6, "not for it", 0);
 	send_text(queue, 7, "for it", 0);
 	pthread_join(thread, &result);
@@ -164,8 +198,9 @@ static void waits_and_room(void)
 
 	int other = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
 
+	receiver_tid = 0;
 	pthread_create(&thread, NULL, receiver, &other);
-	pause_ms(50);
+	until_asleep(&receiver_tid);
 	show("IPC_RMID with a waiter", msgctl(other, IPC_RMID, NULL));
 	pthread_join(thread, &result);
 	printf("the waiter's errno: %s\n", strerror(-(int)(long)result));
@@ -180,7 +215,12 @@ static void errors(void)
 	m.type = 1;
 	show("a negative size", msgsnd(queue, &m, (size_t)-1, 0));
 	show("a bad buffer", msgsnd(queue, (void *)8, 1, 0));
-	show("a bad id", msgsnd(queue + 1, &m, 1, 0));
+	/* A removed queue's id (the host's ids are shared by every program,
+	 * so a neighbour's number could be another test's queue). */
+	int removed = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+
+	msgctl(removed, IPC_RMID, NULL);
+	show("a removed queue's id", msgsnd(removed, &m, 1, 0));
 	show("receive a negative size", msgrcv(queue, &m, (size_t)-1, 0, 0));
 	show("a bad command", msgctl(queue, 1000, NULL));
 
@@ -190,7 +230,8 @@ static void errors(void)
 	show_yes("made by key", id >= 0);
 	show("again, IPC_EXCL", msgget(key, IPC_CREAT | IPC_EXCL | 0600));
 	show_yes("found", msgget(key, 0) == id);
-	show("another key", msgget(key + 1, 0));
+	/* A key no test makes. */
+	show("another key", msgget((key & 0xffffff) | 0x5e000000, 0));
 	show("IPC_RMID", msgctl(id, IPC_RMID, NULL));
 	show("its key now", msgget(key, 0));
 }

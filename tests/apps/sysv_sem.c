@@ -126,6 +126,14 @@ static void values_and_operations(void)
 						     &short_wait));
 }
 
+/* Until `count` semops wait on the set's semaphore (GETNCNT, or GETZCNT
+ * for zero), or two seconds: another thread is to be waiting first. */
+static void until_waiting(int id, int number, int cmd)
+{
+	for (int i = 0; i < 400 && semctl(id, number, cmd) < 1; i++)
+		pause_ms(5);
+}
+
 static void waits(void)
 {
 	pthread_t thread;
@@ -134,7 +142,7 @@ static void waits(void)
 
 	printf("-- waits\n");
 	pthread_create(&thread, NULL, take, NULL);
-	pause_ms(50);
+	until_waiting(set_id, 0, GETNCNT);
 	show("GETNCNT with a taker waiting", semctl(set_id, 0, GETNCNT));
 	show("give one", op(set_id, 0, 1, 0));
 	pthread_join(thread, &result);
@@ -142,7 +150,7 @@ static void waits(void)
 	show_values("after");
 
 	pthread_create(&thread, NULL, wait_for_zero, NULL);
-	pause_ms(50);
+	until_waiting(set_id, 2, GETZCNT);
 	show("GETZCNT with one waiting for zero", semctl(set_id, 2, GETZCNT));
 	argument.val = 0;
 	semctl(set_id, 2, SETVAL, argument);
@@ -162,7 +170,7 @@ static void waits(void)
 	int other = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
 
 	pthread_create(&thread, NULL, take_from_removed, &other);
-	pause_ms(50);
+	until_waiting(other, 0, GETNCNT);
 	show("IPC_RMID with a waiter", semctl(other, 0, IPC_RMID));
 	pthread_join(thread, &result);
 	printf("the waiter's errno: %s\n", strerror((int)(long)result));
@@ -179,7 +187,12 @@ static void errors(void)
 	show("no operations", semop(set_id, many, 0));
 	show("501 operations", semop(set_id, many, 501));
 	show("a bad vector", semop(set_id, (struct sembuf *)8, 1));
-	show("a bad id", op(set_id + 1, 0, 1, 0));
+	/* A removed set's id (the host's ids are shared by every program,
+	 * so a neighbour's number could be another test's set). */
+	int removed = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+
+	semctl(removed, 0, IPC_RMID);
+	show("a removed set's id", op(removed, 0, 1, 0));
 	argument.val = 40000;
 	show("SETVAL 40000", semctl(set_id, 0, SETVAL, argument));
 	argument.val = -1;
@@ -195,7 +208,8 @@ static void errors(void)
 	show("again, IPC_EXCL", semget(key, 2, IPC_CREAT | IPC_EXCL | 0600));
 	show_yes("found", semget(key, 1, 0) == id);
 	show("more than it has", semget(key, 3, 0));
-	show("another key", semget(key + 1, 1, 0));
+	/* A key no test makes. */
+	show("another key", semget((key & 0xffffff) | 0x5e000000, 1, 0));
 	show("IPC_RMID", semctl(id, 0, IPC_RMID));
 	show("its key now", semget(key, 1, 0));
 }
