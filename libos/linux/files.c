@@ -1113,6 +1113,7 @@ struct lookup {
 	uint8_t dots_last; /* the last component was "." (1) or ".." (2) */
 	bool trailing_slash;
 	bool empty_path; /* AT_EMPTY_PATH named the descriptor's file */
+	bool root_itself; /* the path was "/" alone (Linux's LAST_ROOT) */
 };
 
 #define LOOKUP_ERROR(code) ((struct lookup){ .error = (code), \
@@ -1372,6 +1373,7 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 
 	if (path[0] == '/' && absolute_start(&found.node))
 		return LOOKUP_ERROR(-EXDEV);
+	found.root_itself = path[0] == '/' && *rest_of(path) == '\0';
 	for (const char *at = path; *at;) {
 		while (*at == '/')
 			at++;
@@ -2604,8 +2606,13 @@ static long remove_name(int64_t dirfd, uint64_t path, bool directory)
 	if (found.dots_last) /* as Linux answers for "." and ".." */
 		return !directory ? -EISDIR
 		       : found.dots_last == 1 ? -EINVAL : -ENOTEMPTY;
-	if (node == NODE_ROOT)
+	/* The root (the tree's, or chroot's named "/") has no name to
+	 * lose; a directory already removed, reached as chroot's root, has
+	 * none left. */
+	if (node == NODE_ROOT || found.root_itself)
 		return -EBUSY;
+	if (!is_linked(node))
+		return -ENOENT;
 	long denied = may_remove(nodes[node].parent, node);
 
 	if (denied)
@@ -2704,8 +2711,11 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 
 	if (!exists && !(to.error == -ENOENT && to.parent != NO_NODE))
 		return to.error;
-	if (from.dots_last || to.dots_last || from.node == NODE_ROOT)
+	if (from.dots_last || to.dots_last || from.node == NODE_ROOT ||
+	    from.root_itself || to.root_itself)
 		return -EBUSY;
+	if (!is_linked(from.node) || (exists && !is_linked(to.node)))
+		return -ENOENT; /* removed: reached as chroot's root */
 	/* A trailing slash, on either side, moves only a directory. */
 	if (!is_directory(from.node) &&
 	    (from.trailing_slash || to.trailing_slash))

@@ -115,6 +115,10 @@ int main(void)
 	show("chdir ..", chdir(".."));
 	show_cwd("getcwd");
 	show("mkdir /made", mkdir("/made", 0700));
+	/* The new root has no name to lose (a libOS fault once). */
+	show("rmdir /", rmdir("/"));
+	show("rename / away", rename("/", "/moved"));
+	show("rename onto /", rename("/made", "/"));
 
 	/* A descriptor from before reaches outside: the jail, from there. */
 	char path[128];
@@ -127,12 +131,25 @@ int main(void)
 	show_cwd("getcwd");
 	show_file("a relative path from there", "tmp/../dev/null");
 
+	/* An empty directory as the root: "/" cannot be removed, twice
+	 * (the second once faulted the libOS); chroot(".") from the old
+	 * working directory comes back out. */
+	snprintf(path, sizeof(path), "%s/empty", jail + 1);
+	mkdirat(outside, path, 0755);
+	show("chroot to an empty directory", chroot(path));
+	show("rmdir /", rmdir("/"));
+	show("rmdir / again", rmdir("/"));
+	show("chroot . from outside", chroot("."));
+	show_yes("back at the top", access("proc", F_OK) == 0);
+
 	/* The jail goes, through the descriptor. */
-	const char *names[] = { "made", "abs", "up", "etc/hello", "etc" };
+	const char *names[] = { "made", "empty", "abs", "up", "etc/hello",
+				"etc" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
 		snprintf(path, sizeof(path), "%s/%s", jail + 1, names[i]);
-		unlinkat(outside, path, i < 1 || i == 4 ? AT_REMOVEDIR : 0);
+		unlinkat(outside, path,
+			 i < 2 || i == 5 ? AT_REMOVEDIR : 0);
 	}
 	show("the jail removed", unlinkat(outside, jail + 1, AT_REMOVEDIR));
 	return 0;
