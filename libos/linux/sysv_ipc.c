@@ -75,6 +75,20 @@ long ipc_find_key(struct ipc64_perm *(*perm_at)(unsigned index),
 	return -ENOENT;
 }
 
+long ipc_lookup(struct ipc64_perm *(*perm_at)(unsigned index), unsigned count,
+		int64_t id, bool by_index)
+{
+	int64_t index = by_index ? id : ipc_index(id);
+
+	if (index < 0 || (uint64_t)index >= count)
+		return -EINVAL;
+	const struct ipc64_perm *perm = perm_at((unsigned)index);
+
+	if (perm == NULL || (!by_index && !ipc_seq_matches(id, perm->seq)))
+		return -EINVAL;
+	return index;
+}
+
 long ipc_set_read(const struct ipc64_perm *perm, uint64_t buffer, void *ds,
 		  uint64_t size)
 {

@@ -61,6 +61,12 @@ static inline bool ipc_seq_matches(int64_t id, uint16_t seq)
 	return (uint64_t)id >> IPC_ID_SHIFT == seq;
 }
 
+/* The index of the object an id names among `count` (perm_at as for
+ * ipc_find_key), or -EINVAL; by_index (the *_STAT commands): `id` is
+ * the index itself. */
+long ipc_lookup(struct ipc64_perm *(*perm_at)(unsigned index), unsigned count,
+		int64_t id, bool by_index);
+
 /* Seconds since 1970, for the objects' times. */
 int64_t ipc_now(void);
 

@@ -85,14 +85,17 @@ static uint64_t stored_bytes(uint64_t size)
 	return sizeof(struct message) + ((size + 7) & ~UINT64_C(7));
 }
 
+static struct ipc64_perm *perm_at(unsigned index)
+{
+	return queues[index].used ? &queues[index].ds.perm : NULL;
+}
+
+/* The queue an id names, or NULL. */
 static struct queue *queue_of(int64_t id)
 {
-	int64_t index = ipc_index(id);
+	long index = ipc_lookup(perm_at, QUEUES_MAX, id, false);
 
-	if (index < 0 || index >= QUEUES_MAX || !queues[index].used ||
-	    !ipc_seq_matches(id, queues[index].seq))
-		return NULL;
-	return &queues[index];
+	return index < 0 ? NULL : &queues[index];
 }
 
 static void remove_queue(struct queue *queue)
@@ -118,11 +121,6 @@ static long new_queue(int32_t key, uint32_t flags)
 					 .qbytes = MSGMNB } };
 	ipc_perm_init(&queue->ds.perm, key, flags, queue->seq);
 	return ipc_id(index, queue->seq);
-}
-
-static struct ipc64_perm *perm_at(unsigned index)
-{
-	return queues[index].used ? &queues[index].ds.perm : NULL;
 }
 
 long sys_msgget(struct wk_regs *regs)
@@ -332,12 +330,12 @@ long sys_msgctl(struct wk_regs *regs)
 		return -EINVAL;
 	if (cmd == IPC_INFO || cmd == MSG_INFO)
 		return information(cmd, buffer);
-	if (cmd == MSG_STAT || cmd == MSG_STAT_ANY)
-		queue = id < QUEUES_MAX && queues[id].used ? &queues[id] : NULL;
-	else
-		queue = queue_of(id);
-	if (queue == NULL)
-		return -EINVAL;
+	long found = ipc_lookup(perm_at, QUEUES_MAX, id,
+				cmd == MSG_STAT || cmd == MSG_STAT_ANY);
+
+	if (found < 0)
+		return found;
+	queue = &queues[found];
 	switch (cmd) {
 	case IPC_STAT:
 	case MSG_STAT:

@@ -81,14 +81,17 @@ static void changed(void)
 	sched_wake_input_waiters();
 }
 
+static struct ipc64_perm *perm_at(unsigned index)
+{
+	return sets[index].used ? &sets[index].ds.perm : NULL;
+}
+
+/* The set an id names, or NULL. */
 static struct set *set_of(int64_t id)
 {
-	int64_t index = ipc_index(id);
+	long index = ipc_lookup(perm_at, SETS_MAX, id, false);
 
-	if (index < 0 || index >= SETS_MAX || !sets[index].used ||
-	    !ipc_seq_matches(id, sets[index].seq))
-		return NULL;
-	return &sets[index];
+	return index < 0 ? NULL : &sets[index];
 }
 
 static long new_set(int32_t key, int32_t count, uint32_t flags)
@@ -108,11 +111,6 @@ static long new_set(int32_t key, int32_t count, uint32_t flags)
 				     .nsems = (uint64_t)count } };
 	ipc_perm_init(&set->ds.perm, key, flags, set->seq);
 	return ipc_id(index, set->seq);
-}
-
-static struct ipc64_perm *perm_at(unsigned index)
-{
-	return sets[index].used ? &sets[index].ds.perm : NULL;
 }
 
 long sys_semget(struct wk_regs *regs)
@@ -292,12 +290,12 @@ long sys_semctl(struct wk_regs *regs)
 		return -EINVAL;
 	if (cmd == IPC_INFO || cmd == SEM_INFO)
 		return information(cmd, argument);
-	if (cmd == SEM_STAT || cmd == SEM_STAT_ANY)
-		set = id < SETS_MAX && sets[id].used ? &sets[id] : NULL;
-	else
-		set = set_of(id);
-	if (set == NULL)
-		return -EINVAL;
+	long found = ipc_lookup(perm_at, SETS_MAX, id,
+				cmd == SEM_STAT || cmd == SEM_STAT_ANY);
+
+	if (found < 0)
+		return found;
+	set = &sets[found];
 	bool writes = cmd == SETVAL || cmd == SETALL;
 
 	if (cmd != IPC_RMID && cmd != IPC_SET && cmd != SEM_STAT_ANY &&

@@ -106,15 +106,17 @@ static void destroy_if_done(unsigned index)
 	}
 }
 
+static struct ipc64_perm *perm_at(unsigned index)
+{
+	return segments[index].used ? &segments[index].ds.perm : NULL;
+}
+
 /* The segment an id names, or NULL. */
 static struct segment *segment_of(int64_t id)
 {
-	int64_t index = ipc_index(id);
+	long index = ipc_lookup(perm_at, SEGMENTS_MAX, id, false);
 
-	if (index < 0 || index >= SEGMENTS_MAX || !segments[index].used ||
-	    !ipc_seq_matches(id, segments[index].seq))
-		return NULL;
-	return &segments[index];
+	return index < 0 ? NULL : &segments[index];
 }
 
 static long id_of(const struct segment *segment)
@@ -144,11 +146,6 @@ static long new_segment(int32_t key, uint64_t size, uint32_t flags)
 		.ds = { .segsz = size, .ctime = ipc_now(), .cpid = LINUX_PID } };
 	ipc_perm_init(&segment->ds.perm, key, flags, segment->seq);
 	return id_of(segment);
-}
-
-static struct ipc64_perm *perm_at(unsigned index)
-{
-	return segments[index].used ? &segments[index].ds.perm : NULL;
 }
 
 long sys_shmget(struct wk_regs *regs)
@@ -307,13 +304,12 @@ long sys_shmctl(struct wk_regs *regs)
 		return -EINVAL;
 	if (cmd == IPC_INFO || cmd == SHM_INFO)
 		return information(cmd, buffer);
-	if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
-		segment = id < SEGMENTS_MAX && segments[id].used
-				  ? &segments[id] : NULL;
-	else
-		segment = segment_of(id);
-	if (segment == NULL)
-		return -EINVAL;
+	long found = ipc_lookup(perm_at, SEGMENTS_MAX, id,
+				cmd == SHM_STAT || cmd == SHM_STAT_ANY);
+
+	if (found < 0)
+		return found;
+	segment = &segments[found];
 	unsigned index = (unsigned)(segment - segments);
 
 	switch (cmd) {
