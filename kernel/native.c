@@ -85,6 +85,9 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 	case WK_CALL_mem_share:
 		return user_memory_share(frame->rdi, frame->rsi, frame->rdx,
 					 frame->r10);
+	case WK_CALL_net_send:
+	case WK_CALL_net_receive:
+		return -WK_ENODEV;
 	default:
 		__builtin_unreachable();
 	}

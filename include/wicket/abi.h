@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 8
+#define WK_ABI_VERSION 9
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -61,6 +61,23 @@
  *                                       waits; returns the count (0: none
  *                                       waiting) or -EFAULT (then no byte is
  *                                       taken)
+ *   net_send(frame, length)             queues one Ethernet frame for the
+ *                                       network device (wk_info.devices has
+ *                                       WK_DEVICE_NET): its 14-byte header
+ *                                       and payload, no checksum (FCS),
+ *                                       length 14..WK_NET_FRAME_MAX; copied
+ *                                       before the call returns; returns
+ *                                       length, -EAGAIN (the transmit queue
+ *                                       is full: a WK_EVENT_NET comes when
+ *                                       room is made), -EINVAL (length),
+ *                                       -EFAULT (nothing is sent), -ENODEV
+ *   net_receive(buffer, length)         copies the oldest frame the device
+ *                                       received (header and payload, no
+ *                                       FCS) and takes it; never waits;
+ *                                       returns its length, 0 when none
+ *                                       waits, -EINVAL when length is below
+ *                                       WK_NET_FRAME_MAX, -EFAULT (then the
+ *                                       frame stays), -ENODEV
  */
 #define WK_NATIVE_CALLS(X)          \
 	X(0, nop, 0)                \
@@ -74,10 +91,12 @@
 	X(8, timer_arm, 1)          \
 	X(9, block, 0)              \
 	X(10, console_read, 2)      \
-	X(11, mem_share, 4)
+	X(11, mem_share, 4)         \
+	X(12, net_send, 2)          \
+	X(13, net_receive, 2)
 
 #define WK_NATIVE_BASE  0x574b0000 /* "WK" */
-#define WK_NATIVE_COUNT 12
+#define WK_NATIVE_COUNT 14
 
 #define WK_CALL_NUMBER(index, name, argc) \
 	WK_CALL_##name = WK_NATIVE_BASE + (index),
@@ -96,9 +115,11 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 /* Error values (negated), Linux's numbers. */
 #define WK_EPERM   1
 #define WK_ENOENT  2
+#define WK_EAGAIN  11
 #define WK_ENOMEM  12
 #define WK_EFAULT  14
 #define WK_EEXIST  17
+#define WK_ENODEV  19
 #define WK_EINVAL  22
 #define WK_EDEADLK 35
 #define WK_ENOSYS  38
@@ -184,7 +205,7 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     context had them, except after a reflected syscall, which enters by
  *     SYSRET: there RCX = entry and R11 = RFLAGS (the frame keeps the
  *     app's).
- *   - While masked: a timer or input event sets its bit in vcpu->pending
+ *   - While masked: a timer, input or network event sets its bit in vcpu->pending
  *     (and in the kernel's own record, which is what counts: the page's
  *     bits are for the libOS to read; clearing them does not consume the
  *     event, which the kernel still delivers once events are unmasked) and
@@ -199,8 +220,12 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     WK_EVENT_TIMER, WK_EVENT_INPUT (the serial port received bytes for
  *     console_read, when wk_info.devices has WK_DEVICE_INPUT_EVENTS: one
  *     comes after bytes arrive with none waiting; while bytes wait, more
- *     may raise none until console_read has taken them all). With both
- *     pending, the timer's comes first.
+ *     may raise none until console_read has taken them all), WK_EVENT_NET
+ *     (the network device received frames, or made room in its transmit
+ *     queue, when wk_info.devices has WK_DEVICE_NET: one comes after
+ *     either with none pending; the libOS then takes frames with
+ *     net_receive until it returns 0). With several pending, the timer's
+ *     comes first, then the input's, then the network's.
  *   - Before event_setup (or after event_setup(0, 0, 0)): exceptions end the
  *     run with the user-fault report, other syscalls return -ENOSYS, timer
  *     and input events stay pending.
@@ -231,10 +256,12 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
 #define WK_EVENT_SYSCALL   2
 #define WK_EVENT_TIMER     3
 #define WK_EVENT_INPUT     4
+#define WK_EVENT_NET       5
 
 /* Bits of wk_vcpu.pending. */
 #define WK_PENDING_TIMER (1u << WK_EVENT_TIMER)
 #define WK_PENDING_INPUT (1u << WK_EVENT_INPUT)
+#define WK_PENDING_NET   (1u << WK_EVENT_NET)
 
 /* Offsets for assembly (checked against the structures below). */
 #define WK_REGS_RAX 0
@@ -348,6 +375,13 @@ WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
 
 /* Devices in wk_info.devices. */
 #define WK_DEVICE_INPUT_EVENTS (1u << 0) /* console input raises events */
+#define WK_DEVICE_NET          (1u << 1) /* a network device: net_send,
+					    net_receive, WK_EVENT_NET and
+					    wk_info.net_mac */
+
+/* The largest Ethernet frame net_send and net_receive move: a 14-byte
+ * header and a 1500-byte payload (no VLAN tag, no FCS). */
+#define WK_NET_FRAME_MAX 1514
 
 /* The boot stages the kernel times: X(index, name). wk_info's
  * boot_stage_tsc[index] is the TSC when the stage ended (boot_tsc is the
@@ -398,6 +432,7 @@ struct wk_info {
 	uint64_t rtc_tsc;          /* the TSC when it was read */
 	uint64_t boot_stage_tsc[WK_BOOT_STAGE_COUNT]; /* WK_BOOT_STAGES */
 	uint32_t devices;          /* WK_DEVICE_* */
+	uint8_t net_mac[6];        /* the network device's MAC address */
 };
 
 #endif /* !__ASSEMBLER__ */
