@@ -21,6 +21,7 @@
 #include "linux/syscalls.h"
 #include "loader/argv.h"
 #include "mm/vm.h"
+#include "net/netif.h"
 #include "options.h"
 #include "trap/fastcall.h"
 #include "trap/patch.h"
@@ -197,6 +198,7 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	if (!files_init())
 		refuse_app("no memory for the file tree");
 	io_init();
+	netif_init();
 	load_files(info);
 	files_defaults();
 

@@ -54,6 +54,10 @@ static void option(const char *word)
 				     "path to a directory", word);
 		else
 			options.directory = word + 11;
+	} else if (string_starts_with(word, "wicket.ip=")) {
+		options.ip = word + 10;
+	} else if (string_starts_with(word, "wicket.gateway=")) {
+		options.gateway = word + 15;
 	} else if (string_equals_word(word, strlen(word), "wicket.patch=off")) {
 		options.patch_off = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.vdso=off")) {

@@ -23,6 +23,11 @@
  *                           (absolute) of its file tree, as a service's
  *                           working directory; the run stops if there is
  *                           none
+ *   wicket.ip=ADDRESS/PREFIX eth0's IPv4 address and subnet (default:
+ *                           10.0.2.15/24, QEMU's user-mode network's);
+ *                           no gateway unless wicket.gateway says one
+ *   wicket.gateway=ADDRESS  eth0's default gateway (default: 10.0.2.2,
+ *                           without wicket.ip)
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -41,6 +46,8 @@ struct options {
 	bool vdso_off;
 	const char *executable; /* wicket.exe's PATH, or NULL */
 	const char *directory;  /* wicket.cwd's PATH, or NULL */
+	const char *ip;         /* wicket.ip's ADDRESS/PREFIX, or NULL */
+	const char *gateway;    /* wicket.gateway's ADDRESS, or NULL */
 	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */

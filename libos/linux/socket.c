@@ -79,6 +79,9 @@
 #include "linux/socket_inet.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
+#include "net/netif.h"
+#include "net/tcp.h"
+#include "net/udp.h"
 #include "sched/sched.h"
 #include "wicket/native.h"
 
@@ -230,6 +233,8 @@ struct socket_end {
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
 	bool lite;              /* UDP-Lite's (not UDP's) */
+	uint8_t remote;         /* REMOTE_*: the hidden end of a connection
+				   on the network (socket.h) */
 	uint8_t urgent;         /* TCP: URGENT_*, of the byte at urgent_at */
 	uint32_t urgents;       /* TCP: urgent bytes that came (SIGURG's) */
 	uint8_t urgent_byte;
@@ -256,6 +261,11 @@ struct socket_end {
 					last read took (MSG_WAITALL's next
 					run goes on with them) */
 };
+
+/* A hidden end's connection (socket.h, "Connections on the network"):
+ * not one, opening (connect waits), open; or the app's end of one. */
+enum { REMOTE_NONE, REMOTE_OPENING, REMOTE_OPEN,
+       REMOTE_APP /* the app's end of one */ };
 
 /* TCP's urgent byte (MSG_OOB), as Linux's urg_data says: none, one
  * recv(MSG_OOB) may take, or one taken. Unless SO_OOBINLINE, a reader
@@ -402,6 +412,7 @@ static long wait_or_again(bool may_wait, int64_t timeout, uint64_t done)
 static void changed(void)
 {
 	sched_wake_input_waiters();
+	tcp_kick();
 }
 
 /* A send that cannot go on: what went in before, else -EPIPE; a stream's
@@ -670,6 +681,37 @@ static unsigned udp_destination(unsigned index, const struct inet_name *to,
 	return (unsigned)target;
 }
 
+/* A UDP datagram to the network (net/udp.c): no fragments, so at most
+ * what one Ethernet frame carries (-EMSGSIZE beyond, where Linux would
+ * fragment). */
+static long send_udp_remote(struct socket_end *self,
+			    const struct iovec *vector, uint64_t total,
+			    int flags, const struct inet_name *to,
+			    const struct udp_datagram *datagram)
+{
+	uint8_t bytes[UDP_PAYLOAD_MAX];
+	uint32_t from4, to4;
+
+	if (self->shutdown & SEND_SHUTDOWN)
+		return broken_pipe(flags, 0, false);
+	if (total > UDP_PAYLOAD_MAX)
+		return -EMSGSIZE;
+	uint64_t at = 0;
+
+	for (const struct iovec *piece = vector; at < total; piece++) {
+		uint64_t part = piece->length < total - at ? piece->length
+							   : total - at;
+
+		memcpy(bytes + at, (const void *)piece->base, part);
+		at += part;
+	}
+	memcpy(&from4, datagram->source.address + 12, 4);
+	memcpy(&to4, to->address + 12, 4);
+	udp_send(from4, datagram->source.port, to4, to->port, bytes, total,
+		 datagram->marks.hops, datagram->marks.traffic);
+	return (long)total;
+}
+
 /* A UDP send, to `name` (the app's, checked) or to the peer, with
  * sendmsg's control messages (`control_length` bytes at `control`,
  * checked): a pending error first (ECONNREFUSED, from a datagram of a
@@ -707,6 +749,9 @@ static long send_udp(struct file *file, const struct inet_name *name,
 		return error;
 	if (total > inet_datagram_max(destination))
 		return -EMSGSIZE;
+	if (inet_is_remote(destination))
+		return send_udp_remote(self, vector, total, flags, destination,
+				       &datagram);
 	unsigned to = udp_destination(index, destination, &datagram.source);
 	long sent = send_vector(file, to, vector, total, flags, &none,
 				&datagram);
@@ -1452,7 +1497,8 @@ int16_t socket_poll(const struct file *file)
 		events |= POLLIN | POLLRDNORM;
 	if (self->urgent == URGENT_VALID)
 		events |= POLLPRI;
-	if (peer == NULL || SOCKET_RING - unread(peer) >= ROOM_TO_WRITE)
+	if (peer == NULL || (SOCKET_RING - unread(peer) >= ROOM_TO_WRITE &&
+			     peer->remote != REMOTE_OPENING))
 		events |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	return (int16_t)events;
 }
@@ -2421,6 +2467,74 @@ static long connect_unspecified(unsigned index, uint64_t address,
 
 static long stream_connect(struct file *file, unsigned to,
 			   const struct inet_name *inet_to);
+static long queue_for_accept(unsigned index, unsigned to,
+			     const struct inet_name *inet_to,
+			     const struct inet_name *client);
+
+/* A TCP connect to a peer on the network: a SYN goes (net/tcp.c), and
+ * the call waits until the connection opens or fails (connect_remote_
+ * again), or says -EINPROGRESS when it may not wait. */
+static long connect_remote(struct file *file, const struct inet_name *to)
+{
+	struct socket_end *self = end_of(file);
+	unsigned index = (unsigned)file->position;
+	uint32_t local4, remote4;
+	long error = autobind_inet(index, to), hidden;
+
+	if (error)
+		return error;
+	hidden = take_end(SOCK_STREAM, self->family);
+	if (hidden < 0)
+		return hidden;
+	struct inet_name local = inet_name_of(index);
+
+	memcpy(&local4, local.address + 12, 4);
+	memcpy(&remote4, to->address + 12, 4);
+	error = tcp_connect((unsigned)hidden, local4, local.port, remote4,
+			    to->port);
+	if (error) {
+		ends[hidden].type = 0;
+		return error;
+	}
+	ends[hidden].remote = REMOTE_OPENING;
+	ends[hidden].peer = (uint16_t)index;
+	ends[hidden].connected = true;
+	self->remote = REMOTE_APP;
+	self->peer = (uint16_t)hidden;
+	self->connected = true;
+	self->connect_pending = true;
+	inet_set_peer(index, to);
+	if (file->flags & O_NONBLOCK)
+		return -EINPROGRESS;
+	return wait_or_again(true, self->send_timeout, 0);
+}
+
+/* connect again while connect_remote's connection opens: 0 when it is
+ * open, its error when it failed (the end may connect anew), else a
+ * wait, or -EALREADY when the call may not wait. */
+static long connect_remote_again(struct file *file)
+{
+	struct socket_end *self = end_of(file);
+
+	if (self->peer_gone) {
+		long error = -(long)(self->error ? self->error : ECONNREFUSED);
+
+		self->error = 0;
+		self->shutdown = 0;
+		self->connected = self->peer_gone = false;
+		self->connect_pending = false;
+		self->remote = REMOTE_NONE;
+		inet_set_peer((unsigned)file->position, NULL);
+		return error;
+	}
+	if (ends[self->peer].remote == REMOTE_OPEN) {
+		self->connect_pending = false;
+		return 0;
+	}
+	if ((file->flags & O_NONBLOCK) && !sched_current()->call_again)
+		return -EALREADY;
+	return wait_or_again(true, self->send_timeout, 0);
+}
 
 /* connect on an AF_INET or AF_INET6 end. UDP: the name becomes the peer
  * (AF_UNSPEC: none), whether or not an end is bound to it. TCP: a
@@ -2452,6 +2566,8 @@ static long connect_inet(struct file *file, uint64_t address,
 			inet_set_peer(index, &to);
 		return error;
 	}
+	if (self->remote == REMOTE_APP && self->connect_pending)
+		return connect_remote_again(file);
 	if (self->connected && self->connect_pending) {
 		self->connect_pending = false;
 		return 0;
@@ -2460,6 +2576,8 @@ static long connect_inet(struct file *file, uint64_t address,
 		return -EISCONN;
 	if (self->listening)
 		return -EINVAL;
+	if (inet_is_remote(&to))
+		return connect_remote(file, &to);
 	long listener = inet_find(SOCK_STREAM, &to);
 
 	if (listener < 0) {
@@ -2567,6 +2685,22 @@ static long stream_connect(struct file *file, unsigned to,
 	if (target->waiting >= target->backlog)
 		return wait_or_again(!(file->flags & O_NONBLOCK),
 				     self->send_timeout, 0);
+	struct inet_name client = inet_to ? inet_name_of(index)
+					  : (struct inet_name){ 0 };
+
+	long server = queue_for_accept(index, to, inet_to, &client);
+
+	return server < 0 ? server : 0;
+}
+
+/* A new end, end `index`'s peer, queued for the listening end `to`'s
+ * accept: its index, or -ENFILE. A TCP end's new end is named
+ * `inet_to`, where the connection went, and its peer `client`. */
+static long queue_for_accept(unsigned index, unsigned to,
+			     const struct inet_name *inet_to,
+			     const struct inet_name *client)
+{
+	struct socket_end *self = &ends[index], *target = &ends[to];
 	long server = take_end(self->type, target->family);
 
 	if (server < 0)
@@ -2580,15 +2714,13 @@ static long stream_connect(struct file *file, unsigned to,
 	self->peer = (uint16_t)server;
 	self->connected = true;
 	if (inet_to) { /* no credentials: TCP's peer has none */
-		struct inet_name client = inet_name_of(index);
-
 		inet_open((unsigned)server, target->family, SOCK_STREAM);
 		/* TCP's accepted socket is its listener's clone. */
 		accepted->flag_options = target->flag_options;
 		memcpy(accepted->buffer_sizes, target->buffer_sizes,
 		       sizeof(accepted->buffer_sizes));
 		inet_bind_accepted((unsigned)server, self->type, inet_to);
-		inet_set_peer((unsigned)server, &client);
+		inet_set_peer((unsigned)server, client);
 		inet_set_peer(index, inet_to);
 	} else {
 		accepted->has_peer_credentials = true;
@@ -2607,7 +2739,7 @@ static long stream_connect(struct file *file, unsigned to,
 	}
 	target->waiting++;
 	changed();
-	return 0;
+	return server;
 }
 
 long sys_listen(struct wk_regs *regs)
@@ -3100,4 +3232,153 @@ long sys_setsockopt(struct wk_regs *regs)
 		return 0;
 	}
 	return option_value(end, name, &value);
+}
+
+/* Connections on the network (socket.h). */
+
+long socket_remote_accept(unsigned listener, const struct inet_name *local,
+			  const struct inet_name *remote)
+{
+	struct socket_end *target = &ends[listener];
+
+	if (!target->listening || target->waiting >= target->backlog)
+		return -ECONNREFUSED;
+	long hidden = take_end(SOCK_STREAM, target->family);
+
+	if (hidden < 0)
+		return hidden;
+	long server = queue_for_accept((unsigned)hidden, listener, local,
+				       remote);
+
+	if (server < 0) {
+		ends[hidden].type = 0;
+		return server;
+	}
+	ends[hidden].remote = REMOTE_OPEN;
+	ends[hidden].peer = (uint16_t)server;
+	ends[hidden].connected = true;
+	ends[server].remote = REMOTE_APP;
+	return hidden;
+}
+
+void socket_remote_open(unsigned hidden)
+{
+	ends[hidden].remote = REMOTE_OPEN;
+	changed();
+}
+
+uint64_t socket_remote_queued(unsigned hidden)
+{
+	return unread(&ends[hidden]);
+}
+
+void socket_remote_peek(unsigned hidden, uint64_t offset, void *bytes,
+			uint64_t length)
+{
+	ring_copy(ring(hidden), SOCKET_RING, ends[hidden].read + offset, bytes,
+		  length, false);
+}
+
+void socket_remote_acked(unsigned hidden, uint64_t length)
+{
+	ends[hidden].read += length;
+	changed();
+}
+
+/* The app's end's close or shutdown(SHUT_WR) shut the hidden end's
+ * reading (end_release, sys_shutdown); an abortive close left it an
+ * error too. */
+enum remote_sending socket_remote_sending(unsigned hidden)
+{
+	const struct socket_end *self = &ends[hidden];
+
+	if (self->error)
+		return REMOTE_ABORTED;
+	return self->shutdown & RCV_SHUTDOWN ? REMOTE_FINISHED
+					     : REMOTE_SENDING;
+}
+
+bool socket_remote_app_gone(unsigned hidden)
+{
+	return peer_of(&ends[hidden]) == NULL;
+}
+
+uint64_t socket_remote_room(unsigned hidden)
+{
+	const struct socket_end *app = peer_of(&ends[hidden]);
+
+	return app ? SOCKET_RING - unread(app) : 0;
+}
+
+uint64_t socket_remote_deliver(unsigned hidden, const void *bytes,
+			       uint64_t length)
+{
+	unsigned index = ends[hidden].peer;
+	struct socket_end *app = &ends[index];
+
+	if (!ring_back(ring(index), SOCKET_RING, &app->ring_pages,
+		       app->written, length))
+		return 0; /* no memory: the peer sends them again */
+	ring_copy(ring(index), SOCKET_RING, app->written, (uint8_t *)bytes,
+		  length, true);
+	app->written += length;
+	changed();
+	return length;
+}
+
+void socket_remote_finished(unsigned hidden)
+{
+	struct socket_end *app = peer_of(&ends[hidden]);
+
+	if (app)
+		app->shutdown |= RCV_SHUTDOWN;
+	changed();
+}
+
+void socket_remote_close(unsigned hidden, int error)
+{
+	struct socket_end *self = &ends[hidden], *app = peer_of(self);
+
+	if (app) {
+		app->peer_gone = true;
+		if (error) {
+			app->error = (uint8_t)error;
+			app->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+		} else {
+			app->shutdown |= RCV_SHUTDOWN;
+			app->fin_received = true;
+		}
+	}
+	self->peer_gone = true;
+	end_release(hidden, false);
+}
+
+void socket_remote_datagram(unsigned index, const struct inet_name *source,
+			    uint32_t destination, uint8_t ttl, uint8_t tos,
+			    const void *bytes, uint64_t length)
+{
+	struct socket_end *self = &ends[index];
+	const struct inet_name *peer = inet_peer(index);
+	struct record_header header = { .length = (uint32_t)length,
+					.sender = NO_END,
+					.files = NO_FILES,
+					.source = *source,
+					.hops = ttl,
+					.traffic = tos,
+					.destination4 = destination };
+
+	if (peer && (peer->port != source->port ||
+		     memcmp(peer->address, source->address, 16) != 0))
+		return; /* a connected end takes its peer's alone */
+	if (SOCKET_RING - unread(self) < RECORD_HEADER + length ||
+	    !ring_back(ring(index), SOCKET_RING, &self->ring_pages,
+		       self->written, RECORD_HEADER + length))
+		return;
+	ring_copy(ring(index), SOCKET_RING, self->written, (uint8_t *)&header,
+		  RECORD_HEADER, true);
+	ring_copy(ring(index), SOCKET_RING, self->written + RECORD_HEADER,
+		  (uint8_t *)bytes, length, true);
+	self->written += RECORD_HEADER + length;
+	self->records++;
+	changed();
 }

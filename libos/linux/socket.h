@@ -73,4 +73,62 @@ uint64_t socket_urgents(const struct file *file);
  * -ENOIOCTLCMD on another socket. */
 long socket_at_mark(const struct file *file);
 
+/*
+ * Connections on the network (net/tcp.c). Each is a pair of ends, as a
+ * loopback connection is: the app's end, and a hidden end (no
+ * descriptor, no name) that stands for the peer. The app's sends go into
+ * the hidden end's ring as they would into a local peer's; net/tcp.c
+ * sends from there, and takes bytes out once the peer acknowledged
+ * them. What the peer sends goes into the app's end's ring.
+ */
+struct inet_name;
+
+/* A connection to the listening end `listener` came through: a new end,
+ * named `local`, its peer `remote`, queued for its accept and paired
+ * with a new hidden end, open: the hidden end's index; -ECONNREFUSED
+ * (no longer listening, or its queue is full) or -ENFILE. */
+long socket_remote_accept(unsigned listener, const struct inet_name *local,
+			  const struct inet_name *remote);
+
+/* connect's connection is open (until then, the app's end has no
+ * POLLOUT, and a blocking connect waits). */
+void socket_remote_open(unsigned hidden);
+
+/* The bytes the app sent that the peer has not acknowledged; a copy of
+ * `length` of them from `offset` on; the first `length` acknowledged
+ * (they go, making room for the app's sends). */
+uint64_t socket_remote_queued(unsigned hidden);
+void socket_remote_peek(unsigned hidden, uint64_t offset, void *bytes,
+			uint64_t length);
+void socket_remote_acked(unsigned hidden, uint64_t length);
+
+/* Whether the app's end sends on (REMOTE_SENDING), will send no more
+ * after what is queued (it shut down writing or closed: a FIN), or
+ * closed abortively (its close left bytes unread, or SO_LINGER said 0
+ * s: a reset). */
+enum remote_sending { REMOTE_SENDING, REMOTE_FINISHED, REMOTE_ABORTED };
+enum remote_sending socket_remote_sending(unsigned hidden);
+
+/* Room in the app's end's ring (0 when the end is gone), whether it is,
+ * and bytes that came into it: how many it took (fewer when memory ran
+ * out). */
+uint64_t socket_remote_room(unsigned hidden);
+bool socket_remote_app_gone(unsigned hidden);
+uint64_t socket_remote_deliver(unsigned hidden, const void *bytes,
+			       uint64_t length);
+
+/* The peer's FIN: the app's end reads what came, then the end. */
+void socket_remote_finished(unsigned hidden);
+
+/* The connection is over: the hidden end goes, normally (both sides
+ * closed) with error 0, else the app's end gets `error` (ECONNREFUSED,
+ * ECONNRESET, ETIMEDOUT) for its next call and is shut down. */
+void socket_remote_close(unsigned hidden, int error);
+
+/* A datagram from the network for the DGRAM end `index`: from `source`
+ * to `destination`, its TTL and TOS; lost when the end has no room. */
+void socket_remote_datagram(unsigned index, const struct inet_name *source,
+			    uint32_t destination, uint8_t ttl, uint8_t tos,
+			    const void *bytes, uint64_t length);
+
 #endif /* LIBOS_LINUX_SOCKET_H */

@@ -22,6 +22,7 @@
 #include "linux/socket.h"
 #include "linux/socket_control.h"
 #include "mm/vm.h"
+#include "net/netif.h"
 
 #define AF_UNSPEC 0
 #define AF_INET   2
@@ -153,12 +154,15 @@ static bool same_address(const uint8_t a[16], const uint8_t b[16])
 	return memcmp(a, b, 16) == 0;
 }
 
-/* The loopback's address a connection or datagram to `to` comes from:
- * 127.0.0.1 for IPv4's, ::1 for IPv6's. */
+/* The address a connection or datagram to `to` comes from: 127.0.0.1
+ * for IPv4's on the loopback, eth0's for another IPv4 address, ::1 for
+ * IPv6's. */
 static void source_for(const struct inet_name *to, uint8_t address[16])
 {
 	if (is_mapped(to->address)) {
-		set_mapped(address, loopback4());
+		set_mapped(address, on_loopback4(ipv4_of(to->address))
+					    ? loopback4()
+					    : netif.address);
 	} else {
 		memset(address, 0, 16);
 		address[15] = 1;
@@ -197,7 +201,10 @@ static long route(const struct binding *self, struct inet_name *name)
 			return -ENETUNREACH;
 		if (ipv4_of(name->address) == 0)
 			set_mapped(name->address, loopback4());
-		return on_loopback4(ipv4_of(name->address)) ? 0 : -ENETUNREACH;
+		return on_loopback4(ipv4_of(name->address)) ||
+				       netif_routes(ipv4_of(name->address))
+			       ? 0
+			       : -ENETUNREACH;
 	}
 	return is_loopback6(name->address) ? 0 : -ENETUNREACH;
 }
@@ -259,6 +266,14 @@ long inet_read_name(unsigned index, uint64_t address, uint64_t length,
 	return routed(self, use, name);
 }
 
+bool inet_is_remote(const struct inet_name *name)
+{
+	uint32_t ipv4 = ipv4_of(name->address);
+
+	return is_mapped(name->address) && !on_loopback4(ipv4) &&
+	       !netif_is_own(ipv4) && netif_routes(ipv4);
+}
+
 long inet_may_bind(unsigned index, const struct inet_name *name)
 {
 	if (is_mapped(name->address)) {
@@ -266,7 +281,9 @@ long inet_may_bind(unsigned index, const struct inet_name *name)
 
 		if (bindings[index].v6only)
 			return -EINVAL;
-		return ipv4 == 0 || on_loopback4(ipv4) ? 0 : -EADDRNOTAVAIL;
+		return ipv4 == 0 || on_loopback4(ipv4) || netif_is_own(ipv4)
+			       ? 0
+			       : -EADDRNOTAVAIL;
 	}
 	return is_any6(name->address) || is_loopback6(name->address)
 		       ? 0

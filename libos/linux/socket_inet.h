@@ -53,6 +53,10 @@ void inet_open(unsigned index, int family, int kind);
 long inet_read_name(unsigned index, uint64_t address, uint64_t length,
 		    enum inet_use use, struct inet_name *name);
 
+/* Whether `name` (routed) is a peer on the network (net/netif.h): an
+ * IPv4 address that is neither the loopback's nor eth0's own. */
+bool inet_is_remote(const struct inet_name *name);
+
 /* Whether end `index` may bind to `name` (read for INET_BIND): 0,
  * -EINVAL (a v4-mapped address for an IPV6_V6ONLY end) or
  * -EADDRNOTAVAIL (not local). */

@@ -24,6 +24,7 @@
 #include "linux/clock.h"
 #include "linux/futex.h"
 #include "linux/io.h"
+#include "net/netif.h"
 #include "linux/pipe.h"
 #include "linux/signal.h"
 #include "linux/syscalls.h"
@@ -326,6 +327,7 @@ void sched_timer(void)
 	deadlines_changed = true;
 	wake_expired(now);
 	timers_fire(now);
+	netif_timer(now);
 	if (!idling && sched_running->state == THREAD_RUNNING &&
 	    run_queue.head && now - slice_start >= quantum_ticks) {
 		sched_running->state = THREAD_RUNNABLE;
@@ -339,10 +341,12 @@ static void arm_timer(void)
 		return;
 	deadlines_changed = false;
 	uint64_t deadline = sleepers ? sleepers->deadline : 0;
-	uint64_t timers = timers_deadline();
+	uint64_t timers = timers_deadline(), network = netif_deadline();
 
 	if (timers && (deadline == 0 || timers < deadline))
 		deadline = timers;
+	if (network && (deadline == 0 || network < deadline))
+		deadline = network;
 
 	if (run_queue.head && !idling) {
 		uint64_t slice_end = slice_start + quantum_ticks;
@@ -395,11 +399,15 @@ void sched_wake_input_waiters(void)
 }
 
 /* Whether a thread waits for console input that an input event will
- * announce (or for a signal that O_ASYNC console input would raise). */
+ * announce, or for a socket the network may change (or for a signal
+ * that O_ASYNC console input would raise). */
 static bool input_awaited(void)
 {
-	return libos_has_device(WK_DEVICE_INPUT_EVENTS) &&
-	       (each_input_waiter(found) || async_console_watched());
+	return (libos_has_device(WK_DEVICE_INPUT_EVENTS) &&
+		async_console_watched()) ||
+	       ((libos_has_device(WK_DEVICE_INPUT_EVENTS) ||
+		 libos_has_device(WK_DEVICE_NET)) &&
+		each_input_waiter(found));
 }
 
 /* Called by the idle context when block() says no event can come: every

@@ -14,6 +14,7 @@
 #include "linux/signal.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
+#include "net/netif.h"
 #include "sched/sched.h"
 #include "trap/patch.h"
 #include "wicket/native.h"
@@ -242,6 +243,8 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 		/* The idle context was waiting for a timer or input event. */
 		if (kind == WK_EVENT_INPUT)
 			console_input();
+		else if (kind == WK_EVENT_NET)
+			netif_poll();
 		else
 			sched_timer();
 		sched_resume();
@@ -262,6 +265,9 @@ __attribute__((noreturn)) void libos_event(struct wk_vcpu *vcpu_argument,
 		sched_continue();
 	case WK_EVENT_INPUT:
 		console_input();
+		break;
+	case WK_EVENT_NET:
+		netif_poll();
 		break;
 	case WK_EVENT_TIMER:
 	default:

@@ -1,0 +1,683 @@
+/*
+ * TCP (net/tcp.h). Layout (RFC 793): the source and destination ports,
+ * the sequence number at 4, the acknowledgment at 8, the header's
+ * length in words in the high nibble of byte 12, the flags in byte 13
+ * (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20), the
+ * window at 14, the checksum (with the pseudo-header) at 16, the urgent
+ * pointer at 18, then options: kind 0 ends them, 1 is padding, 2 is the
+ * maximum segment size (length 4, a 16-bit size).
+ *
+ * Sequence space: the SYN takes the initial sequence number (iss), the
+ * data follow from iss + 1, and the FIN takes the number after the
+ * last byte. The bytes from send_unacked on are the hidden end's ring's
+ * (socket_remote_queued); those below send_next went out once.
+ * Retransmission goes back to send_unacked (go-back-N) after a timeout
+ * that starts at RTO_INITIAL_MS and doubles (RFC 6298's backing off),
+ * and gives up after RETRIES_MAX (ETIMEDOUT, as Linux's tcp_retries2
+ * does after some 15 minutes; here sooner).
+ */
+#include "net/tcp.h"
+
+#include <stdbool.h>
+
+#include "errno.h"
+#include "lib/string.h"
+#include "libos.h"
+#include "linux/clock.h"
+#include "linux/socket.h"
+#include "linux/socket_inet.h"
+#include "net/netif.h"
+
+#define TCP_HEADER 20
+#define FIN 0x01
+#define SYN 0x02
+#define RST 0x04
+#define PSH 0x08
+#define ACK 0x10
+
+#define CONNECTIONS_MAX 512
+#define MSS_DEFAULT     536  /* RFC 1122's, without the option */
+#define MSS_OWN         (NET_MTU - NET_IP_HEADER - TCP_HEADER)
+#define WINDOW_MAX      65535 /* no window scaling */
+#define RTO_INITIAL_MS  200
+#define RTO_MAX_MS      10000
+#define RETRIES_MAX     10
+#define SYN_RETRIES_MAX 6
+#define TIME_WAIT_MS    2000
+#define TTL             64
+#define NO_HIDDEN       0xffff
+#define SOCK_STREAM     1
+
+enum tcp_state {
+	CLOSED, /* a free slot */
+	SYN_SENT,
+	SYN_RECEIVED,
+	ESTABLISHED,
+	FIN_WAIT_1,
+	FIN_WAIT_2,
+	CLOSE_WAIT,
+	CLOSING,
+	LAST_ACK,
+	TIME_WAIT,
+};
+
+struct tcp_connection {
+	uint8_t state;
+	bool fin_sent;       /* send_next covers our FIN */
+	bool ack_due;        /* the peer should hear of receive_next */
+	bool probe;          /* a zero window: one byte may go beyond it */
+	uint8_t retries;
+	uint16_t hidden;     /* socket.c's hidden end, or NO_HIDDEN */
+	uint16_t listener;   /* SYN_RECEIVED: the listening end */
+	uint16_t mss;        /* the peer's */
+	uint16_t local_port, remote_port;
+	uint32_t local_address, remote_address;
+	uint32_t iss, send_unacked, send_next, send_window;
+	uint32_t receive_next;
+	uint32_t advertised;  /* the window the last segment offered */
+	uint32_t rto_ms;
+	uint64_t deadline;    /* retransmission or TIME-WAIT's end; 0 */
+};
+
+static struct tcp_connection connections[CONNECTIONS_MAX];
+static unsigned connections_touched;
+static bool busy; /* in here: socket.c's changes wait for the end */
+
+static bool before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static uint64_t ms_from_now(uint32_t ms)
+{
+	return rdtsc() + clock_ns_to_ticks((uint64_t)ms * 1000000);
+}
+
+static struct tcp_connection *connection_new(void)
+{
+	for (unsigned i = 0; i < CONNECTIONS_MAX; i++) {
+		struct tcp_connection *c = &connections[i];
+
+		if (c->state != CLOSED)
+			continue;
+		*c = (struct tcp_connection){ .hidden = NO_HIDDEN,
+					      .mss = MSS_DEFAULT,
+					      .rto_ms = RTO_INITIAL_MS };
+		if (i >= connections_touched)
+			connections_touched = i + 1;
+		return c;
+	}
+	return NULL;
+}
+
+static struct tcp_connection *connection_find(uint32_t local, uint16_t lport,
+					      uint32_t remote, uint16_t rport)
+{
+	for (unsigned i = 0; i < connections_touched; i++) {
+		struct tcp_connection *c = &connections[i];
+
+		if (c->state != CLOSED && c->local_port == lport &&
+		    c->remote_port == rport && c->local_address == local &&
+		    c->remote_address == remote)
+			return c;
+	}
+	return NULL;
+}
+
+/* An initial sequence number: the clock's, as RFC 793's, with bits no
+ * peer can guess from it. */
+static uint32_t initial_sequence(void)
+{
+	static uint32_t mix = 0x9e3779b9;
+
+	mix = mix * 1664525 + 1013904223 + (uint32_t)rdtsc();
+	return (uint32_t)(clock_ticks_to_ns(rdtsc()) >> 12) + mix;
+}
+
+static void segment_send(uint32_t local, uint16_t lport, uint32_t remote,
+			 uint16_t rport, uint32_t seq, uint32_t ack,
+			 uint8_t flags, uint16_t window, const uint8_t *data,
+			 size_t length, bool mss_option)
+{
+	uint8_t segment[NET_MTU - NET_IP_HEADER];
+	size_t header = TCP_HEADER + (mss_option ? 4 : 0);
+
+	memcpy(segment, &lport, 2);
+	memcpy(segment + 2, &rport, 2);
+	store_be32(segment + 4, seq);
+	store_be32(segment + 8, flags & ACK ? ack : 0);
+	segment[12] = (uint8_t)(header / 4 << 4);
+	segment[13] = flags;
+	store_be16(segment + 14, window);
+	store_be32(segment + 16, 0); /* checksum, urgent pointer */
+	if (mss_option) {
+		segment[20] = 2;
+		segment[21] = 4;
+		store_be16(segment + 22, MSS_OWN);
+	}
+	memcpy(segment + header, data, length);
+	uint32_t sum = ip_pseudo_sum(local, remote, NET_IPPROTO_TCP,
+				     header + length);
+
+	store_be16(segment + 16, ip_checksum_finish(
+					 ip_checksum_add(sum, segment,
+							 header + length)));
+	ip_send(local, remote, NET_IPPROTO_TCP, segment, header + length, TTL,
+		0);
+}
+
+/* The window to offer: the room in the app's end's ring. */
+static uint32_t window_now(const struct tcp_connection *c)
+{
+	if (c->hidden == NO_HIDDEN)
+		return MSS_OWN * 4; /* SYN_RECEIVED: the ring to come */
+	uint64_t room = socket_remote_room(c->hidden);
+
+	return room > WINDOW_MAX ? WINDOW_MAX : (uint32_t)room;
+}
+
+static void send_flags(struct tcp_connection *c, uint32_t seq, uint8_t flags,
+		       const uint8_t *data, size_t length)
+{
+	c->advertised = window_now(c);
+	c->ack_due = false;
+	segment_send(c->local_address, c->local_port, c->remote_address,
+		     c->remote_port, seq, c->receive_next, flags,
+		     (uint16_t)c->advertised, data, length, (flags & SYN) != 0);
+}
+
+/* A reset for a segment that has no connection (RFC 793's "reset
+ * generation"): its ACK's number as ours, or an ACK of it. */
+static void reset_for(uint32_t local, uint32_t remote, const uint8_t *segment,
+		      uint32_t length)
+{
+	uint16_t lport, rport;
+	uint8_t flags = segment[13];
+
+	if (flags & RST)
+		return;
+	memcpy(&rport, segment, 2);
+	memcpy(&lport, segment + 2, 2);
+	if (flags & ACK)
+		segment_send(local, lport, remote, rport, load_be32(segment + 8),
+			     0, RST, 0, NULL, 0, false);
+	else
+		segment_send(local, lport, remote, rport, 0,
+			     load_be32(segment + 4) + length +
+				     ((flags & SYN) != 0) + ((flags & FIN) != 0),
+			     RST | ACK, 0, NULL, 0, false);
+}
+
+/* The connection is gone; so is its hidden end (the app's end gets
+ * error, 0 when it ended well). */
+static void connection_end(struct tcp_connection *c, int error)
+{
+	unsigned hidden = c->hidden;
+
+	c->state = CLOSED;
+	c->hidden = NO_HIDDEN;
+	if (hidden != NO_HIDDEN)
+		socket_remote_close(hidden, error);
+}
+
+static void abort_connection(struct tcp_connection *c, int error)
+{
+	send_flags(c, c->send_next, RST | ACK, NULL, 0);
+	connection_end(c, error);
+}
+
+static void arm(struct tcp_connection *c)
+{
+	if (c->deadline == 0)
+		c->deadline = ms_from_now(c->rto_ms);
+}
+
+/* Sends what may go: the SYN, data within the peer's window, the FIN
+ * once the app's end will send no more, else an ACK that is due. */
+static void output(struct tcp_connection *c)
+{
+	bool sent = false;
+
+	if (c->state == SYN_SENT || c->state == SYN_RECEIVED) {
+		if (c->send_next == c->iss) {
+			send_flags(c, c->iss,
+				   c->state == SYN_SENT ? SYN : SYN | ACK,
+				   NULL, 0);
+			c->send_next = c->iss + 1;
+			arm(c);
+		} else if (c->ack_due && c->state == SYN_RECEIVED) {
+			send_flags(c, c->send_next, ACK, NULL, 0);
+		}
+		return;
+	}
+	if (c->state == TIME_WAIT || c->hidden == NO_HIDDEN) {
+		if (c->ack_due)
+			send_flags(c, c->send_next, ACK, NULL, 0);
+		return;
+	}
+	enum remote_sending sending = socket_remote_sending(c->hidden);
+
+	if (sending == REMOTE_ABORTED) {
+		abort_connection(c, 0);
+		return;
+	}
+	uint64_t queued = socket_remote_queued(c->hidden);
+	uint32_t flight = c->send_next - c->send_unacked - c->fin_sent;
+	uint32_t window = c->send_window;
+
+	if (window == 0 && c->probe)
+		window = 1;
+	while (!c->fin_sent && flight < queued && flight < window) {
+		uint8_t data[MSS_OWN];
+		uint64_t length = queued - flight;
+
+		if (length > c->mss)
+			length = c->mss;
+		if (length > window - flight)
+			length = window - flight;
+		socket_remote_peek(c->hidden, flight, data, length);
+		send_flags(c, c->send_unacked + flight,
+			   ACK | (flight + length == queued ? PSH : 0), data,
+			   length);
+		flight += (uint32_t)length;
+		c->send_next = c->send_unacked + flight;
+		sent = true;
+	}
+	c->probe = false;
+	if (sending == REMOTE_FINISHED && !c->fin_sent && flight == queued &&
+	    c->state != FIN_WAIT_2) {
+		send_flags(c, c->send_next, FIN | ACK, NULL, 0);
+		c->fin_sent = true;
+		c->send_next++;
+		if (c->state == ESTABLISHED)
+			c->state = FIN_WAIT_1;
+		else if (c->state == CLOSE_WAIT)
+			c->state = LAST_ACK;
+		sent = true;
+	}
+	if (!sent && c->ack_due)
+		send_flags(c, c->send_next, ACK, NULL, 0);
+	if (c->send_next != c->send_unacked ||
+	    (queued > flight && c->send_window == 0))
+		arm(c); /* retransmission, or the zero window's probe */
+}
+
+long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
+		 uint32_t remote_address, uint16_t remote_port)
+{
+	struct tcp_connection *c = connection_new();
+
+	if (c == NULL)
+		return -ENOBUFS;
+	c->state = SYN_SENT;
+	c->hidden = (uint16_t)hidden;
+	c->local_address = local_address;
+	c->local_port = local_port;
+	c->remote_address = remote_address;
+	c->remote_port = remote_port;
+	c->iss = c->send_unacked = c->send_next = initial_sequence();
+	busy = true;
+	output(c);
+	busy = false;
+	return 0;
+}
+
+/* The options of a SYN: the peer's maximum segment size. */
+static void read_options(struct tcp_connection *c, const uint8_t *options,
+			 size_t length)
+{
+	for (size_t at = 0; at < length;) {
+		if (options[at] == 0)
+			return;
+		if (options[at] == 1) {
+			at++;
+			continue;
+		}
+		if (at + 1 >= length || options[at + 1] < 2 ||
+		    at + options[at + 1] > length)
+			return;
+		if (options[at] == 2 && options[at + 1] == 4) {
+			uint16_t mss = load_be16(options + at + 2);
+
+			c->mss = mss < 64 ? 64 : mss > MSS_OWN ? MSS_OWN : mss;
+		}
+		at += options[at + 1];
+	}
+}
+
+/* A SYN for a listening end: a connection in SYN-RECEIVED, which
+ * becomes a socket for accept when the handshake ends. */
+static void listen_input(uint32_t source, uint32_t destination,
+			 const uint8_t *segment, size_t header)
+{
+	struct inet_name local = { .address = { [10] = 0xff, [11] = 0xff } };
+	struct tcp_connection *c;
+	long listener;
+
+	memcpy(local.address + 12, &destination, 4);
+	memcpy(&local.port, segment + 2, 2);
+	listener = inet_find(SOCK_STREAM, &local);
+	if (listener < 0 || (c = connection_new()) == NULL) {
+		reset_for(destination, source, segment, 0);
+		return;
+	}
+	c->state = SYN_RECEIVED;
+	c->listener = (uint16_t)listener;
+	c->local_address = destination;
+	c->remote_address = source;
+	memcpy(&c->remote_port, segment, 2);
+	memcpy(&c->local_port, segment + 2, 2);
+	c->receive_next = load_be32(segment + 4) + 1;
+	c->send_window = load_be16(segment + 14);
+	c->iss = c->send_unacked = c->send_next = initial_sequence();
+	read_options(c, segment + TCP_HEADER, header - TCP_HEADER);
+	output(c);
+}
+
+/* The handshake of a connection to a listening end ended: a socket
+ * for its accept. */
+static bool accepted(struct tcp_connection *c)
+{
+	struct inet_name local = { .address = { [10] = 0xff, [11] = 0xff } },
+			 remote = local;
+
+	memcpy(local.address + 12, &c->local_address, 4);
+	local.port = c->local_port;
+	memcpy(remote.address + 12, &c->remote_address, 4);
+	remote.port = c->remote_port;
+	long hidden = socket_remote_accept(c->listener, &local, &remote);
+
+	if (hidden < 0) {
+		abort_connection(c, 0);
+		return false;
+	}
+	c->hidden = (uint16_t)hidden;
+	c->state = ESTABLISHED;
+	return true;
+}
+
+/* Our FIN was acknowledged. */
+static void fin_acked(struct tcp_connection *c)
+{
+	if (c->state == FIN_WAIT_1) {
+		c->state = FIN_WAIT_2;
+	} else if (c->state == CLOSING) {
+		c->state = TIME_WAIT;
+		c->deadline = ms_from_now(TIME_WAIT_MS);
+	} else if (c->state == LAST_ACK) {
+		connection_end(c, 0);
+	}
+}
+
+static void acknowledged(struct tcp_connection *c, uint32_t ack)
+{
+	uint32_t count = ack - c->send_unacked;
+	bool fin = c->fin_sent && ack == c->send_next;
+
+	if (c->hidden != NO_HIDDEN && count - fin)
+		socket_remote_acked(c->hidden, count - fin);
+	c->send_unacked = ack;
+	c->retries = 0;
+	c->rto_ms = RTO_INITIAL_MS;
+	c->deadline = 0;
+	if (fin)
+		fin_acked(c);
+}
+
+/* The peer's bytes from seq on (and its FIN after them). */
+static void receive(struct tcp_connection *c, uint32_t seq,
+		    const uint8_t *data, uint32_t length, bool fin)
+{
+	if (length || fin)
+		c->ack_due = true;
+	if (before(seq, c->receive_next)) {
+		uint32_t old = c->receive_next - seq;
+
+		if (old >= length + fin)
+			return; /* a copy of what came: acknowledged again */
+		if (old > length) { /* the FIN again */
+			length = 0;
+		} else {
+			data += old;
+			length -= old;
+		}
+		seq = c->receive_next;
+	}
+	if (seq != c->receive_next)
+		return; /* out of order: the peer sends it again */
+	if (length) {
+		if (c->state != ESTABLISHED && c->state != FIN_WAIT_1 &&
+		    c->state != FIN_WAIT_2)
+			return;
+		if (socket_remote_app_gone(c->hidden)) {
+			/* Bytes for a closed socket: Linux resets. */
+			abort_connection(c, 0);
+			return;
+		}
+		uint64_t room = socket_remote_room(c->hidden);
+		uint32_t taken = length < room ? length : (uint32_t)room;
+
+		taken = (uint32_t)socket_remote_deliver(c->hidden, data, taken);
+		c->receive_next += taken;
+		if (taken < length)
+			return; /* the FIN after them comes again */
+	}
+	if (!fin)
+		return;
+	c->receive_next++;
+	switch (c->state) {
+	case ESTABLISHED:
+		c->state = CLOSE_WAIT;
+		break;
+	case FIN_WAIT_1:
+		c->state = CLOSING;
+		break;
+	case FIN_WAIT_2:
+		c->state = TIME_WAIT;
+		c->deadline = ms_from_now(TIME_WAIT_MS);
+		break;
+	default:
+		return;
+	}
+	socket_remote_finished(c->hidden);
+}
+
+static void connection_input(struct tcp_connection *c, const uint8_t *segment,
+			     size_t header, uint32_t length)
+{
+	uint8_t flags = segment[13];
+	uint32_t seq = load_be32(segment + 4), ack = load_be32(segment + 8);
+
+	if (c->state == SYN_SENT) {
+		if ((flags & ACK) && ack != c->iss + 1) {
+			if (!(flags & RST))
+				reset_for(c->local_address, c->remote_address,
+					  segment, length);
+			return;
+		}
+		if (flags & RST) {
+			if (flags & ACK)
+				connection_end(c, ECONNREFUSED);
+			return;
+		}
+		if (!(flags & SYN) || !(flags & ACK))
+			return; /* a simultaneous open is not taken */
+		read_options(c, segment + TCP_HEADER, header - TCP_HEADER);
+		c->receive_next = seq + 1;
+		c->send_unacked = ack;
+		c->send_window = load_be16(segment + 14);
+		c->deadline = 0;
+		c->retries = 0;
+		c->rto_ms = RTO_INITIAL_MS;
+		c->state = ESTABLISHED;
+		c->ack_due = true;
+		socket_remote_open(c->hidden);
+		output(c);
+		return;
+	}
+	if (flags & RST) {
+		/* RFC 5961's check, simplified: in the window's start. */
+		if (seq == c->receive_next || c->state == SYN_RECEIVED)
+			connection_end(c, c->state == CLOSE_WAIT ? EPIPE
+								 : ECONNRESET);
+		return;
+	}
+	if (flags & SYN) {
+		if (c->state == SYN_RECEIVED && seq + 1 == c->receive_next) {
+			c->send_next = c->iss; /* its SYN again: ours too */
+			output(c);
+		} else {
+			c->ack_due = true; /* RFC 5961's challenge ACK */
+			output(c);
+		}
+		return;
+	}
+	if (!(flags & ACK))
+		return;
+	if (c->state == SYN_RECEIVED) {
+		if (ack != c->iss + 1) {
+			reset_for(c->local_address, c->remote_address, segment,
+				  length);
+			return;
+		}
+		c->send_unacked = ack;
+		c->send_window = load_be16(segment + 14);
+		c->deadline = 0;
+		if (!accepted(c))
+			return;
+	}
+	if (before(c->send_unacked, ack) && !before(c->send_next, ack)) {
+		acknowledged(c, ack);
+		if (c->state == CLOSED)
+			return;
+	} else if (before(c->send_next, ack)) {
+		c->ack_due = true; /* it acknowledges what never went */
+		output(c);
+		return;
+	}
+	if (!before(ack, c->send_unacked))
+		c->send_window = load_be16(segment + 14);
+	receive(c, seq, segment + header, length, (flags & FIN) != 0);
+	if (c->state != CLOSED)
+		output(c);
+}
+
+void tcp_input(uint32_t source, uint32_t destination, const uint8_t *segment,
+	       size_t length)
+{
+	uint16_t lport, rport;
+
+	if (length < TCP_HEADER)
+		return;
+	size_t header = (size_t)(segment[12] >> 4) * 4;
+
+	if (header < TCP_HEADER || header > length ||
+	    ip_checksum_finish(ip_checksum_add(
+		    ip_pseudo_sum(source, destination, NET_IPPROTO_TCP, length),
+		    segment, length)) != 0)
+		return;
+	memcpy(&rport, segment, 2);
+	memcpy(&lport, segment + 2, 2);
+	struct tcp_connection *c =
+		connection_find(destination, lport, source, rport);
+	uint8_t flags = segment[13];
+
+	busy = true;
+	if (c)
+		connection_input(c, segment, header,
+				 (uint32_t)(length - header));
+	else if ((flags & (SYN | ACK | RST)) == SYN)
+		listen_input(source, destination, segment, header);
+	else
+		reset_for(destination, source, segment,
+			  (uint32_t)(length - header));
+	busy = false;
+}
+
+void tcp_kick(void)
+{
+	if (busy)
+		return;
+	busy = true;
+	for (unsigned i = 0; i < connections_touched; i++) {
+		struct tcp_connection *c = &connections[i];
+
+		if (c->state == CLOSED || c->state == SYN_SENT ||
+		    c->state == SYN_RECEIVED)
+			continue;
+		/* Room made by the app's reads: a window update when it
+		 * grew by two segments, or from none. */
+		uint32_t window = window_now(c);
+
+		if (c->state != TIME_WAIT &&
+		    (window >= c->advertised + 2 * MSS_OWN ||
+		     (c->advertised == 0 && window)))
+			c->ack_due = true;
+		output(c);
+	}
+	busy = false;
+}
+
+uint64_t tcp_deadline(void)
+{
+	uint64_t deadline = 0;
+
+	for (unsigned i = 0; i < connections_touched; i++) {
+		const struct tcp_connection *c = &connections[i];
+
+		if (c->state != CLOSED && c->deadline &&
+		    (deadline == 0 || c->deadline < deadline))
+			deadline = c->deadline;
+	}
+	return deadline;
+}
+
+/* The retransmission timeout: back to the first byte not acknowledged
+ * (the SYN, the data, the FIN), with twice the time to wait; or a byte
+ * beyond a zero window (the peer's answer tells of its room). */
+static void timeout(struct tcp_connection *c)
+{
+	bool handshake = c->state == SYN_SENT || c->state == SYN_RECEIVED;
+
+	c->deadline = 0;
+	if (c->state == TIME_WAIT) {
+		connection_end(c, 0);
+		return;
+	}
+	if (++c->retries > (handshake ? SYN_RETRIES_MAX : RETRIES_MAX)) {
+		if (c->state == SYN_RECEIVED)
+			c->state = CLOSED; /* no socket yet */
+		else
+			abort_connection(c, ETIMEDOUT);
+		return;
+	}
+	c->rto_ms = c->rto_ms * 2 > RTO_MAX_MS ? RTO_MAX_MS : c->rto_ms * 2;
+	if (handshake) {
+		c->send_next = c->iss;
+	} else if (c->send_next == c->send_unacked) {
+		c->probe = true;
+	} else {
+		c->send_next = c->send_unacked;
+		c->fin_sent = false;
+		if (c->state == FIN_WAIT_1)
+			c->state = ESTABLISHED;
+		else if (c->state == LAST_ACK)
+			c->state = CLOSE_WAIT;
+		else if (c->state == CLOSING)
+			c->state = CLOSE_WAIT; /* their FIN came: ours
+						  again, then LAST_ACK */
+	}
+	output(c);
+}
+
+void tcp_timer(uint64_t now)
+{
+	busy = true;
+	for (unsigned i = 0; i < connections_touched; i++) {
+		struct tcp_connection *c = &connections[i];
+
+		if (c->state != CLOSED && c->deadline && c->deadline <= now)
+			timeout(c);
+	}
+	busy = false;
+}

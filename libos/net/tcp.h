@@ -1,0 +1,41 @@
+/*
+ * TCP over eth0 (net/tcp.c, RFC 793 and RFC 1122's requirements that a
+ * wire needs): the connections of the app's SOCK_STREAM sockets to
+ * peers on the network. A connection is a pair of ends in
+ * linux/socket.c, as one on the loopback is: the app's, and a hidden end
+ * that stands for the peer (socket.h, "Connections on the network").
+ * Not here: window scaling, SACK, timestamps, urgent data (its bytes are
+ * ordinary ones), out-of-order segments (they are dropped, and the peer
+ * sends them again), congestion control beyond backing off.
+ *
+ * Addresses and ports in network byte order.
+ */
+#ifndef LIBOS_NET_TCP_H
+#define LIBOS_NET_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NET_IPPROTO_TCP 6
+#define NET_IPPROTO_UDP 17
+
+/* A segment for eth0's address (its IPv4 header taken off). */
+void tcp_input(uint32_t source, uint32_t destination, const uint8_t *segment,
+	       size_t length);
+
+/* Something of the sockets changed (bytes to send, room to receive, an
+ * end shut down or closed): each connection sends what it may now. */
+void tcp_kick(void);
+
+/* The connection of the hidden end `hidden` (made by connect, linux/socket.c)
+ * starts: a SYN from local to remote. 0 or -ENOBUFS (no connection
+ * free). */
+long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
+		 uint32_t remote_address, uint16_t remote_port);
+
+/* The retransmission and TIME-WAIT timers: the earliest deadline (TSC,
+ * 0: none), and their work. */
+uint64_t tcp_deadline(void);
+void tcp_timer(uint64_t now);
+
+#endif /* LIBOS_NET_TCP_H */
