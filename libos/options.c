@@ -58,6 +58,8 @@ static void option(const char *word)
 		options.ip = word + 10;
 	} else if (string_starts_with(word, "wicket.gateway=")) {
 		options.gateway = word + 15;
+	} else if (string_starts_with(word, "wicket.dns=")) {
+		options.dns = word + 11;
 	} else if (string_equals_word(word, strlen(word), "wicket.patch=off")) {
 		options.patch_off = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.vdso=off")) {

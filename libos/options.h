@@ -28,6 +28,8 @@
  *                           no gateway unless wicket.gateway says one
  *   wicket.gateway=ADDRESS  eth0's default gateway (default: 10.0.2.2,
  *                           without wicket.ip)
+ *   wicket.dns=ADDRESS      the name server of a default /etc/resolv.conf
+ *                           (default: 10.0.2.3, without wicket.ip)
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -48,6 +50,7 @@ struct options {
 	const char *directory;  /* wicket.cwd's PATH, or NULL */
 	const char *ip;         /* wicket.ip's ADDRESS/PREFIX, or NULL */
 	const char *gateway;    /* wicket.gateway's ADDRESS, or NULL */
+	const char *dns;        /* wicket.dns's ADDRESS, or NULL */
 	unsigned quantum_ms;
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */

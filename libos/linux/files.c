@@ -51,6 +51,7 @@
 #include "layout.h"
 #include "libos.h"
 #include "mm/vm.h"
+#include "net/netif.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "wicket/native.h"
@@ -403,6 +404,20 @@ void files_defaults(void)
 			strlen(etc_defaults[i].text) };
 		files_add(etc, &entry);
 	}
+	/* eth0's name server (net/netif.h), as DHCP's client would write
+	 * it. */
+	static char resolv_conf[40];
+	uint8_t *dns = (uint8_t *)&netif.dns;
+
+	if (netif.dns == 0 || files_child(etc, "resolv.conf", 11) != NO_NODE)
+		return;
+	entry = (struct file_entry){
+		"resolv.conf", 11, S_IFREG | 0644, 0, 0, now,
+		(const uint8_t *)resolv_conf,
+		print_format_to(resolv_conf, sizeof(resolv_conf),
+				"nameserver %u.%u.%u.%u\n", dns[0], dns[1],
+				dns[2], dns[3]) };
+	files_add(etc, &entry);
 }
 
 static uint32_t file_type(unsigned node)

@@ -104,6 +104,7 @@ void netif_init(void)
 	const char *end;
 	uint32_t address = __builtin_bswap32(UINT32_C(0x0a00020f)); /* .15 */
 	uint32_t gateway = __builtin_bswap32(UINT32_C(0x0a000202)); /* .2 */
+	uint32_t dns = __builtin_bswap32(UINT32_C(0x0a000203));     /* .3 */
 	unsigned prefix = 24;
 
 	if (!libos_has_device(WK_DEVICE_NET))
@@ -124,7 +125,7 @@ void netif_init(void)
 			return;
 		}
 		prefix = given;
-		gateway = 0;
+		gateway = dns = 0;
 	}
 	if (options.gateway &&
 	    (!parse_address(options.gateway, &gateway, &end) || *end)) {
@@ -132,7 +133,13 @@ void netif_init(void)
 			     "has no gateway", options.gateway);
 		gateway = 0;
 	}
+	if (options.dns && (!parse_address(options.dns, &dns, &end) || *end)) {
+		libos_report("wicket.dns=%s: not an IPv4 address; no name "
+			     "server", options.dns);
+		dns = 0;
+	}
 	memcpy(netif.mac, libos_info->net_mac, 6);
+	netif.dns = dns;
 	netif.address = address;
 	netif.netmask = prefix_mask(prefix);
 	netif.gateway = gateway;

@@ -3,7 +3,8 @@
  * (WK_DEVICE_NET: net_send, net_receive, WK_EVENT_NET) as Linux's eth0,
  * with one IPv4 address, its subnet and a default gateway
  * (wicket.ip=ADDRESS/PREFIX, wicket.gateway=ADDRESS; QEMU's user-mode
- * network's by default: 10.0.2.15/24 through 10.0.2.2). Ethernet II
+ * network's by default: 10.0.2.15/24 through 10.0.2.2, and its name
+ * server 10.0.2.3 in /etc/resolv.conf, or wicket.dns=ADDRESS). Ethernet II
  * frames, ARP (RFC 826) for the next hop, IPv4 (RFC 791) without
  * options or fragments, ICMP's echo (RFC 792), and UDP and TCP
  * (net/tcp.c) to the sockets of linux/socket.c.
@@ -26,6 +27,7 @@ struct netif {
 	bool up;             /* a device, and an address */
 	uint8_t mac[6];
 	uint32_t address, netmask, gateway;
+	uint32_t dns;        /* the name server /etc/resolv.conf names, or 0 */
 	uint64_t received[2], sent[2]; /* packets, bytes (/proc/net/dev) */
 	uint64_t dropped;    /* frames refused or not taken */
 };

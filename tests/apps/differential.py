@@ -74,6 +74,8 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 EXIT_SKIP = 77
 RUNNER_TIMEOUT = 124        # tools/qemu_run.py's own statuses
@@ -156,6 +158,16 @@ def parse_args(argv):
                    help="only run the host side; print its output")
     p.add_argument("--keep", metavar="DIR",
                    help="keep bundles and serial logs in DIR")
+    p.add_argument("--net", action="store_true",
+                   help="the peers on a network: a TCP echo server, a UDP "
+                   "echo server and a TCP port where nothing listens, on "
+                   "the host's loopback; in the runs, @HOST@ is their "
+                   "address (127.0.0.1 on the host, 10.0.2.2 under "
+                   "Wicket, whose QEMU gets the runner's --net), @TCP@, "
+                   "@UDP@ and @REFUSED@ their ports; @LISTEN@ is a port "
+                   "where the app listens, to which a client connects "
+                   "(NetPeers.client; under Wicket through a port QEMU "
+                   "forwards)")
     p.add_argument("--verbose", action="store_true",
                    help="print the output of matching runs too")
     args = p.parse_args(own)
@@ -319,6 +331,7 @@ class WicketSide:
         self.args = args
         self.workdir = workdir
         self.child = None
+        self.forward = None   # --net: the host port QEMU forwards
 
     def call(self, cmd):
         self.child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
@@ -369,6 +382,9 @@ class WicketSide:
             cmd += ["--cpu", a.cpu]
         if a.memory:
             cmd += ["--memory", str(a.memory)]
+        if a.net:
+            cmd += ["--net", "--forward", "tcp:%d:%d"
+                    % (self.forward, GUEST_LISTEN_PORT)]
         if a.icount is not None:
             cmd += ["--accel", "tcg", "--", "-icount", "shift=%d" % a.icount]
         rc, out = self.call(cmd)
@@ -386,6 +402,141 @@ class WicketSide:
                              serial.decode("utf-8", "backslashreplace")))
         data, notes, error = clean_serial(serial, rc, a.extra_re)
         return Result(data, rc, notes, error)
+
+
+# --------------------------------------------------------------------------
+# The network's peers (--net)
+
+class NetPeers:
+    """Echo servers on the host's loopback, for the host run and for
+    Wicket's (QEMU's user-mode network reaches them at 10.0.2.2)."""
+
+    def __init__(self):
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen(16)
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        # Bound, never listening: a connection there is refused.
+        self.refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.refused.bind(("127.0.0.1", 0))
+        for target in (self.serve_tcp, self.serve_udp):
+            threading.Thread(target=target, daemon=True).start()
+
+    def serve_tcp(self):
+        while True:
+            try:
+                connection, _ = self.tcp.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.echo, args=(connection,),
+                             daemon=True).start()
+
+    @staticmethod
+    def echo(connection):
+        with connection:
+            while True:
+                try:
+                    data = connection.recv(65536)
+                except OSError:
+                    return
+                if not data:
+                    break
+                connection.sendall(data)
+            connection.shutdown(socket.SHUT_WR)
+
+    def serve_udp(self):
+        while True:
+            try:
+                data, sender = self.udp.recvfrom(65536)
+                self.udp.sendto(data, sender)
+            except OSError:
+                return
+
+    def client(self, port, log):
+        """Connects to the app's server on port until it answers a ping
+        (a connection QEMU forwards before the app listens ends at
+        once), then sends a megabyte and takes it back to the end."""
+        deadline = time.monotonic() + 50
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port),
+                                              timeout=5) as c:
+                    c.sendall(b"ping\n")
+                    if c.recv(5) == b"pong\n":
+                        break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        else:
+            log.append("client: the app's server never answered a ping")
+            return
+        payload = bytes((i * 13 + (i >> 10)) & 0xff for i in range(1 << 20))
+        got = bytearray()
+        try:
+            with socket.create_connection(("127.0.0.1", port),
+                                          timeout=30) as c:
+                sender = threading.Thread(
+                    target=lambda: (c.sendall(payload),
+                                    c.shutdown(socket.SHUT_WR)))
+                sender.start()
+                while True:
+                    data = c.recv(65536)
+                    if not data:
+                        break
+                    got += data
+                sender.join()
+        except OSError as e:
+            log.append("client: %s" % e)
+            return
+        if bytes(got) != payload:
+            log.append("client: %d bytes came back, not the megabyte sent"
+                       % len(got))
+
+    def words(self, host):
+        return {"@HOST@": host,
+                "@TCP@": str(self.tcp.getsockname()[1]),
+                "@UDP@": str(self.udp.getsockname()[1]),
+                "@REFUSED@": str(self.refused.getsockname()[1])}
+
+    def close(self):
+        for s in (self.tcp, self.udp, self.refused):
+            s.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+GUEST_LISTEN_PORT = 8080
+
+
+def served(peers, argv, listen, run):
+    """run() with @LISTEN@ in argv made `listen` and NetPeers.client
+    connecting to `connect` meanwhile (listen = (app's port, the port the
+    client connects to)); a client's failure becomes the result's error."""
+    if peers is None or not any("@LISTEN@" in a for a in argv):
+        return run(argv)
+    port, connect = listen
+    argv = [a.replace("@LISTEN@", str(port)) for a in argv]
+    log = []
+    client = threading.Thread(target=peers.client, args=(connect, log),
+                              daemon=True)
+    client.start()
+    result = run(argv)
+    client.join(timeout=60)
+    if log and not result.error:
+        result.error = "; ".join(log)
+    return result
+
+
+def substituted(argv, words):
+    for key, value in (words or {}).items():
+        argv = [a.replace(key, value) for a in argv]
+    return argv
 
 
 # --------------------------------------------------------------------------
@@ -479,8 +630,12 @@ def main(argv):
             return 1
 
     if args.host_only:
+        peers = NetPeers() if args.net else None
         for i, run in enumerate(args.runs):
-            r = run_host(args, run)
+            port = free_port()
+            r = served(peers, substituted(
+                run, peers.words("127.0.0.1") if peers else None),
+                (port, port), lambda argv: run_host(args, argv))
             print("== run %d: %s" % (i + 1, show_command(run)))
             sys.stdout.write(r.output.decode("utf-8", "backslashreplace"))
             print("== exit status %s%s" % (r.status, (" (%s)" % r.error)
@@ -512,16 +667,24 @@ def main(argv):
         tmp = tempfile.TemporaryDirectory(prefix="wicket-differential-")
         workdir = tmp.name
     side = WicketSide(args, workdir)
+    peers = NetPeers() if args.net else None
+    host_words = peers.words("127.0.0.1") if peers else None
+    wicket_words = peers.words("10.0.2.2") if peers else None
     failed = 0
     try:
         for i, run in enumerate(args.runs):
-            host = run_host(args, run)
+            port = free_port()
+            host = served(peers, substituted(run, host_words), (port, port),
+                          lambda argv: run_host(args, argv))
             if i == 0 and host.status == EXIT_SKIP:
                 lines = host.output.decode("utf-8", "replace").splitlines()
                 print("SKIP: the host cannot run this test: %s"
                       % (lines[-1] if lines else "no reason given"))
                 return EXIT_SKIP
-            wicket = side.run(i, run)
+            side.forward = free_port()
+            wicket = served(peers, substituted(run, wicket_words),
+                            (GUEST_LISTEN_PORT, side.forward),
+                            lambda argv: side.run(i, argv))
             if not compare(args, i, run, host, wicket):
                 failed += 1
                 if wicket.error and wicket.status is None:
@@ -539,6 +702,8 @@ def main(argv):
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+        if peers:
+            peers.close()
         if tmp is not None:
             tmp.cleanup()
     if failed:

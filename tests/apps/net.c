@@ -1,0 +1,298 @@
+/*
+ * TCP and UDP to peers on a network: run by differential.py --net, which
+ * starts the peers on the host (a TCP echo server, a UDP echo server, and
+ * a port where nothing listens) and gives their address and ports as
+ * argv: on the host they are 127.0.0.1's, under Wicket 10.0.2.2's (QEMU's
+ * user-mode network, which passes them on to the host's loopback).
+ *
+ *   net HOST TCP_PORT UDP_PORT REFUSED_PORT
+ *
+ * and the other way round: a server on PORT (any address) that the
+ * harness connects to (under Wicket through QEMU's forwarding of a host
+ * port): a "ping" answered with "pong" (the harness retries until the
+ * server listens), then a megabyte echoed, then the end.
+ *
+ *   net serve PORT
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define BULK (1 << 20)
+
+static struct sockaddr_in peer(const char *host, const char *port)
+{
+	struct sockaddr_in name = { .sin_family = AF_INET,
+				    .sin_port = htons((uint16_t)atoi(port)) };
+
+	if (inet_pton(AF_INET, host, &name.sin_addr) != 1) {
+		fprintf(stderr, "bad address %s\n", host);
+		exit(2);
+	}
+	return name;
+}
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		printf("FAILED: %s (%s)\n", what, strerror(errno));
+		exit(1);
+	}
+}
+
+static int tcp_connected(const struct sockaddr_in *to)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	check(fd >= 0, "socket");
+	check(connect(fd, (const struct sockaddr *)to, sizeof(*to)) == 0,
+	      "connect");
+	return fd;
+}
+
+static unsigned char pattern(size_t i)
+{
+	return (unsigned char)(i * 7 + (i >> 9));
+}
+
+/* A megabyte out and back through the echo server, sent and received in
+ * turns (neither side's buffers need hold it all), then the half-close:
+ * the server sees the end and closes, and we read the end. */
+static void bulk_echo(const struct sockaddr_in *to)
+{
+	static unsigned char out[BULK], in[BULK];
+	int fd = tcp_connected(to);
+	size_t sent = 0, got = 0;
+
+	for (size_t i = 0; i < BULK; i++)
+		out[i] = pattern(i);
+	check(fcntl(fd, F_SETFL, O_NONBLOCK) == 0, "O_NONBLOCK");
+	while (got < BULK) {
+		struct pollfd p = { .fd = fd,
+				    .events = POLLIN |
+					      (sent < BULK ? POLLOUT : 0) };
+
+		check(poll(&p, 1, 20000) == 1, "poll during the echo");
+		if ((p.revents & POLLOUT) && sent < BULK) {
+			ssize_t n = send(fd, out + sent, BULK - sent, 0);
+
+			check(n > 0 || errno == EAGAIN, "send");
+			if (n > 0)
+				sent += (size_t)n;
+			if (sent == BULK)
+				check(shutdown(fd, SHUT_WR) == 0, "shutdown");
+		}
+		if (p.revents & POLLIN) {
+			ssize_t n = recv(fd, in + got, BULK - got, 0);
+
+			check(n > 0 || (n < 0 && errno == EAGAIN),
+			      "recv during the echo");
+			if (n > 0)
+				got += (size_t)n;
+		}
+	}
+	printf("echoed %zu bytes: %s\n", got,
+	       memcmp(in, out, BULK) ? "DIFFERENT" : "the same");
+	check(fcntl(fd, F_SETFL, 0) == 0, "blocking");
+	char byte;
+
+	printf("after the echo: recv %zd\n", recv(fd, &byte, 1, 0));
+	close(fd);
+}
+
+/* A line out, its echo back; the names of both ends. */
+static void small_echo(const struct sockaddr_in *to)
+{
+	int fd = tcp_connected(to);
+	struct sockaddr_in mine, theirs;
+	socklen_t length = sizeof(mine);
+	char line[64] = "";
+	int one = 1;
+
+	check(getsockname(fd, (struct sockaddr *)&mine, &length) == 0,
+	      "getsockname");
+	length = sizeof(theirs);
+	check(getpeername(fd, (struct sockaddr *)&theirs, &length) == 0,
+	      "getpeername");
+	printf("names: local port %s, peer %s\n",
+	       ntohs(mine.sin_port) ? "set" : "0",
+	       theirs.sin_port == to->sin_port &&
+			       theirs.sin_addr.s_addr == to->sin_addr.s_addr
+		       ? "the server"
+		       : "SOMEONE ELSE");
+	check(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0,
+	      "TCP_NODELAY");
+	check(write(fd, "hello, network\n", 15) == 15, "write");
+	for (size_t got = 0; got < 15;) {
+		ssize_t n = read(fd, line + got, 15 - got);
+
+		check(n > 0, "read");
+		got += (size_t)n;
+	}
+	printf("echo: %s", line);
+	close(fd);
+}
+
+/* A non-blocking connect: -EINPROGRESS, then POLLOUT and SO_ERROR 0. */
+static void nonblocking_connect(const struct sockaddr_in *to)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), error = -1;
+	socklen_t length = sizeof(error);
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int result = connect(fd, (const struct sockaddr *)to, sizeof(*to));
+
+	printf("non-blocking connect: %s\n",
+	       result == 0		 ? "at once"
+	       : errno == EINPROGRESS ? "in progress"
+				      : strerror(errno));
+	check(poll(&p, 1, 20000) == 1, "poll for the connection");
+	printf("then: %s%s%s\n", p.revents & POLLOUT ? "POLLOUT" : "",
+	       p.revents & POLLERR ? " POLLERR" : "",
+	       p.revents & POLLHUP ? " POLLHUP" : "");
+	check(getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0,
+	      "SO_ERROR");
+	printf("SO_ERROR: %d\n", error);
+	close(fd);
+}
+
+/* Nothing listens there: ECONNREFUSED, blocking or not. */
+static void refused(const struct sockaddr_in *to)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), error = 0;
+	socklen_t length = sizeof(error);
+
+	int result = connect(fd, (const struct sockaddr *)to, sizeof(*to));
+
+	printf("connect to a closed port: %d (%s)\n", result,
+	       strerror(errno));
+	close(fd);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(fd, (const struct sockaddr *)to, sizeof(*to));
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	check(poll(&p, 1, 20000) == 1, "poll for the refusal");
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+	printf("non-blocking: POLLERR %s, SO_ERROR %s\n",
+	       p.revents & POLLERR ? "yes" : "no", strerror(error));
+	close(fd);
+}
+
+static void udp_echo(const struct sockaddr_in *to)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct timeval timeout = { .tv_sec = 20 };
+	struct sockaddr_in from;
+	socklen_t length = sizeof(from);
+	char reply[2000];
+
+	check(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout,
+			 sizeof(timeout)) == 0,
+	      "SO_RCVTIMEO");
+	for (int size = 1; size <= 1400; size *= 7) {
+		char datagram[1400];
+
+		memset(datagram, 'a' + size % 26, (size_t)size);
+		check(sendto(fd, datagram, (size_t)size, 0,
+			     (const struct sockaddr *)to,
+			     sizeof(*to)) == size,
+		      "sendto");
+		ssize_t n = recvfrom(fd, reply, sizeof(reply), 0,
+				     (struct sockaddr *)&from, &length);
+
+		check(n >= 0, "recvfrom");
+		printf("udp: %d bytes out, %zd back %s, from %s\n", size, n,
+		       n == size && memcmp(reply, datagram, (size_t)n) == 0
+			       ? "the same"
+			       : "DIFFERENT",
+		       from.sin_port == to->sin_port &&
+				       from.sin_addr.s_addr ==
+					       to->sin_addr.s_addr
+			       ? "the server"
+			       : "SOMEONE ELSE");
+	}
+	/* Connected: send and recv without names. */
+	check(connect(fd, (const struct sockaddr *)to, sizeof(*to)) == 0,
+	      "connect (UDP)");
+	check(send(fd, "connected", 9, 0) == 9, "send (UDP)");
+	ssize_t n = recv(fd, reply, sizeof(reply), 0);
+
+	printf("udp connected: %zd back\n", n);
+	close(fd);
+}
+
+static int serve(const char *port)
+{
+	int listener = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	struct sockaddr_in name = { .sin_family = AF_INET,
+				    .sin_port = htons((uint16_t)atoi(port)) };
+	static char buffer[65536];
+	size_t echoed = 0;
+
+	check(setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one,
+			 sizeof(one)) == 0,
+	      "SO_REUSEADDR");
+	check(bind(listener, (struct sockaddr *)&name, sizeof(name)) == 0,
+	      "bind");
+	check(listen(listener, 4) == 0, "listen");
+	for (int served = 0; served < 2;) {
+		struct sockaddr_in client;
+		socklen_t length = sizeof(client);
+		int fd = accept(listener, (struct sockaddr *)&client, &length);
+		ssize_t n;
+
+		check(fd >= 0, "accept");
+		n = read(fd, buffer, 5);
+		if (n == 5 && memcmp(buffer, "ping\n", 5) == 0) {
+			check(write(fd, "pong\n", 5) == 5, "pong");
+			printf("served a ping from a client %s\n",
+			       client.sin_family == AF_INET ? "of AF_INET"
+							    : "of ANOTHER FAMILY");
+			served++;
+		} else if (n > 0) {
+			echoed = (size_t)n;
+			check(write(fd, buffer, (size_t)n) == n, "echo");
+			while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
+				check(write(fd, buffer, (size_t)n) == n,
+				      "echo");
+				echoed += (size_t)n;
+			}
+			check(n == 0, "read to the end");
+			printf("echoed %zu bytes to the end\n", echoed);
+			served++;
+		}
+		close(fd);
+	}
+	close(listener);
+	printf("done\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "serve") == 0)
+		return serve(argv[2]);
+	if (argc != 5) {
+		fprintf(stderr, "usage: net HOST TCP_PORT UDP_PORT REFUSED\n");
+		return 2;
+	}
+	struct sockaddr_in tcp = peer(argv[1], argv[2]),
+			   udp = peer(argv[1], argv[3]),
+			   closed = peer(argv[1], argv[4]);
+
+	small_echo(&tcp);
+	nonblocking_connect(&tcp);
+	bulk_echo(&tcp);
+	refused(&closed);
+	udp_echo(&udp);
+	printf("done\n");
+	return 0;
+}
