@@ -64,8 +64,8 @@ void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
 	     const void *payload, size_t length, uint8_t ttl, uint8_t tos);
 
 /* The Internet checksum (RFC 1071): the one's-complement sum of
- * 16-bit words, started from `sum`; ip_checksum_finish folds and
- * complements it. */
+ * 16-bit words, started from `sum` (only the last piece summed may
+ * have an odd length); ip_checksum_finish folds and complements it. */
 uint32_t ip_checksum_add(uint32_t sum, const void *bytes, size_t length);
 uint16_t ip_checksum_finish(uint32_t sum);
 

@@ -155,7 +155,8 @@ static void segment_send(uint32_t local, uint16_t lport, uint32_t remote,
 		segment[21] = 4;
 		store_be16(segment + 22, MSS_OWN);
 	}
-	memcpy(segment + header, data, length);
+	if (length)
+		memcpy(segment + header, data, length);
 	uint32_t sum = ip_pseudo_sum(local, remote, NET_IPPROTO_TCP,
 				     header + length);
 

@@ -1,0 +1,505 @@
+/*
+ * TCP (net/tcp.c), white-box: the source is included, its neighbours
+ * faked. The peer is this test: it writes segments into tcp_input and
+ * reads what the connection sends (ip_send's fake keeps them), and it
+ * does what a wire and slirp never do: loses segments, sends them out of
+ * order, closes its window, resets, stays silent. The app's end is a
+ * fake too: a send queue and a receive buffer behind socket_remote_*.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "net/tcp.c"
+
+#define LOCAL   0x0f02000a /* 10.0.2.15, network order */
+#define REMOTE  0x0202000a /* 10.0.2.2 */
+#define LPORT   0x409c     /* 40000, network order */
+#define RPORT   0xb315     /* 5555 */
+#define LISTEN  0x5000     /* 80 */
+#define HIDDEN  7
+#define ACCEPTED_HIDDEN 9
+#define QUEUE_MAX (1 << 20)
+
+/* The app's side of the connection. */
+static struct {
+	uint8_t sent[QUEUE_MAX]; /* what it sent, from the first unacked */
+	uint64_t queued;
+	uint8_t received[QUEUE_MAX];
+	uint64_t taken, room;
+	enum remote_sending sending;
+	bool gone, opened, finished, closed, accepted;
+	int error;
+} app;
+
+/* What the connection sent. */
+struct segment {
+	uint32_t source, destination;
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t window, mss;
+	size_t length;
+	uint8_t data[2048];
+};
+static struct segment out[64];
+static unsigned out_count;
+
+uint64_t clock_ns_to_ticks(uint64_t ns)
+{
+	return ns;
+}
+
+uint64_t clock_ticks_to_ns(uint64_t ticks)
+{
+	return ticks;
+}
+
+void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
+	     const void *payload, size_t length, uint8_t ttl, uint8_t tos)
+{
+	const uint8_t *p = payload;
+	struct segment *s = &out[out_count++];
+
+	(void)ttl;
+	(void)tos;
+	cr_assert_lt(out_count, 64, "too many segments");
+	cr_assert_eq(protocol, NET_IPPROTO_TCP);
+	cr_assert_eq(ip_checksum_finish(ip_checksum_add(
+			     ip_pseudo_sum(source, destination, protocol,
+					   length),
+			     payload, length)),
+		     0, "a checksum that does not add up");
+	size_t header = (size_t)(p[12] >> 4) * 4;
+
+	*s = (struct segment){ .source = source, .destination = destination,
+			       .flags = p[13], .seq = load_be32(p + 4),
+			       .ack = load_be32(p + 8),
+			       .window = load_be16(p + 14),
+			       .length = length - header };
+	if (header == 24 && p[20] == 2)
+		s->mss = load_be16(p + 22);
+	memcpy(s->data, p + header, s->length);
+}
+
+long inet_find(int kind, const struct inet_name *name)
+{
+	cr_assert_eq(kind, SOCK_STREAM);
+	return name->port == LISTEN ? 3 : -1;
+}
+
+long socket_remote_accept(unsigned listener, const struct inet_name *local,
+			  const struct inet_name *remote)
+{
+	cr_assert_eq(listener, 3);
+	cr_assert_eq(local->port, LISTEN);
+	cr_assert_eq(remote->port, RPORT);
+	app.accepted = true;
+	return ACCEPTED_HIDDEN;
+}
+
+void socket_remote_open(unsigned hidden)
+{
+	cr_assert_eq(hidden, HIDDEN);
+	app.opened = true;
+}
+
+uint64_t socket_remote_queued(unsigned hidden)
+{
+	(void)hidden;
+	return app.queued;
+}
+
+void socket_remote_peek(unsigned hidden, uint64_t offset, void *bytes,
+			uint64_t length)
+{
+	(void)hidden;
+	cr_assert_leq(offset + length, app.queued, "a peek past the queue");
+	memcpy(bytes, app.sent + offset, length);
+}
+
+void socket_remote_acked(unsigned hidden, uint64_t length)
+{
+	(void)hidden;
+	cr_assert_leq(length, app.queued, "acknowledged more than was sent");
+	memmove(app.sent, app.sent + length, app.queued - length);
+	app.queued -= length;
+}
+
+enum remote_sending socket_remote_sending(unsigned hidden)
+{
+	(void)hidden;
+	return app.sending;
+}
+
+bool socket_remote_app_gone(unsigned hidden)
+{
+	(void)hidden;
+	return app.gone;
+}
+
+uint64_t socket_remote_room(unsigned hidden)
+{
+	(void)hidden;
+	return app.gone ? 0 : app.room;
+}
+
+uint64_t socket_remote_deliver(unsigned hidden, const void *bytes,
+			       uint64_t length)
+{
+	(void)hidden;
+	cr_assert_leq(length, app.room, "delivered beyond the room");
+	memcpy(app.received + app.taken, bytes, length);
+	app.taken += length;
+	app.room -= length;
+	return length;
+}
+
+void socket_remote_finished(unsigned hidden)
+{
+	(void)hidden;
+	app.finished = true;
+}
+
+void socket_remote_close(unsigned hidden, int error)
+{
+	(void)hidden;
+	cr_assert(!app.closed, "closed twice");
+	app.closed = true;
+	app.error = error;
+}
+
+static void reset_all(void)
+{
+	memset(&app, 0, sizeof(app));
+	app.room = 256 << 10;
+	memset(connections, 0, sizeof(connections));
+	connections_touched = 0;
+	out_count = 0;
+}
+
+/* The peer's segment. */
+static void peer_sends(uint8_t flags, uint32_t seq, uint32_t ack,
+		       uint16_t window, const void *data, size_t length,
+		       uint16_t lport)
+{
+	uint8_t segment[2048];
+	uint16_t rport = RPORT;
+
+	memset(segment, 0, TCP_HEADER);
+	memcpy(segment, &rport, 2);
+	memcpy(segment + 2, &lport, 2);
+	store_be32(segment + 4, seq);
+	store_be32(segment + 8, ack);
+	segment[12] = 5 << 4;
+	segment[13] = flags;
+	store_be16(segment + 14, window);
+	if (length)
+		memcpy(segment + TCP_HEADER, data, length);
+	store_be16(segment + 16,
+		   ip_checksum_finish(ip_checksum_add(
+			   ip_pseudo_sum(REMOTE, LOCAL, NET_IPPROTO_TCP,
+					 TCP_HEADER + length),
+			   segment, TCP_HEADER + length)));
+	tcp_input(REMOTE, LOCAL, segment, TCP_HEADER + length);
+}
+
+static struct segment take(void)
+{
+	cr_assert_gt(out_count, 0, "nothing was sent");
+	struct segment s = out[0];
+
+	memmove(out, out + 1, --out_count * sizeof(out[0]));
+	return s;
+}
+
+static void nothing_sent(void)
+{
+	cr_assert_eq(out_count, 0, "a segment went: flags %#x", out[0].flags);
+}
+
+/* A connection made by connect, open: its ISS; the peer's is 1000. */
+static uint32_t opened(uint16_t window)
+{
+	cr_assert_eq(tcp_connect(HIDDEN, LOCAL, LPORT, REMOTE, RPORT), 0);
+	struct segment syn = take();
+
+	cr_assert_eq(syn.flags, SYN);
+	cr_assert_eq(syn.mss, MSS_OWN);
+	peer_sends(SYN | ACK, 1000, syn.seq + 1, window, NULL, 0, LPORT);
+	cr_assert(app.opened);
+	struct segment ack = take();
+
+	cr_assert_eq(ack.flags, ACK);
+	cr_assert_eq(ack.seq, syn.seq + 1);
+	cr_assert_eq(ack.ack, 1001);
+	return syn.seq;
+}
+
+static void queue(size_t length)
+{
+	for (size_t i = 0; i < length; i++)
+		app.sent[app.queued + i] = (uint8_t)(app.queued + i);
+	app.queued += length;
+}
+
+static void fire_timers(void)
+{
+	tcp_timer(rdtsc() + (UINT64_C(100) << 30));
+}
+
+TestSuite(tcp, .init = reset_all);
+
+Test(tcp, data_goes_in_segments_within_the_window_and_goes_when_acked)
+{
+	uint32_t iss = opened(3000);
+
+	queue(5000);
+	tcp_kick();
+	/* The peer gave no MSS: RFC 1122's 536, within 3,000 bytes. */
+	size_t sent = 0;
+
+	while (out_count) {
+		struct segment s = take();
+
+		cr_assert_eq(s.seq, iss + 1 + sent);
+		cr_assert_leq(s.length, 536);
+		cr_assert_eq(memcmp(s.data, app.sent + sent, s.length), 0);
+		sent += s.length;
+	}
+	cr_assert_eq(sent, 3000, "the window's 3,000 bytes, not %zu", sent);
+	peer_sends(ACK, 1001, iss + 1 + 1000, 3000, NULL, 0, LPORT);
+	cr_assert_eq(app.queued, 4000);
+	/* The window slid by 1,000: that much more goes. */
+	sent = 0;
+	while (out_count)
+		sent += take().length;
+	cr_assert_eq(sent, 1000);
+}
+
+Test(tcp, a_lost_segment_goes_again_after_the_timeout_from_the_first_unacked)
+{
+	uint32_t iss = opened(60000);
+
+	queue(2000);
+	tcp_kick();
+	out_count = 0; /* all lost */
+	fire_timers();
+	struct segment again = take();
+
+	cr_assert_eq(again.seq, iss + 1);
+	cr_assert_eq(again.data[0], app.sent[0]);
+	cr_assert_eq(connections[0].rto_ms, 2 * RTO_INITIAL_MS);
+}
+
+Test(tcp, the_peers_bytes_in_order_are_taken_and_out_of_order_ones_dropped)
+{
+	uint32_t iss = opened(60000);
+
+	peer_sends(ACK | PSH, 1006, iss + 1, 60000, "world", 5, LPORT);
+	cr_assert_eq(app.taken, 0, "an out-of-order segment was taken");
+	cr_assert_eq(take().ack, 1001, "no duplicate ACK");
+	peer_sends(ACK | PSH, 1001, iss + 1, 60000, "hello", 5, LPORT);
+	cr_assert_eq(app.taken, 5);
+	cr_assert_eq(take().ack, 1006);
+	/* A copy, partly old: only its new bytes. */
+	peer_sends(ACK | PSH, 1004, iss + 1, 60000, "lo, you", 7, LPORT);
+	cr_assert_eq(app.taken, 10);
+	cr_assert_eq(memcmp(app.received, "hello, you", 10), 0);
+	cr_assert_eq(take().ack, 1011);
+}
+
+Test(tcp, a_full_ring_closes_the_window_and_reads_reopen_it)
+{
+	uint32_t iss = opened(60000);
+
+	app.room = 3;
+	peer_sends(ACK, 1001, iss + 1, 60000, "abcdef", 6, LPORT);
+	cr_assert_eq(app.taken, 3);
+	struct segment s = take();
+
+	cr_assert_eq(s.ack, 1004);
+	cr_assert_eq(s.window, 0);
+	tcp_kick();
+	nothing_sent();
+	app.room = 10000;
+	tcp_kick();
+	s = take();
+	cr_assert_eq(s.window, 10000, "no window update");
+}
+
+Test(tcp, a_zero_window_is_probed_after_the_timeout)
+{
+	uint32_t iss = opened(0);
+
+	queue(100);
+	tcp_kick();
+	nothing_sent();
+	fire_timers();
+	struct segment probe = take();
+
+	cr_assert_eq(probe.seq, iss + 1);
+	cr_assert_eq(probe.length, 1);
+	peer_sends(ACK, 1001, iss + 2, 500, NULL, 0, LPORT);
+	cr_assert_eq(app.queued, 99);
+	cr_assert_eq(take().length, 99);
+}
+
+Test(tcp, our_close_sends_fin_after_the_data_and_ends_after_time_wait)
+{
+	uint32_t iss = opened(60000);
+
+	queue(10);
+	app.sending = REMOTE_FINISHED;
+	tcp_kick();
+	cr_assert_eq(take().length, 10);
+	struct segment fin = take();
+
+	cr_assert_eq(fin.flags, FIN | ACK);
+	cr_assert_eq(fin.seq, iss + 11);
+	peer_sends(ACK, 1001, iss + 12, 60000, NULL, 0, LPORT);
+	cr_assert_eq(app.queued, 0);
+	cr_assert_eq(connections[0].state, FIN_WAIT_2);
+	peer_sends(FIN | ACK, 1001, iss + 12, 60000, NULL, 0, LPORT);
+	cr_assert(app.finished);
+	cr_assert_eq(take().ack, 1002);
+	cr_assert_eq(connections[0].state, TIME_WAIT);
+	/* Its FIN again: acknowledged again. */
+	peer_sends(FIN | ACK, 1001, iss + 12, 60000, NULL, 0, LPORT);
+	cr_assert_eq(take().ack, 1002);
+	cr_assert(!app.closed);
+	fire_timers();
+	cr_assert(app.closed);
+	cr_assert_eq(app.error, 0);
+}
+
+Test(tcp, their_close_first_then_ours)
+{
+	uint32_t iss = opened(60000);
+
+	peer_sends(FIN | ACK, 1001, iss + 1, 60000, "bye", 3, LPORT);
+	cr_assert(app.finished);
+	cr_assert_eq(app.taken, 3);
+	cr_assert_eq(take().ack, 1005);
+	cr_assert_eq(connections[0].state, CLOSE_WAIT);
+	/* Half-closed: we still send. */
+	queue(4);
+	tcp_kick();
+	cr_assert_eq(take().length, 4);
+	app.sending = REMOTE_FINISHED;
+	tcp_kick();
+	cr_assert_eq(take().flags, FIN | ACK);
+	cr_assert_eq(connections[0].state, LAST_ACK);
+	peer_sends(ACK, 1005, iss + 6, 60000, NULL, 0, LPORT);
+	cr_assert(app.closed);
+	cr_assert_eq(app.error, 0);
+}
+
+Test(tcp, a_lost_fin_goes_again)
+{
+	uint32_t iss = opened(60000);
+
+	app.sending = REMOTE_FINISHED;
+	tcp_kick();
+	take();
+	fire_timers();
+	struct segment fin = take();
+
+	cr_assert_eq(fin.flags, FIN | ACK);
+	cr_assert_eq(fin.seq, iss + 1);
+	cr_assert_eq(connections[0].state, FIN_WAIT_1);
+}
+
+Test(tcp, a_reset_answers_connect_with_econnrefused)
+{
+	cr_assert_eq(tcp_connect(HIDDEN, LOCAL, LPORT, REMOTE, RPORT), 0);
+	struct segment syn = take();
+
+	/* A reset that does not acknowledge our SYN is not believed. */
+	peer_sends(RST | ACK, 0, syn.seq + 5, 0, NULL, 0, LPORT);
+	cr_assert(!app.closed);
+	peer_sends(RST | ACK, 0, syn.seq + 1, 0, NULL, 0, LPORT);
+	cr_assert(app.closed);
+	cr_assert_eq(app.error, ECONNREFUSED);
+}
+
+Test(tcp, a_reset_in_the_window_resets_an_open_connection)
+{
+	opened(60000);
+	peer_sends(RST, 5000, 0, 0, NULL, 0, LPORT);
+	cr_assert(!app.closed, "a reset outside the window was believed");
+	peer_sends(RST, 1001, 0, 0, NULL, 0, LPORT);
+	cr_assert(app.closed);
+	cr_assert_eq(app.error, ECONNRESET);
+}
+
+Test(tcp, an_unanswered_syn_times_out)
+{
+	cr_assert_eq(tcp_connect(HIDDEN, LOCAL, LPORT, REMOTE, RPORT), 0);
+	for (int i = 0; i <= SYN_RETRIES_MAX; i++) {
+		cr_assert_eq(take().flags, SYN);
+		fire_timers();
+	}
+	cr_assert(app.closed);
+	cr_assert_eq(app.error, ETIMEDOUT);
+}
+
+Test(tcp, an_abortive_close_resets)
+{
+	opened(60000);
+	app.sending = REMOTE_ABORTED;
+	tcp_kick();
+	cr_assert_eq(take().flags & RST, RST);
+	cr_assert(app.closed);
+}
+
+Test(tcp, bytes_for_a_closed_app_reset_the_connection)
+{
+	uint32_t iss = opened(60000);
+
+	app.gone = true;
+	peer_sends(ACK, 1001, iss + 1, 60000, "late", 4, LPORT);
+	cr_assert_eq(take().flags & RST, RST);
+	cr_assert(app.closed);
+}
+
+Test(tcp, a_syn_for_a_listener_is_accepted_after_the_handshake)
+{
+	peer_sends(SYN, 7000, 0, 8000, NULL, 0, LISTEN);
+	struct segment synack = take();
+
+	cr_assert_eq(synack.flags, SYN | ACK);
+	cr_assert_eq(synack.ack, 7001);
+	cr_assert(!app.accepted, "accepted before the handshake ended");
+	/* The SYN again: the SYN-ACK again. */
+	peer_sends(SYN, 7000, 0, 8000, NULL, 0, LISTEN);
+	cr_assert_eq(take().seq, synack.seq);
+	peer_sends(ACK, 7001, synack.seq + 1, 8000, "GET", 3, LISTEN);
+	cr_assert(app.accepted);
+	cr_assert_eq(app.taken, 3);
+	cr_assert_eq(connections[0].state, ESTABLISHED);
+	cr_assert_eq(connections[0].hidden, ACCEPTED_HIDDEN);
+}
+
+Test(tcp, segments_for_no_connection_are_reset_and_malformed_ones_dropped)
+{
+	peer_sends(SYN, 1, 0, 100, NULL, 0, LPORT); /* nobody listens */
+	struct segment r = take();
+
+	cr_assert_eq(r.flags, RST | ACK);
+	cr_assert_eq(r.ack, 2);
+	peer_sends(ACK, 1, 77, 100, NULL, 0, LPORT);
+	r = take();
+	cr_assert_eq(r.flags, RST);
+	cr_assert_eq(r.seq, 77);
+	peer_sends(RST, 1, 0, 0, NULL, 0, LPORT); /* never answered */
+	nothing_sent();
+	/* Too short, a header longer than the segment, a bad checksum. */
+	uint8_t junk[TCP_HEADER] = { 0 };
+
+	tcp_input(REMOTE, LOCAL, junk, 10);
+	junk[12] = 15 << 4;
+	tcp_input(REMOTE, LOCAL, junk, sizeof(junk));
+	junk[12] = 5 << 4;
+	junk[13] = SYN;
+	tcp_input(REMOTE, LOCAL, junk, sizeof(junk));
+	nothing_sent();
+}
