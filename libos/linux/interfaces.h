@@ -1,8 +1,8 @@
 /*
- * The network interfaces (linux/interfaces.c): Wicket's one, the
- * loopback `lo` (index 1, 127.0.0.1/8, socket_inet.h), as rtnetlink
- * (NETLINK_ROUTE sockets, linux/socket.c) and the SIOCGIF ioctls tell of
- * it.
+ * The network interfaces (linux/interfaces.c): the loopback `lo` (index
+ * 1, 127.0.0.1/8, socket_inet.h) and, while net/netif.h's interface is
+ * up, `eth0` (index 2), as rtnetlink (NETLINK_ROUTE sockets,
+ * linux/socket.c), the SIOCGIF ioctls and /proc/net tell of them.
  */
 #ifndef LIBOS_LINUX_INTERFACES_H
 #define LIBOS_LINUX_INTERFACES_H
@@ -44,9 +44,9 @@ void netlink_answer(const uint8_t *requests, uint32_t length, uint32_t portid,
  * request that is none of them. */
 long interfaces_ioctl(int family, uint64_t request, uint64_t argument);
 
-/* /proc/net/dev, /proc/net/route (IPv4's routes: none but the local
- * table's, which it does not show) and /proc/net/if_inet6 (procfs.c).
- * The text's length, as print_format_to's. */
+/* /proc/net/dev, /proc/net/route (the main table's routes: eth0's
+ * subnet and default route, none without it) and /proc/net/if_inet6
+ * (procfs.c). The text's length, as print_format_to's. */
 size_t interfaces_proc_dev(char *out, size_t size);
 size_t interfaces_proc_route(char *out, size_t size);
 size_t interfaces_proc_if_inet6(char *out, size_t size);

@@ -2,7 +2,7 @@
  * Netlink's and rtnetlink's user-space ABI (Linux's <linux/netlink.h>,
  * <linux/rtnetlink.h>, <linux/if_link.h>, <linux/if_addr.h>), which
  * musl's headers do not have: the structures and numbers
- * tests/apps/netlink.c uses.
+ * tests/apps/netlink.c and net_interfaces.c use.
  */
 #ifndef NETLINK_UTIL_H
 #define NETLINK_UTIL_H
@@ -113,8 +113,11 @@ struct ifinfomsg {
 #define IFLA_NUM_TX_QUEUES 31
 #define IFLA_NUM_RX_QUEUES 32
 #define IFLA_CARRIER       33
+#define IFLA_MIN_MTU       50
+#define IFLA_MAX_MTU       51
 
-/* struct rtnl_link_stats: 24 counters of 32 bits. */
+/* struct rtnl_link_stats: 24 counters of 32 bits, the first four
+ * packets received and sent, bytes received and sent. */
 #define LINK_STATS_SIZE (24 * 4)
 
 struct ifaddrmsg {
@@ -132,6 +135,7 @@ struct ifaddrmsg {
 #define IFA_ADDRESS   1
 #define IFA_LOCAL     2
 #define IFA_LABEL     3
+#define IFA_BROADCAST 4
 #define IFA_CACHEINFO 6
 #define IFA_FLAGS     8
 
@@ -151,6 +155,10 @@ struct rtmsg {
 #define RTM_PAYLOAD(header) \
 	((header)->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(sizeof(struct rtmsg)))
 
-#define RTA_OIF 4
+#define RTA_DST     1
+#define RTA_OIF     4
+#define RTA_GATEWAY 5
+#define RTA_PREFSRC 7
+#define RTA_TABLE   15
 
 #endif /* NETLINK_UTIL_H */
