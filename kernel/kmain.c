@@ -135,7 +135,7 @@ static bool console_input_events(void)
 
 	cmdline_get(boot_info.cmdline, "wicket.input", mode, sizeof(mode));
 	if (strcmp(mode, "poll") != 0 && serial_enable_receive_interrupt())
-		gsi = ioapic_route_isa_irq(SERIAL_IRQ, APIC_INPUT_VECTOR);
+		gsi = ioapic_route_irq(SERIAL_IRQ, APIC_INPUT_VECTOR, false);
 	if (gsi < 0) {
 		kinfo("wicket: console input: polled\n");
 		return false;
