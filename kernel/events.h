@@ -1,8 +1,8 @@
 /*
  * Events: exceptions, reflected syscalls, timer expiries, console input and
- * the network device delivered to the libOS's entry in ring 3 (DESIGN.md section 4; the
- * contract is the "Events" section of abi.h). One vCPU. Runs with
- * interrupts off, except inside block().
+ * network frames delivered to the libOS's entry in ring 3 (DESIGN.md
+ * section 4; the contract is the "Events" section of abi.h). One vCPU.
+ * Runs with interrupts off, except inside block().
  */
 #ifndef KERNEL_EVENTS_H
 #define KERNEL_EVENTS_H

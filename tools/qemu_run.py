@@ -8,8 +8,9 @@
 Anything after a lone "--" goes to QEMU verbatim. `--stdin FILE` feeds the
 file and then one Ctrl-D (0x04, the console's end of file) to the serial
 port. `--net` adds a virtio-net device on QEMU's user-mode network,
-`--forward PROTO:HOSTPORT:GUESTPORT` a port forwarded to it. See docs/runner.md for the accelerator choice, the timeouts and the
-exit-status decoding. Python 3.11, standard library only.
+`--forward PROTO:HOSTPORT:GUESTPORT` a port forwarded to it. See
+docs/runner.md for the accelerator choice, the timeouts, the network and
+the exit-status decoding. Python 3.11, standard library only.
 """
 
 import argparse
