@@ -62,8 +62,9 @@
 #define TRANSMIT_BUFFERS  16
 #define TRANSMIT_ALL_BUSY ((1u << TRANSMIT_BUFFERS) - 1)
 
-/* A queue in the legacy layout: the descriptor table, the available ring,
- * and on the next page the used ring. */
+/* A queue in the legacy layout: the descriptor table, the available ring
+ * (its used_event word, after the entries, is not used without
+ * VIRTIO_F_EVENT_IDX), and on the next page the used ring. */
 struct ring {
 	struct { uint64_t address; uint32_t length; uint16_t flags, next; }
 		descriptors[QUEUE_SIZE];
