@@ -15,6 +15,7 @@
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/uaccess.h"
+#include "arch/x86_64/virtio_net.h"
 #include "console.h"
 #include "wicket/abi.h"
 
@@ -28,13 +29,14 @@ uint64_t event_stack;
 bool entry_rdfsbase;
 static uint64_t timer_deadline; /* 0: not armed */
 static bool timer_present;
-bool events_input_present;
+uint32_t events_devices;
 
 static const char *const event_kind_names[] = {
 	[WK_EVENT_EXCEPTION] = "exception",
 	[WK_EVENT_SYSCALL] = "reflected syscall",
 	[WK_EVENT_TIMER] = "timer",
 	[WK_EVENT_INPUT] = "input",
+	[WK_EVENT_NET] = "network",
 };
 
 static void print_regs(const struct wk_regs *r)
@@ -49,7 +51,7 @@ static void print_regs(const struct wk_regs *r)
 static void print_event(const struct wk_event *event)
 {
 	const char *kind = event->kind >= WK_EVENT_EXCEPTION &&
-				   event->kind <= WK_EVENT_INPUT
+				   event->kind <= WK_EVENT_NET
 			   ? event_kind_names[event->kind]
 			   : "unknown kind";
 	kprintf("  event: %s (%u), vector %u, error 0x%lx, address 0x%lx, "
@@ -171,17 +173,18 @@ bool events_reflect_syscall(struct trap_frame *frame)
 	return true;
 }
 
-/* One pending event at a time, the timer's first; delivering it leaves
- * the other pending in the page it writes, for the libOS to see. */
+/* One pending event at a time: the lowest bit, so the timer's first, then
+ * the input's, then the network's (WK_PENDING_* follow WK_EVENT_*);
+ * delivering it leaves the others pending in the page it writes, for the
+ * libOS to see. */
 void events_deliver_pending(struct trap_frame *frame)
 {
-	struct wk_event event = {
-		.kind = (events_pending & WK_PENDING_TIMER) ? WK_EVENT_TIMER
-							    : WK_EVENT_INPUT,
-	};
-
 	if (events_pending == 0 || event_entry == 0)
 		return;
+	struct wk_event event = {
+		.kind = (uint32_t)__builtin_ctz(events_pending),
+	};
+
 	if (vcpu_masked(frame, &event)) {
 		if (put_user_u32(user_pointer(event_vcpu + WK_VCPU_PENDING),
 				 events_pending))
@@ -211,6 +214,16 @@ void events_input_interrupt(void)
 {
 	apic_eoi();
 	events_pending |= WK_PENDING_INPUT;
+}
+
+/* The device lowers its level-triggered line when its status is read,
+ * which must come before the EOI: a line still high would be delivered
+ * again at once. A shared line may interrupt for another device. */
+void events_net_interrupt(void)
+{
+	if (virtio_net_interrupt_acknowledge())
+		events_pending |= WK_PENDING_NET;
+	apic_eoi();
 }
 
 /* ---- the native calls */
@@ -292,16 +305,16 @@ long events_timer_arm(uint64_t deadline)
 long events_block(void)
 {
 	while (!events_pending) {
-		if (timer_deadline == 0 && !events_input_present)
+		if (timer_deadline == 0 && events_devices == 0)
 			return -WK_EDEADLK; /* nothing could ever wake us */
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
 	}
 	return 0;
 }
 
-void events_init(bool have_timer, bool have_input)
+void events_init(bool have_timer, uint32_t devices)
 {
 	timer_present = have_timer;
-	events_input_present = have_input;
+	events_devices = devices;
 	entry_rdfsbase = cpu_features.fsgsbase;
 }

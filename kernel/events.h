@@ -1,8 +1,8 @@
 /*
- * Events: exceptions, reflected syscalls, timer expiries and console input
- * delivered to the libOS's entry in ring 3 (DESIGN.md section 4; the
- * contract is the "Events" section of abi.h). One vCPU. Runs with
- * interrupts off, except inside block().
+ * Events: exceptions, reflected syscalls, timer expiries, console input and
+ * network frames delivered to the libOS's entry in ring 3 (DESIGN.md
+ * section 4; the contract is the "Events" section of abi.h). One vCPU.
+ * Runs with interrupts off, except inside block().
  */
 #ifndef KERNEL_EVENTS_H
 #define KERNEL_EVENTS_H
@@ -32,6 +32,10 @@ void events_timer_interrupt(void);
  * delivered like the timer's. */
 void events_input_interrupt(void);
 
+/* The network device's interrupt: a network event when the device says it
+ * received or sent frames, pending until delivered like the timer's. */
+void events_net_interrupt(void);
+
 /* Called before every return to ring 3: delivers a pending event when the
  * libOS has events unmasked, else records it in vcpu->pending. */
 void events_deliver_pending(struct trap_frame *frame);
@@ -42,10 +46,11 @@ static inline void events_return_to_user(struct trap_frame *frame)
 		events_deliver_pending(frame);
 }
 
-/* After the APIC set-up: whether timer_arm can work, and whether console
- * input raises events (then block() may always wait). */
-void events_init(bool have_timer, bool have_input);
-extern bool events_input_present;
+/* After the APIC set-up: whether timer_arm can work, and the devices that
+ * raise events (WK_DEVICE_* bits, as wk_info.devices has them: with any,
+ * block() may always wait). */
+void events_init(bool have_timer, uint32_t devices);
+extern uint32_t events_devices;
 
 /* The native calls of this area (abi.h has their contracts). The frame is
  * the caller's; set_self_state replaces it and returns the new RAX. */

@@ -28,6 +28,7 @@
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/tsc.h"
+#include "arch/x86_64/virtio_net.h"
 #include "boot/boot_info.h"
 #include "cmdline.h"
 #include "console.h"
@@ -135,7 +136,7 @@ static bool console_input_events(void)
 
 	cmdline_get(boot_info.cmdline, "wicket.input", mode, sizeof(mode));
 	if (strcmp(mode, "poll") != 0 && serial_enable_receive_interrupt())
-		gsi = ioapic_route_isa_irq(SERIAL_IRQ, APIC_INPUT_VECTOR);
+		gsi = ioapic_route_irq(SERIAL_IRQ, APIC_INPUT_VECTOR, false);
 	if (gsi < 0) {
 		kinfo("wicket: console input: polled\n");
 		return false;
@@ -160,7 +161,13 @@ static void kmain_on_main_stack(void *unused)
 	uint64_t tsc_hz = tsc_frequency(&tsc_source);
 	bool timer = apic_init(tsc_hz) == 0;
 
-	events_init(timer, timer && console_input_events());
+	uint32_t devices = 0;
+
+	if (timer && console_input_events())
+		devices |= WK_DEVICE_INPUT_EVENTS;
+	if (timer && virtio_net_init())
+		devices |= WK_DEVICE_NET;
+	events_init(timer, devices);
 	boot_stage_tsc[4] = read_tsc();
 	kinfo("wicket: boot complete\n");
 	libos_start(&boot_info, boot_tsc, tsc_hz, tsc_source);

@@ -20,6 +20,7 @@
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/uaccess.h"
+#include "arch/x86_64/virtio_net.h"
 #include "console.h"
 #include "events.h"
 #include "kmain.h"
@@ -190,7 +191,8 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 	info.magic = WK_INFO_MAGIC;
 	info.abi_version = WK_ABI_VERSION;
 	info.cpu_features = cpu_features.abi;
-	info.devices = events_input_present ? WK_DEVICE_INPUT_EVENTS : 0;
+	info.devices = events_devices;
+	memcpy(info.net_mac, virtio_net_mac, sizeof(info.net_mac));
 	info.tsc_frequency_hz = tsc_hz;
 	info.tsc_source = tsc_source;
 	info.boot_tsc = boot_tsc;

@@ -9,6 +9,7 @@
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/uaccess.h"
+#include "arch/x86_64/virtio_net.h"
 #include "console.h"
 #include "events.h"
 #include "mm/user_memory.h"
@@ -86,8 +87,9 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 		return user_memory_share(frame->rdi, frame->rsi, frame->rdx,
 					 frame->r10);
 	case WK_CALL_net_send:
+		return virtio_net_send(frame->rdi, frame->rsi);
 	case WK_CALL_net_receive:
-		return -WK_ENODEV;
+		return virtio_net_receive(frame->rdi, frame->rsi);
 	default:
 		__builtin_unreachable();
 	}

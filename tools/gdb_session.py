@@ -4,6 +4,7 @@ each with its symbols at the addresses it runs at.
 
     gdb_session.py --kernel ELF --libos ELF --app ELF [--argv 'ARGV']
                    [--append CMDLINE] [--batch FILE] [--break SYMBOL]
+                   [--net] [--forward PROTO:HOSTPORT:GUESTPORT]...
 
 Packs the libOS and the app into a PVH bundle (tools/mkbundle.py), starts
 QEMU through tools/qemu_run.py halted (-S) with a gdb stub on a free local
@@ -71,6 +72,11 @@ def main():
     p.add_argument("--append", default="", help="kernel command line")
     p.add_argument("--files", metavar="DIR",
                    help="the app's file tree (a directory or newc archive)")
+    p.add_argument("--net", action="store_true",
+                   help="a network device (qemu_run.py's --net)")
+    p.add_argument("--forward", action="append", default=[],
+                   metavar="PROTO:HOSTPORT:GUESTPORT",
+                   help="a forwarded port (qemu_run.py's --forward)")
     p.add_argument("--break", dest="breakpoint", default="main")
     p.add_argument("--batch", metavar="FILE",
                    help="gdb commands to run, then exit")
@@ -94,6 +100,9 @@ def main():
               "--kernel", a.kernel, "--initrd", bundle,
               "--append", a.append, "--accel", "tcg",
               "--timeout", "86400", "--silence", "86400"]
+    runner += ["--net"] if a.net else []
+    for rule in a.forward:
+        runner += ["--forward", rule]
     if a.batch:
         runner += ["--quiet", "--log", log]
     runner += ["--", "-S", "-gdb", "tcp:127.0.0.1:%d" % port]

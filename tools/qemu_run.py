@@ -7,8 +7,10 @@
 
 Anything after a lone "--" goes to QEMU verbatim. `--stdin FILE` feeds the
 file and then one Ctrl-D (0x04, the console's end of file) to the serial
-port. See docs/runner.md for the accelerator choice, the timeouts and the
-exit-status decoding. Python 3.11, standard library only.
+port. `--net` adds a virtio-net device on QEMU's user-mode network,
+`--forward PROTO:HOSTPORT:GUESTPORT` a port forwarded to it. See
+docs/runner.md for the accelerator choice, the timeouts, the network and
+the exit-status decoding. Python 3.11, standard library only.
 """
 
 import argparse
@@ -106,6 +108,18 @@ def choose_accel(requested, cpu_override):
 # --------------------------------------------------------------------------
 # Command line
 
+def forward_rule(text):
+    """PROTO:HOSTPORT:GUESTPORT -> QEMU's hostfwd rule, host side bound to
+    127.0.0.1."""
+    parts = text.split(":")
+    if len(parts) != 3 or parts[0] not in ("tcp", "udp") or not all(
+            p.isdigit() and 1 <= int(p) <= 65535 for p in parts[1:]):
+        raise argparse.ArgumentTypeError(
+            "expected PROTO:HOSTPORT:GUESTPORT (tcp or udp, ports 1-65535), "
+            "not %r" % text)
+    return "%s:127.0.0.1:%d-:%d" % (parts[0], int(parts[1]), int(parts[2]))
+
+
 def parse_args(argv):
     if "--" in argv:
         cut = argv.index("--")
@@ -140,6 +154,15 @@ def parse_args(argv):
                    help="do not echo the serial log to stdout")
     p.add_argument("--log", metavar="FILE",
                    help="also write the serial log to FILE")
+    p.add_argument("--net", action="store_true",
+                   help="a virtio-net-pci device on QEMU's user-mode "
+                        "network: the guest is 10.0.2.15/24, the gateway "
+                        "10.0.2.2 (the host's 127.0.0.1), DNS 10.0.2.3")
+    p.add_argument("--forward", metavar="PROTO:HOSTPORT:GUESTPORT",
+                   action="append", default=[], type=forward_rule,
+                   help="forward 127.0.0.1:HOSTPORT on the host to the "
+                        "guest's GUESTPORT (PROTO tcp or udp; repeatable; "
+                        "implies --net)")
     p.add_argument("--stdin", metavar="FILE",
                    help="feed FILE, then Ctrl-D (0x04), to the serial input")
     p.add_argument("--stdin-after", metavar="TEXT",
@@ -178,6 +201,7 @@ def parse_args(argv):
         args.silence = None if interactive(args) else 20.0
     if args.memory <= 0:
         p.error("--memory must be positive")
+    args.net = args.net or bool(args.forward)
     return args
 
 
@@ -195,6 +219,11 @@ def build_command(args, accel, cpu, vars_copy):
            "-no-reboot",
            "-monitor", "none",
            "-nic", "none"]
+    if args.net:
+        # romfile= (empty): no iPXE option ROM, which the guest never uses.
+        cmd += ["-netdev", ",".join(["user,id=net0"] + [
+                    "hostfwd=" + rule for rule in args.forward]),
+                "-device", "virtio-net-pci,netdev=net0,romfile="]
     if interactive(args):
         # A terminal: ^C goes to the guest (its console raises SIGINT),
         # and QEMU's multiplexer keeps Ctrl-A x to stop the run.

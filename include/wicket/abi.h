@@ -54,7 +54,8 @@
  *   block()                             halts until an event is pending;
  *                                       returns 0 at once if one already is;
  *                                       -EDEADLK when none can come (no
- *                                       timer armed, and no input events)
+ *                                       timer armed, no input events and
+ *                                       no network device)
  *   console_read(buffer, length)        copies bytes the serial console has
  *                                       received, at most length (and at most
  *                                       64 per call), untranslated; never

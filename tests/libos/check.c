@@ -13,10 +13,13 @@ static const char *error_name(long value)
 	case 0: return "";
 	case -1: return " (-EPERM)";
 	case -2: return " (-ENOENT)";
+	case -11: return " (-EAGAIN)";
 	case -12: return " (-ENOMEM)";
 	case -14: return " (-EFAULT)";
 	case -17: return " (-EEXIST)";
+	case -19: return " (-ENODEV)";
 	case -22: return " (-EINVAL)";
+	case -35: return " (-EDEADLK)";
 	case -38: return " (-ENOSYS)";
 	default: return "";
 	}

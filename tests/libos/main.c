@@ -39,6 +39,9 @@ static const struct scenario scenarios[] = {
 	{ "bad-upcall-stack", scenario_bad_upcall_stack },
 	{ "events-bench", scenario_events_bench },
 	{ "console-read", scenario_console_read },
+	{ "net", scenario_net },
+	{ "net-absent", scenario_net_absent },
+	{ "net-forward", scenario_net_forward },
 };
 
 /* Finds the value of the word "test=VALUE" in the command line: sets

@@ -35,6 +35,11 @@ int scenario_events_bench(const struct wk_info *info);
 /* Console input (issue #5). */
 int scenario_console_read(const struct wk_info *info);
 
+/* The network device. */
+int scenario_net(const struct wk_info *info);
+int scenario_net_absent(const struct wk_info *info);
+int scenario_net_forward(const struct wk_info *info);
+
 /* name is what follows "test=fault=", length bytes of it. */
 int scenario_fault(const struct wk_info *info, const char *name,
 		   size_t length);

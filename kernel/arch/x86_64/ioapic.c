@@ -25,6 +25,7 @@
 #define IOAPIC_VERSION    1
 #define IOAPIC_REDIRECT   0x10
 #define REDIRECT_ACTIVE_LOW (1u << 13)
+#define REDIRECT_LEVEL      (1u << 15)
 
 /* The MADT's entry of `type` after offset `at` (0: the first); 0 when
  * none. Entries too short for the fields read here are skipped. */
@@ -48,10 +49,20 @@ static void ioapic_write(volatile uint32_t *ioapic, uint32_t reg,
 	ioapic[4] = value;
 }
 
-int ioapic_route_isa_irq(unsigned irq, uint8_t vector)
+/*
+ * A PCI line: ACPI's _PRT, which maps each slot's INTx to an I/O APIC
+ * input, is AML and is not read. The line is taken to reach the I/O APIC
+ * input numbered as the IRQ the firmware wrote into the device's
+ * interrupt line register (or the override's for that IRQ), which holds on
+ * QEMU's pc machine: the PIIX3 routes INTA-INTD through its PIRQ links to
+ * ISA IRQs that SeaBIOS and OVMF choose (10 and 11) and write into that
+ * register, and QEMU wires each such IRQ to the same-numbered I/O APIC
+ * input, active high (its MADT says level, active high for 10 and 11).
+ */
+int ioapic_route_irq(unsigned irq, uint8_t vector, bool pci_line)
 {
 	const uint8_t *madt = acpi_find_table("APIC");
-	uint32_t gsi = irq, low = vector;
+	uint32_t gsi = irq, low = vector | (pci_line ? REDIRECT_LEVEL : 0);
 
 	if (madt == NULL || apic_id() > 0xff) /* 8-bit destinations */
 		return -1;
@@ -61,6 +72,8 @@ int ioapic_route_isa_irq(unsigned irq, uint8_t vector)
 		if (madt[at + 3] != irq)
 			continue;
 		gsi = load_le32(madt + at + 4);
+		if (pci_line)
+			continue; /* level, active high, whatever it says */
 		if (((flags >> 2) & 3) == 3)
 			return -1;
 		if ((flags & 3) == 3)
