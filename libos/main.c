@@ -65,6 +65,18 @@ static void print_boot_log(uint64_t libos_start_tsc)
 
 void libos_exit(int status)
 {
+	static int kept_status = -1;
+
+	/* As Linux's exit closes the descriptors and the kernel sends what
+	 * their connections held: the run goes on until they have, for
+	 * NET_LINGER_SECONDS at most. */
+	if (kept_status < 0 && netif_exit()) {
+		kept_status = status & 0xff;
+		sched_linger(rdtsc() + clock_ns_to_ticks(NET_LINGER_SECONDS *
+							 UINT64_C(1000000000)));
+	}
+	if (kept_status >= 0)
+		status = kept_status;
 	if (options.strace) {
 		struct patch_counts sites = patch_counts();
 

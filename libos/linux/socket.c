@@ -3353,6 +3353,23 @@ void socket_remote_close(unsigned hidden, int error)
 	end_release(hidden, false);
 }
 
+void socket_remote_exit(void)
+{
+	for (unsigned index = 0; index < sockets_touched; index++) {
+		struct socket_end *self = &ends[index],
+				  *peer = peer_of(self);
+
+		if (self->type && self->remote == REMOTE_APP && peer) {
+			peer->peer_gone = true;
+			peer->shutdown |= RCV_SHUTDOWN;
+			if (unread(self) || self->unaccepted ||
+			    (self->lingers && self->linger_seconds == 0))
+				peer->error = ECONNRESET;
+		}
+	}
+	changed();
+}
+
 void socket_remote_datagram(unsigned index, const struct inet_name *source,
 			    uint32_t destination, uint8_t ttl, uint8_t tos,
 			    const void *bytes, uint64_t length)

@@ -125,6 +125,11 @@ void socket_remote_finished(unsigned hidden);
  * ECONNRESET, ETIMEDOUT) for its next call and is shut down. */
 void socket_remote_close(unsigned hidden, int error);
 
+/* The process ends: the app's ends of connections on the network are
+ * closed as end_release would close them (FIN after what is queued, or
+ * a reset for one with bytes unread or not accepted). */
+void socket_remote_exit(void);
+
 /* A datagram from the network for the DGRAM end `index`: from `source`
  * to `destination`, its TTL and TOS; lost when the end has no room. */
 void socket_remote_datagram(unsigned index, const struct inet_name *source,

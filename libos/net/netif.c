@@ -19,6 +19,7 @@
 #include "lib/string.h"
 #include "libos.h"
 #include "linux/clock.h"
+#include "linux/socket.h"
 #include "net/tcp.h"
 #include "net/udp.h"
 #include "options.h"
@@ -484,4 +485,22 @@ void netif_timer(uint64_t now)
 		arp_send(ARP_REQUEST, NULL, e->address);
 	}
 	tcp_timer(now);
+}
+
+bool netif_draining(void)
+{
+	if (!netif.up)
+		return false;
+	for (unsigned i = 0; i < ARP_WAITING_MAX; i++)
+		if (arp_waiting[i].next_hop)
+			return true;
+	return backlog_count || tcp_sending();
+}
+
+bool netif_exit(void)
+{
+	if (!netif.up)
+		return false;
+	socket_remote_exit();
+	return netif_draining();
 }

@@ -73,6 +73,15 @@ uint16_t ip_checksum_finish(uint32_t sum);
 uint32_t ip_pseudo_sum(uint32_t source, uint32_t destination,
 		       uint8_t protocol, size_t length);
 
+/* The process ends: its connections end as its descriptors' close
+ * would end them (socket_remote_exit); whether the network has
+ * something left to send (netif_draining: frames waiting for room or for
+ * ARP, connections with bytes or a FIN not acknowledged), for which the
+ * run goes on, NET_LINGER_SECONDS at most (libos_exit). */
+#define NET_LINGER_SECONDS 5
+bool netif_exit(void);
+bool netif_draining(void);
+
 /* Deadlines of the network's timers (ARP's, TCP's), in TSC ticks: the
  * earliest (0: none), and their work when it has come. */
 uint64_t netif_deadline(void);

@@ -619,6 +619,19 @@ void tcp_kick(void)
 	busy = false;
 }
 
+bool tcp_sending(void)
+{
+	for (unsigned i = 0; i < connections_touched; i++) {
+		uint8_t state = connections[i].state;
+
+		if (state == ESTABLISHED || state == CLOSE_WAIT ||
+		    state == FIN_WAIT_1 || state == CLOSING ||
+		    state == LAST_ACK)
+			return true;
+	}
+	return false;
+}
+
 uint64_t tcp_deadline(void)
 {
 	uint64_t deadline = 0;

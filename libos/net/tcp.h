@@ -13,6 +13,7 @@
 #ifndef LIBOS_NET_TCP_H
 #define LIBOS_NET_TCP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,10 @@ void tcp_kick(void);
  * free). */
 long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
 		 uint32_t remote_address, uint16_t remote_port);
+
+/* Whether a connection has bytes or a FIN that its peer has not
+ * acknowledged yet. */
+bool tcp_sending(void);
 
 /* The retransmission and TIME-WAIT timers: the earliest deadline (TSC,
  * 0: none), and their work. */

@@ -39,6 +39,7 @@ static struct thread_queue run_queue;
 static struct thread *sleepers;        /* by deadline */
 static struct wk_regs idle_regs;       /* the idle context */
 static bool idling;
+static uint64_t linger_deadline; /* sched_linger's, or 0 */
 static uint64_t quantum_ticks, slice_start, armed;
 /* Something arm_timer reads changed: the next resume looks at the
  * deadlines again. */
@@ -347,6 +348,8 @@ static void arm_timer(void)
 		deadline = timers;
 	if (network && (deadline == 0 || network < deadline))
 		deadline = network;
+	if (linger_deadline && (deadline == 0 || linger_deadline < deadline))
+		deadline = linger_deadline;
 
 	if (run_queue.head && !idling) {
 		uint64_t slice_end = slice_start + quantum_ticks;
@@ -482,8 +485,31 @@ static uint64_t light_resume_point(void)
 	return rsp;
 }
 
+void sched_linger(uint64_t deadline)
+{
+	linger_deadline = deadline;
+	deadlines_changed = true;
+	sched_resume();
+}
+
+/* The process has ended, and its connections send what it left them
+ * (sched_linger): no thread runs again; the run ends once they have,
+ * or at the deadline. */
+static void linger(void)
+{
+	if (!netif_draining() || rdtsc() >= linger_deadline)
+		libos_exit(0); /* the status libos_exit kept */
+	idling = true;
+	armed = 0;
+	deadlines_changed = true;
+	arm_timer();
+	event_resume(&idle_regs);
+}
+
 void sched_resume(void)
 {
+	if (linger_deadline)
+		linger();
 	if (idling || sched_running == NULL ||
 	    sched_running->state != THREAD_RUNNING) {
 		struct thread *next = run_queue_pop();

@@ -51,6 +51,12 @@ void sched_deadlines_changed(void);
 uint64_t sched_thread_cpu_ticks(const struct thread *thread);
 uint64_t sched_process_cpu_ticks(void);
 
+/* The process ended (libos_exit): no thread runs again, and events go
+ * on (the network's: net/netif.h, netif_draining) until netif_draining
+ * says done or the TSC reaches deadline; then libos_exit is called
+ * again. Does not return. */
+__attribute__((noreturn)) void sched_linger(uint64_t deadline);
+
 /* Resumes the thread to run now. Does not return. */
 __attribute__((noreturn)) void sched_resume(void);
 
