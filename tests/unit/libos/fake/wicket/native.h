@@ -3,7 +3,8 @@
  * region table and the files' data slots make, answered by a fake kernel
  * in each test (test_vm.c: a set of mapped pages and, for a shared one,
  * the address it shares; test_file_data.c: mapped ranges) that refuses
- * what the real kernel refuses.
+ * what the real kernel refuses; test_netif.c: a network device whose
+ * frames it writes and reads).
  */
 #ifndef WICKET_NATIVE_H
 #define WICKET_NATIVE_H
@@ -14,5 +15,7 @@ long wk_mem_map(long address, long length, long prot);
 long wk_mem_unmap(long address, long length);
 long wk_mem_protect(long address, long length, long prot);
 long wk_mem_share(long address, long length, long prot, long from);
+long wk_net_send(long frame, long length);
+long wk_net_receive(long buffer, long length);
 
 #endif /* WICKET_NATIVE_H */
