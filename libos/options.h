@@ -25,7 +25,8 @@
  *                           none
  *   wicket.ip=ADDRESS/PREFIX eth0's IPv4 address and subnet (default:
  *                           10.0.2.15/24, QEMU's user-mode network's);
- *                           no gateway unless wicket.gateway says one
+ *                           no gateway unless wicket.gateway says one;
+ *                           wicket.ip=dhcp: from a DHCP server
  *   wicket.gateway=ADDRESS  eth0's default gateway (default: 10.0.2.2,
  *                           without wicket.ip)
  *   wicket.dns=ADDRESS      the name server of a default /etc/resolv.conf

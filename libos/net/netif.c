@@ -20,6 +20,7 @@
 #include "libos.h"
 #include "linux/clock.h"
 #include "linux/socket.h"
+#include "net/dhcp.h"
 #include "net/tcp.h"
 #include "net/udp.h"
 #include "options.h"
@@ -110,6 +111,16 @@ void netif_init(void)
 
 	if (!libos_has_device(WK_DEVICE_NET))
 		return;
+	if (options.ip && string_equals_word("dhcp", 4, options.ip)) {
+		memcpy(netif.mac, libos_info->net_mac, 6);
+		netif.up = true;
+		if (!dhcp_configure()) {
+			libos_report("wicket.ip=dhcp: no answer from a DHCP "
+				     "server; eth0 stays down");
+			netif = (struct netif){ 0 };
+		}
+		return;
+	}
 	if (options.ip) {
 		unsigned given = 32;
 
@@ -396,7 +407,11 @@ static void ip_input(const uint8_t *ip, size_t length)
 		return;
 	memcpy(&source, ip + 12, 4);
 	memcpy(&destination, ip + 16, 4);
-	if (destination != netif.address)
+	/* Ours, or a broadcast (UDP's alone take it: DHCP's answers). */
+	if (destination != netif.address &&
+	    !(ip[9] == NET_IPPROTO_UDP &&
+	      (destination == 0xffffffff ||
+	       destination == (netif.address | ~netif.netmask))))
 		return;
 	netif.received[0]++;
 	netif.received[1] += total;

@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "linux/socket.h"
 #include "linux/socket_inet.h"
+#include "net/dhcp.h"
 #include "net/netif.h"
 #include "net/tcp.h"
 
@@ -32,6 +33,11 @@ void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 		    ip_pseudo_sum(source, destination, NET_IPPROTO_UDP, total),
 		    datagram, total)) != 0)
 		return;
+	if (netif.address == 0) { /* DHCP's answers only, until then */
+		if (load_be16(datagram + 2) == 68)
+			dhcp_input(datagram + UDP_HEADER, total - UDP_HEADER);
+		return;
+	}
 	memcpy(to.address + 12, &destination, 4);
 	memcpy(&to.port, datagram + 2, 2);
 	memcpy(from.address + 12, &source, 4);

@@ -708,6 +708,23 @@ static void check_counters(int netlink)
 	       "IFLA_STATS agree with /proc/net/dev: yes");
 }
 
+/* The name server eth0's configuration gave (QEMU's, by default or
+ * from its DHCP server), in the default /etc/resolv.conf. */
+static void check_resolv_conf(void)
+{
+	char contents[128] = "(none)";
+	FILE *file = fopen("/etc/resolv.conf", "r");
+
+	if (file) {
+		size_t n = fread(contents, 1, sizeof(contents) - 1, file);
+
+		contents[n] = '\0';
+		fclose(file);
+	}
+	expect(line("/etc/resolv.conf: %s", contents),
+	       "/etc/resolv.conf: nameserver 10.0.2.3\n");
+}
+
 int main(void)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -726,6 +743,7 @@ int main(void)
 	check_rtnetlink(netlink);
 	check_proc_route();
 	check_counters(netlink);
+	check_resolv_conf();
 	close(fd);
 	close(netlink);
 	if (mismatches) {
