@@ -44,6 +44,7 @@
 #define ARP_RETRY_MS    1000
 #define ARP_LIFETIME_S  600
 #define BACKLOG_MAX     32   /* frames that wait for room in the device */
+#define BACKLOG_SPARE   8    /* kept for what is not TCP's data */
 
 struct netif netif;
 
@@ -500,6 +501,11 @@ void netif_timer(uint64_t now)
 		arp_send(ARP_REQUEST, NULL, e->address);
 	}
 	tcp_timer(now);
+}
+
+bool netif_has_room(void)
+{
+	return backlog_count + BACKLOG_SPARE < BACKLOG_MAX;
 }
 
 bool netif_draining(void)

@@ -47,6 +47,11 @@ static inline bool netif_is_own(uint32_t ipv4)
 	return netif.up && ipv4 == netif.address;
 }
 
+/* Whether a stream's data may go now: the frames waiting for room in
+ * the device leave some for ACKs and the rest (more data waits for the
+ * next WK_EVENT_NET, after which the backlog is sent and TCP kicked). */
+bool netif_has_room(void);
+
 /* Whether a packet to ipv4 has a way out: eth0 is up and ipv4 is on
  * its subnet, or there is a gateway. */
 static inline bool netif_routes(uint32_t ipv4)

@@ -12,7 +12,8 @@
  * last byte. The bytes from send_unacked on are the hidden end's ring's
  * (socket_remote_queued); those below send_next went out once.
  * Retransmission goes back to send_unacked (go-back-N) after a timeout
- * that starts at RTO_INITIAL_MS and doubles (RFC 6298's backing off),
+ * that starts at RTO_INITIAL_MS and doubles (RFC 6298's backing off; no
+ * round-trip times are measured),
  * and gives up after RETRIES_MAX (ETIMEDOUT, as Linux's tcp_retries2
  * does after some 15 minutes; here sooner).
  */
@@ -39,8 +40,8 @@
 #define MSS_DEFAULT     536  /* RFC 1122's, without the option */
 #define MSS_OWN         (NET_MTU - NET_IP_HEADER - TCP_HEADER)
 #define WINDOW_MAX      65535 /* no window scaling */
-#define RTO_INITIAL_MS  200
-#define RTO_MAX_MS      10000
+#define RTO_INITIAL_MS  1000 /* RFC 6298's, and its least */
+#define RTO_MAX_MS      30000
 #define RETRIES_MAX     10
 #define SYN_RETRIES_MAX 6
 #define TIME_WAIT_MS    2000
@@ -268,7 +269,8 @@ static void output(struct tcp_connection *c)
 
 	if (window == 0 && c->probe)
 		window = 1;
-	while (!c->fin_sent && flight < queued && flight < window) {
+	while (!c->fin_sent && flight < queued && flight < window &&
+	       netif_has_room()) {
 		uint8_t data[MSS_OWN];
 		uint64_t length = queued - flight;
 
@@ -517,10 +519,13 @@ static void connection_input(struct tcp_connection *c, const uint8_t *segment,
 		return;
 	}
 	if (flags & RST) {
-		/* RFC 5961's check, simplified: in the window's start. */
+		/* RFC 5961's check, simplified: in the window's start. In
+		 * TIME-WAIT the app has read the end already: Linux's
+		 * socket has left the connection, which goes quietly. */
 		if (seq == c->receive_next || c->state == SYN_RECEIVED)
 			connection_end(c, c->state == CLOSE_WAIT ? EPIPE
-								 : ECONNRESET);
+					  : c->state == TIME_WAIT ? 0
+								  : ECONNRESET);
 		return;
 	}
 	if (flags & SYN) {
@@ -658,6 +663,7 @@ static void timeout(struct tcp_connection *c)
 		connection_end(c, 0);
 		return;
 	}
+
 	if (++c->retries > (handshake ? SYN_RETRIES_MAX : RETRIES_MAX)) {
 		if (c->state == SYN_RECEIVED)
 			c->state = CLOSED; /* no socket yet */

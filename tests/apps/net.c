@@ -105,7 +105,10 @@ static void bulk_echo(const struct sockaddr_in *to)
 	check(fcntl(fd, F_SETFL, 0) == 0, "blocking");
 	char byte;
 
-	printf("after the echo: recv %zd\n", recv(fd, &byte, 1, 0));
+	ssize_t last = recv(fd, &byte, 1, 0);
+
+	printf("after the echo: recv %zd%s%s\n", last, last < 0 ? " " : "",
+	       last < 0 ? strerror(errno) : "");
 	close(fd);
 }
 

@@ -80,6 +80,13 @@ void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
 	memcpy(s->data, p + header, s->length);
 }
 
+static bool device_full;
+
+bool netif_has_room(void)
+{
+	return !device_full;
+}
+
 long inet_find(int kind, const struct inet_name *name)
 {
 	cr_assert_eq(kind, SOCK_STREAM);
@@ -174,6 +181,7 @@ static void reset_all(void)
 	memset(connections, 0, sizeof(connections));
 	connections_touched = 0;
 	out_count = 0;
+	device_full = false;
 }
 
 /* The peer's segment. */
@@ -273,6 +281,24 @@ Test(tcp, data_goes_in_segments_within_the_window_and_goes_when_acked)
 	while (out_count)
 		sent += take().length;
 	cr_assert_eq(sent, 1000);
+}
+
+Test(tcp, data_waits_while_the_device_has_no_room_and_acks_still_go)
+{
+	uint32_t iss = opened(60000);
+
+	device_full = true;
+	queue(1000);
+	tcp_kick();
+	nothing_sent();
+	peer_sends(ACK, 1001, iss + 1, 60000, "ab", 2, LPORT);
+	struct segment ack = take();
+
+	cr_assert_eq(ack.length, 0);
+	cr_assert_eq(ack.ack, 1003);
+	device_full = false;
+	tcp_kick();
+	cr_assert_eq(take().length, 536);
 }
 
 Test(tcp, a_lost_segment_goes_again_after_the_timeout_from_the_first_unacked)
