@@ -3353,6 +3353,17 @@ void socket_remote_close(unsigned hidden, int error)
 	end_release(hidden, false);
 }
 
+void socket_remote_refused(unsigned index, const struct inet_name *to)
+{
+	const struct inet_name *peer = inet_peer(index);
+
+	if (peer && peer->port == to->port &&
+	    memcmp(peer->address, to->address, 16) == 0) {
+		ends[index].error = ECONNREFUSED;
+		changed();
+	}
+}
+
 void socket_remote_exit(void)
 {
 	for (unsigned index = 0; index < sockets_touched; index++) {

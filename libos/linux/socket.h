@@ -125,6 +125,10 @@ void socket_remote_finished(unsigned hidden);
  * ECONNRESET, ETIMEDOUT) for its next call and is shut down. */
 void socket_remote_close(unsigned hidden, int error);
 
+/* A datagram of the DGRAM end `index` to `to` found no port there
+ * (ICMP's answer): a connected end's next call is -ECONNREFUSED. */
+void socket_remote_refused(unsigned index, const struct inet_name *to);
+
 /* The process ends: the app's ends of connections on the network are
  * closed as end_release would close them (FIN after what is queued, or
  * a reset for one with bytes unread or not accepted). */

@@ -11,7 +11,8 @@
  * header checksum at 10, source and destination at 12 and 16. ICMP's
  * echo (RFC 792): type 8 request, 0 reply, code 0, a checksum over the
  * whole message at 2, then an identifier and sequence number the reply
- * keeps, with the data.
+ * keeps, with the data; type 3, destination unreachable, code 3 for a
+ * port.
  */
 #include "net/netif.h"
 
@@ -37,6 +38,8 @@
 #define IP_DONT_FRAGMENT 0x4000
 #define ICMP_ECHO_REPLY   0
 #define ICMP_ECHO_REQUEST 8
+#define ICMP_UNREACHABLE  3
+#define ICMP_PORT_UNREACHABLE 3 /* its code */
 
 #define ARP_ENTRIES     16
 #define ARP_WAITING_MAX 8    /* packets that wait for an answer to ARP */
@@ -377,12 +380,40 @@ void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
 		    next_hop);
 }
 
+/* ICMP's "destination unreachable" about a datagram we sent: its IPv4
+ * header (without options, from us) and its first 8 bytes follow the
+ * message's own 8. A port's is the refusal a connected UDP end hears. */
+static void unreachable(const uint8_t *icmp, size_t length)
+{
+	const uint8_t *ip = icmp + 8, *udp = ip + NET_IP_HEADER;
+	uint32_t source, destination;
+
+	if (length < 8 + NET_IP_HEADER + 8 || icmp[1] != ICMP_PORT_UNREACHABLE ||
+	    ip[0] != 0x45 || ip[9] != NET_IPPROTO_UDP)
+		return;
+	uint16_t source_port, destination_port;
+
+	memcpy(&source, ip + 12, 4);
+	memcpy(&destination, ip + 16, 4);
+	memcpy(&source_port, udp, 2);
+	memcpy(&destination_port, udp + 2, 2);
+	if (source == netif.address)
+		udp_refused(source, source_port, destination,
+			    destination_port);
+}
+
 static void icmp_input(uint32_t source, const uint8_t *icmp, size_t length)
 {
 	uint8_t reply[NET_MTU - NET_IP_HEADER];
 
-	if (length < 8 || length > sizeof(reply) || icmp[0] != ICMP_ECHO_REQUEST ||
+	if (length < 8 || length > sizeof(reply) ||
 	    ip_checksum_finish(ip_checksum_add(0, icmp, length)) != 0)
+		return;
+	if (icmp[0] == ICMP_UNREACHABLE) {
+		unreachable(icmp, length);
+		return;
+	}
+	if (icmp[0] != ICMP_ECHO_REQUEST)
 		return;
 	memcpy(reply, icmp, length);
 	reply[0] = ICMP_ECHO_REPLY;

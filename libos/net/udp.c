@@ -50,6 +50,22 @@ void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 				       total - UDP_HEADER);
 }
 
+void udp_refused(uint32_t source, uint16_t source_port, uint32_t destination,
+		 uint16_t destination_port)
+{
+	struct inet_name from = { .address = { [10] = 0xff, [11] = 0xff },
+				  .port = source_port },
+			 to = from;
+
+	memcpy(from.address + 12, &source, 4);
+	memcpy(to.address + 12, &destination, 4);
+	to.port = destination_port;
+	long index = inet_find(SOCK_DGRAM, &from);
+
+	if (index >= 0)
+		socket_remote_refused((unsigned)index, &to);
+}
+
 void udp_send(uint32_t source, uint16_t source_port, uint32_t destination,
 	      uint16_t destination_port, const void *bytes, size_t length,
 	      uint8_t ttl, uint8_t tos)

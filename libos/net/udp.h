@@ -15,6 +15,12 @@
 void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 	       size_t length, uint8_t ttl, uint8_t tos);
 
+/* ICMP said that a datagram from source to destination found no port
+ * there: an end bound to the source and connected to the destination
+ * hears -ECONNREFUSED at its next call, as on Linux. */
+void udp_refused(uint32_t source, uint16_t source_port, uint32_t destination,
+		 uint16_t destination_port);
+
 /* Sends `length` bytes (at most UDP_PAYLOAD_MAX) from the source's
  * address and port to the destination's. */
 #define UDP_PAYLOAD_MAX (1500 - 20 - 8)

@@ -232,6 +232,25 @@ static void udp_echo(const struct sockaddr_in *to)
 	close(fd);
 }
 
+/* A connected UDP end's datagram to a port where nothing is bound: the
+ * ICMP error comes back as ECONNREFUSED for its next call. */
+static void udp_refused(const struct sockaddr_in *to)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct timeval timeout = { .tv_sec = 10 };
+	char reply[16];
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	check(connect(fd, (const struct sockaddr *)to, sizeof(*to)) == 0,
+	      "connect (UDP, refused)");
+	check(send(fd, "anyone?", 7, 0) == 7, "send (UDP, refused)");
+	ssize_t n = recv(fd, reply, sizeof(reply), 0);
+
+	printf("udp to a closed port: %zd (%s)\n", n,
+	       n < 0 ? strerror(errno) : "an answer");
+	close(fd);
+}
+
 static int serve(const char *port)
 {
 	int listener = socket(AF_INET, SOCK_STREAM, 0), one = 1;
@@ -296,6 +315,7 @@ int main(int argc, char **argv)
 	bulk_echo(&tcp);
 	refused(&closed);
 	udp_echo(&udp);
+	udp_refused(&closed);
 	printf("done\n");
 	return 0;
 }

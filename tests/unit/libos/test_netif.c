@@ -79,6 +79,19 @@ void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 	udp_datagrams++;
 }
 
+static unsigned refusals;
+static uint16_t refused_port;
+
+void udp_refused(uint32_t source, uint16_t source_port, uint32_t destination,
+		 uint16_t destination_port)
+{
+	cr_assert_eq(source, OUR_IP);
+	cr_assert_eq(destination, FAR_IP);
+	cr_assert_eq(source_port, 0x3930); /* 12345, network order */
+	refused_port = destination_port;
+	refusals++;
+}
+
 void tcp_kick(void) {}
 uint64_t tcp_deadline(void) { return 0; }
 void tcp_timer(uint64_t now) { (void)now; }
@@ -111,7 +124,7 @@ static void reset(void)
 	memset(arp_waiting, 0, sizeof(arp_waiting));
 	backlog_count = backlog_first = 0;
 	incoming_count = sent_count = 0;
-	tcp_segments = udp_datagrams = 0;
+	tcp_segments = udp_datagrams = refusals = 0;
 	device_full = false;
 	options = (struct options){ 0 };
 	netif_init();
@@ -300,6 +313,34 @@ Test(netif, an_echo_request_is_answered_and_udp_and_tcp_reach_their_code)
 	store_be16(frame + 14 + 2, 200);
 	arrive(frame, (long)length);
 	cr_assert_eq(udp_datagrams, 1);
+}
+
+Test(netif, a_port_unreachable_reaches_udp)
+{
+	uint8_t frame[2048], icmp[8 + 20 + 8] = { ICMP_UNREACHABLE,
+						  ICMP_PORT_UNREACHABLE };
+	uint8_t *inner = icmp + 8;
+	uint32_t from = OUR_IP, to = FAR_IP;
+
+	inner[0] = 0x45;
+	inner[9] = NET_IPPROTO_UDP;
+	memcpy(inner + 12, &from, 4);
+	memcpy(inner + 16, &to, 4);
+	store_be16(inner + 20, 12345);
+	store_be16(inner + 22, 53);
+	store_be16(icmp + 2, ip_checksum_finish(ip_checksum_add(0, icmp,
+								sizeof(icmp))));
+	arrive(frame, (long)ip_frame(frame, IPPROTO_ICMP, icmp, sizeof(icmp), 0));
+	cr_assert_eq(refusals, 1);
+	cr_assert_eq(refused_port, 0x3500);
+	/* Cut short, or about another protocol: nothing. */
+	arrive(frame, (long)ip_frame(frame, IPPROTO_ICMP, icmp, 20, 0));
+	inner[9] = NET_IPPROTO_TCP;
+	store_be16(icmp + 2, 0);
+	store_be16(icmp + 2, ip_checksum_finish(ip_checksum_add(0, icmp,
+								sizeof(icmp))));
+	arrive(frame, (long)ip_frame(frame, IPPROTO_ICMP, icmp, sizeof(icmp), 0));
+	cr_assert_eq(refusals, 1);
 }
 
 Test(netif, random_frames_are_survived)
