@@ -35,6 +35,16 @@ struct inet_name {
 	uint16_t port;
 };
 
+/* An IPv4 address and port (network order) as a name: v4-mapped. */
+static inline struct inet_name inet_name4(uint32_t address, uint16_t port)
+{
+	struct inet_name name = { .address = { [10] = 0xff, [11] = 0xff },
+				  .port = port };
+
+	__builtin_memcpy(name.address + 12, &address, 4);
+	return name;
+}
+
 /* What a name read from the app is for. */
 enum inet_use { INET_BIND, INET_CONNECT, INET_SEND };
 

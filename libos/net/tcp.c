@@ -353,13 +353,13 @@ static void read_options(struct tcp_connection *c, const uint8_t *options,
 static void listen_input(uint32_t source, uint32_t destination,
 			 const uint8_t *segment, size_t header)
 {
-	struct inet_name local = { .address = { [10] = 0xff, [11] = 0xff } };
+	uint16_t port;
 	struct tcp_connection *c;
-	long listener;
 
-	memcpy(local.address + 12, &destination, 4);
-	memcpy(&local.port, segment + 2, 2);
-	listener = inet_find(SOCK_STREAM, &local);
+	memcpy(&port, segment + 2, 2);
+	struct inet_name local = inet_name4(destination, port);
+	long listener = inet_find(SOCK_STREAM, &local);
+
 	if (listener < 0 || (c = connection_new()) == NULL) {
 		reset_for(destination, source, segment, 0);
 		return;
@@ -381,13 +381,8 @@ static void listen_input(uint32_t source, uint32_t destination,
  * for its accept. */
 static bool accepted(struct tcp_connection *c)
 {
-	struct inet_name local = { .address = { [10] = 0xff, [11] = 0xff } },
-			 remote = local;
-
-	memcpy(local.address + 12, &c->local_address, 4);
-	local.port = c->local_port;
-	memcpy(remote.address + 12, &c->remote_address, 4);
-	remote.port = c->remote_port;
+	struct inet_name local = inet_name4(c->local_address, c->local_port),
+			 remote = inet_name4(c->remote_address, c->remote_port);
 	long hidden = socket_remote_accept(c->listener, &local, &remote);
 
 	if (hidden < 0) {

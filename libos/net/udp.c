@@ -19,8 +19,7 @@
 void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 	       size_t length, uint8_t ttl, uint8_t tos)
 {
-	struct inet_name to = { .address = { [10] = 0xff, [11] = 0xff } },
-			 from = to;
+	uint16_t source_port, destination_port;
 
 	if (length < UDP_HEADER)
 		return;
@@ -38,10 +37,10 @@ void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 			dhcp_input(datagram + UDP_HEADER, total - UDP_HEADER);
 		return;
 	}
-	memcpy(to.address + 12, &destination, 4);
-	memcpy(&to.port, datagram + 2, 2);
-	memcpy(from.address + 12, &source, 4);
-	memcpy(&from.port, datagram, 2);
+	memcpy(&source_port, datagram, 2);
+	memcpy(&destination_port, datagram + 2, 2);
+	struct inet_name from = inet_name4(source, source_port),
+			 to = inet_name4(destination, destination_port);
 	long index = inet_find(SOCK_DGRAM, &to);
 
 	if (index >= 0)
@@ -53,13 +52,8 @@ void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 void udp_refused(uint32_t source, uint16_t source_port, uint32_t destination,
 		 uint16_t destination_port)
 {
-	struct inet_name from = { .address = { [10] = 0xff, [11] = 0xff },
-				  .port = source_port },
-			 to = from;
-
-	memcpy(from.address + 12, &source, 4);
-	memcpy(to.address + 12, &destination, 4);
-	to.port = destination_port;
+	struct inet_name from = inet_name4(source, source_port),
+			 to = inet_name4(destination, destination_port);
 	long index = inet_find(SOCK_DGRAM, &from);
 
 	if (index >= 0)
