@@ -25,6 +25,9 @@ PHDRS
 	text   PT_LOAD FLAGS(5);  /* R X */
 	rodata PT_LOAD FLAGS(4);  /* R   */
 	data   PT_LOAD FLAGS(6);  /* R W */
+	bss    PT_LOAD FLAGS(6);  /* R W, no file bytes: its own segment, so
+				     that its pages' alignment does not pad
+				     the file before .data */
 	note   PT_NOTE FLAGS(4);
 }
 
@@ -78,16 +81,15 @@ SECTIONS
 		__data_start = .;
 		*(.data .data.*)
 	} :data
+	/* Linker-made sections that a non-PIC static kernel leaves empty. */
+	.got : AT(ADDR(.got) - KERNEL_VMA) { *(.got .got.plt .igot.plt) } :data
+	.iplt : AT(ADDR(.iplt) - KERNEL_VMA) { *(.iplt) } :data
 	/* Ends on a page: paging.c maps the data segment up to __kernel_end. */
 	.bss : AT(ADDR(.bss) - KERNEL_VMA) {
 		*(.bss .bss.*)
 		*(COMMON)
 		. = ALIGN(4096);
-	} :data
-
-	/* Linker-made sections that a non-PIC static kernel leaves empty. */
-	.got : AT(ADDR(.got) - KERNEL_VMA) { *(.got .got.plt .igot.plt) } :data
-	.iplt : AT(ADDR(.iplt) - KERNEL_VMA) { *(.iplt) } :data
+	} :bss
 	ASSERT(SIZEOF(.got) == 0 && SIZEOF(.iplt) == 0,
 	       "the kernel must not need a GOT or PLT: build it -fno-pic")
 
