@@ -69,7 +69,6 @@ struct tcp_connection {
 	bool probe;          /* a zero window: one byte may go beyond it */
 	uint8_t retries;
 	uint16_t hidden;     /* socket.c's hidden end, or NO_HIDDEN */
-	uint16_t listener;   /* SYN_RECEIVED: the listening end */
 	uint16_t mss;        /* the peer's */
 	uint16_t local_port, remote_port;
 	uint32_t local_address, remote_address;
@@ -358,14 +357,13 @@ static void listen_input(uint32_t source, uint32_t destination,
 
 	memcpy(&port, segment + 2, 2);
 	struct inet_name local = inet_name4(destination, port);
-	long listener = inet_find(SOCK_STREAM, &local);
 
-	if (listener < 0 || (c = connection_new()) == NULL) {
+	if (inet_find(SOCK_STREAM, &local) < 0 ||
+	    (c = connection_new()) == NULL) {
 		reset_for(destination, source, segment, 0);
 		return;
 	}
 	c->state = SYN_RECEIVED;
-	c->listener = (uint16_t)listener;
 	c->local_address = destination;
 	c->remote_address = source;
 	memcpy(&c->remote_port, segment, 2);
@@ -383,7 +381,11 @@ static bool accepted(struct tcp_connection *c)
 {
 	struct inet_name local = inet_name4(c->local_address, c->local_port),
 			 remote = inet_name4(c->remote_address, c->remote_port);
-	long hidden = socket_remote_accept(c->listener, &local, &remote);
+	/* Looked up again: the listener of the SYN may have gone since. */
+	long listener = inet_find(SOCK_STREAM, &local);
+	long hidden = listener < 0 ? -ECONNREFUSED
+				   : socket_remote_accept((unsigned)listener,
+							  &local, &remote);
 
 	if (hidden < 0) {
 		abort_connection(c, 0);
