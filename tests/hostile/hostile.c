@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -283,6 +285,108 @@ static int garbage_descriptors(void)
 	return 0;
 }
 
+/* Sockets to the network (booted with the runner's --net): calls with
+ * names that are mostly well formed, to the gateway, its name server,
+ * a host of the subnet nobody answers ARP for, the app's own address,
+ * the loopback, an address beyond the gateway and the broadcasts, on
+ * random ports, with random lengths and flags, never waiting. Then the
+ * network must still answer: a connection to the gateway's port 1,
+ * which nothing on the host listens to, is refused. */
+static int garbage_network(void)
+{
+	static const uint32_t hosts[] = { 0x0a000202, 0x0a000203, 0x0a00024d,
+					  0x0a00020f, 0x7f000001, 0x08080808,
+					  0x00000000, 0xffffffff, 0x0a0002ff };
+	static const uint16_t ports[] = { 0, 1, 7, 22, 53, 80, 8080 };
+	const long calls = 20000;
+	int fds[12];
+	char *buffer = guarded_buffers()[0];
+
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < 12; i++)
+		fds[i] = socket(AF_INET, (i % 3 ? SOCK_STREAM : SOCK_DGRAM) |
+						 SOCK_NONBLOCK, 0);
+	for (long call = 0; call < calls; call++) {
+		int slot = (int)(next_random() % 12), fd = fds[slot];
+		struct sockaddr_in name = {
+			.sin_family = next_random() % 16 ? AF_INET : AF_UNSPEC,
+			.sin_port = htons(next_random() % 2
+						  ? ports[next_random() % 7]
+						  : (uint16_t)next_random()),
+			.sin_addr = { htonl(hosts[next_random() % 9]) },
+		};
+		socklen_t length = next_random() % 8 ? sizeof(name)
+						      : (socklen_t)(next_random() % 20);
+		size_t bytes = next_random() % 4 ? next_random() % 2000
+						 : next_random() % 70000;
+		int flags = (int)(next_random() % 0x8000) | MSG_DONTWAIT;
+		struct linger abortive = { 1, 0 };
+
+		for (size_t i = 0; i < bytes && i < 4096; i += 8)
+			*(uint64_t *)(buffer + i) = next_random();
+		switch (next_random() % 13) {
+		case 0: connect(fd, (struct sockaddr *)&name, length); break;
+		case 1: bind(fd, (struct sockaddr *)&name, length); break;
+		case 2: listen(fd, (int)(next_random() % 8)); break;
+		case 3: {
+			int got = accept4(fd, NULL, NULL, SOCK_NONBLOCK);
+
+			if (got >= 0)
+				close(got);
+			break;
+		}
+		case 4:
+			sendto(fd, buffer, bytes < 4096 ? bytes : 4096, flags,
+			       (struct sockaddr *)&name, length);
+			break;
+		case 5: send(fd, buffer, bytes < 4096 ? bytes : 4096, flags); break;
+		case 6: recv(fd, buffer, 4096, flags); break;
+		case 7:
+			recvfrom(fd, buffer, 4096, flags, (struct sockaddr *)&name,
+				 &length);
+			break;
+		case 8: shutdown(fd, (int)(next_random() % 3)); break;
+		case 9:
+			if (next_random() % 2)
+				setsockopt(fd, SOL_SOCKET, SO_LINGER, &abortive,
+					   sizeof(abortive));
+			close(fd);
+			fds[slot] = socket(AF_INET,
+					   (next_random() % 2 ? SOCK_STREAM
+							      : SOCK_DGRAM) |
+						   SOCK_NONBLOCK,
+					   0);
+			break;
+		case 10: {
+			struct pollfd watched[12];
+
+			for (int i = 0; i < 12; i++)
+				watched[i] = (struct pollfd){ fds[i], POLLIN | POLLOUT, 0 };
+			poll(watched, 12, (int)(next_random() % 3));
+			break;
+		}
+		case 11: usleep((useconds_t)(next_random() % 2000)); break;
+		default: {
+			int value = (int)(next_random() % 70000);
+
+			setsockopt(fd, next_random() % 2 ? SOL_SOCKET : IPPROTO_TCP,
+				   (int)(next_random() % 40), &value, sizeof(value));
+			break;
+		}
+		}
+	}
+	printf("network: survived %ld calls\n", calls);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in gateway = { .sin_family = AF_INET,
+				       .sin_port = htons(1),
+				       .sin_addr = { htonl(0x0a000202) } };
+	long result = connect(fd, (struct sockaddr *)&gateway, sizeof(gateway));
+
+	printf("network: a connection to the gateway's port 1: %ld (%s)\n",
+	       result, strerror(errno));
+	return 0;
+}
+
 /* A wait nothing can end: the libOS's deadlock report names it. */
 static int futex_word;
 
@@ -545,10 +649,14 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc > 2) /* another seed for the garbage modes, by hand */
+		state = strtoull(argv[2], NULL, 0);
 	if (!strcmp(mode, "garbage-syscalls"))
 		return garbage_syscalls();
 	if (!strcmp(mode, "garbage-descriptors"))
 		return garbage_descriptors();
+	if (!strcmp(mode, "garbage-network"))
+		return garbage_network();
 	if (!strcmp(mode, "deadlock-futex") || !strcmp(mode, "deadlock-pause")) {
 		deadlock(!strcmp(mode, "deadlock-futex"));
 		printf("hostile: mode %s came back\n", mode);
