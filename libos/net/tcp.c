@@ -307,8 +307,17 @@ static void output(struct tcp_connection *c)
 long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
 		 uint32_t remote_address, uint16_t remote_port)
 {
-	struct tcp_connection *c = connection_new();
+	struct tcp_connection *c = connection_find(local_address, local_port,
+						   remote_address, remote_port);
 
+	/* The port was free to bind, but a closed socket's connection
+	 * with the same ends lingers: one in TIME-WAIT gives way, as
+	 * Linux's may to a new connection. */
+	if (c && c->state != TIME_WAIT)
+		return -EADDRNOTAVAIL;
+	if (c)
+		connection_end(c, 0);
+	c = connection_new();
 	if (c == NULL)
 		return -ENOBUFS;
 	c->state = SYN_SENT;

@@ -28,9 +28,11 @@ void tcp_input(uint32_t source, uint32_t destination, const uint8_t *segment,
  * end shut down or closed): each connection sends what it may now. */
 void tcp_kick(void);
 
-/* The connection of the hidden end `hidden` (made by connect, linux/socket.c)
- * starts: a SYN from local to remote. 0 or -ENOBUFS (no connection
- * free). */
+/* The connection of the hidden end `hidden` (made by connect in
+ * linux/socket.c) starts: a SYN from local to remote. 0, -ENOBUFS (no
+ * connection free) or -EADDRNOTAVAIL (a connection of those ends lingers
+ * after its socket's close, not yet in TIME-WAIT, which would give
+ * way). */
 long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
 		 uint32_t remote_address, uint16_t remote_port);
 

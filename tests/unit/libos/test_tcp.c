@@ -434,6 +434,23 @@ Test(tcp, a_lost_fin_goes_again)
 	cr_assert_eq(connections[0].state, FIN_WAIT_1);
 }
 
+Test(tcp, a_connect_of_the_same_ends_ends_a_time_wait_and_not_another)
+{
+	uint32_t iss = opened(60000);
+
+	app.sending = REMOTE_FINISHED;
+	tcp_kick();
+	take();
+	cr_assert_eq(tcp_connect(HIDDEN, LOCAL, LPORT, REMOTE, RPORT),
+		     -EADDRNOTAVAIL);
+	peer_sends(FIN | ACK, 1001, iss + 2, 60000, NULL, 0, LPORT);
+	take();
+	cr_assert_eq(connections[0].state, TIME_WAIT);
+	cr_assert_eq(tcp_connect(HIDDEN, LOCAL, LPORT, REMOTE, RPORT), 0);
+	cr_assert(app.closed, "the TIME-WAIT did not end");
+	cr_assert_eq(take().flags, SYN);
+}
+
 Test(tcp, a_reset_answers_connect_with_econnrefused)
 {
 	cr_assert_eq(tcp_connect(HIDDEN, LOCAL, LPORT, REMOTE, RPORT), 0);
