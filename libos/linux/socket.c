@@ -692,8 +692,12 @@ static long send_udp_remote(struct socket_end *self,
 	uint8_t bytes[UDP_PAYLOAD_MAX];
 	uint32_t from4, to4;
 
+	memcpy(&to4, to->address + 12, 4);
 	if (self->shutdown & SEND_SHUTDOWN)
 		return broken_pipe(flags, 0, false);
+	if (netif_is_broadcast(to4) &&
+	    !(self->flag_options & 1u << SO_BROADCAST))
+		return -EACCES; /* as Linux's, without SO_BROADCAST */
 	if (total > UDP_PAYLOAD_MAX)
 		return -EMSGSIZE;
 	uint64_t at = 0;
@@ -706,7 +710,6 @@ static long send_udp_remote(struct socket_end *self,
 		at += part;
 	}
 	memcpy(&from4, datagram->source.address + 12, 4);
-	memcpy(&to4, to->address + 12, 4);
 	udp_send(from4, datagram->source.port, to4, to->port, bytes, total,
 		 datagram->marks.hops, datagram->marks.traffic);
 	return (long)total;
@@ -2479,8 +2482,12 @@ static long connect_remote(struct file *file, const struct inet_name *to)
 	struct socket_end *self = end_of(file);
 	unsigned index = (unsigned)file->position;
 	uint32_t local4, remote4;
-	long error = autobind_inet(index, to), hidden;
+	long error, hidden;
 
+	memcpy(&remote4, to->address + 12, 4);
+	if (netif_is_broadcast(remote4))
+		return -ENETUNREACH; /* no connection to a broadcast */
+	error = autobind_inet(index, to);
 	if (error)
 		return error;
 	hidden = take_end(SOCK_STREAM, self->family);
@@ -2489,7 +2496,6 @@ static long connect_remote(struct file *file, const struct inet_name *to)
 	struct inet_name local = inet_name_of(index);
 
 	memcpy(&local4, local.address + 12, 4);
-	memcpy(&remote4, to->address + 12, 4);
 	error = tcp_connect((unsigned)hidden, local4, local.port, remote4,
 			    to->port);
 	if (error) {

@@ -441,9 +441,7 @@ static void ip_input(const uint8_t *ip, size_t length)
 	memcpy(&destination, ip + 16, 4);
 	/* Ours, or a broadcast (UDP's alone take it: DHCP's answers). */
 	if (destination != netif.address &&
-	    !(ip[9] == NET_IPPROTO_UDP &&
-	      (destination == 0xffffffff ||
-	       destination == (netif.address | ~netif.netmask))))
+	    !(ip[9] == NET_IPPROTO_UDP && netif_is_broadcast(destination)))
 		return;
 	netif.received[0]++;
 	netif.received[1] += total;

@@ -61,6 +61,15 @@ static inline bool netif_routes(uint32_t ipv4)
 		netif.gateway != 0);
 }
 
+/* Whether ipv4 is a broadcast on eth0: the limited one or the
+ * subnet's. */
+static inline bool netif_is_broadcast(uint32_t ipv4)
+{
+	return netif.up && (ipv4 == 0xffffffff ||
+			    (netif.netmask != 0xffffffff &&
+			     ipv4 == (netif.address | ~netif.netmask)));
+}
+
 /* Sends an IPv4 packet of `protocol` from source to destination whose
  * payload (the transport's header and data) is `length` bytes, at most
  * NET_MTU - NET_IP_HEADER; through the gateway unless on eth0's subnet;

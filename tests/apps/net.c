@@ -298,6 +298,31 @@ static int serve(const char *port)
 	return 0;
 }
 
+/* The limited broadcast: UDP's only with SO_BROADCAST (EACCES without),
+ * and no TCP connection to it (ENETUNREACH), as on Linux. */
+static void broadcasts(void)
+{
+	struct sockaddr_in all = { .sin_family = AF_INET,
+				   .sin_port = htons(9), /* discard */
+				   .sin_addr = { htonl(INADDR_BROADCAST) } };
+	int udp = socket(AF_INET, SOCK_DGRAM, 0), tcp, one = 1;
+	long result = sendto(udp, "x", 1, 0, (struct sockaddr *)&all,
+			     sizeof(all));
+
+	printf("udp to 255.255.255.255: %ld (%s)\n", result,
+	       result < 0 ? strerror(errno) : "sent");
+	setsockopt(udp, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	result = sendto(udp, "x", 1, 0, (struct sockaddr *)&all, sizeof(all));
+	printf("with SO_BROADCAST: %ld (%s)\n", result,
+	       result < 0 ? strerror(errno) : "sent");
+	close(udp);
+	tcp = socket(AF_INET, SOCK_STREAM, 0);
+	result = connect(tcp, (struct sockaddr *)&all, sizeof(all));
+	printf("tcp to 255.255.255.255: %ld (%s)\n", result,
+	       result < 0 ? strerror(errno) : "connected");
+	close(tcp);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "serve") == 0)
@@ -316,6 +341,7 @@ int main(int argc, char **argv)
 	refused(&closed);
 	udp_echo(&udp);
 	udp_refused(&closed);
+	broadcasts();
 	printf("done\n");
 	return 0;
 }
