@@ -25,6 +25,7 @@
 #include "net/tcp.h"
 #include "net/udp.h"
 #include "options.h"
+#include "sched/sched.h"
 #include "wicket/native.h"
 
 #define ETHERNET_HEADER 14
@@ -305,8 +306,11 @@ static void arp_input(const uint8_t *arp, size_t length)
 		arp_send(ARP_REPLY, arp + 8, sender);
 }
 
+/* The next request's time; the scheduler's timer takes it into account
+ * (sched_deadlines_changed). */
 static uint64_t arp_retry_deadline(void)
 {
+	sched_deadlines_changed();
 	return rdtsc() + clock_ns_to_ticks(ARP_RETRY_MS * UINT64_C(1000000));
 }
 

@@ -28,6 +28,7 @@
 #include "linux/socket.h"
 #include "linux/socket_inet.h"
 #include "net/netif.h"
+#include "sched/sched.h"
 
 #define TCP_HEADER 20
 #define FIN 0x01
@@ -88,8 +89,12 @@ static bool before(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) < 0;
 }
 
+/* A deadline of the connection's timer, `ms` from now: the scheduler
+ * looks at the network's deadlines again before the kernel timer is
+ * next armed (sched.h), even while one thread runs on and on. */
 static uint64_t ms_from_now(uint32_t ms)
 {
+	sched_deadlines_changed();
 	return rdtsc() + clock_ns_to_ticks((uint64_t)ms * 1000000);
 }
 

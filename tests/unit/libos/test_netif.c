@@ -98,6 +98,7 @@ void tcp_timer(uint64_t now) { (void)now; }
 bool tcp_sending(void) { return false; }
 void socket_remote_exit(void) {}
 uint64_t clock_ns_to_ticks(uint64_t ns) { return ns; }
+void sched_deadlines_changed(void) {}
 uint64_t clock_ticks_to_ns(uint64_t ticks) { return ticks; }
 
 /* DHCP's exchange runs under QEMU (net-dhcp): here, no server answers. */
