@@ -3332,6 +3332,16 @@ uint64_t socket_remote_deliver(unsigned hidden, const void *bytes,
 	return length;
 }
 
+bool socket_remote_keepalive(unsigned hidden, uint32_t times[3])
+{
+	const struct socket_end *app = peer_of(&ends[hidden]);
+
+	if (app == NULL || !(app->flag_options & 1u << SO_KEEPALIVE))
+		return false;
+	inet_keepalive(ends[hidden].peer, times);
+	return true;
+}
+
 void socket_remote_finished(unsigned hidden)
 {
 	struct socket_end *app = peer_of(&ends[hidden]);

@@ -117,6 +117,10 @@ bool socket_remote_app_gone(unsigned hidden);
 uint64_t socket_remote_deliver(unsigned hidden, const void *bytes,
 			       uint64_t length);
 
+/* Whether the app's end asked for keepalive probes (SO_KEEPALIVE), and
+ * their times (inet_keepalive's); false once it is gone. */
+bool socket_remote_keepalive(unsigned hidden, uint32_t times[3]);
+
 /* The peer's FIN: the app's end reads what came, then the end. */
 void socket_remote_finished(unsigned hidden);
 

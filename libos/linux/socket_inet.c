@@ -581,6 +581,13 @@ static int32_t kept_value(const struct binding *self, enum kept_option kept)
 	return kept_options[kept].first;
 }
 
+void inet_keepalive(unsigned index, uint32_t times[3])
+{
+	times[0] = (uint32_t)kept_value(&bindings[index], KEPT_KEEPIDLE);
+	times[1] = (uint32_t)kept_value(&bindings[index], KEPT_KEEPINTVL);
+	times[2] = (uint32_t)kept_value(&bindings[index], KEPT_KEEPCNT);
+}
+
 /* The option `name` at `level` for an end of `self`'s: its kept_option,
  * or -1. */
 static int kept_option_of(const struct binding *self, uint64_t level,

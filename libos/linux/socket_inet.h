@@ -159,6 +159,11 @@ void inet_put_control(unsigned index, const struct inet_marks *marks,
 long inet_option(unsigned index, uint64_t level, uint64_t name, bool set,
 		 int32_t *value);
 
+/* TCP's keepalive times for end `index` (TCP_KEEPIDLE and
+ * TCP_KEEPINTVL in seconds, TCP_KEEPCNT), as set or Linux's defaults
+ * (7,200 s, 75 s, 9). */
+void inet_keepalive(unsigned index, uint32_t times[3]);
+
 /* The end is closed: its name is free. */
 void inet_release(unsigned index);
 

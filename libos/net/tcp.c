@@ -78,6 +78,8 @@ struct tcp_connection {
 	uint32_t advertised;  /* the window the last segment offered */
 	uint32_t rto_ms;
 	uint64_t deadline;    /* retransmission or TIME-WAIT's end; 0 */
+	uint64_t heard;       /* when the peer's last segment came */
+	uint8_t probes;       /* keepalive probes unanswered */
 };
 
 static struct tcp_connection connections[CONNECTIONS_MAX];
@@ -326,6 +328,7 @@ long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
 	if (c == NULL)
 		return -ENOBUFS;
 	c->state = SYN_SENT;
+	c->heard = rdtsc();
 	c->hidden = (uint16_t)hidden;
 	c->local_address = local_address;
 	c->local_port = local_port;
@@ -502,6 +505,9 @@ static void connection_input(struct tcp_connection *c, const uint8_t *segment,
 	uint8_t flags = segment[13];
 	uint32_t seq = load_be32(segment + 4), ack = load_be32(segment + 8);
 
+	c->heard = rdtsc();
+	c->probes = 0;
+
 	if (c->state == SYN_SENT) {
 		if ((flags & ACK) && ack != c->iss + 1) {
 			if (!(flags & RST))
@@ -648,18 +654,57 @@ bool tcp_sending(void)
 	return false;
 }
 
+/* When an open, idle connection whose app asked for keepalive (RFC
+ * 1122's 4.2.3.6, Linux's times) sends its next probe, or gives up: the
+ * idle time after the peer was last heard, then an interval per probe
+ * unanswered; 0 when it sends none. */
+static uint64_t keepalive_deadline(const struct tcp_connection *c,
+				   uint32_t *probes_max)
+{
+	uint32_t times[3];
+
+	if ((c->state != ESTABLISHED && c->state != CLOSE_WAIT) ||
+	    c->send_next != c->send_unacked || c->hidden == NO_HIDDEN ||
+	    !socket_remote_keepalive(c->hidden, times))
+		return 0;
+	*probes_max = times[2];
+	return c->heard + clock_ns_to_ticks(((uint64_t)times[0] +
+					     (uint64_t)c->probes * times[1]) *
+					    1000000000);
+}
+
 uint64_t tcp_deadline(void)
 {
 	uint64_t deadline = 0;
+	uint32_t probes_max;
 
 	for (unsigned i = 0; i < connections_touched; i++) {
 		const struct tcp_connection *c = &connections[i];
+		uint64_t keepalive;
 
-		if (c->state != CLOSED && c->deadline &&
-		    (deadline == 0 || c->deadline < deadline))
+		if (c->state == CLOSED)
+			continue;
+		if (c->deadline && (deadline == 0 || c->deadline < deadline))
 			deadline = c->deadline;
+		keepalive = keepalive_deadline(c, &probes_max);
+		if (keepalive && (deadline == 0 || keepalive < deadline))
+			deadline = keepalive;
 	}
 	return deadline;
+}
+
+/* A keepalive probe: the byte before the first unacknowledged, which
+ * the peer acknowledges again if it is there; or, after the last probe
+ * unanswered, the connection's end (ETIMEDOUT). */
+static void keepalive(struct tcp_connection *c, uint32_t probes_max)
+{
+	if (c->probes >= probes_max) {
+		abort_connection(c, ETIMEDOUT);
+		return;
+	}
+	c->probes++;
+	send_flags(c, c->send_unacked - 1, ACK, NULL, 0);
+	sched_deadlines_changed();
 }
 
 /* The retransmission timeout: back to the first byte not acknowledged
@@ -703,12 +748,19 @@ static void timeout(struct tcp_connection *c)
 
 void tcp_timer(uint64_t now)
 {
+	uint32_t probes_max;
+
 	busy = true;
 	for (unsigned i = 0; i < connections_touched; i++) {
 		struct tcp_connection *c = &connections[i];
+		uint64_t probe;
 
 		if (c->state != CLOSED && c->deadline && c->deadline <= now)
 			timeout(c);
+		if (c->state != CLOSED &&
+		    (probe = keepalive_deadline(c, &probes_max)) &&
+		    probe <= now)
+			keepalive(c, probes_max);
 	}
 	busy = false;
 }

@@ -298,6 +298,33 @@ static int serve(const char *port)
 	return 0;
 }
 
+/* Keepalive probes every second on an idle connection (TCP_KEEPIDLE 1,
+ * TCP_KEEPINTVL 1): the peer answers them, and the connection goes on. */
+static void keepalive(const struct sockaddr_in *to)
+{
+	int fd = tcp_connected(to), one = 1, count = 3;
+	char line[8] = "";
+
+	check(setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == 0 &&
+		      setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &one,
+				 sizeof(one)) == 0 &&
+		      setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &one,
+				 sizeof(one)) == 0 &&
+		      setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count,
+				 sizeof(count)) == 0,
+	      "keepalive options");
+	sleep(4);
+	check(write(fd, "alive\n", 6) == 6, "write after the probes");
+	for (size_t got = 0; got < 6;) {
+		ssize_t n = read(fd, line + got, 6 - got);
+
+		check(n > 0, "read after the probes");
+		got += (size_t)n;
+	}
+	printf("after 4 s of keepalive probes: %s", line);
+	close(fd);
+}
+
 /* The limited broadcast: UDP's only with SO_BROADCAST (EACCES without),
  * and no TCP connection to it (ENETUNREACH), as on Linux. */
 static void broadcasts(void)
@@ -342,6 +369,7 @@ int main(int argc, char **argv)
 	udp_echo(&udp);
 	udp_refused(&closed);
 	broadcasts();
+	keepalive(&tcp);
 	printf("done\n");
 	return 0;
 }

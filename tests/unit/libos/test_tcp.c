@@ -27,7 +27,7 @@ static struct {
 	uint8_t received[QUEUE_MAX];
 	uint64_t taken, room;
 	enum remote_sending sending;
-	bool gone, opened, finished, closed, accepted;
+	bool gone, opened, finished, closed, accepted, keepalive;
 	int error;
 } app;
 
@@ -162,6 +162,15 @@ uint64_t socket_remote_deliver(unsigned hidden, const void *bytes,
 	app.taken += length;
 	app.room -= length;
 	return length;
+}
+
+bool socket_remote_keepalive(unsigned hidden, uint32_t times[3])
+{
+	(void)hidden;
+	times[0] = 10; /* idle seconds, interval, probes */
+	times[1] = 5;
+	times[2] = 2;
+	return app.keepalive;
 }
 
 void socket_remote_finished(unsigned hidden)
@@ -453,6 +462,41 @@ Test(tcp, a_connect_of_the_same_ends_ends_a_time_wait_and_not_another)
 	cr_assert_eq(tcp_connect(HIDDEN, LOCAL, LPORT, REMOTE, RPORT), 0);
 	cr_assert(app.closed, "the TIME-WAIT did not end");
 	cr_assert_eq(take().flags, SYN);
+}
+
+static uint64_t seconds(unsigned count)
+{
+	return rdtsc() + (uint64_t)count * 1000000000;
+}
+
+Test(tcp, keepalive_probes_go_after_the_idle_time_and_give_up)
+{
+	uint32_t iss = opened(60000);
+
+	fire_timers(); /* no keepalive asked for: nothing */
+	nothing_sent();
+	app.keepalive = true;
+	tcp_timer(seconds(9));
+	nothing_sent();
+	tcp_timer(seconds(11));
+	struct segment probe = take();
+
+	cr_assert_eq(probe.flags, ACK);
+	cr_assert_eq(probe.seq, iss, "not the byte before the unacked one");
+	/* Answered: idle again from now. */
+	peer_sends(ACK, 1001, iss + 1, 60000, NULL, 0, LPORT);
+	nothing_sent();
+	tcp_timer(seconds(9));
+	nothing_sent();
+	tcp_timer(seconds(11));
+	take();
+	tcp_timer(seconds(16)); /* the second, an interval later */
+	take();
+	cr_assert(!app.closed);
+	tcp_timer(seconds(21)); /* two unanswered: the end */
+	cr_assert_eq(take().flags & RST, RST);
+	cr_assert(app.closed);
+	cr_assert_eq(app.error, ETIMEDOUT);
 }
 
 Test(tcp, a_reset_answers_connect_with_econnrefused)
