@@ -172,7 +172,7 @@ static const char loopback_name[] = "lo";
 
 /* eth0: virtio-net's link (drivers/net/virtio_net.c: ETH_MIN_MTU to
  * 65,535). */
-#define ETHERNET_INDEX  2
+#define ETHERNET_INDEX  NETIF_INDEX
 #define ETHERNET_FLAGS  (IFF_UP | IFF_BROADCAST | IFF_RUNNING | \
 			 IFF_MULTICAST | IFF_LOWER_UP)
 #define ETHERNET_MIN_MTU 68

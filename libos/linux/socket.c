@@ -1323,8 +1323,10 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		got->credentials_due = self->passes_credentials;
 		got->source_family = self->family;
 		got->source = header.source;
-		got->marks = (struct inet_marks){ header.destination4,
-						  header.hops, header.traffic };
+		got->marks = (struct inet_marks){
+			header.destination4, header.hops, header.traffic,
+			is_inet(self) && inet_is_remote(&header.source)
+		};
 		got->source_portid = header.source_portid;
 		if (!(flags & MSG_PEEK)) {
 			got->files = header.files;

@@ -749,7 +749,7 @@ long inet_send_marks(unsigned index, const struct inet_name *to,
 	if (traffic < 0)
 		traffic = kept_value(self, ipv4 ? KEPT_TOS : KEPT_TCLASS);
 	*marks = (struct inet_marks){ ipv4 ? ipv4_of(to->address) : 0,
-				      (uint8_t)hops, (uint8_t)traffic };
+				      (uint8_t)hops, (uint8_t)traffic, false };
 	return 0;
 }
 
@@ -759,11 +759,12 @@ void inet_put_control(unsigned index, const struct inet_marks *marks,
 	const struct binding *self = &bindings[index];
 	bool ipv4 = marks->destination4 != 0;
 	int32_t hops = marks->hops, traffic = marks->traffic;
+	uint8_t interface = marks->from_network ? NETIF_INDEX : LOOPBACK_INDEX;
 
 	/* udpv6_recvmsg's order: IPv6's common part first. */
 	if (kept_value(self, KEPT_RECV_PKTINFO6)) {
 		/* struct in6_pktinfo: the destination, the interface. */
-		uint8_t info[20] = { [15] = 1, [16] = LOOPBACK_INDEX };
+		uint8_t info[20] = { [15] = 1, [16] = interface };
 
 		if (ipv4)
 			set_mapped(info, marks->destination4);
@@ -773,7 +774,7 @@ void inet_put_control(unsigned index, const struct inet_marks *marks,
 	if (ipv4 && kept_value(self, KEPT_RECV_PKTINFO)) {
 		/* struct in_pktinfo: the interface, the local address a
 		 * reply would come from, the datagram's destination. */
-		uint32_t info[3] = { LOOPBACK_INDEX, marks->destination4,
+		uint32_t info[3] = { interface, marks->destination4,
 				     marks->destination4 };
 
 		control_put(out, IPPROTO_IP, IP_PKTINFO, info, sizeof(info));

@@ -125,10 +125,11 @@ uint32_t inet_datagram_max(const struct inet_name *to);
 /* What a UDP datagram's IP header says that its receiver may ask for:
  * its destination's IPv4 address (network order; 0: ::1, for an IPv6
  * datagram), its hop limit (IPv4's TTL) and its traffic class (IPv4's
- * TOS). */
+ * TOS), and the interface it came on. */
 struct inet_marks {
 	uint32_t destination4;
 	uint8_t hops, traffic;
+	bool from_network; /* it came on eth0 (received ones only) */
 };
 
 /* The marks of a datagram from end `index` to `to` (routed): from

@@ -23,6 +23,8 @@
 #define NET_MTU      1500 /* an IPv4 packet's most bytes on eth0 */
 #define NET_IP_HEADER 20
 
+#define NETIF_INDEX 2 /* eth0's interface index; lo's is 1 */
+
 struct netif {
 	bool up;             /* a device, and an address */
 	uint8_t mac[6];

@@ -17,6 +17,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -189,6 +191,47 @@ static void refused(const struct sockaddr_in *to)
 	close(fd);
 }
 
+/* IP_PKTINFO names the interface a datagram came on: the one that has
+ * its destination address (lo's 127.0.0.1 on the host's loopback,
+ * eth0's under Wicket). */
+static void pktinfo(int fd, const struct sockaddr_in *to)
+{
+	int one = 1;
+	char data[16], control[64];
+	struct iovec piece = { data, sizeof(data) };
+	struct msghdr message = { .msg_iov = &piece, .msg_iovlen = 1,
+				  .msg_control = control,
+				  .msg_controllen = sizeof(control) };
+	struct ifaddrs *list, *entry;
+	const char *holder = NULL;
+
+	check(setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) == 0,
+	      "IP_PKTINFO");
+	check(sendto(fd, "info", 4, 0, (const struct sockaddr *)to,
+		     sizeof(*to)) == 4,
+	      "sendto (IP_PKTINFO)");
+	check(recvmsg(fd, &message, 0) == 4, "recvmsg (IP_PKTINFO)");
+	struct cmsghdr *c = CMSG_FIRSTHDR(&message);
+	struct in_pktinfo info;
+
+	check(c && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO,
+	      "an IP_PKTINFO message");
+	memcpy(&info, CMSG_DATA(c), sizeof(info));
+	check(getifaddrs(&list) == 0, "getifaddrs");
+	for (entry = list; entry; entry = entry->ifa_next)
+		if (entry->ifa_addr && entry->ifa_addr->sa_family == AF_INET &&
+		    ((struct sockaddr_in *)entry->ifa_addr)->sin_addr.s_addr ==
+			    info.ipi_addr.s_addr)
+			holder = entry->ifa_name;
+	printf("IP_PKTINFO: the interface that has the destination: %s\n",
+	       holder && if_nametoindex(holder) == (unsigned)info.ipi_ifindex
+		       ? "yes"
+		       : "NO");
+	freeifaddrs(list);
+	one = 0;
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+}
+
 static void udp_echo(const struct sockaddr_in *to)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -222,6 +265,7 @@ static void udp_echo(const struct sockaddr_in *to)
 			       ? "the server"
 			       : "SOMEONE ELSE");
 	}
+	pktinfo(fd, to);
 	/* Connected: send and recv without names. */
 	check(connect(fd, (const struct sockaddr *)to, sizeof(*to)) == 0,
 	      "connect (UDP)");
