@@ -40,7 +40,10 @@
 #define CONNECTIONS_MAX 512
 #define MSS_DEFAULT     536  /* RFC 1122's, without the option */
 #define MSS_OWN         (NET_MTU - NET_IP_HEADER - TCP_HEADER)
-#define WINDOW_MAX      65535 /* no window scaling */
+#define WINDOW_FIELD    65535 /* a header's window, unscaled */
+/* Our window scale (RFC 7323), when both SYNs carry the option: the
+ * app's ring (256 KiB) in a header's 16 bits. */
+#define WINDOW_SHIFT    2
 #define RTO_INITIAL_MS  1000 /* RFC 6298's, and its least */
 #define RTO_MAX_MS      30000
 #define RETRIES_MAX     10
@@ -76,6 +79,9 @@ struct tcp_connection {
 	uint32_t iss, send_unacked, send_next, send_window;
 	uint32_t receive_next;
 	uint32_t advertised;  /* the window the last segment offered */
+	uint8_t send_shift;   /* the peer's window scale (its SYN's) */
+	uint8_t receive_shift; /* ours: WINDOW_SHIFT once both agreed */
+	bool peer_scales;     /* the peer's SYN had the window scale */
 	uint32_t rto_ms;
 	uint64_t deadline;    /* retransmission or TIME-WAIT's end; 0 */
 	uint64_t heard;       /* when the peer's last segment came */
@@ -141,13 +147,19 @@ static uint32_t initial_sequence(void)
 	return (uint32_t)(clock_ticks_to_ns(rdtsc()) >> 12) + mix;
 }
 
+/* What a SYN's options say: the MSS, and the window scale (RFC 7323)
+ * unless it answers a SYN without one. */
+enum syn_options { NO_OPTIONS, MSS_ONLY, MSS_AND_SCALE };
+
 static void segment_send(uint32_t local, uint16_t lport, uint32_t remote,
 			 uint16_t rport, uint32_t seq, uint32_t ack,
 			 uint8_t flags, uint16_t window, const uint8_t *data,
-			 size_t length, bool mss_option)
+			 size_t length, enum syn_options options)
 {
 	uint8_t segment[NET_MTU - NET_IP_HEADER];
-	size_t header = TCP_HEADER + (mss_option ? 4 : 0);
+	size_t header = TCP_HEADER + (options == MSS_ONLY	  ? 4
+				      : options == MSS_AND_SCALE ? 8
+								 : 0);
 
 	memcpy(segment, &lport, 2);
 	memcpy(segment + 2, &rport, 2);
@@ -157,10 +169,16 @@ static void segment_send(uint32_t local, uint16_t lport, uint32_t remote,
 	segment[13] = flags;
 	store_be16(segment + 14, window);
 	store_be32(segment + 16, 0); /* checksum, urgent pointer */
-	if (mss_option) {
+	if (options != NO_OPTIONS) {
 		segment[20] = 2;
 		segment[21] = 4;
 		store_be16(segment + 22, MSS_OWN);
+	}
+	if (options == MSS_AND_SCALE) {
+		segment[24] = 1; /* a no-op, to keep the next aligned */
+		segment[25] = 3;
+		segment[26] = 3;
+		segment[27] = WINDOW_SHIFT;
 	}
 	if (length)
 		memcpy(segment + header, data, length);
@@ -174,24 +192,49 @@ static void segment_send(uint32_t local, uint16_t lport, uint32_t remote,
 		0);
 }
 
-/* The window to offer: the room in the app's end's ring. */
+/* The window to offer: the room in the app's end's ring, as far as a
+ * header's window field scaled by ours says it, in whole units of the
+ * scale. */
 static uint32_t window_now(const struct tcp_connection *c)
 {
-	if (c->hidden == NO_HIDDEN)
-		return MSS_OWN * 4; /* SYN_RECEIVED: the ring to come */
-	uint64_t room = socket_remote_room(c->hidden);
+	uint64_t most = (uint64_t)WINDOW_FIELD << c->receive_shift;
+	uint64_t room = c->hidden == NO_HIDDEN
+				? MSS_OWN * 4 /* SYN_RECEIVED: a ring to come */
+				: socket_remote_room(c->hidden);
 
-	return room > WINDOW_MAX ? WINDOW_MAX : (uint32_t)room;
+	room = room > most ? most : room;
+	return (uint32_t)(room >> c->receive_shift << c->receive_shift);
+}
+
+/* A segment's window field: a SYN's is never scaled (RFC 7323). */
+static uint16_t window_field(const struct tcp_connection *c, uint8_t flags)
+{
+	uint32_t window = c->advertised >> ((flags & SYN) ? 0 : c->receive_shift);
+
+	return (uint16_t)(window > WINDOW_FIELD ? WINDOW_FIELD : window);
 }
 
 static void send_flags(struct tcp_connection *c, uint32_t seq, uint8_t flags,
 		       const uint8_t *data, size_t length)
 {
+	enum syn_options options = NO_OPTIONS;
+
+	if (flags & SYN) /* a SYN-ACK scales only if the SYN did */
+		options = (flags & ACK) && !c->peer_scales ? MSS_ONLY
+							   : MSS_AND_SCALE;
 	c->advertised = window_now(c);
 	c->ack_due = false;
 	segment_send(c->local_address, c->local_port, c->remote_address,
 		     c->remote_port, seq, c->receive_next, flags,
-		     (uint16_t)c->advertised, data, length, (flags & SYN) != 0);
+		     window_field(c, flags), data, length, options);
+}
+
+/* The peer's window in a segment: scaled unless a SYN's. */
+static uint32_t peer_window(const struct tcp_connection *c,
+			    const uint8_t *segment)
+{
+	return (uint32_t)load_be16(segment + 14)
+	       << ((segment[13] & SYN) ? 0 : c->send_shift);
 }
 
 /* A reset for a segment that has no connection (RFC 793's "reset
@@ -208,12 +251,12 @@ static void reset_for(uint32_t local, uint32_t remote, const uint8_t *segment,
 	memcpy(&lport, segment + 2, 2);
 	if (flags & ACK)
 		segment_send(local, lport, remote, rport, load_be32(segment + 8),
-			     0, RST, 0, NULL, 0, false);
+			     0, RST, 0, NULL, 0, NO_OPTIONS);
 	else
 		segment_send(local, lport, remote, rport, 0,
 			     load_be32(segment + 4) + length +
 				     ((flags & SYN) != 0) + ((flags & FIN) != 0),
-			     RST | ACK, 0, NULL, 0, false);
+			     RST | ACK, 0, NULL, 0, NO_OPTIONS);
 }
 
 /* The connection is gone; so is its hidden end (the app's end gets
@@ -341,7 +384,8 @@ long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
 	return 0;
 }
 
-/* The options of a SYN: the peer's maximum segment size. */
+/* The options of a SYN: the peer's maximum segment size and window
+ * scale. */
 static void read_options(struct tcp_connection *c, const uint8_t *options,
 			 size_t length)
 {
@@ -359,6 +403,12 @@ static void read_options(struct tcp_connection *c, const uint8_t *options,
 			uint16_t mss = load_be16(options + at + 2);
 
 			c->mss = mss < 64 ? 64 : mss > MSS_OWN ? MSS_OWN : mss;
+		}
+		if (options[at] == 3 && options[at + 1] == 3) {
+			/* RFC 7323: a shift above 14 is taken as 14. */
+			c->peer_scales = true;
+			c->send_shift = options[at + 2] > 14 ? 14
+							     : options[at + 2];
 		}
 		at += options[at + 1];
 	}
@@ -386,9 +436,11 @@ static void listen_input(uint32_t source, uint32_t destination,
 	memcpy(&c->remote_port, segment, 2);
 	memcpy(&c->local_port, segment + 2, 2);
 	c->receive_next = load_be32(segment + 4) + 1;
-	c->send_window = load_be16(segment + 14);
+	c->send_window = load_be16(segment + 14); /* a SYN's: unscaled */
 	c->iss = c->send_unacked = c->send_next = initial_sequence();
 	read_options(c, segment + TCP_HEADER, header - TCP_HEADER);
+	if (c->peer_scales) /* and ours goes in the SYN-ACK */
+		c->receive_shift = WINDOW_SHIFT;
 	output(c);
 }
 
@@ -523,9 +575,13 @@ static void connection_input(struct tcp_connection *c, const uint8_t *segment,
 		if (!(flags & SYN) || !(flags & ACK))
 			return; /* a simultaneous open is not taken */
 		read_options(c, segment + TCP_HEADER, header - TCP_HEADER);
+		if (c->peer_scales) /* both SYNs had it: both scale */
+			c->receive_shift = WINDOW_SHIFT;
+		else
+			c->send_shift = 0;
 		c->receive_next = seq + 1;
 		c->send_unacked = ack;
-		c->send_window = load_be16(segment + 14);
+		c->send_window = peer_window(c, segment);
 		c->deadline = 0;
 		c->retries = 0;
 		c->rto_ms = RTO_INITIAL_MS;
@@ -564,7 +620,7 @@ static void connection_input(struct tcp_connection *c, const uint8_t *segment,
 			return;
 		}
 		c->send_unacked = ack;
-		c->send_window = load_be16(segment + 14);
+		c->send_window = peer_window(c, segment);
 		c->deadline = 0;
 		if (!accepted(c))
 			return;
@@ -579,7 +635,7 @@ static void connection_input(struct tcp_connection *c, const uint8_t *segment,
 		return;
 	}
 	if (!before(ack, c->send_unacked))
-		c->send_window = load_be16(segment + 14);
+		c->send_window = peer_window(c, segment);
 	receive(c, seq, segment + header, length, (flags & FIN) != 0);
 	if (c->state != CLOSED)
 		output(c);

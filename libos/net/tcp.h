@@ -6,7 +6,8 @@
  * that stands for the peer (socket.h, "Connections on the network").
  * Keepalive probes go as RFC 1122 says when the app's socket asks
  * (SO_KEEPALIVE, with Linux's TCP_KEEP* times).
- * Not here: window scaling, SACK, timestamps, urgent data (its bytes are
+ * Windows are scaled (RFC 7323) when both SYNs say so.
+ * Not here: SACK, timestamps, urgent data (its bytes are
  * ordinary ones), out-of-order segments (they are dropped, and the peer
  * sends them again), congestion control beyond backing off.
  *

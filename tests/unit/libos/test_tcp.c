@@ -37,6 +37,7 @@ struct segment {
 	uint8_t flags;
 	uint32_t seq, ack;
 	uint16_t window, mss;
+	int scale; /* the window scale option's shift, -1 without one */
 	size_t length;
 	uint8_t data[2048];
 };
@@ -78,13 +79,24 @@ void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
 			       .flags = p[13], .seq = load_be32(p + 4),
 			       .ack = load_be32(p + 8),
 			       .window = load_be16(p + 14),
-			       .length = length - header };
-	if (header == 24 && p[20] == 2)
-		s->mss = load_be16(p + 22);
+			       .scale = -1, .length = length - header };
+	for (size_t at = 20; at + 1 < header;) {
+		if (p[at] == 1) {
+			at++;
+			continue;
+		}
+		if (p[at] == 2)
+			s->mss = load_be16(p + at + 2);
+		if (p[at] == 3)
+			s->scale = p[at + 2];
+		at += p[at + 1];
+	}
 	memcpy(s->data, p + header, s->length);
 }
 
 static bool device_full;
+/* The peer's window scale option in its next SYN (-1: none). */
+static int peer_scale = -1;
 
 bool netif_has_room(void)
 {
@@ -195,6 +207,7 @@ static void reset_all(void)
 	connections_touched = 0;
 	out_count = 0;
 	device_full = false;
+	peer_scale = -1;
 }
 
 /* The peer's segment. */
@@ -204,23 +217,31 @@ static void peer_sends(uint8_t flags, uint32_t seq, uint32_t ack,
 {
 	uint8_t segment[2048];
 	uint16_t rport = RPORT;
+	size_t header = TCP_HEADER;
 
-	memset(segment, 0, TCP_HEADER);
+	memset(segment, 0, TCP_HEADER + 4);
+	if ((flags & SYN) && peer_scale >= 0) {
+		segment[20] = 1;
+		segment[21] = 3;
+		segment[22] = 3;
+		segment[23] = (uint8_t)peer_scale;
+		header += 4;
+	}
 	memcpy(segment, &rport, 2);
 	memcpy(segment + 2, &lport, 2);
 	store_be32(segment + 4, seq);
 	store_be32(segment + 8, ack);
-	segment[12] = 5 << 4;
+	segment[12] = (uint8_t)(header / 4 << 4);
 	segment[13] = flags;
 	store_be16(segment + 14, window);
 	if (length)
-		memcpy(segment + TCP_HEADER, data, length);
+		memcpy(segment + header, data, length);
 	store_be16(segment + 16,
 		   ip_checksum_finish(ip_checksum_add(
 			   ip_pseudo_sum(REMOTE, LOCAL, NET_IPPROTO_TCP,
-					 TCP_HEADER + length),
-			   segment, TCP_HEADER + length)));
-	tcp_input(REMOTE, LOCAL, segment, TCP_HEADER + length);
+					 header + length),
+			   segment, header + length)));
+	tcp_input(REMOTE, LOCAL, segment, header + length);
 }
 
 static struct segment take(void)
@@ -245,6 +266,7 @@ static uint32_t opened(uint16_t window)
 
 	cr_assert_eq(syn.flags, SYN);
 	cr_assert_eq(syn.mss, MSS_OWN);
+	cr_assert_eq(syn.scale, WINDOW_SHIFT);
 	peer_sends(SYN | ACK, 1000, syn.seq + 1, window, NULL, 0, LPORT);
 	cr_assert(app.opened);
 	struct segment ack = take();
@@ -497,6 +519,49 @@ Test(tcp, keepalive_probes_go_after_the_idle_time_and_give_up)
 	cr_assert_eq(take().flags & RST, RST);
 	cr_assert(app.closed);
 	cr_assert_eq(app.error, ETIMEDOUT);
+}
+
+Test(tcp, windows_are_scaled_when_both_syns_say_so)
+{
+	peer_scale = 7;
+	app.room = 1000;
+	uint32_t iss = opened(100); /* the SYN-ACK's 100: unscaled */
+
+	cr_assert_eq(connections[0].send_window, 100);
+	peer_sends(ACK, 1001, iss + 1, 100, NULL, 0, LPORT); /* 100 << 7 */
+	cr_assert_eq(connections[0].send_window, 12800);
+	app.room = 200000;
+	tcp_kick();
+	struct segment update = take();
+
+	cr_assert_eq(update.window, 200000 >> WINDOW_SHIFT);
+}
+
+Test(tcp, a_syn_without_the_scale_gets_a_syn_ack_without_it)
+{
+	peer_sends(SYN, 7000, 0, 8000, NULL, 0, LISTEN);
+	struct segment synack = take();
+
+	cr_assert_eq(synack.scale, -1);
+	cr_assert_eq(synack.mss, MSS_OWN);
+	peer_sends(ACK, 7001, synack.seq + 1, 8000, NULL, 0, LISTEN);
+	cr_assert_eq(connections[0].send_window, 8000);
+	app.room = 200000;
+	tcp_kick();
+	cr_assert_eq(take().window, 65535, "an unscaled window past 16 bits");
+}
+
+Test(tcp, a_syn_with_the_scale_gets_ours)
+{
+	peer_scale = 0;
+	peer_sends(SYN, 7000, 0, 8000, NULL, 0, LISTEN);
+	struct segment synack = take();
+
+	cr_assert_eq(synack.scale, WINDOW_SHIFT);
+	peer_sends(ACK, 7001, synack.seq + 1, 8000, NULL, 0, LISTEN);
+	app.room = 200000;
+	tcp_kick();
+	cr_assert_eq(take().window, 200000 >> WINDOW_SHIFT);
 }
 
 Test(tcp, a_reset_answers_connect_with_econnrefused)
