@@ -681,15 +681,14 @@ static unsigned udp_destination(unsigned index, const struct inet_name *to,
 	return (unsigned)target;
 }
 
-/* A UDP datagram to the network (net/udp.c): no fragments, so at most
- * what one Ethernet frame carries (-EMSGSIZE beyond, where Linux would
- * fragment). */
+/* A UDP datagram to the network (net/udp.c), in fragments beyond one
+ * frame's 1,472 bytes, as Linux's. */
 static long send_udp_remote(struct socket_end *self,
 			    const struct iovec *vector, uint64_t total,
 			    int flags, const struct inet_name *to,
 			    const struct udp_datagram *datagram)
 {
-	uint8_t bytes[UDP_PAYLOAD_MAX];
+	static uint8_t bytes[UDP_PAYLOAD_MAX]; /* one call at a time */
 	uint32_t from4, to4;
 
 	memcpy(&to4, to->address + 12, 4);

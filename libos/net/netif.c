@@ -7,7 +7,7 @@
  * and 14, the target's at 18 and 24. An IPv4 header (RFC 791) without
  * options is 20 bytes: version 4 and header length 5 (in words) in byte
  * 0, TOS at 1, the total length at 2, the id at 4, flags and the fragment
- * offset at 6 (MF 0x2000, DF 0x4000), TTL at 8, the protocol at 9, the
+ * offset at 6 (MF 0x2000, DF 0x4000, the offset in 8-byte units), TTL at 8, the protocol at 9, the
  * header checksum at 10, source and destination at 12 and 16. ICMP's
  * echo (RFC 792): type 8 request, 0 reply, code 0, a checksum over the
  * whole message at 2, then an identifier and sequence number the reply
@@ -37,6 +37,10 @@
 #define IP_MORE_FRAGMENTS 0x2000
 #define IP_OFFSET_MASK  0x1fff
 #define IP_DONT_FRAGMENT 0x4000
+/* The largest IPv4 packet's payload, and each fragment's but the last
+ * (a multiple of 8, RFC 791's unit of offsets). */
+#define IP_PAYLOAD_MAX (65535 - NET_IP_HEADER)
+#define FRAGMENT_BYTES ((NET_MTU - NET_IP_HEADER) & ~7)
 #define ICMP_ECHO_REPLY   0
 #define ICMP_ECHO_REQUEST 8
 #define ICMP_UNREACHABLE  3
@@ -351,14 +355,17 @@ static void send_to_hop(uint8_t *frame, size_t length, uint32_t next_hop)
 	}
 }
 
+
 void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
 	     const void *payload, size_t length, uint8_t ttl, uint8_t tos)
 {
 	uint8_t frame[WK_NET_FRAME_MAX];
 	uint8_t *ip = frame + ETHERNET_HEADER;
 	uint32_t next_hop = destination;
+	bool whole = length <= NET_MTU - NET_IP_HEADER;
+	uint16_t id = ip_id++;
 
-	if (!netif.up || length > NET_MTU - NET_IP_HEADER)
+	if (!netif.up || length > IP_PAYLOAD_MAX)
 		return;
 	if ((destination & netif.netmask) != (netif.address & netif.netmask) &&
 	    destination != 0xffffffff) {
@@ -366,22 +373,38 @@ void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
 			return; /* no route: the callers checked */
 		next_hop = netif.gateway;
 	}
-	ethernet_header(frame, broadcast_mac, ETHERTYPE_IPV4);
-	ip[0] = 0x45;
-	ip[1] = tos;
-	store_be16(ip + 2, (uint16_t)(NET_IP_HEADER + length));
-	store_be16(ip + 4, ip_id++);
-	store_be16(ip + 6, IP_DONT_FRAGMENT);
-	ip[8] = ttl;
-	ip[9] = protocol;
-	store_be16(ip + 10, 0);
-	memcpy(ip + 12, &source, 4);
-	memcpy(ip + 16, &destination, 4);
-	store_be16(ip + 10, ip_checksum_finish(
-				    ip_checksum_add(0, ip, NET_IP_HEADER)));
-	memcpy(ip + NET_IP_HEADER, payload, length);
-	send_to_hop(frame, ETHERNET_HEADER + NET_IP_HEADER + length,
-		    next_hop);
+	/* One packet with DF (TCP's segments fit; Linux's UDP too, when it
+	 * fits), or fragments, as Linux's UDP sends what does not fit. */
+	for (size_t at = 0; at < length || (at == 0 && length == 0);) {
+		size_t part = whole ? length
+			      : length - at < FRAGMENT_BYTES ? length - at
+							     : FRAGMENT_BYTES;
+		uint16_t flags = whole ? IP_DONT_FRAGMENT
+				 : (uint16_t)((at + part < length
+						       ? IP_MORE_FRAGMENTS
+						       : 0) |
+					      at / 8);
+
+		ethernet_header(frame, broadcast_mac, ETHERTYPE_IPV4);
+		ip[0] = 0x45;
+		ip[1] = tos;
+		store_be16(ip + 2, (uint16_t)(NET_IP_HEADER + part));
+		store_be16(ip + 4, id);
+		store_be16(ip + 6, flags);
+		ip[8] = ttl;
+		ip[9] = protocol;
+		store_be16(ip + 10, 0);
+		memcpy(ip + 12, &source, 4);
+		memcpy(ip + 16, &destination, 4);
+		store_be16(ip + 10, ip_checksum_finish(ip_checksum_add(
+					    0, ip, NET_IP_HEADER)));
+		memcpy(ip + NET_IP_HEADER, (const uint8_t *)payload + at, part);
+		send_to_hop(frame, ETHERNET_HEADER + NET_IP_HEADER + part,
+			    next_hop);
+		if (whole)
+			break;
+		at += part;
+	}
 }
 
 /* ICMP's "destination unreachable" about a datagram we sent: its IPv4
@@ -427,6 +450,92 @@ static void icmp_input(uint32_t source, const uint8_t *icmp, size_t length)
 	ip_send(netif.address, source, IPPROTO_ICMP, reply, length, 64, 0);
 }
 
+/* A packet in fragments, put back together (RFC 815's idea): its
+ * payload, and a bit per 8-byte block that came. A few at a time; one
+ * not whole REASSEMBLY_SECONDS after its first fragment came gives its
+ * place to the next. */
+#define REASSEMBLIES       2
+#define REASSEMBLY_SECONDS 30
+#define BLOCKS             ((IP_PAYLOAD_MAX + 7) / 8)
+
+struct reassembly {
+	uint32_t source, destination;
+	uint16_t id;
+	uint8_t protocol;
+	bool used;
+	uint32_t total;     /* the payload's length, once its end came */
+	uint64_t deadline;
+	uint64_t blocks[(BLOCKS + 63) / 64];
+	uint8_t payload[BLOCKS * 8];
+};
+
+static struct reassembly reassemblies[REASSEMBLIES];
+
+static bool whole(const struct reassembly *r)
+{
+	for (uint32_t block = 0; block < (r->total + 7) / 8; block++)
+		if (!(r->blocks[block / 64] & UINT64_C(1) << (block % 64)))
+			return false;
+	return true;
+}
+
+/* A fragment (its IPv4 header `header` bytes, `total` with its part):
+ * the packet's payload when it makes it whole (*length its length),
+ * else NULL. Fragments out of bounds or not in whole blocks are lost. */
+static const uint8_t *reassemble(const uint8_t *ip, size_t header,
+				 size_t total, size_t *length)
+{
+	uint16_t field = load_be16(ip + 6), id = load_be16(ip + 4);
+	size_t offset = (size_t)(field & IP_OFFSET_MASK) * 8;
+	size_t part = total - header;
+	bool last = !(field & IP_MORE_FRAGMENTS);
+	uint32_t source, destination;
+	uint64_t now = rdtsc();
+	struct reassembly *r = NULL;
+
+	if ((!last && (part == 0 || part % 8)) || offset + part > BLOCKS * 8)
+		return NULL;
+	memcpy(&source, ip + 12, 4);
+	memcpy(&destination, ip + 16, 4);
+	for (unsigned i = 0; i < REASSEMBLIES; i++) {
+		struct reassembly *c = &reassemblies[i];
+
+		if (c->used && c->deadline > now && c->id == id &&
+		    c->source == source && c->destination == destination &&
+		    c->protocol == ip[9])
+			r = c;
+	}
+	for (unsigned i = 0; r == NULL && i < REASSEMBLIES; i++)
+		if (!reassemblies[i].used || reassemblies[i].deadline <= now)
+			r = &reassemblies[i];
+	if (r == NULL) /* all busy: the oldest gives way */
+		r = reassemblies[0].deadline < reassemblies[1].deadline
+			    ? &reassemblies[0]
+			    : &reassemblies[1];
+	if (!r->used || r->id != id || r->source != source ||
+	    r->destination != destination || r->protocol != ip[9] ||
+	    r->deadline <= now) {
+		*r = (struct reassembly){
+			.source = source, .destination = destination,
+			.id = id, .protocol = ip[9], .used = true,
+			.deadline = now + clock_ns_to_ticks(
+					   REASSEMBLY_SECONDS *
+					   UINT64_C(1000000000)) };
+		memset(r->blocks, 0, sizeof(r->blocks));
+	}
+	memcpy(r->payload + offset, ip + header, part);
+	for (size_t block = offset / 8; block < (offset + part + 7) / 8;
+	     block++)
+		r->blocks[block / 64] |= UINT64_C(1) << (block % 64);
+	if (last)
+		r->total = (uint32_t)(offset + part);
+	if (r->total == 0 || !whole(r))
+		return NULL;
+	r->used = false;
+	*length = r->total;
+	return r->payload;
+}
+
 static void ip_input(const uint8_t *ip, size_t length)
 {
 	uint32_t source, destination;
@@ -438,9 +547,6 @@ static void ip_input(const uint8_t *ip, size_t length)
 	if (header < NET_IP_HEADER || total < header || total > length ||
 	    ip_checksum_finish(ip_checksum_add(0, ip, header)) != 0)
 		return;
-	/* No reassembly: a fragment is lost. */
-	if (load_be16(ip + 6) & (IP_MORE_FRAGMENTS | IP_OFFSET_MASK))
-		return;
 	memcpy(&source, ip + 12, 4);
 	memcpy(&destination, ip + 16, 4);
 	/* Ours, or a broadcast (UDP's alone take it: DHCP's answers). */
@@ -449,16 +555,22 @@ static void ip_input(const uint8_t *ip, size_t length)
 		return;
 	netif.received[0]++;
 	netif.received[1] += total;
+	const uint8_t *payload = ip + header;
+	size_t bytes = total - header;
+
+	if (load_be16(ip + 6) & (IP_MORE_FRAGMENTS | IP_OFFSET_MASK))
+		payload = reassemble(ip, header, total, &bytes);
+	if (payload == NULL)
+		return;
 	switch (ip[9]) {
 	case IPPROTO_ICMP:
-		icmp_input(source, ip + header, total - header);
+		icmp_input(source, payload, bytes);
 		break;
 	case NET_IPPROTO_TCP:
-		tcp_input(source, destination, ip + header, total - header);
+		tcp_input(source, destination, payload, bytes);
 		break;
 	case NET_IPPROTO_UDP:
-		udp_input(source, destination, ip + header, total - header,
-			  ip[8], ip[1]);
+		udp_input(source, destination, payload, bytes, ip[8], ip[1]);
 		break;
 	default:
 		break;

@@ -6,7 +6,8 @@
  * network's by default: 10.0.2.15/24 through 10.0.2.2, and its name
  * server 10.0.2.3 in /etc/resolv.conf, or wicket.dns=ADDRESS). Ethernet II
  * frames, ARP (RFC 826) for the next hop, IPv4 (RFC 791) without
- * options or fragments, ICMP's echo (RFC 792), and UDP and TCP
+ * options (fragments sent and put back together), ICMP's echo and port
+ * unreachable (RFC 792), and UDP and TCP
  * (net/tcp.c) to the sockets of linux/socket.c.
  *
  * Addresses are IPv4's in network byte order, as a struct sockaddr_in
@@ -74,8 +75,9 @@ static inline bool netif_is_broadcast(uint32_t ipv4)
 
 /* Sends an IPv4 packet of `protocol` from source to destination whose
  * payload (the transport's header and data) is `length` bytes, at most
- * NET_MTU - NET_IP_HEADER; through the gateway unless on eth0's subnet;
- * lost (as on a wire) when no room or no answer to ARP. */
+ * 65,515: in fragments when more than NET_MTU - NET_IP_HEADER; through
+ * the gateway unless on eth0's subnet; lost (as on a wire) when no room
+ * or no answer to ARP. */
 void ip_send(uint32_t source, uint32_t destination, uint8_t protocol,
 	     const void *payload, size_t length, uint8_t ttl, uint8_t tos);
 

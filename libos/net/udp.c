@@ -64,7 +64,8 @@ void udp_send(uint32_t source, uint16_t source_port, uint32_t destination,
 	      uint16_t destination_port, const void *bytes, size_t length,
 	      uint8_t ttl, uint8_t tos)
 {
-	uint8_t datagram[UDP_HEADER + UDP_PAYLOAD_MAX];
+	/* The libOS runs one call at a time (events masked). */
+	static uint8_t datagram[UDP_HEADER + UDP_PAYLOAD_MAX];
 	size_t total = UDP_HEADER + length;
 
 	if (length > UDP_PAYLOAD_MAX)

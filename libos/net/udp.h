@@ -21,9 +21,10 @@ void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 void udp_refused(uint32_t source, uint16_t source_port, uint32_t destination,
 		 uint16_t destination_port);
 
-/* Sends `length` bytes (at most UDP_PAYLOAD_MAX) from the source's
+/* Sends `length` bytes (at most UDP_PAYLOAD_MAX: IPv4's largest
+ * datagram, in fragments beyond one frame's 1,472) from the source's
  * address and port to the destination's. */
-#define UDP_PAYLOAD_MAX (1500 - 20 - 8)
+#define UDP_PAYLOAD_MAX (65535 - 20 - 8)
 void udp_send(uint32_t source, uint16_t source_port, uint32_t destination,
 	      uint16_t destination_port, const void *bytes, size_t length,
 	      uint8_t ttl, uint8_t tos);

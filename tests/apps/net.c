@@ -238,15 +238,19 @@ static void udp_echo(const struct sockaddr_in *to)
 	struct timeval timeout = { .tv_sec = 20 };
 	struct sockaddr_in from;
 	socklen_t length = sizeof(from);
-	char reply[2000];
+	/* One frame's most (1,472), one more byte, and IPv4's largest: in
+	 * fragments both ways. */
+	static const int sizes[] = { 1, 7, 49, 343, 1472, 1473, 4000, 65507 };
+	static char reply[65536], datagram[65507];
 
 	check(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout,
 			 sizeof(timeout)) == 0,
 	      "SO_RCVTIMEO");
-	for (int size = 1; size <= 1400; size *= 7) {
-		char datagram[1400];
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		int size = sizes[i];
 
-		memset(datagram, 'a' + size % 26, (size_t)size);
+		for (int k = 0; k < size; k++)
+			datagram[k] = (char)('a' + (k * 7 + size) % 26);
 		check(sendto(fd, datagram, (size_t)size, 0,
 			     (const struct sockaddr *)to,
 			     sizeof(*to)) == size,

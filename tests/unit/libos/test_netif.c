@@ -33,6 +33,8 @@ static unsigned sent_count;
 static bool device_full;
 /* What reached the transports. */
 static unsigned tcp_segments, udp_datagrams;
+static size_t udp_length;
+static uint64_t udp_sum; /* a hash of the last datagram's bytes */
 
 long wk_net_send(long frame, long length)
 {
@@ -77,6 +79,10 @@ void udp_input(uint32_t source, uint32_t destination, const uint8_t *datagram,
 	if (length)
 		(void)*(volatile const uint8_t *)(datagram + length - 1);
 	udp_datagrams++;
+	udp_length = length;
+	udp_sum = 0;
+	for (size_t i = 0; i < length; i++)
+		udp_sum = udp_sum * 31 + datagram[i];
 }
 
 static unsigned refusals;
@@ -126,6 +132,7 @@ static void reset(void)
 	backlog_count = backlog_first = 0;
 	incoming_count = sent_count = 0;
 	tcp_segments = udp_datagrams = refusals = 0;
+	memset(reassemblies, 0, sizeof(reassemblies));
 	device_full = false;
 	options = (struct options){ 0 };
 	netif_init();
@@ -342,6 +349,73 @@ Test(netif, a_port_unreachable_reaches_udp)
 								sizeof(icmp))));
 	arrive(frame, (long)ip_frame(frame, IPPROTO_ICMP, icmp, sizeof(icmp), 0));
 	cr_assert_eq(refusals, 1);
+}
+
+/* The packet's payload as fragments: `at` its first byte, `part` its
+ * length, `more` the MF flag. */
+static void fragment(const uint8_t *payload, size_t at, size_t part, bool more)
+{
+	uint8_t frame[2048];
+
+	arrive(frame, (long)ip_frame(frame, 17, payload + at, part,
+				     (uint16_t)((more ? 0x2000 : 0) | at / 8)));
+}
+
+Test(netif, fragments_are_put_back_together_in_any_order)
+{
+	static uint8_t payload[4000];
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < sizeof(payload); i++) {
+		payload[i] = (uint8_t)(i * 13 + 5);
+		sum = sum * 31 + payload[i];
+	}
+	fragment(payload, 2960, 1040, false);
+	fragment(payload, 0, 1480, true);
+	fragment(payload, 0, 1480, true); /* again */
+	cr_assert_eq(udp_datagrams, 0, "taken before it was whole");
+	fragment(payload, 1480, 1480, true);
+	cr_assert_eq(udp_datagrams, 1);
+	cr_assert_eq(udp_length, sizeof(payload));
+	cr_assert_eq(udp_sum, sum);
+	/* Not in whole blocks, or past the largest packet: lost. */
+	fragment(payload, 0, 100, true);
+	fragment(payload, 1480, 1480, true);
+	fragment(payload, 2960, 1040, false);
+	cr_assert_eq(udp_datagrams, 1, "a fragment of 100 bytes was taken");
+	uint8_t frame[2048];
+
+	arrive(frame, (long)ip_frame(frame, 17, payload, 1000, 0x1fff));
+	cr_assert_eq(udp_datagrams, 1);
+}
+
+Test(netif, a_packet_too_large_for_a_frame_goes_in_fragments)
+{
+	static uint8_t payload[4000];
+	uint8_t frame[64];
+
+	arrive(frame, (long)arp_frame(frame, ARP_REPLY, gateway_mac, GATEWAY,
+				      OUR_IP));
+	sent_count = 0;
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)i;
+	ip_send(OUR_IP, FAR_IP, 17, payload, sizeof(payload), 64, 0);
+	cr_assert_eq(sent_count, 3);
+	size_t at = 0;
+
+	for (unsigned i = 0; i < 3; i++) {
+		const uint8_t *ip = sent[i] + 14;
+		uint16_t field = load_be16(ip + 6);
+		size_t part = load_be16(ip + 2) - 20u;
+
+		cr_assert_eq((size_t)(field & 0x1fff) * 8, at);
+		cr_assert_eq((field & 0x2000) != 0, i < 2);
+		cr_assert_eq(load_be16(ip + 4), load_be16(sent[0] + 14 + 4));
+		cr_assert_eq(memcmp(ip + 20, payload + at, part), 0);
+		cr_assert_eq(ip_checksum_finish(ip_checksum_add(0, ip, 20)), 0);
+		at += part;
+	}
+	cr_assert_eq(at, sizeof(payload));
 }
 
 Test(netif, random_frames_are_survived)
