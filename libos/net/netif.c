@@ -105,6 +105,26 @@ static bool parse_address(const char *text, uint32_t *address,
 	return true;
 }
 
+/* What follows an address in wicket.ip: nothing (a /32), or "/" and a
+ * prefix length of one or two digits, at most 32. */
+static bool parse_prefix(const char *text, unsigned *prefix)
+{
+	unsigned value = 0, digits = 0;
+
+	if (*text == '\0') {
+		*prefix = 32;
+		return true;
+	}
+	if (*text++ != '/')
+		return false;
+	for (; *text >= '0' && *text <= '9' && digits < 3; text++, digits++)
+		value = value * 10 + (unsigned)(*text - '0');
+	if (digits == 0 || digits > 2 || *text || value > 32)
+		return false;
+	*prefix = value;
+	return true;
+}
+
 static uint32_t prefix_mask(unsigned prefix)
 {
 	return prefix ? __builtin_bswap32(~UINT32_C(0) << (32 - prefix)) : 0;
@@ -131,21 +151,12 @@ void netif_init(void)
 		return;
 	}
 	if (options.ip) {
-		unsigned given = 32;
-
 		if (!parse_address(options.ip, &address, &end) ||
-		    (*end == '/' &&
-		     (end[1] < '0' || end[1] > '9' ||
-		      (given = (unsigned)(end[1] - '0'), end[2] &&
-		       (end[2] < '0' || end[2] > '9' || end[3] ||
-			(given = given * 10 + (unsigned)(end[2] - '0')) >
-				32)))) ||
-		    (*end && *end != '/')) {
+		    !parse_prefix(end, &prefix)) {
 			libos_report("wicket.ip=%s: not ADDRESS/PREFIX; eth0 "
 				     "stays down", options.ip);
 			return;
 		}
-		prefix = given;
 		gateway = dns = 0;
 	}
 	if (options.gateway &&

@@ -211,8 +211,13 @@ Test(netif, the_options_set_the_address_and_bad_ones_leave_eth0_down)
 	cr_assert_eq(netif.gateway, 0x0100a8c0);
 	cr_assert_eq(netif.dns, 0);
 	const char *bad[] = { "1.2.3", "1.2.3.4/33", "256.1.1.1", "1.2.3.4x",
-			      "1.2.3.4/", "1.2.3.4/2x", "" };
+			      "1.2.3.4/", "1.2.3.4/2x", "1.2.3.4/024", "" };
 
+	memset(&netif, 0, sizeof(netif));
+	options.ip = "10.1.2.3"; /* no prefix: a /32 */
+	netif_init();
+	cr_assert(netif.up);
+	cr_assert_eq(netif.netmask, 0xffffffff);
 	memset(&netif, 0, sizeof(netif));
 	options.ip = "dhcp";
 	netif_init();
