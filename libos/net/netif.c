@@ -621,6 +621,8 @@ void netif_poll(void)
 
 uint64_t netif_deadline(void)
 {
+	if (!netif.up) /* the scheduler asks at every arming of its timer */
+		return 0;
 	uint64_t deadline = tcp_deadline();
 
 	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
@@ -635,6 +637,8 @@ uint64_t netif_deadline(void)
 
 void netif_timer(uint64_t now)
 {
+	if (!netif.up)
+		return;
 	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
 		struct arp_entry *e = &arp_table[i];
 
