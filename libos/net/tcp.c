@@ -37,7 +37,7 @@
 #define PSH 0x08
 #define ACK 0x10
 
-#define CONNECTIONS_MAX 512
+#define CONNECTIONS_MAX (SOCKETS_MAX / 2) /* each is two ends */
 #define MSS_DEFAULT     536  /* RFC 1122's, without the option */
 #define MSS_OWN         (NET_MTU - NET_IP_HEADER - TCP_HEADER)
 #define WINDOW_FIELD    65535 /* a header's window, unscaled */
