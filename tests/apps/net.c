@@ -114,6 +114,22 @@ static void bulk_echo(const struct sockaddr_in *to)
 	close(fd);
 }
 
+/* `text` out and as many bytes back, into `line` (room for them and a
+ * NUL, which the caller's zeroed line has). */
+static const char *echo_line(int fd, const char *text, char *line)
+{
+	size_t length = strlen(text);
+
+	check(write(fd, text, length) == (ssize_t)length, "write");
+	for (size_t got = 0; got < length;) {
+		ssize_t n = read(fd, line + got, length - got);
+
+		check(n > 0, "read");
+		got += (size_t)n;
+	}
+	return line;
+}
+
 /* A line out, its echo back; the names of both ends. */
 static void small_echo(const struct sockaddr_in *to)
 {
@@ -136,14 +152,7 @@ static void small_echo(const struct sockaddr_in *to)
 		       : "SOMEONE ELSE");
 	check(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0,
 	      "TCP_NODELAY");
-	check(write(fd, "hello, network\n", 15) == 15, "write");
-	for (size_t got = 0; got < 15;) {
-		ssize_t n = read(fd, line + got, 15 - got);
-
-		check(n > 0, "read");
-		got += (size_t)n;
-	}
-	printf("echo: %s", line);
+	printf("echo: %s", echo_line(fd, "hello, network\n", line));
 	close(fd);
 }
 
@@ -362,14 +371,8 @@ static void keepalive(const struct sockaddr_in *to)
 				 sizeof(count)) == 0,
 	      "keepalive options");
 	sleep(4);
-	check(write(fd, "alive\n", 6) == 6, "write after the probes");
-	for (size_t got = 0; got < 6;) {
-		ssize_t n = read(fd, line + got, 6 - got);
-
-		check(n > 0, "read after the probes");
-		got += (size_t)n;
-	}
-	printf("after 4 s of keepalive probes: %s", line);
+	printf("after 4 s of keepalive probes: %s",
+	       echo_line(fd, "alive\n", line));
 	close(fd);
 }
 
