@@ -376,6 +376,48 @@ static void keepalive(const struct sockaddr_in *to)
 	close(fd);
 }
 
+/* The address the app has towards the peers (eth0's under Wicket, the
+ * loopback's on the host), as a route gives it to a UDP socket that
+ * connects there, is local: the app's listener on the wildcard takes a
+ * connection to it. */
+static void own_address(const struct sockaddr_in *peer)
+{
+	int probe = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+	int client = socket(AF_INET, SOCK_STREAM, 0), server;
+	struct sockaddr_in own, any = { .sin_family = AF_INET };
+	socklen_t length = sizeof(own);
+	char line[16] = "";
+
+	check(connect(probe, (const struct sockaddr *)peer, sizeof(*peer)) ==
+			      0 &&
+		      getsockname(probe, (struct sockaddr *)&own, &length) == 0,
+	      "the route's source address");
+	close(probe);
+	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	check(bind(listener, (struct sockaddr *)&any, sizeof(any)) == 0 &&
+		      listen(listener, 1) == 0,
+	      "listen on any address");
+	length = sizeof(any);
+	getsockname(listener, (struct sockaddr *)&any, &length);
+	own.sin_port = any.sin_port;
+	check(connect(client, (struct sockaddr *)&own, sizeof(own)) == 0,
+	      "connect to our own address");
+	server = accept(listener, NULL, NULL);
+	check(server >= 0, "accept from our own address");
+	check(write(client, "mine\n", 5) == 5, "write to our own address");
+	for (size_t got = 0; got < 5;) {
+		ssize_t n = read(server, line + got, 5 - got);
+
+		check(n > 0, "read from our own address");
+		got += (size_t)n;
+	}
+	printf("our own address: connected, and came: %s", line);
+	close(client);
+	close(server);
+	close(listener);
+}
+
 /* The limited broadcast: UDP's only with SO_BROADCAST (EACCES without),
  * and no TCP connection to it (ENETUNREACH), as on Linux. */
 static void broadcasts(void)
@@ -420,6 +462,7 @@ int main(int argc, char **argv)
 	udp_echo(&udp);
 	udp_refused(&closed);
 	broadcasts();
+	own_address(&tcp);
 	keepalive(&tcp);
 	printf("done\n");
 	return 0;
