@@ -41,7 +41,7 @@ static struct wk_regs idle_regs;       /* the idle context */
 static bool idling;
 static uint64_t linger_deadline; /* sched_linger's, or 0 */
 static uint64_t quantum_ticks, slice_start, armed;
-/* Something arm_timer reads changed: the next resume looks at the
+/* Something sched_arm_timer reads changed: the next resume looks at the
  * deadlines again. */
 static bool deadlines_changed = true;
 /* CPU time: the thread whose time counts (none while idle or after its
@@ -336,7 +336,7 @@ void sched_timer(void)
 	}
 }
 
-static void arm_timer(void)
+void sched_arm_timer(void)
 {
 	if (!deadlines_changed)
 		return;
@@ -480,7 +480,7 @@ static uint64_t light_resume_point(void)
 	uint64_t rsp = sched_running->light_rsp;
 
 	sched_running->light_rsp = 0;
-	arm_timer();
+	sched_arm_timer();
 	__asm__ volatile("wrfsbase %0" : : "r"(sched_running->regs.fs_base));
 	return rsp;
 }
@@ -502,7 +502,7 @@ static void linger(void)
 	idling = true;
 	armed = 0;
 	deadlines_changed = true;
-	arm_timer();
+	sched_arm_timer();
 	event_resume(&idle_regs);
 }
 
@@ -529,7 +529,7 @@ void sched_resume(void)
 			idling = true;
 			armed = 0; /* re-arm: a due deadline may be pending */
 			deadlines_changed = true;
-			arm_timer();
+			sched_arm_timer();
 			if (armed == 0 && !input_awaited())
 				sched_deadlock(); /* nothing will wake anyone */
 			event_resume(&idle_regs);
@@ -579,6 +579,6 @@ void sched_continue(void)
 		if (self->state != THREAD_RUNNING)
 			sched_resume();
 	}
-	arm_timer();
+	sched_arm_timer();
 	event_resume(&self->regs);
 }

@@ -44,6 +44,11 @@ void sched_timer(void);
  * may need an earlier deadline. */
 void sched_deadlines_changed(void);
 
+/* The kernel timer armed for the earliest deadline, if they changed since
+ * (a sleeper's, a timer's, the network's, the slice's end once another
+ * thread waits to run): done on every way back to the app. */
+void sched_arm_timer(void);
+
 /* CPU time, in TSC ticks: what a thread of the process ran, and what all
  * of them did, those gone included. Time in the libOS on a thread's
  * behalf (its calls, events while it ran) is its own; time with nothing

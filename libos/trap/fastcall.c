@@ -110,6 +110,9 @@ struct fastcall_result fastcall_run(struct thread *self,
 		__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
 		sched_leave_fast_call();
 	}
+	/* The call may have woken a thread (the slice's end matters then)
+	 * or set a deadline (a timer). */
+	sched_arm_timer();
 	return (struct fastcall_result){
 		(long)self->regs.rax,
 		signal_deliverable(self) ? FASTCALL_END_GENERAL

@@ -17,12 +17,17 @@
  *   timer-huge           a timer set centuries ahead does not fire
  *   madvise-image        MADV_DONTNEED on the image reads back the file
  *   brk-steps            6,000 one-page brk steps, then an mmap
+ *   woken-runs           a thread woken by a futex, then one woken by a
+ *                        pipe, runs while its waker spins without a
+ *                        system call (a fast call's wake armed no timer
+ *                        slice: the woken thread starved)
  *   out-of-memory        (Wicket only) touch memory until none is left
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +255,74 @@ static int brk_steps(void)
 	return 0;
 }
 
+/* woken-runs: the waiter blocks in `wait`, main wakes it with `wake` and
+ * spins, making no system call (clock_gettime is the vDSO), until the
+ * waiter says it ran or 10 s have passed. */
+#define FUTEX_WAIT_PRIVATE 128 /* <linux/futex.h>, which musl lacks */
+#define FUTEX_WAKE_PRIVATE 129
+static _Atomic int woken_word, woken_ran;
+static int woken_pipe[2];
+
+static void woken_futex_wait(void)
+{
+	while (atomic_load(&woken_word) == 0)
+		syscall(SYS_futex, &woken_word, FUTEX_WAIT_PRIVATE, 0, NULL);
+}
+
+static void woken_futex_wake(void)
+{
+	atomic_store(&woken_word, 1);
+	syscall(SYS_futex, &woken_word, FUTEX_WAKE_PRIVATE, 1);
+}
+
+static void woken_pipe_wait(void)
+{
+	char byte;
+
+	if (read(woken_pipe[0], &byte, 1) != 1)
+		printf("read failed\n");
+}
+
+static void woken_pipe_wake(void)
+{
+	if (write(woken_pipe[1], "x", 1) != 1)
+		printf("write failed\n");
+}
+
+static void *woken_waiter(void *wait)
+{
+	((void (*)(void))wait)();
+	atomic_store(&woken_ran, 1);
+	return NULL;
+}
+
+static void woken_case(const char *name, void (*wait)(void),
+		       void (*wake)(void))
+{
+	pthread_t thread;
+	struct timespec start, now;
+
+	atomic_store(&woken_ran, 0);
+	pthread_create(&thread, NULL, woken_waiter, (void *)wait);
+	usleep(100000); /* the waiter blocks */
+	wake();
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	while (!atomic_load(&woken_ran) && now.tv_sec - start.tv_sec < 10);
+	printf("%s: the woken thread %s\n", name,
+	       atomic_load(&woken_ran) ? "ran" : "starved");
+	pthread_join(thread, NULL);
+}
+
+static int woken_runs(void)
+{
+	woken_case("futex", woken_futex_wait, woken_futex_wake);
+	if (pipe(woken_pipe) == 0)
+		woken_case("pipe", woken_pipe_wait, woken_pipe_wake);
+	return 0;
+}
+
 /* Wicket only (test oom-killed): touches memory until there is none left
  * in the 256 MiB guest; the libOS says so and kills the app (SIGKILL), as
  * Linux's OOM killer would, rather than a SIGSEGV that blames the app. It
@@ -286,6 +359,7 @@ int main(int argc, char **argv)
 		{ "timer-huge", timer_huge },
 		{ "madvise-image", madvise_image },
 		{ "brk-steps", brk_steps },
+		{ "woken-runs", woken_runs },
 		{ "out-of-memory", out_of_memory },
 	};
 
