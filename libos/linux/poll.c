@@ -419,6 +419,17 @@ static struct epoll {
 	uint64_t mapped;      /* bytes of its window mapped */
 	struct epoll_interest *interests; /* its window */
 } epolls[EPOLLS_MAX];
+/* Past the highest slot ever used (slots are taken lowest first), and
+ * the EPOLLET interests of every instance: the scans after a change
+ * stop at the one and do not start without the other. */
+static unsigned slots_end;
+static uint32_t edges_everywhere;
+
+static void count_edges(struct epoll *epoll, int32_t change)
+{
+	epoll->edges += (uint32_t)change;
+	edges_everywhere += (uint32_t)change;
+}
 
 static struct epoll *instance(const struct file *file)
 {
@@ -449,6 +460,8 @@ static long create(uint64_t flags)
 		long fd = io_open(FILE_EPOLL, NODE_ANONYMOUS, slot, O_RDWR,
 				  flags & EPOLL_CLOEXEC);
 
+		if (fd >= 0 && slot >= slots_end)
+			slots_end = slot + 1;
 		if (fd >= 0)
 			epolls[slot] = (struct epoll){
 				.used = true,
@@ -479,6 +492,7 @@ void epoll_release(const struct file *file)
 		epoll->interests[i].file->watched--;
 	if (epoll->mapped)
 		wk_mem_unmap((long)epoll->interests, (long)epoll->mapped);
+	count_edges(epoll, -(int32_t)epoll->edges);
 	epoll->mapped = 0;
 	epoll->used = false;
 }
@@ -487,7 +501,7 @@ static void forget(struct epoll *epoll, uint32_t index)
 {
 	epoll->interests[index].file->watched--;
 	if (epoll->interests[index].events & EPOLLET)
-		epoll->edges--;
+		count_edges(epoll, -1);
 	epoll->interests[index] = epoll->interests[--epoll->count];
 }
 
@@ -508,7 +522,7 @@ const struct file *epoll_target(uint64_t epfd, uint32_t fd, uint32_t offset)
 
 void epoll_forget(const struct file *file)
 {
-	for (unsigned slot = 0; slot < EPOLLS_MAX && file->watched; slot++)
+	for (unsigned slot = 0; slot < slots_end && file->watched; slot++)
 		for (uint32_t i = 0; epolls[slot].used && i < epolls[slot].count;)
 			if (epolls[slot].interests[i].file == file)
 				forget(&epolls[slot], i);
@@ -564,7 +578,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		if (event.events & EPOLLEXCLUSIVE)
 			return -EINVAL;
 		if (epoll->interests[index].events & EPOLLET)
-			epoll->edges--;
+			count_edges(epoll, -1);
 		break;
 	case EPOLL_CTL_DEL:
 		if (!found)
@@ -580,7 +594,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		target, (int32_t)regs->rdx, event.events, event.data, false,
 		UINT32_MAX, { 0, 0 } };
 	if (event.events & EPOLLET)
-		epoll->edges++;
+		count_edges(epoll, 1);
 	return 0;
 }
 
@@ -649,7 +663,9 @@ void epoll_note_change(void)
 {
 	struct readiness console = { 0 };
 
-	for (unsigned slot = 0; slot < EPOLLS_MAX; slot++)
+	if (edges_everywhere == 0)
+		return;
+	for (unsigned slot = 0; slot < slots_end; slot++)
 		for (uint32_t i = 0; epolls[slot].used && epolls[slot].edges &&
 				     i < epolls[slot].count;
 		     i++) {
