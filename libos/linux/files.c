@@ -103,6 +103,7 @@ struct node {
 	struct file_pages pages; /* where its data slot has memory */
 	int64_t atime, mtime, ctime; /* nanoseconds since 1970 */
 	uint32_t parent;     /* NO_NODE: no name (removed, or O_TMPFILE) */
+	uint32_t next_named; /* the next node in its name bucket (0: none) */
 	uint32_t file;       /* a hard link's further name: the node whose
 				file it names (never the root: 0 is none) */
 	uint16_t links;      /* a file's: how many such names it has */
@@ -245,6 +246,60 @@ static unsigned executable = NO_NODE;
 static unsigned node_count;
 static uint64_t nodes_mapped; /* bytes */
 
+/*
+ * The names: every node with a directory (parent) is in the bucket its
+ * directory and name hash to, so that a lookup looks at a few nodes, not
+ * at the table. Not the root (its own parent) nor NODE_TASK, whose name
+ * follows the thread task_directory finds. Node 0 (the root) ends a chain.
+ */
+#define NAME_BUCKETS 4096
+static uint32_t name_buckets[NAME_BUCKETS];
+
+static uint32_t *name_bucket(unsigned parent, const char *name, size_t length)
+{
+	uint32_t hash = 2166136261u ^ parent; /* FNV-1a */
+
+	for (size_t i = 0; i < length; i++)
+		hash = (hash ^ (uint8_t)name[i]) * 16777619u;
+	return &name_buckets[(hash ^ hash >> 16) % NAME_BUCKETS];
+}
+
+static uint32_t *node_bucket(unsigned node)
+{
+	return name_bucket(nodes[node].parent, nodes[node].name,
+			   nodes[node].name_length);
+}
+
+static bool is_named(unsigned node)
+{
+	return nodes[node].parent != NO_NODE && node != NODE_ROOT &&
+	       node != NODE_TASK;
+}
+
+/* Called after a node gets its directory and name ... */
+static void index_name(unsigned node)
+{
+	uint32_t *bucket = node_bucket(node);
+
+	if (!is_named(node))
+		return;
+	nodes[node].next_named = *bucket;
+	*bucket = node;
+}
+
+/* ... and before it loses or changes them. */
+static void unindex_name(unsigned node)
+{
+	if (!is_named(node))
+		return;
+	for (uint32_t *link = node_bucket(node); *link;
+	     link = &nodes[*link].next_named)
+		if (*link == node) {
+			*link = nodes[node].next_named;
+			return;
+		}
+}
+
 /* Room in the table for node number `count` - 1. */
 static bool nodes_room(unsigned count)
 {
@@ -288,6 +343,9 @@ bool files_init(void)
 		};
 	}
 	node_count = NODE_FIXED_COUNT;
+	memset(name_buckets, 0, sizeof(name_buckets));
+	for (unsigned node = 0; node < NODE_FIXED_COUNT; node++)
+		index_name(node);
 	nodes[NODE_ROOT].references = 2; /* the working and root directories */
 	/* /tmp, as programs expect it: an ordinary directory, sticky and
 	 * writable by all (an archive's tmp is the same directory). */
@@ -596,7 +654,8 @@ static void notify_entry(unsigned directory, const char *name, size_t length,
 
 unsigned files_child(unsigned directory, const char *name, size_t length)
 {
-	for (unsigned node = NODE_ROOT + 1; node < node_count; node++)
+	for (unsigned node = *name_bucket(directory, name, length); node;
+	     node = nodes[node].next_named)
 		if (nodes[node].parent == directory &&
 		    nodes[node].name_length == length &&
 		    memcmp(nodes[node].name, name, length) == 0)
@@ -645,6 +704,7 @@ unsigned files_add(unsigned parent, const struct file_entry *entry)
 		.kind = kind_of_type(type),
 		.used = true,
 	};
+	index_name(node);
 	return node;
 }
 
@@ -743,6 +803,7 @@ static void free_node(unsigned node)
 {
 	unsigned up = nodes[node].up, file = nodes[node].file;
 
+	unindex_name(node);
 	if (!file) {
 		inotify_node_gone(node);
 		attributes_forget(node);
@@ -801,6 +862,7 @@ static void detach(unsigned node)
 	unsigned parent = nodes[node].parent;
 
 	directory_changed(parent);
+	unindex_name(node);
 	/* A directory's ".." stays where it was; a file keeps where it was
 	 * for /proc/1/maps (files_path). */
 	nodes[node].up = parent;
@@ -820,10 +882,12 @@ static bool set_name(unsigned node, unsigned parent, const char *name,
 
 	if (slot == NULL)
 		return false;
+	unindex_name(node);
 	memmove(slot, name, length);
 	nodes[node].name = slot;
 	nodes[node].name_length = (uint16_t)length;
 	nodes[node].parent = parent;
+	index_name(node);
 	directory_changed(parent);
 	return true;
 }
