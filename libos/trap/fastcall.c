@@ -3,11 +3,17 @@
  * (linux/syscalls.h), limited to those that read no register but the
  * arguments, RAX and RIP: syscall_entry.S stores only those into the
  * thread's regs before the call, and the rest of the state only when the
- * call ends the general way.
+ * call ends the general way. They run on the upcall stack, as the general
+ * dispatcher's do; a thread's own fast-call stack holds only fastcall_run
+ * and what suspends it.
  *
  * A fast call ends the general way (fastcall_finish: sched_resume with
  * the whole state) when a signal is deliverable at its end, which is
- * where Linux delivers one too.
+ * where Linux delivers one too. A call that waited to poll again (a read
+ * of an empty pipe, say: sched_wait_for_input) runs again here when it
+ * is woken, as sched_continue runs it, unless a signal is deliverable
+ * first: then the general way delivers it, and ends or restarts the call
+ * by the handler's SA_RESTART.
  */
 #include "trap/fastcall.h"
 
@@ -54,6 +60,19 @@ static bool fastcall_enabled;
 
 _Static_assert(LINUX_SYSCALL_LIMIT <= FASTCALL_LIMIT, "fastcall.h");
 
+/* The waits that take a signal mask for their time (ppoll,
+ * epoll_pwait) go the general way when given one: the mask is put back as
+ * sched_continue delivers a signal, or as the call ends there. */
+static long fast_ppoll(struct wk_regs *regs)
+{
+	return regs->r10 ? FASTCALL_DECLINED : sys_ppoll(regs);
+}
+
+static long fast_epoll_pwait(struct wk_regs *regs)
+{
+	return regs->r8 ? FASTCALL_DECLINED : sys_epoll_pwait(regs);
+}
+
 #define FAST(name) { LINUX_NR_##name, sys_##name }
 static const struct {
 	uint16_t number;
@@ -64,6 +83,24 @@ static const struct {
 	FAST(tkill),          FAST(futex),       FAST(clock_gettime),
 	FAST(clock_nanosleep), FAST(tgkill),
 	{ LINUX_NR_rt_sigreturn, fast_rt_sigreturn },
+	/* Descriptors and files. */
+	FAST(read),    FAST(write),      FAST(readv),       FAST(writev),
+	FAST(pread64), FAST(pwrite64),   FAST(preadv),      FAST(pwritev),
+	FAST(lseek),   FAST(close),      FAST(fstat),       FAST(newfstatat),
+	FAST(statx),   FAST(openat),     FAST(open),        FAST(access),
+	FAST(faccessat), FAST(getdents64), FAST(fcntl),     FAST(ioctl),
+	FAST(dup),     FAST(dup2),       FAST(dup3),        FAST(pipe2),
+	FAST(eventfd2), FAST(readlink),  FAST(ftruncate),   FAST(fsync),
+	/* Waiting for descriptors. */
+	FAST(poll),    FAST(select),     FAST(epoll_wait),  FAST(epoll_ctl),
+	{ LINUX_NR_ppoll, fast_ppoll },
+	{ LINUX_NR_epoll_pwait, fast_epoll_pwait },
+	/* Sockets. */
+	FAST(socket),  FAST(bind),       FAST(listen),      FAST(connect),
+	FAST(accept),  FAST(accept4),    FAST(shutdown),    FAST(sendto),
+	FAST(recvfrom), FAST(sendmsg),   FAST(recvmsg),     FAST(sendmmsg),
+	FAST(recvmmsg), FAST(getsockopt), FAST(setsockopt),
+	FAST(getsockname), FAST(getpeername), FAST(sendfile), FAST(splice),
 };
 #undef FAST
 
@@ -96,22 +133,30 @@ struct fastcall_result fastcall_run(struct thread *self,
 				    syscall_handler *handler)
 {
 	self->syscall_number = (int64_t)self->regs.rax;
-	long value = handler(&self->regs);
+	long value = fastcall_call(&self->regs, handler);
 
 	if (value == FASTCALL_DECLINED)
 		return (struct fastcall_result){ 0, FASTCALL_END_DECLINED };
-	if (value != SYSCALL_NO_RESULT)
-		self->regs.rax = (uint64_t)value;
-	/* Blocked or yielding: back here when it runs again, with its
-	 * result (or a restart: RIP back over the call) in regs. */
-	if (self->state != THREAD_RUNNING) {
-		/* Its TLS (the app may have set it with WRFSBASE itself),
-		 * given back when the thread goes on here. */
+	for (;;) {
+		if (value != SYSCALL_NO_RESULT)
+			self->regs.rax = (uint64_t)value;
+		if (self->state == THREAD_RUNNING)
+			break;
+		/* Blocked or yielding: back here when it runs again, with its
+		 * result (or a restart: RIP back over the call) in regs. Its
+		 * TLS (the app may have set it with WRFSBASE itself) is given
+		 * back when the thread goes on here. */
 		__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
 		sched_leave_fast_call();
+		if (!self->poll_restarting || signal_deliverable(self))
+			break;
+		self->poll_restarting = false;
+		self->call_again = true;
+		value = fastcall_call(&self->regs, handler);
+		self->call_again = false;
 	}
 	/* The call may have woken a thread (the slice's end matters then)
-	 * or set a deadline (a timer). */
+	 * or set a deadline (a TCP retransmission, a timer). */
 	sched_arm_timer();
 	return (struct fastcall_result){
 		(long)self->regs.rax,

@@ -62,6 +62,10 @@ struct fastcall_result fastcall_run(struct thread *self,
 				    long (*handler)(struct wk_regs *regs));
 __attribute__((noreturn)) void fastcall_finish(void);
 
+/* syscall_entry.S: handler(regs) on the upcall stack (the thread's own
+ * is a page: room for suspending it, not for a handler's depth). */
+long fastcall_call(struct wk_regs *regs, long (*handler)(struct wk_regs *));
+
 /* syscall_entry.S: the callee-saved registers and RSP into *light_rsp,
  * then `then` on the upcall stack; light_resume(*light_rsp) returns from
  * light_suspend. */

@@ -252,6 +252,25 @@ light_switch:
 	jmp	light_resume
 	.size	light_switch, . - light_switch
 
+/*
+ * long fastcall_call(struct wk_regs *regs, long (*handler)(struct wk_regs *))
+ *
+ * handler(regs) on the upcall stack, which no one uses while a fast call
+ * runs: a handler goes as deep as the general dispatcher's do, and the
+ * thread's own stack keeps only what suspends it.
+ */
+	.globl	fastcall_call
+	.type	fastcall_call, @function
+fastcall_call:
+	pushq	%rbx
+	movq	%rsp, %rbx
+	movabsq	$LIBOS_UPCALL_STACK_TOP, %rsp
+	call	*%rsi
+	movq	%rbx, %rsp
+	popq	%rbx
+	ret
+	.size	fastcall_call, . - fastcall_call
+
 	.globl	on_upcall_stack
 	.type	on_upcall_stack, @function
 on_upcall_stack:
