@@ -28,6 +28,23 @@
  *                      the cycles per tick are the period; the row is
  *                      there for the kernel entries per tick
  *
+ * Then the paths an app's I/O takes through the system, each one thread
+ * writing a byte and reading it back, no wait and no switch between:
+ *
+ *   pipe write+read    a pipe
+ *   unix write+read    a socketpair(AF_UNIX, SOCK_STREAM)
+ *   tcp write+read     a TCP connection on 127.0.0.1 (TCP_NODELAY), from
+ *                      one end to the other
+ *   udp send+recv      two connected UDP sockets on 127.0.0.1
+ *   eventfd write+read an eventfd's counter
+ *   epoll_wait 1/64    epoll_wait (timeout 0) on 64 eventfds, one ready
+ *                      (level-triggered, never read)
+ *   open+close         a 4 KiB file in /tmp
+ *   pread 4 KiB        the whole of that file
+ *   pipe round trip    a byte to a second thread, which sends it back
+ *                      through another pipe: two switches per operation
+ *   tcp round trip     the same through a loopback TCP connection
+ *
  * On Wicket each row also says how many times the kernel was entered per
  * operation (the kernel's counters page, abi.h); on Linux it prints "-".
  *
@@ -38,7 +55,14 @@
 #define _GNU_SOURCE /* REG_RIP */
 #include <pthread.h>
 #include <signal.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <net/if.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <ucontext.h>
 #include <fcntl.h>
@@ -318,13 +342,207 @@ static void timer_signal(void)
 		  TICKS);
 }
 
+/* The I/O rows' descriptors: a byte goes in at write_end and comes out
+ * at read_end (through an echo thread in the round trips). */
+static int write_end, read_end;
+static int epoll_fd, file_fd;
+static const char file_path[] = "/tmp/bench-4k";
+
+static void do_write_read(void)
+{
+	char byte = 'x';
+
+	if (write(write_end, &byte, 1) != 1 || read(read_end, &byte, 1) != 1)
+		abort();
+}
+
+static void do_eventfd(void)
+{
+	uint64_t count = 1;
+
+	if (write(write_end, &count, 8) != 8 || read(write_end, &count, 8) != 8)
+		abort();
+}
+
+static void do_epoll_wait(void)
+{
+	struct epoll_event events[8];
+
+	if (epoll_wait(epoll_fd, events, 8, 0) != 1)
+		abort();
+}
+
+static void do_open_close(void)
+{
+	int fd = open(file_path, O_RDONLY);
+
+	if (fd < 0)
+		abort();
+	close(fd);
+}
+
+static void do_pread(void)
+{
+	static char page[4096];
+
+	if (pread(file_fd, page, sizeof(page), 0) != sizeof(page))
+		abort();
+}
+
+/* A socket of `type` bound to 127.0.0.1 and a free port, which
+ * `address` gets; -1 on failure. */
+static int bound_socket(int type, struct sockaddr_in *address)
+{
+	socklen_t length = sizeof(*address);
+	int fd = socket(AF_INET, type, 0);
+
+	*address = (struct sockaddr_in){ .sin_family = AF_INET };
+	address->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)address, length) ||
+	    getsockname(fd, (struct sockaddr *)address, &length))
+		return -1;
+	return fd;
+}
+
+/* Two ends of a connection on 127.0.0.1: TCP (through a listener, with
+ * TCP_NODELAY) or UDP (each socket connected to the other). Nonzero on
+ * failure. */
+static int loopback_pair(int type, int ends[2])
+{
+	struct sockaddr_in first, second;
+	int listener = bound_socket(type, &first), one = 1;
+
+	if (listener < 0)
+		return -1;
+	if (type == SOCK_DGRAM) {
+		ends[0] = bound_socket(type, &second);
+		ends[1] = listener;
+		return ends[0] < 0 ||
+		       connect(ends[0], (struct sockaddr *)&first,
+			       sizeof(first)) ||
+		       connect(ends[1], (struct sockaddr *)&second,
+			       sizeof(second));
+	}
+	ends[0] = socket(AF_INET, SOCK_STREAM, 0);
+	if (listen(listener, 1) || ends[0] < 0 ||
+	    connect(ends[0], (struct sockaddr *)&first, sizeof(first)))
+		return -1;
+	ends[1] = accept(listener, NULL, NULL);
+	close(listener);
+	return ends[1] < 0 ||
+	       setsockopt(ends[0], IPPROTO_TCP, TCP_NODELAY, &one, 4) ||
+	       setsockopt(ends[1], IPPROTO_TCP, TCP_NODELAY, &one, 4);
+}
+
+/* Closes both ends (one, when they are the same descriptor). */
+static void close_ends(const int ends[2])
+{
+	close(ends[0]);
+	if (ends[1] != ends[0])
+		close(ends[1]);
+}
+
+/* A row over a pair of descriptors, closed after it. */
+static void pair_row(const char *name, int ends[2])
+{
+	write_end = ends[0];
+	read_end = ends[1];
+	row(name, do_write_read);
+	close_ends(ends);
+}
+
+static void *echo(void *arg)
+{
+	int *ends = arg;
+	char byte;
+
+	while (read(ends[0], &byte, 1) == 1)
+		if (write(ends[1], &byte, 1) != 1)
+			break;
+	return NULL;
+}
+
+/* A round trip through an echo thread: it reads `there[0]` and answers
+ * on `there[1]`; the row writes to `here[0]` and reads `here[1]`. */
+static void round_trip_row(const char *name, int here[2], int there[2])
+{
+	pthread_t thread;
+
+	pthread_create(&thread, NULL, echo, there);
+	pair_row(name, here);   /* closing here[0] ends the echo */
+	pthread_join(thread, NULL);
+	close_ends(there);
+}
+
+static void io_rows(void)
+{
+	int ends[2], back[2];
+	static char page[4096];
+
+	if (pipe(back) == 0) {
+		ends[0] = back[1];
+		ends[1] = back[0];
+		pair_row("pipe write+read", ends);
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == 0)
+		pair_row("unix write+read", ends);
+	if (loopback_pair(SOCK_STREAM, ends) == 0)
+		pair_row("tcp write+read", ends);
+	if (loopback_pair(SOCK_DGRAM, ends) == 0)
+		pair_row("udp send+recv", ends);
+
+	write_end = eventfd(0, 0);
+	row("eventfd write+read", do_eventfd);
+	close(write_end);
+
+	epoll_fd = epoll_create1(0);
+	for (int i = 0; i < 64; i++) {
+		struct epoll_event interest = { .events = EPOLLIN };
+		int fd = eventfd(i == 32, 0);
+
+		epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &interest);
+	}
+	row("epoll_wait 1/64", do_epoll_wait);
+
+	mkdir("/tmp", 01777);
+	file_fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (file_fd >= 0 && write(file_fd, page, sizeof(page)) == sizeof(page)) {
+		row("open+close", do_open_close);
+		row("pread 4 KiB", do_pread);
+	}
+	unlink(file_path);
+
+	/* The round trips' pipes: here = {to the echo, from the echo}. */
+	if (pipe(ends) == 0 && pipe(back) == 0) {
+		int here[2] = { ends[1], back[0] }, there[2] = { ends[0], back[1] };
+
+		round_trip_row("pipe round trip", here, there);
+	}
+	if (loopback_pair(SOCK_STREAM, ends) == 0) {
+		int here[2] = { ends[0], ends[0] };
+		int there[2] = { ends[1], ends[1] };
+
+		round_trip_row("tcp round trip", here, there);
+	}
+}
+
 /* As /init of a Linux guest (PID 1): fds 0-2 on the console (without
  * /dev/console in the initramfs the kernel starts init with none open),
  * then the benchmark runs in a child, an ordinary process as on the host
  * (Linux logs every fault of PID 1 on the console), and PID 1, which must
- * not exit, powers the machine off when the child is done. */
+ * not exit, powers the machine off when the child is done. The loopback
+ * interface starts down: the I/O rows need it up. */
 static void linux_init(void)
 {
+	struct ifreq loopback = { .ifr_name = "lo" };
+	int control = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (ioctl(control, SIOCGIFFLAGS, &loopback) == 0) {
+		loopback.ifr_flags |= IFF_UP;
+		ioctl(control, SIOCSIFFLAGS, &loopback);
+	}
+	close(control);
+
 	if (fcntl(1, F_GETFD) < 0) {
 		mkdir("/dev", 0755);
 		mknod("/dev/console", S_IFCHR | 0600, makedev(5, 1));
@@ -376,5 +594,6 @@ int main(void)
 	sigaction(SIGSEGV, &action, NULL);
 	row("fault round trip", do_fault);
 	timer_signal();
+	io_rows();
 	return 0;
 }
