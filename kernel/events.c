@@ -268,13 +268,8 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 	    put_user_u32(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED), 0))
 		return -WK_EFAULT;
 
-	frame->rax = r.rax; frame->rbx = r.rbx; frame->rcx = r.rcx;
-	frame->rdx = r.rdx; frame->rsi = r.rsi; frame->rdi = r.rdi;
-	frame->rbp = r.rbp; frame->rsp = r.rsp;
-	frame->r8 = r.r8; frame->r9 = r.r9; frame->r10 = r.r10;
-	frame->r11 = r.r11; frame->r12 = r.r12; frame->r13 = r.r13;
-	frame->r14 = r.r14; frame->r15 = r.r15;
-	frame->rip = r.rip;
+#define FROM_STATE(reg) frame->reg = r.reg;
+	FOR_EACH_USER_REGISTER(FROM_STATE)
 	frame->rflags = (r.rflags & RFLAGS_USER_BITS) | RFLAGS_ALWAYS;
 	wrmsr(MSR_FS_BASE, r.fs_base);
 	/* The dispatcher stores the result in RAX: return the state's own.

@@ -98,14 +98,10 @@ static void print_caller_of_bad_jump(const struct trap_frame *frame)
 
 void trap_frame_to_regs(struct wk_regs *regs, const struct trap_frame *f)
 {
-	*regs = (struct wk_regs){
-		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
-		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp, .rsp = f->rsp,
-		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
-		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
-		.rip = f->rip, .rflags = f->rflags,
-		.fs_base = rdmsr(MSR_FS_BASE),
-	};
+#define FROM_FRAME(r) regs->r = f->r;
+	FOR_EACH_USER_REGISTER(FROM_FRAME)
+	regs->rflags = f->rflags;
+	regs->fs_base = rdmsr(MSR_FS_BASE);
 }
 
 void trap_print_general_registers(const struct wk_regs *r)

@@ -53,6 +53,11 @@
 #define TRAP_FRAME_REGISTERS \
 	r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
 
+/* X(register) for each register struct trap_frame and struct wk_regs
+ * share, RIP included: for copying one into the other. */
+#define FOR_EACH_USER_REGISTER(X) X(rax) X(rbx) X(rcx) X(rdx) X(rsi) X(rdi) \
+	X(rbp) X(rsp) X(r8) X(r9) X(r10) X(r11) X(r12) X(r13) X(r14) X(r15) X(rip)
+
 /* Vectors for which the CPU pushes an error code; said once, used by the
  * stub generator in entry.S. */
 #define TRAP_VECTORS_WITH_ERROR_CODE 8, 10, 11, 12, 13, 14, 17, 21, 29, 30
