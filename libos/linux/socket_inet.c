@@ -98,11 +98,21 @@ static void set_mapped(uint8_t address[16], uint32_t ipv4)
 	memcpy(address + 12, &ipv4, 4);
 }
 
+/* An address's two halves, as words (any alignment: x86-64 loads them
+ * anyway): every test below is two compares, not a memcmp call. */
+static uint64_t half(const uint8_t address[16], unsigned which)
+{
+	uint64_t word;
+
+	memcpy(&word, address + 8 * which, 8);
+	return word;
+}
+
+/* ::ffff:a.b.c.d, an IPv4 address: bytes 10 and 11 are 0xff. */
 static bool is_mapped(const uint8_t address[16])
 {
-	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
-
-	return memcmp(address, prefix, sizeof(prefix)) == 0;
+	return half(address, 0) == 0 &&
+	       (uint32_t)half(address, 1) == UINT32_C(0xffff0000);
 }
 
 static uint32_t ipv4_of(const uint8_t address[16])
@@ -116,9 +126,7 @@ static uint32_t ipv4_of(const uint8_t address[16])
 /* ::, IPv6's wildcard (and its unspecified address). */
 static bool is_any6(const uint8_t address[16])
 {
-	static const uint8_t any[16];
-
-	return memcmp(address, any, 16) == 0;
+	return (half(address, 0) | half(address, 1)) == 0;
 }
 
 static bool is_any4(const uint8_t address[16])
@@ -133,9 +141,7 @@ static bool is_wildcard(const uint8_t address[16])
 
 static bool is_loopback6(const uint8_t address[16])
 {
-	static const uint8_t loopback[16] = { [15] = 1 };
-
-	return memcmp(address, loopback, 16) == 0;
+	return half(address, 0) == 0 && half(address, 1) == UINT64_C(1) << 56;
 }
 
 /* 127.0.0.1, in network order. */
@@ -151,7 +157,7 @@ static bool on_loopback4(uint32_t ipv4)
 
 static bool same_address(const uint8_t a[16], const uint8_t b[16])
 {
-	return memcmp(a, b, 16) == 0;
+	return half(a, 0) == half(b, 0) && half(a, 1) == half(b, 1);
 }
 
 /* The address a connection or datagram to `to` comes from: 127.0.0.1
