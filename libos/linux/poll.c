@@ -659,12 +659,10 @@ static bool epoll_ready(const struct file *file, struct readiness *console)
 
 /* (An interest armed for every event it may report has nothing to learn
  * from a change: the idle ones cost no look at their files.) */
-void epoll_note_change(void)
+static void arm_edges(void)
 {
 	struct readiness console = { 0 };
 
-	if (edges_everywhere == 0)
-		return;
 	for (unsigned slot = 0; slot < slots_end; slot++)
 		for (uint32_t i = 0; epolls[slot].used && epolls[slot].edges &&
 				     i < epolls[slot].count;
@@ -678,6 +676,12 @@ void epoll_note_change(void)
 			    (interest->armed & reportable) != reportable)
 				interest_events(interest, &console);
 		}
+}
+
+void epoll_note_change(void)
+{
+	if (edges_everywhere)
+		arm_edges();
 }
 
 static long epoll_wait_for(const struct wk_regs *regs, bool wait,
