@@ -260,6 +260,9 @@ struct socket_end {
 	struct attachment last_read; /* the credentials of the bytes the
 					last read took (MSG_WAITALL's next
 					run goes on with them) */
+	uint32_t inode;         /* its socket's (socket_inode) */
+	uint32_t uid;           /* the file system uid that made it, or
+				   accepted it */
 };
 
 /* A hidden end's connection (socket.h, "Connections on the network"):
@@ -274,6 +277,11 @@ enum { URGENT_NONE, URGENT_VALID, URGENT_READ };
 
 static struct socket_end ends[SOCKETS_MAX];
 unsigned sockets_touched;
+/* Sockets' inode numbers, one for each new socket as Linux's
+ * get_next_ino gives them: from above every file's (files.c numbers a
+ * node's inode from its index, below NODES_MAX + 2). */
+#define SOCKET_INODE_FIRST 16384
+static uint32_t next_inode = SOCKET_INODE_FIRST;
 static struct stream_mark marks[MARKS_MAX];
 static unsigned marks_touched; /* marks from here on never used */
 static uint16_t free_marks = NO_MARK;
@@ -1540,6 +1548,11 @@ long socket_at_mark(const struct file *file)
 	return at_urgent(self);
 }
 
+uint64_t socket_inode(const struct file *file)
+{
+	return end_of(file)->inode;
+}
+
 uint64_t socket_unread(const struct file *file)
 {
 	const struct socket_end *self = end_of(file);
@@ -1564,6 +1577,16 @@ static struct file *socket_file(uint64_t fd, long *error)
 	return *error ? NULL : file;
 }
 
+/* A new socket's inode number, and its owner: the caller's file system
+ * uid, as a new socket inode's on Linux. */
+static void new_socket(struct socket_end *end)
+{
+	end->inode = next_inode++;
+	if (next_inode == 0) /* after 2^32 sockets, again from the first */
+		next_inode = SOCKET_INODE_FIRST;
+	end->uid = identity()->uid[ID_FS];
+}
+
 /* A free end: its index, or -ENFILE. */
 static long take_end(int type, int family)
 {
@@ -1578,6 +1601,7 @@ static long take_end(int type, int family)
 					    .first_mark = NO_MARK,
 					    .last_mark = NO_MARK,
 					    .last_read = { .files = NO_FILES } };
+		new_socket(end);
 		if (index >= sockets_touched)
 			sockets_touched = index + 1;
 		return index;
@@ -2821,6 +2845,7 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 	self->first = ends[accepted].next;
 	self->waiting--;
 	ends[accepted].unaccepted = false;
+	new_socket(&ends[accepted]); /* Linux's accept makes its socket now */
 	if (address) {
 		const struct socket_end *client = &ends[accepted];
 		unsigned peer = client->peer_gone ? NO_END : client->peer;

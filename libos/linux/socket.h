@@ -73,6 +73,10 @@ uint64_t socket_urgents(const struct file *file);
  * -ENOIOCTLCMD on another socket. */
 long socket_at_mark(const struct file *file);
 
+/* The inode number of the end's socket, as /proc/1/fd's link says
+ * (socket:[N]), fstat's st_ino and /proc/net's tables. */
+uint64_t socket_inode(const struct file *file);
+
 /*
  * Connections on the network (net/tcp.c). Each is a pair of ends, as a
  * loopback connection is: the app's end, and a hidden end (no
