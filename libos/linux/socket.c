@@ -228,10 +228,15 @@ struct socket_end {
 	bool unaccepted;        /* waits for its listener's accept */
 	bool connect_pending;   /* TCP: connected, but connect said
 				   -EINPROGRESS; the next says 0 */
+	bool end_read;          /* a read met the end (TCP's peer's FIN,
+				   which Linux's copied_seq counts) */
 	bool fin_received;      /* TCP: the peer closed with nothing
 				   unread (reads end; a send is reset) */
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
+	bool connected_to;      /* AF_UNIX DGRAM: another end connected to
+				   it, which makes Linux's sk_state
+				   TCP_ESTABLISHED for good */
 	bool lite;              /* UDP-Lite's (not UDP's) */
 	uint8_t remote;         /* REMOTE_*: the hidden end of a connection
 				   on the network (socket.h) */
@@ -1297,8 +1302,11 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			self->error = 0;
 			return error;
 		}
-		if (!done && (self->shutdown & RCV_SHUTDOWN))
+		if (!done && (self->shutdown & RCV_SHUTDOWN)) {
+			if (!(flags & MSG_PEEK))
+				self->end_read = true;
 			return 0;
+		}
 		if (!done && is_stream(self) && !self->connected)
 			return -EINVAL;
 		return wait_or_again(may_wait, self->receive_timeout, done);
@@ -1551,6 +1559,72 @@ long socket_at_mark(const struct file *file)
 uint64_t socket_inode(const struct file *file)
 {
 	return end_of(file)->inode;
+}
+
+/* A plain end's state as Linux's sk_state would be (socket.h). TCP on
+ * the loopback: a FIN and its acknowledgement are instant, so an end
+ * whose writing is shut down waits in FIN-WAIT-2 for its peer's FIN,
+ * and an end whose peer's FIN came is in CLOSE-WAIT; once both ways
+ * are shut, or after a reset, it is closed, as Linux's socket is when
+ * its TIME-WAIT goes to a socket of its own. */
+static uint8_t plain_state(unsigned index)
+{
+	const struct socket_end *self = &ends[index];
+	bool alive = self->connected && !self->peer_gone;
+
+	if (self->listening)
+		return TCP_LISTEN;
+	if (is_inet(self) && self->type == SOCK_DGRAM)
+		return inet_peer(index) ? TCP_ESTABLISHED : TCP_CLOSE;
+	if (self->family == AF_UNIX)
+		return self->connected || self->connected_to ? TCP_ESTABLISHED
+							     : TCP_CLOSE;
+	if (!self->connected ||
+	    (self->shutdown & SEND_SHUTDOWN &&
+	     (self->shutdown & RCV_SHUTDOWN || !alive)))
+		return TCP_CLOSE;
+	if (self->shutdown & SEND_SHUTDOWN)
+		return TCP_FIN_WAIT2;
+	return self->shutdown & RCV_SHUTDOWN || !alive ? TCP_CLOSE_WAIT
+						       : TCP_ESTABLISHED;
+}
+
+bool socket_view(unsigned index, struct socket_view *view)
+{
+	if (index >= SOCKETS_MAX || ends[index].type == 0)
+		return false;
+	const struct socket_end *self = &ends[index];
+	uint8_t state = plain_state(index);
+
+	*view = (struct socket_view){
+		.family = self->family,
+		.type = self->type,
+		.lite = self->lite,
+		.role = self->remote == REMOTE_APP	 ? SOCKET_REMOTE_APP
+			: self->remote != REMOTE_NONE ? SOCKET_HIDDEN
+						      : SOCKET_PLAIN,
+		.state = state,
+		.accepted = !self->unaccepted,
+		.peer_alive = self->connected && !self->peer_gone,
+		.inode = self->unaccepted ? 0 : self->inode,
+		.uid = self->unaccepted ? 0 : self->uid,
+		/* TCP's FIN is a byte of the sequence, unread until a read
+		 * meets it. */
+		.queued = (uint32_t)(self->listening ? self->waiting
+				     : unread(self) -
+						 (uint64_t)self->records *
+							 RECORD_HEADER +
+						 (is_inet(self) &&
+						  state == TCP_CLOSE_WAIT &&
+						  !self->end_read)),
+		.name = addresses[index] + SUN_PATH_OFFSET,
+	};
+	/* A path's NUL is no part of what the tables show. */
+	if (self->family == AF_UNIX && self->address_length)
+		view->name_length = (uint8_t)(self->address_length -
+					      SUN_PATH_OFFSET -
+					      (addresses[index][2] != 0));
+	return true;
 }
 
 uint64_t socket_unread(const struct file *file)
@@ -2694,6 +2768,7 @@ long sys_connect(struct wk_regs *regs)
 	self->peer = (uint16_t)to;
 	self->connected = true;
 	self->peer_gone = false;
+	target->connected_to = true;
 	return 0;
 }
 
@@ -3328,6 +3403,11 @@ enum remote_sending socket_remote_sending(unsigned hidden)
 		return REMOTE_ABORTED;
 	return self->shutdown & RCV_SHUTDOWN ? REMOTE_FINISHED
 					     : REMOTE_SENDING;
+}
+
+long socket_remote_app(unsigned hidden)
+{
+	return peer_of(&ends[hidden]) ? ends[hidden].peer : -1;
 }
 
 bool socket_remote_app_gone(unsigned hidden)
