@@ -183,6 +183,15 @@ static const struct {
 	[NODE_NET_DEV] = PROC("dev", NODE_PID_NET),
 	[NODE_NET_ROUTE] = PROC("route", NODE_PID_NET),
 	[NODE_NET_IF_INET6] = PROC("if_inet6", NODE_PID_NET),
+	[NODE_NET_TCP] = PROC("tcp", NODE_PID_NET),
+	[NODE_NET_TCP6] = PROC("tcp6", NODE_PID_NET),
+	[NODE_NET_UDP] = PROC("udp", NODE_PID_NET),
+	[NODE_NET_UDP6] = PROC("udp6", NODE_PID_NET),
+	[NODE_NET_UDPLITE] = PROC("udplite", NODE_PID_NET),
+	[NODE_NET_UDPLITE6] = PROC("udplite6", NODE_PID_NET),
+	[NODE_NET_RAW] = PROC("raw", NODE_PID_NET),
+	[NODE_NET_RAW6] = PROC("raw6", NODE_PID_NET),
+	[NODE_NET_UNIX] = PROC("unix", NODE_PID_NET),
 	[NODE_PID_TASK] = { "task", NODE_PROC_PID, FILE_DIRECTORY,
 			    S_IFDIR | 0555, 0 },
 	[NODE_TASK] = { "", NODE_PID_TASK, FILE_DIRECTORY, S_IFDIR | 0555, 0 },
@@ -1638,7 +1647,7 @@ long sys_openat(struct wk_regs *regs)
 	 * may), and only a few take what is written (procfs_write); the
 	 * network's and the read-only settings of /proc/sys refuse, root
 	 * too, as Linux's proc_net and sysctl permissions do. */
-	if (((found.node >= NODE_NET_DEV && found.node <= NODE_NET_IF_INET6) ||
+	if (((found.node >= NODE_NET_DEV && found.node <= NODE_NET_UNIX) ||
 	     (found.node >= NODE_SYSCTL_OSTYPE &&
 	      found.node <= NODE_SYSCTL_PIPE_MAX_SIZE &&
 	      !(nodes[found.node].mode & 0200))) &&
