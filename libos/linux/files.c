@@ -46,6 +46,7 @@
 #include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/pipe.h"
+#include "linux/socket.h"
 #include "linux/syscalls.h"
 #include "linux/xattr.h"
 #include "layout.h"
@@ -183,6 +184,15 @@ static const struct {
 	[NODE_NET_DEV] = PROC("dev", NODE_PID_NET),
 	[NODE_NET_ROUTE] = PROC("route", NODE_PID_NET),
 	[NODE_NET_IF_INET6] = PROC("if_inet6", NODE_PID_NET),
+	[NODE_NET_TCP] = PROC("tcp", NODE_PID_NET),
+	[NODE_NET_TCP6] = PROC("tcp6", NODE_PID_NET),
+	[NODE_NET_UDP] = PROC("udp", NODE_PID_NET),
+	[NODE_NET_UDP6] = PROC("udp6", NODE_PID_NET),
+	[NODE_NET_UDPLITE] = PROC("udplite", NODE_PID_NET),
+	[NODE_NET_UDPLITE6] = PROC("udplite6", NODE_PID_NET),
+	[NODE_NET_RAW] = PROC("raw", NODE_PID_NET),
+	[NODE_NET_RAW6] = PROC("raw6", NODE_PID_NET),
+	[NODE_NET_UNIX] = PROC("unix", NODE_PID_NET),
 	[NODE_PID_TASK] = { "task", NODE_PROC_PID, FILE_DIRECTORY,
 			    S_IFDIR | 0555, 0 },
 	[NODE_TASK] = { "", NODE_PID_TASK, FILE_DIRECTORY, S_IFDIR | 0555, 0 },
@@ -1192,6 +1202,9 @@ struct lookup {
 	uint8_t dots_last; /* the last component was "." (1) or ".." (2) */
 	bool trailing_slash;
 	bool empty_path; /* AT_EMPTY_PATH named the descriptor's file */
+	/* The description AT_EMPTY_PATH or a /proc/1/fd link named, else
+	 * NULL: a socket's inode is its own, not its node's. */
+	const struct file *file;
 	bool root_itself; /* the path was "/" alone (Linux's LAST_ROOT) */
 };
 
@@ -1381,7 +1394,7 @@ static size_t descriptor_target(char *out, size_t size)
 				       (unsigned long)files_inode(node));
 	case NODE_SOCKET:
 		return print_format_to(out, size, "socket:[%lu]",
-				       (unsigned long)files_inode(node));
+				       (unsigned long)socket_inode(file));
 	case NODE_ANONYMOUS:
 		if (file->kind == FILE_INOTIFY) /* Linux's own spelling */
 			return print_format_to(out, size, "anon_inode:inotify");
@@ -1551,6 +1564,9 @@ static struct lookup resolve(unsigned start, char *path, enum follow follow)
 		if ((scope.resolve & RESOLVE_NO_XDEV) &&
 		    files_device(next) != files_device(found.node))
 			return LOOKUP_ERROR(-EXDEV);
+		found.file = found.node == NODE_PID_FD && !itself
+				     ? io_file((uint64_t)fd_link)
+				     : NULL;
 		found.node = next;
 		at = end;
 	}
@@ -1594,7 +1610,7 @@ static struct lookup lookup(int64_t dirfd, uint64_t address, uint32_t flags)
 		if (file == NULL)
 			return LOOKUP_ERROR(-EBADF);
 		return (struct lookup){ .node = file->node, .parent = NO_NODE,
-					.empty_path = true };
+					.empty_path = true, .file = file };
 	}
 	if (path[0] != '/') {
 		error = directory_of(dirfd, &start);
@@ -1695,7 +1711,7 @@ long sys_openat(struct wk_regs *regs)
 	 * may), and only a few take what is written (procfs_write); the
 	 * network's and the read-only settings of /proc/sys refuse, root
 	 * too, as Linux's proc_net and sysctl permissions do. */
-	if (((found.node >= NODE_NET_DEV && found.node <= NODE_NET_IF_INET6) ||
+	if (((found.node >= NODE_NET_DEV && found.node <= NODE_NET_UNIX) ||
 	     (found.node >= NODE_SYSCTL_OSTYPE &&
 	      found.node <= NODE_SYSCTL_PIPE_MAX_SIZE &&
 	      !(nodes[found.node].mode & 0200))) &&
@@ -1915,14 +1931,26 @@ static void node_status(unsigned node, struct linux_stat *stat)
 	split_time(nodes[node].ctime, &stat->ctime, &stat->ctime_ns);
 }
 
-/* Node's status into the app's buffer. */
-static long write_stat(unsigned node, uint64_t address)
+/* Node's status, reached through description `file` (or NULL): a
+ * socket's has its own inode number. */
+static void file_status(unsigned node, const struct file *file,
+			struct linux_stat *stat)
+{
+	node_status(node, stat);
+	if (file && file->node == node && file->kind == FILE_SOCKET)
+		stat->ino = socket_inode(file);
+}
+
+/* Node's status (reached through `file`, or NULL) into the app's
+ * buffer. */
+static long write_stat(unsigned node, const struct file *file,
+		       uint64_t address)
 {
 	struct linux_stat stat;
 
 	if (!vm_user_ok(address, sizeof(stat), PROT_WRITE))
 		return -EFAULT;
-	node_status(node, &stat);
+	file_status(node, file, &stat);
 	memcpy((void *)address, &stat, sizeof(stat));
 	return 0;
 }
@@ -1931,7 +1959,7 @@ long sys_fstat(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
 
-	return file ? write_stat(file->node, regs->rsi) : -EBADF;
+	return file ? write_stat(file->node, file, regs->rsi) : -EBADF;
 }
 
 long sys_newfstatat(struct wk_regs *regs)
@@ -1944,21 +1972,24 @@ long sys_newfstatat(struct wk_regs *regs)
 	struct lookup found = lookup((int64_t)(int32_t)regs->rdi, regs->rsi,
 				     flags);
 
-	return found.error ? found.error : write_stat(found.node, regs->rdx);
+	return found.error ? found.error
+			   : write_stat(found.node, found.file, regs->rdx);
 }
 
 long sys_stat(struct wk_regs *regs)
 {
 	struct lookup found = lookup(AT_FDCWD, regs->rdi, 0);
 
-	return found.error ? found.error : write_stat(found.node, regs->rsi);
+	return found.error ? found.error
+			   : write_stat(found.node, found.file, regs->rsi);
 }
 
 long sys_lstat(struct wk_regs *regs)
 {
 	struct lookup found = lookup(AT_FDCWD, regs->rdi, AT_SYMLINK_NOFOLLOW);
 
-	return found.error ? found.error : write_stat(found.node, regs->rsi);
+	return found.error ? found.error
+			   : write_stat(found.node, found.file, regs->rsi);
 }
 
 /* Linux's struct statx (256 bytes). */
@@ -2009,7 +2040,7 @@ long sys_statx(struct wk_regs *regs)
 		return found.error;
 	if (!vm_user_ok(regs->r8, sizeof(out), PROT_WRITE))
 		return -EFAULT;
-	node_status(found.node, &stat);
+	file_status(found.node, found.file, &stat);
 	out.mask = STATX_BASIC_STATS;
 	out.blksize = (uint32_t)stat.blksize;
 	out.nlink = (uint32_t)stat.nlink;

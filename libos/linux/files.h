@@ -52,6 +52,15 @@ enum file_node {
 	NODE_NET_DEV,
 	NODE_NET_ROUTE,
 	NODE_NET_IF_INET6,
+	NODE_NET_TCP,     /* the socket tables (proc_net.c), in this order */
+	NODE_NET_TCP6,
+	NODE_NET_UDP,
+	NODE_NET_UDP6,
+	NODE_NET_UDPLITE,
+	NODE_NET_UDPLITE6,
+	NODE_NET_RAW,
+	NODE_NET_RAW6,
+	NODE_NET_UNIX,    /* the last of /proc/1/net */
 	NODE_PID_TASK,    /* /proc/1/task: a directory per thread */
 	NODE_TASK,        /* any of them, /proc/1/task/TID (files.c) */
 	NODE_TASK_COMM,   /* its files, of that thread */

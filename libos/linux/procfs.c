@@ -22,6 +22,7 @@
 #include "linux/io.h"
 #include "linux/memory.h"
 #include "linux/pipe.h"
+#include "linux/proc_net.h"
 #include "linux/random.h"
 #include "linux/syscalls.h"
 #include "mm/vm.h"
@@ -574,6 +575,8 @@ long procfs_read(const struct file *file, uint64_t offset, uint64_t buffer,
 
 	if (file->node == NODE_PID_MAPS)
 		return read_maps(offset, buffer, length);
+	if (proc_net_is_table(file->node))
+		return proc_net_read(file, offset, buffer, length);
 	if (file->node == NODE_PID_ENVIRON)
 		return read_app_bytes(environ_start, environ_end, offset, buffer,
 				      length);

@@ -228,10 +228,15 @@ struct socket_end {
 	bool unaccepted;        /* waits for its listener's accept */
 	bool connect_pending;   /* TCP: connected, but connect said
 				   -EINPROGRESS; the next says 0 */
+	bool end_read;          /* a read met the end (TCP's peer's FIN,
+				   which Linux's copied_seq counts) */
 	bool fin_received;      /* TCP: the peer closed with nothing
 				   unread (reads end; a send is reset) */
 	bool lingers;           /* SO_LINGER on, for linger_seconds */
 	bool raw;               /* AF_NETLINK: made as SOCK_RAW (SO_TYPE) */
+	bool connected_to;      /* AF_UNIX DGRAM: another end connected to
+				   it, which makes Linux's sk_state
+				   TCP_ESTABLISHED for good */
 	bool lite;              /* UDP-Lite's (not UDP's) */
 	uint8_t remote;         /* REMOTE_*: the hidden end of a connection
 				   on the network (socket.h) */
@@ -260,6 +265,9 @@ struct socket_end {
 	struct attachment last_read; /* the credentials of the bytes the
 					last read took (MSG_WAITALL's next
 					run goes on with them) */
+	uint32_t inode;         /* its socket's (socket_inode) */
+	uint32_t uid;           /* the file system uid that made it, or
+				   accepted it */
 };
 
 /* A hidden end's connection (socket.h, "Connections on the network"):
@@ -274,6 +282,11 @@ enum { URGENT_NONE, URGENT_VALID, URGENT_READ };
 
 static struct socket_end ends[SOCKETS_MAX];
 unsigned sockets_touched;
+/* Sockets' inode numbers, one for each new socket as Linux's
+ * get_next_ino gives them: from above every file's (files.c numbers a
+ * node's inode from its index, below NODES_MAX + 2). */
+#define SOCKET_INODE_FIRST 16384
+static uint32_t next_inode = SOCKET_INODE_FIRST;
 static struct stream_mark marks[MARKS_MAX];
 static unsigned marks_touched; /* marks from here on never used */
 static uint16_t free_marks = NO_MARK;
@@ -1289,8 +1302,11 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			self->error = 0;
 			return error;
 		}
-		if (!done && (self->shutdown & RCV_SHUTDOWN))
+		if (!done && (self->shutdown & RCV_SHUTDOWN)) {
+			if (!(flags & MSG_PEEK))
+				self->end_read = true;
 			return 0;
+		}
 		if (!done && is_stream(self) && !self->connected)
 			return -EINVAL;
 		return wait_or_again(may_wait, self->receive_timeout, done);
@@ -1540,6 +1556,77 @@ long socket_at_mark(const struct file *file)
 	return at_urgent(self);
 }
 
+uint64_t socket_inode(const struct file *file)
+{
+	return end_of(file)->inode;
+}
+
+/* A plain end's state as Linux's sk_state would be (socket.h). TCP on
+ * the loopback: a FIN and its acknowledgement are instant, so an end
+ * whose writing is shut down waits in FIN-WAIT-2 for its peer's FIN,
+ * and an end whose peer's FIN came is in CLOSE-WAIT; once both ways
+ * are shut, or after a reset, it is closed, as Linux's socket is when
+ * its TIME-WAIT goes to a socket of its own. */
+static uint8_t plain_state(unsigned index)
+{
+	const struct socket_end *self = &ends[index];
+	bool alive = self->connected && !self->peer_gone;
+
+	if (self->listening)
+		return TCP_LISTEN;
+	if (is_inet(self) && self->type == SOCK_DGRAM)
+		return inet_peer(index) ? TCP_ESTABLISHED : TCP_CLOSE;
+	if (self->family == AF_UNIX)
+		return self->connected || self->connected_to ? TCP_ESTABLISHED
+							     : TCP_CLOSE;
+	if (!self->connected ||
+	    (self->shutdown & SEND_SHUTDOWN &&
+	     (self->shutdown & RCV_SHUTDOWN || !alive)))
+		return TCP_CLOSE;
+	if (self->shutdown & SEND_SHUTDOWN)
+		return TCP_FIN_WAIT2;
+	return self->shutdown & RCV_SHUTDOWN || !alive ? TCP_CLOSE_WAIT
+						       : TCP_ESTABLISHED;
+}
+
+bool socket_view(unsigned index, struct socket_view *view)
+{
+	if (index >= SOCKETS_MAX || ends[index].type == 0)
+		return false;
+	const struct socket_end *self = &ends[index];
+	uint8_t state = plain_state(index);
+
+	*view = (struct socket_view){
+		.family = self->family,
+		.type = self->type,
+		.lite = self->lite,
+		.role = self->remote == REMOTE_APP	 ? SOCKET_REMOTE_APP
+			: self->remote != REMOTE_NONE ? SOCKET_HIDDEN
+						      : SOCKET_PLAIN,
+		.state = state,
+		.accepted = !self->unaccepted,
+		.peer_alive = self->connected && !self->peer_gone,
+		.inode = self->unaccepted ? 0 : self->inode,
+		.uid = self->unaccepted ? 0 : self->uid,
+		/* TCP's FIN is a byte of the sequence, unread until a read
+		 * meets it. */
+		.queued = (uint32_t)(self->listening ? self->waiting
+				     : unread(self) -
+						 (uint64_t)self->records *
+							 RECORD_HEADER +
+						 (is_inet(self) &&
+						  state == TCP_CLOSE_WAIT &&
+						  !self->end_read)),
+		.name = addresses[index] + SUN_PATH_OFFSET,
+	};
+	/* A path's NUL is no part of what the tables show. */
+	if (self->family == AF_UNIX && self->address_length)
+		view->name_length = (uint8_t)(self->address_length -
+					      SUN_PATH_OFFSET -
+					      (addresses[index][2] != 0));
+	return true;
+}
+
 uint64_t socket_unread(const struct file *file)
 {
 	const struct socket_end *self = end_of(file);
@@ -1564,6 +1651,16 @@ static struct file *socket_file(uint64_t fd, long *error)
 	return *error ? NULL : file;
 }
 
+/* A new socket's inode number, and its owner: the caller's file system
+ * uid, as a new socket inode's on Linux. */
+static void new_socket(struct socket_end *end)
+{
+	end->inode = next_inode++;
+	if (next_inode == 0) /* after 2^32 sockets, again from the first */
+		next_inode = SOCKET_INODE_FIRST;
+	end->uid = identity()->uid[ID_FS];
+}
+
 /* A free end: its index, or -ENFILE. */
 static long take_end(int type, int family)
 {
@@ -1578,6 +1675,7 @@ static long take_end(int type, int family)
 					    .first_mark = NO_MARK,
 					    .last_mark = NO_MARK,
 					    .last_read = { .files = NO_FILES } };
+		new_socket(end);
 		if (index >= sockets_touched)
 			sockets_touched = index + 1;
 		return index;
@@ -2670,6 +2768,7 @@ long sys_connect(struct wk_regs *regs)
 	self->peer = (uint16_t)to;
 	self->connected = true;
 	self->peer_gone = false;
+	target->connected_to = true;
 	return 0;
 }
 
@@ -2821,6 +2920,7 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 	self->first = ends[accepted].next;
 	self->waiting--;
 	ends[accepted].unaccepted = false;
+	new_socket(&ends[accepted]); /* Linux's accept makes its socket now */
 	if (address) {
 		const struct socket_end *client = &ends[accepted];
 		unsigned peer = client->peer_gone ? NO_END : client->peer;
@@ -3303,6 +3403,11 @@ enum remote_sending socket_remote_sending(unsigned hidden)
 		return REMOTE_ABORTED;
 	return self->shutdown & RCV_SHUTDOWN ? REMOTE_FINISHED
 					     : REMOTE_SENDING;
+}
+
+long socket_remote_app(unsigned hidden)
+{
+	return peer_of(&ends[hidden]) ? ends[hidden].peer : -1;
 }
 
 bool socket_remote_app_gone(unsigned hidden)

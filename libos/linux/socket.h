@@ -73,6 +73,62 @@ uint64_t socket_urgents(const struct file *file);
  * -ENOIOCTLCMD on another socket. */
 long socket_at_mark(const struct file *file);
 
+/* The inode number of the end's socket, as /proc/1/fd's link says
+ * (socket:[N]), fstat's st_ino and /proc/net's tables. */
+uint64_t socket_inode(const struct file *file);
+
+/*
+ * What /proc/net's tables (linux/proc_net.c) show of the ends.
+ */
+
+/* Linux's socket states (sk_state), as the tables number them; TCP's
+ * for a UDP end too (TCP_ESTABLISHED: connected, else TCP_CLOSE), and
+ * for an AF_UNIX one (TCP_LISTEN, TCP_ESTABLISHED, TCP_CLOSE). */
+enum linux_tcp_state {
+	TCP_ESTABLISHED = 1,
+	TCP_SYN_SENT,
+	TCP_SYN_RECV,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT2,
+	TCP_TIME_WAIT,
+	TCP_CLOSE,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_LISTEN,
+	TCP_CLOSING,
+};
+
+/* An end's part: an ordinary socket, the hidden end of a connection on
+ * the network, or the app's end of one (whose state net/tcp.c has). */
+enum socket_role { SOCKET_PLAIN, SOCKET_HIDDEN, SOCKET_REMOTE_APP };
+
+struct socket_view {
+	uint8_t family;    /* AF_UNIX, AF_INET, AF_INET6, AF_NETLINK */
+	uint8_t type;      /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	bool lite;         /* UDP-Lite's */
+	uint8_t role;      /* enum socket_role */
+	uint8_t state;     /* enum linux_tcp_state (a plain end's) */
+	bool accepted;     /* false while it waits for its accept: no
+			      socket yet, so no inode and uid 0 */
+	bool peer_alive;   /* connected, and the peer is there */
+	uint32_t inode;    /* 0 while not accepted */
+	uint32_t uid;      /* the file system uid that made it */
+	uint32_t queued;   /* listening: connections waiting for accept;
+			      else the bytes unread (a message's header
+			      not counted) */
+	uint8_t name_length;  /* AF_UNIX: its name's bytes (struct
+				 sockaddr_un, the path's NUL left out);
+				 0 for none */
+	const uint8_t *name;
+};
+
+/* End `index` (below sockets_touched): false for a free slot. */
+bool socket_view(unsigned index, struct socket_view *view);
+
+/* The app's end of the connection whose hidden end is `hidden`, or -1
+ * once it has gone (closed: the connection lingers on). */
+long socket_remote_app(unsigned hidden);
+
 /*
  * Connections on the network (net/tcp.c). Each is a pair of ends, as a
  * loopback connection is: the app's end, and a hidden end (no

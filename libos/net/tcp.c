@@ -820,3 +820,56 @@ void tcp_timer(uint64_t now)
 	}
 	busy = false;
 }
+
+unsigned tcp_view_slots(void)
+{
+	return connections_touched;
+}
+
+/* Ticks from now to `deadline` in milliseconds (0 when it has passed). */
+static uint32_t ms_until(uint64_t deadline, uint64_t now)
+{
+	return deadline > now ? (uint32_t)(clock_ticks_to_ns(deadline - now) /
+					    1000000)
+			      : 0;
+}
+
+bool tcp_view(unsigned slot, struct tcp_view *view)
+{
+	/* Linux's numbers of the states, by enum tcp_state. */
+	static const uint8_t linux_state[] = {
+		[SYN_SENT] = TCP_SYN_SENT,       [SYN_RECEIVED] = TCP_SYN_RECV,
+		[ESTABLISHED] = TCP_ESTABLISHED, [FIN_WAIT_1] = TCP_FIN_WAIT1,
+		[FIN_WAIT_2] = TCP_FIN_WAIT2,    [CLOSE_WAIT] = TCP_CLOSE_WAIT,
+		[CLOSING] = TCP_CLOSING,         [LAST_ACK] = TCP_LAST_ACK,
+		[TIME_WAIT] = TCP_TIME_WAIT,
+	};
+	uint64_t now = rdtsc(), keepalive;
+	uint32_t probes_max;
+
+	if (slot >= connections_touched || connections[slot].state == CLOSED)
+		return false;
+	const struct tcp_connection *c = &connections[slot];
+
+	*view = (struct tcp_view){
+		.state = linux_state[c->state],
+		.retransmits = c->retries,
+		.probes = c->probes,
+		.hidden = c->hidden,
+		.local_port = c->local_port,
+		.remote_port = c->remote_port,
+		.local_address = c->local_address,
+		.remote_address = c->remote_address,
+		.rto_ms = c->rto_ms,
+	};
+	if (c->deadline) {
+		view->timer = c->state == TIME_WAIT ? 3
+			      : c->send_next == c->send_unacked ? 4
+								 : 1;
+		view->timer_ms = ms_until(c->deadline, now);
+	} else if ((keepalive = keepalive_deadline(c, &probes_max))) {
+		view->timer = 2;
+		view->timer_ms = ms_until(keepalive, now);
+	}
+	return true;
+}

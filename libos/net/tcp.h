@@ -48,4 +48,26 @@ bool tcp_sending(void);
 uint64_t tcp_deadline(void);
 void tcp_timer(uint64_t now);
 
+/* A connection as /proc/net/tcp shows it (linux/proc_net.c). */
+#define TCP_NO_HIDDEN 0xffff
+struct tcp_view {
+	uint8_t state;       /* Linux's number (socket.h, linux_tcp_state) */
+	uint8_t timer;       /* Linux's "tr": 0 none, 1 retransmission, 2
+				keepalive, 3 TIME-WAIT's end, 4 a zero
+				window's probe */
+	uint8_t retransmits; /* timeouts of what is sent again */
+	uint8_t probes;      /* keepalive probes unanswered */
+	uint16_t hidden;     /* linux/socket.c's hidden end, or
+				TCP_NO_HIDDEN (the handshake goes on) */
+	uint16_t local_port, remote_port;
+	uint32_t local_address, remote_address;
+	uint32_t timer_ms;   /* until the timer's deadline */
+	uint32_t rto_ms;     /* the retransmission timeout */
+};
+
+/* Connection slot `slot` (below tcp_view_slots()): false if it holds
+ * none. */
+unsigned tcp_view_slots(void);
+bool tcp_view(unsigned slot, struct tcp_view *view);
+
 #endif /* LIBOS_NET_TCP_H */

@@ -130,6 +130,51 @@ static const char *echo_line(int fd, const char *text, char *line)
 	return line;
 }
 
+/* Descriptor fd's line of /proc/net/tcp, found by its socket's inode
+ * (as /proc/self/fd's link names it): whether its addresses are the
+ * socket's and its peer's (network-order words printed as numbers, as
+ * x86's Linux prints them), its state, queues and timer ("tr"). */
+static void show_tcp_line(int fd, const struct sockaddr_in *to)
+{
+	char path[64], target[64] = "", line[256];
+	unsigned long inode = 0, found_inode, when, uid, timeout;
+	unsigned sl, local, lport, remote, rport, state, tx, rx, timer, tries;
+	struct sockaddr_in mine;
+	socklen_t length = sizeof(mine);
+	FILE *table = fopen("/proc/net/tcp", "r");
+	int lines = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	check(readlink(path, target, sizeof(target) - 1) > 0 &&
+		      sscanf(target, "socket:[%lu]", &inode) == 1 &&
+		      getsockname(fd, (struct sockaddr *)&mine, &length) == 0 &&
+		      table != NULL,
+	      "the socket's inode and /proc/net/tcp");
+	while (fgets(line, sizeof(line), table)) {
+		if (sscanf(line, " %u: %X:%X %X:%X %X %X:%X %X:%lX %X %lu %lu %lu",
+			   &sl, &local, &lport, &remote, &rport, &state, &tx,
+			   &rx, &timer, &when, &tries, &uid, &timeout,
+			   &found_inode) != 14 ||
+		    found_inode != inode)
+			continue;
+		lines++;
+		printf("/proc/net/tcp: local %s, remote %s, st %02X, "
+		       "queues %X:%X, tr %02X\n",
+		       local == mine.sin_addr.s_addr &&
+				       lport == ntohs(mine.sin_port)
+			       ? "ours"
+			       : "SOMEONE ELSE'S",
+		       remote == to->sin_addr.s_addr &&
+				       rport == ntohs(to->sin_port)
+			       ? "the server"
+			       : "SOMEONE ELSE",
+		       state, tx, rx, timer);
+	}
+	fclose(table);
+	if (lines != 1)
+		printf("/proc/net/tcp: %d lines of the socket\n", lines);
+}
+
 /* A line out, its echo back; the names of both ends. */
 static void small_echo(const struct sockaddr_in *to)
 {
@@ -153,6 +198,7 @@ static void small_echo(const struct sockaddr_in *to)
 	check(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0,
 	      "TCP_NODELAY");
 	printf("echo: %s", echo_line(fd, "hello, network\n", line));
+	show_tcp_line(fd, to);
 	close(fd);
 }
 
@@ -370,6 +416,7 @@ static void keepalive(const struct sockaddr_in *to)
 		      setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count,
 				 sizeof(count)) == 0,
 	      "keepalive options");
+	show_tcp_line(fd, to); /* tr 02: the keepalive timer */
 	sleep(4);
 	printf("after 4 s of keepalive probes: %s",
 	       echo_line(fd, "alive\n", line));

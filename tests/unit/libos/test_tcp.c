@@ -659,3 +659,74 @@ Test(tcp, segments_for_no_connection_are_reset_and_malformed_ones_dropped)
 	tcp_input(REMOTE, LOCAL, junk, sizeof(junk));
 	nothing_sent();
 }
+
+/* /proc/net/tcp's view (tcp_view): Linux's state numbers, the timer
+ * that runs, its tries and the retransmission timeout. */
+Test(tcp, the_view_gives_linux_states_and_timers)
+{
+	struct tcp_view view;
+	uint32_t iss = opened(60000);
+
+	cr_assert_eq(tcp_view_slots(), 1);
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.state, TCP_ESTABLISHED);
+	cr_assert_eq(view.hidden, HIDDEN);
+	cr_assert_eq(view.local_address, LOCAL);
+	cr_assert_eq(view.remote_address, REMOTE);
+	cr_assert_eq(view.local_port, LPORT);
+	cr_assert_eq(view.remote_port, RPORT);
+	cr_assert_eq(view.timer, 0);
+	/* Bytes in flight: the retransmission timer, then its try. */
+	queue(10);
+	tcp_kick();
+	take();
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.timer, 1);
+	cr_assert_leq(view.timer_ms, RTO_INITIAL_MS);
+	cr_assert_eq(view.rto_ms, RTO_INITIAL_MS);
+	fire_timers();
+	take();
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.retransmits, 1);
+	cr_assert_eq(view.rto_ms, 2 * RTO_INITIAL_MS);
+	peer_sends(ACK, 1001, iss + 11, 60000, NULL, 0, LPORT);
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.timer, 0);
+	cr_assert_eq(view.retransmits, 0);
+	/* Idle with SO_KEEPALIVE: the keepalive timer. */
+	app.keepalive = true;
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.timer, 2);
+	/* Our FIN, its ACK, theirs: FIN-WAIT-1, -2, TIME-WAIT. */
+	app.sending = REMOTE_FINISHED;
+	tcp_kick();
+	cr_assert_eq(take().flags, FIN | ACK);
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.state, TCP_FIN_WAIT1);
+	cr_assert_eq(view.timer, 1);
+	peer_sends(ACK, 1001, iss + 12, 60000, NULL, 0, LPORT);
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.state, TCP_FIN_WAIT2);
+	peer_sends(FIN | ACK, 1001, iss + 12, 60000, NULL, 0, LPORT);
+	take();
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.state, TCP_TIME_WAIT);
+	cr_assert_eq(view.timer, 3);
+	cr_assert_leq(view.timer_ms, TIME_WAIT_MS);
+	fire_timers();
+	cr_assert(!tcp_view(0, &view), "a closed connection is no line");
+	cr_assert(!tcp_view(5, &view));
+}
+
+Test(tcp, the_view_of_a_handshake_has_no_hidden_end)
+{
+	struct tcp_view view;
+
+	peer_sends(SYN, 1000, 0, 60000, NULL, 0, LISTEN);
+	take();
+	cr_assert(tcp_view(0, &view));
+	cr_assert_eq(view.state, TCP_SYN_RECV);
+	cr_assert_eq(view.hidden, TCP_NO_HIDDEN);
+	cr_assert_eq(view.local_port, LISTEN);
+	cr_assert_eq(view.timer, 1);
+}
