@@ -75,6 +75,12 @@ static void process_vm(void)
 
 	pthread_create(&thread, NULL, record_tid, NULL);
 	pthread_join(thread, NULL);
+	/* Linux clears the tid (which pthread_join waits for) a moment
+	 * before the thread has let its memory go: wait until no signal can
+	 * reach it. */
+	for (int i = 0; i < 1000 && syscall(SYS_tgkill, pid, thread_tid, 0) == 0;
+	     i++)
+		usleep(1000);
 	show("a (gone) thread's tid",
 	     process_vm_readv((pid_t)thread_tid, &into, 1, &fine, 1, 0));
 }
