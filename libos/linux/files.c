@@ -1391,7 +1391,7 @@ static size_t descriptor_target(char *out, size_t size)
 	switch (node) {
 	case NODE_PIPE:
 		return print_format_to(out, size, "pipe:[%lu]",
-				       (unsigned long)files_inode(node));
+				       (unsigned long)pipe_inode(file));
 	case NODE_SOCKET:
 		return print_format_to(out, size, "socket:[%lu]",
 				       (unsigned long)socket_inode(file));
@@ -1895,6 +1895,19 @@ uint64_t files_device(unsigned node)
 	return device_of(node);
 }
 
+#define NEW_INODE_FIRST 16384 /* above NODES_MAX + 2 */
+_Static_assert(NEW_INODE_FIRST > NODES_MAX + 2, "files_inode's numbers");
+
+uint32_t files_new_inode(void)
+{
+	static uint32_t next = NEW_INODE_FIRST;
+	uint32_t inode = next++;
+
+	if (next == 0) /* after 2^32 of them, again from the first */
+		next = NEW_INODE_FIRST;
+	return inode;
+}
+
 static void node_status(unsigned node, struct linux_stat *stat)
 {
 	*stat = (struct linux_stat){ 0 };
@@ -1932,13 +1945,15 @@ static void node_status(unsigned node, struct linux_stat *stat)
 }
 
 /* Node's status, reached through description `file` (or NULL): a
- * socket's has its own inode number. */
+ * socket's, and a pipe()'s pipe's, has its own inode number. */
 static void file_status(unsigned node, const struct file *file,
 			struct linux_stat *stat)
 {
 	node_status(node, stat);
 	if (file && file->node == node && file->kind == FILE_SOCKET)
 		stat->ino = socket_inode(file);
+	if (file && file->node == node && node == NODE_PIPE)
+		stat->ino = pipe_inode(file);
 }
 
 /* Node's status (reached through `file`, or NULL) into the app's

@@ -191,6 +191,11 @@ size_t files_path(unsigned node, char *out, size_t size);
 uint64_t files_inode(unsigned node);
 uint64_t files_device(unsigned node);
 
+/* A new inode number for a file that has no node of its own (a socket, a
+ * pipe()'s pipe), one each as Linux's get_next_ino gives them: from
+ * above every node's (files_inode). */
+uint32_t files_new_inode(void);
+
 /* Named sockets (linux/socket.c), by NUL-terminated paths in the libOS's
  * memory (from the working directory if relative): bind's new name for
  * socket end `end`, a node of type S_IFSOCK held until unbound (its

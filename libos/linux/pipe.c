@@ -69,6 +69,7 @@ struct pipe {
 	uint32_t reader_opens, writer_opens;
 	uint32_t capacity;      /* at most PIPE_CAPACITY */
 	unsigned fifo;          /* the FIFO node it is for; NO_NODE: pipe()'s */
+	uint32_t inode;         /* pipe()'s own (files_new_inode) */
 	uint64_t ring_pages;    /* its ring's mapped pages (lib/ring.h) */
 };
 
@@ -101,6 +102,11 @@ static uint8_t *ring(unsigned slot)
 static struct pipe *pipe_of(const struct file *file)
 {
 	return &pipes[slot_of(file)];
+}
+
+uint64_t pipe_inode(const struct file *file)
+{
+	return pipe_of(file)->inode;
 }
 
 uint64_t pipe_unread(const struct file *file)
@@ -367,6 +373,7 @@ long sys_pipe2(struct wk_regs *regs)
 	if (slot < 0)
 		return slot;
 	pipes[slot].readers = pipes[slot].writers = 1;
+	pipes[slot].inode = files_new_inode();
 	uint32_t status = (uint32_t)flags & O_NONBLOCK;
 	long reader = io_open(FILE_PIPE, NODE_PIPE, (uint64_t)slot,
 			      O_RDONLY | status, flags & O_CLOEXEC);

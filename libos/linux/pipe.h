@@ -51,6 +51,9 @@ int16_t pipe_poll(const struct file *file);
  * them). */
 void pipe_wakeups(const struct file *file, uint64_t wakeups[2]);
 
+/* A pipe()'s pipe's inode number, the same for both its ends. */
+uint64_t pipe_inode(const struct file *file);
+
 /* The bytes waiting to be read (FIONREAD). */
 uint64_t pipe_unread(const struct file *file);
 

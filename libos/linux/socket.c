@@ -282,11 +282,6 @@ enum { URGENT_NONE, URGENT_VALID, URGENT_READ };
 
 static struct socket_end ends[SOCKETS_MAX];
 unsigned sockets_touched;
-/* Sockets' inode numbers, one for each new socket as Linux's
- * get_next_ino gives them: from above every file's (files.c numbers a
- * node's inode from its index, below NODES_MAX + 2). */
-#define SOCKET_INODE_FIRST 16384
-static uint32_t next_inode = SOCKET_INODE_FIRST;
 static struct stream_mark marks[MARKS_MAX];
 static unsigned marks_touched; /* marks from here on never used */
 static uint16_t free_marks = NO_MARK;
@@ -1655,9 +1650,7 @@ static struct file *socket_file(uint64_t fd, long *error)
  * uid, as a new socket inode's on Linux. */
 static void new_socket(struct socket_end *end)
 {
-	end->inode = next_inode++;
-	if (next_inode == 0) /* after 2^32 sockets, again from the first */
-		next_inode = SOCKET_INODE_FIRST;
+	end->inode = files_new_inode();
 	end->uid = identity()->uid[ID_FS];
 }
 

@@ -4,8 +4,9 @@
  * written by a signal handler, and two threads moving a megabyte through
  * one in pieces of odd sizes; F_SETPIPE_SZ; a waiting write that part of
  * went in, ended by a handler (with and without SA_RESTART) or by the
- * reader's going. Writes are whole pages where the capacity shows, since
- * Linux counts a pipe's capacity in pages.
+ * reader's going; each pipe's own inode number (both ends share it, and
+ * /proc/self/fd's link names it). Writes are whole pages where the
+ * capacity shows, since Linux counts a pipe's capacity in pages.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +68,38 @@ static void basics(void)
 
 	show("pipe2(bad flags)", pipe2(fds, 0x1));
 	show("pipe(bad pointer)", syscall(SYS_pipe, 16));
+}
+
+/* "pipe:[N]"'s N, from /proc/self/fd's link; 0 when it is not one. */
+static unsigned long linked_inode(int fd)
+{
+	char path[64], target[64] = { 0 };
+	unsigned long inode = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (readlink(path, target, sizeof(target) - 1) > 0)
+		sscanf(target, "pipe:[%lu]", &inode);
+	return inode;
+}
+
+static void inodes(void)
+{
+	int one[2], two[2];
+	struct stat reader, writer, other;
+
+	if (pipe(one) || pipe(two))
+		return;
+	fstat(one[0], &reader);
+	fstat(one[1], &writer);
+	fstat(two[0], &other);
+	show_yes("both ends one inode", reader.st_ino == writer.st_ino);
+	show_yes("two pipes two inodes", reader.st_ino != other.st_ino);
+	show_yes("the link names it", linked_inode(one[1]) == reader.st_ino);
+	show_yes("and the other's", linked_inode(two[0]) == other.st_ino);
+	close(one[0]);
+	close(one[1]);
+	close(two[0]);
+	close(two[1]);
 }
 
 static volatile sig_atomic_t pipe_signals;
@@ -316,5 +349,6 @@ int main(void)
 	threads();
 	sizes();
 	partial_writes();
+	inodes();
 	return 0;
 }
