@@ -133,7 +133,11 @@ struct fastcall_result fastcall_run(struct thread *self,
 				    syscall_handler *handler)
 {
 	self->syscall_number = (int64_t)self->regs.rax;
-	long value = fastcall_call(&self->regs, handler);
+	/* rt_sigreturn's is shallow and ends on the upcall stack itself: the
+	 * signal round trips' hot path keeps the thread's stack. */
+	long value = handler == fast_rt_sigreturn
+			     ? fast_rt_sigreturn(&self->regs)
+			     : fastcall_call(&self->regs, handler);
 
 	if (value == FASTCALL_DECLINED)
 		return (struct fastcall_result){ 0, FASTCALL_END_DECLINED };
