@@ -246,9 +246,23 @@ uint64_t sched_call_deadline(uint64_t first_run)
 					 : first_run;
 }
 
+/* The slots of the threads that may wait for input, so that a change
+ * looks at those and not at every thread: a bit is set as a thread starts
+ * such a wait and cleared when a look finds it waits no more. Threads
+ * take the lowest free slots: the words past the last one ever set are
+ * never looked at. */
+#define WAITER_WORDS (THREADS_MAX / 64)
+static uint64_t input_waiters[WAITER_WORDS];
+static unsigned waiter_words_used;
+
 void sched_wait_for_input(enum wait_kind kind, uint64_t deadline)
 {
 	uint64_t wake = deadline;
+	unsigned word = sched_running->slot / 64;
+
+	input_waiters[word] |= UINT64_C(1) << (sched_running->slot % 64);
+	if (word >= waiter_words_used)
+		waiter_words_used = word + 1;
 
 	if (!libos_has_device(WK_DEVICE_INPUT_EVENTS)) {
 		uint64_t poll = rdtsc() + libos_info->tsc_frequency_hz / 1000;
@@ -363,19 +377,32 @@ void sched_arm_timer(void)
 	}
 }
 
-/* Calls `each` for the threads blocked until console input comes, until
- * it returns true; whether one did. The search stops after the last live
- * thread. */
-static bool each_input_waiter(bool (*each)(struct thread *thread))
+/* each_input_waiter's look at one word of input_waiters (out of line:
+ * the common look, at no waiter, then saves no register). */
+__attribute__((noinline)) static bool
+each_in_word(unsigned word, bool (*each)(struct thread *thread))
 {
-	for (unsigned i = 0, live = 0; i < THREADS_MAX && live < thread_count();
-	     i++) {
-		struct thread *thread = thread_slot(i);
+	for (uint64_t bits = input_waiters[word]; bits; bits &= bits - 1) {
+		unsigned bit = (unsigned)__builtin_ctzll(bits);
+		struct thread *thread = thread_slot(word * 64 + bit);
+		bool stop = sched_waits_for_input(thread) && each(thread);
 
-		live += thread != NULL;
-		if (sched_waits_for_input(thread) && each(thread))
+		if (!sched_waits_for_input(thread))
+			input_waiters[word] &= ~(UINT64_C(1) << bit);
+		if (stop)
 			return true;
 	}
+	return false;
+}
+
+/* Calls `each` for the threads blocked until input comes (console input,
+ * a descriptor's change), in slot order, until it returns true; whether
+ * one did. */
+static bool each_input_waiter(bool (*each)(struct thread *thread))
+{
+	for (unsigned word = 0; word < waiter_words_used; word++)
+		if (input_waiters[word] && each_in_word(word, each))
+			return true;
 	return false;
 }
 

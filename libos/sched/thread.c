@@ -76,6 +76,7 @@ static struct thread *allocate(void)
 		struct thread *thread = slots[i];
 
 		memset(thread, 0, sizeof(*thread));
+		thread->slot = (uint16_t)i;
 		thread->fpu = (void *)area;
 		thread->signal_infos = (struct signal_info *)(area +
 							      FPU_AREA_BYTES);

@@ -58,6 +58,7 @@ struct thread {
 				     that light_resume continues from; else
 				     0, and regs is its whole state */
 	int32_t tid;
+	uint16_t slot;            /* its index (thread_slot) */
 	uint8_t state;            /* enum thread_state */
 	bool fpu_saved;           /* fpu holds this thread's FPU state */
 	uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
