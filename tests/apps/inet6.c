@@ -25,29 +25,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "inet_util.h"
 #include "netlink_util.h"
 #include "show_util.h"
 
 #define IFA_PROTO     11
 #define RTA_CACHEINFO 12
-
-static struct sockaddr_in6 name6(const char *text, uint16_t port)
-{
-	struct sockaddr_in6 name = { .sin6_family = AF_INET6,
-				     .sin6_port = htons(port) };
-
-	inet_pton(AF_INET6, text, &name.sin6_addr);
-	return name;
-}
-
-static struct sockaddr_in name4(const char *text, uint16_t port)
-{
-	struct sockaddr_in name = { .sin_family = AF_INET,
-				    .sin_port = htons(port) };
-
-	inet_pton(AF_INET, text, &name.sin_addr);
-	return name;
-}
 
 /* An AF_INET6 socket of `type` with IPV6_V6ONLY `only`. */
 static int socket6(int type, int only)

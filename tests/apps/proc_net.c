@@ -38,6 +38,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "inet_util.h"
+
 #ifndef IPPROTO_UDPLITE
 #define IPPROTO_UDPLITE 136
 #endif
@@ -142,24 +144,6 @@ static const char *port_name(unsigned port, char *out, size_t size)
 			return out;
 		}
 	return "port(someone's)";
-}
-
-static struct sockaddr_in name4(const char *text, uint16_t port)
-{
-	struct sockaddr_in name = { .sin_family = AF_INET,
-				    .sin_port = htons(port) };
-
-	inet_pton(AF_INET, text, &name.sin_addr);
-	return name;
-}
-
-static struct sockaddr_in6 name6(const char *text, uint16_t port)
-{
-	struct sockaddr_in6 name = { .sin6_family = AF_INET6,
-				     .sin6_port = htons(port) };
-
-	inet_pton(AF_INET6, text, &name.sin6_addr);
-	return name;
 }
 
 /* A socket of `family` and `type` bound to `address`:port 0. */
