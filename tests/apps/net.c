@@ -136,7 +136,7 @@ static const char *echo_line(int fd, const char *text, char *line)
  * x86's Linux prints them), its state, queues and timer ("tr"). */
 static void show_tcp_line(int fd, const struct sockaddr_in *to)
 {
-	char path[64], target[64] = "", line[256];
+	char path[64], target[64] = "", line[256], last[256] = "";
 	unsigned long inode = 0, found_inode, when, uid, timeout;
 	unsigned sl, local, lport, remote, rport, state, tx, rx, timer, tries;
 	struct sockaddr_in mine;
@@ -157,6 +157,11 @@ static void show_tcp_line(int fd, const struct sockaddr_in *to)
 			   &found_inode) != 14 ||
 		    found_inode != inode)
 			continue;
+		/* Linux's table may give a line twice when other sockets
+		 * come and go between two reads (a busy host). */
+		if (strcmp(line, last) == 0)
+			continue;
+		snprintf(last, sizeof(last), "%s", line);
 		lines++;
 		printf("/proc/net/tcp: local %s, remote %s, st %02X, "
 		       "queues %X:%X, tr %02X\n",
