@@ -423,6 +423,20 @@ static void changed(void)
 	tcp_kick();
 }
 
+/* As changed, when bytes went into end `index` or were read from it and
+ * nothing else changed: TCP looks at that end's connection alone, if it
+ * is a connection's hidden end or app end (at none for the others). */
+static void end_changed(unsigned index)
+{
+	const struct socket_end *end = &ends[index];
+
+	sched_wake_input_waiters();
+	if (end->remote == REMOTE_APP)
+		tcp_kick_hidden(end->peer);
+	else if (end->remote != REMOTE_NONE)
+		tcp_kick_hidden(index);
+}
+
 /* A send that cannot go on: what went in before, else -EPIPE; a stream's
  * raises SIGPIPE too when nothing went in (unless MSG_NOSIGNAL). */
 static long broken_pipe(int flags, uint64_t done, bool signal)
@@ -608,7 +622,7 @@ static long send_vector(struct file *file, unsigned to,
 		given->files = NO_FILES;
 		target->written += RECORD_HEADER + total;
 		target->records++;
-		changed();
+		end_changed(to);
 		return (long)total;
 	}
 	uint64_t part = total - done < room ? total - done : room;
@@ -631,7 +645,7 @@ static long send_vector(struct file *file, unsigned to,
 	target->written += part;
 	done += part;
 	if (part)
-		changed();
+		end_changed(to);
 	if (done == total || (!may_wait && done))
 		return (long)done;
 	return wait_or_again(may_wait, self->send_timeout, done);
@@ -1232,7 +1246,7 @@ static long receive_stream(struct file *file, const struct iovec *vector,
 	self->last_read = read_with;
 	marks_read(self);
 	done += part;
-	changed();
+	end_changed((unsigned)file->position);
 	if (done < read_target(self, flags, total) && may_wait && !stopped &&
 	    !(self->shutdown & RCV_SHUTDOWN))
 		return wait_or_again(true, self->receive_timeout, done);
@@ -1343,7 +1357,7 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			control_files_place(got->files, SOCKETS_MAX);
 			self->read += RECORD_HEADER + length;
 			self->records--;
-			changed();
+			end_changed((unsigned)file->position);
 		} else if (total >= 0) {
 			got->files = control_files_copy(header.files);
 		}

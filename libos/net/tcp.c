@@ -90,6 +90,8 @@ struct tcp_connection {
 
 static struct tcp_connection connections[CONNECTIONS_MAX];
 static unsigned connections_touched;
+/* Each hidden end's connection, + 1 (0: none), for tcp_kick_hidden. */
+static uint16_t connection_of_hidden[SOCKETS_MAX];
 static bool busy; /* in here: socket.c's changes wait for the end */
 
 static bool before(uint32_t a, uint32_t b)
@@ -121,6 +123,13 @@ static struct tcp_connection *connection_new(void)
 		return c;
 	}
 	return NULL;
+}
+
+/* The connection stands for socket.c's hidden end `hidden` from now on. */
+static void attach(struct tcp_connection *c, unsigned hidden)
+{
+	c->hidden = (uint16_t)hidden;
+	connection_of_hidden[hidden] = (uint16_t)(c - connections + 1);
 }
 
 static struct tcp_connection *connection_find(uint32_t local, uint16_t lport,
@@ -267,8 +276,10 @@ static void connection_end(struct tcp_connection *c, int error)
 
 	c->state = CLOSED;
 	c->hidden = NO_HIDDEN;
-	if (hidden != NO_HIDDEN)
+	if (hidden != NO_HIDDEN) {
+		connection_of_hidden[hidden] = 0;
 		socket_remote_close(hidden, error);
+	}
 }
 
 static void abort_connection(struct tcp_connection *c, int error)
@@ -372,7 +383,7 @@ long tcp_connect(unsigned hidden, uint32_t local_address, uint16_t local_port,
 		return -ENOBUFS;
 	c->state = SYN_SENT;
 	c->heard = rdtsc();
-	c->hidden = (uint16_t)hidden;
+	attach(c, hidden);
 	c->local_address = local_address;
 	c->local_port = local_port;
 	c->remote_address = remote_address;
@@ -460,7 +471,7 @@ static bool accepted(struct tcp_connection *c)
 		abort_connection(c, 0);
 		return false;
 	}
-	c->hidden = (uint16_t)hidden;
+	attach(c, (unsigned)hidden);
 	c->state = ESTABLISHED;
 	return true;
 }
@@ -673,27 +684,40 @@ void tcp_input(uint32_t source, uint32_t destination, const uint8_t *segment,
 	busy = false;
 }
 
+/* A connection sends what it may now, and a window update when the
+ * app's reads grew the room by two segments, or from none. */
+static void kick(struct tcp_connection *c)
+{
+	if (c->state == CLOSED || c->state == SYN_SENT ||
+	    c->state == SYN_RECEIVED)
+		return;
+	uint32_t window = window_now(c);
+
+	if (c->state != TIME_WAIT &&
+	    (window >= c->advertised + 2 * MSS_OWN ||
+	     (c->advertised == 0 && window)))
+		c->ack_due = true;
+	output(c);
+}
+
 void tcp_kick(void)
 {
 	if (busy)
 		return;
 	busy = true;
-	for (unsigned i = 0; i < connections_touched; i++) {
-		struct tcp_connection *c = &connections[i];
+	for (unsigned i = 0; i < connections_touched; i++)
+		kick(&connections[i]);
+	busy = false;
+}
 
-		if (c->state == CLOSED || c->state == SYN_SENT ||
-		    c->state == SYN_RECEIVED)
-			continue;
-		/* Room made by the app's reads: a window update when it
-		 * grew by two segments, or from none. */
-		uint32_t window = window_now(c);
+void tcp_kick_hidden(unsigned hidden)
+{
+	unsigned at = connection_of_hidden[hidden];
 
-		if (c->state != TIME_WAIT &&
-		    (window >= c->advertised + 2 * MSS_OWN ||
-		     (c->advertised == 0 && window)))
-			c->ack_due = true;
-		output(c);
-	}
+	if (busy || at == 0)
+		return;
+	busy = true;
+	kick(&connections[at - 1]);
 	busy = false;
 }
 

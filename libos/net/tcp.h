@@ -31,6 +31,10 @@ void tcp_input(uint32_t source, uint32_t destination, const uint8_t *segment,
  * end shut down or closed): each connection sends what it may now. */
 void tcp_kick(void);
 
+/* The same for the one connection of socket.c's hidden end `hidden`
+ * (none: nothing), when only its ends changed. */
+void tcp_kick_hidden(unsigned hidden);
+
 /* The connection of the hidden end `hidden` (made by connect in
  * linux/socket.c) starts: a SYN from local to remote. 0, -ENOBUFS (no
  * connection free) or -EADDRNOTAVAIL (a connection of those ends lingers
