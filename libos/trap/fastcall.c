@@ -129,6 +129,36 @@ void fastcall_enosys(uint64_t number)
 		fastcall_table[slot] = fast_enosys;
 }
 
+/* The running call blocked or yields: the thread is suspended here and
+ * comes back with its result (or a restart: RIP back over the call) in
+ * regs. Its TLS (the app may have set it with WRFSBASE itself) is given
+ * back when the thread goes on here. */
+static void leave(struct thread *self)
+{
+	__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
+	sched_leave_fast_call();
+}
+
+/* The thread came back woken to poll again: its call runs again, and
+ * waits again, until it ends or a signal is deliverable. (Out of line:
+ * the other calls save no more registers for it.) */
+__attribute__((noinline)) static void poll_again(struct thread *self,
+						 syscall_handler *handler)
+{
+	while (self->poll_restarting && !signal_deliverable(self)) {
+		self->poll_restarting = false;
+		self->call_again = true;
+		long value = fastcall_call(&self->regs, handler);
+
+		self->call_again = false;
+		if (value != SYSCALL_NO_RESULT)
+			self->regs.rax = (uint64_t)value;
+		if (self->state == THREAD_RUNNING)
+			return;
+		leave(self);
+	}
+}
+
 struct fastcall_result fastcall_run(struct thread *self,
 				    syscall_handler *handler)
 {
@@ -141,23 +171,12 @@ struct fastcall_result fastcall_run(struct thread *self,
 
 	if (value == FASTCALL_DECLINED)
 		return (struct fastcall_result){ 0, FASTCALL_END_DECLINED };
-	for (;;) {
-		if (value != SYSCALL_NO_RESULT)
-			self->regs.rax = (uint64_t)value;
-		if (self->state == THREAD_RUNNING)
-			break;
-		/* Blocked or yielding: back here when it runs again, with its
-		 * result (or a restart: RIP back over the call) in regs. Its
-		 * TLS (the app may have set it with WRFSBASE itself) is given
-		 * back when the thread goes on here. */
-		__asm__ volatile("rdfsbase %0" : "=r"(self->regs.fs_base));
-		sched_leave_fast_call();
-		if (!self->poll_restarting || signal_deliverable(self))
-			break;
-		self->poll_restarting = false;
-		self->call_again = true;
-		value = fastcall_call(&self->regs, handler);
-		self->call_again = false;
+	if (value != SYSCALL_NO_RESULT)
+		self->regs.rax = (uint64_t)value;
+	if (self->state != THREAD_RUNNING) {
+		leave(self);
+		if (self->poll_restarting)
+			poll_again(self, handler);
 	}
 	/* The call may have woken a thread (the slice's end matters then)
 	 * or set a deadline (a TCP retransmission, a timer). */
