@@ -11,7 +11,8 @@
  *   +0    return address: sa_restorer
  *   +8    ucontext: flags, link, uc_stack, uc_mcontext (struct sigcontext:
  *         r8..r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags, cs gs fs ss,
- *         err trapno oldmask cr2, fpstate, 8 reserved), uc_sigmask
+ *         err trapno oldmask cr2, fpstate, 8 reserved words left
+ *         unwritten as Linux leaves them), uc_sigmask
  *   +312  siginfo (128 bytes)
  *
  * rt_sigreturn takes the registers, the mask and the FPU state back from
@@ -370,29 +371,36 @@ static int32_t altstack_flags(const struct thread *thread, uint64_t sp)
 	       (int32_t)((uint32_t)thread->altstack_flags & SS_AUTODISARM);
 }
 
+/* The first four words by what the code says, the other twelve zero:
+ * word stores, as a memset is a REP (an instruction per word under
+ * icount, and slow to start on hardware). */
 static void fill_siginfo(struct linux_siginfo *out, int signal,
 			 const struct signal_info *info)
 {
-	memset(__builtin_assume_aligned(out, 8), 0, sizeof(*out));
-	out->signo = signal;
-	out->errno_value = info->errno_value;
-	out->code = info->code;
-	if (info->code == SI_USER || info->code == SI_TKILL) {
-		out->kill.pid = info->sender;
-		out->kill.uid = 0;
-	} else if (info->code == -2 /* SI_TIMER */) {
-		out->timer.tid = info->sender;
-		out->timer.overrun = info->overrun;
-		out->timer.value = info->value;
-	} else if (info->code < 0) { /* sigqueue's SI_QUEUE and the like */
-		out->rt.pid = info->sender;
-		out->rt.uid = 0;
-		out->rt.value = info->value;
-	} else if (info->code > 0 && info->code < SI_KERNEL) {
-		out->fault.address = info->value; /* or SIGPOLL's si_band */
+	uint64_t *words = __builtin_assume_aligned(out, 8);
+	uint64_t sender = (uint32_t)info->sender, union0 = 0, union1 = 0;
+
+	if (info->code > 0 && info->code < SI_KERNEL) {
+		union0 = info->value; /* fault.address, or SIGPOLL's si_band */
 		if (info->polled)
-			memcpy(out->bytes + 8, &info->poll_fd, 4); /* si_fd */
+			union1 = (uint32_t)info->poll_fd; /* si_fd */
+	} else if (info->code == SI_USER || info->code == SI_TKILL) {
+		union0 = sender; /* kill.pid; kill.uid 0 */
+	} else if (info->code == -2 /* SI_TIMER */) {
+		union0 = sender | (uint64_t)(uint32_t)info->overrun << 32;
+		union1 = info->value;
+	} else if (info->code < 0) { /* sigqueue's SI_QUEUE and the like */
+		union0 = sender; /* rt.pid; rt.uid 0 */
+		union1 = info->value;
 	}
+	words[0] = (uint32_t)signal |
+		   (uint64_t)(uint32_t)info->errno_value << 32;
+	words[1] = (uint32_t)info->code;
+	words[2] = union0;
+	words[3] = union1;
+#pragma GCC unroll 12
+	for (unsigned i = 4; i < sizeof(*out) / 8; i++)
+		words[i] = 0;
 }
 
 /* Builds the frame for a handler of signal on thread and points its
@@ -469,8 +477,8 @@ static void setup_frame(struct thread *thread, int signal,
 	sc->oldmask = saved_mask;
 	sc->cr2 = info->trapno == 14 ? info->value : 0;
 	sc->fpstate = fpstate;
-	for (unsigned i = 0; i < 8; i++) /* stores: a memset is a REP */
-		sc->reserved[i] = 0;
+	/* sc->reserved stays as the stack had it: Linux writes none of it
+	 * (arch/x86/kernel/signal_64.c), and the words are the app's own. */
 	frame->uc.sigmask = saved_mask;
 	fill_siginfo(&frame->info, signal, info);
 
