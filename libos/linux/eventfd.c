@@ -36,6 +36,14 @@ static long wait_or_again(const struct file *file, bool may_wait)
 	return SYSCALL_NO_RESULT;
 }
 
+/* The count of file's counter changed: its waiters run their calls
+ * again. */
+static void changed(const struct file *file)
+{
+	sched_wake_for_objects(
+		epoll_object(EPOLL_OBJECT_EVENTFD, file->position), 0);
+}
+
 long eventfd_read(const struct file *file, uint64_t buffer, uint64_t length,
 		  bool may_wait)
 {
@@ -52,7 +60,7 @@ long eventfd_read(const struct file *file, uint64_t buffer, uint64_t length,
 	memcpy((void *)buffer, &value, sizeof(value));
 	*count -= value;
 	counters[file->position].reads++;
-	sched_wake_input_waiters();
+	changed(file);
 	return sizeof(value);
 }
 
@@ -72,7 +80,7 @@ long eventfd_write(const struct file *file, uint64_t buffer,
 		return wait_or_again(file, may_wait);
 	*count += value;
 	counters[file->position].writes++;
-	sched_wake_input_waiters();
+	changed(file);
 	return sizeof(value);
 }
 

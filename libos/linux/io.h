@@ -170,9 +170,26 @@ const struct file *epoll_target(uint64_t epfd, uint32_t fd, uint32_t offset);
 int16_t poll_events(const struct file *file);
 void poll_wakeups(const struct file *file, uint64_t wakeups[2]);
 
-/* A pipe, socket, eventfd, timerfd, signalfd or the console changed
- * (sched_wake_input_waiters): edge-triggered interests note the events
- * that are gone, to report them when they come again (linux/poll.c). */
+/* The objects whose changes can be told by name, for epoll's queues
+ * (linux/poll.c): a pipe by its slot, an eventfd by its counter's, a
+ * socket by its end. 0 names none. */
+#define EPOLL_OBJECT_PIPE    1u
+#define EPOLL_OBJECT_EVENTFD 2u
+#define EPOLL_OBJECT_SOCKET  3u
+
+static inline uint32_t epoll_object(uint32_t kind, uint64_t index)
+{
+	return kind << 24 | (uint32_t)(index & 0xffffff);
+}
+
+/* Something changed (sched_wake_input_waiters): a pipe, socket, eventfd,
+ * timerfd, signalfd or the console. Every interest is looked at by its
+ * instance's next wait; edge-triggered ones note the events that are
+ * gone, to report them when they come again. */
 void epoll_note_change(void);
+
+/* As epoll_note_change, for a change that can raise events of the
+ * descriptions of these two objects only (sched_wake_for_objects). */
+void epoll_note_objects(uint32_t object, uint32_t other);
 
 #endif /* LIBOS_LINUX_IO_H */

@@ -123,6 +123,13 @@ static void changed(void)
 	sched_wake_input_waiters();
 }
 
+/* As changed, when bytes went into the pipe of `file` or out of it. */
+static void bytes_moved(const struct file *file)
+{
+	sched_wake_for_objects(epoll_object(EPOLL_OBJECT_PIPE, slot_of(file)),
+			       0);
+}
+
 static long wait_or_again(const struct file *file, bool may_wait)
 {
 	if ((file->flags & O_NONBLOCK) || !may_wait)
@@ -148,7 +155,7 @@ long pipe_read(const struct file *file, uint64_t buffer, uint64_t length,
 	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->read,
 		  (uint8_t *)buffer, count, false);
 	pipe->read += count;
-	changed();
+	bytes_moved(file);
 	return (long)count;
 }
 
@@ -190,7 +197,7 @@ long pipe_write(const struct file *file, uint64_t buffer, uint64_t length,
 	pipe->written += count;
 	done += count;
 	if (count)
-		changed();
+		bytes_moved(file);
 	if (done == length)
 		return (long)length;
 	if ((file->flags & O_NONBLOCK || !may_wait) && done)
@@ -221,7 +228,7 @@ void pipe_consume(const struct file *file, uint64_t length)
 	uint64_t count = pipe->written - pipe->read;
 
 	pipe->read += length < count ? length : count;
-	changed();
+	bytes_moved(file);
 }
 
 uint64_t pipe_room(const struct file *file)
@@ -252,7 +259,7 @@ long pipe_put(const struct file *file, const void *bytes, uint64_t length)
 	ring_copy(ring(slot_of(file)), PIPE_CAPACITY, pipe->written,
 		  (uint8_t *)bytes, count, true);
 	pipe->written += count;
-	changed();
+	bytes_moved(file);
 	return (long)count;
 }
 

@@ -366,18 +366,33 @@ long sys_pselect6(struct wk_regs *regs)
  * devices and directories cannot (-EPERM, as Linux has them without a
  * poll), nor another epoll instance (-EINVAL here). An interest goes when
  * its description does (the last descriptor closed), as on Linux.
+ *
+ * A wait looks at the interests in its instance's queue only, as Linux
+ * looks at its ready list: an interest is queued when it is added or
+ * modified, when a change names its object (a pipe, an eventfd or a
+ * socket end: epoll_note_objects, from the reads and writes), and, all of
+ * them, after a change that names none (epoll_note_change: opens,
+ * closes, shutdowns, the network's and the timers' changes). A wait
+ * takes the ones with nothing to report off the queue and moves the ones
+ * it reports to its end, so that a level-triggered interest is looked at
+ * again by the next wait and a small maxevents starves none. Interests in
+ * other objects (the console, timerfds, signalfds, inotify, message
+ * queues) stay queued: their readiness can also change with no change
+ * told, as time passes. The invariant: an interest off the queue had
+ * nothing to report when last looked at, and no change since could have
+ * raised an event of its file.
+ *
  * epoll_wait reports level-triggered by default. An EPOLLET interest
  * reports what is present once something woke it since its last report,
  * as Linux queues one at each wakeup of its file: an event it asks for
  * rose (its `armed` events are those it has not reported since they were
  * last seen absent, at an epoll_wait or at any change of a pipe, socket,
- * eventfd, timerfd, signalfd or the console: epoll_note_change), or its
+ * eventfd, timerfd, signalfd or the console: arm_edges), or its
  * file counted an arrival (for POLLIN) or a departure that made room (for
  * POLLOUT) where Linux wakes at each (pipe_wakeups and its kin): more
  * bytes coming while some are unread, an AF_UNIX peer's reads.
  * EPOLLONESHOT disables an interest once reported, until EPOLL_CTL_MOD.
- * A wait that finds nothing waits as poll does; each wait starts where
- * the last report ended, so that a small maxevents starves no interest.
+ * A wait that finds nothing waits as poll does.
  */
 #define EPOLLS_MAX        256
 #define EPOLL_ENTRIES_MAX 65536
@@ -397,13 +412,21 @@ struct epoll_event {
 
 struct epoll_interest {
 	struct file *file;
+	uint64_t data;
+	uint64_t wakeups[2]; /* EPOLLET: its file's, when last looked at */
 	int32_t fd;
 	uint32_t events;
-	uint64_t data;
-	bool disabled; /* EPOLLONESHOT, reported */
 	uint32_t armed; /* EPOLLET: the events it may report (above) */
-	uint64_t wakeups[2]; /* EPOLLET: its file's, when last looked at */
+	bool disabled;  /* EPOLLONESHOT, reported */
+	bool queued;
+	/* Links, 0 for none: the other interests of its watch bucket (by
+	 * interest_ref), and its neighbours in the queue (index + 1). */
+	uint32_t watch_prev, watch_next;
+	uint32_t queue_prev, queue_next;
 };
+
+_Static_assert(sizeof(struct epoll_interest) == 64,
+	       "EPOLLS_MAX windows of EPOLL_ENTRIES_MAX fit the libOS area");
 
 #define EPOLL_WINDOW \
 	((EPOLL_ENTRIES_MAX * sizeof(struct epoll_interest) + PAGE_SIZE - 1) & \
@@ -414,8 +437,10 @@ _Static_assert(LIBOS_EPOLL_INTERESTS + EPOLLS_MAX * EPOLL_WINDOW <=
 
 static struct epoll {
 	bool used;
-	uint32_t count, next; /* interests; where the next report starts */
+	uint32_t count;       /* interests */
 	uint32_t edges;       /* its EPOLLET interests: none, none to arm */
+	uint32_t queue_head, queue_tail; /* index + 1, 0 for none */
+	uint32_t changes_seen; /* any_changes when it last queued all */
 	uint64_t mapped;      /* bytes of its window mapped */
 	struct epoll_interest *interests; /* its window */
 } epolls[EPOLLS_MAX];
@@ -424,6 +449,126 @@ static struct epoll {
  * stop at the one and do not start without the other. */
 static unsigned slots_end;
 static uint32_t edges_everywhere;
+/* Counts the changes that named no object. */
+static uint32_t any_changes;
+
+/* The interests whose objects hash alike, of every instance, each chain
+ * linked through interest_ref. */
+#define WATCH_BUCKETS 4096
+static uint32_t watch_buckets[WATCH_BUCKETS];
+static uint32_t watching; /* interests in them: none, no bucket to look at */
+
+_Static_assert(EPOLLS_MAX <= 256 && EPOLL_ENTRIES_MAX <= 65536,
+	       "interest_ref: an instance's slot and an index in 24 bits");
+
+static uint32_t interest_ref(const struct epoll *epoll, uint32_t index)
+{
+	return ((uint32_t)(epoll - epolls) << 16 | index) + 1;
+}
+
+static struct epoll_interest *interest_at(uint32_t ref)
+{
+	return &epolls[(ref - 1) >> 16].interests[(ref - 1) & 0xffff];
+}
+
+/* The object whose changes are told by name for this description, 0
+ * for a kind whose changes never are. A pipe's and an eventfd's
+ * position holds its slot, a socket's its end: each as long as the
+ * description lives. */
+static uint32_t object_of(const struct file *file)
+{
+	switch (file->kind) {
+	case FILE_PIPE:
+		return epoll_object(EPOLL_OBJECT_PIPE, (uint32_t)file->position);
+	case FILE_EVENTFD:
+		return epoll_object(EPOLL_OBJECT_EVENTFD, file->position);
+	case FILE_SOCKET:
+		return epoll_object(EPOLL_OBJECT_SOCKET, file->position);
+	default:
+		return 0;
+	}
+}
+
+static uint32_t *watch_bucket(uint32_t object)
+{
+	return &watch_buckets[(object * UINT32_C(2654435761)) >> 20];
+}
+
+static void queue_push(struct epoll *epoll, uint32_t index)
+{
+	struct epoll_interest *interest = &epoll->interests[index];
+
+	if (interest->queued)
+		return;
+	interest->queued = true;
+	interest->queue_next = 0;
+	interest->queue_prev = epoll->queue_tail;
+	if (epoll->queue_tail)
+		epoll->interests[epoll->queue_tail - 1].queue_next = index + 1;
+	else
+		epoll->queue_head = index + 1;
+	epoll->queue_tail = index + 1;
+}
+
+static void queue_remove(struct epoll *epoll, uint32_t index)
+{
+	struct epoll_interest *interest = &epoll->interests[index];
+	uint32_t prev = interest->queue_prev, next = interest->queue_next;
+
+	if (!interest->queued)
+		return;
+	interest->queued = false;
+	if (prev)
+		epoll->interests[prev - 1].queue_next = next;
+	else
+		epoll->queue_head = next;
+	if (next)
+		epoll->interests[next - 1].queue_prev = prev;
+	else
+		epoll->queue_tail = prev;
+}
+
+/* Interest `index`, its fields set, into its watch bucket and, when
+ * `queued`, the queue's end. */
+static void attach(struct epoll *epoll, uint32_t index, bool queued)
+{
+	struct epoll_interest *interest = &epoll->interests[index];
+	uint32_t object = object_of(interest->file);
+	uint32_t ref = interest_ref(epoll, index);
+
+	interest->queued = false;
+	interest->watch_prev = interest->watch_next = 0;
+	if (object) {
+		uint32_t *head = watch_bucket(object);
+
+		interest->watch_next = *head;
+		if (*head)
+			interest_at(*head)->watch_prev = ref;
+		*head = ref;
+		watching++;
+	}
+	if (queued)
+		queue_push(epoll, index);
+}
+
+/* The reverse of attach. */
+static void detach(struct epoll *epoll, uint32_t index)
+{
+	struct epoll_interest *interest = &epoll->interests[index];
+	uint32_t object = object_of(interest->file);
+	uint32_t prev = interest->watch_prev, next = interest->watch_next;
+
+	queue_remove(epoll, index);
+	if (!object)
+		return;
+	if (prev)
+		interest_at(prev)->watch_next = next;
+	else
+		*watch_bucket(object) = next;
+	if (next)
+		interest_at(next)->watch_prev = prev;
+	watching--;
+}
 
 static void count_edges(struct epoll *epoll, int32_t change)
 {
@@ -465,6 +610,7 @@ static long create(uint64_t flags)
 		if (fd >= 0)
 			epolls[slot] = (struct epoll){
 				.used = true,
+				.changes_seen = any_changes,
 				.interests = (struct epoll_interest
 						      *)(LIBOS_EPOLL_INTERESTS +
 							 slot * EPOLL_WINDOW),
@@ -488,8 +634,10 @@ void epoll_release(const struct file *file)
 {
 	struct epoll *epoll = instance(file);
 
-	for (uint32_t i = 0; i < epoll->count; i++)
+	for (uint32_t i = 0; i < epoll->count; i++) {
+		detach(epoll, i);
 		epoll->interests[i].file->watched--;
+	}
 	if (epoll->mapped)
 		wk_mem_unmap((long)epoll->interests, (long)epoll->mapped);
 	count_edges(epoll, -(int32_t)epoll->edges);
@@ -497,12 +645,23 @@ void epoll_release(const struct file *file)
 	epoll->used = false;
 }
 
+/* Interest `index` goes; the last takes its place. */
 static void forget(struct epoll *epoll, uint32_t index)
 {
+	uint32_t last = epoll->count - 1;
+
+	detach(epoll, index);
 	epoll->interests[index].file->watched--;
 	if (epoll->interests[index].events & EPOLLET)
 		count_edges(epoll, -1);
-	epoll->interests[index] = epoll->interests[--epoll->count];
+	if (index != last) {
+		bool queued = epoll->interests[last].queued;
+
+		detach(epoll, last);
+		epoll->interests[index] = epoll->interests[last];
+		attach(epoll, index, queued);
+	}
+	epoll->count = last;
 }
 
 /* (Most descriptions no instance watches: a close then looks at none.) */
@@ -571,6 +730,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		if (!room_for_one_more(epoll))
 			return -ENOMEM;
 		epoll->count++;
+		target->watched++;
 		break;
 	case EPOLL_CTL_MOD:
 		if (!found)
@@ -579,6 +739,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 			return -EINVAL;
 		if (epoll->interests[index].events & EPOLLET)
 			count_edges(epoll, -1);
+		detach(epoll, index);
 		break;
 	case EPOLL_CTL_DEL:
 		if (!found)
@@ -588,11 +749,14 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	default:
 		return -EINVAL;
 	}
-	if (op == EPOLL_CTL_ADD)
-		target->watched++;
 	epoll->interests[index] = (struct epoll_interest){
-		target, (int32_t)regs->rdx, event.events, event.data, false,
-		UINT32_MAX, { 0, 0 } };
+		.file = target,
+		.data = event.data,
+		.fd = (int32_t)regs->rdx,
+		.events = event.events,
+		.armed = UINT32_MAX,
+	};
+	attach(epoll, index, true); /* to be looked at by the next wait */
 	if (event.events & EPOLLET)
 		count_edges(epoll, 1);
 	return 0;
@@ -645,15 +809,39 @@ static uint32_t interest_events(struct epoll_interest *interest,
 	return events & interest->armed ? events : 0;
 }
 
+/* Every interest queued again after a change that named no object. */
+static void catch_up(struct epoll *epoll)
+{
+	if (epoll->changes_seen == any_changes)
+		return;
+	epoll->changes_seen = any_changes;
+	for (uint32_t i = 0; i < epoll->count; i++)
+		queue_push(epoll, i);
+}
+
+/* Queued interest `index` has nothing to report now: off the queue,
+ * unless its object's changes go untold. */
+static void found_idle(struct epoll *epoll, uint32_t index)
+{
+	if (object_of(epoll->interests[index].file))
+		queue_remove(epoll, index);
+}
+
 /* Whether an epoll instance would report something now: what poll and
  * select see of its descriptor. */
 static bool epoll_ready(const struct file *file, struct readiness *console)
 {
 	struct epoll *epoll = instance(file);
 
-	for (uint32_t i = 0; i < epoll->count; i++)
-		if (interest_events(&epoll->interests[i], console))
+	catch_up(epoll);
+	for (uint32_t at = epoll->queue_head; at;) {
+		uint32_t next = epoll->interests[at - 1].queue_next;
+
+		if (interest_events(&epoll->interests[at - 1], console))
 			return true;
+		found_idle(epoll, at - 1);
+		at = next;
+	}
 	return false;
 }
 
@@ -680,6 +868,33 @@ static void arm_edges(void)
 
 void epoll_note_change(void)
 {
+	any_changes++;
+	if (edges_everywhere)
+		arm_edges();
+}
+
+/* The interests in `object` onto their queues. */
+static void note_object(uint32_t object)
+{
+	if (!object)
+		return;
+	for (uint32_t ref = *watch_bucket(object); ref;) {
+		struct epoll_interest *interest = interest_at(ref);
+		uint32_t next = interest->watch_next;
+
+		if (object_of(interest->file) == object)
+			queue_push(&epolls[(ref - 1) >> 16],
+				   (ref - 1) & 0xffff);
+		ref = next;
+	}
+}
+
+void epoll_note_objects(uint32_t object, uint32_t other)
+{
+	if (watching) {
+		note_object(object);
+		note_object(other);
+	}
 	if (edges_everywhere)
 		arm_edges();
 }
@@ -703,20 +918,28 @@ static long epoll_wait_for(const struct wk_regs *regs, bool wait,
 	struct epoll *epoll = instance(file);
 	struct epoll_event *out = (struct epoll_event *)regs->rsi;
 
-	uint32_t start = epoll->next;
-
-	for (uint32_t seen = 0; seen < epoll->count && count < most; seen++) {
-		uint32_t index = (start + seen) % epoll->count;
+	catch_up(epoll);
+	/* Each queued once: a reported one goes to the end, after `last`. */
+	for (uint32_t at = epoll->queue_head, last = epoll->queue_tail;
+	     at && count < most;) {
+		uint32_t index = at - 1, next = epoll->interests[index].queue_next;
 		struct epoll_interest *interest = &epoll->interests[index];
 		uint32_t events = interest_events(interest, &console);
 
-		if (events == 0)
-			continue;
-		out[count++] = (struct epoll_event){ events, interest->data };
-		if (interest->events & EPOLLONESHOT)
-			interest->disabled = true;
-		interest->armed &= ~events;
-		epoll->next = index + 1;
+		if (events == 0) {
+			found_idle(epoll, index);
+		} else {
+			out[count++] = (struct epoll_event){ events,
+							     interest->data };
+			if (interest->events & EPOLLONESHOT)
+				interest->disabled = true;
+			interest->armed &= ~events;
+			queue_remove(epoll, index);
+			queue_push(epoll, index);
+		}
+		if (at == last)
+			break;
+		at = next;
 	}
 	return ready_or_wait(count, wait, deadline);
 }

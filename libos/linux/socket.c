@@ -423,6 +423,25 @@ static void changed(void)
 	tcp_kick();
 }
 
+/* The waiters, when bytes went into end `index` or were read from it:
+ * that can raise the end's POLLIN and the POLLOUT of the ends connected
+ * to it (socket_poll): its peer, when it has one (a stream's, a
+ * socketpair's). The AF_UNIX datagram ends that connect() to it
+ * (connected_to) are not known one by one. */
+static void wake_for_end(unsigned index)
+{
+	const struct socket_end *end = &ends[index];
+
+	if (end->connected_to)
+		sched_wake_input_waiters();
+	else
+		sched_wake_for_objects(
+			epoll_object(EPOLL_OBJECT_SOCKET, index),
+			end->connected
+				? epoll_object(EPOLL_OBJECT_SOCKET, end->peer)
+				: 0);
+}
+
 /* As changed, when bytes went into end `index` or were read from it and
  * nothing else changed: TCP looks at that end's connection alone, if it
  * is a connection's hidden end or app end (at none for the others). */
@@ -430,7 +449,7 @@ static void end_changed(unsigned index)
 {
 	const struct socket_end *end = &ends[index];
 
-	sched_wake_input_waiters();
+	wake_for_end(index);
 	if (end->remote == REMOTE_APP)
 		tcp_kick_hidden(end->peer);
 	else if (end->remote != REMOTE_NONE)
@@ -3396,7 +3415,8 @@ void socket_remote_peek(unsigned hidden, uint64_t offset, void *bytes,
 void socket_remote_acked(unsigned hidden, uint64_t length)
 {
 	ends[hidden].read += length;
-	changed();
+	wake_for_end(hidden);
+	tcp_kick();
 }
 
 /* The app's end's close or shutdown(SHUT_WR) shut the hidden end's
@@ -3441,7 +3461,8 @@ uint64_t socket_remote_deliver(unsigned hidden, const void *bytes,
 	ring_copy(ring(index), SOCKET_RING, app->written, (uint8_t *)bytes,
 		  length, true);
 	app->written += length;
-	changed();
+	wake_for_end(index);
+	tcp_kick();
 	return length;
 }
 

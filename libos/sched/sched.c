@@ -428,6 +428,13 @@ void sched_wake_input_waiters(void)
 	each_input_waiter(wake_for_input);
 }
 
+void sched_wake_for_objects(uint32_t object, uint32_t other)
+{
+	epoll_note_objects(object, other);
+	async_note_change();
+	each_input_waiter(wake_for_input);
+}
+
 /* Whether a thread waits for console input that an input event will
  * announce, or for a socket the network may change (or for a signal
  * that O_ASYNC console input would raise). */

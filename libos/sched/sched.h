@@ -97,9 +97,14 @@ void sched_clock_was_set(void);
 void sched_interrupt(struct thread *thread, bool restart);
 void sched_call_interrupted(struct thread *thread, bool restart);
 
-/* Console input came: the threads waiting for it (WAIT_POLL, WAIT_READY)
- * run their calls again. */
+/* Console input came, or a descriptor changed: the threads waiting for
+ * it (WAIT_POLL, WAIT_READY) run their calls again. */
 void sched_wake_input_waiters(void);
+
+/* As sched_wake_input_waiters, for a change that can raise the events of
+ * the descriptions of two objects only (epoll_object's names, 0 for
+ * none): epoll looks at their interests alone. */
+void sched_wake_for_objects(uint32_t object, uint32_t other);
 
 /* Whether thread (or NULL) is blocked until console input comes, or a
  * poll's time: its call then runs again (sched_continue, with

@@ -1,0 +1,383 @@
+/*
+ * epoll's ready queue (differential): what each kind of change raises
+ * is reported by the next wait (pipes, eventfds, AF_UNIX streams and
+ * datagrams, TCP and UDP on the loopback), a small maxevents starves no
+ * ready interest, interests removed or gone in the middle of an instance
+ * leave the others whole, a reused pipe slot, two instances and a dup'd
+ * descriptor on one object, poll on an epoll descriptor, a wait woken
+ * from another thread, and a long run of random adds, removals and
+ * writes checked against the program's own account. Reports are sorted:
+ * the order of ready interests is not part of the contract.
+ */
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "show_util.h"
+
+static int compare(const void *a, const void *b)
+{
+	uint64_t x = ((const struct epoll_event *)a)->data.u64;
+	uint64_t y = ((const struct epoll_event *)b)->data.u64;
+
+	return (x > y) - (x < y);
+}
+
+static void report(const char *what, int epoll)
+{
+	struct epoll_event events[32];
+	int count = epoll_wait(epoll, events, 32, 0);
+
+	if (count < 0) {
+		printf("%s: -1 %s\n", what, strerror(errno));
+		return;
+	}
+	qsort(events, (size_t)count, sizeof(*events), compare);
+	printf("%s:", what);
+	for (int i = 0; i < count; i++)
+		printf(" %llu/%#x", (unsigned long long)events[i].data.u64,
+		       events[i].events);
+	printf("\n");
+}
+
+static void watch(int epoll, int fd, uint32_t events, uint64_t data)
+{
+	struct epoll_event event = { .events = events, .data.u64 = data };
+
+	if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) < 0)
+		printf("watch %llu: -1 %s\n", (unsigned long long)data,
+		       strerror(errno));
+}
+
+static void drain(int fd)
+{
+	char bytes[4096];
+
+	while (read(fd, bytes, sizeof(bytes)) > 0)
+		;
+}
+
+static void fill(int fd, size_t size)
+{
+	static char bytes[4096];
+
+	while (write(fd, bytes, size) > 0)
+		;
+}
+
+static void one_byte(int fd)
+{
+	if (write(fd, "x", 1) != 1)
+		printf("write: -1 %s\n", strerror(errno));
+}
+
+static void bump(int fd, uint64_t value)
+{
+	if (write(fd, &value, sizeof(value)) != sizeof(value))
+		printf("eventfd write: -1 %s\n", strerror(errno));
+}
+
+/* A connected TCP pair on the loopback: [0] the client, [1] accepted. */
+static void tcp_pair(int pair[2])
+{
+	struct sockaddr_in address = { .sin_family = AF_INET,
+				       .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t length = sizeof(address);
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+
+	bind(listener, (struct sockaddr *)&address, sizeof(address));
+	listen(listener, 1);
+	getsockname(listener, (struct sockaddr *)&address, &length);
+	pair[0] = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(pair[0], (struct sockaddr *)&address, sizeof(address)) < 0)
+		printf("tcp connect: -1 %s\n", strerror(errno));
+	pair[1] = accept(listener, NULL, NULL);
+	close(listener);
+	fcntl(pair[0], F_SETFL, O_NONBLOCK);
+	fcntl(pair[1], F_SETFL, O_NONBLOCK);
+}
+
+/* Each change that can raise an event, and each that takes it away. */
+static void rises(void)
+{
+	int epoll = epoll_create1(0), pipe_ends[2], stream[2], dgram[2];
+	int counter = eventfd(0, EFD_NONBLOCK);
+	int full = eventfd(0, EFD_NONBLOCK), tcp[2];
+	int udp = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	int sender = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in udp_name = { .sin_family = AF_INET,
+					.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t length = sizeof(udp_name);
+
+	pipe2(pipe_ends, O_NONBLOCK);
+	socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, stream);
+	socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, dgram);
+	tcp_pair(tcp);
+	bind(udp, (struct sockaddr *)&udp_name, sizeof(udp_name));
+	getsockname(udp, (struct sockaddr *)&udp_name, &length);
+
+	watch(epoll, pipe_ends[0], EPOLLIN, 1);
+	watch(epoll, pipe_ends[1], EPOLLOUT, 2);
+	watch(epoll, counter, EPOLLIN, 3);
+	watch(epoll, full, EPOLLOUT, 4);
+	watch(epoll, stream[0], EPOLLIN, 5);
+	watch(epoll, stream[1], EPOLLOUT, 6);
+	watch(epoll, dgram[0], EPOLLIN, 7);
+	watch(epoll, dgram[1], EPOLLOUT, 8);
+	watch(epoll, tcp[1], EPOLLIN, 9);
+	watch(epoll, tcp[0], EPOLLOUT, 10);
+	watch(epoll, udp, EPOLLIN, 11);
+	report("at first", epoll);
+
+	one_byte(pipe_ends[1]);
+	report("pipe written", epoll);
+	fill(pipe_ends[1], 4096);
+	report("pipe full", epoll);
+	drain(pipe_ends[0]);
+	report("pipe drained", epoll);
+
+	bump(counter, 1);
+	report("eventfd written", epoll);
+	uint64_t value;
+
+	read(counter, &value, sizeof(value));
+	report("eventfd read", epoll);
+	bump(full, UINT64_MAX - 1);
+	report("eventfd at its most", epoll);
+	read(full, &value, sizeof(value));
+	report("eventfd emptied", epoll);
+
+	one_byte(stream[1]);
+	report("unix stream written", epoll);
+	fill(stream[1], 4096);
+	report("unix stream full", epoll);
+	drain(stream[0]);
+	report("unix stream drained", epoll);
+
+	one_byte(dgram[1]);
+	report("unix datagram sent", epoll);
+	fill(dgram[1], 1024);
+	report("unix datagrams queued up", epoll);
+	drain(dgram[0]);
+	report("unix datagrams taken", epoll);
+
+	one_byte(tcp[0]);
+	usleep(20000); /* the host's loopback, for the differential run */
+	report("tcp written", epoll);
+	drain(tcp[1]);
+	report("tcp read", epoll);
+
+	sendto(sender, "y", 1, 0, (struct sockaddr *)&udp_name,
+	       sizeof(udp_name));
+	usleep(20000);
+	report("udp sent", epoll);
+	drain(udp);
+	report("udp read", epoll);
+
+	int fds[] = { epoll, pipe_ends[0], pipe_ends[1], counter, full,
+		      stream[0], stream[1], dgram[0], dgram[1], tcp[0], tcp[1],
+		      udp, sender };
+
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		close(fds[i]);
+}
+
+/* Five ready level-triggered interests, two a wait: three waits see all
+ * five. */
+static void no_starving(void)
+{
+	int epoll = epoll_create1(0), counters[5];
+	uint32_t seen = 0;
+
+	for (int i = 0; i < 5; i++) {
+		counters[i] = eventfd(1, EFD_NONBLOCK);
+		watch(epoll, counters[i], EPOLLIN, (uint64_t)i);
+	}
+	for (int round = 0; round < 3; round++) {
+		struct epoll_event events[2];
+		int count = epoll_wait(epoll, events, 2, 0);
+
+		printf("maxevents 2, wait %d: %d\n", round, count);
+		for (int i = 0; i < count; i++)
+			seen |= 1u << events[i].data.u64;
+	}
+	printf("seen after three waits: %d of 5\n", __builtin_popcount(seen));
+	for (int i = 0; i < 5; i++)
+		close(counters[i]);
+	close(epoll);
+}
+
+/* Interests removed by EPOLL_CTL_DEL and by a close, in the middle. */
+static void removals(void)
+{
+	int epoll = epoll_create1(0), pipes[10][2];
+
+	for (int i = 0; i < 10; i++) {
+		pipe2(pipes[i], O_NONBLOCK);
+		watch(epoll, pipes[i][0], EPOLLIN, (uint64_t)i);
+		one_byte(pipes[i][1]);
+	}
+	epoll_ctl(epoll, EPOLL_CTL_DEL, pipes[2][0], NULL);
+	epoll_ctl(epoll, EPOLL_CTL_DEL, pipes[5][0], NULL);
+	epoll_ctl(epoll, EPOLL_CTL_DEL, pipes[0][0], NULL);
+	close(pipes[7][0]);
+	report("2, 5 and 0 removed, 7 closed", epoll);
+	for (int i = 0; i < 10; i++)
+		if (i != 7)
+			drain(pipes[i][0]);
+	report("all read", epoll);
+	one_byte(pipes[9][1]);
+	one_byte(pipes[3][1]);
+	one_byte(pipes[2][1]);
+	report("3, 9 and the removed 2 written", epoll);
+	for (int i = 0; i < 10; i++) {
+		if (i != 7)
+			close(pipes[i][0]);
+		close(pipes[i][1]);
+	}
+	close(epoll);
+}
+
+/* A pipe closed while watched, a new one in its place; two instances
+ * and a dup on one pipe; poll on an epoll descriptor. */
+static void sharing(void)
+{
+	int first = epoll_create1(0), second = epoll_create1(0), ends[2];
+
+	pipe2(ends, O_NONBLOCK);
+	watch(first, ends[0], EPOLLIN, 1);
+	one_byte(ends[1]);
+	close(ends[0]);
+	close(ends[1]);
+	pipe2(ends, O_NONBLOCK);
+	report("the closed pipe's interest", first);
+	watch(first, ends[0], EPOLLIN, 2);
+	int copy = dup(ends[0]);
+
+	watch(first, copy, EPOLLIN, 3);
+	watch(second, ends[0], EPOLLIN, 4);
+	report("new pipe, first instance", first);
+	struct pollfd polled = { first, POLLIN, 0 };
+
+	show("poll on the instance", poll(&polled, 1, 0));
+	one_byte(ends[1]);
+	report("written, first instance", first);
+	report("written, second instance", second);
+	show("poll on the instance", poll(&polled, 1, 0));
+	printf("  revents %#x\n", polled.revents);
+	drain(ends[0]);
+	show("read, poll on the instance", poll(&polled, 1, 0));
+	close(copy);
+	one_byte(ends[1]);
+	report("dup closed, written again", first);
+	close(ends[0]);
+	close(ends[1]);
+	close(first);
+	close(second);
+}
+
+static int writer_end;
+
+static void *late_writer(void *arg)
+{
+	(void)arg;
+	usleep(50000);
+	one_byte(writer_end);
+	return NULL;
+}
+
+/* A wait that blocks, woken by a pipe written from another thread. */
+static void woken(void)
+{
+	int epoll = epoll_create1(0), ends[2];
+	pthread_t thread;
+	struct epoll_event event;
+
+	pipe(ends);
+	writer_end = ends[1];
+	watch(epoll, ends[0], EPOLLIN, 7);
+	pthread_create(&thread, NULL, late_writer, NULL);
+	int count = epoll_wait(epoll, &event, 1, 5000);
+
+	printf("blocked wait: %d, data %llu\n", count,
+	       (unsigned long long)event.data.u64);
+	pthread_join(thread, NULL);
+	close(ends[0]);
+	close(ends[1]);
+	close(epoll);
+}
+
+/* Random adds, removals, writes and reads over 200 eventfds; after each
+ * step the wait must report exactly those watched with a count. */
+static void random_run(void)
+{
+	enum { N = 200, STEPS = 3000 };
+	int epoll = epoll_create1(0), fds[N];
+	bool watched[N] = { false }, full[N] = { false };
+	uint32_t state = 12345;
+	int mismatches = 0;
+
+	for (int i = 0; i < N; i++)
+		fds[i] = eventfd(0, EFD_NONBLOCK);
+	for (int step = 0; step < STEPS; step++) {
+		state = state * 1103515245 + 12345;
+		int i = (int)((state >> 8) % N), what = (int)((state >> 20) % 4);
+		uint64_t value = 1;
+
+		if (what == 0 && !watched[i]) {
+			watch(epoll, fds[i], EPOLLIN, (uint64_t)i);
+			watched[i] = true;
+		} else if (what == 0) {
+			epoll_ctl(epoll, EPOLL_CTL_DEL, fds[i], NULL);
+			watched[i] = false;
+		} else if (what == 1 || what == 2) {
+			bump(fds[i], value);
+			full[i] = true;
+		} else if (full[i]) {
+			read(fds[i], &value, sizeof(value));
+			full[i] = false;
+		}
+		struct epoll_event events[N];
+		int count = epoll_wait(epoll, events, N, 0), expected = 0;
+		bool reported[N] = { false };
+
+		for (int k = 0; k < count; k++)
+			reported[events[k].data.u64] = true;
+		for (int k = 0; k < N; k++) {
+			expected += watched[k] && full[k];
+			if (reported[k] != (watched[k] && full[k]))
+				mismatches++;
+		}
+		if (count != expected)
+			mismatches++;
+	}
+	printf("random run: %d steps, %d mismatches\n", STEPS, mismatches);
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	close(epoll);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	rises();
+	no_starving();
+	removals();
+	sharing();
+	woken();
+	random_run();
+	return 0;
+}
