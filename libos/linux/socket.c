@@ -3348,7 +3348,8 @@ long sys_setsockopt(struct wk_regs *regs)
 			value = INT32_MAX;
 		if (is_inet(end) && is_stream(end) && value > TCP_LOW_MAX)
 			value = TCP_LOW_MAX;
-		end->receive_low = value;
+		end->receive_low = value; /* a lower mark can make it readable */
+		wake_for_end((unsigned)file->position);
 		return 0;
 	}
 	if (name == SO_KEEPALIVE || name == SO_BROADCAST ||
