@@ -108,6 +108,9 @@ struct node {
 	uint32_t file;       /* a hard link's further name: the node whose
 				file it names (never the root: 0 is none) */
 	uint16_t links;      /* a file's: how many such names it has */
+	uint32_t children;   /* a directory's: the nodes it names, ... */
+	uint32_t subdirectories; /* ... the directories of them, ... */
+	uint32_t last_child; /* ... and none above this number */
 	uint32_t up;         /* a removed node's directory, held (a removed
 				directory's "..") */
 	uint32_t mode;       /* type and permission bits */
@@ -286,11 +289,29 @@ static bool is_named(unsigned node)
 	       node != NODE_TASK;
 }
 
+static bool is_directory(unsigned node);
+
+/* Node, named, counts in its directory's counts, or no longer: by
+ * `change` (a node's type never changes). */
+static void count_in_parent(unsigned node, int change)
+{
+	unsigned parent = nodes[node].parent;
+
+	if (parent == NO_NODE || node == NODE_ROOT)
+		return;
+	nodes[parent].children += (uint32_t)change;
+	if (change > 0 && node > nodes[parent].last_child)
+		nodes[parent].last_child = node;
+	if (is_directory(node))
+		nodes[parent].subdirectories += (uint32_t)change;
+}
+
 /* Called after a node gets its directory and name ... */
 static void index_name(unsigned node)
 {
 	uint32_t *bucket = node_bucket(node);
 
+	count_in_parent(node, 1);
 	if (!is_named(node))
 		return;
 	nodes[node].next_named = *bucket;
@@ -300,6 +321,7 @@ static void index_name(unsigned node)
 /* ... and before it loses or changes them. */
 static void unindex_name(unsigned node)
 {
+	count_in_parent(node, -1);
 	if (!is_named(node))
 		return;
 	for (uint32_t *link = node_bucket(node); *link;
@@ -1925,11 +1947,8 @@ static void node_status(unsigned node, struct linux_stat *stat)
 	if (is_link(node) && nodes[node].size < 128)
 		stat->blocks = 0;
 	if (is_directory(node)) {
-		stat->nlink = is_linked(node) ? 2 : 0;
-		for (unsigned other = NODE_ROOT + 1; other < node_count;
-		     other++)
-			stat->nlink += nodes[other].parent == node &&
-				       is_directory(other);
+		stat->nlink = (is_linked(node) ? 2 : 0) +
+			      nodes[node].subdirectories;
 		stat->size = 4096;
 		stat->blocks = 8;
 	}
@@ -2227,7 +2246,9 @@ static bool entry_at(unsigned directory, uint64_t position,
 		entry->next = (uint64_t)next + 3;
 		return true;
 	}
-	for (uint64_t other = position - 2; other < node_count; other++) {
+	for (uint64_t other = position - 2;
+	     other < node_count && other <= nodes[directory].last_child;
+	     other++) {
 		if (other != NODE_ROOT && nodes[other].parent == directory) {
 			entry->node = (unsigned)other;
 			entry->name = nodes[other].name;
@@ -2712,10 +2733,7 @@ long sys_symlinkat(struct wk_regs *regs)
 
 static bool is_empty_directory(unsigned node)
 {
-	for (unsigned other = NODE_ROOT + 1; other < node_count; other++)
-		if (nodes[other].parent == node)
-			return false;
-	return true;
+	return nodes[node].children == 0;
 }
 
 /* unlink, unlinkat and rmdir: `directory` says which kind goes. */

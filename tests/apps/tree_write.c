@@ -578,6 +578,76 @@ static void remove_tree(const char *path)
 		check(0, path);
 }
 
+static void show_directory(const char *path)
+{
+	struct stat st;
+	char names[16][256];
+	int count = 0;
+	DIR *directory = opendir(path);
+	struct dirent *entry;
+
+	while (directory && (entry = readdir(directory)) != NULL)
+		if (strcmp(entry->d_name, ".") != 0 &&
+		    strcmp(entry->d_name, "..") != 0 && count < 16)
+			snprintf(names[count++], sizeof(names[0]), "%s",
+				 entry->d_name);
+	if (directory)
+		closedir(directory);
+	qsort(names, (size_t)count, sizeof(names[0]),
+	      (int (*)(const void *, const void *))strcmp);
+	if (lstat(path, &st) < 0) {
+		printf("  %s: %s\n", path, strerror(errno));
+		return;
+	}
+	printf("  %s: links %lu, names:", path, (unsigned long)st.st_nlink);
+	for (int i = 0; i < count; i++)
+		printf(" %s", names[i]);
+	printf("\n");
+}
+
+/* A directory's link count (2 and one per subdirectory), its emptiness
+ * for rmdir and its listing, through mkdir, rename and rmdir; and a
+ * directory made early whose names come after many other files. */
+static void directory_counts(void)
+{
+	show("mkdir scratch/counts", mkdir("scratch/counts", 0755));
+	show("mkdir scratch/early", mkdir("scratch/early", 0755));
+	show_directory("scratch/counts");
+	mkdir("scratch/counts/a", 0755);
+	mkdir("scratch/counts/b", 0755);
+	close(open("scratch/counts/f", O_CREAT | O_WRONLY, 0644));
+	show_directory("scratch/counts");
+	show("rename a into b", rename("scratch/counts/a",
+				       "scratch/counts/b/a2"));
+	show_directory("scratch/counts");
+	show_directory("scratch/counts/b");
+	show("rmdir b, not empty", rmdir("scratch/counts/b"));
+	show("rename b/a2 over f", rename("scratch/counts/b/a2",
+					  "scratch/counts/f"));
+	show("rename f over b/a2's old place, a directory",
+	     rename("scratch/counts/f", "scratch/counts/b"));
+	show("rmdir b/a2", rmdir("scratch/counts/b/a2"));
+	show("rmdir b", rmdir("scratch/counts/b"));
+	show_directory("scratch/counts");
+	show("unlink f", unlink("scratch/counts/f"));
+	show_directory("scratch/counts");
+	for (int i = 0; i < 40; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "scratch/counts/%d", i);
+		close(open(name, O_CREAT | O_WRONLY, 0644));
+	}
+	close(open("scratch/early/late", O_CREAT | O_WRONLY, 0644));
+	mkdir("scratch/early/later", 0755);
+	show_directory("scratch/early");
+	show("rmdir early, not empty", rmdir("scratch/early"));
+	unlink("scratch/early/late");
+	show("rmdir early/later", rmdir("scratch/early/later"));
+	show_directory("scratch/early");
+	show("rmdir early", rmdir("scratch/early"));
+	show("rmdir counts, 40 files in it", rmdir("scratch/counts"));
+}
+
 /* Wicket only: hard links, O_TMPFILE, RENAME_EXCHANGE, shared writable
  * mappings, and what the fixed nodes refuse. */
 static void wicket_only(void)
@@ -812,6 +882,7 @@ int main(int argc, char **argv)
 	renaming();
 	links_and_attributes();
 	hard_links();
+	directory_counts();
 	removing();
 	edges();
 	file_calls();
