@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "show_util.h"
@@ -90,6 +92,26 @@ static void bump(int fd, uint64_t value)
 		printf("eventfd write: -1 %s\n", strerror(errno));
 }
 
+/* A byte written, the writer filled, the reader drained: the reader's
+ * POLLIN rises, the writer's POLLOUT goes and comes back. */
+static void write_fill_drain(int epoll, const char *what, int writer,
+			     int reader, size_t size)
+{
+	static const char *const steps[] = { "written", "full", "drained" };
+	char label[64];
+
+	for (int step = 0; step < 3; step++) {
+		if (step == 0)
+			one_byte(writer);
+		else if (step == 1)
+			fill(writer, size);
+		else
+			drain(reader);
+		snprintf(label, sizeof(label), "%s %s", what, steps[step]);
+		report(label, epoll);
+	}
+}
+
 /* A connected TCP pair on the loopback: [0] the client, [1] accepted. */
 static void tcp_pair(int pair[2])
 {
@@ -142,12 +164,7 @@ static void rises(void)
 	watch(epoll, udp, EPOLLIN, 11);
 	report("at first", epoll);
 
-	one_byte(pipe_ends[1]);
-	report("pipe written", epoll);
-	fill(pipe_ends[1], 4096);
-	report("pipe full", epoll);
-	drain(pipe_ends[0]);
-	report("pipe drained", epoll);
+	write_fill_drain(epoll, "pipe", pipe_ends[1], pipe_ends[0], 4096);
 
 	bump(counter, 1);
 	report("eventfd written", epoll);
@@ -160,19 +177,27 @@ static void rises(void)
 	read(full, &value, sizeof(value));
 	report("eventfd emptied", epoll);
 
-	one_byte(stream[1]);
-	report("unix stream written", epoll);
-	fill(stream[1], 4096);
-	report("unix stream full", epoll);
-	drain(stream[0]);
-	report("unix stream drained", epoll);
+	write_fill_drain(epoll, "unix stream", stream[1], stream[0], 4096);
+	write_fill_drain(epoll, "unix datagram", dgram[1], dgram[0], 1024);
+	/* A sender that connect()s to a bound end, not the end's peer. */
+	struct sockaddr_un name = { .sun_family = AF_UNIX };
+	/* Abstract, and the process's own: test runs share the host. */
+	int name_bytes = 1 + snprintf(name.sun_path + 1,
+				      sizeof(name.sun_path) - 1,
+				      "epoll_queue.%d", (int)getpid());
+	socklen_t name_length = (socklen_t)(offsetof(struct sockaddr_un,
+						     sun_path) + name_bytes);
+	int receiver = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	int connected = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 
-	one_byte(dgram[1]);
-	report("unix datagram sent", epoll);
-	fill(dgram[1], 1024);
-	report("unix datagrams queued up", epoll);
-	drain(dgram[0]);
-	report("unix datagrams taken", epoll);
+	show("bind a datagram end",
+	     bind(receiver, (struct sockaddr *)&name, name_length));
+	show("connect another to it",
+	     connect(connected, (struct sockaddr *)&name, name_length));
+	watch(epoll, receiver, EPOLLIN, 12);
+	watch(epoll, connected, EPOLLOUT, 13);
+	write_fill_drain(epoll, "unix datagram, connect()ed", connected,
+			 receiver, 1024);
 
 	one_byte(tcp[0]);
 	usleep(20000); /* the host's loopback, for the differential run */
@@ -189,7 +214,7 @@ static void rises(void)
 
 	int fds[] = { epoll, pipe_ends[0], pipe_ends[1], counter, full,
 		      stream[0], stream[1], dgram[0], dgram[1], tcp[0], tcp[1],
-		      udp, sender };
+		      udp, sender, receiver, connected };
 
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close(fds[i]);
