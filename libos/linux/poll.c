@@ -679,8 +679,51 @@ const struct file *epoll_target(uint64_t epfd, uint32_t fd, uint32_t offset)
 	return NULL;
 }
 
+/* The index of epoll's interest in (file, fd), or its count for none:
+ * a description with an object has its interests in that object's
+ * bucket, so the search does not grow with the instance. */
+static uint32_t find_interest(const struct epoll *epoll,
+			      const struct file *file, int32_t fd)
+{
+	uint32_t object = object_of(file);
+	uint32_t slot = (uint32_t)(epoll - epolls);
+
+	/* A description no instance watches is in none: no search. */
+	if (!file->watched)
+		return epoll->count;
+	if (object) {
+		for (uint32_t ref = *watch_bucket(object); ref;
+		     ref = interest_at(ref)->watch_next)
+			if ((ref - 1) >> 16 == slot &&
+			    interest_at(ref)->file == file &&
+			    interest_at(ref)->fd == fd)
+				return (ref - 1) & 0xffff;
+		return epoll->count;
+	}
+	uint32_t index = 0;
+
+	while (index < epoll->count &&
+	       (epoll->interests[index].file != file ||
+		epoll->interests[index].fd != fd))
+		index++;
+	return index;
+}
+
 void epoll_forget(const struct file *file)
 {
+	uint32_t object = object_of(file);
+
+	/* Each forget moves another interest: the bucket from its start. */
+	for (uint32_t ref = object && file->watched ? *watch_bucket(object)
+						     : 0;
+	     ref;) {
+		if (interest_at(ref)->file != file) {
+			ref = interest_at(ref)->watch_next;
+			continue;
+		}
+		forget(&epolls[(ref - 1) >> 16], (ref - 1) & 0xffff);
+		ref = file->watched ? *watch_bucket(object) : 0;
+	}
 	for (unsigned slot = 0; slot < slots_end && file->watched; slot++)
 		for (uint32_t i = 0; epolls[slot].used && i < epolls[slot].count;)
 			if (epolls[slot].interests[i].file == file)
@@ -712,13 +755,7 @@ long sys_epoll_ctl(struct wk_regs *regs)
 		memcpy(&event, (const void *)regs->r10, sizeof(event));
 	}
 	struct epoll *epoll = instance(file);
-	/* A description no instance watches is in none: no search. */
-	uint32_t index = target->watched ? 0 : epoll->count;
-
-	while (index < epoll->count &&
-	       (epoll->interests[index].file != target ||
-		epoll->interests[index].fd != (int32_t)regs->rdx))
-		index++;
+	uint32_t index = find_interest(epoll, target, (int32_t)regs->rdx);
 	bool found = index < epoll->count;
 
 	switch (op) {

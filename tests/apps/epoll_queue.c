@@ -345,8 +345,9 @@ static void woken(void)
 	close(epoll);
 }
 
-/* Random adds, removals, writes and reads over 200 eventfds; after each
- * step the wait must report exactly those watched with a count. */
+/* Random adds, removals, writes, reads and closes over 200 eventfds;
+ * after each step the wait must report exactly those watched with a
+ * count. */
 static void random_run(void)
 {
 	enum { N = 200, STEPS = 3000 };
@@ -359,7 +360,7 @@ static void random_run(void)
 		fds[i] = eventfd(0, EFD_NONBLOCK);
 	for (int step = 0; step < STEPS; step++) {
 		state = state * 1103515245 + 12345;
-		int i = (int)((state >> 8) % N), what = (int)((state >> 20) % 4);
+		int i = (int)((state >> 8) % N), what = (int)((state >> 20) % 5);
 		uint64_t value = 1;
 
 		if (what == 0 && !watched[i]) {
@@ -371,9 +372,13 @@ static void random_run(void)
 		} else if (what == 1 || what == 2) {
 			bump(fds[i], value);
 			full[i] = true;
-		} else if (full[i]) {
+		} else if (what == 3 && full[i]) {
 			read(fds[i], &value, sizeof(value));
 			full[i] = false;
+		} else if (what == 4) { /* its interest goes with it */
+			close(fds[i]);
+			fds[i] = eventfd(0, EFD_NONBLOCK);
+			watched[i] = full[i] = false;
 		}
 		struct epoll_event events[N];
 		int count = epoll_wait(epoll, events, N, 0), expected = 0;
