@@ -281,6 +281,19 @@ enum { REMOTE_NONE, REMOTE_OPENING, REMOTE_OPEN,
 enum { URGENT_NONE, URGENT_VALID, URGENT_READ };
 
 static struct socket_end ends[SOCKETS_MAX];
+
+/* Every end below this one is taken: the search for a free end, lowest
+ * first, starts there (as the descriptors' next_fd). */
+static unsigned ends_taken_below;
+
+/* End `index` is free again. */
+static void free_end(unsigned index)
+{
+	ends[index].type = 0;
+	if (index < ends_taken_below)
+		ends_taken_below = index;
+}
+
 unsigned sockets_touched;
 static struct stream_mark marks[MARKS_MAX];
 static unsigned marks_touched; /* marks from here on never used */
@@ -1502,7 +1515,7 @@ static void end_release(unsigned index, bool unaccepted)
 	self->address_length = 0;
 	self->listening = false;
 	socket_discard_queue(index);
-	self->type = 0;
+	free_end(index);
 	if (index >= RINGS_KEPT)
 		ring_unback(ring(index), SOCKET_RING, &self->ring_pages);
 	changed();
@@ -1690,7 +1703,8 @@ static void new_socket(struct socket_end *end)
 /* A free end: its index, or -ENFILE. */
 static long take_end(int type, int family)
 {
-	for (unsigned index = 0; index < SOCKETS_MAX; index++) {
+	for (unsigned index = ends_taken_below; index < SOCKETS_MAX;
+	     index++) {
 		struct socket_end *end = &ends[index];
 
 		if (end->type)
@@ -1702,6 +1716,7 @@ static long take_end(int type, int family)
 					    .last_mark = NO_MARK,
 					    .last_read = { .files = NO_FILES } };
 		new_socket(end);
+		ends_taken_below = index + 1;
 		if (index >= sockets_touched)
 			sockets_touched = index + 1;
 		return index;
@@ -1719,7 +1734,7 @@ static long open_end(long index, uint64_t type_flags)
 			  type_flags & O_CLOEXEC);
 
 	if (fd < 0)
-		ends[index].type = 0;
+		free_end((unsigned)index);
 	return fd;
 }
 
@@ -1836,7 +1851,7 @@ long sys_socketpair(struct wk_regs *regs)
 
 	if (second < 0) {
 		if (first >= 0)
-			ends[first].type = 0;
+			free_end((unsigned)first);
 		return second;
 	}
 	long a = open_end(first, regs->rsi);
@@ -1846,7 +1861,7 @@ long sys_socketpair(struct wk_regs *regs)
 		if (a >= 0)
 			io_close((uint64_t)a); /* and this frees the first */
 		else
-			ends[second].type = 0;
+			free_end((unsigned)second);
 		return b;
 	}
 	ends[first].peer = (uint16_t)second;
@@ -2624,7 +2639,7 @@ static long connect_remote(struct file *file, const struct inet_name *to)
 	error = tcp_connect((unsigned)hidden, local4, local.port, remote4,
 			    to->port);
 	if (error) {
-		ends[hidden].type = 0;
+		free_end((unsigned)hidden);
 		return error;
 	}
 	ends[hidden].remote = REMOTE_OPENING;
@@ -3385,7 +3400,7 @@ long socket_remote_accept(unsigned listener, const struct inet_name *local,
 				       remote);
 
 	if (server < 0) {
-		ends[hidden].type = 0;
+		free_end((unsigned)hidden);
 		return server;
 	}
 	ends[hidden].remote = REMOTE_OPEN;
