@@ -39,6 +39,8 @@
  *   eventfd write+read an eventfd's counter
  *   epoll_wait 1/64    epoll_wait (timeout 0) on 64 eventfds, one ready
  *                      (level-triggered, never read)
+ *   epoll ET 1/64      one of 64 eventfds watched EPOLLET: a write, an
+ *                      epoll_wait (timeout 0) that reports it, a read
  *   open+close         a 4 KiB file in /tmp
  *   pread 4 KiB        the whole of that file
  *   pipe round trip    a byte to a second thread, which sends it back
@@ -345,7 +347,7 @@ static void timer_signal(void)
 /* The I/O rows' descriptors: a byte goes in at write_end and comes out
  * at read_end (through an echo thread in the round trips). */
 static int write_end, read_end;
-static int epoll_fd, file_fd;
+static int epoll_fd, file_fd, edge_fd;
 static const char file_path[] = "/tmp/bench-4k";
 
 static void do_write_read(void)
@@ -369,6 +371,17 @@ static void do_epoll_wait(void)
 	struct epoll_event events[8];
 
 	if (epoll_wait(epoll_fd, events, 8, 0) != 1)
+		abort();
+}
+
+static void do_epoll_edge(void)
+{
+	struct epoll_event events[8];
+	uint64_t count = 1;
+
+	if (write(edge_fd, &count, 8) != 8 ||
+	    epoll_wait(epoll_fd, events, 8, 0) != 1 ||
+	    read(edge_fd, &count, 8) != 8)
 		abort();
 }
 
@@ -503,6 +516,19 @@ static void io_rows(void)
 		epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &interest);
 	}
 	row("epoll_wait 1/64", do_epoll_wait);
+	close(epoll_fd);
+
+	epoll_fd = epoll_create1(0);
+	for (int i = 0; i < 64; i++) {
+		struct epoll_event interest = { .events = EPOLLIN | EPOLLET };
+		int fd = eventfd(0, 0);
+
+		epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &interest);
+		if (i == 32)
+			edge_fd = fd;
+	}
+	row("epoll ET 1/64", do_epoll_edge);
+	close(epoll_fd);
 
 	mkdir("/tmp", 01777);
 	file_fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0600);

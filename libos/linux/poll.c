@@ -882,8 +882,19 @@ static bool epoll_ready(const struct file *file, struct readiness *console)
 	return false;
 }
 
-/* (An interest armed for every event it may report has nothing to learn
- * from a change: the idle ones cost no look at their files.) */
+/* An EPOLLET interest looks at its file after a change that may concern
+ * it. (One armed for every event it may report has nothing to learn:
+ * the idle ones cost no look at their files.) */
+static void arm_edge(struct epoll_interest *interest,
+		     struct readiness *console)
+{
+	uint32_t reportable = interest->events | POLLERR | POLLHUP;
+
+	if ((interest->events & EPOLLET) &&
+	    (interest->armed & reportable) != reportable)
+		interest_events(interest, console);
+}
+
 static void arm_edges(void)
 {
 	struct readiness console = { 0 };
@@ -891,16 +902,8 @@ static void arm_edges(void)
 	for (unsigned slot = 0; slot < slots_end; slot++)
 		for (uint32_t i = 0; epolls[slot].used && epolls[slot].edges &&
 				     i < epolls[slot].count;
-		     i++) {
-			struct epoll_interest *interest =
-				&epolls[slot].interests[i];
-			uint32_t reportable =
-				interest->events | POLLERR | POLLHUP;
-
-			if ((interest->events & EPOLLET) &&
-			    (interest->armed & reportable) != reportable)
-				interest_events(interest, &console);
-		}
+		     i++)
+			arm_edge(&epolls[slot].interests[i], &console);
 }
 
 void epoll_note_change(void)
@@ -910,8 +913,10 @@ void epoll_note_change(void)
 		arm_edges();
 }
 
-/* The interests in `object` onto their queues. */
-static void note_object(uint32_t object)
+/* The interests in `object` onto their queues; the EPOLLET ones among
+ * them look at their files, as arm_edges has every one look after a
+ * change that names no object. */
+static void note_object(uint32_t object, struct readiness *console)
 {
 	if (!object)
 		return;
@@ -919,21 +924,31 @@ static void note_object(uint32_t object)
 		struct epoll_interest *interest = interest_at(ref);
 		uint32_t next = interest->watch_next;
 
-		if (object_of(interest->file) == object)
+		if (object_of(interest->file) == object) {
 			queue_push(&epolls[(ref - 1) >> 16],
 				   (ref - 1) & 0xffff);
+			arm_edge(interest, console);
+		}
 		ref = next;
 	}
 }
 
+static __attribute__((noinline)) void note_objects(uint32_t object,
+						    uint32_t other)
+{
+	struct readiness console = { 0 };
+
+	note_object(object, &console);
+	note_object(other, &console);
+}
+
+/* (Only the interests in the two objects can see their events change:
+ * a description's readiness is its object's, and a socket's is its
+ * peer's too, which the sockets name as the other.) */
 void epoll_note_objects(uint32_t object, uint32_t other)
 {
-	if (watching) {
-		note_object(object);
-		note_object(other);
-	}
-	if (edges_everywhere)
-		arm_edges();
+	if (watching)
+		note_objects(object, other);
 }
 
 static long epoll_wait_for(const struct wk_regs *regs, bool wait,

@@ -32,15 +32,28 @@ static struct region regions[VM_REGIONS_MAX];
 static unsigned region_count;
 static uint64_t mapped_bytes;
 
+/* The slot of a page in a direct-mapped cache of 2^bits slots, by
+ * Fibonacci hashing of its number: the top pages of two threads' stacks,
+ * whose numbers end in the same run of ones, land apart (the low bits
+ * alone put them in one slot, and each thread's calls then pushed the
+ * other's page out), and a run of consecutive pages as long as the cache
+ * has slots / 2 lands in as many slots. */
+static unsigned page_slot(uint64_t page, unsigned bits)
+{
+	return (unsigned)(((page / PAGE_SIZE) *
+			   UINT64_C(0x9e3779b97f4a7c15)) >> (64 - bits));
+}
+
 /* Pages known to be present, so that checking a pointer the app passes
  * again and again (its stack, its buffers) costs no kernel call: a
  * direct-mapped cache of page addresses, cleared where pages go away. */
-#define PRESENT_CACHE_SIZE 256
+#define PRESENT_CACHE_BITS 8
+#define PRESENT_CACHE_SIZE (1u << PRESENT_CACHE_BITS)
 static uint64_t present_cache[PRESENT_CACHE_SIZE];
 
 static uint64_t *present_slot(uint64_t page)
 {
-	return &present_cache[(page / PAGE_SIZE) % PRESENT_CACHE_SIZE];
+	return &present_cache[page_slot(page, PRESENT_CACHE_BITS)];
 }
 
 struct vm_checked_range vm_last_checked;
@@ -48,7 +61,8 @@ struct vm_checked_range vm_last_checked;
 /* Pages vm_user_ok passed whole, with the access it passed them for (the
  * futex word or buffer an app hands over again and again): direct-mapped,
  * all forgotten whenever a region or a present page changes. */
-#define CHECKED_SIZE 8
+#define CHECKED_BITS 3
+#define CHECKED_SIZE (1u << CHECKED_BITS)
 static struct {
 	uint64_t page; /* 1 (never a page address): empty */
 	uint32_t access;
@@ -57,7 +71,7 @@ static struct {
 
 static unsigned checked_slot(uint64_t page)
 {
-	return (unsigned)(page / PAGE_SIZE) % CHECKED_SIZE;
+	return page_slot(page, CHECKED_BITS);
 }
 
 static void forget_checked(void)

@@ -220,6 +220,49 @@ static void rises(void)
 		close(fds[i]);
 }
 
+/* Edge-triggered interests in a pipe's two ends and an eventfd: each
+ * reports again only after a change of its own object. */
+static void edges(void)
+{
+	int epoll = epoll_create1(0), ends[2], counter = eventfd(0, EFD_NONBLOCK);
+	uint64_t value;
+
+	pipe2(ends, O_NONBLOCK);
+	watch(epoll, ends[1], EPOLLOUT | EPOLLET, 1);
+	watch(epoll, ends[0], EPOLLIN | EPOLLET, 2);
+	watch(epoll, counter, EPOLLIN | EPOLLOUT | EPOLLET, 3);
+	report("edge-triggered, at first", epoll);
+	report("edge-triggered, again", epoll);
+	write_fill_drain(epoll, "edge-triggered pipe", ends[1], ends[0], 4096);
+	report("edge-triggered, again", epoll);
+	bump(counter, 2);
+	report("edge-triggered eventfd written", epoll);
+	read(counter, &value, sizeof(value));
+	report("edge-triggered eventfd read", epoll);
+	one_byte(ends[1]);
+	report("edge-triggered pipe written again", epoll);
+	close(ends[0]);
+	report("edge-triggered pipe's reader closed", epoll);
+	close(ends[1]);
+	close(counter);
+	/* TCP's POLLOUT, gone and back between two waits with no wait
+	 * between: only the change that took it away arms it again. */
+	int tcp[2];
+
+	tcp_pair(tcp);
+	watch(epoll, tcp[0], EPOLLOUT | EPOLLET, 4);
+	report("edge-triggered tcp, at first", epoll);
+	fill(tcp[0], 4096);
+	for (int round = 0; round < 3; round++) {
+		usleep(20000);
+		drain(tcp[1]);
+	}
+	report("edge-triggered tcp filled and drained", epoll);
+	close(tcp[0]);
+	close(tcp[1]);
+	close(epoll);
+}
+
 /* Five ready level-triggered interests, two a wait: three waits see all
  * five. */
 static void no_starving(void)
@@ -404,6 +447,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	rises();
+	edges();
 	no_starving();
 	removals();
 	sharing();

@@ -39,6 +39,14 @@
  *                   over the old (mmap MAP_FIXED), unmapped and mapped
  *                   again (munmap): the libOS must forget a text that
  *                   changes, and rewrite the new one's site in turn
+ *   stacks          10,000 round trips through two pipes between two
+ *                   threads on stacks of 8 MiB (glibc's default size)
+ *                   side by side, each reading and writing a byte in its
+ *                   start routine, on its stack's top page: the two pages
+ *                   are 2,048 pages apart, so the low bits of their
+ *                   numbers are the same, and the libOS's caches of
+ *                   pages checked and present must still hold both
+ *                   (libos/mm/vm.c: page_slot)
  *
  * The count is counters.syscalls over the whole loop, the first call's
  * share printed apart (it enters the kernel, and rewriting its site costs
@@ -177,6 +185,93 @@ static void rest_futex(void)
 static void finish_futex(void)
 {
 	pthread_join(pong_thread, NULL);
+}
+
+/* ---- stacks: `pinger` runs `go`'s count of round trips to `echo` and
+ * says when it is done; each keeps its byte in its start routine's
+ * frame, at the top of its stack. */
+
+#define STACK_TRIPS 10000
+#define STACK_BYTES (8ul << 20)
+
+static int go[2], done[2], to_echo[2], to_pinger[2];
+static pthread_t pinger_thread, echo_thread;
+
+static void *echo(void *arg)
+{
+	char byte;
+
+	while (read(to_echo[0], &byte, 1) == 1)
+		if (write(to_pinger[1], &byte, 1) != 1)
+			wrong++;
+	return arg;
+}
+
+static void *pinger(void *arg)
+{
+	long trips;
+	char byte = 'x';
+
+	while (read(go[0], &trips, sizeof(trips)) == sizeof(trips) && trips) {
+		for (long i = 0; i < trips; i++)
+			if (write(to_echo[1], &byte, 1) != 1 ||
+			    read(to_pinger[0], &byte, 1) != 1)
+				wrong++;
+		if (write(done[1], &trips, sizeof(trips)) != sizeof(trips))
+			wrong++;
+	}
+	return arg;
+}
+
+static void stack_trips(long trips)
+{
+	if (write(go[1], &trips, sizeof(trips)) != sizeof(trips) ||
+	    (trips && read(done[0], &trips, sizeof(trips)) != sizeof(trips)))
+		wrong++;
+}
+
+static void setup_stacks(void)
+{
+	char *area = mmap(NULL, 2 * STACK_BYTES, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_attr_t attributes[2];
+	pthread_t *threads[2] = { &pinger_thread, &echo_thread };
+	void *(*starts[2])(void *) = { pinger, echo };
+
+	if (area == MAP_FAILED || pipe(go) || pipe(done) || pipe(to_echo) ||
+	    pipe(to_pinger)) {
+		printf("WRONG: no memory or pipes for the stacks\n");
+		exit(1);
+	}
+	for (int i = 0; i < 2; i++) {
+		pthread_attr_init(&attributes[i]);
+		pthread_attr_setstack(&attributes[i], area + i * STACK_BYTES,
+				      STACK_BYTES);
+		if (pthread_create(threads[i], &attributes[i], starts[i],
+				   NULL) != 0) {
+			printf("WRONG: pthread_create failed\n");
+			exit(1);
+		}
+	}
+	stack_trips(1); /* warm-up: both stacks' pages in, every site run */
+}
+
+static void first_stacks(void)
+{
+	stack_trips(1);
+}
+
+static void rest_stacks(void)
+{
+	stack_trips(STACK_TRIPS - 1);
+}
+
+static void finish_stacks(void)
+{
+	stack_trips(0);
+	pthread_join(pinger_thread, NULL);
+	close(to_echo[1]);
+	pthread_join(echo_thread, NULL);
 }
 
 /* ---- prefix: getppid (110) from sites whose last instruction before
@@ -398,6 +493,8 @@ static const struct mode {
 	  "clock_gettime(CLOCK_MONOTONIC)", CALLS, 0 },
 	{ "jit", setup_jit, first_jit, rest_jit, nothing,
 	  "calls of code written at run time, in 4 generations", CALLS, 0 },
+	{ "stacks", setup_stacks, first_stacks, rest_stacks, finish_stacks,
+	  "pipe round trips between stacks 8 MiB apart", STACK_TRIPS, 1 },
 };
 
 int main(int argc, char **argv)
@@ -410,7 +507,7 @@ int main(int argc, char **argv)
 				mode = &modes[i];
 	if (!mode || (strcmp(argv[2], "max") && strcmp(argv[2], "min"))) {
 		printf("usage: patch_counters getpid|syscall-getpid|futex|"
-		       "prefix|enosys|clock|jit max|min N\n");
+		       "prefix|enosys|clock|jit|stacks max|min N\n");
 		return 2;
 	}
 	bool at_most = strcmp(argv[2], "max") == 0;
