@@ -2,8 +2,11 @@
  * futex(2): WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE and
  * WAKE_OP, private or not (one process: the same), with relative timeouts
  * on CLOCK_MONOTONIC and absolute ones on MONOTONIC or REALTIME
- * (FUTEX_CLOCK_REALTIME). The waiters are one FIFO list: wakes go in
- * arrival order. Priority-inheritance operations are -ENOSYS.
+ * (FUTEX_CLOCK_REALTIME). The waiters are in FIFO lists, one per hash
+ * bucket of their word's address, as Linux's futex hash: a wake goes
+ * through its word's bucket only, in arrival order; a requeue moves the
+ * waiters to the end of their new word's bucket, as Linux's does.
+ * Priority-inheritance operations are -ENOSYS.
  *
  * A waiter's result is decided by who ends the wait: 0 from a wake,
  * -ETIMEDOUT from its deadline (sched.c).
@@ -30,12 +33,21 @@
 #define FUTEX_CLOCK_REALTIME  256
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
-static struct thread_queue waiters;
+#define BUCKET_BITS 8
+static struct thread_queue buckets[1u << BUCKET_BITS];
+
+/* The waiters on the word at address, and on others that hash alike
+ * (Fibonacci hashing: words a struct apart land apart). */
+static struct thread_queue *waiters_of(uint64_t address)
+{
+	return &buckets[((address / 4) * UINT64_C(0x9e3779b97f4a7c15)) >>
+			(64 - BUCKET_BITS)];
+}
 
 /* Unlinks the waiter after previous (NULL: the head). */
 static void waiters_unlink(struct thread *previous, struct thread *thread)
 {
-	thread_queue_unlink(&waiters, previous, thread);
+	thread_queue_unlink(waiters_of(thread->futex), previous, thread);
 	thread->futex = 0;
 }
 
@@ -45,7 +57,8 @@ void futex_forget(struct thread *thread)
 
 	if (thread->futex == 0)
 		return;
-	for (struct thread *t = waiters.head; t; previous = t, t = t->queue_next)
+	for (struct thread *t = waiters_of(thread->futex)->head; t;
+	     previous = t, t = t->queue_next)
 		if (t == thread) {
 			waiters_unlink(previous, t);
 			return;
@@ -59,8 +72,11 @@ static long wake_and_requeue(uint64_t address, long count, uint32_t bitset,
 			     uint64_t target, long requeue)
 {
 	long woken = 0, moved = 0;
-	struct thread *previous = NULL, *thread = waiters.head;
+	struct thread_queue *queue = waiters_of(address);
+	struct thread *previous = NULL, *thread = queue->head;
 
+	/* A waiter moved to the end of this same bucket is seen again,
+	 * waiting on target then: it matches no more. */
 	while (thread) {
 		struct thread *next = thread->queue_next;
 
@@ -73,10 +89,16 @@ static long wake_and_requeue(uint64_t address, long count, uint32_t bitset,
 				thread = next;
 				continue;
 			}
-			if (target && moved < requeue) {
+			if (target && moved < requeue && target != address) {
+				waiters_unlink(previous, thread);
 				thread->futex = target;
+				thread_queue_push(waiters_of(target), thread);
 				moved++;
+				thread = next;
+				continue;
 			}
+			if (target && moved < requeue) /* onto its own word */
+				moved++;
 		}
 		previous = thread;
 		thread = next;
@@ -134,7 +156,7 @@ static long wait(uint64_t address, uint32_t expected, uint64_t timeout,
 
 	self->futex = address;
 	self->futex_bitset = bitset;
-	thread_queue_push(&waiters, self);
+	thread_queue_push(waiters_of(address), self);
 	sched_block(WAIT_FUTEX, (uint64_t)deadline, -ETIMEDOUT);
 	self->realtime_wake = realtime_ns;
 	return SYSCALL_NO_RESULT;

@@ -5,7 +5,8 @@
  * addresses), FUTEX_WAKE counts, FUTEX_WAIT_BITSET with absolute
  * CLOCK_MONOTONIC and CLOCK_REALTIME deadlines, FUTEX_WAKE_BITSET
  * selecting by bits, FUTEX_REQUEUE and FUTEX_CMP_REQUEUE, private and
- * shared forms.
+ * shared forms, and the order of wakes on words of their own and after a
+ * requeue.
  *
  * Waiters are counted as they arrive; main then sleeps 200 ms before it
  * wakes them, which on Linux is ample for them to reach FUTEX_WAIT and on a
@@ -255,9 +256,81 @@ static void with_waiters(void)
 	printf("waiters that returned 0: %d\n", join_waiters(t, w, 4));
 }
 
+/* ---- the order of wakes: each woken waiter writes its letter ---- */
+
+struct lettered {
+	int *word;
+	char letter;
+};
+
+static char wake_log[8];
+static int woken_count;
+
+static void *lettered_thread(void *arg)
+{
+	struct lettered *l = arg;
+
+	__atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
+	futex(l->word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	wake_log[__atomic_fetch_add(&woken_count, 1, __ATOMIC_SEQ_CST)] =
+		l->letter;
+	return NULL;
+}
+
+/* Wakes one waiter on word and waits until it wrote its letter. */
+static void wake_one(int *word)
+{
+	int before = __atomic_load_n(&woken_count, __ATOMIC_SEQ_CST);
+
+	if (futex(word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) != 1)
+		printf("FUTEX_WAKE woke none\n");
+	while (__atomic_load_n(&woken_count, __ATOMIC_SEQ_CST) == before) {
+		struct timespec nap = { 0, 1 * MS };
+		nanosleep(&nap, NULL);
+	}
+}
+
+/* Waiters on words of their own wake as their words are woken; waiters
+ * requeued onto a word wake after the ones already there, as Linux
+ * appends them to the new word's queue. */
+static void wake_order(void)
+{
+	static int first, second, words[3];
+	struct lettered l[6] = { { &first, 'A' }, { &first, 'B' },
+				 { &second, 'C' }, { &words[0], 'D' },
+				 { &words[1], 'E' }, { &words[2], 'F' } };
+	pthread_t t[6];
+
+	for (int i = 0; i < 6; i++) {
+		arrived = 0;
+		check0("pthread_create",
+		       pthread_create(&t[i], NULL, lettered_thread, &l[i]));
+		while (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST) < 1) {
+			struct timespec nap = { 0, 1 * MS };
+			nanosleep(&nap, NULL);
+		}
+		struct timespec nap = { 0, 200 * MS };
+		nanosleep(&nap, NULL);
+	}
+	wake_one(&words[2]);
+	wake_one(&words[0]);
+	wake_one(&words[1]);
+	printf("F, D, E woken on their own words: %.3s\n", wake_log);
+	long moved = futex(&first, FUTEX_REQUEUE_PRIVATE, 0,
+			   (void *)(long)INT_MAX, &second, 0);
+
+	for (int i = 0; i < 3; i++)
+		wake_one(&second);
+	printf("A, B requeued behind C (%ld moved), woken one at a time: "
+	       "%.3s\n", moved, wake_log + 3);
+	for (int i = 0; i < 6; i++)
+		check0("pthread_join", pthread_join(t[i], NULL));
+}
+
 int main(void)
 {
 	single_thread();
 	with_waiters();
+	wake_order();
 	return 0;
 }
