@@ -44,11 +44,22 @@ static struct thread_queue *waiters_of(uint64_t address)
 			(64 - BUCKET_BITS)];
 }
 
-/* Unlinks the waiter after previous (NULL: the head). */
-static void waiters_unlink(struct thread *previous, struct thread *thread)
+/* Unlinks the waiter after previous (NULL: the head) in queue, its
+ * word's. */
+static void waiters_unlink(struct thread_queue *queue,
+			   struct thread *previous, struct thread *thread)
 {
-	thread_queue_unlink(waiters_of(thread->futex), previous, thread);
+	thread_queue_unlink(queue, previous, thread);
 	thread->futex = 0;
+}
+
+/* Ends the wait of thread, unlinked: its call returns 0. */
+static void end_wait(struct thread_queue *queue, struct thread *previous,
+		     struct thread *thread)
+{
+	waiters_unlink(queue, previous, thread);
+	thread->regs.rax = 0;
+	sched_wake(thread);
 }
 
 void futex_forget(struct thread *thread)
@@ -57,17 +68,18 @@ void futex_forget(struct thread *thread)
 
 	if (thread->futex == 0)
 		return;
-	for (struct thread *t = waiters_of(thread->futex)->head; t;
-	     previous = t, t = t->queue_next)
+	struct thread_queue *queue = waiters_of(thread->futex);
+
+	for (struct thread *t = queue->head; t; previous = t, t = t->queue_next)
 		if (t == thread) {
-			waiters_unlink(previous, t);
+			waiters_unlink(queue, previous, t);
 			return;
 		}
 }
 
 /* Wakes up to count waiters on address (and bitset); then moves up to
- * requeue of the rest to target when target is not 0. Returns the number
- * woken plus, for a requeue, the number moved. */
+ * requeue of the rest to target. Returns the number woken plus the
+ * number moved. */
 static long wake_and_requeue(uint64_t address, long count, uint32_t bitset,
 			     uint64_t target, long requeue)
 {
@@ -82,22 +94,20 @@ static long wake_and_requeue(uint64_t address, long count, uint32_t bitset,
 
 		if (thread->futex == address && (thread->futex_bitset & bitset)) {
 			if (woken < count) {
-				waiters_unlink(previous, thread);
-				thread->regs.rax = 0;
-				sched_wake(thread);
+				end_wait(queue, previous, thread);
 				woken++;
 				thread = next;
 				continue;
 			}
-			if (target && moved < requeue && target != address) {
-				waiters_unlink(previous, thread);
+			if (moved < requeue && target != address) {
+				waiters_unlink(queue, previous, thread);
 				thread->futex = target;
 				thread_queue_push(waiters_of(target), thread);
 				moved++;
 				thread = next;
 				continue;
 			}
-			if (target && moved < requeue) /* onto its own word */
+			if (moved < requeue) /* onto its own word */
 				moved++;
 		}
 		previous = thread;
@@ -108,7 +118,23 @@ static long wake_and_requeue(uint64_t address, long count, uint32_t bitset,
 
 long futex_wake(uint64_t address, long count, uint32_t bitset)
 {
-	return wake_and_requeue(address, count, bitset, 0, 0);
+	struct thread_queue *queue = waiters_of(address);
+	struct thread *previous = NULL, *thread = queue->head;
+	long count_woken = 0;
+
+	while (thread && count_woken < count) {
+		struct thread *next = thread->queue_next;
+
+		if (thread->futex == address &&
+		    (thread->futex_bitset & bitset)) {
+			end_wait(queue, previous, thread);
+			count_woken++;
+		} else {
+			previous = thread;
+		}
+		thread = next;
+	}
+	return count_woken;
 }
 
 /* Reads the timeout argument: relative (FUTEX_WAIT) or absolute on the
