@@ -46,6 +46,8 @@
  *   pipe round trip    a byte to a second thread, which sends it back
  *                      through another pipe: two switches per operation
  *   tcp round trip     the same through a loopback TCP connection
+ *   pipe RT, 64 idle   the pipe round trip while 64 more threads are
+ *                      blocked reading pipes nothing writes
  *
  * On Wicket each row also says how many times the kernel was entered per
  * operation (the kernel's counters page, abi.h); on Linux it prints "-".
@@ -487,6 +489,44 @@ static void round_trip_row(const char *name, int here[2], int there[2])
 	close_ends(there);
 }
 
+/* The pipe round trip again, with IDLE_READERS more threads blocked,
+ * each reading a pipe of its own that nothing writes until the row ends:
+ * a thread-per-connection server's idle connections. */
+#define IDLE_READERS 64
+
+static void *idle_reader(void *arg)
+{
+	char byte;
+
+	if (read(*(int *)arg, &byte, 1) != 1)
+		abort();
+	return NULL;
+}
+
+static void idle_round_trip_row(void)
+{
+	static int idle[IDLE_READERS][2];
+	pthread_t threads[IDLE_READERS];
+	int ends[2], back[2];
+
+	for (int i = 0; i < IDLE_READERS; i++)
+		if (pipe(idle[i]) != 0 ||
+		    pthread_create(&threads[i], NULL, idle_reader, idle[i]))
+			abort();
+	usleep(50000); /* all of them blocked in their reads */
+	if (pipe(ends) == 0 && pipe(back) == 0) {
+		int here[2] = { ends[1], back[0] }, there[2] = { ends[0], back[1] };
+
+		round_trip_row("pipe RT, 64 idle", here, there);
+	}
+	for (int i = 0; i < IDLE_READERS; i++) {
+		if (write(idle[i][1], "", 1) != 1)
+			abort();
+		pthread_join(threads[i], NULL);
+		close_ends(idle[i]);
+	}
+}
+
 static void io_rows(void)
 {
 	int ends[2], back[2];
@@ -550,6 +590,7 @@ static void io_rows(void)
 
 		round_trip_row("tcp round trip", here, there);
 	}
+	idle_round_trip_row();
 }
 
 /* As /init of a Linux guest (PID 1): fds 0-2 on the console (without

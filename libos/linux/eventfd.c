@@ -32,7 +32,9 @@ static long wait_or_again(const struct file *file, bool may_wait)
 {
 	if ((file->flags & O_NONBLOCK) || !may_wait)
 		return -EAGAIN;
-	sched_wait_for_input(WAIT_POLL, 0);
+	sched_wait_for_object(
+		epoll_object(EPOLL_OBJECT_EVENTFD, file->position), WAIT_POLL,
+		0);
 	return SYSCALL_NO_RESULT;
 }
 

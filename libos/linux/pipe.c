@@ -130,11 +130,14 @@ static void bytes_moved(const struct file *file)
 			       0);
 }
 
+/* A read or write of the pipe waits for its bytes or room to move
+ * (bytes_moved), or for an end to close (changed). */
 static long wait_or_again(const struct file *file, bool may_wait)
 {
 	if ((file->flags & O_NONBLOCK) || !may_wait)
 		return -EAGAIN;
-	sched_wait_for_input(WAIT_POLL, 0);
+	sched_wait_for_object(epoll_object(EPOLL_OBJECT_PIPE, slot_of(file)),
+			      WAIT_POLL, 0);
 	return SYSCALL_NO_RESULT;
 }
 

@@ -406,8 +406,12 @@ static long vector_total(const struct iovec *vector, uint64_t count,
  * a change and its call runs again (SYSCALL_NO_RESULT). A signal's
  * handler ends the wait with the count (thread.h, call_done), else
  * -EINTR, or under SA_RESTART runs the call again if it has no timeout
- * (WAIT_POLL; one with a timeout waits as WAIT_READY). */
-static long wait_or_again(bool may_wait, int64_t timeout, uint64_t done)
+ * (WAIT_POLL; one with a timeout waits as WAIT_READY). A wait for bytes
+ * or room in one end's ring names that end (`ring_end`), whose bytes
+ * moving wake it (wake_for_end); else NO_RING_END: any change does. */
+#define NO_RING_END SOCKETS_MAX
+static long wait_or_again(bool may_wait, int64_t timeout, uint64_t done,
+			  unsigned ring_end)
 {
 	uint64_t deadline = 0;
 
@@ -425,7 +429,11 @@ static long wait_or_again(bool may_wait, int64_t timeout, uint64_t done)
 	if (!may_wait)
 		return done ? (long)done : -EAGAIN;
 	sched_current()->call_done = done;
-	sched_wait_for_input(deadline ? WAIT_READY : WAIT_POLL, deadline);
+	sched_wait_for_object(ring_end == NO_RING_END
+				      ? 0
+				      : epoll_object(EPOLL_OBJECT_SOCKET,
+						     ring_end),
+			      deadline ? WAIT_READY : WAIT_POLL, deadline);
 	return SYSCALL_NO_RESULT;
 }
 
@@ -642,7 +650,8 @@ static long send_vector(struct file *file, unsigned to,
 		}
 
 		if (room < RECORD_HEADER + total)
-			return wait_or_again(may_wait, self->send_timeout, 0);
+			return wait_or_again(may_wait, self->send_timeout, 0,
+					     to);
 		if (!ring_back(ring(to), SOCKET_RING, &target->ring_pages,
 			       target->written, RECORD_HEADER + total))
 			return udp ? (long)total : -ENOBUFS;
@@ -680,7 +689,7 @@ static long send_vector(struct file *file, unsigned to,
 		end_changed(to);
 	if (done == total || (!may_wait && done))
 		return (long)done;
-	return wait_or_again(may_wait, self->send_timeout, done);
+	return wait_or_again(may_wait, self->send_timeout, done, to);
 }
 
 /* Binds end `index` to an abstract name of five hex digits, unless it
@@ -1190,7 +1199,8 @@ static long receive_to_urgent(struct file *file, const struct iovec *vector,
 		changed();
 		if (self->shutdown & RCV_SHUTDOWN)
 			return 0;
-		return wait_or_again(may_wait, self->receive_timeout, 0);
+		return wait_or_again(may_wait, self->receive_timeout, 0,
+				     (unsigned)file->position);
 	}
 	uint64_t part = total - done < limit - skip ? total - done
 						    : limit - skip;
@@ -1208,7 +1218,8 @@ static long receive_to_urgent(struct file *file, const struct iovec *vector,
 	if (done < read_target(self, flags, total) && may_wait &&
 	    !(self->shutdown & RCV_SHUTDOWN) &&
 	    !at_urgent(self))
-		return wait_or_again(true, self->receive_timeout, done);
+		return wait_or_again(true, self->receive_timeout, done,
+				     (unsigned)file->position);
 	return (long)done;
 }
 
@@ -1281,7 +1292,8 @@ static long receive_stream(struct file *file, const struct iovec *vector,
 	end_changed((unsigned)file->position);
 	if (done < read_target(self, flags, total) && may_wait && !stopped &&
 	    !(self->shutdown & RCV_SHUTDOWN))
-		return wait_or_again(true, self->receive_timeout, done);
+		return wait_or_again(true, self->receive_timeout, done,
+				     (unsigned)file->position);
 	return (long)done;
 }
 
@@ -1350,7 +1362,8 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		}
 		if (!done && is_stream(self) && !self->connected)
 			return -EINVAL;
-		return wait_or_again(may_wait, self->receive_timeout, done);
+		return wait_or_again(may_wait, self->receive_timeout, done,
+				     (unsigned)file->position);
 	}
 	if (!is_stream(self)) {
 		struct record_header header;
@@ -2652,7 +2665,7 @@ static long connect_remote(struct file *file, const struct inet_name *to)
 	inet_set_peer(index, to);
 	if (file->flags & O_NONBLOCK)
 		return -EINPROGRESS;
-	return wait_or_again(true, self->send_timeout, 0);
+	return wait_or_again(true, self->send_timeout, 0, NO_RING_END);
 }
 
 /* connect again while connect_remote's connection opens: 0 when it is
@@ -2679,7 +2692,7 @@ static long connect_remote_again(struct file *file)
 	}
 	if ((file->flags & O_NONBLOCK) && !sched_current()->call_again)
 		return -EALREADY;
-	return wait_or_again(true, self->send_timeout, 0);
+	return wait_or_again(true, self->send_timeout, 0, NO_RING_END);
 }
 
 /* connect on an AF_INET or AF_INET6 end. UDP: the name becomes the peer
@@ -2831,7 +2844,7 @@ static long stream_connect(struct file *file, unsigned to,
 		return -ECONNREFUSED;
 	if (target->waiting >= target->backlog)
 		return wait_or_again(!(file->flags & O_NONBLOCK),
-				     self->send_timeout, 0);
+				     self->send_timeout, 0, NO_RING_END);
 	struct inet_name client = inet_to ? inet_name_of(index)
 					  : (struct inet_name){ 0 };
 
@@ -2950,7 +2963,7 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 	}
 	if (self->waiting == 0)
 		return wait_or_again(!(file->flags & O_NONBLOCK),
-				     self->receive_timeout, 0);
+				     self->receive_timeout, 0, NO_RING_END);
 	unsigned accepted = self->first;
 	long new_fd = io_open(FILE_SOCKET, NODE_SOCKET, accepted,
 			      O_RDWR | ((uint32_t)flags & O_NONBLOCK),

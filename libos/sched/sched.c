@@ -207,10 +207,13 @@ void sched_yield(void)
 	run_queue_push(sched_running);
 }
 
+static void object_unlink(struct thread *thread);
+
 void sched_exit_current(void)
 {
 	cpu_time_stops(rdtsc());
 	sleepers_remove(sched_running);
+	object_unlink(sched_running);
 	if (fpu_owner == sched_running)
 		fpu_owner = NULL;
 	thread_free(sched_running);
@@ -230,6 +233,7 @@ void sched_exec_alone(void)
 				break;
 			}
 		sleepers_remove(thread);
+		object_unlink(thread);
 		futex_forget(thread);
 		signal_wait_ended(thread);
 		pipe_open_abandoned(thread);
@@ -250,17 +254,48 @@ uint64_t sched_call_deadline(uint64_t first_run)
  * looks at those and not at every thread: a bit is set as a thread starts
  * such a wait and cleared when a look finds it waits no more. Threads
  * take the lowest free slots: the words past the last one ever set are
- * never looked at. */
+ * never looked at. A wait on one object (sched_wait_for_object) sets its
+ * bit in object_waiter_bits instead, which only the changes that name no
+ * object look at: the others find such a waiter in its object's bucket. */
 #define WAITER_WORDS (THREADS_MAX / 64)
-static uint64_t input_waiters[WAITER_WORDS];
+static uint64_t input_waiters[WAITER_WORDS], object_waiter_bits[WAITER_WORDS];
 static unsigned waiter_words_used;
 
-void sched_wait_for_input(enum wait_kind kind, uint64_t deadline)
+/* The threads waiting on an object, in buckets by its hash, linked
+ * through object_prev and object_next while wait_object is not 0 (it
+ * stays so after the wait ends, until the next wait, a look that finds
+ * the thread waiting no more, or the thread's end). */
+#define OBJECT_BUCKET_BITS 8
+static struct thread *object_waiters[1u << OBJECT_BUCKET_BITS];
+static unsigned objects_linked; /* threads in them: none, none to look at */
+
+static struct thread **object_bucket(uint32_t object)
+{
+	return &object_waiters[(object * UINT32_C(2654435761)) >>
+			       (32 - OBJECT_BUCKET_BITS)];
+}
+
+static void object_unlink(struct thread *thread)
+{
+	if (thread->wait_object == 0)
+		return;
+	if (thread->object_prev)
+		thread->object_prev->object_next = thread->object_next;
+	else
+		*object_bucket(thread->wait_object) = thread->object_next;
+	if (thread->object_next)
+		thread->object_next->object_prev = thread->object_prev;
+	thread->wait_object = 0;
+	objects_linked--;
+}
+
+static void wait_until_woken(uint64_t *bits, enum wait_kind kind,
+			     uint64_t deadline)
 {
 	uint64_t wake = deadline;
 	unsigned word = sched_running->slot / 64;
 
-	input_waiters[word] |= UINT64_C(1) << (sched_running->slot % 64);
+	bits[word] |= UINT64_C(1) << (sched_running->slot % 64);
 	if (word >= waiter_words_used)
 		waiter_words_used = word + 1;
 
@@ -272,6 +307,28 @@ void sched_wait_for_input(enum wait_kind kind, uint64_t deadline)
 	}
 	sched_running->ready_deadline = deadline;
 	sched_block(kind, wake, 0);
+}
+
+void sched_wait_for_input(enum wait_kind kind, uint64_t deadline)
+{
+	object_unlink(sched_running);
+	wait_until_woken(input_waiters, kind, deadline);
+}
+
+void sched_wait_for_object(uint32_t object, enum wait_kind kind,
+			   uint64_t deadline)
+{
+	struct thread *self = sched_running, **head = object_bucket(object);
+
+	object_unlink(self);
+	self->wait_object = object;
+	self->object_prev = NULL;
+	self->object_next = *head;
+	if (*head)
+		(*head)->object_prev = self;
+	*head = self;
+	objects_linked++;
+	wait_until_woken(object_waiter_bits, kind, deadline);
 }
 
 void sched_restart_call(struct thread *thread)
@@ -377,37 +434,47 @@ void sched_arm_timer(void)
 	}
 }
 
-/* each_input_waiter's look at one word of input_waiters (out of line:
- * the common look, at no waiter, then saves no register). */
+/* each_waiter_in's look at one word of a bitmap (out of line: the
+ * common look, at no waiter, then saves no register). */
 __attribute__((noinline)) static bool
-each_in_word(unsigned word, bool (*each)(struct thread *thread))
+each_in_word(uint64_t *bitmap, unsigned word,
+	     bool (*each)(struct thread *thread))
 {
-	for (uint64_t bits = input_waiters[word]; bits; bits &= bits - 1) {
+	for (uint64_t bits = bitmap[word]; bits; bits &= bits - 1) {
 		unsigned bit = (unsigned)__builtin_ctzll(bits);
 		struct thread *thread = thread_slot(word * 64 + bit);
 		bool stop = sched_waits_for_input(thread) && each(thread);
 
 		if (!sched_waits_for_input(thread))
-			input_waiters[word] &= ~(UINT64_C(1) << bit);
+			bitmap[word] &= ~(UINT64_C(1) << bit);
 		if (stop)
 			return true;
 	}
 	return false;
 }
 
-/* Calls `each` for the threads blocked until input comes (console input,
- * a descriptor's change), in slot order, until it returns true; whether
- * one did. */
-static bool each_input_waiter(bool (*each)(struct thread *thread))
+/* Calls `each` for the threads of a bitmap blocked until input comes
+ * (console input, a descriptor's change), in slot order, until it
+ * returns true; whether one did. */
+static bool each_waiter_in(uint64_t *bitmap,
+			   bool (*each)(struct thread *thread))
 {
 	for (unsigned word = 0; word < waiter_words_used; word++)
-		if (input_waiters[word] && each_in_word(word, each))
+		if (bitmap[word] && each_in_word(bitmap, word, each))
 			return true;
 	return false;
 }
 
+/* ... for every such thread, whatever it waits on. */
+static bool each_input_waiter(bool (*each)(struct thread *thread))
+{
+	return each_waiter_in(input_waiters, each) ||
+	       each_waiter_in(object_waiter_bits, each);
+}
+
 static bool wake_for_input(struct thread *thread)
 {
+	object_unlink(thread);
 	sleepers_remove(thread);
 	thread->poll_restarting = true;
 	thread->state = THREAD_RUNNABLE;
@@ -428,11 +495,46 @@ void sched_wake_input_waiters(void)
 	each_input_waiter(wake_for_input);
 }
 
+/* A thread of input_waiters that waits on an object now is passed by:
+ * its bucket has it. */
+static bool wake_if_on_none(struct thread *thread)
+{
+	if (thread->wait_object == 0)
+		wake_for_input(thread);
+	return false; /* and the next */
+}
+
+/* The threads waiting on `object`; the ones in its bucket that wait no
+ * more leave it. */
+static void wake_object_waiters(uint32_t object)
+{
+	for (struct thread *thread = *object_bucket(object); thread;) {
+		struct thread *next = thread->object_next;
+
+		if (!sched_waits_for_input(thread))
+			object_unlink(thread);
+		else if (thread->wait_object == object)
+			wake_for_input(thread);
+		thread = next;
+	}
+}
+
+static __attribute__((noinline)) void wake_objects_waiters(uint32_t object,
+							   uint32_t other)
+{
+	if (object)
+		wake_object_waiters(object);
+	if (other && other != object)
+		wake_object_waiters(other);
+}
+
 void sched_wake_for_objects(uint32_t object, uint32_t other)
 {
+	if (objects_linked)
+		wake_objects_waiters(object, other);
 	epoll_note_objects(object, other);
 	async_note_change();
-	each_input_waiter(wake_for_input);
+	each_waiter_in(input_waiters, wake_if_on_none);
 }
 
 /* Whether a thread waits for console input that an input event will

@@ -122,6 +122,12 @@ static inline bool sched_waits_for_input(const struct thread *thread)
  * then runs again, and sched_call_deadline gives it back this deadline. */
 void sched_wait_for_input(enum wait_kind kind, uint64_t deadline);
 
+/* As sched_wait_for_input, for a call whose readiness is that of one
+ * object (epoll_object's names): sched_wake_for_objects wakes it only when
+ * it names that object; sched_wake_input_waiters always does. */
+void sched_wait_for_object(uint32_t object, enum wait_kind kind,
+			   uint64_t deadline);
+
 /* The deadline a call that waits for input keeps: first_run on its first
  * run, the one it waited with when it runs again. */
 uint64_t sched_call_deadline(uint64_t first_run);

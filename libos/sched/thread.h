@@ -83,6 +83,11 @@ struct thread {
 	bool call_again;          /* that call is running again (sched.c) */
 	uint64_t ready_deadline;  /* poll, select, a read with VTIME: the TSC
 				     deadline their first run computed, or 0 */
+	uint32_t wait_object;     /* a read or write waiting on one object
+				     (epoll_object's names): changes naming
+				     others pass it by; 0: any change wakes */
+	struct thread *object_prev, *object_next; /* its object's waiters
+				     (sched.c), while wait_object is set */
 	uint64_t call_done;       /* a write waiting for room, or a receive
 				     with MSG_WAITALL waiting for the rest:
 				     the bytes its earlier runs moved (else
