@@ -289,13 +289,17 @@ static void object_unlink(struct thread *thread)
 	objects_linked--;
 }
 
-static void wait_until_woken(uint64_t *bits, enum wait_kind kind,
-			     uint64_t deadline)
+/* The running thread waits, its bit set in `bits` and clear in `other`
+ * (the bitmaps of its wait and of the other kind of wait). */
+static void wait_until_woken(uint64_t *bits, uint64_t *other,
+			     enum wait_kind kind, uint64_t deadline)
 {
 	uint64_t wake = deadline;
 	unsigned word = sched_running->slot / 64;
+	uint64_t bit = UINT64_C(1) << (sched_running->slot % 64);
 
-	bits[word] |= UINT64_C(1) << (sched_running->slot % 64);
+	bits[word] |= bit;
+	other[word] &= ~bit;
 	if (word >= waiter_words_used)
 		waiter_words_used = word + 1;
 
@@ -312,7 +316,7 @@ static void wait_until_woken(uint64_t *bits, enum wait_kind kind,
 void sched_wait_for_input(enum wait_kind kind, uint64_t deadline)
 {
 	object_unlink(sched_running);
-	wait_until_woken(input_waiters, kind, deadline);
+	wait_until_woken(input_waiters, object_waiter_bits, kind, deadline);
 }
 
 void sched_wait_for_object(uint32_t object, enum wait_kind kind,
@@ -328,7 +332,7 @@ void sched_wait_for_object(uint32_t object, enum wait_kind kind,
 		(*head)->object_prev = self;
 	*head = self;
 	objects_linked++;
-	wait_until_woken(object_waiter_bits, kind, deadline);
+	wait_until_woken(object_waiter_bits, input_waiters, kind, deadline);
 }
 
 void sched_restart_call(struct thread *thread)
