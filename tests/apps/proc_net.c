@@ -133,13 +133,26 @@ static struct own *own_by_inode(unsigned long inode)
 	return NULL;
 }
 
-/* A port as the socket that has it names it (the first made). */
-static const char *port_name(unsigned port, char *out, size_t size)
+/* Whether two tables are of one protocol, whose ports are one space:
+ * "tcp" and "tcp6", "udp" and "udp6", "udplite" and "udplite6". */
+static bool same_protocol(const char *table, const char *other)
+{
+	size_t length = strcspn(table, "6");
+
+	return length == strcspn(other, "6") &&
+	       strncmp(table, other, length) == 0;
+}
+
+/* A port of `table`'s protocol as the socket that has it names it (the
+ * first made): UDP and UDP-Lite sockets may have one number each. */
+static const char *port_name(unsigned port, const char *table, char *out,
+			     size_t size)
 {
 	if (port == 0)
 		return "0";
 	for (unsigned i = 0; i < own_count; i++)
-		if (owns[i].port == port) {
+		if (owns[i].port == port &&
+		    same_protocol(owns[i].table, table)) {
 			snprintf(out, size, "port(%s)", owns[i].name);
 			return out;
 		}
@@ -282,17 +295,18 @@ static const char *address_text(const char *hex, char *out, size_t size)
 }
 
 /* A line of ours, without its sl (which counts others' lines too). */
-static void show_inet(const char *label, const struct inet_line *line,
-		      bool with_uid)
+static void show_inet(const char *label, const char *table,
+		      const struct inet_line *line, bool with_uid)
 {
 	char local[64], remote[64], lport[64], rport[64];
 
 	printf("  %s: %s:%s -> %s:%s st %02X tx %X rx %X tr %02X when %lX "
 	       "retrnsmt %X uid %s timeout %lu\n",
 	       label, address_text(line->local, local, sizeof(local)),
-	       port_name(line->local_port, lport, sizeof(lport)),
+	       port_name(line->local_port, table, lport, sizeof(lport)),
 	       address_text(line->remote, remote, sizeof(remote)),
-	       port_name(line->remote_port, rport, sizeof(rport)), line->state,
+	       port_name(line->remote_port, table, rport, sizeof(rport)),
+	       line->state,
 	       line->tx, line->rx, line->timer, line->when, line->retransmits,
 	       !with_uid ? "-" : line->uid == geteuid() ? "self" : "OTHER",
 	       line->timeout);
@@ -425,7 +439,7 @@ static void show_own_line(const char *table, const struct own *own)
 		       own->name, u.protocol, u.flags, u.type, u.state,
 		       shown_path(u.path));
 	else if (!unix_table && parse_inet(line, &inet))
-		show_inet(own->name, &inet, true);
+		show_inet(own->name, table, &inet, true);
 }
 
 /* Each table: its header verbatim (with its length: the padding shows),
@@ -479,7 +493,7 @@ static void show_tables(unsigned long embryo_local, unsigned embryo_remote)
 					inet.remote_port == embryo_remote;
 				if (shown)
 					show_inet("not accepted (inode 0)",
-						  &inet, false);
+						  table, &inet, false);
 			}
 		}
 		if (!shown)
