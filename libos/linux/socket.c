@@ -570,6 +570,21 @@ static bool may_send(unsigned from, const struct socket_end *target)
 	       (!target->peer_gone && target->peer == from);
 }
 
+/* Linux's net.unix.max_dgram_qlen (its default): an AF_UNIX DGRAM end
+ * holding more messages than this takes no more from a sender it is not
+ * connected back to (unix_recvq_full); its own peer's sends, and every
+ * other kind's, are limited by the ring's room alone. */
+#define DGRAM_QUEUE_MAX 10
+
+static bool dgram_queue_full(unsigned from, unsigned to)
+{
+	const struct socket_end *target = &ends[to];
+
+	return from != to && target->records > DGRAM_QUEUE_MAX &&
+	       !(target->connected && !target->peer_gone &&
+		 target->peer == from);
+}
+
 /* What a send from `self` to `target` attaches: the control messages'
  * (`given`), and the process's credentials if they gave none and either
  * end passes credentials or the target is not accepted yet (Linux's
@@ -649,7 +664,9 @@ static long send_vector(struct file *file, unsigned to,
 			header.has_credentials = attachment.has_credentials;
 		}
 
-		if (room < RECORD_HEADER + total)
+		if (room < RECORD_HEADER + total ||
+		    (self->type == SOCK_DGRAM && self->family == AF_UNIX &&
+		     dgram_queue_full((unsigned)file->position, to)))
 			return wait_or_again(may_wait, self->send_timeout, 0,
 					     to);
 		if (!ring_back(ring(to), SOCKET_RING, &target->ring_pages,
@@ -1572,7 +1589,11 @@ int16_t socket_poll(const struct file *file)
 	if (self->urgent == URGENT_VALID)
 		events |= POLLPRI;
 	if (peer == NULL || (SOCKET_RING - unread(peer) >= ROOM_TO_WRITE &&
-			     peer->remote != REMOTE_OPENING))
+			     peer->remote != REMOTE_OPENING &&
+			     !(self->type == SOCK_DGRAM &&
+			       self->family == AF_UNIX &&
+			       dgram_queue_full((unsigned)file->position,
+						self->peer))))
 		events |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	return (int16_t)events;
 }

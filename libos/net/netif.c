@@ -616,7 +616,7 @@ void netif_poll(void)
 		}
 	}
 	flush_backlog();
-	tcp_kick();
+	tcp_kick_pending();
 }
 
 uint64_t netif_deadline(void)

@@ -86,6 +86,7 @@ struct tcp_connection {
 	uint64_t deadline;    /* retransmission or TIME-WAIT's end; 0 */
 	uint64_t heard;       /* when the peer's last segment came */
 	uint8_t probes;       /* keepalive probes unanswered */
+	bool kick_wanted;     /* in kicks_wanted (tcp_kick_pending) */
 };
 
 static struct tcp_connection connections[CONNECTIONS_MAX];
@@ -93,6 +94,12 @@ static unsigned connections_touched;
 /* Each hidden end's connection, + 1 (0: none), for tcp_kick_hidden. */
 static uint16_t connection_of_hidden[SOCKETS_MAX];
 static bool busy; /* in here: socket.c's changes wait for the end */
+/* What tcp_kick_pending does: the kicks asked for while busy, one
+ * connection's (kicks_wanted) or everyone's; and everyone's too once the
+ * device has room again after it held a connection's data back. */
+static uint16_t kicks_wanted[CONNECTIONS_MAX];
+static unsigned kicks_wanted_count;
+static bool kick_everyone, held_back;
 
 static bool before(uint32_t a, uint32_t b)
 {
@@ -115,9 +122,11 @@ static struct tcp_connection *connection_new(void)
 
 		if (c->state != CLOSED)
 			continue;
+		/* It may be in kicks_wanted still: a kick does no harm. */
 		*c = (struct tcp_connection){ .hidden = NO_HIDDEN,
 					      .mss = MSS_DEFAULT,
-					      .rto_ms = RTO_INITIAL_MS };
+					      .rto_ms = RTO_INITIAL_MS,
+					      .kick_wanted = c->kick_wanted };
 		if (i >= connections_touched)
 			connections_touched = i + 1;
 		return c;
@@ -346,6 +355,9 @@ static void output(struct tcp_connection *c)
 		c->send_next = c->send_unacked + flight;
 		sent = true;
 	}
+	if (!c->fin_sent && flight < queued && flight < window &&
+	    !netif_has_room())
+		held_back = true;
 	c->probe = false;
 	if (sending == REMOTE_FINISHED && !c->fin_sent && flight == queued &&
 	    c->state != FIN_WAIT_2) {
@@ -702,8 +714,10 @@ static void kick(struct tcp_connection *c)
 
 void tcp_kick(void)
 {
-	if (busy)
+	if (busy) {
+		kick_everyone = true;
 		return;
+	}
 	busy = true;
 	for (unsigned i = 0; i < connections_touched; i++)
 		kick(&connections[i]);
@@ -714,10 +728,47 @@ void tcp_kick_hidden(unsigned hidden)
 {
 	unsigned at = connection_of_hidden[hidden];
 
-	if (busy || at == 0)
+	if (at == 0)
 		return;
+	struct tcp_connection *c = &connections[at - 1];
+
+	if (busy) {
+		if (!c->kick_wanted) {
+			c->kick_wanted = true;
+			kicks_wanted[kicks_wanted_count++] = (uint16_t)(at - 1);
+		}
+		return;
+	}
 	busy = true;
-	kick(&connections[at - 1]);
+	kick(c);
+	busy = false;
+}
+
+void tcp_kick_pending(void)
+{
+	if (busy)
+		return;
+	bool everyone = kick_everyone || (held_back && netif_has_room());
+	unsigned count = kicks_wanted_count;
+
+	kick_everyone = false;
+	if (everyone)
+		held_back = false;
+	busy = true;
+	for (unsigned i = 0; i < count; i++) {
+		struct tcp_connection *c = &connections[kicks_wanted[i]];
+
+		c->kick_wanted = false;
+		if (!everyone)
+			kick(c);
+	}
+	/* What these kicks asked for in turn is dropped, as tcp_kick's. */
+	for (unsigned i = count; i < kicks_wanted_count; i++)
+		connections[kicks_wanted[i]].kick_wanted = false;
+	kicks_wanted_count = 0;
+	for (unsigned i = 0; everyone && i < connections_touched; i++)
+		kick(&connections[i]);
+	kick_everyone = false;
 	busy = false;
 }
 

@@ -35,6 +35,13 @@ void tcp_kick(void);
  * (none: nothing), when only its ends changed. */
 void tcp_kick_hidden(unsigned hidden);
 
+/* Both are put off while TCP itself runs (its input, its timers), the
+ * change being socket.c's answer to it; this does what was put off,
+ * once the frames are in: the connections named, or every one after a
+ * change that named none, or after the device had no room for a
+ * connection's data and has some now. */
+void tcp_kick_pending(void);
+
 /* The connection of the hidden end `hidden` (made by connect in
  * linux/socket.c) starts: a SYN from local to remote. 0, -ENOBUFS (no
  * connection free) or -EADDRNOTAVAIL (a connection of those ends lingers

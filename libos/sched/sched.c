@@ -6,7 +6,7 @@
  * first sleeper's wake-up. It is re-armed only when it would fire too
  * late: one that fires early costs a timer event that re-arms it, which
  * is cheaper than a timer call on every switch. The deadlines are looked
- * at again only after one of them may have moved (deadlines_changed).
+ * at again only after one of them may have moved (sched_timer_stale).
  *
  * FPU state is switched lazily: the registers belong to fpu_owner, the
  * last app thread that ran; they are saved only when another thread is
@@ -43,7 +43,7 @@ static uint64_t linger_deadline; /* sched_linger's, or 0 */
 static uint64_t quantum_ticks, slice_start, armed;
 /* Something sched_arm_timer reads changed: the next resume looks at the
  * deadlines again. */
-static bool deadlines_changed = true;
+bool sched_timer_stale = true;
 /* CPU time: the thread whose time counts (none while idle or after its
  * exit), since its slice started; and the process's total before that. */
 static struct thread *on_cpu;
@@ -56,7 +56,7 @@ extern void sched_idle_loop(void);       /* start.S */
 static void slice_end_matters(void)
 {
 	if (armed == 0 || armed > slice_start + quantum_ticks)
-		deadlines_changed = true;
+		sched_timer_stale = true;
 }
 
 static void run_queue_push(struct thread *thread)
@@ -97,7 +97,7 @@ static void sleepers_insert(struct thread *thread)
 	thread->timer_next = *link;
 	*link = thread;
 	thread->timer_queued = true;
-	deadlines_changed = true;
+	sched_timer_stale = true;
 }
 
 /* The CPU leaves on_cpu, now. */
@@ -153,7 +153,7 @@ bool sched_enter(const struct wk_regs *frame)
 
 void sched_deadlines_changed(void)
 {
-	deadlines_changed = true;
+	sched_timer_stale = true;
 }
 
 void sched_wake(struct thread *thread)
@@ -400,7 +400,7 @@ void sched_timer(void)
 	uint64_t now = rdtsc();
 
 	armed = 0; /* it fired */
-	deadlines_changed = true;
+	sched_timer_stale = true;
 	wake_expired(now);
 	timers_fire(now);
 	netif_timer(now);
@@ -413,9 +413,9 @@ void sched_timer(void)
 
 void sched_arm_timer(void)
 {
-	if (!deadlines_changed)
+	if (!sched_timer_stale)
 		return;
-	deadlines_changed = false;
+	sched_timer_stale = false;
 	uint64_t deadline = sleepers ? sleepers->deadline : 0;
 	uint64_t timers = timers_deadline(), network = netif_deadline();
 
@@ -628,7 +628,7 @@ static uint64_t light_resume_point(void)
 void sched_linger(uint64_t deadline)
 {
 	linger_deadline = deadline;
-	deadlines_changed = true;
+	sched_timer_stale = true;
 	sched_resume();
 }
 
@@ -641,7 +641,7 @@ static void linger(void)
 		libos_exit(0); /* the status libos_exit kept */
 	idling = true;
 	armed = 0;
-	deadlines_changed = true;
+	sched_timer_stale = true;
 	sched_arm_timer();
 	event_resume(&idle_regs);
 }
@@ -668,7 +668,7 @@ void sched_resume(void)
 			cpu_time_stops(rdtsc());
 			idling = true;
 			armed = 0; /* re-arm: a due deadline may be pending */
-			deadlines_changed = true;
+			sched_timer_stale = true;
 			sched_arm_timer();
 			if (armed == 0 && !input_awaited())
 				sched_deadlock(); /* nothing will wake anyone */

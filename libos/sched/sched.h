@@ -49,6 +49,10 @@ void sched_deadlines_changed(void);
  * thread waits to run): done on every way back to the app. */
 void sched_arm_timer(void);
 
+/* Whether sched_arm_timer has work: the deadlines may have moved since
+ * it last armed the timer (syscall_entry.S's fast exit reads it). */
+extern bool sched_timer_stale;
+
 /* CPU time, in TSC ticks: what a thread of the process ran, and what all
  * of them did, those gone included. Time in the libOS on a thread's
  * behalf (its calls, events while it ran) is its own; time with nothing

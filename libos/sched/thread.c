@@ -80,8 +80,7 @@ static struct thread *allocate(void)
 		thread->fpu = (void *)area;
 		thread->signal_infos = (struct signal_info *)(area +
 							      FPU_AREA_BYTES);
-		/* 16-byte aligned after syscall_entry.S's one push. */
-		thread->light_stack_top = area - 8;
+		thread->light_stack_top = area; /* 16-byte aligned */
 		thread->altstack_flags = 2; /* SS_DISABLE */
 		thread->tid = next_tid++;
 		thread->state = THREAD_RUNNABLE;

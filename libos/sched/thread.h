@@ -57,6 +57,8 @@ struct thread {
 	uint64_t light_rsp;       /* suspended inside a fast call: the RSP
 				     that light_resume continues from; else
 				     0, and regs is its whole state */
+	uint64_t fast_app_rsp;    /* during a fast call: the app's RSP less
+				     FASTCALL_APP_STACK_BYTES */
 	int32_t tid;
 	uint16_t slot;            /* its index (thread_slot) */
 	uint8_t state;            /* enum thread_state */

@@ -18,20 +18,27 @@
 #include "trap/fastcall.h"
 
 #include "errno.h"
+#include "layout.h"
 #include "linux/signal.h"
 #include "linux/syscall_list.h"
 #include "linux/syscalls.h"
 #include "sched/sched.h"
 
-_Static_assert(__builtin_offsetof(struct thread, regs) == 0 &&
-	       __builtin_offsetof(struct thread, light_stack_top) ==
-	       THREAD_LIGHT_STACK_TOP, "syscall_entry.S");
+#define PINNED(field, offset) \
+	_Static_assert(__builtin_offsetof(struct thread, field) == (offset), \
+		       "syscall_entry.S: " #field)
+PINNED(regs, 0);
+PINNED(light_stack_top, THREAD_LIGHT_STACK_TOP);
+PINNED(fast_app_rsp, THREAD_FAST_APP_RSP);
+PINNED(state, THREAD_STATE);
+PINNED(syscall_number, THREAD_SYSCALL_NUMBER);
+PINNED(signals_blocked, THREAD_SIGNALS_BLOCKED);
+PINNED(signals_pending, THREAD_SIGNALS_PENDING);
+#undef PINNED
+_Static_assert(THREAD_RUNNING_STATE == THREAD_RUNNING &&
+	       FASTCALL_DECLINED == SYSCALL_NO_RESULT + 1, "syscall_entry.S");
 
 typedef long syscall_handler(struct wk_regs *regs);
-
-/* A fast handler's answer that sends the call the general way, as if it
- * had no fast handler (nothing changed yet). */
-#define FASTCALL_DECLINED (SYSCALL_NO_RESULT + 1)
 
 /* syscall_entry.S: `then` on the upcall stack; the fast-call stack is
  * left as it is (the next fast call starts it afresh). */
@@ -45,8 +52,7 @@ static long fast_rt_sigreturn(struct wk_regs *regs)
 {
 	struct thread *self = sched_current();
 	/* The handler's RET popped pretcode: RSP is at the ucontext. */
-	uint64_t rsp = *(const uint64_t *)(self->light_stack_top - 8) +
-		       FASTCALL_APP_STACK_BYTES;
+	uint64_t rsp = self->fast_app_rsp + FASTCALL_APP_STACK_BYTES;
 
 	if (!signal_return(self, rsp))
 		return FASTCALL_DECLINED;
@@ -73,7 +79,63 @@ static long fast_epoll_pwait(struct wk_regs *regs)
 	return regs->r8 ? FASTCALL_DECLINED : sys_epoll_pwait(regs);
 }
 
+/* The memory calls that can take pages away, or zero or protect them, go
+ * the general way when their range may reach the word where the entry
+ * keeps the app's RFLAGS (the app's RSP - FASTCALL_APP_STACK_BYTES),
+ * which the fast exit reads back with events masked. A page of slack on
+ * either side: declining more than needed costs only time. */
+static bool reaches_call_frame(uint64_t address, uint64_t length)
+{
+	uint64_t frame = sched_current()->fast_app_rsp;
+
+	if (length > (1ull << 47) || address > (1ull << 47))
+		return true; /* the general way answers */
+	return address <= frame + 8 + PAGE_SIZE &&
+	       address + length + PAGE_SIZE >= frame;
+}
+
+static long fast_mmap(struct wk_regs *regs)
+{
+	const uint64_t map_fixed = 0x10;
+
+	if ((regs->r10 & map_fixed) && reaches_call_frame(regs->rdi, regs->rsi))
+		return FASTCALL_DECLINED;
+	return sys_mmap(regs);
+}
+
+static long fast_munmap(struct wk_regs *regs)
+{
+	return reaches_call_frame(regs->rdi, regs->rsi) ? FASTCALL_DECLINED
+							: sys_munmap(regs);
+}
+
+static long fast_mprotect(struct wk_regs *regs)
+{
+	return reaches_call_frame(regs->rdi, regs->rsi) ? FASTCALL_DECLINED
+							: sys_mprotect(regs);
+}
+
+static long fast_madvise(struct wk_regs *regs)
+{
+	return reaches_call_frame(regs->rdi, regs->rsi) ? FASTCALL_DECLINED
+							: sys_madvise(regs);
+}
+
+/* Its old range (to the larger length) and any fixed new one. */
+static long fast_mremap(struct wk_regs *regs)
+{
+	const uint64_t mremap_fixed = 2;
+	uint64_t longer = regs->rsi > regs->rdx ? regs->rsi : regs->rdx;
+
+	return reaches_call_frame(regs->rdi, longer) ||
+			       ((regs->r10 & mremap_fixed) &&
+				reaches_call_frame(regs->r8, regs->rdx))
+		       ? FASTCALL_DECLINED
+		       : sys_mremap(regs);
+}
+
 #define FAST(name) { LINUX_NR_##name, sys_##name }
+#define FAST_WRAPPED(name) { LINUX_NR_##name, fast_##name }
 static const struct {
 	uint16_t number;
 	syscall_handler *handler;
@@ -101,8 +163,31 @@ static const struct {
 	FAST(recvfrom), FAST(sendmsg),   FAST(recvmsg),     FAST(sendmmsg),
 	FAST(recvmmsg), FAST(getsockopt), FAST(setsockopt),
 	FAST(getsockname), FAST(getpeername), FAST(sendfile), FAST(splice),
+	FAST(socketpair),
+	/* Memory. */
+	FAST_WRAPPED(mmap), FAST_WRAPPED(munmap), FAST_WRAPPED(mprotect),
+	FAST_WRAPPED(madvise), FAST_WRAPPED(mremap), FAST(msync),
+	FAST(mincore),
+	/* Paths. */
+	FAST(stat),    FAST(lstat),      FAST(creat),       FAST(unlink),
+	FAST(unlinkat), FAST(mkdir),     FAST(mkdirat),     FAST(rmdir),
+	FAST(rename),  FAST(renameat),   FAST(renameat2),   FAST(chdir),
+	FAST(fchdir),  FAST(getcwd),     FAST(statfs),      FAST(fstatfs),
+	FAST(chmod),   FAST(fchmod),     FAST(fchmodat),    FAST(truncate),
+	FAST(fdatasync), FAST(readlinkat), FAST(symlink),   FAST(symlinkat),
+	FAST(link),    FAST(linkat),     FAST(utimensat),   FAST(umask),
+	/* Identity, limits and the clock. */
+	FAST(getuid),  FAST(geteuid),    FAST(getgid),      FAST(getegid),
+	FAST(getpgrp), FAST(getpgid),    FAST(getsid),      FAST(getgroups),
+	FAST(uname),   FAST(sysinfo),    FAST(getrusage),   FAST(times),
+	FAST(getrlimit), FAST(prlimit64), FAST(getrandom),  FAST(clock_getres),
+	FAST(gettimeofday), FAST(time),  FAST(sched_getaffinity),
+	/* Signals. */
+	FAST(rt_sigaction), FAST(rt_sigpending), FAST(kill),
+	FAST(set_robust_list), FAST(set_tid_address),
 };
 #undef FAST
+#undef FAST_WRAPPED
 
 void fastcall_init(bool enabled)
 {
@@ -159,16 +244,17 @@ __attribute__((noinline)) static void poll_again(struct thread *self,
 	}
 }
 
-struct fastcall_result fastcall_run(struct thread *self,
-				    syscall_handler *handler)
+/* The handler of the call being served (syscall_entry.S's choice). */
+static syscall_handler *handler_of(const struct thread *self)
 {
-	self->syscall_number = (int64_t)self->regs.rax;
-	/* rt_sigreturn's is shallow and ends on the upcall stack itself: the
-	 * signal round trips' hot path keeps the thread's stack. */
-	long value = handler == fast_rt_sigreturn
-			     ? fast_rt_sigreturn(&self->regs)
-			     : fastcall_call(&self->regs, handler);
+	uint64_t number = (uint64_t)self->syscall_number;
 
+	return fastcall_table[number < FASTCALL_LIMIT ? number
+						      : FASTCALL_LIMIT];
+}
+
+struct fastcall_result fastcall_after(struct thread *self, long value)
+{
 	if (value == FASTCALL_DECLINED)
 		return (struct fastcall_result){ 0, FASTCALL_END_DECLINED };
 	if (value != SYSCALL_NO_RESULT)
@@ -176,7 +262,7 @@ struct fastcall_result fastcall_run(struct thread *self,
 	if (self->state != THREAD_RUNNING) {
 		leave(self);
 		if (self->poll_restarting)
-			poll_again(self, handler);
+			poll_again(self, handler_of(self));
 	}
 	/* The call may have woken a thread (the slice's end matters then)
 	 * or set a deadline (a TCP retransmission, a timer). */

@@ -15,11 +15,21 @@
  * table's last slot. Past every Linux number (linux/syscall_list.h). */
 #define FASTCALL_LIMIT 512
 
-/* Where syscall_entry.S finds a thread's fast-call stack: struct thread
- * begins with its regs, then light_stack_top (pinned in fastcall.c). */
-#define THREAD_LIGHT_STACK_TOP WK_REGS_SIZE
+/* What syscall_entry.S reads of a thread (pinned in fastcall.c): struct
+ * thread begins with its regs. */
+#define THREAD_LIGHT_STACK_TOP (WK_REGS_SIZE + 0)
+#define THREAD_FAST_APP_RSP (WK_REGS_SIZE + 16)
+#define THREAD_STATE (WK_REGS_SIZE + 30)
+#define THREAD_SYSCALL_NUMBER (WK_REGS_SIZE + 48)
+#define THREAD_SIGNALS_BLOCKED (WK_REGS_SIZE + 56)
+#define THREAD_SIGNALS_PENDING (WK_REGS_SIZE + 64)
+#define THREAD_RUNNING_STATE 1 /* THREAD_RUNNING */
 
-/* How a fast call ends (fastcall_run's RDX): the fast exit; the general
+/* A fast handler's answer that sends the call the general way, as if it
+ * had no fast handler (nothing changed yet): SYSCALL_NO_RESULT + 1. */
+#define FASTCALL_DECLINED (-0x7fffffffffffffff)
+
+/* How a fast call ends (fastcall_after's RDX): the fast exit; the general
  * way out, with a signal to deliver; or the general way in, the handler
  * having declined the call. */
 #define FASTCALL_END_FAST 0
@@ -50,16 +60,17 @@ void fastcall_enosys(uint64_t number);
 bool fastcall_interrupted_exit(const struct wk_regs *frame,
 			       struct wk_regs *regs);
 
-/* syscall_entry.S calls these two: fastcall_run runs the handler in the
- * thread (blocking or yielding there) and returns the result in RAX, and
- * in RDX how the call ends (FASTCALL_END_*): the general way out is
- * through fastcall_finish, which does not return. */
+/* syscall_entry.S calls the handler on the upcall stack, and takes the
+ * fast exit when it can (FASTCALL_END_FAST); else these two:
+ * fastcall_after(self, the handler's value), on the thread's fast-call
+ * stack, suspends a thread that blocked or yields, and returns the result
+ * in RAX and in RDX how the call ends (FASTCALL_END_*): the general way
+ * out is through fastcall_finish, which does not return. */
 struct fastcall_result {
 	long value;
 	long end;
 };
-struct fastcall_result fastcall_run(struct thread *self,
-				    long (*handler)(struct wk_regs *regs));
+struct fastcall_result fastcall_after(struct thread *self, long value);
 __attribute__((noreturn)) void fastcall_finish(void);
 
 /* syscall_entry.S: handler(regs) on the upcall stack (the thread's own

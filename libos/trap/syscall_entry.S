@@ -63,6 +63,7 @@ fast_handler:					/* R11: the handler, or 0 */
 	movl	$1, WK_VCPU_EVENTS_MASKED(%rcx)
 	movq	sched_running(%rip), %rcx
 	movq	%rax, THREAD(RAX, %rcx)
+	movq	%rax, THREAD_SYSCALL_NUMBER(%rcx)
 	movq	%rdi, THREAD(RDI, %rcx)
 	movq	%rsi, THREAD(RSI, %rcx)
 	movq	%rdx, THREAD(RDX, %rcx)
@@ -70,18 +71,31 @@ fast_handler:					/* R11: the handler, or 0 */
 	movq	%r9, THREAD(R9, %rcx)
 	movq	%r10, THREAD(R10, %rcx)
 	popq	THREAD(RIP, %rcx)
-	movq	%rsp, %rax
-	movq	THREAD_LIGHT_STACK_TOP(%rcx), %rsp
-	pushq	%rax				/* the app side of the stack
-						   (fastcall.h) */
+	movq	%rsp, THREAD_FAST_APP_RSP(%rcx)
+	/* The handler on the upcall stack, which no one else uses while
+	 * events are masked: handler(regs), regs at the thread's start. */
+	movabsq	$LIBOS_UPCALL_STACK_TOP, %rsp
 	movq	%rcx, %rdi
-	movq	%r11, %rsi
-	call	fastcall_run			/* RAX: the result; RDX: how
-						   the call ends */
-	popq	%rsp
+	call	*%r11
+	/* The fast exit needs a result, the thread still running, no
+	 * deadline moved (sched_arm_timer) and no signal deliverable
+	 * (signal_deliverable); else fastcall_after decides. */
 	movq	sched_running(%rip), %rcx
-	testq	%rdx, %rdx
-	jnz	fast_not_fast
+	movabsq	$FASTCALL_DECLINED, %rdx
+	cmpq	%rdx, %rax
+	jle	fast_after
+	cmpb	$THREAD_RUNNING_STATE, THREAD_STATE(%rcx)
+	jne	fast_after
+	cmpb	$0, sched_timer_stale(%rip)
+	jne	fast_after
+	movq	THREAD_SIGNALS_PENDING(%rcx), %rdx
+	orq	signal_process_pending(%rip), %rdx
+	movq	THREAD_SIGNALS_BLOCKED(%rcx), %rsi
+	notq	%rsi
+	testq	%rsi, %rdx
+	jnz	fast_after
+	movq	THREAD_FAST_APP_RSP(%rcx), %rsp
+fast_exit:
 	ARGUMENTS_FROM_THREAD
 	movq	THREAD(RIP, %rcx), %rcx
 	movabsq	$LIBOS_VCPU_ADDRESS, %r11
@@ -135,7 +149,18 @@ fast_general:
 	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
 	jmp	fastcall_finish
 
-fast_not_fast:
+	/* The rest of the call on the thread's own fast-call stack, where
+	 * fastcall_after may suspend it (RAX: the handler's value). */
+fast_after:
+	movq	THREAD_LIGHT_STACK_TOP(%rcx), %rsp
+	movq	%rcx, %rdi
+	movq	%rax, %rsi
+	call	fastcall_after			/* RAX: the result; RDX: how
+						   the call ends */
+	movq	sched_running(%rip), %rcx
+	movq	THREAD_FAST_APP_RSP(%rcx), %rsp
+	testq	%rdx, %rdx
+	jz	fast_exit
 	cmpq	$FASTCALL_END_GENERAL, %rdx
 	je	fast_general
 	/* Declined: the call as it came, the general way. */

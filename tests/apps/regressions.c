@@ -21,6 +21,13 @@
  *                        pipe, runs while its waker spins without a
  *                        system call (a fast call's wake armed no timer
  *                        slice: the woken thread starved)
+ *   frame-page-gone      munmap, mprotect, madvise, mmap and mremap of the
+ *                        page just under the stack's red zone, called with
+ *                        RSP just above it (a fast call kept the app's
+ *                        RFLAGS there, and read them back from a page
+ *                        gone). The page is writable at each call: a
+ *                        rewritten site's entry needs that (Wicket's
+ *                        known difference, docs/patching.md)
  *   out-of-memory        (Wicket only) touch memory until none is left
  */
 #define _GNU_SOURCE
@@ -323,6 +330,68 @@ static int woken_runs(void)
 	return 0;
 }
 
+/* A system call `number` made with RSP = stack; one site per number, so
+ * that each is rewritten after its first call. */
+#define CALL_ON_STACK(name, number)                                          \
+	static long name(long a, long b, long c, long d, long e, char *stack) \
+	{                                                                     \
+		long result;                                                  \
+		register long r10 __asm__("r10") = d;                         \
+		register long r8 __asm__("r8") = e;                           \
+		register long r9 __asm__("r9") = 0;                           \
+		__asm__ volatile("mov %%rsp, %%r12\n\t"                       \
+				 "mov %[stack], %%rsp\n\t"                    \
+				 "mov %[nr], %%eax\n\t"                       \
+				 "syscall\n\t"                                \
+				 "mov %%r12, %%rsp"                           \
+				 : "=a"(result)                               \
+				 : [nr] "i"(number), "D"(a), "S"(b), "d"(c),  \
+				   "r"(r10), "r"(r8), "r"(r9),                \
+				   [stack] "r"(stack)                         \
+				 : "rcx", "r11", "r12", "memory");            \
+		return result;                                                \
+	}
+CALL_ON_STACK(munmap_on, SYS_munmap)
+CALL_ON_STACK(mprotect_on, SYS_mprotect)
+CALL_ON_STACK(madvise_on, SYS_madvise)
+CALL_ON_STACK(mmap_on, SYS_mmap)
+CALL_ON_STACK(mremap_on, SYS_mremap)
+
+static int frame_page_gone(void)
+{
+	const long rw = PROT_READ | PROT_WRITE;
+	const long anonymous = MAP_PRIVATE | MAP_ANONYMOUS;
+
+	for (int round = 0; round < 4; round++) {
+		char *area = mmap(NULL, 3 * 4096, rw, anonymous, -1, 0);
+		char *stack = area + 4096 + 64; /* its red zone is on page 0 */
+		long result;
+
+		if (area == MAP_FAILED)
+			return 1;
+		result = munmap_on((long)area, 4096, 0, 0, 0, stack);
+		printf("munmap %ld\n", result);
+		mmap(area, 4096, rw, anonymous | MAP_FIXED, -1, 0);
+		result = mprotect_on((long)area, 4096, PROT_NONE, 0, 0, stack);
+		printf("mprotect %ld\n", result);
+		mprotect(area, 4096, rw);
+		area[0] = 7;
+		result = madvise_on((long)area, 4096, MADV_DONTNEED, 0, 0,
+				    stack);
+		printf("madvise %ld, then %d\n", result, area[0]);
+		result = mmap_on((long)area, 4096, rw, anonymous | MAP_FIXED,
+				 -1, stack);
+		printf("mmap %s\n", result == (long)area ? "in place" : "moved");
+		result = mremap_on((long)area, 4096, 4096,
+				   MREMAP_MAYMOVE | MREMAP_FIXED,
+				   (long)(area + 8192), stack);
+		printf("mremap %s\n",
+		       result == (long)(area + 8192) ? "moved" : "failed");
+		munmap(area, 3 * 4096);
+	}
+	return 0;
+}
+
 /* Wicket only (test oom-killed): touches memory until there is none left
  * in the 256 MiB guest; the libOS says so and kills the app (SIGKILL), as
  * Linux's OOM killer would, rather than a SIGSEGV that blames the app. It
@@ -360,6 +429,7 @@ int main(int argc, char **argv)
 		{ "madvise-image", madvise_image },
 		{ "brk-steps", brk_steps },
 		{ "woken-runs", woken_runs },
+		{ "frame-page-gone", frame_page_gone },
 		{ "out-of-memory", out_of_memory },
 	};
 

@@ -7,8 +7,9 @@
  * megabyte through a stream; named sockets (a path's socket file, an
  * abstract name, autobind): bind, listen, connect, accept, their names,
  * a listener closed with connections waiting, DGRAM sockets sending to
- * names. SO_RCVTIMEO and SO_SNDTIMEO (their values, the waits they end,
- * handlers ending those), SO_PASSCRED, SCM_CREDENTIALS and SO_PEERCRED,
+ * names and the queue a DGRAM end takes from others. SO_RCVTIMEO and
+ * SO_SNDTIMEO (their values, the waits they end, handlers ending those),
+ * SO_PASSCRED, SCM_CREDENTIALS and SO_PEERCRED,
  * control messages as sendmsg checks them, connect(AF_UNSPEC) and a
  * DGRAM end's leaving, SCM_RIGHTS (where a stream read stops, peeks,
  * MSG_CMSG_CLOEXEC, MSG_CTRUNC, closing what nobody receives, sockets
@@ -637,6 +638,75 @@ static void named(void)
 	close(client);
 	unlink(address.sun_path);
 	unlink(other.sun_path);
+}
+
+/* Sends 1-byte datagrams by name without waiting until one fails (at most
+ * 100): how many went. */
+static int fill_by_name(int fd, const struct sockaddr_un *address,
+			socklen_t length)
+{
+	int count = 0;
+
+	while (count < 100 && sendto(fd, "q", 1, MSG_DONTWAIT,
+				     (const struct sockaddr *)address,
+				     length) == 1)
+		count++;
+	return count;
+}
+
+/* A DGRAM end holding more than max_dgram_qlen's default (10) messages
+ * takes no more from a sender it is not connected back to, and such a
+ * sender connected to it polls unwritable; its own peer sends on. */
+static void dgram_queue(void)
+{
+	struct sockaddr_un address, client_address;
+	socklen_t length = named_address(&address, "queue", 0);
+	socklen_t client_length = named_address(&client_address,
+						"queue-client", 0);
+	int server = socket(AF_UNIX, SOCK_DGRAM, 0);
+	int client = socket(AF_UNIX, SOCK_DGRAM, 0);
+	int other = socket(AF_UNIX, SOCK_DGRAM, 0);
+	char buffer[8];
+	int sv[2];
+
+	printf("dgram queue\n");
+	unlink(address.sun_path);
+	unlink(client_address.sun_path);
+	bind(server, (struct sockaddr *)&address, length);
+	bind(client, (struct sockaddr *)&client_address, client_length);
+	printf("  sent before the queue was full: %d\n",
+	       fill_by_name(client, &address, length));
+	show("  a send then", sendto(client, "q", 1, MSG_DONTWAIT,
+				     (struct sockaddr *)&address, length));
+	show("  another sender's", sendto(other, "q", 1, MSG_DONTWAIT,
+					  (struct sockaddr *)&address, length));
+	connect(client, (struct sockaddr *)&address, length);
+	struct pollfd polled = { client, POLLOUT, 0 };
+	show("  poll(POLLOUT) of a sender connected to it", poll(&polled, 1, 0));
+	show("  one received", recv(server, buffer, sizeof(buffer), 0));
+	show("  poll(POLLOUT) again", poll(&polled, 1, 0));
+	show("  send", send(client, "q", 1, MSG_DONTWAIT));
+	show("  send again", send(client, "q", 1, MSG_DONTWAIT));
+	show("the receiver connects back",
+	     connect(server, (struct sockaddr *)&client_address, client_length));
+	printf("  its peer sends on: %d\n",
+	       fill_by_name(client, &address, length));
+	show("  another sender's", sendto(other, "q", 1, MSG_DONTWAIT,
+					  (struct sockaddr *)&address, length));
+	close(server);
+	close(client);
+	close(other);
+	unlink(address.sun_path);
+	unlink(client_address.sun_path);
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	int count = 0;
+
+	while (count < 50 && send(sv[0], "q", 1, MSG_DONTWAIT) == 1)
+		count++;
+	printf("  a socketpair's end took %d\n", count);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 static void nonblocking(void)
@@ -1510,6 +1580,7 @@ int main(void)
 	threads();
 	send_cut_short();
 	named();
+	dgram_queue();
 	nonblocking();
 	timeouts();
 	credentials(SOCK_STREAM);

@@ -98,7 +98,7 @@ void udp_refused(uint32_t source, uint16_t source_port, uint32_t destination,
 	refusals++;
 }
 
-void tcp_kick(void) {}
+void tcp_kick_pending(void) {}
 uint64_t tcp_deadline(void) { return 0; }
 void tcp_timer(uint64_t now) { (void)now; }
 bool tcp_sending(void) { return false; }

@@ -205,6 +205,8 @@ static void reset_all(void)
 	app.room = 256 << 10;
 	memset(connections, 0, sizeof(connections));
 	connections_touched = 0;
+	kicks_wanted_count = 0;
+	kick_everyone = held_back = busy = false;
 	out_count = 0;
 	device_full = false;
 	peer_scale = -1;
@@ -334,6 +336,51 @@ Test(tcp, data_waits_while_the_device_has_no_room_and_acks_still_go)
 	device_full = false;
 	tcp_kick();
 	cr_assert_eq(take().length, 536);
+}
+
+Test(tcp, data_held_back_by_the_device_goes_once_it_has_room)
+{
+	opened(60000);
+	device_full = true;
+	queue(1000);
+	tcp_kick();
+	nothing_sent();
+	tcp_kick_pending(); /* still no room */
+	nothing_sent();
+	device_full = false;
+	tcp_kick_pending();
+	cr_assert_eq(take().length, 536);
+	cr_assert_eq(take().length, 464);
+	nothing_sent();
+}
+
+/* socket.c's kicks while TCP runs (its input, its timers) are put off to
+ * tcp_kick_pending, which does those alone. */
+Test(tcp, pending_kicks_are_the_ones_asked_for_while_busy)
+{
+	opened(60000);
+	queue(1000);
+	tcp_kick_pending(); /* none was asked for */
+	nothing_sent();
+	busy = true;
+	tcp_kick_hidden(HIDDEN);
+	tcp_kick_hidden(HIDDEN);
+	busy = false;
+	nothing_sent();
+	cr_assert_eq(kicks_wanted_count, 1, "one connection asked twice");
+	tcp_kick_pending();
+	cr_assert_eq(take().length, 536);
+	cr_assert_eq(take().length, 464);
+	queue(100);
+	busy = true;
+	tcp_kick(); /* a change that names no connection */
+	busy = false;
+	nothing_sent();
+	tcp_kick_pending();
+	cr_assert_eq(take().length, 100);
+	queue(10);
+	tcp_kick_pending(); /* done already */
+	nothing_sent();
 }
 
 Test(tcp, a_lost_segment_goes_again_after_the_timeout_from_the_first_unacked)
