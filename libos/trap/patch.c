@@ -881,14 +881,15 @@ static bool first_try(uint64_t address)
 	return false; /* full: try no more */
 }
 
-void patch_reflected_site(struct wk_regs *regs)
+/* patch_reflected_site's work, for a site not tried before (out of line:
+ * a site left to the kernel, or wicket.patch=off, costs its checks
+ * alone). */
+__attribute__((noinline)) static void try_site(struct wk_regs *regs,
+					       uint64_t address)
 {
-	uint64_t address = regs->rip - 2;
 	uint64_t number = regs->rax;
 
-	if (options.patch_off || !libos_has(WK_CPU_FSGSBASE) ||
-	    address < WK_USER_MIN || address >= APP_LIMIT ||
-	    !first_try(address))
+	if (!first_try(address))
 		return;
 	const uint8_t *code = (const uint8_t *)address;
 	const struct region *region = vm_find(address);
@@ -909,6 +910,15 @@ void patch_reflected_site(struct wk_regs *regs)
 			libos_report("strace: call site 0x%lx (%s) left to the "
 				     "kernel", address, syscall_name(number));
 	}
+}
+
+void patch_reflected_site(struct wk_regs *regs)
+{
+	uint64_t address = regs->rip - 2;
+
+	if (!options.patch_off && libos_has(WK_CPU_FSGSBASE) &&
+	    address >= WK_USER_MIN && address < APP_LIMIT)
+		try_site(regs, address);
 }
 
 /* The last site in by_start (app address) or by_entry (trampoline)
