@@ -241,7 +241,7 @@ void sched_exec_alone(void)
 			fpu_owner = NULL;
 		thread_free(thread);
 	}
-	sched_running->tid = LINUX_PID;
+	thread_set_tid(sched_running, LINUX_PID);
 }
 
 uint64_t sched_call_deadline(uint64_t first_run)

@@ -28,6 +28,32 @@ _Static_assert(SIGNAL_INFO_BYTES + sizeof(struct thread) <= PAGE_SIZE,
 static struct thread *slots[THREADS_MAX]; /* NULL: never used */
 static unsigned live;
 static int32_t next_tid = 1;
+/* The live threads by tid: tids count up, so their low bits spread. */
+#define TID_BUCKETS 4096
+static struct thread *by_tid[TID_BUCKETS];
+
+static struct thread **tid_bucket(int32_t tid)
+{
+	return &by_tid[(uint32_t)tid % TID_BUCKETS];
+}
+
+static void tid_link(struct thread *thread)
+{
+	struct thread **bucket = tid_bucket(thread->tid);
+
+	thread->tid_next = *bucket;
+	*bucket = thread;
+}
+
+static void tid_unlink(struct thread *thread)
+{
+	for (struct thread **link = tid_bucket(thread->tid); *link;
+	     link = &(*link)->tid_next)
+		if (*link == thread) {
+			*link = thread->tid_next;
+			return;
+		}
+}
 
 static bool xsave_on(void)
 {
@@ -84,6 +110,7 @@ static struct thread *allocate(void)
 		thread->altstack_flags = 2; /* SS_DISABLE */
 		thread->tid = next_tid++;
 		thread->state = THREAD_RUNNABLE;
+		tid_link(thread);
 		live++;
 		return thread;
 	}
@@ -111,6 +138,7 @@ struct thread *thread_create(void)
 
 void thread_free(struct thread *thread)
 {
+	tid_unlink(thread);
 	thread->state = THREAD_FREE;
 	live--;
 }
@@ -129,11 +157,16 @@ struct thread *thread_slot(unsigned index)
 
 struct thread *thread_find(int32_t tid)
 {
-	for (unsigned i = 0; i < THREADS_MAX; i++) {
-		struct thread *thread = thread_slot(i);
-
-		if (thread && thread->tid == tid)
+	for (struct thread *thread = *tid_bucket(tid); thread;
+	     thread = thread->tid_next)
+		if (thread->tid == tid)
 			return thread;
-	}
 	return NULL;
+}
+
+void thread_set_tid(struct thread *thread, int32_t tid)
+{
+	tid_unlink(thread);
+	thread->tid = tid;
+	tid_link(thread);
 }

@@ -76,6 +76,7 @@ struct thread {
 				     none) */
 	uint8_t signals_queued[65]; /* real-time signals: how many more */
 	struct signal_info *signal_infos; /* [65], the slot's second page */
+	struct thread *tid_next;  /* its tid's bucket (thread_find) */
 	/* While blocked: */
 	uint8_t wait_kind;        /* enum wait_kind */
 	uint64_t futex;           /* the futex word waited on, or 0 */
@@ -165,6 +166,9 @@ struct thread *thread_slot(unsigned index);
 
 /* The thread with this tid, or NULL. */
 struct thread *thread_find(int32_t tid);
+
+/* The thread's tid becomes `tid` (execve's: the process id). */
+void thread_set_tid(struct thread *thread, int32_t tid);
 
 /* Saves the FPU registers into thread's area, restores them from it. */
 void thread_fpu_save(struct thread *thread);
