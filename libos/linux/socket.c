@@ -406,12 +406,12 @@ static long vector_total(const struct iovec *vector, uint64_t count,
  * a change and its call runs again (SYSCALL_NO_RESULT). A signal's
  * handler ends the wait with the count (thread.h, call_done), else
  * -EINTR, or under SA_RESTART runs the call again if it has no timeout
- * (WAIT_POLL; one with a timeout waits as WAIT_READY). A wait for bytes
- * or room in one end's ring names that end (`ring_end`), whose bytes
- * moving wake it (wake_for_end); else NO_RING_END: any change does. */
-#define NO_RING_END SOCKETS_MAX
+ * (WAIT_POLL; one with a timeout waits as WAIT_READY). A wait names the
+ * end whose change ends it (`end`): the one whose ring has the bytes or
+ * the room wanted (wake_for_end names it when they move), or a listener
+ * (its queue); a change that names no end wakes every waiter. */
 static long wait_or_again(bool may_wait, int64_t timeout, uint64_t done,
-			  unsigned ring_end)
+			  unsigned end)
 {
 	uint64_t deadline = 0;
 
@@ -429,10 +429,7 @@ static long wait_or_again(bool may_wait, int64_t timeout, uint64_t done,
 	if (!may_wait)
 		return done ? (long)done : -EAGAIN;
 	sched_current()->call_done = done;
-	sched_wait_for_object(ring_end == NO_RING_END
-				      ? 0
-				      : epoll_object(EPOLL_OBJECT_SOCKET,
-						     ring_end),
+	sched_wait_for_object(epoll_object(EPOLL_OBJECT_SOCKET, end),
 			      deadline ? WAIT_READY : WAIT_POLL, deadline);
 	return SYSCALL_NO_RESULT;
 }
@@ -2686,7 +2683,8 @@ static long connect_remote(struct file *file, const struct inet_name *to)
 	inet_set_peer(index, to);
 	if (file->flags & O_NONBLOCK)
 		return -EINPROGRESS;
-	return wait_or_again(true, self->send_timeout, 0, NO_RING_END);
+	/* TCP's answer (socket_remote_open, _close) wakes every waiter. */
+	return wait_or_again(true, self->send_timeout, 0, index);
 }
 
 /* connect again while connect_remote's connection opens: 0 when it is
@@ -2713,7 +2711,8 @@ static long connect_remote_again(struct file *file)
 	}
 	if ((file->flags & O_NONBLOCK) && !sched_current()->call_again)
 		return -EALREADY;
-	return wait_or_again(true, self->send_timeout, 0, NO_RING_END);
+	return wait_or_again(true, self->send_timeout, 0,
+			     (unsigned)file->position);
 }
 
 /* connect on an AF_INET or AF_INET6 end. UDP: the name becomes the peer
@@ -2863,9 +2862,9 @@ static long stream_connect(struct file *file, unsigned to,
 		return -EINVAL;
 	if (!target->listening)
 		return -ECONNREFUSED;
-	if (target->waiting >= target->backlog)
+	if (target->waiting >= target->backlog) /* accept names it */
 		return wait_or_again(!(file->flags & O_NONBLOCK),
-				     self->send_timeout, 0, NO_RING_END);
+				     self->send_timeout, 0, to);
 	struct inet_name client = inet_to ? inet_name_of(index)
 					  : (struct inet_name){ 0 };
 
@@ -2919,7 +2918,11 @@ static long queue_for_accept(unsigned index, unsigned to,
 		ends[last].next = (uint16_t)server;
 	}
 	target->waiting++;
-	changed();
+	/* The listener's POLLIN and the connecting end's state: the new end
+	 * has no descriptor yet, and TCP (a connection from eth0) sends on
+	 * its own once this returns. */
+	sched_wake_for_objects(epoll_object(EPOLL_OBJECT_SOCKET, to),
+			       epoll_object(EPOLL_OBJECT_SOCKET, index));
 	return server;
 }
 
@@ -2982,9 +2985,10 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 		if (room && !vm_user_ok(address, room, PROT_WRITE))
 			return -EFAULT;
 	}
-	if (self->waiting == 0)
+	if (self->waiting == 0) /* queue_for_accept names the listener */
 		return wait_or_again(!(file->flags & O_NONBLOCK),
-				     self->receive_timeout, 0, NO_RING_END);
+				     self->receive_timeout, 0,
+				     (unsigned)file->position);
 	unsigned accepted = self->first;
 	long new_fd = io_open(FILE_SOCKET, NODE_SOCKET, accepted,
 			      O_RDWR | ((uint32_t)flags & O_NONBLOCK),
@@ -3009,7 +3013,11 @@ static long accept_on(uint64_t fd, uint64_t address, uint64_t length_address,
 						address, room)
 				: write_name(peer, address, room, false);
 	}
-	changed();
+	/* The listener's queue shrank: its POLLIN, and the connects waiting
+	 * for room in it (they wait on the listener); nothing of TCP's
+	 * changed. */
+	sched_wake_for_objects(
+		epoll_object(EPOLL_OBJECT_SOCKET, (unsigned)file->position), 0);
 	return new_fd;
 }
 

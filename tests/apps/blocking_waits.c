@@ -4,7 +4,9 @@
  * their own, woken one at a time in an order main chooses; writers
  * blocked on a full pipe, a full AF_UNIX stream, a full datagram end they
  * send to by name and an eventfd at its most, each woken by a read; a
- * reader woken by its writer's close. On Wicket a change that names its
+ * reader woken by its writer's close; threads blocked in accept on four
+ * listeners, each woken by a connect to its own, and a connect to a full
+ * queue woken by an accept. On Wicket a change that names its
  * object wakes only the threads waiting on it (libos/sched/sched.c:
  * sched_wake_for_objects).
  */
@@ -250,11 +252,111 @@ static void closed_under_a_reader(void)
 	close(ends[0]);
 }
 
+/* ---- listeners: an accept woken by a connect, a connect by an accept */
+
+static socklen_t listener_name(struct sockaddr_un *name, int which)
+{
+	*name = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	int bytes = 1 + snprintf(name->sun_path + 1, sizeof(name->sun_path) - 1,
+				 "blocking_waits.%d.%d", (int)getpid(), which);
+
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + bytes);
+}
+
+struct acceptor {
+	int number, fd;
+};
+
+static void *acceptor(void *arg)
+{
+	struct acceptor *a = arg;
+	int fd = accept(a->fd, NULL, NULL);
+
+	pthread_mutex_lock(&lock);
+	if (fd < 0)
+		printf("acceptor %d: %s\n", a->number, strerror(errno));
+	woken_order[woken_count++] = a->number;
+	pthread_mutex_unlock(&lock);
+	close(fd);
+	return NULL;
+}
+
+static void *connector(void *arg)
+{
+	const int *fd = arg;
+	struct sockaddr_un name;
+	socklen_t length = listener_name(&name, 9);
+
+	printf("the connect to a full queue: %d\n",
+	       connect(*fd, (struct sockaddr *)&name, length));
+	return NULL;
+}
+
+static void listeners(void)
+{
+	enum { LISTENERS = 4 };
+	struct acceptor a[LISTENERS];
+	pthread_t threads[LISTENERS];
+	struct sockaddr_un name;
+	int clients[LISTENERS];
+
+	woken_count = 0;
+	for (int i = 0; i < LISTENERS; i++) {
+		socklen_t length = listener_name(&name, i);
+
+		a[i] = (struct acceptor){ i, socket(AF_UNIX, SOCK_STREAM, 0) };
+		bind(a[i].fd, (struct sockaddr *)&name, length);
+		listen(a[i].fd, 4);
+		pthread_create(&threads[i], NULL, acceptor, &a[i]);
+	}
+	nap(50);
+	/* Connect to them in the order 2, 0, 3, 1: each wakes its own. */
+	for (int k = 0; k < LISTENERS; k++) {
+		int i = (k * 2 + 2) % LISTENERS + (k >= 2 ? 1 : 0);
+		socklen_t length = listener_name(&name, i);
+
+		clients[k] = socket(AF_UNIX, SOCK_STREAM, 0);
+		connect(clients[k], (struct sockaddr *)&name, length);
+		nap(30);
+	}
+	for (int i = 0; i < LISTENERS; i++)
+		pthread_join(threads[i], NULL);
+	printf("acceptors woken in the order:");
+	for (int i = 0; i < woken_count; i++)
+		printf(" %d", woken_order[i]);
+	printf("\n");
+	for (int i = 0; i < LISTENERS; i++) {
+		close(clients[i]);
+		close(a[i].fd);
+	}
+
+	/* A backlog of 0 lets one connection wait; the next connect waits
+	 * until an accept makes room. */
+	socklen_t length = listener_name(&name, 9);
+	int server = socket(AF_UNIX, SOCK_STREAM, 0);
+	int first = socket(AF_UNIX, SOCK_STREAM, 0);
+	int second = socket(AF_UNIX, SOCK_STREAM, 0);
+	pthread_t thread;
+
+	bind(server, (struct sockaddr *)&name, length);
+	listen(server, 0);
+	printf("the first connect: %d\n",
+	       connect(first, (struct sockaddr *)&name, length));
+	pthread_create(&thread, NULL, connector, &second);
+	nap(100);
+	printf("accept: %s\n", accept(server, NULL, NULL) >= 0 ? "one" : "none");
+	pthread_join(thread, NULL);
+	close(first);
+	close(second);
+	close(server);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	readers();
 	writers();
 	closed_under_a_reader();
+	listeners();
 	return 0;
 }
