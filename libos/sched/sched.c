@@ -411,10 +411,8 @@ void sched_timer(void)
 	}
 }
 
-void sched_arm_timer(void)
+void sched_arm_timer_now(void)
 {
-	if (!sched_timer_stale)
-		return;
 	sched_timer_stale = false;
 	uint64_t deadline = sleepers ? sleepers->deadline : 0;
 	uint64_t timers = timers_deadline(), network = netif_deadline();

@@ -44,14 +44,19 @@ void sched_timer(void);
  * may need an earlier deadline. */
 void sched_deadlines_changed(void);
 
-/* The kernel timer armed for the earliest deadline, if they changed since
- * (a sleeper's, a timer's, the network's, the slice's end once another
- * thread waits to run): done on every way back to the app. */
-void sched_arm_timer(void);
-
 /* Whether sched_arm_timer has work: the deadlines may have moved since
  * it last armed the timer (syscall_entry.S's fast exit reads it). */
 extern bool sched_timer_stale;
+void sched_arm_timer_now(void);
+
+/* The kernel timer armed for the earliest deadline, if they changed since
+ * (a sleeper's, a timer's, the network's, the slice's end once another
+ * thread waits to run): done on every way back to the app. */
+static inline void sched_arm_timer(void)
+{
+	if (sched_timer_stale)
+		sched_arm_timer_now();
+}
 
 /* CPU time, in TSC ticks: what a thread of the process ran, and what all
  * of them did, those gone included. Time in the libOS on a thread's

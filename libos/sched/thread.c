@@ -55,34 +55,6 @@ static void tid_unlink(struct thread *thread)
 		}
 }
 
-static bool xsave_on(void)
-{
-	return libos_has(WK_CPU_XSAVE);
-}
-
-void thread_fpu_save(struct thread *thread)
-{
-	if (xsave_on())
-		__asm__ volatile("xsave64 (%0)" : : "r"(thread->fpu),
-				 "a"(-1), "d"(-1) : "memory");
-	else
-		__asm__ volatile("fxsave64 (%0)" : : "r"(thread->fpu)
-				 : "memory");
-	thread->fpu_saved = true;
-}
-
-void thread_fpu_restore(struct thread *thread)
-{
-	if (!thread->fpu_saved)
-		return;
-	if (xsave_on())
-		__asm__ volatile("xrstor64 (%0)" : : "r"(thread->fpu),
-				 "a"(-1), "d"(-1) : "memory");
-	else
-		__asm__ volatile("fxrstor64 (%0)" : : "r"(thread->fpu)
-				 : "memory");
-}
-
 static struct thread *allocate(void)
 {
 	for (unsigned i = 0; i < THREADS_MAX; i++) {

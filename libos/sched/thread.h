@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "libos.h"
 #include "wicket/abi.h"
 
 #define THREADS_MAX 2048
@@ -170,8 +171,29 @@ struct thread *thread_find(int32_t tid);
 /* The thread's tid becomes `tid` (execve's: the process id). */
 void thread_set_tid(struct thread *thread, int32_t tid);
 
-/* Saves the FPU registers into thread's area, restores them from it. */
-void thread_fpu_save(struct thread *thread);
-void thread_fpu_restore(struct thread *thread);
+/* Saves the FPU registers into thread's area, restores them from it
+ * (inline: a switch between threads does both). */
+static inline void thread_fpu_save(struct thread *thread)
+{
+	if (libos_has(WK_CPU_XSAVE))
+		__asm__ volatile("xsave64 (%0)" : : "r"(thread->fpu),
+				 "a"(-1), "d"(-1) : "memory");
+	else
+		__asm__ volatile("fxsave64 (%0)" : : "r"(thread->fpu)
+				 : "memory");
+	thread->fpu_saved = true;
+}
+
+static inline void thread_fpu_restore(struct thread *thread)
+{
+	if (!thread->fpu_saved)
+		return;
+	if (libos_has(WK_CPU_XSAVE))
+		__asm__ volatile("xrstor64 (%0)" : : "r"(thread->fpu),
+				 "a"(-1), "d"(-1) : "memory");
+	else
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(thread->fpu)
+				 : "memory");
+}
 
 #endif /* LIBOS_SCHED_THREAD_H */
