@@ -1503,6 +1503,9 @@ void socket_discard_queue(unsigned index)
 static void end_release(unsigned index, bool unaccepted)
 {
 	struct socket_end *self = &ends[index], *peer = peer_of(self);
+	unsigned peer_index = self->peer;
+	bool others_connected = self->connected_to;
+	uint8_t remote = self->remote;
 
 	while (self->listening && self->waiting) {
 		unsigned first = self->first;
@@ -1533,7 +1536,12 @@ static void end_release(unsigned index, bool unaccepted)
 		if (reset)
 			peer->error = ECONNRESET;
 	}
-	for (unsigned other = 0; other < sockets_touched; other++)
+	/* (A socketpair's DGRAM ends are each other's peer without a
+	 * connect.) */
+	for (unsigned other = 0;
+	     (others_connected || (peer && self->type == SOCK_DGRAM)) &&
+	     other < sockets_touched;
+	     other++)
 		if (ends[other].type == SOCK_DGRAM && ends[other].connected &&
 		    ends[other].family == AF_UNIX &&
 		    ends[other].peer == index && other != index)
@@ -1545,7 +1553,22 @@ static void end_release(unsigned index, bool unaccepted)
 	free_end(index);
 	if (index >= RINGS_KEPT)
 		ring_unback(ring(index), SOCKET_RING, &self->ring_pages);
-	changed();
+	/* What changed: this end (a thread may wait on it still) and its
+	 * peer; the DGRAM ends connected to it, which are not known one by
+	 * one; the ends queued on a listener were released above, each
+	 * naming its own. TCP looks at this end's connection alone: its
+	 * hidden end is the peer of an app end, or this end. */
+	if (others_connected)
+		sched_wake_input_waiters();
+	else
+		sched_wake_for_objects(
+			epoll_object(EPOLL_OBJECT_SOCKET, index),
+			peer ? epoll_object(EPOLL_OBJECT_SOCKET, peer_index)
+			     : 0);
+	if (remote == REMOTE_APP && peer)
+		tcp_kick_hidden(peer_index);
+	else if (remote != REMOTE_NONE)
+		tcp_kick_hidden(index);
 }
 
 void socket_release(const struct file *file)
