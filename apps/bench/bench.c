@@ -46,6 +46,10 @@
  *   pipe round trip    a byte to a second thread, which sends it back
  *                      through another pipe: two switches per operation
  *   tcp round trip     the same through a loopback TCP connection
+ *   unix accept, 64    an AF_UNIX connect to a listener, an epoll_wait
+ *                      (timeout 0) that reports the listener, the accept
+ *                      and both closes, the epoll instance also watching
+ *                      64 idle socketpair ends
  *   pipe RT, 64 idle   the pipe round trip while 64 more threads are
  *                      blocked reading pipes nothing writes
  *
@@ -68,6 +72,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <ucontext.h>
 #include <fcntl.h>
 #include <sys/reboot.h>
@@ -75,6 +80,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,6 +393,29 @@ static void do_epoll_edge(void)
 		abort();
 }
 
+/* An abstract name: a NUL, then 20 bytes. */
+static int listener_fd;
+static struct sockaddr_un listener_name = {
+	.sun_family = AF_UNIX, .sun_path = "\0wicket-bench-accept"
+};
+#define LISTENER_NAME_LENGTH \
+	((socklen_t)(offsetof(struct sockaddr_un, sun_path) + 21))
+
+static void do_accept(void)
+{
+	struct epoll_event events[8];
+	int client = socket(AF_UNIX, SOCK_STREAM, 0), server;
+
+	if (client < 0 ||
+	    connect(client, (struct sockaddr *)&listener_name,
+		    LISTENER_NAME_LENGTH) ||
+	    epoll_wait(epoll_fd, events, 8, 0) != 1 ||
+	    (server = accept(listener_fd, NULL, NULL)) < 0)
+		abort();
+	close(server);
+	close(client);
+}
+
 static void do_open_close(void)
 {
 	int fd = open(file_path, O_RDONLY);
@@ -568,6 +597,30 @@ static void io_rows(void)
 			edge_fd = fd;
 	}
 	row("epoll ET 1/64", do_epoll_edge);
+	close(epoll_fd);
+
+	epoll_fd = epoll_create1(0);
+	listener_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (bind(listener_fd, (struct sockaddr *)&listener_name,
+		 LISTENER_NAME_LENGTH) == 0 &&
+	    listen(listener_fd, 8) == 0) {
+		struct epoll_event interest = { .events = EPOLLIN };
+		int idle[64][2];
+
+		epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listener_fd, &interest);
+		for (int i = 0; i < 64; i++)
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, idle[i]) == 0)
+				epoll_ctl(epoll_fd, EPOLL_CTL_ADD, idle[i][0],
+					  &interest);
+			else
+				idle[i][0] = idle[i][1] = -1;
+		row("unix accept, 64", do_accept);
+		for (int i = 0; i < 64; i++) {
+			close(idle[i][0]);
+			close(idle[i][1]);
+		}
+	}
+	close(listener_fd);
 	close(epoll_fd);
 
 	mkdir("/tmp", 01777);

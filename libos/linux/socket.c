@@ -1492,7 +1492,7 @@ void socket_discard_queue(unsigned index)
 		mark_remove_first(end);
 	end->read = end->written;
 	end->records = 0;
-	changed();
+	end_changed(index); /* its ring emptied, as by a read */
 	control_files_drop(NO_FILES); /* what was put aside */
 }
 
@@ -2631,13 +2631,17 @@ long sys_bind(struct wk_regs *regs)
 static void dgram_leave(unsigned index)
 {
 	struct socket_end *self = &ends[index], *old = peer_of(self);
+	unsigned old_index = self->peer;
 
 	self->connected = false;
 	self->peer_gone = false;
 	if (unread(self) == 0)
 		return;
-	if (old && old->connected && !old->peer_gone && old->peer == index)
-		old->error = ECONNRESET;
+	if (old && old->connected && !old->peer_gone && old->peer == index) {
+		old->error = ECONNRESET; /* its POLLERR */
+		sched_wake_for_objects(
+			epoll_object(EPOLL_OBJECT_SOCKET, old_index), 0);
+	}
 	socket_discard_queue(index);
 }
 

@@ -5,7 +5,8 @@
  * ready interest, interests removed or gone in the middle of an instance
  * leave the others whole, a reused pipe slot, two instances and a dup'd
  * descriptor on one object, poll on an epoll descriptor, a wait woken
- * from another thread, and a long run of random adds, removals and
+ * from another thread, connections coming and going (connect, accept,
+ * close, a datagram peer leaving, a listener closed), and a long run of random adds, removals and
  * writes checked against the program's own account. Reports are sorted:
  * the order of ready interests is not part of the contract.
  */
@@ -443,6 +444,73 @@ static void random_run(void)
 	close(epoll);
 }
 
+/* Connections coming and going, among idle interests: a connect to a
+ * watched listener, its accept, a peer's close, a DGRAM end leaving its
+ * peer with messages unread (the peer's ECONNRESET), a listener closed
+ * under a connection not accepted. */
+static void connections(void)
+{
+	int epoll = epoll_create1(0), idle[8][2], pair[2], dgram[2];
+	struct sockaddr_un name = { .sun_family = AF_UNIX };
+	struct sockaddr unspecified = { AF_UNSPEC };
+	int bytes = 1 + snprintf(name.sun_path + 1, sizeof(name.sun_path) - 1,
+				 "epoll_queue.%d", (int)getpid());
+	socklen_t length = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				       bytes);
+
+	for (int i = 0; i < 8; i++) {
+		socketpair(AF_UNIX, SOCK_STREAM, 0, idle[i]);
+		watch(epoll, idle[i][0], EPOLLIN, 100 + (uint64_t)i);
+	}
+	int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+	int client = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	bind(listener, (struct sockaddr *)&name, length);
+	listen(listener, 4);
+	watch(epoll, listener, EPOLLIN, 1);
+	report("a listener, at first", epoll);
+	connect(client, (struct sockaddr *)&name, length);
+	report("connected to it", epoll);
+	int accepted = accept(listener, NULL, NULL);
+
+	report("accepted", epoll);
+	watch(epoll, accepted, EPOLLIN | EPOLLRDHUP, 2);
+	report("the accepted end watched", epoll);
+	close(client);
+	report("its client closed", epoll);
+	close(accepted);
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
+	watch(epoll, pair[0], EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, 3);
+	report("a stream pair's end", epoll);
+	close(pair[1]);
+	report("its peer closed", epoll);
+	close(pair[0]);
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, dgram);
+	send(dgram[1], "x", 1, 0);
+	watch(epoll, dgram[1], EPOLLIN | EPOLLET, 4);
+	report("a datagram pair's end", epoll);
+	connect(dgram[0], &unspecified, sizeof(unspecified));
+	report("its peer left it, a message unread", epoll);
+	close(dgram[0]);
+	close(dgram[1]);
+
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	connect(client, (struct sockaddr *)&name, length);
+	report("connected again", epoll);
+	watch(epoll, client, EPOLLIN | EPOLLRDHUP | EPOLLET, 5);
+	report("the client watched", epoll);
+	close(listener);
+	report("the listener closed before its accept", epoll);
+	close(client);
+	for (int i = 0; i < 8; i++) {
+		close(idle[i][0]);
+		close(idle[i][1]);
+	}
+	close(epoll);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -452,6 +520,7 @@ int main(void)
 	removals();
 	sharing();
 	woken();
+	connections();
 	random_run();
 	return 0;
 }
