@@ -2396,13 +2396,14 @@ long sys_shutdown(struct wk_regs *regs)
 	    (self->type == SOCK_DGRAM ? inet_peer((unsigned)file->position) ==
 					       NULL
 				      : !self->connected)) {
-		changed();
+		end_changed((unsigned)file->position);
 		return -ENOTCONN; /* and shut down all the same */
 	}
 	if (peer && self->type != SOCK_DGRAM)
 		peer->shutdown |= (mode & RCV_SHUTDOWN ? SEND_SHUTDOWN : 0) |
 				  (mode & SEND_SHUTDOWN ? RCV_SHUTDOWN : 0);
-	changed();
+	/* This end and its peer, and TCP their connection. */
+	end_changed((unsigned)file->position);
 	return 0;
 }
 

@@ -6,9 +6,10 @@
  * leave the others whole, a reused pipe slot, two instances and a dup'd
  * descriptor on one object, poll on an epoll descriptor, a wait woken
  * from another thread, connections coming and going (connect, accept,
- * close, a datagram peer leaving, a listener closed), and a long run of random adds, removals and
- * writes checked against the program's own account. Reports are sorted:
- * the order of ready interests is not part of the contract.
+ * shutdown, close, a datagram peer leaving, a listener closed), and a
+ * long run of random adds, removals and writes checked against the
+ * program's own account. Reports are sorted: the order of ready interests
+ * is not part of the contract.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -445,9 +446,9 @@ static void random_run(void)
 }
 
 /* Connections coming and going, among idle interests: a connect to a
- * watched listener, its accept, a peer's close, a DGRAM end leaving its
- * peer with messages unread (the peer's ECONNRESET), a listener closed
- * under a connection not accepted. */
+ * watched listener, its accept, a peer's shutdown and close, a DGRAM end
+ * leaving its peer with messages unread (the peer's ECONNRESET), a
+ * listener closed under a connection not accepted. */
 static void connections(void)
 {
 	int epoll = epoll_create1(0), idle[8][2], pair[2], dgram[2];
@@ -483,6 +484,8 @@ static void connections(void)
 	socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
 	watch(epoll, pair[0], EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, 3);
 	report("a stream pair's end", epoll);
+	shutdown(pair[1], SHUT_WR);
+	report("its peer shut its sending down", epoll);
 	close(pair[1]);
 	report("its peer closed", epoll);
 	close(pair[0]);
