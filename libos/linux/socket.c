@@ -3480,10 +3480,12 @@ long socket_remote_accept(unsigned listener, const struct inet_name *local,
 	return hidden;
 }
 
+/* The three below are TCP's and UDP's answers, which send what they
+ * must themselves: only the waiters need telling. */
 void socket_remote_open(unsigned hidden)
 {
 	ends[hidden].remote = REMOTE_OPEN;
-	changed();
+	wake_for_end(hidden); /* and the app's end: its connect, POLLOUT */
 }
 
 uint64_t socket_remote_queued(unsigned hidden)
@@ -3568,7 +3570,7 @@ void socket_remote_finished(unsigned hidden)
 
 	if (app)
 		app->shutdown |= RCV_SHUTDOWN;
-	changed();
+	wake_for_end(hidden); /* and the app's end */
 }
 
 void socket_remote_close(unsigned hidden, int error)
@@ -3596,7 +3598,7 @@ void socket_remote_refused(unsigned index, const struct inet_name *to)
 	if (peer && peer->port == to->port &&
 	    memcmp(peer->address, to->address, 16) == 0) {
 		ends[index].error = ECONNREFUSED;
-		changed();
+		wake_for_end(index);
 	}
 }
 
