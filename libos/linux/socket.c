@@ -2711,7 +2711,7 @@ static long connect_remote(struct file *file, const struct inet_name *to)
 	inet_set_peer(index, to);
 	if (file->flags & O_NONBLOCK)
 		return -EINPROGRESS;
-	/* TCP's answer (socket_remote_open, _close) wakes every waiter. */
+	/* TCP's answer (socket_remote_open, _close) names this end. */
 	return wait_or_again(true, self->send_timeout, 0, index);
 }
 
@@ -3480,12 +3480,13 @@ long socket_remote_accept(unsigned listener, const struct inet_name *local,
 	return hidden;
 }
 
-/* The three below are TCP's and UDP's answers, which send what they
- * must themselves: only the waiters need telling. */
+/* TCP's answer to a connect: TCP sends what it must itself, so only the
+ * waiters on the two ends need telling (the app end's connect, its
+ * POLLOUT); as for socket_remote_finished and socket_remote_refused. */
 void socket_remote_open(unsigned hidden)
 {
 	ends[hidden].remote = REMOTE_OPEN;
-	wake_for_end(hidden); /* and the app's end: its connect, POLLOUT */
+	wake_for_end(hidden);
 }
 
 uint64_t socket_remote_queued(unsigned hidden)
