@@ -3,9 +3,9 @@
  * (linux/syscalls.h), limited to those that read no register but the
  * arguments, RAX and RIP: syscall_entry.S stores only those into the
  * thread's regs before the call, and the rest of the state only when the
- * call ends the general way. They run on the upcall stack, as the general
- * dispatcher's do; a thread's own fast-call stack holds only fastcall_run
- * and what suspends it.
+ * call ends the general way. They run on the upcall stack, called by the
+ * entry itself, as the general dispatcher's do; a thread's own fast-call
+ * stack holds only fastcall_after and what suspends it.
  *
  * A fast call ends the general way (fastcall_finish: sched_resume with
  * the whole state) when a signal is deliverable at its end, which is
