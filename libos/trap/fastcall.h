@@ -36,8 +36,8 @@
 #define FASTCALL_END_GENERAL 1
 #define FASTCALL_END_DECLINED 2
 
-/* During a fast call the word below its stack's top holds the app's RSP
- * less this (the red zone and the saved RFLAGS). */
+/* During a fast call thread->fast_app_rsp is the app's RSP less this
+ * (the red zone and the saved RFLAGS, which are at that address). */
 #define FASTCALL_APP_STACK_BYTES 136
 
 #ifndef __ASSEMBLER__
