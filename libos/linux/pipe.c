@@ -11,9 +11,10 @@
  * waits until all of it fits), a longer one goes in as space comes and
  * returns once all of it is in; a write with no reader left raises
  * SIGPIPE and fails with -EPIPE; O_NONBLOCK turns each wait into -EAGAIN
- * (a longer write then returns what fitted). A waiting thread waits as a
- * console reader does (sched_wait_for_input): each read, write and last
- * close of an end wakes every such thread, whose call runs again. A
+ * (a longer write then returns what fitted). A waiting read or write
+ * waits on its pipe (sched_wait_for_object): each read, write, open and
+ * close of an end wakes the threads waiting on that pipe, whose calls
+ * run again, and the waits on no object (poll, a FIFO's open). A
  * waiting write that part of went in returns that part's count when a
  * signal's handler or the last reader's going ends it (thread.h,
  * call_done). F_SETPIPE_SZ can make a pipe hold less than its ring.
@@ -116,18 +117,18 @@ uint64_t pipe_unread(const struct file *file)
 	return pipe->written - pipe->read;
 }
 
-/* The pipe changed: every thread waiting for one (or for console input)
- * runs its call again. */
-static void changed(void)
+/* The pipe in `slot` changed (bytes moved, an end came or went, its
+ * capacity): the threads waiting on it, and its epoll interests, look
+ * again; so do the waits on no object (poll, a FIFO's open). */
+static void changed(unsigned slot)
 {
-	sched_wake_input_waiters();
+	sched_wake_for_objects(epoll_object(EPOLL_OBJECT_PIPE, slot), 0);
 }
 
-/* As changed, when bytes went into the pipe of `file` or out of it. */
+/* When bytes went into the pipe of `file` or out of it. */
 static void bytes_moved(const struct file *file)
 {
-	sched_wake_for_objects(epoll_object(EPOLL_OBJECT_PIPE, slot_of(file)),
-			       0);
+	changed(slot_of(file));
 }
 
 /* A read or write of the pipe waits for its bytes or room to move
@@ -279,7 +280,7 @@ static void enter(struct pipe *pipe, uint32_t mode)
 		pipe->writers++;
 		pipe->writer_opens++;
 	}
-	changed();
+	changed((unsigned)(pipe - pipes));
 }
 
 static void leave(struct pipe *pipe, uint32_t mode)
@@ -296,7 +297,7 @@ static void leave(struct pipe *pipe, uint32_t mode)
 			ring_unback(ring(slot), PIPE_CAPACITY,
 				    &pipe->ring_pages);
 	}
-	changed();
+	changed((unsigned)(pipe - pipes));
 }
 
 void pipe_release(const struct file *file)
@@ -346,7 +347,7 @@ long pipe_size(const struct file *file, bool set, uint64_t size)
 	if (rounded < pipe->written - pipe->read)
 		return -EBUSY;
 	pipe->capacity = (uint32_t)rounded;
-	changed();
+	changed(slot_of(file));
 	return (long)rounded;
 }
 

@@ -446,9 +446,10 @@ static void random_run(void)
 }
 
 /* Connections coming and going, among idle interests: a connect to a
- * watched listener, its accept, a peer's shutdown and close, a DGRAM end
- * leaving its peer with messages unread (the peer's ECONNRESET), a
- * listener closed under a connection not accepted. */
+ * watched listener, its accept, a peer's shutdown and close, a pipe's
+ * writer closed, a DGRAM end leaving its peer with messages unread (the
+ * peer's ECONNRESET), a listener closed under a connection not
+ * accepted. */
 static void connections(void)
 {
 	int epoll = epoll_create1(0), idle[8][2], pair[2], dgram[2];
@@ -488,6 +489,13 @@ static void connections(void)
 	report("its peer shut its sending down", epoll);
 	close(pair[1]);
 	report("its peer closed", epoll);
+	close(pair[0]);
+
+	pipe(pair);
+	watch(epoll, pair[0], EPOLLIN, 6);
+	report("a pipe's reader", epoll);
+	close(pair[1]);
+	report("its writer closed", epoll);
 	close(pair[0]);
 
 	socketpair(AF_UNIX, SOCK_DGRAM, 0, dgram);
