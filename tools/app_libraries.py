@@ -8,7 +8,9 @@ If APP names an interpreter (PT_INTERP), writes OUT: a newc cpio archive
 (the libOS's file archive, docs/libos.md, "Files") holding that
 interpreter and every library APP needs (DT_NEEDED, transitively), each
 at the path where the host has it, so that the interpreter finds them in
-the guest as it would on the host. A statically linked APP needs nothing:
+the guest as it would on the host (a path that is a link on the host is
+a link in the archive, to the file at its real path). A statically
+linked APP needs nothing:
 OUT is not written. A "#!" script APP needs its interpreter (from this
 host, at its path, unless the tree has it) and what that needs. With --tree DIR (the app's --files tree), the
 libraries that the tree's own ELF objects need come too (extension modules
@@ -229,10 +231,21 @@ def libraries_archive(app, tree=None):
             relative = os.path.abspath(path).lstrip("/")
             if tree and os.path.lexists(os.path.join(tree, relative)):
                 continue
+            # The file at its real path, and the path the app names a
+            # link to it, as the host has them: /proc/self/maps shows
+            # the real one (Debian's /lib64/ld-linux-x86-64.so.2 is
+            # /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2, musl's
+            # /lib/ld-musl-x86_64.so.1 its libc.so).
+            real = os.path.realpath(path)
+            real_target = os.path.join(staging, real.lstrip("/"))
+            if not os.path.lexists(real_target):
+                os.makedirs(os.path.dirname(real_target), exist_ok=True)
+                shutil.copyfile(real, real_target)
+                os.chmod(real_target, 0o755)
             target = os.path.join(staging, relative)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(path, target)  # links followed
-            os.chmod(target, 0o755)
+            if not os.path.lexists(target):
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.symlink(real, target)
         return mkbundle.archive(staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

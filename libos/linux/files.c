@@ -876,6 +876,11 @@ void files_set_executable(unsigned node)
 	executable = node;
 }
 
+unsigned files_executable(void)
+{
+	return executable;
+}
+
 void files_hold(unsigned node)
 {
 	nodes[node].references++;
@@ -2556,6 +2561,19 @@ long files_change_directory(char *path)
 	struct lookup found = resolve(NODE_ROOT, path, FOLLOW);
 
 	return found.error ? found.error : change_directory(found.node);
+}
+
+unsigned files_node_at(const char *path)
+{
+	static char copy[PATH_MAX];
+	size_t length = strlen(path);
+
+	if (path[0] != '/' || length >= sizeof(copy))
+		return NO_NODE;
+	memcpy(copy, path, length + 1);
+	struct lookup found = resolve(NODE_ROOT, copy, FOLLOW);
+
+	return found.error ? NO_NODE : found.node;
 }
 
 bool files_path_exists(char *path)

@@ -179,6 +179,12 @@ void files_attribute_changed(unsigned node);
  * truncate are -ETXTBSY. */
 void files_set_executable(unsigned node);
 
+/* The app's own file (files_set_executable), or NO_NODE; and the node an
+ * absolute path names, links followed, or NO_NODE (for /proc/1/maps: the
+ * files the loader mapped). */
+unsigned files_executable(void);
+unsigned files_node_at(const char *path);
+
 /* Whether node is a directory. */
 bool files_is_directory(unsigned node);
 

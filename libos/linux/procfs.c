@@ -28,6 +28,7 @@
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
+#include "trap/patch.h"
 
 /* The app's argv, NUL after each (/proc/1/cmdline), and the link
  * /proc/1/exe's target. */
@@ -457,89 +458,139 @@ static size_t generate(unsigned node, const struct thread *thread,
 	}
 }
 
-/* A region's name in /proc/1/maps, but a file view's (its path). */
-static const char *map_name(const struct region *region)
-{
-	const char *interpreter = app_interpreter_at(region->start);
+/* A line of /proc/1/maps: a run of memory mapped alike, of file `node`
+ * (NO_NODE: of none) from `offset`, or named `name` ("": nothing). */
+struct maps_line {
+	uint64_t start, end, offset;
+	uint32_t prot;
+	unsigned node;
+	bool shared;
+	bool writable_once; /* a private mapping once writable (vm.h) */
+	const char *name;
+};
 
-	return region->kind == REGION_STACK ? "[stack]"
-	       : region->kind == REGION_HEAP ? "[heap]"
-	       : region->kind != REGION_IMAGE ? ""
-	       : region->start == APP_VDSO_DATA ? "[vvar]"
-	       : region->start > APP_VDSO_DATA ? "[vdso]"
-	       : interpreter ? interpreter : exe;
+/* What the line of region's memory from `start` shows, up to where it
+ * may end. The loader's image shows as Linux's loader maps it: each
+ * segment's file pages as its file's (the app's or the interpreter's),
+ * from their offset, then its .bss pages as memory of no file. */
+static void maps_piece(const struct region *region, uint64_t start,
+		       struct maps_line *line)
+{
+	struct image_piece piece;
+
+	*line = (struct maps_line){ .start = start, .end = region->end,
+				    .prot = region->prot, .node = NO_NODE,
+				    .name = "" };
+	if (region->kind == REGION_FILE || region->copied) {
+		line->shared = region->kind == REGION_FILE;
+		line->writable_once = region->copied && region->writable_once;
+		line->node = region->node;
+		line->offset = region->offset + (start - region->start);
+	} else if (region->kind == REGION_STACK) {
+		line->name = "[stack]";
+	} else if (region->kind == REGION_HEAP) {
+		line->name = "[heap]";
+	} else if (region->kind == REGION_ANONYMOUS) {
+		/* Named as prctl(PR_SET_VMA_ANON_NAME) names memory. */
+		if (patch_in_area(start))
+			line->name = "[anon:wicket-trampolines]";
+	} else if (start >= APP_VDSO_DATA) {
+		line->name = start == APP_VDSO_DATA ? "[vvar]" : "[vdso]";
+	} else if (app_image_piece(start, &piece)) {
+		if (piece.end < line->end)
+			line->end = piece.end;
+		line->writable_once = piece.file_backed && piece.writable;
+		if (piece.file_backed) {
+			const char *path = piece.interpreter
+						   ? app_interpreter_at(start)
+						   : exe;
+
+			line->offset = piece.offset;
+			line->node = piece.interpreter ? files_node_at(path)
+						       : files_executable();
+			if (line->node == NO_NODE)
+				line->name = path; /* a module, not a file */
+		}
+	}
 }
 
-/* Whether `next`, which starts where `region` ends, goes on the same line
- * (the libOS splits regions Linux would not). */
-static bool same_mapping(const struct region *region,
-			 const struct region *next)
+/* Whether `next` continues `line` (the libOS splits regions where Linux
+ * would not). */
+static bool same_mapping(const struct maps_line *line,
+			 const struct maps_line *next)
 {
-	if (next->prot != region->prot || next->kind != region->kind)
-		return false;
-	if (region->kind == REGION_FILE || region->copied || next->copied)
-		return next->copied == region->copied &&
-		       next->node == region->node &&
-		       next->offset == region->offset +
-					       (next->start - region->start);
-	return map_name(next) == map_name(region);
+	return next->start == line->end && next->prot == line->prot &&
+	       next->shared == line->shared && next->node == line->node &&
+	       next->writable_once == line->writable_once &&
+	       (line->node == NO_NODE
+			? string_equals_word(next->name, strlen(next->name),
+					     line->name)
+			: next->offset ==
+				  line->offset + (next->start - line->start));
 }
 
 /* One line of /proc/1/maps, as Linux writes it: addresses, permissions
- * (s for a shared view of a file), offset, device, inode, then the name
- * from column 73. A file's private mapping (a copy) is named as a view
- * is. */
-static size_t map_line(const struct region *region, uint64_t end,
-		       char *out, size_t size)
+ * (s for a shared view of a file), offset, device, inode and a space,
+ * then the name (a file's path) from column 73. */
+static size_t map_line(const struct maps_line *line, char *out, size_t size)
 {
-	bool shared = region->kind == REGION_FILE;
-	bool view = shared || region->copied;
-	uint64_t device = view ? files_device(region->node) : 0;
+	bool file = line->node != NO_NODE;
+	uint64_t device = file ? files_device(line->node) : 0;
 	size_t length = print_format_to(
-		out, size, "%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu",
-		(unsigned long)region->start, (unsigned long)end,
-		region->prot & PROT_READ ? 'r' : '-',
-		region->prot & PROT_WRITE ? 'w' : '-',
-		region->prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p',
-		(unsigned long)(view ? region->offset : 0),
+		out, size, "%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ",
+		(unsigned long)line->start, (unsigned long)line->end,
+		line->prot & PROT_READ ? 'r' : '-',
+		line->prot & PROT_WRITE ? 'w' : '-',
+		line->prot & PROT_EXEC ? 'x' : '-', line->shared ? 's' : 'p',
+		(unsigned long)(file ? line->offset : 0),
 		(unsigned long)(device >> 8), (unsigned long)(device & 0xff),
-		(unsigned long)(view ? files_inode(region->node) : 0));
+		(unsigned long)(file ? files_inode(line->node) : 0));
 
-	if (view || *map_name(region)) {
+	if (file || *line->name) {
 		while (length < 73 && length + 1 < size)
 			out[length++] = ' ';
-		length += view ? files_path(region->node, out + length,
+		length += file ? files_path(line->node, out + length,
 					    size - length)
 			       : print_format_to(out + length, size - length,
-						 "%s", map_name(region));
+						 "%s", line->name);
 	}
 	length += print_format_to(out + length, size - length, "\n");
 	return length;
 }
 
+/* The next piece of memory from *at in region *index (moving on to the
+ * next region once that one is done); false after the last. */
+static bool next_piece(unsigned *index, uint64_t *at, struct maps_line *line)
+{
+	const struct region *region = vm_region(*index);
+
+	if (region && *at >= region->end)
+		region = vm_region(++*index);
+	if (region == NULL)
+		return false;
+	if (*at < region->start)
+		*at = region->start;
+	maps_piece(region, *at, line);
+	*at = line->end;
+	return true;
+}
+
 /* /proc/1/maps, a line at a time: only the lines in [offset, offset +
- * length) are made and copied, however many regions there are. Adjacent
- * regions alike are one line. */
+ * length) are made and copied, however many regions there are. */
 static long read_maps(uint64_t offset, uint64_t buffer, uint64_t length)
 {
-	static char line[80 + 4096 + 16]; /* a path's room and " (deleted)" */
-	uint64_t at = 0, done = 0;
-	const struct region *region = vm_region(0);
+	static char text[80 + 4096 + 16]; /* a path's room and " (deleted)" */
+	uint64_t at = 0, done = 0, cursor = 0;
+	unsigned index = 0;
+	struct maps_line line, next;
+	bool more = next_piece(&index, &cursor, &next);
 
-	for (unsigned i = 1; region && done < length;) {
-		uint64_t end = region->end;
-		const struct region *next, *last = region;
-
-		while ((next = vm_region(i)) && next->start == end &&
-		       same_mapping(last, next)) {
-			end = next->end;
-			last = next;
-			i++;
-		}
-		size_t size = map_line(region, end, line, sizeof(line));
-
-		region = next;
-		i++;
+	while (more && done < length) {
+		line = next;
+		while ((more = next_piece(&index, &cursor, &next)) &&
+		       same_mapping(&line, &next))
+			line.end = next.end;
+		size_t size = map_line(&line, text, sizeof(text));
 
 		if (at + size > offset) {
 			uint64_t from = offset > at ? offset - at : 0;
@@ -549,7 +600,7 @@ static long read_maps(uint64_t offset, uint64_t buffer, uint64_t length)
 				piece = length - done;
 			if (!vm_user_ok(buffer + done, piece, PROT_WRITE))
 				return done ? (long)done : -EFAULT;
-			memcpy((void *)(buffer + done), line + from, piece);
+			memcpy((void *)(buffer + done), text + from, piece);
 			done += piece;
 		}
 		at += size;

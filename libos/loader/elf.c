@@ -384,6 +384,51 @@ const char *app_interpreter_at(uint64_t address)
 		       ? interpreter_path : NULL;
 }
 
+/* Linux maps each segment by itself, the file's pages up to the end of
+ * its file bytes and zeroed ones after: a page two segments share is the
+ * later one's. */
+static bool piece_of(const struct loaded *elf, uint64_t page,
+		     struct image_piece *piece)
+{
+	bool found = false;
+
+	for (unsigned i = 0; i < elf->count; i++) {
+		const struct elf_phdr *load = &elf->loads[i];
+		uint64_t start = page_down(load->vaddr + elf->base);
+		uint64_t file_end = page_up(load->vaddr + elf->base +
+					    load->filesz);
+		uint64_t end = page_up(load->vaddr + elf->base + load->memsz);
+
+		if (page < start || page >= end)
+			continue;
+		found = true;
+		piece->writable = (load->flags & PF_W) != 0;
+		piece->file_backed = page < file_end;
+		piece->end = piece->file_backed ? file_end : end;
+		piece->offset = piece->file_backed
+					? page_down(load->offset) + (page - start)
+					: 0;
+		/* A later segment takes the pages it shares with this one. */
+		if (i + 1 < elf->count) {
+			uint64_t next = page_down(elf->loads[i + 1].vaddr +
+						  elf->base);
+
+			if (next > page && next < piece->end)
+				piece->end = next;
+		}
+	}
+	return found;
+}
+
+bool app_image_piece(uint64_t page, struct image_piece *piece)
+{
+	piece->interpreter = false;
+	if (piece_of(&app, page, piece))
+		return true;
+	piece->interpreter = true;
+	return interpreter.count && piece_of(&interpreter, page, piece);
+}
+
 void app_original_page(uint64_t page, void *out)
 {
 	memset(out, 0, PAGE_SIZE);

@@ -12,6 +12,7 @@
 #ifndef LIBOS_LOADER_ELF_H
 #define LIBOS_LOADER_ELF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,18 @@ void app_forget(void);
 
 /* The interpreter's path when address is in its segments, else NULL. */
 const char *app_interpreter_at(uint64_t address);
+
+/* What /proc/1/maps shows of the image at a page: the run of pages from
+ * `page` to `end` that Linux's loader would have mapped alike, either
+ * from the file (file_backed: from `offset`; of the interpreter or of
+ * the app) or as the zeroed pages after a segment's file bytes (its
+ * .bss). False when the page is in no segment of either. */
+struct image_piece {
+	uint64_t end, offset;
+	bool file_backed, interpreter;
+	bool writable; /* its segment's flags have PF_W */
+};
+bool app_image_piece(uint64_t page, struct image_piece *piece);
 
 /* Fills the page at address with what the loaded image's file has there
  * (zero beyond each segment's file bytes): MADV_DONTNEED on the image. */

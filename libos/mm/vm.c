@@ -259,7 +259,8 @@ long vm_map_copy(uint64_t start, uint64_t length, uint32_t prot,
 	return map_of_file((struct region){
 		.start = start, .end = start + length, .offset = offset,
 		.prot = prot, .node = (uint16_t)node,
-		.kind = REGION_ANONYMOUS, .copied = true });
+		.kind = REGION_ANONYMOUS, .copied = true,
+		.writable_once = (prot & PROT_WRITE) != 0 });
 }
 
 long vm_unmap(uint64_t start, uint64_t length)
@@ -304,6 +305,13 @@ static long protect_present(uint64_t start, uint64_t end, uint32_t prot)
 			return status;
 	}
 	return 0;
+}
+
+void vm_note_writable(uint64_t start, uint64_t length)
+{
+	for (unsigned i = first_ending_after(start);
+	     i < region_count && regions[i].start < start + length; i++)
+		regions[i].writable_once = true;
 }
 
 long vm_protect(uint64_t start, uint64_t length, uint32_t prot)

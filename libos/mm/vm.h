@@ -65,6 +65,10 @@ struct region {
 	bool copied;         /* REGION_ANONYMOUS: of file `node` (/proc's
 				maps names it; MADV_DONTNEED drops its
 				pages, to be copied again when touched) */
+	bool writable_once;  /* mapped or made writable at some time: as
+				Linux's VM_ACCOUNT, which keeps a private
+				mapping of a file (a library's RELRO made
+				read-only) a line of its own in maps */
 };
 
 /* Makes the stack region [top - reserve, top): its lowest page a
@@ -109,6 +113,10 @@ bool vm_file_writable_view(unsigned node);
 /* Unmaps whatever regions overlap [start, start + length), splitting them
  * at the edges. Returns 0 or -ENOMEM (no table slot for a split). */
 long vm_unmap(uint64_t start, uint64_t length);
+
+/* The app made [start, start + length) writable (mprotect): the regions'
+ * writable_once. */
+void vm_note_writable(uint64_t start, uint64_t length);
 
 /* Changes the protection of [start, start + length), which regions must
  * cover without a hole. Returns 0, -ENOMEM (a hole, or no slot) or the

@@ -283,7 +283,7 @@ static struct text *text_holding(uint64_t address)
 	return NULL;
 }
 
-static bool in_an_area(uint64_t address)
+bool patch_in_area(uint64_t address)
 {
 	for (unsigned i = 0; i < area_count; i++)
 		if (address - areas[i].start < TRAMPOLINE_AREA)
@@ -302,7 +302,7 @@ static bool text_kind(const struct region *region, uint32_t prot)
 	       !(prot & PROT_WRITE) &&
 	       (region->kind == REGION_IMAGE ||
 		region->kind == REGION_ANONYMOUS) &&
-	       !in_an_area(region->start);
+	       !patch_in_area(region->start);
 }
 
 /* The extent of a new text around `address`: its region and the

@@ -32,6 +32,9 @@ void patch_text_changed(uint64_t start, uint64_t length);
  * address tried and trampoline area is forgotten. */
 void patch_exec(void);
 
+/* Whether address is in a trampoline area (/proc/1/maps names them). */
+bool patch_in_area(uint64_t address);
+
 /* patch.c's, read inline by the two mappings below: the extent of the
  * trampoline areas [start, next) (with gaps between areas), and a bit
  * per 32-byte block of the texts

@@ -4,7 +4,10 @@
  * settings under /proc/sys that programs read (osrelease for uname's
  * release, hostname, the random UUIDs, the limits). Differential: where
  * the host's values are its own (its limits, its settings), the program
- * prints their form, not the values.
+ * prints their form, not the values. And /proc/self/maps as the loader
+ * left it: the lines of each file mapped (the program's own, its
+ * interpreter's, its libraries') with their offsets, device and inode,
+ * the .bss after the program's data, and the lines' form.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -12,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -205,6 +210,65 @@ static void system_files(void)
 	     open("/proc/sys/kernel/new", O_CREAT | O_WRONLY, 0600));
 }
 
+/* Each file's lines of /proc/self/maps, in order: the file's name (not
+ * its path: a library's differs between hosts), permissions, offset,
+ * whether device and inode are the file's (stat); then the line after the
+ * program's last one when it continues it with memory of no file (its
+ * .bss); and whether lines with no name end in a space, as Linux's do. */
+static void maps(void)
+{
+	long length;
+	char *text = slurp("/proc/self/maps", &length);
+	char exe[512], line[1024];
+	ssize_t exe_length = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	unsigned long exe_end = 0;
+	int unnamed = 0, unnamed_spaced = 0, files = 0;
+
+	exe[exe_length > 0 ? exe_length : 0] = '\0';
+	printf("-- maps (%s)\n", length > 0 ? "read" : "unreadable");
+	for (char *at = text; *at;) {
+		size_t size = strcspn(at, "\n");
+		unsigned long start, end, offset, inode;
+		unsigned major, minor;
+		char permissions[8], path[512] = "";
+		int name_at = 0;
+
+		snprintf(line, sizeof(line), "%.*s", (int)size, at);
+		at += size + (at[size] == '\n');
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu %n", &start, &end,
+			   permissions, &offset, &major, &minor, &inode,
+			   &name_at) < 7)
+			continue;
+		snprintf(path, sizeof(path), "%s", line + name_at);
+		if (path[0] == '\0') {
+			unnamed++;
+			unnamed_spaced += size > 0 && line[size - 1] == ' ';
+			if (start == exe_end)
+				printf("after the program: %s %08lx %x:%x %lu, "
+				       "no name\n", permissions, offset, major,
+				       minor, inode);
+			continue;
+		}
+		if (path[0] != '/')
+			continue; /* [stack], [heap], [vdso]... */
+		struct stat st;
+		int same = stat(path, &st) == 0 && st.st_ino == inode &&
+			   major == major(st.st_dev) &&
+			   minor == minor(st.st_dev);
+		const char *name = strrchr(path, '/') + 1;
+
+		files++;
+		if (strcmp(path, exe) == 0) {
+			name = "(the program)";
+			exe_end = end;
+		}
+		printf("%s: %s %08lx, device and inode the file's: %d\n",
+		       name, permissions, offset, same);
+	}
+	printf("file lines: %d; lines with no name ending in a space: %d\n",
+	       files > 0, unnamed > 0 && unnamed == unnamed_spaced);
+}
+
 int main(void)
 {
 	environment();
@@ -212,5 +276,6 @@ int main(void)
 	limits();
 	process_files();
 	system_files();
+	maps();
 	return 0;
 }
