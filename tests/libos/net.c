@@ -187,8 +187,10 @@ static bool arp_exchange(const struct wk_info *info)
 	} while (!(event_vcpu->pending & WK_PENDING_NET));
 	unsigned before = net_events;
 	unmask_events();
-	check_value("network events delivered on unmasking",
-		    net_events - before, 1);
+	/* At least the pending one: another frame (the runner's forwarded
+	 * datagram, say) may raise one more once events are unmasked. */
+	check_true("a network event delivered on unmasking",
+		   net_events - before >= 1);
 	check_bad_receive_buffers();
 	for (int frames = 0; frames < 8 && !found; frames++) {
 		long length = wk_net_receive((long)received, sizeof(received));

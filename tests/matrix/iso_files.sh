@@ -20,6 +20,7 @@ trap 'rm -rf "$dir"' EXIT
 	--expect '^walk /hello\.txt file 12 "hello, tree\|"$' \
 	--expect '^walk /links/chain link -> to-data/lines\.t$' \
 	--expect '^walk /deep/a/b/c/d\.txt file 17 ' \
-	--expect '^walk /lib/ld-musl-x86_64\.so\.1 file ' \
+	--expect '^walk /lib/ld-musl-x86_64\.so\.1 link -> /usr/lib/x86_64' \
+	--expect '^walk /usr/lib/x86_64-linux-musl/libc\.so file ' \
 	--expect '^walked$' --reject PANIC --reject '^wicket: files:' \
 	-- --iso "$dir/tree.iso" --firmware bios --timeout 90
