@@ -193,8 +193,11 @@ def needed_files(app, tree=None):
         raise NotUsable("%s: its interpreter %s is not on this host"
                         % (app, interpreter))
     found, queue = [interpreter], [(app, needed, directories)]
+    in_tree = set()
     if tree and os.path.isdir(tree):
-        queue += tree_objects(tree)
+        objects = tree_objects(tree)
+        in_tree = {path for path, _, _ in objects}
+        queue += objects
     names_seen = set()
     # musl's loader is its C library, and answers to that name itself.
     if os.path.basename(interpreter).startswith("ld-musl-"):
@@ -206,6 +209,16 @@ def needed_files(app, tree=None):
                 continue
             names_seen.add(name)
             path = find_library(name, directories)
+            if path is None and user in in_tree:
+                # A library the tree's objects name that the host lacks
+                # may be one the tree holds where no search path leads
+                # (a JDK's lib/server/libjvm.so, which the JVM loads
+                # first): the object's own loading decides.
+                sys.stderr.write("app_libraries: %s needs %s, which is "
+                                 "not on this host; left out\n"
+                                 % (user, name))
+                names_seen.discard(name)
+                continue
             if path is None:
                 raise NotUsable("%s needs %s, which is not on this host"
                                 % (user, name))
