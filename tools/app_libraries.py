@@ -193,7 +193,7 @@ def needed_files(app, tree=None):
         raise NotUsable("%s: its interpreter %s is not on this host"
                         % (app, interpreter))
     found, queue = [interpreter], [(app, needed, directories)]
-    in_tree = set()
+    in_tree, left_out = set(), set()
     if tree and os.path.isdir(tree):
         objects = tree_objects(tree)
         in_tree = {path for path, _, _ in objects}
@@ -213,10 +213,13 @@ def needed_files(app, tree=None):
                 # A library the tree's objects name that the host lacks
                 # may be one the tree holds where no search path leads
                 # (a JDK's lib/server/libjvm.so, which the JVM loads
-                # first): the object's own loading decides.
-                sys.stderr.write("app_libraries: %s needs %s, which is "
-                                 "not on this host; left out\n"
-                                 % (user, name))
+                # first): the object's own loading decides. Another
+                # object's search path may still find it.
+                if name not in left_out:
+                    sys.stderr.write("app_libraries: %s needs %s, which "
+                                     "is not on this host; left out\n"
+                                     % (user, name))
+                    left_out.add(name)
                 names_seen.discard(name)
                 continue
             if path is None:
