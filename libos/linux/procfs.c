@@ -499,7 +499,8 @@ static void maps_piece(const struct region *region, uint64_t start,
 	} else if (app_image_piece(start, &piece)) {
 		if (piece.end < line->end)
 			line->end = piece.end;
-		line->writable_once = piece.file_backed && piece.writable;
+		line->writable_once = piece.file_backed &&
+				      (piece.writable || region->writable_once);
 		if (piece.file_backed) {
 			const char *path = piece.interpreter
 						   ? app_interpreter_at(start)
