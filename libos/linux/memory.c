@@ -278,11 +278,7 @@ static long protect(const struct wk_regs *regs, int32_t key)
 	if (!app_range(address, length))
 		return -ENOMEM;
 	patch_text_changed(address, length);
-	long status = vm_protect(address, length, prot & ~(uint32_t)PROT_SEM);
-
-	if (status == 0 && (prot & PROT_WRITE))
-		vm_note_writable(address, length);
-	return status;
+	return vm_protect_by_app(address, length, prot & ~(uint32_t)PROT_SEM);
 }
 
 long sys_mprotect(struct wk_regs *regs)

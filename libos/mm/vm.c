@@ -307,14 +307,10 @@ static long protect_present(uint64_t start, uint64_t end, uint32_t prot)
 	return 0;
 }
 
-void vm_note_writable(uint64_t start, uint64_t length)
-{
-	for (unsigned i = first_ending_after(start);
-	     i < region_count && regions[i].start < start + length; i++)
-		regions[i].writable_once = true;
-}
-
-long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
+/* vm_protect; by_app: the app's own mprotect, which makes a region it
+ * gives PROT_WRITE writable_once. */
+static long protect(uint64_t start, uint64_t length, uint32_t prot,
+		    bool by_app)
 {
 	forget_checked();
 	uint64_t end = start + length;
@@ -352,8 +348,20 @@ long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
 		if (status < 0)
 			return status == -EINVAL ? -EINVAL : -ENOMEM;
 		region->prot = prot;
+		if (by_app && (prot & PROT_WRITE))
+			region->writable_once = true;
 	}
 	return 0;
+}
+
+long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
+{
+	return protect(start, length, prot, false);
+}
+
+long vm_protect_by_app(uint64_t start, uint64_t length, uint32_t prot)
+{
+	return protect(start, length, prot, true);
 }
 
 uint64_t vm_find_free(uint64_t length, uint64_t below)

@@ -114,14 +114,15 @@ bool vm_file_writable_view(unsigned node);
  * at the edges. Returns 0 or -ENOMEM (no table slot for a split). */
 long vm_unmap(uint64_t start, uint64_t length);
 
-/* The app made [start, start + length) writable (mprotect): the regions'
- * writable_once. */
-void vm_note_writable(uint64_t start, uint64_t length);
-
 /* Changes the protection of [start, start + length), which regions must
  * cover without a hole. Returns 0, -ENOMEM (a hole, or no slot) or the
  * kernel's error. */
 long vm_protect(uint64_t start, uint64_t length, uint32_t prot);
+
+/* The same for the app's mprotect: a region given PROT_WRITE becomes
+ * writable_once (the libOS's own changes, such as call-site rewriting's
+ * writes to a text, do not count). */
+long vm_protect_by_app(uint64_t start, uint64_t length, uint32_t prot);
 
 /* The highest page-aligned address a with [a, a + length) free and
  * a + length <= below, or 0 when there is none. */
