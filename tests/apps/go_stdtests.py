@@ -11,8 +11,8 @@ tests --exclude names are left out: the ones that start a process (no
 fork on Wicket: docs/libos.md, "Threads and scheduling"), open raw
 sockets (none on Wicket), or read files outside the package's directory.
 
-    go_stdtests.py --binary FILE --source DIR [--exclude NAME]... \\
-        -- PYTHON differential.py ARGS...
+    go_stdtests.py --binary FILE --source DIR [--exclude NAME]...
+        [--flags 'FLAGS'] -- PYTHON differential.py ARGS...
 
 Exit status: differential.py's.
 """
@@ -60,6 +60,8 @@ def main():
                    help="the package's source directory")
     p.add_argument("--exclude", action="append", default=[],
                    metavar="NAME", help="a test left out")
+    p.add_argument("--flags", default="", metavar="'FLAGS'",
+                   help="more test flags for every run (-test.cpu 1,4)")
     p.add_argument("command", nargs=argparse.REMAINDER,
                    help="-- and the differential.py command")
     a = p.parse_args()
@@ -79,7 +81,8 @@ def main():
              len(patterns(kept))), flush=True)
     runs = []
     for pattern in patterns(kept):
-        runs += ["--run", "-test.short -test.run '%s'" % pattern]
+        runs += ["--run", " ".join(filter(None, [
+            "-test.short", a.flags, "-test.run '%s'" % pattern]))]
     os.execvp(command[0], command + ["--app", a.binary, "--files", a.source]
               + runs)
 
