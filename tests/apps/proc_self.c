@@ -267,6 +267,20 @@ static void maps(void)
 	}
 	printf("file lines: %d; lines with no name ending in a space: %d\n",
 	       files > 0, unnamed > 0 && unnamed == unnamed_spaced);
+
+	/* The same text read 13 bytes at a time: lines cut anywhere. */
+	static char pieces[sizeof(line) * 16];
+	int fd = open("/proc/self/maps", O_RDONLY);
+	long total = 0, got;
+
+	while (fd >= 0 && total + 13 < (long)sizeof(pieces) &&
+	       (got = read(fd, pieces + total, 13)) > 0)
+		total += got;
+	if (fd >= 0)
+		close(fd);
+	text = slurp("/proc/self/maps", &length);
+	printf("read 13 bytes at a time, the same text: %d\n",
+	       total == length && memcmp(pieces, text, (size_t)total) == 0);
 }
 
 int main(void)
