@@ -65,8 +65,9 @@ struct region {
 	bool copied;         /* REGION_ANONYMOUS: of file `node` (/proc's
 				maps names it; MADV_DONTNEED drops its
 				pages, to be copied again when touched) */
-	bool writable_once;  /* mapped or made writable at some time: as
-				Linux's VM_ACCOUNT, which keeps a private
+	bool writable_once;  /* mapped writable (vm_map_copy) or made so
+				by the app (vm_protect_by_app) at some time:
+				as Linux's VM_ACCOUNT, which keeps a private
 				mapping of a file (a library's RELRO made
 				read-only) a line of its own in maps */
 };
