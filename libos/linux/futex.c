@@ -230,7 +230,9 @@ static long wake_op(uint64_t address, long count, uint64_t address2,
 	return woken;
 }
 
-long sys_futex(struct wk_regs *regs)
+/* The operations other than a plain WAIT or WAKE: a frame of their own,
+ * which the two that pthreads make most do without. */
+static __attribute__((noinline)) long futex_other(struct wk_regs *regs)
 {
 	uint64_t address = regs->rdi;
 	uint32_t op = (uint32_t)regs->rsi;
@@ -284,4 +286,25 @@ long sys_futex(struct wk_regs *regs)
 	default:
 		return -ENOSYS;
 	}
+}
+
+long sys_futex(struct wk_regs *regs)
+{
+	uint64_t address = regs->rdi;
+	uint32_t value = (uint32_t)regs->rdx;
+
+	if (address % 4 == 0) {
+		switch ((uint32_t)regs->rsi) {
+		case FUTEX_WAIT:
+		case FUTEX_WAIT | FUTEX_PRIVATE_FLAG:
+			return wait(address, value, regs->r10,
+				    FUTEX_BITSET_MATCH_ANY, false, false);
+		case FUTEX_WAKE:
+		case FUTEX_WAKE | FUTEX_PRIVATE_FLAG:
+			return futex_wake(address,
+					  (int32_t)value <= 0 ? 1 : value,
+					  FUTEX_BITSET_MATCH_ANY);
+		}
+	}
+	return futex_other(regs);
 }
