@@ -725,23 +725,15 @@ static __attribute__((noinline)) bool user_ok(uint64_t address,
 	return true;
 }
 
-bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
+/* Up to a few pages, each checked before (with at least this access);
+ * the rest, length 0 and a wrap included, the long way. Out of line, so
+ * that the one-page case needs no frame. */
+static __attribute__((noinline)) bool pages_ok(uint64_t address,
+					       uint64_t length,
+					       uint32_t access)
 {
 	uint64_t end = address + length, first = page_down(address);
 
-	/* Inside one page (most pointers an app hands over): one slot. */
-	if (end - 1 - first < PAGE_SIZE && end > address) {
-		unsigned slot = checked_slot(first);
-
-		if (checked[slot].page != first ||
-		    (access & ~checked[slot].access) != 0)
-			return user_ok(address, length, access);
-		vm_last_checked = (struct vm_checked_range){
-			first, first + PAGE_SIZE, checked[slot].access };
-		return true;
-	}
-	/* Up to a few pages, each checked before (with at least this
-	 * access); the rest, length 0 and a wrap included, the long way. */
 	if (length - 1 >= CHECKED_SIZE * PAGE_SIZE / 2 || end < address)
 		return user_ok(address, length, access);
 	uint32_t allowed = PROT_READ | PROT_WRITE;
@@ -757,6 +749,24 @@ bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
 	vm_last_checked = (struct vm_checked_range){
 		page_down(address), page_up(end), allowed };
 	return true;
+}
+
+bool vm_user_ok_checking(uint64_t address, uint64_t length, uint32_t access)
+{
+	uint64_t end = address + length, first = page_down(address);
+
+	/* Inside one page (most pointers an app hands over): one slot. */
+	if (end - 1 - first < PAGE_SIZE && end > address) {
+		unsigned slot = checked_slot(first);
+
+		if (checked[slot].page != first ||
+		    (access & ~checked[slot].access) != 0)
+			return user_ok(address, length, access);
+		vm_last_checked = (struct vm_checked_range){
+			first, first + PAGE_SIZE, checked[slot].access };
+		return true;
+	}
+	return pages_ok(address, length, access);
 }
 
 void vm_discard(uint64_t address, uint64_t length,
