@@ -103,8 +103,9 @@ static uint32_t vcpu_masked(const struct trap_frame *frame,
 {
 	uint32_t masked;
 
-	if (get_user_u32(&masked,
-			 user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED)))
+	if (copy_from_user(&masked,
+			   user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
+			   sizeof(masked)))
 		libos_double_fault("the vCPU page is not readable", frame,
 				   event);
 	return masked;
@@ -186,8 +187,8 @@ void events_deliver_pending(struct trap_frame *frame)
 	};
 
 	if (vcpu_masked(frame, &event)) {
-		if (put_user_u32(user_pointer(event_vcpu + WK_VCPU_PENDING),
-				 events_pending))
+		if (copy_to_user(user_pointer(event_vcpu + WK_VCPU_PENDING),
+				 &events_pending, sizeof(events_pending)))
 			libos_double_fault("the vCPU page is not writable",
 					   frame, &event);
 		return;
@@ -265,7 +266,8 @@ long events_set_self_state(struct trap_frame *frame, uint64_t state,
 		return -WK_EINVAL;
 	/* Clears events_masked in the vCPU page (when events are set up). */
 	if ((flags & WK_UNMASK) && event_entry != 0 &&
-	    put_user_u32(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED), 0))
+	    copy_to_user(user_pointer(event_vcpu + WK_VCPU_EVENTS_MASKED),
+			 &(uint32_t){ 0 }, sizeof(uint32_t)))
 		return -WK_EFAULT;
 
 #define FROM_STATE(reg) frame->reg = r.reg;

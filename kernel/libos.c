@@ -80,7 +80,7 @@ static long map_filled(uint64_t address, uint64_t size, const void *bytes,
 				      WK_PROT_READ | WK_PROT_WRITE);
 
 	if (status == 0) {
-		user_memory_write(address, bytes, count);
+		copy_to_user(user_pointer(address), bytes, count);
 		user_memory_protect(start, length, prot);
 	}
 	return status;

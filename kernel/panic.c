@@ -52,9 +52,9 @@ void panic_print_symbol(uint64_t address, bool return_address)
 void panic_print_backtrace(uint64_t rip, bool rip_is_return_address,
 			   uint64_t rbp)
 {
-	uint64_t bottom, top, previous = 0, below = 0;
+	const struct kernel_stack *stack;
+	uint64_t previous = 0, below = 0;
 	unsigned printed = 0, repeats = 0;
-	const char *stack_name;
 
 	kprintf("wicket: backtrace:\n");
 	/* Frame 0 is `rip`. Each frame is [rbp] = the caller's rbp, [rbp + 8]
@@ -81,8 +81,8 @@ void panic_print_backtrace(uint64_t rip, bool rip_is_return_address,
 		}
 		previous = rip;
 		if (rbp <= below || rbp % 8 != 0 ||
-		    !kernel_stack_find(rbp, &bottom, &top, &stack_name) ||
-		    rbp + 16 > top)
+		    (stack = kernel_stack_of(rbp)) == NULL ||
+		    rbp < stack->bottom || rbp + 16 > stack->top)
 			break;
 		const uint64_t *frame = (const uint64_t *)rbp;
 		rip = frame[1];

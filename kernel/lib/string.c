@@ -20,21 +20,6 @@ void *memcpy(void *restrict destination, const void *restrict source,
 	return destination;
 }
 
-void *memmove(void *destination, const void *source, size_t length)
-{
-	unsigned char *to = destination;
-	const unsigned char *from = source;
-
-	if ((uintptr_t)to < (uintptr_t)from) {
-		while (length--)
-			*to++ = *from++;
-	} else {
-		while (length--)
-			to[length] = from[length];
-	}
-	return destination;
-}
-
 /* Eight bytes a repetition, then the tail: a fresh page is 512 stores. */
 void *memset(void *destination, int value, size_t length)
 {

@@ -14,7 +14,6 @@
 
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/uaccess.h"
-#include "lib/string.h"
 #include "mm/memmap.h"
 #include "mm/page.h"
 #include "wicket/abi.h"
@@ -135,28 +134,5 @@ long user_memory_protect(uint64_t address, uint64_t length, uint64_t prot)
 	for (uint64_t page = address; page < address + length;
 	     page += WK_PAGE_SIZE)
 		paging_user_protect(page, (unsigned)prot);
-	return 0;
-}
-
-int user_memory_write(uint64_t address, const void *bytes, size_t length)
-{
-	const uint8_t *from = bytes;
-
-	while (length > 0) {
-		uint64_t physical;
-		uint64_t page = page_round_down(address);
-		size_t offset = address - page;
-		size_t chunk = WK_PAGE_SIZE - offset;
-
-		if (chunk > length)
-			chunk = length;
-		if (!paging_user_lookup(page, &physical))
-			return -1;
-		memcpy((uint8_t *)paging_physical_to_virtual(physical) + offset,
-		       from, chunk);
-		address += chunk;
-		from += chunk;
-		length -= chunk;
-	}
 	return 0;
 }

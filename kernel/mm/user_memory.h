@@ -1,12 +1,10 @@
 /*
  * The user half's memory: the policy behind the native calls mem_map,
- * mem_share, mem_unmap and mem_protect (abi.h has their contracts), and
- * the kernel's own writes into user pages for the libOS loader.
+ * mem_share, mem_unmap and mem_protect (abi.h has their contracts).
  */
 #ifndef KERNEL_MM_USER_MEMORY_H
 #define KERNEL_MM_USER_MEMORY_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 long user_memory_map(uint64_t address, uint64_t length, uint64_t prot);
@@ -14,10 +12,5 @@ long user_memory_share(uint64_t address, uint64_t length, uint64_t prot,
 		       uint64_t from);
 long user_memory_unmap(uint64_t address, uint64_t length);
 long user_memory_protect(uint64_t address, uint64_t length, uint64_t prot);
-
-/* Copies kernel bytes into mapped user pages through the direct map,
- * whatever their protection (for loading). Returns 0, or -1 if a page in
- * the range is not mapped. */
-int user_memory_write(uint64_t address, const void *bytes, size_t length);
 
 #endif /* KERNEL_MM_USER_MEMORY_H */

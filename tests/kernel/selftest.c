@@ -7,7 +7,7 @@
  *   panic           panic() from selftest_panic
  *   write-text      a write to the kernel's own text (W^X)
  *   execute-data    a call into the kernel's data (NX)
- *   uaccess         copy_from_user, copy_to_user and strncpy_from_user on
+ *   uaccess         copy_from_user and copy_to_user on
  *                   good, straddling, unmapped, kernel-half, non-canonical
  *                   and wrapping user ranges (prints a verdict, goes on)
  *   smap-read-user  a kernel read of a user page without STAC (SMAP);
@@ -90,7 +90,7 @@ static bool map_user_page(void)
 
 	if (user_memory_map(SELFTEST_USER_PAGE, WK_PAGE_SIZE, WK_PROT_READ | WK_PROT_WRITE))
 		return false;
-	user_memory_write(SELFTEST_USER_PAGE, &ret, 1);
+	copy_to_user(user_pointer(SELFTEST_USER_PAGE), &ret, 1);
 	user_memory_protect(SELFTEST_USER_PAGE, WK_PAGE_SIZE,
 			    WK_PROT_READ | WK_PROT_EXEC);
 	return true;
@@ -147,12 +147,7 @@ __attribute__((noinline)) static void selftest_uaccess(void)
 	uaccess_expect("copy_to_user page", copy_to_user(user_pointer(page), "hello", 6), 0);
 	uaccess_expect("copy_from_user page", copy_from_user(buffer, user_pointer(page), 6), 0);
 	uaccess_expect("round trip", strcmp(buffer, "hello"), 0);
-	uaccess_expect("strncpy_from_user", strncpy_from_user(buffer, user_pointer(page), sizeof(buffer)), 5);
 	uaccess_expect("copy_to_user end of page", copy_to_user(user_pointer(end - 8), "12345678", 8), 0);
-	uaccess_expect("strncpy_from_user into unmapped page",
-		       strncpy_from_user(buffer, user_pointer(end - 8), sizeof(buffer)), -WK_EFAULT);
-	uaccess_expect("strncpy_from_user no NUL within size",
-		       strncpy_from_user(buffer, user_pointer(end - 8), 5), -WK_EINVAL);
 	uaccess_expect("copy_to_user straddling", copy_to_user(user_pointer(end - 4), "12345678", 8), -WK_EFAULT);
 	uaccess_expect("copy_from_user straddling", copy_from_user(buffer, user_pointer(end - 5), 9), -WK_EFAULT);
 	uaccess_expect("copy_from_user NULL", copy_from_user(buffer, user_pointer(0), 8), -WK_EFAULT);
@@ -164,16 +159,10 @@ __attribute__((noinline)) static void selftest_uaccess(void)
 		       copy_from_user(buffer, user_pointer(page), UINT64_MAX - page + 2), -WK_EFAULT);
 	uaccess_expect("copy_from_user past the user limit",
 		       copy_from_user(buffer, user_pointer(WK_USER_LIMIT - 8), 16), -WK_EFAULT);
-	uaccess_expect("strncpy_from_user kernel half",
-		       strncpy_from_user(buffer, user_pointer(0xffff800000000000ull), sizeof(buffer)), -WK_EFAULT);
-	uint32_t word = 0;
-	uaccess_expect("put_user_u32", put_user_u32(user_pointer(page + 8), 0x1234), 0);
-	uaccess_expect("get_user_u32", get_user_u32(&word, user_pointer(page + 8)), 0);
-	uaccess_expect("get_user_u32 value", word, 0x1234);
-	uaccess_expect("get_user_u32 misaligned", get_user_u32(&word, user_pointer(page + 2)), -WK_EFAULT);
-	uaccess_expect("put_user_u32 unmapped", put_user_u32(user_pointer(end), 1), -WK_EFAULT);
-	uaccess_expect("get_user_u32 kernel half",
-		       get_user_u32(&word, user_pointer(0xffffffff80100000ull)), -WK_EFAULT);
+	uaccess_expect("copy_from_user kernel half",
+		       copy_from_user(buffer, user_pointer(0xffff800000000000ull), 4), -WK_EFAULT);
+	uaccess_expect("copy_to_user 4 bytes unmapped",
+		       copy_to_user(user_pointer(end), "abc", 4), -WK_EFAULT);
 	uaccess_expect("copy_from_user zero bytes anywhere in the half",
 		       copy_from_user(buffer, user_pointer(end), 0), 0);
 	user_memory_unmap(page, WK_PAGE_SIZE);

@@ -14,13 +14,6 @@
 #define FIXED_STACKS 2
 #define KERNEL_STACKS_MAX (FIXED_STACKS + 8)
 
-struct kernel_stack {
-	const char *name;
-	uint64_t guard; /* the unmapped page below the stack, or `bottom` */
-	uint64_t bottom;
-	uint64_t top;
-};
-
 extern char boot_stack_bottom[], boot_stack_top[];
 
 /* First the stacks that the image holds, without guard pages, then the
@@ -58,27 +51,11 @@ uint64_t kernel_stack_create(const char *name, size_t bytes)
 	return bottom + bytes;
 }
 
-bool kernel_stack_find(uint64_t address, uint64_t *bottom, uint64_t *top,
-		       const char **name)
+const struct kernel_stack *kernel_stack_of(uint64_t address)
 {
-	for (unsigned i = 0; i < kernel_stack_count; i++) {
-		const struct kernel_stack *stack = &kernel_stacks[i];
-		if (address >= stack->bottom && address < stack->top) {
-			*bottom = stack->bottom;
-			*top = stack->top;
-			*name = stack->name;
-			return true;
-		}
-	}
-	return false;
-}
-
-const char *kernel_stack_guard_owner(uint64_t address)
-{
-	for (unsigned i = 0; i < kernel_stack_count; i++) {
-		const struct kernel_stack *stack = &kernel_stacks[i];
-		if (address >= stack->guard && address < stack->bottom)
-			return stack->name;
-	}
+	for (unsigned i = 0; i < kernel_stack_count; i++)
+		if (address >= kernel_stacks[i].guard &&
+		    address < kernel_stacks[i].top)
+			return &kernel_stacks[i];
 	return NULL;
 }

@@ -6,7 +6,6 @@
 #ifndef KERNEL_ARCH_X86_64_KERNEL_STACK_H
 #define KERNEL_ARCH_X86_64_KERNEL_STACK_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,12 +14,16 @@
  * when out of memory or slots. */
 uint64_t kernel_stack_create(const char *name, size_t bytes);
 
-/* The kernel stack (the boot stack and the early exception stack included)
- * containing `address`: its bounds and name. False for addresses in none. */
-bool kernel_stack_find(uint64_t address, uint64_t *bottom, uint64_t *top,
-		       const char **name);
+struct kernel_stack {
+	const char *name;
+	uint64_t guard; /* the unmapped page below the stack, or `bottom` */
+	uint64_t bottom;
+	uint64_t top;
+};
 
-/* The name of the stack whose guard page contains `address`, or NULL. */
-const char *kernel_stack_guard_owner(uint64_t address);
+/* The kernel stack (the boot stack and the early exception stack included)
+ * whose [guard, top) contains `address` (below `bottom`: its guard page),
+ * or NULL. */
+const struct kernel_stack *kernel_stack_of(uint64_t address);
 
 #endif /* KERNEL_ARCH_X86_64_KERNEL_STACK_H */

@@ -33,7 +33,6 @@ static struct percpu boot_cpu;
 
 void percpu_init(uint64_t kernel_stack_top)
 {
-	boot_cpu.self = &boot_cpu;
 	boot_cpu.kernel_stack = kernel_stack_top;
 	wrmsr(MSR_GS_BASE, (uint64_t)&boot_cpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);

@@ -12,21 +12,18 @@
 #ifndef KERNEL_ARCH_X86_64_PERCPU_H
 #define KERNEL_ARCH_X86_64_PERCPU_H
 
-#define PERCPU_SELF         0
-#define PERCPU_KERNEL_STACK 8  /* top of the stack SYSCALL switches to */
-#define PERCPU_USER_RSP     16 /* SYSCALL's scratch slot for the user RSP */
+#define PERCPU_KERNEL_STACK 0 /* top of the stack SYSCALL switches to */
+#define PERCPU_USER_RSP     8 /* SYSCALL's scratch slot for the user RSP */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
 
 struct percpu {
-	struct percpu *self;
 	uint64_t kernel_stack;
 	uint64_t user_rsp;
 };
 
-_Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "entry.S");
 _Static_assert(offsetof(struct percpu, kernel_stack) == PERCPU_KERNEL_STACK,
 	       "entry.S");
 _Static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP,

@@ -63,17 +63,19 @@ static void print_page_fault(uint64_t error, uint64_t address)
 static void print_stack_diagnosis(const struct trap_frame *frame,
 				  uint64_t cr2)
 {
-	const char *owner = kernel_stack_guard_owner(frame->rsp);
-	uint64_t bottom, top;
-	const char *name;
+	const struct kernel_stack *stack = kernel_stack_of(frame->rsp);
+	uint64_t at = frame->rsp;
 
-	if (owner == NULL && frame->vector == VECTOR_PAGE_FAULT)
-		owner = kernel_stack_guard_owner(cr2);
-	if (owner != NULL)
+	if ((stack == NULL || at >= stack->bottom) &&
+	    frame->vector == VECTOR_PAGE_FAULT) {
+		stack = kernel_stack_of(cr2);
+		at = cr2;
+	}
+	if (stack != NULL && at < stack->bottom)
 		kprintf("wicket: kernel stack overflow: the %s stack ran into "
-			"its guard page\n", owner);
-	else if (kernel_stack_find((uint64_t)frame, &bottom, &top, &name))
-		kprintf("wicket: reported on the %s stack\n", name);
+			"its guard page\n", stack->name);
+	else if ((stack = kernel_stack_of((uint64_t)frame)) != NULL)
+		kprintf("wicket: reported on the %s stack\n", stack->name);
 }
 
 /* A fault at an address in no kernel function (a jump or call into data,
@@ -81,13 +83,13 @@ static void print_stack_diagnosis(const struct trap_frame *frame,
  * as often as not: the word at RSP is then the caller's return address. */
 static void print_caller_of_bad_jump(const struct trap_frame *frame)
 {
-	uint64_t bottom, top;
-	const char *name, *symbol;
+	const struct kernel_stack *stack = kernel_stack_of(frame->rsp);
+	const char *symbol;
 	uint64_t offset;
 
 	if (ksyms_lookup(frame->rip, &symbol, &offset) || frame->rsp % 8 ||
-	    !kernel_stack_find(frame->rsp, &bottom, &top, &name) ||
-	    frame->rsp + 8 > top)
+	    stack == NULL || frame->rsp < stack->bottom ||
+	    frame->rsp + 8 > stack->top)
 		return;
 	uint64_t return_address = *(const uint64_t *)frame->rsp;
 	kprintf("wicket: rip is in no kernel function; the word at rsp, "

@@ -35,16 +35,6 @@ static inline bool user_range_ok(uint64_t address, uint64_t length)
 int copy_from_user(void *to, struct user_pointer from, size_t length);
 int copy_to_user(struct user_pointer to, const void *from, size_t length);
 
-/* One aligned 32-bit word: 0, or -WK_EFAULT (also for a misaligned or
- * out-of-range address). The single-instruction form of the copies. */
-int get_user_u32(uint32_t *value, struct user_pointer from);
-int put_user_u32(struct user_pointer to, uint32_t value);
-
-/* Copies a NUL-terminated string of at most size - 1 characters; returns
- * its length, -WK_EFAULT, or -WK_EINVAL when no NUL came within size - 1
- * characters (then `to` holds them, terminated). size must be > 0. */
-long strncpy_from_user(char *to, struct user_pointer from, size_t size);
-
 /* Whether STAC/CLAC are in use (SMAP is on); set by cpu_enable_protections. */
 extern bool uaccess_smap;
 
