@@ -302,7 +302,9 @@ long events_timer_arm(uint64_t deadline)
 long events_block(void)
 {
 	while (!events_pending) {
-		if (timer_deadline == 0 && events_devices == 0)
+		/* The keyboard raises input events (WK_DEVICE_INPUT_EVENTS). */
+		if (timer_deadline == 0 &&
+		    (events_devices & ~WK_DEVICE_KEYBOARD) == 0)
 			return -WK_EDEADLK; /* nothing could ever wake us */
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
 	}

@@ -46,9 +46,9 @@ static inline void events_return_to_user(struct trap_frame *frame)
 		events_deliver_pending(frame);
 }
 
-/* After the APIC set-up: whether timer_arm can work, and the devices that
- * raise events (WK_DEVICE_* bits, as wk_info.devices has them: with any,
- * block() may always wait). */
+/* After the APIC set-up: whether timer_arm can work, and the devices
+ * (WK_DEVICE_* bits, as wk_info.devices has them: with any that raises
+ * events of its own, block() may always wait). */
 void events_init(bool have_timer, uint32_t devices);
 extern uint32_t events_devices;
 

@@ -26,6 +26,7 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/rtc.h"
+#include "arch/x86_64/keyboard.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/virtio_net.h"
@@ -128,22 +129,35 @@ static void banner_print(void)
 
 /* Whether console input raises events: the UART's receive interrupt
  * routed to the local APIC, unless the command line says
- * wicket.input=poll. */
-static bool console_input_events(void)
+ * wicket.input=poll; and the keyboard's, when there is one. Returns the
+ * WK_DEVICE_* bits. */
+static uint32_t console_input_devices(void)
 {
 	char mode[8] = "";
+	bool polled = cmdline_get(boot_info.cmdline, "wicket.input", mode,
+				  sizeof(mode)) && strcmp(mode, "poll") == 0;
 	int gsi = -1;
+	uint32_t devices = 0;
 
-	cmdline_get(boot_info.cmdline, "wicket.input", mode, sizeof(mode));
-	if (strcmp(mode, "poll") != 0 && serial_enable_receive_interrupt())
+	if (!polled && serial_enable_receive_interrupt())
 		gsi = ioapic_route_irq(SERIAL_IRQ, APIC_INPUT_VECTOR, false);
 	if (gsi < 0) {
 		kinfo("wicket: console input: polled\n");
-		return false;
+	} else {
+		kinfo("wicket: console input: interrupt (IRQ %d at GSI %d)\n",
+		      SERIAL_IRQ, gsi);
+		devices |= WK_DEVICE_INPUT_EVENTS;
 	}
-	kinfo("wicket: console input: interrupt (IRQ %d at GSI %d)\n",
-	      SERIAL_IRQ, gsi);
-	return true;
+	if (!keyboard_init())
+		return devices;
+	gsi = polled ? -1 : ioapic_route_irq(KEYBOARD_IRQ, APIC_INPUT_VECTOR,
+					     false);
+	if (gsi < 0)
+		kinfo("wicket: keyboard: PS/2, polled\n");
+	else
+		kinfo("wicket: keyboard: PS/2 (IRQ %d at GSI %d)\n",
+		      KEYBOARD_IRQ, gsi);
+	return devices | WK_DEVICE_KEYBOARD;
 }
 
 static void kmain_on_main_stack(void *unused)
@@ -163,8 +177,8 @@ static void kmain_on_main_stack(void *unused)
 
 	uint32_t devices = 0;
 
-	if (timer && console_input_events())
-		devices |= WK_DEVICE_INPUT_EVENTS;
+	if (timer)
+		devices |= console_input_devices();
 	if (timer && virtio_net_init())
 		devices |= WK_DEVICE_NET;
 	events_init(timer, devices);

@@ -5,6 +5,7 @@
  */
 #include "native.h"
 
+#include "arch/x86_64/keyboard.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/trap_frame.h"
@@ -19,7 +20,7 @@ _Static_assert(0 WK_NATIVE_CALLS(NATIVE_ONE) == WK_NATIVE_COUNT,
 	       "WK_NATIVE_COUNT matches the list");
 
 /* All or nothing: the whole chunk is copied in before any byte is written,
- * so a bad pointer prints nothing. Out of line, as is console_read, so
+ * so a bad pointer prints nothing. Out of line, as are the reads, so
  * that native_call saves no register and the null call stays a handful
  * of instructions (it measures entry and exit). */
 static __attribute__((noinline)) long
@@ -35,11 +36,13 @@ native_console_write(uint64_t from, uint64_t length)
 	return (long)length;
 }
 
-/* The buffer is probed (read and written back unchanged) before any byte
- * leaves the UART, so a bad buffer loses no input; the final copy cannot
- * fault then (one CPU, nothing unmaps in between). */
+/* console_read and keyboard_read: the buffer is probed (read and written
+ * back unchanged) before any byte leaves the device, so a bad buffer loses
+ * no input; the final copy cannot fault then (one CPU, nothing unmaps in
+ * between). */
 static __attribute__((noinline)) long
-native_console_read(uint64_t to_address, uint64_t length)
+native_input_read(uint64_t to_address, uint64_t length,
+		  size_t (*device_read)(char *bytes, size_t length))
 {
 	static char buffer[64]; /* more than the 16550's 16-byte FIFO */
 	struct user_pointer to = user_pointer(to_address);
@@ -49,7 +52,7 @@ native_console_read(uint64_t to_address, uint64_t length)
 	if (copy_from_user(buffer, to, length) ||
 	    copy_to_user(to, buffer, length))
 		return -WK_EFAULT;
-	length = serial_read(buffer, length);
+	length = device_read(buffer, length);
 	copy_to_user(to, buffer, length);
 	return (long)length;
 }
@@ -82,7 +85,7 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 	case WK_CALL_block:
 		return events_block();
 	case WK_CALL_console_read:
-		return native_console_read(frame->rdi, frame->rsi);
+		return native_input_read(frame->rdi, frame->rsi, serial_read);
 	case WK_CALL_mem_share:
 		return user_memory_share(frame->rdi, frame->rsi, frame->rdx,
 					 frame->r10);
@@ -90,6 +93,10 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 		return virtio_net_send(frame->rdi, frame->rsi);
 	case WK_CALL_net_receive:
 		return virtio_net_receive(frame->rdi, frame->rsi);
+	case WK_CALL_keyboard_read:
+		if (!(events_devices & WK_DEVICE_KEYBOARD))
+			return -WK_ENODEV;
+		return native_input_read(frame->rdi, frame->rsi, keyboard_read);
 	default:
 		__builtin_unreachable();
 	}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "errno.h"
+#include "keymap.h"
 #include "lib/print.h"
 #include "lib/string.h"
 #include "libos.h"
@@ -48,9 +49,10 @@ static struct linux_termios tty = {
 		  [VDISCARD] = 15, [VWERASE] = 23, [VLNEXT] = 22 },
 };
 
-/* Bytes from the port not yet taken by the line discipline: taken in as
- * they come (console_input) where the kernel raises input events, else
- * when a read finds none. When it is full the rest waits in the port. */
+/* Bytes from the serial port and the keyboard not yet taken by the line
+ * discipline: taken in as they come (console_input) where the kernel
+ * raises input events, else when a read finds none. When it is full the
+ * rest waits in the devices. */
 static char raw[4096];
 static size_t raw_head, raw_tail;
 static bool interrupted; /* ^C came during the console_read running */
@@ -101,11 +103,8 @@ static void echo(const char *bytes, size_t length)
 		console_write(bytes, length);
 }
 
-/* What the port has received into raw, as far as there is room. With
- * ISIG, ^C is not input: it discards the input before it (as Linux does
- * without NOFLSH) and raises SIGINT, whatever the app is doing. */
-/* Bytes taken in from the port so far: what wakes a terminal's
- * EPOLLET and O_ASYNC watchers (console_arrivals). */
+/* Bytes taken in so far: what wakes a terminal's EPOLLET and O_ASYNC
+ * watchers (console_arrivals). */
 static uint64_t arrivals;
 
 uint64_t console_arrivals(void)
@@ -113,10 +112,58 @@ uint64_t console_arrivals(void)
 	return arrivals;
 }
 
+/* One byte into raw. With ISIG, ^C is not input: it discards the input
+ * before it (as Linux does without NOFLSH) and raises SIGINT, whatever the
+ * app is doing. */
+static void take_in(char byte)
+{
+	if (!(tty.c_lflag & TTY_ISIG) || byte != (char)tty.c_cc[VINTR]) {
+		raw[raw_tail++] = byte;
+		arrivals++;
+		return;
+	}
+	struct signal_info info = { .code = SI_KERNEL };
+
+	raw_head = raw_tail = 0;
+	line_length = line_ready = line_taken = 0;
+	end_of_file = false;
+	interrupted = true;
+	echo("^C\n", 3);
+	signal_send_process(SIGINT, &info);
+}
+
+/* Reads one device (the serial port, or the keyboard's scancodes turned
+ * into a terminal's bytes) into raw while there is room for what one read
+ * can bring. */
+static void intake_from(long (*device_read)(long buffer, long length),
+			bool scancodes)
+{
+	char chunk[64]; /* what one read gives at most */
+	char key[KEYMAP_BYTES_MAX];
+	/* Bytes in a read: a scancode may become KEYMAP_BYTES_MAX. */
+	size_t per_byte = scancodes ? KEYMAP_BYTES_MAX : 1;
+
+	while (sizeof(raw) - raw_tail >= per_byte) {
+		size_t room = (sizeof(raw) - raw_tail) / per_byte;
+		long count = device_read((long)chunk, room < sizeof(chunk)
+							  ? (long)room
+							  : (long)sizeof(chunk));
+
+		if (count <= 0)
+			return;
+		for (long i = 0; i < count; i++) {
+			size_t length = scancodes
+				? keymap_translate((uint8_t)chunk[i], key)
+				: (key[0] = chunk[i], 1);
+
+			for (size_t k = 0; k < length; k++)
+				take_in(key[k]);
+		}
+	}
+}
+
 static void intake(void)
 {
-	char chunk[64]; /* what one console_read call gives at most */
-
 	if (raw_head == raw_tail) {
 		raw_head = raw_tail = 0;
 	} else if (raw_head) {
@@ -124,31 +171,9 @@ static void intake(void)
 		raw_tail -= raw_head;
 		raw_head = 0;
 	}
-	while (raw_tail < sizeof(raw)) {
-		size_t room = sizeof(raw) - raw_tail;
-		long count = wk_console_read((long)chunk, room < sizeof(chunk)
-							     ? (long)room
-							     : (long)sizeof(chunk));
-
-		if (count <= 0)
-			return;
-		for (long i = 0; i < count; i++) {
-			if (!(tty.c_lflag & TTY_ISIG) ||
-			    chunk[i] != (char)tty.c_cc[VINTR]) {
-				raw[raw_tail++] = chunk[i];
-				arrivals++;
-				continue;
-			}
-			struct signal_info info = { .code = SI_KERNEL };
-
-			raw_head = raw_tail = 0;
-			line_length = line_ready = line_taken = 0;
-			end_of_file = false;
-			interrupted = true;
-			echo("^C\n", 3);
-			signal_send_process(SIGINT, &info);
-		}
-	}
+	intake_from(wk_console_read, false);
+	if (libos_has_device(WK_DEVICE_KEYBOARD))
+		intake_from(wk_keyboard_read, true);
 }
 
 void console_input(void)

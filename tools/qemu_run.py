@@ -15,16 +15,19 @@ the exit-status decoding. Python 3.11, standard library only.
 
 import argparse
 import ctypes
+import json
 import os
 import re
 import selectors
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
 
 EXIT_TIMEOUT = 124          # WK_EXIT_RUNNER_TIMEOUT in include/wicket/abi.h
@@ -165,6 +168,12 @@ def parse_args(argv):
                         "implies --net)")
     p.add_argument("--stdin", metavar="FILE",
                    help="feed FILE, then Ctrl-D (0x04), to the serial input")
+    p.add_argument("--keys", metavar="TEXT", type=key_presses,
+                   help="type TEXT on the PS/2 keyboard (QEMU's send-key, "
+                        "through a QMP socket) instead of --stdin, as "
+                        "--stdin-after and --stdin-delay say; {NAME} is a "
+                        "key by QEMU's name, with modifiers: {ret}, "
+                        "{ctrl-c}, {up}")
     p.add_argument("--stdin-after", metavar="TEXT",
                    help="hold the --stdin input until the serial output "
                         "shows TEXT")
@@ -179,6 +188,8 @@ def parse_args(argv):
                    help="print the accelerator line to stdout and exit")
     args = p.parse_args(own)
     args.extra = extra
+    if args.keys is not None and args.stdin is not None:
+        p.error("--keys and --stdin: one input at a time")
 
     if args.which_accel:
         return args
@@ -207,7 +218,83 @@ def parse_args(argv):
 
 def interactive(args):
     """Whether QEMU reads the serial input from our terminal."""
-    return args.stdin is None and os.isatty(0)
+    return args.stdin is None and args.keys is None and os.isatty(0)
+
+
+# QEMU's qcode names of the keys that type a character (US layout), and of
+# those that type it with Shift.
+KEY_NAMES = {" ": "spc", "\n": "ret", "\t": "tab", "-": "minus",
+             "=": "equal", "[": "bracket_left", "]": "bracket_right",
+             ";": "semicolon", "'": "apostrophe", "`": "grave_accent",
+             "\\": "backslash", ",": "comma", ".": "dot", "/": "slash"}
+SHIFTED_KEYS = dict(zip('!@#$%^&*()_+:"~|<>?',
+                        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0",
+                         "minus", "equal", "semicolon", "apostrophe",
+                         "grave_accent", "backslash", "comma", "dot",
+                         "slash"]))
+
+
+def key_presses(text):
+    """--keys TEXT as a list of key combinations, each a list of qcodes."""
+    presses, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == "{":
+            end = text.find("}", i)
+            if end < 0 or end == i + 1:
+                raise argparse.ArgumentTypeError(
+                    "an unfinished {NAME} in %r" % text)
+            presses.append(text[i + 1:end].split("-"))
+            i = end + 1
+            continue
+        if c.isascii() and (c.islower() or c.isdigit()):
+            presses.append([c])
+        elif c.isascii() and c.isupper():
+            presses.append(["shift", c.lower()])
+        elif c in KEY_NAMES:
+            presses.append([KEY_NAMES[c]])
+        elif c in SHIFTED_KEYS:
+            presses.append(["shift", SHIFTED_KEYS[c]])
+        else:
+            raise argparse.ArgumentTypeError(
+                "no key types %r (use {NAME})" % c)
+        i += 1
+    return presses
+
+
+def type_keys(path, presses):
+    """Types the key combinations through QEMU's QMP socket at path (it may
+    not be listening yet): each held 20 ms, 50 ms apart."""
+    connection = None
+    for _ in range(100):
+        try:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connection.connect(path)
+            break
+        except OSError:
+            connection.close()
+            connection = None
+            time.sleep(0.05)
+    if connection is None:
+        say("--keys: no QMP socket at %s" % path)
+        return
+    with connection, connection.makefile("rw") as qmp:
+        qmp.readline()                      # the greeting
+        for command in [{"execute": "qmp_capabilities"}] + [
+                {"execute": "send-key", "arguments": {
+                    "keys": [{"type": "qcode", "data": name}
+                             for name in press],
+                    "hold-time": 20}} for press in presses]:
+            qmp.write(json.dumps(command) + "\n")
+            qmp.flush()
+            reply = json.loads(qmp.readline() or "{}")
+            while "event" in reply:
+                reply = json.loads(qmp.readline() or "{}")
+            if "error" in reply:
+                say("--keys: QEMU refused %s: %s" % (
+                    command.get("arguments"), reply["error"].get("desc")))
+                return
+            time.sleep(0.05)
 
 
 def build_command(args, accel, cpu, vars_copy):
@@ -231,6 +318,8 @@ def build_command(args, accel, cpu, vars_copy):
                 "-serial", "chardev:console"]
     else:
         cmd += ["-serial", "stdio"]
+    if args.keys is not None:
+        cmd += ["-qmp", "unix:%s,server=on,wait=off" % args.qmp_socket]
     if not args.no_debug_exit:
         cmd += ["-device", DEBUG_EXIT_DEVICE]
     if args.kernel:
@@ -303,6 +392,7 @@ class Run:
         self.input_gate = (args.stdin_after.encode()
                            if args.stdin_after else None)
         self.input_open_at = None       # when the held input may flow
+        self.typing = None              # the thread typing --keys
 
     # -- output handling ---------------------------------------------------
 
@@ -464,6 +554,12 @@ class Run:
                         if self.input:
                             sel.register(self.input_fd,
                                          selectors.EVENT_WRITE, "in")
+                    if self.args.keys is not None and \
+                            self.input_gate is None and not self.typing:
+                        self.typing = threading.Thread(
+                            target=type_keys, daemon=True,
+                            args=(self.args.qmp_socket, self.args.keys))
+                        self.typing.start()
                 for key, _ in sel.select(POLL_INTERVAL):
                     if key.data == "in":
                         self.feed_input()
@@ -581,12 +677,15 @@ def run(args):
             return EXIT_FAILURE
 
     r = Run(args)
-    vars_copy = None
+    vars_copy = keys_dir = None
     saved_tty = None
     old_handlers = {}
     try:
         for sig in HANDLED_SIGNALS:
             old_handlers[sig] = signal.signal(sig, _on_signal)
+        if args.keys is not None:
+            keys_dir = tempfile.mkdtemp(prefix="wicket-qmp-")
+            args.qmp_socket = os.path.join(keys_dir, "qmp")
         if args.iso and args.firmware == "uefi":
             fd, vars_copy = tempfile.mkstemp(prefix="wicket-ovmf-vars-",
                                              suffix=".fd")
@@ -643,6 +742,8 @@ def run(args):
                 os.unlink(vars_copy)
             except OSError:
                 pass
+        if keys_dir:
+            shutil.rmtree(keys_dir, ignore_errors=True)
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
 

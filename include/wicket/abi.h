@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 9
+#define WK_ABI_VERSION 10
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -62,6 +62,12 @@
  *                                       waits; returns the count (0: none
  *                                       waiting) or -EFAULT (then no byte is
  *                                       taken)
+ *   keyboard_read(buffer, length)       the same for the bytes the PS/2
+ *                                       keyboard sent (wk_info.devices has
+ *                                       WK_DEVICE_KEYBOARD): scancodes of
+ *                                       set 1, press and release, as the
+ *                                       8042 passes them; -ENODEV without
+ *                                       one
  *   net_send(frame, length)             queues one Ethernet frame for the
  *                                       network device (wk_info.devices has
  *                                       WK_DEVICE_NET): its 14-byte header
@@ -94,10 +100,11 @@
 	X(10, console_read, 2)      \
 	X(11, mem_share, 4)         \
 	X(12, net_send, 2)          \
-	X(13, net_receive, 2)
+	X(13, net_receive, 2)       \
+	X(14, keyboard_read, 2)
 
 #define WK_NATIVE_BASE  0x574b0000 /* "WK" */
-#define WK_NATIVE_COUNT 14
+#define WK_NATIVE_COUNT 15
 
 #define WK_CALL_NUMBER(index, name, argc) \
 	WK_CALL_##name = WK_NATIVE_BASE + (index),
@@ -219,9 +226,10 @@ enum wk_call { WK_NATIVE_CALLS(WK_CALL_NUMBER) };
  *     frame holds the number in RAX, the arguments in RDI RSI RDX R10 R8 R9,
  *     RIP after the instruction, and RCX/R11 as SYSCALL left them),
  *     WK_EVENT_TIMER, WK_EVENT_INPUT (the serial port received bytes for
- *     console_read, when wk_info.devices has WK_DEVICE_INPUT_EVENTS: one
- *     comes after bytes arrive with none waiting; while bytes wait, more
- *     may raise none until console_read has taken them all), WK_EVENT_NET
+ *     console_read, or the keyboard sent some for keyboard_read, when
+ *     wk_info.devices has WK_DEVICE_INPUT_EVENTS: one comes after bytes
+ *     arrive with none waiting; while bytes wait, more may raise none
+ *     until the read has taken them all), WK_EVENT_NET
  *     (the network device received frames, or made room in its transmit
  *     queue, when wk_info.devices has WK_DEVICE_NET: one comes after
  *     either with none pending; the libOS then takes frames with
@@ -379,6 +387,7 @@ WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
 #define WK_DEVICE_NET          (1u << 1) /* a network device: net_send,
 					    net_receive, WK_EVENT_NET and
 					    wk_info.net_mac */
+#define WK_DEVICE_KEYBOARD     (1u << 2) /* a PS/2 keyboard: keyboard_read */
 
 /* The largest Ethernet frame net_send and net_receive move: a 14-byte
  * header and a 1500-byte payload (no VLAN tag, no FCS). */

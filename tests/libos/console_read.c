@@ -1,8 +1,9 @@
 /*
  * Scenario console-read: the console_read native call. A bad buffer is
- * -EFAULT (and takes no byte); then what arrives on the serial port is
- * read and shown, until 200 ms pass without a byte or a Ctrl-D (the
- * runner's --stdin end) comes: nothing, unless the runner feeds stdin.
+ * -EFAULT (and takes no byte), as for keyboard_read; then what arrives on
+ * the serial port is read and shown, until 200 ms pass without a byte or
+ * a Ctrl-D (the runner's --stdin end) comes: nothing, unless the runner
+ * feeds stdin.
  */
 #include <stdint.h>
 
@@ -44,6 +45,22 @@ int scenario_console_read(const struct wk_info *info)
 			    -WK_EFAULT);
 	check_value("console_read(length 0)",
 		    wk_console_read((long)received, 0), 0);
+	/* keyboard_read shares console_read's checks; no key is pressed. */
+	if (info->devices & WK_DEVICE_KEYBOARD) {
+		check_value("keyboard_read(NULL)", wk_keyboard_read(0, 16),
+			    -WK_EFAULT);
+		check_value("keyboard_read(kernel 0xffffffff80000000)",
+			    wk_keyboard_read((long)0xffffffff80000000ull, 16),
+			    -WK_EFAULT);
+		check_value("keyboard_read(straddling the end of a mapping)",
+			    wk_keyboard_read(RW_PAGE + PAGE - 8, 16),
+			    -WK_EFAULT);
+		check_value("keyboard_read(valid buffer)",
+			    wk_keyboard_read((long)received, 16), 0);
+	} else {
+		check_value("keyboard_read without a keyboard",
+			    wk_keyboard_read((long)received, 16), -WK_ENODEV);
+	}
 
 	/* Until 200 ms pass without a byte, or the runner's end of input
 	 * (Ctrl-D) arrives. */

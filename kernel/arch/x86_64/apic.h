@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #define APIC_TIMER_VECTOR    0x40
-#define APIC_INPUT_VECTOR    0x41 /* the serial port's, through the I/O APIC */
+#define APIC_INPUT_VECTOR    0x41 /* the serial port's and the keyboard's,
+					 through the I/O APIC */
 #define APIC_NET_VECTOR      0x42 /* the network device's, the same way */
 /* Never acknowledged with apic_eoi(): a spurious interrupt sets no ISR bit. */
 #define APIC_SPURIOUS_VECTOR 0xff

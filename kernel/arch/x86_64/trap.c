@@ -205,8 +205,8 @@ void trap_dispatch(struct trap_frame *frame)
 		events_net_interrupt();
 	} else if (frame->vector != APIC_SPURIOUS_VECTOR) {
 		/* Nothing else is wired up (the PICs and the other LVTs are
-		 * masked; the kernel routes only the serial port and the
-		 * network device through the I/O APIC). Above the PIC's
+		 * masked; the kernel routes only the serial port, the
+		 * keyboard and the network device through the I/O APIC). Above the PIC's
 		 * range it can only be the local APIC's: acknowledge it, or
 		 * its in-service bit would block the timer for good. */
 		trap_unexpected_interrupts++;
