@@ -1,7 +1,9 @@
 # CPython's own unit tests (Debian's libpython3.11-testsuite), for the
-# modules named on the command line: each test's outcome, in a fixed
-# order, and for a failure its exception's last line. The same on the
-# host and under Wicket; the status is 1 if any test failed.
+# modules named on the command line: each test's outcome as it comes (in
+# unittest's order, which is fixed: a module's slow tests then never leave
+# the console silent for the runner's 20 s), and for a failure its
+# exception's last line. The same on the host and under Wicket; the
+# status is 1 if any test failed.
 import sys
 import traceback
 import unittest
@@ -14,6 +16,7 @@ class Outcomes(unittest.TestResult):
 
     def note(self, test, outcome):
         self.outcomes.append((test.id(), outcome))
+        print(f"  {test.id()}: {outcome}")
 
     def addSuccess(self, test):
         self.note(test, "ok")
@@ -49,10 +52,9 @@ def last_line(error):
 failed = False
 for name in sys.argv[1:]:
     result = Outcomes()
+    print(f"{name}:")
     unittest.defaultTestLoader.loadTestsFromName("test." + name).run(result)
     print(f"{name}: {len(result.outcomes)} outcomes, "
           f"{len(result.failures) + len(result.errors)} failed")
-    for test, outcome in sorted(result.outcomes):
-        print(f"  {test}: {outcome}")
     failed |= not result.wasSuccessful()
 sys.exit(1 if failed else 0)
