@@ -153,6 +153,10 @@ def parse_args(argv):
                    help="the Wicket guest's memory (default: the runner's)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="limit for each QEMU run (default 60 s)")
+    p.add_argument("--silence", type=float,
+                   help="limit on a QEMU run's time without output "
+                        "(default: the runner's, 20 s), for programs that "
+                        "print only when a long step ends")
     p.add_argument("--host-timeout", type=float, default=30.0)
     p.add_argument("--host-only", action="store_true",
                    help="only run the host side; print its output")
@@ -382,6 +386,8 @@ class WicketSide:
             cmd += ["--cpu", a.cpu]
         if a.memory:
             cmd += ["--memory", str(a.memory)]
+        if a.silence:
+            cmd += ["--silence", "%g" % a.silence]
         if a.net:
             cmd += ["--net", "--forward", "tcp:%d:%d"
                     % (self.forward, GUEST_LISTEN_PORT)]
