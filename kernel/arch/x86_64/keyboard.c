@@ -42,7 +42,8 @@ bool keyboard_init(void)
 	/* A missing controller reads 0xff. */
 	if (inb(I8042_STATUS) == 0xff)
 		return false;
-	while (inb(I8042_STATUS) & STATUS_OUTPUT_FULL)
+	for (unsigned i = 0; i < TRIES && (inb(I8042_STATUS) &
+					   STATUS_OUTPUT_FULL); i++)
 		(void)inb(I8042_DATA);
 	if (!command(COMMAND_READ_CONFIG) ||
 	    !status_wait(STATUS_OUTPUT_FULL, true))
