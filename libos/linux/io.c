@@ -84,12 +84,15 @@
 #define TCSETS     0x5402
 #define TCSETSW    0x5403
 #define TCSETSF    0x5404
+#define TIOCSCTTY  0x540e
 #define TIOCGPGRP  0x540f
+#define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD   0x541b
 #define SIOCATMARK 0x8905
 #define FIONBIO    0x5421
+#define TIOCGSID   0x5429
 #define FIONCLEX   0x5450
 #define FIOCLEX    0x5451
 #define FIOASYNC   0x5452
@@ -1239,10 +1242,24 @@ long sys_ioctl(struct wk_regs *regs)
 			return -EFAULT;
 		memcpy(&window, (const void *)argument, sizeof(window));
 		return 0;
+	/* The console is the controlling terminal of the one session, whose
+	 * one process group is the foreground group (linux/process.c): a
+	 * shell's job control finds itself in charge. */
 	case TIOCGPGRP:
+	case TIOCGSID:
 		if (!vm_user_ok(argument, 4, PROT_WRITE))
 			return -EFAULT;
 		*(int32_t *)argument = LINUX_PID;
+		return 0;
+	case TIOCSPGRP: {
+		int32_t group;
+
+		if (!vm_user_ok(argument, 4, PROT_READ))
+			return -EFAULT;
+		memcpy(&group, (const void *)argument, 4);
+		return group < 0 ? -EINVAL : group == LINUX_PID ? 0 : -ESRCH;
+	}
+	case TIOCSCTTY: /* a session leader's, and it is already */
 		return 0;
 	default:
 		return -ENOTTY;

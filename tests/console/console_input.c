@@ -23,6 +23,9 @@
  *   async-input   O_ASYNC on the console, owned by the process with
  *                 F_SETSIG's signal: the input raises it (POLL_IN, si_fd
  *                 0) while the program waits in sigsuspend
+ *   job-control   the console is the process's controlling terminal, its
+ *                 group the foreground one, as a shell's job control
+ *                 expects (tcsetpgrp to its own group, TIOCSCTTY)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +36,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -233,6 +237,28 @@ static int typeahead(bool then_raw)
 	return 0;
 }
 
+static void show_result(const char *what, int result)
+{
+	const char *name = errno == ESRCH ? " ESRCH" : errno == EINVAL
+		? " EINVAL" : errno == ENOTTY ? " ENOTTY" : " another errno";
+
+	printf("%s: %d%s\n", what, result, result < 0 ? name : "");
+}
+
+static int job_control(void)
+{
+	ready("ready");
+	printf("tcgetpgrp is getpgrp: %s\n",
+	       tcgetpgrp(0) == getpgrp() ? "yes" : "no");
+	printf("tcgetsid is getsid: %s\n",
+	       tcgetsid(0) == getsid(0) ? "yes" : "no");
+	show_result("tcsetpgrp(own group)", tcsetpgrp(0, getpgrp()));
+	show_result("tcsetpgrp(no such group)", tcsetpgrp(0, 4242));
+	show_result("tcsetpgrp(-1)", tcsetpgrp(0, -1));
+	show_result("TIOCSCTTY", ioctl(0, TIOCSCTTY, 0));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -264,6 +290,8 @@ int main(int argc, char **argv)
 		return typeahead(true);
 	} else if (!strcmp(mode, "async-input")) {
 		return async_input();
+	} else if (!strcmp(mode, "job-control")) {
+		return job_control();
 	} else {
 		fprintf(stderr, "console_input: unknown mode \"%s\"\n", mode);
 		return 2;
