@@ -4,8 +4,8 @@
  * Shift and Caps Lock, Ctrl (Ctrl+letter is the control character), Alt as
  * an ESC prefix, and VT100/xterm sequences for the arrows, Home, End,
  * Insert, Delete, Page Up/Down and F1-F4. Enter sends CR, Backspace DEL.
- * Other keys (the rest of the function keys, the keypad but its Enter and
- * its /) send nothing.
+ * Other keys (the rest of the function keys, the keypad but its Enter, *
+ * and /) send nothing.
  */
 #ifndef LIBOS_KEYMAP_H
 #define LIBOS_KEYMAP_H
