@@ -8,8 +8,8 @@
  * exception is a bug: a panic report naming the vector, the faulting
  * function and the stack. An exception in ring 3 becomes an event for the
  * libOS (events.c), or the user-fault report before it set events up; NMI,
- * #DF and #MC are never events. The APIC timer's vector, the serial
- * input's and the network device's go to events.c; other vectors are
+ * #DF and #MC are never events. The APIC timer's vector, the console
+ * input's (serial and keyboard) and the network device's go to events.c; other vectors are
  * unexpected interrupts: counted and ignored.
  */
 #include <stdbool.h>
@@ -206,9 +206,10 @@ void trap_dispatch(struct trap_frame *frame)
 	} else if (frame->vector != APIC_SPURIOUS_VECTOR) {
 		/* Nothing else is wired up (the PICs and the other LVTs are
 		 * masked; the kernel routes only the serial port, the
-		 * keyboard and the network device through the I/O APIC). Above the PIC's
-		 * range it can only be the local APIC's: acknowledge it, or
-		 * its in-service bit would block the timer for good. */
+		 * keyboard and the network device through the I/O APIC).
+		 * Above the PIC's range it can only be the local APIC's:
+		 * acknowledge it, or its in-service bit would block the
+		 * timer for good. */
 		trap_unexpected_interrupts++;
 		if (frame->vector >= PIC_VECTOR_BASE + 16)
 			apic_eoi();
