@@ -9,8 +9,8 @@
  * function and the stack. An exception in ring 3 becomes an event for the
  * libOS (events.c), or the user-fault report before it set events up; NMI,
  * #DF and #MC are never events. The APIC timer's vector, the console
- * input's (serial and keyboard) and the network device's go to events.c; other vectors are
- * unexpected interrupts: counted and ignored.
+ * input's (serial and keyboard) and the network device's go to events.c;
+ * other vectors are unexpected interrupts: counted and ignored.
  */
 #include <stdbool.h>
 #include <stdint.h>
