@@ -304,7 +304,8 @@ long events_block(void)
 	while (!events_pending) {
 		/* The keyboard raises input events (WK_DEVICE_INPUT_EVENTS). */
 		if (timer_deadline == 0 &&
-		    (events_devices & ~WK_DEVICE_KEYBOARD) == 0)
+		    (events_devices &
+		     (WK_DEVICE_INPUT_EVENTS | WK_DEVICE_NET)) == 0)
 			return -WK_EDEADLK; /* nothing could ever wake us */
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
 	}

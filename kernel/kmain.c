@@ -117,7 +117,7 @@ static void banner_print(void)
 			info->framebuffer.width, info->framebuffer.height,
 			info->framebuffer.bpp, info->framebuffer.type,
 			info->framebuffer.address,
-			screen_active() ? "" : " (not drawn)");
+			screen_columns ? "" : " (not drawn)");
 	else
 		kprintf("wicket: framebuffer: none\n");
 	if (acpi_root)
@@ -181,6 +181,8 @@ static void kmain_on_main_stack(void *unused)
 		devices |= console_input_devices();
 	if (timer && virtio_net_init())
 		devices |= WK_DEVICE_NET;
+	if (screen_columns)
+		devices |= WK_DEVICE_SCREEN;
 	events_init(timer, devices);
 	boot_stage_tsc[4] = read_tsc();
 	kinfo("wicket: boot complete\n");

@@ -29,6 +29,7 @@
 #include "mm/memmap.h"
 #include "mm/page.h"
 #include "mm/user_memory.h"
+#include "screen.h"
 #include "wicket/abi.h"
 
 /* ELF64 (System V gABI and the x86-64 psABI): the fields read here. */
@@ -193,6 +194,8 @@ void libos_start(const struct boot_info *boot, uint64_t boot_tsc,
 	info.cpu_features = cpu_features.abi;
 	info.devices = events_devices;
 	memcpy(info.net_mac, virtio_net_mac, sizeof(info.net_mac));
+	info.screen_columns = (uint16_t)screen_columns;
+	info.screen_rows = (uint16_t)screen_rows;
 	info.tsc_frequency_hz = tsc_hz;
 	info.tsc_source = tsc_source;
 	info.boot_tsc = boot_tsc;

@@ -11,9 +11,9 @@
 #include "arch/x86_64/trap_frame.h"
 #include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/virtio_net.h"
-#include "console.h"
 #include "events.h"
 #include "mm/user_memory.h"
+#include "screen.h"
 
 #define NATIVE_ONE(index, name, argc) +1
 _Static_assert(0 WK_NATIVE_CALLS(NATIVE_ONE) == WK_NATIVE_COUNT,
@@ -32,7 +32,9 @@ native_console_write(uint64_t from, uint64_t length)
 		length = WK_CONSOLE_WRITE_MAX;
 	if (copy_from_user(buffer, user_pointer(from), length))
 		return -WK_EFAULT;
-	console_write(buffer, length);
+	serial_write(buffer, length);
+	if (!screen_drawn_by_libos())
+		screen_write(buffer, length);
 	return (long)length;
 }
 
@@ -97,6 +99,11 @@ long native_call(struct trap_frame *frame, enum wk_call call)
 		if (!(events_devices & WK_DEVICE_KEYBOARD))
 			return -WK_ENODEV;
 		return native_input_read(frame->rdi, frame->rsi, keyboard_read);
+	case WK_CALL_screen_draw:
+		return screen_draw_from_user(frame->rdi, frame->rsi, frame->rdx,
+					     frame->r10);
+	case WK_CALL_screen_read:
+		return screen_read_to_user(frame->rdi, frame->rsi);
 	default:
 		__builtin_unreachable();
 	}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "boot/boot_info.h"
 
@@ -15,9 +16,20 @@
  * screen_write does nothing. */
 void screen_init(const struct boot_info *info);
 
-/* Whether screen_init found a display it draws on. */
-bool screen_active(void);
+/* The screen's size in cells; 0 when screen_init found no display it
+ * draws on. */
+extern uint32_t screen_columns, screen_rows;
 
+/* The kernel's text: newlines, carriage returns and backspaces move the
+ * cursor, every other byte is drawn at it, light grey on black. */
 void screen_write(const char *bytes, size_t length);
+
+/* The native calls screen_draw and screen_read (abi.h), their arguments
+ * unchecked. From the first screen_draw that draws,
+ * screen_drawn_by_libos() is true. */
+long screen_draw_from_user(uint64_t first, uint64_t from, uint64_t count,
+			   uint64_t cursor);
+long screen_read_to_user(uint64_t to, uint64_t count);
+bool screen_drawn_by_libos(void);
 
 #endif /* KERNEL_SCREEN_H */

@@ -13,6 +13,7 @@
 #include "libos.h"
 #include "linux/signal.h"
 #include "sched/sched.h"
+#include "terminal.h"
 #include "wicket/native.h"
 
 /* termios bits (asm-generic/termbits.h). */
@@ -79,6 +80,9 @@ long console_write(const void *bytes, size_t length)
 			return done ? (long)done : written;
 		done += (size_t)written;
 	}
+	terminal_write(bytes, done,
+		       (tty.c_oflag & (TTY_OPOST | TTY_ONLCR)) ==
+			       (TTY_OPOST | TTY_ONLCR));
 	return (long)done;
 }
 

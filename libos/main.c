@@ -26,6 +26,7 @@
 #include "trap/fastcall.h"
 #include "trap/patch.h"
 #include "sched/sched.h"
+#include "terminal.h"
 #include "trap/event.h"
 #include "wicket/native.h"
 
@@ -203,6 +204,8 @@ __attribute__((noreturn)) void libos_main(const struct wk_info *info)
 	}
 	libos_info = info;
 	options_parse(info->cmdline);
+	if (libos_has_device(WK_DEVICE_SCREEN))
+		terminal_start(info->screen_columns, info->screen_rows);
 	if (options.echo_off)
 		console_set_echo(0);
 	setup_events();

@@ -12,7 +12,7 @@
 #ifndef WICKET_ABI_H
 #define WICKET_ABI_H
 
-#define WK_ABI_VERSION 10
+#define WK_ABI_VERSION 11
 
 /*
  * The native calls: one list, from which the kernel's dispatch table
@@ -85,6 +85,22 @@
  *                                       waits, -EINVAL when length is below
  *                                       WK_NET_FRAME_MAX, -EFAULT (then the
  *                                       frame stays), -ENODEV
+ *   screen_draw(first, cells, count,    draws count cells (uint16_t each,
+ *               cursor)                 WK_SCREEN_CELL) from cell first on
+ *                                       (row-major; wk_info.screen_columns
+ *                                       a row), then puts the cursor at cell
+ *                                       `cursor` (past the last: hidden);
+ *                                       returns count, -EINVAL (the range
+ *                                       leaves the screen), -EFAULT (then
+ *                                       nothing is drawn), -ENODEV (no
+ *                                       WK_DEVICE_SCREEN). From the first
+ *                                       call on, console_write reaches the
+ *                                       serial port alone: the libOS is
+ *                                       the screen's terminal
+ *   screen_read(cells, count)           copies the first count cells shown
+ *                                       (the kernel's boot text, say);
+ *                                       returns the cursor's cell, -EINVAL
+ *                                       (count), -EFAULT, -ENODEV
  */
 #define WK_NATIVE_CALLS(X)          \
 	X(0, nop, 0)                \
@@ -101,10 +117,12 @@
 	X(11, mem_share, 4)         \
 	X(12, net_send, 2)          \
 	X(13, net_receive, 2)       \
-	X(14, keyboard_read, 2)
+	X(14, keyboard_read, 2)     \
+	X(15, screen_draw, 4)       \
+	X(16, screen_read, 2)
 
 #define WK_NATIVE_BASE  0x574b0000 /* "WK" */
-#define WK_NATIVE_COUNT 15
+#define WK_NATIVE_COUNT 17
 
 #define WK_CALL_NUMBER(index, name, argc) \
 	WK_CALL_##name = WK_NATIVE_BASE + (index),
@@ -388,6 +406,16 @@ WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
 					    net_receive, WK_EVENT_NET and
 					    wk_info.net_mac */
 #define WK_DEVICE_KEYBOARD     (1u << 2) /* a PS/2 keyboard: keyboard_read */
+#define WK_DEVICE_SCREEN       (1u << 3) /* a screen of text cells:
+					    screen_draw, screen_read and
+					    wk_info.screen_* */
+
+/* A screen cell: the character (ASCII; others show as '?') in the low
+ * byte, a VGA attribute in the high one: foreground in bits 0-3 (bit 0
+ * blue, 1 green, 2 red, 3 bright), background in bits 4-6; bit 7 blinks
+ * on VGA text and is ignored on a framebuffer. */
+#define WK_SCREEN_CELL(character, attribute) \
+	((uint16_t)(((attribute) << 8) | ((character) & 0xff)))
 
 /* The largest Ethernet frame net_send and net_receive move: a 14-byte
  * header and a 1500-byte payload (no VLAN tag, no FCS). */
@@ -443,6 +471,8 @@ struct wk_info {
 	uint64_t boot_stage_tsc[WK_BOOT_STAGE_COUNT]; /* WK_BOOT_STAGES */
 	uint32_t devices;          /* WK_DEVICE_* */
 	uint8_t net_mac[6];        /* the network device's MAC address */
+	uint16_t screen_columns;   /* WK_DEVICE_SCREEN: its size in cells */
+	uint16_t screen_rows;
 };
 
 #endif /* !__ASSEMBLER__ */

@@ -65,6 +65,10 @@ struct boot_framebuffer {
 	uint32_t height;
 	uint8_t bpp;
 	uint8_t type; /* enum boot_framebuffer_type */
+	/* RGB: red's, green's and blue's lowest bit in a pixel and width in
+	 * bits, as multiboot2 orders them; where the loader does not say,
+	 * the usual layout (blue in the lowest byte, then green, then red). */
+	uint8_t colour_fields[6];
 };
 
 /* A physical range the loader's own structures occupy; kept away from the

@@ -95,6 +95,12 @@ static int multiboot2_parse_framebuffer(const uint8_t *payload, size_t length,
 	info->framebuffer.height = load_le32(payload + 16);
 	info->framebuffer.bpp = payload[20];
 	info->framebuffer.type = payload[21];
+	/* RGB: the colour fields, after 2 reserved bytes. */
+	static const uint8_t usual[6] = { 16, 8, 8, 8, 0, 8 };
+	bool given = payload[21] == BOOT_FRAMEBUFFER_RGB && length >= 30;
+
+	memcpy(info->framebuffer.colour_fields, given ? payload + 24 : usual,
+	       sizeof(usual));
 	return BOOT_PARSE_OK;
 }
 

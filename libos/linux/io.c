@@ -52,6 +52,7 @@
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
+#include "terminal.h"
 
 #define FDS_MAX 4096 /* RLIMIT_NOFILE's hard limit (process.c) */
 #define IOV_MAX 1024
@@ -139,6 +140,10 @@ void io_init(void)
 	files_hold(NODE_TTYS0);
 	for (unsigned fd = 0; fd < 3; fd++)
 		fd_state[fd] = FD_OPEN; /* of files[0] */
+	/* The screen's size when it is the console's terminal. */
+	if (terminal_active())
+		window = (struct winsize){ libos_info->screen_rows,
+					   libos_info->screen_columns, 0, 0 };
 }
 
 struct file *io_file(uint64_t fd)

@@ -1,6 +1,7 @@
 /*
  * Scenario console-read: the console_read native call. A bad buffer is
- * -EFAULT (and takes no byte), as for keyboard_read; then what arrives on
+ * -EFAULT (and takes no byte), as for keyboard_read; without a screen,
+ * screen_draw and screen_read are -ENODEV; then what arrives on
  * the serial port is read and shown, until 200 ms pass without a byte or
  * a Ctrl-D (the runner's --stdin end) comes: nothing, unless the runner
  * feeds stdin.
@@ -60,6 +61,14 @@ int scenario_console_read(const struct wk_info *info)
 	} else {
 		check_value("keyboard_read without a keyboard",
 			    wk_keyboard_read((long)received, 16), -WK_ENODEV);
+	}
+	/* The screen's calls (tests/matrix/terminal_script.c checks them on
+	 * a screen) need one: a PVH boot has none. */
+	if (!(info->devices & WK_DEVICE_SCREEN)) {
+		check_value("screen_draw without a screen",
+			    wk_screen_draw(0, (long)received, 1, 0), -WK_ENODEV);
+		check_value("screen_read without a screen",
+			    wk_screen_read((long)received, 1), -WK_ENODEV);
 	}
 
 	/* Until 200 ms pass without a byte, or the runner's end of input

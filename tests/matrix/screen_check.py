@@ -3,6 +3,8 @@
 
     screen_check.py RUNNER MKISO KERNEL LIBOS APP text
     screen_check.py RUNNER MKISO KERNEL LIBOS APP framebuffer FONT
+    screen_check.py RUNNER MKISO KERNEL LIBOS APP terminal-text
+    screen_check.py RUNNER MKISO KERNEL LIBOS APP terminal-framebuffer FONT
 
 Makes an ISO (the libOS and APP, the hello app, with arguments enough to
 fill the screen and scroll it, and `wicket.on_exit=halt` so that the
@@ -19,8 +21,17 @@ the halt and reads the screen back:
 
 Either way the screen must have scrolled, and its rows must be the last
 lines of the kernel's serial output (from its first line on, cut at the
-screen's width), the app's last line and the exit line among them. Exit 0
-or 1.
+screen's width), the app's last line and the exit line among them.
+
+The terminal kinds run APP, tests/matrix/terminal_script.c, whose escape
+sequences the libOS's terminal draws (libos/terminal.c): the serial log,
+from the kernel's first line on, is fed to pyte (Debian's python3-pyte, a
+VT100 emulator) with the screen's size, and every cell must hold pyte's
+character (past ASCII: as terminal.c's fallback) in pyte's colours (VGA
+text: the attribute byte; the framebuffer: the cell's pixels, drawn as
+the kernel draws them), but the cell under pyte's cursor, which may also
+be drawn in reverse. The app's last line must report its native calls'
+checks passed and the screen's size. Exit 0 or 1.
 """
 
 import os
@@ -56,8 +67,9 @@ def monitor(path, command):
         return data.decode("utf-8", "replace")
 
 
-def read_text_screen(sock, _work, _font):
-    """The VGA text cells as rows of characters, or an error string."""
+def read_text_cells(sock):
+    """The 2000 VGA text cells (character | attribute << 8), or an error
+    string."""
     out = monitor(sock, "xp /2000xh 0xb8000")
     cells = []
     for line in out.replace("\r", "").split("\n"):
@@ -67,23 +79,37 @@ def read_text_screen(sock, _work, _font):
                       re.findall(r"0x([0-9a-f]{4})", match.group(1))]
     if len(cells) < 2000:
         return "read %d cells, not 2000:\n%s" % (len(cells), out[:2000])
+    return cells[:2000]
+
+
+def read_text_screen(sock, _work, _font):
+    """The VGA text cells as rows of characters, or an error string."""
+    cells = read_text_cells(sock)
+    if isinstance(cells, str):
+        return cells
     chars = "".join(chr(c & 0xff) if 32 <= (c & 0xff) < 127 else " "
                     for c in cells[:2000])
     return [chars[i:i + 80] for i in range(0, 2000, 80)]
 
 
-def load_font(path):
-    """ascii.h's 128 glyphs: {16 rows of 8 pixels (0/1 bytes): character}
-    for the printable ones."""
+def load_glyphs(path):
+    """ascii.h's 128 glyphs, each 16 rows of 8 pixels (0/1 bytes)."""
     with open(path) as f:
         data = [int(v, 16) for v in
                 re.findall(r"0x([0-9a-fA-F]{1,2})\b", f.read())]
     if len(data) != 128 * 16:
         sys.exit("FAIL: %s holds %d bytes, not 128 glyphs" % (path, len(data)))
+    return [tuple(bytes((row >> (7 - x)) & 1 for x in range(8))
+                  for row in data[code * 16:code * 16 + 16])
+            for code in range(128)]
+
+
+def load_font(path):
+    """{glyph: character} for the printable characters."""
     glyphs = {}
-    for code in range(32, 127):
-        rows = tuple(bytes((row >> (7 - x)) & 1 for x in range(8))
-                     for row in data[code * 16:code * 16 + 16])
+    for code, rows in enumerate(load_glyphs(path)):
+        if code < 32 or code > 126:
+            continue
         if rows in glyphs:
             sys.exit("FAIL: %r and %r have the same glyph"
                      % (glyphs[rows], chr(code)))
@@ -91,9 +117,8 @@ def load_font(path):
     return glyphs
 
 
-def read_framebuffer_screen(sock, work, font):
-    """The framebuffer as rows of characters ('\\0' for a cell that is no
-    glyph), or an error string."""
+def read_screendump(sock, work):
+    """(width, height, RGB bytes) of a screendump, or an error string."""
     path = os.path.join(work, "screen.ppm")
     if os.path.exists(path):
         os.unlink(path)
@@ -106,7 +131,16 @@ def read_framebuffer_screen(sock, work, font):
     if not header:
         return "the screendump is not a 24-bit PPM"
     width, height = int(header.group(1)), int(header.group(2))
-    pixels = image[header.end():]
+    return width, height, image[header.end():]
+
+
+def read_framebuffer_screen(sock, work, font):
+    """The framebuffer as rows of characters ('\\0' for a cell that is no
+    glyph), or an error string."""
+    dump = read_screendump(sock, work)
+    if isinstance(dump, str):
+        return dump
+    width, height, pixels = dump
     red, green, blue = pixels[0::3], pixels[1::3], pixels[2::3]
     if len(green) != width * height:
         return "the screendump is short"
@@ -153,17 +187,180 @@ def check(screen, serial):
     return None
 
 
+# The terminal kinds.
+VGA_RGB = [0x000000, 0x0000aa, 0x00aa00, 0x00aaaa, 0xaa0000, 0xaa00aa,
+           0xaa5500, 0xaaaaaa, 0x555555, 0x5555ff, 0x55ff55, 0x55ffff,
+           0xff5555, 0xff55ff, 0xffff55, 0xffffff]
+PYTE_COLOURS = {"black": 0, "red": 4, "green": 2, "brown": 6, "blue": 1,
+                "magenta": 5, "cyan": 3, "white": 7}
+HORIZONTAL = {0x2500, 0x2501, 0x2504, 0x2505, 0x2508, 0x2509, 0x254c,
+              0x254d, 0x2550}
+VERTICAL = {0x2502, 0x2503, 0x2506, 0x2507, 0x250a, 0x250b, 0x254e, 0x254f,
+            0x2551}
+REPORT = re.compile(r"winsize ok (\d+)x(\d+), bad calls refused: yes, "
+                    r"cursor right, first cell '(.)'")
+
+
+def fallback(data):
+    """A pyte cell's text as the one ASCII character terminal.c draws."""
+    if data == "":
+        return " "
+    code = ord(data[0])
+    if code < 128:
+        return data[0]
+    if code == 0xa0:
+        return " "
+    if code in HORIZONTAL:
+        return "-"
+    if code in VERTICAL:
+        return "|"
+    return "+" if 0x2500 <= code <= 0x257f else "?"
+
+
+def reversed_cell(cell):
+    """A cell as terminal.c draws it under the cursor."""
+    return (cell & 0x88ff) | (cell & 0x0700) << 4 | (cell & 0x7000) >> 4
+
+
+def pyte_cells(serial, columns, rows):
+    """pyte's screen after the serial log `serial`: (cells as
+    WK_SCREEN_CELL values, the cursor's cell or None)."""
+    try:
+        import pyte
+    except ImportError:  # a Python of its own (pyenv) next to Debian's
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import pyte
+    screen = pyte.Screen(columns, rows)
+    pyte.ByteStream(screen).feed(serial)
+    cells = []
+    for y in range(rows):
+        for x in range(columns):
+            char = screen.buffer[y][x]
+            foreground = PYTE_COLOURS.get(char.fg, 7) | (8 if char.bold else 0)
+            background = PYTE_COLOURS.get(char.bg, 0)
+            attribute = (background | (foreground & 7) << 4 if char.reverse
+                         else foreground | background << 4)
+            cells.append(ord(fallback(char.data)) | attribute << 8)
+    cursor = screen.cursor
+    at = None if cursor.hidden else (min(cursor.y, rows - 1) * columns +
+                                     min(cursor.x, columns - 1))
+    return cells, at
+
+
+def read_terminal_text(sock, _work, _glyphs):
+    cells = read_text_cells(sock)
+    return cells if isinstance(cells, str) else (80, 25, cells, False)
+
+
+def read_terminal_framebuffer(sock, work, glyphs):
+    """The framebuffer's cells as WK_SCREEN_CELL values: each cell's pixels
+    must be a glyph in a foreground and a background colour of VGA's 16
+    (the background of its first 8), else it is 0xffff."""
+    dump = read_screendump(sock, work)
+    if isinstance(dump, str):
+        return dump
+    width, height, pixels = dump
+    columns, rows = width // 8, height // 16
+    drawn = {}  # (glyph's pixels as RGB bytes) -> cell
+    for code in range(32, 127):
+        for attribute in range(128):
+            on, off = (VGA_RGB[attribute & 15].to_bytes(3, "big"),
+                       VGA_RGB[attribute >> 4].to_bytes(3, "big"))
+            image = b"".join(on if bit else off for row in glyphs[code]
+                             for bit in row)
+            drawn.setdefault(image, code | attribute << 8)
+    cells = []
+    for y in range(rows):
+        for x in range(columns):
+            image = b"".join(
+                pixels[((y * 16 + row) * width + x * 8) * 3:
+                       ((y * 16 + row) * width + x * 8 + 8) * 3]
+                for row in range(16))
+            cells.append(drawn.get(image, 0xffff))
+    return columns, rows, cells, True
+
+
+def describe(cell):
+    return "%r in 0x%02x" % (chr(cell & 0xff), cell >> 8)
+
+
+def differences(screen, expected, cursor):
+    """The cells of screen that are not pyte's, described."""
+    columns, _rows, cells, framebuffer = screen
+    wrong = []
+    for at, (cell, want) in enumerate(zip(cells, expected)):
+        same = cell == want
+        if framebuffer and (want & 0xff) == 32 and (cell & 0xff) == 32:
+            # A blank's foreground is not drawn on a framebuffer.
+            same = cell >> 12 == (want >> 12) & 7
+        if not same and not (at == cursor and cell == reversed_cell(want)):
+            wrong.append("row %d column %d: %s, pyte %s"
+                         % (at // columns, at % columns, describe(cell),
+                            describe(want)))
+    return wrong
+
+
+def check_terminal(screen, serial):
+    """None when every cell is pyte's, else why not. The kernel draws from
+    the line after it maps the screen on, which is one of its boot lines:
+    pyte starts at each, and the closest is taken."""
+    columns, rows, cells, framebuffer = screen
+    first = serial.rfind(b"wicket: kernel ")
+    last = serial.find(b"wicket: entering the libOS", first)
+    starts = [first] + [at + 2 for at in range(first, last)
+                        if serial.startswith(b"\r\nwicket: ", at)]
+    best = None
+    for start in starts:
+        expected, cursor = pyte_cells(serial[start:], columns, rows)
+        wrong = differences(screen, expected, cursor)
+        if best is None or len(wrong) < len(best[0]):
+            best = wrong, expected
+    wrong, expected = best
+    report = REPORT.search(serial.decode("utf-8", "replace"))
+    if report is None:
+        return "the app's report is missing or says a check failed"
+    if (int(report.group(1)), int(report.group(2))) != (columns, rows):
+        return "TIOCGWINSZ gave %sx%s, not the screen's %dx%d" % (
+            report.group(1), report.group(2), columns, rows)
+    if wrong:
+        return "%d cells differ from pyte's:\n  %s\n---- pyte ----\n%s" % (
+            len(wrong), "\n  ".join(wrong[:20]),
+            show_terminal((columns, rows, expected, framebuffer)))
+    if report.group(3) != chr(cells[0] & 0xff):
+        return "screen_read's first cell was %r, the screen's %r" % (
+            report.group(3), chr(cells[0] & 0xff))
+    return None
+
+
+def show_terminal(screen):
+    columns, rows, cells, _framebuffer = screen
+    return "\n".join("".join(chr(c & 0xff) if 32 <= (c & 0xff) < 127
+                              and c != 0xffff else "#"
+                              for c in cells[y * columns:(y + 1) * columns])
+                      .rstrip() for y in range(rows))
+
+
 def main():
     runner, mkiso, kernel, libos, app, kind = sys.argv[1:7]
-    font = load_font(sys.argv[7]) if kind == "framebuffer" else None
-    read_screen = {"text": read_text_screen,
-                   "framebuffer": read_framebuffer_screen}[kind]
-    firmware = "bios" if kind == "text" else "uefi"
+    terminal = kind.startswith("terminal-")
+    font = None
+    if kind == "framebuffer":
+        font = load_font(sys.argv[7])
+    elif kind == "terminal-framebuffer":
+        font = load_glyphs(sys.argv[7])
+    read_screen, check_screen = {
+        "text": (read_text_screen, check),
+        "framebuffer": (read_framebuffer_screen, check),
+        "terminal-text": (read_terminal_text, check_terminal),
+        "terminal-framebuffer": (read_terminal_framebuffer, check_terminal),
+    }[kind]
+    firmware = "bios" if kind.endswith("text") else "uefi"
     work = tempfile.mkdtemp(prefix="wicket-screen-")
     iso = os.path.join(work, "screen.iso")
+    argv = ["terminal_script"] if terminal else ["hello"] + APP_ARGS
     subprocess.run([mkiso, iso, os.path.join(work, "staging"), kernel,
                     "-c", "wicket.on_exit=halt", "-m", libos, "libos",
-                    "-m", app, " ".join(["hello"] + APP_ARGS)], check=True)
+                    "-m", app, " ".join(argv)], check=True)
     sock = os.path.join(work, "monitor.sock")
     log = os.path.join(work, "serial.log")
     qemu = subprocess.Popen(
@@ -177,7 +374,8 @@ def main():
         while time.monotonic() < deadline:
             if os.path.exists(log):
                 with open(log, "rb") as f:
-                    text = f.read().decode("utf-8", "replace")
+                    serial = f.read()
+                text = serial.decode("utf-8", "replace")
                 if "halting (wicket.on_exit=halt)" in text:
                     break
             time.sleep(0.2)
@@ -188,19 +386,25 @@ def main():
         # The screen follows the serial port by a moment: a few tries.
         for attempt in range(5):
             screen = read_screen(sock, work, font)
-            problem = screen if isinstance(screen, str) else check(screen,
-                                                                   text)
+            problem = screen if isinstance(screen, str) else check_screen(
+                screen, serial if terminal else text)
             if problem is None:
                 break
             time.sleep(0.5)
-        if not isinstance(screen, str):
+        if isinstance(screen, str):
+            pass
+        elif terminal:
+            print("---- screen (%d x %d) ----" % tuple(screen[:2]))
+            print(show_terminal(screen))
+        else:
             print("---- screen (%d x %d) ----" % (len(screen[0]), len(screen)))
             print("\n".join(row.replace("\0", "#").rstrip() for row in screen))
         if problem:
             print("---- serial ----\n" + text)
             print("FAIL: " + problem)
             return 1
-        print("PASS: the console's lines are on the screen")
+        print("PASS: the screen shows what pyte draws" if terminal else
+              "PASS: the console's lines are on the screen")
         return 0
     finally:
         try:

@@ -109,9 +109,13 @@ static void mbi_memory_map(struct mbi *mbi, uint32_t entry_size,
 	mbi_tag(mbi, 6, payload, length);
 }
 
-static void mbi_framebuffer(struct mbi *mbi)
+/* A 1024x768 32-bit RGB framebuffer; `colour_fields`: with the colour
+ * fields (red at bit 0, green at 8, blue at 16, 8 bits each: not the
+ * usual layout), as GRUB passes them, else the 24 bytes before them
+ * alone. */
+static void mbi_framebuffer_of(struct mbi *mbi, bool colour_fields)
 {
-	uint8_t payload[24] = { 0 };
+	uint8_t payload[30] = { [24] = 0, 8, 8, 8, 16, 8 }; /* RGBX */
 
 	put64(payload, 0xfd000000ull);
 	put32(payload + 8, 4096);
@@ -119,7 +123,12 @@ static void mbi_framebuffer(struct mbi *mbi)
 	put32(payload + 16, 768);
 	payload[20] = 32;
 	payload[21] = 1;
-	mbi_tag(mbi, 8, payload, sizeof(payload));
+	mbi_tag(mbi, 8, payload, colour_fields ? sizeof(payload) : 24);
+}
+
+static void mbi_framebuffer(struct mbi *mbi)
+{
+	mbi_framebuffer_of(mbi, true);
 }
 
 /* An RSDP copy of `length` bytes, every byte `fill`. */
@@ -221,6 +230,8 @@ Test(multiboot2, full_mbi_with_every_tag)
 	cr_assert_eq(info.framebuffer.height, 768);
 	cr_assert_eq(info.framebuffer.bpp, 32);
 	cr_assert_eq(info.framebuffer.type, BOOT_FRAMEBUFFER_RGB);
+	cr_assert_arr_eq(info.framebuffer.colour_fields,
+			 ((uint8_t[]){ 0, 8, 8, 8, 16, 8 }), 6);
 	cr_assert_eq(info.rsdp_length, 20);
 	cr_assert_eq(info.rsdp[0], 0x11);
 	cr_assert_eq(info.rsdp[19], 0x11);
@@ -669,6 +680,20 @@ Test(multiboot2, framebuffer_tag_too_short)
 	mbi_end(&mbi);
 	cr_assert_eq(parse(&mbi, &info), BOOT_PARSE_MALFORMED);
 	cr_assert_not(info.has_framebuffer);
+}
+
+/* A tag that ends before the colour fields still describes the
+ * framebuffer, in the usual layout (blue lowest). */
+Test(multiboot2, framebuffer_without_colour_fields)
+{
+	mbi_begin(&mbi);
+	mbi_framebuffer_of(&mbi, false);
+	mbi_end(&mbi);
+	cr_assert_eq(parse(&mbi, &info), BOOT_PARSE_OK);
+	cr_assert(info.has_framebuffer);
+	cr_assert_eq(info.framebuffer.width, 1024);
+	cr_assert_arr_eq(info.framebuffer.colour_fields,
+			 ((uint8_t[]){ 16, 8, 8, 8, 0, 8 }), 6);
 }
 
 /* A small deterministic generator, so that failures reproduce. */
