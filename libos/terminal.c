@@ -329,23 +329,19 @@ static void control_sequence(char final)
 	if (intermediate || (private_marker && final != 'h' && final != 'l'))
 		return; /* none of these is drawn */
 	switch (final) {
-	case 'A':
-		move_to(row - min(n, row), column_at());
+	case 'A': case 'F': /* up to the region's top, from inside it */
+		move_to(row - min(n, row - (row >= top ? top : 0)),
+			final == 'F' ? 0 : column_at());
 		break;
-	case 'B': case 'e':
-		move_to(row + min(n, rows), column_at());
+	case 'B': case 'e': case 'E': /* down to its bottom likewise */
+		move_to(min(row + min(n, rows), row <= bottom ? bottom : rows - 1),
+			final == 'E' ? 0 : column_at());
 		break;
 	case 'C': case 'a':
 		move_to(row, column_at() + min(n, columns));
 		break;
 	case 'D':
 		move_to(row, column_at() - min(n, column_at()));
-		break;
-	case 'E':
-		move_to(row + min(n, rows), 0);
-		break;
-	case 'F':
-		move_to(row - min(n, row), 0);
 		break;
 	case 'G': case '`':
 		move_to(row, n - 1);
@@ -522,7 +518,9 @@ static void byte(uint8_t c)
 		if (c == 0x7f)
 			return;
 		if (state == OSC || state == OSC_ESCAPE) {
-			state = c == 0x1b ? OSC_ESCAPE : c == 7 ? GROUND : OSC;
+			state = c == 0x1b			      ? OSC_ESCAPE
+				: c == 7 || c == 0x18 || c == 0x1a ? GROUND
+								   : OSC;
 			return;
 		}
 		continuation_bytes = 0;

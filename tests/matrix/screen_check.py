@@ -4,6 +4,7 @@
     screen_check.py RUNNER MKISO KERNEL LIBOS APP text
     screen_check.py RUNNER MKISO KERNEL LIBOS APP framebuffer FONT
     screen_check.py RUNNER MKISO KERNEL LIBOS APP terminal-text
+                    [--argv ARGV [--read-after TEXT] [RUNNER OPTION...]]
     screen_check.py RUNNER MKISO KERNEL LIBOS APP terminal-framebuffer FONT
 
 Makes an ISO (the libOS and APP, the hello app, with arguments enough to
@@ -31,7 +32,14 @@ character (past ASCII: as terminal.c's fallback) in pyte's colours (VGA
 text: the attribute byte; the framebuffer: the cell's pixels, drawn as
 the kernel draws them), but the cell under pyte's cursor, which may also
 be drawn in reverse. The app's last line must report its native calls'
-checks passed and the screen's size. Exit 0 or 1.
+checks passed and the screen's size.
+
+With --argv, a terminal kind runs APP with that module string instead (a
+program of the host's, busybox's vi say) and checks the screen alone; with
+--read-after TEXT the screen is read once the serial log has TEXT, not at
+the halt; the options after them go to the runner (--keys, --stdin-after,
+...). pyte has no alternate screen (`ESC[?1049h`): the check stands one in.
+Exit 0 or 1.
 """
 
 import os
@@ -197,6 +205,7 @@ HORIZONTAL = {0x2500, 0x2501, 0x2504, 0x2505, 0x2508, 0x2509, 0x254c,
               0x254d, 0x2550}
 VERTICAL = {0x2502, 0x2503, 0x2506, 0x2507, 0x250a, 0x250b, 0x254e, 0x254f,
             0x2551}
+ALTERNATE_SCREEN = re.compile(rb"\x1b\[\?(?:1049|1047|47)([hl])")
 REPORT = re.compile(r"winsize ok (\d+)x(\d+), bad calls refused: yes, "
                     r"cursor right, first cell '(.)'")
 
@@ -230,8 +239,24 @@ def pyte_cells(serial, columns, rows):
     except ImportError:  # a Python of its own (pyenv) next to Debian's
         sys.path.append("/usr/lib/python3/dist-packages")
         import pyte
-    screen = pyte.Screen(columns, rows)
-    pyte.ByteStream(screen).feed(serial)
+    # pyte has no alternate screen (xterm's modes 47, 1047, 1049): one
+    # more Screen stands for it, starting blank at the main one's cursor
+    # and pen, which it leaves as they were.
+    main_screen = screen = pyte.Screen(columns, rows)
+    stream = pyte.ByteStream(screen)
+    for index, part in enumerate(ALTERNATE_SCREEN.split(serial)):
+        if index % 2 == 0:  # text; between them, "h" or "l"
+            stream.feed(part)
+            continue
+        alternate = part == b"h"
+        if alternate == (screen is not main_screen):
+            continue
+        screen = pyte.Screen(columns, rows) if alternate else main_screen
+        if alternate:
+            screen.cursor.x, screen.cursor.y = (main_screen.cursor.x,
+                                                main_screen.cursor.y)
+            screen.cursor.attrs = main_screen.cursor.attrs
+        stream = pyte.ByteStream(screen)
     cells = []
     for y in range(rows):
         for x in range(columns):
@@ -300,7 +325,7 @@ def differences(screen, expected, cursor):
     return wrong
 
 
-def check_terminal(screen, serial):
+def check_terminal(screen, serial, report_expected=True):
     """None when every cell is pyte's, else why not. The kernel draws from
     the line after it maps the screen on, which is one of its boot lines:
     pyte starts at each, and the closest is taken."""
@@ -316,16 +341,18 @@ def check_terminal(screen, serial):
         if best is None or len(wrong) < len(best[0]):
             best = wrong, expected
     wrong, expected = best
+    if wrong:
+        return "%d cells differ from pyte's:\n  %s\n---- pyte ----\n%s" % (
+            len(wrong), "\n  ".join(wrong[:20]),
+            show_terminal((columns, rows, expected, framebuffer)))
+    if not report_expected:
+        return None
     report = REPORT.search(serial.decode("utf-8", "replace"))
     if report is None:
         return "the app's report is missing or says a check failed"
     if (int(report.group(1)), int(report.group(2))) != (columns, rows):
         return "TIOCGWINSZ gave %sx%s, not the screen's %dx%d" % (
             report.group(1), report.group(2), columns, rows)
-    if wrong:
-        return "%d cells differ from pyte's:\n  %s\n---- pyte ----\n%s" % (
-            len(wrong), "\n  ".join(wrong[:20]),
-            show_terminal((columns, rows, expected, framebuffer)))
     if report.group(3) != chr(cells[0] & 0xff):
         return "screen_read's first cell was %r, the screen's %r" % (
             report.group(3), chr(cells[0] & 0xff))
@@ -342,31 +369,42 @@ def show_terminal(screen):
 
 def main():
     runner, mkiso, kernel, libos, app, kind = sys.argv[1:7]
+    rest = sys.argv[7:]
     terminal = kind.startswith("terminal-")
     font = None
     if kind == "framebuffer":
-        font = load_font(sys.argv[7])
+        font = load_font(rest.pop(0))
     elif kind == "terminal-framebuffer":
-        font = load_glyphs(sys.argv[7])
+        font = load_glyphs(rest.pop(0))
+    module_string, read_after = None, "halting (wicket.on_exit=halt)"
+    if rest[:1] == ["--argv"]:
+        module_string, rest = rest[1], rest[2:]
+    if rest[:1] == ["--read-after"]:
+        read_after, rest = rest[1], rest[2:]
     read_screen, check_screen = {
         "text": (read_text_screen, check),
         "framebuffer": (read_framebuffer_screen, check),
         "terminal-text": (read_terminal_text, check_terminal),
         "terminal-framebuffer": (read_terminal_framebuffer, check_terminal),
     }[kind]
+    if module_string is not None:
+        check_screen = (lambda screen, serial:
+                        check_terminal(screen, serial, False))
     firmware = "bios" if kind.endswith("text") else "uefi"
     work = tempfile.mkdtemp(prefix="wicket-screen-")
     iso = os.path.join(work, "screen.iso")
-    argv = ["terminal_script"] if terminal else ["hello"] + APP_ARGS
+    if module_string is None:
+        module_string = " ".join(["terminal_script"] if terminal
+                                 else ["hello"] + APP_ARGS)
     subprocess.run([mkiso, iso, os.path.join(work, "staging"), kernel,
                     "-c", "wicket.on_exit=halt", "-m", libos, "libos",
-                    "-m", app, " ".join(argv)], check=True)
+                    "-m", app, module_string], check=True)
     sock = os.path.join(work, "monitor.sock")
     log = os.path.join(work, "serial.log")
     qemu = subprocess.Popen(
         [sys.executable, runner, "--iso", iso, "--firmware", firmware,
-         "--quiet", "--log", log, "--timeout", "80", "--silence", "80",
-         "--", "-monitor", "unix:%s,server,nowait" % sock],
+         "--quiet", "--log", log, "--timeout", "80", "--silence", "80"] +
+        rest + ["--", "-monitor", "unix:%s,server,nowait" % sock],
         stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 70
@@ -376,12 +414,12 @@ def main():
                 with open(log, "rb") as f:
                     serial = f.read()
                 text = serial.decode("utf-8", "replace")
-                if "halting (wicket.on_exit=halt)" in text:
+                if read_after in text:
                     break
             time.sleep(0.2)
         else:
             print(text)
-            print("FAIL: the boot did not reach the halt")
+            print("FAIL: the boot did not reach %r" % read_after)
             return 1
         # The screen follows the serial port by a moment: a few tries.
         for attempt in range(5):
