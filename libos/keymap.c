@@ -19,6 +19,9 @@
 #define CODE_ALT     0x38
 #define CODE_CAPS    0x3a
 #define CODE_F1      0x3b
+#define CODE_NUM     0x45
+#define CODE_KEYPAD  0x47 /* 7, the keypad's first key */
+#define CODE_F11     0x57
 
 /* Codes 0x00-0x39: what the key sends alone and with Shift (0: nothing). */
 static const char plain[] =
@@ -48,7 +51,19 @@ static const char *extended(uint8_t code)
 	}
 }
 
+/* The keypad's codes 0x47-0x53 with Num Lock on (the keyboard's state at
+ * power-on); off, its digits and its . are the keys over them (extended's,
+ * after 0xe0), and 5 sends nothing. */
+static const char keypad[] = "789-456+1230.";
+
+/* F5-F12 (codes 0x3f-0x44, then 0x57 and 0x58), xterm's way. */
+static const char *const function_keys[] = {
+	"\033[15~", "\033[17~", "\033[18~", "\033[19~", "\033[20~", "\033[21~",
+	"\033[23~", "\033[24~",
+};
+
 static bool shift_left, shift_right, ctrl_left, ctrl_right, alt, caps_lock;
+static bool num_lock = true;
 static bool after_e0;
 static unsigned pause_bytes; /* Pause's bytes still to skip */
 
@@ -66,7 +81,9 @@ static bool modifier(uint8_t code, bool pressed, bool e0)
 		*state = pressed;
 	else if (code == CODE_CAPS && !e0 && pressed)
 		caps_lock = !caps_lock;
-	return state || (code == CODE_CAPS && !e0);
+	else if (code == CODE_NUM && !e0 && pressed)
+		num_lock = !num_lock;
+	return state || ((code == CODE_CAPS || code == CODE_NUM) && !e0);
 }
 
 size_t keymap_translate(uint8_t scancode, char out[KEYMAP_BYTES_MAX])
@@ -89,18 +106,32 @@ size_t keymap_translate(uint8_t scancode, char out[KEYMAP_BYTES_MAX])
 		return 0;
 	if (alt)
 		out[length++] = '\033';
-	if (e0) {
-		const char *sequence = extended(code);
+	const char *sequence = NULL;
 
+	if (code >= CODE_KEYPAD && code < CODE_KEYPAD + sizeof(keypad) - 1 &&
+	    !e0) {
+		char key = keypad[code - CODE_KEYPAD];
+
+		if (num_lock || key == '-' || key == '+') {
+			out[length++] = key;
+			return length;
+		}
+		sequence = extended(code);
+	} else if (e0) {
+		sequence = extended(code);
+	} else if (code >= CODE_F1 + 4 && code < CODE_NUM) {
+		sequence = function_keys[code - CODE_F1 - 4];
+	} else if (code == CODE_F11 || code == CODE_F11 + 1) {
+		sequence = function_keys[code - CODE_F11 + 6];
+	} else if (code >= CODE_F1 && code < CODE_F1 + 4) {
+		sequence = (const char *[]){ "\033OP", "\033OQ", "\033OR",
+					     "\033OS" }[code - CODE_F1];
+	}
+	if (sequence != NULL || e0 || code >= CODE_KEYPAD) {
 		if (sequence == NULL)
 			return 0;
 		memcpy(out + length, sequence, strlen(sequence));
 		return length + strlen(sequence);
-	}
-	if (code >= CODE_F1 && code < CODE_F1 + 4) { /* F1-F4 */
-		memcpy(out + length, "\033O", 2);
-		out[length + 2] = (char)('P' + code - CODE_F1);
-		return length + 3;
 	}
 	if (code >= sizeof(plain) - 1 || plain[code] == '\0')
 		return 0;

@@ -3,9 +3,10 @@
  * keyboard_read) into the bytes a terminal sends for the keys: a US layout,
  * Shift and Caps Lock, Ctrl (Ctrl+letter is the control character), Alt as
  * an ESC prefix, and VT100/xterm sequences for the arrows, Home, End,
- * Insert, Delete, Page Up/Down and F1-F4. Enter sends CR, Backspace DEL.
- * Other keys (the rest of the function keys, the keypad but its Enter, *
- * and /) send nothing.
+ * Insert, Delete, Page Up/Down and F1-F12; the keypad's digits with Num
+ * Lock on (as a keyboard starts), the keys over them with it off. Enter
+ * sends CR, Backspace DEL. Other keys (Print Screen, the Windows keys)
+ * send nothing.
  */
 #ifndef LIBOS_KEYMAP_H
 #define LIBOS_KEYMAP_H
@@ -13,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The longest a key's bytes are (ESC, then "[3~"). */
-#define KEYMAP_BYTES_MAX 5
+/* The longest a key's bytes are (ESC, then F5's "\033[15~"). */
+#define KEYMAP_BYTES_MAX 6
 
 /* Takes one scancode byte; returns how many bytes the key sends (0 for a
  * release, a modifier or a prefix) and puts them in out. Keeps the

@@ -84,8 +84,28 @@ Test(keymap, extended_keys)
 Test(keymap, control_keys_and_function_keys)
 {
 	cr_assert_str_eq(TYPED(0x1c, 0x0e, 0x0f, 0x01), "\r\177\t\033");
-	cr_assert_str_eq(TYPED(0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x58),
+	cr_assert_str_eq(TYPED(0x3b, 0x3c, 0x3d, 0x3e),
 			 "\033OP\033OQ\033OR\033OS");
+	cr_assert_str_eq(TYPED(0x3f, 0x40, 0x41, 0x42, 0x43, 0x44, 0x57, 0x58),
+			 "\033[15~\033[17~\033[18~\033[19~\033[20~\033[21~"
+			 "\033[23~\033[24~");
+	/* Alt+F5, the longest: ESC and five bytes. */
+	cr_assert_str_eq(TYPED(0x38, 0x3f, 0xb8), "\033\033[15~");
+	/* Scroll Lock and the 102nd key send nothing. */
+	cr_assert_str_eq(TYPED(0x46, 0x56, 0x1e), "a");
+}
+
+/* The keypad: digits while Num Lock is on (at first), the keys over them
+ * once it is pressed, digits again after a second press; - and + either
+ * way; 5 alone sends nothing with Num Lock off. */
+Test(keymap, keypad_and_num_lock)
+{
+	cr_assert_str_eq(TYPED(0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e,
+			       0x4f, 0x50, 0x51, 0x52, 0x53),
+			 "789-456+1230.");
+	cr_assert_str_eq(TYPED(0x45, 0xc5, 0x47, 0x48, 0x4c, 0x4a, 0x53),
+			 "\033[H\033[A-\033[3~");
+	cr_assert_str_eq(TYPED(0x45, 0xc5, 0x4f), "1");
 }
 
 Test(keymap, pause_and_fake_shifts_send_nothing)
