@@ -145,6 +145,9 @@ def parse_args(argv):
     p.add_argument("--cpu", metavar="MODEL", help="override the -cpu model")
     p.add_argument("--machine", choices=("pc", "q35"), default="pc")
     p.add_argument("--memory", metavar="MiB", type=int, default=256)
+    p.add_argument("--display", metavar="SPEC", default="none",
+                   help="QEMU's -display: where the guest's screen shows "
+                        "(gtk, sdl, vnc=127.0.0.1:0, ...; default none)")
     p.add_argument("--timeout", metavar="SECONDS", type=float,
                    help="overall limit (default 60; none on a terminal)")
     p.add_argument("--silence", metavar="SECONDS", type=float,
@@ -302,7 +305,7 @@ def build_command(args, accel, cpu, vars_copy):
            "-machine", args.machine,
            "-accel", accel, "-cpu", cpu,
            "-m", str(args.memory),
-           "-display", "none",
+           "-display", args.display,
            "-no-reboot",
            "-monitor", "none",
            "-nic", "none"]
