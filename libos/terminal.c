@@ -56,6 +56,7 @@ static enum {
 } state;
 static uint32_t parameters[PARAMETERS_MAX];
 static unsigned parameter_count;
+static uint32_t subparameters; /* bit i: parameter i came after a ':' */
 static char private_marker;
 static bool intermediate;
 static uint32_t code_point;
@@ -231,6 +232,8 @@ static void select_graphic_rendition(void)
 	for (unsigned i = 0; i < parameter_count; i++) {
 		uint32_t p = parameters[i];
 
+		if (subparameters >> i & 1)
+			continue; /* 38:2::r:g:b, 4:3 and the like */
 		if (p == 0)
 			*pen = default_pen;
 		else if (p == 1)
@@ -256,7 +259,8 @@ static void select_graphic_rendition(void)
 			pen->background = vga_colour[p - 100];
 			pen->bold = true;
 		}
-		else if ((p == 38 || p == 48) && i + 1 < parameter_count)
+		else if ((p == 38 || p == 48) && i + 1 < parameter_count &&
+			 !(subparameters >> (i + 1) & 1))
 			/* 256 colours (5;n) or RGB (2;r;g;b): not drawn */
 			i += parameters[i + 1] == 5 ? 2 : 4;
 	}
@@ -423,6 +427,7 @@ static void escape(char c)
 	case '[':
 		state = CSI;
 		parameter_count = 0;
+		subparameters = 0;
 		private_marker = 0;
 		intermediate = false;
 		break;
@@ -468,8 +473,11 @@ static void csi_byte(char c)
 	} else if (c == ';' || c == ':') {
 		if (parameter_count == 0)
 			parameters[parameter_count++] = 0;
-		if (parameter_count < PARAMETERS_MAX)
+		if (parameter_count < PARAMETERS_MAX) {
+			if (c == ':')
+				subparameters |= 1u << parameter_count;
 			parameters[parameter_count++] = 0;
+		}
 	} else if (c >= '<' && c <= '?') {
 		private_marker = c;
 	} else if (c >= ' ' && c <= '/') {

@@ -379,6 +379,23 @@ Test(terminal, select_graphic_rendition)
 			     "'%c': %#x", 'a' + i, cell(0, i) >> 8);
 }
 
+/* The colon forms: a parameter after ':' belongs to the one before it
+ * and is never read as an SGR code of its own. */
+Test(terminal, select_graphic_rendition_subparameters)
+{
+	start(20, 2);
+	put("\033[31;38:2::1:0:7;1ma"	/* bright red: 1 is bold */
+	    "\033[0;58:2::255:0:0;32mb"	/* green: the 0 resets nothing */
+	    "\033[4:3;44mc"		/* on blue: 3 is no code */
+	    "\033[0;38:5:1;33md");	/* brown */
+	static const uint8_t expected[] = { 0x0c, 0x02, 0x12, 0x06 };
+
+	cr_assert_str_eq(row_text(0), "abcd");
+	for (uint32_t i = 0; i < sizeof(expected); i++)
+		cr_assert_eq(cell(0, i), WK_SCREEN_CELL('a' + i, expected[i]),
+			     "'%c': %#x", 'a' + i, cell(0, i) >> 8);
+}
+
 /* CUU CUD CUF CUB CNL CPL CHA VPA CUP (and their other finals), missing
  * and 0 parameters meaning 1, clamped at the screen's edges. */
 Test(terminal, cursor_movement)
