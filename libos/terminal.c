@@ -62,6 +62,13 @@ static bool intermediate;
 static uint32_t code_point;
 static unsigned continuation_bytes;
 
+/* The character sets: G0 and G1 each ASCII or DEC's special graphics
+ * (designated by ESC ( 0, ESC ) 0; ESC ( B and the rest give ASCII back),
+ * G1 in use after SO, G0 after SI; `designating`: the set an ESC ( or
+ * ESC ) names next (2: a set this terminal does not keep). */
+static bool graphics[2], shifted_out;
+static unsigned designating;
+
 bool terminal_active(void)
 {
 	return columns != 0;
@@ -203,7 +210,26 @@ static uint8_t fallback(uint32_t code)
 		if (code == vertical[i])
 			return '|';
 	}
+	if (code >= 0x2580 && code <= 0x259f) /* blocks and shades */
+		return '#';
 	return code >= 0x2500 && code <= 0x257f ? '+' : '?';
+}
+
+/* A character of DEC's special graphics set as the font's ASCII, as
+ * fallback shows the Unicode characters the Linux console (and pyte) map
+ * them to: the lines and corners, the blocks and shades; ASCII's own for
+ * the bytes the set leaves alone. */
+static uint8_t special_graphic(uint8_t c)
+{
+	static const char set[] = " ?#??????#?+++++?\?-??++++|??????";
+
+	_Static_assert(sizeof(set) == 0x7e - 0x5f + 2, "0x5f to 0x7e");
+
+	if (c >= 0x2b && c <= 0x2e) /* arrows */
+		return '?';
+	if (c == 0x30) /* a full block */
+		return '#';
+	return c >= 0x5f && c <= 0x7e ? (uint8_t)set[c - 0x5f] : c;
 }
 
 static uint32_t parameter(unsigned index, uint32_t otherwise)
@@ -315,6 +341,7 @@ static void restore_cursor(void)
 
 static void reset(void)
 {
+	graphics[0] = graphics[1] = shifted_out = false;
 	grid = main_grid;
 	cursor = (struct cursor){ 0, 0, default_pen };
 	has_saved = false;
@@ -435,7 +462,9 @@ static void escape(char c)
 		state = OSC;
 		break;
 	case '(': case ')': case '*': case '+':
+	case '%': case '#': /* UTF-8 on or off, line sizes: one byte more */
 		state = ESCAPE_CHARSET;
+		designating = c == '(' ? 0 : c == ')' ? 1 : 2;
 		break;
 	case '7':
 		save_cursor();
@@ -514,6 +543,9 @@ static void control(char c)
 	case 0x18: case 0x1a: /* CAN and SUB end a sequence */
 		state = GROUND;
 		break;
+	case 0x0e: case 0x0f: /* SO and SI */
+		shifted_out = c == 0x0e;
+		break;
 	default: /* BEL and the rest */
 		break;
 	}
@@ -541,6 +573,8 @@ static void byte(uint8_t c)
 		return;
 	case ESCAPE_CHARSET:
 		state = GROUND;
+		if (designating < 2)
+			graphics[designating] = c == '0';
 		return;
 	case CSI:
 		csi_byte((char)c);
@@ -555,7 +589,7 @@ static void byte(uint8_t c)
 	}
 	if (c < 0x80) {
 		continuation_bytes = 0;
-		draw_character(c);
+		draw_character(graphics[shifted_out] ? special_graphic(c) : c);
 	} else if (c < 0xc0) { /* a continuation byte */
 		if (continuation_bytes == 0)
 			return; /* a stray one */

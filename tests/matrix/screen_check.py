@@ -223,6 +223,8 @@ def fallback(data):
         return "-"
     if code in VERTICAL:
         return "|"
+    if 0x2580 <= code <= 0x259f:  # blocks and shades
+        return "#"
     return "+" if 0x2500 <= code <= 0x257f else "?"
 
 
@@ -242,11 +244,19 @@ def pyte_cells(serial, columns, rows):
     # pyte has no alternate screen (xterm's modes 47, 1047, 1049): one
     # more Screen stands for it, starting blank at the main one's cursor
     # and pen, which it leaves as they were.
+    # And pyte ignores the character sets (ESC ( 0, SO, SI) when it reads
+    # UTF-8 itself; xterm and terminal.c do not: the text goes to it
+    # decoded, its own UTF-8 mode off.
+    def text_stream(screen):
+        stream = pyte.Stream(screen)
+        stream.use_utf8 = False
+        return stream
+
     main_screen = screen = pyte.Screen(columns, rows)
-    stream = pyte.ByteStream(screen)
+    stream = text_stream(screen)
     for index, part in enumerate(ALTERNATE_SCREEN.split(serial)):
         if index % 2 == 0:  # text; between them, "h" or "l"
-            stream.feed(part)
+            stream.feed(part.decode("utf-8", "replace"))
             continue
         alternate = part == b"h"
         if alternate == (screen is not main_screen):
@@ -256,7 +266,7 @@ def pyte_cells(serial, columns, rows):
             screen.cursor.x, screen.cursor.y = (main_screen.cursor.x,
                                                 main_screen.cursor.y)
             screen.cursor.attrs = main_screen.cursor.attrs
-        stream = pyte.ByteStream(screen)
+        stream = text_stream(screen)
     cells = []
     for y in range(rows):
         for x in range(columns):

@@ -1,7 +1,8 @@
 /*
  * The screen's terminal (libos/terminal.c), driven as full-screen programs
  * drive one: colours, cursor moves, erasing, inserting and deleting,
- * a scroll region, wrapping, UTF-8, and sequences that draw nothing.
+ * a scroll region, wrapping, UTF-8, line drawing, and sequences that draw
+ * nothing.
  * screen_check.py's `terminal` mode renders the serial log with pyte and
  * compares the screen with it, cell by cell, colours included.
  *
@@ -74,6 +75,12 @@ int main(void)
 	out("\033[20;1Hbox \xe2\x94\x8c\xe2\x94\x80\xe2\x94\x90 "
 	    "\xe2\x94\x82 accent \xc3\xa9\n");
 	out("\033]0;a title\007\033[?1h\033=\033(B\033[>c");
+	/* DEC's line drawing, as ncurses draws boxes: in G0 (xterm's
+	 * terminfo), then in G1 through SO and SI (the linux entry's); and
+	 * UTF-8 blocks and shades. */
+	out("\033[23;1H\033(0lqwqk x a`~\033(B lqk "
+	    "\033)0\016tqnqu\017 mqj\033)B "
+	    "\xe2\x96\x88\xe2\x96\x92\xe2\x96\x91 bar");
 	out("\033[18;5H\033[1;33mbold yellow\033[0m\033[17;1H");
 
 	long cell_count = (long)size.ws_row * size.ws_col;

@@ -805,13 +805,29 @@ Test(terminal, reset)
 	expect_cells(0, 0, "z", 0x07);
 }
 
+/* DEC's line drawing: G0 designated (ESC ( 0, as xterm's terminfo
+ * draws), or G1 (ESC ) 0) selected by SO until SI (the linux entry's);
+ * the lines and corners as - | +, shades as #, the rest as ?; the bytes
+ * the set leaves alone and CSIs as ever; ESC c gives ASCII back. */
+Test(terminal, line_drawing)
+{
+	start(20, 3);
+	put("\033(0lqwqk x a~A\033(B lqk\r\n");
+	cr_assert_str_eq(row_text(0), "+-+-+ | #?A lqk");
+	put("\033)0q\016tqnqu\033[32mmvj\017q\r\n");
+	cr_assert_str_eq(row_text(1), "q+-+-++++q");
+	cr_assert_eq(cell(1, 6), WK_SCREEN_CELL('+', 0x02));
+	put("\016\033cx\033(0\033%Gx");
+	cr_assert_str_eq(row_text(0), "x|");
+}
+
 /* OSC strings, charsets, private and intermediate CSIs, reports, BEL
  * and DEL draw nothing and leave the cursor and pen. */
 Test(terminal, sequences_that_draw_nothing)
 {
 	static const char *const sequences[] = {
 		"\033]0;a title\a", "\033]2;[a title]\033\\",
-		"\033]8;;http://x/\033\\", "\033(B", "\033)0", "\033(0",
+		"\033]8;;http://x/\033\\", "\033(B", "\033)0", "\033(0\033(B",
 		"\033[>c", "\033[>0;1m", "\033[?1h", "\033[?1000h",
 		"\033[?2004h", "\033[6n", "\033[5n", "\033[c", "\033[2 q",
 		"\033=", "\033>", "\a", "\177", "\033[?47l", "\033[4l",
