@@ -38,7 +38,9 @@ With --argv, a terminal kind runs APP with that module string instead (a
 program of the host's, busybox's vi say) and checks the screen alone; with
 --read-after TEXT the screen is read once the serial log has TEXT, not at
 the halt; the options after them go to the runner (--keys, --stdin-after,
-...). pyte has no alternate screen (`ESC[?1049h`): the check stands one in.
+...). pyte has no alternate screen (`ESC[?1049h`): the check stands one in;
+and it decodes the UTF-8 itself, since pyte ignores the character sets
+(`ESC ( 0`, SO, SI) when it does.
 Exit 0 or 1.
 """
 
