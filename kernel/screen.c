@@ -62,7 +62,7 @@ static uint32_t pixel_of[16];     /* vga_colours in the framebuffer's format */
 static uint32_t row, column, cell_count;
 uint32_t screen_columns, screen_rows;
 static uint16_t shown[CELLS_MAX];
-static bool drawn_by_libos;
+static bool drawn_by_libos, libos_drew_last;
 
 /* A colour (0xRRGGBB) as a pixel of the framebuffer's layout: each
  * channel's top bits at its position (boot_framebuffer.colour_fields). */
@@ -192,6 +192,11 @@ void screen_write(const char *bytes, size_t length)
 {
 	if (screen_columns == 0)
 		return;
+	if (libos_drew_last) { /* the kernel's text on a line of its own */
+		libos_drew_last = false;
+		if (column != 0)
+			screen_write("\n", 1);
+	}
 	for (size_t i = 0; i < length; i++) {
 		uint8_t c = (uint8_t)bytes[i];
 		bool drawn = c != '\n' && c != '\r' && c != '\b';
@@ -229,14 +234,17 @@ long screen_draw_from_user(uint64_t first, uint64_t from, uint64_t count,
 		return -WK_EINVAL;
 	if (copy_from_user(copy, user_pointer(from), 2 * count))
 		return -WK_EFAULT;
-	drawn_by_libos = true;
+	drawn_by_libos = libos_drew_last = true;
 	for (uint32_t i = 0; i < count; i++)
 		draw((uint32_t)first + i, copy[i]);
-	if (cursor < cell_count) {
-		row = (uint32_t)cursor / screen_columns;
-		column = (uint32_t)cursor % screen_columns;
+	uint64_t at = cursor & ~(uint64_t)WK_SCREEN_CURSOR_HIDDEN;
+
+	if (at < cell_count) {
+		row = (uint32_t)at / screen_columns;
+		column = (uint32_t)at % screen_columns;
 	}
-	place_hardware_cursor(cursor);
+	place_hardware_cursor(cursor & WK_SCREEN_CURSOR_HIDDEN ? cell_count
+							       : at);
 	return (long)count;
 }
 

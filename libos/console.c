@@ -68,22 +68,23 @@ long console_write(const void *bytes, size_t length)
 {
 	const char *at = bytes;
 	size_t done = 0;
+	long written = 0;
 
 	while (done < length) {
 		size_t chunk = length - done;
 
 		if (chunk > WK_CONSOLE_WRITE_MAX)
 			chunk = WK_CONSOLE_WRITE_MAX;
-		long written = wk_console_write((long)(at + done), (long)chunk);
-
+		written = wk_console_write((long)(at + done), (long)chunk);
 		if (written < 0)
-			return done ? (long)done : written;
+			break;
 		done += (size_t)written;
 	}
+	/* The screen gets what the serial port got. */
 	terminal_write(bytes, done,
 		       (tty.c_oflag & (TTY_OPOST | TTY_ONLCR)) ==
 			       (TTY_OPOST | TTY_ONLCR));
-	return (long)done;
+	return done || written >= 0 ? (long)done : written;
 }
 
 void libos_report(const char *format, ...)

@@ -37,12 +37,12 @@ static const char *extended(uint8_t code)
 	switch (code) {
 	case 0x1c: return "\r";      /* the keypad's Enter */
 	case 0x35: return "/";       /* the keypad's / */
-	case 0x47: return "\033[H";  /* Home */
+	case 0x47: return "\033[1~"; /* Home */
 	case 0x48: return "\033[A";  /* Up */
 	case 0x49: return "\033[5~"; /* Page Up */
 	case 0x4b: return "\033[D";  /* Left */
 	case 0x4d: return "\033[C";  /* Right */
-	case 0x4f: return "\033[F";  /* End */
+	case 0x4f: return "\033[4~"; /* End */
 	case 0x50: return "\033[B";  /* Down */
 	case 0x51: return "\033[6~"; /* Page Down */
 	case 0x52: return "\033[2~"; /* Insert */
@@ -56,10 +56,11 @@ static const char *extended(uint8_t code)
  * after 0xe0), and 5 sends nothing. */
 static const char keypad[] = "789-456+1230.";
 
-/* F5-F12 (codes 0x3f-0x44, then 0x57 and 0x58), xterm's way. */
+/* F1-F12 (codes 0x3b-0x44, then 0x57 and 0x58), as the Linux console
+ * sends them (Wicket's TERM is linux). */
 static const char *const function_keys[] = {
-	"\033[15~", "\033[17~", "\033[18~", "\033[19~", "\033[20~", "\033[21~",
-	"\033[23~", "\033[24~",
+	"\033[[A", "\033[[B", "\033[[C", "\033[[D", "\033[[E", "\033[17~",
+	"\033[18~", "\033[19~", "\033[20~", "\033[21~", "\033[23~", "\033[24~",
 };
 
 static bool shift_left, shift_right, ctrl_left, ctrl_right, alt, caps_lock;
@@ -119,13 +120,10 @@ size_t keymap_translate(uint8_t scancode, char out[KEYMAP_BYTES_MAX])
 		sequence = extended(code);
 	} else if (e0) {
 		sequence = extended(code);
-	} else if (code >= CODE_F1 + 4 && code < CODE_NUM) {
-		sequence = function_keys[code - CODE_F1 - 4];
+	} else if (code >= CODE_F1 && code < CODE_NUM) {
+		sequence = function_keys[code - CODE_F1];
 	} else if (code == CODE_F11 || code == CODE_F11 + 1) {
-		sequence = function_keys[code - CODE_F11 + 6];
-	} else if (code >= CODE_F1 && code < CODE_F1 + 4) {
-		sequence = (const char *[]){ "\033OP", "\033OQ", "\033OR",
-					     "\033OS" }[code - CODE_F1];
+		sequence = function_keys[code - CODE_F11 + 10];
 	}
 	if (sequence != NULL || e0 || code >= CODE_KEYPAD) {
 		if (sequence == NULL)

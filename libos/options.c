@@ -70,6 +70,27 @@ static void option(const char *word)
 		options.bootlog = true;
 	} else if (string_equals_word(word, strlen(word), "wicket.echo=off")) {
 		options.echo_off = true;
+	} else if (string_equals_word(word, strlen(word),
+				      "wicket.winsize=screen")) {
+		options.winsize_screen = true;
+	} else if (string_starts_with(word, "wicket.winsize=")) {
+		const char *digit = word + 15;
+		unsigned size[2] = { 0, 0 };
+
+		for (int i = 0; i < 2; i++) {
+			while (*digit >= '0' && *digit <= '9' && size[i] < 100000)
+				size[i] = size[i] * 10 + (unsigned)(*digit++ - '0');
+			if (i == 0 && *digit == 'x')
+				digit++;
+		}
+		if (*digit || size[0] < 1 || size[0] > 9999 || size[1] < 1 ||
+		    size[1] > 9999) {
+			libos_report("ignoring %s: the size is ROWSxCOLUMNS "
+				     "(1..9999 each) or screen", word);
+		} else {
+			options.winsize_rows = size[0];
+			options.winsize_columns = size[1];
+		}
 	}
 }
 

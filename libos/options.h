@@ -31,6 +31,11 @@
  *                           without wicket.ip)
  *   wicket.dns=ADDRESS      the name server of a default /etc/resolv.conf
  *                           (default: 10.0.2.3, without wicket.ip)
+ *   wicket.winsize=ROWSxCOLUMNS, wicket.winsize=screen
+ *                           the console's size as TIOCGWINSZ gives it
+ *                           (default 24x80): the terminal's at the serial
+ *                           port's other end, or the screen's (when the
+ *                           screen is the terminal a person looks at)
  *
  * Other words are the kernel's and are ignored here.
  */
@@ -53,6 +58,8 @@ struct options {
 	const char *gateway;    /* wicket.gateway's ADDRESS, or NULL */
 	const char *dns;        /* wicket.dns's ADDRESS, or NULL */
 	unsigned quantum_ms;
+	bool winsize_screen;
+	unsigned winsize_rows, winsize_columns; /* 0: not given */
 	unsigned env_count;
 	const char *env[OPTIONS_ENV_MAX]; /* "NAME=VALUE" */
 };

@@ -48,12 +48,19 @@ static bool newline_returns;
  * the cell drawn in reverse as the cursor (NOWHERE: none). */
 static uint32_t dirty_first = NOWHERE, dirty_end;
 static uint32_t cursor_drawn = NOWHERE;
+static uint64_t cursor_told = NOWHERE; /* screen_draw's last cursor */
 
 /* The parser: where in a sequence it is, a CSI's parameters, and a UTF-8
  * character's bytes still to come. */
 static enum {
 	GROUND, ESCAPE, ESCAPE_CHARSET, CSI, OSC, OSC_ESCAPE,
 } state;
+/* A string's (OSC is one) bytes so far, and its first; the Linux console's
+ * OSCs end by their length: ESC ] R (the palette reset) at once, ESC ] P
+ * (a colour) after 7 hex digits. */
+static bool osc;
+static unsigned string_bytes;
+static uint8_t string_first;
 static uint32_t parameters[PARAMETERS_MAX];
 static unsigned parameter_count;
 static uint32_t subparameters; /* bit i: parameter i came after a ':' */
@@ -128,6 +135,8 @@ static void scroll(uint32_t from, uint32_t to, int n)
 
 static void line_feed(void)
 {
+	if (cursor.column == columns) /* a line feed ends the pending wrap */
+		cursor.column = columns - 1;
 	if (cursor.row == bottom)
 		scroll(top, bottom, 1);
 	else if (cursor.row + 1 < rows)
@@ -230,6 +239,16 @@ static uint8_t special_graphic(uint8_t c)
 	if (c == 0x30) /* a full block */
 		return '#';
 	return c >= 0x5f && c <= 0x7e ? (uint8_t)set[c - 0x5f] : c;
+}
+
+/* A UTF-8 character cut short (by another character or a control) shows
+ * as one '?', as a replacement character would. */
+static void end_character(void)
+{
+	if (continuation_bytes) {
+		continuation_bytes = 0;
+		draw_character('?');
+	}
 }
 
 static uint32_t parameter(unsigned index, uint32_t otherwise)
@@ -450,6 +469,14 @@ static void control_sequence(char final)
 static void escape(char c)
 {
 	state = GROUND;
+	/* ESC, an intermediate byte, a final one: the character sets
+	 * (designating), ESC % (UTF-8 on or off), ESC # (line sizes), ESC SP
+	 * (C1 controls' form). */
+	if (c >= ' ' && c <= '/') {
+		state = ESCAPE_CHARSET;
+		designating = c == '(' ? 0 : c == ')' ? 1 : 2;
+		return;
+	}
 	switch (c) {
 	case '[':
 		state = CSI;
@@ -458,13 +485,11 @@ static void escape(char c)
 		private_marker = 0;
 		intermediate = false;
 		break;
-	case ']':
+	case ']': case 'P': case '_': case '^': case 'X':
+		/* OSC, DCS, APC, PM, SOS: strings, up to BEL or ESC \ */
 		state = OSC;
-		break;
-	case '(': case ')': case '*': case '+':
-	case '%': case '#': /* UTF-8 on or off, line sizes: one byte more */
-		state = ESCAPE_CHARSET;
-		designating = c == '(' ? 0 : c == ')' ? 1 : 2;
+		osc = c == ']';
+		string_bytes = 0;
 		break;
 	case '7':
 		save_cursor();
@@ -563,7 +588,7 @@ static void byte(uint8_t c)
 								   : OSC;
 			return;
 		}
-		continuation_bytes = 0;
+		end_character();
 		control((char)c);
 		return;
 	}
@@ -583,30 +608,39 @@ static void byte(uint8_t c)
 		state = GROUND;
 		return;
 	case OSC:
+		if (string_bytes++ == 0)
+			string_first = c;
+		if (osc && (string_first == 'R' ||
+			    (string_first == 'P' && string_bytes == 8)))
+			state = GROUND;
 		return;
 	case GROUND:
 		break;
 	}
-	if (c < 0x80) {
-		continuation_bytes = 0;
-		draw_character(graphics[shifted_out] ? special_graphic(c) : c);
-	} else if (c < 0xc0) { /* a continuation byte */
-		if (continuation_bytes == 0)
-			return; /* a stray one */
+	if (c >= 0x80 && c < 0xc0 && continuation_bytes) {
 		code_point = code_point << 6 | (c & 0x3f);
 		if (--continuation_bytes == 0)
 			draw_character(fallback(code_point));
-	} else {
+		return;
+	}
+	end_character();
+	if (c < 0x80)
+		draw_character(graphics[shifted_out] ? special_graphic(c) : c);
+	else if (c < 0xc2 || c > 0xf4) /* stray, overlong or past U+10FFFF */
+		draw_character('?');
+	else {
 		continuation_bytes = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
 		code_point = c & (0x3f >> continuation_bytes);
 	}
 }
 
-/* The changed cells to the kernel, the cursor's drawn in reverse. */
+/* The changed cells to the kernel, the cursor's drawn in reverse, and
+ * where the cursor is (the kernel writes its own messages below it). */
 static void update_screen(void)
 {
 	uint32_t cells = rows * columns;
 	uint32_t at = cursor_visible ? here() : cells;
+	uint64_t told = here() | (cursor_visible ? 0 : WK_SCREEN_CURSOR_HIDDEN);
 
 	if (at != cursor_drawn) {
 		if (cursor_drawn < cells)
@@ -614,18 +648,22 @@ static void update_screen(void)
 		if (at < cells)
 			mark(at, at + 1);
 	}
-	if (dirty_first >= dirty_end)
-		return;
+	if (dirty_first >= dirty_end) {
+		if (told == cursor_told)
+			return;
+		dirty_first = dirty_end = 0;
+	}
 	uint16_t under = at < cells ? grid[at] : 0;
 
 	if (at < cells)
 		grid[at] = (uint16_t)((under & 0x88ff) | (under & 0x0700) << 4 |
 				      (under & 0x7000) >> 4);
 	wk_screen_draw(dirty_first, (long)(grid + dirty_first),
-		       dirty_end - dirty_first, at);
+		       dirty_end - dirty_first, (long)told);
 	if (at < cells)
 		grid[at] = under;
 	cursor_drawn = at;
+	cursor_told = told;
 	dirty_first = NOWHERE;
 	dirty_end = 0;
 }
@@ -656,5 +694,6 @@ bool terminal_start(uint32_t screen_columns, uint32_t screen_rows)
 	bottom = rows - 1;
 	move_to((uint32_t)at / columns, (uint32_t)at % columns);
 	cursor.pen = default_pen;
+	update_screen(); /* the screen is the libOS's from now on */
 	return true;
 }

@@ -89,14 +89,18 @@
  *               cursor)                 WK_SCREEN_CELL) from cell first on
  *                                       (row-major; wk_info.screen_columns
  *                                       a row), then puts the cursor at cell
- *                                       `cursor` (past the last: hidden);
- *                                       returns count, -EINVAL (the range
- *                                       leaves the screen), -EFAULT (then
- *                                       nothing is drawn), -ENODEV (no
- *                                       WK_DEVICE_SCREEN). From the first
- *                                       call on, console_write reaches the
- *                                       serial port alone: the libOS is
- *                                       the screen's terminal
+ *                                       `cursor`, hidden with
+ *                                       WK_SCREEN_CURSOR_HIDDEN (or past the
+ *                                       last cell); returns count, -EINVAL
+ *                                       (the range leaves the screen),
+ *                                       -EFAULT (then nothing is drawn),
+ *                                       -ENODEV (no WK_DEVICE_SCREEN). From
+ *                                       the first call that draws (count 0
+ *                                       included), console_write reaches
+ *                                       the serial port alone: the libOS is
+ *                                       the screen's terminal; the kernel's
+ *                                       own messages start on a line of
+ *                                       their own below its cursor
  *   screen_read(cells, count)           copies the first count cells shown
  *                                       (the kernel's boot text, say);
  *                                       returns the cursor's cell, -EINVAL
@@ -416,6 +420,7 @@ WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
  * on VGA text and is ignored on a framebuffer. */
 #define WK_SCREEN_CELL(character, attribute) \
 	((uint16_t)(((attribute) << 8) | ((character) & 0xff)))
+#define WK_SCREEN_CURSOR_HIDDEN 0x80000000u /* screen_draw's cursor */
 
 /* The largest Ethernet frame net_send and net_receive move: a 14-byte
  * header and a 1500-byte payload (no VLAN tag, no FCS). */

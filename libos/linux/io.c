@@ -50,6 +50,7 @@
 #include "linux/timers.h"
 #include "libos.h"
 #include "mm/vm.h"
+#include "options.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "terminal.h"
@@ -140,10 +141,15 @@ void io_init(void)
 	files_hold(NODE_TTYS0);
 	for (unsigned fd = 0; fd < 3; fd++)
 		fd_state[fd] = FD_OPEN; /* of files[0] */
-	/* The screen's size when it is the console's terminal. */
-	if (terminal_active())
+	/* The size of the terminal a person looks at, when the command line
+	 * says which (options.h, wicket.winsize). */
+	if (options.winsize_screen && terminal_active())
 		window = (struct winsize){ libos_info->screen_rows,
 					   libos_info->screen_columns, 0, 0 };
+	else if (options.winsize_rows)
+		window = (struct winsize){ (uint16_t)options.winsize_rows,
+					   (uint16_t)options.winsize_columns,
+					   0, 0 };
 }
 
 struct file *io_file(uint64_t fd)

@@ -25,7 +25,8 @@
  *                 0) while the program waits in sigsuspend
  *   job-control   the console is the process's controlling terminal, its
  *                 group the foreground one, as a shell's job control
- *                 expects (tcsetpgrp to its own group, TIOCSCTTY)
+ *                 expects (tcsetpgrp to its own group, TIOCSCTTY); and
+ *                 its size (TIOCGWINSZ, as wicket.winsize says)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -256,6 +257,11 @@ static int job_control(void)
 	show_result("tcsetpgrp(no such group)", tcsetpgrp(0, 4242));
 	show_result("tcsetpgrp(-1)", tcsetpgrp(0, -1));
 	show_result("TIOCSCTTY", ioctl(0, TIOCSCTTY, 0));
+
+	struct winsize size;
+
+	if (ioctl(1, TIOCGWINSZ, &size) == 0)
+		printf("window: %u rows, %u columns\n", size.ws_row, size.ws_col);
 	return 0;
 }
 

@@ -408,8 +408,12 @@ def main():
     if module_string is None:
         module_string = " ".join(["terminal_script"] if terminal
                                  else ["hello"] + APP_ARGS)
+    # The terminal kinds: the screen is the terminal a person looks at,
+    # whose size TIOCGWINSZ gives.
+    options = "wicket.on_exit=halt" + (" wicket.winsize=screen" if terminal
+                                       else "")
     subprocess.run([mkiso, iso, os.path.join(work, "staging"), kernel,
-                    "-c", "wicket.on_exit=halt", "-m", libos, "libos",
+                    "-c", options, "-m", libos, "libos",
                     "-m", app, module_string], check=True)
     sock = os.path.join(work, "monitor.sock")
     log = os.path.join(work, "serial.log")

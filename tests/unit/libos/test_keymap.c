@@ -74,7 +74,7 @@ Test(keymap, extended_keys)
 			 "\033[A\033[B\033[C\033[D");
 	cr_assert_str_eq(TYPED(0xe0, 0x47, 0xe0, 0x4f, 0xe0, 0x52, 0xe0, 0x53,
 			       0xe0, 0x49, 0xe0, 0x51),
-			 "\033[H\033[F\033[2~\033[3~\033[5~\033[6~");
+			 "\033[1~\033[4~\033[2~\033[3~\033[5~\033[6~");
 	cr_assert_str_eq(TYPED(0xe0, 0x1c, 0xe0, 0x35), "\r/");
 	/* The keypad's * (0x37) without 0xe0; Print Screen's 0xe0 0x37 sends
 	 * nothing. */
@@ -84,13 +84,13 @@ Test(keymap, extended_keys)
 Test(keymap, control_keys_and_function_keys)
 {
 	cr_assert_str_eq(TYPED(0x1c, 0x0e, 0x0f, 0x01), "\r\177\t\033");
-	cr_assert_str_eq(TYPED(0x3b, 0x3c, 0x3d, 0x3e),
-			 "\033OP\033OQ\033OR\033OS");
-	cr_assert_str_eq(TYPED(0x3f, 0x40, 0x41, 0x42, 0x43, 0x44, 0x57, 0x58),
-			 "\033[15~\033[17~\033[18~\033[19~\033[20~\033[21~"
+	cr_assert_str_eq(TYPED(0x3b, 0x3c, 0x3d, 0x3e, 0x3f),
+			 "\033[[A\033[[B\033[[C\033[[D\033[[E");
+	cr_assert_str_eq(TYPED(0x40, 0x41, 0x42, 0x43, 0x44, 0x57, 0x58),
+			 "\033[17~\033[18~\033[19~\033[20~\033[21~"
 			 "\033[23~\033[24~");
-	/* Alt+F5, the longest: ESC and five bytes. */
-	cr_assert_str_eq(TYPED(0x38, 0x3f, 0xb8), "\033\033[15~");
+	/* Alt+F6, the longest: ESC and five bytes. */
+	cr_assert_str_eq(TYPED(0x38, 0x40, 0xb8), "\033\033[17~");
 	/* Scroll Lock and the 102nd key send nothing. */
 	cr_assert_str_eq(TYPED(0x46, 0x56, 0x1e), "a");
 }
@@ -104,7 +104,7 @@ Test(keymap, keypad_and_num_lock)
 			       0x4f, 0x50, 0x51, 0x52, 0x53),
 			 "789-456+1230.");
 	cr_assert_str_eq(TYPED(0x45, 0xc5, 0x47, 0x48, 0x4c, 0x4a, 0x53),
-			 "\033[H\033[A-\033[3~");
+			 "\033[1~\033[A-\033[3~");
 	cr_assert_str_eq(TYPED(0x45, 0xc5, 0x4f), "1");
 }
 

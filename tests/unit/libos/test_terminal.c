@@ -28,17 +28,21 @@ long wk_screen_draw(long first, long cells, long count, long cursor)
 {
 	long total = (long)screen_columns * screen_rows;
 
+	long at = cursor & ~(long)WK_SCREEN_CURSOR_HIDDEN;
+
 	/* Plain checks rather than cr_assert's: the random tests draw
-	 * thousands of times. */
-	if (first < 0 || count <= 0 || first + count > total)
+	 * thousands of times. A count of 0 places the cursor alone. */
+	if (first < 0 || count < 0 || first + count > total)
 		cr_assert_fail("screen_draw(%ld, %ld) on %ld cells", first,
 			       count, total);
-	if (cursor < 0 || cursor > total)
-		cr_assert_fail("screen_draw's cursor %ld on %ld cells",
+	if (cursor < 0 || at >= total)
+		cr_assert_fail("screen_draw's cursor %#lx on %ld cells",
 			       cursor, total);
 	memcpy(screen + first, (const uint16_t *)cells,
 	       (size_t)count * sizeof(*screen));
-	drawn_cursor = cursor;
+	/* Hidden: as past the last cell, which no cell is drawn reversed
+	 * for. */
+	drawn_cursor = cursor & WK_SCREEN_CURSOR_HIDDEN ? total : cursor;
 	draws++;
 	return count;
 }
@@ -147,9 +151,12 @@ Test(terminal, start_adopts_the_screen_and_its_cursor)
 	cr_assert(terminal_start(10, 3));
 	cr_assert(terminal_active());
 	cr_assert_eq(reads, 1);
-	cr_assert_eq(draws, 0);
-	put("!");
+	/* One draw at once: the cursor, at the kernel's; nothing else. */
 	cr_assert_eq(draws, 1);
+	expect_cursor(1, 2);
+	cr_assert_eq(screen[12], WK_SCREEN_CELL(' ', 0x70));
+	put("!");
+	cr_assert_eq(draws, 2);
 	expect_cells(0, 0, "boot", 0x07);
 	expect_cells(1, 0, "o", 0x07);
 	expect_cells(1, 1, "k", 0x0a);
@@ -273,6 +280,18 @@ Test(terminal, autowrap_and_the_pending_wrap)
 	cr_assert_str_eq(row_text(1), "klmno");
 	cr_assert_str_eq(row_text(2), "pq");
 	expect_cursor(2, 2);
+}
+
+/* A line feed ends the pending wrap, as xterm and Linux's console have
+ * it (raw mode, with no carriage return): the next character goes on the
+ * last column of the next row, not a row further. */
+Test(terminal, line_feed_ends_the_pending_wrap)
+{
+	start(5, 4);
+	terminal_write("abcde\nX", 7, false);
+	cr_assert_str_eq(row_text(0), "abcde");
+	cr_assert_str_eq(row_text(1), "    X");
+	cr_assert_str_eq(row_text(2), "");
 }
 
 /* ESC[?7l: the last column is written over; ESC[?7h wraps again. */
@@ -708,6 +727,23 @@ Test(terminal, invalid_scroll_regions)
 	expect_rows("B", "C", "D", "E", "");
 }
 
+/* Where the cursor is goes to the kernel even when no cell changes (its
+ * own messages go below it), hidden or not. */
+Test(terminal, the_cursor_told_alone)
+{
+	start(10, 3);
+	put("\033[?25lab");
+	unsigned before = draws;
+
+	put("\033[3;4H");
+	cr_assert_eq(draws, before + 1);
+	cr_assert_eq(drawn_cursor, 30);
+	put("\033[3;4H");
+	cr_assert_eq(draws, before + 1);
+	put("\033[?25h");
+	expect_cursor(2, 3);
+}
+
 /* ESC 7 / ESC 8 and CSI s / CSI u keep the position and the pen. */
 /* Up and down stop at the scroll region's edges when they start inside
  * it (as xterm and pyte do), and at the screen's from outside it. */
@@ -821,6 +857,18 @@ Test(terminal, line_drawing)
 	cr_assert_str_eq(row_text(0), "x|");
 }
 
+/* The Linux console's OSCs, which TERM=linux's terminfo sends (reset
+ * and initc), end by their length, not at BEL; DCS, APC, PM and SOS
+ * strings are swallowed whole; ESC, an intermediate and a final draw
+ * nothing. */
+Test(terminal, strings_and_escapes)
+{
+	start(20, 2);
+	put("a\033]R\033[1;3Hb\033]P1a0b0c0c\033P1$r\033\\d");
+	put("\033_x\007\033^y\033\\\033Xz\033\\e\033 Ff\033#8g");
+	cr_assert_str_eq(row_text(0), "a bcdefg");
+}
+
 /* OSC strings, charsets, private and intermediate CSIs, reports, BEL
  * and DEL draw nothing and leave the cursor and pen. */
 Test(terminal, sequences_that_draw_nothing)
@@ -868,7 +916,9 @@ Test(terminal, sequences_split_across_writes)
 }
 
 /* UTF-8: the box-drawing lines as ASCII ones, a no-break space a space,
- * the rest '?', one cell each; a stray continuation byte nothing. */
+ * the rest '?', one cell each; a stray continuation byte, a byte no
+ * character starts with, and a character cut short one '?' each, as a
+ * replacement character would be. */
 Test(terminal, utf8)
 {
 	start(20, 2);
@@ -877,16 +927,12 @@ Test(terminal, utf8)
 	cr_assert_str_eq(row_text(0), "?-|+ x?-|");
 	expect_cursor(0, 9);
 
-	unsigned before = draws;
-
 	put("\x80");
-	put("\xbf\x80\x80");
-	cr_assert_eq(draws, before);
-	put("y");
-	cr_assert_str_eq(row_text(0), "?-|+ x?-|y");
-	/* A character cut short by another or by ASCII. */
-	put("\xe2\x94\xc3\xa9\xe2z");
-	cr_assert_str_eq(row_text(0), "?-|+ x?-|y?z");
+	put("\xbf\xc0\xf8y");
+	cr_assert_str_eq(row_text(0), "?-|+ x?-|????y");
+	/* A character cut short by another, by ASCII, by a control. */
+	put("\xe2\x94\xc3\xa9\xe2z\xc3\r");
+	cr_assert_str_eq(row_text(0), "?-|+ x?-|????y???z?");
 }
 
 /* A UTF-8 character split across writes is still one. */
