@@ -47,6 +47,8 @@ int main(void)
 	struct winsize size = { 0 };
 	int sized = ioctl(1, TIOCGWINSZ, &size);
 
+	/* A window title first: an OSC, which draws nothing. */
+	out("\033]0;terminal_script, a title longer than a line\007");
 	/* A few lines only: the kernel's last boot lines stay on a VGA
 	 * screen, which shows the libOS took them over (screen_read). */
 	for (int i = 0; i < 3; i++) {
