@@ -183,6 +183,8 @@ static void kmain_on_main_stack(void *unused)
 		devices |= WK_DEVICE_NET;
 	if (screen_columns)
 		devices |= WK_DEVICE_SCREEN;
+	if (serial_present())
+		devices |= WK_DEVICE_SERIAL;
 	events_init(timer, devices);
 	boot_stage_tsc[4] = read_tsc();
 	kinfo("wicket: boot complete\n");

@@ -145,6 +145,9 @@ def parse_args(argv):
     p.add_argument("--cpu", metavar="MODEL", help="override the -cpu model")
     p.add_argument("--machine", choices=("pc", "q35"), default="pc")
     p.add_argument("--memory", metavar="MiB", type=int, default=256)
+    p.add_argument("--no-serial", action="store_true",
+                   help="no serial port (COM1 does not answer): the guest's "
+                        "console is its screen alone (give --silence)")
     p.add_argument("--display", metavar="SPEC", default="none",
                    help="QEMU's -display: where the guest's screen shows "
                         "(gtk, sdl, vnc=127.0.0.1:0, ...; default none)")
@@ -314,7 +317,9 @@ def build_command(args, accel, cpu, vars_copy):
         cmd += ["-netdev", ",".join(["user,id=net0"] + [
                     "hostfwd=" + rule for rule in args.forward]),
                 "-device", "virtio-net-pci,netdev=net0,romfile="]
-    if interactive(args):
+    if args.no_serial:
+        cmd += ["-serial", "none"]  # a PC without one: the screen alone
+    elif interactive(args):
         # A terminal: ^C goes to the guest (its console raises SIGINT),
         # and QEMU's multiplexer keeps Ctrl-A x to stop the run.
         cmd += ["-chardev", "stdio,id=console,mux=on,signal=off",

@@ -413,6 +413,9 @@ WK_ABI_PIN(struct wk_counters, traps, WK_COUNTERS_TRAPS);
 #define WK_DEVICE_SCREEN       (1u << 3) /* a screen of text cells:
 					    screen_draw, screen_read and
 					    wk_info.screen_* */
+#define WK_DEVICE_SERIAL       (1u << 4) /* a UART answers at COM1 (none:
+					    console_write reaches the
+					    screen alone) */
 
 /* A screen cell: the character (ASCII; others show as '?') in the low
  * byte, a VGA attribute in the high one: foreground in bits 0-3 (bit 0

@@ -142,8 +142,11 @@ void io_init(void)
 	for (unsigned fd = 0; fd < 3; fd++)
 		fd_state[fd] = FD_OPEN; /* of files[0] */
 	/* The size of the terminal a person looks at, when the command line
-	 * says which (options.h, wicket.winsize). */
-	if (options.winsize_screen && terminal_active())
+	 * says which (options.h, wicket.winsize), or when the screen is the
+	 * only one (a PC without a serial port). */
+	bool screen_alone = !libos_has_device(WK_DEVICE_SERIAL);
+
+	if ((options.winsize_screen || screen_alone) && terminal_active())
 		window = (struct winsize){ libos_info->screen_rows,
 					   libos_info->screen_columns, 0, 0 };
 	else if (options.winsize_rows)

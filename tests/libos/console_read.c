@@ -62,6 +62,9 @@ int scenario_console_read(const struct wk_info *info)
 		check_value("keyboard_read without a keyboard",
 			    wk_keyboard_read((long)received, 16), -WK_ENODEV);
 	}
+	/* QEMU's COM1 answers. */
+	check_true("wk_info.devices has WK_DEVICE_SERIAL",
+		   info->devices & WK_DEVICE_SERIAL);
 	/* The screen's calls (tests/matrix/terminal_script.c checks them on
 	 * a screen) need one: a PVH boot has none. */
 	if (!(info->devices & WK_DEVICE_SCREEN)) {

@@ -34,6 +34,10 @@ the kernel draws them), but the cell under pyte's cursor, which may also
 be drawn in reverse. The app's last line must report its native calls'
 checks passed and the screen's size.
 
+With --no-serial (a runner option), QEMU has no serial port: the screen is
+the console alone, read until it shows the halt; terminal_script's report
+on it must give the screen's size, the default without a serial port.
+
 With --argv, a terminal kind runs APP with that module string instead (a
 program of the host's, busybox's vi say) and checks the screen alone; with
 --read-after TEXT the screen is read once the serial log has TEXT, not at
@@ -379,6 +383,38 @@ def show_terminal(screen):
                       .rstrip() for y in range(rows))
 
 
+def check_screen_alone(sock, work, read_screen, font, read_after):
+    """--no-serial: the screen is the console alone. Waits for read_after
+    on it, then for terminal_script's report, with the screen's size."""
+    deadline = time.monotonic() + 70
+    shown = ""
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        try:
+            screen = read_screen(sock, work, font)
+        except OSError:  # QEMU's monitor is not up yet
+            continue
+        if not isinstance(screen, str):
+            shown = show_terminal(screen)
+            if read_after in shown:
+                break
+    else:
+        print(shown)
+        print("FAIL: the screen did not show %r" % read_after)
+        return 1
+    print("---- screen (%d x %d) ----\n%s" % (screen[0], screen[1], shown))
+    report = REPORT.search(shown)
+    if report is None:
+        print("FAIL: the app's report is missing or says a check failed")
+        return 1
+    if (int(report.group(1)), int(report.group(2))) != screen[:2]:
+        print("FAIL: TIOCGWINSZ gave %sx%s, not the screen's %dx%d" % (
+            report.group(1), report.group(2), screen[0], screen[1]))
+        return 1
+    print("PASS: without a serial port, the screen is the terminal")
+    return 0
+
+
 def main():
     runner, mkiso, kernel, libos, app, kind = sys.argv[1:7]
     rest = sys.argv[7:]
@@ -409,9 +445,10 @@ def main():
         module_string = " ".join(["terminal_script"] if terminal
                                  else ["hello"] + APP_ARGS)
     # The terminal kinds: the screen is the terminal a person looks at,
-    # whose size TIOCGWINSZ gives.
-    options = "wicket.on_exit=halt" + (" wicket.winsize=screen" if terminal
-                                       else "")
+    # whose size TIOCGWINSZ gives (without a serial port, by default).
+    no_serial = "--no-serial" in rest
+    options = "wicket.on_exit=halt" + (
+        " wicket.winsize=screen" if terminal and not no_serial else "")
     subprocess.run([mkiso, iso, os.path.join(work, "staging"), kernel,
                     "-c", options, "-m", libos, "libos",
                     "-m", app, module_string], check=True)
@@ -423,6 +460,9 @@ def main():
         rest + ["--", "-monitor", "unix:%s,server,nowait" % sock],
         stdin=subprocess.DEVNULL, start_new_session=True)
     try:
+        if no_serial:
+            return check_screen_alone(sock, work, read_screen, font,
+                                      read_after)
         deadline = time.monotonic() + 70
         text = ""
         while time.monotonic() < deadline:

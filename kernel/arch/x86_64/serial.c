@@ -51,9 +51,14 @@ void serial_init(void)
 	outb(SERIAL_COM1 + UART_MCR, MCR_DTR_RTS);
 }
 
+bool serial_present(void)
+{
+	return inb(SERIAL_COM1 + UART_LSR) != 0xff; /* see serial_has_byte */
+}
+
 bool serial_enable_receive_interrupt(void)
 {
-	if (inb(SERIAL_COM1 + UART_LSR) == 0xff)
+	if (!serial_present())
 		return false;
 	outb(SERIAL_COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
 	outb(SERIAL_COM1 + UART_IER, IER_RECEIVED);

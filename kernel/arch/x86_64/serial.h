@@ -13,6 +13,9 @@
 
 void serial_init(void);
 
+/* Whether a UART answers at COM1 (a PC may have none). */
+bool serial_present(void);
+
 /* Has the UART raise its interrupt line (ISA IRQ 4) while received bytes
  * wait. Returns false when there is no UART. */
 bool serial_enable_receive_interrupt(void);
