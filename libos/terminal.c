@@ -5,7 +5,8 @@
  * cells that changed go to the kernel in one screen_draw, with the cell
  * under the cursor drawn in reverse (a framebuffer has no cursor of its
  * own). Where xterm and pyte (the reference the tests compare with) do a
- * thing differently, pyte's way is taken: it is the one a test can check.
+ * thing differently, pyte's way is taken, the one a test can check,
+ * unless real programs need xterm's (docs/terminal.md lists which).
  */
 #include "terminal.h"
 
@@ -55,12 +56,6 @@ static uint64_t cursor_told = NOWHERE; /* screen_draw's last cursor */
 static enum {
 	GROUND, ESCAPE, ESCAPE_CHARSET, CSI, OSC, OSC_ESCAPE,
 } state;
-/* A string's (OSC is one) bytes so far, and its first; the Linux console's
- * OSCs end by their length: ESC ] R (the palette reset) at once, ESC ] P
- * (a colour) after 7 hex digits. */
-static bool osc;
-static unsigned string_bytes;
-static uint8_t string_first;
 static uint32_t parameters[PARAMETERS_MAX];
 static unsigned parameter_count;
 static uint32_t subparameters; /* bit i: parameter i came after a ':' */
@@ -68,6 +63,13 @@ static char private_marker;
 static bool intermediate;
 static uint32_t code_point;
 static unsigned continuation_bytes;
+
+/* A string's (OSC is one) bytes so far, and its first; the Linux console's
+ * OSCs end by their length: ESC ] R (the palette reset) at once, ESC ] P
+ * (a colour) after 7 hex digits. */
+static bool osc;
+static unsigned string_bytes;
+static uint8_t string_first;
 
 /* The character sets: G0 and G1 each ASCII or DEC's special graphics
  * (designated by ESC ( 0, ESC ) 0; ESC ( B and the rest give ASCII back),
