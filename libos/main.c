@@ -85,6 +85,7 @@ void libos_exit(int status)
 			     "trampoline), %u left to the kernel",
 			     sites.patched, sites.answered, sites.refused);
 	}
+	terminal_end();
 	for (;;)
 		wk_exit(status & 0xff);
 }

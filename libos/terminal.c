@@ -670,6 +670,14 @@ static void update_screen(void)
 	dirty_end = 0;
 }
 
+void terminal_end(void)
+{
+	if (!terminal_active())
+		return;
+	cursor_visible = false;
+	update_screen();
+}
+
 void terminal_write(const char *bytes, size_t length, bool returns)
 {
 	if (!terminal_active())

@@ -21,6 +21,10 @@ bool terminal_start(uint32_t columns, uint32_t rows);
 /* Whether terminal_start took a screen. */
 bool terminal_active(void);
 
+/* The run ends: the cursor's cell drawn as it is, for the kernel's last
+ * lines below it. */
+void terminal_end(void);
+
 /* Draws the console's output; `newline_returns`: a line feed also returns
  * the carriage (termios OPOST and ONLCR). The screen is up to date when
  * it returns. Does nothing before terminal_start. */

@@ -744,6 +744,17 @@ Test(terminal, the_cursor_told_alone)
 	expect_cursor(2, 3);
 }
 
+/* The run's end: the cursor's cell drawn as it is, the cursor hidden. */
+Test(terminal, the_end)
+{
+	start(10, 3);
+	put("ab");
+	cr_assert_eq(screen[2], WK_SCREEN_CELL(' ', 0x70));
+	terminal_end();
+	cr_assert_eq(screen[2], BLANK);
+	cr_assert_eq(drawn_cursor, 30);
+}
+
 /* ESC 7 / ESC 8 and CSI s / CSI u keep the position and the pen. */
 /* Up and down stop at the scroll region's edges when they start inside
  * it (as xterm and pyte do), and at the screen's from outside it. */
