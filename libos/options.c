@@ -12,6 +12,17 @@ struct options options = { .quantum_ms = 10 };
 /* The words, unescaped, each NUL-terminated; env entries point here. */
 static char words[WK_INFO_CMDLINE_MAX];
 
+/* The decimal number at *at (at most 100000, so as not to overflow), *at
+ * moved past its digits. */
+static unsigned number(const char **at)
+{
+	unsigned value = 0;
+
+	while (**at >= '0' && **at <= '9' && value < 100000)
+		value = value * 10 + (unsigned)(*(*at)++ - '0');
+	return value;
+}
+
 static void option(const char *word)
 {
 	if (string_starts_with(word, "wicket.env=")) {
@@ -32,11 +43,9 @@ static void option(const char *word)
 		}
 		options.env[options.env_count++] = entry;
 	} else if (string_starts_with(word, "wicket.quantum=")) {
-		unsigned value = 0;
 		const char *digit = word + 15;
+		unsigned value = number(&digit);
 
-		while (*digit >= '0' && *digit <= '9' && value < 100000)
-			value = value * 10 + (unsigned)(*digit++ - '0');
 		if (*digit || value < 1 || value > 1000)
 			libos_report("ignoring %s: the quantum is 1..1000 ms",
 				     word);
@@ -75,13 +84,11 @@ static void option(const char *word)
 		options.winsize_screen = true;
 	} else if (string_starts_with(word, "wicket.winsize=")) {
 		const char *digit = word + 15;
-		unsigned size[2] = { 0, 0 };
+		unsigned size[2] = { number(&digit), 0 };
 
-		for (int i = 0; i < 2; i++) {
-			while (*digit >= '0' && *digit <= '9' && size[i] < 100000)
-				size[i] = size[i] * 10 + (unsigned)(*digit++ - '0');
-			if (i == 0 && *digit == 'x')
-				digit++;
+		if (*digit == 'x') {
+			digit++;
+			size[1] = number(&digit);
 		}
 		if (*digit || size[0] < 1 || size[0] > 9999 || size[1] < 1 ||
 		    size[1] > 9999) {

@@ -146,13 +146,13 @@ void io_init(void)
 	 * only one (a PC without a serial port). */
 	bool screen_alone = !libos_has_device(WK_DEVICE_SERIAL);
 
-	if ((options.winsize_screen || screen_alone) && terminal_active())
-		window = (struct winsize){ libos_info->screen_rows,
-					   libos_info->screen_columns, 0, 0 };
-	else if (options.winsize_rows)
+	if (options.winsize_rows)
 		window = (struct winsize){ (uint16_t)options.winsize_rows,
 					   (uint16_t)options.winsize_columns,
 					   0, 0 };
+	else if ((options.winsize_screen || screen_alone) && terminal_active())
+		window = (struct winsize){ libos_info->screen_rows,
+					   libos_info->screen_columns, 0, 0 };
 }
 
 struct file *io_file(uint64_t fd)
