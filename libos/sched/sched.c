@@ -34,20 +34,28 @@
 #include "wicket/native.h"
 
 struct thread *sched_running;
-static struct thread *fpu_owner;
-static struct thread_queue run_queue;
+struct sched_cpu sched_cpu;
 static struct thread *sleepers;        /* by deadline */
 static struct wk_regs idle_regs;       /* the idle context */
 static bool idling;
 static uint64_t linger_deadline; /* sched_linger's, or 0 */
-static uint64_t quantum_ticks, slice_start, armed;
 /* Something sched_arm_timer reads changed: the next resume looks at the
  * deadlines again. */
 bool sched_timer_stale = true;
-/* CPU time: the thread whose time counts (none while idle or after its
- * exit), since its slice started; and the process's total before that. */
-static struct thread *on_cpu;
-static uint64_t process_cpu_ticks;
+
+#define PINNED(field, offset) \
+	_Static_assert(__builtin_offsetof(struct sched_cpu, field) == \
+		       (offset), "syscall_entry.S: " #field)
+PINNED(run_queue.head, SCHED_CPU_RUN_QUEUE_HEAD);
+PINNED(run_queue.tail, SCHED_CPU_RUN_QUEUE_TAIL);
+PINNED(fpu_owner, SCHED_CPU_FPU_OWNER);
+PINNED(on_cpu, SCHED_CPU_ON_CPU);
+PINNED(slice_start, SCHED_CPU_SLICE_START);
+PINNED(quantum_ticks, SCHED_CPU_QUANTUM_TICKS);
+PINNED(armed, SCHED_CPU_ARMED);
+PINNED(process_cpu_ticks, SCHED_CPU_PROCESS_CPU_TICKS);
+PINNED(fpu_xsave, SCHED_CPU_FPU_XSAVE);
+#undef PINNED
 
 extern void sched_idle_loop(void);       /* start.S */
 
@@ -55,22 +63,23 @@ extern void sched_idle_loop(void);       /* start.S */
  * needs looking at only when the kernel timer would fire after it. */
 static void slice_end_matters(void)
 {
-	if (armed == 0 || armed > slice_start + quantum_ticks)
+	if (sched_cpu.armed == 0 ||
+	    sched_cpu.armed > sched_cpu.slice_start + sched_cpu.quantum_ticks)
 		sched_timer_stale = true;
 }
 
 static void run_queue_push(struct thread *thread)
 {
 	slice_end_matters();
-	thread_queue_push(&run_queue, thread);
+	thread_queue_push(&sched_cpu.run_queue, thread);
 }
 
 static struct thread *run_queue_pop(void)
 {
-	struct thread *thread = run_queue.head;
+	struct thread *thread = sched_cpu.run_queue.head;
 
 	if (thread)
-		thread_queue_unlink(&run_queue, NULL, thread);
+		thread_queue_unlink(&sched_cpu.run_queue, NULL, thread);
 	return thread;
 }
 
@@ -103,33 +112,35 @@ static void sleepers_insert(struct thread *thread)
 /* The CPU leaves on_cpu, now. */
 static void cpu_time_stops(uint64_t now)
 {
-	if (on_cpu) {
-		on_cpu->cpu_ticks += now - slice_start;
-		process_cpu_ticks += now - slice_start;
-		on_cpu = NULL;
+	if (sched_cpu.on_cpu) {
+		sched_cpu.on_cpu->cpu_ticks += now - sched_cpu.slice_start;
+		sched_cpu.process_cpu_ticks += now - sched_cpu.slice_start;
+		sched_cpu.on_cpu = NULL;
 	}
 }
 
 uint64_t sched_thread_cpu_ticks(const struct thread *thread)
 {
 	return thread->cpu_ticks +
-	       (thread == on_cpu ? rdtsc() - slice_start : 0);
+	       (thread == sched_cpu.on_cpu ? rdtsc() - sched_cpu.slice_start : 0);
 }
 
 uint64_t sched_process_cpu_ticks(void)
 {
-	return process_cpu_ticks + (on_cpu ? rdtsc() - slice_start : 0);
+	return sched_cpu.process_cpu_ticks +
+	       (sched_cpu.on_cpu ? rdtsc() - sched_cpu.slice_start : 0);
 }
 
 struct thread *sched_init(uint64_t quantum_ms)
 {
-	quantum_ticks = libos_info->tsc_frequency_hz / 1000 * quantum_ms;
+	sched_cpu.quantum_ticks = libos_info->tsc_frequency_hz / 1000 * quantum_ms;
+	sched_cpu.fpu_xsave = libos_has(WK_CPU_XSAVE);
 	sched_running = thread_init();
 	if (sched_running) {
 		sched_running->state = THREAD_RUNNING;
-		fpu_owner = sched_running;
-		on_cpu = sched_running;
-		slice_start = rdtsc();
+		sched_cpu.fpu_owner = sched_running;
+		sched_cpu.on_cpu = sched_running;
+		sched_cpu.slice_start = rdtsc();
 	}
 	idle_regs.rip = (uint64_t)sched_idle_loop;
 	idle_regs.rsp = LIBOS_IDLE_STACK_BOTTOM + LIBOS_IDLE_STACK_BYTES;
@@ -201,10 +212,11 @@ void sched_clock_was_set(void)
 
 void sched_yield(void)
 {
-	if (run_queue.head == NULL)
+	if (sched_cpu.run_queue.head == NULL)
 		return;
 	sched_running->state = THREAD_RUNNABLE;
-	run_queue_push(sched_running);
+	/* The slice's end mattered since the head was queued. */
+	thread_queue_push(&sched_cpu.run_queue, sched_running);
 }
 
 static void object_unlink(struct thread *thread);
@@ -214,8 +226,8 @@ void sched_exit_current(void)
 	cpu_time_stops(rdtsc());
 	sleepers_remove(sched_running);
 	object_unlink(sched_running);
-	if (fpu_owner == sched_running)
-		fpu_owner = NULL;
+	if (sched_cpu.fpu_owner == sched_running)
+		sched_cpu.fpu_owner = NULL;
 	thread_free(sched_running);
 }
 
@@ -226,10 +238,10 @@ void sched_exec_alone(void)
 
 		if (thread == NULL || thread == sched_running)
 			continue;
-		for (struct thread *t = run_queue.head; t;
+		for (struct thread *t = sched_cpu.run_queue.head; t;
 		     previous = t, t = t->queue_next)
 			if (t == thread) {
-				thread_queue_unlink(&run_queue, previous, t);
+				thread_queue_unlink(&sched_cpu.run_queue, previous, t);
 				break;
 			}
 		sleepers_remove(thread);
@@ -237,8 +249,8 @@ void sched_exec_alone(void)
 		futex_forget(thread);
 		signal_wait_ended(thread);
 		pipe_open_abandoned(thread);
-		if (fpu_owner == thread)
-			fpu_owner = NULL;
+		if (sched_cpu.fpu_owner == thread)
+			sched_cpu.fpu_owner = NULL;
 		thread_free(thread);
 	}
 	thread_set_tid(sched_running, LINUX_PID);
@@ -399,13 +411,14 @@ void sched_timer(void)
 {
 	uint64_t now = rdtsc();
 
-	armed = 0; /* it fired */
+	sched_cpu.armed = 0; /* it fired */
 	sched_timer_stale = true;
 	wake_expired(now);
 	timers_fire(now);
 	netif_timer(now);
 	if (!idling && sched_running->state == THREAD_RUNNING &&
-	    run_queue.head && now - slice_start >= quantum_ticks) {
+	    sched_cpu.run_queue.head &&
+	    now - sched_cpu.slice_start >= sched_cpu.quantum_ticks) {
 		sched_running->state = THREAD_RUNNABLE;
 		run_queue_push(sched_running);
 	}
@@ -424,15 +437,15 @@ void sched_arm_timer_now(void)
 	if (linger_deadline && (deadline == 0 || linger_deadline < deadline))
 		deadline = linger_deadline;
 
-	if (run_queue.head && !idling) {
-		uint64_t slice_end = slice_start + quantum_ticks;
+	if (sched_cpu.run_queue.head && !idling) {
+		uint64_t slice_end = sched_cpu.slice_start + sched_cpu.quantum_ticks;
 
 		if (deadline == 0 || slice_end < deadline)
 			deadline = slice_end;
 	}
-	if (deadline != 0 && (armed == 0 || deadline < armed)) {
+	if (deadline != 0 && (sched_cpu.armed == 0 || deadline < sched_cpu.armed)) {
 		wk_timer_arm((long)deadline);
-		armed = deadline;
+		sched_cpu.armed = deadline;
 	}
 }
 
@@ -592,22 +605,22 @@ static void take_cpu(struct thread *next)
 	uint64_t now = rdtsc();
 
 	cpu_time_stops(now);
-	on_cpu = next;
+	sched_cpu.on_cpu = next;
 	sched_running = next;
 	next->state = THREAD_RUNNING;
-	slice_start = now;
-	if (run_queue.head)
+	sched_cpu.slice_start = now;
+	if (sched_cpu.run_queue.head)
 		slice_end_matters();
 }
 
 /* The FPU registers to the running thread. */
 static void take_fpu(void)
 {
-	if (fpu_owner != sched_running) {
-		if (fpu_owner)
-			thread_fpu_save(fpu_owner);
+	if (sched_cpu.fpu_owner != sched_running) {
+		if (sched_cpu.fpu_owner)
+			thread_fpu_save(sched_cpu.fpu_owner);
 		thread_fpu_restore(sched_running);
-		fpu_owner = sched_running;
+		sched_cpu.fpu_owner = sched_running;
 	}
 }
 
@@ -638,7 +651,7 @@ static void linger(void)
 	if (!netif_draining() || rdtsc() >= linger_deadline)
 		libos_exit(0); /* the status libos_exit kept */
 	idling = true;
-	armed = 0;
+	sched_cpu.armed = 0;
 	sched_timer_stale = true;
 	sched_arm_timer();
 	event_resume(&idle_regs);
@@ -665,10 +678,11 @@ void sched_resume(void)
 		if (next == NULL) {
 			cpu_time_stops(rdtsc());
 			idling = true;
-			armed = 0; /* re-arm: a due deadline may be pending */
+			/* re-arm: a due deadline may be pending */
+			sched_cpu.armed = 0;
 			sched_timer_stale = true;
 			sched_arm_timer();
-			if (armed == 0 && !input_awaited())
+			if (sched_cpu.armed == 0 && !input_awaited())
 				sched_deadlock(); /* nothing will wake anyone */
 			event_resume(&idle_regs);
 		}
@@ -686,7 +700,7 @@ void sched_resume(void)
 
 void sched_leave_fast_call(void)
 {
-	struct thread *self = sched_running, *next = run_queue.head;
+	struct thread *self = sched_running, *next = sched_cpu.run_queue.head;
 
 	/* Straight to another thread suspended in a fast call: the rest
 	 * (idling, a thread to resume from its regs) through sched_resume. */

@@ -27,6 +27,25 @@ struct thread *sched_init(uint64_t quantum_ms);
 /* The thread on the CPU (trap/syscall_entry.S reads it too). */
 extern struct thread *sched_running;
 
+/* The CPU's scheduling state, which syscall_entry.S's fast switch reads
+ * and changes too (trap/fastcall.h has the offsets, pinned in sched.c). */
+struct sched_cpu {
+	struct thread_queue run_queue;
+	struct thread *fpu_owner; /* whose state the FPU registers hold:
+				     the last thread that ran, or NULL */
+	/* CPU time: the thread whose time counts (none while idle or after
+	 * its exit), since its slice started; the process's total before
+	 * that. */
+	struct thread *on_cpu;
+	uint64_t slice_start;
+	uint64_t quantum_ticks;
+	uint64_t armed;           /* the kernel timer's deadline, or 0 */
+	uint64_t process_cpu_ticks;
+	bool fpu_xsave;           /* FPU state is saved with XSAVE (else
+				     FXSAVE) */
+};
+extern struct sched_cpu sched_cpu;
+
 static inline struct thread *sched_current(void)
 {
 	return sched_running;

@@ -34,6 +34,12 @@ PINNED(state, THREAD_STATE);
 PINNED(syscall_number, THREAD_SYSCALL_NUMBER);
 PINNED(signals_blocked, THREAD_SIGNALS_BLOCKED);
 PINNED(signals_pending, THREAD_SIGNALS_PENDING);
+PINNED(light_rsp, THREAD_LIGHT_RSP);
+PINNED(fpu_saved, THREAD_FPU_SAVED);
+PINNED(queue_next, THREAD_QUEUE_NEXT);
+PINNED(poll_restarting, THREAD_POLL_RESTARTING);
+PINNED(fpu, THREAD_FPU);
+PINNED(cpu_ticks, THREAD_CPU_TICKS);
 #undef PINNED
 _Static_assert(THREAD_RUNNING_STATE == THREAD_RUNNING &&
 	       FASTCALL_DECLINED == SYSCALL_NO_RESULT + 1, "syscall_entry.S");
@@ -253,17 +259,9 @@ static syscall_handler *handler_of(const struct thread *self)
 						      : FASTCALL_LIMIT];
 }
 
-struct fastcall_result fastcall_after(struct thread *self, long value)
+/* The end of a call that goes on running: its result in regs. */
+static struct fastcall_result ending(struct thread *self)
 {
-	if (value == FASTCALL_DECLINED)
-		return (struct fastcall_result){ 0, FASTCALL_END_DECLINED };
-	if (value != SYSCALL_NO_RESULT)
-		self->regs.rax = (uint64_t)value;
-	if (self->state != THREAD_RUNNING) {
-		leave(self);
-		if (self->poll_restarting)
-			poll_again(self, handler_of(self));
-	}
 	/* The call may have woken a thread (the slice's end matters then)
 	 * or set a deadline (a TCP retransmission, a timer). */
 	sched_arm_timer();
@@ -271,6 +269,25 @@ struct fastcall_result fastcall_after(struct thread *self, long value)
 		(long)self->regs.rax,
 		signal_deliverable(self) ? FASTCALL_END_GENERAL
 					 : FASTCALL_END_FAST };
+}
+
+struct fastcall_result fastcall_resumed(struct thread *self)
+{
+	if (self->poll_restarting)
+		poll_again(self, handler_of(self));
+	return ending(self);
+}
+
+struct fastcall_result fastcall_after(struct thread *self, long value)
+{
+	if (value == FASTCALL_DECLINED)
+		return (struct fastcall_result){ 0, FASTCALL_END_DECLINED };
+	if (value != SYSCALL_NO_RESULT)
+		self->regs.rax = (uint64_t)value;
+	if (self->state == THREAD_RUNNING)
+		return ending(self);
+	leave(self);
+	return fastcall_resumed(self);
 }
 
 __attribute__((noreturn)) void fastcall_finish(void)

@@ -24,6 +24,23 @@
 #define THREAD_SIGNALS_BLOCKED (WK_REGS_SIZE + 56)
 #define THREAD_SIGNALS_PENDING (WK_REGS_SIZE + 64)
 #define THREAD_RUNNING_STATE 1 /* THREAD_RUNNING */
+/* ... and what its fast switch reads and changes, of a thread and of
+ * struct sched_cpu (pinned in sched.c). */
+#define THREAD_LIGHT_RSP (WK_REGS_SIZE + 8)
+#define THREAD_FPU_SAVED (WK_REGS_SIZE + 31)
+#define THREAD_QUEUE_NEXT (WK_REGS_SIZE + 40)
+#define THREAD_POLL_RESTARTING (WK_REGS_SIZE + 232)
+#define THREAD_FPU (WK_REGS_SIZE + 328)
+#define THREAD_CPU_TICKS (WK_REGS_SIZE + 352)
+#define SCHED_CPU_RUN_QUEUE_HEAD 0
+#define SCHED_CPU_RUN_QUEUE_TAIL 8
+#define SCHED_CPU_FPU_OWNER 16
+#define SCHED_CPU_ON_CPU 24
+#define SCHED_CPU_SLICE_START 32
+#define SCHED_CPU_QUANTUM_TICKS 40
+#define SCHED_CPU_ARMED 48
+#define SCHED_CPU_PROCESS_CPU_TICKS 56
+#define SCHED_CPU_FPU_XSAVE 64
 
 /* A fast handler's answer that sends the call the general way, as if it
  * had no fast handler (nothing changed yet): SYSCALL_NO_RESULT + 1. */
@@ -61,7 +78,11 @@ bool fastcall_interrupted_exit(const struct wk_regs *frame,
 			       struct wk_regs *regs);
 
 /* syscall_entry.S calls the handler on the upcall stack, and takes the
- * fast exit when it can (FASTCALL_END_FAST); else these two:
+ * fast exit when it can (FASTCALL_END_FAST). A thread that blocked or
+ * yields switches to the next one in the entry itself (its fast switch)
+ * when that one is suspended in a fast call too, the FPU is the thread's
+ * and the timer needs no look; it goes on in fastcall_resumed when its
+ * end needs more than the fast exit. Else these two:
  * fastcall_after(self, the handler's value), on the thread's fast-call
  * stack, suspends a thread that blocked or yields, and returns the result
  * in RAX and in RDX how the call ends (FASTCALL_END_*): the general way
@@ -71,6 +92,7 @@ struct fastcall_result {
 	long end;
 };
 struct fastcall_result fastcall_after(struct thread *self, long value);
+struct fastcall_result fastcall_resumed(struct thread *self);
 __attribute__((noreturn)) void fastcall_finish(void);
 
 /* syscall_entry.S: handler(regs) on the upcall stack (the thread's own

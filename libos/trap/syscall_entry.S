@@ -30,6 +30,30 @@
 #define THREAD(reg, base) WK_REGS_##reg(base)
 #define RFLAGS_TF_DF_AC 0x40500
 
+/* The callee-saved registers on the stack, that RSP into `where`:
+ * light_resume pops them. */
+.macro SUSPEND_INTO where
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, \where
+.endm
+
+#define SCHED_CPU(field) (sched_cpu + SCHED_CPU_##field)(%rip)
+
+/* ZF clear when the thread (RCX) has a signal it does not block;
+ * RDX and RSI destroyed (signal_deliverable). */
+.macro SIGNAL_DELIVERABLE
+	movq	THREAD_SIGNALS_PENDING(%rcx), %rdx
+	orq	signal_process_pending(%rip), %rdx
+	movq	THREAD_SIGNALS_BLOCKED(%rcx), %rsi
+	notq	%rsi
+	testq	%rsi, %rdx
+.endm
+
 /* The call's argument registers back from the thread's regs (RCX). */
 .macro ARGUMENTS_FROM_THREAD
 	movq	THREAD(RDI, %rcx), %rdi
@@ -83,16 +107,12 @@ fast_handler:					/* R11: the handler, or 0 */
 	movq	sched_running(%rip), %rcx
 	movabsq	$FASTCALL_DECLINED, %rdx
 	cmpq	%rdx, %rax
-	jle	fast_after
+	jle	fast_no_value
 	cmpb	$THREAD_RUNNING_STATE, THREAD_STATE(%rcx)
-	jne	fast_after
+	jne	fast_stopped
 	cmpb	$0, sched_timer_stale(%rip)
 	jne	fast_after
-	movq	THREAD_SIGNALS_PENDING(%rcx), %rdx
-	orq	signal_process_pending(%rip), %rdx
-	movq	THREAD_SIGNALS_BLOCKED(%rcx), %rsi
-	notq	%rsi
-	testq	%rsi, %rdx
+	SIGNAL_DELIVERABLE
 	jnz	fast_after
 	movq	THREAD_FAST_APP_RSP(%rcx), %rsp
 fast_exit:
@@ -149,6 +169,122 @@ fast_general:
 	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
 	jmp	fastcall_finish
 
+	/* The handler's value is SYSCALL_NO_RESULT (the thread's RAX is
+	 * in its regs) or FASTCALL_DECLINED (flags: that comparison). */
+fast_no_value:
+	je	fast_after
+	cmpb	$THREAD_RUNNING_STATE, THREAD_STATE(%rcx)
+	je	fast_after
+	jmp	fast_switch
+	/* The thread blocked or yields with a result: its RAX when it goes
+	 * on. */
+fast_stopped:
+	movq	%rax, THREAD(RAX, %rcx)
+
+	/*
+	 * The fast switch: what fastcall_after, sched_leave_fast_call and
+	 * light_resume_point do for a thread (RCX) that stopped running in
+	 * its call, when the next in the run queue is suspended in a fast
+	 * call too, the FPU holds the stopping thread's state, XSAVE saves
+	 * it and no deadline moved; else fastcall_after does it all.
+	 */
+fast_switch:
+	movq	SCHED_CPU(RUN_QUEUE_HEAD), %rdx
+	testq	%rdx, %rdx
+	jz	fast_switch_declined
+	cmpq	$0, THREAD_LIGHT_RSP(%rdx)	/* also when it is RCX */
+	je	fast_switch_declined
+	cmpq	%rcx, SCHED_CPU(FPU_OWNER)
+	jne	fast_switch_declined
+	cmpb	$0, SCHED_CPU(FPU_XSAVE)
+	je	fast_switch_declined
+	cmpb	$0, sched_timer_stale(%rip)
+	jne	fast_switch_declined
+	rdfsbase %rax
+	movq	%rax, THREAD(FS_BASE, %rcx)
+	movq	THREAD_LIGHT_STACK_TOP(%rcx), %rsp
+	call	fast_switch_to
+	/* The thread goes on here when light_resume resumes it: the call's
+	 * fast exit, unless its end needs more (fastcall_resumed). */
+	movq	sched_running(%rip), %rcx
+	cmpb	$0, THREAD_POLL_RESTARTING(%rcx)
+	jne	fast_resumed_slow
+	cmpb	$0, sched_timer_stale(%rip)
+	jne	fast_resumed_slow
+	SIGNAL_DELIVERABLE
+	jnz	fast_resumed_slow
+	movq	THREAD(RAX, %rcx), %rax
+	movq	THREAD_FAST_APP_RSP(%rcx), %rsp
+	jmp	fast_exit
+fast_resumed_slow:
+	movq	%rcx, %rdi
+	call	fastcall_resumed
+	jmp	fast_after_returned
+
+	/* RCX: the thread that stops, RDX: the next; on the stopping
+	 * thread's fast-call stack, its continuation pushed. */
+fast_switch_to:
+	SUSPEND_INTO	THREAD_LIGHT_RSP(%rcx)
+	movq	%rdx, %rbx
+	/* The next leaves the run queue's head. */
+	movq	THREAD_QUEUE_NEXT(%rbx), %rax
+	movq	%rax, SCHED_CPU(RUN_QUEUE_HEAD)
+	testq	%rax, %rax
+	jnz	1f
+	movq	$0, SCHED_CPU(RUN_QUEUE_TAIL)
+1:	/* The CPU time of the slice that ends goes to on_cpu's; the next
+	 * thread's slice starts (take_cpu). */
+	rdtsc
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, %rdx
+	subq	SCHED_CPU(SLICE_START), %rdx
+	movq	SCHED_CPU(ON_CPU), %rsi
+	testq	%rsi, %rsi
+	jz	2f
+	addq	%rdx, THREAD_CPU_TICKS(%rsi)
+	addq	%rdx, SCHED_CPU(PROCESS_CPU_TICKS)
+2:	movq	%rbx, SCHED_CPU(ON_CPU)
+	movq	%rbx, sched_running(%rip)
+	movb	$THREAD_RUNNING_STATE, THREAD_STATE(%rbx)
+	movq	%rax, SCHED_CPU(SLICE_START)
+	/* With a thread waiting, the new slice's end matters unless the
+	 * timer fires before it (slice_end_matters): armed - 1 (0 wraps)
+	 * below the slice's end. */
+	cmpq	$0, SCHED_CPU(RUN_QUEUE_HEAD)
+	je	3f
+	addq	SCHED_CPU(QUANTUM_TICKS), %rax
+	movq	SCHED_CPU(ARMED), %rdx
+	subq	$1, %rdx
+	cmpq	%rax, %rdx
+	jb	3f
+	movb	$1, sched_timer_stale(%rip)
+3:	/* The FPU registers to the next thread (take_fpu). */
+	movq	THREAD_FPU(%rcx), %rsi
+	movl	$-1, %eax
+	movl	$-1, %edx
+	xsave64	(%rsi)
+	movb	$1, THREAD_FPU_SAVED(%rcx)
+	cmpb	$0, THREAD_FPU_SAVED(%rbx)
+	je	4f
+	movq	THREAD_FPU(%rbx), %rsi
+	xrstor64 (%rsi)
+4:	movq	%rbx, SCHED_CPU(FPU_OWNER)
+	cmpb	$0, sched_timer_stale(%rip)
+	jne	6f
+5:	/* Its TLS, and on where it was suspended (light_resume_point). */
+	movq	THREAD(FS_BASE, %rbx), %rax
+	wrfsbase %rax
+	movq	THREAD_LIGHT_RSP(%rbx), %rdi
+	movq	$0, THREAD_LIGHT_RSP(%rbx)
+	jmp	light_resume
+6:	subq	$8, %rsp
+	call	sched_arm_timer_now
+	addq	$8, %rsp
+	jmp	5b
+
+fast_switch_declined:
+	movabsq	$(FASTCALL_DECLINED - 1), %rax	/* SYSCALL_NO_RESULT */
 	/* The rest of the call on the thread's own fast-call stack, where
 	 * fastcall_after may suspend it (RAX: the handler's value). */
 fast_after:
@@ -157,6 +293,7 @@ fast_after:
 	movq	%rax, %rsi
 	call	fastcall_after			/* RAX: the result; RDX: how
 						   the call ends */
+fast_after_returned:
 	movq	sched_running(%rip), %rcx
 	movq	THREAD_FAST_APP_RSP(%rcx), %rsp
 	testq	%rdx, %rdx
@@ -234,17 +371,6 @@ native:
 	jmp	*%rcx
 	.size	libos_syscall_entry, . - libos_syscall_entry
 
-/* The callee-saved registers on the stack, that RSP into *(RDI):
- * light_resume pops them. */
-.macro SUSPEND_INTO_RDI
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movq	%rsp, (%rdi)
-.endm
 
 /*
  * void light_suspend(uint64_t *light_rsp, void (*then)(void))
@@ -257,7 +383,7 @@ native:
 	.globl	light_suspend
 	.type	light_suspend, @function
 light_suspend:
-	SUSPEND_INTO_RDI
+	SUSPEND_INTO	(%rdi)
 	movabsq	$(LIBOS_UPCALL_STACK_TOP - 8), %rsp
 	jmp	*%rsi
 	.size	light_suspend, . - light_suspend
@@ -272,7 +398,7 @@ light_suspend:
 	.globl	light_switch
 	.type	light_switch, @function
 light_switch:
-	SUSPEND_INTO_RDI
+	SUSPEND_INTO	(%rdi)
 	movq	%rsi, %rdi
 	jmp	light_resume
 	.size	light_switch, . - light_switch
