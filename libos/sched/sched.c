@@ -215,7 +215,9 @@ void sched_yield(void)
 	if (sched_cpu.run_queue.head == NULL)
 		return;
 	sched_running->state = THREAD_RUNNABLE;
-	/* The slice's end mattered since the head was queued. */
+	/* No new deadline: the slice's end mattered from when the head was
+	 * queued (slice_end_matters then; the slice is the same, and the
+	 * timer is re-armed only earlier, or after it fired, stale). */
 	thread_queue_push(&sched_cpu.run_queue, sched_running);
 }
 

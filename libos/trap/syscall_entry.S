@@ -185,8 +185,8 @@ fast_stopped:
 	 * The fast switch: what fastcall_after, sched_leave_fast_call and
 	 * light_resume_point do for a thread (RCX) that stopped running in
 	 * its call, when the next in the run queue is suspended in a fast
-	 * call too, the FPU holds the stopping thread's state, XSAVE saves
-	 * it and no deadline moved; else fastcall_after does it all.
+	 * call too, the FPU holds the stopping thread's state and XSAVE
+	 * saves it; else fastcall_after does it all.
 	 */
 fast_switch:
 	movq	SCHED_CPU(RUN_QUEUE_HEAD), %rdx
@@ -198,18 +198,15 @@ fast_switch:
 	jne	fast_switch_declined
 	cmpb	$0, SCHED_CPU(FPU_XSAVE)
 	je	fast_switch_declined
-	cmpb	$0, sched_timer_stale(%rip)
-	jne	fast_switch_declined
 	rdfsbase %rax
 	movq	%rax, THREAD(FS_BASE, %rcx)
 	movq	THREAD_LIGHT_STACK_TOP(%rcx), %rsp
 	call	fast_switch_to
-	/* The thread goes on here when light_resume resumes it: the call's
-	 * fast exit, unless its end needs more (fastcall_resumed). */
+	/* The thread goes on here when light_resume resumes it, the timer
+	 * armed (as both ways of resuming it do): the call's fast exit,
+	 * unless its end needs more (fastcall_resumed). */
 	movq	sched_running(%rip), %rcx
 	cmpb	$0, THREAD_POLL_RESTARTING(%rcx)
-	jne	fast_resumed_slow
-	cmpb	$0, sched_timer_stale(%rip)
 	jne	fast_resumed_slow
 	SIGNAL_DELIVERABLE
 	jnz	fast_resumed_slow
@@ -270,6 +267,8 @@ fast_switch_to:
 	movq	THREAD_FPU(%rbx), %rsi
 	xrstor64 (%rsi)
 4:	movq	%rbx, SCHED_CPU(FPU_OWNER)
+	/* A deadline the call set (a timed wait), or the new slice's end:
+	 * the timer armed for it (sched_arm_timer). */
 	cmpb	$0, sched_timer_stale(%rip)
 	jne	6f
 5:	/* Its TLS, and on where it was suspended (light_resume_point). */
@@ -370,7 +369,6 @@ native:
 	leaq	128(%rsp), %rsp
 	jmp	*%rcx
 	.size	libos_syscall_entry, . - libos_syscall_entry
-
 
 /*
  * void light_suspend(uint64_t *light_rsp, void (*then)(void))
