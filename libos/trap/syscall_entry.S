@@ -10,7 +10,9 @@
  *            running thread's regs, the handler runs on that thread's own
  *            fast-call stack, and the thread returns to the app without
  *            an event frame. A handler that blocks or yields suspends the
- *            thread on that stack (light_suspend) and another runs.
+ *            thread on that stack and another runs: here, when that one
+ *            was suspended in a fast call too (the fast switch), else
+ *            through fastcall_after (light_switch, light_suspend).
  *   general  the rest: in user mode what the kernel's reflection does,
  *            the frame and the event into the vCPU page, then event_entry
  *            on the upcall stack.
