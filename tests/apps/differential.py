@@ -54,6 +54,13 @@ starts with "VARIES " is compared only up to and including its first ':'
 (the whole line if it has none). Every other line, including the presence
 and order of the VARIES lines, must match exactly.
 
+Two environment variables change every Wicket run, for a whole suite
+run under stress by hand (docs/runner.md, "Stress runs"):
+WICKET_APPS_APPEND adds its blank-separated words after the --append
+ones (WICKET_APPS_APPEND=wicket.quantum=1: a preemption every
+millisecond), and WICKET_APPS_CPU is the CPU model where the test gives
+none (WICKET_APPS_CPU=qemu64: no XSAVE, FSGSBASE or AVX).
+
 Exit status: 0 when every run matched, 1 on a mismatch or error, 77 (meson's
 "skipped") only when qemu-system-x86_64 is missing or when the program's
 first run on the host exits with 77 itself: a program that needs something
@@ -284,6 +291,7 @@ def kernel_command_line(args):
     words += ["wicket.env=%s=%s" % (n, v) for n, v in args.environment
               if (n, v) not in DEFAULT_ENV]
     words += args.append
+    words += os.environ.get("WICKET_APPS_APPEND", "").split()
     return " ".join(words)
 
 
@@ -382,8 +390,9 @@ class WicketSide:
                "--quiet", "--log", log, "--timeout", "%g" % a.timeout]
         # Always a --stdin, so that a read sees end of file as on the host.
         cmd += ["--stdin", a.stdin or os.devnull]
-        if a.cpu:
-            cmd += ["--cpu", a.cpu]
+        cpu = a.cpu or os.environ.get("WICKET_APPS_CPU")
+        if cpu:
+            cmd += ["--cpu", cpu]
         if a.memory:
             cmd += ["--memory", str(a.memory)]
         if a.silence:
