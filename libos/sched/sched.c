@@ -210,17 +210,6 @@ void sched_clock_was_set(void)
 	}
 }
 
-void sched_yield(void)
-{
-	if (sched_cpu.run_queue.head == NULL)
-		return;
-	sched_running->state = THREAD_RUNNABLE;
-	/* No new deadline: the slice's end mattered from when the head was
-	 * queued (slice_end_matters then; the slice is the same, and the
-	 * timer is re-armed only earlier, or after it fired, stale). */
-	thread_queue_push(&sched_cpu.run_queue, sched_running);
-}
-
 static void object_unlink(struct thread *thread);
 
 void sched_exit_current(void)

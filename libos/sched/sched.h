@@ -160,8 +160,18 @@ void sched_wait_for_object(uint32_t object, enum wait_kind kind,
  * run, the one it waited with when it runs again. */
 uint64_t sched_call_deadline(uint64_t first_run);
 
-/* Puts the current thread at the back of the run queue. */
-void sched_yield(void);
+/* Puts the current thread at the back of the run queue, when another
+ * waits there (inline: it is the whole of sched_yield's fast call). No
+ * new deadline: the slice's end mattered from when the head was queued
+ * (slice_end_matters then; the slice is the same, and the timer is
+ * re-armed only earlier, or after it fired, stale). */
+static inline void sched_yield(void)
+{
+	if (sched_cpu.run_queue.head == NULL)
+		return;
+	sched_running->state = THREAD_RUNNABLE;
+	thread_queue_push(&sched_cpu.run_queue, sched_running);
+}
 
 /* The system call in the thread's regs runs again when it resumes: RIP
  * back over the 2-byte SYSCALL instruction, RAX its number. */

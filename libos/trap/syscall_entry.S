@@ -231,19 +231,17 @@ fast_switch_to:
 	testq	%rax, %rax
 	jnz	1f
 	movq	$0, SCHED_CPU(RUN_QUEUE_TAIL)
-1:	/* The CPU time of the slice that ends goes to on_cpu's; the next
-	 * thread's slice starts (take_cpu). */
+1:	/* The CPU time of the slice that ends goes to the stopping thread,
+	 * on_cpu (only idling and an exit leave on_cpu NULL, and neither
+	 * runs a fast call); the next thread's slice starts (take_cpu). */
 	rdtsc
 	shlq	$32, %rdx
 	orq	%rdx, %rax
 	movq	%rax, %rdx
 	subq	SCHED_CPU(SLICE_START), %rdx
-	movq	SCHED_CPU(ON_CPU), %rsi
-	testq	%rsi, %rsi
-	jz	2f
-	addq	%rdx, THREAD_CPU_TICKS(%rsi)
+	addq	%rdx, THREAD_CPU_TICKS(%rcx)
 	addq	%rdx, SCHED_CPU(PROCESS_CPU_TICKS)
-2:	movq	%rbx, SCHED_CPU(ON_CPU)
+	movq	%rbx, SCHED_CPU(ON_CPU)
 	movq	%rbx, sched_running(%rip)
 	movb	$THREAD_RUNNING_STATE, THREAD_STATE(%rbx)
 	movq	%rax, SCHED_CPU(SLICE_START)
