@@ -7,7 +7,7 @@
 #include "screen.h"
 #include "lib/format.h"
 
-void console_write(const char *bytes, size_t length)
+static void console_write(const char *bytes, size_t length)
 {
 	serial_write(bytes, length);
 	screen_write(bytes, length);

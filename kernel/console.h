@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-void console_write(const char *bytes, size_t length);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list args);
 

@@ -46,10 +46,6 @@
 #define WICKET_VERSION "unknown"
 #endif
 
-_Static_assert(BOOT_ENTRY_MULTIBOOT2 == BOOT_PROTOCOL_MULTIBOOT2 &&
-	       BOOT_ENTRY_PVH == BOOT_PROTOCOL_PVH,
-	       "boot.S passes enum boot_protocol values");
-
 #define MAIN_STACK_BYTES 16384
 #define IST_STACK_BYTES  8192
 
@@ -68,10 +64,8 @@ void boot_fail(const char *fmt, ...)
 }
 
 /* The early tables map the first 4 GiB at DIRECT_MAP_BASE. */
-static const void *early_physical_reader(uint64_t address, size_t length,
-					 void *context)
+static const void *early_physical_reader(uint64_t address, size_t length)
 {
-	(void)context;
 	if (address >= EARLY_MAP_BYTES || length > EARLY_MAP_BYTES - address)
 		return NULL;
 	return (const void *)(DIRECT_MAP_BASE + address);
@@ -85,11 +79,11 @@ static int parse_boot_information(uint32_t protocol, uint64_t address)
 		boot_info.problem = "the boot loader passed none";
 		return BOOT_PARSE_MALFORMED;
 	}
-	if (protocol == BOOT_PROTOCOL_MULTIBOOT2)
+	if (protocol == BOOT_ENTRY_MULTIBOOT2)
 		return multiboot2_parse(
 			(const void *)(DIRECT_MAP_BASE + address),
 			EARLY_MAP_BYTES - address, address, &boot_info);
-	return pvh_parse(address, early_physical_reader, NULL, &boot_info);
+	return pvh_parse(address, early_physical_reader, &boot_info);
 }
 
 static void banner_print(void)
@@ -204,7 +198,7 @@ void kmain(uint32_t protocol, uint32_t info_address)
 	int status = parse_boot_information(protocol, info_address);
 	/* boot.S passes one of the two protocols. */
 	const char *booted_by =
-		protocol == BOOT_PROTOCOL_PVH ? "PVH" : "multiboot2";
+		protocol == BOOT_ENTRY_PVH ? "PVH" : "multiboot2";
 	console_quiet = cmdline_get(boot_info.cmdline, "wicket.quiet", NULL, 0);
 	char on_exit[16];
 

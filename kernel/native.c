@@ -33,7 +33,7 @@ native_console_write(uint64_t from, uint64_t length)
 	if (copy_from_user(buffer, user_pointer(from), length))
 		return -WK_EFAULT;
 	serial_write(buffer, length);
-	if (!screen_drawn_by_libos())
+	if (!screen_drawn_by_libos)
 		screen_write(buffer, length);
 	return (long)length;
 }

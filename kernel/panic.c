@@ -31,11 +31,6 @@ void panic_begin(void)
 	panicking = true;
 }
 
-void panic_end(void)
-{
-	power_exit(WK_EXIT_KERNEL_PANIC);
-}
-
 void panic_print_symbol(uint64_t address, bool return_address)
 {
 	const char *name;
@@ -109,5 +104,5 @@ void panic(const char *fmt, ...)
 	/* Start at our caller: its return address and its frame. */
 	const uint64_t *frame = __builtin_frame_address(0);
 	panic_print_backtrace(frame[1], true, frame[0]);
-	panic_end();
+	power_exit(WK_EXIT_KERNEL_PANIC);
 }

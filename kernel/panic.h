@@ -26,6 +26,4 @@ void panic_print_backtrace(uint64_t rip, bool rip_is_return_address,
  * reported stops the machine at once. */
 void panic_begin(void);
 
-__attribute__((noreturn)) void panic_end(void);
-
 #endif /* KERNEL_PANIC_H */

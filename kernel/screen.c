@@ -62,7 +62,8 @@ static uint32_t pixel_of[16];     /* vga_colours in the framebuffer's format */
 static uint32_t row, column, cell_count;
 uint32_t screen_columns, screen_rows;
 static uint16_t shown[CELLS_MAX];
-static bool drawn_by_libos, libos_drew_last;
+bool screen_drawn_by_libos;
+static bool libos_drew_last;
 
 /* A colour (0xRRGGBB) as a pixel of the framebuffer's layout: each
  * channel's top bits at its position (boot_framebuffer.colour_fields). */
@@ -218,11 +219,6 @@ void screen_write(const char *bytes, size_t length)
 	place_hardware_cursor(cursor_cell());
 }
 
-bool screen_drawn_by_libos(void)
-{
-	return drawn_by_libos;
-}
-
 long screen_draw_from_user(uint64_t first, uint64_t from, uint64_t count,
 			   uint64_t cursor)
 {
@@ -234,7 +230,7 @@ long screen_draw_from_user(uint64_t first, uint64_t from, uint64_t count,
 		return -WK_EINVAL;
 	if (copy_from_user(copy, user_pointer(from), 2 * count))
 		return -WK_EFAULT;
-	drawn_by_libos = libos_drew_last = true;
+	screen_drawn_by_libos = libos_drew_last = true;
 	for (uint32_t i = 0; i < count; i++)
 		draw((uint32_t)first + i, copy[i]);
 	uint64_t at = cursor & ~(uint64_t)WK_SCREEN_CURSOR_HIDDEN;

@@ -26,10 +26,10 @@ void screen_write(const char *bytes, size_t length);
 
 /* The native calls screen_draw and screen_read (abi.h), their arguments
  * unchecked. From the first screen_draw that draws,
- * screen_drawn_by_libos() is true. */
+ * screen_drawn_by_libos is true. */
 long screen_draw_from_user(uint64_t first, uint64_t from, uint64_t count,
 			   uint64_t cursor);
 long screen_read_to_user(uint64_t to, uint64_t count);
-bool screen_drawn_by_libos(void);
+extern bool screen_drawn_by_libos;
 
 #endif /* KERNEL_SCREEN_H */

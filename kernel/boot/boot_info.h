@@ -22,12 +22,6 @@
 #define BOOT_RSDP_MAX           36 /* an ACPI 2.0+ RSDP */
 #define BOOT_RSDP_V1_BYTES      20 /* an ACPI 1.0 RSDP */
 
-enum boot_protocol {
-	BOOT_PROTOCOL_NONE = 0,
-	BOOT_PROTOCOL_MULTIBOOT2,
-	BOOT_PROTOCOL_PVH,
-};
-
 /* Memory region types, numbered as in the E820 map (multiboot2 and PVH use
  * the same numbers). Anything else is treated as reserved. */
 enum boot_memory_type {
@@ -79,7 +73,6 @@ struct boot_range {
 };
 
 struct boot_info {
-	enum boot_protocol protocol;
 	char cmdline[BOOT_CMDLINE_MAX];
 
 	uint32_t memory_region_count;
@@ -110,8 +103,7 @@ struct boot_info {
  * them, or NULL when the range is not readable (the kernel maps only the low
  * 4 GiB during parsing; the host tests use a fake memory).
  */
-typedef const void *(*boot_phys_reader)(uint64_t address, size_t length,
-					void *context);
+typedef const void *(*boot_phys_reader)(uint64_t address, size_t length);
 
 /* Status codes of the parsers. */
 enum boot_parse_status {
@@ -134,7 +126,7 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 /* Parses a PVH `hvm_start_info` at physical `start_info_address`, reading
  * the module list, strings and memory map through `read`. */
 int pvh_parse(uint64_t start_info_address, boot_phys_reader read,
-	      void *context, struct boot_info *info);
+	      struct boot_info *info);
 
 /*
  * Shared by the parsers (boot_info.c); each table that is full sets

@@ -128,7 +128,6 @@ int multiboot2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 	const uint8_t *bytes = mbi;
 
 	memset(info, 0, sizeof(*info));
-	info->protocol = BOOT_PROTOCOL_MULTIBOOT2;
 
 	if (available < MULTIBOOT2_MIN_SIZE)
 		return BOOT_PARSE_MALFORMED;

@@ -53,22 +53,10 @@ struct pvh_start_info {
 	uint32_t memmap_entries;
 };
 
-/* The reader and its context, passed around together. */
-struct pvh_memory {
-	boot_phys_reader read;
-	void *context;
-};
-
 /* Whether [address, address + length) stays below 2^64. */
 static bool pvh_range_fits(uint64_t address, uint64_t length)
 {
 	return length <= UINT64_MAX - address;
-}
-
-static const uint8_t *pvh_read(const struct pvh_memory *memory,
-			       uint64_t address, size_t length)
-{
-	return memory->read(address, length, memory->context);
 }
 
 /*
@@ -80,7 +68,7 @@ static const uint8_t *pvh_read(const struct pvh_memory *memory,
  * read so far), or BOOT_PARSE_MALFORMED when the string runs into 2^64.
  * At address 0 (no string) it leaves `destination` as it is.
  */
-static int pvh_read_string(const struct pvh_memory *memory, uint64_t address,
+static int pvh_read_string(boot_phys_reader read, uint64_t address,
 			   char *destination, size_t size,
 			   struct boot_info *info)
 {
@@ -91,7 +79,7 @@ static int pvh_read_string(const struct pvh_memory *memory, uint64_t address,
 		if (address + copied < address)
 			return BOOT_PARSE_MALFORMED; /* runs into 2^64 */
 
-		const uint8_t *byte = pvh_read(memory, address + copied, 1);
+		const uint8_t *byte = read(address + copied, 1);
 
 		/* The byte after the last that fits tells a string that
 		 * exactly fits from one that is too long. */
@@ -110,14 +98,14 @@ static int pvh_read_string(const struct pvh_memory *memory, uint64_t address,
 /* Reads the start info at `address` into `start` and reserves it. Returns
  * BOOT_PARSE_OK, BOOT_PARSE_BAD_MAGIC, BOOT_PARSE_MALFORMED (at 0 or
  * wrapping around 2^64) or BOOT_PARSE_UNREADABLE. */
-static int pvh_read_start_info(const struct pvh_memory *memory,
+static int pvh_read_start_info(boot_phys_reader read,
 			       uint64_t address, struct pvh_start_info *start,
 			       struct boot_info *info)
 {
 	if (address == 0)
 		return BOOT_PARSE_MALFORMED;
 
-	const uint8_t *bytes = pvh_read(memory, address, 4);
+	const uint8_t *bytes = read(address, 4);
 
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
@@ -126,10 +114,10 @@ static int pvh_read_start_info(const struct pvh_memory *memory,
 
 	uint32_t size = PVH_START_INFO_V0_SIZE;
 
-	bytes = pvh_read(memory, address, size);
+	bytes = read(address, size);
 	if (bytes != NULL && load_le32(bytes + 4) >= 1) { /* the version */
 		size = PVH_START_INFO_V1_SIZE;
-		bytes = pvh_read(memory, address, size);
+		bytes = read(address, size);
 	}
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
@@ -221,7 +209,7 @@ static int pvh_parse_bundle(const uint8_t *page, uint64_t address,
 	return BOOT_PARSE_OK;
 }
 
-static int pvh_parse_modules(const struct pvh_memory *memory,
+static int pvh_parse_modules(boot_phys_reader read,
 			     const struct pvh_start_info *start,
 			     struct boot_info *info)
 {
@@ -230,7 +218,7 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 				       PVH_MODULE_ENTRY_SIZE, BOOT_MODULES_MAX);
 
 	for (uint32_t i = 0; status == BOOT_PARSE_OK && i < count; i++) {
-		const uint8_t *bytes = pvh_read(memory,
+		const uint8_t *bytes = read(
 			start->module_list + (uint64_t)i * PVH_MODULE_ENTRY_SIZE,
 			PVH_MODULE_ENTRY_SIZE);
 
@@ -246,7 +234,7 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 
 		/* A module the reader cannot see is not a bundle. */
 		const uint8_t *head = size < 8 ? NULL :
-			pvh_read(memory, address, size < PVH_BUNDLE_PAGE ?
+			read(address, size < PVH_BUNDLE_PAGE ?
 						  size : PVH_BUNDLE_PAGE);
 
 		if (head != NULL && memcmp(head, "WKBUNDLE", 8) == 0) {
@@ -258,14 +246,14 @@ static int pvh_parse_modules(const struct pvh_memory *memory,
 							     address + size);
 
 		if (module != NULL)
-			status = pvh_read_string(memory, cmdline,
+			status = pvh_read_string(read, cmdline,
 						 module->string,
 						 sizeof(module->string), info);
 	}
 	return status;
 }
 
-static int pvh_parse_memory_map(const struct pvh_memory *memory,
+static int pvh_parse_memory_map(boot_phys_reader read,
 				const struct pvh_start_info *start,
 				struct boot_info *info)
 {
@@ -275,7 +263,7 @@ static int pvh_parse_memory_map(const struct pvh_memory *memory,
 				       BOOT_MEMORY_REGIONS_MAX);
 
 	for (uint32_t i = 0; status == BOOT_PARSE_OK && i < count; i++) {
-		const uint8_t *bytes = pvh_read(memory,
+		const uint8_t *bytes = read(
 			start->memmap + (uint64_t)i * PVH_MEMMAP_ENTRY_SIZE,
 			PVH_MEMMAP_ENTRY_SIZE);
 
@@ -288,18 +276,18 @@ static int pvh_parse_memory_map(const struct pvh_memory *memory,
 
 /* Copies the RSDP, if any (address 0 is none): the 20-byte ACPI 1.0 part,
  * then all 36 bytes when its revision (byte 15) says ACPI 2.0 or later. */
-static int pvh_parse_rsdp(const struct pvh_memory *memory, uint64_t address,
+static int pvh_parse_rsdp(boot_phys_reader read, uint64_t address,
 			  struct boot_info *info)
 {
 	if (address == 0)
 		return BOOT_PARSE_OK;
 
-	const uint8_t *bytes = pvh_read(memory, address, BOOT_RSDP_V1_BYTES);
+	const uint8_t *bytes = read(address, BOOT_RSDP_V1_BYTES);
 	uint32_t length = BOOT_RSDP_V1_BYTES;
 
 	if (bytes != NULL && bytes[PVH_RSDP_REVISION_OFFSET] >= 2) {
 		length = BOOT_RSDP_MAX;
-		bytes = pvh_read(memory, address, length);
+		bytes = read(address, length);
 	}
 	if (bytes == NULL)
 		return BOOT_PARSE_UNREADABLE;
@@ -319,25 +307,23 @@ static int pvh_parse_rsdp(const struct pvh_memory *memory, uint64_t address,
  *   5. the memory map (version 1 and later; version 0 leaves it empty).
  */
 int pvh_parse(uint64_t start_info_address, boot_phys_reader read,
-	      void *context, struct boot_info *info)
+	      struct boot_info *info)
 {
-	struct pvh_memory memory = { read, context };
 	struct pvh_start_info start = { 0 };
 
 	memset(info, 0, sizeof(*info));
-	info->protocol = BOOT_PROTOCOL_PVH;
 
-	int status = pvh_read_start_info(&memory, start_info_address, &start,
+	int status = pvh_read_start_info(read, start_info_address, &start,
 					 info);
 
 	if (status == BOOT_PARSE_OK)
-		status = pvh_read_string(&memory, start.cmdline, info->cmdline,
+		status = pvh_read_string(read, start.cmdline, info->cmdline,
 					 sizeof(info->cmdline), info);
 	if (status == BOOT_PARSE_OK)
-		status = pvh_parse_modules(&memory, &start, info);
+		status = pvh_parse_modules(read, &start, info);
 	if (status == BOOT_PARSE_OK)
-		status = pvh_parse_rsdp(&memory, start.rsdp, info);
+		status = pvh_parse_rsdp(read, start.rsdp, info);
 	if (status == BOOT_PARSE_OK)
-		status = pvh_parse_memory_map(&memory, &start, info);
+		status = pvh_parse_memory_map(read, &start, info);
 	return status;
 }

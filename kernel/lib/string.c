@@ -53,16 +53,9 @@ size_t strlen(const char *string)
 	return length;
 }
 
-int strncmp(const char *left, const char *right, size_t limit)
-{
-	for (size_t i = 0; i < limit; i++) {
-		if (left[i] != right[i] || !left[i])
-			return (unsigned char)left[i] - (unsigned char)right[i];
-	}
-	return 0;
-}
-
 int strcmp(const char *left, const char *right)
 {
-	return strncmp(left, right, SIZE_MAX);
+	while (*left && *left == *right)
+		left++, right++;
+	return (unsigned char)*left - (unsigned char)*right;
 }

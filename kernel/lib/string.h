@@ -16,6 +16,5 @@ void *memset(void *destination, int value, size_t length);
 int memcmp(const void *left, const void *right, size_t length);
 size_t strlen(const char *string);
 int strcmp(const char *left, const char *right);
-int strncmp(const char *left, const char *right, size_t limit);
 
 #endif /* KERNEL_LIB_STRING_H */

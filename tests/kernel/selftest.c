@@ -209,7 +209,7 @@ __attribute__((noinline)) static void selftest_run(const char *name)
 	} else if (strcmp(name, "stack-overflow") == 0) {
 		kprintf("wicket: recursion reached depth %lu\n",
 			selftest_recurse(0));
-	} else if (strncmp(name, "exit:", 5) == 0 &&
+	} else if (memcmp(name, "exit:", 5) == 0 &&
 		   parse_status(name + 5) >= 0) {
 		power_exit(parse_status(name + 5));
 	} else {

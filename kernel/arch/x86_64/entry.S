@@ -40,17 +40,6 @@
 
 /* ---- interrupts and exceptions */
 
-/* has_error_code VECTOR: sets the assembler symbol .Lerr to 1 when the CPU
- * pushes an error code for VECTOR. */
-.macro has_error_code vector
-	.set .Lerr, 0
-	.irp v, TRAP_VECTORS_WITH_ERROR_CODE
-	.if \vector == \v
-	.set .Lerr, 1
-	.endif
-	.endr
-.endm
-
 /* On entry the CPU has pushed SS, RSP, RFLAGS, CS, RIP and, for some
  * vectors, an error code; the stub pushes a zero in its place for the
  * others, then the vector. Each stub adds its address to
@@ -61,8 +50,7 @@
 	.pushsection .rodata
 	.quad .Ltrap_stub_\vector
 	.popsection
-	has_error_code \vector
-	.if .Lerr == 0
+	.if \vector > 31 || ((TRAP_ERROR_CODE_VECTORS >> (\vector % 32)) & 1) == 0
 	pushq $0
 	.endif
 	pushq $\vector

@@ -22,9 +22,6 @@ extern char __data_start[], __kernel_end[];
 
 static uint64_t *kernel_pml4;
 static uint64_t no_execute; /* PTE_NX when the CPU has NX, else 0 */
-/* While the early tables are live only their first 4 GiB is reachable, so
- * new table pages must come from there. */
-static bool building_on_early_tables;
 
 /* Bytes that one entry at `level` (1 = page table ... 4 = PML4) covers. */
 static uint64_t level_size(unsigned level)
@@ -35,19 +32,6 @@ static uint64_t level_size(unsigned level)
 static unsigned table_index(uint64_t address, unsigned level)
 {
 	return (address >> (12 + 9 * (level - 1))) & 0x1ff;
-}
-
-static uint64_t table_page_alloc(void)
-{
-	uint64_t page = page_alloc_zeroed();
-
-	if (page != 0 && building_on_early_tables &&
-	    page >= EARLY_MAP_BYTES - PAGE_SIZE) {
-		kprintf("wicket: page-table page %#lx is beyond the early "
-			"map\n", page);
-		return 0;
-	}
-	return page;
 }
 
 /*
@@ -67,7 +51,7 @@ static uint64_t *walk(uint64_t address, unsigned target, bool create,
 	for (*level = 4; *level > target; (*level)--) {
 		uint64_t *entry = &table[table_index(address, *level)];
 		if (create && !(*entry & PTE_PRESENT)) {
-			uint64_t page = table_page_alloc();
+			uint64_t page = page_alloc_zeroed();
 			if (page == 0)
 				return NULL;
 			*entry = page | PTE_PRESENT | PTE_WRITABLE | user;
@@ -210,8 +194,7 @@ int paging_init(const struct boot_info *info)
 	}
 	if (cpu_features.pat) /* no mapping uses PWT alone yet */
 		wrmsr(MSR_PAT, PAT_ENTRY1_WC);
-	building_on_early_tables = true;
-	uint64_t pml4_physical = table_page_alloc();
+	uint64_t pml4_physical = page_alloc_zeroed();
 	if (pml4_physical == 0)
 		return -1;
 	kernel_pml4 = paging_physical_to_virtual(pml4_physical);
@@ -230,7 +213,6 @@ int paging_init(const struct boot_info *info)
 		return -1;
 
 	write_cr3(pml4_physical);
-	building_on_early_tables = false;
 	return 0;
 }
 

@@ -147,7 +147,7 @@ void trap_user_fault(const struct trap_frame *frame)
 	power_exit(WK_EXIT_USER_FAULT);
 }
 
-/* The kernel-panic report; does not return (panic_end). */
+/* The kernel-panic report; does not return (power_exit). */
 static void panic_trap(const struct trap_frame *frame)
 {
 	uint64_t cr2 = read_cr2();
@@ -160,7 +160,7 @@ static void panic_trap(const struct trap_frame *frame)
 	print_stack_diagnosis(frame, cr2);
 	print_caller_of_bad_jump(frame);
 	panic_print_backtrace(frame->rip, false, frame->rbp);
-	panic_end();
+	power_exit(WK_EXIT_KERNEL_PANIC);
 }
 
 /* NMI, #DF and #MC are about the machine, not the code that ran. */

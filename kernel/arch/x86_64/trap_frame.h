@@ -58,9 +58,9 @@
 #define FOR_EACH_USER_REGISTER(X) X(rax) X(rbx) X(rcx) X(rdx) X(rsi) X(rdi) \
 	X(rbp) X(rsp) X(r8) X(r9) X(r10) X(r11) X(r12) X(r13) X(r14) X(r15) X(rip)
 
-/* Vectors for which the CPU pushes an error code; said once, used by the
- * stub generator in entry.S. */
-#define TRAP_VECTORS_WITH_ERROR_CODE 8, 10, 11, 12, 13, 14, 17, 21, 29, 30
+/* Bit n: the CPU pushes an error code for vector n (8, 10-14, 17, 21, 29,
+ * 30); said once, used by the stub generator in entry.S. */
+#define TRAP_ERROR_CODE_VECTORS 0x60227d00
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

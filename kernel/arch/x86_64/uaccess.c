@@ -14,12 +14,9 @@ bool uaccess_smap;
 /*
  * Copies `length` bytes from `from` to `to`, one of which is `user`: 0, or
  * -WK_EFAULT when the user range is out of bounds or a byte faulted. The
- * bulk moves as quadwords, the tail as bytes. A fault in the first loop
- * leaves RCX = quadwords left, so its fixup turns that into bytes (RCX * 8 +
- * tail); a fault in the second leaves RCX = bytes left. A quadword
- * straddling into a bad page counts as not copied, though its first bytes
- * were: the count may be up to 7 too high, which matters not, since any
- * non-zero count is a fault.
+ * bulk moves as quadwords, the tail as bytes. A fault in either loop
+ * leaves RCX = the elements it had left (at least the one that faulted),
+ * and both fixups go on after the copy: any count left is a fault.
  */
 static int copy_user(void *to, const void *from, size_t length,
 		     uint64_t user)
@@ -34,11 +31,9 @@ static int copy_user(void *to, const void *from, size_t length,
 	__asm__ volatile("1: rep movsq\n"
 			 "   movl %k[tail], %%ecx\n"
 			 "2: rep movsb\n"
-			 "   jmp 4f\n"
-			 "3: leaq (%[tail], %%rcx, 8), %%rcx\n"
-			 "4:\n"
+			 "3:\n"
 			 EXTABLE_ENTRY(1b, 3b)
-			 EXTABLE_ENTRY(2b, 4b)
+			 EXTABLE_ENTRY(2b, 3b)
 			 : "+D"(to), "+S"(from), "+c"(count)
 			 : [tail] "r"(tail)
 			 : "memory");
