@@ -115,27 +115,6 @@
 	put_user \reg, (WK_VCPU_FRAME + \offset)(%rdi), \fixup
 .endm
 
-/* \reg = the FS base (RDFSBASE, or the MSR with RAX, RCX and RDX kept). */
-.macro read_fs_base reg
-	testb $1, entry_rdfsbase(%rip)
-	jz .Lfs_msr\@
-	rdfsbase \reg
-	jmp .Lfs_done\@
-.Lfs_msr\@:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	movl $MSR_FS_BASE, %ecx
-	rdmsr
-	shlq $32, %rdx
-	orq %rdx, %rax
-	movq %rax, \reg
-	popq %rdx
-	popq %rcx
-	popq %rax
-.Lfs_done\@:
-.endm
-
 	/* The stub addresses, in vector order, for idt.c. */
 	.pushsection .rodata
 	.balign 8
@@ -193,6 +172,8 @@ trap_common:
  * top word, then a read-modify-write of events_masked. Leaves the vCPU
  * page's address in RDI; a fault, or events masked, goes to \slow. */
 .macro open_vcpu_page slow
+	testb $1, entry_rdfsbase(%rip)  /* no FSGSBASE: C reads the MSR */
+	jz \slow
 	if_smap stac
 	movq event_stack(%rip), %rdi
 	put_user $0, -8(%rdi), \slow
@@ -204,7 +185,7 @@ trap_common:
 /* The last words of a delivery: the FS base, then events_masked = 1 with
  * the kernel's pending bits beside it, in one store. Uses RSI. */
 .macro close_vcpu_page fixup
-	read_fs_base %rsi
+	rdfsbase %rsi
 	put_user %rsi, (WK_VCPU_FRAME + WK_REGS_FS_BASE)(%rdi), \fixup
 	movl events_pending(%rip), %esi
 	shlq $32, %rsi
@@ -398,6 +379,8 @@ set_self_state_entry:
 	jnz .Lself_state_generic
 	cmpl $0, events_pending(%rip)
 	jne .Lself_state_generic
+	testb $1, entry_rdfsbase(%rip)           /* no FSGSBASE: C writes the MSR */
+	jz .Lself_state_generic
 	movabsq $(WK_USER_LIMIT - WK_REGS_SIZE), %rax
 	cmpq %rax, %rdi
 	ja .Lself_state_generic
@@ -428,17 +411,10 @@ set_self_state_entry:
 	pushq $(GDT_USER_CODE64 | 3)             /* CS */
 	user_insn .Lfast_path_lost, pushq WK_REGS_RIP(%rdi)
 	load_state %rax, WK_REGS_FS_BASE
-	testb $1, entry_rdfsbase(%rip)
-	jz 7f
 	wrfsbase %rax
-	jmp 8f
-7:	movl $MSR_FS_BASE, %ecx
-	movq %rax, %rdx
-	shrq $32, %rdx
-	wrmsr
 	/* Every general register but RSP (in the IRETQ frame) and RDI (the
 	 * base, loaded last). */
-8:	for_each_user_register %rdi, %rdi, load_state
+	for_each_user_register %rdi, %rdi, load_state
 	load_state %rdi, WK_REGS_RDI             /* the base, last */
 	if_smap clac
 	swapgs
