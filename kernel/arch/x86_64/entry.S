@@ -170,9 +170,10 @@ trap_common:
  */
 /* The first accesses of a fast path, by the rule above: the upcall stack's
  * top word, then a read-modify-write of events_masked. Leaves the vCPU
- * page's address in RDI; a fault, or events masked, goes to \slow. */
+ * page's address in RDI; a fault, events masked, or a CPU without
+ * FSGSBASE (C reads the FS base's MSR) goes to \slow. */
 .macro open_vcpu_page slow
-	testb $1, entry_rdfsbase(%rip)  /* no FSGSBASE: C reads the MSR */
+	testb $1, entry_rdfsbase(%rip)
 	jz \slow
 	if_smap stac
 	movq event_stack(%rip), %rdi
