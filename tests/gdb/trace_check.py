@@ -10,7 +10,7 @@ rewritten), and runs `trace-path` until the next sched_yield, which the
 other thread makes after the switch. Checks that the trace came back to
 its start, went through the libOS's fast-call entry, its fast switch and
 light_resume, touched no kernel address (the switch enters no kernel),
-and is under 400 instructions (`./wicket bench` counts 182 at 749b2eb).
+and is under 400 instructions (`./wicket bench` counts 175 at 05a0296).
 Exit 0 on success, 1 otherwise (the trace is printed), 77 (meson's skip)
 when gdb is not installed.
 """
