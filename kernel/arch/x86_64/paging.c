@@ -195,9 +195,9 @@ int paging_init(const struct boot_info *info)
 	if (cpu_features.pat) /* no mapping uses PWT alone yet */
 		wrmsr(MSR_PAT, PAT_ENTRY1_WC);
 	/* Until write_cr3 only the early tables' first 4 GiB is reachable;
-	 * the tables made here come from there, as the page allocator gives
-	 * its lowest free pages first (page_alloc_zeroed clears each through
-	 * that map). */
+	 * the tables made here come from there, as the page allocator hands
+	 * out pages from the bottom of memory up at boot (page_alloc_zeroed
+	 * clears each through that map). */
 	uint64_t pml4_physical = page_alloc_zeroed();
 	if (pml4_physical == 0)
 		return -1;
