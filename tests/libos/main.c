@@ -75,6 +75,10 @@ int libos_main(const struct wk_info *info)
 	for (i = 0; length && i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 		if (string_equals_word(value, length, scenarios[i].name))
 			return scenarios[i].run(info);
+	if (string_equals_word(value, length, "fuzz"))
+		return scenario_fuzz(info, NULL, 0);
+	if (length > 5 && memcmp(value, "fuzz=", 5) == 0)
+		return scenario_fuzz(info, value + 5, length - 5);
 	if (length > 6 && memcmp(value, "fault=", 6) == 0)
 		return scenario_fault(info, value + 6, length - 6);
 	print("libos: unknown test\n");

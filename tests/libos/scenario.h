@@ -44,6 +44,11 @@ int scenario_net_forward(const struct wk_info *info);
 int scenario_fault(const struct wk_info *info, const char *name,
 		   size_t length);
 
+/* Random native calls against a model (fuzz.c); seed: what follows
+ * "test=fuzz=", seed_length bytes, or NULL for one from the TSC. */
+int scenario_fuzz(const struct wk_info *info, const char *seed,
+		  size_t seed_length);
+
 /* Scratch user addresses for the scenarios' own mappings, far from the
  * image, the info page, the modules and the stack (abi.h). */
 #define SCRATCH_BASE 0x0000100000000000ull
