@@ -241,7 +241,9 @@ long sys_mmap(struct wk_regs *regs)
 		return map_shared(file, regs->r9, address, length, prot);
 	if (file)
 		return map_copy(file->node, regs->r9, address, length, prot);
-	long status = vm_map(address, length, prot, REGION_ANONYMOUS);
+	long status = type == MAP_PRIVATE
+		? vm_map(address, length, prot, REGION_ANONYMOUS)
+		: vm_map_shared(address, length, prot);
 
 	return status < 0 ? status : (long)address;
 }
@@ -331,6 +333,8 @@ static long move(uint64_t old, uint64_t old_length, uint64_t new_length,
 	long status = region.copied
 		? map_copy(region.node, region.offset + (old - region.start),
 			   target, new_length, PROT_READ | PROT_WRITE)
+		: region.shared
+		? vm_map_shared(target, new_length, PROT_READ | PROT_WRITE)
 		: vm_map(target, new_length, PROT_READ | PROT_WRITE,
 			 REGION_ANONYMOUS);
 
@@ -415,6 +419,9 @@ long sys_mremap(struct wk_regs *regs)
 			: region->copied
 			? map_copy(region->node, offset, grow_from,
 				   new_length - old_length, prot)
+			: region->shared
+			? vm_map_shared(grow_from, new_length - old_length,
+					prot)
 			: vm_map(grow_from, new_length - old_length, prot,
 				 (enum region_kind)region->kind);
 
@@ -462,13 +469,16 @@ long sys_madvise(struct wk_regs *regs)
 		return -EINVAL;
 	long status = aligned_range(address, &length);
 
-	if (status < 0 || length == 0)
+	/* As Linux: a range with gaps is -ENOMEM, but the advice is taken
+	 * for its mapped parts all the same. */
+	if (status == -EINVAL || length == 0 ||
+	    (status == -ENOMEM && !app_range(address, length)))
 		return status;
 	if (advice == MADV_DONTNEED) {
 		patch_text_changed(address, length);
 		vm_discard(address, length, app_original_page);
 	}
-	return 0;
+	return status;
 }
 
 /* msync: every mapping is memory or a copy (a file's shared mapping is

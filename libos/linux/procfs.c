@@ -491,8 +491,12 @@ static void maps_piece(const struct region *region, uint64_t start,
 	} else if (region->kind == REGION_HEAP) {
 		line->name = "[heap]";
 	} else if (region->kind == REGION_ANONYMOUS) {
-		/* Named as prctl(PR_SET_VMA_ANON_NAME) names memory. */
-		if (patch_in_area(start))
+		/* Named as prctl(PR_SET_VMA_ANON_NAME) names memory; shared
+		 * memory as Linux names its object. */
+		line->shared = region->shared;
+		if (region->shared)
+			line->name = "/dev/zero (deleted)";
+		else if (patch_in_area(start))
 			line->name = "[anon:wicket-trampolines]";
 	} else if (start >= APP_VDSO_DATA) {
 		line->name = start == APP_VDSO_DATA ? "[vvar]" : "[vdso]";

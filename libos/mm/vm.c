@@ -24,6 +24,7 @@
 #include "libos.h"
 #include "linux/file_data.h"
 #include "linux/files.h"
+#include "trap/patch.h"
 #include "wicket/native.h"
 
 #define VM_FAULT_CHUNK (UINT64_C(16) * PAGE_SIZE)
@@ -158,6 +159,45 @@ static void remove_at(unsigned index)
 	region_count--;
 }
 
+/* Whether `high` may join `low`, the region below it, as Linux merges
+ * mappings: memory of no file mapped alike. The image keeps its
+ * segments, a file's regions their holds, and the trampoline areas their
+ * own lines in maps. */
+static bool mergeable(const struct region *low, const struct region *high)
+{
+	return low->end == high->start && low->kind == high->kind &&
+	       low->kind != REGION_IMAGE && low->kind != REGION_FILE &&
+	       !low->copied && !high->copied && low->prot == high->prot &&
+	       low->shared == high->shared && !patch_in_area(low->start) &&
+	       !patch_in_area(high->start);
+}
+
+/* Joins the regions in and next to [start, end) that are mergeable, so
+ * that a range protected apart and back is one region again (mremap
+ * takes one region; the table has room for VM_REGIONS_MAX). */
+static void merge_around(uint64_t start, uint64_t end)
+{
+	unsigned i = first_ending_after(start);
+
+	if (i > 0)
+		i--;
+	while (i + 1 < region_count && regions[i].start < end) {
+		struct region *low = &regions[i];
+		const struct region *high = &regions[i + 1];
+
+		if (!mergeable(low, high)) {
+			i++;
+			continue;
+		}
+		low->end = high->end;
+		low->populated |= high->populated;
+		low->writable_once |= high->writable_once;
+		if (high->faults > low->faults)
+			low->faults = high->faults;
+		remove_at(i + 1);
+	}
+}
+
 /* Splits the region strictly containing address, if any, in two. */
 static bool split_at(uint64_t address)
 {
@@ -186,8 +226,8 @@ bool vm_range_free(uint64_t start, uint64_t end)
 	return i == region_count || regions[i].start >= end;
 }
 
-long vm_map(uint64_t start, uint64_t length, uint32_t prot,
-	    enum region_kind kind)
+static long map_region(uint64_t start, uint64_t length, uint32_t prot,
+		       enum region_kind kind, bool shared)
 {
 	forget_checked();
 	uint64_t end = start + length;
@@ -211,19 +251,32 @@ long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	 * one entry. */
 	if (kind != REGION_IMAGE && i > 0 && regions[i - 1].end == start &&
 	    regions[i - 1].kind == kind && regions[i - 1].prot == prot &&
-	    !regions[i - 1].copied) {
+	    !regions[i - 1].copied && regions[i - 1].shared == shared) {
 		regions[i - 1].end = end;
 		return 0;
 	}
 	if (kind != REGION_IMAGE && i < region_count &&
 	    regions[i].start == end && regions[i].kind == kind &&
-	    regions[i].prot == prot && !regions[i].copied) {
+	    regions[i].prot == prot && !regions[i].copied &&
+	    regions[i].shared == shared) {
 		regions[i].start = start;
 		return 0;
 	}
 	insert_at(i, (struct region){ .start = start, .end = end,
-					.prot = prot, .kind = (uint8_t)kind });
+					.prot = prot, .kind = (uint8_t)kind,
+					.shared = shared });
 	return 0;
+}
+
+long vm_map(uint64_t start, uint64_t length, uint32_t prot,
+	    enum region_kind kind)
+{
+	return map_region(start, length, prot, kind, false);
+}
+
+long vm_map_shared(uint64_t start, uint64_t length, uint32_t prot)
+{
+	return map_region(start, length, prot, REGION_ANONYMOUS, true);
 }
 
 /* Adds `region`, which holds its file (a view or a copy): free and
@@ -314,19 +367,29 @@ static long protect(uint64_t start, uint64_t length, uint32_t prot,
 {
 	forget_checked();
 	uint64_t end = start + length;
-	uint64_t expected = start;
+	uint64_t covered = start;
+	long refused = 0;
 
 	for (unsigned i = first_ending_after(start);
 	     i < region_count && regions[i].start < end; i++) {
-		if (regions[i].start > expected)
-			return -ENOMEM;
+		if (regions[i].start > covered)
+			break;
 		if (regions[i].kind == REGION_FILE && (prot & PROT_WRITE) &&
-		    !regions[i].may_write)
-			return -EACCES;
-		expected = regions[i].end;
+		    !regions[i].may_write) {
+			refused = -EACCES;
+			break;
+		}
+		covered = regions[i].end;
 	}
-	if (expected < end)
-		return -ENOMEM;
+	/* As Linux, a gap (-ENOMEM) or a region that refuses (-EACCES)
+	 * ends the call, but what comes before it changes all the same. */
+	if (covered < end) {
+		end = covered;
+		if (refused == 0)
+			refused = -ENOMEM;
+	}
+	if (end == start)
+		return refused;
 	if (!split_at(start) || !split_at(end))
 		return -ENOMEM;
 
@@ -351,7 +414,8 @@ static long protect(uint64_t start, uint64_t length, uint32_t prot,
 		if (by_app && (prot & PROT_WRITE))
 			region->writable_once = true;
 	}
-	return 0;
+	merge_around(start, end);
+	return refused;
 }
 
 long vm_protect(uint64_t start, uint64_t length, uint32_t prot)
@@ -777,13 +841,18 @@ void vm_discard(uint64_t address, uint64_t length,
 	uint64_t end = address + length;
 
 	for (uint64_t at = address; at < end;) {
-		struct region *region = find(at);
+		unsigned index = first_ending_after(at);
 
-		if (region == NULL)
+		if (index == region_count || regions[index].start >= end)
 			return;
+		struct region *region = &regions[index];
+		if (at < region->start)
+			at = region->start;	/* over a gap */
 		uint64_t stop = region->end < end ? region->end : end;
 
-		if (demand_paged(region)) {
+		if (region->shared) {
+			/* Shared memory keeps its contents. */
+		} else if (demand_paged(region)) {
 			wk_mem_unmap((long)at, (long)(stop - at));
 			forget_present(at, stop);
 		} else if (original) {

@@ -65,6 +65,10 @@ struct region {
 	bool copied;         /* REGION_ANONYMOUS: of file `node` (/proc's
 				maps names it; MADV_DONTNEED drops its
 				pages, to be copied again when touched) */
+	bool shared;         /* REGION_ANONYMOUS: MAP_SHARED. One process
+				shares it with no one, but MADV_DONTNEED
+				keeps its contents, as Linux's shared
+				memory does, and maps says s */
 	bool writable_once;  /* mapped writable (vm_map_copy) or made so
 				by the app (vm_protect_by_app) at some time:
 				as Linux's VM_ACCOUNT, which keeps a private
@@ -85,6 +89,10 @@ bool vm_range_free(uint64_t start, uint64_t end);
  * Returns 0, -ENOMEM (no pages or no table slot) or -EINVAL. */
 long vm_map(uint64_t start, uint64_t length, uint32_t prot,
 	    enum region_kind kind);
+
+/* The same for MAP_SHARED|MAP_ANONYMOUS: a REGION_ANONYMOUS region,
+ * `shared`. */
+long vm_map_shared(uint64_t start, uint64_t length, uint32_t prot);
 
 /* Maps [start, start + length) (page-aligned, free) as a REGION_FILE view
  * of regular file `node` from `offset` (page-aligned), whose data the
@@ -115,9 +123,10 @@ bool vm_file_writable_view(unsigned node);
  * at the edges. Returns 0 or -ENOMEM (no table slot for a split). */
 long vm_unmap(uint64_t start, uint64_t length);
 
-/* Changes the protection of [start, start + length), which regions must
- * cover without a hole. Returns 0, -ENOMEM (a hole, or no slot) or the
- * kernel's error. */
+/* Changes the protection of [start, start + length). Returns 0, -ENOMEM
+ * (a hole, or no slot), -EACCES (PROT_WRITE on a file view that may not
+ * be written) or the kernel's error. As Linux's mprotect, a hole or a
+ * view that refuses ends the call with what comes before it changed. */
 long vm_protect(uint64_t start, uint64_t length, uint32_t prot);
 
 /* The same for the app's mprotect: a region given PROT_WRITE becomes
@@ -199,10 +208,11 @@ bool vm_page_present(uint64_t page);
  * beyond the file's bytes). */
 typedef void vm_image_source(uint64_t page, void *out);
 
-/* Makes [address, address + length), which regions cover, read as they
- * were first (MADV_DONTNEED on private memory): demand-paged pages are
- * dropped (zero again, or a copied file's bytes as they are when next
- * touched), image pages written from `original`. */
+/* Makes the parts of [address, address + length) that regions cover read
+ * as they were first (MADV_DONTNEED on private memory): demand-paged
+ * pages are dropped (zero again, or a copied file's bytes as they are
+ * when next touched), image pages written from `original`; shared
+ * memory is left as it is. */
 void vm_discard(uint64_t address, uint64_t length,
 		vm_image_source *original);
 

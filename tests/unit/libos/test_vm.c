@@ -14,6 +14,7 @@
 #include "linux/file_data.h"
 #include "linux/files.h"
 #include "mm/vm.h"
+#include "trap/patch.h"
 #include "wicket/native.h"
 
 #define FAKE_PAGES_MAX 8192
@@ -97,6 +98,13 @@ long files_back(unsigned node, uint64_t offset, uint64_t length)
 	cr_assert_eq(node, FAKE_NODE);
 	cr_assert_leq(offset + length, page_up(file_size));
 	return 0;
+}
+
+/* No trampoline areas here. */
+bool patch_in_area(uint64_t address)
+{
+	(void)address;
+	return false;
 }
 
 void files_hold(unsigned node)
@@ -269,8 +277,13 @@ Test(vm, protect_needs_cover_and_splits)
 	vm_map(P(0), 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
 	vm_map(P(5), PAGE_SIZE, PROT_READ, REGION_ANONYMOUS);
 	cr_assert(vm_populate(P(0), 4 * PAGE_SIZE));
+	/* As Linux: the run before a gap changes, then -ENOMEM; from a gap,
+	 * nothing changes. */
 	cr_assert_eq(vm_protect(P(3), 3 * PAGE_SIZE, PROT_READ), -ENOMEM);
-	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ);
+	cr_assert_eq(vm_protect(P(4), 2 * PAGE_SIZE, PROT_NONE), -ENOMEM);
+	cr_assert_eq(vm_find(P(5))->prot, PROT_READ);
+	cr_assert_eq(vm_protect(P(3), PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
 	cr_assert_eq(vm_protect(P(1), 2 * PAGE_SIZE, PROT_READ), 0);
 	cr_assert_eq(fake_prot(P(0)), WK_PROT_READ | WK_PROT_WRITE);
 	cr_assert_eq(fake_prot(P(1)), WK_PROT_READ);
@@ -307,6 +320,38 @@ Test(vm, discard_drops_pages)
 	cr_assert_eq(fake_prot(P(1)), -1);
 	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);
 	cr_assert(vm_find(P(1)) != NULL);
+}
+
+Test(vm, discard_skips_gaps_and_shared_memory)
+{
+	vm_map(P(0), 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
+	cr_assert_eq(vm_map_shared(P(3), 2 * PAGE_SIZE, PROT_READ | PROT_WRITE),
+		     0);
+	cr_assert(vm_populate(P(0), 2 * PAGE_SIZE));
+	cr_assert(vm_populate(P(3), 2 * PAGE_SIZE));
+	cr_assert(vm_find(P(3))->shared && !vm_find(P(1))->shared);
+	vm_discard(P(1), 4 * PAGE_SIZE, NULL);
+	cr_assert_eq(fake_prot(P(0)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(1)), -1);
+	cr_assert_eq(fake_prot(P(3)), WK_PROT_READ | WK_PROT_WRITE);
+	cr_assert_eq(fake_prot(P(4)), WK_PROT_READ | WK_PROT_WRITE);
+}
+
+Test(vm, protected_apart_and_back_is_one_region)
+{
+	vm_map(P(0), 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, REGION_ANONYMOUS);
+	cr_assert(vm_populate(P(0), PAGE_SIZE));
+	cr_assert_eq(vm_protect(P(1), PAGE_SIZE, PROT_READ), 0);
+	cr_assert_eq(vm_find(P(0))->end, P(1));
+	cr_assert_eq(vm_protect_by_app(P(1), PAGE_SIZE,
+				       PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(vm_find(P(0))->end, P(4));
+	cr_assert(vm_find(P(0))->populated);
+	/* Shared and private memory stay apart, as a file's copy does. */
+	cr_assert_eq(vm_map_shared(P(4), PAGE_SIZE, PROT_READ), 0);
+	cr_assert_eq(vm_protect(P(4), PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	cr_assert_eq(vm_find(P(0))->end, P(4));
+	cr_assert_eq(vm_find(P(4))->start, P(4));
 }
 
 Test(vm, find_free_searches_down)
