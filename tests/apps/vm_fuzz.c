@@ -3,11 +3,13 @@
  * address, the same sequence on Linux and under Wicket (a fixed seed; an
  * argument replaces it): mmap with MAP_FIXED, MAP_FIXED_NOREPLACE or a
  * hint, private or shared, munmap, mprotect, madvise(MADV_DONTNEED),
- * mremap (in place, MAYMOVE, FIXED), stores, and now and then arguments
- * the kernel must refuse. After each call, the call's result and every
+ * mremap (in place, MAYMOVE, FIXED), stores, shared views of a memfd
+ * whose size and bytes change (ftruncate, pwrite), and now and then
+ * arguments the kernel must refuse. After each call, the call's result and every
  * page of the window as the program sees it: not mapped (a load gets
- * SIGSEGV with SEGV_MAPERR), mapped without access (SEGV_ACCERR),
- * readable or writable, and the first byte of each readable page.
+ * SIGSEGV with SEGV_MAPERR), mapped without access (SEGV_ACCERR), past
+ * its file's end (SIGBUS), readable or writable, and the first byte of
+ * each readable page.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +28,7 @@
 
 static long page;
 static char *window;
+static int file;
 static uint64_t random_state;
 
 /* The probes: one access each at a known instruction, so that the
@@ -223,6 +226,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	munmap(window, WINDOW_PAGES * page);
+	file = memfd_create("vm_fuzz", 0);
+	if (file < 0 || ftruncate(file, 8 * page) < 0) {
+		printf("the file: %s\n", strerror(errno));
+		return 1;
+	}
 	merging();
 	show_window();
 
@@ -238,7 +246,7 @@ int main(int argc, char **argv)
 		int kind = shared ? MAP_SHARED : MAP_PRIVATE;
 		const char *kind_text = shared ? "shared" : "private";
 
-		switch (below(11)) {
+		switch (below(14)) {
 		case 0:
 		case 1:
 			snprintf(call, sizeof(call),
@@ -333,6 +341,38 @@ int main(int argc, char **argv)
 			printf("%s: %s\n", call, result == 0 ? "done"
 				: fault_code == SEGV_MAPERR ? "SEGV_MAPERR"
 				: fault_code == SEGV_ACCERR ? "SEGV_ACCERR" : "?");
+			break;
+		}
+		case 10: {
+			unsigned from = below(10);
+			snprintf(call, sizeof(call),
+				 "%d: mmap(page %u, %u pages, %s, shared|FIXED, "
+				 "the file from page %u)", round, first, count,
+				 prot_text(prot), from);
+			show_address(call, mmap(address, (size_t)length, prot,
+						MAP_SHARED | MAP_FIXED, file,
+						(off_t)from * page), length);
+			break;
+		}
+		case 11: {
+			unsigned halves = below(21);
+			snprintf(call, sizeof(call),
+				 "%d: ftruncate(the file, %u half pages)", round,
+				 halves);
+			show_status(call, ftruncate(file, (off_t)halves * page / 2));
+			break;
+		}
+		case 12: {
+			unsigned at = below(10);
+			char value = (char)(1 + below(255));
+			snprintf(call, sizeof(call),
+				 "%d: pwrite(the file, 0x%02x, at page %u)", round,
+				 (unsigned char)value, at);
+			ssize_t done = pwrite(file, &value, 1, (off_t)at * page);
+			if (done < 0)
+				printf("%s = -1 %s\n", call, error_text(errno));
+			else
+				printf("%s = %zd\n", call, done);
 			break;
 		}
 		default: {
