@@ -249,33 +249,28 @@ int main(int argc, char **argv)
 		switch (below(14)) {
 		case 0:
 		case 1:
-			snprintf(call, sizeof(call),
-				 "%d: mmap(page %u, %u pages, %s, %s|FIXED)",
-				 round, first, count, prot_text(prot),
-				 kind_text);
-			show_address(call, mmap(address, (size_t)length, prot,
-						kind | MAP_ANONYMOUS | MAP_FIXED,
-						-1, 0), length);
-			break;
 		case 2:
+		case 3: {
+			/* FIXED twice as often as NOREPLACE or a hint. */
+			static const struct {
+				int flag;
+				const char *text;
+			} ways[] = {
+				{ MAP_FIXED, "|FIXED" }, { MAP_FIXED, "|FIXED" },
+				{ MAP_FIXED_NOREPLACE, "|FIXED_NOREPLACE" },
+				{ 0, ", a hint" },
+			};
+			unsigned way = below(4);
 			snprintf(call, sizeof(call),
-				 "%d: mmap(page %u, %u pages, %s, %s|FIXED_NOREPLACE)",
-				 round, first, count, prot_text(prot),
-				 kind_text);
+				 "%d: mmap(page %u, %u pages, %s, %s%s)", round,
+				 first, count, prot_text(prot), kind_text,
+				 ways[way].text);
 			show_address(call, mmap(address, (size_t)length, prot,
 						kind | MAP_ANONYMOUS |
-							MAP_FIXED_NOREPLACE,
+							ways[way].flag,
 						-1, 0), length);
 			break;
-		case 3:
-			snprintf(call, sizeof(call),
-				 "%d: mmap(hint page %u, %u pages, %s, %s)",
-				 round, first, count, prot_text(prot),
-				 kind_text);
-			show_address(call, mmap(address, (size_t)length, prot,
-						kind | MAP_ANONYMOUS, -1, 0),
-				     length);
-			break;
+		}
 		case 4:
 			snprintf(call, sizeof(call),
 				 "%d: munmap(page %u, %u pages)", round, first,
