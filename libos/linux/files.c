@@ -1725,14 +1725,16 @@ long sys_openat(struct wk_regs *regs)
 		return found.error;
 	if (exclusive)
 		return -EEXIST;
+	/* O_DIRECTORY first: a link is not a directory either (Linux). */
+	if ((flags & O_DIRECTORY) && !is_directory(found.node))
+		return -ENOTDIR;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_CLOEXEC;
 	else if (is_link(found.node)) /* O_NOFOLLOW's last component */
 		return -ELOOP;
-	if ((flags & O_DIRECTORY) && !is_directory(found.node))
-		return -ENOTDIR;
+	/* O_TRUNC asks to write, as Linux counts it, O_RDONLY or not. */
 	if (is_directory(found.node) && !(flags & O_PATH) &&
-	    (mode != O_RDONLY || (flags & O_CREAT)))
+	    (mode != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 		return -EISDIR;
 	/* /proc's files open for writing as their permissions say (root
 	 * may), and only a few take what is written (procfs_write); the
@@ -2863,15 +2865,19 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 	if (flags & ~(uint64_t)(RENAME_NOREPLACE | RENAME_EXCHANGE) ||
 	    flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL;
+	/* As Linux: both directories first, then the names in them. */
 	struct lookup from = lookup(old_dirfd, old_path, LOOKUP_NAME_ITSELF);
+	bool from_missing = from.error == -ENOENT && from.parent != NO_NODE;
 
-	if (from.error)
+	if (from.error && !from_missing)
 		return from.error;
 	struct lookup to = lookup(new_dirfd, new_path, LOOKUP_NAME_ITSELF);
 	bool exists = to.error == 0;
 
 	if (!exists && !(to.error == -ENOENT && to.parent != NO_NODE))
 		return to.error;
+	if (from_missing)
+		return from.error;
 	if (from.dots_last || to.dots_last || from.node == NODE_ROOT ||
 	    from.root_itself || to.root_itself)
 		return -EBUSY;
@@ -2888,6 +2894,11 @@ static long rename_node(int64_t old_dirfd, uint64_t old_path,
 	unsigned node = from.node, target = exists ? to.node : NO_NODE;
 	unsigned parent = exists ? nodes[target].parent : to.parent;
 
+	/* The target a directory holding the source, as Linux answers it,
+	 * before what either is. */
+	if (exists && !(flags & RENAME_EXCHANGE) && is_directory(target) &&
+	    is_within(nodes[node].parent, target))
+		return -ENOTEMPTY;
 	if (is_fixed(node) || (exists && is_fixed(target)))
 		return exists && target == NODE_ROOT ? -EBUSY : -EPERM;
 	if (exists && file_of(node) == file_of(target))
