@@ -160,21 +160,26 @@ static void remove_at(unsigned index)
 }
 
 /* Whether `high` may join `low`, the region below it, as Linux merges
- * mappings: memory of no file mapped alike. The image keeps its
- * segments, a file's regions their holds, and the trampoline areas their
- * own lines in maps. */
+ * mappings: memory of no file mapped alike, or views of one file mapped
+ * alike whose offsets follow on. The image keeps its segments, a file's
+ * copies their own lines (as Linux's pages copied on write would), and
+ * the trampoline areas theirs in maps. */
 static bool mergeable(const struct region *low, const struct region *high)
 {
-	return low->end == high->start && low->kind == high->kind &&
-	       low->kind != REGION_IMAGE && low->kind != REGION_FILE &&
-	       !low->copied && !high->copied && low->prot == high->prot &&
-	       low->shared == high->shared && !patch_in_area(low->start) &&
-	       !patch_in_area(high->start);
+	if (low->end != high->start || low->kind != high->kind ||
+	    low->kind == REGION_IMAGE || low->copied || high->copied ||
+	    low->prot != high->prot || low->shared != high->shared ||
+	    patch_in_area(low->start) || patch_in_area(high->start))
+		return false;
+	return low->kind != REGION_FILE ||
+	       (low->node == high->node && low->may_write == high->may_write &&
+		high->offset == low->offset + (low->end - low->start));
 }
 
 /* Joins the regions in and next to [start, end) that are mergeable, so
- * that a range protected apart and back is one region again (mremap
- * takes one region; the table has room for VM_REGIONS_MAX). */
+ * that a range protected apart and back, or a file mapped a view at a
+ * time, is one region (mremap takes one region; the table has room for
+ * VM_REGIONS_MAX). */
 static void merge_around(uint64_t start, uint64_t end)
 {
 	unsigned i = first_ending_after(start);
@@ -194,6 +199,8 @@ static void merge_around(uint64_t start, uint64_t end)
 		low->writable_once |= high->writable_once;
 		if (high->faults > low->faults)
 			low->faults = high->faults;
+		if (high->kind == REGION_FILE)
+			files_drop(high->node); /* one region holds it now */
 		remove_at(i + 1);
 	}
 }
@@ -294,6 +301,7 @@ static long map_of_file(struct region region)
 	if (!insert_at(first_ending_after(region.start), region))
 		return -ENOMEM;
 	files_hold(region.node);
+	merge_around(region.start, region.end);
 	return 0;
 }
 

@@ -167,8 +167,9 @@ static const char *prot_text(int prot)
 	return prot ? text : "none";
 }
 
-/* Two fixed cases first. A range protected apart and back is one mapping
- * again (Linux merges them), so mremap may take it whole; and memory
+/* Fixed cases first. A range protected apart and back is one mapping
+ * again (Linux merges them), so mremap may take it whole, as are two
+ * views of a file whose offsets follow on; and memory
  * made writable a page at a time, as glibc grows a heap inside a
  * PROT_NONE reservation, does not use up the mappings (a page each would
  * pass Wicket's 4,096 regions, and Linux's default 65,530, by far). */
@@ -191,6 +192,25 @@ static void merging(void)
 		printf("mremap of the three pages: moved, bytes %d %d %d\n",
 		       b[0], b[page], b[2 * page]);
 	munmap(a, 0x200000);
+
+	/* Two views of the file whose offsets follow on are one mapping. */
+	char *view = mmap((void *)(WINDOW_ADDRESS + 0x100000), 2 * page,
+			  PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_FIXED_NOREPLACE, file, 0);
+	char *next = mmap(view + 2 * page, 2 * page, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_FIXED_NOREPLACE, file, 2 * page);
+	view[0] = 'x';
+	next[0] = 'y';
+	b = mremap(view, 4 * page, 4 * page, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   view + 0x100000);
+	if (b == MAP_FAILED)
+		printf("mremap of two views: %s\n", error_text(errno));
+	else
+		printf("mremap of two views: moved, bytes %c %c\n", b[0],
+		       b[2 * page]);
+	munmap(view, 0x200000);
+	ftruncate(file, 0);
+	ftruncate(file, 8 * page);
 
 	long steps = 70000;
 	char *heap = mmap((void *)(WINDOW_ADDRESS + 0x400000), steps * page,

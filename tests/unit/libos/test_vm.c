@@ -492,6 +492,31 @@ Test(vm, file_view_pages_are_the_files_up_to_its_last_page)
 	cr_assert(!vm_user_ok(P(1), 1, PROT_READ));
 }
 
+Test(vm, file_views_that_follow_on_are_one_region)
+{
+	file_size = 8 * PAGE_SIZE;
+	cr_assert_eq(vm_map_file(P(0), 2 * PAGE_SIZE, PROT_READ, FAKE_NODE,
+				 0, false), 0);
+	cr_assert_eq(vm_map_file(P(2), 2 * PAGE_SIZE, PROT_READ, FAKE_NODE,
+				 2 * PAGE_SIZE, false), 0);
+	cr_assert_eq(vm_find(P(0))->end, P(4));
+	cr_assert_eq(file_references, 1);
+	/* Offsets that do not follow on stay apart. */
+	cr_assert_eq(vm_map_file(P(4), PAGE_SIZE, PROT_READ, FAKE_NODE, 0,
+				 false), 0);
+	cr_assert_eq(vm_find(P(4))->start, P(4));
+	cr_assert_eq(file_references, 2);
+	/* Protected apart and back: one view again. */
+	cr_assert_eq(vm_protect(P(1), PAGE_SIZE, PROT_NONE), 0);
+	cr_assert_eq(file_references, 4); /* [0,1) [1,2) [2,4) [4,5) */
+	cr_assert_eq(vm_protect(P(1), PAGE_SIZE, PROT_READ), 0);
+	cr_assert_eq(vm_find(P(0))->end, P(4));
+	cr_assert_eq(vm_find(P(2))->offset, 0);
+	cr_assert_eq(file_references, 2);
+	cr_assert_eq(vm_unmap(P(0), 5 * PAGE_SIZE), 0);
+	cr_assert_eq(file_references, 0);
+}
+
 Test(vm, file_view_splits_keep_offsets_and_references)
 {
 	file_size = 8 * PAGE_SIZE;
