@@ -176,16 +176,14 @@ static bool mergeable(const struct region *low, const struct region *high)
 		high->offset == low->offset + (low->end - low->start));
 }
 
-/* Joins the regions in and next to [start, end) that are mergeable, so
- * that a range protected apart and back, or a file mapped a view at a
- * time, is one region (mremap takes one region; the table has room for
- * VM_REGIONS_MAX). */
-static void merge_around(uint64_t start, uint64_t end)
+/* Joins the regions in and next to [start, end), the first of them at
+ * index `first`, that are mergeable, so that a range protected apart and
+ * back, or a file mapped a view at a time, is one region (mremap takes
+ * one region; the table has room for VM_REGIONS_MAX). */
+static void merge_around(unsigned first, uint64_t end)
 {
-	unsigned i = first_ending_after(start);
+	unsigned i = first > 0 ? first - 1 : 0;
 
-	if (i > 0)
-		i--;
 	while (i + 1 < region_count && regions[i].start < end) {
 		struct region *low = &regions[i];
 		const struct region *high = &regions[i + 1];
@@ -298,10 +296,12 @@ static long map_of_file(struct region region)
 	if (region.kind == REGION_FILE && (region.prot & PROT_WRITE) &&
 	    !region.may_write)
 		return -EACCES;
-	if (!insert_at(first_ending_after(region.start), region))
+	unsigned index = first_ending_after(region.start);
+
+	if (!insert_at(index, region))
 		return -ENOMEM;
 	files_hold(region.node);
-	merge_around(region.start, region.end);
+	merge_around(index, region.end);
 	return 0;
 }
 
@@ -401,8 +401,10 @@ static long protect(uint64_t start, uint64_t length, uint32_t prot,
 	if (!split_at(start) || !split_at(end))
 		return -ENOMEM;
 
-	for (unsigned i = first_ending_after(start);
-	     i < region_count && regions[i].start < end; i++) {
+	unsigned first = first_ending_after(start);
+
+	for (unsigned i = first; i < region_count && regions[i].start < end;
+	     i++) {
 		struct region *region = &regions[i];
 		long status;
 
@@ -422,7 +424,7 @@ static long protect(uint64_t start, uint64_t length, uint32_t prot,
 		if (by_app && (prot & PROT_WRITE))
 			region->writable_once = true;
 	}
-	merge_around(start, end);
+	merge_around(first, end);
 	return refused;
 }
 
