@@ -20,24 +20,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "random_util.h"
+
 #define ROUNDS 300
 #define SLOTS 6
 
-static uint64_t random_state;
 static int slots[SLOTS];
-
-static uint64_t next_random(void)
-{
-	random_state ^= random_state << 13;
-	random_state ^= random_state >> 7;
-	random_state ^= random_state << 17;
-	return random_state;
-}
-
-static unsigned below(unsigned bound)
-{
-	return (unsigned)(next_random() % bound);
-}
 
 /* A path of one to three of the names a, b and c (mostly short). */
 static const char *random_path(char *path)
@@ -88,6 +76,17 @@ static void show_bytes(const char *bytes, long count)
 {
 	for (long i = 0; i < count; i++)
 		putchar(bytes[i] >= 'a' && bytes[i] <= 'z' ? bytes[i] : '.');
+}
+
+/* A read's result, and the bytes it read. */
+static void show_read(const char *call, long result, const char *bytes)
+{
+	show_result(call, result);
+	if (result > 0) {
+		printf("  read: ");
+		show_bytes(bytes, result);
+		putchar('\n');
+	}
 }
 
 static int compare_names(const void *left, const void *right)
@@ -271,12 +270,7 @@ int main(int argc, char **argv)
 			result = read(fd, buffer, count);
 			snprintf(call, sizeof(call), "%d: read(%d, %u)", round,
 				 slot, count);
-			show_result(call, result);
-			if (result > 0) {
-				printf("  read: ");
-				show_bytes(buffer, result);
-				putchar('\n');
-			}
+			show_read(call, result, buffer);
 			break;
 		}
 		case 8: {
@@ -293,12 +287,7 @@ int main(int argc, char **argv)
 				snprintf(call, sizeof(call),
 					 "%d: pread(%d, %u, at %ld)", round, slot,
 					 count, (long)at);
-				show_result(call, result);
-				if (result > 0) {
-					printf("  read: ");
-					show_bytes(buffer, result);
-					putchar('\n');
-				}
+				show_read(call, result, buffer);
 			}
 			break;
 		}

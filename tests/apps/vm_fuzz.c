@@ -22,6 +22,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "random_util.h"
+
 #define WINDOW_PAGES 40
 #define WINDOW_ADDRESS ((uintptr_t)0x200000000000)
 #define ROUNDS 400
@@ -29,7 +31,6 @@
 static long page;
 static char *window;
 static int file;
-static uint64_t random_state;
 
 /* The probes: one access each at a known instruction, so that the
  * handler can step over a faulting one (RAX = -1 then). */
@@ -70,19 +71,6 @@ static void on_segv(int signal, siginfo_t *info, void *context)
 	}
 	uc->uc_mcontext.gregs[REG_RAX] = -1;
 	fault_code = signal == SIGBUS ? -1 : info->si_code;
-}
-
-static uint64_t next_random(void)
-{
-	random_state ^= random_state << 13;
-	random_state ^= random_state >> 7;
-	random_state ^= random_state << 17;
-	return random_state;
-}
-
-static unsigned below(unsigned bound)
-{
-	return (unsigned)(next_random() % bound);
 }
 
 /* Every page: '.' not mapped, '-' no access, 'r' read-only, 'w'
