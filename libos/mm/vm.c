@@ -249,27 +249,22 @@ static long map_region(uint64_t start, uint64_t length, uint32_t prot,
 		mapped_bytes += length;
 	}
 
+	const struct region region = { .start = start, .end = end,
+				       .prot = prot, .kind = (uint8_t)kind,
+				       .shared = shared };
 	unsigned i = first_ending_after(start);
 
-	/* Grow a neighbour of the same kind and protection instead of
-	 * adding a region, so that a series of mmaps (or brk steps) stays
-	 * one entry. */
-	if (kind != REGION_IMAGE && i > 0 && regions[i - 1].end == start &&
-	    regions[i - 1].kind == kind && regions[i - 1].prot == prot &&
-	    !regions[i - 1].copied && regions[i - 1].shared == shared) {
+	/* A neighbour mapped alike grows instead (and joins the one on the
+	 * other side too when it can), so that a series of mmaps (or brk
+	 * steps) stays one entry. */
+	if (i > 0 && mergeable(&regions[i - 1], &region)) {
 		regions[i - 1].end = end;
-		return 0;
-	}
-	if (kind != REGION_IMAGE && i < region_count &&
-	    regions[i].start == end && regions[i].kind == kind &&
-	    regions[i].prot == prot && !regions[i].copied &&
-	    regions[i].shared == shared) {
+		merge_around(i - 1, end);
+	} else if (i < region_count && mergeable(&region, &regions[i])) {
 		regions[i].start = start;
-		return 0;
+	} else {
+		insert_at(i, region);
 	}
-	insert_at(i, (struct region){ .start = start, .end = end,
-					.prot = prot, .kind = (uint8_t)kind,
-					.shared = shared });
 	return 0;
 }
 

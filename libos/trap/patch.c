@@ -360,11 +360,20 @@ static struct area *area_for(uint64_t start, uint64_t end)
 
 	if (area_count == AREAS_MAX || at == 0 || end - at >= REL32_SPAN)
 		return NULL;
+	/* Known as an area (patch_in_area) before it is mapped: its region
+	 * joins no neighbour (vm.c, mergeable). */
+	struct area *area = &areas[area_count++];
+
+	area->start = at;
+	area->next = at + GATE_BYTES;
 	if (vm_map(at, TRAMPOLINE_AREA, PROT_READ | PROT_WRITE,
-		   REGION_ANONYMOUS) < 0)
+		   REGION_ANONYMOUS) < 0) {
+		area_count--;
 		return NULL;
+	}
 	if (!vm_populate(at, TRAMPOLINE_AREA)) {
 		vm_unmap(at, TRAMPOLINE_AREA);
+		area_count--;
 		return NULL;
 	}
 	/* The gate: movabs $libos_syscall_entry, %r11; jmp *%r11. */
@@ -380,10 +389,6 @@ static struct area *area_for(uint64_t start, uint64_t end)
 	memset(gate + 13, 0xcc, GATE_BYTES - 13);
 	vm_protect(at, TRAMPOLINE_AREA, PROT_READ | PROT_EXEC);
 
-	struct area *area = &areas[area_count++];
-
-	area->start = at;
-	area->next = at + GATE_BYTES;
 	if (patch_trampoline_start == 0 || at < patch_trampoline_start)
 		patch_trampoline_start = at;
 	if (at + TRAMPOLINE_AREA > patch_trampoline_next)
