@@ -46,24 +46,49 @@ static void changed(const struct file *file)
 		epoll_object(EPOLL_OBJECT_EVENTFD, file->position), 0);
 }
 
-long eventfd_read(const struct file *file, uint64_t buffer, uint64_t length,
-		  bool may_wait)
+long eventfd_read_vector(const struct file *file, const struct iovec *pieces,
+			uint64_t count, bool may_wait)
 {
-	uint64_t *count = &counters[file->position].count;
+	uint64_t *counter = &counters[file->position].count;
+	uint64_t total = 0, value;
 
-	if (length < sizeof(*count))
+	for (uint64_t i = 0; i < count && total < sizeof(value); i++)
+		total += pieces[i].length;
+	if (total < sizeof(value))
 		return -EINVAL;
-	if (*count == 0)
+	if (*counter == 0)
 		return wait_or_again(file, may_wait);
-	if (!vm_user_ok(buffer, sizeof(*count), PROT_WRITE))
-		return -EFAULT;
-	uint64_t value = counters[file->position].semaphore ? 1 : *count;
+	/* The 8 bytes go where the pieces put them, each checked first. */
+	for (uint64_t i = 0, at = 0; at < sizeof(value); i++) {
+		uint64_t part = sizeof(value) - at < pieces[i].length
+					? sizeof(value) - at
+					: pieces[i].length;
 
-	memcpy((void *)buffer, &value, sizeof(value));
-	*count -= value;
+		if (part && !vm_user_ok(pieces[i].base, part, PROT_WRITE))
+			return -EFAULT;
+		at += part;
+	}
+	value = counters[file->position].semaphore ? 1 : *counter;
+	for (uint64_t i = 0, at = 0; at < sizeof(value); i++) {
+		uint64_t part = sizeof(value) - at < pieces[i].length
+					? sizeof(value) - at
+					: pieces[i].length;
+
+		memcpy((void *)pieces[i].base, (uint8_t *)&value + at, part);
+		at += part;
+	}
+	*counter -= value;
 	counters[file->position].reads++;
 	changed(file);
 	return sizeof(value);
+}
+
+long eventfd_read(const struct file *file, uint64_t buffer, uint64_t length,
+		  bool may_wait)
+{
+	struct iovec piece = { buffer, length };
+
+	return eventfd_read_vector(file, &piece, 1, may_wait);
 }
 
 long eventfd_write(const struct file *file, uint64_t buffer,
@@ -101,8 +126,9 @@ int16_t eventfd_poll(const struct file *file)
 {
 	uint64_t count = counters[file->position].count;
 
-	return (int16_t)((count ? POLLIN | POLLRDNORM : 0) |
-			 (count < COUNT_MAX ? POLLOUT | POLLWRNORM : 0));
+	/* Linux's eventfd answers POLLIN and POLLOUT alone, never their
+	 * RDNORM and WRNORM twins. */
+	return (int16_t)((count ? POLLIN : 0) | (count < COUNT_MAX ? POLLOUT : 0));
 }
 
 long sys_eventfd2(struct wk_regs *regs)

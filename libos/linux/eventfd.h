@@ -17,6 +17,12 @@ long eventfd_read(const struct file *file, uint64_t buffer, uint64_t length,
 long eventfd_write(const struct file *file, uint64_t buffer,
 		   uint64_t length, bool may_wait);
 
+/* readv: the counter's 8 bytes across the vector's pieces, as Linux's
+ * read_iter takes them (a writev writes piece by piece, as Linux's
+ * plain write does: linux/io.c). */
+long eventfd_read_vector(const struct file *file, const struct iovec *pieces,
+			 uint64_t count, bool may_wait);
+
 /* Its last descriptor closed. */
 void eventfd_release(const struct file *file);
 

@@ -22,6 +22,7 @@
  *   timerfd    linux/timers.c: reads its expirations; no write (-EINVAL)
  *   signalfd   linux/signalfd.c: reads pending signals; no write
  *              (-EINVAL)
+ *   inotify    linux/inotify.c: reads its events; no write (-EINVAL)
  *
  * A device read gives at most DEVICE_READ_MAX bytes, a short read as a
  * character device may give, so that one call never makes gigabytes of
@@ -353,6 +354,7 @@ static long write_file(struct file *file, uint64_t buffer,
 	case FILE_EPOLL:
 	case FILE_TIMERFD:
 	case FILE_SIGNALFD:
+	case FILE_INOTIFY:
 	case FILE_MQUEUE:
 		return -EINVAL;
 	case FILE_FULL:
@@ -511,6 +513,14 @@ static long vector_io(struct file *file, uint64_t vector, uint64_t count,
 		total += iov[i].length < RW_MAX - total ? iov[i].length
 							: RW_MAX - total;
 	}
+	/* A kind with no read or write at all refuses even an empty
+	 * vector (Linux's FMODE_CAN_READ, FMODE_CAN_WRITE). */
+	if (file->kind == FILE_EPOLL ||
+	    (writing && (file->kind == FILE_TIMERFD ||
+			 file->kind == FILE_SIGNALFD ||
+			 file->kind == FILE_INOTIFY ||
+			 file->kind == FILE_MQUEUE)))
+		return -EINVAL;
 	if (total == 0)
 		return 0;
 	if (offset >= 0 && past_offsets((uint64_t)offset, total))
@@ -519,11 +529,15 @@ static long vector_io(struct file *file, uint64_t vector, uint64_t count,
 		return late;
 	if (file->kind == FILE_SOCKET) /* one message, not one a piece */
 		return socket_transfer(file, vector, count, writing);
+	if (file->kind == FILE_EVENTFD && !writing) /* one counter */
+		return eventfd_read_vector(file, iov, count, may_wait);
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t at = (uint64_t)offset + (uint64_t)done;
 		long result;
 
-		if (iov[i].length == 0)
+		/* An eventfd's writev writes piece by piece, an empty one
+		 * too (Linux's plain write, no write_iter). */
+		if (iov[i].length == 0 && file->kind != FILE_EVENTFD)
 			continue;
 		if (offset >= 0)
 			result = writing ? write_at(file, at, iov[i].base,

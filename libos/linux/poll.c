@@ -364,7 +364,9 @@ long sys_pselect6(struct wk_regs *regs)
  * descriptor number and its description, the events asked and the data
  * to hand back. The console, pipes and eventfds can be watched; the
  * devices and directories cannot (-EPERM, as Linux has them without a
- * poll), nor another epoll instance (-EINVAL here). An interest goes when
+ * poll). Another instance can: it reads as ready when a wait on it would
+ * report something, and a chain of them is refused (-ELOOP) where Linux
+ * refuses it, as a loop or deeper than EPOLL_NESTS_MAX. An interest goes when
  * its description does (the last descriptor closed), as on Linux.
  *
  * A wait looks at the interests in its instance's queue only, as Linux
@@ -400,9 +402,14 @@ long sys_pselect6(struct wk_regs *regs)
 #define EPOLL_CTL_DEL     2
 #define EPOLL_CTL_MOD     3
 #define EPOLLEXCLUSIVE    (1u << 28)
+#define EPOLLWAKEUP       (1u << 29)
 #define EPOLLONESHOT      (1u << 30)
 #define EPOLLET           (1u << 31)
 #define EPOLL_CLOEXEC     O_CLOEXEC
+/* The events EPOLLEXCLUSIVE goes with (Linux's EPOLLEXCLUSIVE_OK_BITS). */
+#define EPOLLEXCLUSIVE_BITS \
+	(POLLIN | POLLOUT | POLLERR | POLLHUP | EPOLLWAKEUP | EPOLLET | \
+	 EPOLLEXCLUSIVE)
 
 /* Linux's struct epoll_event on x86-64: packed, 12 bytes. */
 struct epoll_event {
@@ -732,6 +739,65 @@ void epoll_forget(const struct file *file)
 				i++;
 }
 
+/* Linux's EP_MAX_NESTS: the instances a wakeup may pass through below
+ * the outermost. */
+#define EPOLL_NESTS_MAX 4
+#define EPOLL_LOOP      (EPOLL_NESTS_MAX + 1)
+
+/* How many instances deep `epoll` watches others (0: none), or
+ * EPOLL_LOOP when `into` is among them. The graph has no loop: each
+ * insertion is checked by too_deep. */
+static unsigned depth_below(const struct epoll *epoll, const struct epoll *into)
+{
+	unsigned deepest = 0;
+
+	for (uint32_t i = 0; i < epoll->count && deepest < EPOLL_LOOP; i++) {
+		const struct file *file = epoll->interests[i].file;
+
+		if (file->kind != FILE_EPOLL)
+			continue;
+		const struct epoll *inner = instance(file);
+		unsigned depth = inner == into ? EPOLL_LOOP
+					       : 1 + depth_below(inner, into);
+
+		if (depth > deepest)
+			deepest = depth;
+	}
+	return deepest;
+}
+
+/* How many instances watch `epoll`, one in the next, at most. */
+static unsigned depth_above(const struct epoll *epoll, unsigned so_far)
+{
+	unsigned deepest = 0;
+
+	for (unsigned slot = 0; slot < slots_end && so_far <= EPOLL_NESTS_MAX;
+	     slot++)
+		for (uint32_t i = 0; epolls[slot].used && i < epolls[slot].count;
+		     i++) {
+			const struct file *file = epolls[slot].interests[i].file;
+
+			if (file->kind == FILE_EPOLL && instance(file) == epoll) {
+				unsigned depth =
+					1 + depth_above(&epolls[slot], so_far + 1);
+
+				if (depth > deepest)
+					deepest = depth;
+			}
+		}
+	return deepest;
+}
+
+/* Whether watching `inner` from `outer` would make a loop, or a chain
+ * longer than Linux's (ep_loop_check): -ELOOP. */
+static bool too_deep(const struct epoll *outer, const struct epoll *inner)
+{
+	unsigned below = depth_below(inner, outer);
+
+	return below > EPOLL_NESTS_MAX ||
+	       below + 1 + depth_above(outer, 0) > EPOLL_NESTS_MAX;
+}
+
 long sys_epoll_ctl(struct wk_regs *regs)
 {
 	const struct file *file = io_file(regs->rdi);
@@ -739,21 +805,32 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	uint32_t op = (uint32_t)regs->rsi;
 	struct epoll_event event = { 0 };
 
-	if (file == NULL || target == NULL)
-		return -EBADF;
-	if (file->kind != FILE_EPOLL || file == target ||
-	    target->kind == FILE_EPOLL)
-		return -EINVAL;
-	if (target->kind != FILE_CONSOLE && target->kind != FILE_PIPE &&
-	    target->kind != FILE_EVENTFD && target->kind != FILE_TIMERFD &&
-	    target->kind != FILE_SIGNALFD && target->kind != FILE_SOCKET &&
-	    target->kind != FILE_INOTIFY && target->kind != FILE_MQUEUE)
-		return -EPERM;
-	if (op != EPOLL_CTL_DEL) {
+	/* Linux's order: the event read first, then the descriptors, a
+	 * target without a poll, the instance, EPOLLEXCLUSIVE, a loop. */
+	if (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) {
 		if (!vm_user_ok(regs->r10, sizeof(event), PROT_READ))
 			return -EFAULT;
 		memcpy(&event, (const void *)regs->r10, sizeof(event));
 	}
+	if (file == NULL || target == NULL)
+		return -EBADF;
+	if (target->kind != FILE_CONSOLE && target->kind != FILE_PIPE &&
+	    target->kind != FILE_EVENTFD && target->kind != FILE_TIMERFD &&
+	    target->kind != FILE_SIGNALFD && target->kind != FILE_SOCKET &&
+	    target->kind != FILE_INOTIFY && target->kind != FILE_MQUEUE &&
+	    target->kind != FILE_EPOLL)
+		return -EPERM;
+	if (file->kind != FILE_EPOLL || file == target)
+		return -EINVAL;
+	if ((event.events & EPOLLEXCLUSIVE) &&
+	    (op == EPOLL_CTL_MOD ||
+	     (op == EPOLL_CTL_ADD &&
+	      (target->kind == FILE_EPOLL ||
+	       (event.events & ~EPOLLEXCLUSIVE_BITS)))))
+		return -EINVAL;
+	if (op == EPOLL_CTL_ADD && target->kind == FILE_EPOLL &&
+	    too_deep(instance(file), instance(target)))
+		return -ELOOP;
 	struct epoll *epoll = instance(file);
 	uint32_t index = find_interest(epoll, target, (int32_t)regs->rdx);
 	bool found = index < epoll->count;
@@ -772,8 +849,6 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	case EPOLL_CTL_MOD:
 		if (!found)
 			return -ENOENT;
-		if (event.events & EPOLLEXCLUSIVE)
-			return -EINVAL;
 		if (epoll->interests[index].events & EPOLLET)
 			count_edges(epoll, -1);
 		detach(epoll, index);

@@ -206,6 +206,9 @@ struct stream_mark {
 
 struct socket_end {
 	uint64_t written, read; /* its receive ring's byte counts */
+	/* Its shutdowns, and its connection's end: each wakes every
+	 * EPOLLET watcher, as Linux's sk_state_change does. */
+	uint64_t state_changes;
 	uint32_t records;       /* SEQPACKET, DGRAM: messages in the ring */
 	uint16_t peer;          /* the other end, when connected */
 	uint16_t name_node;     /* its socket file (bound to a path), or 0 */
@@ -603,6 +606,24 @@ static struct attachment attachment_for(const struct socket_end *self,
 	return attachment;
 }
 
+/* What an AF_UNIX DGRAM or SEQPACKET end's send meets before it looks at
+ * the receiver, in Linux's order (unix_dgram_sendmsg,
+ * sock_alloc_send_pskb): a size past a record's, a pending error (taken,
+ * as sock_error takes it), this end shut for sending (-EPIPE, and no
+ * SIGPIPE for these types). 0 to go on. */
+static long record_send_refused(struct socket_end *self, uint64_t total)
+{
+	if (total > RECORD_MAX)
+		return -EMSGSIZE;
+	if (self->error) {
+		long error = -(long)self->error;
+
+		self->error = 0;
+		return error;
+	}
+	return self->shutdown & SEND_SHUTDOWN ? -EPIPE : 0;
+}
+
 /* A UDP datagram's source and marks (socket_inet.h). */
 struct udp_datagram {
 	struct inet_name source;
@@ -626,6 +647,12 @@ static long send_vector(struct file *file, unsigned to,
 	bool udp = datagram != NULL;
 
 	thread->call_done = 0;
+	if (!is_stream(self) && !udp && self->family == AF_UNIX) {
+		long refused = record_send_refused(self, total);
+
+		if (refused)
+			return refused;
+	}
 	if (!is_stream(self) && !udp && total > RECORD_MAX)
 		return -EMSGSIZE; /* UDP's limit: send_udp */
 	if (to >= SOCKETS_MAX) /* lost on the way, as UDP's may be */
@@ -733,6 +760,7 @@ static void autobind_if_passing(unsigned index)
 }
 
 static long autobind_inet(unsigned index, const struct inet_name *to);
+static void dgram_leave(unsigned index);
 
 /* An AF_INET or AF_INET6 end's kind of binding, for its ports
  * (socket_inet.h). */
@@ -1075,11 +1103,25 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 		return send_netlink(file, 0, 0, vector, total);
 	if (is_inet(self) && self->type == SOCK_DGRAM)
 		return send_udp(file, NULL, vector, total, flags, 0, 0);
+	if (self->family == AF_UNIX && !is_stream(self)) {
+		/* A SEQPACKET end's pending error and its connection come
+		 * first (unix_seqpacket_sendmsg); then both types' checks of
+		 * this end, before the peer's (Linux 6.18's order). */
+		if (self->type == SOCK_SEQPACKET && self->error)
+			return record_send_refused(self, 0);
+		if (self->type == SOCK_SEQPACKET && !self->connected)
+			return -ENOTCONN;
+		long refused = record_send_refused(self, total);
+
+		if (refused)
+			return refused;
+	}
 	if (!self->connected)
 		return is_inet(self) ? broken_pipe(flags, 0, true) : -ENOTCONN;
 	if (self->type == SOCK_DGRAM && self->peer_gone) {
-		/* Linux says so once, then forgets the peer. */
-		self->connected = false;
+		/* Linux says so once, and forgets the peer and drops what
+		 * this end holds, as a disconnect does. */
+		dgram_leave((unsigned)file->position);
 		return -ECONNREFUSED;
 	}
 	if (self->type == SOCK_DGRAM)
@@ -1352,7 +1394,11 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		return -EOPNOTSUPP;
 	if (is_inet(self) && is_stream(self) && !self->connected)
 		return -ENOTCONN;
-	if (self->family == AF_NETLINK && self->error && !done) {
+	/* Linux's datagram receive takes a pending error before it looks
+	 * at the queue (__skb_try_recv_datagram). */
+	if ((self->family == AF_NETLINK ||
+	     (self->family == AF_UNIX && !is_stream(self))) &&
+	    self->error && !done) {
 		long error = -(long)self->error; /* before what is queued */
 
 		self->error = 0;
@@ -1369,6 +1415,11 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			self->error = 0;
 			return error;
 		}
+		/* An AF_UNIX DGRAM end shut for reading has no end of
+		 * file: only a SEQPACKET one reads 0. */
+		if (!done && (self->shutdown & RCV_SHUTDOWN) &&
+		    self->family == AF_UNIX && self->type == SOCK_DGRAM)
+			return -EAGAIN;
 		if (!done && (self->shutdown & RCV_SHUTDOWN)) {
 			if (!(flags & MSG_PEEK))
 				self->end_read = true;
@@ -1444,6 +1495,10 @@ long socket_transfer(struct file *file, uint64_t vector, uint64_t count,
 		return total < 0 ? total
 				 : send_to_peer(file, pieces, (uint64_t)total,
 						0, &none);
+	/* read and readv of nothing are 0 at once, whatever the end holds
+	 * (Linux's sock_read_iter); recv of nothing is not. */
+	if (total == 0)
+		return 0;
 	long result = receive_vector(file, pieces, total, 0, &truncated,
 				     &sender, &got);
 
@@ -1526,6 +1581,7 @@ static void end_release(unsigned index, bool unaccepted)
 			      self->linger_seconds == 0);
 
 		peer->peer_gone = true;
+		peer->state_changes++;
 		/* TCP: a close with nothing unread sends FIN, which ends
 		 * the peer's reading only (tcp_send_to_gone, below). */
 		if (is_inet(peer) && !reset) {
@@ -1591,13 +1647,13 @@ int16_t socket_poll(const struct file *file)
 		return self->waiting ? POLLIN | POLLRDNORM : 0;
 	if (self->error)
 		events |= POLLERR;
-	if (self->type != SOCK_DGRAM) {
-		if (self->shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN) ||
-		    !self->connected)
-			events |= POLLHUP;
-		if (self->shutdown & RCV_SHUTDOWN)
-			events |= POLLRDHUP | POLLIN | POLLRDNORM;
-	}
+	/* A datagram end too: Linux's datagram_poll and unix_dgram_poll
+	 * look at the shutdown, only not at a connection. */
+	if (self->shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN) ||
+	    (self->type != SOCK_DGRAM && !self->connected))
+		events |= POLLHUP;
+	if (self->shutdown & RCV_SHUTDOWN)
+		events |= POLLRDHUP | POLLIN | POLLRDNORM;
 	/* TCP's: readable with SO_RCVLOWAT's bytes, not counting an urgent
 	 * byte a read would skip (tcp_poll); the others' with any. */
 	uint64_t wanted = is_inet(self) && is_stream(self) && self->receive_low
@@ -1621,13 +1677,15 @@ int16_t socket_poll(const struct file *file)
 /* As Linux's: each arrival wakes the receiver (a listener's new
  * connections aside: only the first, a rise); an AF_UNIX peer's reads
  * wake the sender (unix_write_space), TCP's only after a send found no
- * room, a rise of POLLOUT. */
+ * room, a rise of POLLOUT; a shutdown, or the peer's close, wakes both
+ * sides. */
 void socket_wakeups(const struct file *file, uint64_t wakeups[2])
 {
 	const struct socket_end *self = end_of(file), *peer = peer_of(self);
 
-	wakeups[0] = self->written;
-	wakeups[1] = self->family == AF_UNIX && peer ? peer->read : 0;
+	wakeups[0] = self->written + self->state_changes;
+	wakeups[1] = (self->family == AF_UNIX && peer ? peer->read : 0) +
+		     self->state_changes;
 }
 
 int socket_family(const struct file *file)
@@ -2392,6 +2450,7 @@ long sys_shutdown(struct wk_regs *regs)
 	uint8_t mode = (uint8_t)(how + 1); /* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
 
 	self->shutdown |= mode; /* an unconnected end too, as on Linux */
+	self->state_changes++;
 	if (is_inet(self) &&
 	    (self->type == SOCK_DGRAM ? inet_peer((unsigned)file->position) ==
 					       NULL
@@ -2399,9 +2458,11 @@ long sys_shutdown(struct wk_regs *regs)
 		end_changed((unsigned)file->position);
 		return -ENOTCONN; /* and shut down all the same */
 	}
-	if (peer && self->type != SOCK_DGRAM)
+	if (peer && self->type != SOCK_DGRAM) {
 		peer->shutdown |= (mode & RCV_SHUTDOWN ? SEND_SHUTDOWN : 0) |
 				  (mode & SEND_SHUTDOWN ? RCV_SHUTDOWN : 0);
+		peer->state_changes++;
+	}
 	/* This end and its peer, and TCP their connection. */
 	end_changed((unsigned)file->position);
 	return 0;
