@@ -163,7 +163,7 @@ static void deliver(const struct owned *entry, int signal,
 /* What the file's state is now, for the next look. */
 static void remember(struct owned *entry)
 {
-	poll_wakeups(entry->file, entry->wakeups);
+	poll_wakeups(entry->file, entry->wakeups, false);
 	entry->events = poll_events(entry->file);
 	if (entry->file->kind == FILE_SOCKET)
 		entry->urgents = socket_urgents(entry->file);

@@ -1213,12 +1213,17 @@ long sys_ioctl(struct wk_regs *regs)
 	    request == FIONREAD) {
 		uint64_t size = 0;
 
+		long unread = file->kind == FILE_SOCKET ? socket_unread(file)
+							 : 0;
+
+		if (unread < 0)
+			return unread;
 		if (!vm_user_ok(argument, 4, PROT_WRITE))
 			return -EFAULT;
 		if (file->kind == FILE_PIPE)
 			size = pipe_unread(file);
 		else if (file->kind == FILE_SOCKET)
-			size = socket_unread(file);
+			size = (uint64_t)unread;
 		else if (file->kind == FILE_INOTIFY)
 			size = inotify_unread(file);
 		else if (file->kind == FILE_REGULAR &&

@@ -166,9 +166,12 @@ const struct file *epoll_target(uint64_t epfd, uint32_t fd, uint32_t offset);
 
 /* linux/poll.c: the poll events a description has now, and the counts
  * of the wakeups Linux would give its waiters (pipe_wakeups and its kin;
- * 0 for kinds that wake only at a rise of an event). */
+ * 0 for kinds that wake only at a rise of an event). `state_changes`
+ * counts a socket's shutdowns too, which wake every waiter (epoll's)
+ * but are no arrival (O_ASYNC's POLL_IN). */
 int16_t poll_events(const struct file *file);
-void poll_wakeups(const struct file *file, uint64_t wakeups[2]);
+void poll_wakeups(const struct file *file, uint64_t wakeups[2],
+		  bool state_changes);
 
 /* The objects whose changes can be told by name, for epoll's queues
  * (linux/poll.c): a pipe by its slot, an eventfd by its counter's, a

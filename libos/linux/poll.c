@@ -874,13 +874,14 @@ long sys_epoll_ctl(struct wk_regs *regs)
 	return 0;
 }
 
-void poll_wakeups(const struct file *file, uint64_t wakeups[2])
+void poll_wakeups(const struct file *file, uint64_t wakeups[2],
+		  bool state_changes)
 {
 	wakeups[0] = wakeups[1] = 0;
 	if (file->kind == FILE_PIPE)
 		pipe_wakeups(file, wakeups);
 	else if (file->kind == FILE_SOCKET)
-		socket_wakeups(file, wakeups);
+		socket_wakeups(file, wakeups, state_changes);
 	else if (file->kind == FILE_EVENTFD)
 		eventfd_wakeups(file, wakeups);
 	else if (file->kind == FILE_INOTIFY)
@@ -907,7 +908,7 @@ static uint32_t interest_events(struct epoll_interest *interest,
 		return events;
 	uint64_t wakeups[2];
 
-	poll_wakeups(interest->file, wakeups);
+	poll_wakeups(interest->file, wakeups, true);
 	/* A wakeup queues the interests that ask for its event (Linux's
 	 * ep_poll_callback), to report whatever is present. */
 	if ((wakeups[0] != interest->wakeups[0] &&

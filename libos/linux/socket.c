@@ -165,9 +165,9 @@ _Static_assert(LIBOS_SOCKET_BUFFERS + (uint64_t)SOCKETS_MAX * SOCKET_RING <=
 #define TIMEOUT_IMMEDIATE -1 /* never wait (a negative time, on Linux) */
 #define TIMEOUT_SECONDS_MAX 1000000000000 /* beyond: none */
 
-/* What a record's bytes follow: their count, the end that sent them
- * (NO_END: one with no name, whose address nobody will be told), the
- * descriptors in flight with them, and their credentials if any. */
+/* What a record's bytes follow: their count, the AF_UNIX end that sent
+ * them (which the record holds: name_holders; NO_END for the others),
+ * the descriptors in flight with them, and their credentials if any. */
 struct record_header {
 	uint32_t length;
 	uint16_t sender;
@@ -209,6 +209,13 @@ struct socket_end {
 	/* Its shutdowns, and its connection's end: each wakes every
 	 * EPOLLET watcher, as Linux's sk_state_change does. */
 	uint64_t state_changes;
+	/* Closed, its name kept for the AF_UNIX ends whose gone peer it is
+	 * (Linux's peer reference keeps the socket and its address): not
+	 * free until the last lets go (hold_name, drop_name). */
+	uint16_t name_holders;
+	/* Its sends that failed after Linux allocated their buffer: each
+	 * wakes its POLLOUT watchers (freed_send). */
+	uint64_t spaces;
 	uint32_t records;       /* SEQPACKET, DGRAM: messages in the ring */
 	uint16_t peer;          /* the other end, when connected */
 	uint16_t name_node;     /* its socket file (bound to a path), or 0 */
@@ -289,12 +296,42 @@ static struct socket_end ends[SOCKETS_MAX];
  * first, starts there (as the descriptors' next_fd). */
 static unsigned ends_taken_below;
 
-/* End `index` is free again. */
+/* End `index` is free again (take_end passes it while an end holds
+ * its name). */
 static void free_end(unsigned index)
 {
 	ends[index].type = 0;
 	if (index < ends_taken_below)
 		ends_taken_below = index;
+}
+
+/* AF_UNIX end `survivor`'s peer is closing: the survivor keeps its index
+ * (no other end takes it) and its name, for getpeername. */
+static void hold_name(struct socket_end *survivor)
+{
+	survivor->peer_gone = true;
+	if (survivor->family == AF_UNIX)
+		ends[survivor->peer].name_holders++;
+}
+
+/* One holder of end `index`'s name lets go: a closed end is free when
+ * none holds it any more. */
+static void unhold(unsigned index)
+{
+	struct socket_end *end = &ends[index];
+
+	if (end->name_holders == 0 || --end->name_holders || end->type)
+		return;
+	end->address_length = 0;
+	free_end(index);
+}
+
+/* End `survivor` lets its gone peer go. */
+static void drop_name(const struct socket_end *survivor)
+{
+	if (survivor->family == AF_UNIX && survivor->connected &&
+	    survivor->peer_gone)
+		unhold(survivor->peer);
 }
 
 unsigned sockets_touched;
@@ -326,7 +363,8 @@ static uint8_t *ring(unsigned index)
 			   (uint64_t)index * SOCKET_RING);
 }
 
-static long abstract_end(const uint8_t *address, uint64_t length);
+static long abstract_end(const uint8_t *address, uint64_t length,
+			 uint8_t type);
 
 static struct socket_end *end_of(const struct file *file)
 {
@@ -624,6 +662,21 @@ static long record_send_refused(struct socket_end *self, uint64_t total)
 	return self->shutdown & SEND_SHUTDOWN ? -EPIPE : 0;
 }
 
+/* An AF_UNIX send that failed after Linux allocated its buffer: freeing
+ * it wakes this end's POLLOUT watchers (sock_wfree, unix_write_space),
+ * which an EPOLLET interest sees. */
+static long freed_send(struct socket_end *self, long error)
+{
+	if (self->family == AF_UNIX) {
+		self->spaces++;
+		sched_wake_for_objects(
+			epoll_object(EPOLL_OBJECT_SOCKET,
+				     (uint32_t)(self - ends)),
+			0);
+	}
+	return error;
+}
+
 /* A UDP datagram's source and marks (socket_inet.h). */
 struct udp_datagram {
 	struct inet_name source;
@@ -664,17 +717,23 @@ static long send_vector(struct file *file, unsigned to,
 		return (long)total; /* a full receiver drops it */
 	if (self->type == SOCK_DGRAM && !udp &&
 	    !may_send((unsigned)file->position, target))
-		return -EPERM;
-	if ((self->shutdown & SEND_SHUTDOWN) ||
-	    (!udp && (target->shutdown & RCV_SHUTDOWN)))
+		return freed_send(self, -EPERM);
+	if (self->shutdown & SEND_SHUTDOWN)
 		return broken_pipe(flags, done, is_stream(self));
+	if (!udp && (target->shutdown & RCV_SHUTDOWN))
+		return freed_send(self,
+				  broken_pipe(flags, done, is_stream(self)));
 	uint64_t room = SOCKET_RING - unread(target);
 
 	if (!is_stream(self)) {
+		/* An AF_UNIX record holds its sender's name: the receiver
+		 * is told the name it has then (a later bind's, a closed
+		 * sender's last), as Linux's skb holds its socket. */
 		struct record_header header = {
 			.length = (uint32_t)total,
-			.sender = self->address_length ? (uint16_t)file->position
-						       : NO_END,
+			.sender = self->family == AF_UNIX
+					  ? (uint16_t)file->position
+					  : NO_END,
 			.files = attachment.files,
 		};
 
@@ -690,9 +749,13 @@ static long send_vector(struct file *file, unsigned to,
 
 		if (room < RECORD_HEADER + total ||
 		    (self->type == SOCK_DGRAM && self->family == AF_UNIX &&
-		     dgram_queue_full((unsigned)file->position, to)))
-			return wait_or_again(may_wait, self->send_timeout, 0,
-					     to);
+		     dgram_queue_full((unsigned)file->position, to))) {
+			long waited = wait_or_again(may_wait,
+						    self->send_timeout, 0, to);
+
+			return waited == -EAGAIN ? freed_send(self, waited)
+						 : waited;
+		}
 		if (!ring_back(ring(to), SOCKET_RING, &target->ring_pages,
 			       target->written, RECORD_HEADER + total))
 			return udp ? (long)total : -ENOBUFS;
@@ -702,6 +765,8 @@ static long send_vector(struct file *file, unsigned to,
 			    total, true);
 		control_files_place(given->files, to);
 		given->files = NO_FILES;
+		if (header.sender != NO_END)
+			ends[header.sender].name_holders++;
 		target->written += RECORD_HEADER + total;
 		target->records++;
 		end_changed(to);
@@ -747,7 +812,7 @@ static void autobind(unsigned index)
 	do
 		print_format_to((char *)name + SUN_PATH_OFFSET + 1, 6,
 				"%05x", autobound++ & 0xfffff);
-	while (abstract_end(name, length) >= 0);
+	while (abstract_end(name, length, ends[index].type) >= 0);
 	ends[index].address_length = (uint8_t)length;
 }
 
@@ -1117,12 +1182,14 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 			return refused;
 	}
 	if (!self->connected)
-		return is_inet(self) ? broken_pipe(flags, 0, true) : -ENOTCONN;
+		return is_inet(self)		    ? broken_pipe(flags, 0, true)
+		       : self->type == SOCK_DGRAM ? freed_send(self, -ENOTCONN)
+						  : -ENOTCONN;
 	if (self->type == SOCK_DGRAM && self->peer_gone) {
 		/* Linux says so once, and forgets the peer and drops what
 		 * this end holds, as a disconnect does. */
 		dgram_leave((unsigned)file->position);
-		return -ECONNREFUSED;
+		return freed_send(self, -ECONNREFUSED);
 	}
 	if (self->type == SOCK_DGRAM)
 		autobind_if_passing((unsigned)file->position);
@@ -1346,6 +1413,14 @@ static long receive_stream(struct file *file, const struct iovec *vector,
 	marks_read(self);
 	done += part;
 	end_changed((unsigned)file->position);
+	/* Short of its target with nothing left, an AF_UNIX read takes a
+	 * pending error and returns what it has (unix_stream_read_generic;
+	 * TCP's keeps it). */
+	if (done < read_target(self, flags, total) && !stopped &&
+	    unread(self) == 0 && self->error && self->family == AF_UNIX) {
+		self->error = 0;
+		return (long)done;
+	}
 	if (done < read_target(self, flags, total) && may_wait && !stopped &&
 	    !(self->shutdown & RCV_SHUTDOWN))
 		return wait_or_again(true, self->receive_timeout, done,
@@ -1371,8 +1446,9 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 
 	thread->call_done = 0;
 	*truncated = false;
-	*sender = peer_of(self) && peer_of(self)->address_length &&
-				  self->family == AF_UNIX
+	/* (A gone peer's name is held for this end: hold_name.) */
+	*sender = self->family == AF_UNIX && self->connected &&
+				  ends[self->peer].address_length
 			  ? self->peer
 			  : NO_END;
 	*got = (struct received){
@@ -1394,6 +1470,13 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		return -EOPNOTSUPP;
 	if (is_inet(self) && is_stream(self) && !self->connected)
 		return -ENOTCONN;
+	/* An AF_UNIX end not connected: before anything else, as
+	 * unix_seqpacket_recvmsg and unix_stream_read_generic check. */
+	if (self->family == AF_UNIX && self->type == SOCK_SEQPACKET &&
+	    !self->connected)
+		return -ENOTCONN;
+	if (self->family == AF_UNIX && is_stream(self) && !self->connected)
+		return -EINVAL;
 	/* Linux's datagram receive takes a pending error before it looks
 	 * at the queue (__skb_try_recv_datagram). */
 	if ((self->family == AF_NETLINK ||
@@ -1405,6 +1488,7 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 		return error;
 	}
 	if (unread(self) == 0) {
+		*sender = NO_END; /* nothing read: no name (msg_namelen 0) */
 		if (done && (self->shutdown & RCV_SHUTDOWN))
 			return (long)done; /* MSG_WAITALL cut short */
 		/* After a TCP FIN, Linux's reads end (SOCK_DONE) before
@@ -1467,6 +1551,9 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			control_files_place(got->files, SOCKETS_MAX);
 			self->read += RECORD_HEADER + length;
 			self->records--;
+			if (self->family == AF_UNIX &&
+			    header.sender < SOCKETS_MAX)
+				unhold(header.sender);
 			end_changed((unsigned)file->position);
 		} else if (total >= 0) {
 			got->files = control_files_copy(header.files);
@@ -1540,6 +1627,8 @@ void socket_discard_queue(unsigned index)
 			ring_copy(ring(index), SOCKET_RING, at,
 				  (uint8_t *)&header, RECORD_HEADER, false);
 			control_files_put_aside(header.files);
+			if (end->family == AF_UNIX && header.sender < SOCKETS_MAX)
+				unhold(header.sender);
 			at += RECORD_HEADER + header.length;
 		}
 	}
@@ -1576,11 +1665,15 @@ static void end_release(unsigned index, bool unaccepted)
 	if (peer && peer->type != SOCK_DGRAM) {
 		/* TCP resets too when SO_LINGER says 0 s (an abortive
 		 * close). */
-		bool reset = unread(self) || unaccepted ||
+		/* (Bytes: empty SEQPACKET records unread reset nothing, as
+		 * on Linux 6.18.) */
+		bool reset = unread(self) > (uint64_t)self->records *
+						    RECORD_HEADER ||
+			     unaccepted ||
 			     (is_inet(self) && self->lingers &&
 			      self->linger_seconds == 0);
 
-		peer->peer_gone = true;
+		hold_name(peer);
 		peer->state_changes++;
 		/* TCP: a close with nothing unread sends FIN, which ends
 		 * the peer's reading only (tcp_send_to_gone, below). */
@@ -1593,17 +1686,20 @@ static void end_release(unsigned index, bool unaccepted)
 			peer->error = ECONNRESET;
 	}
 	/* (A socketpair's DGRAM ends are each other's peer without a
-	 * connect.) */
+	 * connect, and stay so after this end left the other: every DGRAM
+	 * end looks, so that none keeps the index another end may take.) */
 	for (unsigned other = 0;
-	     (others_connected || (peer && self->type == SOCK_DGRAM)) &&
+	     (others_connected || self->type == SOCK_DGRAM) &&
 	     other < sockets_touched;
 	     other++)
 		if (ends[other].type == SOCK_DGRAM && ends[other].connected &&
-		    ends[other].family == AF_UNIX &&
+		    ends[other].family == AF_UNIX && !ends[other].peer_gone &&
 		    ends[other].peer == index && other != index)
-			ends[other].peer_gone = true;
+			hold_name(&ends[other]);
+	drop_name(self); /* if its own peer went before it */
 	self->name_node = 0;
-	self->address_length = 0;
+	if (self->name_holders == 0)
+		self->address_length = 0;
 	self->listening = false;
 	socket_discard_queue(index);
 	free_end(index);
@@ -1643,8 +1739,19 @@ int16_t socket_poll(const struct file *file)
 	const struct socket_end *self = end_of(file), *peer = peer_of(self);
 	int events = 0;
 
-	if (self->listening) /* readable with a connection to accept */
+	/* A listener is readable with a connection to accept; an AF_UNIX
+	 * one shows its shutdowns too (TCP's, inet_csk_listen_poll, no). */
+	if (self->listening && is_inet(self))
 		return self->waiting ? POLLIN | POLLRDNORM : 0;
+	if (self->listening)
+		return (int16_t)((self->waiting ? POLLIN | POLLRDNORM : 0) |
+				 (self->error ? POLLERR : 0) |
+				 (self->shutdown & RCV_SHUTDOWN
+					  ? POLLRDHUP | POLLIN | POLLRDNORM
+					  : 0) |
+				 (self->shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN)
+					  ? POLLHUP
+					  : 0));
 	if (self->error)
 		events |= POLLERR;
 	/* A datagram end too: Linux's datagram_poll and unix_dgram_poll
@@ -1679,13 +1786,15 @@ int16_t socket_poll(const struct file *file)
  * wake the sender (unix_write_space), TCP's only after a send found no
  * room, a rise of POLLOUT; a shutdown, or the peer's close, wakes both
  * sides. */
-void socket_wakeups(const struct file *file, uint64_t wakeups[2])
+void socket_wakeups(const struct file *file, uint64_t wakeups[2],
+		    bool state_changes)
 {
 	const struct socket_end *self = end_of(file), *peer = peer_of(self);
+	uint64_t changes = state_changes ? self->state_changes : 0;
 
-	wakeups[0] = self->written + self->state_changes;
+	wakeups[0] = self->written + changes;
 	wakeups[1] = (self->family == AF_UNIX && peer ? peer->read : 0) +
-		     self->state_changes;
+		     self->spaces + changes;
 }
 
 int socket_family(const struct file *file)
@@ -1780,11 +1889,13 @@ bool socket_view(unsigned index, struct socket_view *view)
 	return true;
 }
 
-uint64_t socket_unread(const struct file *file)
+long socket_unread(const struct file *file)
 {
 	const struct socket_end *self = end_of(file);
 	struct record_header next;
 
+	if (self->listening)
+		return -EINVAL; /* unix_inq_len's, tcp_ioctl's */
 	if (self->type != SOCK_DGRAM || unread(self) == 0) /* every byte */
 		return unread(self) - (uint64_t)self->records * RECORD_HEADER;
 	ring_copy(ring((unsigned)file->position), SOCKET_RING, self->read,
@@ -1819,7 +1930,7 @@ static long take_end(int type, int family)
 	     index++) {
 		struct socket_end *end = &ends[index];
 
-		if (end->type)
+		if (end->type || end->name_holders)
 			continue;
 		*end = (struct socket_end){ .type = (uint8_t)type,
 					    .family = (uint8_t)family,
@@ -2009,10 +2120,14 @@ static void address_path(uint64_t address, uint64_t length, char *path)
 
 /* The end an abstract name (a NUL first: the bytes after the family, all
  * of them) is bound to, or -ECONNREFUSED. */
-static long abstract_end(const uint8_t *address, uint64_t length)
+/* The end of `type` bound to an abstract name: Linux keeps one space of
+ * them for each type (its hash takes the type in). */
+static long abstract_end(const uint8_t *address, uint64_t length,
+			 uint8_t type)
 {
 	for (unsigned index = 0; index < sockets_touched; index++)
-		if (ends[index].type && ends[index].address_length == length &&
+		if (ends[index].type == type &&
+		    ends[index].address_length == length &&
 		    ends[index].name_node == 0 &&
 		    memcmp(addresses[index], address, length) == 0)
 			return index;
@@ -2022,7 +2137,7 @@ static long abstract_end(const uint8_t *address, uint64_t length)
 /* The end an address names: its error, -ENOENT when nothing has its path,
  * -ECONNREFUSED for a name no socket is bound to (a path that is some
  * other file, or a socket file whose socket closed). */
-static long find_named(uint64_t address, uint64_t length)
+static long find_named(uint64_t address, uint64_t length, uint8_t type)
 {
 	char path[ADDRESS_MAX];
 	long error = check_address(address, length);
@@ -2031,7 +2146,7 @@ static long find_named(uint64_t address, uint64_t length)
 		return error;
 	address_path(address, length, path);
 	if (path[0] == '\0')
-		return abstract_end((const uint8_t *)address, length);
+		return abstract_end((const uint8_t *)address, length, type);
 	return files_socket_at(path);
 }
 
@@ -2040,9 +2155,9 @@ static long find_named(uint64_t address, uint64_t length)
  * DGRAM socket it names (-EPROTOTYPE for one of another type). The end to
  * send to, or an error. */
 static long send_to_name(struct file *file, uint64_t address,
-			 uint64_t length)
+			 uint64_t length, uint64_t total)
 {
-	const struct socket_end *self = end_of(file);
+	struct socket_end *self = end_of(file);
 
 	if (is_stream(self))
 		return self->connected ? -EISCONN : -EOPNOTSUPP;
@@ -2053,11 +2168,15 @@ static long send_to_name(struct file *file, uint64_t address,
 	if (error)
 		return error;
 	autobind_if_passing((unsigned)file->position);
-	long to = find_named(address, length);
+	/* This end's own refusals come before the receiver is looked up. */
+	error = record_send_refused(self, total);
+	if (error)
+		return error;
+	long to = find_named(address, length, self->type);
 
 	if (to >= 0 && ends[to].type != SOCK_DGRAM)
-		return -EPROTOTYPE;
-	return to;
+		return freed_send(self, -EPROTOTYPE);
+	return to < 0 ? freed_send(self, to) : to;
 }
 
 /* A message header (sendmsg's, recvmsg's, which also writes it back)
@@ -2141,7 +2260,8 @@ static long send_message(struct file *file, uint64_t address, int flags)
 		result = send_netlink(file, header.name, header.name_length,
 				      vector, (uint64_t)total);
 	} else if (header.name && header.name_length) {
-		long to = send_to_name(file, header.name, header.name_length);
+		long to = send_to_name(file, header.name, header.name_length,
+				       (uint64_t)total);
 
 		result = to < 0 ? to
 				: send_vector(file, (unsigned)to, vector,
@@ -2185,7 +2305,8 @@ long sys_sendto(struct wk_regs *regs)
 		return send_netlink(file, regs->r8, regs->r9 & 0xffffffff,
 				    &piece, (uint64_t)total);
 	if (regs->r8 && (regs->r9 & 0xffffffff)) {
-		long to = send_to_name(file, regs->r8, regs->r9 & 0xffffffff);
+		long to = send_to_name(file, regs->r8, regs->r9 & 0xffffffff,
+				       (uint64_t)total);
 
 		return to < 0 ? to
 			      : send_vector(file, (unsigned)to, &piece,
@@ -2530,8 +2651,9 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 		    (is_stream(self) && self->peer_gone &&
 		     (self->shutdown & SEND_SHUTDOWN)))
 			return -ENOTCONN;
-	} else if (of_peer && (!self->connected ||
-			       (self->type == SOCK_DGRAM && self->peer_gone))) {
+	} else if (of_peer && !self->connected) {
+		/* (A closed peer is still the peer until a send finds it
+		 * gone: Linux's unix_peer.) */
 		return -ENOTCONN;
 	}
 	if (!vm_user_ok(regs->rdx, 4, PROT_READ | PROT_WRITE))
@@ -2548,8 +2670,8 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 		return put_sized(regs->rsi, regs->rdx, bytes,
 				 inet_write_name(index, &name, bytes), true);
 	}
-	if (of_peer) /* a gone peer's name went with it */
-		index = self->peer_gone ? NO_END : self->peer;
+	if (of_peer) /* a gone peer's name is held for this end */
+		index = self->peer;
 	if (index != NO_END && ends[index].address_length == 0)
 		index = NO_END;
 	if (room && !vm_user_ok(regs->rsi, (uint64_t)room, PROT_WRITE))
@@ -2664,7 +2786,8 @@ long sys_bind(struct wk_regs *regs)
 	if (self->address_length)
 		return -EINVAL;
 	if (path[0] == '\0') {
-		if (abstract_end((const uint8_t *)address, length) >= 0)
+		if (abstract_end((const uint8_t *)address, length,
+				 self->type) >= 0)
 			return -EADDRINUSE;
 	} else {
 		long node = files_bind_socket(path, (uint16_t)index);
@@ -2695,6 +2818,7 @@ static void dgram_leave(unsigned index)
 	struct socket_end *self = &ends[index], *old = peer_of(self);
 	unsigned old_index = self->peer;
 
+	drop_name(self);
 	self->connected = false;
 	self->peer_gone = false;
 	if (unread(self) == 0)
@@ -2914,7 +3038,7 @@ long sys_connect(struct wk_regs *regs)
 	if (error)
 		return error;
 	autobind_if_passing(index);
-	long to = find_named(address, length);
+	long to = find_named(address, length, self->type);
 
 	if (to < 0)
 		return to;
@@ -2945,15 +3069,22 @@ static long stream_connect(struct file *file, unsigned to,
 	struct socket_end *self = end_of(file), *target = &ends[to];
 	unsigned index = (unsigned)file->position;
 
-	if (self->connected)
+	/* TCP looks at this end first; AF_UNIX at the listener first, then
+	 * at this end once there is room (unix_stream_connect). */
+	if (inet_to && self->connected)
 		return -EISCONN;
-	if (self->listening)
+	if (inet_to && self->listening)
 		return -EINVAL;
-	if (!target->listening)
+	if (!target->listening ||
+	    (!inet_to && (target->shutdown & RCV_SHUTDOWN)))
 		return -ECONNREFUSED;
 	if (target->waiting >= target->backlog) /* accept names it */
 		return wait_or_again(!(file->flags & O_NONBLOCK),
 				     self->send_timeout, 0, to);
+	if (self->connected)
+		return -EISCONN;
+	if (self->listening)
+		return -EINVAL;
 	struct inet_name client = inet_to ? inet_name_of(index)
 					  : (struct inet_name){ 0 };
 

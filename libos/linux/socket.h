@@ -50,8 +50,10 @@ int16_t socket_poll(const struct file *file);
 /* What wakes its EPOLLET watchers as Linux's wakeups do (linux/poll.c):
  * counts that grow at each arrival ([0], POLLIN's) and each departure
  * that makes room ([1], POLLOUT's; 0 where only a rise of POLLOUT wakes
- * them). */
-void socket_wakeups(const struct file *file, uint64_t wakeups[2]);
+ * them); with `state_changes`, each shutdown and the peer's close add to
+ * both (Linux's sk_state_change wakes every waiter). */
+void socket_wakeups(const struct file *file, uint64_t wakeups[2],
+		    bool state_changes);
 
 /* A datagram from the kernel to a netlink socket (mq_notify's cookie,
  * linux/mqueue.c); lost if it is no netlink socket or has no room. */
@@ -61,8 +63,9 @@ void socket_netlink_post(const struct file *file, const void *bytes,
 /* The end's family (AF_UNIX, AF_INET, AF_INET6, AF_NETLINK). */
 int socket_family(const struct file *file);
 
-/* The bytes the next read would take (FIONREAD). */
-uint64_t socket_unread(const struct file *file);
+/* The bytes the next read would take (FIONREAD), or -EINVAL for a
+ * listening end, as Linux answers. */
+long socket_unread(const struct file *file);
 
 /* How many urgent bytes (MSG_OOB) came to the end: async_io.c's
  * SIGURG. */

@@ -5,8 +5,11 @@
  * eventfds and epoll instances; close, dup, dup3, read, write, readv,
  * writev, send and recv with flags, shutdown, FIONREAD, fcntl, fstat's
  * type, SO_TYPE and SO_ERROR, poll, epoll_ctl (level, edge and one-shot)
- * and epoll_wait. After each call: its result (SIGPIPE marked), and every
- * open slot's kind, poll bits and bytes waiting.
+ * and epoll_wait; and AF_UNIX sockets of their own, named in the abstract
+ * space (names 0 to 3): socket, bind, listen, connect (AF_UNSPEC too),
+ * accept4, getsockname, getpeername, sendto and recvfrom. After each
+ * call: its result (SIGPIPE marked), and every open slot's kind, poll
+ * bits and bytes waiting.
  *
  * Kept out, as Linux's own answers depend on its buffer accounting: more
  * than a few KiB in flight on a socket (the per-buffer overhead counts
@@ -18,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "random_util.h"
@@ -270,6 +275,165 @@ static const char *message_flags(int flags, char *text)
 
 static char buffer[8192];
 
+/* The abstract names 0 to 3: "\0wk-io-fuzz.PID.N", so that runs at once
+ * on one host do not meet. */
+static socklen_t make_name(struct sockaddr_un *address, unsigned number)
+{
+	memset(address, 0, sizeof(*address));
+	address->sun_family = AF_UNIX;
+	int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1,
+			      "wk-io-fuzz.%d.%u", (int)getpid(), number);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)length);
+}
+
+/* A name as the program knows it: "unnamed", a number of its own, "auto"
+ * (Linux's autobind: five hex digits) or what else it is. */
+static const char *name_text(const struct sockaddr_un *address, socklen_t length,
+			     char *text)
+{
+	size_t path = length > offsetof(struct sockaddr_un, sun_path)
+			      ? length - offsetof(struct sockaddr_un, sun_path)
+			      : 0;
+	char prefix[64];
+
+	if (address->sun_family != AF_UNIX && length >= sizeof(sa_family_t)) {
+		sprintf(text, "family %d", address->sun_family);
+		return text;
+	}
+	if (path == 0)
+		return "unnamed";
+	snprintf(prefix, sizeof(prefix), "wk-io-fuzz.%d.", (int)getpid());
+	if (address->sun_path[0] == '\0' && path == 6)
+		return "auto";
+	if (address->sun_path[0] == '\0' && path > 1 + strlen(prefix) &&
+	    memcmp(address->sun_path + 1, prefix, strlen(prefix)) == 0) {
+		snprintf(text, 32, "%.*s", (int)(path - 1 - strlen(prefix)),
+			 address->sun_path + 1 + strlen(prefix));
+		return text;
+	}
+	snprintf(text, 32, "other(%zu)", path);
+	return text;
+}
+
+static void show_name(const char *call, int result, const struct sockaddr_un *address,
+		      socklen_t length)
+{
+	char text[32];
+
+	if (result < 0)
+		show_result(call, -1);
+	else
+		printf("%s = %s\n", call, name_text(address, length, text));
+}
+
+/* The calls on named sockets: slot `slot`, its descriptor `fd`. */
+static void named_call(int round, int slot, int fd)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	static const enum kind kinds[] = { STREAM, DGRAM, SEQPACKET };
+	struct sockaddr_un address;
+	socklen_t length;
+	unsigned number = below(4);
+	char call[160], text[32];
+	long result;
+
+	unsigned operation = below(9);
+
+	/* Mostly a socket, for the calls on one. */
+	for (int i = 0; operation && i < SLOTS && below(8) &&
+			(slots[slot].kind < STREAM || slots[slot].kind > SEQPACKET);
+	     i++)
+		slot = (slot + 1) % SLOTS;
+	fd = slots[slot].fd;
+	switch (operation) {
+	case 0: {
+		int which = (int)below(3);
+		snprintf(call, sizeof(call), "%d: socket(%c) as %d", round,
+			 kind_letters[kinds[which]], slot);
+		int made = socket(AF_UNIX, types[which] | SOCK_NONBLOCK, 0);
+		show_result(call, made < 0 ? -1 : 0);
+		if (made >= 0) {
+			close_slot(slot);
+			slots[slot] = (struct slot){ made, kinds[which], -1 };
+		}
+		break;
+	}
+	case 1:
+		length = make_name(&address, number);
+		snprintf(call, sizeof(call), "%d: bind(%d, %u)", round, slot, number);
+		show_result(call, bind(fd, (struct sockaddr *)&address, length));
+		break;
+	case 2: {
+		int backlog = (int)below(3);
+		snprintf(call, sizeof(call), "%d: listen(%d, %d)", round, slot, backlog);
+		show_result(call, listen(fd, backlog));
+		break;
+	}
+	case 3:
+		length = make_name(&address, number);
+		if (below(6) == 0) {
+			address.sun_family = AF_UNSPEC;
+			snprintf(call, sizeof(call), "%d: connect(%d, UNSPEC)", round, slot);
+		} else {
+			snprintf(call, sizeof(call), "%d: connect(%d, %u)", round, slot,
+				 number);
+		}
+		show_result(call, connect(fd, (struct sockaddr *)&address, length));
+		break;
+	case 4: {
+		int to = (int)below(SLOTS);
+		length = sizeof(address);
+		snprintf(call, sizeof(call), "%d: accept4(%d) as %d", round, slot, to);
+		if (to == slot) {
+			printf("%s: skipped\n", call);
+			break;
+		}
+		int made = accept4(fd, (struct sockaddr *)&address, &length, SOCK_NONBLOCK);
+		show_name(call, made, &address, length);
+		if (made >= 0) {
+			close_slot(to);
+			slots[to] = (struct slot){ made, slots[slot].kind, -1 };
+		}
+		break;
+	}
+	case 5:
+	case 6: {
+		int peer = below(2);
+		length = sizeof(address);
+		memset(&address, 0, sizeof(address));
+		snprintf(call, sizeof(call), "%d: %s(%d)", round,
+			 peer ? "getpeername" : "getsockname", slot);
+		result = peer ? getpeername(fd, (struct sockaddr *)&address, &length)
+			      : getsockname(fd, (struct sockaddr *)&address, &length);
+		show_name(call, (int)result, &address, length);
+		break;
+	}
+	case 7: {
+		unsigned size = write_size(slot);
+		length = make_name(&address, number);
+		memset(buffer, 'n', size);
+		snprintf(call, sizeof(call), "%d: sendto(%d, %u, to %u)", round, slot,
+			 size, number);
+		show_result(call, sendto(fd, buffer, size, MSG_NOSIGNAL,
+					 (struct sockaddr *)&address, length));
+		break;
+	}
+	case 8: {
+		unsigned size = below(300);
+		length = sizeof(address);
+		memset(&address, 0, sizeof(address));
+		result = recvfrom(fd, buffer, size, 0, (struct sockaddr *)&address,
+				  &length);
+		snprintf(call, sizeof(call), "%d: recvfrom(%d, %u)", round, slot, size);
+		show_read(call, result, buffer, slots[slot].kind);
+		if (result >= 0)
+			printf("  from %s\n", name_text(&address, length, text));
+		break;
+	}
+	}
+}
+
+
 static void round_of_calls(int round)
 {
 	char call[200], text[64];
@@ -278,7 +442,7 @@ static void round_of_calls(int round)
 	enum kind kind = slots[slot].kind;
 	long result;
 
-	switch (below(26)) {
+	switch (below(30)) {
 	case 0: {
 		int first, second, fds[2];
 		two_slots(&first, &second);
@@ -563,6 +727,12 @@ static void round_of_calls(int round)
 					    &event));
 		break;
 	}
+	case 26:
+	case 27:
+	case 28:
+	case 29:
+		named_call(round, slot, fd);
+		break;
 	case 24:
 	case 25: {
 		struct epoll_event events[SLOTS * 2];
