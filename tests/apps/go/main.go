@@ -112,10 +112,12 @@ func timers() {
 	time.Sleep(20 * time.Millisecond)
 	fmt.Println("slept at least 20 ms:", time.Since(start) >= 20*time.Millisecond)
 
+	// Far apart: under TCG a stall of tens of milliseconds of the host's
+	// time can come between two of these lines.
 	fired := make(chan string, 3)
-	time.AfterFunc(30*time.Millisecond, func() { fired <- "late" })
-	time.AfterFunc(10*time.Millisecond, func() { fired <- "early" })
-	stopped := time.AfterFunc(20*time.Millisecond, func() { fired <- "stopped" })
+	time.AfterFunc(400*time.Millisecond, func() { fired <- "late" })
+	time.AfterFunc(200*time.Millisecond, func() { fired <- "early" })
+	stopped := time.AfterFunc(300*time.Millisecond, func() { fired <- "stopped" })
 	fmt.Println("stopped a timer:", stopped.Stop())
 	fmt.Println("timers fired in order:", <-fired, <-fired)
 

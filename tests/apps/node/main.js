@@ -130,9 +130,12 @@ async function compute() {
 
 async function timers() {
   const order = [];
+  // Far apart, as a loop turn under TCG can take tens of milliseconds of
+  // the host's time: the two timers are set that far apart, and node
+  // times each from the loop's clock when it is set.
   await Promise.all([
-    new Promise(r => setTimeout(() => { order.push('30 ms'); r(); }, 30)),
-    new Promise(r => setTimeout(() => { order.push('10 ms'); r(); }, 10)),
+    new Promise(r => setTimeout(() => { order.push('400 ms'); r(); }, 400)),
+    new Promise(r => setTimeout(() => { order.push('200 ms'); r(); }, 200)),
     new Promise(r => setImmediate(() => { order.push('immediate'); r(); })),
   ]);
   console.log('timers in order:', order.join(', '));
