@@ -315,14 +315,14 @@ static void hold_name(struct socket_end *survivor)
 }
 
 /* One holder of end `index`'s name lets go: a closed end is free when
- * none holds it any more. */
+ * none holds it any more. (Its name stays readable until an end takes
+ * the slot: the receive that let go of it writes it after.) */
 static void unhold(unsigned index)
 {
 	struct socket_end *end = &ends[index];
 
 	if (end->name_holders == 0 || --end->name_holders || end->type)
 		return;
-	end->address_length = 0;
 	free_end(index);
 }
 

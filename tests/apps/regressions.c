@@ -28,6 +28,12 @@
  *                        gone). The page is writable at each call: a
  *                        rewritten site's entry needs that (Wicket's
  *                        known difference, docs/patching.md)
+ *   unix-gone-peer       an AF_UNIX end that outlives its peer: a
+ *                        datagram end whose peer left it and closed
+ *                        sends to nobody, though a new pair took the
+ *                        peer's slot (its close shut that pair down, and
+ *                        a send went into it); getpeername and recvfrom
+ *                        still name a closed peer or sender
  *   out-of-memory        (Wicket only) touch memory until none is left
  */
 #define _GNU_SOURCE
@@ -39,8 +45,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -392,6 +402,93 @@ static int frame_page_gone(void)
 	return 0;
 }
 
+static void show_revents(const char *what, int fd)
+{
+	struct pollfd entry = { fd, POLLIN | POLLOUT, 0 };
+
+	poll(&entry, 1, 0);
+	printf("%s: revents %#x\n", what, entry.revents);
+}
+
+static socklen_t abstract_name(struct sockaddr_un *address, const char *tag)
+{
+	memset(address, 0, sizeof(*address));
+	address->sun_family = AF_UNIX;
+	int length = snprintf(address->sun_path + 1, sizeof(address->sun_path) - 1,
+			      "wk-regressions.%d.%s", (int)getpid(), tag);
+	return (socklen_t)(sizeof(sa_family_t) + 1 + (size_t)length);
+}
+
+/* The name a call gave, past the program's own prefix. */
+static const char *name_tag(const struct sockaddr_un *address, socklen_t length)
+{
+	const char *dot = length > sizeof(sa_family_t) + 1
+				  ? strrchr(address->sun_path + 1, '.')
+				  : NULL;
+
+	return dot ? dot + 1 : "(unnamed)";
+}
+
+static int unix_gone_peer(void)
+{
+	struct sockaddr unspecified = { .sa_family = AF_UNSPEC };
+	struct sockaddr_un address;
+	socklen_t length;
+	int pair[2], other[2], named[2];
+	char byte = 'x';
+
+	socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, pair);
+	connect(pair[1], &unspecified, sizeof(unspecified));
+	close(pair[1]);
+	socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, other);
+	ssize_t sent = send(pair[0], &byte, 1, 0);
+
+	printf("send to the gone peer: %zd %s\n", sent, strerror(errno));
+	show_revents("new pair, one end", other[0]);
+	show_revents("new pair, the other", other[1]);
+	close(pair[0]);
+	show_revents("after the close, one end", other[0]);
+	show_revents("after the close, the other", other[1]);
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, named);
+	bind(named[1], (struct sockaddr *)&address, abstract_name(&address, "peer"));
+	write(named[1], &byte, 1);
+	close(named[1]);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, pair); /* may take its slot */
+	length = sizeof(address);
+	if (getpeername(named[0], (struct sockaddr *)&address, &length) == 0)
+		printf("the closed peer's name: %s\n", name_tag(&address, length));
+	length = sizeof(address);
+	memset(&address, 0, sizeof(address));
+	printf("recvfrom its byte: %zd", recvfrom(named[0], &byte, 1, 0,
+						  (struct sockaddr *)&address,
+						  &length));
+	printf(", from %s\n", name_tag(&address, length));
+
+	int receiver = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	int sender = socket(AF_UNIX, SOCK_DGRAM, 0);
+	bind(receiver, (struct sockaddr *)&address,
+	     abstract_name(&address, "receiver"));
+	sendto(sender, "a", 1, 0, (struct sockaddr *)&address,
+	       abstract_name(&address, "receiver"));
+	bind(sender, (struct sockaddr *)&address, abstract_name(&address, "late"));
+	sendto(sender, "b", 1, 0, (struct sockaddr *)&address,
+	       abstract_name(&address, "receiver"));
+	close(sender);
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, other); /* may take its slot */
+	for (int i = 0; i < 3; i++) {
+		char got = 0;
+
+		length = sizeof(address);
+		memset(&address, 0, sizeof(address));
+		ssize_t result = recvfrom(receiver, &got, 1, 0,
+					  (struct sockaddr *)&address, &length);
+		printf("datagram %zd %c from %s\n", result, result > 0 ? got : '-',
+		       result > 0 ? name_tag(&address, length) : strerror(errno));
+	}
+	return 0;
+}
+
 /* Wicket only (test oom-killed): touches memory until there is none left
  * in the 256 MiB guest; the libOS says so and kills the app (SIGKILL), as
  * Linux's OOM killer would, rather than a SIGSEGV that blames the app. It
@@ -430,6 +527,7 @@ int main(int argc, char **argv)
 		{ "brk-steps", brk_steps },
 		{ "woken-runs", woken_runs },
 		{ "frame-page-gone", frame_page_gone },
+		{ "unix-gone-peer", unix_gone_peer },
 		{ "out-of-memory", out_of_memory },
 	};
 
