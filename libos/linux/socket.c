@@ -236,6 +236,12 @@ struct socket_end {
 	bool has_peer_credentials; /* SO_PEERCRED: the process's (a pair's
 				      end, a listening or connected one) */
 	bool unaccepted;        /* waits for its listener's accept */
+	/* TCP: a non-blocking connect that no listener took (REFUSED):
+	 * closed by the reset, shut both ways, the error pending (Linux's
+	 * TCP_CLOSE under SS_CONNECTING); the next connect reports it and
+	 * starts over, unless a shutdown came first (REFUSED_SHUT, Linux's
+	 * SS_DISCONNECTING: connect is -EINVAL from then on). */
+	uint8_t refused;
 	bool connect_pending;   /* TCP: connected, but connect said
 				   -EINPROGRESS; the next says 0 */
 	bool end_read;          /* a read met the end (TCP's peer's FIN,
@@ -289,6 +295,7 @@ enum { REMOTE_NONE, REMOTE_OPENING, REMOTE_OPEN,
  * recv(MSG_OOB) may take, or one taken. Unless SO_OOBINLINE, a reader
  * of the stream skips the byte; either way a read stops at it. */
 enum { URGENT_NONE, URGENT_VALID, URGENT_READ };
+enum { REFUSED_NOT, REFUSED, REFUSED_SHUT };
 
 static struct socket_end ends[SOCKETS_MAX];
 
@@ -845,7 +852,8 @@ static unsigned udp_destination(unsigned index, const struct inet_name *to,
 	if (target < 0)
 		return DATAGRAM_NOBODY;
 	filter = inet_peer((unsigned)target);
-	if (filter && (filter->port != from->port ||
+	/* A peer's port 0 takes any port (compute_score's dport). */
+	if (filter && ((filter->port && filter->port != from->port) ||
 		       memcmp(filter->address, from->address, 16) != 0))
 		return DATAGRAM_FILTERED;
 	return (unsigned)target;
@@ -899,16 +907,21 @@ static long send_udp(struct file *file, const struct inet_name *name,
 	struct attachment none = nothing_attached;
 	long error;
 
+	/* Bound first, even for a send that fails (inet_send_prepare). */
+	error = autobind_inet(index, NULL);
+	if (error)
+		return error;
+	if (name == NULL && peer == NULL)
+		return -EDESTADDRREQ;
+	/* Then the buffer's allocation: a pending error, a shutdown
+	 * (sock_alloc_send_pskb; no SIGPIPE). */
 	if (self->error) {
 		error = -(long)self->error;
 		self->error = 0;
 		return error;
 	}
-	if (name == NULL && peer == NULL)
-		return -EDESTADDRREQ;
-	error = autobind_inet(index, NULL);
-	if (error)
-		return error;
+	if (self->shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
 	const struct inet_name *destination = name ? name : peer;
 
 	struct udp_datagram datagram = {
@@ -928,7 +941,15 @@ static long send_udp(struct file *file, const struct inet_name *name,
 	long sent = send_vector(file, to, vector, total, flags, &none,
 				&datagram);
 
-	if (sent >= 0 && to == DATAGRAM_NOBODY && name == NULL)
+	/* The port's unreachable error finds the sender when it is
+	 * connected to where the datagram went (__udp4_lib_err). */
+	/* (A receiver connected elsewhere is no receiver: Linux's lookup
+	 * finds no socket, and the port is unreachable.) */
+	if (sent >= 0 && (to == DATAGRAM_NOBODY || to == DATAGRAM_FILTERED) &&
+	    peer &&
+	    (name == NULL ||
+	     (memcmp(name->address, peer->address, 16) == 0 &&
+	      (peer->port == 0 || peer->port == name->port))))
 		self->error = ECONNREFUSED;
 	return sent;
 }
@@ -1181,6 +1202,10 @@ static long send_to_peer(struct file *file, const struct iovec *vector,
 		if (refused)
 			return refused;
 	}
+	/* A TCP end never connected, or refused: a pending error first
+	 * (sk_stream_wait_connect), else -EPIPE and SIGPIPE. */
+	if (!self->connected && is_inet(self) && self->error)
+		return record_send_refused(self, 0);
 	if (!self->connected)
 		return is_inet(self)		    ? broken_pipe(flags, 0, true)
 		       : self->type == SOCK_DGRAM ? freed_send(self, -ENOTCONN)
@@ -1396,7 +1421,10 @@ static long receive_stream(struct file *file, const struct iovec *vector,
 				      self->passes_credentials, &read_with,
 				      &known, &taking, &stopped);
 
-	vector_copy(index, self->read, vector, done, part, false);
+	/* TCP's MSG_TRUNC takes the bytes without copying them (Linux's
+	 * tcp_recvmsg); AF_UNIX streams ignore the flag. */
+	if (!(is_inet(self) && (flags & MSG_TRUNC)))
+		vector_copy(index, self->read, vector, done, part, false);
 	if (taking != NO_MARK)
 		got->files = flags & MSG_PEEK
 			? control_files_copy(marks[taking].attachment.files)
@@ -1468,7 +1496,11 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 	}
 	if ((flags & MSG_OOB) && self->family == AF_UNIX)
 		return -EOPNOTSUPP;
-	if (is_inet(self) && is_stream(self) && !self->connected)
+	/* (An unconnected TCP end shut for reading reads 0, as Linux's
+	 * tcp_recvmsg looks at RCV_SHUTDOWN before TCP_CLOSE.) */
+	if (is_inet(self) && is_stream(self) && !self->connected &&
+	    !self->refused &&
+	    (self->listening || !(self->shutdown & RCV_SHUTDOWN)))
 		return -ENOTCONN;
 	/* An AF_UNIX end not connected: before anything else, as
 	 * unix_seqpacket_recvmsg and unix_stream_read_generic check. */
@@ -1478,10 +1510,9 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 	if (self->family == AF_UNIX && is_stream(self) && !self->connected)
 		return -EINVAL;
 	/* Linux's datagram receive takes a pending error before it looks
-	 * at the queue (__skb_try_recv_datagram). */
-	if ((self->family == AF_NETLINK ||
-	     (self->family == AF_UNIX && !is_stream(self))) &&
-	    self->error && !done) {
+	 * at the queue (__skb_try_recv_datagram): UDP's, AF_UNIX's,
+	 * netlink's. */
+	if (!is_stream(self) && self->error && !done) {
 		long error = -(long)self->error; /* before what is queued */
 
 		self->error = 0;
@@ -1499,10 +1530,10 @@ static long receive_vector(struct file *file, const struct iovec *vector,
 			self->error = 0;
 			return error;
 		}
-		/* An AF_UNIX DGRAM end shut for reading has no end of
-		 * file: only a SEQPACKET one reads 0. */
+		/* A datagram end shut for reading has no end of file (UDP's,
+		 * AF_UNIX's, netlink's): only a SEQPACKET one reads 0. */
 		if (!done && (self->shutdown & RCV_SHUTDOWN) &&
-		    self->family == AF_UNIX && self->type == SOCK_DGRAM)
+		    self->type == SOCK_DGRAM)
 			return -EAGAIN;
 		if (!done && (self->shutdown & RCV_SHUTDOWN)) {
 			if (!(flags & MSG_PEEK))
@@ -1673,6 +1704,12 @@ static void end_release(unsigned index, bool unaccepted)
 			     (is_inet(self) && self->lingers &&
 			      self->linger_seconds == 0);
 
+		/* (A TCP peer that had this end's FIN and still sends, in
+		 * CLOSE_WAIT, hears the reset as EPIPE: tcp_reset.) */
+		bool close_wait = is_inet(peer) &&
+				  (peer->shutdown & RCV_SHUTDOWN) &&
+				  !(peer->shutdown & SEND_SHUTDOWN);
+
 		hold_name(peer);
 		peer->state_changes++;
 		/* TCP: a close with nothing unread sends FIN, which ends
@@ -1683,7 +1720,7 @@ static void end_release(unsigned index, bool unaccepted)
 		} else
 			peer->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
 		if (reset)
-			peer->error = ECONNRESET;
+			peer->error = close_wait ? EPIPE : ECONNRESET;
 	}
 	/* (A socketpair's DGRAM ends are each other's peer without a
 	 * connect, and stay so after this end left the other: every DGRAM
@@ -2213,6 +2250,14 @@ static long send_inet(struct file *file, uint64_t name, uint64_t length,
 	if (name && length)
 		error = inet_read_name((unsigned)file->position, name, length,
 				       INET_SEND, &to);
+	/* A name the protocol refuses (its family, port 0) comes after
+	 * the bind every send makes (inet_send_prepare); one the call
+	 * could not read, before. */
+	if (error < 0 && error != -EFAULT && length <= STORAGE_MAX) {
+		long bound = autobind_inet((unsigned)file->position, NULL);
+
+		return bound ? bound : error;
+	}
 	if (error < 0)
 		return error;
 	return send_udp(file, name && length && error != INET_NO_NAME ? &to
@@ -2570,18 +2615,37 @@ long sys_shutdown(struct wk_regs *regs)
 	struct socket_end *self = end_of(file), *peer = peer_of(self);
 	uint8_t mode = (uint8_t)(how + 1); /* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
 
+	/* (A reset TCP end is closed, as one never connected: Linux's
+	 * TCP_CLOSE.) */
+	bool unconnected =
+		self->type == SOCK_DGRAM
+			? inet_peer((unsigned)file->position) == NULL
+			: !self->connected ||
+				  (self->peer_gone &&
+				   (self->shutdown & SEND_SHUTDOWN));
+
 	self->shutdown |= mode; /* an unconnected end too, as on Linux */
 	self->state_changes++;
-	if (is_inet(self) &&
-	    (self->type == SOCK_DGRAM ? inet_peer((unsigned)file->position) ==
-					       NULL
-				      : !self->connected)) {
+	/* A TCP connect that said -EINPROGRESS is over (inet_shutdown's
+	 * SS_CONNECTING): the next connect says -EISCONN, or -EINVAL if the
+	 * connection was refused or reset. */
+	if (self->remote != REMOTE_APP) { /* (a loopback connection's) */
+		if (self->refused || (self->connect_pending && unconnected))
+			self->refused = REFUSED_SHUT;
+		self->connect_pending = false;
+	}
+	if (is_inet(self) && unconnected) {
 		end_changed((unsigned)file->position);
 		return -ENOTCONN; /* and shut down all the same */
 	}
+	/* The peer's side follows: AF_UNIX's both ways (unix_shutdown);
+	 * TCP's only a FIN, which ends the peer's reading (a shutdown of
+	 * reading tells the peer nothing). */
 	if (peer && self->type != SOCK_DGRAM) {
-		peer->shutdown |= (mode & RCV_SHUTDOWN ? SEND_SHUTDOWN : 0) |
-				  (mode & SEND_SHUTDOWN ? RCV_SHUTDOWN : 0);
+		peer->shutdown |= (mode & SEND_SHUTDOWN ? RCV_SHUTDOWN : 0) |
+				  (mode & RCV_SHUTDOWN && !is_inet(self)
+					   ? SEND_SHUTDOWN
+					   : 0);
 		peer->state_changes++;
 	}
 	/* This end and its peer, and TCP their connection. */
@@ -2646,8 +2710,9 @@ static long name_of(struct wk_regs *regs, bool of_peer)
 		return netlink_name_to(regs, index, of_peer);
 	if (is_inet(self) && of_peer) {
 		inet_peer_name = inet_peer(index);
-		/* A reset TCP end is closed: it has no peer. */
-		if (inet_peer_name == NULL ||
+		/* A reset TCP end is closed: it has no peer; nor has a UDP
+		 * end connected to port 0 (inet_getname). */
+		if (inet_peer_name == NULL || inet_peer_name->port == 0 ||
 		    (is_stream(self) && self->peer_gone &&
 		     (self->shutdown & SEND_SHUTDOWN)))
 			return -ENOTCONN;
@@ -2964,18 +3029,38 @@ static long connect_inet(struct file *file, uint64_t address,
 		self->connect_pending = false;
 		return 0;
 	}
-	if (self->connected)
-		return -EISCONN;
-	if (self->listening)
+	if (self->refused == REFUSED_SHUT)
 		return -EINVAL;
+	if (self->refused) {
+		/* __inet_stream_connect on a socket the reset closed: its
+		 * error (or -ECONNABORTED), and it is unconnected again. */
+		long error = self->error ? -(long)self->error : -ECONNABORTED;
+
+		self->error = 0;
+		self->refused = REFUSED_NOT;
+		self->shutdown = 0;
+		end_changed(index);
+		return error;
+	}
+	/* (A listener is no TCP_CLOSE socket: -EISCONN, as Linux says.) */
+	if (self->connected || self->listening)
+		return -EISCONN;
 	if (inet_is_remote(&to))
 		return connect_remote(file, &to);
 	long listener = inet_find(SOCK_STREAM, &to);
 
 	if (listener < 0) {
+		/* The SYN goes from a port of its own, which it keeps, and
+		 * the loopback's reset comes back at once. */
+		error = autobind_inet(index, &to);
+		if (error)
+			return error;
 		if (!nonblocking)
 			return -ECONNREFUSED;
 		self->error = ECONNREFUSED;
+		self->refused = REFUSED;
+		self->shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+		end_changed(index);
 		return -EINPROGRESS;
 	}
 	error = autobind_inet(index, &to);
@@ -3158,6 +3243,8 @@ long sys_listen(struct wk_regs *regs)
 
 	if (self->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
+	if (self->refused) /* not SS_UNCONNECTED: inet_listen's -EINVAL */
+		return -EINVAL;
 	if (is_inet(self) && !self->connected) {
 		/* TCP listens unbound too, on an ephemeral port */
 		error = autobind_inet((unsigned)file->position, NULL);
