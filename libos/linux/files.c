@@ -1133,7 +1133,7 @@ static long truncate_notified(unsigned node, uint64_t size)
 	long error = files_truncate(node, size);
 
 	if (!error)
-		files_notify(node, IN_MODIFY);
+		files_notify(node, IN_MODIFY | IN_NOT_THROUGH_FILE);
 	return error;
 }
 
@@ -3272,9 +3272,10 @@ static long set_times(int32_t dirfd, uint64_t path, uint32_t flags,
 		nodes[node].mtime = mtime;
 	nodes[node].ctime = now;
 	/* Linux's fsnotify_change: both times are a utime call. */
-	files_notify(node, set_atime && set_mtime ? IN_ATTRIB
-			   : set_atime		   ? IN_ACCESS
-						   : IN_MODIFY);
+	files_notify(node, (set_atime && set_mtime ? IN_ATTRIB
+			    : set_atime		    ? IN_ACCESS
+						    : IN_MODIFY) |
+				   IN_NOT_THROUGH_FILE);
 	return 0;
 }
 

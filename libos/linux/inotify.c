@@ -189,10 +189,17 @@ static void deliver(unsigned node, const char *name, size_t length,
 		if (!watch->instance || watch->node != node ||
 		    !(watch->mask & mask & IN_ALL_EVENTS))
 			continue;
-		if (length && unlinked && (watch->mask & IN_EXCL_UNLINK))
+		/* IN_EXCL_UNLINK: an unlinked file's events through an open
+		 * descriptor are not told, to the directory's watch nor to
+		 * the file's own (Linux's check of d_unlinked on the event's
+		 * path, which only those events carry). */
+		if (unlinked && (watch->mask & IN_EXCL_UNLINK) &&
+		    !(mask & IN_NOT_THROUGH_FILE) &&
+		    (mask & (IN_ACCESS | IN_MODIFY | IN_CLOSE_WRITE |
+			     IN_CLOSE_NOWRITE | IN_OPEN)))
 			continue;
-		queue(watch->instance - 1u, watch->wd, mask, cookie, name,
-		      length);
+		queue(watch->instance - 1u, watch->wd,
+		      mask & ~IN_NOT_THROUGH_FILE, cookie, name, length);
 		if (watch->mask & IN_ONESHOT)
 			remove_watch(watch);
 	}
@@ -338,7 +345,11 @@ long sys_inotify_add_watch(struct wk_regs *regs)
 
 	if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE))
 		return -EINVAL;
-	if (!(mask & IN_ALL_EVENTS))
+	/* Any of Linux's bits, an event's or a flag's (ALL_INOTIFY_BITS): a
+	 * watch may ask for no event, and hears only IN_IGNORED. */
+	if (!(mask & (IN_ALL_EVENTS | 0x0000e000u | IN_ONLYDIR |
+		      IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_CREATE |
+		      IN_MASK_ADD | 0x40000000u | IN_ONESHOT)))
 		return -EINVAL;
 	if ((status = inotify_of(regs->rdi, &file)) < 0)
 		return status;

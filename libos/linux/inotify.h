@@ -26,6 +26,9 @@
 #define IN_DELETE_SELF   0x00000400u
 #define IN_MOVE_SELF     0x00000800u
 #define IN_ISDIR         0x40000000u
+/* (The libOS's, never queued:) an event not made through an open file
+ * (a truncate, utimes), which IN_EXCL_UNLINK does not hide. */
+#define IN_NOT_THROUGH_FILE 0x08000000u
 
 /* Something happened: `mask` (with IN_ISDIR for a directory) is seen
  * first by the watches on `directory` (NO_NODE: none), with the name
