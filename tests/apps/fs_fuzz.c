@@ -196,9 +196,7 @@ static int random_flags(char *text, size_t size)
 
 int main(int argc, char **argv)
 {
-	random_state = argc > 1 ? strtoull(argv[1], NULL, 0) : 0xf5f5123;
-	if (random_state == 0)
-		random_state = 1;
+	seed_random(argc, argv, 0xf5f5123);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	umask(022);
 

@@ -1,7 +1,7 @@
 /*
- * What the descriptor fuzzers (io_fuzz.c, inet_fuzz.c) print alike: an
- * error's name, a call's result with SIGPIPE marked, bytes read, and
- * poll's bits as letters.
+ * What the fuzzers (io_fuzz.c, inet_fuzz.c, lock_fuzz.c, notify_fuzz.c)
+ * print alike: an error's name, a call's result with SIGPIPE marked,
+ * bytes read, and poll's bits as letters.
  */
 #ifndef TESTS_APPS_FUZZ_UTIL_H
 #define TESTS_APPS_FUZZ_UTIL_H
@@ -13,13 +13,13 @@
 
 static volatile int pipe_signals;
 
-static void on_sigpipe(int signal)
+static inline void on_sigpipe(int signal)
 {
 	(void)signal;
 	pipe_signals++;
 }
 
-static const char *error_name(int error)
+static inline const char *error_name(int error)
 {
 	static char text[16];
 
@@ -53,6 +53,10 @@ static const char *error_name(int error)
 	case ECONNABORTED: return "ECONNABORTED";
 	case ENETUNREACH: return "ENETUNREACH";
 	case EPROTOTYPE: return "EPROTOTYPE";
+	case EACCES: return "EACCES";
+	case EOVERFLOW: return "EOVERFLOW";
+	case ENOTDIR: return "ENOTDIR";
+	case ENOTEMPTY: return "ENOTEMPTY";
 	default:
 		snprintf(text, sizeof(text), "errno %d", error);
 		return text;
@@ -61,7 +65,7 @@ static const char *error_name(int error)
 
 static int last_signals;
 
-static void show_result(const char *call, long result)
+static inline void show_result(const char *call, long result)
 {
 	int error = errno;
 	const char *pipe_note = pipe_signals != last_signals ? " SIGPIPE" : "";
@@ -74,14 +78,14 @@ static void show_result(const char *call, long result)
 }
 
 /* Bytes as text: letters as they are, anything else as '.'. */
-static void show_bytes(const char *bytes, long count)
+static inline void show_bytes(const char *bytes, long count)
 {
 	for (long i = 0; i < count; i++)
 		putchar(bytes[i] >= 'a' && bytes[i] <= 'z' ? bytes[i] : '.');
 }
 
 /* A read's result, and the bytes it read (the first 64). */
-static void show_read_bytes(const char *call, long result, const char *bytes)
+static inline void show_read_bytes(const char *call, long result, const char *bytes)
 {
 	show_result(call, result);
 	if (result > 0) {
@@ -91,7 +95,7 @@ static void show_read_bytes(const char *call, long result, const char *bytes)
 	}
 }
 
-static const char *poll_text(unsigned events, char *text)
+static inline const char *poll_text(unsigned events, char *text)
 {
 	static const struct {
 		unsigned bit;

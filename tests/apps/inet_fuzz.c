@@ -414,9 +414,7 @@ static void round_of_calls(int round)
 
 int main(int argc, char **argv)
 {
-	random_state = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x1e7;
-	if (random_state == 0)
-		random_state = 1;
+	seed_random(argc, argv, 0x1e7);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, on_sigpipe);
 	for (int i = 0; i < SLOTS; i++)

@@ -680,9 +680,7 @@ static void round_of_calls(int round)
 
 int main(int argc, char **argv)
 {
-	random_state = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x10f022;
-	if (random_state == 0)
-		random_state = 1;
+	seed_random(argc, argv, 0x10f022);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, on_sigpipe);
 	for (int i = 0; i < SLOTS; i++)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_util.h"
 #include "random_util.h"
 
 #define ROUNDS 300
@@ -28,22 +29,6 @@
 static char path[] = "/tmp/lock_fuzz.XXXXXX";
 static int opens[OPENS];
 static const char *const type_names[] = { "RD", "WR", "UN" };
-
-static const char *error_name(int error)
-{
-	static char text[16];
-
-	switch (error) {
-	case EAGAIN: return "EAGAIN";
-	case EACCES: return "EACCES";
-	case EBADF: return "EBADF";
-	case EINVAL: return "EINVAL";
-	case EOVERFLOW: return "EOVERFLOW";
-	default:
-		snprintf(text, sizeof(text), "errno %d", error);
-		return text;
-	}
-}
 
 /* A lock's owner as this program knows it: the process, or an OFD. */
 static char owner_letter(pid_t pid)
@@ -94,14 +79,6 @@ static void show_state(void)
 			       owner_letter(lock.l_pid), (long long)lock.l_start,
 			       (long long)lock.l_len);
 	}
-}
-
-static void show_result(const char *call, long result)
-{
-	if (result < 0)
-		printf("%s = -1 %s\n", call, error_name(errno));
-	else
-		printf("%s = %ld\n", call, result);
 }
 
 static void reopen(int which)
@@ -164,9 +141,7 @@ static void round_of_calls(int round)
 
 int main(int argc, char **argv)
 {
-	random_state = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x10c4;
-	if (random_state == 0)
-		random_state = 1;
+	seed_random(argc, argv, 0x10c4);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	int made = mkstemp(path);
 	if (made < 0 || ftruncate(made, 20) < 0) {

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_util.h"
 #include "random_util.h"
 
 #define ROUNDS 300
@@ -35,35 +36,6 @@ static int files[FILES];
 static int watches[WATCHES], watch_count;
 static uint32_t cookies[64];
 static int cookie_count;
-
-static const char *error_name(int error)
-{
-	static char text[16];
-
-	switch (error) {
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case ENOTDIR: return "ENOTDIR";
-	case EISDIR: return "EISDIR";
-	case ENOTEMPTY: return "ENOTEMPTY";
-	case EINVAL: return "EINVAL";
-	case EBADF: return "EBADF";
-	case ELOOP: return "ELOOP";
-	case EPERM: return "EPERM";
-	case EAGAIN: return "EAGAIN";
-	default:
-		snprintf(text, sizeof(text), "errno %d", error);
-		return text;
-	}
-}
-
-static void show_result(const char *call, long result)
-{
-	if (result < 0)
-		printf("%s = -1 %s\n", call, error_name(errno));
-	else
-		printf("%s = %ld\n", call, result);
-}
 
 static int watch_index(int wd)
 {
@@ -297,9 +269,7 @@ static void remove_all(const char *name)
 
 int main(int argc, char **argv)
 {
-	random_state = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x1707;
-	if (random_state == 0)
-		random_state = 1;
+	seed_random(argc, argv, 0x1707);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char top[] = "/tmp/notify_fuzz.XXXXXX";
 	if (mkdtemp(top) == NULL || chdir(top) < 0) {

@@ -113,9 +113,7 @@ static void random_set(sigset_t *set, char *text)
 
 int main(int argc, char **argv)
 {
-	random_state = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x516a1;
-	if (random_state == 0)
-		random_state = 1;
+	seed_random(argc, argv, 0x516a1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signals[0] = SIGUSR1;
 	signals[1] = SIGUSR2;

@@ -215,9 +215,7 @@ static void merging(void)
 
 int main(int argc, char **argv)
 {
-	random_state = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x5eed1234;
-	if (random_state == 0)
-		random_state = 1;
+	seed_random(argc, argv, 0x5eed1234);
 	page = sysconf(_SC_PAGESIZE);
 
 	struct sigaction action = { 0 };
