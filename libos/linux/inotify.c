@@ -51,6 +51,7 @@
 #define EVENT_MAX     (HEADER + NAME_ROOM)
 #define QUEUE_BYTES   ((uint64_t)EVENTS_MAX * EVENT_MAX)
 
+#define IN_UNMOUNT     0x00002000u
 #define IN_Q_OVERFLOW  0x00004000u
 #define IN_IGNORED     0x00008000u
 #define IN_ONLYDIR     0x01000000u
@@ -60,6 +61,11 @@
 #define IN_MASK_ADD    0x20000000u
 #define IN_ONESHOT     0x80000000u
 #define IN_ALL_EVENTS  0x00000fffu
+/* Every bit an add_watch mask may name (Linux's ALL_INOTIFY_BITS). */
+#define IN_ALL_BITS                                                       \
+	(IN_ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED |          \
+	 IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_CREATE |    \
+	 IN_MASK_ADD | IN_ISDIR | IN_ONESHOT)
 
 _Static_assert(LIBOS_INOTIFY_QUEUES + INSTANCES_MAX * QUEUE_BYTES <=
 		       LIBOS_FILE_HOLES,
@@ -345,11 +351,9 @@ long sys_inotify_add_watch(struct wk_regs *regs)
 
 	if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE))
 		return -EINVAL;
-	/* Any of Linux's bits, an event's or a flag's (ALL_INOTIFY_BITS): a
-	 * watch may ask for no event, and hears only IN_IGNORED. */
-	if (!(mask & (IN_ALL_EVENTS | 0x0000e000u | IN_ONLYDIR |
-		      IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_CREATE |
-		      IN_MASK_ADD | 0x40000000u | IN_ONESHOT)))
+	/* Any of Linux's bits, an event's or a flag's: a watch may ask for
+	 * no event, and hears only IN_IGNORED. */
+	if (!(mask & IN_ALL_BITS))
 		return -EINVAL;
 	if ((status = inotify_of(regs->rdi, &file)) < 0)
 		return status;
